@@ -1,0 +1,237 @@
+"""Command-line interface: run the bot, or try and check the knowledge base without Telegram.
+
+``python -m bot`` (or ``backcare-bot``) with no command runs the bot. Every other command works
+without a token, so anyone can try the knowledge base on their own machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.answering import Answerer, Outcome
+from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.render import Reply
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+
+def _default_knowledge_dir() -> Path:
+    return Path(os.environ.get("KNOWLEDGE_DIR") or "knowledge")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by the test that every command is documented)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="BackCare bot: answers hip-flexor and lower-back-pain questions on Telegram.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser(
+        "run",
+        help="run the Telegram bot (the default); needs TELEGRAM_BOT_TOKEN",
+        description="Run the bot with long polling. Settings come from the environment and .env.",
+    )
+
+    ask = commands.add_parser(
+        "ask",
+        help="print the reply the bot would give to a question",
+        description="Print the reply the bot would give, without Telegram or a token.",
+    )
+    ask.add_argument("question", nargs="+", help="the question, e.g. 'how do I do pigeon pose'")
+    ask.add_argument("--explain", action="store_true", help="show candidates, scores and band")
+    _knowledge_option(ask)
+
+    chat = commands.add_parser(
+        "chat",
+        help="talk to the bot in the terminal",
+        description="An interactive conversation with the bot's core. Type /topics, /exercises, "
+        "a question, or a number to press a button. Ctrl+D or /quit to leave.",
+    )
+    _knowledge_option(chat)
+
+    kb = commands.add_parser("kb", help="knowledge-base tools", description="Knowledge-base tools.")
+    kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND")
+    check = kb_commands.add_parser(
+        "check",
+        help="validate the knowledge base and report conflicts",
+        description="Validate every file, then report phrasings that match another entry better.",
+    )
+    check.add_argument(
+        "directory", nargs="?", type=Path, help="knowledge folder (default: knowledge)"
+    )
+    check.add_argument("--strict", action="store_true", help="treat warnings as problems")
+
+    from bot import evaluation
+
+    evaluation.add_commands(commands, _knowledge_option)
+    return parser
+
+
+def _knowledge_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--knowledge",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="knowledge folder (default: $KNOWLEDGE_DIR or knowledge)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments and run a command; returns the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "run"
+    try:
+        if command == "run":
+            return _run()
+        if command == "ask":
+            return _ask(args)
+        if command == "chat":
+            return _chat(args)
+        if command == "kb":
+            if args.kb_command != "check":
+                parser.parse_args(["kb", "--help"])
+            from bot import evaluation
+
+            return evaluation.kb_check(
+                args.directory or _default_knowledge_dir(), strict=args.strict
+            )
+        from bot import evaluation
+
+        return evaluation.run_command(command, args, _load(args))
+    except KnowledgeError as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def _load(args: argparse.Namespace) -> KnowledgeBase:
+    return load_knowledge(getattr(args, "knowledge", None) or _default_knowledge_dir())
+
+
+def _run() -> int:
+    from bot.app import StartupError, run
+    from bot.config import ConfigError, load_settings
+    from bot.logs import setup_logging
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"Configuration problem: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    setup_logging(settings.log_level, (settings.token,))
+    try:
+        run(settings)
+    except KnowledgeError as error:
+        print(f"The bot did not start. {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except StartupError as error:
+        print(f"The bot did not start. {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    return EXIT_OK
+
+
+def print_reply(reply: Reply, *, numbered: bool = False) -> list[str]:
+    """Print a reply as a person would read it; returns the callback data of its buttons."""
+    print(reply.plain())
+    data: list[str] = []
+    for row in reply.buttons:
+        for button in row:
+            if button.data is not None:
+                data.append(button.data)
+                label = f"[{len(data)}] {button.label}" if numbered else f"[{button.label}]"
+            else:
+                label = f"[{button.label} -> {button.url}]"
+            print(f"  {label}")
+    return data
+
+
+def explain(outcome: Outcome, kb: KnowledgeBase) -> None:
+    """Print why the answerer replied as it did."""
+    print("\n--- explain ---")
+    if outcome.red_flag is not None:
+        hit = outcome.red_flag
+        print(f"red flag: YES ({hit.flag_id}: {hit.name}); matched '{hit.matched}'")
+        print("red flags are checked first and always win.")
+        return
+    print("red flag: no")
+    match = outcome.match
+    if match is None:
+        print(f"reply kind: {outcome.reply.kind.value}")
+        return
+    print(f"terms: {' '.join(match.terms) or '(none)'}")
+    if match.corrections:
+        print("spelling fixed: " + ", ".join(f"{a} -> {b}" for a, b in match.corrections))
+    print(f"band: {match.band.value}")
+    for rank, candidate in enumerate(match.candidates, start=1):
+        entry = kb.entries[candidate.entry_id]
+        print(
+            f"{rank}. {candidate.entry_id} ({entry.file}) score {candidate.score:.1f}  "
+            f"[phrasing {candidate.similarity:.2f}, coverage {candidate.coverage:.2f}]"
+        )
+        if candidate.phrasing:
+            print(f"   closest phrasing: {candidate.phrasing!r}")
+
+
+def _ask(args: argparse.Namespace) -> int:
+    kb = _load(args)
+    answerer = Answerer(kb)
+    outcome = answerer.answer(" ".join(args.question))
+    print_reply(outcome.reply)
+    if args.explain:
+        explain(outcome, kb)
+    return EXIT_OK
+
+
+def _chat(args: argparse.Namespace) -> int:
+    kb = _load(args)
+    answerer = Answerer(kb)
+    print("Type a question, /topics, /exercises, a button number, or /quit.\n")
+    print_reply(answerer.info("welcome"))
+    buttons: list[str] = []
+    while True:
+        try:
+            line = input("\nyou> ").strip()
+        except EOFError:
+            print()
+            return EXIT_OK
+        if not line:
+            continue
+        if line in {"/quit", "/exit"}:
+            return EXIT_OK
+        print()
+        reply = _chat_reply(answerer, line, buttons)
+        buttons = print_reply(reply, numbered=True)
+
+
+def _chat_reply(answerer: Answerer, line: str, buttons: list[str]) -> Reply:
+    if line.isdigit() and 1 <= int(line) <= len(buttons):
+        data = buttons[int(line) - 1]
+        pressed = answerer.press(data)
+        if pressed is not None:
+            return pressed
+        if answerer.feedback(data) is not None:
+            return answerer.info("help")  # nothing to record in the terminal; show what is next
+        return answerer.info("stale_button")
+    command, _, rest = line.partition(" ")
+    simple = {"/start": "welcome", "/help": "help", "/about": "about"}
+    if command in simple:
+        return answerer.info(simple[command])
+    if command == "/topics":
+        return answerer.topics()
+    if command == "/exercises":
+        return answerer.exercises()
+    if command == "/exercise":
+        return answerer.exercise(rest)
+    if command == "/ask":
+        return answerer.answer(rest).reply
+    return answerer.answer(line).reply

@@ -1,0 +1,96 @@
+"""Settings from environment variables (and a ``.env`` file), validated once at start-up.
+
+pydantic-settings does the parsing; this module turns its errors into one plain line per problem
+and makes sure the bot token never appears in any message, even when it is the invalid value.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+TOKEN_SHAPE = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{30,64}$")
+
+
+class ConfigError(Exception):
+    """The environment is missing or has a bad setting; the message is safe to print."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment; see ``.env.example``."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr
+    telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    database_path: Path = Path("data/backcare.sqlite3")
+    knowledge_dir: Path = Path("knowledge")
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    store_unanswered: bool = True
+    unanswered_retention_days: int = Field(default=90, ge=1, le=3650)
+    reminder_poll_seconds: float = Field(default=15.0, gt=0, le=300)
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        if not token:
+            raise ValueError("is empty")
+        if not TOKEN_SHAPE.match(token):
+            raise ValueError("does not look like a bot token (digits, a colon, then 35 letters)")
+        return SecretStr(token)
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value.strip()):
+            raise ValueError("must start with http:// or https://, e.g. http://127.0.0.1:8081/bot")
+        return value.strip()
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+            bad = [part for part in parts if not re.fullmatch(r"-?\d+", part)]
+            if bad:
+                raise ValueError("must be Telegram user ids (numbers) separated by commas")
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @property
+    def token(self) -> str:
+        """The bot token; only the Telegram client should ever ask for it."""
+        return self.telegram_bot_token.get_secret_value()
+
+
+def load_settings(env_file: Path | None = Path(".env"), **overrides: object) -> Settings:
+    """Read settings, raising ConfigError with one readable line per problem (never the values)."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg, arg-type]
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors(include_input=False, include_url=False):
+            name = str(problem["loc"][0]).upper() if problem["loc"] else "settings"
+            if problem["type"] == "missing":
+                if name == "TELEGRAM_BOT_TOKEN":
+                    message = "is not set. Get a token from @BotFather and put it in .env"
+                else:
+                    message = "is required"
+            else:
+                message = problem["msg"].removeprefix("Value error, ")
+            lines.append(f"{name} {message}.")
+        raise ConfigError(" ".join(lines)) from None

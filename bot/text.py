@@ -1,0 +1,121 @@
+"""Text normalisation shared by the matcher, the safety check and the knowledge validator.
+
+People type with emoji, curly quotes, shouting and typos; every comparison in the bot goes through
+these few functions so that "Hip-Flexor STRETCH?? 🙏" and "hip flexor stretch" look the same.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SPACES = re.compile(r"\s+")
+
+# Contractions are expanded before tokenising so "can't" keeps its negation and "what's" its verb.
+_CONTRACTIONS = {
+    "can't": "can not",
+    "cannot": "can not",
+    "won't": "will not",
+    "n't": " not",
+    "'re": " are",
+    "'s": "",
+    "'m": " am",
+    "'ll": " will",
+    "'ve": " have",
+    "'d": " would",
+}
+
+# Function words carry no topic; removing them lets the matcher weigh the words that do.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers herself him himself his i if in into is it its itself
+    just me more most my myself nor of off on once only or other our ours ourselves out over own
+    same she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up very was we were which while whom will with would you
+    your yours yourself yourselves im ive id youre dont doesnt didnt isnt arent wasnt hey hi hello
+    pls plz please thanks thank thx ok okay really actually like just also get got getting gonna
+    wanna kinda sorta u ur r ya yeah yep bit lot lots thing things stuff someone somebody anyone
+    anything something tell know want need would could might may must shall let lets us one ones
+    much many honestly basically literally seriously quick question questions guys anyway maybe
+    probably um uh hmm lol tbh idk imo btw pretty quite bot
+    """.split()
+)
+# Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"
+# are what tells a definition from a mechanism, a frequency or a referral.
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower-case, straighten quotes and dashes, drop accents, emoji and symbols; collapse spaces.
+
+    The result keeps sentence punctuation as spaces so regexes in the knowledge base can rely on
+    single spaces between words.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = []
+    for char in decomposed:
+        category = unicodedata.category(char)
+        if category == "Mn":  # combining accents: "é" -> "e"
+            continue
+        if category[0] in "LN" or char in "'-":
+            kept.append(char)
+        elif char.isspace() or category[0] in "PSZC":
+            kept.append(" ")
+    return _SPACES.sub(" ", "".join(kept)).strip()
+
+
+def expand_contractions(folded: str) -> str:
+    """Expand English contractions ("can't" -> "can not") in already folded text."""
+    for short, long in _CONTRACTIONS.items():
+        if short.startswith(("'", "n'")):
+            folded = folded.replace(short, long)
+        else:
+            folded = re.sub(rf"\b{re.escape(short)}\b", long, folded)
+    return folded
+
+
+def words(text: str) -> list[str]:
+    """Split text into lower-case word tokens (after folding and contraction expansion)."""
+    folded = expand_contractions(fold(text)).replace("-", " ")
+    return _WORD.findall(folded)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Reduce a word to its stem so "stretches", "stretching" and "stretched" compare equal."""
+    return str(_stemmer.stemWord(word))
+
+
+def is_stopword(word: str) -> bool:
+    """True for function words that say nothing about the topic of a question."""
+    return word in STOPWORDS
+
+
+def simplify(text: str) -> str:
+    """Lower-case and straighten quotes and dashes, keeping punctuation (for safety regexes)."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,112 @@
+"""Build small knowledge folders on disk for tests, valid by default, broken on request."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+
+TEXT_KEYS = (
+    "welcome",
+    "help",
+    "about",
+    "disclaimer",
+    "fallback",
+    "unsure",
+    "topics_intro",
+    "exercises_intro",
+    "exercise_usage",
+    "stale_button",
+    "not_text",
+    "too_long",
+    "group_welcome",
+    "group_red_flag",
+)
+
+PIGEON = """\
+# Pigeon pose.
+id: pigeon-pose
+title: Pigeon
+kind: exercise
+order: 20
+summary: A yoga hip stretch.
+answer: |
+  A deep hip stretch from a plank.
+steps:
+  - Start in a plank position.
+  - Bring your right knee near your right wrist.
+  - Hold for 30 seconds and switch sides.
+questions:
+  - how do i do pigeon pose
+  - pigeon pose steps
+  - how long to hold pigeon
+  - where does my knee go in pigeon
+keywords:
+  - pigeon
+related:
+  - sitting
+source: Exercises
+"""
+
+SITTING = """\
+# Sitting and hip flexors.
+id: sitting
+title: Sitting all day
+order: 10
+summary: Prolonged sitting shortens the hip flexors.
+answer: |
+  Yes: sitting keeps the hip flexors in a shortened position.
+questions:
+  - can sitting all day cause tight hip flexors
+  - does sitting at a desk tighten my hips
+  - is my office chair making my hips tight
+  - sitting for hours and hip flexors
+keywords:
+  - sitting
+  - desk
+related:
+  - pigeon-pose
+"""
+
+RED_FLAGS = """\
+message: |
+  <b>Please get urgent medical help.</b> Call emergency services.
+flags:
+  - id: bladder
+    name: Loss of bladder control
+    patterns:
+      - '(lost|losing|no) (control of )?(my )?bladder'
+  - id: fever
+    name: Fever
+    patterns:
+      - '\\bfever'
+"""
+
+VOCABULARY = """\
+synonyms:
+  sitting: [sat, seated]
+  pigeon: [pidgeon]
+"""
+
+
+def write_kb(root: Path, overrides: Mapping[str, str | None] | None = None) -> Path:
+    """Write a valid two-entry knowledge folder; ``overrides`` replace (or, with None, omit) files.
+
+    Keys are paths relative to the folder, e.g. ``"entries/pigeon-pose.yaml"``.
+    """
+    files: dict[str, str | None] = {
+        "entries/pigeon-pose.yaml": PIGEON,
+        "entries/sitting.yaml": SITTING,
+        "texts.yaml": "".join(f"{key}: Text for {key}.\n" for key in TEXT_KEYS)
+        + "unknown_exercise: I do not know {name}.\n",
+        "red_flags.yaml": RED_FLAGS,
+        "_vocabulary.yaml": VOCABULARY,
+    }
+    files.update(overrides or {})
+    for name, content in files.items():
+        if content is None:
+            continue
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
