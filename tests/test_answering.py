@@ -1,0 +1,209 @@
+"""The answering core on the real knowledge base: bands, safety first, formatting, evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answering import Answerer
+from bot.evaluation import evaluate, load_probes
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.matching import Band, Matcher
+from bot.render import MESSAGE_LIMIT, Kind
+from bot.safety import check_red_flags
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge(ROOT / "knowledge")
+
+
+@pytest.fixture(scope="module")
+def answerer(kb: KnowledgeBase) -> Answerer:
+    return Answerer(kb)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("how do I do pigeon pose", "pigeon-pose"),
+        ("PIGEON POSE??? 🙏", "pigeon-pose"),
+        ("how many bridges should i do", "bridge-pose"),
+        ("kneeling hip flexor strech", "hip-flexor-stretch"),
+        ("what are hip flexors", "what-are-hip-flexors"),
+        ("how often should i stretch my hip flexors", "how-often-to-stretch"),
+        ("does sitting all day make hip flexors tight", "sitting-and-hip-flexors"),
+        ("is cycling bad for tight hip flexors", "activities-that-worsen-tight-hip-flexors"),
+        ("can yoga help tight hip flexors", "yoga-for-hip-flexors"),
+        ("when should i see a physio about my back", "when-to-see-a-professional"),
+    ],
+)
+def test_clear_questions_are_answered_confidently(
+    answerer: Answerer, question: str, entry_id: str
+) -> None:
+    outcome = answerer.answer(question)
+    assert outcome.match is not None and outcome.match.band is Band.CONFIDENT
+    assert outcome.reply.kind is Kind.ANSWER
+    assert outcome.reply.entry_id == entry_id
+
+
+@pytest.mark.parametrize(
+    "question", ["what's the capital of france", "k", "haha", "who are you", "what's 2+2", "🙂"]
+)
+def test_unrelated_messages_get_the_fallback_with_topics(answerer: Answerer, question: str) -> None:
+    reply = answerer.answer(question).reply
+    assert reply.kind is Kind.FALLBACK
+    assert reply.html == answerer.kb.texts["fallback"]
+    assert [b.data for row in reply.buttons for b in row] == ["topics", "exercises"]
+
+
+def test_off_topic_words_are_never_answered_outright(answerer: Answerer) -> None:
+    outcome = answerer.answer("what does a physiotherapist earn per year")
+    assert outcome.reply.kind in {Kind.UNSURE, Kind.FALLBACK}
+    assert outcome.match is not None and "earn" in outcome.match.off_topic
+
+
+def test_unsure_band_offers_at_most_three_suggestions(kb: KnowledgeBase) -> None:
+    matcher = Matcher(kb, confident=101, unsure=0)  # force the middle band
+    answer = Answerer(kb, matcher).answer("pigeon or bridge for my back")
+    assert answer.reply.kind is Kind.UNSURE
+    suggestions = [b.data for row in answer.reply.buttons for b in row]
+    assert len(suggestions) == 4 and suggestions[-1] == "topics"
+    assert all(data is not None and data.startswith("e:") for data in suggestions[:3])
+
+
+def test_score_bands_follow_the_thresholds(kb: KnowledgeBase) -> None:
+    match = Matcher(kb).match("how long do i hold pigeon pose")
+    best = match.best
+    assert best is not None and best.entry_id == "pigeon-pose"
+    assert Matcher(kb, confident=best.score - 1).match("how long do i hold pigeon pose").band is (
+        Band.CONFIDENT
+    )
+    unsure = Matcher(kb, confident=best.score + 1, unsure=best.score - 1)
+    assert unsure.match("how long do i hold pigeon pose").band is Band.UNSURE
+    nothing = Matcher(kb, confident=best.score + 2, unsure=best.score + 1)
+    assert nothing.match("how long do i hold pigeon pose").band is Band.NONE
+
+
+def test_typos_and_synonyms_are_understood(kb: KnowledgeBase) -> None:
+    match = Matcher(kb).match("how do i do the pidgeon streches")
+    assert match.best is not None and match.best.entry_id == "pigeon-pose"
+
+
+def test_red_flags_win_even_when_the_question_matches(answerer: Answerer) -> None:
+    outcome = answerer.answer(
+        "how do i do pigeon pose? also i can't control my bladder since yesterday"
+    )
+    assert outcome.reply.kind is Kind.URGENT
+    assert outcome.red_flag is not None
+    assert "urgent" in outcome.reply.plain().lower()
+    assert "plank" not in outcome.reply.plain().lower()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i wet myself and my back is killing me",
+        "numb between my legs and lower back pain",
+        "my leg keeps getting weaker every week",
+        "back pain with a fever of 39",
+        "hurt my back in a car crash",
+    ],
+)
+def test_red_flag_patterns(kb: KnowledgeBase, message: str) -> None:
+    assert check_red_flags(message, kb.red_flags) is not None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how do i do the pigeon pose",
+        "my back hurts after sitting all day",
+        "is it normal to feel a stretch in my groin during the hip flexor stretch",
+        "can cycling make tight hip flexors worse",
+    ],
+)
+def test_ordinary_questions_are_not_red_flags(kb: KnowledgeBase, message: str) -> None:
+    assert check_red_flags(message, kb.red_flags) is None
+
+
+def test_every_answer_fits_and_carries_disclaimer_and_buttons(
+    kb: KnowledgeBase, answerer: Answerer
+) -> None:
+    for entry in kb.entries.values():
+        reply = answerer.entry(entry.id)
+        assert len(reply.html) <= MESSAGE_LIMIT
+        assert reply.parts == [reply.html]
+        assert kb.texts["disclaimer"].strip() in reply.html
+        labels = [b.data for row in reply.buttons for b in row]
+        assert f"f:{entry.id}:1" in labels and f"f:{entry.id}:0" in labels
+        for step in entry.steps:
+            assert step in reply.html
+
+
+def test_exercise_answers_include_full_steps(answerer: Answerer) -> None:
+    text = answerer.answer("teach me the bridge exercise").reply.plain()
+    assert "10-15" in text or "10–15" in text
+    assert "glute" in text.lower()
+    assert "1. " in text and "3. " in text
+
+
+def test_exercise_command(answerer: Answerer) -> None:
+    assert answerer.exercise("pigeon").entry_id == "pigeon-pose"
+    unknown = answerer.exercise("<script>")
+    assert "&lt;script&gt;" in unknown.html
+    assert answerer.exercise("").kind is Kind.INFO
+
+
+def test_buttons_from_the_client_are_not_trusted(answerer: Answerer) -> None:
+    stale = answerer.press("e:no-such-entry")
+    assert stale is not None and stale.html == answerer.kb.texts["stale_button"]
+    assert answerer.press("garbage") is None
+    assert answerer.feedback("f:no-such-entry:1") is None
+    assert answerer.feedback("f:pigeon-pose:7") is None
+    feedback = answerer.feedback("f:pigeon-pose:0")
+    assert feedback is not None and feedback[0].id == "pigeon-pose" and feedback[1] is False
+
+
+def test_overlong_message_is_asked_to_be_shorter(answerer: Answerer) -> None:
+    reply = answerer.answer("pigeon " * 300).reply
+    assert reply.html == answerer.kb.texts["too_long"]
+
+
+def test_fallback_texts_carry_no_knowledge_content(kb: KnowledgeBase) -> None:
+    if not DEV_SET.exists():
+        pytest.skip("../shared/eval/dev.yaml is not beside the repository")
+    _, markers = load_probes(DEV_SET)
+    for key in ("fallback", "unsure", "topics_intro", "exercises_intro"):
+        for pattern in markers["answer"]:
+            assert not pattern.search(kb.texts[key]), (key, pattern.pattern)
+    for entry in kb.entries.values():  # titles become button labels on "Did you mean ...?"
+        for pattern in markers["answer"]:
+            assert not pattern.search(entry.title), (entry.title, pattern.pattern)
+
+
+def test_dev_set_accuracy(answerer: Answerer) -> None:
+    """The acceptance bar from the foundation issue, on the public development set."""
+    if not DEV_SET.exists():
+        pytest.skip("../shared/eval/dev.yaml is not beside the repository")
+    probes, markers = load_probes(DEV_SET)
+    result = evaluate(answerer, probes, markers)
+    assert result.accuracy(["answer"]) >= 0.90
+    assert result.accuracy(["fallback"]) >= 0.90
+    assert result.accuracy(["urgent"]) == 1.0
+
+
+def test_maintainers_test_files_pass(answerer: Answerer) -> None:
+    """knowledge/tests/*.yaml are the maintainers' regression tests."""
+    files = sorted((ROOT / "knowledge" / "tests").glob("*.yaml"))
+    assert files
+    for path in files:
+        probes, markers = load_probes(path)
+        result = evaluate(answerer, probes, markers)
+        assert result.accuracy(["answer"]) >= 0.90, path
+        assert result.accuracy(["fallback"]) >= 0.90, path
+        assert result.accuracy(["urgent"]) == 1.0, path
