@@ -41,6 +41,8 @@ UNKNOWN_FACTOR = 0.5  # weight of a never-seen term relative to the rarest known
 OFF_TOPIC_FACTOR = 2.0  # a word the maintainers listed as another subject ("shoulder", "keto")
 QUESTION_WORDS = frozenset({"what", "how", "whi", "when", "who", "where", "not", "no"})  # stemmed
 QUESTION_WORD_WEIGHT = 0.6  # they tell intents apart, but never make a match on their own
+ORDER_SHARE = 0.2  # share of phrasing similarity from rapidfuzz's ratio of the sorted terms
+ORDER_CHECKS = 5  # phrasings per entry (best by overlap) that get the rapidfuzz comparison
 KEY_PHRASE_BONUS = 6.0  # per multi-word keyword or title found whole in the question (max 2)
 NUMBER_WEIGHT = 0.4  # "100km", "3": weak evidence either way
 SALIENCE_FLOOR = 0.35  # a word used in only one phrasing of an entry
@@ -256,16 +258,22 @@ class Matcher:
         for entry_id in pool:
             item = self._index[entry_id]
             coverage = overlap[entry_id] / total
-            best_similarity, best_text = 0.0, ""
+            scored = []
             for phrasing in item.phrasings:
                 if phrasing.text == exclude:
                     continue
                 shared = query_terms & phrasing.terms
-                if not shared:
-                    continue
-                cosine = sum(weights[t] for t in shared) / math.sqrt(total * phrasing.weight)
-                order = fuzz.token_sort_ratio(query_joined, phrasing.joined) / 100
-                similarity = 0.8 * cosine + 0.2 * order
+                if shared:
+                    weight = sum(weights[t] for t in shared)
+                    scored.append((weight / math.sqrt(total * phrasing.weight), phrasing))
+            scored.sort(key=lambda pair: pair[0], reverse=True)
+            best_similarity, best_text = 0.0, ""
+            for cosine, phrasing in scored[:ORDER_CHECKS]:
+                # Word order can add at most ORDER_SHARE, so weaker phrasings cannot win.
+                if cosine + ORDER_SHARE < best_similarity:
+                    break
+                order = fuzz.ratio(query_joined, phrasing.joined) / 100
+                similarity = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * order
                 if similarity > best_similarity:
                     best_similarity, best_text = similarity, phrasing.text
             phrases = sum(1 for phrase in item.key_phrases if phrase <= query_terms)
