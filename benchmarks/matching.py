@@ -129,9 +129,8 @@ def baseline(kb: KnowledgeBase) -> Callable[[str], object]:
 
 def report(name: str, samples: list[float]) -> None:
     p50, p99, worst = percentiles(samples)
-    print(
-        f"  {name:44} p50 {p50:7.3f} ms   p99 {p99:7.3f} ms   max {worst:7.3f} ms   (n={len(samples)})"
-    )
+    figures = f"p50 {p50:7.3f} ms   p99 {p99:7.3f} ms   max {worst:7.3f} ms"
+    print(f"  {name:44} {figures}   (n={len(samples)})")
 
 
 def main() -> None:

@@ -68,9 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="treat warnings as problems")
 
-    from bot import evaluation
+    from bot import evaluation, report
 
     evaluation.add_commands(commands, _knowledge_option)
+    _knowledge_option(report.add_command(commands))
     return parser
 
 
@@ -104,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return evaluation.kb_check(
                 args.directory or _default_knowledge_dir(), strict=args.strict
             )
+        if command == "report":
+            from bot import report
+
+            return report.run(_load(args), args)
         from bot import evaluation
 
         return evaluation.run_command(command, args, _load(args))

@@ -66,6 +66,7 @@ def find_conflicts(kb: KnowledgeBase) -> list[Problem]:
     """Phrasings another entry would win (leave-one-out), and near-duplicates across entries."""
     matcher = Matcher(kb)
     problems: list[Problem] = []
+    reported: set[frozenset[tuple[str, str]]] = set()  # each clashing pair is reported once
     for entry in kb.ordered():
         for phrasing in entry.questions:
             match = matcher.match(phrasing.text, limit=5, exclude=phrasing.text)
@@ -76,7 +77,11 @@ def find_conflicts(kb: KnowledgeBase) -> list[Problem]:
             if rival is None:
                 continue
             own_score = own.score if own else 0.0
+            pair = frozenset({(entry.id, phrasing.text), (rival.entry_id, rival.phrasing)})
+            if pair in reported:
+                continue
             if rival.score > own_score + CONFLICT_MARGIN and rival.score >= matcher.unsure:
+                reported.add(pair)
                 problems.append(
                     Problem(
                         entry.file,
@@ -103,6 +108,8 @@ def find_conflicts(kb: KnowledgeBase) -> list[Problem]:
                 continue
             for other_id, other_text, other_terms, _, other_file in seen:
                 if other_id == entry.id:
+                    continue
+                if frozenset({(entry.id, phrasing.text), (other_id, other_text)}) in reported:
                     continue
                 if fuzz.token_sort_ratio(terms, other_terms) >= NEAR_DUPLICATE:
                     problems.append(
