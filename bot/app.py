@@ -7,9 +7,11 @@ the rate limiter and the HTTP transport. Tests pass their own clock and point
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -17,16 +19,18 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import delivery, handlers
 from bot.answering import Answerer
 from bot.config import Settings
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.reloader import KnowledgeReloader
 from bot.state import BotState, utc_now
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
 BotApplication = Application[Any, Any, Any, Any, BotState, Any]
+HOUSEKEEPING_SECONDS = 12 * 3600
 
 
 class StartupError(Exception):
@@ -49,6 +53,7 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .context_types(ContextTypes(bot_data=BotState))
         .post_init(_open_resources)
+        .post_stop(_stop_work)
         .post_shutdown(_close_resources)
         .concurrent_updates(True)
     )
@@ -68,10 +73,15 @@ def build_application(
 
 
 async def _open_resources(application: BotApplication) -> None:
-    """post_init: open the database, publish the command menus, note our @username."""
+    """post_init: open the database, start the reminders, publish the menus, note @username."""
     state = application.bot_data
     if not state.has_store:
         state.store = await Store.open(state.settings.database_path)
+    dropped = await state.store.recover(state.clock())
+    if dropped:
+        log.info("dropped %d reminder deliveries interrupted by the last shutdown", dropped)
+    delivery.start(application)
+    _start_background(application)
     state.bot_username = application.bot.username or ""
     try:
         await handlers.set_command_menus(application)
@@ -84,8 +94,55 @@ async def _open_resources(application: BotApplication) -> None:
     )
 
 
+async def _stop_work(application: BotApplication) -> None:
+    """post_stop: stop reminders and background tasks; a pass in flight finishes first."""
+    await delivery.stop(application)
+    await _stop_background(application)
+
+
+def _start_background(application: BotApplication) -> None:
+    """Watch the knowledge folder for edits, and purge expired anonymous questions twice a day."""
+    state = application.bot_data
+    state.background_stop = stop = asyncio.Event()
+    if state.settings.watch_knowledge:
+        reloader = KnowledgeReloader(state.settings.knowledge_dir, state.install_answerer)
+        state.reloader = reloader
+        state.background.append(asyncio.create_task(reloader.watch(stop), name="knowledge-watch"))
+    state.background.append(asyncio.create_task(_housekeeping(application, stop), name="purge"))
+
+
+async def _housekeeping(application: BotApplication, stop: asyncio.Event) -> None:
+    state = application.bot_data
+    keep = timedelta(days=state.settings.unanswered_retention_days)
+    while not stop.is_set():
+        try:
+            purged = await state.store.purge_unanswered(state.clock() - keep)
+            if purged:
+                log.info("purged %d unanswered questions older than %s", purged, keep)
+        except Exception:  # housekeeping must never take the bot down
+            log.exception("purging old unanswered questions failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=HOUSEKEEPING_SECONDS)
+
+
+async def _stop_background(application: BotApplication) -> None:
+    state = application.bot_data
+    if state.background_stop is not None:
+        state.background_stop.set()
+    tasks, state.background = state.background, []
+    for task in tasks:
+        try:
+            await asyncio.wait_for(task, timeout=5)
+        except (TimeoutError, asyncio.CancelledError):
+            task.cancel()
+        except Exception:  # a failed watcher must not block shutdown
+            log.exception("background task %s failed", task.get_name())
+
+
 async def _close_resources(application: BotApplication) -> None:
-    """post_shutdown: close the database cleanly."""
+    """post_shutdown: stop background work (if post_stop did not), close the database cleanly."""
+    await delivery.stop(application)
+    await _stop_background(application)
     state = application.bot_data
     if state.has_store:
         await state.store.close()

@@ -124,6 +124,9 @@ def _load(args: argparse.Namespace) -> KnowledgeBase:
 
 
 def _run() -> int:
+    # Opt in to python-telegram-bot's timedelta durations now, instead of a deprecation warning
+    # from its rate limiter later.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     from bot.app import StartupError, run
     from bot.config import ConfigError, load_settings
     from bot.logs import setup_logging

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     store_unanswered: bool = True
     unanswered_retention_days: int = Field(default=90, ge=1, le=3650)
     reminder_poll_seconds: float = Field(default=15.0, gt=0, le=300)
+    watch_knowledge: bool = True
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -53,6 +53,7 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "stale_button": (),
     "not_text": (),
     "too_long": (),
+    "unknown_command": (),
     "group_welcome": (),
     "group_red_flag": (),
 }

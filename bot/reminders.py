@@ -21,6 +21,7 @@ from bot.storage import Delivery, Store
 __all__ = [
     "ChatUnavailable",
     "DeliveryError",
+    "DispatchLoop",
     "DispatchReport",
     "Dispatcher",
     "RetryAfter",
@@ -170,3 +171,75 @@ class Dispatcher:
                 "gave up on delivery %s after %s attempts", delivery.id, delivery.attempts + 1
             )
             report.dropped += 1
+
+
+class DispatchLoop:
+    """Runs :meth:`Dispatcher.run_once` every ``interval`` seconds as one asyncio task.
+
+    ``ready`` gates each tick (the Telegram side passes "the application is running", so nothing
+    is sent before start-up finished or after shutdown began). :meth:`tick` runs one pass now,
+    serialised with the periodic ones, which is how tests dispatch deterministically.
+    """
+
+    def __init__(
+        self, dispatcher: Dispatcher, interval: float, ready: Callable[[], bool] = lambda: True
+    ) -> None:
+        if interval <= 0:
+            raise ValueError("interval must be positive")
+        self.dispatcher = dispatcher
+        self.interval = interval
+        self._ready = ready
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether the periodic task is alive."""
+        return self._task is not None and not self._task.done()
+
+    async def tick(self) -> DispatchReport:
+        """One dispatch pass now; waits for a periodic pass in progress to finish first."""
+        async with self._lock:
+            return await self.dispatcher.run_once()
+
+    def start(self) -> None:
+        """Start the periodic task (idempotent)."""
+        if not self.running:
+            self._task = asyncio.create_task(self._run(), name="reminder-dispatcher")
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop the periodic task (idempotent).
+
+        A pass in progress may finish first (up to ``grace`` seconds): cancelling it mid-send
+        would leave claimed deliveries that start-up recovery then drops, unsent.
+        """
+        task, self._task = self._task, None
+        if task is None or task.done():
+            return
+        idle = False
+        try:
+            async with asyncio.timeout(grace):
+                await self._lock.acquire()  # no pass can run while we hold it
+                idle = True
+        except TimeoutError:
+            log.warning("a reminder dispatch pass took over %s s at shutdown; cancelling", grace)
+        try:
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise  # we are being cancelled ourselves, not just the loop
+        finally:
+            if idle:
+                self._lock.release()
+
+    async def _run(self) -> None:
+        while True:
+            if self._ready():
+                try:
+                    await self.tick()
+                except Exception:  # the store failed; try again next time
+                    log.exception("reminder dispatch failed; will try again")
+            await asyncio.sleep(self.interval)

@@ -6,6 +6,7 @@ Handlers read it; only the composition root and the reloader replace what is in 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -14,6 +15,8 @@ from bot.answering import Answerer
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.reloader import KnowledgeReloader
+    from bot.reminders import DispatchLoop
     from bot.storage import Store
 
 
@@ -31,6 +34,16 @@ class BotState:
         self._settings: Settings | None = None
         self.clock: Callable[[], datetime] = utc_now
         self.bot_username: str = ""
+        # The periodic reminder dispatcher; started in post_init, stopped at shutdown.
+        self.reminder_loop: DispatchLoop | None = None
+        # Knowledge hot reload and housekeeping tasks, stopped at shutdown.
+        self.reloader: KnowledgeReloader | None = None
+        self.background: list[asyncio.Task[None]] = []
+        self.background_stop: asyncio.Event | None = None
+
+    def install_answerer(self, answerer: Answerer) -> None:
+        """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""
+        self._answerer = answerer
 
     @property
     def answerer(self) -> Answerer:

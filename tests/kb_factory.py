@@ -19,6 +19,7 @@ TEXT_KEYS = (
     "stale_button",
     "not_text",
     "too_long",
+    "unknown_command",
     "group_welcome",
     "group_red_flag",
 )

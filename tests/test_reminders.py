@@ -15,6 +15,7 @@ import pytest
 from bot.reminders import (
     ChatUnavailable,
     Dispatcher,
+    DispatchLoop,
     DispatchReport,
     RetryAfter,
     TemporaryFailure,
@@ -549,3 +550,102 @@ async def test_forget_chat_leaves_no_trace_after_dispatch(tmp_path: Path, clock:
                 ).fetchone()
                 assert hits == 0, f"{table}.{column} still mentions the chat"
         assert db.execute("SELECT count(*) FROM reminders").fetchone() == (2,)
+
+
+# --- the periodic loop -------------------------------------------------------------------
+
+
+class GatedSender:
+    """A sender that tells when a send starts and finishes only when the test says so."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self.sent: list[int] = []
+
+    async def send(self, delivery: Delivery) -> None:
+        self.started.set()
+        await self.release.wait()
+        self.sent.append(delivery.id)
+
+
+async def test_loop_ticks_periodically_and_only_when_ready(h: Harness) -> None:
+    await h.chat(1)
+    await h.store.add_reminder(1, time(12, 30), ALL_DAYS, h.clock())
+    h.clock.now = utc(2025, 1, 15, 12, 30)
+    sender = GatedSender()
+    sender.release.set()
+    ready = False
+    loop = DispatchLoop(Dispatcher(h.store, sender.send, h.clock), 0.001, lambda: ready)
+    loop.start()
+    loop.start()  # idempotent
+    assert loop.running
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert not sender.started.is_set()  # not ready: no pass
+    ready = True
+    await asyncio.wait_for(sender.started.wait(), 5)
+    await loop.stop()
+    await loop.stop()  # idempotent
+    assert not loop.running
+    assert len(sender.sent) == 1
+    assert (await loop.tick()).total == 0  # a manual pass still works after stop
+
+
+async def test_stop_lets_a_pass_in_progress_finish(h: Harness) -> None:
+    await h.chat(1)
+    await h.store.add_reminder(1, time(12, 30), ALL_DAYS, h.clock())
+    h.clock.now = utc(2025, 1, 15, 12, 30)
+    sender = GatedSender()
+    loop = DispatchLoop(Dispatcher(h.store, sender.send, h.clock), 0.001)
+    loop.start()
+    await asyncio.wait_for(sender.started.wait(), 5)
+    stopping = asyncio.create_task(loop.stop())
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert not stopping.done()  # waiting for the send in flight
+    sender.release.set()
+    await asyncio.wait_for(stopping, 5)
+    assert len(sender.sent) == 1
+    assert await h.store.next_wakeup() == utc(2025, 1, 16, 12, 30)  # marked sent, outbox empty
+
+
+async def test_stop_gives_up_on_a_stuck_pass_after_the_grace(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await h.chat(1)
+    await h.store.add_reminder(1, time(12, 30), ALL_DAYS, h.clock())
+    h.clock.now = utc(2025, 1, 15, 12, 30)
+    sender = GatedSender()  # never released
+    loop = DispatchLoop(Dispatcher(h.store, sender.send, h.clock), 0.001)
+    loop.start()
+    await asyncio.wait_for(sender.started.wait(), 5)
+    await loop.stop(grace=0.01)
+    assert not loop.running and sender.sent == []
+    assert "cancelling" in caplog.text
+    assert await h.store.recover(h.clock()) == 1  # claimed, maybe sent: dropped, never resent
+
+
+async def test_loop_survives_a_failing_store(
+    h: Harness, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls = 0
+
+    class Broken(Dispatcher):
+        async def run_once(self) -> DispatchReport:
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                raise sqlite3.OperationalError("database is locked")
+            done.set()
+            return DispatchReport()
+
+    done = asyncio.Event()
+    loop = DispatchLoop(Broken(h.store, h.sender.send, clock), 0.001)
+    loop.start()
+    await asyncio.wait_for(done.wait(), 5)
+    await loop.stop()
+    assert calls >= 2
+    assert "reminder dispatch failed" in caplog.text
+    with pytest.raises(ValueError, match="interval"):
+        DispatchLoop(Broken(h.store, h.sender.send, clock), 0)

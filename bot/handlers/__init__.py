@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from bot.handlers import errors, questions
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import reminder_views, routine
+from bot.handlers import errors, privacy, questions, reminders
+from bot.handlers.common import Context
+
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 PRIVATE_COMMANDS = (
     ("start", "Welcome and how to use the bot"),
@@ -14,6 +33,11 @@ PRIVATE_COMMANDS = (
     ("exercise", "One exercise, e.g. /exercise pigeon"),
     ("help", "Commands and tips"),
     ("about", "About this bot (not medical advice)"),
+    ("remind", "Set up a stretch reminder, e.g. /remind 7:30"),
+    ("reminders", "See or delete your reminders"),
+    ("timezone", "Your time zone for reminders"),
+    ("privacy", "What I store about you, and why"),
+    ("forget", "Delete everything I store about you"),
 )
 GROUP_COMMANDS = (
     ("ask", "Ask a question, e.g. /ask how often should I stretch"),
@@ -24,8 +48,15 @@ GROUP_COMMANDS = (
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    """Register every handler, in order. Group 0 holds commands and questions (first match wins)."""
+    """Register every handler, in order. Group 0 holds commands and questions (first match wins).
+
+    Group -1 catches a time typed after "⌨️ Another time" (and stops there only then); group 1
+    runs after /start to resume reminders paused by a block; group 2 notices blocks.
+    """
     private = filters.ChatType.PRIVATE
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, reminders.typed_time), group=-1
+    )
     application.add_handler(CommandHandler("start", questions.start))
     application.add_handler(CommandHandler("help", questions.show_help))
     application.add_handler(CommandHandler("about", questions.about))
@@ -33,6 +64,19 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("exercises", questions.exercises))
     application.add_handler(CommandHandler("exercise", questions.exercise))
     application.add_handler(CommandHandler("ask", questions.ask))
+    application.add_handler(CommandHandler("remind", reminders.remind))
+    application.add_handler(CommandHandler("reminders", reminders.list_reminders))
+    application.add_handler(CommandHandler("timezone", reminders.timezone))
+    application.add_handler(CommandHandler("privacy", privacy.privacy))
+    application.add_handler(CommandHandler("forget", privacy.forget))
+    # Our button prefixes first: questions.press answers every other button. (PTB lets a
+    # pattern handler match empty data, so ``_only`` hands that on to questions.press.)
+    for prefix, callback in (
+        (routine.REMINDER_PREFIX, reminders.press),
+        (reminder_views.TIMEZONE_PREFIX, reminders.timezone_press),
+        (reminder_views.PRIVACY_PREFIX, privacy.press),
+    ):
+        application.add_handler(CallbackQueryHandler(_only(prefix, callback), pattern=f"^{prefix}"))
     application.add_handler(CallbackQueryHandler(questions.press))
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.question)
@@ -43,7 +87,25 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             questions.not_text,
         )
     )
+    application.add_handler(MessageHandler(private & filters.COMMAND, questions.unknown_command))
+    application.add_handler(CommandHandler("start", reminders.resume), group=1)
+    application.add_handler(
+        ChatMemberHandler(reminders.membership, ChatMemberHandler.MY_CHAT_MEMBER), group=2
+    )
     application.add_error_handler(errors.report_error)
+
+
+def _only(prefix: str, callback: Callback) -> Callback:
+    """``callback`` for buttons whose data starts with ``prefix``; questions.press for the rest."""
+
+    async def handle(update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is not None and (query.data or "").startswith(prefix):
+            await callback(update, context)
+        else:
+            await questions.press(update, context)
+
+    return handle
 
 
 async def set_command_menus(application: Application) -> None:  # type: ignore[type-arg]

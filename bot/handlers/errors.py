@@ -6,7 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.handlers.common import Context
 
@@ -18,7 +18,11 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment. ð
 async def report_error(update: object, context: Context) -> None:
     """Log the error; in a private chat, apologise. Never raises: the bot must keep running."""
     error = context.error
-    if isinstance(error, (NetworkError, TimedOut, RetryAfter)):
+    # BadRequest is a NetworkError subclass in python-telegram-bot, but it means our own request
+    # was wrong (bad HTML, a deleted message): that is a bug to log loudly, not a network blip.
+    if isinstance(error, (NetworkError, TimedOut, RetryAfter)) and not isinstance(
+        error, BadRequest
+    ):
         log.warning("Telegram network problem: %s", error)
         return
     if isinstance(error, Forbidden):

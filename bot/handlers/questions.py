@@ -100,6 +100,11 @@ async def answer_text(update: Update, context: Context, text: str) -> Outcome:
     return outcome
 
 
+async def unknown_command(update: Update, context: Context) -> None:
+    """A mistyped or unknown /command in a private chat: say so instead of staying silent."""
+    await _send(update, context, context.bot_data.answerer.info("unknown_command"))
+
+
 async def not_text(update: Update, context: Context) -> None:
     """Photos, stickers, voice notes in a private chat: say kindly that only text works."""
     await _send(update, context, context.bot_data.answerer.info("not_text"))

@@ -1,0 +1,379 @@
+"""Handlers for stretch reminders and time zones: thin translations onto the store and the views.
+
+Commands work in private chats; in a group they answer with one short pointer to a private
+chat (at most once every few minutes per group). Buttons carry ``r:`` (reminders) or ``tz:``
+(time-zone suggestions) data, which may be forged or stale: every press is checked against
+the store for *this* chat before anything changes, and anything else gets a kind note.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import CallbackQuery, Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop
+
+from bot import reminder_views as views
+from bot import routine
+from bot.handlers.common import NO_PREVIEW, Context, command_argument, markup, send_reply
+from bot.render import Button, Reply
+from bot.schedule import ScheduleError, UnknownTimezone, parse_time, resolve_timezone
+from bot.storage import DuplicateReminder, TooManyReminders
+
+log = logging.getLogger(__name__)
+
+STALE = "Sorry, that button is out of date."
+GONE = "That reminder no longer exists, so there's nothing to do."
+GROUP_NOTE_EVERY = timedelta(minutes=10)  # at most one "use a private chat" note per group
+TYPING_WINDOW = timedelta(minutes=10)  # how long "⌨️ Another time" waits for a typed time
+MAX_ARGUMENT = 200  # characters of a command argument worth reading
+_GROUP_NOTE = "reminders_group_note_at"
+_TYPING = "reminders_typing_until"
+_DONE = "reminders_done"  # (reminder id, seq) pairs already counted, so Done counts once
+_DONE_REMEMBERED = 50
+
+
+# --- sending and editing ---------------------------------------------------------------------
+
+
+async def reply(update: Update, context: Context, answer: Reply) -> None:
+    """Send ``answer`` to the chat of ``update`` (threaded as a reply in groups)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    message = update.effective_message
+    group = chat.type != ChatType.PRIVATE
+    await send_reply(
+        context,
+        chat.id,
+        answer,
+        reply_to=message.message_id if message is not None and group else None,
+        thread_id=message.message_thread_id
+        if message is not None and message.is_topic_message
+        else None,
+    )
+
+
+async def edit(update: Update, context: Context, query: CallbackQuery, answer: Reply) -> None:
+    """Replace the pressed message with ``answer``; send it anew if that message can't be edited."""
+    if query.message is not None and query.message.is_accessible and len(answer.parts) == 1:
+        try:
+            await query.edit_message_text(
+                answer.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(answer.buttons),
+                link_preview_options=NO_PREVIEW,
+            )
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                return
+            log.info("could not edit a message, sending a new one: %s", error)
+        else:
+            return
+    await reply(update, context, answer)
+
+
+async def set_buttons(query: CallbackQuery, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
+    """Change (or, with none, remove) the buttons under the pressed message; best effort."""
+    if query.message is None or not query.message.is_accessible:
+        return
+    try:
+        await query.edit_message_reply_markup(markup(buttons))
+    except BadRequest as error:  # too old to edit, or already like that: the answer was given
+        log.info("could not change the buttons of a message: %s", error)
+
+
+def now(context: Context) -> datetime:
+    """The injected clock."""
+    return context.bot_data.clock()
+
+
+async def in_private(update: Update, context: Context) -> bool:
+    """True in a private chat; in a group, point to a private chat (rarely) and return False."""
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    if chat.type == ChatType.PRIVATE:
+        return True
+    data: dict[Any, Any] = context.chat_data if context.chat_data is not None else {}
+    last = data.get(_GROUP_NOTE)
+    if isinstance(last, datetime) and now(context) - last < GROUP_NOTE_EVERY:
+        return False  # said it recently: stay quiet rather than spam the group
+    data[_GROUP_NOTE] = now(context)
+    await reply(update, context, views.private_only(context.bot_data.bot_username))
+    return False
+
+
+def argument(update: Update) -> str:
+    """The text after the command, or "" (also for a message without text)."""
+    message = update.effective_message
+    return command_argument(message.text if message is not None else "")
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+async def timezone(update: Update, context: Context) -> None:
+    """/timezone [Area/City]: show the zone, or set it (near misses come back as buttons)."""
+    if not await in_private(update, context) or update.effective_chat is None:
+        return
+    chat_id = update.effective_chat.id
+    store = context.bot_data.store
+    wanted = argument(update)
+    if not wanted:
+        await reply(
+            update, context, views.timezone_shown(await store.get_chat(chat_id), now(context))
+        )
+        return
+    if len(wanted) > 64:
+        await reply(
+            update,
+            context,
+            views.error(
+                "That's too long for a time zone name. Try e.g. " + views.EXAMPLE_ZONES + "."
+            ),
+        )
+        return
+    try:
+        zone = resolve_timezone(wanted)
+    except UnknownTimezone as error:
+        await reply(update, context, views.timezone_unknown(error))
+        return
+    await reply(update, context, await _set_timezone(context, chat_id, zone.key))
+
+
+async def _set_timezone(context: Context, chat_id: int, zone_name: str) -> Reply:
+    store = context.bot_data.store
+    await store.upsert_chat(chat_id, ChatType.PRIVATE, now(context))
+    chat = await store.set_timezone(chat_id, zone_name, now(context))
+    return views.timezone_set(chat, await store.list_reminders(chat_id), now(context))
+
+
+async def remind(update: Update, context: Context) -> None:
+    """/remind HH:MM [days] sets a reminder; /remind off removes all; /remind alone guides."""
+    if not await in_private(update, context) or update.effective_chat is None:
+        return
+    chat_id = update.effective_chat.id
+    store = context.bot_data.store
+    wanted = argument(update)
+    if not wanted:
+        await reply(update, context, views.choose_time(await store.get_chat(chat_id)))
+        return
+    if wanted.lower() in views.OFF_WORDS:
+        await reply(update, context, views.removed_all(await store.delete_all_reminders(chat_id)))
+        return
+    if len(wanted) > MAX_ARGUMENT:
+        await reply(update, context, views.error("That's longer than I expected.", examples=True))
+        return
+    try:
+        request = views.parse_remind(wanted)
+    except ScheduleError as error:
+        await reply(update, context, views.error(str(error), examples=True))
+        return
+    await reply(update, context, await _add(context, chat_id, request))
+
+
+async def _add(context: Context, chat_id: int, request: views.RemindRequest) -> Reply:
+    store = context.bot_data.store
+    chat = await store.upsert_chat(chat_id, ChatType.PRIVATE, now(context))
+    try:
+        reminder = await store.add_reminder(chat_id, request.local_time, request.days, now(context))
+    except DuplicateReminder as error:
+        return views.duplicate(error.existing)
+    except TooManyReminders as error:
+        return views.too_many(str(error))
+    return views.reminder_added(reminder, chat, now(context))
+
+
+async def list_reminders(update: Update, context: Context) -> None:
+    """/reminders: each reminder with its next time, and a delete button for each."""
+    if not await in_private(update, context) or update.effective_chat is None:
+        return
+    await reply(update, context, await _list(context, update.effective_chat.id))
+
+
+async def _list(context: Context, chat_id: int) -> Reply:
+    store = context.bot_data.store
+    chat = await store.get_chat(chat_id)
+    return views.reminder_list(await store.list_reminders(chat_id), chat, now(context))
+
+
+async def resume(update: Update, context: Context) -> None:
+    """/start (after the welcome): turn reminders paused by a block back on, and say so.
+
+    ``/start remind`` (the group note's deep link) also opens the guided flow.
+    """
+    chat = update.effective_chat
+    state = context.bot_data
+    if chat is None or chat.type != ChatType.PRIVATE or not state.has_store:
+        return
+    reminders = await state.store.list_reminders(chat.id)
+    if any(not reminder.enabled for reminder in reminders):
+        count = await state.store.enable_chat_reminders(chat.id, now(context))
+        log.info("reminders of a chat resumed after /start")
+        await reply(update, context, views.resumed(count))
+    if context.args == ["remind"]:
+        await reply(update, context, views.choose_time(await state.store.get_chat(chat.id)))
+
+
+async def membership(update: Update, context: Context) -> None:
+    """Someone blocked the bot (my_chat_member "kicked"): pause their reminders right away."""
+    change = update.my_chat_member
+    state = context.bot_data
+    if change is None or change.chat.type != ChatType.PRIVATE or not state.has_store:
+        return
+    gone = change.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+    if gone and await state.store.disable_chat_reminders(change.chat.id):
+        log.info("a chat blocked the bot; its reminders are paused")
+
+
+async def typed_time(update: Update, context: Context) -> None:
+    """Text after "⌨️ Another time": read it as the time. Runs before the question handler.
+
+    Anything that doesn't look like an attempt at a time (a question) ends the wait and goes on
+    to be answered as usual.
+    """
+    data = context.chat_data
+    message = update.effective_message
+    if data is None or message is None or not message.text or update.effective_chat is None:
+        return
+    until = data.get(_TYPING)
+    if not isinstance(until, datetime):
+        return
+    if now(context) > until:
+        data.pop(_TYPING, None)
+        return
+    text = message.text.strip()
+    try:
+        answer = views.choose_days(parse_time(text))
+    except ScheduleError as error:
+        try:
+            request = views.parse_remind(text)  # "7:30 mon,wed": time and days at once
+        except ScheduleError:
+            if len(text) > 20 or not any(ch.isdigit() for ch in text):
+                data.pop(_TYPING, None)
+                return  # not a time: a question, answered by the next handler
+            await reply(update, context, views.error(str(error)))
+            raise ApplicationHandlerStop from None
+        answer = await _add(context, update.effective_chat.id, request)
+    data.pop(_TYPING, None)
+    await reply(update, context, answer)
+    raise ApplicationHandlerStop
+
+
+# --- buttons ---------------------------------------------------------------------------------
+
+
+async def press(update: Update, context: Context) -> None:
+    """A pressed ``r:`` button: reminder message actions, the list, and the guided flow."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None:
+        return
+    parsed = routine.parse_press(query.data or "")
+    if parsed is None or chat is None or chat.type != ChatType.PRIVATE:
+        await query.answer(STALE)
+        return
+    store = context.bot_data.store
+    action = parsed.action
+    if action == routine.DONE and parsed.reminder_id is not None and parsed.seq is not None:
+        await _done(context, query, chat.id, parsed.reminder_id, parsed.seq)
+    elif action == routine.SNOOZE_ACTION and parsed.reminder_id is not None:
+        await _snooze(context, query, chat.id, parsed.reminder_id, parsed.seq)
+    elif action == routine.STOP and parsed.reminder_id is not None:
+        reminder = await store.get_reminder(chat.id, parsed.reminder_id)
+        if reminder is None or not await store.delete_reminder(chat.id, reminder.id):
+            await query.answer("That reminder was already stopped.")
+            return
+        await query.answer(
+            f"🛑 Stopped your {views.describe(reminder)} reminder. /remind sets a new one."
+        )
+        await set_buttons(query)
+    elif action == routine.DELETE and parsed.reminder_id is not None:
+        deleted = await store.delete_reminder(chat.id, parsed.reminder_id)
+        await query.answer("🗑 Deleted." if deleted else "That reminder was already deleted.")
+        await edit(update, context, query, await _list(context, chat.id))
+    elif action == routine.LIST:
+        await query.answer()
+        await reply(update, context, await _list(context, chat.id))
+    elif action == routine.NEW:
+        await query.answer()
+        await reply(update, context, views.choose_time(await store.get_chat(chat.id)))
+    elif action == routine.TIME and parsed.typed:
+        if context.chat_data is not None:
+            context.chat_data[_TYPING] = now(context) + TYPING_WINDOW
+        await query.answer()
+        await edit(update, context, query, views.type_time())
+    elif action == routine.TIME and parsed.local_time is not None:
+        await query.answer()
+        await edit(update, context, query, views.choose_days(parsed.local_time))
+    elif action == routine.ADD and parsed.local_time is not None and parsed.days is not None:
+        request = views.RemindRequest(parsed.local_time, parsed.days)
+        answer = await _add(context, chat.id, request)
+        await query.answer()
+        await edit(update, context, query, answer)
+    else:  # pragma: no cover - parse_press only returns the actions above
+        await query.answer(STALE)
+
+
+async def _done(
+    context: Context, query: CallbackQuery, chat_id: int, reminder_id: int, seq: int
+) -> None:
+    store = context.bot_data.store
+    chat = await store.get_chat(chat_id)
+    reminder = await store.get_reminder(chat_id, reminder_id)
+    if chat is None or reminder is None:
+        await query.answer(GONE)
+        return
+    counted: list[tuple[int, int]] = []
+    if context.chat_data is not None:
+        counted = context.chat_data.setdefault(_DONE, [])
+    since = routine.week_start(now(context), chat.zone)
+    if (reminder_id, seq) in counted:
+        count = await store.count_done_since(chat_id, since)
+        await query.answer("Already counted. " + routine.done_text(count))
+        return
+    counted.append((reminder_id, seq))
+    del counted[:-_DONE_REMEMBERED]
+    await store.record_done(chat_id, now(context))
+    count = await store.count_done_since(chat_id, since)
+    await query.answer(routine.done_text(count))
+    await set_buttons(query, routine.after_done_buttons(reminder_id))
+
+
+async def _snooze(
+    context: Context, query: CallbackQuery, chat_id: int, reminder_id: int, seq: int | None
+) -> None:
+    store = context.bot_data.store
+    chat = await store.get_chat(chat_id)
+    until = now(context) + routine.SNOOZE
+    if chat is None or not await store.snooze(chat_id, reminder_id, until, seq):
+        await query.answer(GONE)
+        return
+    await query.answer(
+        f"⏰ Snoozed: I'll remind you again at {views.local_clock(chat.zone, until)}."
+    )
+
+
+async def timezone_press(update: Update, context: Context) -> None:
+    """A suggested time zone was tapped (``tz:<name>``): set it, after checking the name."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None:
+        return
+    name = views.parse_timezone_press(query.data or "")
+    if name is None or chat is None or chat.type != ChatType.PRIVATE:
+        await query.answer(STALE)
+        return
+    try:
+        zone = resolve_timezone(name)
+    except ScheduleError:
+        await query.answer(STALE)
+        return
+    answer = await _set_timezone(context, chat.id, zone.key)
+    await query.answer()
+    await edit(update, context, query, answer)

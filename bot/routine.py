@@ -1,0 +1,218 @@
+"""The stretch reminder message and the buttons under it, built from the knowledge base.
+
+Each delivery shows one exercise with its full instructions, rotating through the knowledge
+base's exercises by the delivery's ``seq`` (a snooze repeats the exercise it snoozed). Pure
+functions of their inputs: no Telegram, no store, no clock, so the CLI and tests see exactly
+what the bot sends.
+
+Callback data for reminder buttons is owned here (prefix ``r:``); it can be forged or stale,
+so :func:`parse_press` returns None for anything it does not fully understand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from bot.knowledge import Entry, KnowledgeBase
+from bot.render import MESSAGE_LIMIT, Button, Kind, Reply
+from bot.schedule import format_time, mask_to_days
+
+__all__ = [
+    "REMINDER_PREFIX",
+    "SNOOZE",
+    "WEEKLY_TARGET",
+    "Press",
+    "done_text",
+    "parse_press",
+    "press_data",
+    "reminder_message",
+    "routine_entry",
+    "week_start",
+]
+
+REMINDER_PREFIX = "r:"
+WEEKLY_TARGET = 3  # the article: stretch at least 3-4 times a week
+SNOOZE = timedelta(minutes=30)
+
+# Actions under the "r:" prefix. Reminder ids and seqs are decimal; times are HHMM.
+DONE = "d"  # r:d:<reminder id>:<seq>        the reminder message's Done
+SNOOZE_ACTION = "s"  # r:s:<reminder id>:<seq>  ... its Snooze
+STOP = "x"  # r:x:<reminder id>                ... its Stop
+DELETE = "rm"  # r:rm:<reminder id>            a delete button in /reminders
+LIST = "ls"  # r:ls                             show /reminders
+NEW = "new"  # r:new                            start the guided /remind flow
+TIME = "t"  # r:t:<HHMM> | r:t:type             guided flow: a time was chosen
+ADD = "a"  # r:a:<HHMM>:<days mask>             guided flow: days chosen, add it
+
+_NUMBER = re.compile(r"^[1-9][0-9]{0,17}$|^0$")  # fits SQLite's 64-bit integers
+_HHMM = re.compile(r"^([01][0-9]|2[0-3])([0-5][0-9])$")
+
+
+@dataclass(frozen=True)
+class Press:
+    """A parsed reminder button: the action and whichever arguments it carries."""
+
+    action: str
+    reminder_id: int | None = None
+    seq: int | None = None
+    local_time: time | None = None
+    days: frozenset[int] | None = None
+    typed: bool = False  # r:t:type, "let me type a time"
+
+
+def press_data(action: str, *args: int | str) -> str:
+    """Callback data for an action, e.g. ``press_data(DONE, 12, 3)`` -> ``"r:d:12:3"``."""
+    return ":".join([REMINDER_PREFIX + action, *(str(a) for a in args)])
+
+
+def _hhmm(value: time) -> str:
+    return f"{value.hour:02d}{value.minute:02d}"
+
+
+def time_data(value: time) -> str:
+    """The guided flow's "this time" button data."""
+    return press_data(TIME, _hhmm(value))
+
+
+def add_data(value: time, mask: int) -> str:
+    """The guided flow's "these days" button data."""
+    return press_data(ADD, _hhmm(value), mask)
+
+
+def parse_press(data: str) -> Press | None:
+    """Read ``r:`` callback data; None for junk, so the caller answers it as a stale button."""
+    if not data.startswith(REMINDER_PREFIX):
+        return None
+    action, *args = data.removeprefix(REMINDER_PREFIX).split(":")
+    if action in (LIST, NEW) and not args:
+        return Press(action)
+    if action in (DONE, SNOOZE_ACTION) and len(args) == 2 and all(map(_NUMBER.match, args)):
+        return Press(action, reminder_id=int(args[0]), seq=int(args[1]))
+    if action in (STOP, DELETE) and len(args) == 1 and _NUMBER.match(args[0]):
+        return Press(action, reminder_id=int(args[0]))
+    if action == TIME and len(args) == 1:
+        if args[0] == "type":
+            return Press(action, typed=True)
+        found = _HHMM.match(args[0])
+        return Press(action, local_time=_time(found)) if found else None
+    if action == ADD and len(args) == 2:
+        found = _HHMM.match(args[0])
+        if found and _NUMBER.match(args[1]) and 1 <= int(args[1]) <= 127:
+            return Press(action, local_time=_time(found), days=mask_to_days(int(args[1])))
+    return None
+
+
+def _time(found: re.Match[str]) -> time:
+    return time(int(found[1]), int(found[2]))
+
+
+# --- the reminder message ------------------------------------------------------------------
+
+
+def routine_entry(kb: KnowledgeBase, seq: int) -> Entry | None:
+    """The exercise for delivery number ``seq``: the exercises in menu order, round and round."""
+    exercises = kb.exercises()
+    return exercises[seq % len(exercises)] if exercises else None
+
+
+def reminder_buttons(reminder_id: int, seq: int) -> tuple[tuple[Button, ...], ...]:
+    """Done and Snooze side by side, Stop below."""
+    return (
+        (
+            Button("✅ Done", data=press_data(DONE, reminder_id, seq)),
+            Button("⏰ Snooze 30 min", data=press_data(SNOOZE_ACTION, reminder_id, seq)),
+        ),
+        (Button("🛑 Stop these reminders", data=press_data(STOP, reminder_id)),),
+    )
+
+
+def after_done_buttons(reminder_id: int) -> tuple[tuple[Button, ...], ...]:
+    """What stays under a reminder once Done was pressed: only Stop."""
+    return ((Button("🛑 Stop these reminders", data=press_data(STOP, reminder_id)),),)
+
+
+def reminder_message(
+    kb: KnowledgeBase,
+    reminder_id: int,
+    seq: int,
+    *,
+    local_time: time | None = None,
+    snoozed: bool = False,
+) -> Reply:
+    """The reminder as sent: a greeting, one exercise in full, the weekly goal and buttons.
+
+    Always a single message within Telegram's limit (so the buttons sit under it): a very long
+    exercise first loses its introduction, then trailing steps, with a pointer to /exercise.
+    """
+    buttons = reminder_buttons(reminder_id, seq)
+    if snoozed:
+        heading = "⏰ <b>Snoozed stretch reminder: time for your stretch!</b>"
+    elif local_time is not None:
+        heading = f"⏰ <b>It's {format_time(local_time)}: time for your stretch!</b>"
+    else:
+        heading = "⏰ <b>Time for your stretch!</b>"
+    disclaimer = kb.texts.get("disclaimer", "").strip()
+    footer = [
+        f"Aim for at least {WEEKLY_TARGET} sessions a week; gently, never into pain. "
+        "Tap ✅ Done when you've finished.",
+    ]
+    if disclaimer:
+        footer += ["", f"<i>{disclaimer}</i>"]
+    entry = routine_entry(kb, seq)
+    if entry is None:
+        body = ["Take a few minutes to stretch your hips. See /exercises for instructions."]
+        return Reply(Kind.INFO, "\n".join([heading, "", *body, "", *footer]), buttons)
+
+    exercises = kb.exercises()
+    position = exercises.index(entry)
+    following = exercises[(position + 1) % len(exercises)]
+    intro = f"Today: <b>{escape(entry.title)}</b> (exercise {position + 1} of {len(exercises)})"
+    if following is not entry:
+        intro += f". Next time: {escape(following.title)}."
+    steps = [f"{number}. {step}" for number, step in enumerate(entry.steps, start=1)]
+    answer = entry.answer.strip()
+
+    def compose(answer: str, steps: list[str], cut: bool) -> str:
+        lines = [heading, intro]
+        if answer:
+            lines += ["", answer]
+        if steps:
+            lines += ["", *steps]
+        if cut:
+            name = escape(entry.title.lower())
+            lines += ["", f"The rest of the steps: /exercise {name}"]
+        return "\n".join([*lines, "", *footer])
+
+    html = compose(answer, steps, cut=False)
+    if len(html) > MESSAGE_LIMIT and steps:
+        answer = ""
+        html = compose(answer, steps, cut=False)
+    while len(html) > MESSAGE_LIMIT and steps:
+        steps = steps[:-1]
+        html = compose(answer, steps, cut=True)
+    if len(html) > MESSAGE_LIMIT:  # no steps and a huge answer: the title and a pointer
+        html = compose("", [], cut=True)
+    return Reply(Kind.INFO, html, buttons, entry_id=entry.id)
+
+
+# --- the weekly count ----------------------------------------------------------------------
+
+
+def week_start(now: datetime, zone: ZoneInfo) -> datetime:
+    """Monday 00:00 of the current week in ``zone``, as a UTC instant."""
+    local = now.astimezone(zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, time(0, 0), tzinfo=zone).astimezone(UTC)
+
+
+def done_text(count: int, target: int = WEEKLY_TARGET) -> str:
+    """The answer to a Done press: a small count against the weekly goal (short: a toast)."""
+    if count < target:
+        return f"✅ Nice work! {count} of {target} this week."
+    if count == target:
+        return f"🎉 {count} of {target} this week: weekly goal reached!"
+    return f"🎉 {count} this week, past your goal of {target}. Great consistency!"

@@ -1,0 +1,218 @@
+"""Harness for end-to-end tests: the real bot, in this test's event loop, against the fake API.
+
+``running_bot`` builds the application exactly as production does (``build_application`` with the
+real knowledge base), starts it the way ``run_polling`` would (initialize, post_init, start, long
+polling with every update type) and shuts it down the same way (updater, application, post_stop,
+shutdown, post_shutdown). Nothing in the bot is replaced: only the API base URL points at
+:class:`~tests.fake_telegram.FakeTelegramServer` and the clock is a :class:`FakeClock`.
+
+Waiting is event-driven, never a sleep: :meth:`RunningBot.send` (and ``press``, ...) queues an
+update on the fake, waits until the bot's next ``getUpdates`` confirms it (so it is in the
+application's queue), then joins that queue, which python-telegram-bot marks done only after the
+handler (and any error handler) has finished. When ``send`` returns, the calls it returns are all
+the update caused, and "the bot sent nothing" is a reliable assertion.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, closing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+
+from bot.app import BotApplication, build_application
+from bot.config import Settings, load_settings
+from bot.knowledge import KnowledgeBase, load_knowledge
+from tests.fake_telegram import ApiCall, FakeTelegramServer, JSONDict
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE_DIR = ROOT / "knowledge"
+
+# Shaped like a real token (so the bot's validation and redaction treat it as one) but fake.
+TOKEN = "7081234567:AAF-e2e_fake_token_for_tests_0123456789"
+
+PRIVATE_SCOPE: JSONDict = {"type": "all_private_chats"}
+GROUP_SCOPE: JSONDict = {"type": "all_group_chats"}
+
+
+class FakeClock:
+    """A controllable clock for ``build_application(clock=...)``: pass ``clock.now``."""
+
+    def __init__(self, start: datetime = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)) -> None:
+        self._now = start
+
+    def now(self) -> datetime:
+        """The current fake instant (aware, UTC)."""
+        return self._now
+
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        """Move time forward by ``delta`` or by ``timedelta(**kwargs)``; returns the new now."""
+        self._now += delta if delta is not None else timedelta(**kwargs)
+        return self._now
+
+
+@functools.cache
+def real_knowledge() -> KnowledgeBase:
+    """The project's knowledge base, loaded (and validated) once per test session."""
+    return load_knowledge(KNOWLEDGE_DIR)
+
+
+def e2e_settings(fake: FakeTelegramServer, tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings for a bot talking to ``fake``, with its database in ``tmp_path``."""
+    values: dict[str, Any] = {
+        "telegram_bot_token": TOKEN,
+        "telegram_api_base_url": fake.base_url,
+        "database_path": tmp_path / "bot.sqlite3",
+        "knowledge_dir": KNOWLEDGE_DIR,
+    }
+    values.update(overrides)
+    return load_settings(env_file=None, **values)
+
+
+def button_data(call: ApiCall) -> list[str]:
+    """Callback data of every inline button the bot attached to a sent message."""
+    markup = call.params.get("reply_markup") or {}
+    return [
+        button["callback_data"]
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+        if "callback_data" in button
+    ]
+
+
+def button_labels(call: ApiCall) -> list[str]:
+    """Labels of every inline button the bot attached to a sent message."""
+    markup = call.params.get("reply_markup") or {}
+    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
+@dataclass
+class RunningBot:
+    """A started bot plus the fake it talks to; drive it with ``send``/``press``/``process``."""
+
+    app: BotApplication
+    fake: FakeTelegramServer
+    clock: FakeClock
+    settings: Settings
+    _marks: dict[int, int] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file the bot writes."""
+        return self.settings.database_path
+
+    async def process(self, update: JSONDict, *, timeout: float = 10.0) -> list[ApiCall]:  # noqa: ASYNC109
+        """Wait until an update queued with ``queue`` is fully handled; returns the calls it
+        caused (those recorded after it was queued, minus long polls)."""
+        update_id = int(update["update_id"])
+        if update_id not in self._marks:
+            raise ValueError("queue the update with RunningBot.queue() so its calls can be seen")
+        mark = self._marks.pop(update_id)
+        await self.fake.wait_for_call(
+            "getUpdates",
+            lambda c: int(c.params.get("offset") or 0) > update_id,
+            after=mark,
+            timeout=timeout,
+        )
+        await self.app.update_queue.join()
+        return [c for c in self.fake.calls[mark:] if c.method != "getUpdates"]
+
+    def queue(self, push: Callable[[], JSONDict]) -> JSONDict:
+        """Queue an update with ``push`` (e.g. ``lambda: fake.send_text(...)``), remembering the
+        position in the call log so ``process`` sees every call the update causes."""
+        mark = self.fake.mark()
+        update = push()
+        self._marks[int(update["update_id"])] = mark
+        return update
+
+    async def send(self, text: str, **kwargs: Any) -> list[ApiCall]:
+        """A user sends ``text`` (private chat unless ``chat_type=``); returns the bot's calls."""
+        return await self.process(self.queue(lambda: self.fake.send_text(text, **kwargs)))
+
+    async def send_content(self, content: JSONDict, **kwargs: Any) -> list[ApiCall]:
+        """A user sends a non-text message (sticker, photo...); returns the bot's calls."""
+        return await self.process(self.queue(lambda: self.fake.send_content(content, **kwargs)))
+
+    async def press(
+        self, message: ApiCall | JSONDict | int, data: str, **kwargs: Any
+    ) -> list[ApiCall]:
+        """A user presses a button with ``data`` under ``message``; returns the bot's calls."""
+        return await self.process(
+            self.queue(lambda: self.fake.press_button(message, data, **kwargs))
+        )
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Read the bot's database through a separate connection (WAL allows it while open)."""
+        with closing(sqlite3.connect(self.db_path)) as db:
+            return list(db.execute(sql, params))
+
+
+def last_message(calls: list[ApiCall]) -> ApiCall:
+    """The last successful sendMessage among ``calls`` (the one carrying the buttons)."""
+    sent = [c for c in calls if c.method == "sendMessage" and c.ok]
+    assert sent, f"the bot sent no message; calls: {[c.method for c in calls]}"
+    return sent[-1]
+
+
+@asynccontextmanager
+async def running_bot(
+    fake: FakeTelegramServer,
+    tmp_path: Path,
+    *,
+    rate_limit: bool = False,
+    clock: FakeClock | None = None,
+    **overrides: Any,
+) -> AsyncIterator[RunningBot]:
+    """Build and start the real bot against ``fake``; stop it like ``run_polling`` does."""
+    settings = e2e_settings(fake, tmp_path, **overrides)
+    clock = clock or FakeClock()
+    # The real knowledge base; loaded once (build_application's own loading is exercised by the
+    # process tests) unless a test points knowledge_dir somewhere else.
+    kb = real_knowledge() if settings.knowledge_dir == KNOWLEDGE_DIR else None
+    app = build_application(settings, kb=kb, clock=clock.now, rate_limit=rate_limit)
+    mark = fake.mark()
+    try:
+        async with app:  # initialize() ... shutdown()
+            if app.post_init is not None:  # run_polling calls it; so must we
+                await app.post_init(app)
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(
+                poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
+            )
+            try:
+                await fake.wait_for_call("getUpdates", after=mark)
+                yield RunningBot(app, fake, clock, settings)
+            finally:  # the order of run_polling's own shutdown
+                if app.updater.running:
+                    await app.updater.stop()
+                if app.running:
+                    await app.stop()
+                    if app.post_stop is not None:  # only after a stop(), as run_polling does
+                        await app.post_stop(app)
+    finally:
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+
+__all__ = [
+    "GROUP_SCOPE",
+    "KNOWLEDGE_DIR",
+    "PRIVATE_SCOPE",
+    "ROOT",
+    "TOKEN",
+    "FakeClock",
+    "RunningBot",
+    "button_data",
+    "button_labels",
+    "e2e_settings",
+    "last_message",
+    "real_knowledge",
+    "running_bot",
+]
