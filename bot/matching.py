@@ -34,9 +34,10 @@ from bot.text import is_stopword, stem, words
 
 # Score bands, calibrated with `python -m bot eval` on the dev set, knowledge/tests and a
 # held-out set (benchmarks/heldout.yaml): below UNSURE nothing is close enough to offer.
-CONFIDENT = 50.0
+CONFIDENT = 48.0
 UNSURE = 40.0
 CANDIDATE_POOL = 24
+LONG_MESSAGE_TERMS = 8  # beyond this many terms, unfamiliar words weigh proportionally less
 UNKNOWN_FACTOR = 0.5  # weight of a never-seen term relative to the rarest known term
 OFF_TOPIC_FACTOR = 2.0  # a word the maintainers listed as another subject ("shoulder", "keto")
 QUESTION_WORDS = frozenset({"what", "how", "whi", "when", "who", "where", "not", "no"})  # stemmed
@@ -242,6 +243,12 @@ class Matcher:
         if all(term in QUESTION_WORDS or any(c.isdigit() for c in term) for term in terms):
             return Match(Band.NONE, (), tuple(terms), tuple(corrections))
         weights = {t: self._weight_of(t) for t in terms}
+        # Long messages carry more small talk ("long story short, since I started working from
+        # home..."): unfamiliar words count less the more words there are.
+        dilution = min(1.0, LONG_MESSAGE_TERMS / len(terms))
+        for term, weight in weights.items():
+            if weight == self._unknown:
+                weights[term] = weight * dilution
         total = sum(weights.values())
 
         overlap: dict[str, float] = defaultdict(float)

@@ -197,6 +197,16 @@ def test_dev_set_accuracy(answerer: Answerer) -> None:
     assert result.accuracy(["urgent"]) == 1.0
 
 
+@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml"])
+def test_held_out_sets_stay_above_the_bar(answerer: Answerer, name: str) -> None:
+    """Sets written blind by people who never saw the knowledge base (now regression guards)."""
+    probes, markers = load_probes(ROOT / "benchmarks" / name)
+    result = evaluate(answerer, probes, markers)
+    assert result.accuracy(["answer"]) >= 0.90
+    assert result.accuracy(["fallback"]) >= 0.90
+    assert result.accuracy(["urgent"]) == 1.0
+
+
 def test_maintainers_test_files_pass(answerer: Answerer) -> None:
     """knowledge/tests/*.yaml are the maintainers' regression tests."""
     files = sorted((ROOT / "knowledge" / "tests").glob("*.yaml"))
