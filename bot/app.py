@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -76,7 +77,14 @@ async def _open_resources(application: BotApplication) -> None:
     """post_init: open the database, start the reminders, publish the menus, note @username."""
     state = application.bot_data
     if not state.has_store:
-        state.store = await Store.open(state.settings.database_path)
+        path = state.settings.database_path
+        try:
+            state.store = await Store.open(path)
+        except (OSError, sqlite3.Error) as error:
+            raise StartupError(
+                f"Cannot open the database at {path} ({error}). Check DATABASE_PATH: its folder "
+                "must be writable."
+            ) from None
     dropped = await state.store.recover(state.clock())
     if dropped:
         log.info("dropped %d reminder deliveries interrupted by the last shutdown", dropped)
@@ -157,4 +165,9 @@ def run(settings: Settings) -> None:
     except InvalidToken:
         raise StartupError(
             "Telegram rejected the bot token. Check TELEGRAM_BOT_TOKEN (from @BotFather)."
+        ) from None
+    except NetworkError as error:  # raised by the first getMe, before anything else runs
+        raise StartupError(
+            f"Could not reach the Telegram Bot API at {settings.telegram_api_base_url} ({error}). "
+            "Check the network and TELEGRAM_API_BASE_URL."
         ) from None

@@ -33,16 +33,18 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     return _TOKEN_LIKE.sub(REDACTED, text)
 
 
-def _not_a_rejected_token(record: logging.LogRecord) -> bool:
-    """Drop the library's traceback for a rejected token: the CLI prints one plain line instead."""
-    error = record.exc_info[1] if record.exc_info else None
-    return type(error).__name__ != "InvalidToken"
+def _without_startup_traceback(record: logging.LogRecord) -> bool:
+    """Keep the library's start-up failure line but not its traceback: the CLI explains it."""
+    if record.name.startswith("telegram.ext") and "Bootstrap" in record.getMessage():
+        record.exc_info = None
+        record.exc_text = None
+    return True
 
 
 def setup_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     """Send logs to stderr through the redacting formatter; quieten chatty HTTP loggers."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(_not_a_rejected_token)
+    handler.addFilter(_without_startup_traceback)
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )

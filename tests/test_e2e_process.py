@@ -268,3 +268,44 @@ def test_rejected_token_exits_with_a_clear_message(tmp_path: Path) -> None:
 def test_rejected_token_prints_no_traceback(tmp_path: Path) -> None:
     result = run_with_rejected_token(tmp_path)
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_unwritable_database_is_one_clear_line(tmp_path: Path) -> None:
+    with FakeTelegramServer() as fake:
+        env = bot_env(
+            tmp_path,
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=fake.base_url,
+            KNOWLEDGE_DIR=str(KNOWLEDGE_DIR),
+            DATABASE_PATH="/proc/no-such-folder/bot.sqlite3",
+        )
+        result = run_bot_once(env, tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in output
+    assert (
+        output.strip()
+        .splitlines()[-1]
+        .startswith(
+            "The bot did not start. Cannot open the database at /proc/no-such-folder/bot.sqlite3"
+        )
+    )
+    assert TOKEN not in output
+
+
+def test_unreachable_api_is_one_clear_line(tmp_path: Path) -> None:
+    with FakeTelegramServer() as fake:
+        port = fake.port
+    # The server is stopped: nothing listens on that port any more.
+    env = bot_env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot",
+        KNOWLEDGE_DIR=str(KNOWLEDGE_DIR),
+    )
+    result = run_bot_once(env, tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in output
+    assert "The bot did not start. Could not reach the Telegram Bot API" in output
+    assert TOKEN not in output and TOKEN.split(":", 1)[1] not in output
