@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 # BadRequest descriptions that mean the chat is gone for good, not that our message was wrong.
 GONE_DESCRIPTIONS = ("chat not found", "peer_id_invalid", "user not found", "chat_id is empty")
 
+GROUP_KINDS = frozenset({"group", "supergroup"})
+
 AnyApplication = Application[Any, Any, Any, Any, BotState, Any]
 
 
@@ -82,6 +84,7 @@ class TelegramSender:
             delivery.seq,
             local_time=delivery.local_time,
             snoozed=delivery.snoozed,
+            group=delivery.chat_kind in GROUP_KINDS,
         )
 
     async def __call__(self, delivery: Delivery) -> None:

@@ -56,6 +56,11 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "unknown_command": (),
     "group_welcome": (),
     "group_red_flag": (),
+    "group_help": (),
+    "group_howto": ("{bot}",),
+    "group_fallback": (),
+    "settings_private": (),
+    "settings_admins_only": (),
 }
 _TRAP_TAGS = {
     "tag:yaml.org,2002:bool": "a yes/no value",

@@ -330,10 +330,10 @@ def parse_timezone_press(data: str) -> str | None:
 
 
 def private_only(bot_username: str) -> Reply:
-    """What these commands say in a group (reminders for groups are a later feature)."""
+    """What these commands say in a group: personal things happen in a private chat."""
     text = (
-        "⏰ Stretch reminders, time zones and your data are set up in a private chat with me. "
-        "Group reminders aren't available yet."
+        "⏰ Personal stretch reminders, time zones and your data are set up in a private chat "
+        "with me. Group admins can schedule stretch breaks for the whole group with /settings."
     )
     if not bot_username:
         return Reply(Kind.INFO, text)

@@ -27,6 +27,7 @@ __all__ = [
     "WEEKLY_TARGET",
     "Press",
     "done_text",
+    "group_done_text",
     "parse_press",
     "press_data",
     "reminder_message",
@@ -130,6 +131,11 @@ def reminder_buttons(reminder_id: int, seq: int) -> tuple[tuple[Button, ...], ..
     )
 
 
+def group_buttons(reminder_id: int, seq: int) -> tuple[tuple[Button, ...], ...]:
+    """Under a group's stretch break: only Done (anyone may press it; admins use /settings)."""
+    return ((Button("✅ Done", data=press_data(DONE, reminder_id, seq)),),)
+
+
 def after_done_buttons(reminder_id: int) -> tuple[tuple[Button, ...], ...]:
     """What stays under a reminder once Done was pressed: only Stop."""
     return ((Button("🛑 Stop these reminders", data=press_data(STOP, reminder_id)),),)
@@ -142,14 +148,18 @@ def reminder_message(
     *,
     local_time: time | None = None,
     snoozed: bool = False,
+    group: bool = False,
 ) -> Reply:
     """The reminder as sent: a greeting, one exercise in full, the weekly goal and buttons.
 
     Always a single message within Telegram's limit (so the buttons sit under it): a very long
     exercise first loses its introduction, then trailing steps, with a pointer to /exercise.
+    A ``group``'s stretch break addresses everyone and has only a Done button.
     """
-    buttons = reminder_buttons(reminder_id, seq)
-    if snoozed:
+    buttons = group_buttons(reminder_id, seq) if group else reminder_buttons(reminder_id, seq)
+    if group:
+        heading = "🧘 <b>Stretch break!</b> Time to get up and stretch together."
+    elif snoozed:
         heading = "⏰ <b>Snoozed stretch reminder: time for your stretch!</b>"
     elif local_time is not None:
         heading = f"⏰ <b>It's {format_time(local_time)}: time for your stretch!</b>"
@@ -157,7 +167,9 @@ def reminder_message(
         heading = "⏰ <b>Time for your stretch!</b>"
     disclaimer = kb.texts.get("disclaimer", "").strip()
     footer = [
-        f"Aim for at least {WEEKLY_TARGET} sessions a week; gently, never into pain. "
+        "Gently, never into pain. Tap ✅ Done if you joined in."
+        if group
+        else f"Aim for at least {WEEKLY_TARGET} sessions a week; gently, never into pain. "
         "Tap ✅ Done when you've finished.",
     ]
     if disclaimer:
@@ -171,10 +183,10 @@ def reminder_message(
     position = exercises.index(entry)
     following = exercises[(position + 1) % len(exercises)]
     intro = f"Today: <b>{escape(entry.title)}</b> (exercise {position + 1} of {len(exercises)})"
-    if following is not entry:
+    if following is not entry and not group:
         intro += f". Next time: {escape(following.title)}."
     steps = [f"{number}. {step}" for number, step in enumerate(entry.steps, start=1)]
-    answer = entry.answer.strip()
+    answer = "" if group else entry.answer.strip()  # a group gets just the steps: short
 
     def compose(answer: str, steps: list[str], cut: bool) -> str:
         lines = [heading, intro]
@@ -207,6 +219,12 @@ def week_start(now: datetime, zone: ZoneInfo) -> datetime:
     local = now.astimezone(zone)
     monday = local.date() - timedelta(days=local.weekday())
     return datetime.combine(monday, time(0, 0), tzinfo=zone).astimezone(UTC)
+
+
+def group_done_text(count: int) -> str:
+    """The answer to a Done press under a group's stretch break: the group's count this week."""
+    noun = "stretch" if count == 1 else "stretches"
+    return f"✅ Nice work! {count} {noun} done in this group this week."
 
 
 def done_text(count: int, target: int = WEEKLY_TARGET) -> str:

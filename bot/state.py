@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.answering import Answerer
+from bot.group_policy import DuplicateGuard, RateBudget
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -40,6 +41,10 @@ class BotState:
         self.reloader: KnowledgeReloader | None = None
         self.background: list[asyncio.Task[None]] = []
         self.background_stop: asyncio.Event | None = None
+        # Group flood guards (memory only): a per-group message budget, and the questions each
+        # group was answered recently so the same one is not answered twice in a row.
+        self.group_budget = RateBudget()
+        self.recent_questions = DuplicateGuard()
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""

@@ -202,6 +202,7 @@ class Delivery:
     attempts: int
     local_time: time
     snoozed: bool
+    chat_kind: str = "private"  # "group"/"supergroup" deliveries get the group message
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,8 +593,9 @@ class Store:
         async with self._transaction() as db:
             pending = await db.execute_fetchall(
                 "SELECT d.id, d.reminder_id, d.chat_id, d.due, d.seq, d.attempts, "
-                "r.local_time, d.snoozed, d.not_before "
+                "r.local_time, d.snoozed, d.not_before, c.kind "
                 "FROM deliveries d JOIN reminders r ON r.id = d.reminder_id "
+                "JOIN chats c ON c.chat_id = d.chat_id "
                 "WHERE d.state = 'pending' AND d.not_before <= ? ORDER BY d.not_before LIMIT ?",
                 (now_s, limit),
             )
@@ -614,6 +616,7 @@ class Store:
                         row[5],
                         _parse_hhmm(row[6]),
                         bool(row[7]),
+                        row[9],
                     )
                 )
             await db.executemany("DELETE FROM deliveries WHERE id = ?", stale)
@@ -626,7 +629,7 @@ class Store:
             due_rows = list(
                 await db.execute_fetchall(
                     "SELECT r.id, r.chat_id, r.local_time, r.days, r.next_due, r.sent_count, "
-                    "c.timezone FROM reminders r JOIN chats c ON c.chat_id = r.chat_id "
+                    "c.timezone, c.kind FROM reminders r JOIN chats c ON c.chat_id = r.chat_id "
                     "WHERE r.enabled = 1 AND r.next_due <= ? ORDER BY r.next_due LIMIT ?",
                     (now_s, remaining),
                 )
@@ -641,7 +644,7 @@ class Store:
             next_id = (sequence[0][0] if sequence else 0) + 1
             inserts: list[tuple[int, int, int, int, int, int]] = []
             advances: list[tuple[int, int, int]] = []
-            for rid, chat_id, hhmm, mask, due_s, sent_count, zone_name in due_rows:
+            for rid, chat_id, hhmm, mask, due_s, sent_count, zone_name, kind in due_rows:
                 local_time, days, zone = _parse_hhmm(hhmm), mask_to_days(mask), ZoneInfo(zone_name)
                 if now_s - due_s > grace:
                     upcoming = next_occurrence(local_time, days, zone, now)
@@ -653,7 +656,9 @@ class Store:
                 # Explicit ids (we hold the write lock) save a round trip per row.
                 inserts.append((next_id, rid, chat_id, due_s, sent_count, now_s))
                 batch.append(
-                    Delivery(next_id, rid, chat_id, _dt(due_s), sent_count, 0, local_time, False)
+                    Delivery(
+                        next_id, rid, chat_id, _dt(due_s), sent_count, 0, local_time, False, kind
+                    )
                 )
                 next_id += 1
             await db.executemany(

@@ -29,7 +29,7 @@ from telegram import Update
 from bot.app import BotApplication, build_application
 from bot.config import Settings, load_settings
 from bot.knowledge import KnowledgeBase, load_knowledge
-from tests.fake_telegram import ApiCall, FakeTelegramServer, JSONDict
+from tests.fake_telegram import DEFAULT_GROUP_ID, ApiCall, FakeTelegramServer, JSONDict
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = ROOT / "knowledge"
@@ -39,6 +39,7 @@ TOKEN = "7081234567:AAF-e2e_fake_token_for_tests_0123456789"
 
 PRIVATE_SCOPE: JSONDict = {"type": "all_private_chats"}
 GROUP_SCOPE: JSONDict = {"type": "all_group_chats"}
+ADMIN_SCOPE: JSONDict = {"type": "all_chat_administrators"}
 
 
 class FakeClock:
@@ -135,6 +136,25 @@ class RunningBot:
         """A user sends ``text`` (private chat unless ``chat_type=``); returns the bot's calls."""
         return await self.process(self.queue(lambda: self.fake.send_text(text, **kwargs)))
 
+    async def say(
+        self,
+        text: str,
+        *,
+        chat_id: int = DEFAULT_GROUP_ID,
+        chat_type: str = "supergroup",
+        **kwargs: Any,
+    ) -> list[ApiCall]:
+        """Someone writes ``text`` in a group (the default test supergroup unless told)."""
+        return await self.send(text, chat_id=chat_id, chat_type=chat_type, **kwargs)
+
+    async def member_change(
+        self, chat_id: int, chat_type: str, old: str, new: str, **kwargs: Any
+    ) -> list[ApiCall]:
+        """The bot's own status in a chat changes (added to or removed from a group...)."""
+        return await self.process(
+            self.queue(lambda: self.fake.chat_member_update(chat_id, chat_type, old, new, **kwargs))
+        )
+
     async def send_content(self, content: JSONDict, **kwargs: Any) -> list[ApiCall]:
         """A user sends a non-text message (sticker, photo...); returns the bot's calls."""
         return await self.process(self.queue(lambda: self.fake.send_content(content, **kwargs)))
@@ -202,6 +222,7 @@ async def running_bot(
 
 
 __all__ = [
+    "ADMIN_SCOPE",
     "GROUP_SCOPE",
     "KNOWLEDGE_DIR",
     "PRIVATE_SCOPE",

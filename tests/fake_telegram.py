@@ -56,6 +56,19 @@ DEFAULT_USERNAME = "alice_test"
 DEFAULT_GROUP_ID = -1001000000001
 MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
 MAX_TEXT_LENGTH = 4096
+# The placeholder users Telegram puts in "from" when a message is sent on behalf of a chat.
+ANONYMOUS_ADMIN: JSONDict = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+CHANNEL_BOT: JSONDict = {
+    "id": 136817688,
+    "is_bot": True,
+    "first_name": "Channel",
+    "username": "Channel_Bot",
+}
 MAX_CALLBACK_DATA_BYTES = 64
 
 _PATH_RE = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z0-9_]+)/?$")
@@ -1172,13 +1185,26 @@ class FakeTelegramServer:
         language_code: str | None = "en",
         reply_to_message: JSONDict | ApiCall | int | None = None,
         entities: list[JSONDict] | None = None,
+        sender_chat_id: int | None = None,
     ) -> JSONDict:
-        """Queue a user's text message; commands and @mentions get entities automatically."""
+        """Queue a user's text message; commands and @mentions get entities automatically.
+
+        ``sender_chat_id`` posts on behalf of a chat, as Telegram does: the group's own id for an
+        anonymous admin (sent "from" GroupAnonymousBot), another id for a linked channel.
+        """
         with self._cond:
             if chat_id is None:
                 chat_id = user_id if chat_type == "private" else DEFAULT_GROUP_ID
             user = self._user(user_id, first_name, username, language_code)
             chat = self._chat(chat_id, chat_type, chat_title)
+            sender_chat: JSONDict | None = None
+            if sender_chat_id is not None:
+                sender_chat = (
+                    chat
+                    if sender_chat_id == chat_id
+                    else self._chat(sender_chat_id, "channel", "Linked Channel")
+                )
+                user = dict(ANONYMOUS_ADMIN if sender_chat_id == chat_id else CHANNEL_BOT)
             message: JSONDict = {
                 "message_id": self._new_message_id(chat_id),
                 "from": user,
@@ -1186,6 +1212,8 @@ class FakeTelegramServer:
                 "date": int(time.time()),
                 "text": text,
             }
+            if sender_chat is not None:
+                message["sender_chat"] = sender_chat
             auto_entities = text_entities(text) if entities is None else entities
             if auto_entities:
                 message["entities"] = auto_entities
@@ -1740,6 +1768,8 @@ def fake_telegram() -> Iterator[FakeTelegramServer]:
 
 
 __all__ = [
+    "ANONYMOUS_ADMIN",
+    "CHANNEL_BOT",
     "DEFAULT_FIRST_NAME",
     "DEFAULT_GROUP_ID",
     "DEFAULT_USERNAME",

@@ -22,6 +22,10 @@ TEXT_KEYS = (
     "unknown_command",
     "group_welcome",
     "group_red_flag",
+    "group_help",
+    "group_fallback",
+    "settings_private",
+    "settings_admins_only",
 )
 
 PIGEON = """\
@@ -99,7 +103,8 @@ def write_kb(root: Path, overrides: Mapping[str, str | None] | None = None) -> P
         "entries/pigeon-pose.yaml": PIGEON,
         "entries/sitting.yaml": SITTING,
         "texts.yaml": "".join(f"{key}: Text for {key}.\n" for key in TEXT_KEYS)
-        + "unknown_exercise: I do not know {name}.\n",
+        + "unknown_exercise: I do not know {name}.\n"
+        + "group_howto: Ask {bot} a question.\n",
         "red_flags.yaml": RED_FLAGS,
         "_vocabulary.yaml": VOCABULARY,
     }

@@ -91,7 +91,7 @@ async def assert_still_answers(bot: RunningBot, *, user_id: int = DEFAULT_USER_I
 async def test_start_up_sets_command_menus(bot: RunningBot) -> None:
     fake = bot.fake
     menus = fake.find_calls("setMyCommands")
-    assert len(menus) == 2
+    assert len(menus) == 3  # private chats, groups, group admins (tests/test_groups.py)
     assert all(c.ok for c in menus)
     private = [c["command"] for c in fake.commands(PRIVATE_SCOPE)]
     group = [c["command"] for c in fake.commands(GROUP_SCOPE)]

@@ -161,7 +161,7 @@ def test_bot_process_serves_a_conversation_and_stops_on_sigterm(
     )
     bot = start_bot(env)
     bot.wait_for(fake, "getUpdates")
-    assert len(fake.find_calls("setMyCommands")) == 2
+    assert len(fake.find_calls("setMyCommands")) == 3  # private chats, groups, group admins
 
     def reply_to(text: str) -> ApiCall:
         mark = fake.mark()

@@ -209,7 +209,7 @@ def test_unknown_exercise_text_needs_its_placeholder(tmp_path: Path) -> None:
     )
     found = problems(tmp_path, {"texts.yaml": texts})
     assert found == [
-        "kb/texts.yaml:16: field 'unknown_exercise': must contain {name} exactly once. "
+        "kb/texts.yaml:20: field 'unknown_exercise': must contain {name} exactly once. "
         "Fix: the bot fills it in."
     ]
 

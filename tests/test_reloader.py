@@ -33,7 +33,8 @@ async def test_reload_swaps_valid_edits_and_keeps_old_on_invalid(tmp_path: Path)
 
     async def keep_asking() -> None:
         # People keep asking while maintainers edit: every question must still get an answer.
-        while not stop.is_set():
+        # (Bounded, so the loop never starves the reload thread of the GIL for long.)
+        while not stop.is_set() and len(answers) < 400:
             reply = holder.answerer.answer("does sitting at a desk tighten my hips").reply
             assert reply.kind is Kind.ANSWER
             answers.append(reply.html)

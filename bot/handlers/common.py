@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import (
+    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
+    Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.render import Button, Reply
@@ -18,7 +21,15 @@ from bot.state import BotState
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotState]
 
+log = logging.getLogger(__name__)
+
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+
+
+def in_group(chat: Chat | None) -> bool:
+    """Whether ``chat`` is a group or supergroup."""
+    return chat is not None and chat.type in GROUP_TYPES
 
 
 def markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
@@ -62,6 +73,56 @@ async def send_reply(
             message_thread_id=thread_id,
         )
     return sent
+
+
+def repeated(update: Update, context: Context, key: str) -> bool:
+    """In a group: whether ``key`` was answered there within the duplicate window."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return False
+    state = context.bot_data
+    return state.recent_questions.is_repeat(chat.id, key, state.clock())
+
+
+async def respond(
+    update: Update,
+    context: Context,
+    reply: Reply,
+    *,
+    key: str | None = None,
+    urgent: bool = False,
+) -> Message | None:
+    """Send ``reply`` to the chat of ``update``; in groups, threaded and within the guards.
+
+    In a group the reply is dropped (None) when ``key`` (a question or command) was answered
+    there within the duplicate window, or when the group's message budget is spent; ``urgent``
+    replies may use the budget's reserve. Private chats are never limited here.
+    """
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    message = update.effective_message
+    group = chat.type != ChatType.PRIVATE
+    if group:
+        state = context.bot_data
+        now = state.clock()
+        if key is not None and state.recent_questions.is_repeat(chat.id, key, now):
+            log.debug("a repeated question in a group was not answered again")
+            return None
+        if not state.group_budget.allow(chat.id, now, len(reply.parts), urgent=urgent):
+            log.info("a group's message budget is spent; staying silent")
+            return None
+        if key is not None:
+            state.recent_questions.remember(chat.id, key, now)
+    return await send_reply(
+        context,
+        chat.id,
+        reply,
+        reply_to=message.message_id if message is not None and group else None,
+        thread_id=message.message_thread_id
+        if message is not None and message.is_topic_message
+        else None,
+    )
 
 
 def command_argument(text: str | None) -> str:

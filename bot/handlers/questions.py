@@ -5,31 +5,41 @@ from __future__ import annotations
 import logging
 
 from telegram import MaybeInaccessibleMessage, Message, Update
-from telegram.constants import ChatType
 
-from bot.answering import Outcome
-from bot.handlers.common import Context, command_argument, send_reply
+from bot.answering import EXERCISES, TOPICS, Outcome
+from bot.handlers.common import Context, command_argument, repeated, respond
 from bot.render import Kind, Reply
 
 log = logging.getLogger(__name__)
 
 
 RECENT_QUESTIONS = 20  # per chat, in memory only: lets "Not helpful" log the question asked
+# Names of replies for a group's duplicate window: a menu or entry sent there a moment ago is
+# not sent again, whether asked for by command or by button.
+MENU_KEYS = {TOPICS: "/topics", EXERCISES: "/exercises"}
 
 
-async def _send(update: Update, context: Context, reply: Reply) -> Message | None:
-    chat = update.effective_chat
-    if chat is None:
-        return None
-    message = update.effective_message
-    reply_to = message.message_id if message is not None and chat.type != ChatType.PRIVATE else None
-    thread = message.message_thread_id if message is not None and message.is_topic_message else None
-    return await send_reply(context, chat.id, reply, reply_to=reply_to, thread_id=thread)
+def _key(reply: Reply, other: str | None) -> str | None:
+    return f"entry {reply.entry_id}" if reply.entry_id else other
+
+
+async def _send(
+    update: Update, context: Context, reply: Reply, key: str | None = None
+) -> Message | None:
+    """Send a reply; in groups ``key`` names it for the duplicate window (see ``respond``)."""
+    return await respond(update, context, reply, key=key)
 
 
 async def start(update: Update, context: Context) -> None:
-    """/start: welcome, disclaimer and the main menus."""
+    """/start: welcome, disclaimer and the main menus.
+
+    ``/start urgent`` (the deep link under a red-flag notice in a group) gives the urgent-care
+    message in full, privately.
+    """
     answerer = context.bot_data.answerer
+    if context.args == ["urgent"]:
+        await _send(update, context, answerer.urgent())
+        return
     await _send(update, context, answerer.info("welcome", answerer.fallback().buttons))
 
 
@@ -45,18 +55,19 @@ async def about(update: Update, context: Context) -> None:
 
 async def topics(update: Update, context: Context) -> None:
     """/topics: every topic as a button."""
-    await _send(update, context, context.bot_data.answerer.topics())
+    await _send(update, context, context.bot_data.answerer.topics(), key=MENU_KEYS[TOPICS])
 
 
 async def exercises(update: Update, context: Context) -> None:
     """/exercises: the exercises as buttons."""
-    await _send(update, context, context.bot_data.answerer.exercises())
+    await _send(update, context, context.bot_data.answerer.exercises(), key=MENU_KEYS[EXERCISES])
 
 
 async def exercise(update: Update, context: Context) -> None:
     """/exercise NAME: one exercise's full instructions."""
     name = command_argument(update.effective_message.text if update.effective_message else "")
-    await _send(update, context, context.bot_data.answerer.exercise(name))
+    reply = context.bot_data.answerer.exercise(name)
+    await _send(update, context, reply, key=_key(reply, f"/exercise {name.lower()}"))
 
 
 async def ask(update: Update, context: Context) -> None:
@@ -79,9 +90,15 @@ async def question(update: Update, context: Context) -> None:
 
 async def answer_text(update: Update, context: Context, text: str) -> Outcome:
     """Answer one question and record the outcome (no user id is ever stored with the text)."""
-    state = context.bot_data
-    outcome = state.answerer.answer(text)
+    outcome = context.bot_data.answerer.answer(text)
     sent = await _send(update, context, outcome.reply)
+    await record(context, text, outcome, sent)
+    return outcome
+
+
+async def record(context: Context, text: str, outcome: Outcome, sent: Message | None) -> None:
+    """After a question was answered: remember it for "Not helpful", and count the outcome."""
+    state = context.bot_data
     if sent is not None and outcome.reply.kind is Kind.ANSWER and context.chat_data is not None:
         recent = context.chat_data.setdefault("asked", {})
         recent[sent.message_id] = text
@@ -97,7 +114,6 @@ async def answer_text(update: Update, context: Context, text: str) -> Outcome:
             await state.store.record_unanswered(
                 text, "fallback", best.entry_id if best else None, state.clock()
             )
-    return outcome
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -129,10 +145,14 @@ async def press(update: Update, context: Context) -> None:
                 await state.store.record_unanswered(asked, "not_helpful", entry.id, state.clock())
         return
     reply = answerer.press(data)
-    await query.answer()
     if reply is None:
         reply = answerer.info("stale_button")
-    await _send(update, context, reply)
+    key = _key(reply, MENU_KEYS.get(data))
+    if key is not None and repeated(update, context, key):
+        await query.answer("☝️ That was just answered above.")
+        return
+    await query.answer()
+    await _send(update, context, reply, key=key)
 
 
 def _question_for(context: Context, message: MaybeInaccessibleMessage | None) -> str:

@@ -8,7 +8,10 @@ the store for *this* chat before anything changes, and anything else gets a kind
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
+from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +22,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot import reminder_views as views
 from bot import routine
-from bot.handlers.common import NO_PREVIEW, Context, command_argument, markup, send_reply
+from bot.handlers.common import NO_PREVIEW, Context, command_argument, in_group, markup, respond
 from bot.render import Button, Reply
 from bot.schedule import ScheduleError, UnknownTimezone, parse_time, resolve_timezone
 from bot.storage import DuplicateReminder, TooManyReminders
@@ -35,27 +38,17 @@ _GROUP_NOTE = "reminders_group_note_at"
 _TYPING = "reminders_typing_until"
 _DONE = "reminders_done"  # (reminder id, seq) pairs already counted, so Done counts once
 _DONE_REMEMBERED = 50
+_GROUP_DONE = "reminders_group_done"  # per group reminder message: who counted (anonymised)
+_GROUP_DONE_MESSAGES = 20
+_PEPPER = secrets.token_bytes(16)  # per process: the anonymised presses can't be linked back
 
 
 # --- sending and editing ---------------------------------------------------------------------
 
 
 async def reply(update: Update, context: Context, answer: Reply) -> None:
-    """Send ``answer`` to the chat of ``update`` (threaded as a reply in groups)."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    message = update.effective_message
-    group = chat.type != ChatType.PRIVATE
-    await send_reply(
-        context,
-        chat.id,
-        answer,
-        reply_to=message.message_id if message is not None and group else None,
-        thread_id=message.message_thread_id
-        if message is not None and message.is_topic_message
-        else None,
-    )
+    """Send ``answer`` to the chat of ``update`` (threaded, and within the budget, in groups)."""
+    await respond(update, context, answer)
 
 
 async def edit(update: Update, context: Context, query: CallbackQuery, answer: Reply) -> None:
@@ -275,6 +268,16 @@ async def press(update: Update, context: Context) -> None:
     if query is None:
         return
     parsed = routine.parse_press(query.data or "")
+    if (
+        parsed is not None
+        and in_group(chat)
+        and chat is not None
+        and parsed.action == routine.DONE
+        and parsed.reminder_id is not None
+        and parsed.seq is not None
+    ):
+        await _group_done(context, query, chat.id, parsed.reminder_id, parsed.seq)
+        return
     if parsed is None or chat is None or chat.type != ChatType.PRIVATE:
         await query.answer(STALE)
         return
@@ -343,6 +346,42 @@ async def _done(
     count = await store.count_done_since(chat_id, since)
     await query.answer(routine.done_text(count))
     await set_buttons(query, routine.after_done_buttons(reminder_id))
+
+
+def _anonymous(user_id: int) -> str:
+    return hashlib.blake2b(str(user_id).encode(), key=_PEPPER, digest_size=8).hexdigest()
+
+
+async def _group_done(
+    context: Context, query: CallbackQuery, chat_id: int, reminder_id: int, seq: int
+) -> None:
+    """Done under a group's stretch break: counts once per person and message, for the group.
+
+    The store gets the group's count only; who pressed is kept in memory, as a keyed hash, just
+    long enough to not count the same person twice.
+    """
+    store = context.bot_data.store
+    chat = await store.get_chat(chat_id)
+    reminder = await store.get_reminder(chat_id, reminder_id)
+    if chat is None or reminder is None:
+        await query.answer(GONE)
+        return
+    data: dict[Any, Any] = context.chat_data if context.chat_data is not None else {}
+    messages: OrderedDict[tuple[int, int], set[str]] = data.setdefault(_GROUP_DONE, OrderedDict())
+    pressed = messages.setdefault((reminder_id, seq), set())
+    messages.move_to_end((reminder_id, seq))
+    while len(messages) > _GROUP_DONE_MESSAGES:
+        messages.popitem(last=False)
+    since = routine.week_start(now(context), chat.zone)
+    who = _anonymous(query.from_user.id)
+    if who in pressed:
+        count = await store.count_done_since(chat_id, since)
+        await query.answer("Already counted. " + routine.group_done_text(count))
+        return
+    pressed.add(who)
+    await store.record_done(chat_id, now(context))
+    count = await store.count_done_since(chat_id, since)
+    await query.answer(routine.group_done_text(count))
 
 
 async def _snooze(

@@ -1,0 +1,262 @@
+"""Replies for group admins (the /settings panel) and for the bot's operators (/stats, /reload).
+
+Core code: no Telegram and no store. Handlers fetch what the store knows and pass it in; these
+functions only decide what to say and which buttons to offer. Every text is Telegram HTML with
+anything variable escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, time
+from html import escape as _escape
+from zoneinfo import ZoneInfo
+
+from bot import group_policy as policy
+from bot.group_policy import GroupSettings
+from bot.reminder_views import DAY_CHOICES, describe_next, local_clock
+from bot.render import Button, Kind, Reply
+from bot.schedule import days_to_mask, format_days, format_time
+from bot.storage import Reminder
+
+__all__ = [
+    "COMMON_ZONES",
+    "TIME_OPTIONS",
+    "closed",
+    "days_page",
+    "format_stats",
+    "private_link",
+    "red_flag_notice",
+    "reload_report",
+    "settings_panel",
+    "time_page",
+    "zone_page",
+]
+
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Kyiv",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Africa/Johannesburg",
+)
+TIME_OPTIONS = (
+    *(time(hour, 0) for hour in range(7, 12)),
+    time(12, 0),
+    time(12, 30),
+    *(time(hour, 0) for hour in range(13, 22)),
+)
+TYPED_TIME = "/settings time 10:15"
+TYPED_EXAMPLES = f"{TYPED_TIME} or /settings timezone Europe/Madrid"
+_CHECK = "✓ "
+BACK = Button("⬅️ Back", data=policy.settings_data(policy.MAIN))
+
+
+def escape(text: str) -> str:
+    """Escape for Telegram HTML text."""
+    return _escape(text, quote=False)
+
+
+def _mark(label: str, chosen: bool) -> str:
+    return _CHECK + label if chosen else label
+
+
+# --- the /settings panel -------------------------------------------------------------------
+
+
+def _summary(
+    settings: GroupSettings, zone: ZoneInfo, reminder: Reminder | None, now: datetime
+) -> list[str]:
+    if settings.answer_mode == policy.QUESTIONS:
+        answers = (
+            "when asked (/ask, a mention or a reply to me), and to plain messages that clearly "
+            "ask a back-pain question. <i>I only see plain messages when group privacy is off "
+            "in @BotFather or I'm an admin here.</i>"
+        )
+    else:
+        answers = "only when asked: /ask, a mention or a reply to me."
+    breaks = (
+        f"on, {format_time(settings.reminder_time)} on {format_days(settings.reminder_days)}"
+        if settings.reminders
+        else "off"
+    )
+    if settings.reminders and reminder is not None:
+        if reminder.enabled:
+            breaks += f"; next: {describe_next(reminder.next_due, zone, now)}"
+        else:
+            breaks += " (paused: I couldn't post here; turn them off and on to resume)"
+    return [
+        f"💬 <b>Answers:</b> {answers}",
+        f"🧘 <b>Stretch breaks:</b> {breaks}",
+        f"🌍 <b>Time zone:</b> {escape(zone.key)} (it's {local_clock(zone, now)} there now)",
+    ]
+
+
+def settings_panel(
+    settings: GroupSettings,
+    zone: ZoneInfo,
+    reminder: Reminder | None,
+    now: datetime,
+    *,
+    note: str = "",
+) -> Reply:
+    """The main panel: the current settings and a button for each choice."""
+    lines = ["⚙️ <b>My settings for this group</b>", ""]
+    if note:
+        lines += [note, ""]
+    lines += _summary(settings, zone, reminder, now)
+    lines += ["", "Only admins of this group can change these."]
+    mode = settings.answer_mode
+    data = policy.settings_data
+    buttons = (
+        (
+            Button(
+                _mark("💬 When asked", mode == policy.MENTIONS), data=data(policy.MODE, "mentions")
+            ),
+            Button(
+                _mark("🔎 + plain questions", mode == policy.QUESTIONS),
+                data=data(policy.MODE, "questions"),
+            ),
+        ),
+        (
+            Button(_mark("🔔 Breaks on", settings.reminders), data=data(policy.REMIND, 1)),
+            Button(_mark("🔕 Breaks off", not settings.reminders), data=data(policy.REMIND, 0)),
+        ),
+        (
+            Button(f"⏰ {format_time(settings.reminder_time)}", data=data(policy.TIME_PAGE)),
+            Button(f"📅 {format_days(settings.reminder_days)}", data=data(policy.DAYS_PAGE)),
+        ),
+        (Button(f"🌍 {zone.key}", data=data(policy.ZONE_PAGE)),),
+        (Button("✅ Done", data=data(policy.CLOSE)),),
+    )
+    return Reply(Kind.INFO, "\n".join(lines), buttons)
+
+
+def time_page(settings: GroupSettings, zone: ZoneInfo) -> Reply:
+    """Choose the stretch-break time."""
+    text = (
+        f"⏰ <b>When should the stretch break be?</b> Times are in {escape(zone.key)}.\n"
+        f"Pick one, or send e.g. {TYPED_TIME} for another time."
+    )
+    buttons = [
+        Button(
+            _mark(format_time(option), option == settings.reminder_time),
+            data=policy.settings_data(policy.TIME, f"{option.hour:02d}{option.minute:02d}"),
+        )
+        for option in TIME_OPTIONS
+    ]
+    rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
+    return Reply(Kind.INFO, text, (*rows, (BACK,)))
+
+
+def days_page(settings: GroupSettings) -> Reply:
+    """Choose the days of the stretch break."""
+    text = (
+        "📅 <b>On which days?</b> The article suggests stretching at least 3-4 times a week. "
+        "You can also send e.g. /settings days mon-thu."
+    )
+    buttons = tuple(
+        (
+            Button(
+                _mark(label, days == settings.reminder_days),
+                data=policy.settings_data(policy.DAYS, days_to_mask(days)),
+            ),
+        )
+        for label, days in DAY_CHOICES
+    )
+    return Reply(Kind.INFO, text, (*buttons, (BACK,)))
+
+
+def zone_page(zone: ZoneInfo) -> Reply:
+    """Choose the group's time zone from common ones (any other can be typed)."""
+    text = (
+        f"🌍 <b>The group's time zone</b> is {escape(zone.key)}. Pick one, or send "
+        "/settings timezone followed by an area and city, e.g. /settings timezone Europe/Madrid."
+    )
+    buttons = [
+        Button(_mark(name, name == zone.key), data=policy.settings_data(policy.ZONE, name))
+        for name in COMMON_ZONES
+    ]
+    rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+    return Reply(Kind.INFO, text, (*rows, (BACK,)))
+
+
+def closed(
+    settings: GroupSettings, zone: ZoneInfo, reminder: Reminder | None, now: datetime
+) -> Reply:
+    """The panel once an admin pressed Done: the settings, no buttons."""
+    lines = ["⚙️ <b>My settings for this group</b>", ""]
+    lines += _summary(settings, zone, reminder, now)
+    lines += ["", "Admins can change them any time with /settings."]
+    return Reply(Kind.INFO, "\n".join(lines))
+
+
+def typed_error(message: str) -> Reply:
+    """A typed ``/settings time|days|timezone ...`` that could not be read."""
+    return Reply(Kind.INFO, escape(message) + f"\n\nExamples: {TYPED_EXAMPLES}.")
+
+
+# --- red flags in groups ---------------------------------------------------------------------
+
+
+def private_link(bot_username: str, start: str) -> str:
+    """A deep link that opens a private chat with the bot and sends /start ``start``."""
+    return f"https://t.me/{bot_username}?start={start}"
+
+
+def red_flag_notice(text: str, bot_username: str) -> Reply:
+    """The short public notice for red-flag symptoms, with a button to continue privately.
+
+    It never repeats what was written: symptoms are not discussed in public.
+    """
+    if not bot_username:
+        return Reply(Kind.URGENT, text)
+    button = Button("💬 Continue privately", url=private_link(bot_username, "urgent"))
+    return Reply(Kind.URGENT, text, ((button,),))
+
+
+# --- operators -------------------------------------------------------------------------------
+
+_STAT_LINES = (
+    ("private_chats", "People with a reminder or time zone"),
+    ("groups", "Groups"),
+    ("enabled_reminders", "Active reminders"),
+    ("answered", "Questions answered"),
+    ("unanswered", "Questions not answered"),
+    ("helpful", "👍 Helpful"),
+    ("not_helpful", "👎 Not helpful"),
+)
+
+
+def format_stats(stats: Mapping[str, int]) -> Reply:
+    """``/stats``: aggregate counts only, never anything about a person."""
+    lines = ["📊 <b>Statistics</b>", ""]
+    for key, label in _STAT_LINES:
+        lines.append(f"{label}: <b>{stats.get(key, 0)}</b>")
+    asked = stats.get("answered", 0) + stats.get("unanswered", 0)
+    if asked:
+        share = round(100 * stats.get("answered", 0) / asked)
+        lines.append(f"Answer rate: <b>{share}%</b> of {asked} questions")
+    rated = stats.get("helpful", 0) + stats.get("not_helpful", 0)
+    if rated:
+        lines.append(f"Rated helpful: <b>{round(100 * stats.get('helpful', 0) / rated)}%</b>")
+    known = {key for key, _ in _STAT_LINES}
+    others = sorted((key, value) for key, value in stats.items() if key not in known)
+    if others:
+        lines += ["", "Other counters:"]
+        lines += [f"{escape(key)}: {value}" for key, value in others]
+    return Reply(Kind.INFO, "\n".join(lines))
+
+
+def reload_report(ok: bool, summary: str) -> Reply:
+    """``/reload``: the reloader's summary (problems quote files, so it is escaped)."""
+    return Reply(Kind.INFO, f"{'✅' if ok else '⚠️'} {escape(summary)}")

@@ -1,0 +1,422 @@
+"""The group policy core alone: when to answer, the flood guards, settings and their views."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import admin_views as views
+from bot import group_policy as policy
+from bot import routine
+from bot.group_policy import (
+    DuplicateGuard,
+    GroupSettings,
+    Plan,
+    RateBudget,
+    SettingsPress,
+    Trigger,
+    parse_settings_press,
+    plan_reply,
+    question_key,
+    strip_mention,
+)
+from bot.render import CALLBACK_LIMIT, MESSAGE_LIMIT, Kind
+from bot.schedule import ALL_DAYS, WEEKDAYS
+from bot.storage import Reminder
+from tests.e2e import real_knowledge
+
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
+GROUP, OTHER = -1001, -2002
+
+# --- when to answer ----------------------------------------------------------------------------
+
+ADDRESSED = (Trigger.COMMAND, Trigger.MENTION, Trigger.REPLY)
+
+
+@pytest.mark.parametrize("mode", policy.ANSWER_MODES)
+@pytest.mark.parametrize("trigger", ADDRESSED)
+@pytest.mark.parametrize(
+    ("kind", "plan"),
+    [
+        (Kind.ANSWER, Plan.ANSWER),
+        (Kind.UNSURE, Plan.SUGGEST),
+        (Kind.FALLBACK, Plan.SHORT_FALLBACK),
+        (Kind.URGENT, Plan.URGENT),
+        (Kind.INFO, Plan.INFO),
+    ],
+)
+def test_addressed_messages_always_get_a_reply(
+    trigger: Trigger, mode: str, kind: Kind, plan: Plan
+) -> None:
+    assert plan_reply(trigger, kind, mode) is plan
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_plain_chatter_is_ignored_in_mentions_mode(kind: Kind) -> None:
+    assert not policy.should_consider(Trigger.PLAIN, policy.MENTIONS)
+    assert plan_reply(Trigger.PLAIN, kind, policy.MENTIONS) is Plan.IGNORE
+
+
+@pytest.mark.parametrize(
+    ("kind", "plan"),
+    [
+        (Kind.ANSWER, Plan.ANSWER),  # the matcher was confident
+        (Kind.URGENT, Plan.URGENT),  # safety first, even in chatter
+        (Kind.UNSURE, Plan.IGNORE),  # never "Did you mean" to chatter
+        (Kind.FALLBACK, Plan.IGNORE),  # never a fallback for chatter
+        (Kind.INFO, Plan.IGNORE),
+    ],
+)
+def test_plain_messages_in_questions_mode(kind: Kind, plan: Plan) -> None:
+    assert policy.should_consider(Trigger.PLAIN, policy.QUESTIONS)
+    assert plan_reply(Trigger.PLAIN, kind, policy.QUESTIONS) is plan
+
+
+def test_plain_statements_are_not_answered_even_when_confident() -> None:
+    assert plan_reply(Trigger.PLAIN, Kind.ANSWER, policy.QUESTIONS, question=False) is Plan.IGNORE
+    assert plan_reply(Trigger.PLAIN, Kind.URGENT, policy.QUESTIONS, question=False) is Plan.URGENT
+    assert plan_reply(Trigger.MENTION, Kind.ANSWER, policy.QUESTIONS, question=False) is Plan.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("how do I do pigeon pose", True),
+        ("Anyone tried yoga", True),
+        ("pigeon pose?", True),
+        ("Is sitting bad for the hips", True),
+        ("lol see you all tomorrow", False),
+        ("I sit all day at work", False),
+        ("", False),
+    ],
+)
+def test_looks_like_question(text: str, question: bool) -> None:
+    assert policy.looks_like_question(text) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@BackCareBot how do I do pigeon pose", (True, "how do I do pigeon pose")),
+        ("@backcarebot, how do I do pigeon pose?", (True, "how do I do pigeon pose?")),
+        ("how do I do pigeon pose @BackCareBot", (True, "how do I do pigeon pose")),
+        ("hey @BackCareBot: stretches for sitting?", (True, "hey stretches for sitting?")),
+        ("@BackCareBot", (True, "")),
+        ("  @BackCareBot  !? ", (True, "!?")),
+        ("@BackCareBotFan says hi", (False, "@BackCareBotFan says hi")),
+        ("mail me at x@BackCareBot.com", (False, "mail me at x@BackCareBot.com")),
+        ("no mention here", (False, "no mention here")),
+    ],
+)
+def test_strip_mention(text: str, expected: tuple[bool, str]) -> None:
+    assert strip_mention(text, "BackCareBot") == expected
+
+
+def test_strip_mention_without_a_username_finds_nothing() -> None:
+    assert strip_mention("@BackCareBot hi", "") == (False, "@BackCareBot hi")
+
+
+# --- duplicate questions -----------------------------------------------------------------------
+
+
+def test_question_key_ignores_case_punctuation_and_filler() -> None:
+    assert question_key("How do I do the Pigeon Pose??") == question_key("how do i do pigeon pose")
+    assert question_key("stretches") == question_key("stretch")
+    assert question_key("pigeon pose") != question_key("bridge pose")
+    assert question_key("???") == ""  # nothing left: the folded text
+
+
+def test_duplicate_within_the_window_then_answered_again() -> None:
+    guard = DuplicateGuard()
+    key = question_key("how do I do pigeon pose")
+    assert not guard.is_repeat(GROUP, key, NOW)
+    guard.remember(GROUP, key, NOW)
+    assert guard.is_repeat(GROUP, key, NOW + timedelta(seconds=119))
+    assert guard.is_repeat(GROUP, question_key("How do I do pigeon-pose?"), NOW)
+    assert not guard.is_repeat(OTHER, key, NOW)  # another group asked nothing yet
+    assert not guard.is_repeat(GROUP, question_key("how do I do bridge pose"), NOW)
+    assert not guard.is_repeat(GROUP, key, NOW + policy.DUPLICATE_WINDOW)
+
+
+def test_near_identical_questions_are_duplicates() -> None:
+    guard = DuplicateGuard()
+    guard.remember(GROUP, question_key("what are the hip flexors"), NOW)
+    assert guard.is_repeat(GROUP, question_key("what are the hip flexers"), NOW)
+    assert not guard.is_repeat(GROUP, question_key("why are my hip flexors tight"), NOW)
+
+
+def test_duplicate_guard_memory_is_bounded_and_follows_migration() -> None:
+    guard = DuplicateGuard(per_chat=2, max_chats=2)
+    for index, word in enumerate(("alpha", "bravo", "charlie")):
+        guard.remember(GROUP, word, NOW + timedelta(seconds=index))
+    assert not guard.is_repeat(GROUP, "alpha", NOW)  # pushed out by newer ones
+    assert guard.is_repeat(GROUP, "charlie", NOW + timedelta(seconds=3))
+    guard.migrate(GROUP, OTHER)
+    assert guard.is_repeat(OTHER, "charlie", NOW + timedelta(seconds=3))
+    assert not guard.is_repeat(GROUP, "charlie", NOW + timedelta(seconds=3))
+    guard.remember(1, "x", NOW)
+    guard.remember(2, "y", NOW)  # a third chat: the least recently used one goes
+    assert not guard.is_repeat(OTHER, "charlie", NOW)
+    guard.forget(2)
+    assert not guard.is_repeat(2, "y", NOW)
+
+
+# --- the per-group budget ----------------------------------------------------------------------
+
+
+def test_budget_keeps_a_reserve_for_urgent_notices() -> None:
+    budget = RateBudget()
+    allowed = [budget.allow(GROUP, NOW + timedelta(seconds=i)) for i in range(25)]
+    assert allowed.count(True) == policy.BUDGET_PER_MINUTE - policy.URGENT_RESERVE
+    assert allowed[:18] == [True] * 18
+    later = NOW + timedelta(seconds=30)
+    assert budget.allow(GROUP, later, urgent=True)
+    assert budget.allow(GROUP, later, urgent=True)
+    assert not budget.allow(GROUP, later, urgent=True)  # 20 per minute is the hard limit
+    assert budget.used(GROUP, later) == 20
+    assert budget.allow(OTHER, later)  # every group has its own budget
+
+
+def test_budget_window_slides_and_counts_every_part() -> None:
+    budget = RateBudget(limit=5, reserve=1)
+    assert budget.allow(GROUP, NOW, cost=3)
+    assert not budget.allow(GROUP, NOW, cost=2)  # 5 > 4: nothing is counted
+    assert budget.allow(GROUP, NOW + timedelta(seconds=10))
+    assert budget.used(GROUP, NOW + timedelta(seconds=59)) == 4
+    assert budget.used(GROUP, NOW + timedelta(seconds=60)) == 1
+    assert budget.allow(GROUP, NOW + timedelta(seconds=60), cost=3)
+
+
+def test_budget_follows_migration_and_forgets() -> None:
+    budget = RateBudget(limit=2, reserve=0, max_chats=2)
+    assert budget.allow(GROUP, NOW, cost=2)
+    budget.migrate(GROUP, OTHER)
+    assert not budget.allow(OTHER, NOW)
+    assert budget.allow(GROUP, NOW)
+    budget.forget(OTHER)
+    assert budget.used(OTHER, NOW) == 0
+    for chat in (1, 2, 3):
+        budget.allow(chat, NOW)
+    assert budget.used(GROUP, NOW) == 0  # least recently used, dropped
+
+
+@pytest.mark.parametrize(("limit", "reserve"), [(0, 0), (5, 5), (5, -1)])
+def test_budget_rejects_nonsense(limit: int, reserve: int) -> None:
+    with pytest.raises(ValueError, match="limit"):
+        RateBudget(limit, reserve=reserve)
+
+
+# --- settings ----------------------------------------------------------------------------------
+
+
+def test_settings_defaults_and_round_trip() -> None:
+    default = GroupSettings()
+    assert default.answer_mode == policy.MENTIONS
+    assert not default.reminders
+    assert GroupSettings.from_json({}) == default
+    changed = GroupSettings(policy.QUESTIONS, True, time(7, 5), WEEKDAYS)
+    assert changed.to_json() == {
+        "answer_mode": "questions",
+        "reminders": True,
+        "reminder_time": "07:05",
+        "reminder_days": 31,
+    }
+    assert GroupSettings.from_json(changed.to_json()) == changed
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        None,
+        [],
+        "questions",
+        {"answer_mode": "everything", "reminders": "yes", "reminder_time": "25:00"},
+        {"reminders": 1, "reminder_time": "7:30", "reminder_days": 0},
+        {"reminder_days": 128, "reminder_time": 730},
+        {"reminder_days": True, "answer_mode": None},
+    ],
+)
+def test_invalid_stored_settings_fall_back_to_defaults(raw: object) -> None:
+    assert GroupSettings.from_json(raw) == GroupSettings()
+
+
+def test_merging_keeps_keys_from_other_versions() -> None:
+    merged = GroupSettings(reminders=True).merged_into({"future": 1, "reminders": False})
+    assert merged["future"] == 1
+    assert merged["reminders"] is True
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("gs:m", SettingsPress(policy.MAIN)),
+        ("gs:x", SettingsPress(policy.CLOSE)),
+        ("gs:tp", SettingsPress(policy.TIME_PAGE)),
+        ("gs:mode:questions", SettingsPress(policy.MODE, mode="questions")),
+        ("gs:mode:mentions", SettingsPress(policy.MODE, mode="mentions")),
+        ("gs:rem:1", SettingsPress(policy.REMIND, enabled=True)),
+        ("gs:rem:0", SettingsPress(policy.REMIND, enabled=False)),
+        ("gs:t:0730", SettingsPress(policy.TIME, local_time=time(7, 30))),
+        ("gs:d:127", SettingsPress(policy.DAYS, days=ALL_DAYS)),
+        ("gs:z:Europe/Berlin", SettingsPress(policy.ZONE, zone="Europe/Berlin")),
+        (
+            "gs:z:America/Argentina/Buenos_Aires",
+            SettingsPress(policy.ZONE, zone="America/Argentina/Buenos_Aires"),
+        ),
+    ],
+)
+def test_settings_data_parses(data: str, expected: SettingsPress) -> None:
+    assert parse_settings_press(data) == expected
+
+
+FORGED = [
+    "",
+    "gs:",
+    "gs:m:1",
+    "gs:x:",
+    "gs:mode:all",
+    "gs:mode:",
+    "gs:rem:2",
+    "gs:rem:true",
+    "gs:t:2400",
+    "gs:t:730",
+    "gs:t:07:30",
+    "gs:d:0",
+    "gs:d:128",
+    "gs:d:-1",
+    "gs:d:007",
+    "gs:z:",
+    "gs:z:../../etc/passwd",
+    "gs:z:Europe/Berlin;DROP",
+    "gs:zz",
+    "gs:admin:1",
+    "r:d:1:1",
+    "gs:t:" + "1" * 70,
+]
+
+
+@pytest.mark.parametrize("data", FORGED)
+def test_forged_settings_data_is_rejected(data: str) -> None:
+    assert parse_settings_press(data) is None
+
+
+def test_apply_press_changes_one_thing() -> None:
+    start = GroupSettings()
+    for data, field, value in [
+        ("gs:mode:questions", "answer_mode", "questions"),
+        ("gs:rem:1", "reminders", True),
+        ("gs:t:1800", "reminder_time", time(18, 0)),
+        ("gs:d:31", "reminder_days", WEEKDAYS),
+    ]:
+        press = parse_settings_press(data)
+        assert press is not None and press.changes_settings
+        changed = policy.apply_press(start, press)
+        assert getattr(changed, field) == value
+        assert {k: v for k, v in changed.__dict__.items() if k != field} == {
+            k: v for k, v in start.__dict__.items() if k != field
+        }
+    for data in ("gs:m", "gs:tp", "gs:z:UTC"):
+        press = parse_settings_press(data)
+        assert press is not None and not press.changes_settings
+        assert policy.apply_press(start, press) == start
+
+
+# --- views -------------------------------------------------------------------------------------
+
+
+def _all_data(reply: object) -> list[str]:
+    buttons = getattr(reply, "buttons", ())
+    return [button.data for row in buttons for button in row if button.data is not None]
+
+
+def test_every_panel_button_parses_and_fits() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    settings = GroupSettings(policy.QUESTIONS, True, time(12, 30), WEEKDAYS)
+    reminder = Reminder(1, GROUP, time(12, 30), WEEKDAYS, NOW + timedelta(hours=2), True, 0, NOW)
+    panel = views.settings_panel(settings, zone, reminder, NOW, note="✅ Saved.")
+    pages = [
+        panel,
+        views.time_page(settings, zone),
+        views.days_page(settings),
+        views.zone_page(zone),
+    ]
+    for page in pages:
+        assert len(page.html) <= MESSAGE_LIMIT
+        for data in _all_data(page):
+            assert len(data.encode()) <= CALLBACK_LIMIT
+            assert parse_settings_press(data) is not None, data
+    text = panel.html
+    assert "✅ Saved." in text
+    assert "plain messages" in text and "12:30 on weekdays" in text
+    assert "next: today at 12:00" in text  # next_due, 11:00 UTC, shown in Berlin time
+    assert "Europe/Berlin" in text and "10:00 there now" in text
+    labels = [button.label for row in panel.buttons for button in row]
+    assert "✓ 🔎 + plain questions" in labels and "✓ 🔔 Breaks on" in labels
+    assert "✓ 12:30" in [b.label for row in views.time_page(settings, zone).buttons for b in row]
+    assert views.closed(settings, zone, reminder, NOW).buttons == ()
+
+
+def test_panel_says_when_breaks_are_off_or_paused() -> None:
+    zone = ZoneInfo("UTC")
+    off = views.settings_panel(GroupSettings(), zone, None, NOW)
+    assert "<b>Stretch breaks:</b> off" in off.html
+    assert "only when asked" in off.html
+    paused = Reminder(1, GROUP, time(12, 30), WEEKDAYS, NOW, False, 0, NOW)
+    on = views.settings_panel(GroupSettings(reminders=True), zone, paused, NOW)
+    assert "paused" in on.html
+
+
+def test_red_flag_notice_links_to_a_private_chat() -> None:
+    notice = views.red_flag_notice("⚠️ Seek care.", "BackCareBot")
+    assert notice.kind is Kind.URGENT
+    ((button,),) = notice.buttons
+    assert button.url == "https://t.me/BackCareBot?start=urgent"
+    assert views.red_flag_notice("⚠️ Seek care.", "").buttons == ()
+
+
+def test_stats_are_aggregate_only() -> None:
+    reply = views.format_stats(
+        {
+            "private_chats": 12,
+            "groups": 3,
+            "enabled_reminders": 7,
+            "answered": 90,
+            "unanswered": 10,
+            "helpful": 8,
+            "not_helpful": 2,
+            "<odd>": 1,
+        }
+    )
+    text = reply.html
+    for line in (
+        "Groups: <b>3</b>",
+        "Active reminders: <b>7</b>",
+        "Questions answered: <b>90</b>",
+        "Questions not answered: <b>10</b>",
+        "👍 Helpful: <b>8</b>",
+        "Answer rate: <b>90%</b> of 100 questions",
+        "Rated helpful: <b>80%</b>",
+        "&lt;odd&gt;: 1",
+    ):
+        assert line in text, line
+    assert "Answer rate" not in views.format_stats({}).html
+
+
+def test_reload_report_is_escaped() -> None:
+    report = views.reload_report(False, "bad <tag> in entries/x.yaml:3")
+    assert report.html == "⚠️ bad &lt;tag&gt; in entries/x.yaml:3"
+    assert views.reload_report(True, "ok").html.startswith("✅")
+
+
+def test_group_reminder_message_is_short_with_only_done() -> None:
+    kb = real_knowledge()
+    group = routine.reminder_message(kb, 5, 1, local_time=time(12, 30), group=True)
+    personal = routine.reminder_message(kb, 5, 1, local_time=time(12, 30))
+    assert group.html.startswith("🧘 <b>Stretch break!</b>")
+    assert "Tap ✅ Done if you joined in" in group.html
+    assert len(group.html) < len(personal.html)
+    assert [[b.data for b in row] for row in group.buttons] == [["r:d:5:1"]]
+    assert routine.group_done_text(1) == "✅ Nice work! 1 stretch done in this group this week."
+    assert "4 stretches" in routine.group_done_text(4)
