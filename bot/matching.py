@@ -34,7 +34,7 @@ from bot.text import is_stopword, stem, words
 
 # Score bands, calibrated with `python -m bot eval` on the dev set, knowledge/tests and a
 # held-out set (benchmarks/heldout.yaml): below UNSURE nothing is close enough to offer.
-CONFIDENT = 48.0
+CONFIDENT = 50.0
 UNSURE = 40.0
 CANDIDATE_POOL = 24
 LONG_MESSAGE_TERMS = 8  # beyond this many terms, unfamiliar words weigh proportionally less

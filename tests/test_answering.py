@@ -197,7 +197,7 @@ def test_dev_set_accuracy(answerer: Answerer) -> None:
     assert result.accuracy(["urgent"]) == 1.0
 
 
-@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml"])
+@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml"])
 def test_held_out_sets_stay_above_the_bar(answerer: Answerer, name: str) -> None:
     """Sets written blind by people who never saw the knowledge base (now regression guards)."""
     probes, markers = load_probes(ROOT / "benchmarks" / name)
@@ -205,6 +205,18 @@ def test_held_out_sets_stay_above_the_bar(answerer: Answerer, name: str) -> None
     assert result.accuracy(["answer"]) >= 0.90
     assert result.accuracy(["fallback"]) >= 0.90
     assert result.accuracy(["urgent"]) == 1.0
+
+
+def test_no_ordinary_message_raises_a_red_flag(kb: KnowledgeBase) -> None:
+    """Every phrasing and every non-urgent probe we have: an urgent reply there would scare
+    people away from ordinary answers."""
+    texts = [p.text for entry in kb.entries.values() for p in entry.questions]
+    for path in [DEV_SET, *sorted((ROOT / "benchmarks").glob("heldout*.yaml"))]:
+        if path.exists():
+            texts += [p.text for p in load_probes(path)[0] if p.expect != "urgent"]
+    assert len(texts) > 1000
+    fired = [(t, hit.flag_id) for t in texts if (hit := check_red_flags(t, kb.red_flags))]
+    assert fired == []
 
 
 def test_maintainers_test_files_pass(answerer: Answerer) -> None:
