@@ -15,6 +15,7 @@ from bot.knowledge import Entry, KnowledgeBase
 from bot.matching import Band, Match, Matcher
 from bot.render import Button, Kind, Reply, render_entry, rows
 from bot.safety import RedFlagHit, check_red_flags
+from bot.smalltalk import classify
 
 MAX_QUESTION = 1000  # characters; longer messages are asked to be shorter
 MAX_RELATED = 3
@@ -51,6 +52,10 @@ class Answerer:
         hit = check_red_flags(text, self.kb.red_flags)
         if hit is not None:
             return Outcome(self.urgent(), red_flag=hit)
+        small_talk = classify(text)
+        if small_talk is not None:
+            key = "about" if small_talk == "about_bot" else small_talk
+            return Outcome(self.info(key, self.fallback().buttons))
         match = self.matcher.match(text)
         best = match.best
         if match.band is Band.CONFIDENT and best is not None:

@@ -54,6 +54,8 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "not_text": (),
     "too_long": (),
     "unknown_command": (),
+    "greeting": (),
+    "thanks": (),
     "group_welcome": (),
     "group_red_flag": (),
     "group_help": (),

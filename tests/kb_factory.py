@@ -20,6 +20,8 @@ TEXT_KEYS = (
     "not_text",
     "too_long",
     "unknown_command",
+    "greeting",
+    "thanks",
     "group_welcome",
     "group_red_flag",
     "group_help",

@@ -52,13 +52,35 @@ def test_clear_questions_are_answered_confidently(
 
 
 @pytest.mark.parametrize(
-    "question", ["what's the capital of france", "k", "haha", "who are you", "what's 2+2", "🙂"]
+    "question", ["what's the capital of france", "k", "haha", "what's 2+2", "🙂", "hip hop"]
 )
 def test_unrelated_messages_get_the_fallback_with_topics(answerer: Answerer, question: str) -> None:
     reply = answerer.answer(question).reply
     assert reply.kind is Kind.FALLBACK
     assert reply.html == answerer.kb.texts["fallback"]
     assert [b.data for row in reply.buttons for b in row] == ["topics", "exercises"]
+
+
+@pytest.mark.parametrize(
+    ("message", "key"),
+    [
+        ("hi", "greeting"),
+        ("Good morning!", "greeting"),
+        ("thanks so much 🙏", "thanks"),
+        ("ok cool, cheers", "thanks"),
+        ("who made you?", "about"),
+        ("are you a real doctor", "about"),
+    ],
+)
+def test_small_talk_gets_a_friendly_reply(answerer: Answerer, message: str, key: str) -> None:
+    reply = answerer.answer(message).reply
+    assert reply.kind is Kind.INFO
+    assert reply.html.startswith(answerer.kb.texts[key])
+
+
+def test_small_talk_inside_a_question_is_still_a_question(answerer: Answerer) -> None:
+    reply = answerer.answer("thanks! and how long do i hold pigeon pose?").reply
+    assert reply.entry_id == "pigeon-pose"
 
 
 def test_off_topic_words_are_never_answered_outright(answerer: Answerer) -> None:

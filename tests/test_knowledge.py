@@ -207,9 +207,10 @@ def test_unknown_exercise_text_needs_its_placeholder(tmp_path: Path) -> None:
     texts = (
         (tmp_path / "kb" / "texts.yaml").read_text().replace("I do not know {name}.", "Unknown.")
     )
+    line = texts.splitlines().index("unknown_exercise: Unknown.") + 1
     found = problems(tmp_path, {"texts.yaml": texts})
     assert found == [
-        "kb/texts.yaml:20: field 'unknown_exercise': must contain {name} exactly once. "
+        f"kb/texts.yaml:{line}: field 'unknown_exercise': must contain {{name}} exactly once. "
         "Fix: the bot fills it in."
     ]
 
