@@ -8,9 +8,9 @@ Telegram's 4096-character limit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from html import escape
+from html import escape, unescape
 
 from bot.knowledge import Entry
 
@@ -52,7 +52,6 @@ class Reply:
     html: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     entry_id: str | None = None
-    details: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def parts(self) -> list[str]:
@@ -66,8 +65,6 @@ class Reply:
 
 def to_plain(html: str) -> str:
     """Strip tags and unescape entities: what a person would read."""
-    from html import unescape
-
     return unescape(_TAG.sub("", html))
 
 
