@@ -76,6 +76,39 @@ def e2e_settings(fake: FakeTelegramServer, tmp_path: Path, **overrides: Any) -> 
     return load_settings(env_file=None, **values)
 
 
+# Variables the bot reads; subprocess tests clean them from the environment so nothing leaks in.
+BOT_VARIABLES = frozenset(
+    {
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_API_BASE_URL",
+        "DATABASE_PATH",
+        "KNOWLEDGE_DIR",
+        "ADMIN_USER_IDS",
+        "LOG_LEVEL",
+        "STORE_UNANSWERED",
+        "UNANSWERED_RETENTION_DAYS",
+        "REMINDER_POLL_SECONDS",
+        "WATCH_KNOWLEDGE",
+    }
+)
+
+
+def sent(calls: list[ApiCall], chat_id: int | None = None) -> list[ApiCall]:
+    """The successful sendMessage calls among ``calls`` (optionally only to ``chat_id``)."""
+    return [
+        c
+        for c in calls
+        if c.method == "sendMessage"
+        and c.ok
+        and (chat_id is None or c.params["chat_id"] == chat_id)
+    ]
+
+
+def callback_texts(calls: list[ApiCall]) -> list[str]:
+    """The texts of the callback answers (the small toasts and alerts)."""
+    return [str(c.params.get("text", "")) for c in calls if c.method == "answerCallbackQuery"]
+
+
 def button_data(call: ApiCall) -> list[str]:
     """Callback data of every inline button the bot attached to a sent message."""
     markup = call.params.get("reply_markup") or {}

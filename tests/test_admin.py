@@ -23,6 +23,7 @@ from tests.e2e import (
     button_data,
     last_message,
     running_bot,
+    sent,
 )
 from tests.fake_telegram import DEFAULT_GROUP_ID, DEFAULT_USER_ID, ApiCall, FakeTelegramServer
 from tests.kb_factory import PIGEON, write_kb
@@ -46,10 +47,6 @@ async def bot(fake_telegram: FakeTelegramServer, tmp_path: Path) -> AsyncIterato
         yield running
     assert fake_telegram.errors == []
     assert fake_telegram.unknown_methods == []
-
-
-def sent(calls: list[ApiCall]) -> list[ApiCall]:
-    return [c for c in calls if c.method == "sendMessage" and c.ok]
 
 
 def acks(calls: list[ApiCall]) -> list[ApiCall]:

@@ -27,6 +27,7 @@ from tests.e2e import (
     button_labels,
     last_message,
     running_bot,
+    sent,
 )
 from tests.fake_telegram import DEFAULT_GROUP_ID, DEFAULT_USER_ID, ApiCall, FakeTelegramServer
 
@@ -62,11 +63,6 @@ async def bot(fake_telegram: FakeTelegramServer, tmp_path: Path) -> AsyncIterato
         yield running
     assert fake_telegram.errors == []  # the fake itself never failed
     assert fake_telegram.unknown_methods == []
-
-
-def sent(calls: list[ApiCall]) -> list[ApiCall]:
-    """The successful sendMessage calls among ``calls``."""
-    return [c for c in calls if c.method == "sendMessage" and c.ok]
 
 
 def assert_within_limits(call: ApiCall) -> None:

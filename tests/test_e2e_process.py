@@ -19,23 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import KNOWLEDGE_DIR, ROOT, TOKEN, button_data
+from tests.e2e import BOT_VARIABLES, KNOWLEDGE_DIR, ROOT, TOKEN, button_data
 from tests.fake_telegram import DEFAULT_USER_ID, ApiCall, FakeTelegramServer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses SIGTERM")
 
-# Variables the bot reads; the test environment is cleaned of them so nothing leaks in.
-BOT_VARIABLES = (
-    "TELEGRAM_BOT_TOKEN",
-    "TELEGRAM_API_BASE_URL",
-    "DATABASE_PATH",
-    "KNOWLEDGE_DIR",
-    "ADMIN_USER_IDS",
-    "LOG_LEVEL",
-    "STORE_UNANSWERED",
-    "UNANSWERED_RETENTION_DAYS",
-    "REMINDER_POLL_SECONDS",
-)
 START_TIMEOUT = 20.0  # failure guards only: a healthy bot starts in about a second
 EXIT_TIMEOUT = 15.0
 

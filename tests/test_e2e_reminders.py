@@ -19,22 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import KNOWLEDGE_DIR, ROOT, TOKEN, button_data
+from tests.e2e import BOT_VARIABLES, KNOWLEDGE_DIR, ROOT, TOKEN, button_data
 from tests.fake_telegram import DEFAULT_USER_ID, ApiCall, FakeTelegramServer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
 
-BOT_VARIABLES = {
-    "TELEGRAM_BOT_TOKEN",
-    "TELEGRAM_API_BASE_URL",
-    "DATABASE_PATH",
-    "KNOWLEDGE_DIR",
-    "ADMIN_USER_IDS",
-    "LOG_LEVEL",
-    "STORE_UNANSWERED",
-    "UNANSWERED_RETENTION_DAYS",
-    "REMINDER_POLL_SECONDS",
-}
 POLL = 0.2
 TIMEOUT = 20.0  # failure guard only; each wait normally ends within a second or two
 

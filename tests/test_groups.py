@@ -16,7 +16,8 @@ import pytest
 from bot.delivery import dispatch_due
 from bot.reminders import DispatchReport
 from bot.render import CALLBACK_LIMIT, MESSAGE_LIMIT
-from tests.e2e import RunningBot, button_data, last_message, running_bot
+from tests.e2e import RunningBot, button_data, last_message, running_bot, sent
+from tests.e2e import callback_texts as toasts
 from tests.fake_telegram import DEFAULT_GROUP_ID, DEFAULT_USER_ID, ApiCall, FakeTelegramServer
 
 GROUP = DEFAULT_GROUP_ID
@@ -35,20 +36,6 @@ async def bot(fake_telegram: FakeTelegramServer, tmp_path: Path) -> AsyncIterato
         yield running
     assert fake_telegram.errors == []
     assert fake_telegram.unknown_methods == []
-
-
-def sent(calls: list[ApiCall], chat_id: int | None = None) -> list[ApiCall]:
-    return [
-        c
-        for c in calls
-        if c.method == "sendMessage"
-        and c.ok
-        and (chat_id is None or c.params["chat_id"] == chat_id)
-    ]
-
-
-def toasts(calls: list[ApiCall]) -> list[str]:
-    return [str(c.params.get("text", "")) for c in calls if c.method == "answerCallbackQuery"]
 
 
 def fits(call: ApiCall) -> bool:

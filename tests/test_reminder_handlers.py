@@ -29,7 +29,9 @@ from tests.e2e import (
     button_labels,
     last_message,
     running_bot,
+    sent,
 )
+from tests.e2e import callback_texts as answers
 from tests.fake_telegram import DEFAULT_USER_ID, ApiCall, FakeTelegramServer
 
 USER = DEFAULT_USER_ID
@@ -48,21 +50,6 @@ async def bot(fake_telegram: FakeTelegramServer, tmp_path: Path) -> AsyncIterato
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def sent(calls: list[ApiCall], chat_id: int | None = None) -> list[ApiCall]:
-    return [
-        c
-        for c in calls
-        if c.method == "sendMessage"
-        and c.ok
-        and (chat_id is None or c.params["chat_id"] == chat_id)
-    ]
-
-
-def answers(calls: list[ApiCall]) -> list[str]:
-    """The texts of the callback answers (the small toasts)."""
-    return [str(c.params.get("text", "")) for c in calls if c.method == "answerCallbackQuery"]
 
 
 def edits(calls: list[ApiCall], method: str = "editMessageText") -> list[ApiCall]:
