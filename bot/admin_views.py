@@ -1,8 +1,8 @@
 """Replies for group admins (the /settings panel) and for the bot's operators (/stats, /reload).
 
 Core code: no Telegram and no store. Handlers fetch what the store knows and pass it in; these
-functions only decide what to say and which buttons to offer. Every text is Telegram HTML with
-anything variable escaped.
+functions only decide which of the knowledge base's fixed texts (``knowledge/texts.yaml``) to
+send and which buttons to offer. Every text is Telegram HTML with anything variable escaped.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 from bot import group_policy as policy
 from bot.group_policy import GroupSettings
-from bot.reminder_views import DAY_CHOICES, describe_next, local_clock
-from bot.render import Button, Kind, Reply
+from bot.knowledge import fill
+from bot.reminder_views import DAY_CHOICES, Texts, describe_next, local_clock
+from bot.render import Button, Kind, Reply, label
 from bot.schedule import days_to_mask, format_days, format_time
 from bot.storage import Reminder
 
@@ -55,10 +56,11 @@ TIME_OPTIONS = (
     time(12, 30),
     *(time(hour, 0) for hour in range(13, 22)),
 )
-TYPED_TIME = "/settings time 10:15"
-TYPED_EXAMPLES = f"{TYPED_TIME} or /settings timezone Europe/Madrid"
 _CHECK = "✓ "
-BACK = Button("⬅️ Back", data=policy.settings_data(policy.MAIN))
+
+
+def _back(texts: Texts) -> Button:
+    return Button(label(texts, "button_back"), data=policy.settings_data(policy.MAIN))
 
 
 def escape(text: str) -> str:
@@ -74,34 +76,38 @@ def _mark(label: str, chosen: bool) -> str:
 
 
 def _summary(
-    settings: GroupSettings, zone: ZoneInfo, reminder: Reminder | None, now: datetime
+    texts: Texts,
+    settings: GroupSettings,
+    zone: ZoneInfo,
+    reminder: Reminder | None,
+    now: datetime,
 ) -> list[str]:
     if settings.answer_mode == policy.QUESTIONS:
-        answers = (
-            "when asked (/ask, a mention or a reply to me), and to plain messages that clearly "
-            "ask a back-pain question. <i>I only see plain messages when group privacy is off "
-            "in @BotFather or I'm an admin here.</i>"
-        )
+        answers = fill(texts["settings_answers_questions"])
     else:
-        answers = "only when asked: /ask, a mention or a reply to me."
-    breaks = (
-        f"on, {format_time(settings.reminder_time)} on {format_days(settings.reminder_days)}"
-        if settings.reminders
-        else "off"
-    )
-    if settings.reminders and reminder is not None:
-        if reminder.enabled:
-            breaks += f"; next: {describe_next(reminder.next_due, zone, now)}"
-        else:
-            breaks += " (paused: I couldn't post here; turn them off and on to resume)"
+        answers = fill(texts["settings_answers_mentions"])
+    when = {
+        "time": format_time(settings.reminder_time),
+        "days": format_days(settings.reminder_days),
+    }
+    if not settings.reminders:
+        breaks = fill(texts["settings_breaks_off"])
+    elif reminder is None:
+        breaks = fill(texts["settings_breaks_on"], **when)
+    elif reminder.enabled:
+        upcoming = describe_next(reminder.next_due, zone, now)
+        breaks = fill(texts["settings_breaks_on_next"], **when, next=upcoming)
+    else:
+        breaks = fill(texts["settings_breaks_paused"], **when)
     return [
-        f"💬 <b>Answers:</b> {answers}",
-        f"🧘 <b>Stretch breaks:</b> {breaks}",
-        f"🌍 <b>Time zone:</b> {escape(zone.key)} (it's {local_clock(zone, now)} there now)",
+        answers,
+        breaks,
+        fill(texts["settings_zone"], zone=zone.key, time=local_clock(zone, now)),
     ]
 
 
 def settings_panel(
+    texts: Texts,
     settings: GroupSettings,
     zone: ZoneInfo,
     reminder: Reminder | None,
@@ -110,43 +116,47 @@ def settings_panel(
     note: str = "",
 ) -> Reply:
     """The main panel: the current settings and a button for each choice."""
-    lines = ["⚙️ <b>My settings for this group</b>", ""]
+    lines = [fill(texts["settings_title"]), ""]
     if note:
         lines += [note, ""]
-    lines += _summary(settings, zone, reminder, now)
-    lines += ["", "Only admins of this group can change these."]
+    lines += _summary(texts, settings, zone, reminder, now)
+    lines += ["", fill(texts["settings_admins_note"])]
     mode = settings.answer_mode
     data = policy.settings_data
+
+    def choice(key: str, chosen: bool) -> str:
+        return _mark(label(texts, key), chosen)
+
     buttons = (
         (
             Button(
-                _mark("💬 When asked", mode == policy.MENTIONS), data=data(policy.MODE, "mentions")
+                choice("button_answer_mentions", mode == policy.MENTIONS),
+                data=data(policy.MODE, "mentions"),
             ),
             Button(
-                _mark("🔎 + plain questions", mode == policy.QUESTIONS),
+                choice("button_answer_questions", mode == policy.QUESTIONS),
                 data=data(policy.MODE, "questions"),
             ),
         ),
         (
-            Button(_mark("🔔 Breaks on", settings.reminders), data=data(policy.REMIND, 1)),
-            Button(_mark("🔕 Breaks off", not settings.reminders), data=data(policy.REMIND, 0)),
+            Button(choice("button_breaks_on", settings.reminders), data=data(policy.REMIND, 1)),
+            Button(
+                choice("button_breaks_off", not settings.reminders), data=data(policy.REMIND, 0)
+            ),
         ),
         (
             Button(f"⏰ {format_time(settings.reminder_time)}", data=data(policy.TIME_PAGE)),
             Button(f"📅 {format_days(settings.reminder_days)}", data=data(policy.DAYS_PAGE)),
         ),
         (Button(f"🌍 {zone.key}", data=data(policy.ZONE_PAGE)),),
-        (Button("✅ Done", data=data(policy.CLOSE)),),
+        (Button(label(texts, "button_settings_done"), data=data(policy.CLOSE)),),
     )
     return Reply(Kind.INFO, "\n".join(lines), buttons)
 
 
-def time_page(settings: GroupSettings, zone: ZoneInfo) -> Reply:
+def time_page(texts: Texts, settings: GroupSettings, zone: ZoneInfo) -> Reply:
     """Choose the stretch-break time."""
-    text = (
-        f"⏰ <b>When should the stretch break be?</b> Times are in {escape(zone.key)}.\n"
-        f"Pick one, or send e.g. {TYPED_TIME} for another time."
-    )
+    text = fill(texts["settings_time_page"], zone=zone.key)
     buttons = [
         Button(
             _mark(format_time(option), option == settings.reminder_time),
@@ -155,54 +165,51 @@ def time_page(settings: GroupSettings, zone: ZoneInfo) -> Reply:
         for option in TIME_OPTIONS
     ]
     rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
-    return Reply(Kind.INFO, text, (*rows, (BACK,)))
+    return Reply(Kind.INFO, text, (*rows, (_back(texts),)))
 
 
-def days_page(settings: GroupSettings) -> Reply:
+def days_page(texts: Texts, settings: GroupSettings) -> Reply:
     """Choose the days of the stretch break."""
-    text = (
-        "📅 <b>On which days?</b> The article suggests stretching at least 3-4 times a week. "
-        "You can also send e.g. /settings days mon-thu."
-    )
     buttons = tuple(
         (
             Button(
-                _mark(label, days == settings.reminder_days),
+                _mark(name, days == settings.reminder_days),
                 data=policy.settings_data(policy.DAYS, days_to_mask(days)),
             ),
         )
-        for label, days in DAY_CHOICES
+        for name, days in DAY_CHOICES
     )
-    return Reply(Kind.INFO, text, (*buttons, (BACK,)))
+    return Reply(Kind.INFO, fill(texts["settings_days_page"]), (*buttons, (_back(texts),)))
 
 
-def zone_page(zone: ZoneInfo) -> Reply:
+def zone_page(texts: Texts, zone: ZoneInfo) -> Reply:
     """Choose the group's time zone from common ones (any other can be typed)."""
-    text = (
-        f"🌍 <b>The group's time zone</b> is {escape(zone.key)}. Pick one, or send "
-        "/settings timezone followed by an area and city, e.g. /settings timezone Europe/Madrid."
-    )
+    text = fill(texts["settings_zone_page"], zone=zone.key)
     buttons = [
         Button(_mark(name, name == zone.key), data=policy.settings_data(policy.ZONE, name))
         for name in COMMON_ZONES
     ]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-    return Reply(Kind.INFO, text, (*rows, (BACK,)))
+    return Reply(Kind.INFO, text, (*rows, (_back(texts),)))
 
 
 def closed(
-    settings: GroupSettings, zone: ZoneInfo, reminder: Reminder | None, now: datetime
+    texts: Texts,
+    settings: GroupSettings,
+    zone: ZoneInfo,
+    reminder: Reminder | None,
+    now: datetime,
 ) -> Reply:
     """The panel once an admin pressed Done: the settings, no buttons."""
-    lines = ["⚙️ <b>My settings for this group</b>", ""]
-    lines += _summary(settings, zone, reminder, now)
-    lines += ["", "Admins can change them any time with /settings."]
+    lines = [fill(texts["settings_title"]), ""]
+    lines += _summary(texts, settings, zone, reminder, now)
+    lines += ["", fill(texts["settings_closed_note"])]
     return Reply(Kind.INFO, "\n".join(lines))
 
 
-def typed_error(message: str) -> Reply:
+def typed_error(texts: Texts, message: str) -> Reply:
     """A typed ``/settings time|days|timezone ...`` that could not be read."""
-    return Reply(Kind.INFO, escape(message) + f"\n\nExamples: {TYPED_EXAMPLES}.")
+    return Reply(Kind.INFO, escape(message) + "\n\n" + fill(texts["settings_typed_examples"]))
 
 
 # --- red flags in groups ---------------------------------------------------------------------
@@ -213,14 +220,17 @@ def private_link(bot_username: str, start: str) -> str:
     return f"https://t.me/{bot_username}?start={start}"
 
 
-def red_flag_notice(text: str, bot_username: str) -> Reply:
+def red_flag_notice(texts: Texts, bot_username: str) -> Reply:
     """The short public notice for red-flag symptoms, with a button to continue privately.
 
     It never repeats what was written: symptoms are not discussed in public.
     """
+    text = texts["group_red_flag"]
     if not bot_username:
         return Reply(Kind.URGENT, text)
-    button = Button("💬 Continue privately", url=private_link(bot_username, "urgent"))
+    button = Button(
+        label(texts, "button_continue_privately"), url=private_link(bot_username, "urgent")
+    )
     return Reply(Kind.URGENT, text, ((button,),))
 
 
@@ -240,8 +250,8 @@ _STAT_LINES = (
 def format_stats(stats: Mapping[str, int]) -> Reply:
     """``/stats``: aggregate counts only, never anything about a person."""
     lines = ["📊 <b>Statistics</b>", ""]
-    for key, label in _STAT_LINES:
-        lines.append(f"{label}: <b>{stats.get(key, 0)}</b>")
+    for key, name in _STAT_LINES:
+        lines.append(f"{name}: <b>{stats.get(key, 0)}</b>")
     asked = stats.get("answered", 0) + stats.get("unanswered", 0)
     if asked:
         share = round(100 * stats.get("answered", 0) / asked)

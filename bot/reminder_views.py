@@ -1,19 +1,23 @@
 """Replies of the reminder, time-zone and privacy commands, and the parsing of their arguments.
 
-Core code: no Telegram and no store. Handlers fetch what the store knows and pass it in; these
-functions only decide what to say. Every text is Telegram HTML with user input escaped.
+Core code: no Telegram and no store. Handlers fetch what the store knows and pass it in, with the
+knowledge base's fixed texts (``kb.texts``, from ``knowledge/texts.yaml``); these functions only
+decide which texts to send and fill in their placeholders. Every text is Telegram HTML with
+user input escaped.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from html import escape as _escape
 from zoneinfo import ZoneInfo
 
 from bot import routine
-from bot.render import Button, Kind, Reply
+from bot.knowledge import fill
+from bot.render import Button, Kind, Reply, label
 from bot.schedule import (
     ALL_DAYS,
     WEEKDAYS,
@@ -59,22 +63,13 @@ DAY_CHOICES: tuple[tuple[str, frozenset[int]], ...] = (
     ("Weekends", WEEKENDS),
 )
 OFF_WORDS = frozenset({"off", "stop", "none", "cancel"})
-EXAMPLE_ZONES = "/timezone Europe/Berlin or /timezone America/New_York"
 _OFFSET = re.compile(
     r"^(utc|gmt)?\s*[+\-−]\s*\d{1,2}(:?\d{2})?$|^(utc|gmt)\s*[+\-−]", re.IGNORECASE
 )
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-LIST_BUTTON = Button("📋 My reminders", data=routine.press_data(routine.LIST))
-NEW_BUTTON = Button("➕ Add a reminder", data=routine.press_data(routine.NEW))
-REMIND_EXAMPLES = (
-    "Examples:\n"
-    "/remind 7:30 (every day)\n"
-    "/remind 19:00 mon,wed,fri\n"
-    "/remind 7pm weekdays\n"
-    "Or send /remind alone and I'll walk you through it."
-)
+Texts = Mapping[str, str]  # the knowledge base's fixed texts, by key (see knowledge/README.md)
 
 
 # --- /remind arguments ---------------------------------------------------------------------
@@ -95,7 +90,7 @@ def parse_remind(text: str) -> RemindRequest:
     """
     tokens = text.split()
     if not tokens:
-        raise ScheduleError("Which time would you like? " + REMIND_EXAMPLES)
+        raise ScheduleError("Which time would you like?")
     first_error: ScheduleError | None = None
     for take in (2, 1):  # "7 pm" before "7"
         if len(tokens) >= take:
@@ -140,13 +135,15 @@ def describe(reminder: Reminder) -> str:
     return f"{format_time(reminder.local_time)}, {format_days(reminder.days)}"
 
 
-def _zone_note(chat: Chat) -> str:
+def list_button(texts: Texts) -> Button:
+    """ "📋 My reminders": shows /reminders."""
+    return Button(label(texts, "button_my_reminders"), data=routine.press_data(routine.LIST))
+
+
+def _zone_note(texts: Texts, chat: Chat) -> str:
     if chat.timezone != "UTC":
         return ""
-    return (
-        "\n\n🌍 Times are in <b>UTC</b>. If you live elsewhere, set your time zone so reminders "
-        f"arrive at your local time: {EXAMPLE_ZONES}."
-    )
+    return "\n\n" + fill(texts["reminder_utc_note"])
 
 
 def local_clock(zone: ZoneInfo, now: datetime) -> str:
@@ -155,166 +152,136 @@ def local_clock(zone: ZoneInfo, now: datetime) -> str:
     return f"{local.hour:02d}:{local.minute:02d}"
 
 
-def error(message: str, *, examples: bool = False) -> Reply:
+def error(texts: Texts, message: str, *, examples: bool = False) -> Reply:
     """A kind explanation of invalid input (escaped, since it quotes what was typed)."""
     text = escape(message)
     if examples:
-        text += "\n\n" + REMIND_EXAMPLES
+        text += "\n\n" + fill(texts["remind_examples"])
     return Reply(Kind.INFO, text)
 
 
 # --- /remind -------------------------------------------------------------------------------
 
 
-def reminder_added(reminder: Reminder, chat: Chat, now: datetime) -> Reply:
+def reminder_added(texts: Texts, reminder: Reminder, chat: Chat, now: datetime) -> Reply:
     """Confirmation after a reminder was set."""
-    when = describe_next(reminder.next_due, chat.zone, now)
-    text = (
-        f"✅ <b>Reminder set</b>: {describe(reminder)}.\n"
-        f"Next one: {when} ({escape(chat.timezone)}).\n"
-        "Each reminder brings one stretch, step by step, with ✅ Done, ⏰ Snooze and 🛑 Stop "
-        "buttons."
+    text = fill(
+        texts["reminder_added"],
+        reminder=describe(reminder),
+        next=describe_next(reminder.next_due, chat.zone, now),
+        zone=chat.timezone,
     )
-    return Reply(Kind.INFO, text + _zone_note(chat), ((LIST_BUTTON,),))
+    return Reply(Kind.INFO, text + _zone_note(texts, chat), ((list_button(texts),),))
 
 
-def duplicate(existing: Reminder) -> Reply:
+def duplicate(texts: Texts, existing: Reminder) -> Reply:
     """The same time and days are already set."""
-    return Reply(
-        Kind.INFO,
-        f"You already have a reminder at {describe(existing)}, so I didn't add it twice.",
-        ((LIST_BUTTON,),),
-    )
+    text = fill(texts["reminder_duplicate"], reminder=describe(existing))
+    return Reply(Kind.INFO, text, ((list_button(texts),),))
 
 
-def too_many(message: str) -> Reply:
+def too_many(texts: Texts, message: str) -> Reply:
     """The per-person cap was reached."""
-    return Reply(Kind.INFO, escape(message), ((LIST_BUTTON,),))
+    return Reply(Kind.INFO, escape(message), ((list_button(texts),),))
 
 
-def choose_time(chat: Chat | None) -> Reply:
+def choose_time(texts: Texts, chat: Chat | None) -> Reply:
     """Step 1 of the guided flow: pick a time (or type one)."""
     zone = chat.timezone if chat is not None else "UTC"
-    text = (
-        "⏰ <b>Stretch reminders</b>\n"
-        f"When should I remind you? Times are in your time zone, <b>{escape(zone)}</b> "
-        "(change it with /timezone).\nPick a time, or tap ⌨️ to type your own."
-    )
+    text = fill(texts["remind_choose_time"], zone=zone)
     times = [Button(format_time(t), data=routine.time_data(t)) for t in TIME_CHOICES]
-    typed = Button("⌨️ Another time", data=routine.press_data(routine.TIME, "type"))
+    typed = Button(
+        label(texts, "button_another_time"), data=routine.press_data(routine.TIME, "type")
+    )
     return Reply(Kind.INFO, text, (tuple(times[:2]), tuple(times[2:]), (typed,)))
 
 
-def type_time() -> Reply:
+def type_time(texts: Texts) -> Reply:
     """The guided flow asks for a typed time."""
-    return Reply(
-        Kind.INFO,
-        "⌨️ Send me the time, like <b>7:30</b>, <b>19:00</b> or <b>7pm</b>.",
-    )
+    return Reply(Kind.INFO, fill(texts["remind_type_time"]))
 
 
-def choose_days(local_time: time) -> Reply:
+def choose_days(texts: Texts, local_time: time) -> Reply:
     """Step 2 of the guided flow: pick the days; Mon, Wed, Fri comes first as the default."""
-    text = (
-        f"⏰ <b>{format_time(local_time)}</b>. On which days?\n"
-        "The article suggests stretching at least 3-4 times a week, so "
-        "<b>Mon, Wed, Fri</b> is a good start."
-    )
+    text = fill(texts["remind_choose_days"], time=format_time(local_time))
     buttons = [
-        Button(label, data=routine.add_data(local_time, days_to_mask(days)))
-        for label, days in DAY_CHOICES
+        Button(name, data=routine.add_data(local_time, days_to_mask(days)))
+        for name, days in DAY_CHOICES
     ]
     return Reply(Kind.INFO, text, ((buttons[0],), tuple(buttons[1:3]), tuple(buttons[3:])))
 
 
-def removed_all(count: int) -> Reply:
+def removed_all(texts: Texts, count: int) -> Reply:
     """``/remind off``."""
     if count == 0:
-        return Reply(Kind.INFO, "You have no reminders, so there was nothing to turn off.")
-    noun = "reminder" if count == 1 else "reminders"
-    return Reply(
-        Kind.INFO,
-        f"🛑 Done: I removed your {count} {noun}. Set a new one any time with /remind.",
-    )
+        return Reply(Kind.INFO, fill(texts["reminders_none_to_remove"]))
+    if count == 1:
+        return Reply(Kind.INFO, fill(texts["reminders_removed_one"]))
+    return Reply(Kind.INFO, fill(texts["reminders_removed_many"], count=count))
 
 
 # --- /reminders ----------------------------------------------------------------------------
 
 
-def reminder_list(reminders: list[Reminder], chat: Chat | None, now: datetime) -> Reply:
+def reminder_list(
+    texts: Texts, reminders: list[Reminder], chat: Chat | None, now: datetime
+) -> Reply:
     """Every reminder with its next delivery in local time, each with a delete button."""
     if chat is None or not reminders:
-        return Reply(
-            Kind.INFO,
-            "You have no reminders yet. Set one with /remind, e.g. /remind 7:30 mon,wed,fri.",
-            ((Button("➕ Set up a reminder", data=routine.press_data(routine.NEW)),),),
-        )
-    lines = [f"⏰ <b>Your reminders</b> (time zone: {escape(chat.timezone)})", ""]
+        setup = Button(label(texts, "button_set_up_reminder"), data=routine.press_data(routine.NEW))
+        return Reply(Kind.INFO, fill(texts["reminders_list_empty"]), ((setup,),))
+    lines = [fill(texts["reminders_list_title"], zone=chat.timezone), ""]
     buttons: list[tuple[Button, ...]] = []
     for number, reminder in enumerate(reminders, start=1):
         if reminder.enabled:
-            status = "next: " + describe_next(reminder.next_due, chat.zone, now)
+            status = fill(
+                texts["reminders_list_next"], next=describe_next(reminder.next_due, chat.zone, now)
+            )
         else:
-            status = "paused (send /start to turn it back on)"
+            status = fill(texts["reminders_list_paused"])
         lines.append(
             f"{number}. <b>{format_time(reminder.local_time)}</b>, "
             f"{format_days(reminder.days)}; {status}"
         )
-        label = f"🗑 Delete {describe(reminder)}"
-        buttons.append((Button(label, data=routine.press_data(routine.DELETE, reminder.id)),))
-    lines += ["", "Tap a button to delete that reminder. /remind off deletes them all."]
-    buttons.append((NEW_BUTTON,))
+        delete = label(texts, "button_delete_reminder", reminder=describe(reminder))
+        buttons.append((Button(delete, data=routine.press_data(routine.DELETE, reminder.id)),))
+    lines += ["", fill(texts["reminders_list_footer"])]
+    add = Button(label(texts, "button_add_reminder"), data=routine.press_data(routine.NEW))
+    buttons.append((add,))
     return Reply(Kind.INFO, "\n".join(lines), tuple(buttons))
 
 
 # --- /timezone -----------------------------------------------------------------------------
 
 
-def timezone_shown(chat: Chat | None, now: datetime) -> Reply:
+def timezone_shown(texts: Texts, chat: Chat | None, now: datetime) -> Reply:
     """``/timezone`` alone: the current zone (UTC by default) and how to change it."""
     zone = chat.zone if chat is not None else ZoneInfo("UTC")
-    default = " (the default)" if chat is None or chat.timezone == "UTC" else ""
-    text = (
-        f"🌍 Your time zone is <b>{escape(zone.key)}</b>{default}; "
-        f"it's {local_clock(zone, now)} there now. Reminders use it.\n\n"
-        "To change it, send /timezone followed by your area and city, e.g. "
-        f"{EXAMPLE_ZONES}."
-    )
-    return Reply(Kind.INFO, text)
+    key = "timezone_default" if chat is None or chat.timezone == "UTC" else "timezone_current"
+    return Reply(Kind.INFO, fill(texts[key], zone=zone.key, time=local_clock(zone, now)))
 
 
-def timezone_set(chat: Chat, reminders: list[Reminder], now: datetime) -> Reply:
+def timezone_set(texts: Texts, chat: Chat, reminders: list[Reminder], now: datetime) -> Reply:
     """Confirmation of a new zone; the reminders moved with it."""
-    text = (
-        f"🌍 Time zone set to <b>{escape(chat.timezone)}</b> "
-        f"(it's {local_clock(chat.zone, now)} there now)."
-    )
+    text = fill(texts["timezone_set"], zone=chat.timezone, time=local_clock(chat.zone, now))
     upcoming = sorted(r.next_due for r in reminders if r.enabled)
     if upcoming:
-        text += (
-            " Your reminders keep their local times; the next one is "
-            f"{describe_next(upcoming[0], chat.zone, now)}."
+        text += " " + fill(
+            texts["timezone_set_next"], next=describe_next(upcoming[0], chat.zone, now)
         )
     return Reply(Kind.INFO, text)
 
 
-def timezone_unknown(error: UnknownTimezone) -> Reply:
+def timezone_unknown(texts: Texts, error: UnknownTimezone) -> Reply:
     """An unknown zone: the kind message, and near misses as buttons that set them."""
     if _OFFSET.match(error.text.strip()):
-        return Reply(
-            Kind.INFO,
-            f"Offsets like <i>{escape(error.text)}</i> change with daylight saving time, so "
-            "please use your area and city instead, e.g. "
-            f"{EXAMPLE_ZONES}. That way reminders stay right all year.",
-        )
+        return Reply(Kind.INFO, fill(texts["timezone_offset"], zone=error.text))
     suggestions = [name for name in error.suggestions if not name.startswith("Etc/")]
     buttons = tuple((Button(name, data=TIMEZONE_PREFIX + name),) for name in suggestions)
     if suggestions:
-        text = escape(str(error)) + "\nTap one to use it."
+        text = escape(str(error)) + "\n" + fill(texts["timezone_suggestions"])
     else:
-        text = escape(f"I don't know the time zone '{error.text}'.") + (
-            f" Please write it as area and city, e.g. {EXAMPLE_ZONES}."
-        )
+        text = fill(texts["timezone_unknown"], zone=error.text)
     return Reply(Kind.INFO, text, buttons)
 
 
@@ -329,27 +296,24 @@ def parse_timezone_press(data: str) -> str | None:
 # --- private-chat only ---------------------------------------------------------------------
 
 
-def private_only(bot_username: str) -> Reply:
+def private_only(texts: Texts, bot_username: str) -> Reply:
     """What these commands say in a group: personal things happen in a private chat."""
-    text = (
-        "⏰ Personal stretch reminders, time zones and your data are set up in a private chat "
-        "with me. Group admins can schedule stretch breaks for the whole group with /settings."
-    )
+    text = fill(texts["reminders_private_only"])
     if not bot_username:
         return Reply(Kind.INFO, text)
-    link = Button("💬 Open a private chat", url=f"https://t.me/{bot_username}?start=remind")
+    link = Button(
+        label(texts, "button_private_chat"), url=f"https://t.me/{bot_username}?start=remind"
+    )
     return Reply(Kind.INFO, text, ((link,),))
 
 
-def resumed(count: int) -> Reply:
+def resumed(texts: Texts, count: int) -> Reply:
     """After /start from someone whose reminders were paused because they had blocked the bot."""
-    noun = "reminder is" if count == 1 else f"{count} reminders are"
-    return Reply(
-        Kind.INFO,
-        f"🔔 Welcome back! Your stretch {noun} on again (nothing missed will be sent). "
-        "See /reminders.",
-        ((LIST_BUTTON,),),
-    )
+    if count == 1:
+        text = fill(texts["reminders_resumed_one"])
+    else:
+        text = fill(texts["reminders_resumed_many"], count=count)
+    return Reply(Kind.INFO, text, ((list_button(texts),),))
 
 
 # --- /privacy and /forget ------------------------------------------------------------------
@@ -364,44 +328,25 @@ class Stored:
     done: int
 
 
-def privacy(stored: Stored, *, store_unanswered: bool, retention_days: int) -> Reply:
+def privacy(texts: Texts, stored: Stored, *, store_unanswered: bool, retention_days: int) -> Reply:
     """``/privacy``: what is stored and why, what is stored about you now, how to delete it."""
-    lines = [
-        "🔒 <b>Your data</b>",
-        "",
-        "<b>What I store, and why</b>",
-        "• <b>Your chat id</b>, only once you use /remind or /timezone: to send you reminders.",
-        "• <b>Your time zone</b>: so reminders arrive at your local time (UTC by default).",
-        "• <b>Your reminder times and days</b>: to know when to remind you.",
-        "• <b>When you tapped ✅ Done</b>: to show your weekly count.",
-    ]
+    lines = [fill(texts["privacy_stored"])]
     if store_unanswered:
-        lines.append(
-            "• <b>Questions I couldn't answer</b>, as text only, without your id or anything "
-            "linking them to you: to improve my answers. They can't be traced back to you, so "
-            f"they can't be deleted per person; they are deleted after {retention_days} days."
-        )
-    lines += [
-        "",
-        "Nothing else: no name, username, phone number or message history. Your last few "
-        "questions are kept in memory only (never on disk) so the 👍/👎 buttons work; they are "
-        "gone when I restart. Aggregate counters (e.g. questions answered) have no ids.",
-        "",
-        "<b>About you right now</b>",
-    ]
+        lines.append(fill(texts["privacy_unanswered"], count=retention_days))
+    lines += ["", fill(texts["privacy_not_stored"]), ""]
     if stored.chat is None:
-        lines.append("Nothing: you haven't set a reminder or time zone.")
+        lines.append(fill(texts["privacy_you_none"]))
     else:
         lines.append(
-            f"Chat id {stored.chat.chat_id}, time zone {escape(stored.chat.timezone)}, "
-            f"{_count(stored.reminders, 'reminder')}, "
-            f"{_count(stored.done, '✅ Done tap')} recorded."
+            fill(
+                texts["privacy_you"],
+                chat_id=stored.chat.chat_id,
+                zone=stored.chat.timezone,
+                reminders=_count(stored.reminders, "reminder"),
+                done_taps=_count(stored.done, "✅ Done tap"),
+            )
         )
-    lines += [
-        "",
-        "<b>How to delete it</b>",
-        "/remind off deletes your reminders; /forget deletes everything I store about you.",
-    ]
+    lines += ["", fill(texts["privacy_delete"])]
     return Reply(Kind.INFO, "\n".join(lines))
 
 
@@ -409,30 +354,29 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def forget_confirm(stored: Stored) -> Reply:
+def forget_confirm(texts: Texts, stored: Stored) -> Reply:
     """``/forget``: what will go, and a confirmation button."""
     if stored.chat is None:
-        return Reply(Kind.INFO, "I don't store anything about you, so there is nothing to delete.")
-    text = (
-        "⚠️ This deletes everything I store about you: your time zone, "
-        f"{_count(stored.reminders, 'reminder')} and {_count(stored.done, '✅ Done tap')}. "
-        "Your reminders stop. This can't be undone."
+        return Reply(Kind.INFO, fill(texts["forget_nothing"]))
+    text = fill(
+        texts["forget_confirm"],
+        reminders=_count(stored.reminders, "reminder"),
+        done_taps=_count(stored.done, "✅ Done tap"),
     )
-    buttons = (Button("🗑 Yes, delete everything", data=FORGET), Button("Cancel", data=KEEP))
+    buttons = (
+        Button(label(texts, "button_forget_yes"), data=FORGET),
+        Button(label(texts, "button_forget_cancel"), data=KEEP),
+    )
     return Reply(Kind.INFO, text, (buttons,))
 
 
-def forgotten(deleted: bool) -> Reply:
+def forgotten(texts: Texts, deleted: bool) -> Reply:
     """After the confirmation."""
     if not deleted:
-        return Reply(Kind.INFO, "There was nothing stored about you, so nothing to delete.")
-    return Reply(
-        Kind.INFO,
-        "🗑 Done: I deleted everything I stored about you and cancelled your reminders. "
-        "You can keep asking questions any time.",
-    )
+        return Reply(Kind.INFO, fill(texts["forget_nothing_deleted"]))
+    return Reply(Kind.INFO, fill(texts["forget_done"]))
 
 
-def kept() -> Reply:
+def kept(texts: Texts) -> Reply:
     """The person cancelled /forget."""
-    return Reply(Kind.INFO, "Okay, nothing was deleted.")
+    return Reply(Kind.INFO, fill(texts["forget_kept"]))

@@ -8,11 +8,12 @@ Telegram's 4096-character limit.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from html import escape, unescape
 
-from bot.knowledge import Entry
+from bot.knowledge import Entry, fill
 
 MESSAGE_LIMIT = 4096
 CALLBACK_LIMIT = 64  # bytes of callback_data Telegram accepts
@@ -66,6 +67,11 @@ class Reply:
 def to_plain(html: str) -> str:
     """Strip tags and unescape entities: what a person would read."""
     return unescape(_TAG.sub("", html))
+
+
+def label(texts: Mapping[str, str], key: str, **values: object) -> str:
+    """A button label or pop-up from ``texts.yaml``, placeholders filled in, as plain text."""
+    return to_plain(fill(texts[key], **values))
 
 
 def render_entry(entry: Entry, disclaimer: str) -> str:

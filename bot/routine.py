@@ -12,13 +12,13 @@ so :func:`parse_press` returns None for anything it does not fully understand.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.knowledge import Entry, KnowledgeBase
-from bot.render import MESSAGE_LIMIT, Button, Kind, Reply
+from bot.knowledge import Entry, KnowledgeBase, fill
+from bot.render import MESSAGE_LIMIT, Button, Kind, Reply, label
 from bot.schedule import format_time, mask_to_days
 
 __all__ = [
@@ -120,25 +120,31 @@ def routine_entry(kb: KnowledgeBase, seq: int) -> Entry | None:
     return exercises[seq % len(exercises)] if exercises else None
 
 
-def reminder_buttons(reminder_id: int, seq: int) -> tuple[tuple[Button, ...], ...]:
+def reminder_buttons(
+    texts: Mapping[str, str], reminder_id: int, seq: int
+) -> tuple[tuple[Button, ...], ...]:
     """Done and Snooze side by side, Stop below."""
     return (
         (
-            Button("✅ Done", data=press_data(DONE, reminder_id, seq)),
-            Button("⏰ Snooze 30 min", data=press_data(SNOOZE_ACTION, reminder_id, seq)),
+            Button(label(texts, "button_done"), data=press_data(DONE, reminder_id, seq)),
+            Button(label(texts, "button_snooze"), data=press_data(SNOOZE_ACTION, reminder_id, seq)),
         ),
-        (Button("🛑 Stop these reminders", data=press_data(STOP, reminder_id)),),
+        (Button(label(texts, "button_stop"), data=press_data(STOP, reminder_id)),),
     )
 
 
-def group_buttons(reminder_id: int, seq: int) -> tuple[tuple[Button, ...], ...]:
+def group_buttons(
+    texts: Mapping[str, str], reminder_id: int, seq: int
+) -> tuple[tuple[Button, ...], ...]:
     """Under a group's stretch break: only Done (anyone may press it; admins use /settings)."""
-    return ((Button("✅ Done", data=press_data(DONE, reminder_id, seq)),),)
+    return ((Button(label(texts, "button_done"), data=press_data(DONE, reminder_id, seq)),),)
 
 
-def after_done_buttons(reminder_id: int) -> tuple[tuple[Button, ...], ...]:
+def after_done_buttons(
+    texts: Mapping[str, str], reminder_id: int
+) -> tuple[tuple[Button, ...], ...]:
     """What stays under a reminder once Done was pressed: only Stop."""
-    return ((Button("🛑 Stop these reminders", data=press_data(STOP, reminder_id)),),)
+    return ((Button(label(texts, "button_stop"), data=press_data(STOP, reminder_id)),),)
 
 
 def reminder_message(
@@ -156,35 +162,41 @@ def reminder_message(
     exercise first loses its introduction, then trailing steps, with a pointer to /exercise.
     A ``group``'s stretch break addresses everyone and has only a Done button.
     """
-    buttons = group_buttons(reminder_id, seq) if group else reminder_buttons(reminder_id, seq)
-    if group:
-        heading = "🧘 <b>Stretch break!</b> Time to get up and stretch together."
-    elif snoozed:
-        heading = "⏰ <b>Snoozed stretch reminder: time for your stretch!</b>"
-    elif local_time is not None:
-        heading = f"⏰ <b>It's {format_time(local_time)}: time for your stretch!</b>"
-    else:
-        heading = "⏰ <b>Time for your stretch!</b>"
-    disclaimer = kb.texts.get("disclaimer", "").strip()
-    footer = [
-        "Gently, never into pain. Tap ✅ Done if you joined in."
+    texts = kb.texts
+    buttons = (
+        group_buttons(texts, reminder_id, seq)
         if group
-        else f"Aim for at least {WEEKLY_TARGET} sessions a week; gently, never into pain. "
-        "Tap ✅ Done when you've finished.",
+        else reminder_buttons(texts, reminder_id, seq)
+    )
+    if group:
+        heading = fill(texts["group_break_heading"])
+    elif snoozed:
+        heading = fill(texts["reminder_heading_snoozed"])
+    elif local_time is not None:
+        heading = fill(texts["reminder_heading_at"], time=format_time(local_time))
+    else:
+        heading = fill(texts["reminder_heading"])
+    disclaimer = texts.get("disclaimer", "").strip()
+    footer = [
+        fill(texts["group_break_footer"])
+        if group
+        else fill(texts["reminder_footer"], target=WEEKLY_TARGET)
     ]
     if disclaimer:
         footer += ["", f"<i>{disclaimer}</i>"]
     entry = routine_entry(kb, seq)
     if entry is None:
-        body = ["Take a few minutes to stretch your hips. See /exercises for instructions."]
+        body = [fill(texts["reminder_no_exercises"])]
         return Reply(Kind.INFO, "\n".join([heading, "", *body, "", *footer]), buttons)
 
     exercises = kb.exercises()
     position = exercises.index(entry)
     following = exercises[(position + 1) % len(exercises)]
-    intro = f"Today: <b>{escape(entry.title)}</b> (exercise {position + 1} of {len(exercises)})"
+    place = {"exercise": entry.title, "number": position + 1, "total": len(exercises)}
     if following is not entry and not group:
-        intro += f". Next time: {escape(following.title)}."
+        intro = fill(texts["reminder_exercise_next"], **place, next_exercise=following.title)
+    else:
+        intro = fill(texts["reminder_exercise"], **place)
     steps = [f"{number}. {step}" for number, step in enumerate(entry.steps, start=1)]
     answer = "" if group else entry.answer.strip()  # a group gets just the steps: short
 
@@ -195,8 +207,7 @@ def reminder_message(
         if steps:
             lines += ["", *steps]
         if cut:
-            name = escape(entry.title.lower())
-            lines += ["", f"The rest of the steps: /exercise {name}"]
+            lines += ["", fill(texts["reminder_more_steps"], name=entry.title.lower())]
         return "\n".join([*lines, "", *footer])
 
     html = compose(answer, steps, cut=False)
@@ -221,16 +232,19 @@ def week_start(now: datetime, zone: ZoneInfo) -> datetime:
     return datetime.combine(monday, time(0, 0), tzinfo=zone).astimezone(UTC)
 
 
-def group_done_text(count: int) -> str:
+def group_done_text(texts: Mapping[str, str], count: int) -> str:
     """The answer to a Done press under a group's stretch break: the group's count this week."""
-    noun = "stretch" if count == 1 else "stretches"
-    return f"✅ Nice work! {count} {noun} done in this group this week."
+    if count == 1:
+        return label(texts, "group_done_one")
+    return label(texts, "group_done_many", count=count)
 
 
-def done_text(count: int, target: int = WEEKLY_TARGET) -> str:
+def done_text(texts: Mapping[str, str], count: int, target: int = WEEKLY_TARGET) -> str:
     """The answer to a Done press: a small count against the weekly goal (short: a toast)."""
     if count < target:
-        return f"✅ Nice work! {count} of {target} this week."
-    if count == target:
-        return f"🎉 {count} of {target} this week: weekly goal reached!"
-    return f"🎉 {count} this week, past your goal of {target}. Great consistency!"
+        key = "done_progress"
+    elif count == target:
+        key = "done_goal_reached"
+    else:
+        key = "done_past_goal"
+    return label(texts, key, count=count, target=target)

@@ -29,6 +29,7 @@ from tests.e2e import real_knowledge
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
 GROUP, OTHER = -1001, -2002
+TEXTS = real_knowledge().texts
 
 # --- when to answer ----------------------------------------------------------------------------
 
@@ -335,12 +336,12 @@ def test_every_panel_button_parses_and_fits() -> None:
     zone = ZoneInfo("Europe/Berlin")
     settings = GroupSettings(policy.QUESTIONS, True, time(12, 30), WEEKDAYS)
     reminder = Reminder(1, GROUP, time(12, 30), WEEKDAYS, NOW + timedelta(hours=2), True, 0, NOW)
-    panel = views.settings_panel(settings, zone, reminder, NOW, note="✅ Saved.")
+    panel = views.settings_panel(TEXTS, settings, zone, reminder, NOW, note="✅ Saved.")
     pages = [
         panel,
-        views.time_page(settings, zone),
-        views.days_page(settings),
-        views.zone_page(zone),
+        views.time_page(TEXTS, settings, zone),
+        views.days_page(TEXTS, settings),
+        views.zone_page(TEXTS, zone),
     ]
     for page in pages:
         assert len(page.html) <= MESSAGE_LIMIT
@@ -354,26 +355,28 @@ def test_every_panel_button_parses_and_fits() -> None:
     assert "Europe/Berlin" in text and "10:00 there now" in text
     labels = [button.label for row in panel.buttons for button in row]
     assert "✓ 🔎 + plain questions" in labels and "✓ 🔔 Breaks on" in labels
-    assert "✓ 12:30" in [b.label for row in views.time_page(settings, zone).buttons for b in row]
-    assert views.closed(settings, zone, reminder, NOW).buttons == ()
+    assert "✓ 12:30" in [
+        b.label for row in views.time_page(TEXTS, settings, zone).buttons for b in row
+    ]
+    assert views.closed(TEXTS, settings, zone, reminder, NOW).buttons == ()
 
 
 def test_panel_says_when_breaks_are_off_or_paused() -> None:
     zone = ZoneInfo("UTC")
-    off = views.settings_panel(GroupSettings(), zone, None, NOW)
+    off = views.settings_panel(TEXTS, GroupSettings(), zone, None, NOW)
     assert "<b>Stretch breaks:</b> off" in off.html
     assert "only when asked" in off.html
     paused = Reminder(1, GROUP, time(12, 30), WEEKDAYS, NOW, False, 0, NOW)
-    on = views.settings_panel(GroupSettings(reminders=True), zone, paused, NOW)
+    on = views.settings_panel(TEXTS, GroupSettings(reminders=True), zone, paused, NOW)
     assert "paused" in on.html
 
 
 def test_red_flag_notice_links_to_a_private_chat() -> None:
-    notice = views.red_flag_notice("⚠️ Seek care.", "BackCareBot")
+    notice = views.red_flag_notice({**TEXTS, "group_red_flag": "⚠️ Seek care."}, "BackCareBot")
     assert notice.kind is Kind.URGENT
     ((button,),) = notice.buttons
     assert button.url == "https://t.me/BackCareBot?start=urgent"
-    assert views.red_flag_notice("⚠️ Seek care.", "").buttons == ()
+    assert views.red_flag_notice({**TEXTS, "group_red_flag": "⚠️ Seek care."}, "").buttons == ()
 
 
 def test_stats_are_aggregate_only() -> None:
@@ -418,5 +421,7 @@ def test_group_reminder_message_is_short_with_only_done() -> None:
     assert "Tap ✅ Done if you joined in" in group.html
     assert len(group.html) < len(personal.html)
     assert [[b.data for b in row] for row in group.buttons] == [["r:d:5:1"]]
-    assert routine.group_done_text(1) == "✅ Nice work! 1 stretch done in this group this week."
-    assert "4 stretches" in routine.group_done_text(4)
+    assert (
+        routine.group_done_text(TEXTS, 1) == "✅ Nice work! 1 stretch done in this group this week."
+    )
+    assert "4 stretches" in routine.group_done_text(TEXTS, 4)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.knowledge import KnowledgeError, check_html, load_knowledge
+from bot.knowledge import TEXT_KEYS, TEXT_LIMITS, KnowledgeError, check_html, fill, load_knowledge
 from tests.kb_factory import PIGEON, SITTING, write_kb
 
 
@@ -213,6 +216,65 @@ def test_unknown_exercise_text_needs_its_placeholder(tmp_path: Path) -> None:
         f"kb/texts.yaml:{line}: field 'unknown_exercise': must contain {{name}} exactly once. "
         "Fix: the bot fills it in."
     ]
+
+
+KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+def test_every_text_key_is_in_texts_yaml_and_documented() -> None:
+    written = yaml.safe_load((KNOWLEDGE / "texts.yaml").read_text(encoding="utf-8"))
+    readme = (KNOWLEDGE / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Texts (`texts.yaml`)", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`([a-z_]+)`", section))
+    assert set(written) == set(TEXT_KEYS)
+    assert sorted(set(TEXT_KEYS) - documented) == []
+    for key, placeholders in TEXT_KEYS.items():
+        for placeholder in placeholders:
+            assert placeholder in section, (key, placeholder)  # the table names it
+
+
+def test_button_labels_and_pop_ups_fit(tmp_path: Path) -> None:
+    texts = load_knowledge(KNOWLEDGE).texts
+    for key, limit in TEXT_LIMITS.items():
+        assert len(texts[key]) <= limit, key
+    shutil.copytree(KNOWLEDGE, tmp_path / "kb")
+    path = tmp_path / "kb" / "texts.yaml"
+    source = path.read_text(encoding="utf-8")
+    path.write_text(
+        source.replace('button_done: "✅ Done"', f'button_done: "✅ Done{"!" * 40}"'),
+        encoding="utf-8",
+    )
+    line = source.splitlines().index('button_done: "✅ Done"') + 1
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(tmp_path / "kb")
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"kb/texts.yaml:{line}: field 'button_done': is 46 characters long; at most 40 fit "
+        "here. Fix: shorten it."
+    ]
+
+
+def test_a_deleted_reminder_placeholder_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    shutil.copytree(KNOWLEDGE, tmp_path / "kb")
+    path = tmp_path / "kb" / "texts.yaml"
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("done_progress:"))
+    lines[line - 1] = 'done_progress: "✅ Nice work! {count} this week."'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(tmp_path / "kb")
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"kb/texts.yaml:{line}: field 'done_progress': must contain {{target}} exactly once. "
+        "Fix: the bot fills it in."
+    ]
+
+
+def test_fill_escapes_values_once_and_never_formats() -> None:
+    assert fill("  Hi <b>{name}</b>!\n", name="<i>you</i> & me") == (
+        "Hi <b>&lt;i&gt;you&lt;/i&gt; &amp; me</b>!"
+    )
+    # A value that looks like a placeholder is not filled again; other braces stay as written.
+    assert fill("{zone} at {time} {x} {}", zone="{time}", time="07:30") == "{time} at 07:30 {x} {}"
 
 
 def test_red_flag_pattern_matching_everything_is_refused(tmp_path: Path) -> None:

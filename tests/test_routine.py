@@ -17,8 +17,10 @@ from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.render import CALLBACK_LIMIT, MESSAGE_LIMIT, Reply, to_plain
 from bot.schedule import ALL_DAYS, WEEKDAYS, ScheduleError, UnknownTimezone, resolve_timezone
 from bot.storage import Chat, Reminder
+from tests.e2e import real_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
+TEXTS = real_knowledge().texts
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,7 @@ def make_entry(entry_id: str, order: int, answer: str, steps: tuple[str, ...]) -
 def make_kb(*entries: Entry) -> KnowledgeBase:
     return KnowledgeBase(
         entries={entry.id: entry for entry in entries},
-        texts={"disclaimer": "Not medical advice."},
+        texts={**TEXTS, "disclaimer": "Not medical advice."},
         red_flag_message="",
         red_flags=(),
         synonyms={},
@@ -140,7 +142,7 @@ def test_single_exercise_has_no_next_time(kb: KnowledgeBase) -> None:
     ],
 )
 def test_done_text(count: int, expected: str) -> None:
-    text = routine.done_text(count)
+    text = routine.done_text(TEXTS, count)
     assert expected in text
     assert len(text) <= 200  # a callback answer's limit
 
@@ -272,18 +274,18 @@ def test_list_has_a_delete_button_per_reminder() -> None:
         reminder(3, time(7, 30), frozenset({0, 2, 4}), datetime(2025, 3, 5, 7, 30, tzinfo=UTC)),
         reminder(9, time(19, 0), ALL_DAYS, datetime(2025, 3, 3, 19, 0, tzinfo=UTC)),
     ]
-    reply = views.reminder_list(rows, chat(), NOW)
+    reply = views.reminder_list(TEXTS, rows, chat(), NOW)
     assert "07:30</b>, Mon, Wed, Fri; next: Wed 5 Mar at 07:30" in reply.html
     assert "19:00</b>, every day; next: today at 19:00" in reply.html
     assert data(reply) == ["r:rm:3", "r:rm:9", "r:new"]
-    empty = views.reminder_list([], chat(), NOW)
+    empty = views.reminder_list(TEXTS, [], chat(), NOW)
     assert "no reminders" in empty.html and data(empty) == ["r:new"]
 
 
 def test_guided_flow_buttons_default_to_three_days_a_week() -> None:
-    first = views.choose_time(None)
+    first = views.choose_time(TEXTS, None)
     assert data(first) == ["r:t:0700", "r:t:1230", "r:t:1800", "r:t:2100", "r:t:type"]
-    days = views.choose_days(time(18, 0))
+    days = views.choose_days(TEXTS, time(18, 0))
     assert data(days)[0] == "r:a:1800:21"  # Mon, Wed, Fri first
     assert "Mon, Wed, Fri" in days.buttons[0][0].label
     assert "3-4 times a week" in days.html
@@ -294,11 +296,11 @@ def test_guided_flow_buttons_default_to_three_days_a_week() -> None:
 def test_unknown_timezone_offers_buttons_and_escapes_input() -> None:
     with pytest.raises(UnknownTimezone) as caught:
         resolve_timezone("berlin")
-    reply = views.timezone_unknown(caught.value)
+    reply = views.timezone_unknown(TEXTS, caught.value)
     assert "tz:Europe/Berlin" in data(reply)
     with pytest.raises(UnknownTimezone) as caught:
         resolve_timezone("<b>nowhere</b>")
-    reply = views.timezone_unknown(caught.value)
+    reply = views.timezone_unknown(TEXTS, caught.value)
     assert "<b>nowhere" not in reply.html and "&lt;b&gt;nowhere" in reply.html
     assert "Europe/Berlin" in to_plain(reply.html)
 
@@ -307,20 +309,20 @@ def test_unknown_timezone_offers_buttons_and_escapes_input() -> None:
 def test_offsets_are_explained_not_guessed(offset: str) -> None:
     with pytest.raises(UnknownTimezone) as caught:
         resolve_timezone(offset)
-    reply = views.timezone_unknown(caught.value)
+    reply = views.timezone_unknown(TEXTS, caught.value)
     assert "daylight saving" in reply.html
     assert reply.buttons == ()
 
 
 def test_privacy_lists_exactly_what_is_stored() -> None:
-    reply = views.privacy(views.Stored(None, 0, 0), store_unanswered=True, retention_days=90)
+    reply = views.privacy(TEXTS, views.Stored(None, 0, 0), store_unanswered=True, retention_days=90)
     plain = to_plain(reply.html)
     for fact in ("chat id", "time zone", "reminder times", "Done", "couldn't answer", "/forget"):
         assert fact.lower() in plain.lower(), fact
     assert "without your id" in plain
     assert "Nothing: you haven't set a reminder" in plain
     mine = views.privacy(
-        views.Stored(chat("Asia/Tokyo"), 2, 1), store_unanswered=False, retention_days=90
+        TEXTS, views.Stored(chat("Asia/Tokyo"), 2, 1), store_unanswered=False, retention_days=90
     )
     plain = to_plain(mine.html)
     assert "time zone Asia/Tokyo, 2 reminders, 1 ✅ Done tap recorded" in plain
@@ -328,8 +330,8 @@ def test_privacy_lists_exactly_what_is_stored() -> None:
 
 
 def test_forget_asks_for_confirmation() -> None:
-    reply = views.forget_confirm(views.Stored(chat(), 3, 4))
+    reply = views.forget_confirm(TEXTS, views.Stored(chat(), 3, 4))
     assert data(reply) == ["p:forget", "p:keep"]
     assert "3 reminders" in reply.html
-    nothing = views.forget_confirm(views.Stored(None, 0, 0))
+    nothing = views.forget_confirm(TEXTS, views.Stored(None, 0, 0))
     assert nothing.buttons == ()

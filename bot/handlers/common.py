@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from telegram import (
@@ -16,7 +17,7 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.render import Button, Reply
+from bot.render import Button, Reply, label
 from bot.state import BotState
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotState]
@@ -25,6 +26,16 @@ log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+
+
+def texts(context: Context) -> Mapping[str, str]:
+    """The fixed texts of the knowledge base loaded now (``knowledge/texts.yaml``)."""
+    return context.bot_data.answerer.kb.texts
+
+
+def toast(context: Context, key: str, **values: object) -> str:
+    """A short pop-up answer to a button press, from ``texts.yaml``, as plain text."""
+    return label(texts(context), key, **values)
 
 
 def in_group(chat: Chat | None) -> bool:

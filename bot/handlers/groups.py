@@ -23,8 +23,9 @@ from bot import admin_views as views
 from bot import group_policy as policy
 from bot.group_policy import GroupSettings, Plan, Trigger
 from bot.handlers import questions, reminders
-from bot.handlers.common import Context, command_argument, in_group, respond
-from bot.handlers.reminders import STALE, edit
+from bot.handlers.common import Context, command_argument, in_group, respond, toast
+from bot.handlers.reminders import edit
+from bot.knowledge import fill
 from bot.reminder_views import parse_remind
 from bot.render import Button, Kind, Reply
 from bot.schedule import ScheduleError, UnknownTimezone, parse_days, parse_time, resolve_timezone
@@ -155,7 +156,7 @@ async def answer(update: Update, context: Context, text: str, trigger: Trigger) 
     texts = _texts(context)
     if plan is Plan.URGENT:
         # Never repeat the symptoms in public: a short notice and a private deep link.
-        reply = views.red_flag_notice(texts["group_red_flag"], state.bot_username)
+        reply = views.red_flag_notice(texts, state.bot_username)
         sent = await respond(update, context, reply, urgent=True)
     else:
         reply = outcome.reply
@@ -255,7 +256,9 @@ async def _panel(context: Context, chat_id: int, note: str = "") -> Reply:
     stored, settings = await _load(context, chat_id)
     zone = stored.zone if stored is not None else _UTC
     reminder = next(iter(await store.list_reminders(chat_id)), None)
-    return views.settings_panel(settings, zone, reminder, context.bot_data.clock(), note=note)
+    return views.settings_panel(
+        _texts(context), settings, zone, reminder, context.bot_data.clock(), note=note
+    )
 
 
 async def _save(context: Context, chat: Chat, settings: GroupSettings) -> None:
@@ -347,22 +350,25 @@ async def _typed(context: Context, chat: Chat, typed: str) -> Reply:
         elif what in ("timezone", "tz", "zone") and value:
             zone = resolve_timezone(value)
             await _set_zone(context, chat, zone.key)
-            return await _panel(context, chat.id, note=f"✅ Time zone set to {zone.key}.")
+            note = fill(_texts(context)["settings_zone_saved"], zone=zone.key)
+            return await _panel(context, chat.id, note=note)
         else:
-            return views.typed_error("I didn't understand that.")
+            return views.typed_error(
+                _texts(context), _texts(context)["settings_not_understood"].strip()
+            )
     except UnknownTimezone as error:
         buttons = tuple(
             (Button(name, data=policy.settings_data(policy.ZONE, name)),)
             for name in error.suggestions
             if len(policy.settings_data(policy.ZONE, name).encode()) <= 64
         )
-        return Reply(Kind.INFO, views.typed_error(str(error)).html, buttons)
+        return Reply(Kind.INFO, views.typed_error(_texts(context), str(error)).html, buttons)
     except ScheduleError as error:
-        return views.typed_error(str(error))
+        return views.typed_error(_texts(context), str(error))
     await _save(context, chat, settings)
-    note = "✅ Saved."
+    note = fill(_texts(context)["settings_saved"])
     if not settings.reminders and what in ("time", "days"):
-        note += " Stretch breaks are off: tap 🔔 Breaks on to start them."
+        note += " " + fill(_texts(context)["settings_saved_breaks_off"])
     return await _panel(context, chat.id, note=note)
 
 
@@ -375,21 +381,23 @@ async def settings_press(update: Update, context: Context) -> None:
     if query is None:
         return
     if not in_group(chat) or chat is None or not context.bot_data.has_store:
-        await query.answer(STALE)
+        await query.answer(toast(context, "stale_button_toast"))
         return
     if not await is_admin(context, chat.id, query.from_user.id):
         await query.answer(_texts(context)["settings_admins_only"], show_alert=True)
         return
     press = policy.parse_settings_press(query.data or "")
     if press is None:
-        await query.answer(STALE, show_alert=True)
+        await query.answer(toast(context, "stale_button_toast"), show_alert=True)
         return
     async with _lock(context):
-        reply, toast = await _apply(context, chat, press)
+        reply, message = await _apply(context, chat, press)
     if reply is None:
-        await query.answer(toast or STALE, show_alert=toast is None)
+        await query.answer(
+            message or toast(context, "stale_button_toast"), show_alert=message is None
+        )
         return
-    await query.answer(toast)
+    await query.answer(message)
     await edit(update, context, query, reply)
 
 
@@ -401,7 +409,7 @@ async def _apply(
     zone = stored.zone if stored is not None else _UTC
     if press.changes_settings:
         await _save(context, chat, policy.apply_press(settings, press))
-        return await _panel(context, chat.id), "✅ Saved"
+        return await _panel(context, chat.id), toast(context, "settings_saved_toast")
     if press.action == policy.ZONE and press.zone is not None:
         try:
             found = resolve_timezone(press.zone)
@@ -410,12 +418,14 @@ async def _apply(
         await _set_zone(context, chat, found.key)
         return await _panel(context, chat.id), f"🌍 {found.key}"
     if press.action == policy.TIME_PAGE:
-        return views.time_page(settings, zone), None
+        return views.time_page(_texts(context), settings, zone), None
     if press.action == policy.DAYS_PAGE:
-        return views.days_page(settings), None
+        return views.days_page(_texts(context), settings), None
     if press.action == policy.ZONE_PAGE:
-        return views.zone_page(zone), None
+        return views.zone_page(_texts(context), zone), None
     if press.action == policy.CLOSE:
         reminder = next(iter(await context.bot_data.store.list_reminders(chat.id)), None)
-        return views.closed(settings, zone, reminder, context.bot_data.clock()), None
+        return views.closed(
+            _texts(context), settings, zone, reminder, context.bot_data.clock()
+        ), None
     return await _panel(context, chat.id), None

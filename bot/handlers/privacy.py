@@ -9,8 +9,8 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot import reminder_views as views
-from bot.handlers.common import Context
-from bot.handlers.reminders import STALE, edit, in_private, reply
+from bot.handlers.common import Context, texts, toast
+from bot.handlers.reminders import edit, in_private, reply
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ async def privacy(update: Update, context: Context) -> None:
         return
     settings = context.bot_data.settings
     answer = views.privacy(
+        texts(context),
         await _stored(context, update.effective_chat.id),
         store_unanswered=settings.store_unanswered,
         retention_days=settings.unanswered_retention_days,
@@ -44,7 +45,9 @@ async def forget(update: Update, context: Context) -> None:
     if not await in_private(update, context) or update.effective_chat is None:
         return
     await reply(
-        update, context, views.forget_confirm(await _stored(context, update.effective_chat.id))
+        update,
+        context,
+        views.forget_confirm(texts(context), await _stored(context, update.effective_chat.id)),
     )
 
 
@@ -56,11 +59,11 @@ async def press(update: Update, context: Context) -> None:
         return
     data = query.data or ""
     if chat is None or chat.type != ChatType.PRIVATE or data not in (views.FORGET, views.KEEP):
-        await query.answer(STALE)
+        await query.answer(toast(context, "stale_button_toast"))
         return
     if data == views.KEEP:
         await query.answer()
-        await edit(update, context, query, views.kept())
+        await edit(update, context, query, views.kept(texts(context)))
         return
     deleted = await context.bot_data.store.forget_chat(chat.id)
     # What the bot holds in memory about this chat and person goes too.
@@ -70,5 +73,5 @@ async def press(update: Update, context: Context) -> None:
         context.user_data.clear()
     if deleted:
         log.info("a person deleted their data with /forget")
-    await query.answer("Deleted." if deleted else None)
-    await edit(update, context, query, views.forgotten(deleted))
+    await query.answer(toast(context, "forget_deleted_toast") if deleted else None)
+    await edit(update, context, query, views.forgotten(texts(context), deleted))

@@ -22,15 +22,23 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot import reminder_views as views
 from bot import routine
-from bot.handlers.common import NO_PREVIEW, Context, command_argument, in_group, markup, respond
-from bot.render import Button, Reply
+from bot.handlers.common import (
+    NO_PREVIEW,
+    Context,
+    command_argument,
+    in_group,
+    markup,
+    respond,
+    texts,
+    toast,
+)
+from bot.knowledge import fill
+from bot.render import Button, Kind, Reply
 from bot.schedule import ScheduleError, UnknownTimezone, parse_time, resolve_timezone
 from bot.storage import DuplicateReminder, TooManyReminders
 
 log = logging.getLogger(__name__)
 
-STALE = "Sorry, that button is out of date."
-GONE = "That reminder no longer exists, so there's nothing to do."
 GROUP_NOTE_EVERY = timedelta(minutes=10)  # at most one "use a private chat" note per group
 TYPING_WINDOW = timedelta(minutes=10)  # how long "⌨️ Another time" waits for a typed time
 MAX_ARGUMENT = 200  # characters of a command argument worth reading
@@ -97,7 +105,7 @@ async def in_private(update: Update, context: Context) -> bool:
     if isinstance(last, datetime) and now(context) - last < GROUP_NOTE_EVERY:
         return False  # said it recently: stay quiet rather than spam the group
     data[_GROUP_NOTE] = now(context)
-    await reply(update, context, views.private_only(context.bot_data.bot_username))
+    await reply(update, context, views.private_only(texts(context), context.bot_data.bot_username))
     return False
 
 
@@ -119,22 +127,22 @@ async def timezone(update: Update, context: Context) -> None:
     wanted = argument(update)
     if not wanted:
         await reply(
-            update, context, views.timezone_shown(await store.get_chat(chat_id), now(context))
+            update,
+            context,
+            views.timezone_shown(texts(context), await store.get_chat(chat_id), now(context)),
         )
         return
     if len(wanted) > 64:
         await reply(
             update,
             context,
-            views.error(
-                "That's too long for a time zone name. Try e.g. " + views.EXAMPLE_ZONES + "."
-            ),
+            Reply(Kind.INFO, fill(texts(context)["timezone_too_long"])),
         )
         return
     try:
         zone = resolve_timezone(wanted)
     except UnknownTimezone as error:
-        await reply(update, context, views.timezone_unknown(error))
+        await reply(update, context, views.timezone_unknown(texts(context), error))
         return
     await reply(update, context, await _set_timezone(context, chat_id, zone.key))
 
@@ -143,7 +151,9 @@ async def _set_timezone(context: Context, chat_id: int, zone_name: str) -> Reply
     store = context.bot_data.store
     await store.upsert_chat(chat_id, ChatType.PRIVATE, now(context))
     chat = await store.set_timezone(chat_id, zone_name, now(context))
-    return views.timezone_set(chat, await store.list_reminders(chat_id), now(context))
+    return views.timezone_set(
+        texts(context), chat, await store.list_reminders(chat_id), now(context)
+    )
 
 
 async def remind(update: Update, context: Context) -> None:
@@ -154,18 +164,28 @@ async def remind(update: Update, context: Context) -> None:
     store = context.bot_data.store
     wanted = argument(update)
     if not wanted:
-        await reply(update, context, views.choose_time(await store.get_chat(chat_id)))
+        await reply(
+            update, context, views.choose_time(texts(context), await store.get_chat(chat_id))
+        )
         return
     if wanted.lower() in views.OFF_WORDS:
-        await reply(update, context, views.removed_all(await store.delete_all_reminders(chat_id)))
+        await reply(
+            update,
+            context,
+            views.removed_all(texts(context), await store.delete_all_reminders(chat_id)),
+        )
         return
     if len(wanted) > MAX_ARGUMENT:
-        await reply(update, context, views.error("That's longer than I expected.", examples=True))
+        await reply(
+            update,
+            context,
+            views.error(texts(context), texts(context)["remind_too_long"].strip(), examples=True),
+        )
         return
     try:
         request = views.parse_remind(wanted)
     except ScheduleError as error:
-        await reply(update, context, views.error(str(error), examples=True))
+        await reply(update, context, views.error(texts(context), str(error), examples=True))
         return
     await reply(update, context, await _add(context, chat_id, request))
 
@@ -176,10 +196,10 @@ async def _add(context: Context, chat_id: int, request: views.RemindRequest) -> 
     try:
         reminder = await store.add_reminder(chat_id, request.local_time, request.days, now(context))
     except DuplicateReminder as error:
-        return views.duplicate(error.existing)
+        return views.duplicate(texts(context), error.existing)
     except TooManyReminders as error:
-        return views.too_many(str(error))
-    return views.reminder_added(reminder, chat, now(context))
+        return views.too_many(texts(context), str(error))
+    return views.reminder_added(texts(context), reminder, chat, now(context))
 
 
 async def list_reminders(update: Update, context: Context) -> None:
@@ -192,7 +212,9 @@ async def list_reminders(update: Update, context: Context) -> None:
 async def _list(context: Context, chat_id: int) -> Reply:
     store = context.bot_data.store
     chat = await store.get_chat(chat_id)
-    return views.reminder_list(await store.list_reminders(chat_id), chat, now(context))
+    return views.reminder_list(
+        texts(context), await store.list_reminders(chat_id), chat, now(context)
+    )
 
 
 async def resume(update: Update, context: Context) -> None:
@@ -208,9 +230,11 @@ async def resume(update: Update, context: Context) -> None:
     if any(not reminder.enabled for reminder in reminders):
         count = await state.store.enable_chat_reminders(chat.id, now(context))
         log.info("reminders of a chat resumed after /start")
-        await reply(update, context, views.resumed(count))
+        await reply(update, context, views.resumed(texts(context), count))
     if context.args == ["remind"]:
-        await reply(update, context, views.choose_time(await state.store.get_chat(chat.id)))
+        await reply(
+            update, context, views.choose_time(texts(context), await state.store.get_chat(chat.id))
+        )
 
 
 async def membership(update: Update, context: Context) -> None:
@@ -242,7 +266,7 @@ async def typed_time(update: Update, context: Context) -> None:
         return
     text = message.text.strip()
     try:
-        answer = views.choose_days(parse_time(text))
+        answer = views.choose_days(texts(context), parse_time(text))
     except ScheduleError as error:
         try:
             request = views.parse_remind(text)  # "7:30 mon,wed": time and days at once
@@ -250,7 +274,7 @@ async def typed_time(update: Update, context: Context) -> None:
             if len(text) > 20 or not any(ch.isdigit() for ch in text):
                 data.pop(_TYPING, None)
                 return  # not a time: a question, answered by the next handler
-            await reply(update, context, views.error(str(error)))
+            await reply(update, context, views.error(texts(context), str(error)))
             raise ApplicationHandlerStop from None
         answer = await _add(context, update.effective_chat.id, request)
     data.pop(_TYPING, None)
@@ -279,7 +303,7 @@ async def press(update: Update, context: Context) -> None:
         await _group_done(context, query, chat.id, parsed.reminder_id, parsed.seq)
         return
     if parsed is None or chat is None or chat.type != ChatType.PRIVATE:
-        await query.answer(STALE)
+        await query.answer(toast(context, "stale_button_toast"))
         return
     store = context.bot_data.store
     action = parsed.action
@@ -290,37 +314,38 @@ async def press(update: Update, context: Context) -> None:
     elif action == routine.STOP and parsed.reminder_id is not None:
         reminder = await store.get_reminder(chat.id, parsed.reminder_id)
         if reminder is None or not await store.delete_reminder(chat.id, reminder.id):
-            await query.answer("That reminder was already stopped.")
+            await query.answer(toast(context, "reminder_already_stopped"))
             return
-        await query.answer(
-            f"🛑 Stopped your {views.describe(reminder)} reminder. /remind sets a new one."
-        )
+        await query.answer(toast(context, "reminder_stopped", reminder=views.describe(reminder)))
         await set_buttons(query)
     elif action == routine.DELETE and parsed.reminder_id is not None:
         deleted = await store.delete_reminder(chat.id, parsed.reminder_id)
-        await query.answer("🗑 Deleted." if deleted else "That reminder was already deleted.")
+        key = "reminder_deleted" if deleted else "reminder_already_deleted"
+        await query.answer(toast(context, key))
         await edit(update, context, query, await _list(context, chat.id))
     elif action == routine.LIST:
         await query.answer()
         await reply(update, context, await _list(context, chat.id))
     elif action == routine.NEW:
         await query.answer()
-        await reply(update, context, views.choose_time(await store.get_chat(chat.id)))
+        await reply(
+            update, context, views.choose_time(texts(context), await store.get_chat(chat.id))
+        )
     elif action == routine.TIME and parsed.typed:
         if context.chat_data is not None:
             context.chat_data[_TYPING] = now(context) + TYPING_WINDOW
         await query.answer()
-        await edit(update, context, query, views.type_time())
+        await edit(update, context, query, views.type_time(texts(context)))
     elif action == routine.TIME and parsed.local_time is not None:
         await query.answer()
-        await edit(update, context, query, views.choose_days(parsed.local_time))
+        await edit(update, context, query, views.choose_days(texts(context), parsed.local_time))
     elif action == routine.ADD and parsed.local_time is not None and parsed.days is not None:
         request = views.RemindRequest(parsed.local_time, parsed.days)
         answer = await _add(context, chat.id, request)
         await query.answer()
         await edit(update, context, query, answer)
     else:  # pragma: no cover - parse_press only returns the actions above
-        await query.answer(STALE)
+        await query.answer(toast(context, "stale_button_toast"))
 
 
 async def _done(
@@ -330,7 +355,7 @@ async def _done(
     chat = await store.get_chat(chat_id)
     reminder = await store.get_reminder(chat_id, reminder_id)
     if chat is None or reminder is None:
-        await query.answer(GONE)
+        await query.answer(toast(context, "reminder_gone"))
         return
     counted: list[tuple[int, int]] = []
     if context.chat_data is not None:
@@ -338,14 +363,15 @@ async def _done(
     since = routine.week_start(now(context), chat.zone)
     if (reminder_id, seq) in counted:
         count = await store.count_done_since(chat_id, since)
-        await query.answer("Already counted. " + routine.done_text(count))
+        already = toast(context, "done_already")
+        await query.answer(f"{already} {routine.done_text(texts(context), count)}")
         return
     counted.append((reminder_id, seq))
     del counted[:-_DONE_REMEMBERED]
     await store.record_done(chat_id, now(context))
     count = await store.count_done_since(chat_id, since)
-    await query.answer(routine.done_text(count))
-    await set_buttons(query, routine.after_done_buttons(reminder_id))
+    await query.answer(routine.done_text(texts(context), count))
+    await set_buttons(query, routine.after_done_buttons(texts(context), reminder_id))
 
 
 def _anonymous(user_id: int) -> str:
@@ -364,7 +390,7 @@ async def _group_done(
     chat = await store.get_chat(chat_id)
     reminder = await store.get_reminder(chat_id, reminder_id)
     if chat is None or reminder is None:
-        await query.answer(GONE)
+        await query.answer(toast(context, "reminder_gone"))
         return
     data: dict[Any, Any] = context.chat_data if context.chat_data is not None else {}
     messages: OrderedDict[tuple[int, int], set[str]] = data.setdefault(_GROUP_DONE, OrderedDict())
@@ -376,12 +402,13 @@ async def _group_done(
     who = _anonymous(query.from_user.id)
     if who in pressed:
         count = await store.count_done_since(chat_id, since)
-        await query.answer("Already counted. " + routine.group_done_text(count))
+        already = toast(context, "done_already")
+        await query.answer(f"{already} {routine.group_done_text(texts(context), count)}")
         return
     pressed.add(who)
     await store.record_done(chat_id, now(context))
     count = await store.count_done_since(chat_id, since)
-    await query.answer(routine.group_done_text(count))
+    await query.answer(routine.group_done_text(texts(context), count))
 
 
 async def _snooze(
@@ -391,11 +418,9 @@ async def _snooze(
     chat = await store.get_chat(chat_id)
     until = now(context) + routine.SNOOZE
     if chat is None or not await store.snooze(chat_id, reminder_id, until, seq):
-        await query.answer(GONE)
+        await query.answer(toast(context, "reminder_gone"))
         return
-    await query.answer(
-        f"⏰ Snoozed: I'll remind you again at {views.local_clock(chat.zone, until)}."
-    )
+    await query.answer(toast(context, "reminder_snoozed", time=views.local_clock(chat.zone, until)))
 
 
 async def timezone_press(update: Update, context: Context) -> None:
@@ -406,12 +431,12 @@ async def timezone_press(update: Update, context: Context) -> None:
         return
     name = views.parse_timezone_press(query.data or "")
     if name is None or chat is None or chat.type != ChatType.PRIVATE:
-        await query.answer(STALE)
+        await query.answer(toast(context, "stale_button_toast"))
         return
     try:
         zone = resolve_timezone(name)
     except ScheduleError:
-        await query.answer(STALE)
+        await query.answer(toast(context, "stale_button_toast"))
         return
     answer = await _set_timezone(context, chat.id, zone.key)
     await query.answer()
