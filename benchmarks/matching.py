@@ -22,10 +22,10 @@ from rapidfuzz import fuzz, process, utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answering import Answerer  # noqa: E402
-from bot.evaluation import load_probes  # noqa: E402
-from bot.knowledge import Entry, KnowledgeBase, Phrasing, load_knowledge  # noqa: E402
-from bot.matching import Matcher  # noqa: E402
+from bot.core.answering.answerer import Answerer  # noqa: E402
+from bot.core.answering.matching import Matcher  # noqa: E402
+from bot.core.knowledge import Entry, KnowledgeBase, Phrasing, load_knowledge  # noqa: E402
+from bot.tools.evaluation import load_probes  # noqa: E402
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:

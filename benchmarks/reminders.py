@@ -31,8 +31,9 @@ if str(ROOT) not in sys.path:
 
 from telegram.request import BaseRequest, RequestData  # noqa: E402
 
-from bot.reminders import Dispatcher  # noqa: E402
-from bot.storage import Delivery, Store  # noqa: E402
+from bot.core.records import Delivery  # noqa: E402
+from bot.services.dispatcher import Dispatcher  # noqa: E402
+from bot.storage import Store  # noqa: E402
 
 NOW = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
 WEEK = 7 * 24 * 3600
@@ -362,8 +363,8 @@ class InProcessBotApi(BaseRequest):
 async def telegram_dispatch_in_process(path: Path, count: int, concurrency: int) -> None:
     from bot.app import build_application
     from bot.config import load_settings
-    from bot.delivery import TelegramSender, dispatch_due
-    from bot.reminders import Dispatcher
+    from bot.edge.delivery import TelegramSender, dispatch_due
+    from bot.services.dispatcher import Dispatcher
     from tests.e2e import TOKEN, real_knowledge
 
     api = InProcessBotApi()
@@ -405,8 +406,8 @@ async def telegram_dispatch_in_process(path: Path, count: int, concurrency: int)
 async def telegram_dispatch(path: Path, count: int, concurrency: int) -> None:
     from bot.app import build_application
     from bot.config import load_settings
-    from bot.delivery import TelegramSender, dispatch_due
-    from bot.reminders import Dispatcher
+    from bot.edge.delivery import TelegramSender, dispatch_due
+    from bot.services.dispatcher import Dispatcher
     from tests.e2e import TOKEN, real_knowledge
     from tests.fake_telegram import FakeTelegramServer
 

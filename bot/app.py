@@ -20,12 +20,13 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
-from bot import delivery, handlers
-from bot.answering import Answerer
 from bot.config import Settings
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.reloader import KnowledgeReloader
-from bot.state import BotState, utc_now
+from bot.core.answering.answerer import Answerer
+from bot.core.clock import utc_now
+from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.edge import delivery, handlers
+from bot.edge.state import BotState
+from bot.services.reloader import KnowledgeReloader
 from bot.storage import Store
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.answering import Answerer, Outcome
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-from bot.render import Reply
+from bot.core.answering.answerer import Answerer, Outcome
+from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.core.replies import Reply
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="treat warnings as problems")
 
-    from bot import evaluation, report
+    from bot.tools import evaluation, report
 
     evaluation.add_commands(commands, _knowledge_option)
     _knowledge_option(report.add_command(commands))
@@ -100,16 +100,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "kb":
             if args.kb_command != "check":
                 parser.parse_args(["kb", "--help"])
-            from bot import evaluation
+            from bot.tools import evaluation
 
             return evaluation.kb_check(
                 args.directory or _default_knowledge_dir(), strict=args.strict
             )
         if command == "report":
-            from bot import report
+            from bot.tools import report
 
             return report.run(_load(args), args)
-        from bot import evaluation
+        from bot.tools import evaluation
 
         return evaluation.run_command(command, args, _load(args))
     except KnowledgeError as error:

@@ -28,7 +28,7 @@ from telegram import Update
 
 from bot.app import BotApplication, build_application
 from bot.config import Settings, load_settings
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.core.knowledge import KnowledgeBase, load_knowledge
 from tests.fake_telegram import DEFAULT_GROUP_ID, ApiCall, FakeTelegramServer, JSONDict
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot.knowledge import TEXT_KEYS as REQUIRED_TEXTS
+from bot.core.knowledge import TEXT_KEYS as REQUIRED_TEXTS
 
 # Every fixed text, with the placeholders it must contain (from the loader, so a new text key
 # needs no change here); the two below get hand-written texts that tests look for.

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.handlers import GROUP_ADMIN_COMMANDS, GROUP_COMMANDS, PRIVATE_COMMANDS
+from bot.edge.handlers import GROUP_ADMIN_COMMANDS, GROUP_COMMANDS, PRIVATE_COMMANDS
 from tests.e2e import (
     ADMIN_SCOPE,
     GROUP_SCOPE,

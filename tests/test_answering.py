@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import Answerer
-from bot.evaluation import evaluate, load_probes
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matching import Band, Matcher
-from bot.render import MESSAGE_LIMIT, Kind
-from bot.safety import check_red_flags
+from bot.core.answering.answerer import Answerer
+from bot.core.answering.matching import Band, Matcher
+from bot.core.answering.safety import check_red_flags
+from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.replies import MESSAGE_LIMIT, ReplyKind
+from bot.tools.evaluation import evaluate, load_probes
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"
@@ -47,7 +47,7 @@ def test_clear_questions_are_answered_confidently(
 ) -> None:
     outcome = answerer.answer(question)
     assert outcome.match is not None and outcome.match.band is Band.CONFIDENT
-    assert outcome.reply.kind is Kind.ANSWER
+    assert outcome.reply.kind is ReplyKind.ANSWER
     assert outcome.reply.entry_id == entry_id
 
 
@@ -56,7 +56,7 @@ def test_clear_questions_are_answered_confidently(
 )
 def test_unrelated_messages_get_the_fallback_with_topics(answerer: Answerer, question: str) -> None:
     reply = answerer.answer(question).reply
-    assert reply.kind is Kind.FALLBACK
+    assert reply.kind is ReplyKind.FALLBACK
     assert reply.html == answerer.kb.texts["fallback"]
     assert [b.data for row in reply.buttons for b in row] == ["topics", "exercises"]
 
@@ -74,7 +74,7 @@ def test_unrelated_messages_get_the_fallback_with_topics(answerer: Answerer, que
 )
 def test_small_talk_gets_a_friendly_reply(answerer: Answerer, message: str, key: str) -> None:
     reply = answerer.answer(message).reply
-    assert reply.kind is Kind.INFO
+    assert reply.kind is ReplyKind.INFO
     assert reply.html.startswith(answerer.kb.texts[key])
 
 
@@ -85,14 +85,14 @@ def test_small_talk_inside_a_question_is_still_a_question(answerer: Answerer) ->
 
 def test_off_topic_words_are_never_answered_outright(answerer: Answerer) -> None:
     outcome = answerer.answer("what does a physiotherapist earn per year")
-    assert outcome.reply.kind in {Kind.UNSURE, Kind.FALLBACK}
+    assert outcome.reply.kind in {ReplyKind.UNSURE, ReplyKind.FALLBACK}
     assert outcome.match is not None and "earn" in outcome.match.off_topic
 
 
 def test_unsure_band_offers_at_most_three_suggestions(kb: KnowledgeBase) -> None:
     matcher = Matcher(kb, confident=101, unsure=0)  # force the middle band
     answer = Answerer(kb, matcher).answer("pigeon or bridge for my back")
-    assert answer.reply.kind is Kind.UNSURE
+    assert answer.reply.kind is ReplyKind.UNSURE
     suggestions = [b.data for row in answer.reply.buttons for b in row]
     assert len(suggestions) == 4 and suggestions[-1] == "topics"
     assert all(data is not None and data.startswith("e:") for data in suggestions[:3])
@@ -120,7 +120,7 @@ def test_red_flags_win_even_when_the_question_matches(answerer: Answerer) -> Non
     outcome = answerer.answer(
         "how do i do pigeon pose? also i can't control my bladder since yesterday"
     )
-    assert outcome.reply.kind is Kind.URGENT
+    assert outcome.reply.kind is ReplyKind.URGENT
     assert outcome.red_flag is not None
     assert "urgent" in outcome.reply.plain().lower()
     assert "plank" not in outcome.reply.plain().lower()
@@ -178,7 +178,7 @@ def test_exercise_command(answerer: Answerer) -> None:
     assert answerer.exercise("pigeon").entry_id == "pigeon-pose"
     unknown = answerer.exercise("<script>")
     assert "&lt;script&gt;" in unknown.html
-    assert answerer.exercise("").kind is Kind.INFO
+    assert answerer.exercise("").kind is ReplyKind.INFO
 
 
 def test_buttons_from_the_client_are_not_trusted(answerer: Answerer) -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.cli import build_parser, main
-from bot.knowledge import load_knowledge
-from bot.report import build_report, group_questions
-from bot.storage import Store, Unanswered
+from bot.core.knowledge import load_knowledge
+from bot.core.records import Unanswered
+from bot.storage import Store
+from bot.tools.report import build_report, group_questions
 from tests.kb_factory import SITTING, write_kb
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT
 from bot.logs import REDACTED, setup_logging
-from bot.render import CALLBACK_LIMIT, MESSAGE_LIMIT
 from tests.e2e import (
     GROUP_SCOPE,
     PRIVATE_SCOPE,
@@ -380,7 +380,7 @@ async def test_blocked_chat_is_logged_and_other_chats_are_served(
 
     calls = await bot.send(PIGEON, user_id=BLOCKED_USER)
     assert [c.error_code for c in calls if c.method == "sendMessage"] == [403]
-    blocked = [r for r in caplog.records if r.name == "bot.handlers.errors"]
+    blocked = [r for r in caplog.records if r.name == "bot.edge.handlers.errors"]
     assert len(blocked) == 1
     assert "blocked" in blocked[0].getMessage()
     assert blocked[0].levelno == logging.INFO
@@ -418,7 +418,7 @@ async def test_bad_request_is_logged_as_our_error(
         times=1,
     )
     await bot.send("/start")
-    errors = [r for r in caplog.records if r.name == "bot.handlers.errors"]
+    errors = [r for r in caplog.records if r.name == "bot.edge.handlers.errors"]
     assert [r.levelno for r in errors] == [logging.ERROR]
     assert errors[0].exc_info is not None
 

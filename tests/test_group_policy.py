@@ -7,10 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import admin_views as views
-from bot import group_policy as policy
-from bot import routine
-from bot.group_policy import (
+from bot.core import operator as operator_views
+from bot.core.groups import policy, views
+from bot.core.groups.policy import (
     DuplicateGuard,
     GroupSettings,
     Plan,
@@ -22,9 +21,10 @@ from bot.group_policy import (
     question_key,
     strip_mention,
 )
-from bot.render import CALLBACK_LIMIT, MESSAGE_LIMIT, Kind
-from bot.schedule import ALL_DAYS, WEEKDAYS
-from bot.storage import Reminder
+from bot.core.records import Reminder
+from bot.core.reminders import message as routine
+from bot.core.reminders.schedule import ALL_DAYS, WEEKDAYS
+from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT, ReplyKind
 from tests.e2e import real_knowledge
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
@@ -41,21 +41,21 @@ ADDRESSED = (Trigger.COMMAND, Trigger.MENTION, Trigger.REPLY)
 @pytest.mark.parametrize(
     ("kind", "plan"),
     [
-        (Kind.ANSWER, Plan.ANSWER),
-        (Kind.UNSURE, Plan.SUGGEST),
-        (Kind.FALLBACK, Plan.SHORT_FALLBACK),
-        (Kind.URGENT, Plan.URGENT),
-        (Kind.INFO, Plan.INFO),
+        (ReplyKind.ANSWER, Plan.ANSWER),
+        (ReplyKind.UNSURE, Plan.SUGGEST),
+        (ReplyKind.FALLBACK, Plan.SHORT_FALLBACK),
+        (ReplyKind.URGENT, Plan.URGENT),
+        (ReplyKind.INFO, Plan.INFO),
     ],
 )
 def test_addressed_messages_always_get_a_reply(
-    trigger: Trigger, mode: str, kind: Kind, plan: Plan
+    trigger: Trigger, mode: str, kind: ReplyKind, plan: Plan
 ) -> None:
     assert plan_reply(trigger, kind, mode) is plan
 
 
-@pytest.mark.parametrize("kind", list(Kind))
-def test_plain_chatter_is_ignored_in_mentions_mode(kind: Kind) -> None:
+@pytest.mark.parametrize("kind", list(ReplyKind))
+def test_plain_chatter_is_ignored_in_mentions_mode(kind: ReplyKind) -> None:
     assert not policy.should_consider(Trigger.PLAIN, policy.MENTIONS)
     assert plan_reply(Trigger.PLAIN, kind, policy.MENTIONS) is Plan.IGNORE
 
@@ -63,22 +63,29 @@ def test_plain_chatter_is_ignored_in_mentions_mode(kind: Kind) -> None:
 @pytest.mark.parametrize(
     ("kind", "plan"),
     [
-        (Kind.ANSWER, Plan.ANSWER),  # the matcher was confident
-        (Kind.URGENT, Plan.URGENT),  # safety first, even in chatter
-        (Kind.UNSURE, Plan.IGNORE),  # never "Did you mean" to chatter
-        (Kind.FALLBACK, Plan.IGNORE),  # never a fallback for chatter
-        (Kind.INFO, Plan.IGNORE),
+        (ReplyKind.ANSWER, Plan.ANSWER),  # the matcher was confident
+        (ReplyKind.URGENT, Plan.URGENT),  # safety first, even in chatter
+        (ReplyKind.UNSURE, Plan.IGNORE),  # never "Did you mean" to chatter
+        (ReplyKind.FALLBACK, Plan.IGNORE),  # never a fallback for chatter
+        (ReplyKind.INFO, Plan.IGNORE),
     ],
 )
-def test_plain_messages_in_questions_mode(kind: Kind, plan: Plan) -> None:
+def test_plain_messages_in_questions_mode(kind: ReplyKind, plan: Plan) -> None:
     assert policy.should_consider(Trigger.PLAIN, policy.QUESTIONS)
     assert plan_reply(Trigger.PLAIN, kind, policy.QUESTIONS) is plan
 
 
 def test_plain_statements_are_not_answered_even_when_confident() -> None:
-    assert plan_reply(Trigger.PLAIN, Kind.ANSWER, policy.QUESTIONS, question=False) is Plan.IGNORE
-    assert plan_reply(Trigger.PLAIN, Kind.URGENT, policy.QUESTIONS, question=False) is Plan.URGENT
-    assert plan_reply(Trigger.MENTION, Kind.ANSWER, policy.QUESTIONS, question=False) is Plan.ANSWER
+    assert (
+        plan_reply(Trigger.PLAIN, ReplyKind.ANSWER, policy.QUESTIONS, question=False) is Plan.IGNORE
+    )
+    assert (
+        plan_reply(Trigger.PLAIN, ReplyKind.URGENT, policy.QUESTIONS, question=False) is Plan.URGENT
+    )
+    assert (
+        plan_reply(Trigger.MENTION, ReplyKind.ANSWER, policy.QUESTIONS, question=False)
+        is Plan.ANSWER
+    )
 
 
 @pytest.mark.parametrize(
@@ -373,14 +380,14 @@ def test_panel_says_when_breaks_are_off_or_paused() -> None:
 
 def test_red_flag_notice_links_to_a_private_chat() -> None:
     notice = views.red_flag_notice({**TEXTS, "group_red_flag": "⚠️ Seek care."}, "BackCareBot")
-    assert notice.kind is Kind.URGENT
+    assert notice.kind is ReplyKind.URGENT
     ((button,),) = notice.buttons
     assert button.url == "https://t.me/BackCareBot?start=urgent"
     assert views.red_flag_notice({**TEXTS, "group_red_flag": "⚠️ Seek care."}, "").buttons == ()
 
 
 def test_stats_are_aggregate_only() -> None:
-    reply = views.format_stats(
+    reply = operator_views.format_stats(
         {
             "private_chats": 12,
             "groups": 3,
@@ -404,13 +411,13 @@ def test_stats_are_aggregate_only() -> None:
         "&lt;odd&gt;: 1",
     ):
         assert line in text, line
-    assert "Answer rate" not in views.format_stats({}).html
+    assert "Answer rate" not in operator_views.format_stats({}).html
 
 
 def test_reload_report_is_escaped() -> None:
-    report = views.reload_report(False, "bad <tag> in entries/x.yaml:3")
+    report = operator_views.reload_report(False, "bad <tag> in entries/x.yaml:3")
     assert report.html == "⚠️ bad &lt;tag&gt; in entries/x.yaml:3"
-    assert views.reload_report(True, "ok").html.startswith("✅")
+    assert operator_views.reload_report(True, "ok").html.startswith("✅")
 
 
 def test_group_reminder_message_is_short_with_only_done() -> None:

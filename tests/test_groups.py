@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery import dispatch_due
-from bot.reminders import DispatchReport
-from bot.render import CALLBACK_LIMIT, MESSAGE_LIMIT
+from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT
+from bot.edge.delivery import dispatch_due
+from bot.services.dispatcher import DispatchReport
 from tests.e2e import RunningBot, button_data, last_message, running_bot, sent
 from tests.e2e import callback_texts as toasts
 from tests.fake_telegram import DEFAULT_GROUP_ID, DEFAULT_USER_ID, ApiCall, FakeTelegramServer

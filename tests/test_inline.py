@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.answering import Answerer
-from bot.inline import MAX_RESULTS, TOPIC_RESULTS, fit, inline_items
-from bot.render import MESSAGE_LIMIT
+from bot.core.answering.answerer import Answerer
+from bot.core.answering.inline_results import MAX_RESULTS, TOPIC_RESULTS, fit, inline_items
+from bot.core.replies import MESSAGE_LIMIT
 from tests.e2e import RunningBot, real_knowledge, running_bot
 from tests.fake_telegram import FakeTelegramServer, visible_text
 

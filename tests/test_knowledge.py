@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.knowledge import TEXT_KEYS, TEXT_LIMITS, KnowledgeError, check_html, fill, load_knowledge
+from bot.core.knowledge import (
+    TEXT_KEYS,
+    TEXT_LIMITS,
+    KnowledgeError,
+    fill,
+    load_knowledge,
+)
+from bot.core.knowledge.loader import check_html
 from tests.kb_factory import PIGEON, SITTING, write_kb
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.answering import Answerer
-from bot.knowledge import load_knowledge
-from bot.reloader import KnowledgeReloader
-from bot.render import Kind
+from bot.core.answering.answerer import Answerer
+from bot.core.knowledge import load_knowledge
+from bot.core.replies import ReplyKind
+from bot.services.reloader import KnowledgeReloader
 from tests.kb_factory import SITTING, write_kb
 
 
@@ -36,7 +36,7 @@ async def test_reload_swaps_valid_edits_and_keeps_old_on_invalid(tmp_path: Path)
         # (Bounded, so the loop never starves the reload thread of the GIL for long.)
         while not stop.is_set() and len(answers) < 400:
             reply = holder.answerer.answer("does sitting at a desk tighten my hips").reply
-            assert reply.kind is Kind.ANSWER
+            assert reply.kind is ReplyKind.ANSWER
             answers.append(reply.html)
             await asyncio.sleep(0)
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from bot.delivery import dispatch_due
-from bot.reminders import DispatchReport
-from bot.render import CALLBACK_LIMIT, MESSAGE_LIMIT
+from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT
+from bot.edge.delivery import dispatch_due
+from bot.services.dispatcher import DispatchReport
 from tests.e2e import (
     PRIVATE_SCOPE,
     FakeClock,

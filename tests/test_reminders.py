@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.reminders import (
+from bot.core.records import Delivery, TooManyReminders
+from bot.core.reminders.schedule import ALL_DAYS, WEEKDAYS
+from bot.services.dispatcher import (
     ChatUnavailable,
     Dispatcher,
     DispatchLoop,
@@ -20,8 +22,7 @@ from bot.reminders import (
     RetryAfter,
     TemporaryFailure,
 )
-from bot.schedule import ALL_DAYS, WEEKDAYS
-from bot.storage import Delivery, Store, TooManyReminders
+from bot.storage import Store
 
 START = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)  # a Wednesday
 
@@ -436,7 +437,7 @@ async def test_unexpected_errors_are_logged_never_raised(
     await h.store.add_reminder(1, time(12, 30), ALL_DAYS, h.clock())
     h.sender.fail(1, ZeroDivisionError("bug in the message builder"))
     h.clock.now = utc(2025, 1, 15, 12, 30)
-    with caplog.at_level(logging.ERROR, logger="bot.reminders"):
+    with caplog.at_level(logging.ERROR, logger="bot.services.dispatcher"):
         report = await h.run()
     assert report.retried == 1
     assert "bug in the message builder" in caplog.text

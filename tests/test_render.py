@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render import MESSAGE_LIMIT, Button, split_message, to_plain
+from bot.core.replies import MESSAGE_LIMIT, Button, split_message, to_plain
 
 
 def test_short_message_is_one_part() -> None:

@@ -11,12 +11,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import reminder_views as views
-from bot import routine
-from bot.knowledge import Entry, KnowledgeBase, load_knowledge
-from bot.render import CALLBACK_LIMIT, MESSAGE_LIMIT, Reply, to_plain
-from bot.schedule import ALL_DAYS, WEEKDAYS, ScheduleError, UnknownTimezone, resolve_timezone
-from bot.storage import Chat, Reminder
+from bot.core.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.core.records import Chat, Reminder
+from bot.core.reminders import message as routine
+from bot.core.reminders import views
+from bot.core.reminders.schedule import (
+    ALL_DAYS,
+    WEEKDAYS,
+    ScheduleError,
+    UnknownTimezone,
+    resolve_timezone,
+)
+from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT, Reply, to_plain
 from tests.e2e import real_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import (
+from bot.core.reminders.schedule import (
     ALL_DAYS,
     WEEKDAYS,
     WEEKENDS,

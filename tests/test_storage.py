@@ -10,15 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import storage
-from bot.schedule import ALL_DAYS, WEEKDAYS, UnknownTimezone
-from bot.storage import (
-    DatabaseTooNew,
-    DuplicateReminder,
-    Store,
-    TooManyReminders,
-    UnknownChat,
-)
+from bot.core.records import DuplicateReminder, TooManyReminders, UnknownChat
+from bot.core.reminders.schedule import ALL_DAYS, WEEKDAYS, UnknownTimezone
+from bot.storage import DatabaseTooNew, Store
+from bot.storage import sqlite as storage
 
 NOW = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)  # a Wednesday
 CHAT = 1001

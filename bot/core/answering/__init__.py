@@ -1,0 +1,1 @@
+"""From a message to a reply: normalised words, red flags, small talk, matching, the answer."""

@@ -1,0 +1,1 @@
+"""Group chats: when the bot speaks, how often, and the admins' settings panel."""

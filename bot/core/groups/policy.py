@@ -1,0 +1,400 @@
+"""How the bot behaves in group chats: when to answer, how often, and what admins can set.
+
+Core code: no Telegram. The handlers say *why* a group message reached the bot (a command, a
+mention, a reply to the bot, or plain chatter) and what the answerer made of it; this module
+decides what, if anything, goes back to the group. It also holds the in-memory guards that keep
+a group from being flooded (a per-group message budget and a duplicate-question window), the
+schema of a group's settings (the ``chats.settings`` JSON) and the callback data of the
+``/settings`` keyboard, which may be forged and is therefore parsed strictly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict, deque
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from enum import Enum
+from typing import Any, Final
+
+from rapidfuzz import fuzz
+
+from bot.core.normalise import fold, is_stopword, stem, words
+from bot.core.reminders.schedule import ALL_DAYS, days_to_mask, format_time, mask_to_days
+from bot.core.replies import ReplyKind
+
+__all__ = [
+    "ANSWER_MODES",
+    "BUDGET_PER_MINUTE",
+    "DUPLICATE_WINDOW",
+    "MENTIONS",
+    "QUESTIONS",
+    "SETTINGS_PREFIX",
+    "DuplicateGuard",
+    "GroupSettings",
+    "Plan",
+    "RateBudget",
+    "SettingsPress",
+    "Trigger",
+    "apply_press",
+    "looks_like_question",
+    "parse_settings_press",
+    "plan_reply",
+    "question_key",
+    "settings_data",
+    "should_consider",
+    "strip_mention",
+]
+
+# --- when to answer --------------------------------------------------------------------------
+
+MENTIONS: Final = "mentions"  # answer commands, mentions and replies to the bot (the default)
+QUESTIONS: Final = "questions"  # ... and plain messages the matcher is confident about
+ANSWER_MODES: Final = (MENTIONS, QUESTIONS)
+
+
+class Trigger(Enum):
+    """Why a group message reached the answering code."""
+
+    COMMAND = "command"  # /ask QUESTION (or /ask@ThisBot)
+    MENTION = "mention"  # "@ThisBot how do I ..."
+    REPLY = "reply"  # a reply to one of the bot's own messages
+    PLAIN = "plain"  # anything else (only seen with privacy mode off)
+
+    @property
+    def addressed(self) -> bool:
+        """Whether the bot was explicitly spoken to."""
+        return self is not Trigger.PLAIN
+
+
+class Plan(Enum):
+    """What to send to the group for one message."""
+
+    IGNORE = "ignore"  # stay silent
+    ANSWER = "answer"  # the full answer
+    SUGGEST = "suggest"  # "Did you mean ...?" with buttons
+    SHORT_FALLBACK = "short_fallback"  # a one-line "I can't help with that"
+    URGENT = "urgent"  # the short public red-flag notice with a private deep link
+    INFO = "info"  # a fixed text (e.g. "please send a shorter question")
+
+
+def should_consider(trigger: Trigger, mode: str) -> bool:
+    """Whether a message is worth reading at all: plain chatter only in the "questions" mode."""
+    return trigger.addressed or mode == QUESTIONS
+
+
+_QUESTION_WORDS = frozenset(
+    """how what why when where which who whose is are am was were can could should would will
+    do does did has have any anyone anybody someone tips advice help""".split()
+)
+
+
+def looks_like_question(text: str) -> bool:
+    """Whether a plain message reads as a question: a "?" or a question word first.
+
+    The matcher alone is too eager for chatter ("see you tomorrow" is close to "when to see a
+    professional"), so plain messages must also be shaped like a question to get an answer.
+    """
+    if "?" in text:
+        return True
+    tokens = words(text)
+    return bool(tokens) and tokens[0] in _QUESTION_WORDS
+
+
+def plan_reply(trigger: Trigger, kind: ReplyKind, mode: str, *, question: bool = True) -> Plan:
+    """The group reply for a message that reached the bot by ``trigger`` and got a ``kind`` reply.
+
+    Plain messages (answer mode "questions" only) get an answer when the matcher was confident
+    and the message reads as a ``question`` (see :func:`looks_like_question`), and the red-flag
+    notice when they describe a red-flag symptom; never a suggestion or a fallback, so ordinary
+    chatter is left alone. Explicitly addressed messages always get something: the answer, the
+    suggestions, a short fallback or the notice.
+    """
+    if not should_consider(trigger, mode):
+        return Plan.IGNORE
+    if kind is ReplyKind.URGENT:
+        return Plan.URGENT
+    if not trigger.addressed:
+        return Plan.ANSWER if kind is ReplyKind.ANSWER and question else Plan.IGNORE
+    if kind is ReplyKind.ANSWER:
+        return Plan.ANSWER
+    if kind is ReplyKind.UNSURE:
+        return Plan.SUGGEST
+    if kind is ReplyKind.FALLBACK:
+        return Plan.SHORT_FALLBACK
+    return Plan.INFO
+
+
+def strip_mention(text: str, username: str) -> tuple[bool, str]:
+    """Whether ``text`` mentions ``@username``, and the text with every such mention removed."""
+    if not username:
+        return False, text
+    pattern = re.compile(rf"(?<![\w@/.])@{re.escape(username)}(?![\w])[,:;]?", re.IGNORECASE)
+    rest, count = pattern.subn(" ", text)
+    if not count:
+        return False, text
+    # "@Bot, how do I ..." -> "how do I ...": drop the punctuation left around the mention.
+    rest = re.sub(r"\s+([,:;.!?])(?=\s|$)", r"\1", " ".join(rest.split()))
+    return True, rest.strip(" ,:;-—–").strip()
+
+
+# --- duplicate questions ---------------------------------------------------------------------
+
+DUPLICATE_WINDOW: Final = timedelta(minutes=2)
+NEAR_IDENTICAL: Final = 90.0  # rapidfuzz ratio of the normalised questions
+
+
+def question_key(text: str) -> str:
+    """A question reduced to what it asks: folded, stop words dropped, stemmed, in order.
+
+    "How do I do the pigeon pose?" and "how do i do pigeon pose" give the same key.
+    """
+    terms = [stem(word) for word in words(text) if not is_stopword(word)]
+    return " ".join(terms) if terms else fold(text)
+
+
+class DuplicateGuard:
+    """Remembers what each group was recently answered, so the same question isn't answered twice.
+
+    Keys are compared exactly and, for near-identical wording, by rapidfuzz ratio. Memory is
+    bounded: a few keys per chat and a capped number of chats (least recently used dropped).
+    """
+
+    def __init__(
+        self,
+        window: timedelta = DUPLICATE_WINDOW,
+        *,
+        similarity: float = NEAR_IDENTICAL,
+        per_chat: int = 10,
+        max_chats: int = 10_000,
+    ) -> None:
+        self.window = window
+        self.similarity = similarity
+        self.per_chat = per_chat
+        self.max_chats = max_chats
+        self._recent: OrderedDict[int, deque[tuple[str, datetime]]] = OrderedDict()
+
+    def is_repeat(self, chat_id: int, key: str, now: datetime) -> bool:
+        """Whether ``key`` (or something nearly identical) was answered in the chat within the
+        window before ``now``."""
+        recent = self._recent.get(chat_id)
+        if not recent:
+            return False
+        for seen, at in recent:
+            if now - at >= self.window or at > now:
+                continue
+            if seen == key or fuzz.ratio(seen, key) >= self.similarity:
+                return True
+        return False
+
+    def remember(self, chat_id: int, key: str, now: datetime) -> None:
+        """Note that ``key`` was answered in the chat at ``now``."""
+        recent = self._recent.pop(chat_id, None) or deque(maxlen=self.per_chat)
+        while recent and now - recent[0][1] >= self.window:
+            recent.popleft()
+        recent.append((key, now))
+        self._recent[chat_id] = recent
+        while len(self._recent) > self.max_chats:
+            self._recent.popitem(last=False)
+
+    def migrate(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its memory moves with it."""
+        recent = self._recent.pop(old_id, None)
+        if recent is not None:
+            self._recent[new_id] = recent
+
+    def forget(self, chat_id: int) -> None:
+        """The bot left the chat: drop what it remembered."""
+        self._recent.pop(chat_id, None)
+
+
+# --- the per-group message budget --------------------------------------------------------------
+
+BUDGET_PER_MINUTE: Final = 20  # Telegram's limit for messages to one group
+URGENT_RESERVE: Final = 2  # kept back for red-flag notices
+
+
+class RateBudget:
+    """A sliding one-minute window of messages sent per group.
+
+    :meth:`allow` says whether ``cost`` more messages fit, and if so counts them. Ordinary
+    replies may use ``limit - reserve`` of the window; red-flag notices may use all of it, so a
+    busy group never crowds out an urgent notice. When the budget is spent the caller stays
+    silent: queueing would only flood the group a minute later.
+    """
+
+    def __init__(
+        self,
+        limit: int = BUDGET_PER_MINUTE,
+        window: timedelta = timedelta(minutes=1),
+        *,
+        reserve: int = URGENT_RESERVE,
+        max_chats: int = 10_000,
+    ) -> None:
+        if limit < 1 or not 0 <= reserve < limit:
+            raise ValueError("need limit >= 1 and 0 <= reserve < limit")
+        self.limit = limit
+        self.window = window
+        self.reserve = reserve
+        self.max_chats = max_chats
+        self._sent: OrderedDict[int, deque[datetime]] = OrderedDict()
+
+    def used(self, chat_id: int, now: datetime) -> int:
+        """Messages counted for the chat within the window before ``now``."""
+        sent = self._sent.get(chat_id)
+        if not sent:
+            return 0
+        while sent and now - sent[0] >= self.window:
+            sent.popleft()
+        return len(sent)
+
+    def allow(self, chat_id: int, now: datetime, cost: int = 1, *, urgent: bool = False) -> bool:
+        """Count ``cost`` messages to the chat at ``now`` if they fit; False (nothing counted)
+        if they don't."""
+        cap = self.limit if urgent else self.limit - self.reserve
+        if self.used(chat_id, now) + cost > cap:
+            return False
+        sent = self._sent.pop(chat_id, None) or deque()
+        sent.extend([now] * cost)
+        self._sent[chat_id] = sent
+        while len(self._sent) > self.max_chats:
+            self._sent.popitem(last=False)
+        return True
+
+    def migrate(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: what it already used still counts."""
+        sent = self._sent.pop(old_id, None)
+        if sent is not None:
+            self._sent[new_id] = sent
+
+    def forget(self, chat_id: int) -> None:
+        """The bot left the chat."""
+        self._sent.pop(chat_id, None)
+
+
+# --- a group's settings (the chats.settings JSON) ----------------------------------------------
+
+DEFAULT_TIME: Final = time(12, 30)
+DEFAULT_DAYS: Final = frozenset({0, 2, 4})  # Mon, Wed, Fri: the article's 3-4 times a week
+_HHMM_JSON = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+
+
+@dataclass(frozen=True)
+class GroupSettings:
+    """What a group's admins chose; every field has a sensible default."""
+
+    answer_mode: str = MENTIONS
+    reminders: bool = False
+    reminder_time: time = DEFAULT_TIME
+    reminder_days: frozenset[int] = DEFAULT_DAYS
+
+    @classmethod
+    def from_json(cls, raw: object) -> GroupSettings:
+        """Read the stored JSON object; a missing or invalid field falls back to its default, so
+        a hand-edited or older row can never break the group."""
+        if not isinstance(raw, dict):
+            return cls()
+        values: dict[str, Any] = {}
+        mode = raw.get("answer_mode")
+        if mode in ANSWER_MODES:
+            values["answer_mode"] = mode
+        if isinstance(raw.get("reminders"), bool):
+            values["reminders"] = raw["reminders"]
+        found = _HHMM_JSON.match(str(raw.get("reminder_time", "")))
+        if found:
+            values["reminder_time"] = time(int(found[1]), int(found[2]))
+        mask = raw.get("reminder_days")
+        if isinstance(mask, int) and not isinstance(mask, bool) and 1 <= mask <= 127:
+            values["reminder_days"] = mask_to_days(mask)
+        return cls(**values)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object to store (time as "HH:MM", days as a weekday bit mask)."""
+        return {
+            "answer_mode": self.answer_mode,
+            "reminders": self.reminders,
+            "reminder_time": format_time(self.reminder_time),
+            "reminder_days": days_to_mask(self.reminder_days),
+        }
+
+    def merged_into(self, stored: object) -> dict[str, Any]:
+        """``to_json`` over the stored object, keeping keys this version doesn't know."""
+        base = dict(stored) if isinstance(stored, dict) else {}
+        return {**base, **self.to_json()}
+
+
+# --- the /settings keyboard's callback data ----------------------------------------------------
+
+SETTINGS_PREFIX: Final = "gs:"
+MAIN: Final = "m"  # gs:m               back to the main panel
+MODE: Final = "mode"  # gs:mode:<mentions|questions>
+REMIND: Final = "rem"  # gs:rem:<1|0>    stretch breaks on / off
+TIME_PAGE: Final = "tp"  # gs:tp          choose a time
+TIME: Final = "t"  # gs:t:<HHMM>
+DAYS_PAGE: Final = "dp"  # gs:dp          choose the days
+DAYS: Final = "d"  # gs:d:<mask 1-127>
+ZONE_PAGE: Final = "zp"  # gs:zp          choose a time zone
+ZONE: Final = "z"  # gs:z:<IANA name>     (the caller resolves and validates the name)
+CLOSE: Final = "x"  # gs:x             remove the keyboard
+_PAGES = frozenset({MAIN, TIME_PAGE, DAYS_PAGE, ZONE_PAGE, CLOSE})
+_HHMM = re.compile(r"^([01][0-9]|2[0-3])([0-5][0-9])$")
+_MASK = re.compile(r"^[1-9][0-9]{0,2}$")
+_ZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
+
+
+@dataclass(frozen=True)
+class SettingsPress:
+    """A parsed settings button: the action and its (validated) argument, if any."""
+
+    action: str
+    mode: str | None = None
+    enabled: bool | None = None
+    local_time: time | None = None
+    days: frozenset[int] | None = None
+    zone: str | None = None
+
+    @property
+    def changes_settings(self) -> bool:
+        """Whether the press changes the JSON settings (the rest navigate or set the zone)."""
+        return self.action in (MODE, REMIND, TIME, DAYS)
+
+
+def settings_data(action: str, value: str | int = "") -> str:
+    """Callback data for a settings button, e.g. ``settings_data(TIME, "0730")``."""
+    return f"{SETTINGS_PREFIX}{action}" + (f":{value}" if value != "" else "")
+
+
+def parse_settings_press(data: str) -> SettingsPress | None:
+    """Read ``gs:`` data strictly; None for anything this version would never have sent."""
+    if not data.startswith(SETTINGS_PREFIX) or len(data.encode()) > 64:
+        return None
+    action, _, value = data.removeprefix(SETTINGS_PREFIX).partition(":")
+    if action in _PAGES:
+        return SettingsPress(action) if not value and ":" not in data[3:] else None
+    if action == MODE and value in ANSWER_MODES:
+        return SettingsPress(action, mode=value)
+    if action == REMIND and value in ("0", "1"):
+        return SettingsPress(action, enabled=value == "1")
+    if action == TIME:
+        found = _HHMM.match(value)
+        return (
+            SettingsPress(action, local_time=time(int(found[1]), int(found[2]))) if found else None
+        )
+    if action == DAYS and _MASK.match(value) and 1 <= int(value) <= days_to_mask(ALL_DAYS):
+        return SettingsPress(action, days=mask_to_days(int(value)))
+    if action == ZONE and _ZONE.match(value):
+        return SettingsPress(action, zone=value)
+    return None
+
+
+def apply_press(settings: GroupSettings, press: SettingsPress) -> GroupSettings:
+    """The settings after a press that changes them (others leave them as they are)."""
+    if press.action == MODE and press.mode is not None:
+        return replace(settings, answer_mode=press.mode)
+    if press.action == REMIND and press.enabled is not None:
+        return replace(settings, reminders=press.enabled)
+    if press.action == TIME and press.local_time is not None:
+        return replace(settings, reminder_time=press.local_time)
+    if press.action == DAYS and press.days is not None:
+        return replace(settings, reminder_days=press.days)
+    return settings

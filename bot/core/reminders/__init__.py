@@ -1,0 +1,1 @@
+"""Stretch reminders without I/O: time arithmetic across zones, the message, the replies."""

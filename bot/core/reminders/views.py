@@ -1,0 +1,382 @@
+"""Replies of the reminder, time-zone and privacy commands, and the parsing of their arguments.
+
+Core code: no Telegram and no store. Handlers fetch what the store knows and pass it in, with the
+knowledge base's fixed texts (``kb.texts``, from ``knowledge/texts.yaml``); these functions only
+decide which texts to send and fill in their placeholders. Every text is Telegram HTML with
+user input escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time
+from html import escape as _escape
+from zoneinfo import ZoneInfo
+
+from bot.core.knowledge import fill
+from bot.core.records import Chat, Reminder
+from bot.core.reminders import message as routine
+from bot.core.reminders.schedule import (
+    ALL_DAYS,
+    WEEKDAYS,
+    WEEKENDS,
+    ScheduleError,
+    UnknownTimezone,
+    days_to_mask,
+    format_days,
+    format_time,
+    parse_days,
+    parse_time,
+)
+from bot.core.replies import Button, Reply, ReplyKind, label
+
+
+def escape(text: str) -> str:
+    """Escape for Telegram HTML text (quotes stay readable: they are not in an attribute)."""
+    return _escape(text, quote=False)
+
+
+__all__ = [
+    "DAY_CHOICES",
+    "PRIVACY_PREFIX",
+    "TIMEZONE_PREFIX",
+    "TIME_CHOICES",
+    "RemindRequest",
+    "describe_next",
+    "parse_remind",
+]
+
+TIMEZONE_PREFIX = "tz:"  # tz:<IANA name>: a suggested zone was picked
+PRIVACY_PREFIX = "p:"  # p:forget / p:keep: the /forget confirmation
+FORGET = PRIVACY_PREFIX + "forget"
+KEEP = PRIVACY_PREFIX + "keep"
+
+TIME_CHOICES = (time(7, 0), time(12, 30), time(18, 0), time(21, 0))
+MON_WED_FRI = frozenset({0, 2, 4})
+DAY_CHOICES: tuple[tuple[str, frozenset[int]], ...] = (
+    ("Mon, Wed, Fri ⭐", MON_WED_FRI),
+    ("Tue, Thu, Sat", frozenset({1, 3, 5})),
+    ("Weekdays", WEEKDAYS),
+    ("Every day", ALL_DAYS),
+    ("Weekends", WEEKENDS),
+)
+OFF_WORDS = frozenset({"off", "stop", "none", "cancel"})
+_OFFSET = re.compile(
+    r"^(utc|gmt)?\s*[+\-−]\s*\d{1,2}(:?\d{2})?$|^(utc|gmt)\s*[+\-−]", re.IGNORECASE
+)
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+Texts = Mapping[str, str]  # the knowledge base's fixed texts, by key (see knowledge/README.md)
+
+
+# --- /remind arguments ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemindRequest:
+    """What ``/remind ...`` asked for: a time, and days (every day when none were given)."""
+
+    local_time: time
+    days: frozenset[int]
+
+
+def parse_remind(text: str) -> RemindRequest:
+    """Read ``HH:MM [days]`` (the time may also come last: "mon,wed 7pm").
+
+    Raises ScheduleError with a kind message that names what was wrong.
+    """
+    tokens = text.split()
+    if not tokens:
+        raise ScheduleError("Which time would you like?")
+    first_error: ScheduleError | None = None
+    for take in (2, 1):  # "7 pm" before "7"
+        if len(tokens) >= take:
+            try:
+                found = parse_time(" ".join(tokens[:take]))
+            except ScheduleError as error:
+                first_error = error
+                continue
+            return RemindRequest(found, _days(tokens[take:]))
+    for take in (2, 1):  # "weekdays 7:30"
+        if len(tokens) > take:
+            try:
+                found = parse_time(" ".join(tokens[-take:]))
+            except ScheduleError:
+                continue
+            return RemindRequest(found, _days(tokens[:-take]))
+    assert first_error is not None
+    raise first_error
+
+
+def _days(tokens: list[str]) -> frozenset[int]:
+    return parse_days(" ".join(tokens)) if tokens else ALL_DAYS
+
+
+# --- shared pieces -------------------------------------------------------------------------
+
+
+def describe_next(instant: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """ "today at 07:30", "tomorrow at 07:30" or "Wed 5 Mar at 07:30", in ``zone``."""
+    local = instant.astimezone(zone)
+    days = (local.date() - now.astimezone(zone).date()).days
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    if days == 0:
+        return f"today at {clock}"
+    if days == 1:
+        return f"tomorrow at {clock}"
+    return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} at {clock}"
+
+
+def describe(reminder: Reminder) -> str:
+    """ "07:30, Mon, Wed, Fri"."""
+    return f"{format_time(reminder.local_time)}, {format_days(reminder.days)}"
+
+
+def list_button(texts: Texts) -> Button:
+    """ "📋 My reminders": shows /reminders."""
+    return Button(label(texts, "button_my_reminders"), data=routine.press_data(routine.LIST))
+
+
+def _zone_note(texts: Texts, chat: Chat) -> str:
+    if chat.timezone != "UTC":
+        return ""
+    return "\n\n" + fill(texts["reminder_utc_note"])
+
+
+def local_clock(zone: ZoneInfo, now: datetime) -> str:
+    """The wall-clock time in ``zone`` now, "HH:MM"."""
+    local = now.astimezone(zone)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def error(texts: Texts, message: str, *, examples: bool = False) -> Reply:
+    """A kind explanation of invalid input (escaped, since it quotes what was typed)."""
+    text = escape(message)
+    if examples:
+        text += "\n\n" + fill(texts["remind_examples"])
+    return Reply(ReplyKind.INFO, text)
+
+
+# --- /remind -------------------------------------------------------------------------------
+
+
+def reminder_added(texts: Texts, reminder: Reminder, chat: Chat, now: datetime) -> Reply:
+    """Confirmation after a reminder was set."""
+    text = fill(
+        texts["reminder_added"],
+        reminder=describe(reminder),
+        next=describe_next(reminder.next_due, chat.zone, now),
+        zone=chat.timezone,
+    )
+    return Reply(ReplyKind.INFO, text + _zone_note(texts, chat), ((list_button(texts),),))
+
+
+def duplicate(texts: Texts, existing: Reminder) -> Reply:
+    """The same time and days are already set."""
+    text = fill(texts["reminder_duplicate"], reminder=describe(existing))
+    return Reply(ReplyKind.INFO, text, ((list_button(texts),),))
+
+
+def too_many(texts: Texts, message: str) -> Reply:
+    """The per-person cap was reached."""
+    return Reply(ReplyKind.INFO, escape(message), ((list_button(texts),),))
+
+
+def choose_time(texts: Texts, chat: Chat | None) -> Reply:
+    """Step 1 of the guided flow: pick a time (or type one)."""
+    zone = chat.timezone if chat is not None else "UTC"
+    text = fill(texts["remind_choose_time"], zone=zone)
+    times = [Button(format_time(t), data=routine.time_data(t)) for t in TIME_CHOICES]
+    typed = Button(
+        label(texts, "button_another_time"), data=routine.press_data(routine.TIME, "type")
+    )
+    return Reply(ReplyKind.INFO, text, (tuple(times[:2]), tuple(times[2:]), (typed,)))
+
+
+def type_time(texts: Texts) -> Reply:
+    """The guided flow asks for a typed time."""
+    return Reply(ReplyKind.INFO, fill(texts["remind_type_time"]))
+
+
+def choose_days(texts: Texts, local_time: time) -> Reply:
+    """Step 2 of the guided flow: pick the days; Mon, Wed, Fri comes first as the default."""
+    text = fill(texts["remind_choose_days"], time=format_time(local_time))
+    buttons = [
+        Button(name, data=routine.add_data(local_time, days_to_mask(days)))
+        for name, days in DAY_CHOICES
+    ]
+    return Reply(ReplyKind.INFO, text, ((buttons[0],), tuple(buttons[1:3]), tuple(buttons[3:])))
+
+
+def removed_all(texts: Texts, count: int) -> Reply:
+    """``/remind off``."""
+    if count == 0:
+        return Reply(ReplyKind.INFO, fill(texts["reminders_none_to_remove"]))
+    if count == 1:
+        return Reply(ReplyKind.INFO, fill(texts["reminders_removed_one"]))
+    return Reply(ReplyKind.INFO, fill(texts["reminders_removed_many"], count=count))
+
+
+# --- /reminders ----------------------------------------------------------------------------
+
+
+def reminder_list(
+    texts: Texts, reminders: list[Reminder], chat: Chat | None, now: datetime
+) -> Reply:
+    """Every reminder with its next delivery in local time, each with a delete button."""
+    if chat is None or not reminders:
+        setup = Button(label(texts, "button_set_up_reminder"), data=routine.press_data(routine.NEW))
+        return Reply(ReplyKind.INFO, fill(texts["reminders_list_empty"]), ((setup,),))
+    lines = [fill(texts["reminders_list_title"], zone=chat.timezone), ""]
+    buttons: list[tuple[Button, ...]] = []
+    for number, reminder in enumerate(reminders, start=1):
+        if reminder.enabled:
+            status = fill(
+                texts["reminders_list_next"], next=describe_next(reminder.next_due, chat.zone, now)
+            )
+        else:
+            status = fill(texts["reminders_list_paused"])
+        lines.append(
+            f"{number}. <b>{format_time(reminder.local_time)}</b>, "
+            f"{format_days(reminder.days)}; {status}"
+        )
+        delete = label(texts, "button_delete_reminder", reminder=describe(reminder))
+        buttons.append((Button(delete, data=routine.press_data(routine.DELETE, reminder.id)),))
+    lines += ["", fill(texts["reminders_list_footer"])]
+    add = Button(label(texts, "button_add_reminder"), data=routine.press_data(routine.NEW))
+    buttons.append((add,))
+    return Reply(ReplyKind.INFO, "\n".join(lines), tuple(buttons))
+
+
+# --- /timezone -----------------------------------------------------------------------------
+
+
+def timezone_shown(texts: Texts, chat: Chat | None, now: datetime) -> Reply:
+    """``/timezone`` alone: the current zone (UTC by default) and how to change it."""
+    zone = chat.zone if chat is not None else ZoneInfo("UTC")
+    key = "timezone_default" if chat is None or chat.timezone == "UTC" else "timezone_current"
+    return Reply(ReplyKind.INFO, fill(texts[key], zone=zone.key, time=local_clock(zone, now)))
+
+
+def timezone_set(texts: Texts, chat: Chat, reminders: list[Reminder], now: datetime) -> Reply:
+    """Confirmation of a new zone; the reminders moved with it."""
+    text = fill(texts["timezone_set"], zone=chat.timezone, time=local_clock(chat.zone, now))
+    upcoming = sorted(r.next_due for r in reminders if r.enabled)
+    if upcoming:
+        text += " " + fill(
+            texts["timezone_set_next"], next=describe_next(upcoming[0], chat.zone, now)
+        )
+    return Reply(ReplyKind.INFO, text)
+
+
+def timezone_unknown(texts: Texts, error: UnknownTimezone) -> Reply:
+    """An unknown zone: the kind message, and near misses as buttons that set them."""
+    if _OFFSET.match(error.text.strip()):
+        return Reply(ReplyKind.INFO, fill(texts["timezone_offset"], zone=error.text))
+    suggestions = [name for name in error.suggestions if not name.startswith("Etc/")]
+    buttons = tuple((Button(name, data=TIMEZONE_PREFIX + name),) for name in suggestions)
+    if suggestions:
+        text = escape(str(error)) + "\n" + fill(texts["timezone_suggestions"])
+    else:
+        text = fill(texts["timezone_unknown"], zone=error.text)
+    return Reply(ReplyKind.INFO, text, buttons)
+
+
+def parse_timezone_press(data: str) -> str | None:
+    """The zone name a suggestion button carries (validated by the caller), or None."""
+    name = data.removeprefix(TIMEZONE_PREFIX)
+    if not data.startswith(TIMEZONE_PREFIX) or not name or len(name) > 60:
+        return None
+    return name
+
+
+# --- private-chat only ---------------------------------------------------------------------
+
+
+def private_only(texts: Texts, bot_username: str) -> Reply:
+    """What these commands say in a group: personal things happen in a private chat."""
+    text = fill(texts["reminders_private_only"])
+    if not bot_username:
+        return Reply(ReplyKind.INFO, text)
+    link = Button(
+        label(texts, "button_private_chat"), url=f"https://t.me/{bot_username}?start=remind"
+    )
+    return Reply(ReplyKind.INFO, text, ((link,),))
+
+
+def resumed(texts: Texts, count: int) -> Reply:
+    """After /start from someone whose reminders were paused because they had blocked the bot."""
+    if count == 1:
+        text = fill(texts["reminders_resumed_one"])
+    else:
+        text = fill(texts["reminders_resumed_many"], count=count)
+    return Reply(ReplyKind.INFO, text, ((list_button(texts),),))
+
+
+# --- /privacy and /forget ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the store holds about one person, for /privacy and /forget."""
+
+    chat: Chat | None
+    reminders: int
+    done: int
+
+
+def privacy(texts: Texts, stored: Stored, *, store_unanswered: bool, retention_days: int) -> Reply:
+    """``/privacy``: what is stored and why, what is stored about you now, how to delete it."""
+    lines = [fill(texts["privacy_stored"])]
+    if store_unanswered:
+        lines.append(fill(texts["privacy_unanswered"], count=retention_days))
+    lines += ["", fill(texts["privacy_not_stored"]), ""]
+    if stored.chat is None:
+        lines.append(fill(texts["privacy_you_none"]))
+    else:
+        lines.append(
+            fill(
+                texts["privacy_you"],
+                chat_id=stored.chat.chat_id,
+                zone=stored.chat.timezone,
+                reminders=_count(stored.reminders, "reminder"),
+                done_taps=_count(stored.done, "✅ Done tap"),
+            )
+        )
+    lines += ["", fill(texts["privacy_delete"])]
+    return Reply(ReplyKind.INFO, "\n".join(lines))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def forget_confirm(texts: Texts, stored: Stored) -> Reply:
+    """``/forget``: what will go, and a confirmation button."""
+    if stored.chat is None:
+        return Reply(ReplyKind.INFO, fill(texts["forget_nothing"]))
+    text = fill(
+        texts["forget_confirm"],
+        reminders=_count(stored.reminders, "reminder"),
+        done_taps=_count(stored.done, "✅ Done tap"),
+    )
+    buttons = (
+        Button(label(texts, "button_forget_yes"), data=FORGET),
+        Button(label(texts, "button_forget_cancel"), data=KEEP),
+    )
+    return Reply(ReplyKind.INFO, text, (buttons,))
+
+
+def forgotten(texts: Texts, deleted: bool) -> Reply:
+    """After the confirmation."""
+    if not deleted:
+        return Reply(ReplyKind.INFO, fill(texts["forget_nothing_deleted"]))
+    return Reply(ReplyKind.INFO, fill(texts["forget_done"]))
+
+
+def kept(texts: Texts) -> Reply:
+    """The person cancelled /forget."""
+    return Reply(ReplyKind.INFO, fill(texts["forget_kept"]))

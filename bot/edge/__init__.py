@@ -1,0 +1,1 @@
+"""The Telegram edge: typed bot state, thin handlers, and the reminder sender."""

@@ -1,0 +1,152 @@
+"""The Telegram edge: thin handlers that translate updates into calls on the core and back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.core.groups import policy as group_policy
+from bot.core.reminders import message as routine
+from bot.core.reminders import views as reminder_views
+from bot.edge.handlers import errors, groups, inline, operator, privacy, questions, reminders
+from bot.edge.handlers.common import Context
+
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+PRIVATE_COMMANDS = (
+    ("start", "Welcome and how to use the bot"),
+    ("topics", "Browse everything I can explain"),
+    ("exercises", "The three exercises, step by step"),
+    ("exercise", "One exercise, e.g. /exercise pigeon"),
+    ("help", "Commands and tips"),
+    ("about", "About this bot (not medical advice)"),
+    ("remind", "Set up a stretch reminder, e.g. /remind 7:30"),
+    ("reminders", "See or delete your reminders"),
+    ("timezone", "Your time zone for reminders"),
+    ("privacy", "What I store about you, and why"),
+    ("forget", "Delete everything I store about you"),
+)
+GROUP_COMMANDS = (
+    ("ask", "Ask a question, e.g. /ask how often should I stretch"),
+    ("topics", "Browse everything I can explain"),
+    ("exercises", "The three exercises, step by step"),
+    ("exercise", "One exercise, e.g. /exercise pigeon"),
+    ("help", "How to use me in this group"),
+)
+# Group admins see the group menu plus /settings. Operator commands (/stats, /reload) are in no
+# menu: only the operators know them.
+GROUP_ADMIN_COMMANDS = (
+    *GROUP_COMMANDS,
+    ("settings", "Admins: when I answer, stretch breaks, time zone"),
+)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Register every handler, in order. Group 0 holds commands and questions (first match wins).
+
+    Group -1 catches a time typed after "⌨️ Another time" (and stops there only then); group 1
+    runs after /start to resume reminders paused by a block; group 2 notices the bot's own
+    membership changes (added to or removed from a group, blocked in a private chat).
+    """
+    private = filters.ChatType.PRIVATE
+    in_groups = filters.ChatType.GROUPS
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, reminders.typed_time), group=-1
+    )
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated))
+    # In groups these three behave differently (group texts, the group answer policy).
+    application.add_handler(CommandHandler("start", groups.start, filters=in_groups))
+    application.add_handler(CommandHandler("help", groups.show_help, filters=in_groups))
+    application.add_handler(CommandHandler("ask", groups.ask, filters=in_groups))
+    application.add_handler(CommandHandler("start", questions.start))
+    application.add_handler(CommandHandler("help", questions.show_help))
+    application.add_handler(CommandHandler("about", questions.about))
+    application.add_handler(CommandHandler("topics", questions.topics))
+    application.add_handler(CommandHandler("exercises", questions.exercises))
+    application.add_handler(CommandHandler("exercise", questions.exercise))
+    application.add_handler(CommandHandler("ask", questions.ask))
+    application.add_handler(CommandHandler("remind", reminders.remind))
+    application.add_handler(CommandHandler("reminders", reminders.list_reminders))
+    application.add_handler(CommandHandler("timezone", reminders.timezone))
+    application.add_handler(CommandHandler("privacy", privacy.privacy))
+    application.add_handler(CommandHandler("forget", privacy.forget))
+    application.add_handler(CommandHandler("settings", groups.settings_command))
+    application.add_handler(CommandHandler("stats", operator.stats))
+    application.add_handler(CommandHandler("reload", operator.reload))
+    # Our button prefixes first: questions.press answers every other button. (PTB lets a
+    # pattern handler match empty data, so ``_only`` hands that on to questions.press.)
+    for prefix, callback in (
+        (routine.REMINDER_PREFIX, reminders.press),
+        (reminder_views.TIMEZONE_PREFIX, reminders.timezone_press),
+        (reminder_views.PRIVACY_PREFIX, privacy.press),
+        (group_policy.SETTINGS_PREFIX, groups.settings_press),
+    ):
+        application.add_handler(CallbackQueryHandler(_only(prefix, callback), pattern=f"^{prefix}"))
+    application.add_handler(CallbackQueryHandler(questions.press))
+    application.add_handler(InlineQueryHandler(inline.answer))
+    application.add_handler(
+        MessageHandler(
+            in_groups & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE,
+            groups.message,
+        )
+    )
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.question)
+    )
+    application.add_handler(
+        MessageHandler(
+            private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            questions.not_text,
+        )
+    )
+    application.add_handler(MessageHandler(private & filters.COMMAND, questions.unknown_command))
+    application.add_handler(CommandHandler("start", reminders.resume), group=1)
+    application.add_handler(
+        ChatMemberHandler(groups.membership, ChatMemberHandler.MY_CHAT_MEMBER), group=2
+    )
+    application.add_error_handler(errors.report_error)
+
+
+def _only(prefix: str, callback: Callback) -> Callback:
+    """``callback`` for buttons whose data starts with ``prefix``; questions.press for the rest."""
+
+    async def handle(update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is not None and (query.data or "").startswith(prefix):
+            await callback(update, context)
+        else:
+            await questions.press(update, context)
+
+    return handle
+
+
+async def set_command_menus(application: Application) -> None:  # type: ignore[type-arg]
+    """Publish the command menus: private chats, groups, and group admins (with /settings)."""
+    bot = application.bot
+    await bot.set_my_commands(
+        [BotCommand(n, d) for n, d in PRIVATE_COMMANDS], scope=BotCommandScopeAllPrivateChats()
+    )
+    await bot.set_my_commands(
+        [BotCommand(n, d) for n, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats()
+    )
+    await bot.set_my_commands(
+        [BotCommand(n, d) for n, d in GROUP_ADMIN_COMMANDS],
+        scope=BotCommandScopeAllChatAdministrators(),
+    )

@@ -1,0 +1,144 @@
+"""Translation between core replies and Telegram API calls, shared by every handler module."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from telegram import (
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.core.replies import Button, Reply, label
+from bot.edge.state import BotState
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotState]
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+
+
+def texts(context: Context) -> Mapping[str, str]:
+    """The fixed texts of the knowledge base loaded now (``knowledge/texts.yaml``)."""
+    return context.bot_data.answerer.kb.texts
+
+
+def toast(context: Context, key: str, **values: object) -> str:
+    """A short pop-up answer to a button press, from ``texts.yaml``, as plain text."""
+    return label(texts(context), key, **values)
+
+
+def in_group(chat: Chat | None) -> bool:
+    """Whether ``chat`` is a group or supergroup."""
+    return chat is not None and chat.type in GROUP_TYPES
+
+
+def markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    """Core buttons as an inline keyboard (None when there are none)."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.label, callback_data=b.data)
+                if b.data is not None
+                else InlineKeyboardButton(b.label, url=b.url)
+                for b in row
+            ]
+            for row in buttons
+            if row
+        ]
+    )
+
+
+async def send_reply(
+    context: Context,
+    chat_id: int,
+    reply: Reply,
+    *,
+    reply_to: int | None = None,
+    thread_id: int | None = None,
+) -> Message | None:
+    """Send a reply, split to Telegram's limit, with its buttons under the last part."""
+    parts = reply.parts
+    sent: Message | None = None
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        sent = await context.bot.send_message(
+            chat_id=chat_id,
+            text=part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(reply.buttons) if last else None,
+            link_preview_options=NO_PREVIEW,
+            reply_to_message_id=reply_to if index == 0 else None,
+            message_thread_id=thread_id,
+        )
+    return sent
+
+
+def repeated(update: Update, context: Context, key: str) -> bool:
+    """In a group: whether ``key`` was answered there within the duplicate window."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return False
+    state = context.bot_data
+    return state.recent_questions.is_repeat(chat.id, key, state.clock())
+
+
+async def respond(
+    update: Update,
+    context: Context,
+    reply: Reply,
+    *,
+    key: str | None = None,
+    urgent: bool = False,
+) -> Message | None:
+    """Send ``reply`` to the chat of ``update``; in groups, threaded and within the guards.
+
+    In a group the reply is dropped (None) when ``key`` (a question or command) was answered
+    there within the duplicate window, or when the group's message budget is spent; ``urgent``
+    replies may use the budget's reserve. Private chats are never limited here.
+    """
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    message = update.effective_message
+    group = chat.type != ChatType.PRIVATE
+    if group:
+        state = context.bot_data
+        now = state.clock()
+        if key is not None and state.recent_questions.is_repeat(chat.id, key, now):
+            log.debug("a repeated question in a group was not answered again")
+            return None
+        if not state.group_budget.allow(chat.id, now, len(reply.parts), urgent=urgent):
+            log.info("a group's message budget is spent; staying silent")
+            return None
+        if key is not None:
+            state.recent_questions.remember(chat.id, key, now)
+    return await send_reply(
+        context,
+        chat.id,
+        reply,
+        reply_to=message.message_id if message is not None and group else None,
+        thread_id=message.message_thread_id
+        if message is not None and message.is_topic_message
+        else None,
+    )
+
+
+def command_argument(text: str | None) -> str:
+    """Everything after the command word ("/exercise@Bot pigeon pose" -> "pigeon pose")."""
+    if not text:
+        return ""
+    _, _, rest = text.strip().partition(" ")
+    return rest.strip()

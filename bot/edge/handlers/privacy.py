@@ -1,0 +1,77 @@
+"""/privacy (what is stored and why) and /forget (delete it all, after a confirmation button)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot.core.reminders import views
+from bot.edge.handlers.common import Context, texts, toast
+from bot.edge.handlers.reminders import edit, in_private, reply
+
+log = logging.getLogger(__name__)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+async def _stored(context: Context, chat_id: int) -> views.Stored:
+    store = context.bot_data.store
+    chat = await store.get_chat(chat_id)
+    if chat is None:
+        return views.Stored(None, 0, 0)
+    reminders = await store.list_reminders(chat_id)
+    return views.Stored(chat, len(reminders), await store.count_done_since(chat_id, _EPOCH))
+
+
+async def privacy(update: Update, context: Context) -> None:
+    """/privacy: what is stored about you and why, and how to delete it."""
+    if not await in_private(update, context) or update.effective_chat is None:
+        return
+    settings = context.bot_data.settings
+    answer = views.privacy(
+        texts(context),
+        await _stored(context, update.effective_chat.id),
+        store_unanswered=settings.store_unanswered,
+        retention_days=settings.unanswered_retention_days,
+    )
+    await reply(update, context, answer)
+
+
+async def forget(update: Update, context: Context) -> None:
+    """/forget: ask for confirmation before deleting everything about this person."""
+    if not await in_private(update, context) or update.effective_chat is None:
+        return
+    await reply(
+        update,
+        context,
+        views.forget_confirm(texts(context), await _stored(context, update.effective_chat.id)),
+    )
+
+
+async def press(update: Update, context: Context) -> None:
+    """The /forget confirmation buttons (``p:forget`` / ``p:keep``)."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None:
+        return
+    data = query.data or ""
+    if chat is None or chat.type != ChatType.PRIVATE or data not in (views.FORGET, views.KEEP):
+        await query.answer(toast(context, "stale_button_toast"))
+        return
+    if data == views.KEEP:
+        await query.answer()
+        await edit(update, context, query, views.kept(texts(context)))
+        return
+    deleted = await context.bot_data.store.forget_chat(chat.id)
+    # What the bot holds in memory about this chat and person goes too.
+    if context.chat_data is not None:
+        context.chat_data.clear()
+    if context.user_data is not None:
+        context.user_data.clear()
+    if deleted:
+        log.info("a person deleted their data with /forget")
+    await query.answer(toast(context, "forget_deleted_toast") if deleted else None)
+    await edit(update, context, query, views.forgotten(texts(context), deleted))

@@ -1,0 +1,443 @@
+"""Handlers for stretch reminders and time zones: thin translations onto the store and the views.
+
+Commands work in private chats; in a group they answer with one short pointer to a private
+chat (at most once every few minutes per group). Buttons carry ``r:`` (reminders) or ``tz:``
+(time-zone suggestions) data, which may be forged or stale: every press is checked against
+the store for *this* chat before anything changes, and anything else gets a kind note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections import OrderedDict
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import CallbackQuery, Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop
+
+from bot.core.knowledge import fill
+from bot.core.records import DuplicateReminder, TooManyReminders
+from bot.core.reminders import message as routine
+from bot.core.reminders import views
+from bot.core.reminders.schedule import ScheduleError, UnknownTimezone, parse_time, resolve_timezone
+from bot.core.replies import Button, Reply, ReplyKind
+from bot.edge.handlers.common import (
+    NO_PREVIEW,
+    Context,
+    command_argument,
+    in_group,
+    markup,
+    respond,
+    texts,
+    toast,
+)
+
+log = logging.getLogger(__name__)
+
+GROUP_NOTE_EVERY = timedelta(minutes=10)  # at most one "use a private chat" note per group
+TYPING_WINDOW = timedelta(minutes=10)  # how long "⌨️ Another time" waits for a typed time
+MAX_ARGUMENT = 200  # characters of a command argument worth reading
+_GROUP_NOTE = "reminders_group_note_at"
+_TYPING = "reminders_typing_until"
+_DONE = "reminders_done"  # (reminder id, seq) pairs already counted, so Done counts once
+_DONE_REMEMBERED = 50
+_GROUP_DONE = "reminders_group_done"  # per group reminder message: who counted (anonymised)
+_GROUP_DONE_MESSAGES = 20
+_PEPPER = secrets.token_bytes(16)  # per process: the anonymised presses can't be linked back
+
+
+# --- sending and editing ---------------------------------------------------------------------
+
+
+async def reply(update: Update, context: Context, answer: Reply) -> None:
+    """Send ``answer`` to the chat of ``update`` (threaded, and within the budget, in groups)."""
+    await respond(update, context, answer)
+
+
+async def edit(update: Update, context: Context, query: CallbackQuery, answer: Reply) -> None:
+    """Replace the pressed message with ``answer``; send it anew if that message can't be edited."""
+    if query.message is not None and query.message.is_accessible and len(answer.parts) == 1:
+        try:
+            await query.edit_message_text(
+                answer.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(answer.buttons),
+                link_preview_options=NO_PREVIEW,
+            )
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                return
+            log.info("could not edit a message, sending a new one: %s", error)
+        else:
+            return
+    await reply(update, context, answer)
+
+
+async def set_buttons(query: CallbackQuery, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
+    """Change (or, with none, remove) the buttons under the pressed message; best effort."""
+    if query.message is None or not query.message.is_accessible:
+        return
+    try:
+        await query.edit_message_reply_markup(markup(buttons))
+    except BadRequest as error:  # too old to edit, or already like that: the answer was given
+        log.info("could not change the buttons of a message: %s", error)
+
+
+def now(context: Context) -> datetime:
+    """The injected clock."""
+    return context.bot_data.clock()
+
+
+async def in_private(update: Update, context: Context) -> bool:
+    """True in a private chat; in a group, point to a private chat (rarely) and return False."""
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    if chat.type == ChatType.PRIVATE:
+        return True
+    data: dict[Any, Any] = context.chat_data if context.chat_data is not None else {}
+    last = data.get(_GROUP_NOTE)
+    if isinstance(last, datetime) and now(context) - last < GROUP_NOTE_EVERY:
+        return False  # said it recently: stay quiet rather than spam the group
+    data[_GROUP_NOTE] = now(context)
+    await reply(update, context, views.private_only(texts(context), context.bot_data.bot_username))
+    return False
+
+
+def argument(update: Update) -> str:
+    """The text after the command, or "" (also for a message without text)."""
+    message = update.effective_message
+    return command_argument(message.text if message is not None else "")
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+async def timezone(update: Update, context: Context) -> None:
+    """/timezone [Area/City]: show the zone, or set it (near misses come back as buttons)."""
+    if not await in_private(update, context) or update.effective_chat is None:
+        return
+    chat_id = update.effective_chat.id
+    store = context.bot_data.store
+    wanted = argument(update)
+    if not wanted:
+        await reply(
+            update,
+            context,
+            views.timezone_shown(texts(context), await store.get_chat(chat_id), now(context)),
+        )
+        return
+    if len(wanted) > 64:
+        await reply(
+            update,
+            context,
+            Reply(ReplyKind.INFO, fill(texts(context)["timezone_too_long"])),
+        )
+        return
+    try:
+        zone = resolve_timezone(wanted)
+    except UnknownTimezone as error:
+        await reply(update, context, views.timezone_unknown(texts(context), error))
+        return
+    await reply(update, context, await _set_timezone(context, chat_id, zone.key))
+
+
+async def _set_timezone(context: Context, chat_id: int, zone_name: str) -> Reply:
+    store = context.bot_data.store
+    await store.upsert_chat(chat_id, ChatType.PRIVATE, now(context))
+    chat = await store.set_timezone(chat_id, zone_name, now(context))
+    return views.timezone_set(
+        texts(context), chat, await store.list_reminders(chat_id), now(context)
+    )
+
+
+async def remind(update: Update, context: Context) -> None:
+    """/remind HH:MM [days] sets a reminder; /remind off removes all; /remind alone guides."""
+    if not await in_private(update, context) or update.effective_chat is None:
+        return
+    chat_id = update.effective_chat.id
+    store = context.bot_data.store
+    wanted = argument(update)
+    if not wanted:
+        await reply(
+            update, context, views.choose_time(texts(context), await store.get_chat(chat_id))
+        )
+        return
+    if wanted.lower() in views.OFF_WORDS:
+        await reply(
+            update,
+            context,
+            views.removed_all(texts(context), await store.delete_all_reminders(chat_id)),
+        )
+        return
+    if len(wanted) > MAX_ARGUMENT:
+        await reply(
+            update,
+            context,
+            views.error(texts(context), texts(context)["remind_too_long"].strip(), examples=True),
+        )
+        return
+    try:
+        request = views.parse_remind(wanted)
+    except ScheduleError as error:
+        await reply(update, context, views.error(texts(context), str(error), examples=True))
+        return
+    await reply(update, context, await _add(context, chat_id, request))
+
+
+async def _add(context: Context, chat_id: int, request: views.RemindRequest) -> Reply:
+    store = context.bot_data.store
+    chat = await store.upsert_chat(chat_id, ChatType.PRIVATE, now(context))
+    try:
+        reminder = await store.add_reminder(chat_id, request.local_time, request.days, now(context))
+    except DuplicateReminder as error:
+        return views.duplicate(texts(context), error.existing)
+    except TooManyReminders as error:
+        return views.too_many(texts(context), str(error))
+    return views.reminder_added(texts(context), reminder, chat, now(context))
+
+
+async def list_reminders(update: Update, context: Context) -> None:
+    """/reminders: each reminder with its next time, and a delete button for each."""
+    if not await in_private(update, context) or update.effective_chat is None:
+        return
+    await reply(update, context, await _list(context, update.effective_chat.id))
+
+
+async def _list(context: Context, chat_id: int) -> Reply:
+    store = context.bot_data.store
+    chat = await store.get_chat(chat_id)
+    return views.reminder_list(
+        texts(context), await store.list_reminders(chat_id), chat, now(context)
+    )
+
+
+async def resume(update: Update, context: Context) -> None:
+    """/start (after the welcome): turn reminders paused by a block back on, and say so.
+
+    ``/start remind`` (the group note's deep link) also opens the guided flow.
+    """
+    chat = update.effective_chat
+    state = context.bot_data
+    if chat is None or chat.type != ChatType.PRIVATE or not state.has_store:
+        return
+    reminders = await state.store.list_reminders(chat.id)
+    if any(not reminder.enabled for reminder in reminders):
+        count = await state.store.enable_chat_reminders(chat.id, now(context))
+        log.info("reminders of a chat resumed after /start")
+        await reply(update, context, views.resumed(texts(context), count))
+    if context.args == ["remind"]:
+        await reply(
+            update, context, views.choose_time(texts(context), await state.store.get_chat(chat.id))
+        )
+
+
+async def membership(update: Update, context: Context) -> None:
+    """Someone blocked the bot (my_chat_member "kicked"): pause their reminders right away."""
+    change = update.my_chat_member
+    state = context.bot_data
+    if change is None or change.chat.type != ChatType.PRIVATE or not state.has_store:
+        return
+    gone = change.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+    if gone and await state.store.disable_chat_reminders(change.chat.id):
+        log.info("a chat blocked the bot; its reminders are paused")
+
+
+async def typed_time(update: Update, context: Context) -> None:
+    """Text after "⌨️ Another time": read it as the time. Runs before the question handler.
+
+    Anything that doesn't look like an attempt at a time (a question) ends the wait and goes on
+    to be answered as usual.
+    """
+    data = context.chat_data
+    message = update.effective_message
+    if data is None or message is None or not message.text or update.effective_chat is None:
+        return
+    until = data.get(_TYPING)
+    if not isinstance(until, datetime):
+        return
+    if now(context) > until:
+        data.pop(_TYPING, None)
+        return
+    text = message.text.strip()
+    try:
+        answer = views.choose_days(texts(context), parse_time(text))
+    except ScheduleError as error:
+        try:
+            request = views.parse_remind(text)  # "7:30 mon,wed": time and days at once
+        except ScheduleError:
+            if len(text) > 20 or not any(ch.isdigit() for ch in text):
+                data.pop(_TYPING, None)
+                return  # not a time: a question, answered by the next handler
+            await reply(update, context, views.error(texts(context), str(error)))
+            raise ApplicationHandlerStop from None
+        answer = await _add(context, update.effective_chat.id, request)
+    data.pop(_TYPING, None)
+    await reply(update, context, answer)
+    raise ApplicationHandlerStop
+
+
+# --- buttons ---------------------------------------------------------------------------------
+
+
+async def press(update: Update, context: Context) -> None:
+    """A pressed ``r:`` button: reminder message actions, the list, and the guided flow."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None:
+        return
+    parsed = routine.parse_press(query.data or "")
+    if (
+        parsed is not None
+        and in_group(chat)
+        and chat is not None
+        and parsed.action == routine.DONE
+        and parsed.reminder_id is not None
+        and parsed.seq is not None
+    ):
+        await _group_done(context, query, chat.id, parsed.reminder_id, parsed.seq)
+        return
+    if parsed is None or chat is None or chat.type != ChatType.PRIVATE:
+        await query.answer(toast(context, "stale_button_toast"))
+        return
+    store = context.bot_data.store
+    action = parsed.action
+    if action == routine.DONE and parsed.reminder_id is not None and parsed.seq is not None:
+        await _done(context, query, chat.id, parsed.reminder_id, parsed.seq)
+    elif action == routine.SNOOZE_ACTION and parsed.reminder_id is not None:
+        await _snooze(context, query, chat.id, parsed.reminder_id, parsed.seq)
+    elif action == routine.STOP and parsed.reminder_id is not None:
+        reminder = await store.get_reminder(chat.id, parsed.reminder_id)
+        if reminder is None or not await store.delete_reminder(chat.id, reminder.id):
+            await query.answer(toast(context, "reminder_already_stopped"))
+            return
+        await query.answer(toast(context, "reminder_stopped", reminder=views.describe(reminder)))
+        await set_buttons(query)
+    elif action == routine.DELETE and parsed.reminder_id is not None:
+        deleted = await store.delete_reminder(chat.id, parsed.reminder_id)
+        key = "reminder_deleted" if deleted else "reminder_already_deleted"
+        await query.answer(toast(context, key))
+        await edit(update, context, query, await _list(context, chat.id))
+    elif action == routine.LIST:
+        await query.answer()
+        await reply(update, context, await _list(context, chat.id))
+    elif action == routine.NEW:
+        await query.answer()
+        await reply(
+            update, context, views.choose_time(texts(context), await store.get_chat(chat.id))
+        )
+    elif action == routine.TIME and parsed.typed:
+        if context.chat_data is not None:
+            context.chat_data[_TYPING] = now(context) + TYPING_WINDOW
+        await query.answer()
+        await edit(update, context, query, views.type_time(texts(context)))
+    elif action == routine.TIME and parsed.local_time is not None:
+        await query.answer()
+        await edit(update, context, query, views.choose_days(texts(context), parsed.local_time))
+    elif action == routine.ADD and parsed.local_time is not None and parsed.days is not None:
+        request = views.RemindRequest(parsed.local_time, parsed.days)
+        answer = await _add(context, chat.id, request)
+        await query.answer()
+        await edit(update, context, query, answer)
+    else:  # pragma: no cover - parse_press only returns the actions above
+        await query.answer(toast(context, "stale_button_toast"))
+
+
+async def _done(
+    context: Context, query: CallbackQuery, chat_id: int, reminder_id: int, seq: int
+) -> None:
+    store = context.bot_data.store
+    chat = await store.get_chat(chat_id)
+    reminder = await store.get_reminder(chat_id, reminder_id)
+    if chat is None or reminder is None:
+        await query.answer(toast(context, "reminder_gone"))
+        return
+    counted: list[tuple[int, int]] = []
+    if context.chat_data is not None:
+        counted = context.chat_data.setdefault(_DONE, [])
+    since = routine.week_start(now(context), chat.zone)
+    if (reminder_id, seq) in counted:
+        count = await store.count_done_since(chat_id, since)
+        already = toast(context, "done_already")
+        await query.answer(f"{already} {routine.done_text(texts(context), count)}")
+        return
+    counted.append((reminder_id, seq))
+    del counted[:-_DONE_REMEMBERED]
+    await store.record_done(chat_id, now(context))
+    count = await store.count_done_since(chat_id, since)
+    await query.answer(routine.done_text(texts(context), count))
+    await set_buttons(query, routine.after_done_buttons(texts(context), reminder_id))
+
+
+def _anonymous(user_id: int) -> str:
+    return hashlib.blake2b(str(user_id).encode(), key=_PEPPER, digest_size=8).hexdigest()
+
+
+async def _group_done(
+    context: Context, query: CallbackQuery, chat_id: int, reminder_id: int, seq: int
+) -> None:
+    """Done under a group's stretch break: counts once per person and message, for the group.
+
+    The store gets the group's count only; who pressed is kept in memory, as a keyed hash, just
+    long enough to not count the same person twice.
+    """
+    store = context.bot_data.store
+    chat = await store.get_chat(chat_id)
+    reminder = await store.get_reminder(chat_id, reminder_id)
+    if chat is None or reminder is None:
+        await query.answer(toast(context, "reminder_gone"))
+        return
+    data: dict[Any, Any] = context.chat_data if context.chat_data is not None else {}
+    messages: OrderedDict[tuple[int, int], set[str]] = data.setdefault(_GROUP_DONE, OrderedDict())
+    pressed = messages.setdefault((reminder_id, seq), set())
+    messages.move_to_end((reminder_id, seq))
+    while len(messages) > _GROUP_DONE_MESSAGES:
+        messages.popitem(last=False)
+    since = routine.week_start(now(context), chat.zone)
+    who = _anonymous(query.from_user.id)
+    if who in pressed:
+        count = await store.count_done_since(chat_id, since)
+        already = toast(context, "done_already")
+        await query.answer(f"{already} {routine.group_done_text(texts(context), count)}")
+        return
+    pressed.add(who)
+    await store.record_done(chat_id, now(context))
+    count = await store.count_done_since(chat_id, since)
+    await query.answer(routine.group_done_text(texts(context), count))
+
+
+async def _snooze(
+    context: Context, query: CallbackQuery, chat_id: int, reminder_id: int, seq: int | None
+) -> None:
+    store = context.bot_data.store
+    chat = await store.get_chat(chat_id)
+    until = now(context) + routine.SNOOZE
+    if chat is None or not await store.snooze(chat_id, reminder_id, until, seq):
+        await query.answer(toast(context, "reminder_gone"))
+        return
+    await query.answer(toast(context, "reminder_snoozed", time=views.local_clock(chat.zone, until)))
+
+
+async def timezone_press(update: Update, context: Context) -> None:
+    """A suggested time zone was tapped (``tz:<name>``): set it, after checking the name."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None:
+        return
+    name = views.parse_timezone_press(query.data or "")
+    if name is None or chat is None or chat.type != ChatType.PRIVATE:
+        await query.answer(toast(context, "stale_button_toast"))
+        return
+    try:
+        zone = resolve_timezone(name)
+    except ScheduleError:
+        await query.answer(toast(context, "stale_button_toast"))
+        return
+    answer = await _set_timezone(context, chat.id, zone.key)
+    await query.answer()
+    await edit(update, context, query, answer)

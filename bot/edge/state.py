@@ -1,0 +1,85 @@
+"""The bot's long-lived state, shared by all handlers through ``context.bot_data``.
+
+It holds the current knowledge base (swapped atomically on reload), the store and the clock.
+Handlers read it; only the composition root and the reloader replace what is in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.core.answering.answerer import Answerer
+from bot.core.clock import utc_now
+from bot.core.groups.policy import DuplicateGuard, RateBudget
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services.dispatcher import DispatchLoop
+    from bot.services.reloader import KnowledgeReloader
+    from bot.storage import Store
+
+
+class BotState:
+    """Typed ``bot_data``: python-telegram-bot creates it empty, the app fills it before start."""
+
+    def __init__(self) -> None:
+        self._answerer: Answerer | None = None
+        self._store: Store | None = None
+        self._settings: Settings | None = None
+        self.clock: Callable[[], datetime] = utc_now
+        self.bot_username: str = ""
+        # The periodic reminder dispatcher; started in post_init, stopped at shutdown.
+        self.reminder_loop: DispatchLoop | None = None
+        # Knowledge hot reload and housekeeping tasks, stopped at shutdown.
+        self.reloader: KnowledgeReloader | None = None
+        self.background: list[asyncio.Task[None]] = []
+        self.background_stop: asyncio.Event | None = None
+        # Group flood guards (memory only): a per-group message budget, and the questions each
+        # group was answered recently so the same one is not answered twice in a row.
+        self.group_budget = RateBudget()
+        self.recent_questions = DuplicateGuard()
+
+    def install_answerer(self, answerer: Answerer) -> None:
+        """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""
+        self._answerer = answerer
+
+    @property
+    def answerer(self) -> Answerer:
+        """The answerer for the knowledge base currently loaded."""
+        if self._answerer is None:
+            raise RuntimeError("the knowledge base is not loaded yet")
+        return self._answerer
+
+    @answerer.setter
+    def answerer(self, value: Answerer) -> None:
+        self._answerer = value
+
+    @property
+    def store(self) -> Store:
+        """The database; opened in post_init."""
+        if self._store is None:
+            raise RuntimeError("the store is not open yet")
+        return self._store
+
+    @store.setter
+    def store(self, value: Store | None) -> None:
+        self._store = value
+
+    @property
+    def has_store(self) -> bool:
+        """Whether the database is open (False in the CLI and before start-up)."""
+        return self._store is not None
+
+    @property
+    def settings(self) -> Settings:
+        """The validated settings."""
+        if self._settings is None:
+            raise RuntimeError("settings are not set")
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value

@@ -1,0 +1,1 @@
+"""Background services: the reminder dispatcher and the knowledge-base reloader (no Telegram)."""

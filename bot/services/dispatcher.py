@@ -1,0 +1,246 @@
+"""The reminder dispatcher: turns due rows in the store into calls of an injected ``send``.
+
+It knows nothing about Telegram. The Telegram side supplies ``send`` (which builds and sends
+the message and translates Telegram errors into the exceptions below) and calls
+:meth:`Dispatcher.run_once` every few seconds. Keeping the policy here, with the clock and the
+sender injected, lets tests cover restarts, crashes, DST and failures without a network or
+sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.core.clock import Clock
+from bot.core.records import Delivery
+from bot.storage import Store
+
+__all__ = [
+    "ChatUnavailable",
+    "DeliveryError",
+    "DispatchLoop",
+    "DispatchReport",
+    "Dispatcher",
+    "RetryAfter",
+    "Sender",
+    "TemporaryFailure",
+]
+
+log = logging.getLogger(__name__)
+
+Sender = Callable[[Delivery], Awaitable[None]]
+
+
+class DeliveryError(Exception):
+    """Base of what a sender raises to tell the dispatcher how a send failed."""
+
+
+class ChatUnavailable(DeliveryError):  # noqa: N818 (names the situation, not the type)
+    """The user blocked the bot or the chat is gone: stop that chat's reminders, carry on."""
+
+
+class RetryAfter(DeliveryError):  # noqa: N818 (names the situation, not the type)
+    """Rate limited: try this delivery again after ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"retry after {seconds} s")
+
+
+class TemporaryFailure(DeliveryError):  # noqa: N818 (names the situation, not the type)
+    """A network hiccup or server error: retry later with backoff, never lose the reminder."""
+
+
+@dataclass(slots=True)
+class DispatchReport:
+    """What one :meth:`Dispatcher.run_once` did, for logs and tests."""
+
+    sent: int = 0
+    retried: int = 0  # queued again after a failure
+    gone: int = 0  # deliveries to chats that blocked the bot or vanished
+    skipped: int = 0  # found more than the grace period late (bot was down)
+    dropped: int = 0  # gave up after the store's max_attempts
+
+    @property
+    def total(self) -> int:
+        """Everything handled, whatever the outcome."""
+        return self.sent + self.retried + self.gone + self.skipped + self.dropped
+
+
+class Dispatcher:
+    """Claims due deliveries and sends them concurrently, so no chat waits for another.
+
+    At most ``concurrency`` sends are in flight; new batches are claimed as slots free up,
+    so one slow chat holds one slot, not the queue. The sender's exceptions are mapped to
+    store outcomes; nothing it raises escapes :meth:`run_once`.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        send: Sender,
+        clock: Clock,
+        *,
+        batch_size: int = 100,
+        concurrency: int = 20,
+        backoff_base: timedelta = timedelta(seconds=30),
+        backoff_max: timedelta = timedelta(minutes=30),
+    ) -> None:
+        if batch_size < 1 or concurrency < 1:
+            raise ValueError("batch_size and concurrency must be at least 1")
+        self._store = store
+        self._send = send
+        self._clock = clock
+        self._batch_size = batch_size
+        self._concurrency = concurrency
+        self._backoff_base = backoff_base
+        self._backoff_max = backoff_max
+
+    def backoff(self, attempts: int) -> timedelta:
+        """Delay before retry number ``attempts + 1`` of a temporary failure: doubling, capped."""
+        return min(self._backoff_max, self._backoff_base * (1 << min(attempts, 30)))
+
+    async def run_once(self) -> DispatchReport:
+        """Send everything due now; loops over batches until nothing is due."""
+        report = DispatchReport()
+        slots = asyncio.Semaphore(self._concurrency)
+        sent: list[int] = []
+
+        async def deliver(delivery: Delivery) -> None:
+            try:
+                await self._deliver(delivery, report, sent)
+            finally:
+                slots.release()
+
+        async with asyncio.TaskGroup() as group:
+            while True:
+                await self._flush(sent)
+                batch = await self._store.claim_due(self._clock(), self._batch_size)
+                report.skipped += batch.skipped
+                if batch.empty:
+                    break
+                for delivery in batch:
+                    await slots.acquire()
+                    group.create_task(deliver(delivery))
+        await self._flush(sent)
+        if report.total:
+            log.info("reminders: %s", report)
+        return report
+
+    async def _flush(self, sent: list[int]) -> None:
+        # Sent rows are deleted in batches; one left behind by a crash is dropped by recover().
+        if sent:
+            ids = sent.copy()
+            sent.clear()
+            await self._store.mark_sent_many(ids)
+
+    async def _deliver(self, delivery: Delivery, report: DispatchReport, sent: list[int]) -> None:
+        """Send one delivery and record the outcome; never raises (bar cancellation)."""
+        try:
+            try:
+                await self._send(delivery)
+            except ChatUnavailable:
+                log.info("chat %s is unavailable; pausing its reminders", delivery.chat_id)
+                await self._store.mark_gone(delivery.chat_id)
+                report.gone += 1
+            except RetryAfter as exc:
+                await self._retry(delivery, timedelta(seconds=max(exc.seconds, 1.0)), report)
+            except TemporaryFailure as exc:
+                log.warning("delivery %s failed, will retry: %s", delivery.id, exc)
+                await self._retry(delivery, self.backoff(delivery.attempts), report)
+            except Exception:
+                log.exception("unexpected error sending delivery %s; will retry", delivery.id)
+                await self._retry(delivery, self.backoff(delivery.attempts), report)
+            else:
+                sent.append(delivery.id)
+                report.sent += 1
+        except Exception:  # the store failed while recording an outcome
+            log.exception("could not record the outcome of delivery %s", delivery.id)
+
+    async def _retry(self, delivery: Delivery, delay: timedelta, report: DispatchReport) -> None:
+        # At least a second later, so a retry can never be claimed again in the same instant.
+        if await self._store.mark_retry(
+            delivery.id, self._clock() + max(delay, timedelta(seconds=1))
+        ):
+            report.retried += 1
+        else:
+            log.warning(
+                "gave up on delivery %s after %s attempts", delivery.id, delivery.attempts + 1
+            )
+            report.dropped += 1
+
+
+class DispatchLoop:
+    """Runs :meth:`Dispatcher.run_once` every ``interval`` seconds as one asyncio task.
+
+    ``ready`` gates each tick (the Telegram side passes "the application is running", so nothing
+    is sent before start-up finished or after shutdown began). :meth:`tick` runs one pass now,
+    serialised with the periodic ones, which is how tests dispatch deterministically.
+    """
+
+    def __init__(
+        self, dispatcher: Dispatcher, interval: float, ready: Callable[[], bool] = lambda: True
+    ) -> None:
+        if interval <= 0:
+            raise ValueError("interval must be positive")
+        self.dispatcher = dispatcher
+        self.interval = interval
+        self._ready = ready
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether the periodic task is alive."""
+        return self._task is not None and not self._task.done()
+
+    async def tick(self) -> DispatchReport:
+        """One dispatch pass now; waits for a periodic pass in progress to finish first."""
+        async with self._lock:
+            return await self.dispatcher.run_once()
+
+    def start(self) -> None:
+        """Start the periodic task (idempotent)."""
+        if not self.running:
+            self._task = asyncio.create_task(self._run(), name="reminder-dispatcher")
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop the periodic task (idempotent).
+
+        A pass in progress may finish first (up to ``grace`` seconds): cancelling it mid-send
+        would leave claimed deliveries that start-up recovery then drops, unsent.
+        """
+        task, self._task = self._task, None
+        if task is None or task.done():
+            return
+        idle = False
+        try:
+            async with asyncio.timeout(grace):
+                await self._lock.acquire()  # no pass can run while we hold it
+                idle = True
+        except TimeoutError:
+            log.warning("a reminder dispatch pass took over %s s at shutdown; cancelling", grace)
+        try:
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise  # we are being cancelled ourselves, not just the loop
+        finally:
+            if idle:
+                self._lock.release()
+
+    async def _run(self) -> None:
+        while True:
+            if self._ready():
+                try:
+                    await self.tick()
+                except Exception:  # the store failed; try again next time
+                    log.exception("reminder dispatch failed; will try again")
+            await asyncio.sleep(self.interval)

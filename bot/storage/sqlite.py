@@ -1,0 +1,748 @@
+"""The SQLite store: the single source of truth for chats, reminders and their delivery outbox.
+
+Everything that must survive a restart lives here, so the bot can be killed at any moment
+and come back without losing or repeating a reminder. One aiosqlite connection is shared and
+every operation holds one asyncio lock, so there is exactly one writer and a transaction is
+never interleaved with another coroutine's statements.
+
+Delivery is *at most once*: claiming a due reminder (recording the delivery and moving the
+reminder to its next occurrence) commits, durably (``synchronous=FULL``), before anything is
+sent. A crash after the claim leaves the outbox row in state 'sending'; :meth:`Store.recover`
+drops such rows on start-up rather than resending, because the message may already have
+reached the user and a repeated nudge is worse than one missed stretch.
+
+Instants are stored as integer unix seconds (UTC); the API speaks aware datetimes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, Self
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.core.clock import utc_now
+from bot.core.records import (
+    Chat,
+    ClaimBatch,
+    Delivery,
+    DuplicateReminder,
+    Reminder,
+    StorageError,
+    TooManyReminders,
+    Unanswered,
+    UnknownChat,
+)
+from bot.core.reminders.schedule import (
+    days_to_mask,
+    format_time,
+    mask_to_days,
+    next_occurrence,
+    resolve_timezone,
+)
+
+__all__ = ["CHAT_KINDS", "MIGRATIONS", "REASONS", "DatabaseTooNew", "Store"]
+
+CHAT_KINDS: Final = frozenset({"private", "group", "supergroup", "channel"})
+REASONS: Final = frozenset({"fallback", "not_helpful"})
+MAX_UNANSWERED_CHARS: Final = 1000
+
+# Applied in order, each in its own transaction; the schema version is PRAGMA user_version
+# (= the number of scripts applied). Never edit a released script: append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE chats (
+        chat_id    INTEGER PRIMARY KEY,
+        kind       TEXT    NOT NULL CHECK (kind IN ('private', 'group', 'supergroup', 'channel')),
+        timezone   TEXT    NOT NULL DEFAULT 'UTC',
+        created_at INTEGER NOT NULL,
+        settings   TEXT    NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE reminders (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id    INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
+        local_time TEXT    NOT NULL,
+        days       INTEGER NOT NULL CHECK (days BETWEEN 1 AND 127),
+        next_due   INTEGER NOT NULL,
+        enabled    INTEGER NOT NULL DEFAULT 1,
+        sent_count INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX reminders_due ON reminders (next_due) WHERE enabled = 1;
+    CREATE INDEX reminders_chat ON reminders (chat_id);
+    CREATE TABLE deliveries (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        reminder_id INTEGER NOT NULL REFERENCES reminders (id) ON DELETE CASCADE,
+        chat_id     INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
+        due         INTEGER NOT NULL,
+        seq         INTEGER NOT NULL,
+        snoozed     INTEGER NOT NULL DEFAULT 0,
+        state       TEXT    NOT NULL CHECK (state IN ('pending', 'sending')),
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        not_before  INTEGER NOT NULL
+    );
+    CREATE INDEX deliveries_pending ON deliveries (not_before) WHERE state = 'pending';
+    CREATE INDEX deliveries_reminder ON deliveries (reminder_id);
+    CREATE INDEX deliveries_chat ON deliveries (chat_id);
+    CREATE TABLE completions (
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
+        done_at INTEGER NOT NULL
+    );
+    CREATE INDEX completions_chat ON completions (chat_id, done_at);
+    -- Questions we could not answer, to improve the knowledge base. Deliberately no user or
+    -- chat column: the text must not be traceable to a person.
+    CREATE TABLE unanswered (
+        id         INTEGER PRIMARY KEY,
+        text       TEXT    NOT NULL,
+        reason     TEXT    NOT NULL CHECK (reason IN ('fallback', 'not_helpful')),
+        entry_id   TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX unanswered_created ON unanswered (created_at);
+    CREATE TABLE stats (
+        name  TEXT    PRIMARY KEY,
+        value INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+]
+
+
+class DatabaseTooNew(StorageError):  # noqa: N818 (a domain name reads better)
+    """The file was migrated by a newer version of the bot; refusing protects its data."""
+
+
+def _ts(instant: datetime) -> int:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("instants must be aware datetimes")
+    return int(instant.timestamp() // 1)
+
+
+def _dt(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+@cache
+def _parse_hhmm(value: str) -> time:
+    hour, minute = value.split(":")
+    return time(int(hour), int(minute))
+
+
+_SELECT_CHAT = "SELECT chat_id, kind, timezone, created_at, settings FROM chats WHERE chat_id = ?"
+_SELECT_REMINDER = (
+    "SELECT id, chat_id, local_time, days, next_due, enabled, sent_count, created_at "
+    "FROM reminders WHERE id = ?"
+)
+_SELECT_CHAT_REMINDERS = (
+    "SELECT id, chat_id, local_time, days, next_due, enabled, sent_count, created_at "
+    "FROM reminders WHERE chat_id = ? ORDER BY local_time, id"
+)
+
+
+def _chat(row: sqlite3.Row | tuple[Any, ...]) -> Chat:
+    settings = json.loads(row[4])
+    return Chat(row[0], row[1], row[2], _dt(row[3]), settings if isinstance(settings, dict) else {})
+
+
+def _reminder(row: sqlite3.Row | tuple[Any, ...]) -> Reminder:
+    return Reminder(
+        id=row[0],
+        chat_id=row[1],
+        local_time=_parse_hhmm(row[2]),
+        days=mask_to_days(row[3]),
+        next_due=_dt(row[4]),
+        enabled=bool(row[5]),
+        sent_count=row[6],
+        created_at=_dt(row[7]),
+    )
+
+
+class _Opening:
+    """Lets ``Store.open`` be awaited or used directly with ``async with``."""
+
+    def __init__(self, opener: Callable[[], Coroutine[Any, Any, Store]]) -> None:
+        self._opener = opener
+        self._store: Store | None = None
+
+    def __await__(self) -> Generator[Any, None, Store]:
+        return self._opener().__await__()
+
+    async def __aenter__(self) -> Store:
+        self._store = await self._opener()
+        return self._store
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._store is not None:
+            await self._store.close()
+
+
+class Store:
+    """Async access to the bot's database; create it with ``await Store.open(path)``."""
+
+    def __init__(
+        self,
+        db: aiosqlite.Connection,
+        *,
+        max_reminders_per_chat: int,
+        late_grace: timedelta,
+        max_attempts: int,
+    ) -> None:
+        self._db = db
+        self._lock = asyncio.Lock()
+        self.max_reminders_per_chat = max_reminders_per_chat
+        self.late_grace = late_grace
+        self.max_attempts = max_attempts
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        max_reminders_per_chat: int = 10,
+        late_grace: timedelta = timedelta(hours=1),
+        max_attempts: int = 8,
+    ) -> _Opening:
+        """Open (creating and migrating as needed) the database at ``path`` (":memory:" too).
+
+        ``late_grace``: a reminder found due later than this (the bot was down) is skipped
+        to its next occurrence. ``max_attempts``: failed sends of one delivery before giving up.
+        """
+
+        async def opener() -> Store:
+            target = str(path)
+            if target != ":memory:" and not target.startswith("file:"):
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
+            db = await aiosqlite.connect(target, isolation_level=None)
+            try:
+                for pragma in (
+                    "PRAGMA journal_mode = WAL",
+                    "PRAGMA synchronous = FULL",
+                    "PRAGMA foreign_keys = ON",
+                    "PRAGMA busy_timeout = 5000",
+                    "PRAGMA secure_delete = ON",
+                ):
+                    await db.execute(pragma)
+                await _migrate(db, MIGRATIONS)
+            except BaseException:
+                await db.close()
+                raise
+            return cls(
+                db,
+                max_reminders_per_chat=max_reminders_per_chat,
+                late_grace=late_grace,
+                max_attempts=max_attempts,
+            )
+
+        return _Opening(opener)
+
+    async def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        async with self._lock:
+            await self._db.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT under the lock: take the write lock up front."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await asyncio.shield(self._db.execute("ROLLBACK"))
+                raise
+            await self._db.execute("COMMIT")
+
+    async def _fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self._lock:
+            return list(await self._db.execute_fetchall(sql, tuple(params)))
+
+    async def _write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One statement, atomic on its own (autocommit); returns the rows changed."""
+        async with self._lock:
+            cursor = await self._db.execute(sql, tuple(params))
+            return cursor.rowcount
+
+    # --- chats ---------------------------------------------------------------------------
+
+    async def upsert_chat(self, chat_id: int, kind: str, now: datetime | None = None) -> Chat:
+        """Remember a chat (or update its kind); time zone and settings are kept."""
+        if kind not in CHAT_KINDS:
+            raise ValueError(f"unknown chat kind {kind!r}")
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO chats (chat_id, kind, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET kind = excluded.kind",
+                (chat_id, kind, _ts(now or utc_now())),
+            )
+            rows = await db.execute_fetchall(_SELECT_CHAT, (chat_id,))
+        return _chat(next(iter(rows)))
+
+    async def get_chat(self, chat_id: int) -> Chat | None:
+        """The chat's row, or None if unknown."""
+        rows = await self._fetchall(_SELECT_CHAT, (chat_id,))
+        return _chat(rows[0]) if rows else None
+
+    async def set_timezone(self, chat_id: int, zone_name: str, now: datetime) -> Chat:
+        """Change the chat's zone and move its reminders to the new local times, atomically.
+
+        ``zone_name`` is resolved case-insensitively; raises ``UnknownTimezone`` with
+        suggestions, or ``UnknownChat``.
+        """
+        zone = resolve_timezone(zone_name)
+        async with self._transaction() as db:
+            changed = await db.execute(
+                "UPDATE chats SET timezone = ? WHERE chat_id = ?", (zone.key, chat_id)
+            )
+            if changed.rowcount == 0:
+                raise UnknownChat(chat_id)
+            await self._reschedule(db, chat_id, zone, now, enabled_only=True)
+            rows = await db.execute_fetchall(_SELECT_CHAT, (chat_id,))
+        return _chat(next(iter(rows)))
+
+    async def set_settings(self, chat_id: int, settings: Mapping[str, Any]) -> bool:
+        """Replace the chat's settings (a JSON object); False if the chat is unknown."""
+        text = json.dumps(dict(settings), separators=(",", ":"), sort_keys=True)
+        changed = await self._write(
+            "UPDATE chats SET settings = ? WHERE chat_id = ?", (text, chat_id)
+        )
+        return changed > 0
+
+    async def forget_chat(self, chat_id: int) -> bool:
+        """Delete every row about this chat or user, everywhere (cascades); False if unknown."""
+        return await self._write("DELETE FROM chats WHERE chat_id = ?", (chat_id,)) > 0
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> bool:
+        """Move everything from ``old_id`` to ``new_id`` (a group upgraded to a supergroup).
+
+        If the new chat already has a row, the old chat's time zone and settings win, since
+        they are what the members configured. False if the old chat is unknown.
+        """
+        async with self._transaction() as db:
+            copied = await db.execute(
+                "INSERT INTO chats (chat_id, kind, timezone, created_at, settings) "
+                "SELECT ?, 'supergroup', timezone, created_at, settings FROM chats "
+                "WHERE chat_id = ? "
+                "ON CONFLICT (chat_id) DO UPDATE SET kind = excluded.kind, "
+                "timezone = excluded.timezone, settings = excluded.settings",
+                (new_id, old_id),
+            )
+            if copied.rowcount == 0:
+                return False
+            for table in ("reminders", "deliveries", "completions"):
+                await db.execute(
+                    f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?",  # noqa: S608 (fixed names)
+                    (new_id, old_id),
+                )
+            await db.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
+        return True
+
+    # --- reminders -----------------------------------------------------------------------
+
+    async def add_reminder(
+        self, chat_id: int, local_time: time, days: frozenset[int], now: datetime
+    ) -> Reminder:
+        """Add a reminder, due next at the first matching instant after ``now``.
+
+        Raises ``UnknownChat``, ``TooManyReminders`` (cap per chat) or ``DuplicateReminder``.
+        """
+        mask = days_to_mask(days)
+        hhmm = format_time(local_time)
+        async with self._transaction() as db:
+            found = list(
+                await db.execute_fetchall(
+                    "SELECT timezone FROM chats WHERE chat_id = ?", (chat_id,)
+                )
+            )
+            if not found:
+                raise UnknownChat(chat_id)
+            zone = ZoneInfo(found[0][0])
+            existing = [
+                _reminder(row)
+                for row in await db.execute_fetchall(_SELECT_CHAT_REMINDERS, (chat_id,))
+            ]
+            for reminder in existing:
+                if format_time(reminder.local_time) == hhmm and reminder.days == mask_to_days(mask):
+                    raise DuplicateReminder(reminder)
+            if len(existing) >= self.max_reminders_per_chat:
+                raise TooManyReminders(self.max_reminders_per_chat)
+            due = next_occurrence(_parse_hhmm(hhmm), mask_to_days(mask), zone, now)
+            cursor = await db.execute(
+                "INSERT INTO reminders (chat_id, local_time, days, next_due, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (chat_id, hhmm, mask, _ts(due), _ts(now)),
+            )
+            rows = await db.execute_fetchall(_SELECT_REMINDER, (cursor.lastrowid,))
+        return _reminder(next(iter(rows)))
+
+    async def list_reminders(self, chat_id: int) -> list[Reminder]:
+        """The chat's reminders, earliest time of day first."""
+        rows = await self._fetchall(
+            _SELECT_CHAT_REMINDERS,
+            (chat_id,),
+        )
+        return [_reminder(row) for row in rows]
+
+    async def get_reminder(self, chat_id: int, reminder_id: int) -> Reminder | None:
+        """One of the chat's reminders, or None (also when it belongs to another chat)."""
+        rows = await self._fetchall(
+            _SELECT_REMINDER + " AND chat_id = ?",
+            (reminder_id, chat_id),
+        )
+        return _reminder(rows[0]) if rows else None
+
+    async def delete_reminder(self, chat_id: int, reminder_id: int) -> bool:
+        """Delete one reminder, only if it belongs to this chat."""
+        return (
+            await self._write(
+                "DELETE FROM reminders WHERE id = ? AND chat_id = ?", (reminder_id, chat_id)
+            )
+            > 0
+        )
+
+    async def delete_all_reminders(self, chat_id: int) -> int:
+        """Delete all the chat's reminders; returns how many."""
+        return await self._write("DELETE FROM reminders WHERE chat_id = ?", (chat_id,))
+
+    async def disable_chat_reminders(self, chat_id: int) -> int:
+        """Pause the chat's reminders (kept, not sent) and drop its queued messages."""
+        async with self._transaction() as db:
+            changed = await db.execute(
+                "UPDATE reminders SET enabled = 0 WHERE chat_id = ? AND enabled = 1", (chat_id,)
+            )
+            await db.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
+        return changed.rowcount
+
+    async def enable_chat_reminders(self, chat_id: int, now: datetime) -> int:
+        """Resume the chat's paused reminders from ``now`` on (nothing missed is sent)."""
+        async with self._transaction() as db:
+            found = list(
+                await db.execute_fetchall(
+                    "SELECT timezone FROM chats WHERE chat_id = ?", (chat_id,)
+                )
+            )
+            if not found:
+                return 0
+            return await self._reschedule(
+                db, chat_id, ZoneInfo(found[0][0]), now, enabled_only=False
+            )
+
+    async def _reschedule(
+        self,
+        db: aiosqlite.Connection,
+        chat_id: int,
+        zone: ZoneInfo,
+        now: datetime,
+        *,
+        enabled_only: bool,
+    ) -> int:
+        where = "chat_id = ? AND enabled = 1" if enabled_only else "chat_id = ?"
+        rows = await db.execute_fetchall(
+            f"SELECT id, local_time, days FROM reminders WHERE {where}",  # noqa: S608 (fixed)
+            (chat_id,),
+        )
+        updates = [
+            (_ts(next_occurrence(_parse_hhmm(hhmm), mask_to_days(mask), zone, now)), rid)
+            for rid, hhmm, mask in rows
+        ]
+        await db.executemany("UPDATE reminders SET next_due = ?, enabled = 1 WHERE id = ?", updates)
+        return len(updates)
+
+    # --- delivery ------------------------------------------------------------------------
+
+    async def claim_due(self, now: datetime, limit: int = 100) -> ClaimBatch:
+        """Claim what is due at ``now``, in one transaction, before anything is sent.
+
+        Retries and snoozes whose ``not_before`` has come go first; then enabled reminders
+        with ``next_due <= now`` (via the partial index), oldest first. A reminder due within
+        ``late_grace`` gets an outbox row in state 'sending' and moves to its next occurrence;
+        one later than that (the bot was down) is skipped to its next occurrence after
+        ``now``. Stale queued retries and snoozes are dropped the same way.
+        """
+        now_s = _ts(now)
+        grace = int(self.late_grace.total_seconds())
+        batch = ClaimBatch()
+        async with self._transaction() as db:
+            pending = await db.execute_fetchall(
+                "SELECT d.id, d.reminder_id, d.chat_id, d.due, d.seq, d.attempts, "
+                "r.local_time, d.snoozed, d.not_before, c.kind "
+                "FROM deliveries d JOIN reminders r ON r.id = d.reminder_id "
+                "JOIN chats c ON c.chat_id = d.chat_id "
+                "WHERE d.state = 'pending' AND d.not_before <= ? ORDER BY d.not_before LIMIT ?",
+                (now_s, limit),
+            )
+            claimed: list[tuple[int]] = []
+            stale: list[tuple[int]] = []
+            for row in pending:
+                if now_s - row[8] > grace:
+                    stale.append((row[0],))
+                    continue
+                claimed.append((row[0],))
+                batch.append(
+                    Delivery(
+                        row[0],
+                        row[1],
+                        row[2],
+                        _dt(row[3]),
+                        row[4],
+                        row[5],
+                        _parse_hhmm(row[6]),
+                        bool(row[7]),
+                        row[9],
+                    )
+                )
+            await db.executemany("DELETE FROM deliveries WHERE id = ?", stale)
+            await db.executemany("UPDATE deliveries SET state = 'sending' WHERE id = ?", claimed)
+            batch.skipped += len(stale)
+
+            remaining = limit - len(claimed) - len(stale)
+            if remaining <= 0:
+                return batch
+            due_rows = list(
+                await db.execute_fetchall(
+                    "SELECT r.id, r.chat_id, r.local_time, r.days, r.next_due, r.sent_count, "
+                    "c.timezone, c.kind FROM reminders r JOIN chats c ON c.chat_id = r.chat_id "
+                    "WHERE r.enabled = 1 AND r.next_due <= ? ORDER BY r.next_due LIMIT ?",
+                    (now_s, remaining),
+                )
+            )
+            if not due_rows:
+                return batch
+            sequence = list(
+                await db.execute_fetchall(
+                    "SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'"
+                )
+            )
+            next_id = (sequence[0][0] if sequence else 0) + 1
+            inserts: list[tuple[int, int, int, int, int, int]] = []
+            advances: list[tuple[int, int, int]] = []
+            for rid, chat_id, hhmm, mask, due_s, sent_count, zone_name, kind in due_rows:
+                local_time, days, zone = _parse_hhmm(hhmm), mask_to_days(mask), ZoneInfo(zone_name)
+                if now_s - due_s > grace:
+                    upcoming = next_occurrence(local_time, days, zone, now)
+                    advances.append((_ts(upcoming), 0, rid))
+                    batch.skipped += 1
+                    continue
+                upcoming = next_occurrence(local_time, days, zone, max(now, _dt(due_s)))
+                advances.append((_ts(upcoming), 1, rid))
+                # Explicit ids (we hold the write lock) save a round trip per row.
+                inserts.append((next_id, rid, chat_id, due_s, sent_count, now_s))
+                batch.append(
+                    Delivery(
+                        next_id, rid, chat_id, _dt(due_s), sent_count, 0, local_time, False, kind
+                    )
+                )
+                next_id += 1
+            await db.executemany(
+                "INSERT INTO deliveries (id, reminder_id, chat_id, due, seq, state, not_before) "
+                "VALUES (?, ?, ?, ?, ?, 'sending', ?)",
+                inserts,
+            )
+            await db.executemany(
+                "UPDATE reminders SET next_due = ?, sent_count = sent_count + ? WHERE id = ?",
+                advances,
+            )
+        return batch
+
+    async def next_wakeup(self) -> datetime | None:
+        """The earliest instant anything becomes due (both indexes answer it at once)."""
+        rows = await self._fetchall(
+            "SELECT min(t) FROM ("
+            "SELECT min(next_due) AS t FROM reminders WHERE enabled = 1 UNION ALL "
+            "SELECT min(not_before) FROM deliveries WHERE state = 'pending')"
+        )
+        value = rows[0][0]
+        return None if value is None else _dt(int(value))
+
+    async def mark_sent(self, delivery_id: int) -> None:
+        """The message went out: drop its outbox row."""
+        await self._write("DELETE FROM deliveries WHERE id = ?", (delivery_id,))
+
+    async def mark_sent_many(self, delivery_ids: Iterable[int]) -> None:
+        """:meth:`mark_sent` for many in one transaction (the dispatcher batches these)."""
+        ids = [(delivery_id,) for delivery_id in delivery_ids]
+        if ids:
+            async with self._transaction() as db:
+                await db.executemany("DELETE FROM deliveries WHERE id = ?", ids)
+
+    async def mark_retry(self, delivery_id: int, not_before: datetime) -> bool:
+        """Sending failed: queue the delivery again from ``not_before``.
+
+        Returns False when it was given up instead (``max_attempts`` reached) or is gone.
+        """
+        async with self._transaction() as db:
+            requeued = await db.execute(
+                "UPDATE deliveries SET state = 'pending', attempts = attempts + 1, "
+                "not_before = ? WHERE id = ? AND attempts + 1 < ?",
+                (_ts(not_before), delivery_id, self.max_attempts),
+            )
+            if requeued.rowcount:
+                return True
+            await db.execute("DELETE FROM deliveries WHERE id = ?", (delivery_id,))
+            return False
+
+    async def mark_gone(self, chat_id: int) -> None:
+        """The chat blocked the bot or no longer exists: stop its reminders, drop its queue."""
+        await self.disable_chat_reminders(chat_id)
+
+    async def recover(self, now: datetime) -> int:
+        """Start-up clean-up after a crash; returns the rows dropped.
+
+        Outbox rows still 'sending' were claimed but maybe, or maybe not, delivered: they are
+        dropped, never resent (at most once). Queued rows more than ``late_grace`` past their
+        time are dropped too, like reminders missed while the bot was down.
+        """
+        async with self._transaction() as db:
+            crashed = await db.execute("DELETE FROM deliveries WHERE state = 'sending'")
+            stale = await db.execute(
+                "DELETE FROM deliveries WHERE state = 'pending' AND not_before < ?",
+                (_ts(now - self.late_grace),),
+            )
+        return crashed.rowcount + stale.rowcount
+
+    async def snooze(
+        self, chat_id: int, reminder_id: int, until: datetime, seq: int | None = None
+    ) -> bool:
+        """Send this reminder again at ``until``; pressing snooze twice moves it, never doubles.
+
+        ``seq`` is the rotation index to repeat (default: the latest one sent). False if the
+        reminder is not this chat's.
+        """
+        async with self._transaction() as db:
+            found = list(
+                await db.execute_fetchall(
+                    "SELECT sent_count FROM reminders WHERE id = ? AND chat_id = ?",
+                    (reminder_id, chat_id),
+                )
+            )
+            if not found:
+                return False
+            until_s = _ts(until)
+            moved = await db.execute(
+                "UPDATE deliveries SET not_before = ?, due = ? "
+                "WHERE reminder_id = ? AND snoozed = 1 AND state = 'pending'",
+                (until_s, until_s, reminder_id),
+            )
+            if moved.rowcount == 0:
+                await db.execute(
+                    "INSERT INTO deliveries "
+                    "(reminder_id, chat_id, due, seq, snoozed, state, not_before) "
+                    "VALUES (?, ?, ?, ?, 1, 'pending', ?)",
+                    (
+                        reminder_id,
+                        chat_id,
+                        until_s,
+                        max(found[0][0] - 1, 0) if seq is None else seq,
+                        until_s,
+                    ),
+                )
+        return True
+
+    # --- completions, unanswered questions, counters -------------------------------------
+
+    async def record_done(self, chat_id: int, now: datetime) -> bool:
+        """Count a "Done" press; False if the chat is unknown (e.g. forgotten meanwhile)."""
+        try:
+            await self._write(
+                "INSERT INTO completions (chat_id, done_at) VALUES (?, ?)", (chat_id, _ts(now))
+            )
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    async def count_done_since(self, chat_id: int, since: datetime) -> int:
+        """How many "Done" presses since ``since`` (e.g. the last seven days)."""
+        rows = await self._fetchall(
+            "SELECT count(*) FROM completions WHERE chat_id = ? AND done_at >= ?",
+            (chat_id, _ts(since)),
+        )
+        return int(rows[0][0])
+
+    async def record_unanswered(
+        self, text: str, reason: str, entry_id: str | None, now: datetime
+    ) -> None:
+        """Keep a question we could not answer well (no user, no chat; text trimmed)."""
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason {reason!r}")
+        await self._write(
+            "INSERT INTO unanswered (text, reason, entry_id, created_at) VALUES (?, ?, ?, ?)",
+            (text.strip()[:MAX_UNANSWERED_CHARS], reason, entry_id, _ts(now)),
+        )
+
+    async def unanswered_since(self, since: datetime, limit: int = 1000) -> list[Unanswered]:
+        """Unanswered questions recorded at or after ``since``, oldest first."""
+        rows = await self._fetchall(
+            "SELECT id, text, reason, entry_id, created_at FROM unanswered "
+            "WHERE created_at >= ? ORDER BY created_at, id LIMIT ?",
+            (_ts(since), limit),
+        )
+        return [Unanswered(row[0], row[1], row[2], row[3], _dt(row[4])) for row in rows]
+
+    async def purge_unanswered(self, older_than: datetime) -> int:
+        """Delete unanswered questions recorded before ``older_than``; returns how many."""
+        return await self._write("DELETE FROM unanswered WHERE created_at < ?", (_ts(older_than),))
+
+    async def increment_stat(self, name: str, by: int = 1) -> None:
+        """Add to a named counter (e.g. "answered", "unanswered", "helpful")."""
+        await self._write(
+            "INSERT INTO stats (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+            (name, by),
+        )
+
+    async def stats(self) -> dict[str, int]:
+        """Aggregate figures only: chats by kind, enabled reminders, and every counter."""
+        async with self._lock:
+            counts = list(
+                await self._db.execute_fetchall(
+                    "SELECT "
+                    "(SELECT count(*) FROM chats WHERE kind = 'private'), "
+                    "(SELECT count(*) FROM chats WHERE kind IN ('group', 'supergroup')), "
+                    "(SELECT count(*) FROM reminders WHERE enabled = 1)"
+                )
+            )
+            counters = await self._db.execute_fetchall("SELECT name, value FROM stats")
+        private, groups, enabled = counts[0]
+        result = {"answered": 0, "unanswered": 0}
+        result.update({str(name): int(value) for name, value in counters})
+        result.update(private_chats=private, groups=groups, enabled_reminders=enabled)
+        return result
+
+
+async def _migrate(db: aiosqlite.Connection, migrations: list[str]) -> None:
+    """Bring the schema to ``len(migrations)``, one transaction per script."""
+    rows = list(await db.execute_fetchall("PRAGMA user_version"))
+    version = int(rows[0][0])
+    if version > len(migrations):
+        raise DatabaseTooNew(
+            f"database schema version {version} is newer than this bot ({len(migrations)})"
+        )
+    for number, script in enumerate(migrations[version:], start=version + 1):
+        # executescript would COMMIT an open transaction first, so BEGIN/COMMIT go inside it.
+        try:
+            await db.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+        except BaseException:
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
+            raise

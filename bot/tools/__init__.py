@@ -1,0 +1,1 @@
+"""Maintainer tools behind ``python -m bot``: kb check, eval and the unanswered-questions report."""

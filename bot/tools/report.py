@@ -1,0 +1,154 @@
+"""``report``: what people asked that the bot could not answer, grouped, with ready-to-paste fixes.
+
+The bot keeps the text of questions that got the fallback or a "Not helpful" press, never who
+asked. This module turns those rows into a maintainer's to-do list: the most frequent groups of
+similar questions, the entry each group came closest to, and the YAML lines to paste there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from bot.core.answering.matching import Matcher
+from bot.core.knowledge import KnowledgeBase
+from bot.core.normalise import fold
+from bot.core.records import Unanswered
+from bot.storage import Store
+
+SIMILAR = 72  # rapidfuzz token_set_ratio at which two questions count as the same question
+DEFAULT_DATABASE = Path("data/backcare.sqlite3")
+
+
+@dataclass
+class QuestionGroup:
+    """Similar unanswered questions, most frequent wording first."""
+
+    texts: Counter[str] = field(default_factory=Counter)
+    closest: str | None = None
+    closest_score: float = 0.0
+
+    @property
+    def size(self) -> int:
+        """How many times any question of the group was asked."""
+        return sum(self.texts.values())
+
+
+def group_questions(rows: list[Unanswered]) -> list[QuestionGroup]:
+    """Greedy grouping by similarity of the folded text; largest groups first."""
+    groups: list[QuestionGroup] = []
+    keys: list[str] = []
+    for row in rows:
+        key = fold(row.text)
+        if not key:
+            continue
+        found = process.extractOne(key, keys, scorer=fuzz.token_set_ratio, score_cutoff=SIMILAR)
+        if found is None:
+            groups.append(QuestionGroup())
+            keys.append(key)
+            group = groups[-1]
+        else:
+            group = groups[found[2]]
+        group.texts[row.text.strip()] += 1
+    groups.sort(key=lambda g: g.size, reverse=True)
+    return groups
+
+
+def yaml_snippet(texts: list[str]) -> str:
+    """Phrasings as YAML list lines, always quoted so no text becomes a YAML trap."""
+    return "\n".join(f"  - {json.dumps(text, ensure_ascii=False)}" for text in texts)
+
+
+def build_report(kb: KnowledgeBase, rows: list[Unanswered], days: int, top: int = 15) -> str:
+    """The report as text."""
+    fallback_rows = [row for row in rows if row.reason == "fallback"]
+    unhelpful = [row for row in rows if row.reason == "not_helpful"]
+    matcher = Matcher(kb)
+    lines = [f"Questions the bot could not answer in the last {days} days: {len(fallback_rows)}"]
+    groups = group_questions(fallback_rows)
+    if groups:
+        lines[0] += f" ({len(groups)} groups of similar questions)"
+    for number, group in enumerate(groups[:top], start=1):
+        wordings = [text for text, _ in group.texts.most_common()]
+        best = matcher.match(wordings[0]).best
+        lines.append("")
+        lines.append(f"{number}. asked {group.size}x: {wordings[0]!r}")
+        for other in wordings[1:4]:
+            lines.append(f"   also: {other!r}")
+        if best is None:
+            lines.append("   closest entry: none; this may need a new entry (see the template in")
+            lines.append("   knowledge/README.md), or it is outside what the bot covers.")
+            continue
+        entry = kb.entries[best.entry_id]
+        lines.append(f"   closest entry: {entry.id} ({entry.file}), score {best.score:.0f}")
+        lines.append("   if it belongs there, paste under its 'questions:':")
+        lines.append(yaml_snippet(wordings[:5]))
+    if not groups:
+        lines.append("Nothing to report: every question got an answer or a 'Did you mean'.")
+
+    lines.append("")
+    counts = Counter(row.entry_id for row in unhelpful if row.entry_id)
+    lines.append(f'Answers marked "Not helpful": {sum(counts.values())}')
+    examples: dict[str, list[str]] = defaultdict(list)
+    for row in unhelpful:
+        if row.entry_id and len(examples[row.entry_id]) < 3:
+            examples[row.entry_id].append(row.text)
+    for entry_id, count in counts.most_common(top):
+        where = kb.entries[entry_id].file if entry_id in kb.entries else "(entry no longer exists)"
+        lines.append(f"  {entry_id} ({where}): {count}x, e.g. {examples[entry_id]}")
+    return "\n".join(lines)
+
+
+async def load_rows(database: Path, days: int, now: datetime) -> list[Unanswered]:
+    """Purge expired rows, then read what is left (oldest first)."""
+    async with Store.open(database) as store:
+        await store.purge_unanswered(now - timedelta(days=days))
+        return await store.unanswered_since(now - timedelta(days=days), limit=100_000)
+
+
+def add_command(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+) -> argparse.ArgumentParser:
+    """Register ``report`` on the CLI."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "report",
+        help="show unanswered and 'not helpful' questions, grouped, with YAML to paste",
+        description="Read the bot's database and list the most frequent questions it could not "
+        "answer (grouped by similarity), the answers most often marked 'Not helpful', and for "
+        "each group the closest entry with ready-to-paste alternate phrasings.",
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help="SQLite file (default: $DATABASE_PATH or data/backcare.sqlite3)",
+    )
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        help="look back this many days; older rows are deleted (default: "
+        "$UNANSWERED_RETENTION_DAYS or 90)",
+    )
+    parser.add_argument("--top", type=int, default=15, help="groups to show (default 15)")
+    return parser
+
+
+def run(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """``report``: print the report; exit 1 if the database is missing."""
+    database = args.database or Path(os.environ.get("DATABASE_PATH") or DEFAULT_DATABASE)
+    days = args.days or int(os.environ.get("UNANSWERED_RETENTION_DAYS") or 90)
+    if not database.exists():
+        print(f"No database at {database}. Run the bot first, or pass --database FILE.")
+        return 1
+    rows = asyncio.run(load_rows(database, days, datetime.now(UTC)))
+    print(build_report(kb, rows, days, args.top))
+    return 0
