@@ -16,7 +16,7 @@ from bot.core.knowledge import (
     fill,
     load_knowledge,
 )
-from bot.core.knowledge.loader import check_html
+from bot.core.knowledge.html_check import check_html
 from tests.kb_factory import PIGEON, SITTING, write_kb
 
 

@@ -1,0 +1,200 @@
+"""Reading YAML for maintainers: node trees with line numbers, text exactly as written.
+
+PyYAML speaks YAML 1.1, where ``no`` is false and ``1:30`` is 90. The reader takes every scalar
+as the characters the maintainer typed, and warns where another YAML reader would differ.
+Problems are collected (never raised) so a maintainer sees all of them at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz import process
+
+from bot.core.knowledge.problems import Problem
+
+__all__ = ["Reader", "compose", "line_of", "show"]
+
+_TRAP_TAGS = {
+    "tag:yaml.org,2002:bool": "a yes/no value",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:null": "an empty value",
+}
+_SEXAGESIMAL = re.compile(r"^[0-9]+(?::[0-5]?[0-9])+$")
+
+
+@dataclass
+class Reader:
+    """Collects problems for one file while walking its YAML node tree."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    entry: str | None = None
+
+    def error(
+        self, node: yaml.Node | None, message: str, hint: str = "", key: str | None = None
+    ) -> None:
+        self.problems.append(Problem(self.file, line_of(node), message, hint, self.entry, key))
+
+    def warn(
+        self, node: yaml.Node | None, message: str, hint: str = "", key: str | None = None
+    ) -> None:
+        self.warnings.append(Problem(self.file, line_of(node), message, hint, self.entry, key))
+
+    def mapping(
+        self, node: yaml.Node, what: str, key: str | None = None
+    ) -> dict[str, yaml.Node] | None:
+        """A mapping's fields by name; duplicate names are reported (YAML would keep the last)."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} should be a set of 'name: value' fields.", key=key)
+            return None
+        fields: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
+            if not name:
+                self.error(key_node, "a field name is missing or not plain text.", key=key)
+                continue
+            if name in fields:
+                self.error(
+                    key_node,
+                    f"the field '{name}' appears twice; only one would be used.",
+                    "keep one of them.",
+                    key=name,
+                )
+                continue
+            fields[name] = value_node
+        return fields
+
+    def text(self, node: yaml.Node, key: str, *, required: bool = True) -> str:
+        """A text field exactly as written; traps and empties are reported."""
+        if isinstance(node, yaml.ScalarNode):
+            value = str(node.value)
+            if node.style is None and node.tag in _TRAP_TAGS and value.strip():
+                self._trap(node, key, value)
+            if required and not value.strip():
+                self.error(node, "is empty.", "write the text after the colon.", key=key)
+            return value.strip()
+        self.error(
+            node,
+            "should be text, but it is a list or a set of fields.",
+            "write plain text (use 'key: |' and indented lines for several lines).",
+            key=key,
+        )
+        return ""
+
+    def text_list(self, node: yaml.Node, key: str) -> list[tuple[str, yaml.Node]]:
+        """A list of text items with their nodes (for line numbers)."""
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(
+                node,
+                "should be a list, one item per line starting with '- '.",
+                f"write '{key}:' and then lines like '  - some text'.",
+                key=key,
+            )
+            return []
+        items = []
+        for index, item in enumerate(node.value, start=1):
+            value = self.text(item, f"{key}[{index}]", required=False)
+            if not value:
+                self.error(item, f"item {index} is empty.", "remove the empty '- ' line.", key=key)
+                continue
+            items.append((value, item))
+        return items
+
+    def integer(self, node: yaml.Node, key: str) -> int:
+        """A whole number field."""
+        if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"-?\d+", str(node.value)):
+            return int(node.value)
+        self.error(
+            node, f"should be a whole number, not '{show(node)}'.", "write e.g. 10.", key=key
+        )
+        return 0
+
+    def unknown_fields(self, fields: Mapping[str, yaml.Node], known: tuple[str, ...]) -> None:
+        """Report misspelled or unexpected field names, suggesting the closest known one."""
+        for name, node in fields.items():
+            if name in known:
+                continue
+            guess = process.extractOne(name, known, score_cutoff=60)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(known)}."
+            self.error(_key_node(node, name), f"unknown field '{name}'.", hint, key=name)
+
+    def _trap(self, node: yaml.ScalarNode, key: str, value: str) -> None:
+        kind = _TRAP_TAGS[node.tag]
+        if _SEXAGESIMAL.match(value):
+            kind = "a number of minutes (YAML 1.1 reads 1:30 as 90)"
+        self.warn(
+            node,
+            f"'{value}' is not in quotes; many YAML readers take it as {kind}. "
+            "The bot reads it as the text you wrote.",
+            f'write it in quotes: "{value}".',
+            key=key,
+        )
+
+
+def line_of(node: yaml.Node | None) -> int | None:
+    return None if node is None else node.start_mark.line + 1
+
+
+def show(node: yaml.Node) -> str:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else "a list or mapping"
+
+
+def _key_node(value_node: yaml.Node, name: str) -> yaml.Node:
+    # A value's own line is close enough to its key's line for a maintainer to find it.
+    return value_node
+
+
+def compose(path: Path, label: str, reader: Reader) -> yaml.Node | None:
+    """Parse one YAML file into a node tree, reporting syntax errors in plain words."""
+    try:
+        content = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        reader.problems.append(
+            Problem(label, None, "is not UTF-8 text.", "save the file as UTF-8 in your editor.")
+        )
+        return None
+    except OSError as error:
+        reader.problems.append(Problem(label, None, f"cannot be read ({error.strerror})."))
+        return None
+    if "\t" in content.split("#", 1)[0] or any(
+        line.startswith("\t") for line in content.splitlines()
+    ):
+        line_no = next(i for i, line in enumerate(content.splitlines(), 1) if "\t" in line)
+        reader.problems.append(
+            Problem(
+                label, line_no, "contains a tab character.", "YAML needs spaces for indentation."
+            )
+        )
+        return None
+    try:
+        node = yaml.compose(content, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        what = (error.problem or "the YAML is not valid").rstrip(".")
+        reader.problems.append(
+            Problem(
+                label,
+                line,
+                f"the YAML is not valid here ({what}).",
+                "check the indentation, and put text that contains ': ' or starts with a "
+                "special character (* & ! % @ ` [ {) in quotes.",
+            )
+        )
+        return None
+    except yaml.YAMLError as error:
+        reader.problems.append(Problem(label, None, f"the YAML is not valid ({error})."))
+        return None
+    if node is None:
+        reader.problems.append(Problem(label, None, "is empty.", "see knowledge/README.md."))
+    return node
