@@ -100,11 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "kb":
             if args.kb_command != "check":
                 parser.parse_args(["kb", "--help"])
-            from bot.tools import evaluation
+            from bot.tools import kb_check
 
-            return evaluation.kb_check(
-                args.directory or _default_knowledge_dir(), strict=args.strict
-            )
+            return kb_check.kb_check(args.directory or _default_knowledge_dir(), strict=args.strict)
         if command == "report":
             from bot.tools import report
 
