@@ -42,9 +42,9 @@ async def test_open_creates_parent_directory_and_sets_pragmas(tmp_path: Path) ->
     store = await Store.open(path)
     try:
         db = store._db
-        assert (await (await db.execute("PRAGMA journal_mode")).fetchone()) == ("wal",)
-        assert (await (await db.execute("PRAGMA foreign_keys")).fetchone()) == (1,)
-        assert (await (await db.execute("PRAGMA busy_timeout")).fetchone()) == (5000,)
+        assert tuple(await (await db.execute("PRAGMA journal_mode")).fetchone()) == ("wal",)
+        assert tuple(await (await db.execute("PRAGMA foreign_keys")).fetchone()) == (1,)
+        assert tuple(await (await db.execute("PRAGMA busy_timeout")).fetchone()) == (5000,)
     finally:
         await store.close()
     assert path.exists()
@@ -464,3 +464,19 @@ async def test_forget_chat_removes_every_trace(tmp_path: Path) -> None:
             "SELECT count(*) FROM reminders WHERE chat_id = ?", (kept,)
         ).fetchone() == (2,)
         assert db.execute("SELECT count(*) FROM completions").fetchone() == (1,)
+
+
+async def test_claimed_delivery_ids_are_the_rows_the_database_assigned(store: Store) -> None:
+    """Ids come back from the INSERT itself (RETURNING), whatever else wrote to the table."""
+    for chat in (2, 3, 4):
+        await store.upsert_chat(chat, "private", NOW)
+    reminders = [await store.add_reminder(c, time(12, 30), ALL_DAYS, NOW) for c in (2, 3, 4)]
+    # A snooze writes a delivery row outside claim_due, taking the next id.
+    await store.snooze(2, reminders[0].id, NOW + timedelta(hours=5), seq=0)
+    batch = await store.claim_due(NOW + timedelta(minutes=30))
+    rows = await store._db.execute_fetchall(
+        "SELECT id, reminder_id FROM deliveries WHERE state = 'sending'"
+    )
+    in_table = {row["reminder_id"]: row["id"] for row in rows}
+    assert {d.reminder_id: d.id for d in batch} == in_table
+    assert len(set(in_table.values())) == 3

@@ -147,21 +147,27 @@ _SELECT_CHAT_REMINDERS = (
 )
 
 
-def _chat(row: sqlite3.Row | tuple[Any, ...]) -> Chat:
-    settings = json.loads(row[4])
-    return Chat(row[0], row[1], row[2], _dt(row[3]), settings if isinstance(settings, dict) else {})
+def _chat(row: sqlite3.Row) -> Chat:
+    settings = json.loads(row["settings"])
+    return Chat(
+        chat_id=row["chat_id"],
+        kind=row["kind"],
+        timezone=row["timezone"],
+        created_at=_dt(row["created_at"]),
+        settings=settings if isinstance(settings, dict) else {},
+    )
 
 
-def _reminder(row: sqlite3.Row | tuple[Any, ...]) -> Reminder:
+def _reminder(row: sqlite3.Row) -> Reminder:
     return Reminder(
-        id=row[0],
-        chat_id=row[1],
-        local_time=_parse_hhmm(row[2]),
-        days=mask_to_days(row[3]),
-        next_due=_dt(row[4]),
-        enabled=bool(row[5]),
-        sent_count=row[6],
-        created_at=_dt(row[7]),
+        id=row["id"],
+        chat_id=row["chat_id"],
+        local_time=_parse_hhmm(row["local_time"]),
+        days=mask_to_days(row["days"]),
+        next_due=_dt(row["next_due"]),
+        enabled=bool(row["enabled"]),
+        sent_count=row["sent_count"],
+        created_at=_dt(row["created_at"]),
     )
 
 
@@ -225,6 +231,7 @@ class Store:
             if target != ":memory:" and not target.startswith("file:"):
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
             db = await aiosqlite.connect(target, isolation_level=None)
+            db.row_factory = sqlite3.Row  # columns by name, never by position
             try:
                 for pragma in (
                     "PRAGMA journal_mode = WAL",
@@ -375,7 +382,7 @@ class Store:
             )
             if not found:
                 raise UnknownChat(chat_id)
-            zone = ZoneInfo(found[0][0])
+            zone = ZoneInfo(found[0]["timezone"])
             existing = [
                 _reminder(row)
                 for row in await db.execute_fetchall(_SELECT_CHAT_REMINDERS, (chat_id,))
@@ -443,7 +450,7 @@ class Store:
             if not found:
                 return 0
             return await self._reschedule(
-                db, chat_id, ZoneInfo(found[0][0]), now, enabled_only=False
+                db, chat_id, ZoneInfo(found[0]["timezone"]), now, enabled_only=False
             )
 
     async def _reschedule(
@@ -461,8 +468,15 @@ class Store:
             (chat_id,),
         )
         updates = [
-            (_ts(next_occurrence(_parse_hhmm(hhmm), mask_to_days(mask), zone, now)), rid)
-            for rid, hhmm, mask in rows
+            (
+                _ts(
+                    next_occurrence(
+                        _parse_hhmm(row["local_time"]), mask_to_days(row["days"]), zone, now
+                    )
+                ),
+                row["id"],
+            )
+            for row in rows
         ]
         await db.executemany("UPDATE reminders SET next_due = ?, enabled = 1 WHERE id = ?", updates)
         return len(updates)
@@ -493,21 +507,21 @@ class Store:
             claimed: list[tuple[int]] = []
             stale: list[tuple[int]] = []
             for row in pending:
-                if now_s - row[8] > grace:
-                    stale.append((row[0],))
+                if now_s - row["not_before"] > grace:
+                    stale.append((row["id"],))
                     continue
-                claimed.append((row[0],))
+                claimed.append((row["id"],))
                 batch.append(
                     Delivery(
-                        row[0],
-                        row[1],
-                        row[2],
-                        _dt(row[3]),
-                        row[4],
-                        row[5],
-                        _parse_hhmm(row[6]),
-                        bool(row[7]),
-                        row[9],
+                        id=row["id"],
+                        reminder_id=row["reminder_id"],
+                        chat_id=row["chat_id"],
+                        due=_dt(row["due"]),
+                        seq=row["seq"],
+                        attempts=row["attempts"],
+                        local_time=_parse_hhmm(row["local_time"]),
+                        snoozed=bool(row["snoozed"]),
+                        chat_kind=row["kind"],
                     )
                 )
             await db.executemany("DELETE FROM deliveries WHERE id = ?", stale)
@@ -527,36 +541,47 @@ class Store:
             )
             if not due_rows:
                 return batch
-            sequence = list(
-                await db.execute_fetchall(
-                    "SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'"
-                )
-            )
-            next_id = (sequence[0][0] if sequence else 0) + 1
-            inserts: list[tuple[int, int, int, int, int, int]] = []
+            inserts: list[tuple[int, int, int, int, int]] = []
             advances: list[tuple[int, int, int]] = []
-            for rid, chat_id, hhmm, mask, due_s, sent_count, zone_name, kind in due_rows:
-                local_time, days, zone = _parse_hhmm(hhmm), mask_to_days(mask), ZoneInfo(zone_name)
+            claimed_rows: dict[int, tuple[sqlite3.Row, time]] = {}
+            for row in due_rows:
+                local_time = _parse_hhmm(row["local_time"])
+                days, zone = mask_to_days(row["days"]), ZoneInfo(row["timezone"])
+                due_s = row["next_due"]
                 if now_s - due_s > grace:
                     upcoming = next_occurrence(local_time, days, zone, now)
-                    advances.append((_ts(upcoming), 0, rid))
+                    advances.append((_ts(upcoming), 0, row["id"]))
                     batch.skipped += 1
                     continue
                 upcoming = next_occurrence(local_time, days, zone, max(now, _dt(due_s)))
-                advances.append((_ts(upcoming), 1, rid))
-                # Explicit ids (we hold the write lock) save a round trip per row.
-                inserts.append((next_id, rid, chat_id, due_s, sent_count, now_s))
-                batch.append(
-                    Delivery(
-                        next_id, rid, chat_id, _dt(due_s), sent_count, 0, local_time, False, kind
-                    )
+                advances.append((_ts(upcoming), 1, row["id"]))
+                inserts.append((row["id"], row["chat_id"], due_s, row["sent_count"], now_s))
+                claimed_rows[row["id"]] = (row, local_time)
+            if inserts:
+                # One multi-row INSERT ... RETURNING: the database assigns the ids (one round
+                # trip for the whole batch); a claim holds at most one delivery per reminder,
+                # so reminder_id maps each new id back to its reminder.
+                values = ", ".join(["(?, ?, ?, ?, 'sending', ?)"] * len(inserts))
+                created = await db.execute_fetchall(
+                    "INSERT INTO deliveries (reminder_id, chat_id, due, seq, state, not_before) "  # noqa: S608 (placeholders only)
+                    f"VALUES {values} RETURNING id, reminder_id",
+                    [value for insert in inserts for value in insert],
                 )
-                next_id += 1
-            await db.executemany(
-                "INSERT INTO deliveries (id, reminder_id, chat_id, due, seq, state, not_before) "
-                "VALUES (?, ?, ?, ?, ?, 'sending', ?)",
-                inserts,
-            )
+                for new in created:
+                    row, local_time = claimed_rows[new["reminder_id"]]
+                    batch.append(
+                        Delivery(
+                            id=new["id"],
+                            reminder_id=row["id"],
+                            chat_id=row["chat_id"],
+                            due=_dt(row["next_due"]),
+                            seq=row["sent_count"],
+                            attempts=0,
+                            local_time=local_time,
+                            snoozed=False,
+                            chat_kind=row["kind"],
+                        )
+                    )
             await db.executemany(
                 "UPDATE reminders SET next_due = ?, sent_count = sent_count + ? WHERE id = ?",
                 advances,
@@ -566,11 +591,11 @@ class Store:
     async def next_wakeup(self) -> datetime | None:
         """The earliest instant anything becomes due (both indexes answer it at once)."""
         rows = await self._fetchall(
-            "SELECT min(t) FROM ("
+            "SELECT min(t) AS t FROM ("
             "SELECT min(next_due) AS t FROM reminders WHERE enabled = 1 UNION ALL "
             "SELECT min(not_before) FROM deliveries WHERE state = 'pending')"
         )
-        value = rows[0][0]
+        value = rows[0]["t"]
         return None if value is None else _dt(int(value))
 
     async def mark_sent(self, delivery_id: int) -> None:
@@ -651,7 +676,7 @@ class Store:
                         reminder_id,
                         chat_id,
                         until_s,
-                        max(found[0][0] - 1, 0) if seq is None else seq,
+                        max(found[0]["sent_count"] - 1, 0) if seq is None else seq,
                         until_s,
                     ),
                 )
@@ -672,10 +697,10 @@ class Store:
     async def count_done_since(self, chat_id: int, since: datetime) -> int:
         """How many "Done" presses since ``since`` (e.g. the last seven days)."""
         rows = await self._fetchall(
-            "SELECT count(*) FROM completions WHERE chat_id = ? AND done_at >= ?",
+            "SELECT count(*) AS n FROM completions WHERE chat_id = ? AND done_at >= ?",
             (chat_id, _ts(since)),
         )
-        return int(rows[0][0])
+        return int(rows[0]["n"])
 
     async def record_unanswered(
         self, text: str, reason: str, entry_id: str | None, now: datetime
@@ -695,7 +720,16 @@ class Store:
             "WHERE created_at >= ? ORDER BY created_at, id LIMIT ?",
             (_ts(since), limit),
         )
-        return [Unanswered(row[0], row[1], row[2], row[3], _dt(row[4])) for row in rows]
+        return [
+            Unanswered(
+                id=row["id"],
+                text=row["text"],
+                reason=row["reason"],
+                entry_id=row["entry_id"],
+                created_at=_dt(row["created_at"]),
+            )
+            for row in rows
+        ]
 
     async def purge_unanswered(self, older_than: datetime) -> int:
         """Delete unanswered questions recorded before ``older_than``; returns how many."""
@@ -715,23 +749,23 @@ class Store:
             counts = list(
                 await self._db.execute_fetchall(
                     "SELECT "
-                    "(SELECT count(*) FROM chats WHERE kind = 'private'), "
-                    "(SELECT count(*) FROM chats WHERE kind IN ('group', 'supergroup')), "
-                    "(SELECT count(*) FROM reminders WHERE enabled = 1)"
+                    "(SELECT count(*) FROM chats WHERE kind = 'private') AS private_chats, "
+                    "(SELECT count(*) FROM chats WHERE kind IN ('group', 'supergroup')) AS groups, "
+                    "(SELECT count(*) FROM reminders WHERE enabled = 1) AS enabled_reminders"
                 )
             )
             counters = await self._db.execute_fetchall("SELECT name, value FROM stats")
-        private, groups, enabled = counts[0]
         result = {"answered": 0, "unanswered": 0}
-        result.update({str(name): int(value) for name, value in counters})
-        result.update(private_chats=private, groups=groups, enabled_reminders=enabled)
+        result.update({str(row["name"]): int(row["value"]) for row in counters})
+        for key in ("private_chats", "groups", "enabled_reminders"):
+            result[key] = int(counts[0][key])
         return result
 
 
 async def _migrate(db: aiosqlite.Connection, migrations: list[str]) -> None:
     """Bring the schema to ``len(migrations)``, one transaction per script."""
     rows = list(await db.execute_fetchall("PRAGMA user_version"))
-    version = int(rows[0][0])
+    version = int(rows[0]["user_version"])
     if version > len(migrations):
         raise DatabaseTooNew(
             f"database schema version {version} is newer than this bot ({len(migrations)})"
