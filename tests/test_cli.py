@@ -77,7 +77,7 @@ def test_kb_check_real_knowledge_base(capsys: pytest.CaptureFixture[str]) -> Non
         ),
         (
             ("keywords:", "keywrds:"),
-            "ERROR   kb/entries/sitting.yaml:14: entry 'sitting', field 'keywrds': unknown field "
+            "ERROR   kb/entries/sitting.yaml:13: entry 'sitting', field 'keywrds': unknown field "
             "'keywrds'. Fix: did you mean 'keywords'?",
         ),
         (

@@ -67,7 +67,7 @@ def test_misspelled_field_gets_a_suggestion(tmp_path: Path) -> None:
     broken = SITTING.replace("questions:", "questoins:")
     found = problems(tmp_path, {"entries/sitting.yaml": broken})
     assert (
-        "kb/entries/sitting.yaml:9: entry 'sitting', field 'questoins': unknown field "
+        "kb/entries/sitting.yaml:8: entry 'sitting', field 'questoins': unknown field "
         "'questoins'. Fix: did you mean 'questions'?" in found
     )
     assert any("the required field 'questions' is missing" in line for line in found)
@@ -292,13 +292,43 @@ def test_red_flag_pattern_matching_everything_is_refused(tmp_path: Path) -> None
     ]
 
 
-def test_tabs_and_non_utf8_are_explained(tmp_path: Path) -> None:
-    tabbed = SITTING.replace("  - sitting for hours", "\t- sitting for hours")
-    found = problems(tmp_path, {"entries/sitting.yaml": tabbed})
-    assert found == [
-        "kb/entries/sitting.yaml:12: contains a tab character. Fix: YAML needs spaces for "
-        "indentation."
+def test_a_tab_in_the_indentation_is_explained(tmp_path: Path) -> None:
+    for line, tabbed in (
+        (12, SITTING.replace("  - sitting for hours", "\t- sitting for hours")),
+        (12, SITTING.replace("  - sitting for hours", "  \t- sitting for hours")),
+        (7, SITTING.replace("  Yes: sitting", "\tYes: sitting")),
+    ):
+        found = problems(tmp_path, {"entries/sitting.yaml": tabbed})
+        assert found == [
+            f"kb/entries/sitting.yaml:{line}: contains a tab character. Fix: YAML needs spaces "
+            "for indentation."
+        ]
+
+
+def test_a_tab_that_yaml_cannot_read_in_text_is_explained(tmp_path: Path) -> None:
+    tabbed = SITTING.replace("  - sitting for hours", "  - sitting\tfor hours")
+    assert problems(tmp_path, {"entries/sitting.yaml": tabbed}) == [
+        "kb/entries/sitting.yaml:12: contains a tab character here, which YAML cannot read "
+        'outside quotes. Fix: use spaces instead, or put the whole text in quotes: "...".'
     ]
+
+
+def test_a_tab_inside_quoted_or_block_text_is_text(tmp_path: Path) -> None:
+    # A comment line holding a tab used to hide the tab check for the whole file, while a tab
+    # in quoted text before the first '#' was refused; now YAML decides, and only its refusals
+    # are explained.
+    quoted = SITTING.replace("  - sitting for hours and hip flexors", '  - "sitting\tfor hours"')
+    quoted = quoted.replace("shortened position.", "shortened position.\n  \tSo stand up.")
+    uncommented = quoted.replace("# Sitting and hip flexors.\n", "")
+    commented = quoted.replace("# Sitting and hip flexors.", "# Sitting\tand hip flexors.")
+    for tabbed in (uncommented, commented):
+        kb = load_knowledge(write_kb(tmp_path / "kb", {"entries/sitting.yaml": tabbed}))
+        sitting = kb.entries["sitting"]
+        assert sitting.questions[-1].text == "sitting\tfor hours"
+        assert sitting.answer.endswith("shortened position.\n\tSo stand up.")
+
+
+def test_a_file_that_is_not_utf8_is_explained(tmp_path: Path) -> None:
     write_kb(tmp_path / "kb2")
     (tmp_path / "kb2" / "entries" / "sitting.yaml").write_bytes("title: caf\xe9".encode("latin-1"))
     with pytest.raises(KnowledgeError) as caught:
@@ -306,6 +336,12 @@ def test_tabs_and_non_utf8_are_explained(tmp_path: Path) -> None:
     assert str(caught.value.problems[0]) == (
         "kb2/entries/sitting.yaml: is not UTF-8 text. Fix: save the file as UTF-8 in your editor."
     )
+
+
+def test_unfinished_tags_at_the_end_are_kept_as_text() -> None:
+    # HTMLParser.close() hands an unfinished "<..." to handle_data: no text is ever dropped.
+    for text in ("a <b", "a <", "a </", "x <!-- y", "a <b c='"):
+        assert check_html(text) == (text.replace("<", "&lt;"), [])
 
 
 def test_find_exercise_tolerates_typos(tmp_path: Path) -> None:
