@@ -73,7 +73,8 @@ def test_kb_check_real_knowledge_base(capsys: pytest.CaptureFixture[str]) -> Non
         (
             ("summary: Prolonged sitting shortens the hip flexors.\n", ""),
             "ERROR   kb/entries/sitting.yaml:2: entry 'sitting', field 'summary': the required "
-            "field 'summary' is missing. Fix: see knowledge/README.md.",
+            "field 'summary' is missing. Fix: add 'summary:', one sentence, shown in lists and "
+            "inline results (see knowledge/README.md).",
         ),
         (
             ("keywords:", "keywrds:"),
@@ -119,9 +120,11 @@ def test_kb_check_duplicate_id(
     code, out = run(capsys, "kb", "check", "kb")
     assert code == 1
     assert out.splitlines()[0] == (
-        "ERROR   kb/entries/sitting.yml: entry 'sitting', field 'id': the id 'sitting' is already "
-        "used by kb/entries/sitting.yaml. Fix: give each entry its own id."
+        "ERROR   kb/entries/sitting.yml:2: entry 'sitting', field 'id': the id 'sitting' is "
+        "already used by kb/entries/sitting.yaml. Fix: keep one of the two files (both are named "
+        "sitting)."
     )
+    assert len(out.splitlines()) == 3  # that one problem, a blank line, the summary
 
 
 def test_kb_check_yaml_traps_warn_and_strict_fails(

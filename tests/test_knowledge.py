@@ -16,7 +16,10 @@ from bot.core.knowledge import (
     fill,
     load_knowledge,
 )
+from bot.core.knowledge.entries import ENTRY_RULES
 from bot.core.knowledge.html_check import check_html
+from bot.core.knowledge.model import Entry
+from bot.core.knowledge.schema import ENTRY_SCHEMA, markdown_table
 from tests.kb_factory import PIGEON, SITTING, write_kb
 
 
@@ -59,7 +62,8 @@ def test_missing_required_field(tmp_path: Path) -> None:
     broken = SITTING.replace("summary: Prolonged sitting shortens the hip flexors.\n", "")
     assert problems(tmp_path, {"entries/sitting.yaml": broken}) == [
         "kb/entries/sitting.yaml:2: entry 'sitting', field 'summary': "
-        "the required field 'summary' is missing. Fix: see knowledge/README.md."
+        "the required field 'summary' is missing. Fix: add 'summary:', one sentence, shown in "
+        "lists and inline results (see knowledge/README.md)."
     ]
 
 
@@ -98,13 +102,25 @@ def test_yaml_traps_are_read_as_written_and_warned(tmp_path: Path) -> None:
     ]
 
 
-def test_duplicate_id_across_files(tmp_path: Path) -> None:
+def test_a_copied_file_that_kept_its_id_gets_one_problem_naming_both_files(
+    tmp_path: Path,
+) -> None:
     copy = SITTING.replace("can sitting all day", "could sitting all day")
-    found = problems(tmp_path, {"entries/sitting-copy.yaml": copy})
-    assert any(
-        "kb/entries/sitting.yaml:2: entry 'sitting', field 'id': the id 'sitting' differs" in line
-        for line in found
-    ) or any("already used" in line for line in found)
+    for name in ("sitting-copy.yaml", "a-copy.yaml"):  # sorted after and before the original
+        found = problems(tmp_path / name, {f"entries/{name}": copy})
+        assert found == [
+            f"kb/entries/{name}:2: entry 'sitting', field 'id': the id 'sitting' is already used "
+            f"by kb/entries/sitting.yaml. Fix: give this entry its own id: the name of its file, "
+            f"{name.removesuffix('.yaml')}."
+        ]
+
+
+def test_an_invalid_id_is_one_problem_not_a_broken_link_too(tmp_path: Path) -> None:
+    found = problems(tmp_path, {"entries/sitting.yaml": SITTING.replace("id: sitting", "id: S")})
+    assert found == [
+        "kb/entries/sitting.yaml:2: entry 'S', field 'id': 'S' is not a valid id. Fix: use "
+        "lower-case letters, digits and hyphens (at most 48), e.g. pigeon-pose."
+    ]
 
 
 def test_id_must_match_file_name(tmp_path: Path) -> None:
@@ -116,6 +132,14 @@ def test_id_must_match_file_name(tmp_path: Path) -> None:
         "from the file name 'sitting-all-day.yaml'. Fix: rename the file to sitting.yaml or "
         "change the id to sitting-all-day."
     )
+
+
+def test_a_broken_link_never_suggests_the_entry_itself(tmp_path: Path) -> None:
+    broken = SITTING.replace("  - pigeon-pose\n", "  - pigeon-pose\n  - sittin\n")
+    assert problems(tmp_path, {"entries/sitting.yaml": broken}) == [
+        "kb/entries/sitting.yaml:18: entry 'sitting', field 'related': links to 'sittin', "
+        "which does not exist. Fix: use the id of an existing entry."
+    ]
 
 
 def test_broken_link_suggests_the_closest_id(tmp_path: Path) -> None:
@@ -351,3 +375,77 @@ def test_find_exercise_tolerates_typos(tmp_path: Path) -> None:
     found = kb.find_exercise("pigeon pose")
     assert found is not None and found.id == "pigeon-pose"
     assert kb.find_exercise("handstand") is None
+
+
+def test_the_readme_field_table_is_the_schema() -> None:
+    readme = (KNOWLEDGE / "README.md").read_text(encoding="utf-8")
+    parts = re.split(r"<!-- entry fields[^>]*-->", readme)
+    assert len(parts) == 3, "knowledge/README.md needs the two <!-- entry fields --> markers"
+    assert parts[1].strip() == markdown_table(), (
+        "the field table in knowledge/README.md differs from bot/core/knowledge/schema.py; "
+        "paste this between the markers:\n\n" + markdown_table()
+    )
+
+
+def test_every_field_of_the_schema_reaches_the_model() -> None:
+    model = set(Entry.__dataclass_fields__)
+    assert {spec.name for spec in ENTRY_SCHEMA} <= model
+    assert [rule.__name__ for rule in ENTRY_RULES] == [
+        "_steps_only_for_exercises",
+        "_exercise_needs_steps",
+        "_fits_one_message",
+        "_distinct_phrasings",
+        "_enough_phrasings",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("title: Sitting all day", "title: " + "Sitting " * 6),
+            "kb/entries/sitting.yaml:3: entry 'sitting', field 'title': is 47 characters long. "
+            "Fix: shorten it to at most 40 characters.",
+        ),
+        (
+            ("order: 10", "order: first"),
+            "kb/entries/sitting.yaml:4: entry 'sitting', field 'order': should be a whole number, "
+            "not 'first'. Fix: write e.g. 10.",
+        ),
+        (
+            ("order: 10", "order: 10\nkind: lesson"),
+            "kb/entries/sitting.yaml:5: entry 'sitting', field 'kind': 'lesson' is not a kind. "
+            "Fix: write topic or exercise.",
+        ),
+        (
+            ("keywords:\n  - sitting\n  - desk", "keywords: sitting"),
+            "kb/entries/sitting.yaml:13: entry 'sitting', field 'keywords': should be a list, one "
+            "item per line starting with '- '. Fix: write 'keywords:' and then lines like "
+            "'  - some text'.",
+        ),
+        (
+            ("id: sitting", "id: " + "s" * 49),
+            f"kb/entries/sitting.yaml:2: entry '{'s' * 49}', field 'id': '{'s' * 49}' is not a "
+            "valid id. Fix: use lower-case letters, digits and hyphens (at most 48), e.g. "
+            "pigeon-pose.",
+        ),
+    ],
+)
+def test_each_field_is_checked_by_its_type_and_limits(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    assert problems(tmp_path, {"entries/sitting.yaml": SITTING.replace(*change)}) == [expected]
+
+
+def test_optional_fields_take_their_defaults(tmp_path: Path) -> None:
+    bare = SITTING.replace("order: 10\n", "").split("keywords:")[0]
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"entries/sitting.yaml": bare}))
+    sitting = kb.entries["sitting"]
+    assert (sitting.kind, sitting.order, sitting.keywords, sitting.related, sitting.source) == (
+        "topic",
+        1000,
+        (),
+        (),
+        "",
+    )
+    assert sitting.steps == ()
