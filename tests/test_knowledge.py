@@ -300,6 +300,43 @@ def test_a_deleted_reminder_placeholder_is_reported_with_file_and_line(tmp_path:
     ]
 
 
+@pytest.mark.parametrize(
+    ("key", "text", "expected"),
+    [
+        (
+            "group_howto",
+            "Ask {bot} or {botname}, {botname}!",
+            "contains {botname}, which the bot does not fill in; the only ones it fills in here "
+            "are {bot}. Fix: remove the braces, or write one of those.",
+        ),
+        (
+            "welcome",
+            "Hi {name}!",
+            "contains {name}, which the bot does not fill in; it fills in none in this text. "
+            "Fix: remove the braces, or write one of those.",
+        ),
+    ],
+)
+def test_an_unknown_placeholder_is_named_with_the_allowed_ones(
+    tmp_path: Path, key: str, text: str, expected: str
+) -> None:
+    write_kb(tmp_path / "kb")
+    lines = (tmp_path / "kb" / "texts.yaml").read_text().splitlines()
+    line = next(n for n, written in enumerate(lines, 1) if written.startswith(f"{key}:"))
+    lines[line - 1] = f"{key}: {text}"
+    found = problems(tmp_path, {"texts.yaml": "\n".join(lines) + "\n"})
+    assert found == [f"kb/texts.yaml:{line}: field '{key}': {expected}"]
+
+
+def test_an_unquoted_colon_in_a_list_item_is_one_clear_problem(tmp_path: Path) -> None:
+    broken = SITTING.replace("  - sitting for hours and hip flexors", "  - sitting: how long?")
+    assert problems(tmp_path, {"entries/sitting.yaml": broken}) == [
+        "kb/entries/sitting.yaml:12: entry 'sitting', field 'questions[4]': 'sitting: how long?' "
+        "reads as a 'name: value' pair because of the ': ' in it. Fix: put the text in quotes: "
+        '"sitting: how long?".'
+    ]
+
+
 def test_fill_escapes_values_once_and_never_formats() -> None:
     assert fill("  Hi <b>{name}</b>!\n", name="<i>you</i> & me") == (
         "Hi <b>&lt;i&gt;you&lt;/i&gt; &amp; me</b>!"

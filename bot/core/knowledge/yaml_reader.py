@@ -88,6 +88,15 @@ class Reader:
             if required and not value.strip():
                 self.error(node, "is empty.", "write the text after the colon.", key=key)
             return value.strip()
+        colon = _colon_text(node)
+        if colon is not None:
+            self.error(
+                node,
+                f"'{colon}' reads as a 'name: value' pair because of the ': ' in it.",
+                f'put the text in quotes: "{colon}".',
+                key=key,
+            )
+            return ""
         self.error(
             node,
             "should be text, but it is a list or a set of fields.",
@@ -111,7 +120,7 @@ class Reader:
         items = []
         for index, item in enumerate(node.value, start=1):
             value = self.text(item, f"{key}[{index}]", required=False)
-            if not value:
+            if not value and isinstance(item, yaml.ScalarNode):  # other items: reported above
                 self.error(item, f"item {index} is empty.", "remove the empty '- ' line.", key=key)
                 continue
             items.append((value, item))
@@ -146,6 +155,15 @@ class Reader:
             f'write it in quotes: "{value}".',
             key=key,
         )
+
+
+def _colon_text(node: yaml.Node) -> str | None:
+    """The text a maintainer meant when an unquoted ': ' made YAML read it as a mapping."""
+    if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+        name, value = node.value[0]
+        if isinstance(name, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
+            return f"{name.value}: {value.value}".rstrip()
+    return None
 
 
 def line_of(node: yaml.Node | None) -> int | None:
