@@ -34,6 +34,7 @@ class LoadedEntry:
     path: Path
     id_line: int | None  # None when the file has no id
     id_valid: bool
+    modified: float  # the file's modification time: the newer side of a clash is the edit
 
 
 @dataclass
@@ -180,7 +181,14 @@ def load_entry(path: Path, label: str, reader: Reader) -> LoadedEntry | None:
     reader.entry = None
     entry = _entry(draft, label)
     id_valid = "id" in fields and FIELDS["id"].fits(entry.id)
-    return LoadedEntry(entry, path, line_of(id_node), id_valid)
+    return LoadedEntry(entry, path, line_of(id_node), id_valid, _modified(path))
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed since it was read: any order will do
+        return 0.0
 
 
 def _entry(draft: _Draft, label: str) -> Entry:

@@ -24,7 +24,7 @@ from pathlib import Path
 from rapidfuzz import process
 
 from bot.core.knowledge.entries import LoadedEntry, load_entry
-from bot.core.knowledge.model import Entry, KnowledgeBase
+from bot.core.knowledge.model import Entry, KnowledgeBase, Phrasing
 from bot.core.knowledge.problems import KnowledgeError, Problem
 from bot.core.knowledge.red_flags import load_red_flags
 from bot.core.knowledge.texts import load_texts
@@ -100,25 +100,36 @@ def _links_lead_to_entries(entries: Mapping[str, Entry], unreadable: set[str]) -
     return problems
 
 
-def _phrasings_belong_to_one_entry(entries: Mapping[str, Entry]) -> list[Problem]:
-    """The same phrasing (after folding) in two entries: the bot could only answer one."""
+def _phrasings_belong_to_one_entry(
+    entries: Mapping[str, Entry], modified: Mapping[str, float]
+) -> list[Problem]:
+    """The same phrasing (after folding) in two entries: the bot could only answer one.
+
+    Reported once, at the copy in the file changed last (the maintainer's edit, most likely),
+    naming the other copy's file and line.
+    """
     problems = []
-    owners: dict[str, Entry] = {}
+    owners: dict[str, tuple[Entry, Phrasing]] = {}
     for entry in entries.values():
         for phrasing in entry.questions:
-            other = owners.setdefault(fold(phrasing.text), entry)
-            if other.id != entry.id:
-                problems.append(
-                    Problem(
-                        entry.file,
-                        phrasing.line,
-                        f"the phrasing '{phrasing.text}' is also a phrasing of '{other.id}' "
-                        f"({other.file}).",
-                        "keep it in the one entry it belongs to.",
-                        entry.id,
-                        "questions",
-                    )
+            other, other_phrasing = owners.setdefault(fold(phrasing.text), (entry, phrasing))
+            if other.id == entry.id:
+                continue
+            here, there = (entry, phrasing), (other, other_phrasing)
+            if modified.get(other.id, 0.0) > modified.get(entry.id, 0.0):
+                here, there = there, here
+            line = there[1].line
+            problems.append(
+                Problem(
+                    here[0].file,
+                    here[1].line,
+                    f"the phrasing '{here[1].text}' is also a phrasing of '{there[0].id}' "
+                    f"({there[0].file}{'' if line is None else f':{line}'}).",
+                    "keep it in the one entry it belongs to.",
+                    here[0].id,
+                    "questions",
                 )
+            )
     return problems
 
 
@@ -162,7 +173,8 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     problems += id_problems
     unreadable |= {found.path.stem for found in loaded if found.path.stem != found.entry.id}
     problems += _links_lead_to_entries(entries, unreadable)
-    problems += _phrasings_belong_to_one_entry(entries)
+    modified = {e.entry.id: e.modified for e in loaded if entries.get(e.entry.id) is e.entry}
+    problems += _phrasings_belong_to_one_entry(entries, modified)
 
     texts_reader = run_reader(directory / "texts.yaml")
     texts = (

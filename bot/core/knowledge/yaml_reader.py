@@ -16,7 +16,7 @@ from rapidfuzz import process
 
 from bot.core.knowledge.problems import Problem
 
-__all__ = ["Fields", "Reader", "compose", "line_of", "show"]
+__all__ = ["Fields", "Reader", "compose", "line_of", "show", "trap_kind"]
 
 _TRAP_TAGS = {
     "tag:yaml.org,2002:bool": "a yes/no value",
@@ -83,8 +83,15 @@ class Reader:
         """A text field exactly as written; traps and empties are reported."""
         if isinstance(node, yaml.ScalarNode):
             value = str(node.value)
-            if node.style is None and node.tag in _TRAP_TAGS and value.strip():
-                self._trap(node, key, value)
+            kind = trap_kind(node)
+            if kind is not None:
+                self.warn(
+                    node,
+                    f"'{value}' is not in quotes; many YAML readers take it as {kind}. "
+                    "The bot reads it as the text you wrote.",
+                    f'write it in quotes: "{value}".',
+                    key=key,
+                )
             if required and not value.strip():
                 self.error(node, "is empty.", "write the text after the colon.", key=key)
             return value.strip()
@@ -144,17 +151,16 @@ class Reader:
             hint = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(known)}."
             self.error(fields.key_nodes[name], f"unknown field '{name}'.", hint, key=name)
 
-    def _trap(self, node: yaml.ScalarNode, key: str, value: str) -> None:
-        kind = _TRAP_TAGS[node.tag]
-        if _SEXAGESIMAL.match(value):
-            kind = "a number of minutes (YAML 1.1 reads 1:30 as 90)"
-        self.warn(
-            node,
-            f"'{value}' is not in quotes; many YAML readers take it as {kind}. "
-            "The bot reads it as the text you wrote.",
-            f'write it in quotes: "{value}".',
-            key=key,
-        )
+
+def trap_kind(node: yaml.Node) -> str | None:
+    """What YAML 1.1 readers take an unquoted scalar for, when it is not text (else None)."""
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+        return None
+    if node.tag not in _TRAP_TAGS or not str(node.value).strip():
+        return None
+    if _SEXAGESIMAL.match(str(node.value)):
+        return "a number of minutes (YAML 1.1 reads 1:30 as 90)"
+    return _TRAP_TAGS[node.tag]
 
 
 def _colon_text(node: yaml.Node) -> str | None:
