@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import io
 import json
+import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -13,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import build_parser, main
-from bot.core.knowledge import load_knowledge
+from bot.cli import _chat_reply, build_parser, main
+from bot.core.answering.answerer import Answerer
+from bot.core.knowledge import fill, load_knowledge
 from bot.core.records import Unanswered
 from bot.storage import Store
 from bot.tools.report import build_report, group_questions
@@ -367,6 +370,97 @@ def test_eval_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     code, out = run(capsys, "eval", str(bad))
     assert code == 1
     assert "item 1 needs 'question' and 'expect'" in out
+
+
+def test_kb_without_a_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["kb"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m bot kb")
+    assert "the following arguments are required: KB_COMMAND" in err
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """``python -m bot ask ... | head``: the reader is gone before the answer is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "what are hip flexors"],
+            cwd=ROOT,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.stderr == ""
+    assert result.returncode == 1
+
+
+def test_chat_says_which_commands_work_only_in_telegram(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kb = load_knowledge(ROOT / "knowledge")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/privacy\n/remind 7:30 mon\n/frobnicate\n"))
+    code, out = run(capsys, "chat")
+    assert code == 0
+    for command in ("/privacy", "/remind"):
+        assert fill(kb.texts["chat_telegram_only"], command=command) in out
+    assert kb.texts["unknown_command"] in out
+    assert "not sure" not in out.lower()
+
+
+def test_every_command_the_chat_offers_works_in_the_chat() -> None:
+    kb = load_knowledge(ROOT / "knowledge")
+    answerer = Answerer(kb)
+    offered = re.findall(r"/(\w+)", kb.texts["chat_telegram_only"])
+    assert offered
+    refusals = {kb.texts["unknown_command"], kb.texts["chat_telegram_only"].split("{")[0]}
+    for name in offered:
+        if name in {"quit", "exit"}:
+            continue  # ends the loop before any reply
+        reply = _chat_reply(answerer, f"/{name} pigeon", [])
+        assert not any(reply.html.startswith(refusal) for refusal in refusals if refusal), name
+
+
+@pytest.mark.parametrize("days", ["-5", "0", "3651", "ten"])
+def test_report_refuses_days_that_would_delete_everything_or_mislead(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    days: str,
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    now = datetime.now(UTC)
+
+    async def seed() -> None:
+        async with Store.open(database) as store:
+            await store.record_unanswered("is swimming good", "fallback", None, now)
+
+    async def stored() -> list[Unanswered]:
+        async with Store.open(database) as store:
+            return await store.unanswered_since(now - timedelta(days=365))
+
+    asyncio.run(seed())
+    with pytest.raises(SystemExit) as exited:
+        main(["report", "--database", str(database), "--days", days])
+    assert exited.value.code == 2
+    assert f"argument --days: must be a whole number from 1 to 3650, not '{days}'" in (
+        capsys.readouterr().err
+    )
+    monkeypatch.setenv("UNANSWERED_RETENTION_DAYS", days)
+    code, out = run(capsys, "report", "--database", str(database))
+    assert code == 2
+    assert out == (
+        f"UNANSWERED_RETENTION_DAYS must be a whole number from 1 to 3650, not '{days}'; "
+        "pass --days N.\n"
+    )
+    assert [row.text for row in asyncio.run(stored())] == ["is swimming good"]
 
 
 def test_report_groups_questions_and_suggests_yaml(
