@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import io
 import json
@@ -49,6 +50,58 @@ def test_every_command_has_help_and_is_documented(capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit):
         main(["kb", "check", "--help"])
     assert "usage:" in capsys.readouterr().out
+
+
+def _readme_block(after: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split(after, 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.skipif(
+    not (ROOT / ".venv" / "bin" / "activate").exists(),
+    reason="needs the project's .venv, as the README's install command makes it",
+)
+def test_the_readme_try_it_commands_work_in_a_new_terminal(tmp_path: Path) -> None:
+    """A new terminal: nothing activated, only the system's PATH."""
+    lines = _readme_block("Try it without Telegram or a token").splitlines()
+    first = next(n for n, line in enumerate(lines) if line.startswith("python -m bot ask"))
+    result = subprocess.run(  # the lines up to the first command (one process is enough)
+        ["bash", "-e", "-c", "\n".join(lines[: first + 1])],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Start in a plank position" in result.stdout
+
+
+def _tests_that_skip_without_shared() -> set[str]:
+    names = set()
+    for path in (ROOT / "tests").glob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                skips = [
+                    call
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call)
+                    and ast.unparse(call.func) == "pytest.skip"
+                    and "../shared" in ast.unparse(call)
+                ]
+                if skips:
+                    names.add(node.name)
+    return names
+
+
+def test_the_readme_names_the_tests_that_need_shared() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = next(part for part in readme.split("\n\n") if "../shared/eval" in part)
+    named = set(re.findall(r"`(test_\w+)`", paragraph))
+    assert named == _tests_that_skip_without_shared()
+    assert "minute" in paragraph  # and how long the suite takes
 
 
 def test_kb_check_good(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
