@@ -425,6 +425,24 @@ def test_eval_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "item 1 needs 'question' and 'expect'" in out
 
 
+def test_kb_check_warns_about_a_fallback_that_reads_like_an_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_kb(tmp_path / "kb")
+    texts = tmp_path / "kb" / "texts.yaml"
+    texts.write_text(
+        texts.read_text().replace("fallback: Text for fallback.", "fallback: Try the psoas.")
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out = run(capsys, "kb", "check", "kb")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "WARNING  kb/texts.yaml: field 'fallback': the 'fallback' text mentions 'psoas', which "
+        "reads like an answer. Fix: keep it general: say what the bot can help with, not the "
+        "facts."
+    )
+
+
 def test_kb_without_a_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["kb"])

@@ -214,7 +214,7 @@ def _texts_warnings(kb: KnowledgeBase) -> list[Problem]:
         if found:
             warnings.append(
                 Problem(
-                    "texts.yaml",
+                    str((kb.directory / "texts.yaml").relative_to(kb.directory.parent)),
                     None,
                     f"the '{key}' text mentions '{found.group(0)}', which reads like an answer.",
                     "keep it general: say what the bot can help with, not the facts.",
