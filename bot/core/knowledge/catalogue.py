@@ -140,6 +140,8 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "button_settings_done": (),
     "button_back": (),
     "button_continue_privately": (),
+    # --- python -m bot chat (the terminal) ---
+    "chat_telegram_only": ("{command}",),
 }
 # Texts shown as a button label (one line, plain text) or as a small pop-up ("toast", at most
 # 200 characters for Telegram): their longest allowed length, placeholders included. Other
