@@ -9,12 +9,11 @@ win; only then is the question matched, and the score band decides between an an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 from bot.core.answering.matching import Band, Match, Matcher
 from bot.core.answering.safety import RedFlagHit, check_red_flags
 from bot.core.answering.smalltalk import classify
-from bot.core.knowledge import Entry, KnowledgeBase
+from bot.core.knowledge import Entry, KnowledgeBase, fill
 from bot.core.replies import Button, Reply, ReplyKind, render_entry, rows
 
 MAX_QUESTION = 1000  # characters; longer messages are asked to be shorter
@@ -106,7 +105,7 @@ class Answerer:
             return self.info("exercise_usage", self.exercises().buttons)
         entry = self.kb.find_exercise(name)
         if entry is None:
-            html = self.kb.texts["unknown_exercise"].replace("{name}", escape(name.strip()[:60]))
+            html = fill(self.kb.texts["unknown_exercise"], name=name.strip()[:60])
             return Reply(ReplyKind.INFO, html, self.exercises().buttons)
         return self.entry(entry.id)
 
