@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT
+from bot.core import callbacks
+from bot.core.replies import MESSAGE_LIMIT
 from bot.edge.delivery import dispatch_due
 from bot.services.dispatcher import DispatchReport
 from tests.e2e import (
@@ -88,7 +89,7 @@ async def remind(bot: RunningBot, text: str, user_id: int = USER) -> ApiCall:
 def assert_fits(call: ApiCall) -> None:
     assert call.ok
     assert 0 < len(call.result["text"]) <= MESSAGE_LIMIT
-    assert all(len(d.encode()) <= CALLBACK_LIMIT for d in button_data(call))
+    assert all(callbacks.fits(d) for d in button_data(call))
 
 
 # --- menus, /timezone -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core import callbacks
 from bot.core.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.core.records import Chat, Reminder
 from bot.core.reminders import message as routine
@@ -22,7 +23,7 @@ from bot.core.reminders.schedule import (
     UnknownTimezone,
     resolve_timezone,
 )
-from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT, Reply, to_plain
+from bot.core.replies import MESSAGE_LIMIT, Reply, to_plain
 from tests.e2e import real_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +101,7 @@ def test_buttons_done_snooze_stop(kb: KnowledgeBase) -> None:
     assert labels == ["✅ Done", "⏰ Snooze 30 min", "🛑 Stop these reminders"]
     assert data(message) == ["r:d:42:5", "r:s:42:5", "r:x:42"]
     huge = routine.reminder_message(kb, 2**62, 2**40)
-    assert all(len(d.encode()) <= CALLBACK_LIMIT for d in data(huge))
+    assert all(callbacks.fits(d) for d in data(huge))
 
 
 def test_snoozed_message_says_so_and_repeats_the_exercise(kb: KnowledgeBase) -> None:
@@ -162,53 +163,6 @@ def test_week_starts_monday_midnight_in_the_users_zone() -> None:
     # Across the spring change: Monday 00:00 is still UTC+1 there.
     after_dst = datetime(2025, 4, 2, 12, 0, tzinfo=UTC)
     assert routine.week_start(after_dst, berlin) == datetime(2025, 3, 30, 22, 0, tzinfo=UTC)
-
-
-# --- callback data -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("r:d:12:3", routine.Press("d", reminder_id=12, seq=3)),
-        ("r:s:12:0", routine.Press("s", reminder_id=12, seq=0)),
-        ("r:x:12", routine.Press("x", reminder_id=12)),
-        ("r:rm:7", routine.Press("rm", reminder_id=7)),
-        ("r:ls", routine.Press("ls")),
-        ("r:new", routine.Press("new")),
-        ("r:t:0730", routine.Press("t", local_time=time(7, 30))),
-        ("r:t:type", routine.Press("t", typed=True)),
-        ("r:a:1900:21", routine.Press("a", local_time=time(19, 0), days=frozenset({0, 2, 4}))),
-    ],
-)
-def test_parse_press(raw: str, expected: routine.Press) -> None:
-    assert routine.parse_press(raw) == expected
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        "",
-        "r:",
-        "r:zzz",
-        "r:d:12",
-        "r:d:-1:0",
-        "r:d:abc:1",
-        "r:d:1:2:3",
-        "r:x:01",
-        "r:x:99999999999999999999999",
-        "r:t:2400",
-        "r:t:0760",
-        "r:t:7:30",
-        "r:a:0700:0",
-        "r:a:0700:128",
-        "r:a:0700",
-        "r:ls:1",
-        "e:pigeon-pose",
-    ],
-)
-def test_parse_press_rejects_junk(raw: str) -> None:
-    assert routine.parse_press(raw) is None
 
 
 # --- /remind arguments ---------------------------------------------------------------------
@@ -296,7 +250,7 @@ def test_guided_flow_buttons_default_to_three_days_a_week() -> None:
     assert "Mon, Wed, Fri" in days.buttons[0][0].label
     assert "3-4 times a week" in days.html
     for raw in data(first) + data(days):
-        assert routine.parse_press(raw) is not None
+        assert callbacks.parse_reminder(raw) is not None
 
 
 def test_unknown_timezone_offers_buttons_and_escapes_input() -> None:

@@ -11,11 +11,13 @@ from datetime import datetime, time
 from html import escape as _escape
 from zoneinfo import ZoneInfo
 
-from bot.core.groups import policy
+from bot.core.callbacks import SettingsAction as Action
+from bot.core.callbacks import SettingsPress
+from bot.core.groups.modes import MENTIONS, QUESTIONS
 from bot.core.groups.policy import GroupSettings
 from bot.core.knowledge import fill
 from bot.core.records import Reminder
-from bot.core.reminders.schedule import days_to_mask, format_days, format_time
+from bot.core.reminders.schedule import format_days, format_time
 from bot.core.reminders.views import DAY_CHOICES, Texts, describe_next, local_clock
 from bot.core.replies import Button, Reply, ReplyKind, label
 
@@ -57,7 +59,7 @@ _CHECK = "✓ "
 
 
 def _back(texts: Texts) -> Button:
-    return Button(label(texts, "button_back"), data=policy.settings_data(policy.MAIN))
+    return Button(label(texts, "button_back"), data=SettingsPress(Action.MAIN).data)
 
 
 def escape(text: str) -> str:
@@ -79,7 +81,7 @@ def _summary(
     reminder: Reminder | None,
     now: datetime,
 ) -> list[str]:
-    if settings.answer_mode == policy.QUESTIONS:
+    if settings.answer_mode == QUESTIONS:
         answers = fill(texts["settings_answers_questions"])
     else:
         answers = fill(texts["settings_answers_mentions"])
@@ -119,34 +121,38 @@ def settings_panel(
     lines += _summary(texts, settings, zone, reminder, now)
     lines += ["", fill(texts["settings_admins_note"])]
     mode = settings.answer_mode
-    data = policy.settings_data
 
-    def choice(key: str, chosen: bool) -> str:
-        return _mark(label(texts, key), chosen)
+    def choice(key: str, chosen: bool, press: SettingsPress) -> Button:
+        return Button(_mark(label(texts, key), chosen), data=press.data)
+
+    def page(text: str, action: Action) -> Button:
+        return Button(text, data=SettingsPress(action).data)
 
     buttons = (
         (
-            Button(
-                choice("button_answer_mentions", mode == policy.MENTIONS),
-                data=data(policy.MODE, "mentions"),
+            choice(
+                "button_answer_mentions", mode == MENTIONS, SettingsPress(Action.MODE, MENTIONS)
             ),
-            Button(
-                choice("button_answer_questions", mode == policy.QUESTIONS),
-                data=data(policy.MODE, "questions"),
+            choice(
+                "button_answer_questions", mode == QUESTIONS, SettingsPress(Action.MODE, QUESTIONS)
             ),
         ),
         (
-            Button(choice("button_breaks_on", settings.reminders), data=data(policy.REMIND, 1)),
-            Button(
-                choice("button_breaks_off", not settings.reminders), data=data(policy.REMIND, 0)
+            choice(
+                "button_breaks_on", settings.reminders, SettingsPress(Action.REMIND, enabled=True)
+            ),
+            choice(
+                "button_breaks_off",
+                not settings.reminders,
+                SettingsPress(Action.REMIND, enabled=False),
             ),
         ),
         (
-            Button(f"⏰ {format_time(settings.reminder_time)}", data=data(policy.TIME_PAGE)),
-            Button(f"📅 {format_days(settings.reminder_days)}", data=data(policy.DAYS_PAGE)),
+            page(f"⏰ {format_time(settings.reminder_time)}", Action.TIME_PAGE),
+            page(f"📅 {format_days(settings.reminder_days)}", Action.DAYS_PAGE),
         ),
-        (Button(f"🌍 {zone.key}", data=data(policy.ZONE_PAGE)),),
-        (Button(label(texts, "button_settings_done"), data=data(policy.CLOSE)),),
+        (page(f"🌍 {zone.key}", Action.ZONE_PAGE),),
+        (page(label(texts, "button_settings_done"), Action.CLOSE),),
     )
     return Reply(ReplyKind.INFO, "\n".join(lines), buttons)
 
@@ -157,7 +163,7 @@ def time_page(texts: Texts, settings: GroupSettings, zone: ZoneInfo) -> Reply:
     buttons = [
         Button(
             _mark(format_time(option), option == settings.reminder_time),
-            data=policy.settings_data(policy.TIME, f"{option.hour:02d}{option.minute:02d}"),
+            data=SettingsPress(Action.TIME, local_time=option).data,
         )
         for option in TIME_OPTIONS
     ]
@@ -171,7 +177,7 @@ def days_page(texts: Texts, settings: GroupSettings) -> Reply:
         (
             Button(
                 _mark(name, days == settings.reminder_days),
-                data=policy.settings_data(policy.DAYS, days_to_mask(days)),
+                data=SettingsPress(Action.DAYS, days=days).data,
             ),
         )
         for name, days in DAY_CHOICES
@@ -183,7 +189,7 @@ def zone_page(texts: Texts, zone: ZoneInfo) -> Reply:
     """Choose the group's time zone from common ones (any other can be typed)."""
     text = fill(texts["settings_zone_page"], zone=zone.key)
     buttons = [
-        Button(_mark(name, name == zone.key), data=policy.settings_data(policy.ZONE, name))
+        Button(_mark(name, name == zone.key), data=SettingsPress(Action.ZONE, zone=name).data)
         for name in COMMON_ZONES
     ]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))

@@ -15,16 +15,17 @@ from datetime import datetime, time
 from html import escape as _escape
 from zoneinfo import ZoneInfo
 
+from bot.core import callbacks
+from bot.core.callbacks import ReminderAction as Action
+from bot.core.callbacks import ReminderPress
 from bot.core.knowledge import fill
 from bot.core.records import Chat, Reminder
-from bot.core.reminders import message as routine
 from bot.core.reminders.schedule import (
     ALL_DAYS,
     WEEKDAYS,
     WEEKENDS,
     ScheduleError,
     UnknownTimezone,
-    days_to_mask,
     format_days,
     format_time,
     parse_days,
@@ -40,18 +41,11 @@ def escape(text: str) -> str:
 
 __all__ = [
     "DAY_CHOICES",
-    "PRIVACY_PREFIX",
-    "TIMEZONE_PREFIX",
     "TIME_CHOICES",
     "RemindRequest",
     "describe_next",
     "parse_remind",
 ]
-
-TIMEZONE_PREFIX = "tz:"  # tz:<IANA name>: a suggested zone was picked
-PRIVACY_PREFIX = "p:"  # p:forget / p:keep: the /forget confirmation
-FORGET = PRIVACY_PREFIX + "forget"
-KEEP = PRIVACY_PREFIX + "keep"
 
 TIME_CHOICES = (time(7, 0), time(12, 30), time(18, 0), time(21, 0))
 MON_WED_FRI = frozenset({0, 2, 4})
@@ -137,7 +131,7 @@ def describe(reminder: Reminder) -> str:
 
 def list_button(texts: Texts) -> Button:
     """ "📋 My reminders": shows /reminders."""
-    return Button(label(texts, "button_my_reminders"), data=routine.press_data(routine.LIST))
+    return Button(label(texts, "button_my_reminders"), data=ReminderPress(Action.LIST).data)
 
 
 def _zone_note(texts: Texts, chat: Chat) -> str:
@@ -189,9 +183,12 @@ def choose_time(texts: Texts, chat: Chat | None) -> Reply:
     """Step 1 of the guided flow: pick a time (or type one)."""
     zone = chat.timezone if chat is not None else "UTC"
     text = fill(texts["remind_choose_time"], zone=zone)
-    times = [Button(format_time(t), data=routine.time_data(t)) for t in TIME_CHOICES]
+    times = [
+        Button(format_time(t), data=ReminderPress(Action.TIME, local_time=t).data)
+        for t in TIME_CHOICES
+    ]
     typed = Button(
-        label(texts, "button_another_time"), data=routine.press_data(routine.TIME, "type")
+        label(texts, "button_another_time"), data=ReminderPress(Action.TIME, typed=True).data
     )
     return Reply(ReplyKind.INFO, text, (tuple(times[:2]), tuple(times[2:]), (typed,)))
 
@@ -205,7 +202,7 @@ def choose_days(texts: Texts, local_time: time) -> Reply:
     """Step 2 of the guided flow: pick the days; Mon, Wed, Fri comes first as the default."""
     text = fill(texts["remind_choose_days"], time=format_time(local_time))
     buttons = [
-        Button(name, data=routine.add_data(local_time, days_to_mask(days)))
+        Button(name, data=ReminderPress(Action.ADD, local_time=local_time, days=days).data)
         for name, days in DAY_CHOICES
     ]
     return Reply(ReplyKind.INFO, text, ((buttons[0],), tuple(buttons[1:3]), tuple(buttons[3:])))
@@ -228,7 +225,7 @@ def reminder_list(
 ) -> Reply:
     """Every reminder with its next delivery in local time, each with a delete button."""
     if chat is None or not reminders:
-        setup = Button(label(texts, "button_set_up_reminder"), data=routine.press_data(routine.NEW))
+        setup = Button(label(texts, "button_set_up_reminder"), data=ReminderPress(Action.NEW).data)
         return Reply(ReplyKind.INFO, fill(texts["reminders_list_empty"]), ((setup,),))
     lines = [fill(texts["reminders_list_title"], zone=chat.timezone), ""]
     buttons: list[tuple[Button, ...]] = []
@@ -244,9 +241,10 @@ def reminder_list(
             f"{format_days(reminder.days)}; {status}"
         )
         delete = label(texts, "button_delete_reminder", reminder=describe(reminder))
-        buttons.append((Button(delete, data=routine.press_data(routine.DELETE, reminder.id)),))
+        press = ReminderPress(Action.DELETE, reminder_id=reminder.id)
+        buttons.append((Button(delete, data=press.data),))
     lines += ["", fill(texts["reminders_list_footer"])]
-    add = Button(label(texts, "button_add_reminder"), data=routine.press_data(routine.NEW))
+    add = Button(label(texts, "button_add_reminder"), data=ReminderPress(Action.NEW).data)
     buttons.append((add,))
     return Reply(ReplyKind.INFO, "\n".join(lines), tuple(buttons))
 
@@ -276,21 +274,17 @@ def timezone_unknown(texts: Texts, error: UnknownTimezone) -> Reply:
     """An unknown zone: the kind message, and near misses as buttons that set them."""
     if _OFFSET.match(error.text.strip()):
         return Reply(ReplyKind.INFO, fill(texts["timezone_offset"], zone=error.text))
-    suggestions = [name for name in error.suggestions if not name.startswith("Etc/")]
-    buttons = tuple((Button(name, data=TIMEZONE_PREFIX + name),) for name in suggestions)
+    suggestions = [
+        name
+        for name in error.suggestions
+        if not name.startswith("Etc/") and callbacks.fits(callbacks.timezone(name))
+    ]
+    buttons = tuple((Button(name, data=callbacks.timezone(name)),) for name in suggestions)
     if suggestions:
         text = escape(str(error)) + "\n" + fill(texts["timezone_suggestions"])
     else:
         text = fill(texts["timezone_unknown"], zone=error.text)
     return Reply(ReplyKind.INFO, text, buttons)
-
-
-def parse_timezone_press(data: str) -> str | None:
-    """The zone name a suggestion button carries (validated by the caller), or None."""
-    name = data.removeprefix(TIMEZONE_PREFIX)
-    if not data.startswith(TIMEZONE_PREFIX) or not name or len(name) > 60:
-        return None
-    return name
 
 
 # --- private-chat only ---------------------------------------------------------------------
@@ -364,8 +358,8 @@ def forget_confirm(texts: Texts, stored: Stored) -> Reply:
         done_taps=_count(stored.done, "✅ Done tap"),
     )
     buttons = (
-        Button(label(texts, "button_forget_yes"), data=FORGET),
-        Button(label(texts, "button_forget_cancel"), data=KEEP),
+        Button(label(texts, "button_forget_yes"), data=callbacks.FORGET),
+        Button(label(texts, "button_forget_cancel"), data=callbacks.KEEP),
     )
     return Reply(ReplyKind.INFO, text, (buttons,))
 

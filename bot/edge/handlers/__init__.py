@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -22,9 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.groups import policy as group_policy
-from bot.core.reminders import message as routine
-from bot.core.reminders import views as reminder_views
+from bot.core import callbacks
 from bot.edge.handlers import errors, groups, inline, operator, privacy, questions, reminders
 from bot.edge.handlers.common import Context
 
@@ -93,12 +92,14 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     # Our button prefixes first: questions.press answers every other button. (PTB lets a
     # pattern handler match empty data, so ``_only`` hands that on to questions.press.)
     for prefix, callback in (
-        (routine.REMINDER_PREFIX, reminders.press),
-        (reminder_views.TIMEZONE_PREFIX, reminders.timezone_press),
-        (reminder_views.PRIVACY_PREFIX, privacy.press),
-        (group_policy.SETTINGS_PREFIX, groups.settings_press),
+        (callbacks.REMINDER, reminders.press),
+        (callbacks.TIMEZONE, reminders.timezone_press),
+        (callbacks.PRIVACY, privacy.press),
+        (callbacks.SETTINGS, groups.settings_press),
     ):
-        application.add_handler(CallbackQueryHandler(_only(prefix, callback), pattern=f"^{prefix}"))
+        application.add_handler(
+            CallbackQueryHandler(_only(prefix, callback), pattern=f"^{re.escape(prefix)}")
+        )
     application.add_handler(CallbackQueryHandler(questions.press))
     application.add_handler(InlineQueryHandler(inline.answer))
     application.add_handler(

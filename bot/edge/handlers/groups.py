@@ -19,6 +19,9 @@ from telegram import Chat, ChatMember, ChatMemberRestricted, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden
 
+from bot.core import callbacks
+from bot.core.callbacks import SettingsAction as Action
+from bot.core.callbacks import SettingsPress
 from bot.core.groups import policy, views
 from bot.core.groups.policy import GroupSettings, Plan, Trigger
 from bot.core.knowledge import fill
@@ -366,10 +369,11 @@ async def _typed(context: Context, chat: Chat, typed: str) -> Reply:
                 _texts(context), _texts(context)["settings_not_understood"].strip()
             )
     except UnknownTimezone as error:
+        presses = [SettingsPress(Action.ZONE, zone=name) for name in error.suggestions]
         buttons = tuple(
-            (Button(name, data=policy.settings_data(policy.ZONE, name)),)
-            for name in error.suggestions
-            if len(policy.settings_data(policy.ZONE, name).encode()) <= 64
+            (Button(press.zone or "", data=press.data),)
+            for press in presses
+            if callbacks.fits(press.data)
         )
         return Reply(ReplyKind.INFO, views.typed_error(_texts(context), str(error)).html, buttons)
     except ScheduleError as error:
@@ -395,7 +399,7 @@ async def settings_press(update: Update, context: Context) -> None:
     if not await is_admin(context, chat.id, query.from_user.id):
         await query.answer(_texts(context)["settings_admins_only"], show_alert=True)
         return
-    press = policy.parse_settings_press(query.data or "")
+    press = callbacks.parse_settings(query.data or "")
     if press is None:
         await query.answer(toast(context, "stale_button_toast"), show_alert=True)
         return
@@ -411,7 +415,7 @@ async def settings_press(update: Update, context: Context) -> None:
 
 
 async def _apply(
-    context: Context, chat: Chat, press: policy.SettingsPress
+    context: Context, chat: Chat, press: SettingsPress
 ) -> tuple[Reply | None, str | None]:
     """What a valid press does: the reply to show in place of the panel, and a toast."""
     stored, settings = await _load(context, chat.id)
@@ -419,20 +423,20 @@ async def _apply(
     if press.changes_settings:
         await _save(context, chat, policy.apply_press(settings, press))
         return await _panel(context, chat.id), toast(context, "settings_saved_toast")
-    if press.action == policy.ZONE and press.zone is not None:
+    if press.action == Action.ZONE and press.zone is not None:
         try:
             found = resolve_timezone(press.zone)
         except ScheduleError:
             return None, None
         await _set_zone(context, chat, found.key)
         return await _panel(context, chat.id), f"🌍 {found.key}"
-    if press.action == policy.TIME_PAGE:
+    if press.action == Action.TIME_PAGE:
         return views.time_page(_texts(context), settings, zone), None
-    if press.action == policy.DAYS_PAGE:
+    if press.action == Action.DAYS_PAGE:
         return views.days_page(_texts(context), settings), None
-    if press.action == policy.ZONE_PAGE:
+    if press.action == Action.ZONE_PAGE:
         return views.zone_page(_texts(context), zone), None
-    if press.action == policy.CLOSE:
+    if press.action == Action.CLOSE:
         reminder = next(iter(await context.bot_data.store.list_reminders(chat.id)), None)
         return views.closed(
             _texts(context), settings, zone, reminder, context.bot_data.clock()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.constants import ChatType
 
+from bot.core import callbacks
 from bot.core.reminders import views
 from bot.edge.handlers.common import Context, texts, toast
 from bot.edge.handlers.reminders import edit, in_private, reply
@@ -57,11 +58,11 @@ async def press(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if query is None:
         return
-    data = query.data or ""
-    if chat is None or chat.type != ChatType.PRIVATE or data not in (views.FORGET, views.KEEP):
+    forget = callbacks.parse_privacy(query.data or "")
+    if chat is None or chat.type != ChatType.PRIVATE or forget is None:
         await query.answer(toast(context, "stale_button_toast"))
         return
-    if data == views.KEEP:
+    if not forget:
         await query.answer()
         await edit(update, context, query, views.kept(texts(context)))
         return

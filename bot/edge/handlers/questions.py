@@ -6,7 +6,8 @@ import logging
 
 from telegram import MaybeInaccessibleMessage, Message, Update
 
-from bot.core.answering.answerer import EXERCISES, TOPICS, Outcome
+from bot.core.answering.answerer import Outcome
+from bot.core.callbacks import EXERCISES, TOPICS
 from bot.core.replies import Reply, ReplyKind
 from bot.edge.handlers.common import Context, command_argument, repeated, respond
 

@@ -20,6 +20,8 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
+from bot.core import callbacks
+from bot.core.callbacks import ReminderAction as Action
 from bot.core.knowledge import fill
 from bot.core.records import DuplicateReminder, TooManyReminders
 from bot.core.reminders import message as routine
@@ -291,12 +293,12 @@ async def press(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if query is None:
         return
-    parsed = routine.parse_press(query.data or "")
+    parsed = callbacks.parse_reminder(query.data or "")
     if (
         parsed is not None
         and in_group(chat)
         and chat is not None
-        and parsed.action == routine.DONE
+        and parsed.action == Action.DONE
         and parsed.reminder_id is not None
         and parsed.seq is not None
     ):
@@ -307,39 +309,39 @@ async def press(update: Update, context: Context) -> None:
         return
     store = context.bot_data.store
     action = parsed.action
-    if action == routine.DONE and parsed.reminder_id is not None and parsed.seq is not None:
+    if action == Action.DONE and parsed.reminder_id is not None and parsed.seq is not None:
         await _done(context, query, chat.id, parsed.reminder_id, parsed.seq)
-    elif action == routine.SNOOZE_ACTION and parsed.reminder_id is not None:
+    elif action == Action.SNOOZE and parsed.reminder_id is not None:
         await _snooze(context, query, chat.id, parsed.reminder_id, parsed.seq)
-    elif action == routine.STOP and parsed.reminder_id is not None:
+    elif action == Action.STOP and parsed.reminder_id is not None:
         reminder = await store.get_reminder(chat.id, parsed.reminder_id)
         if reminder is None or not await store.delete_reminder(chat.id, reminder.id):
             await query.answer(toast(context, "reminder_already_stopped"))
             return
         await query.answer(toast(context, "reminder_stopped", reminder=views.describe(reminder)))
         await set_buttons(query)
-    elif action == routine.DELETE and parsed.reminder_id is not None:
+    elif action == Action.DELETE and parsed.reminder_id is not None:
         deleted = await store.delete_reminder(chat.id, parsed.reminder_id)
         key = "reminder_deleted" if deleted else "reminder_already_deleted"
         await query.answer(toast(context, key))
         await edit(update, context, query, await _list(context, chat.id))
-    elif action == routine.LIST:
+    elif action == Action.LIST:
         await query.answer()
         await reply(update, context, await _list(context, chat.id))
-    elif action == routine.NEW:
+    elif action == Action.NEW:
         await query.answer()
         await reply(
             update, context, views.choose_time(texts(context), await store.get_chat(chat.id))
         )
-    elif action == routine.TIME and parsed.typed:
+    elif action == Action.TIME and parsed.typed:
         if context.chat_data is not None:
             context.chat_data[_TYPING] = now(context) + TYPING_WINDOW
         await query.answer()
         await edit(update, context, query, views.type_time(texts(context)))
-    elif action == routine.TIME and parsed.local_time is not None:
+    elif action == Action.TIME and parsed.local_time is not None:
         await query.answer()
         await edit(update, context, query, views.choose_days(texts(context), parsed.local_time))
-    elif action == routine.ADD and parsed.local_time is not None and parsed.days is not None:
+    elif action == Action.ADD and parsed.local_time is not None and parsed.days is not None:
         request = views.RemindRequest(parsed.local_time, parsed.days)
         answer = await _add(context, chat.id, request)
         await query.answer()
@@ -429,7 +431,7 @@ async def timezone_press(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if query is None:
         return
-    name = views.parse_timezone_press(query.data or "")
+    name = callbacks.parse_timezone(query.data or "")
     if name is None or chat is None or chat.type != ChatType.PRIVATE:
         await query.answer(toast(context, "stale_button_toast"))
         return
