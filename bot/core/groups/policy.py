@@ -38,6 +38,7 @@ __all__ = [
     "Trigger",
     "apply_press",
     "looks_like_question",
+    "note_due",
     "plan_reply",
     "question_key",
     "should_consider",
@@ -130,6 +131,18 @@ def strip_mention(text: str, username: str) -> tuple[bool, str]:
     # "@Bot, how do I ..." -> "how do I ...": drop the punctuation left around the mention.
     rest = re.sub(r"\s+([,:;.!?])(?=\s|$)", r"\1", " ".join(rest.split()))
     return True, rest.strip(" ,:;-—–").strip()
+
+
+# --- notes to a group --------------------------------------------------------------------------
+
+NOTE_EVERY: Final = timedelta(minutes=10)  # at most one "not here" note per group and kind
+
+
+def note_due(last: object, now: datetime, every: timedelta = NOTE_EVERY) -> bool:
+    """Whether a group may be told again that something is not for it here ("/settings is for
+    admins", "use a private chat"): never more than once per ``every``, or the group fills up
+    with it. ``last`` is when it was last told (anything else: never)."""
+    return not (isinstance(last, datetime) and now - last < every)
 
 
 # --- duplicate questions ---------------------------------------------------------------------

@@ -12,12 +12,13 @@ from html import escape as _escape
 from zoneinfo import ZoneInfo
 
 from bot.core.callbacks import SettingsAction as Action
-from bot.core.callbacks import SettingsPress
+from bot.core.callbacks import SettingsPress, fits
 from bot.core.groups.modes import MENTIONS, QUESTIONS
 from bot.core.groups.policy import GroupSettings
+from bot.core.groups.typed import SettingsChange
 from bot.core.knowledge import fill
 from bot.core.records import Reminder
-from bot.core.reminders.schedule import format_days, format_time
+from bot.core.reminders.schedule import ScheduleError, UnknownTimezone, format_days, format_time
 from bot.core.reminders.views import DAY_CHOICES, Texts, describe_next, local_clock
 from bot.core.replies import Button, Reply, ReplyKind, label
 
@@ -28,8 +29,10 @@ __all__ = [
     "days_page",
     "private_link",
     "red_flag_notice",
+    "saved_note",
     "settings_panel",
     "time_page",
+    "typed_error",
     "zone_page",
 ]
 
@@ -210,9 +213,29 @@ def closed(
     return Reply(ReplyKind.INFO, "\n".join(lines))
 
 
-def typed_error(texts: Texts, message: str) -> Reply:
-    """A typed ``/settings time|days|timezone ...`` that could not be read."""
-    return Reply(ReplyKind.INFO, escape(message) + "\n\n" + fill(texts["settings_typed_examples"]))
+def typed_error(texts: Texts, error: ScheduleError | None) -> Reply:
+    """A typed ``/settings ...`` that could not be read (``error`` None: not a setting at all);
+    near misses of an unknown time zone come as buttons that set them."""
+    text = fill(texts["settings_not_understood"]) if error is None else escape(str(error))
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if isinstance(error, UnknownTimezone):
+        presses = [SettingsPress(Action.ZONE, zone=name) for name in error.suggestions]
+        buttons = tuple(
+            (Button(name, data=press.data),)
+            for name, press in zip(error.suggestions, presses, strict=True)
+            if fits(press.data)
+        )
+    return Reply(ReplyKind.INFO, text + "\n\n" + fill(texts["settings_typed_examples"]), buttons)
+
+
+def saved_note(texts: Texts, change: SettingsChange) -> str:
+    """The note above the panel after a typed change was saved."""
+    if change.zone is not None:
+        return fill(texts["settings_zone_saved"], zone=change.zone)
+    note = fill(texts["settings_saved"])
+    if change.breaks_off_hint:
+        note += " " + fill(texts["settings_saved_breaks_off"])
+    return note
 
 
 # --- red flags in groups ---------------------------------------------------------------------

@@ -41,12 +41,14 @@ def escape(text: str) -> str:
 
 __all__ = [
     "DAY_CHOICES",
+    "MAX_ARGUMENT",
     "TIME_CHOICES",
     "RemindRequest",
     "describe_next",
     "parse_remind",
 ]
 
+MAX_ARGUMENT = 200  # characters of a typed /remind or /settings worth reading
 TIME_CHOICES = (time(7, 0), time(12, 30), time(18, 0), time(21, 0))
 MON_WED_FRI = frozenset({0, 2, 4})
 DAY_CHOICES: tuple[tuple[str, frozenset[int]], ...] = (

@@ -13,6 +13,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
+from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -25,7 +26,7 @@ from telegram.ext import (
 
 from bot.core import callbacks
 from bot.edge.handlers import errors, groups, inline, operator, privacy, questions, reminders
-from bot.edge.handlers.common import Context
+from bot.edge.replying import Context
 
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
@@ -120,9 +121,18 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(MessageHandler(private & filters.COMMAND, questions.unknown_command))
     application.add_handler(CommandHandler("start", reminders.resume), group=1)
     application.add_handler(
-        ChatMemberHandler(groups.membership, ChatMemberHandler.MY_CHAT_MEMBER), group=2
+        ChatMemberHandler(_membership, ChatMemberHandler.MY_CHAT_MEMBER), group=2
     )
     application.add_error_handler(errors.report_error)
+
+
+async def _membership(update: Update, context: Context) -> None:
+    """The bot's own membership changed: a private chat (blocked?) or a group (added, removed)."""
+    change = update.my_chat_member
+    if change is not None and change.chat.type == ChatType.PRIVATE:
+        await reminders.membership(update, context)
+    else:
+        await groups.membership(update, context)
 
 
 def _only(prefix: str, callback: Callback) -> Callback:

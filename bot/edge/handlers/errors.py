@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.edge.handlers.common import Context
+from bot.edge.replying import Context
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.core.answering.inline_results import inline_items
-from bot.edge.handlers.common import NO_PREVIEW, Context
+from bot.edge.replying import NO_PREVIEW, Context
 
 CACHE_SECONDS = 30  # short: a knowledge-base edit shows up soon
 START_PARAMETER = "inline"

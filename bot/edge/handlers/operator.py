@@ -11,8 +11,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.core import operator as operator_views
-from bot.edge.handlers import questions
-from bot.edge.handlers.common import Context, respond
+from bot.edge.replying import Context, respond
 from bot.services.reloader import KnowledgeReloader
 
 log = logging.getLogger(__name__)
@@ -32,7 +31,7 @@ async def _unknown(update: Update, context: Context) -> None:
     """The reply to an unknown command: a note in private chats, silence in groups."""
     chat = update.effective_chat
     if chat is not None and chat.type == ChatType.PRIVATE:
-        await questions.unknown_command(update, context)
+        await respond(update, context, context.bot_data.answerer.info("unknown_command"))
 
 
 async def stats(update: Update, context: Context) -> None:

@@ -10,8 +10,7 @@ from telegram.constants import ChatType
 
 from bot.core import callbacks
 from bot.core.reminders import views
-from bot.edge.handlers.common import Context, texts, toast
-from bot.edge.handlers.reminders import edit, in_private, reply
+from bot.edge.replying import Context, edit, in_private, respond, texts, toast
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +37,14 @@ async def privacy(update: Update, context: Context) -> None:
         store_unanswered=settings.store_unanswered,
         retention_days=settings.unanswered_retention_days,
     )
-    await reply(update, context, answer)
+    await respond(update, context, answer)
 
 
 async def forget(update: Update, context: Context) -> None:
     """/forget: ask for confirmation before deleting everything about this person."""
     if not await in_private(update, context) or update.effective_chat is None:
         return
-    await reply(
+    await respond(
         update,
         context,
         views.forget_confirm(texts(context), await _stored(context, update.effective_chat.id)),

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from telegram import MaybeInaccessibleMessage, Message, Update
+from telegram import Message, Update
 
 from bot.core.answering.answerer import Outcome
 from bot.core.callbacks import EXERCISES, TOPICS
-from bot.core.replies import Reply, ReplyKind
-from bot.edge.handlers.common import Context, command_argument, repeated, respond
+from bot.core.replies import Reply
+from bot.edge.question_log import question_for, record
+from bot.edge.replying import Context, command_argument, repeated, respond
 
 log = logging.getLogger(__name__)
 
-
-RECENT_QUESTIONS = 20  # per chat, in memory only: lets "Not helpful" log the question asked
 # Names of replies for a group's duplicate window: a menu or entry sent there a moment ago is
 # not sent again, whether asked for by command or by button.
 MENU_KEYS = {TOPICS: "/topics", EXERCISES: "/exercises"}
@@ -97,30 +96,6 @@ async def answer_text(update: Update, context: Context, text: str) -> Outcome:
     return outcome
 
 
-async def record(context: Context, text: str, outcome: Outcome, sent: Message | None) -> None:
-    """After a question was answered: remember it for "Not helpful", and count the outcome."""
-    state = context.bot_data
-    if (
-        sent is not None
-        and outcome.reply.kind is ReplyKind.ANSWER
-        and context.chat_data is not None
-    ):
-        recent = context.chat_data.setdefault("asked", {})
-        recent[sent.message_id] = text
-        while len(recent) > RECENT_QUESTIONS:
-            recent.pop(next(iter(recent)))
-    if outcome.red_flag is not None:
-        log.info("red flag %s answered with the urgent message", outcome.red_flag.flag_id)
-    if state.has_store:
-        answered = outcome.reply.kind is ReplyKind.ANSWER
-        await state.store.increment_stat("answered" if answered else "unanswered")
-        if outcome.reply.kind is ReplyKind.FALLBACK and state.settings.store_unanswered:
-            best = outcome.match.best if outcome.match else None
-            await state.store.record_unanswered(
-                text, "fallback", best.entry_id if best else None, state.clock()
-            )
-
-
 async def unknown_command(update: Update, context: Context) -> None:
     """A mistyped or unknown /command in a private chat: say so instead of staying silent."""
     await _send(update, context, context.bot_data.answerer.info("unknown_command"))
@@ -145,7 +120,7 @@ async def press(update: Update, context: Context) -> None:
         state = context.bot_data
         if state.has_store:
             await state.store.increment_stat("helpful" if helpful else "not_helpful")
-            asked = _question_for(context, query.message)
+            asked = question_for(context, query.message)
             if not helpful and asked and state.settings.store_unanswered:
                 await state.store.record_unanswered(asked, "not_helpful", entry.id, state.clock())
         return
@@ -158,11 +133,3 @@ async def press(update: Update, context: Context) -> None:
         return
     await query.answer()
     await _send(update, context, reply, key=key)
-
-
-def _question_for(context: Context, message: MaybeInaccessibleMessage | None) -> str:
-    """The question an answer (and so its feedback button) was given for, if still remembered."""
-    if message is None or context.chat_data is None:
-        return ""
-    text = context.chat_data.get("asked", {}).get(message.message_id, "")
-    return text if isinstance(text, str) else ""
