@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core import callbacks
-from bot.core import operator as operator_views
 from bot.core.groups import policy, views
 from bot.core.groups.policy import (
     DuplicateGuard,
@@ -329,40 +328,6 @@ def test_red_flag_notice_links_to_a_private_chat() -> None:
     ((button,),) = notice.buttons
     assert button.url == "https://t.me/BackCareBot?start=urgent"
     assert views.red_flag_notice({**TEXTS, "group_red_flag": "⚠️ Seek care."}, "").buttons == ()
-
-
-def test_stats_are_aggregate_only() -> None:
-    reply = operator_views.format_stats(
-        {
-            "private_chats": 12,
-            "groups": 3,
-            "enabled_reminders": 7,
-            "answered": 90,
-            "unanswered": 10,
-            "helpful": 8,
-            "not_helpful": 2,
-            "<odd>": 1,
-        }
-    )
-    text = reply.html
-    for line in (
-        "Groups: <b>3</b>",
-        "Active reminders: <b>7</b>",
-        "Questions answered: <b>90</b>",
-        "Questions not answered: <b>10</b>",
-        "👍 Helpful: <b>8</b>",
-        "Answer rate: <b>90%</b> of 100 questions",
-        "Rated helpful: <b>80%</b>",
-        "&lt;odd&gt;: 1",
-    ):
-        assert line in text, line
-    assert "Answer rate" not in operator_views.format_stats({}).html
-
-
-def test_reload_report_is_escaped() -> None:
-    report = operator_views.reload_report(False, "bad <tag> in entries/x.yaml:3")
-    assert report.html == "⚠️ bad &lt;tag&gt; in entries/x.yaml:3"
-    assert operator_views.reload_report(True, "ok").html.startswith("✅")
 
 
 def test_group_reminder_message_is_short_with_only_done() -> None:

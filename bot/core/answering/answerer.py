@@ -15,7 +15,7 @@ from bot.core.answering.matching import Band, Match, Matcher
 from bot.core.answering.safety import RedFlagHit, check_red_flags
 from bot.core.answering.smalltalk import classify
 from bot.core.knowledge import Entry, KnowledgeBase, fill
-from bot.core.replies import Button, Reply, ReplyKind, render_entry, rows
+from bot.core.replies import Button, Reply, ReplyKind, label, render_entry, rows
 
 MAX_QUESTION = 1000  # characters; longer messages are asked to be shorter
 MAX_RELATED = 3
@@ -57,7 +57,7 @@ class Answerer:
         if match.band is Band.UNSURE:
             suggestions = [self.kb.entries[c.entry_id] for c in match.candidates[:MAX_SUGGESTIONS]]
             buttons = [_entry_button(entry) for entry in suggestions]
-            buttons.append(Button("📚 All topics", data=callbacks.TOPICS))
+            buttons.append(Button(self._label("button_all_topics"), data=callbacks.TOPICS))
             reply = Reply(ReplyKind.UNSURE, self.kb.texts["unsure"], tuple((b,) for b in buttons))
             return Outcome(reply, match)
         return Outcome(self.fallback(), match)
@@ -69,8 +69,8 @@ class Answerer:
     def fallback(self) -> Reply:
         """A kind 'I can't answer that' with a way forward."""
         buttons = (
-            Button("📚 Topics", data=callbacks.TOPICS),
-            Button("🏃 Exercises", data=callbacks.EXERCISES),
+            Button(self._label("button_topics"), data=callbacks.TOPICS),
+            Button(self._label("button_exercises"), data=callbacks.EXERCISES),
         )
         return Reply(ReplyKind.FALLBACK, self.kb.texts["fallback"], (buttons,))
 
@@ -82,8 +82,10 @@ class Answerer:
         buttons = [_entry_button(other) for other in related[:MAX_RELATED]]
         html = render_entry(entry, self.kb.texts["disclaimer"])
         feedback = (
-            Button("👍 Helpful", data=callbacks.feedback(entry.id, helpful=True)),
-            Button("👎 Not helpful", data=callbacks.feedback(entry.id, helpful=False)),
+            Button(self._label("button_helpful"), data=callbacks.feedback(entry.id, helpful=True)),
+            Button(
+                self._label("button_not_helpful"), data=callbacks.feedback(entry.id, helpful=False)
+            ),
         )
         return Reply(ReplyKind.ANSWER, html, (*rows(buttons), feedback), entry_id=entry.id)
 
@@ -114,6 +116,10 @@ class Answerer:
             text = f"{text}\n\n<i>{self.kb.texts['disclaimer']}</i>"
         return Reply(ReplyKind.INFO, text, buttons)
 
+    def _label(self, key: str) -> str:
+        """A button label from ``texts.yaml``."""
+        return label(self.kb.texts, key)
+
     # -- buttons ----------------------------------------------------------------------------
     def press(self, data: str) -> Reply | None:
         """The reply to a pressed button, or None for data this module does not own.
@@ -129,7 +135,8 @@ class Answerer:
             entry_id = callbacks.parse_entry(data)
             if entry_id is not None and entry_id in self.kb.entries:
                 return self.entry(entry_id)
-            return self.info("stale_button", ((Button("📚 Topics", data=callbacks.TOPICS),),))
+            topics = Button(self._label("button_topics"), data=callbacks.TOPICS)
+            return self.info("stale_button", ((topics,),))
         return None
 
     def feedback(self, data: str) -> tuple[Entry, bool] | None:

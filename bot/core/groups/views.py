@@ -8,7 +8,6 @@ send and which buttons to offer. Every text is Telegram HTML with anything varia
 from __future__ import annotations
 
 from datetime import datetime, time
-from html import escape as _escape
 from zoneinfo import ZoneInfo
 
 from bot.core.callbacks import SettingsAction as Action
@@ -18,8 +17,15 @@ from bot.core.groups.policy import GroupSettings
 from bot.core.groups.typed import SettingsChange
 from bot.core.knowledge import fill
 from bot.core.records import Reminder
-from bot.core.reminders.schedule import ScheduleError, UnknownTimezone, format_days, format_time
-from bot.core.reminders.views import DAY_CHOICES, Texts, describe_next, local_clock
+from bot.core.reminders.schedule import ScheduleError, UnknownTimezone, format_time
+from bot.core.reminders.views import (
+    DAY_CHOICES,
+    Texts,
+    days_label,
+    describe_next,
+    local_clock,
+    problem,
+)
 from bot.core.replies import Button, Reply, ReplyKind, label
 
 __all__ = [
@@ -65,11 +71,6 @@ def _back(texts: Texts) -> Button:
     return Button(label(texts, "button_back"), data=SettingsPress(Action.MAIN).data)
 
 
-def escape(text: str) -> str:
-    """Escape for Telegram HTML text."""
-    return _escape(text, quote=False)
-
-
 def _mark(label: str, chosen: bool) -> str:
     return _CHECK + label if chosen else label
 
@@ -90,14 +91,14 @@ def _summary(
         answers = fill(texts["settings_answers_mentions"])
     when = {
         "time": format_time(settings.reminder_time),
-        "days": format_days(settings.reminder_days),
+        "days": days_label(texts, settings.reminder_days),
     }
     if not settings.reminders:
         breaks = fill(texts["settings_breaks_off"])
     elif reminder is None:
         breaks = fill(texts["settings_breaks_on"], **when)
     elif reminder.enabled:
-        upcoming = describe_next(reminder.next_due, zone, now)
+        upcoming = describe_next(texts, reminder.next_due, zone, now)
         breaks = fill(texts["settings_breaks_on_next"], **when, next=upcoming)
     else:
         breaks = fill(texts["settings_breaks_paused"], **when)
@@ -152,7 +153,7 @@ def settings_panel(
         ),
         (
             page(f"⏰ {format_time(settings.reminder_time)}", Action.TIME_PAGE),
-            page(f"📅 {format_days(settings.reminder_days)}", Action.DAYS_PAGE),
+            page(f"📅 {days_label(texts, settings.reminder_days)}", Action.DAYS_PAGE),
         ),
         (page(f"🌍 {zone.key}", Action.ZONE_PAGE),),
         (page(label(texts, "button_settings_done"), Action.CLOSE),),
@@ -179,11 +180,11 @@ def days_page(texts: Texts, settings: GroupSettings) -> Reply:
     buttons = tuple(
         (
             Button(
-                _mark(name, days == settings.reminder_days),
+                _mark(label(texts, key), days == settings.reminder_days),
                 data=SettingsPress(Action.DAYS, days=days).data,
             ),
         )
-        for name, days in DAY_CHOICES
+        for key, days in DAY_CHOICES
     )
     return Reply(ReplyKind.INFO, fill(texts["settings_days_page"]), (*buttons, (_back(texts),)))
 
@@ -216,7 +217,7 @@ def closed(
 def typed_error(texts: Texts, error: ScheduleError | None) -> Reply:
     """A typed ``/settings ...`` that could not be read (``error`` None: not a setting at all);
     near misses of an unknown time zone come as buttons that set them."""
-    text = fill(texts["settings_not_understood"]) if error is None else escape(str(error))
+    text = fill(texts["settings_not_understood"]) if error is None else problem(texts, error)
     buttons: tuple[tuple[Button, ...], ...] = ()
     if isinstance(error, UnknownTimezone):
         presses = [SettingsPress(Action.ZONE, zone=name) for name in error.suggestions]

@@ -19,14 +19,14 @@ from bot.core import callbacks
 from bot.core.callbacks import ReminderAction as Action
 from bot.core.callbacks import ReminderPress
 from bot.core.knowledge import fill
-from bot.core.records import Chat, Reminder
+from bot.core.knowledge.catalogue import DAY_KEYS, MONTH_KEYS
+from bot.core.records import Chat, Reminder, TooManyReminders
 from bot.core.reminders.schedule import (
     ALL_DAYS,
     WEEKDAYS,
     WEEKENDS,
     ScheduleError,
     UnknownTimezone,
-    format_days,
     format_time,
     parse_days,
     parse_time,
@@ -44,27 +44,28 @@ __all__ = [
     "MAX_ARGUMENT",
     "TIME_CHOICES",
     "RemindRequest",
+    "days_label",
+    "describe",
     "describe_next",
     "parse_remind",
+    "problem",
 ]
 
 MAX_ARGUMENT = 200  # characters of a typed /remind or /settings worth reading
 TIME_CHOICES = (time(7, 0), time(12, 30), time(18, 0), time(21, 0))
 MON_WED_FRI = frozenset({0, 2, 4})
+# The day buttons of the guided /remind flow and the group settings: (label's text key, days).
 DAY_CHOICES: tuple[tuple[str, frozenset[int]], ...] = (
-    ("Mon, Wed, Fri ⭐", MON_WED_FRI),
-    ("Tue, Thu, Sat", frozenset({1, 3, 5})),
-    ("Weekdays", WEEKDAYS),
-    ("Every day", ALL_DAYS),
-    ("Weekends", WEEKENDS),
+    ("button_days_mon_wed_fri", MON_WED_FRI),
+    ("button_days_tue_thu_sat", frozenset({1, 3, 5})),
+    ("button_days_weekdays", WEEKDAYS),
+    ("button_days_every_day", ALL_DAYS),
+    ("button_days_weekends", WEEKENDS),
 )
 OFF_WORDS = frozenset({"off", "stop", "none", "cancel"})
 _OFFSET = re.compile(
     r"^(utc|gmt)?\s*[+\-−]\s*\d{1,2}(:?\d{2})?$|^(utc|gmt)\s*[+\-−]", re.IGNORECASE
 )
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 Texts = Mapping[str, str]  # the knowledge base's fixed texts, by key (see knowledge/README.md)
 
 
@@ -82,11 +83,13 @@ class RemindRequest:
 def parse_remind(text: str) -> RemindRequest:
     """Read ``HH:MM [days]`` (the time may also come last: "mon,wed 7pm").
 
-    Raises ScheduleError with a kind message that names what was wrong.
+    Raises ScheduleError whose code names what was wrong.
     """
+    if len(text) > MAX_ARGUMENT:
+        raise ScheduleError("remind_too_long")
     tokens = text.split()
     if not tokens:
-        raise ScheduleError("Which time would you like?")
+        raise ScheduleError("time_missing")
     first_error: ScheduleError | None = None
     for take in (2, 1):  # "7 pm" before "7"
         if len(tokens) >= take:
@@ -114,21 +117,44 @@ def _days(tokens: list[str]) -> frozenset[int]:
 # --- shared pieces -------------------------------------------------------------------------
 
 
-def describe_next(instant: datetime, zone: ZoneInfo, now: datetime) -> str:
+def describe_next(texts: Texts, instant: datetime, zone: ZoneInfo, now: datetime) -> str:
     """ "today at 07:30", "tomorrow at 07:30" or "Wed 5 Mar at 07:30", in ``zone``."""
     local = instant.astimezone(zone)
     days = (local.date() - now.astimezone(zone).date()).days
     clock = f"{local.hour:02d}:{local.minute:02d}"
     if days == 0:
-        return f"today at {clock}"
+        return label(texts, "next_today", time=clock)
     if days == 1:
-        return f"tomorrow at {clock}"
-    return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} at {clock}"
+        return label(texts, "next_tomorrow", time=clock)
+    return label(
+        texts,
+        "next_date",
+        weekday=label(texts, DAY_KEYS[local.weekday()]),
+        day=local.day,
+        month=label(texts, MONTH_KEYS[local.month - 1]),
+        time=clock,
+    )
 
 
-def describe(reminder: Reminder) -> str:
+def days_label(texts: Texts, days: frozenset[int]) -> str:
+    """The short form of a set of days: "every day", "weekdays", "weekends" or "Mon, Wed, Fri"."""
+    if days == ALL_DAYS:
+        return label(texts, "days_every_day")
+    if days == WEEKDAYS:
+        return label(texts, "days_weekdays")
+    if days == WEEKENDS:
+        return label(texts, "days_weekends")
+    return ", ".join(label(texts, DAY_KEYS[day]) for day in sorted(days))
+
+
+def describe(texts: Texts, reminder: Reminder) -> str:
     """ "07:30, Mon, Wed, Fri"."""
-    return f"{format_time(reminder.local_time)}, {format_days(reminder.days)}"
+    return f"{format_time(reminder.local_time)}, {days_label(texts, reminder.days)}"
+
+
+def problem(texts: Texts, error: ScheduleError) -> str:
+    """What could not be read, in the words of ``texts.yaml`` (the error's code is its key)."""
+    return fill(texts[error.code], **error.params)
 
 
 def list_button(texts: Texts) -> Button:
@@ -148,9 +174,9 @@ def local_clock(zone: ZoneInfo, now: datetime) -> str:
     return f"{local.hour:02d}:{local.minute:02d}"
 
 
-def error(texts: Texts, message: str, *, examples: bool = False) -> Reply:
-    """A kind explanation of invalid input (escaped, since it quotes what was typed)."""
-    text = escape(message)
+def error(texts: Texts, error: ScheduleError, *, examples: bool = False) -> Reply:
+    """A kind explanation of invalid input (what was typed is escaped by ``fill``)."""
+    text = problem(texts, error)
     if examples:
         text += "\n\n" + fill(texts["remind_examples"])
     return Reply(ReplyKind.INFO, text)
@@ -163,8 +189,8 @@ def reminder_added(texts: Texts, reminder: Reminder, chat: Chat, now: datetime) 
     """Confirmation after a reminder was set."""
     text = fill(
         texts["reminder_added"],
-        reminder=describe(reminder),
-        next=describe_next(reminder.next_due, chat.zone, now),
+        reminder=describe(texts, reminder),
+        next=describe_next(texts, reminder.next_due, chat.zone, now),
         zone=chat.timezone,
     )
     return Reply(ReplyKind.INFO, text + _zone_note(texts, chat), ((list_button(texts),),))
@@ -172,13 +198,14 @@ def reminder_added(texts: Texts, reminder: Reminder, chat: Chat, now: datetime) 
 
 def duplicate(texts: Texts, existing: Reminder) -> Reply:
     """The same time and days are already set."""
-    text = fill(texts["reminder_duplicate"], reminder=describe(existing))
+    text = fill(texts["reminder_duplicate"], reminder=describe(texts, existing))
     return Reply(ReplyKind.INFO, text, ((list_button(texts),),))
 
 
-def too_many(texts: Texts, message: str) -> Reply:
+def too_many(texts: Texts, error: TooManyReminders) -> Reply:
     """The per-person cap was reached."""
-    return Reply(ReplyKind.INFO, escape(message), ((list_button(texts),),))
+    text = fill(texts["reminders_too_many"], count=error.cap)
+    return Reply(ReplyKind.INFO, text, ((list_button(texts),),))
 
 
 def choose_time(texts: Texts, chat: Chat | None) -> Reply:
@@ -204,8 +231,10 @@ def choose_days(texts: Texts, local_time: time) -> Reply:
     """Step 2 of the guided flow: pick the days; Mon, Wed, Fri comes first as the default."""
     text = fill(texts["remind_choose_days"], time=format_time(local_time))
     buttons = [
-        Button(name, data=ReminderPress(Action.ADD, local_time=local_time, days=days).data)
-        for name, days in DAY_CHOICES
+        Button(
+            label(texts, key), data=ReminderPress(Action.ADD, local_time=local_time, days=days).data
+        )
+        for key, days in DAY_CHOICES
     ]
     return Reply(ReplyKind.INFO, text, ((buttons[0],), tuple(buttons[1:3]), tuple(buttons[3:])))
 
@@ -233,16 +262,15 @@ def reminder_list(
     buttons: list[tuple[Button, ...]] = []
     for number, reminder in enumerate(reminders, start=1):
         if reminder.enabled:
-            status = fill(
-                texts["reminders_list_next"], next=describe_next(reminder.next_due, chat.zone, now)
-            )
+            upcoming = describe_next(texts, reminder.next_due, chat.zone, now)
+            status = fill(texts["reminders_list_next"], next=upcoming)
         else:
             status = fill(texts["reminders_list_paused"])
         lines.append(
             f"{number}. <b>{format_time(reminder.local_time)}</b>, "
-            f"{format_days(reminder.days)}; {status}"
+            f"{escape(days_label(texts, reminder.days))}; {status}"
         )
-        delete = label(texts, "button_delete_reminder", reminder=describe(reminder))
+        delete = label(texts, "button_delete_reminder", reminder=describe(texts, reminder))
         press = ReminderPress(Action.DELETE, reminder_id=reminder.id)
         buttons.append((Button(delete, data=press.data),))
     lines += ["", fill(texts["reminders_list_footer"])]
@@ -266,9 +294,8 @@ def timezone_set(texts: Texts, chat: Chat, reminders: list[Reminder], now: datet
     text = fill(texts["timezone_set"], zone=chat.timezone, time=local_clock(chat.zone, now))
     upcoming = sorted(r.next_due for r in reminders if r.enabled)
     if upcoming:
-        text += " " + fill(
-            texts["timezone_set_next"], next=describe_next(upcoming[0], chat.zone, now)
-        )
+        upcoming_text = describe_next(texts, upcoming[0], chat.zone, now)
+        text += " " + fill(texts["timezone_set_next"], next=upcoming_text)
     return Reply(ReplyKind.INFO, text)
 
 
@@ -283,7 +310,7 @@ def timezone_unknown(texts: Texts, error: UnknownTimezone) -> Reply:
     ]
     buttons = tuple((Button(name, data=callbacks.timezone(name)),) for name in suggestions)
     if suggestions:
-        text = escape(str(error)) + "\n" + fill(texts["timezone_suggestions"])
+        text = problem(texts, error) + "\n" + fill(texts["timezone_suggestions"])
     else:
         text = fill(texts["timezone_unknown"], zone=error.text)
     return Reply(ReplyKind.INFO, text, buttons)
@@ -338,16 +365,19 @@ def privacy(texts: Texts, stored: Stored, *, store_unanswered: bool, retention_d
                 texts["privacy_you"],
                 chat_id=stored.chat.chat_id,
                 zone=stored.chat.timezone,
-                reminders=_count(stored.reminders, "reminder"),
-                done_taps=_count(stored.done, "✅ Done tap"),
+                reminders=_count(
+                    texts, stored.reminders, "count_reminders_one", "count_reminders_many"
+                ),
+                done_taps=_count(texts, stored.done, "count_done_taps_one", "count_done_taps_many"),
             )
         )
     lines += ["", fill(texts["privacy_delete"])]
     return Reply(ReplyKind.INFO, "\n".join(lines))
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
+def _count(texts: Texts, number: int, one: str, many: str) -> str:
+    """A number with its word, "1 reminder" or "2 reminders" (plain text, a value for fill)."""
+    return label(texts, one) if number == 1 else label(texts, many, count=number)
 
 
 def forget_confirm(texts: Texts, stored: Stored) -> Reply:
@@ -356,8 +386,8 @@ def forget_confirm(texts: Texts, stored: Stored) -> Reply:
         return Reply(ReplyKind.INFO, fill(texts["forget_nothing"]))
     text = fill(
         texts["forget_confirm"],
-        reminders=_count(stored.reminders, "reminder"),
-        done_taps=_count(stored.done, "✅ Done tap"),
+        reminders=_count(texts, stored.reminders, "count_reminders_one", "count_reminders_many"),
+        done_taps=_count(texts, stored.done, "count_done_taps_one", "count_done_taps_many"),
     )
     buttons = (
         Button(label(texts, "button_forget_yes"), data=callbacks.FORGET),

@@ -25,36 +25,38 @@ from telegram.ext import (
 )
 
 from bot.core import callbacks
+from bot.core.replies import label
 from bot.edge.handlers import errors, groups, inline, operator, privacy, questions, reminders
 from bot.edge.replying import Context
 
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
+# The command menus: each command with the text key of its description (knowledge/texts.yaml).
 PRIVATE_COMMANDS = (
-    ("start", "Welcome and how to use the bot"),
-    ("topics", "Browse everything I can explain"),
-    ("exercises", "The three exercises, step by step"),
-    ("exercise", "One exercise, e.g. /exercise pigeon"),
-    ("help", "Commands and tips"),
-    ("about", "About this bot (not medical advice)"),
-    ("remind", "Set up a stretch reminder, e.g. /remind 7:30"),
-    ("reminders", "See or delete your reminders"),
-    ("timezone", "Your time zone for reminders"),
-    ("privacy", "What I store about you, and why"),
-    ("forget", "Delete everything I store about you"),
+    ("start", "command_start"),
+    ("topics", "command_topics"),
+    ("exercises", "command_exercises"),
+    ("exercise", "command_exercise"),
+    ("help", "command_help"),
+    ("about", "command_about"),
+    ("remind", "command_remind"),
+    ("reminders", "command_reminders"),
+    ("timezone", "command_timezone"),
+    ("privacy", "command_privacy"),
+    ("forget", "command_forget"),
 )
 GROUP_COMMANDS = (
-    ("ask", "Ask a question, e.g. /ask how often should I stretch"),
-    ("topics", "Browse everything I can explain"),
-    ("exercises", "The three exercises, step by step"),
-    ("exercise", "One exercise, e.g. /exercise pigeon"),
-    ("help", "How to use me in this group"),
+    ("ask", "command_ask"),
+    ("topics", "command_topics"),
+    ("exercises", "command_exercises"),
+    ("exercise", "command_exercise"),
+    ("help", "command_help_group"),
 )
 # Group admins see the group menu plus /settings. Operator commands (/stats, /reload) are in no
 # menu: only the operators know them.
 GROUP_ADMIN_COMMANDS = (
     *GROUP_COMMANDS,
-    ("settings", "Admins: when I answer, stretch breaks, time zone"),
+    ("settings", "command_settings"),
 )
 
 
@@ -151,13 +153,13 @@ def _only(prefix: str, callback: Callback) -> Callback:
 async def set_command_menus(application: Application) -> None:  # type: ignore[type-arg]
     """Publish the command menus: private chats, groups, and group admins (with /settings)."""
     bot = application.bot
+    texts = application.bot_data.answerer.kb.texts
+
+    def menu(commands: tuple[tuple[str, str], ...]) -> list[BotCommand]:
+        return [BotCommand(name, label(texts, key)) for name, key in commands]
+
+    await bot.set_my_commands(menu(PRIVATE_COMMANDS), scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(menu(GROUP_COMMANDS), scope=BotCommandScopeAllGroupChats())
     await bot.set_my_commands(
-        [BotCommand(n, d) for n, d in PRIVATE_COMMANDS], scope=BotCommandScopeAllPrivateChats()
-    )
-    await bot.set_my_commands(
-        [BotCommand(n, d) for n, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats()
-    )
-    await bot.set_my_commands(
-        [BotCommand(n, d) for n, d in GROUP_ADMIN_COMMANDS],
-        scope=BotCommandScopeAllChatAdministrators(),
+        menu(GROUP_ADMIN_COMMANDS), scope=BotCommandScopeAllChatAdministrators()
     )

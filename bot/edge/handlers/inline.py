@@ -16,7 +16,8 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.core.answering.inline_results import inline_items
-from bot.edge.replying import NO_PREVIEW, Context
+from bot.core.replies import label
+from bot.edge.replying import NO_PREVIEW, Context, texts
 
 CACHE_SECONDS = 30  # short: a knowledge-base edit shows up soon
 START_PARAMETER = "inline"
@@ -30,7 +31,13 @@ async def answer(update: Update, context: Context) -> None:
     username = context.bot.username
     more = (
         InlineKeyboardMarkup(
-            [[InlineKeyboardButton("💬 Ask me more", url=f"https://t.me/{username}")]]
+            [
+                [
+                    InlineKeyboardButton(
+                        label(texts(context), "button_ask_more"), url=f"https://t.me/{username}"
+                    )
+                ]
+            ]
         )
         if username
         else None
@@ -52,6 +59,6 @@ async def answer(update: Update, context: Context) -> None:
         cache_time=CACHE_SECONDS,
         is_personal=False,
         button=InlineQueryResultsButton(
-            "💬 Ask in a private chat", start_parameter=START_PARAMETER
+            label(texts(context), "button_ask_privately"), start_parameter=START_PARAMETER
         ),
     )

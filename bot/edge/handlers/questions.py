@@ -6,21 +6,20 @@ import logging
 
 from telegram import Message, Update
 
+from bot.core import callbacks
 from bot.core.answering.answerer import Outcome
-from bot.core.callbacks import EXERCISES, TOPICS
 from bot.core.replies import Reply
 from bot.edge.question_log import question_for, record
-from bot.edge.replying import Context, command_argument, repeated, respond
+from bot.edge.replying import Context, command_argument, repeated, respond, toast
 
 log = logging.getLogger(__name__)
 
-# Names of replies for a group's duplicate window: a menu or entry sent there a moment ago is
-# not sent again, whether asked for by command or by button.
-MENU_KEYS = {TOPICS: "/topics", EXERCISES: "/exercises"}
-
 
 def _key(reply: Reply, other: str | None) -> str | None:
-    return f"entry {reply.entry_id}" if reply.entry_id else other
+    """The reply's name for a group's duplicate window: a menu or entry sent there a moment ago
+    is not sent again, whether asked for by command or by button (so both use its button data).
+    """
+    return callbacks.entry(reply.entry_id) if reply.entry_id else other
 
 
 async def _send(
@@ -55,12 +54,12 @@ async def about(update: Update, context: Context) -> None:
 
 async def topics(update: Update, context: Context) -> None:
     """/topics: every topic as a button."""
-    await _send(update, context, context.bot_data.answerer.topics(), key=MENU_KEYS[TOPICS])
+    await _send(update, context, context.bot_data.answerer.topics(), key=callbacks.TOPICS)
 
 
 async def exercises(update: Update, context: Context) -> None:
     """/exercises: the exercises as buttons."""
-    await _send(update, context, context.bot_data.answerer.exercises(), key=MENU_KEYS[EXERCISES])
+    await _send(update, context, context.bot_data.answerer.exercises(), key=callbacks.EXERCISES)
 
 
 async def exercise(update: Update, context: Context) -> None:
@@ -116,7 +115,7 @@ async def press(update: Update, context: Context) -> None:
     feedback = answerer.feedback(data)
     if feedback is not None:
         entry, helpful = feedback
-        await query.answer("Thanks for the feedback! 🙏")
+        await query.answer(toast(context, "feedback_thanks"))
         state = context.bot_data
         if state.has_store:
             await state.store.increment_stat("helpful" if helpful else "not_helpful")
@@ -127,9 +126,9 @@ async def press(update: Update, context: Context) -> None:
     reply = answerer.press(data)
     if reply is None:
         reply = answerer.info("stale_button")
-    key = _key(reply, MENU_KEYS.get(data))
+    key = _key(reply, callbacks.parse_menu(data))
     if key is not None and repeated(update, context, key):
-        await query.answer("☝️ That was just answered above.")
+        await query.answer(toast(context, "answered_above"))
         return
     await query.answer()
     await _send(update, context, reply, key=key)

@@ -111,17 +111,10 @@ async def remind(update: Update, context: Context) -> None:
             views.removed_all(texts(context), await store.delete_all_reminders(chat_id)),
         )
         return
-    if len(wanted) > views.MAX_ARGUMENT:
-        await respond(
-            update,
-            context,
-            views.error(texts(context), texts(context)["remind_too_long"].strip(), examples=True),
-        )
-        return
     try:
         request = views.parse_remind(wanted)
     except ScheduleError as error:
-        await respond(update, context, views.error(texts(context), str(error), examples=True))
+        await respond(update, context, views.error(texts(context), error, examples=True))
         return
     await respond(update, context, await _add(context, chat_id, request))
 
@@ -134,7 +127,7 @@ async def _add(context: Context, chat_id: int, request: views.RemindRequest) -> 
     except DuplicateReminder as error:
         return views.duplicate(texts(context), error.existing)
     except TooManyReminders as error:
-        return views.too_many(texts(context), str(error))
+        return views.too_many(texts(context), error)
     return views.reminder_added(texts(context), reminder, chat, now(context))
 
 
@@ -210,7 +203,7 @@ async def typed_time(update: Update, context: Context) -> None:
             if len(text) > 20 or not any(ch.isdigit() for ch in text):
                 data.pop(_TYPING, None)
                 return  # not a time: a question, answered by the next handler
-            await respond(update, context, views.error(texts(context), str(error)))
+            await respond(update, context, views.error(texts(context), error))
             raise ApplicationHandlerStop from None
         answer = await _add(context, update.effective_chat.id, request)
     data.pop(_TYPING, None)
@@ -252,7 +245,9 @@ async def press(update: Update, context: Context) -> None:
         if reminder is None or not await store.delete_reminder(chat.id, reminder.id):
             await query.answer(toast(context, "reminder_already_stopped"))
             return
-        await query.answer(toast(context, "reminder_stopped", reminder=views.describe(reminder)))
+        await query.answer(
+            toast(context, "reminder_stopped", reminder=views.describe(texts(context), reminder))
+        )
         await set_buttons(query)
     elif action == Action.DELETE and parsed.reminder_id is not None:
         deleted = await store.delete_reminder(chat.id, parsed.reminder_id)
