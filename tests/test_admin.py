@@ -275,6 +275,10 @@ async def test_settings_by_typing(bot: RunningBot) -> None:
             fill(TEXTS["day_unknown_suggest"], value="someday", suggestion="mon"),
         ),
         ("/settings volume 11", fill(TEXTS["settings_not_understood"])),
+        (
+            "/settings time 10:15 to 11",
+            fill(TEXTS["settings_two_times"], first="10:15", second="11:00"),
+        ),
     ):
         error = last_message(await bot.say(bad, user_id=ADMIN))
         assert error.params["text"] == shown + "\n\n" + examples, bad

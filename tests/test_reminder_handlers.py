@@ -193,6 +193,7 @@ async def test_remind_with_a_time_and_days(
         ("7:30 funday", "day_unknown_suggest", {"value": "funday", "suggestion": "sun"}),
         ("7:30 <b>", "day_unknown", {"value": "<b>"}),
         ("7:30 " + "mon " * 100, "remind_too_long", {}),
+        ("7:30 to 8:30", "remind_two_times", {"first": "07:30", "second": "08:30"}),
     ],
 )
 async def test_remind_invalid_arguments_get_kind_messages(
@@ -202,6 +203,20 @@ async def test_remind_invalid_arguments_get_kind_messages(
     text = reply.params["text"]
     assert text == fill(TEXTS[code], **params) + "\n\n" + fill(TEXTS["remind_examples"])
     assert reminders(bot) == []
+
+
+async def test_remind_with_two_times_says_a_reminder_is_one_time(bot: RunningBot) -> None:
+    """Issue #11: "/remind 7:30 to 8:30" answered "I couldn't read the range '-8:30'"."""
+    text = last_message(await bot.send("/remind 7:30 to 8:30")).params["text"]
+    assert "07:30" in text and "08:30" in text and "range" not in text
+    assert reminders(bot) == []
+    start = last_message(await bot.send("/remind"))
+    await bot.press(start, "r:t:type")
+    typed = last_message(await bot.send("7:30-8:30"))  # after "⌨️ Another time" too
+    assert typed.params["text"] == fill(TEXTS["remind_two_times"], first="07:30", second="08:30")
+    assert reminders(bot) == []
+    set_one = last_message(await bot.send("7:30"))  # still waiting for one time
+    assert button_data(set_one)[0] == "r:a:0730:21"
 
 
 async def test_duplicate_and_cap(bot: RunningBot) -> None:

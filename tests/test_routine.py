@@ -209,6 +209,30 @@ def test_parse_remind_errors_say_what_was_wrong(
 
 
 @pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("7:30 to 8:30", "07:30", "08:30"),  # issue #11: was "I couldn't read the range '-8:30'"
+        ("7:30-8:30", "07:30", "08:30"),
+        ("7:30 – 8:30", "07:30", "08:30"),
+        ("7 to 8", "07:00", "08:00"),
+        ("7:30 until 9 pm", "07:30", "21:00"),
+        ("7:30 and 19:00", "07:30", "19:00"),
+        ("7:30 to 8:30 weekdays", "07:30", "08:30"),
+        ("weekdays 7:30 to 8:30", "07:30", "08:30"),
+        ("mon 7:30-8:30", "07:30", "08:30"),
+        ("7pm 8pm", "19:00", "20:00"),
+    ],
+)
+def test_two_times_are_one_time_too_many(text: str, first: str, second: str) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        views.parse_remind(text)
+    assert (caught.value.code, caught.value.params) == (
+        "remind_two_times",
+        {"first": first, "second": second},
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "at", "days"),
     [
         ("7:30 mon to fri", time(7, 30), WEEKDAYS),  # a day range is still a day range

@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.groups.policy import GroupSettings
 from bot.core.groups.typed import SettingsChange, parse_typed_settings
+from bot.core.knowledge import TEXT_KEYS
 from bot.core.reminders.schedule import ALL_DAYS, WEEKDAYS, WEEKENDS, ScheduleError, UnknownTimezone
 
 START = GroupSettings()  # breaks off, 12:30 on Mon, Wed, Fri
@@ -90,3 +91,13 @@ def test_a_very_long_value_is_cut_before_it_is_read() -> None:
     with pytest.raises(ScheduleError) as caught:
         parse_typed_settings("days " + "x" * 10_000, START)
     assert len(str(caught.value)) < 1_000
+
+
+def test_two_times_for_a_stretch_break_get_their_own_text() -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_typed_settings("time 10:15 to 11", START)
+    assert (caught.value.code, caught.value.params) == (
+        "settings_two_times",
+        {"first": "10:15", "second": "11:00"},
+    )
+    assert TEXT_KEYS["settings_two_times"] == TEXT_KEYS["remind_two_times"]  # same values

@@ -57,6 +57,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/reminders/schedule.py", "parse_time", "am"): "'a.m.' typed, read as 'am'",
     ("bot/core/reminders/schedule.py", "parse_time", "pm"): "'p.m.' typed, read as 'pm'",
     ("bot/core/reminders/views.py", "OFF_WORDS"): "'/remind off' typed",
+    ("bot/core/reminders/views.py", "_JOINS"): "'to', 'until' typed between two times",
     ("bot/core/groups/typed.py", "ZONE_WORDS"): "'/settings timezone' typed",
     ("bot/core/groups/policy.py", "_QUESTION_WORDS"): "question words read in messages",
     ("bot/core/answering/matching.py", "QUESTION_WORDS"): "question words read in messages",

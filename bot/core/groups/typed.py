@@ -13,7 +13,7 @@ from typing import Final
 
 from bot.core.groups.policy import GroupSettings
 from bot.core.reminders.schedule import ScheduleError, parse_days, parse_time, resolve_timezone
-from bot.core.reminders.views import MAX_ARGUMENT, parse_remind
+from bot.core.reminders.views import MAX_ARGUMENT, RemindRequest, parse_remind
 
 __all__ = ["ZONE_WORDS", "SettingsChange", "parse_typed_settings"]
 
@@ -46,7 +46,7 @@ def parse_typed_settings(typed: str, settings: GroupSettings) -> SettingsChange 
         try:
             return SettingsChange(what, replace(settings, reminder_time=parse_time(value)))
         except ScheduleError:
-            request = parse_remind(value)  # "10:15 weekdays": the days too
+            request = _remind(value)  # "10:15 weekdays": the days too
         changed = replace(settings, reminder_time=request.local_time, reminder_days=request.days)
         return SettingsChange(what, changed)
     if what == "days" and value:
@@ -56,3 +56,13 @@ def parse_typed_settings(typed: str, settings: GroupSettings) -> SettingsChange 
     if what in ZONE_WORDS and value:
         return SettingsChange("timezone", settings, zone=resolve_timezone(value).key)
     return None
+
+
+def _remind(value: str) -> RemindRequest:
+    """``parse_remind``, with two times ("10:15 to 11") explained for a stretch break."""
+    try:
+        return parse_remind(value)
+    except ScheduleError as error:
+        if error.code == "remind_two_times":
+            raise ScheduleError("settings_two_times", **error.params) from None
+        raise

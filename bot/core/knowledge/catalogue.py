@@ -223,6 +223,8 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "day_unknown_suggest": ("{value}", "{suggestion}"),
     "days_range_unreadable": ("{value}",),
     "days_missing": (),
+    "remind_two_times": ("{first}", "{second}"),
+    "settings_two_times": ("{first}", "{second}"),
     "timezone_unknown_one": ("{zone}", "{suggestion}"),
     "timezone_unknown_many": ("{zone}", "{suggestions}", "{last}"),
     "timezone_unknown_try": ("{zone}",),

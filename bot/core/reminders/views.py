@@ -66,6 +66,13 @@ OFF_WORDS = frozenset({"off", "stop", "none", "cancel"})
 _OFFSET = re.compile(
     r"^(utc|gmt)?\s*[+\-−]\s*\d{1,2}(:?\d{2})?$|^(utc|gmt)\s*[+\-−]", re.IGNORECASE
 )
+# Words that join two times ("7:30 to 8:30"): a second time after one is not a day.
+_JOINS = frozenset(
+    {"to", "till", "til", "until", "through", "thru", "and", "or", "-", "–", "—", "&"}
+)
+_TIME_DASH = re.compile(r"(?<=\d)\s*([-–—])\s*(?=\d)")  # "7:30-8:30" -> "7:30 - 8:30"
+_TIME_SHAPED = re.compile(r"\d[:.h]\d|\d\s*[ap]\.?m\.?$", re.IGNORECASE)
+
 Texts = Mapping[str, str]  # the knowledge base's fixed texts, by key (see knowledge/README.md)
 
 
@@ -83,11 +90,13 @@ class RemindRequest:
 def parse_remind(text: str) -> RemindRequest:
     """Read ``HH:MM [days]`` (the time may also come last: "mon,wed 7pm").
 
+    A reminder is at one time of day: "7:30 to 8:30" (or "7:30-8:30", "7 and 8pm") is two
+    times, not a time and a day range, and says so (code ``remind_two_times``).
     Raises ScheduleError whose code names what was wrong.
     """
     if len(text) > MAX_ARGUMENT:
         raise ScheduleError("remind_too_long")
-    tokens = text.split()
+    tokens = _TIME_DASH.sub(r" \1 ", text).split()
     if not tokens:
         raise ScheduleError("time_missing")
     first_error: ScheduleError | None = None
@@ -98,16 +107,43 @@ def parse_remind(text: str) -> RemindRequest:
             except ScheduleError as error:
                 first_error = error
                 continue
-            return RemindRequest(found, _days(tokens[take:]))
+            rest = tokens[take:]
+            second = _second_time(rest)
+            if second is not None:
+                raise _two_times(found, second)
+            return RemindRequest(found, _days(rest))
     for take in (2, 1):  # "weekdays 7:30"
         if len(tokens) > take:
             try:
                 found = parse_time(" ".join(tokens[-take:]))
             except ScheduleError:
                 continue
-            return RemindRequest(found, _days(tokens[:-take]))
+            rest = tokens[:-take]
+            earlier = _second_time(rest)
+            if earlier is not None:
+                raise _two_times(earlier, found)
+            return RemindRequest(found, _days(rest))
     assert first_error is not None
     raise first_error
+
+
+def _second_time(tokens: list[str]) -> time | None:
+    """A time among the words meant as days: one that looks like a time ("8:30", "8pm"), or
+    any number after a joining word ("to 8")."""
+    for index, token in enumerate(tokens):
+        joined = index > 0 and tokens[index - 1].lower() in _JOINS
+        if not any(ch.isdigit() for ch in token) or not (joined or _TIME_SHAPED.search(token)):
+            continue
+        for take in (2, 1):  # "8 pm" before "8"
+            try:
+                return parse_time(" ".join(tokens[index : index + take]))
+            except ScheduleError:
+                continue
+    return None
+
+
+def _two_times(first: time, second: time) -> ScheduleError:
+    return ScheduleError("remind_two_times", first=format_time(first), second=format_time(second))
 
 
 def _days(tokens: list[str]) -> frozenset[int]:

@@ -199,11 +199,12 @@ async def typed_time(update: Update, context: Context) -> None:
     except ScheduleError as error:
         try:
             request = views.parse_remind(text)  # "7:30 mon,wed": time and days at once
-        except ScheduleError:
+        except ScheduleError as other:
             if len(text) > 20 or not any(ch.isdigit() for ch in text):
                 data.pop(_TYPING, None)
                 return  # not a time: a question, answered by the next handler
-            await respond(update, context, views.error(texts(context), error))
+            shown = other if other.code == "remind_two_times" else error
+            await respond(update, context, views.error(texts(context), shown))
             raise ApplicationHandlerStop from None
         answer = await _add(context, update.effective_chat.id, request)
     data.pop(_TYPING, None)
