@@ -125,8 +125,10 @@ async def group_settings(context: Context, chat_id: int) -> GroupSettings:
     if isinstance(cached, GroupSettings):
         return cached
     state = context.bot_data
-    stored = await state.store.get_chat(chat_id) if state.has_store else None
-    settings = GroupSettings.from_json(stored.settings if stored is not None else {})
+    if state.has_store:
+        settings = (await group_settings_service.current(state.store, chat_id)).settings
+    else:
+        settings = GroupSettings()
     if data is not None:
         data[_SETTINGS] = settings
     return settings
