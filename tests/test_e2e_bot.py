@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT
+from bot.core import callbacks
+from bot.core.replies import MESSAGE_LIMIT
 from bot.logs import REDACTED, setup_logging
 from tests.e2e import (
     GROUP_SCOPE,
@@ -69,7 +70,7 @@ def assert_within_limits(call: ApiCall) -> None:
     """What Telegram would enforce: text length and callback data size (the fake checks too)."""
     assert call.ok
     assert 0 < len(call.result["text"]) <= MESSAGE_LIMIT
-    assert all(len(d.encode()) <= CALLBACK_LIMIT for d in button_data(call))
+    assert all(callbacks.fits(d) for d in button_data(call))
 
 
 async def assert_still_answers(bot: RunningBot, *, user_id: int = DEFAULT_USER_ID) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT
+from bot.core import callbacks
+from bot.core.replies import MESSAGE_LIMIT
 from bot.edge.delivery import dispatch_due
 from bot.services.dispatcher import DispatchReport
 from tests.e2e import RunningBot, button_data, last_message, running_bot, sent
@@ -42,7 +43,7 @@ def fits(call: ApiCall) -> bool:
     return (
         call.ok
         and 0 < len(call.result["text"]) <= MESSAGE_LIMIT
-        and all(len(d.encode()) <= CALLBACK_LIMIT for d in button_data(call))
+        and all(callbacks.fits(d) for d in button_data(call))
     )
 
 

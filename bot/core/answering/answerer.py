@@ -9,23 +9,17 @@ win; only then is the question matched, and the score band decides between an an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
+from bot.core import callbacks
 from bot.core.answering.matching import Band, Match, Matcher
 from bot.core.answering.safety import RedFlagHit, check_red_flags
 from bot.core.answering.smalltalk import classify
-from bot.core.knowledge import Entry, KnowledgeBase
-from bot.core.replies import Button, Reply, ReplyKind, render_entry, rows
+from bot.core.knowledge import Entry, KnowledgeBase, fill
+from bot.core.replies import Button, Reply, ReplyKind, label, render_entry, rows
 
 MAX_QUESTION = 1000  # characters; longer messages are asked to be shorter
 MAX_RELATED = 3
 MAX_SUGGESTIONS = 3
-
-# Callback data: short, versionless prefixes; anything else is answered as a stale button.
-ENTRY = "e:"
-FEEDBACK = "f:"
-TOPICS = "topics"
-EXERCISES = "exercises"
 
 
 @dataclass(frozen=True)
@@ -63,7 +57,7 @@ class Answerer:
         if match.band is Band.UNSURE:
             suggestions = [self.kb.entries[c.entry_id] for c in match.candidates[:MAX_SUGGESTIONS]]
             buttons = [_entry_button(entry) for entry in suggestions]
-            buttons.append(Button("📚 All topics", data=TOPICS))
+            buttons.append(Button(self._label("button_all_topics"), data=callbacks.TOPICS))
             reply = Reply(ReplyKind.UNSURE, self.kb.texts["unsure"], tuple((b,) for b in buttons))
             return Outcome(reply, match)
         return Outcome(self.fallback(), match)
@@ -74,7 +68,10 @@ class Answerer:
 
     def fallback(self) -> Reply:
         """A kind 'I can't answer that' with a way forward."""
-        buttons = (Button("📚 Topics", data=TOPICS), Button("🏃 Exercises", data=EXERCISES))
+        buttons = (
+            Button(self._label("button_topics"), data=callbacks.TOPICS),
+            Button(self._label("button_exercises"), data=callbacks.EXERCISES),
+        )
         return Reply(ReplyKind.FALLBACK, self.kb.texts["fallback"], (buttons,))
 
     # -- entries and menus ----------------------------------------------------------------
@@ -85,8 +82,10 @@ class Answerer:
         buttons = [_entry_button(other) for other in related[:MAX_RELATED]]
         html = render_entry(entry, self.kb.texts["disclaimer"])
         feedback = (
-            Button("👍 Helpful", data=f"{FEEDBACK}{entry.id}:1"),
-            Button("👎 Not helpful", data=f"{FEEDBACK}{entry.id}:0"),
+            Button(self._label("button_helpful"), data=callbacks.feedback(entry.id, helpful=True)),
+            Button(
+                self._label("button_not_helpful"), data=callbacks.feedback(entry.id, helpful=False)
+            ),
         )
         return Reply(ReplyKind.ANSWER, html, (*rows(buttons), feedback), entry_id=entry.id)
 
@@ -106,7 +105,7 @@ class Answerer:
             return self.info("exercise_usage", self.exercises().buttons)
         entry = self.kb.find_exercise(name)
         if entry is None:
-            html = self.kb.texts["unknown_exercise"].replace("{name}", escape(name.strip()[:60]))
+            html = fill(self.kb.texts["unknown_exercise"], name=name.strip()[:60])
             return Reply(ReplyKind.INFO, html, self.exercises().buttons)
         return self.entry(entry.id)
 
@@ -117,6 +116,10 @@ class Answerer:
             text = f"{text}\n\n<i>{self.kb.texts['disclaimer']}</i>"
         return Reply(ReplyKind.INFO, text, buttons)
 
+    def _label(self, key: str) -> str:
+        """A button label from ``texts.yaml``."""
+        return label(self.kb.texts, key)
+
     # -- buttons ----------------------------------------------------------------------------
     def press(self, data: str) -> Reply | None:
         """The reply to a pressed button, or None for data this module does not own.
@@ -124,27 +127,26 @@ class Answerer:
         Callback data comes from the client and can be forged or stale (after a knowledge-base
         edit), so unknown entries get the ``stale_button`` text, never an exception.
         """
-        if data == TOPICS:
+        if data == callbacks.TOPICS:
             return self.topics()
-        if data == EXERCISES:
+        if data == callbacks.EXERCISES:
             return self.exercises()
-        if data.startswith(ENTRY):
-            entry_id = data.removeprefix(ENTRY)
-            if entry_id in self.kb.entries:
+        if data.startswith(callbacks.ENTRY):
+            entry_id = callbacks.parse_entry(data)
+            if entry_id is not None and entry_id in self.kb.entries:
                 return self.entry(entry_id)
-            return self.info("stale_button", ((Button("📚 Topics", data=TOPICS),),))
+            topics = Button(self._label("button_topics"), data=callbacks.TOPICS)
+            return self.info("stale_button", ((topics,),))
         return None
 
     def feedback(self, data: str) -> tuple[Entry, bool] | None:
         """Parse a Helpful / Not helpful press: the entry and whether it helped, or None."""
-        if not data.startswith(FEEDBACK):
+        parsed = callbacks.parse_feedback(data)
+        entry = self.kb.entries.get(parsed[0]) if parsed is not None else None
+        if parsed is None or entry is None:
             return None
-        entry_id, _, verdict = data.removeprefix(FEEDBACK).rpartition(":")
-        entry = self.kb.entries.get(entry_id)
-        if entry is None or verdict not in {"0", "1"}:
-            return None
-        return entry, verdict == "1"
+        return entry, parsed[1]
 
 
 def _entry_button(entry: Entry) -> Button:
-    return Button(entry.title, data=f"{ENTRY}{entry.id}")
+    return Button(entry.title, data=callbacks.entry(entry.id))

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from rapidfuzz import process
+from rapidfuzz import fuzz
 
 from bot.core.knowledge.problems import Problem
-from bot.core.normalise import fold
+from bot.core.normalise import is_stopword, words
 
 __all__ = ["Entry", "EntryKind", "KnowledgeBase", "Phrasing", "RedFlag"]
 
@@ -76,13 +76,54 @@ class KnowledgeBase:
         return sorted(self.entries.values(), key=lambda entry: (entry.order, entry.title))
 
     def find_exercise(self, name: str) -> Entry | None:
-        """The exercise whose id, title or keyword best fits a typed name, if any fits well."""
-        wanted = fold(name).replace("-", " ")
+        """The exercise a typed name means ("pigeon", "hip flexor", "brige"), if exactly one fits.
+
+        Compared word by word with the exercise's names: its id, its title, and those keywords
+        that contain a word of the id or title ("glute bridge", "kneeling stretch"). Other
+        keywords ("plank", "hip raise") are hints for the matcher about what a question mentions,
+        not names of the exercise. At least half of the typed words must be words of one name,
+        typos allowed (see :func:`_same_word`); a whole-string fuzzy score would instead let any
+        short name ("foo") match part of a long label. Names that fit several exercises equally
+        ("pose", "stretch") name none of them.
+        """
+        wanted = [word for word in words(name) if not is_stopword(word)]
         if not wanted:
             return None
-        choices: dict[str, str] = {}
+        scores: dict[str, float] = {}
         for entry in self.exercises():
-            for label in (entry.id.replace("-", " "), fold(entry.title), *entry.keywords):
-                choices[fold(label)] = entry.id
-        found = process.extractOne(wanted, list(choices), score_cutoff=75)
-        return self.entries[choices[found[0]]] if found else None
+            scores[entry.id] = max(_name_score(wanted, name) for name in _names(entry))
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        if not ranked or ranked[0][1] < NAME_MATCH:
+            return None
+        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+            return None
+        return self.entries[ranked[0][0]]
+
+
+NAME_MATCH = 0.5  # at least half of the typed words must be the exercise's own words
+TYPO = 80  # rapidfuzz ratio from which two words count as the same word mistyped
+PREFIX = 4  # letters from which a word's start counts as the word ("pige" -> "pigeon")
+
+
+def _same_word(typed: str, known: str) -> bool:
+    """Whether a typed word is a known word, a typo of it, or a clear start of it."""
+    if typed == known:
+        return True
+    if min(len(typed), len(known)) < PREFIX:  # short words must be exact: "hip", "leg"
+        return False
+    return known.startswith(typed) or fuzz.ratio(typed, known) >= TYPO
+
+
+def _names(entry: Entry) -> list[list[str]]:
+    """The words of each name of an exercise: id, title, and keywords that share a word with
+    them."""
+    own = [words(entry.id), words(entry.title)]
+    head = {word for name in own for word in name}
+    keywords = [words(keyword) for keyword in entry.keywords]
+    return own + [keyword for keyword in keywords if head.intersection(keyword)]
+
+
+def _name_score(wanted: list[str], label: list[str]) -> float:
+    """The share of typed words that match a word of the label."""
+    found = sum(any(_same_word(word, known) for known in label) for word in wanted)
+    return found / len(wanted)

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from telegram import MaybeInaccessibleMessage, Message, Update
+from telegram import Message, Update
 
-from bot.core.answering.answerer import EXERCISES, TOPICS, Outcome
-from bot.core.replies import Reply, ReplyKind
-from bot.edge.handlers.common import Context, command_argument, repeated, respond
+from bot.core import callbacks
+from bot.core.answering.answerer import Outcome
+from bot.core.replies import Reply
+from bot.edge.question_log import question_for, record
+from bot.edge.replying import Context, command_argument, repeated, respond, toast
 
 log = logging.getLogger(__name__)
 
 
-RECENT_QUESTIONS = 20  # per chat, in memory only: lets "Not helpful" log the question asked
-# Names of replies for a group's duplicate window: a menu or entry sent there a moment ago is
-# not sent again, whether asked for by command or by button.
-MENU_KEYS = {TOPICS: "/topics", EXERCISES: "/exercises"}
-
-
 def _key(reply: Reply, other: str | None) -> str | None:
-    return f"entry {reply.entry_id}" if reply.entry_id else other
+    """The reply's name for a group's duplicate window: a menu or entry sent there a moment ago
+    is not sent again, whether asked for by command or by button (so both use its button data).
+    """
+    return callbacks.entry(reply.entry_id) if reply.entry_id else other
 
 
 async def _send(
@@ -55,12 +54,12 @@ async def about(update: Update, context: Context) -> None:
 
 async def topics(update: Update, context: Context) -> None:
     """/topics: every topic as a button."""
-    await _send(update, context, context.bot_data.answerer.topics(), key=MENU_KEYS[TOPICS])
+    await _send(update, context, context.bot_data.answerer.topics(), key=callbacks.TOPICS)
 
 
 async def exercises(update: Update, context: Context) -> None:
     """/exercises: the exercises as buttons."""
-    await _send(update, context, context.bot_data.answerer.exercises(), key=MENU_KEYS[EXERCISES])
+    await _send(update, context, context.bot_data.answerer.exercises(), key=callbacks.EXERCISES)
 
 
 async def exercise(update: Update, context: Context) -> None:
@@ -96,30 +95,6 @@ async def answer_text(update: Update, context: Context, text: str) -> Outcome:
     return outcome
 
 
-async def record(context: Context, text: str, outcome: Outcome, sent: Message | None) -> None:
-    """After a question was answered: remember it for "Not helpful", and count the outcome."""
-    state = context.bot_data
-    if (
-        sent is not None
-        and outcome.reply.kind is ReplyKind.ANSWER
-        and context.chat_data is not None
-    ):
-        recent = context.chat_data.setdefault("asked", {})
-        recent[sent.message_id] = text
-        while len(recent) > RECENT_QUESTIONS:
-            recent.pop(next(iter(recent)))
-    if outcome.red_flag is not None:
-        log.info("red flag %s answered with the urgent message", outcome.red_flag.flag_id)
-    if state.has_store:
-        answered = outcome.reply.kind is ReplyKind.ANSWER
-        await state.store.increment_stat("answered" if answered else "unanswered")
-        if outcome.reply.kind is ReplyKind.FALLBACK and state.settings.store_unanswered:
-            best = outcome.match.best if outcome.match else None
-            await state.store.record_unanswered(
-                text, "fallback", best.entry_id if best else None, state.clock()
-            )
-
-
 async def unknown_command(update: Update, context: Context) -> None:
     """A mistyped or unknown /command in a private chat: say so instead of staying silent."""
     await _send(update, context, context.bot_data.answerer.info("unknown_command"))
@@ -140,28 +115,20 @@ async def press(update: Update, context: Context) -> None:
     feedback = answerer.feedback(data)
     if feedback is not None:
         entry, helpful = feedback
-        await query.answer("Thanks for the feedback! 🙏")
+        await query.answer(toast(context, "feedback_thanks"))
         state = context.bot_data
         if state.has_store:
             await state.store.increment_stat("helpful" if helpful else "not_helpful")
-            asked = _question_for(context, query.message)
+            asked = question_for(context, query.message)
             if not helpful and asked and state.settings.store_unanswered:
                 await state.store.record_unanswered(asked, "not_helpful", entry.id, state.clock())
         return
     reply = answerer.press(data)
     if reply is None:
         reply = answerer.info("stale_button")
-    key = _key(reply, MENU_KEYS.get(data))
+    key = _key(reply, callbacks.parse_menu(data))
     if key is not None and repeated(update, context, key):
-        await query.answer("☝️ That was just answered above.")
+        await query.answer(toast(context, "answered_above"))
         return
     await query.answer()
     await _send(update, context, reply, key=key)
-
-
-def _question_for(context: Context, message: MaybeInaccessibleMessage | None) -> str:
-    """The question an answer (and so its feedback button) was given for, if still remembered."""
-    if message is None or context.chat_data is None:
-        return ""
-    text = context.chat_data.get("asked", {}).get(message.message_id, "")
-    return text if isinstance(text, str) else ""
