@@ -252,8 +252,12 @@ async def running_bot(
 
     ``http`` picks the transport: real HTTP to 127.0.0.1, or in-process; when not given, the
     test's ``@pytest.mark.http`` marker decides (``fake.prefer_http``).
+    The knowledge watcher is off unless a test passes ``watch_knowledge=True``: it watches the
+    project's own knowledge folder, which must not reload mid-test, and stopping it waits out
+    its 50 ms poll. The process tests run the bot with it on, as in production.
     """
     over_http = fake.prefer_http if http is None else http
+    overrides.setdefault("watch_knowledge", False)
     settings = e2e_settings(fake, tmp_path, http=over_http, **overrides)
     clock = clock or FakeClock()
     # The real knowledge base and its answerer, built once (build_application's own loading is
