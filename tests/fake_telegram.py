@@ -46,7 +46,7 @@ import socketserver
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,7 +55,6 @@ from typing import Any, ClassVar, Self
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
-import pytest
 from telegram.request import BaseRequest, RequestData
 
 JSONDict = dict[str, Any]
@@ -802,7 +801,7 @@ class FakeTelegramServer:
         self._stopping = False
 
         self.token_seen: str | None = None
-        # The transport tests.e2e.running_bot picks when not told (set by the fixture's marker).
+        # The transport tests.e2e.running_bot picks when not told (conftest: the http marker).
         self.prefer_http = False
         self.unknown_methods: list[str] = []
         self.errors: list[str] = []  # internal errors of the fake itself (should stay empty)
@@ -874,7 +873,9 @@ class FakeTelegramServer:
         self._thread = None
 
     def __enter__(self) -> Self:
-        return self.start()
+        """The fake, ready for either transport; the HTTP server starts when ``base_url`` (or
+        ``port``) is first asked for, and stops on exit."""
+        return self
 
     def __exit__(
         self,
@@ -1916,23 +1917,6 @@ class FakeTelegramServer:
         return True
 
 
-@pytest.fixture
-def fake_telegram(request: pytest.FixtureRequest) -> Iterator[FakeTelegramServer]:
-    """Pytest fixture: a fake Bot API, its HTTP server stopped (long polls woken) after the test.
-
-    The HTTP server starts only if the test asks for ``base_url`` (a subprocess, or a bot over
-    HTTP). ``prefer_http`` tells ``tests.e2e.running_bot`` which transport to use when not told:
-    in-process, unless the test is marked ``@pytest.mark.http``.
-    Re-export it from a conftest.py: ``from tests.fake_telegram import fake_telegram``.
-    """
-    server = FakeTelegramServer()
-    server.prefer_http = request.node.get_closest_marker("http") is not None
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 __all__ = [
     "ANONYMOUS_ADMIN",
     "CHANNEL_BOT",
@@ -1950,7 +1934,6 @@ __all__ = [
     "InProcessTransport",
     "UploadedFile",
     "WaitTimeoutError",
-    "fake_telegram",
     "member_dict",
     "parse_request_params",
     "text_entities",

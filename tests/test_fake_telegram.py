@@ -49,7 +49,6 @@ from tests.fake_telegram import (
     FakeTelegramServer,
     UploadedFile,
     WaitTimeoutError,
-    fake_telegram,  # noqa: F401 - the shared fixture, used by test_fixture_helper
     member_dict,
     parse_request_params,
 )
@@ -103,7 +102,7 @@ async def test_get_me_and_token(server: FakeTelegramServer, bot: Bot) -> None:
     assert server.calls[0].token == TOKEN
 
 
-def test_fixture_helper(fake_telegram: FakeTelegramServer) -> None:  # noqa: F811
+def test_fixture_helper(fake_telegram: FakeTelegramServer) -> None:
     assert not fake_telegram.serving_http  # no thread or socket until someone needs the address
     assert not fake_telegram.prefer_http  # running_bot's default: in-process
     assert fake_telegram.base_url.startswith("http://127.0.0.1:")
@@ -113,7 +112,7 @@ def test_fixture_helper(fake_telegram: FakeTelegramServer) -> None:  # noqa: F81
 
 @pytest.mark.http
 def test_http_marker_makes_the_fixture_prefer_http(
-    fake_telegram: FakeTelegramServer,  # noqa: F811
+    fake_telegram: FakeTelegramServer,
 ) -> None:
     assert fake_telegram.prefer_http
 
