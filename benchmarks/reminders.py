@@ -338,9 +338,12 @@ async def telegram_dispatch(path: Path, count: int, concurrency: int, *, http: b
             reminder_poll_seconds=300,  # the periodic task stays idle: we tick by hand
             watch_knowledge=False,
         )
-        transports = {} if http else {"request": fake.transport()}
         app = build_application(
-            settings, answerer=real_answerer(), clock=lambda: NOW, rate_limit=False, **transports
+            settings,
+            answerer=real_answerer(),
+            clock=lambda: NOW,
+            rate_limit=False,
+            request=None if http else fake.transport(),
         )
         async with app:
             assert app.post_init is not None and app.post_shutdown is not None

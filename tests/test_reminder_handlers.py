@@ -38,7 +38,7 @@ USER = DEFAULT_USER_ID
 OTHER = 5550001
 GROUP = -1001000000077
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # FakeClock's default: a Monday, 09:00 UTC
-IDLE = {"reminder_poll_seconds": 300}  # the periodic task never fires during a test
+IDLE: dict[str, Any] = {"reminder_poll_seconds": 300}  # the periodic task never fires during a test
 
 
 @pytest.fixture
