@@ -1,10 +1,16 @@
-"""Shared fixtures: the fake Telegram Bot API (see tests/fake_telegram.py)."""
+"""Shared fixtures and settings: the fake Telegram Bot API (see tests/fake_telegram.py), and how
+many pytest-xdist workers a run gets."""
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.fake_telegram import FakeTelegramServer
+
+TESTS_DIR = Path(__file__).resolve().parent
+MAX_WORKERS = 4
 
 
 @pytest.fixture
@@ -18,3 +24,13 @@ def fake_telegram(request: pytest.FixtureRequest) -> Iterator[FakeTelegramServer
     with FakeTelegramServer() as server:
         server.prefer_http = request.node.get_closest_marker("http") is not None
         yield server
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (pyproject's addopts): one worker per core (at most 4) for the whole suite,
+    none for a focused run. A worker costs about a second of imports, which a whole-suite run
+    wins back many times over and a run of one file does not. ``-n 0`` always runs serially."""
+    whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS or all(
+        Path(arg).resolve() in (TESTS_DIR, TESTS_DIR.parent) for arg in config.args
+    )
+    return min(os.cpu_count() or 1, MAX_WORKERS) if whole_suite else 0
