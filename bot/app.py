@@ -1,8 +1,9 @@
 """The composition root: builds the python-telegram-bot Application from Settings.
 
 Everything is wired here and only here: the knowledge base, the store, the clock, the handlers,
-the rate limiter and the HTTP transport. Tests pass their own clock and point
-``TELEGRAM_API_BASE_URL`` at a fake Bot API server on 127.0.0.1; nothing else changes.
+the rate limiter and the HTTP transport. Tests pass their own clock and either point
+``TELEGRAM_API_BASE_URL`` at a fake Bot API server on 127.0.0.1 or pass that fake's in-process
+transport as ``request``/``get_updates_request``; nothing else changes.
 """
 
 from __future__ import annotations
@@ -43,12 +44,20 @@ def build_application(
     settings: Settings,
     *,
     kb: KnowledgeBase | None = None,
+    answerer: Answerer | None = None,
     clock: Callable[[], datetime] = utc_now,
     request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
 ) -> BotApplication:
-    """Build (but do not start) the Application. Raises KnowledgeError on an invalid base."""
-    kb = kb or load_knowledge(settings.knowledge_dir)
+    """Build (but do not start) the Application. Raises KnowledgeError on an invalid base.
+
+    ``answerer`` (one already built, e.g. shared by tests) skips building the matcher again;
+    ``request`` and ``get_updates_request`` replace python-telegram-bot's two HTTP transports
+    (one for calls, one for long polling).
+    """
+    if answerer is None:
+        answerer = Answerer(kb or load_knowledge(settings.knowledge_dir))
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -65,11 +74,13 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
     application: BotApplication = builder.build()
     state = application.bot_data
     state.settings = settings
     state.clock = clock
-    state.answerer = Answerer(kb)
+    state.answerer = answerer
     handlers.register(application)
     return application
 

@@ -373,6 +373,7 @@ BLOCKED_USER = 5150
 OTHER_USER = 6160
 
 
+@pytest.mark.http
 async def test_blocked_chat_is_logged_and_other_chats_are_served(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -393,6 +394,7 @@ async def test_blocked_chat_is_logged_and_other_chats_are_served(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+@pytest.mark.http
 async def test_bad_request_on_send_does_not_stop_the_bot(bot: RunningBot) -> None:
     bot.fake.fail(
         "sendMessage",
@@ -450,6 +452,7 @@ async def test_exception_in_a_handler_is_logged_and_apologised_for(
     await assert_still_answers(bot)
 
 
+@pytest.mark.http
 async def test_rate_limiter_retries_after_429(
     fake_telegram: FakeTelegramServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -485,6 +488,7 @@ def restore_logging() -> Iterator[None]:
         logging.getLogger(name).setLevel(old)
 
 
+@pytest.mark.http
 @pytest.mark.usefixtures("restore_logging")
 async def test_token_never_appears_in_debug_logs(
     fake_telegram: FakeTelegramServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ ADMIN = 7001
 MEMBER = DEFAULT_USER_ID
 PIGEON = "how do I do pigeon pose"
 RED_FLAG = "I suddenly can't control my bladder and my back hurts"
-IDLE = {"reminder_poll_seconds": 300}  # the periodic dispatcher never fires during a test
+IDLE: dict[str, Any] = {"reminder_poll_seconds": 300}  # the dispatcher never fires during a test
 
 
 @pytest.fixture

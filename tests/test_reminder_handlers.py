@@ -42,7 +42,7 @@ USER = DEFAULT_USER_ID
 OTHER = 5550001
 GROUP = -1001000000077
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # FakeClock's default: a Monday, 09:00 UTC
-IDLE = {"reminder_poll_seconds": 300}  # the periodic task never fires during a test
+IDLE: dict[str, Any] = {"reminder_poll_seconds": 300}  # the periodic task never fires during a test
 
 
 @pytest.fixture
@@ -620,6 +620,7 @@ async def test_rate_limit_is_retried_later_not_lost(
     assert not sent(calls)
 
 
+@pytest.mark.http
 async def test_rate_limiter_retries_429_inside_the_library(
     fake_telegram: FakeTelegramServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -633,6 +634,7 @@ async def test_rate_limiter_retries_429_inside_the_library(
         assert [c.error_code for c in calls if c.method == "sendMessage"] == [429, None]
 
 
+@pytest.mark.http
 @pytest.mark.parametrize("code", [500, 502])
 async def test_network_error_is_retried_with_backoff(bot: RunningBot, code: int) -> None:
     await remind(bot, "9:30")
@@ -652,6 +654,7 @@ async def test_network_error_is_retried_with_backoff(bot: RunningBot, code: int)
     assert bot.query("SELECT count(*) FROM deliveries") == [(0,)]
 
 
+@pytest.mark.http
 async def test_migrated_group_gets_its_reminder_at_the_new_id(bot: RunningBot) -> None:
     store = bot.app.bot_data.store
     old, new = -4004, -1004004004004
