@@ -42,9 +42,9 @@ async def test_open_creates_parent_directory_and_sets_pragmas(tmp_path: Path) ->
     store = await Store.open(path)
     try:
         db = store._db
-        assert tuple(await (await db.execute("PRAGMA journal_mode")).fetchone()) == ("wal",)
-        assert tuple(await (await db.execute("PRAGMA foreign_keys")).fetchone()) == (1,)
-        assert tuple(await (await db.execute("PRAGMA busy_timeout")).fetchone()) == (5000,)
+        assert tuple(await (await db.execute("PRAGMA journal_mode")).fetchone() or ()) == ("wal",)
+        assert tuple(await (await db.execute("PRAGMA foreign_keys")).fetchone() or ()) == (1,)
+        assert tuple(await (await db.execute("PRAGMA busy_timeout")).fetchone() or ()) == (5000,)
     finally:
         await store.close()
     assert path.exists()

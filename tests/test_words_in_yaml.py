@@ -476,10 +476,11 @@ def test_the_walk_sees_errors_labels_and_fills() -> None:
     """ScheduleError codes (also UnknownTimezone's), label() keys and fill()ed texts are all
     among the uses checked above."""
     found = {use.key: use.values for use in uses()}
-    assert found["time_unreadable"] == {"value"}  # raise ScheduleError("time_unreadable", ...)
-    assert found["timezone_unknown_many"] == {"zone", "suggestions", "last"}  # super().__init__
-    assert found["next_date"] == {"weekday", "day", "month", "time"}  # label(texts, ...)
-    assert found["reminders_too_many"] == {"count"}  # fill(texts[...], ...)
+    # raise ScheduleError("time_unreadable", ...), and UnknownTimezone's super().__init__
+    assert found["time_unreadable"] == frozenset({"value"})
+    assert found["timezone_unknown_many"] == frozenset({"zone", "suggestions", "last"})
+    assert found["next_date"] == frozenset({"weekday", "day", "month", "time"})  # label(texts, ...)
+    assert found["reminders_too_many"] == frozenset({"count"})  # fill(texts[...], ...)
 
 
 def test_texts_are_filled_only_by_fill() -> None:
