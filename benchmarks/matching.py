@@ -137,7 +137,9 @@ def main() -> None:
     real = load_knowledge(ROOT / "knowledge")
     dev = ROOT.parent / "shared" / "eval" / "dev.yaml"
     user_questions = [p.text for p in load_probes(dev)[0]] if dev.exists() else []
-    held_out = [p.text for p in load_probes(ROOT / "benchmarks" / "heldout.yaml")[0]]
+    regression = [
+        p.text for p in load_probes(ROOT / "benchmarks" / "regression" / "questions1.yaml")[0]
+    ]
 
     print(
         f"Real knowledge base: {len(real.entries)} entries, "
@@ -146,7 +148,7 @@ def main() -> None:
     start = time.perf_counter()
     matcher = Matcher(real)
     print(f"  index built in {1000 * (time.perf_counter() - start):.1f} ms")
-    questions = questions_for(real, user_questions + held_out, 300)
+    questions = questions_for(real, user_questions + regression, 300)
     report("Matcher.match (ours)", time_each(matcher.match, questions, rounds=5))
     answerer = Answerer(real, matcher)
     report("Answerer.answer (red flags + match + render)", time_each(answerer.answer, questions, 5))

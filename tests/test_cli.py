@@ -207,6 +207,44 @@ def test_eval_simple_file_with_history_and_threshold(
     assert 'NOW FAILS:  "what\'s the capital of france"' in out
 
 
+def test_eval_grades_conversations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """conversations.yaml: probes without `kind` are answer probes; `before` is sent first."""
+    conversations = tmp_path / "talk.yaml"
+    conversations.write_text(
+        "topics:\n  pigeon: ['plank']\n"
+        "probes:\n"
+        "  - before: ['hi there']\n    text: how do i do pigeon pose\n    topic: pigeon\n"
+        "  - before: ['pigeon pose']\n    text: how long do i cook rice for\n"
+        "    kind: fallback\n"
+        "answer_markers: ['plank']\n"
+    )
+    code, out = run(capsys, "eval", str(conversations))
+    assert code == 0
+    assert "Overall: 100.0% of 2 questions." in out
+    assert "ALL answer                               1/1" in out
+
+
+def test_eval_sends_earlier_messages_first(tmp_path: Path) -> None:
+    from bot.core.answering.answerer import Answerer, Outcome
+    from bot.tools.evaluation import evaluate, load_probes
+
+    heard: list[str] = []
+
+    class Listening(Answerer):
+        def answer(self, text: str, *args: object, **kwargs: object) -> Outcome:
+            heard.append(text)
+            return super().answer(text)
+
+    conversations = tmp_path / "talk.yaml"
+    conversations.write_text(
+        "topics:\n  pigeon: ['plank']\n"
+        "probes:\n  - before: ['one', 'two']\n    text: three\n    topic: pigeon\n"
+    )
+    probes, markers = load_probes(conversations)
+    evaluate(Listening(load_knowledge(ROOT / "knowledge")), probes, markers)
+    assert heard == ["one", "two", "three"]
+
+
 def test_eval_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("- question: only a question\n")

@@ -32,8 +32,8 @@ from rapidfuzz import fuzz, process
 from bot.core.knowledge import Entry, KnowledgeBase
 from bot.core.normalise import is_stopword, stem, words
 
-# Score bands, calibrated with `python -m bot eval` on the dev set, knowledge/tests and a
-# held-out set (benchmarks/heldout.yaml): below UNSURE nothing is close enough to offer.
+# Score bands, calibrated with `python -m bot eval` on the dev set, knowledge/tests and the
+# regression sets (benchmarks/regression/): below UNSURE nothing is close enough to offer.
 CONFIDENT = 50.0
 UNSURE = 40.0
 CANDIDATE_POOL = 24
