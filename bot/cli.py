@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.core.answering.answerer import Answerer, Outcome
+from bot.core.answering.context import Conversation
 from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.replies import Reply
 
@@ -46,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("question", nargs="+", help="the question, e.g. 'how do I do pigeon pose'")
     ask.add_argument("--explain", action="store_true", help="show candidates, scores and band")
+    ask.add_argument(
+        "--after",
+        action="append",
+        default=[],
+        metavar="MESSAGE",
+        help="an earlier message of the same conversation (repeat for several, oldest first)",
+    )
     _knowledge_option(ask)
 
     chat = commands.add_parser(
@@ -161,8 +169,8 @@ def print_reply(reply: Reply, *, numbered: bool = False) -> list[str]:
     return data
 
 
-def explain(outcome: Outcome, kb: KnowledgeBase) -> None:
-    """Print why the answerer replied as it did."""
+def explain(outcome: Outcome, kb: KnowledgeBase, context: Conversation | None = None) -> None:
+    """Print why the answerer replied as it did (``context``: what it was read against)."""
     print("\n--- explain ---")
     if outcome.red_flag is not None:
         hit = outcome.red_flag
@@ -170,6 +178,21 @@ def explain(outcome: Outcome, kb: KnowledgeBase) -> None:
         print("red flags are checked first and always win.")
         return
     print("red flag: no")
+    reading = outcome.reading
+    if context is not None:
+        print(
+            f"context: topic {context.topic or '-'}, last list "
+            f"{', '.join(context.options) or '-'}, detail {context.detail or '-'}, "
+            f"{context.turns} message(s) ago"
+        )
+    else:
+        print("context: none")
+    if reading is not None:
+        what = reading.entry_id or reading.subject or ", ".join(reading.options) or "-"
+        detail = f" (detail: {reading.detail})" if reading.detail else ""
+        print(f"reading: {reading.kind} {what}{detail}")
+        for note in reading.notes:
+            print(f"  {note}")
     match = outcome.match
     if match is None:
         print(f"reply kind: {outcome.reply.kind.value}")
@@ -191,10 +214,13 @@ def explain(outcome: Outcome, kb: KnowledgeBase) -> None:
 def _ask(args: argparse.Namespace) -> int:
     kb = _load(args)
     answerer = Answerer(kb)
-    outcome = answerer.answer(" ".join(args.question))
+    context: Conversation | None = None
+    for earlier in args.after:
+        context = answerer.answer(earlier, context).conversation
+    outcome = answerer.answer(" ".join(args.question), context)
     print_reply(outcome.reply)
     if args.explain:
-        explain(outcome, kb)
+        explain(outcome, kb, context)
     return EXIT_OK
 
 
@@ -204,6 +230,7 @@ def _chat(args: argparse.Namespace) -> int:
     print("Type a question, /topics, /exercises, a button number, or /quit.\n")
     print_reply(answerer.info("welcome"))
     buttons: list[str] = []
+    talk = _Talk()
     while True:
         try:
             line = input("\nyou> ").strip()
@@ -215,16 +242,27 @@ def _chat(args: argparse.Namespace) -> int:
         if line in {"/quit", "/exit"}:
             return EXIT_OK
         print()
-        reply = _chat_reply(answerer, line, buttons)
+        reply = _chat_reply(answerer, line, buttons, talk)
         buttons = print_reply(reply, numbered=True)
 
 
-def _chat_reply(answerer: Answerer, line: str, buttons: list[str]) -> Reply:
+class _Talk:
+    """The terminal conversation's context (one person, in memory)."""
+
+    def __init__(self) -> None:
+        self.context: Conversation | None = None
+
+    def saw(self, reply: Reply) -> Reply:
+        self.context = (self.context or Conversation()).after(reply)
+        return reply
+
+
+def _chat_reply(answerer: Answerer, line: str, buttons: list[str], talk: _Talk) -> Reply:
     if line.isdigit() and 1 <= int(line) <= len(buttons):
         data = buttons[int(line) - 1]
         pressed = answerer.press(data)
         if pressed is not None:
-            return pressed
+            return talk.saw(pressed)
         if answerer.feedback(data) is not None:
             return answerer.info("help")  # nothing to record in the terminal; show what is next
         return answerer.info("stale_button")
@@ -233,11 +271,12 @@ def _chat_reply(answerer: Answerer, line: str, buttons: list[str]) -> Reply:
     if command in simple:
         return answerer.info(simple[command])
     if command == "/topics":
-        return answerer.topics()
+        return talk.saw(answerer.topics())
     if command == "/exercises":
-        return answerer.exercises()
+        return talk.saw(answerer.exercises())
     if command == "/exercise":
-        return answerer.exercise(rest)
-    if command == "/ask":
-        return answerer.answer(rest).reply
-    return answerer.answer(line).reply
+        return talk.saw(answerer.exercise(rest))
+    question = rest if command == "/ask" else line
+    outcome = answerer.answer(question, talk.context)
+    talk.context = outcome.conversation
+    return outcome.reply

@@ -141,16 +141,28 @@ def test_kb_check_yaml_traps_warn_and_strict_fails(
 
 
 def test_ask_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run(capsys, "ask", "--explain", "how", "long", "do", "I", "hold", "pigeon", "pose")
+    code, out = run(capsys, "ask", "--explain", "how do I do pigeon pose")
     assert code == 0
     assert "Start in a plank position" in out
     assert "red flag: no" in out
+    assert "context: none" in out and "reading: answer pigeon-pose" in out
     assert "band: confident" in out
     assert "1. pigeon-pose (knowledge/entries/pigeon-pose.yaml) score" in out
     assert "closest phrasing:" in out
     code, out = run(capsys, "ask", "--explain", "I can't control my bladder and my back hurts")
     assert "red flag: YES (bladder-bowel" in out
     assert "urgent" in out.lower()
+
+
+def test_ask_after_earlier_messages_shows_the_context(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(
+        capsys, "ask", "--explain", "--after", "glute bridge please", "how many should i do"
+    )
+    assert code == 0
+    assert "10-15 times" in out and "[📖 The full answer]" in out
+    assert "context: topic bridge-pose" in out
+    assert "reading: detail bridge-pose (detail: reps)" in out
+    assert "follow-up on bridge-pose" in out
 
 
 def test_ask_works_without_a_token_as_a_process(tmp_path: Path) -> None:
@@ -168,12 +180,15 @@ def test_ask_works_without_a_token_as_a_process(tmp_path: Path) -> None:
 
 
 def test_chat_session(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("/exercises\n2\nhaha\n/quit\n"))
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO("/exercises\n2\nhaha\nhow long do i hold it\n/quit\n")
+    )
     code, out = run(capsys, "chat")
     assert code == 0
     assert "[1] Hip flexor stretch" in out
     assert "Start in a plank position" in out  # button 2 is Pigeon
     assert "not sure" in out.lower()
+    assert "Hold Pigeon Pose for 30 seconds on each side." in out  # read in the light of it
 
 
 def test_eval_simple_file_with_history_and_threshold(
@@ -226,14 +241,15 @@ def test_eval_grades_conversations(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_eval_sends_earlier_messages_first(tmp_path: Path) -> None:
     from bot.core.answering.answerer import Answerer, Outcome
+    from bot.core.answering.context import Conversation
     from bot.tools.evaluation import evaluate, load_probes
 
     heard: list[str] = []
 
     class Listening(Answerer):
-        def answer(self, text: str, *args: object, **kwargs: object) -> Outcome:
+        def answer(self, text: str, conversation: Conversation | None = None) -> Outcome:
             heard.append(text)
-            return super().answer(text)
+            return super().answer(text, conversation)
 
     conversations = tmp_path / "talk.yaml"
     conversations.write_text(

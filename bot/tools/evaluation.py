@@ -94,9 +94,10 @@ def evaluate(answerer: Answerer, probes: list[Probe], markers: dict[str, Any]) -
     """Run every probe through the answering core."""
     result = EvalResult()
     for probe in probes:
+        conversation = None
         for earlier in probe.before:  # the same person's earlier messages, in order
-            answerer.answer(earlier)
-        outcome = answerer.answer(probe.text)
+            conversation = answerer.answer(earlier, conversation).conversation
+        outcome = answerer.answer(probe.text, conversation)
         reply = outcome.reply
         got = _describe(
             outcome.reply,

@@ -25,7 +25,7 @@ import yaml
 from rapidfuzz import process
 
 from bot.core.knowledge.html_check import html_field
-from bot.core.knowledge.model import Entry, EntryKind, KnowledgeBase, Phrasing
+from bot.core.knowledge.model import Entry, EntryKind, FollowUp, KnowledgeBase, Phrasing
 from bot.core.knowledge.problems import KnowledgeError, Problem
 from bot.core.knowledge.red_flags import load_red_flags
 from bot.core.knowledge.texts import load_texts
@@ -51,6 +51,7 @@ ENTRY_FIELDS = (
     "keywords",
     "related",
     "source",
+    "details",
 )
 _REQUIRED_ENTRY = ("id", "title", "summary", "answer", "questions")
 
@@ -178,6 +179,7 @@ def _load_entry(path: Path, label: str, reader: Reader) -> Entry | None:
     )
     related_items = reader.text_list(fields["related"], "related") if "related" in fields else []
     source = reader.text(fields["source"], "source", required=False) if "source" in fields else ""
+    details = _details(reader, fields["details"]) if "details" in fields else ()
     reader.entry = None
     return Entry(
         id=entry_id or path.stem,
@@ -193,7 +195,29 @@ def _load_entry(path: Path, label: str, reader: Reader) -> Entry | None:
         source=source,
         file=label,
         related_lines=tuple(line_of(node) for _, node in related_items),
+        details=details,
     )
+
+
+MAX_DETAIL = 400  # a detail is a sentence or two; the full answer is one button away
+
+
+def _details(reader: Reader, node: yaml.Node) -> tuple[tuple[str, str], ...]:
+    """``details:``: detail name -> a sentence or two of HTML (names checked against the
+    vocabulary's ``details`` once everything is loaded)."""
+    fields = reader.mapping(node, "'details'", "details") or {}
+    found = []
+    for name, value in fields.items():
+        text = html_field(reader, value, "details", reader.text(value, "details"))
+        if len(text) > MAX_DETAIL:
+            reader.error(
+                value,
+                f"the detail '{name}' is {len(text)} characters long.",
+                f"keep it under {MAX_DETAIL}: a sentence or two (the full answer is a tap away).",
+                "details",
+            )
+        found.append((name, text))
+    return tuple(found)
 
 
 def _entry_files(directory: Path) -> Iterator[Path]:
@@ -312,9 +336,10 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
             Problem(flags_reader.file, None, "is missing.", "see knowledge/README.md.")
         )
     vocabulary_reader = run_reader(directory / "_vocabulary.yaml")
-    synonyms, off_topic = load_vocabulary(
+    synonyms, off_topic, follow_ups, not_covered = load_vocabulary(
         directory / "_vocabulary.yaml", vocabulary_reader.file, vocabulary_reader
     )
+    problems += _check_details(entries, follow_ups, vocabulary_reader.file)
     for reader in (texts_reader, flags_reader, vocabulary_reader):
         problems += reader.problems
         warnings += reader.warnings
@@ -330,4 +355,41 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
         directory=directory,
         off_topic=frozenset(off_topic),
         warnings=tuple(warnings),
+        follow_ups=tuple(follow_ups),
+        not_covered=not_covered,
     )
+
+
+def _check_details(
+    entries: dict[str, Entry], follow_ups: list[FollowUp], vocabulary_file: str
+) -> list[Problem]:
+    """Every entry detail is one the vocabulary declares; every default is an entry."""
+    declared = {follow_up.name for follow_up in follow_ups}
+    problems = []
+    for entry in entries.values():
+        for name, _ in entry.details:
+            if name not in declared:
+                problems.append(
+                    Problem(
+                        entry.file,
+                        None,
+                        f"the detail '{name}' is not declared under 'details' in _vocabulary.yaml.",
+                        f"declare it there (with the words that ask it), or use one of: "
+                        f"{', '.join(sorted(declared)) or 'none yet'}.",
+                        entry.id,
+                        "details",
+                    )
+                )
+    for follow_up in follow_ups:
+        if follow_up.default is not None and follow_up.default not in entries:
+            problems.append(
+                Problem(
+                    vocabulary_file,
+                    None,
+                    f"the detail '{follow_up.name}' answers with '{follow_up.default}', "
+                    "which is not an entry.",
+                    "use the id of an existing entry.",
+                    field="details",
+                )
+            )
+    return problems
