@@ -2,10 +2,10 @@
 
 Google's Compact Language Detector 2 (``pycld2``: a small C library, about 1.5 MiB in memory,
 microseconds per message) names the language. It is asked only about messages the knowledge
-base could not read, so an English question full of yoga names ("setu bandhasana") is never
-mistaken for another language. A short message CLD2 is unsure about counts as another language
-only when its best guess is not English and it has none of the common English words and none
-of the knowledge base's words.
+base could not read, and a message half made of the knowledge base's own words ("setu
+bandhasana") is English whatever CLD2 says. A short message CLD2 is unsure about counts as
+another language only when its best guess is not English and it has none of the common English
+words and none of the knowledge base's words.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ def looks_english(text: str, known: Callable[[str], bool] = lambda word: False) 
     latin = sum(1 for char in letters if _latin(char))
     if latin / len(letters) < MOSTLY_OTHER_SCRIPT:
         return False  # Cyrillic, Greek, Arabic, CJK, ...
+    tokens = words(text)
+    if 2 * sum(1 for token in tokens if known(token)) >= len(tokens):
+        return True  # half its words are the knowledge base's own ("setu bandhasana")
     try:
         reliable, _, found = pycld2.detect(text)
         if reliable:
@@ -37,7 +40,6 @@ def looks_english(text: str, known: Callable[[str], bool] = lambda word: False) 
         _, _, guessed = pycld2.detect(text, bestEffort=True)
     except pycld2.error:  # invalid UTF-8 (lone surrogates): not ours to judge
         return True
-    tokens = words(text)
     return guessed[0][1] in ENGLISH or any(is_stopword(t) or known(t) for t in tokens)
 
 

@@ -39,8 +39,8 @@ SOLID_UNFAMILIAR = 0.5  # an answer needs its entry's words to outweigh unknown 
 ONE_WORD_UNFAMILIAR = 0.4  # ... and one rare word of its own with a little small talk
 NAMED_UNFAMILIAR = 0.67  # an entry named by its title may come with one unknown word
 MAX_SUGGESTIONS = 3
-SUGGESTION_MARGIN = 12.0
-PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word  # "Did you mean" offers only entries this close to the best
+SUGGESTION_MARGIN = 12.0  # "Did you mean" offers only entries this close to the best
+PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
@@ -59,6 +59,7 @@ _ORDINALS = {
     "final": -1,
 }
 _NUMBERED = re.compile(r"\b(?:number|no|num|option|#)\s*([1-9])\b|^\s*([1-9])\s*$")
+_NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is only a reference
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b")
 
 
@@ -132,7 +133,11 @@ class Interpreter:
         told = self.matcher.match_parts(parts)
         if told.best is not None and told.band is not Band.NONE:
             context = Conversation(topic=told.best.entry_id)
-        reading = self._read_question(question, context, parts)
+        # The question alone first (its own words, the story as its context), then the question
+        # with the story's words counted at a discount.
+        reading = self._read_question(question, context, ())
+        if reading.kind not in {"answer", "detail", "not_covered"}:
+            reading = self._read_question(question, context, parts)
         note = f"long message: question {question!r}"
         if reading.kind in {"none", "unsure"}:
             near = self._not_covered(" ".join(self.matcher.canonical(s) for s in story))
@@ -151,12 +156,14 @@ class Interpreter:
         cue = self._cue(canonical)
         asked = frozenset(t for p in (cue.phrases if cue else ()) for t in self._terms(p))
 
-        # "the second one", "number 3": the last list shown.
-        if context is not None and context.options:
-            picked = _ordinal(canonical, context.options)
-            if picked is not None and self._only_refers(text, asked):
-                detail = cue.follow_up.name if cue else None
-                return self._entry(picked, detail, None, f"option from the last list: {picked}")
+        # "the second one", "number 3": the last list shown (no list: nothing to guess from).
+        options = context.options if context is not None else ()
+        picked = _ordinal(canonical, options or _NO_LIST)
+        if picked is not None and self._only_refers(text, asked):
+            if not options:
+                return Reading("none", notes=("an ordinal, and no list shown",))
+            detail = cue.follow_up.name if cue else None
+            return self._entry(picked, detail, None, f"option from the last list: {picked}")
 
         whole = self.matcher.match_parts(((text, 1.0), *story))
         own = self.matcher.match_parts(((text, 1.0), *story), drop=asked) if asked else whole
@@ -169,7 +176,9 @@ class Interpreter:
         # it names another entry ("where do I put my right knee?" after pigeon pose).
         topic = self.kb.entries.get(context.topic or "") if context is not None else None
         strict = (
-            topic is not None and cue is not None and topic.detail(cue.follow_up.name) is not None
+            topic is not None
+            and cue is not None
+            and (topic.detail(cue.follow_up.name) is not None or cue.follow_up.default is not None)
         )
 
         # A question another entry has almost word for word is that entry's, whatever came
@@ -243,8 +252,7 @@ class Interpreter:
         if cue is not None:
             if entry.detail(cue.follow_up.name) is not None:
                 return self._entry(topic, cue.follow_up.name, None, note)
-            own = self.matcher.match_parts(((text, 1.0),), drop=asked)
-            if cue.follow_up.default is not None and not self._has_content(own):
+            if cue.follow_up.default is not None:
                 return self._entry(cue.follow_up.default, None, None, note)
         referent = ((entry.title, REFERENT_FACTOR), *story)
         again = self.matcher.match_parts(((text, 1.0), *referent))
