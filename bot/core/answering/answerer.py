@@ -22,7 +22,7 @@ from bot.core.answering.understanding import Interpreter, Reading
 from bot.core.knowledge import Entry, KnowledgeBase, fill
 from bot.core.replies import Button, Reply, ReplyKind, label, render_entry, rows
 
-MAX_QUESTION = 1000  # characters; longer messages are asked to be shorter
+MAX_QUESTION = 4096  # characters (Telegram's own limit); longer ones are asked to be shorter
 MAX_RELATED = 3
 MAX_SUGGESTIONS = 3
 

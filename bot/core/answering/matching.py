@@ -56,6 +56,7 @@ SALIENCE_FLOOR = 0.35  # a word used in only one phrasing of an entry
 SALIENT_SHARE = 0.15  # a word in this share of an entry's phrasings counts fully
 SUPPORT_SALIENCE = 0.5  # a word points clearly to an entry from this salience on
 MIN_CORRECTABLE = 5  # shorter words are too easily "corrected" into another real word
+ANALYSED = 1024  # texts whose analysis is kept (the sentences of the last few messages)
 
 
 class Band(Enum):
@@ -150,6 +151,7 @@ class Matcher:
         )
         self._surface_set = frozenset(surface | kb.off_topic)
         self._corrections: dict[str, str] = {}
+        self._analysed: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
 
         # How strongly each term points to each entry: keywords and title words fully; words of
         # the phrasings in proportion to how many phrasings use them, so a word that appears once
@@ -219,8 +221,14 @@ class Matcher:
     # ----------------------------------------------------------------------------------------
     def analyse(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
         """Terms of a question after correction, synonyms, stop-word removal and stemming."""
-        tokens, corrections = self._tokens(text)
-        return self._finish(tokens), corrections
+        found = self._analysed.get(text)
+        if found is None:
+            tokens, corrections = self._tokens(text)
+            found = (tuple(self._finish(tokens)), tuple(corrections))
+            if len(self._analysed) >= ANALYSED:  # bounded: a message is read a few times, once
+                self._analysed.clear()
+            self._analysed[text] = found
+        return list(found[0]), list(found[1])
 
     def canonical(self, text: str) -> str:
         """The message as words after spelling fixes and synonyms, stop words kept

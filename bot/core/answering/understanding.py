@@ -33,6 +33,7 @@ ReadingKind = Literal["answer", "detail", "unsure", "not_covered", "none"]
 LONG_MESSAGE = 100  # characters: longer messages are read sentence by sentence
 STORY_FACTOR = 0.35  # weight of a long message's back-story next to its question
 NEAR_STORY_FACTOR = 0.6  # the sentence just before the question
+STORY_SENTENCES = 6  # sentences before the question that count as its story
 REFERENT_FACTOR = 0.5  # weight of the previous topic's words added to a follow-up
 MAX_UNFAMILIAR = 0.34  # share of a follow-up's own words that may be unknown
 SOLID_UNFAMILIAR = 0.5  # an answer needs its entry's words to outweigh unknown ones
@@ -123,10 +124,13 @@ class Interpreter:
             return self._read_question(text, context, ())
         asked = _question_index(sentences)
         question = sentences[asked]
-        story = [s for i, s in enumerate(sentences) if i != asked]
+        # The sentences around the question tell its story; a long life story before them
+        # says nothing more about what is asked (and would cost time on 4,096 characters).
+        around = range(max(0, asked - STORY_SENTENCES), min(len(sentences), asked + 3))
+        story = [sentences[i] for i in around if i != asked]
         parts = tuple(
-            (s, NEAR_STORY_FACTOR if i == asked - 1 else STORY_FACTOR)
-            for i, s in enumerate(sentences)
+            (sentences[i], NEAR_STORY_FACTOR if i == asked - 1 else STORY_FACTOR)
+            for i in around
             if i != asked
         )
         # The back-story is the context of its own question, more recent than the chat's.
