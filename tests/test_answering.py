@@ -277,3 +277,30 @@ def test_maintainers_test_files_pass(answerer: Answerer) -> None:
         assert result.accuracy(["answer"]) >= 0.90, path
         assert result.accuracy(["fallback"]) >= 0.90, path
         assert result.accuracy(["urgent"]) == 1.0, path
+
+
+@pytest.mark.parametrize(
+    ("name", "answers", "fallbacks"),
+    [("conversations.yaml", 0.95, 0.85), ("long.yaml", 0.85, 0.85), ("scope.yaml", 0.90, 0.90)],
+)
+def test_issue_10_regression_sets_stay_above_the_bar(
+    answerer: Answerer, name: str, answers: float, fallbacks: float
+) -> None:
+    """Sets written for issue #10 before any tuning, then tuned on: regression guards. (Their
+    one urgent miss, a red flag worded "can't feel anything around my groin", is the safety
+    layer's to catch.)"""
+    probes, markers = load_probes(REGRESSION / name)
+    result = evaluate(answerer, probes, markers)
+    assert result.accuracy(["answer"]) >= answers
+    assert result.accuracy(["fallback"]) >= fallbacks
+
+
+def test_public_conversations_stay_above_the_bar(answerer: Answerer) -> None:
+    path = ROOT.parent / "shared" / "eval" / "conversations.yaml"
+    if not path.exists():
+        pytest.skip("../shared/eval/conversations.yaml is not beside the repository")
+    probes, markers = load_probes(path)
+    result = evaluate(answerer, probes, markers)
+    assert result.accuracy(["answer"]) >= 0.90
+    assert result.accuracy(["fallback"]) == 1.0
+    assert result.accuracy(["urgent"]) == 1.0

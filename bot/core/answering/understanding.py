@@ -37,7 +37,7 @@ STORY_SENTENCES = 6  # sentences before the question that count as its story
 REFERENT_FACTOR = 0.5  # weight of the previous topic's words added to a follow-up
 MAX_UNFAMILIAR = 0.34  # share of a follow-up's own words that may be unknown
 SOLID_UNFAMILIAR = 0.5  # an answer needs its entry's words to outweigh unknown ones
-ONE_WORD_UNFAMILIAR = 0.4  # ... and one rare word of its own with a little small talk
+ONE_WORD_UNFAMILIAR = 0.3  # ... and one rare word of its own with a little small talk
 NAMED_UNFAMILIAR = 0.67  # an entry named by its title may come with one unknown word
 MAX_SUGGESTIONS = 3
 SUGGESTION_MARGIN = 12.0  # "Did you mean" offers only entries this close to the best
@@ -162,7 +162,8 @@ class Interpreter:
 
         # "the second one", "number 3": the last list shown (no list: nothing to guess from).
         options = context.options if context is not None else ()
-        picked = _ordinal(canonical, options or _NO_LIST)
+        unasked = self._asks_pattern.sub(" ", canonical) if self._asks_pattern else canonical
+        picked = _ordinal(unasked, options or _NO_LIST)  # "which side first" is no ordinal
         if picked is not None and self._only_refers(text, asked):
             if not options:
                 return Reading("none", notes=("an ordinal, and no list shown",))
@@ -225,7 +226,12 @@ class Interpreter:
                 return reading
         if near is not None:
             return Reading("not_covered", subject=near, match=own)
-        if cue is not None and self._has_content(own) and self._solid(whole, unfamiliar, False):
+        if (
+            cue is not None
+            and context is None
+            and self._has_content(own)
+            and self._solid(whole, unfamiliar, False)
+        ):
             # The words that ask a detail are part of its own question ("daily stretching?").
             best = whole.best
             assert best is not None
