@@ -494,3 +494,56 @@ def test_optional_fields_take_their_defaults(tmp_path: Path) -> None:
         "",
     )
     assert sitting.steps == ()
+
+
+# --- details and the subjects not covered (issue #10) ---------------------------------------------
+
+DETAILS_VOCABULARY = """\
+synonyms:
+  sitting: [sat, seated]
+details:
+  hold:
+    asks: [how long, hold time]
+  frequency:
+    asks: [how often]
+    default: sitting
+not_covered:
+  conditions: [pregnant, hip replacement]
+  body_parts: [knee]
+"""
+
+
+def test_details_are_read_and_declared_in_the_vocabulary(tmp_path: Path) -> None:
+    pigeon = PIGEON + '\ndetails:\n  hold: "Hold for <b>30 seconds</b> on each side."\n'
+    kb = load_knowledge(
+        write_kb(
+            tmp_path / "kb",
+            {"entries/pigeon-pose.yaml": pigeon, "_vocabulary.yaml": DETAILS_VOCABULARY},
+        )
+    )
+    assert kb.entries["pigeon-pose"].detail("hold") == "Hold for <b>30 seconds</b> on each side."
+    assert kb.entries["pigeon-pose"].detail("frequency") is None
+    follow_ups = {f.name: f for f in kb.follow_ups}
+    assert follow_ups["hold"].asks == ("how long", "hold time")
+    assert follow_ups["frequency"].default == "sitting"
+    assert kb.not_covered == {
+        "conditions": ("pregnant", "hip replacement"),
+        "body_parts": ("knee",),
+    }
+    assert {"pregnant", "replacement", "knee"} <= kb.off_topic  # they weigh, like off_topic
+
+
+def test_an_undeclared_detail_or_default_is_a_problem(tmp_path: Path) -> None:
+    pigeon = PIGEON + '\ndetails:\n  hold: "30 seconds."\n  colour: "Blue."\n'
+    vocabulary = DETAILS_VOCABULARY.replace("default: sitting", "default: no-such-entry")
+    found = problems(tmp_path, {"entries/pigeon-pose.yaml": pigeon, "_vocabulary.yaml": vocabulary})
+    assert any("the detail 'colour' is not declared under 'details'" in p for p in found)
+    assert any("answers with 'no-such-entry', which is not an entry" in p for p in found)
+
+
+def test_a_detail_is_a_sentence_or_two(tmp_path: Path) -> None:
+    pigeon = PIGEON + f'\ndetails:\n  hold: "{"Hold it. " * 60}"\n'
+    found = problems(
+        tmp_path, {"entries/pigeon-pose.yaml": pigeon, "_vocabulary.yaml": DETAILS_VOCABULARY}
+    )
+    assert any("the detail 'hold' is" in p and "a sentence or two" in p for p in found)

@@ -73,6 +73,22 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/edge/delivery.py", "retry_seconds", "ignore"): "a warnings filter action",
     ("bot/edge/question_log.py", "_ASKED"): "a chat_data key",
     ("bot/core/answering/inline_results.py", "URGENT_ID"): "an inline result id",
+    ("bot/core/answering/language.py", "ENGLISH"): "language codes pycld2 returns",
+    ("bot/core/answering/matching.py", "PLURAL"): "a suffix of internal terms",
+    ("bot/core/answering/understanding.py", "ALWAYS"): "group names of _vocabulary.yaml",
+    # Reading kinds (internal codes) and the trace that `ask --explain` prints to maintainers.
+    ("bot/core/answering/understanding.py", "Interpreter", "answer"): "a reading kind",
+    ("bot/core/answering/understanding.py", "Interpreter", "detail"): "a reading kind",
+    ("bot/core/answering/understanding.py", "Interpreter", "none"): "a reading kind",
+    ("bot/core/answering/understanding.py", "Interpreter", "long message: question "): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", "follow-up on "): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", "option from the last list: "): (
+        "explain"
+    ),
+    ("bot/core/answering/understanding.py", "Interpreter", "detail's own entry"): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", "an ordinal, and no list shown"): (
+        "explain"
+    ),
     # Links and deep-link parameters.
     ("bot/core/groups/views.py", "private_link", "https://t.me/"): "a URL",
     ("bot/core/groups/views.py", "private_link", "?start="): "a URL",

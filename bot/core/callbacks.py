@@ -10,6 +10,7 @@ largest).
     topics | exercises                 the two menus
     e:<entry id>                        one answer
     f:<entry id>:<1|0>                  Helpful / Not helpful under an answer
+    n:<entry id>                        "None of these" under "Did you mean ...?" (closest entry)
     r:<action>[:<arguments>]            reminder buttons (ReminderPress)
     tz:<IANA name>                      a suggested time zone
     p:forget | p:keep                   the /forget confirmation
@@ -35,6 +36,7 @@ __all__ = [
     "KEEP",
     "LIMIT",
     "MAX_ENTRY_ID",
+    "NONE_OF_THESE",
     "PREFIXES",
     "PRIVACY",
     "REMINDER",
@@ -48,9 +50,11 @@ __all__ = [
     "entry",
     "feedback",
     "fits",
+    "none_of_these",
     "parse_entry",
     "parse_feedback",
     "parse_menu",
+    "parse_none_of_these",
     "parse_privacy",
     "parse_reminder",
     "parse_settings",
@@ -64,12 +68,13 @@ TOPICS: Final = "topics"
 EXERCISES: Final = "exercises"
 ENTRY: Final = "e:"
 FEEDBACK: Final = "f:"
+NONE_OF_THESE: Final = "n:"
 REMINDER: Final = "r:"
 TIMEZONE: Final = "tz:"
 PRIVACY: Final = "p:"
 SETTINGS: Final = "gs:"
 # The prefixes of data that carries arguments; each one starts no other.
-PREFIXES: Final = (ENTRY, FEEDBACK, REMINDER, TIMEZONE, PRIVACY, SETTINGS)
+PREFIXES: Final = (ENTRY, FEEDBACK, NONE_OF_THESE, REMINDER, TIMEZONE, PRIVACY, SETTINGS)
 
 FORGET: Final = PRIVACY + "forget"
 KEEP: Final = PRIVACY + "keep"
@@ -126,6 +131,20 @@ def entry(entry_id: str) -> str:
 def parse_entry(data: str) -> str | None:
     """The entry id an ``e:`` button carries (whether it still exists is the caller's check)."""
     fields = _arguments(data, ENTRY)
+    if fields is None or len(fields) != 1:
+        return None
+    entry_id = fields[0]
+    return entry_id if _ENTRY_ID.match(entry_id) and len(entry_id) <= MAX_ENTRY_ID else None
+
+
+def none_of_these(closest: str) -> str:
+    """The data of "None of these" under "Did you mean ...?"; carries the closest entry's id."""
+    return NONE_OF_THESE + closest
+
+
+def parse_none_of_these(data: str) -> str | None:
+    """The closest entry's id a "None of these" button carries, or None."""
+    fields = _arguments(data, NONE_OF_THESE)
     if fields is None or len(fields) != 1:
         return None
     entry_id = fields[0]

@@ -23,11 +23,12 @@ _ASKED = "asked"  # chat_data: message id of an answer -> the question it answer
 
 
 async def record(context: Context, text: str, outcome: Outcome, sent: Message | None) -> None:
-    """After a question was answered: remember it for "Not helpful", and count the outcome."""
+    """After a question was answered: remember it for "Not helpful" and "None of these", and
+    count the outcome."""
     state = context.bot_data
     if (
         sent is not None
-        and outcome.reply.kind is ReplyKind.ANSWER
+        and outcome.reply.kind in {ReplyKind.ANSWER, ReplyKind.UNSURE}
         and context.chat_data is not None
     ):
         recent = context.chat_data.setdefault(_ASKED, {})

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.answering.answerer import Answerer
+from bot.core.answering.context import ContextStore, MemoryContextStore
 from bot.core.clock import utc_now
 from bot.core.groups.policy import DuplicateGuard, RateBudget
 
@@ -41,6 +42,9 @@ class BotState:
         # group was answered recently so the same one is not answered twice in a row.
         self.group_budget = RateBudget()
         self.recent_questions = DuplicateGuard()
+        # What each private chat was just talking about, and the topic of the bot's recent
+        # answers in groups (for replies to them): in memory, bounded, expiring by the clock.
+        self.conversations: ContextStore = MemoryContextStore(lambda: self.clock())
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""

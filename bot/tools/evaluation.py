@@ -33,6 +33,7 @@ class Probe:
     text: str
     expect: str  # an entry id / topic id, "fallback" or "urgent"
     patterns: tuple[re.Pattern[str], ...] = ()  # for topic probes: any must match the reply
+    before: tuple[str, ...] = ()  # sent first by the same person; only the reply to text counts
 
 
 @dataclass
@@ -67,11 +68,13 @@ def load_probes(path: Path) -> tuple[list[Probe], dict[str, Any]]:
         }
         probes = []
         for item in data["probes"]:
-            kind = item.get("kind")
+            # A probe with a topic and no kind is an answer probe (conversations.yaml).
+            kind = item.get("kind") or ("answer" if "topic" in item else None)
+            before = tuple(str(message) for message in item.get("before") or ())
             if kind == "answer":
-                probes.append(Probe(item["text"], item["topic"], topics[item["topic"]]))
+                probes.append(Probe(item["text"], item["topic"], topics[item["topic"]], before))
             elif kind in {"fallback", "urgent"}:
-                probes.append(Probe(item["text"], kind))
+                probes.append(Probe(item["text"], kind, before=before))
         markers = {
             "answer": [re.compile(p, re.IGNORECASE) for p in data.get("answer_markers") or []],
             "urgent": re.compile(data.get("urgent_markers") or "urgent", re.IGNORECASE),
@@ -91,7 +94,10 @@ def evaluate(answerer: Answerer, probes: list[Probe], markers: dict[str, Any]) -
     """Run every probe through the answering core."""
     result = EvalResult()
     for probe in probes:
-        outcome = answerer.answer(probe.text)
+        conversation = None
+        for earlier in probe.before:  # the same person's earlier messages, in order
+            conversation = answerer.answer(earlier, conversation).conversation
+        outcome = answerer.answer(probe.text, conversation)
         reply = outcome.reply
         got = _describe(
             outcome.reply,
@@ -116,8 +122,9 @@ def evaluate(answerer: Answerer, probes: list[Probe], markers: dict[str, Any]) -
                 )
             else:
                 passed = reply.kind is ReplyKind.ANSWER and reply.entry_id == probe.expect
+        text = " -> ".join((*probe.before, probe.text))  # a conversation reads as its messages
         result.rows.append(
-            {"text": probe.text, "expect": probe.expect, "kind": kind, "passed": passed, "got": got}
+            {"text": text, "expect": probe.expect, "kind": kind, "passed": passed, "got": got}
         )
     return result
 

@@ -1,23 +1,29 @@
 """Turn what a person sent into the reply the bot gives, with no Telegram in sight.
 
 Order matters and is the product's safety promise: red-flag symptoms are checked first and always
-win; only then is the question matched, and the score band decides between an answer, a
-"Did you mean ...?" and a kind fallback. The same object serves Telegram handlers, the CLI
-``ask``/``chat`` commands and the evaluation tool, so all three see identical replies.
+win; only then is the question read (in the light of the conversation, see ``understanding``),
+and the reading decides between an answer, one detail of an answer, a "Did you mean ...?", a
+note that the subject is not covered or that only English is understood, and a kind fallback.
+The same object serves Telegram handlers, the CLI ``ask``/``chat`` commands and the evaluation
+tool, so all three see identical replies.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from bot.core import callbacks
-from bot.core.answering.matching import Band, Match, Matcher
+from bot.core.answering.context import Conversation
+from bot.core.answering.language import looks_english
+from bot.core.answering.matching import Match, Matcher
 from bot.core.answering.safety import RedFlagHit, check_red_flags
 from bot.core.answering.smalltalk import classify
+from bot.core.answering.understanding import Interpreter, Reading
 from bot.core.knowledge import Entry, KnowledgeBase, fill
 from bot.core.replies import Button, Reply, ReplyKind, label, render_entry, rows
 
-MAX_QUESTION = 1000  # characters; longer messages are asked to be shorter
+MAX_QUESTION = 4096  # characters (Telegram's own limit); longer ones are asked to be shorter
 MAX_RELATED = 3
 MAX_SUGGESTIONS = 3
 
@@ -29,6 +35,9 @@ class Outcome:
     reply: Reply
     match: Match | None = None
     red_flag: RedFlagHit | None = None
+    reading: Reading | None = None
+    # The conversation after this reply, to keep for the next message (None: nothing to keep).
+    conversation: Conversation | None = None
 
 
 class Answerer:
@@ -37,30 +46,57 @@ class Answerer:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher | None = None) -> None:
         self.kb = kb
         self.matcher = matcher or Matcher(kb)
+        self.interpreter = Interpreter(kb, self.matcher)
 
     # -- free text ------------------------------------------------------------------------
-    def answer(self, text: str) -> Outcome:
-        """The reply to a free-text message: urgent care first, then the best-matching answer."""
+    def answer(self, text: str, conversation: Conversation | None = None) -> Outcome:
+        """The reply to a free-text message: urgent care first, then the best-matching answer.
+
+        ``conversation`` is what was just talked about (None: nothing); the outcome carries
+        the conversation to keep for the next message.
+        """
         if len(text) > MAX_QUESTION:
-            return Outcome(self.info("too_long"))
+            return self._then(conversation, Outcome(self.info("too_long")))
         hit = check_red_flags(text, self.kb.red_flags)
         if hit is not None:
             return Outcome(self.urgent(), red_flag=hit)
         small_talk = classify(text)
         if small_talk is not None:
             key = "about" if small_talk == "about_bot" else small_talk
-            return Outcome(self.info(key, self.fallback().buttons))
-        match = self.matcher.match(text)
-        best = match.best
-        if match.band is Band.CONFIDENT and best is not None:
-            return Outcome(self.entry(best.entry_id), match)
-        if match.band is Band.UNSURE:
-            suggestions = [self.kb.entries[c.entry_id] for c in match.candidates[:MAX_SUGGESTIONS]]
-            buttons = [_entry_button(entry) for entry in suggestions]
-            buttons.append(Button(self._label("button_all_topics"), data=callbacks.TOPICS))
-            reply = Reply(ReplyKind.UNSURE, self.kb.texts["unsure"], tuple((b,) for b in buttons))
-            return Outcome(reply, match)
-        return Outcome(self.fallback(), match)
+            return self._then(conversation, Outcome(self.info(key, self.fallback().buttons)))
+        reading = self.interpreter.read(text, conversation)
+        reply = self.reply_for(reading, text)
+        return self._then(conversation, Outcome(reply, reading.match, reading=reading))
+
+    def reply_for(self, reading: Reading, text: str = "") -> Reply:
+        """The reply a reading calls for."""
+        if reading.kind == "answer" and reading.entry_id is not None:
+            return self.entry(reading.entry_id)
+        if reading.kind == "detail" and reading.entry_id and reading.detail:
+            return self.detail(reading.entry_id, reading.detail)
+        if reading.kind in {"none", "unsure"} and not looks_english(text, self.matcher.knows):
+            return Reply(ReplyKind.FALLBACK, self.kb.texts["english_only"], self.fallback().buttons)
+        if reading.kind == "not_covered" and reading.subject:
+            html = fill(self.kb.texts["not_covered"], subject=reading.subject)
+            return Reply(ReplyKind.FALLBACK, html, self.fallback().buttons)
+        if reading.kind == "unsure" and reading.options:
+            buttons = [_entry_button(self.kb.entries[e]) for e in reading.options]
+            closest = reading.options[0]
+            buttons.append(
+                Button(self._label("button_none_of_these"), data=callbacks.none_of_these(closest))
+            )
+            return Reply(ReplyKind.UNSURE, self.kb.texts["unsure"], tuple((b,) for b in buttons))
+        return self.fallback()
+
+    def _then(self, conversation: Conversation | None, outcome: Outcome) -> Outcome:
+        """The outcome with the conversation it leaves behind."""
+        reading = outcome.reading
+        detail = reading.detail if reading is not None else None
+        options = None
+        if reading is not None and reading.kind == "detail" and reading.entry_id:
+            options = self._related_ids(reading.entry_id)  # what its full answer would list
+        after = (conversation or Conversation()).after(outcome.reply, detail, options)
+        return Outcome(outcome.reply, outcome.match, outcome.red_flag, reading, after)
 
     def urgent(self) -> Reply:
         """The urgent-care message for red-flag symptoms."""
@@ -75,18 +111,35 @@ class Answerer:
         return Reply(ReplyKind.FALLBACK, self.kb.texts["fallback"], (buttons,))
 
     # -- entries and menus ----------------------------------------------------------------
+    def detail(self, entry_id: str, name: str) -> Reply:
+        """One detail of an entry in a sentence or two, the full answer one button away."""
+        entry = self.kb.entries[entry_id]
+        text = entry.detail(name) or entry.summary
+        html = "\n".join(
+            [f"<b>{escape(entry.title)}</b>", "", text.strip(), "", _disclaimer(self.kb)]
+        )
+        full = Button(self._label("button_full_answer"), data=callbacks.entry(entry.id))
+        return Reply(ReplyKind.ANSWER, html, ((full,), self._feedback(entry)), entry_id=entry.id)
+
+    def _related_ids(self, entry_id: str) -> tuple[str, ...]:
+        entry = self.kb.entries[entry_id]
+        return tuple(r for r in entry.related if r in self.kb.entries)[:MAX_RELATED]
+
+    def _feedback(self, entry: Entry) -> tuple[Button, ...]:
+        return (
+            Button(self._label("button_helpful"), data=callbacks.feedback(entry.id, helpful=True)),
+            Button(
+                self._label("button_not_helpful"), data=callbacks.feedback(entry.id, helpful=False)
+            ),
+        )
+
     def entry(self, entry_id: str) -> Reply:
         """The full answer for one entry, with follow-up buttons to related entries."""
         entry = self.kb.entries[entry_id]
         related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
         buttons = [_entry_button(other) for other in related[:MAX_RELATED]]
         html = render_entry(entry, self.kb.texts["disclaimer"])
-        feedback = (
-            Button(self._label("button_helpful"), data=callbacks.feedback(entry.id, helpful=True)),
-            Button(
-                self._label("button_not_helpful"), data=callbacks.feedback(entry.id, helpful=False)
-            ),
-        )
+        feedback = self._feedback(entry)
         return Reply(ReplyKind.ANSWER, html, (*rows(buttons), feedback), entry_id=entry.id)
 
     def topics(self) -> Reply:
@@ -137,6 +190,8 @@ class Answerer:
                 return self.entry(entry_id)
             topics = Button(self._label("button_topics"), data=callbacks.TOPICS)
             return self.info("stale_button", ((topics,),))
+        if data.startswith(callbacks.NONE_OF_THESE):
+            return self.info("none_of_these", self.fallback().buttons)
         return None
 
     def feedback(self, data: str) -> tuple[Entry, bool] | None:
@@ -146,6 +201,10 @@ class Answerer:
         if parsed is None or entry is None:
             return None
         return entry, parsed[1]
+
+
+def _disclaimer(kb: KnowledgeBase) -> str:
+    return f"<i>{kb.texts['disclaimer'].strip()}</i>"
 
 
 def _entry_button(entry: Entry) -> Button:

@@ -2,7 +2,14 @@
 
 from bot.core.knowledge.catalogue import MAX_LABEL, MAX_TOAST, TEXT_KEYS, TEXT_LIMITS, fill
 from bot.core.knowledge.loader import load_knowledge
-from bot.core.knowledge.model import Entry, EntryKind, KnowledgeBase, Phrasing, RedFlag
+from bot.core.knowledge.model import (
+    Entry,
+    EntryKind,
+    FollowUp,
+    KnowledgeBase,
+    Phrasing,
+    RedFlag,
+)
 from bot.core.knowledge.problems import KnowledgeError, Problem
 
 __all__ = [
@@ -12,6 +19,7 @@ __all__ = [
     "TEXT_LIMITS",
     "Entry",
     "EntryKind",
+    "FollowUp",
     "KnowledgeBase",
     "KnowledgeError",
     "Phrasing",

@@ -245,6 +245,12 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "reload_done": ("{count}",),
     "reload_failed": ("{count}",),
     "reload_more": ("{count}",),
+    # --- understanding messages (bot/core/answering/understanding.py) ---
+    "not_covered": ("{subject}",),
+    "english_only": (),
+    "none_of_these": (),
+    "button_none_of_these": (),
+    "button_full_answer": (),
 }
 # Texts shown as a button label (one line, plain text) or as a small pop-up ("toast", at most
 # 200 characters for Telegram): their longest allowed length, placeholders included. Other

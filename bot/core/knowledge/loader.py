@@ -24,7 +24,7 @@ from pathlib import Path
 from rapidfuzz import process
 
 from bot.core.knowledge.entries import LoadedEntry, load_entry
-from bot.core.knowledge.model import Entry, KnowledgeBase, Phrasing
+from bot.core.knowledge.model import Entry, FollowUp, KnowledgeBase, Phrasing
 from bot.core.knowledge.problems import KnowledgeError, Problem
 from bot.core.knowledge.red_flags import load_red_flags
 from bot.core.knowledge.texts import load_texts
@@ -197,9 +197,10 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
             Problem(flags_reader.file, None, "is missing.", "see knowledge/README.md.")
         )
     vocabulary_reader = run_reader(directory / "_vocabulary.yaml")
-    synonyms, off_topic = load_vocabulary(
+    synonyms, off_topic, follow_ups, not_covered = load_vocabulary(
         directory / "_vocabulary.yaml", vocabulary_reader.file, vocabulary_reader
     )
+    problems += _check_details(entries, follow_ups, vocabulary_reader.file)
     for reader in (texts_reader, flags_reader, vocabulary_reader):
         problems += reader.problems
         warnings += reader.warnings
@@ -215,4 +216,41 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
         directory=directory,
         off_topic=frozenset(off_topic),
         warnings=tuple(warnings),
+        follow_ups=tuple(follow_ups),
+        not_covered=not_covered,
     )
+
+
+def _check_details(
+    entries: dict[str, Entry], follow_ups: list[FollowUp], vocabulary_file: str
+) -> list[Problem]:
+    """Every entry detail is one the vocabulary declares; every default is an entry."""
+    declared = {follow_up.name for follow_up in follow_ups}
+    problems = []
+    for entry in entries.values():
+        for name, _ in entry.details:
+            if name not in declared:
+                problems.append(
+                    Problem(
+                        entry.file,
+                        None,
+                        f"the detail '{name}' is not declared under 'details' in _vocabulary.yaml.",
+                        f"declare it there (with the words that ask it), or use one of: "
+                        f"{', '.join(sorted(declared)) or 'none yet'}.",
+                        entry.id,
+                        "details",
+                    )
+                )
+    for follow_up in follow_ups:
+        if follow_up.default is not None and follow_up.default not in entries:
+            problems.append(
+                Problem(
+                    vocabulary_file,
+                    None,
+                    f"the detail '{follow_up.name}' answers with '{follow_up.default}', "
+                    "which is not an entry.",
+                    "use the id of an existing entry.",
+                    field="details",
+                )
+            )
+    return problems

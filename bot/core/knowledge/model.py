@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 from bot.core.knowledge.problems import Problem
 from bot.core.normalise import is_stopword, words
 
-__all__ = ["Entry", "EntryKind", "KnowledgeBase", "Phrasing", "RedFlag"]
+__all__ = ["Entry", "EntryKind", "FollowUp", "KnowledgeBase", "Phrasing", "RedFlag"]
 
 EntryKind = Literal["topic", "exercise"]
 
@@ -43,6 +43,26 @@ class Entry:
     source: str
     file: str
     related_lines: tuple[int | None, ...] = ()
+    # One detail in a sentence or two ("hold": "Hold for 30 seconds on each side."), for a
+    # follow-up that asks only that; names are declared under `details` in _vocabulary.yaml.
+    details: tuple[tuple[str, str], ...] = ()
+
+    def detail(self, name: str) -> str | None:
+        """This entry's short answer to one detail, if it has one."""
+        return next((text for key, text in self.details if key == name), None)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A detail a short follow-up can ask about the topic just answered ("how long?").
+
+    ``asks`` are the folded phrases that ask it; ``default`` is the entry that answers it when
+    the topic has no such detail of its own (how often -> the frequency entry), if any.
+    """
+
+    name: str
+    asks: tuple[str, ...]
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,9 @@ class KnowledgeBase:
     directory: Path
     off_topic: frozenset[str] = frozenset()  # folded words that signal another subject
     warnings: tuple[Problem, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()  # the details a follow-up can ask (_vocabulary.yaml)
+    # Subjects near ours that the article does not cover: group -> folded words or phrases.
+    not_covered: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def exercises(self) -> list[Entry]:
         """Exercise entries in menu order."""

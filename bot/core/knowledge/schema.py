@@ -35,6 +35,7 @@ class FieldKind(Enum):
     HTML_TEXTS = "list of texts with HTML"
     NUMBER = "whole number"
     CHOICE = "one of"
+    HTML_MAP = "names, each with a text with HTML"
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class FieldSpec:
         """The value of a field that is not written."""
         if self.default is not None:
             return self.default
-        if self.kind in {FieldKind.TEXTS, FieldKind.HTML_TEXTS}:
+        if self.kind in {FieldKind.TEXTS, FieldKind.HTML_TEXTS, FieldKind.HTML_MAP}:
             return ()
         if self.kind is FieldKind.CHOICE:
             return self.choices[0]
@@ -136,6 +137,13 @@ ENTRY_SCHEMA: tuple[FieldSpec, ...] = (
     FieldSpec("keywords", TEXTS, "words or short phrases that strongly signal this entry"),
     FieldSpec("related", TEXTS, "ids of 2-4 other entries, offered as follow-up buttons"),
     FieldSpec("source", TEXT, "the article section the answer comes from"),
+    FieldSpec(
+        "details",
+        FieldKind.HTML_MAP,
+        'one detail each in a sentence or two, for follow-ups like "how long do I hold it?"; '
+        "names declared under `details` in _vocabulary.yaml (below)",
+        max_length=400,
+    ),
 )
 FIELDS = {spec.name: spec for spec in ENTRY_SCHEMA}
 
@@ -163,7 +171,8 @@ def _written(spec: FieldSpec) -> str:
     if spec.pattern_words:
         written += f": {spec.pattern_words}"
     if spec.max_length is not None:
-        written += f", at most {spec.max_length} characters"
+        each = " each" if spec.kind is FieldKind.HTML_MAP else ""
+        written += f", at most {spec.max_length} characters{each}"
     if spec.min_items:
         written += f", at least {spec.min_items}"
     return written

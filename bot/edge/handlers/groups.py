@@ -17,6 +17,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden
 
 from bot.core import callbacks
+from bot.core.answering.context import chat_key, message_key
 from bot.core.callbacks import SettingsAction as Action
 from bot.core.callbacks import SettingsPress
 from bot.core.groups import policy, views
@@ -80,6 +81,7 @@ async def membership(update: Update, context: Context) -> None:
         forgotten = state.has_store and await state.store.forget_chat(change.chat.id)
         state.group_budget.forget(change.chat.id)
         state.recent_questions.forget(change.chat.id)
+        await state.conversations.forget(chat_key(change.chat.id))
         if context.chat_data is not None:
             context.chat_data.clear()
         log.info("removed from a group%s", "; its data is deleted" if forgotten else "")
@@ -134,8 +136,14 @@ async def group_settings(context: Context, chat_id: int) -> GroupSettings:
     return settings
 
 
-async def answer(update: Update, context: Context, text: str, trigger: Trigger) -> None:
-    """Answer ``text`` in a group as the policy says (maybe not at all), and count it."""
+async def answer(
+    update: Update, context: Context, text: str, trigger: Trigger, replied_to: int | None = None
+) -> None:
+    """Answer ``text`` in a group as the policy says (maybe not at all), and count it.
+
+    A reply to one of the bot's answers (``replied_to``: that message's id) is read in the light
+    of that answer's topic, so "how long do I hold it?" under Pigeon Pose is about Pigeon Pose.
+    """
     chat = update.effective_chat
     if chat is None:
         return
@@ -143,7 +151,10 @@ async def answer(update: Update, context: Context, text: str, trigger: Trigger) 
     if not policy.should_consider(trigger, settings.answer_mode):
         return
     state = context.bot_data
-    outcome = state.answerer.answer(text)
+    earlier = None
+    if replied_to is not None:
+        earlier = await state.conversations.get(message_key(chat.id, replied_to))
+    outcome = state.answerer.answer(text, earlier)
     plan = policy.plan_reply(
         trigger,
         outcome.reply.kind,
@@ -161,6 +172,10 @@ async def answer(update: Update, context: Context, text: str, trigger: Trigger) 
         if plan is Plan.SHORT_FALLBACK:
             reply = Reply(ReplyKind.FALLBACK, fill(texts(context)["group_fallback"]))
         sent = await respond(update, context, reply, key=policy.question_key(text))
+        if sent is not None and reply is outcome.reply and outcome.conversation is not None:
+            # Replies to this answer will carry its topic (bounded, expiring, memory only).
+            key = message_key(chat.id, sent.message_id)
+            await state.conversations.put(key, outcome.conversation)
     if sent is not None:
         await record(context, text, outcome, sent)
 
@@ -188,7 +203,9 @@ async def message(update: Update, context: Context) -> None:
     elif mentioned:
         await answer(update, context, rest, Trigger.MENTION)
     elif _replies_to_bot(msg, context.bot.id):
-        await answer(update, context, msg.text, Trigger.REPLY)
+        replied = msg.reply_to_message
+        replied_to = replied.message_id if replied is not None else None
+        await answer(update, context, msg.text, Trigger.REPLY, replied_to)
     else:
         await answer(update, context, msg.text, Trigger.PLAIN)
 

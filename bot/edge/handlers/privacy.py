@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.core import callbacks
+from bot.core.answering.context import chat_key
 from bot.core.reminders import views
 from bot.edge.replying import Context, edit, in_private, respond, texts, toast
 
@@ -67,6 +68,7 @@ async def press(update: Update, context: Context) -> None:
         return
     deleted = await context.bot_data.store.forget_chat(chat.id)
     # What the bot holds in memory about this chat and person goes too.
+    await context.bot_data.conversations.forget(chat_key(chat.id))
     if context.chat_data is not None:
         context.chat_data.clear()
     if context.user_data is not None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
+from telegram.constants import ChatType
 
 from bot.core import callbacks
 from bot.core.answering.answerer import Outcome
+from bot.core.answering.context import Conversation, chat_key
 from bot.core.replies import Reply
 from bot.edge.question_log import question_for, record
 from bot.edge.replying import Context, command_argument, repeated, respond, toast
@@ -54,12 +56,16 @@ async def about(update: Update, context: Context) -> None:
 
 async def topics(update: Update, context: Context) -> None:
     """/topics: every topic as a button."""
-    await _send(update, context, context.bot_data.answerer.topics(), key=callbacks.TOPICS)
+    reply = context.bot_data.answerer.topics()
+    await _send(update, context, reply, key=callbacks.TOPICS)
+    await shown(update, context, reply)
 
 
 async def exercises(update: Update, context: Context) -> None:
     """/exercises: the exercises as buttons."""
-    await _send(update, context, context.bot_data.answerer.exercises(), key=callbacks.EXERCISES)
+    reply = context.bot_data.answerer.exercises()
+    await _send(update, context, reply, key=callbacks.EXERCISES)
+    await shown(update, context, reply)
 
 
 async def exercise(update: Update, context: Context) -> None:
@@ -67,6 +73,23 @@ async def exercise(update: Update, context: Context) -> None:
     name = command_argument(update.effective_message.text if update.effective_message else "")
     reply = context.bot_data.answerer.exercise(name)
     await _send(update, context, reply, key=_key(reply, f"/exercise {name.lower()}"))
+    await shown(update, context, reply)
+
+
+def _private_key(update: Update) -> str | None:
+    """The conversation key of a private chat (groups keep context per bot message instead)."""
+    chat = update.effective_chat
+    return chat_key(chat.id) if chat is not None and chat.type == ChatType.PRIVATE else None
+
+
+async def shown(update: Update, context: Context, reply: Reply) -> None:
+    """A menu or answer shown in a private chat becomes what "the second one" refers to."""
+    key = _private_key(update)
+    if key is None:
+        return
+    store = context.bot_data.conversations
+    previous = await store.get(key)
+    await store.put(key, (previous or Conversation()).after(reply))
 
 
 async def ask(update: Update, context: Context) -> None:
@@ -88,8 +111,14 @@ async def question(update: Update, context: Context) -> None:
 
 
 async def answer_text(update: Update, context: Context, text: str) -> Outcome:
-    """Answer one question and record the outcome (no user id is ever stored with the text)."""
-    outcome = context.bot_data.answerer.answer(text)
+    """Answer one question in the light of the conversation, and record the outcome (no user
+    id is ever stored with the text; the conversation lives in memory only)."""
+    key = _private_key(update)
+    store = context.bot_data.conversations
+    earlier = await store.get(key) if key is not None else None
+    outcome = context.bot_data.answerer.answer(text, earlier)
+    if key is not None:
+        await store.put(key, outcome.conversation)
     sent = await _send(update, context, outcome.reply)
     await record(context, text, outcome, sent)
     return outcome
@@ -123,6 +152,9 @@ async def press(update: Update, context: Context) -> None:
             if not helpful and asked and state.settings.store_unanswered:
                 await state.store.record_unanswered(asked, "not_helpful", entry.id, state.clock())
         return
+    closest = callbacks.parse_none_of_these(data)
+    if closest is not None:
+        await _none_of_these(update, context, closest)
     reply = answerer.press(data)
     if reply is None:
         reply = answerer.info("stale_button")
@@ -132,3 +164,18 @@ async def press(update: Update, context: Context) -> None:
         return
     await query.answer()
     await _send(update, context, reply, key=key)
+    await shown(update, context, reply)
+
+
+async def _none_of_these(update: Update, context: Context, closest: str) -> None:
+    """ "None of these" under "Did you mean ...?": keep the question for the maintainers'
+    report (its text only, never who asked), like a question that got the fallback."""
+    state = context.bot_data
+    query = update.callback_query
+    asked = question_for(context, query.message if query is not None else None)
+    entry = closest if closest in state.answerer.kb.entries else None
+    if asked and state.has_store and state.settings.store_unanswered:
+        await state.store.record_unanswered(asked, "fallback", entry, state.clock())
+    key = _private_key(update)
+    if key is not None:  # the options offered were not it: "the second one" means nothing now
+        await state.conversations.put(key, None)
