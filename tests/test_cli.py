@@ -144,13 +144,20 @@ def test_ask_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, "ask", "--explain", "how", "long", "do", "I", "hold", "pigeon", "pose")
     assert code == 0
     assert "Start in a plank position" in out
-    assert "red flag: no" in out
+    assert "safety: no red flag" in out
     assert "band: confident" in out
     assert "1. pigeon-pose (knowledge/entries/pigeon-pose.yaml) score" in out
     assert "closest phrasing:" in out
     code, out = run(capsys, "ask", "--explain", "I can't control my bladder and my back hurts")
-    assert "red flag: YES (bladder-bowel" in out
+    assert "safety: ALARM" in out
+    assert "mention: bladder-bowel 'can not control my bladder'" in out
+    assert "knowledge/red_flags/flags.yaml:" in out
+    assert "-> present: no trigger rules it out" in out
     assert "urgent" in out.lower()
+    code, out = run(capsys, "ask", "--explain", "no fever but i can't pee")
+    assert "mention: fever-infection 'fever'" in out
+    assert "-> negated: trigger 'no' (negated) [knowledge/red_flags/context.yaml:" in out
+    assert "mention: bladder-bowel 'can not pee'" in out
 
 
 def test_ask_works_without_a_token_as_a_process(tmp_path: Path) -> None:

@@ -1,21 +1,22 @@
 """Turn what a person sent into the reply the bot gives, with no Telegram in sight.
 
-Order matters and is the product's safety promise: red-flag symptoms are checked first and always
-win; only then is the question matched, and the score band decides between an answer, a
-"Did you mean ...?" and a kind fallback. The same object serves Telegram handlers, the CLI
-``ask``/``chat`` commands and the evaluation tool, so all three see identical replies.
+Order matters and is the product's safety promise: the red-flag decision (``bot.core.safety``)
+comes first, for messages of any length, and an alarm always wins; only then is the question
+matched, and the score band decides between an answer, a "Did you mean ...?" and a kind fallback.
+The same object serves Telegram handlers, the CLI ``ask``/``chat`` commands and the evaluation
+tool, so all three see identical replies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from bot.core.answering.matching import Band, Match, Matcher
-from bot.core.answering.safety import RedFlagHit, check_red_flags
 from bot.core.answering.smalltalk import classify
-from bot.core.knowledge import Entry, KnowledgeBase
+from bot.core.knowledge import Entry, KnowledgeBase, UrgencyTier
 from bot.core.replies import Button, Reply, ReplyKind, render_entry, rows
+from bot.core.safety import Mention, SafetyDecision, Screen, Verdict, explanation_html, with_notes
 
 MAX_QUESTION = 1000  # characters; longer messages are asked to be shorter
 MAX_RELATED = 3
@@ -34,24 +35,43 @@ class Outcome:
 
     reply: Reply
     match: Match | None = None
-    red_flag: RedFlagHit | None = None
+    safety: SafetyDecision | None = None
+
+    @property
+    def red_flag(self) -> Mention | None:
+        """The red-flag mention that raised the alarm, if one did."""
+        return self.safety.first_alarm if self.safety is not None else None
 
 
 class Answerer:
     """Answers questions and button presses from one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, matcher: Matcher | None = None, screen: Screen | None = None
+    ) -> None:
         self.kb = kb
         self.matcher = matcher or Matcher(kb)
+        self.screen = screen or Screen.for_knowledge(kb)
 
     # -- free text ------------------------------------------------------------------------
     def answer(self, text: str) -> Outcome:
-        """The reply to a free-text message: urgent care first, then the best-matching answer."""
+        """The reply to a free-text message: the safety decision first, for messages of any
+        length; then the best-matching answer, with a note for each red flag context ruled out."""
+        decision = self.screen.assess(text)
+        if decision.alarm:
+            return Outcome(self.urgent(decision.tier), safety=decision)
+        if decision.verdict is Verdict.QUESTION:
+            return Outcome(self.explanation(decision), safety=decision)
+        if decision.question_entry in self.kb.entries:
+            reply = self.entry(decision.question_entry)
+            return Outcome(with_notes(reply, decision), safety=decision)
+        outcome = self.ordinary(text)
+        return replace(outcome, reply=with_notes(outcome.reply, decision), safety=decision)
+
+    def ordinary(self, text: str) -> Outcome:
+        """The answer to a message the safety check let through: small talk, match, fallback."""
         if len(text) > MAX_QUESTION:
             return Outcome(self.info("too_long"))
-        hit = check_red_flags(text, self.kb.red_flags)
-        if hit is not None:
-            return Outcome(self.urgent(), red_flag=hit)
         small_talk = classify(text)
         if small_talk is not None:
             key = "about" if small_talk == "about_bot" else small_talk
@@ -68,9 +88,16 @@ class Answerer:
             return Outcome(reply, match)
         return Outcome(self.fallback(), match)
 
-    def urgent(self) -> Reply:
-        """The urgent-care message for red-flag symptoms."""
-        return Reply(ReplyKind.URGENT, self.kb.red_flag_message)
+    def urgent(self, tier: UrgencyTier | None = None) -> Reply:
+        """The urgent message of a tier (the most urgent one when none is given)."""
+        return Reply(ReplyKind.URGENT, tier.message if tier else self.kb.red_flag_message)
+
+    def explanation(self, decision: SafetyDecision) -> Reply:
+        """A calm explanation for a question about a red flag, with the red-flag list a tap away."""
+        entry = self.kb.entries.get(self.kb.red_flags.question_entry)
+        buttons = ((_entry_button(entry),),) if entry is not None else ()
+        html = explanation_html(decision) or self.kb.texts["fallback"]
+        return Reply(ReplyKind.INFO, html, buttons)
 
     def fallback(self) -> Reply:
         """A kind 'I can't answer that' with a way forward."""

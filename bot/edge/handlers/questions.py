@@ -7,6 +7,7 @@ import logging
 from telegram import MaybeInaccessibleMessage, Message, Update
 
 from bot.core.answering.answerer import EXERCISES, TOPICS, Outcome
+from bot.core.groups.views import URGENT_START
 from bot.core.replies import Reply, ReplyKind
 from bot.edge.handlers.common import Context, command_argument, repeated, respond
 
@@ -33,12 +34,14 @@ async def _send(
 async def start(update: Update, context: Context) -> None:
     """/start: welcome, disclaimer and the main menus.
 
-    ``/start urgent`` (the deep link under a red-flag notice in a group) gives the urgent-care
-    message in full, privately.
+    ``/start urgent`` (the deep link under a red-flag notice in a group) gives the urgent
+    message in full, privately; ``/start urgent-TIER`` that of a tier ("urgent-today").
     """
     answerer = context.bot_data.answerer
-    if context.args == ["urgent"]:
-        await _send(update, context, answerer.urgent())
+    if context.args and len(context.args) == 1 and context.args[0].startswith(URGENT_START):
+        tier_id = context.args[0].removeprefix(URGENT_START).removeprefix("-")
+        tiers = {tier.id: tier for tier in answerer.kb.red_flags.tiers}
+        await _send(update, context, answerer.urgent(tiers.get(tier_id)))
         return
     await _send(update, context, answerer.info("welcome", answerer.fallback().buttons))
 
@@ -109,7 +112,7 @@ async def record(context: Context, text: str, outcome: Outcome, sent: Message | 
         while len(recent) > RECENT_QUESTIONS:
             recent.pop(next(iter(recent)))
     if outcome.red_flag is not None:
-        log.info("red flag %s answered with the urgent message", outcome.red_flag.flag_id)
+        log.info("red flag %s answered with the urgent message", outcome.red_flag.flag.id)
     if state.has_store:
         answered = outcome.reply.kind is ReplyKind.ANSWER
         await state.store.increment_stat("answered" if answered else "unanswered")

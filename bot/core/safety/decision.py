@@ -1,0 +1,212 @@
+"""The safety decision for one message: alarm, a question about a red flag, ruled out, or clear.
+
+Every place that answers a message (private chats, groups, inline mode, ``ask``, ``chat``, eval)
+asks one ``Screen`` and gets one ``SafetyDecision``, so they cannot disagree. Recall comes first:
+a mention that no trigger reaches, or whose context is unclear, alarms.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.core.knowledge import KnowledgeBase, RedFlag, RedFlagRules, UrgencyTier, WordPattern
+from bot.core.safety.context import Scopes, Status, TriggerHit, decide, resolve_overlaps
+from bot.core.safety.patterns import Document, Grammar, Hit, PatternSet
+from bot.core.safety.tokens import Tokens, tokenise
+
+__all__ = ["Mention", "SafetyDecision", "Screen", "Verdict"]
+
+
+class Verdict(Enum):
+    """What the answerer does with a message."""
+
+    ALARM = "alarm"  # the urgent message of the tier, before anything else
+    QUESTION = "question"  # a question about a red flag: a calm explanation
+    RULED_OUT = "ruled-out"  # the ordinary answer plus one line per ruled-out red flag
+    CLEAR = "clear"  # no red flag: the ordinary answer
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One red flag found in the message, with what its context made of it."""
+
+    flag: RedFlag
+    pattern: WordPattern
+    words: str  # the message's words that matched (folded)
+    status: Status
+    trigger: str = ""  # the words of the trigger that decided, if any
+    trigger_pattern: WordPattern | None = None
+    category: str = ""  # that trigger's category
+    overruled_by: str = ""  # an unsure/recent trigger that kept the alarm, if any
+
+
+@dataclass(frozen=True)
+class SafetyDecision:
+    """The one decision every reply path follows."""
+
+    verdict: Verdict
+    mentions: tuple[Mention, ...] = ()
+    tier: UrgencyTier | None = None
+    question_entry: str = ""  # a general question about red flags: this entry answers it
+
+    @property
+    def alarm(self) -> bool:
+        return self.verdict is Verdict.ALARM
+
+    def flags(self, status: Status | None = None, *, ruled_out: bool = False) -> list[RedFlag]:
+        """The distinct flags of the mentions with a status (or any rule-out), in order."""
+        seen: dict[str, RedFlag] = {}
+        for mention in self.mentions:
+            wanted = mention.status.ruled_out if ruled_out else mention.status is status
+            if wanted:
+                seen.setdefault(mention.flag.id, mention.flag)
+        return list(seen.values())
+
+    @property
+    def first_alarm(self) -> Mention | None:
+        return next((m for m in self.mentions if m.status is Status.PRESENT), None)
+
+
+CLEAR = SafetyDecision(Verdict.CLEAR)
+
+
+class Screen:
+    """The red-flag rules compiled for fast checking; build once per knowledge base."""
+
+    def __init__(
+        self,
+        rules: RedFlagRules,
+        known: Iterable[str] = (),
+        frequency: Mapping[str, float] | None = None,
+    ) -> None:
+        self.rules = rules
+        extra: list[WordPattern] = [p for flag in rules.flags for p in flag.patterns]
+        extra += [p for flag in rules.flags for p in flag.not_patterns]
+        extra += [t.pattern for t in rules.triggers] + list(rules.boundaries)
+        extra += list(rules.questions)
+        self.grammar = Grammar(
+            rules.concepts, extra, rules.typos, rules.not_typos, known, frequency
+        )
+        self._mention_owner: list[tuple[RedFlag, WordPattern]] = [
+            (flag, pattern) for flag in rules.flags for pattern in flag.patterns
+        ]
+        self.flag_patterns = PatternSet(self.grammar, [p for _, p in self._mention_owner])
+        self.idioms = {
+            flag.id: PatternSet(self.grammar, flag.not_patterns)
+            for flag in rules.flags
+            if flag.not_patterns
+        }
+        self.triggers = PatternSet(self.grammar, [t.pattern for t in rules.triggers])
+        self.boundaries = PatternSet(self.grammar, rules.boundaries)
+        self.questions = PatternSet(self.grammar, rules.questions)
+        self._tier_rank = {tier.id: rank for rank, tier in enumerate(rules.tiers)}
+
+    @classmethod
+    def for_knowledge(cls, kb: KnowledgeBase) -> Screen:
+        """A screen whose typo tolerance and prefilter know the knowledge base's own words."""
+        rules = kb.red_flags
+        counts: Counter[str] = Counter()
+        phrasings = [p.text for entry in kb.entries.values() for p in entry.questions]
+        known: set[str] = set()
+        for text in phrasings:
+            words = set(tokenise(text, rules.contractions).words)
+            counts.update(words)
+            known |= words
+        for entry in kb.entries.values():
+            known.update(tokenise(f"{entry.title} {entry.summary} {entry.answer}", {}).words)
+        total = max(len(phrasings), 1)
+        return cls(rules, known, {word: count / total for word, count in counts.items()})
+
+    # -- the decision -----------------------------------------------------------------------
+    def read(self, text: str) -> Document:
+        """The message, tokenised and indexed (shared by the decision and the explanation)."""
+        return Document(tokenise(text, self.rules.contractions), self.grammar)
+
+    def assess(self, text: str) -> SafetyDecision:
+        """Alarm, question, ruled out or clear, with every mention and why."""
+        document = self.read(text)
+        raw = self._mentions(document)
+        if not raw:
+            return self._clear(document)
+        triggers, negations, scopes = self._context(document)
+        mentions = []
+        for flag, pattern, hit in raw:
+            verdict = decide(hit.own, flag.keeps, triggers, negations, scopes)
+            decided = verdict.trigger
+            mentions.append(
+                Mention(
+                    flag=flag,
+                    pattern=pattern,
+                    words=document.tokens.text(hit.start, hit.end),
+                    status=verdict.status,
+                    trigger=_words(document.tokens, decided.hit) if decided else "",
+                    trigger_pattern=decided.trigger.pattern if decided else None,
+                    category=decided.category if decided else "",
+                    overruled_by=(
+                        f"{_words(document.tokens, verdict.overruled.hit)} "
+                        f"({verdict.overruled.category})"
+                        if verdict.overruled
+                        else ""
+                    ),
+                )
+            )
+        return self._verdict(document, tuple(mentions))
+
+    def _mentions(self, document: Document) -> list[tuple[RedFlag, WordPattern, Hit]]:
+        found: list[tuple[RedFlag, WordPattern, Hit]] = []
+        seen: set[tuple[str, int, int]] = set()
+        idioms: dict[str, list[Hit]] = {}
+        for number, hit in self.flag_patterns.find(document):
+            flag, pattern = self._mention_owner[number]
+            key = (flag.id, hit.start, hit.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            if flag.needs and not all(document.concept(name) for name in flag.needs):
+                continue
+            if flag.id in self.idioms:
+                if flag.id not in idioms:
+                    idioms[flag.id] = [h for _, h in self.idioms[flag.id].find(document)]
+                if any(_overlaps(hit.own, idiom) for idiom in idioms[flag.id]):
+                    continue
+            found.append((flag, pattern, hit))
+        found.sort(key=lambda item: (item[2].start, item[2].end))
+        return found
+
+    def _context(self, document: Document) -> tuple[list[TriggerHit], list[Hit], Scopes]:
+        all_triggers = [
+            TriggerHit(self.rules.triggers[number], hit)
+            for number, hit in self.triggers.find(document)
+        ]
+        negations = [t.hit for t in all_triggers if t.category == "negated"]
+        boundaries = [hit for _, hit in self.boundaries.find(document)]
+        return resolve_overlaps(all_triggers), negations, Scopes(document.tokens, boundaries)
+
+    def _verdict(self, document: Document, mentions: tuple[Mention, ...]) -> SafetyDecision:
+        present = [m for m in mentions if m.status is Status.PRESENT]
+        if present:
+            rank = min(self._tier_rank.get(m.flag.tier, 0) for m in present)
+            return SafetyDecision(Verdict.ALARM, mentions, self.rules.tiers[rank])
+        if any(m.status is Status.QUESTION for m in mentions):
+            return SafetyDecision(Verdict.QUESTION, mentions)
+        return SafetyDecision(Verdict.RULED_OUT, mentions, question_entry=self._question(document))
+
+    def _clear(self, document: Document) -> SafetyDecision:
+        entry = self._question(document)
+        return SafetyDecision(Verdict.CLEAR, question_entry=entry) if entry else CLEAR
+
+    def _question(self, document: Document) -> str:
+        if not self.rules.question_entry or not self.questions.find(document):
+            return ""
+        return self.rules.question_entry
+
+
+def _overlaps(own: Sequence[int], hit: Hit) -> bool:
+    return any(hit.start <= position < hit.end for position in own)
+
+
+def _words(tokens: Tokens, hit: Hit) -> str:
+    return tokens.text(hit.start, hit.end)
