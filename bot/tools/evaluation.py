@@ -33,6 +33,7 @@ class Probe:
     text: str
     expect: str  # an entry id / topic id, "fallback" or "urgent"
     patterns: tuple[re.Pattern[str], ...] = ()  # for topic probes: any must match the reply
+    calm: bool = False  # mentions red-flag words that are no emergency: must not be alarmed
 
 
 @dataclass
@@ -67,11 +68,13 @@ def load_probes(path: Path) -> tuple[list[Probe], dict[str, Any]]:
         }
         probes = []
         for item in data["probes"]:
-            kind = item.get("kind")
+            # A safety-set probe may give only `topic:` (an answer) and `calm: true`.
+            kind = item.get("kind") or ("answer" if "topic" in item else None)
+            calm = bool(item.get("calm"))
             if kind == "answer":
-                probes.append(Probe(item["text"], item["topic"], topics[item["topic"]]))
+                probes.append(Probe(item["text"], item["topic"], topics[item["topic"]], calm))
             elif kind in {"fallback", "urgent"}:
-                probes.append(Probe(item["text"], kind))
+                probes.append(Probe(item["text"], kind, calm=calm))
         markers = {
             "answer": [re.compile(p, re.IGNORECASE) for p in data.get("answer_markers") or []],
             "urgent": re.compile(data.get("urgent_markers") or "urgent", re.IGNORECASE),
@@ -116,8 +119,21 @@ def evaluate(answerer: Answerer, probes: list[Probe], markers: dict[str, Any]) -
                 )
             else:
                 passed = reply.kind is ReplyKind.ANSWER and reply.entry_id == probe.expect
+        alarmed = reply.kind is ReplyKind.URGENT or (
+            "urgent" in markers and bool(markers["urgent"].search(reply.plain()))
+        )
+        if probe.calm and alarmed:
+            passed, got = False, f"{got} (the urgent notice for a calm message)"
         result.rows.append(
-            {"text": probe.text, "expect": probe.expect, "kind": kind, "passed": passed, "got": got}
+            {
+                "text": probe.text,
+                "expect": probe.expect,
+                "kind": kind,
+                "passed": passed,
+                "got": got,
+                "calm": probe.calm,
+                "alarmed": alarmed,
+            }
         )
     return result
 
@@ -159,6 +175,10 @@ def print_eval(result: EvalResult, previous: dict[str, bool] | None) -> None:
             passed = sum(r["passed"] for r in rows)
             share = 100 * result.accuracy([kind])
             print(f"ALL {kind:36} {passed}/{len(rows)} ({share:.1f}%)")
+    calm = [r for r in result.rows if r.get("calm")]
+    if calm:
+        alarmed = sum(r["alarmed"] for r in calm)
+        print(f"calm probes given the urgent notice: {alarmed}/{len(calm)}")
     failures = [r for r in result.rows if not r["passed"]]
     if failures:
         print(f"\nFailures ({len(failures)}):")

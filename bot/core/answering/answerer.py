@@ -65,7 +65,8 @@ class Answerer:
         if decision.question_entry in self.kb.entries:
             reply = self.entry(decision.question_entry)
             return Outcome(with_notes(reply, decision), safety=decision)
-        outcome = self.ordinary(text)
+        question = decision.rest if decision.rest and len(text) <= MAX_QUESTION else text
+        outcome = self.ordinary(question)
         return replace(outcome, reply=with_notes(outcome.reply, decision), safety=decision)
 
     def ordinary(self, text: str) -> Outcome:
@@ -97,6 +98,7 @@ class Answerer:
         entry = self.kb.entries.get(self.kb.red_flags.question_entry)
         buttons = ((_entry_button(entry),),) if entry is not None else ()
         html = explanation_html(decision) or self.kb.texts["fallback"]
+        html = f"{html}\n\n<i>{self.kb.texts['disclaimer'].strip()}</i>"
         return Reply(ReplyKind.INFO, html, buttons)
 
     def fallback(self) -> Reply:

@@ -100,6 +100,19 @@ class Scopes:
         self.starts = sorted(b.start for b in boundaries)
         self.ends = sorted(b.end for b in boundaries)
 
+    def clause(self, hit: Hit) -> range:
+        """The clause around a hit: from the boundary (or sentence start) before it to the next."""
+        sentences = self.tokens.sentences
+        before = bisect_right(self.ends, hit.start) - 1
+        start = self.ends[before] if before >= 0 else 0
+        while start < hit.start and sentences[start] != sentences[hit.start]:
+            start += 1
+        after = bisect_left(self.starts, hit.end)
+        end = self.starts[after] if after < len(self.starts) else len(sentences)
+        while end > hit.end and sentences[end - 1] != sentences[hit.end - 1]:
+            end -= 1
+        return range(start, end)
+
     def reach(self, trigger: TriggerHit) -> range:
         hit, window = trigger.hit, trigger.trigger.window
         sentences = self.tokens.sentences

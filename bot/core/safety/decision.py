@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from bot.core.knowledge import KnowledgeBase, RedFlag, RedFlagRules, UrgencyTier, WordPattern
@@ -51,6 +51,9 @@ class SafetyDecision:
     mentions: tuple[Mention, ...] = ()
     tier: UrgencyTier | None = None
     question_entry: str = ""  # a general question about red flags: this entry answers it
+    # The message without the clauses context ruled out ("my uncle had bowel cancer, ..."), for
+    # the matcher: empty when nothing was ruled out. Those words would only blur the question.
+    rest: str = ""
 
     @property
     def alarm(self) -> bool:
@@ -133,8 +136,11 @@ class Screen:
             return self._clear(document)
         triggers, negations, scopes = self._context(document)
         mentions = []
+        dropped: set[int] = set()
         for flag, pattern, hit in raw:
             verdict = decide(hit.own, flag.keeps, triggers, negations, scopes)
+            if verdict.status.ruled_out:
+                dropped.update(scopes.clause(hit))
             decided = verdict.trigger
             mentions.append(
                 Mention(
@@ -153,7 +159,10 @@ class Screen:
                     ),
                 )
             )
-        return self._verdict(document, tuple(mentions))
+        decision = self._verdict(document, tuple(mentions))
+        if dropped and decision.verdict is Verdict.RULED_OUT:
+            return replace(decision, rest=_without(document.tokens, dropped))
+        return decision
 
     def _mentions(self, document: Document) -> list[tuple[RedFlag, WordPattern, Hit]]:
         found: list[tuple[RedFlag, WordPattern, Hit]] = []
@@ -206,6 +215,15 @@ class Screen:
 
 def _overlaps(own: Sequence[int], hit: Hit) -> bool:
     return any(hit.start <= position < hit.end for position in own)
+
+
+def _without(tokens: Tokens, dropped: set[int]) -> str:
+    """The words not dropped, sentence by sentence ("" when nothing would be left)."""
+    sentences: dict[int, list[str]] = {}
+    for position, word in enumerate(tokens.words):
+        if position not in dropped and word != ",":
+            sentences.setdefault(tokens.sentences[position], []).append(word)
+    return ". ".join(" ".join(words) for words in sentences.values() if words)
 
 
 def _words(tokens: Tokens, hit: Hit) -> str:
