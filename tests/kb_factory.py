@@ -125,7 +125,24 @@ historical:
 question:
   before: [what is]
 """
+RED_FLAG_TESTS = """\
+must_alarm:
+  - text: "i lost control of my bladder"
+    tier: emergency
+  - text: "back pain and a fever"
+    tier: today
+must_not_alarm:
+  - text: "no fever, not even a temperature, but how do i do pigeon pose"
+    ruled_out: fever
+  - text: "my fever was years ago"
+    ruled_out: fever
+  - text: "what is a fever"
+    question: fever
+  - text: "what are the red flags"
+    entry: sitting
+"""
 RED_FLAG_FILES = {
+    "tests/red_flags.yaml": RED_FLAG_TESTS,
     "red_flags/tiers.yaml": RED_FLAG_TIERS,
     "red_flags/flags.yaml": RED_FLAG_FLAGS,
     "red_flags/words.yaml": RED_FLAG_WORDS,

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 
 from bot.core.answering.matching import Matcher
 from bot.core.knowledge import KnowledgeBase, KnowledgeError, Problem, load_knowledge
+from bot.tools.red_flag_check import check_red_flag_tests
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -44,6 +45,7 @@ def check_knowledge(directory: Path) -> CheckReport:
     report.entries = len(kb.entries)
     report.phrasings = sum(len(e.questions) for e in kb.entries.values())
     report.problems += find_conflicts(kb)
+    report.problems += check_red_flag_tests(kb)  # knowledge/tests/red_flags.yaml
     report.warnings += _texts_warnings(kb)
     return report
 

@@ -96,7 +96,7 @@ def parse_pattern(
         if concept:
             name = concept.group(1)
             if name not in words.names:
-                guess = process.extractOne(name, list(words.names), score_cutoff=60)
+                guess = process.extractOne(name, list(words.names), score_cutoff=75)
                 hint = (
                     f"did you mean {{{guess[0]}}}?"
                     if guess

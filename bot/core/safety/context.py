@@ -5,7 +5,8 @@ After NegEx (Chapman et al. 2001) and ConText (Harkema et al. 2009): trigger phr
 triggers: "... ten years ago") over a window of words that ends at a clause boundary ("but",
 "however", a full stop), so "no fever but can't pee" still alarms. The rules, in order:
 
-- Overlapping triggers: the longest wins, so "not sure" is no negation and "no idea" no trigger.
+- Overlapping triggers of different categories: the longest wins, so "not sure" is no negation
+  and "no idea" no trigger.
 - A trigger made only of the mention's own words does not apply to it ("can not" in "can not
   pee"); one that shares a word with it does ("my dog fell").
 - A mention that carries its own negation ("can not pee", "no feeling") cannot be negated.
@@ -75,19 +76,19 @@ class TriggerHit:
 
 
 def resolve_overlaps(found: Iterable[TriggerHit]) -> list[TriggerHit]:
-    """Keep the longest of overlapping triggers ("not sure" over "not")."""
+    """Of overlapping triggers of different categories keep the longest ("not sure" over "not")."""
     ordered = sorted(
         found,
         key=lambda t: (-(t.hit.end - t.hit.start), _TIE.get(t.category, 9), t.hit.start),
     )
-    taken: dict[int, tuple[int, int, str]] = {}
+    taken: dict[int, str] = {}  # word -> the category of the trigger that took it
     kept: list[TriggerHit] = []
     for candidate in ordered:
-        hit = candidate.hit
-        same = (hit.start, hit.end, candidate.category)  # one trigger, listed before and after
-        if any(taken.get(p, same) != same for p in range(hit.start, hit.end)):
+        span = range(candidate.hit.start, candidate.hit.end)
+        category = candidate.category  # triggers of one category never hide each other
+        if any(taken.get(position, category) != category for position in span):
             continue
-        taken.update(dict.fromkeys(range(hit.start, hit.end), same))
+        taken.update(dict.fromkeys(span, category))
         kept.append(candidate)
     return [t for t in kept if t.category != "not-a-trigger"]
 
@@ -153,7 +154,7 @@ def decide(
 ) -> Verdict:
     """The status of one mention whose own words are at ``own``."""
     mine = set(own)
-    immune = any(mine.intersection(range(n.start, n.end)) for n in negations)
+    immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
     for found in triggers:
         if found.category in _RULE_OUT_CATEGORIES and mine.issuperset(

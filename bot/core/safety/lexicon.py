@@ -7,8 +7,9 @@ is "bowels", "blade" is not "bladder"), longer words two. A typo must keep the f
 real words that sit close to a key word ("ladder", "fewer") are listed in ``not_typos``.
 
 Lookups use a deletion index (as SymSpell does): a key word's variants with letters deleted are
-stored once, and a message word only looks up its own one-letter deletions. Answers are cached per
-word, because people reuse the same words.
+stored once, and a message word looks up its own deletions (one letter, two for long words); only
+the few candidates found are checked with rapidfuzz's optimal-string-alignment distance. Answers
+are cached per word, because people reuse the same words.
 """
 
 from __future__ import annotations
@@ -92,9 +93,9 @@ class Lexicon:
         """Key words that ``word`` is a plausible misspelling of (never itself)."""
         if len(word) < MIN_TYPO_LENGTH or not word.isalpha():
             return []
-        candidates: set[str] = set(self._deleted.get(word, ()))
-        for i in range(len(word)):
-            candidates |= self._deleted.get(word[:i] + word[i + 1 :], set())
+        candidates: set[str] = set()
+        for variant in _deletions(word, allowed_edits(len(word))):
+            candidates |= self._deleted.get(variant, set())
         found = []
         for candidate in candidates:
             if candidate == word or candidate[0] != word[0]:
