@@ -94,7 +94,6 @@ def synthetic_kb(real: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase
     return KnowledgeBase(
         entries=entries,
         texts=real.texts,
-        red_flag_message=real.red_flag_message,
         red_flags=real.red_flags,
         synonyms=real.synonyms,
         directory=real.directory,

@@ -100,6 +100,13 @@ class Scopes:
         self.tokens = tokens
         self.starts = sorted(b.start for b in boundaries)
         self.ends = sorted(b.end for b in boundaries)
+        self._reach: dict[int, range] = {}
+
+    def cached_reach(self, trigger: TriggerHit) -> range:
+        found = self._reach.get(id(trigger))
+        if found is None:
+            found = self._reach[id(trigger)] = self.reach(trigger)
+        return found
 
     def clause(self, hit: Hit) -> range:
         """The clause around a hit: from the boundary (or sentence start) before it to the next."""
@@ -161,7 +168,7 @@ def decide(
             range(found.hit.start, found.hit.end)
         ):
             continue  # the mention's own words: "can not" in "can not pee"
-        reach = scopes.reach(found)
+        reach = scopes.cached_reach(found)
         start, end = found.hit.start, found.hit.end
         if any(position in reach or start <= position < end for position in own):
             reaching.setdefault(found.category, found)

@@ -131,10 +131,10 @@ class Screen:
     def assess(self, text: str) -> SafetyDecision:
         """Alarm, question, ruled out or clear, with every mention and why."""
         document = self.read(text)
-        raw = self._mentions(document)
-        if not raw:
+        raw, near = self._mentions(document)
+        if not raw or near is None:
             return self._clear(document)
-        triggers, negations, scopes = self._context(document)
+        triggers, negations, scopes = self._context(near)
         mentions = []
         dropped: set[int] = set()
         for flag, pattern, hit in raw:
@@ -164,10 +164,13 @@ class Screen:
             return replace(decision, rest=_without(document.tokens, dropped))
         return decision
 
-    def _mentions(self, document: Document) -> list[tuple[RedFlag, WordPattern, Hit]]:
+    def _mentions(
+        self, document: Document
+    ) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], Document | None]:
+        """The red-flag mentions, and the message seen only in their sentences (context and
+        idioms never cross a sentence, so a long message is read around its mentions only)."""
         found: list[tuple[RedFlag, WordPattern, Hit]] = []
         seen: set[tuple[str, int, int]] = set()
-        idioms: dict[str, list[Hit]] = {}
         for number, hit in self.flag_patterns.find(document):
             flag, pattern = self._mention_owner[number]
             key = (flag.id, hit.start, hit.end)
@@ -176,14 +179,23 @@ class Screen:
             seen.add(key)
             if flag.needs and not all(document.concept(name) for name in flag.needs):
                 continue
-            if flag.id in self.idioms:
-                if flag.id not in idioms:
-                    idioms[flag.id] = [h for _, h in self.idioms[flag.id].find(document)]
-                if any(_overlaps(hit.own, idiom) for idiom in idioms[flag.id]):
-                    continue
             found.append((flag, pattern, hit))
+        if not found:
+            return found, None
+        near = document.within({document.tokens.sentences[hit.start] for _, _, hit in found})
+        flagged = {flag.id for flag, _, _ in found}
+        idioms = {
+            flag_id: [hit for _, hit in patterns.find(near)]
+            for flag_id, patterns in self.idioms.items()
+            if flag_id in flagged
+        }
+        found = [
+            (flag, pattern, hit)
+            for flag, pattern, hit in found
+            if not any(_overlaps(hit.own, idiom) for idiom in idioms.get(flag.id, ()))
+        ]
         found.sort(key=lambda item: (item[2].start, item[2].end))
-        return found
+        return found, near
 
     def _context(self, document: Document) -> tuple[list[TriggerHit], list[Hit], Scopes]:
         all_triggers = [

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 __all__ = ["COMMA", "Tokens", "tokenise"]
 
 COMMA = ","
-_QUOTES = str.maketrans(
-    {"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'"}
-)
-# A word (with inner apostrophes), a number (38.5, 38,5), a comma, or a sentence end.
-_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+(?:[.,][0-9]+)?|[.!?;\n]|,")
-_SENTENCE_END = frozenset(".!?;\n")
+_QUOTES = re.compile("[\u2018\u2019\u201b\u2032`\u00b4]")  # curly and other quotes -> '
+
+# A word (with inner apostrophes), a number (38.5), or a comma; sentences end at . ! ? ; or a line.
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+(?:\.[0-9]+)?|,")
+_SENTENCES = re.compile(r"[.!?;\n]+(?![0-9])")
+_DECIMAL_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9])")
 _SUFFIXES = (
     ("n't", ("not",)),
     ("'m", ("am",)),
@@ -50,7 +50,7 @@ class Tokens:
 def fold(text: str) -> str:
     """Lower case, straight quotes, no accents; non-Latin letters and emoji drop out."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+        text = unicodedata.normalize("NFKD", _QUOTES.sub("'", text))
         text = text.encode("ascii", "ignore").decode("ascii")
     return text.lower()
 
@@ -68,24 +68,22 @@ def _expand(token: str, contractions: Mapping[str, tuple[str, ...]]) -> tuple[st
 
 
 def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
-    """Split a message into words and sentences, contractions written out."""
+    """Split a message into words and sentences, contractions written out.
+
+    Each sentence is split by one ``findall`` (no Python loop over characters); only the words
+    that are contractions are looked at one by one.
+    """
     words: list[str] = []
     sentences: list[int] = []
-    sentence = 0
-    for token in _TOKEN.findall(fold(text)):
-        if token in _SENTENCE_END:
-            if sentences and sentences[-1] == sentence:
-                sentence += 1
+    folded = _DECIMAL_COMMA.sub(".", fold(text))
+    number = 0
+    for part in _SENTENCES.split(folded):
+        found = _TOKEN.findall(part)
+        if not found:
             continue
-        if token[0].isdigit():
-            words.append(token.replace(",", "."))
-            sentences.append(sentence)
-            continue
-        expanded = _expand(token, contractions)
-        if expanded is None:
-            words.append(token)
-            sentences.append(sentence)
-        else:
-            words.extend(expanded)
-            sentences.extend([sentence] * len(expanded))
+        if "'" in part or not contractions.keys().isdisjoint(found):
+            found = [word for token in found for word in (_expand(token, contractions) or (token,))]
+        words.extend(found)
+        sentences.extend([number] * len(found))
+        number += 1
     return Tokens(tuple(words), tuple(sentences))
