@@ -106,7 +106,6 @@ def synthetic_kb(real: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase
     return KnowledgeBase(
         entries=entries,
         texts=real.texts,
-        red_flag_message=real.red_flag_message,
         red_flags=real.red_flags,
         synonyms=real.synonyms,
         directory=real.directory,
@@ -244,14 +243,14 @@ def compare(base: str, real: KnowledgeBase, user_questions: list[str], rounds: i
 def split_of_the_answer_path(real: KnowledgeBase) -> None:
     """Where the time of a 4,096-character message goes: the red-flag check (the safety
     layer's, run first on every message) and reading it (understanding, this issue's)."""
-    from bot.core.answering.safety import check_red_flags
     from bot.core.answering.understanding import Interpreter
+    from bot.core.safety import Screen
 
     messages = long_messages(40, 4096)
     reader = Interpreter(real, Matcher(real))
     report(
         "4,096 chars: red-flag check",
-        time_each(lambda m: check_red_flags(m, real.red_flags), messages, 3),
+        time_each(Screen.for_knowledge(real).assess, messages, 3),
     )
     report("4,096 chars: reading (understanding)", time_each(reader.read, messages, 3))
 

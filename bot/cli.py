@@ -17,6 +17,7 @@ from bot.core.answering.answerer import Answerer, Outcome
 from bot.core.answering.context import Conversation
 from bot.core.knowledge import KnowledgeBase, KnowledgeError, fill, load_knowledge
 from bot.core.replies import Reply, ReplyKind
+from bot.core.safety.explain import explain_lines
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -48,7 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the reply the bot would give, without Telegram or a token.",
     )
     ask.add_argument("question", nargs="+", help="the question, e.g. 'how do I do pigeon pose'")
-    ask.add_argument("--explain", action="store_true", help="show candidates, scores and band")
+    ask.add_argument(
+        "--explain",
+        action="store_true",
+        help="show red-flag mentions and their context, the conversation, candidates and band",
+    )
     ask.add_argument(
         "--after",
         action="append",
@@ -185,12 +190,11 @@ def print_reply(reply: Reply, *, numbered: bool = False) -> list[str]:
 def explain(outcome: Outcome, kb: KnowledgeBase, context: Conversation | None = None) -> None:
     """Print why the answerer replied as it did (``context``: what it was read against)."""
     print("\n--- explain ---")
-    if outcome.red_flag is not None:
-        hit = outcome.red_flag
-        print(f"red flag: YES ({hit.flag_id}: {hit.name}); matched '{hit.matched}'")
-        print("red flags are checked first and always win.")
-        return
-    print("red flag: no")
+    if outcome.safety is not None:
+        print("\n".join(explain_lines(outcome.safety)))
+        if outcome.safety.alarm:
+            print("red flags are decided first, for messages of any length, and an alarm wins.")
+            return
     reading = outcome.reading
     if context is not None:
         print(

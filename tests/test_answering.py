@@ -8,7 +8,6 @@ import pytest
 
 from bot.core.answering.answerer import Answerer
 from bot.core.answering.matching import Band, Matcher
-from bot.core.answering.safety import check_red_flags
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.replies import MESSAGE_LIMIT, ReplyKind
 from bot.tools.evaluation import evaluate, load_probes
@@ -162,8 +161,8 @@ def test_red_flags_win_even_when_the_question_matches(answerer: Answerer) -> Non
         "hurt my back in a car crash",
     ],
 )
-def test_red_flag_patterns(kb: KnowledgeBase, message: str) -> None:
-    assert check_red_flags(message, kb.red_flags) is not None
+def test_red_flag_patterns(answerer: Answerer, message: str) -> None:
+    assert answerer.screen.assess(message).alarm
 
 
 @pytest.mark.parametrize(
@@ -175,8 +174,8 @@ def test_red_flag_patterns(kb: KnowledgeBase, message: str) -> None:
         "can cycling make tight hip flexors worse",
     ],
 )
-def test_ordinary_questions_are_not_red_flags(kb: KnowledgeBase, message: str) -> None:
-    assert check_red_flags(message, kb.red_flags) is None
+def test_ordinary_questions_are_not_red_flags(answerer: Answerer, message: str) -> None:
+    assert not answerer.screen.assess(message).mentions
 
 
 def test_every_answer_fits_and_carries_disclaimer_and_buttons(
@@ -255,21 +254,26 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
     assert result.accuracy(["urgent"]) == 1.0
 
 
-def test_no_ordinary_message_raises_a_red_flag(kb: KnowledgeBase) -> None:
+def test_no_ordinary_message_raises_a_red_flag(answerer: Answerer) -> None:
     """Every phrasing and every non-urgent probe we have: an urgent reply there would scare
     people away from ordinary answers."""
-    texts = [p.text for entry in kb.entries.values() for p in entry.questions]
+    texts = [p.text for entry in answerer.kb.entries.values() for p in entry.questions]
     for path in [DEV_SET, *sorted(REGRESSION.glob("*.yaml"))]:
         if path.exists():
             texts += [p.text for p in load_probes(path)[0] if p.expect != "urgent"]
     assert len(texts) > 1000
-    fired = [(t, hit.flag_id) for t in texts if (hit := check_red_flags(t, kb.red_flags))]
+    decisions = [(text, answerer.screen.assess(text)) for text in texts]
+    fired = [(text, d.first_alarm.flag.id) for text, d in decisions if d.first_alarm is not None]
     assert fired == []
 
 
 def test_maintainers_test_files_pass(answerer: Answerer) -> None:
     """knowledge/tests/*.yaml are the maintainers' regression tests."""
-    files = sorted((ROOT / "knowledge" / "tests").glob("*.yaml"))
+    files = sorted(
+        path
+        for path in (ROOT / "knowledge" / "tests").glob("*.yaml")
+        if path.name != "red_flags.yaml"  # the red-flag tests: tests/test_red_flag_tests.py
+    )
     assert files
     for path in files:
         probes, markers = load_probes(path)

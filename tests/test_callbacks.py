@@ -109,9 +109,9 @@ def test_the_longest_entry_id_is_the_loaders_own_limit(tmp_path: Path) -> None:
         root = write_kb(
             tmp_path / str(length),
             {
-                "entries/sitting.yaml": None,
-                f"entries/{entry_id}.yaml": SITTING.replace("id: sitting", f"id: {entry_id}"),
-                "entries/pigeon-pose.yaml": PIGEON.replace("related:\n  - sitting\n", ""),
+                "entries/pigeon-pose.yaml": None,
+                f"entries/{entry_id}.yaml": PIGEON.replace("id: pigeon-pose", f"id: {entry_id}"),
+                "entries/sitting.yaml": SITTING.replace("related:\n  - pigeon-pose\n", ""),
             },
         )
         if loads:

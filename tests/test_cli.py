@@ -321,7 +321,6 @@ def test_kb_check_reports_a_question_file_of_another_shape_without_failing(
     write_kb(
         tmp_path / "kb",
         {
-            "tests/red_flags.yaml": "must_alarm:\n  - i cannot feel my groin\nmust_not_alarm: []\n",
             "tests/conversations.yaml": "- say: hi\n  then: [greeting]\n",
             "tests/empty.yaml": "# nothing yet\n",
             "tests/phrasings.yaml": "- question: how do i do pigeon pose\n  expect: pigeon-pose\n",
@@ -336,7 +335,6 @@ def test_kb_check_reports_a_question_file_of_another_shape_without_failing(
     assert out.splitlines() == [
         "TESTS    kb/tests/empty.yaml: is empty. Fix: see knowledge/README.md.",
         f"NOTE     kb/tests/conversations.yaml: {shape}",
-        f"NOTE     kb/tests/red_flags.yaml: {shape}",
         "",
         "kb: 1 problem in the question files of tests/: the bot is not affected, but eval and "
         "the automated tests cannot run those questions as written.",
@@ -354,14 +352,21 @@ def test_ask_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, "ask", "--explain", "how do I do pigeon pose")
     assert code == 0
     assert "Start in a plank position" in out
-    assert "red flag: no" in out
+    assert "safety: no red flag" in out
     assert "context: none" in out and "reading: answer pigeon-pose" in out
     assert "band: confident" in out
     assert "1. pigeon-pose (knowledge/entries/pigeon-pose.yaml) score" in out
     assert "closest phrasing:" in out
     code, out = run(capsys, "ask", "--explain", "I can't control my bladder and my back hurts")
-    assert "red flag: YES (bladder-bowel" in out
+    assert "safety: ALARM" in out
+    assert "mention: bladder-bowel 'can not control my bladder'" in out
+    assert "knowledge/red_flags/flags.yaml:" in out
+    assert "-> present: no trigger rules it out" in out
     assert "urgent" in out.lower()
+    code, out = run(capsys, "ask", "--explain", "no fever but i can't pee")
+    assert "mention: fever-infection 'fever'" in out
+    assert "-> negated: trigger 'no' (negated) [knowledge/red_flags/context.yaml:" in out
+    assert "mention: bladder-bowel 'can not pee'" in out
 
 
 def test_ask_after_earlier_messages_shows_the_context(capsys: pytest.CaptureFixture[str]) -> None:

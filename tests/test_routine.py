@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core import callbacks
-from bot.core.knowledge import Entry, KnowledgeBase, fill, load_knowledge
+from bot.core.knowledge import Entry, KnowledgeBase, RedFlagRules, fill, load_knowledge
 from bot.core.records import Chat, Reminder
 from bot.core.reminders import message as routine
 from bot.core.reminders import views
@@ -56,8 +56,7 @@ def make_kb(*entries: Entry) -> KnowledgeBase:
     return KnowledgeBase(
         entries={entry.id: entry for entry in entries},
         texts={**TEXTS, "disclaimer": "Not medical advice."},
-        red_flag_message="",
-        red_flags=(),
+        red_flags=RedFlagRules(),
         synonyms={},
         directory=ROOT,
     )

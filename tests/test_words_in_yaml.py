@@ -38,7 +38,7 @@ MAINTAINER_MODULES = frozenset(
     str(path.relative_to(ROOT))
     for path in (ROOT / "bot" / "core" / "knowledge").glob("*.py")
     if path.name not in {"catalogue.py", "model.py"}
-)
+) | {"bot/core/safety/explain.py"}  # `ask --explain`: the safety decision, for maintainers
 
 # Where a word may stay, and why it is not something the bot says. A module-level constant is
 # named as (module, NAME); inside a function or class each string is named as (module, name,
@@ -73,6 +73,12 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/edge/delivery.py", "retry_seconds", "ignore"): "a warnings filter action",
     ("bot/edge/question_log.py", "_ASKED"): "a chat_data key",
     ("bot/core/answering/inline_results.py", "URGENT_ID"): "an inline result id",
+    ("bot/core/answering/inline_results.py", "EXPLAIN_ID"): "an inline result id",
+    ("bot/core/knowledge/model.py", "CONTEXT_CATEGORIES"): "category names in red_flags/ YAML",
+    ("bot/core/safety/tokens.py", "_SUFFIXES"): "word endings read in messages",
+    ("bot/core/safety/tokens.py", "fold", "NFKD"): "a Unicode normal form",
+    ("bot/core/safety/tokens.py", "fold", "ascii"): "a codec name",
+    ("bot/core/safety/tokens.py", "fold", "ignore"): "a codec error handler",
     ("bot/core/answering/language.py", "ENGLISH"): "language codes pycld2 returns",
     ("bot/core/answering/matching.py", "PLURAL"): "a suffix of internal terms",
     ("bot/core/answering/understanding.py", "ALWAYS"): "group names of _vocabulary.yaml",
@@ -92,7 +98,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     # Links and deep-link parameters.
     ("bot/core/groups/views.py", "private_link", "https://t.me/"): "a URL",
     ("bot/core/groups/views.py", "private_link", "?start="): "a URL",
-    ("bot/core/groups/views.py", "red_flag_notice", "urgent"): "the deep link /start urgent",
+    ("bot/core/groups/views.py", "URGENT_START"): "the deep link /start urgent[-tier]",
     ("bot/core/reminders/views.py", "private_only", "https://t.me/"): "a URL",
     ("bot/core/reminders/views.py", "private_only", "?start=remind"): "a URL",
     ("bot/edge/handlers/inline.py", "answer", "https://t.me/"): "a URL",

@@ -36,7 +36,7 @@ async def record(context: Context, text: str, outcome: Outcome, sent: Message | 
         while len(recent) > RECENT_QUESTIONS:
             recent.pop(next(iter(recent)))
     if outcome.red_flag is not None:
-        log.info("red flag %s answered with the urgent message", outcome.red_flag.flag_id)
+        log.info("red flag %s answered with the urgent message", outcome.red_flag.flag.id)
     if state.has_store:
         answered = outcome.reply.kind is ReplyKind.ANSWER
         await state.store.increment_stat("answered" if answered else "unanswered")

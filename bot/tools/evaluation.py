@@ -34,6 +34,7 @@ class Probe:
     expect: str  # an entry id / topic id, "fallback" or "urgent"
     patterns: tuple[re.Pattern[str], ...] = ()  # for topic probes: any must match the reply
     before: tuple[str, ...] = ()  # sent first by the same person; only the reply to text counts
+    calm: bool = False  # mentions red-flag words that are no emergency: must not be alarmed
 
 
 @dataclass
@@ -68,13 +69,17 @@ def load_probes(path: Path) -> tuple[list[Probe], dict[str, Any]]:
         }
         probes = []
         for item in data["probes"]:
-            # A probe with a topic and no kind is an answer probe (conversations.yaml).
+            # A probe with a topic and no kind is an answer probe (conversations.yaml, and the
+            # safety set, whose calm probes add `calm: true`).
             kind = item.get("kind") or ("answer" if "topic" in item else None)
             before = tuple(str(message) for message in item.get("before") or ())
+            calm = bool(item.get("calm"))
             if kind == "answer":
-                probes.append(Probe(item["text"], item["topic"], topics[item["topic"]], before))
+                probes.append(
+                    Probe(item["text"], item["topic"], topics[item["topic"]], before, calm)
+                )
             elif kind in {"fallback", "urgent"}:
-                probes.append(Probe(item["text"], kind, before=before))
+                probes.append(Probe(item["text"], kind, before=before, calm=calm))
         markers = {
             "answer": [re.compile(p, re.IGNORECASE) for p in data.get("answer_markers") or []],
             "urgent": re.compile(data.get("urgent_markers") or "urgent", re.IGNORECASE),
@@ -122,9 +127,22 @@ def evaluate(answerer: Answerer, probes: list[Probe], markers: dict[str, Any]) -
                 )
             else:
                 passed = reply.kind is ReplyKind.ANSWER and reply.entry_id == probe.expect
+        alarmed = reply.kind is ReplyKind.URGENT or (
+            "urgent" in markers and bool(markers["urgent"].search(reply.plain()))
+        )
+        if probe.calm and alarmed:
+            passed, got = False, f"{got} (the urgent notice for a calm message)"
         text = " -> ".join((*probe.before, probe.text))  # a conversation reads as its messages
         result.rows.append(
-            {"text": text, "expect": probe.expect, "kind": kind, "passed": passed, "got": got}
+            {
+                "text": text,
+                "expect": probe.expect,
+                "kind": kind,
+                "passed": passed,
+                "got": got,
+                "calm": probe.calm,
+                "alarmed": alarmed,
+            }
         )
     return result
 
@@ -166,6 +184,10 @@ def print_eval(result: EvalResult, previous: dict[str, bool] | None) -> None:
             passed = sum(r["passed"] for r in rows)
             share = 100 * result.accuracy([kind])
             print(f"ALL {kind:36} {passed}/{len(rows)} ({share:.1f}%)")
+    calm = [r for r in result.rows if r.get("calm")]
+    if calm:
+        alarmed = sum(r["alarmed"] for r in calm)
+        print(f"calm probes given the urgent notice: {alarmed}/{len(calm)}")
     failures = [r for r in result.rows if not r["passed"]]
     if failures:
         print(f"\nFailures ({len(failures)}):")

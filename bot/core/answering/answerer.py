@@ -1,27 +1,28 @@
 """Turn what a person sent into the reply the bot gives, with no Telegram in sight.
 
-Order matters and is the product's safety promise: red-flag symptoms are checked first and always
-win; only then is the question read (in the light of the conversation, see ``understanding``),
-and the reading decides between an answer, one detail of an answer, a "Did you mean ...?", a
-note that the subject is not covered or that only English is understood, and a kind fallback.
+Order matters and is the product's safety promise: the red-flag decision (``bot.core.safety``)
+comes first, for messages of any length, and an alarm always wins; only then is the question
+read (in the light of the conversation, see ``understanding``), and the reading decides between
+an answer, one detail of an answer, a "Did you mean ...?", a note that the subject is not covered
+or that only English is understood, and a kind fallback.
 The same object serves Telegram handlers, the CLI ``ask``/``chat`` commands and the evaluation
 tool, so all three see identical replies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from bot.core import callbacks
 from bot.core.answering.context import Conversation
 from bot.core.answering.language import looks_english
 from bot.core.answering.matching import Match, Matcher
-from bot.core.answering.safety import RedFlagHit, check_red_flags
 from bot.core.answering.smalltalk import classify
 from bot.core.answering.understanding import Interpreter, Reading
-from bot.core.knowledge import Entry, KnowledgeBase, fill
+from bot.core.knowledge import Entry, KnowledgeBase, UrgencyTier, fill
 from bot.core.replies import Button, Reply, ReplyKind, label, render_entry, rows
+from bot.core.safety import Mention, SafetyDecision, Screen, Verdict, explanation_html, with_notes
 
 MAX_QUESTION = 4096  # characters (Telegram's own limit); longer ones are asked to be shorter
 MAX_RELATED = 3
@@ -34,32 +35,53 @@ class Outcome:
 
     reply: Reply
     match: Match | None = None
-    red_flag: RedFlagHit | None = None
+    safety: SafetyDecision | None = None
     reading: Reading | None = None
     # The conversation after this reply, to keep for the next message (None: nothing to keep).
     conversation: Conversation | None = None
+
+    @property
+    def red_flag(self) -> Mention | None:
+        """The red-flag mention that raised the alarm, if one did."""
+        return self.safety.first_alarm if self.safety is not None else None
 
 
 class Answerer:
     """Answers questions and button presses from one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, matcher: Matcher | None = None, screen: Screen | None = None
+    ) -> None:
         self.kb = kb
         self.matcher = matcher or Matcher(kb)
+        self.screen = screen or Screen.for_knowledge(kb)
         self.interpreter = Interpreter(kb, self.matcher)
 
     # -- free text ------------------------------------------------------------------------
     def answer(self, text: str, conversation: Conversation | None = None) -> Outcome:
-        """The reply to a free-text message: urgent care first, then the best-matching answer.
-
-        ``conversation`` is what was just talked about (None: nothing); the outcome carries
-        the conversation to keep for the next message.
+        """The reply to a free-text message: the safety decision first, for messages of any
+        length; then the answer, read in the light of ``conversation`` (what was just talked
+        about; None: nothing), with a note for each red flag that context ruled out. The
+        outcome carries the conversation to keep for the next message.
         """
+        decision = self.screen.assess(text)
+        if decision.alarm:
+            return Outcome(self.urgent(decision.tier), safety=decision)
+        if decision.verdict is Verdict.QUESTION:
+            outcome = Outcome(self.explanation(decision), safety=decision)
+            return self._then(conversation, outcome)
+        if decision.question_entry in self.kb.entries:
+            reply = with_notes(self.entry(decision.question_entry), decision)
+            return self._then(conversation, Outcome(reply, safety=decision))
+        question = decision.rest if decision.rest and len(text) <= MAX_QUESTION else text
+        outcome = self.ordinary(question, conversation)
+        return replace(outcome, reply=with_notes(outcome.reply, decision), safety=decision)
+
+    def ordinary(self, text: str, conversation: Conversation | None = None) -> Outcome:
+        """The answer to a message the safety check let through: small talk, the reading of
+        the question, or a fallback."""
         if len(text) > MAX_QUESTION:
             return self._then(conversation, Outcome(self.info("too_long")))
-        hit = check_red_flags(text, self.kb.red_flags)
-        if hit is not None:
-            return Outcome(self.urgent(), red_flag=hit)
         small_talk = classify(text)
         if small_talk is not None:
             key = "about" if small_talk == "about_bot" else small_talk
@@ -96,11 +118,19 @@ class Answerer:
         if reading is not None and reading.kind == "detail" and reading.entry_id:
             options = self._related_ids(reading.entry_id)  # what its full answer would list
         after = (conversation or Conversation()).after(outcome.reply, detail, options)
-        return Outcome(outcome.reply, outcome.match, outcome.red_flag, reading, after)
+        return replace(outcome, conversation=after)
 
-    def urgent(self) -> Reply:
-        """The urgent-care message for red-flag symptoms."""
-        return Reply(ReplyKind.URGENT, self.kb.red_flag_message)
+    def urgent(self, tier: UrgencyTier | None = None) -> Reply:
+        """The urgent message of a tier (the most urgent one when none is given)."""
+        return Reply(ReplyKind.URGENT, tier.message if tier else self.kb.red_flag_message)
+
+    def explanation(self, decision: SafetyDecision) -> Reply:
+        """A calm explanation for a question about a red flag, with the red-flag list a tap away."""
+        entry = self.kb.entries.get(self.kb.red_flags.question_entry)
+        buttons = ((_entry_button(entry),),) if entry is not None else ()
+        html = explanation_html(decision) or self.kb.texts["fallback"]
+        html = f"{html}\n\n<i>{self.kb.texts['disclaimer'].strip()}</i>"
+        return Reply(ReplyKind.INFO, html, buttons)
 
     def fallback(self) -> Reply:
         """A kind 'I can't answer that' with a way forward."""

@@ -31,6 +31,7 @@ from bot.core.replies import Button, Reply, ReplyKind, label
 __all__ = [
     "COMMON_ZONES",
     "TIME_OPTIONS",
+    "URGENT_START",
     "closed",
     "days_page",
     "private_link",
@@ -65,6 +66,7 @@ TIME_OPTIONS = (
     *(time(hour, 0) for hour in range(13, 22)),
 )
 _CHECK = "✓ "
+URGENT_START = "urgent"  # /start parameter of the private link under a red-flag notice
 
 
 def _back(texts: Texts) -> Button:
@@ -247,15 +249,18 @@ def private_link(bot_username: str, start: str) -> str:
     return f"https://t.me/{bot_username}?start={start}"
 
 
-def red_flag_notice(texts: Texts, bot_username: str) -> Reply:
+def red_flag_notice(texts: Texts, bot_username: str, tier: str = "") -> Reply:
     """The short public notice for red-flag symptoms, with a button to continue privately.
 
-    It never repeats what was written: symptoms are not discussed in public.
+    It never repeats what was written: symptoms are not discussed in public. The private link
+    carries the urgency tier ("urgent-today"), so the private message fits it; no tier (or the
+    most urgent one) is plain "urgent".
     """
     text = texts["group_red_flag"]
     if not bot_username:
         return Reply(ReplyKind.URGENT, text)
+    start = f"{URGENT_START}-{tier}" if tier else URGENT_START
     button = Button(
-        label(texts, "button_continue_privately"), url=private_link(bot_username, "urgent")
+        label(texts, "button_continue_privately"), url=private_link(bot_username, start)
     )
     return Reply(ReplyKind.URGENT, text, ((button,),))

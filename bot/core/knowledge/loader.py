@@ -8,7 +8,7 @@ Layout of the knowledge directory (documented for maintainers in ``knowledge/REA
 
     entries/<id>.yaml   one question topic or exercise per file
     texts.yaml          the bot's fixed texts (welcome, help, disclaimer, fallback, ...)
-    red_flags.yaml      red-flag symptom patterns and the urgent message
+    red_flags/          red flags: urgent tiers, signs, their words, context triggers
     _vocabulary.yaml    synonyms and common misspellings, applied before matching
 
 YAML 1.1 traps (``no`` read as false, ``1:30`` read as 90) cannot bite here: text fields take the
@@ -26,7 +26,7 @@ from rapidfuzz import process
 from bot.core.knowledge.entries import LoadedEntry, load_entry
 from bot.core.knowledge.model import Entry, FollowUp, KnowledgeBase, Phrasing
 from bot.core.knowledge.problems import KnowledgeError, Problem
-from bot.core.knowledge.red_flags import load_red_flags
+from bot.core.knowledge.red_flags import FOLDER, load_red_flags
 from bot.core.knowledge.texts import load_texts
 from bot.core.knowledge.vocabulary import load_vocabulary
 from bot.core.knowledge.yaml_reader import Reader
@@ -186,22 +186,17 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
         texts_reader.problems.append(
             Problem(texts_reader.file, None, "is missing.", "see knowledge/README.md.")
         )
-    flags_reader = run_reader(directory / "red_flags.yaml")
-    if (directory / "red_flags.yaml").exists():
-        message, flags = load_red_flags(
-            directory / "red_flags.yaml", flags_reader.file, flags_reader
-        )
-    else:
-        message, flags = "", []
-        flags_reader.problems.append(
-            Problem(flags_reader.file, None, "is missing.", "see knowledge/README.md.")
-        )
+    red_flags, flag_problems, flag_warnings = load_red_flags(
+        directory / FOLDER, label(directory / FOLDER), entries.keys() | unreadable
+    )
+    problems += flag_problems
+    warnings += flag_warnings
     vocabulary_reader = run_reader(directory / "_vocabulary.yaml")
     synonyms, off_topic, follow_ups, not_covered = load_vocabulary(
         directory / "_vocabulary.yaml", vocabulary_reader.file, vocabulary_reader
     )
     problems += _check_details(entries, follow_ups, vocabulary_reader.file)
-    for reader in (texts_reader, flags_reader, vocabulary_reader):
+    for reader in (texts_reader, vocabulary_reader):
         problems += reader.problems
         warnings += reader.warnings
 
@@ -210,8 +205,7 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     return KnowledgeBase(
         entries=entries,
         texts=texts,
-        red_flag_message=message,
-        red_flags=tuple(flags),
+        red_flags=red_flags,
         synonyms=synonyms,
         directory=directory,
         off_topic=frozenset(off_topic),

@@ -165,7 +165,14 @@ async def answer(
         return
     if plan is Plan.URGENT:
         # Never repeat the symptoms in public: a short notice and a private deep link.
-        reply = views.red_flag_notice(texts(context), state.bot_username)
+        decision = outcome.safety
+        tiers = state.answerer.kb.red_flags.tiers
+        tier = decision.tier if decision is not None and decision.tier is not None else None
+        reply = views.red_flag_notice(
+            texts(context),
+            state.bot_username,
+            tier.id if tier and tiers and tier != tiers[0] else "",
+        )
         sent = await respond(update, context, reply, urgent=True)
     else:
         reply = outcome.reply

@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from bot.core import callbacks
 from bot.core.answering.answerer import Outcome
 from bot.core.answering.context import Conversation, chat_key
+from bot.core.groups.views import URGENT_START
 from bot.core.replies import Reply
 from bot.edge.question_log import question_for, record
 from bot.edge.replying import Context, command_argument, repeated, respond, toast
@@ -34,12 +35,14 @@ async def _send(
 async def start(update: Update, context: Context) -> None:
     """/start: welcome, disclaimer and the main menus.
 
-    ``/start urgent`` (the deep link under a red-flag notice in a group) gives the urgent-care
-    message in full, privately.
+    ``/start urgent`` (the deep link under a red-flag notice in a group) gives the urgent
+    message in full, privately; ``/start urgent-TIER`` that of a tier ("urgent-today").
     """
     answerer = context.bot_data.answerer
-    if context.args == ["urgent"]:
-        await _send(update, context, answerer.urgent())
+    if context.args and len(context.args) == 1 and context.args[0].startswith(URGENT_START):
+        tier_id = context.args[0].removeprefix(URGENT_START).removeprefix("-")
+        tiers = {tier.id: tier for tier in answerer.kb.red_flags.tiers}
+        await _send(update, context, answerer.urgent(tiers.get(tier_id)))
         return
     await _send(update, context, answerer.info("welcome", answerer.fallback().buttons))
 
