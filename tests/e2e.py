@@ -263,11 +263,13 @@ async def running_bot(
     # The real knowledge base and its answerer, built once (build_application's own loading is
     # exercised by the process tests) unless a test points knowledge_dir somewhere else.
     answerer = real_answerer() if settings.knowledge_dir == KNOWLEDGE_DIR else None
-    transports: dict[str, Any] = (
-        {} if over_http else {"request": fake.transport(), "get_updates_request": fake.transport()}
-    )
     app = build_application(
-        settings, answerer=answerer, clock=clock.now, rate_limit=rate_limit, **transports
+        settings,
+        answerer=answerer,
+        clock=clock.now,
+        rate_limit=rate_limit,
+        request=None if over_http else fake.transport(),
+        get_updates_request=None if over_http else fake.transport(),
     )
     mark = fake.mark()
     try:
