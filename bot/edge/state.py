@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.services.dispatcher import DispatchLoop
     from bot.services.reloader import KnowledgeReloader
     from bot.storage import Store
+    from bot.storage.lock import InstanceLock
 
 
 class BotState:
@@ -28,6 +29,8 @@ class BotState:
     def __init__(self) -> None:
         self._answerer: Answerer | None = None
         self._store: Store | None = None
+        # One bot per database: held from opening the store until it is closed.
+        self.instance_lock: InstanceLock | None = None
         self._settings: Settings | None = None
         self.clock: Callable[[], datetime] = utc_now
         self.bot_username: str = ""
@@ -41,6 +44,8 @@ class BotState:
         # group was answered recently so the same one is not answered twice in a row.
         self.group_budget = RateBudget()
         self.recent_questions = DuplicateGuard()
+        # Why the bot stopped itself (e.g. another poller on the token), for one plain line.
+        self.stop_reason: str | None = None
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""

@@ -230,7 +230,15 @@ class Store:
             target = str(path)
             if target != ":memory:" and not target.startswith("file:"):
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
-            db = await aiosqlite.connect(target, isolation_level=None)
+            connection = aiosqlite.connect(target, isolation_level=None)
+            try:
+                db = await connection
+            except BaseException:
+                # aiosqlite stops its worker thread after a failed connect but awaits nothing;
+                # wait for it, or it may report to an event loop closed meanwhile (a traceback
+                # after the plain start-up error line).
+                await asyncio.to_thread(connection._thread.join, 5)
+                raise
             db.row_factory = sqlite3.Row  # columns by name, never by position
             try:
                 for pragma in (
