@@ -1916,6 +1916,24 @@ class FakeTelegramServer:
         self._member_status[(chat["id"], self.bot_id)] = "left"
         return True
 
+    # ----------------------------------------------------------------- hostile input
+
+    def send_unparsable(self, question: str = "Which stretch?", **kwargs: Any) -> JSONDict:
+        """Queue a message python-telegram-bot 22 cannot parse: a poll whose options lack
+        ``voter_count``, as an older self-hosted Bot API server sends (``send_content`` args)."""
+        options = [{"text": "pigeon"}, {"text": "bridge"}]
+        poll = {
+            "id": f"poll-{self._next_update_id}",
+            "question": question,
+            "options": options,
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+        }
+        return self.send_content({"poll": poll}, **kwargs)
+
 
 __all__ = [
     "ANONYMOUS_ADMIN",

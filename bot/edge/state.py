@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.services.dispatcher import DispatchLoop
     from bot.services.reloader import KnowledgeReloader
     from bot.storage import Store
+    from bot.storage.lock import InstanceLock
 
 
 class BotState:
@@ -29,6 +30,8 @@ class BotState:
     def __init__(self) -> None:
         self._answerer: Answerer | None = None
         self._store: Store | None = None
+        # One bot per database: held from opening the store until it is closed.
+        self.instance_lock: InstanceLock | None = None
         self._settings: Settings | None = None
         self.clock: Callable[[], datetime] = utc_now
         self.bot_username: str = ""
@@ -45,6 +48,8 @@ class BotState:
         # What each private chat was just talking about, and the topic of the bot's recent
         # answers in groups (for replies to them): in memory, bounded, expiring by the clock.
         self.conversations: ContextStore = MemoryContextStore(lambda: self.clock())
+        # Why the bot stopped itself (e.g. another poller on the token), for one plain line.
+        self.stop_reason: str | None = None
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""
