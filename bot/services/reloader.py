@@ -129,7 +129,9 @@ class KnowledgeReloader:
                     missing_reported = True
                 await self._pause(stop, self._check_seconds)
                 continue
-            replaced = current != watched
+            # A folder that was gone and is back is a new one even when the file system gave it
+            # the freed inode number again (it often does right after an rm -rf).
+            replaced = current != watched or missing_reported
             if replaced:
                 log.warning(
                     "the knowledge folder %s was replaced; watching it again", self.directory

@@ -24,7 +24,7 @@ __all__ = ["FUZZY", "Lexicon", "allowed_edits"]
 FUZZY = "~"  # key prefix: this message word is a typo of the key word
 MIN_TYPO_LENGTH = 5
 LONG_WORD = 9
-CACHE_LIMIT = 50_000
+CACHE_LIMIT = 10_000  # words; about 1 MB, then the cache starts again (memory must not grow)
 
 
 def allowed_edits(length: int) -> int:

@@ -85,9 +85,15 @@ class Grammar:
         return tuple(self.anchors(step) for step in pattern.steps)
 
     def step_keys(self, step: PatternStep) -> tuple[str, ...]:
+        """The keys a one-word step matches (a typo key only for words that tolerate typos)."""
         found = self.keys_of.get(id(step))
         if found is None:
-            found = self.keys_of[id(step)] = _step_keys(step)
+            typos = self.lexicon.fuzzy
+            found = self.keys_of[id(step)] = tuple(
+                key
+                for key in _step_keys(step)
+                if not key.startswith(FUZZY) or key.removeprefix(FUZZY) in typos
+            )
         return found
 
     def anchors(self, step: PatternStep, trail: tuple[str, ...] = ()) -> frozenset[str]:
@@ -224,20 +230,22 @@ class Document:
         steps are positions, turned into a match only when a partial match reaches them.
         """
         steps = pattern.steps
+        hits_of: list[list[Hit]] = []  # per step: its matches (empty for one-word steps)
+        places_of: list[list[int]] = []  # per step: its positions (empty for word lists)
         for step in steps:  # cheap checks first: any step with no match ends it
-            if not (self.concept(step.concept) if step.concept else self.places(step)):
+            hits = self.concept(step.concept) if step.concept else []
+            places = [] if step.concept else self.places(step)
+            if not hits and not places:
                 return []
-        first = steps[0]
-        frontier: list[Span] = (
-            list(self.concept(first.concept))
-            if first.concept
-            else [(p, p + 1, (p,)) for p in self.places(first)]
-        )
-        for step in steps[1:]:
-            if step.concept:
-                frontier = self._grow_by_hits(frontier, self.concept(step.concept), step.gap)
+            hits_of.append(hits)
+            places_of.append(places)
+        frontier: list[Span] = list(hits_of[0]) or [(p, p + 1, (p,)) for p in places_of[0]]
+        for number in range(1, len(steps)):
+            gap = steps[number].gap
+            if hits_of[number]:
+                frontier = self._grow_by_hits(frontier, hits_of[number], gap)
             else:
-                frontier = self._grow_by_words(frontier, self.places(step), step.gap)
+                frontier = self._grow_by_words(frontier, places_of[number], gap)
             if not frontier:
                 return []
         return [Hit(*span) for span in frontier]
