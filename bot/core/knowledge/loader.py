@@ -28,6 +28,7 @@ from bot.core.knowledge.html_check import html_field
 from bot.core.knowledge.model import Entry, EntryKind, KnowledgeBase, Phrasing
 from bot.core.knowledge.problems import KnowledgeError, Problem
 from bot.core.knowledge.red_flags import load_red_flags
+from bot.core.knowledge.session_timing import read_session_timing
 from bot.core.knowledge.texts import load_texts
 from bot.core.knowledge.vocabulary import load_vocabulary
 from bot.core.knowledge.yaml_reader import Reader, compose, line_of
@@ -51,6 +52,7 @@ ENTRY_FIELDS = (
     "keywords",
     "related",
     "source",
+    "session",
 )
 _REQUIRED_ENTRY = ("id", "title", "summary", "answer", "questions")
 
@@ -178,6 +180,7 @@ def _load_entry(path: Path, label: str, reader: Reader) -> Entry | None:
     )
     related_items = reader.text_list(fields["related"], "related") if "related" in fields else []
     source = reader.text(fields["source"], "source", required=False) if "source" in fields else ""
+    session = read_session_timing(reader, fields["session"], kind) if "session" in fields else None
     reader.entry = None
     return Entry(
         id=entry_id or path.stem,
@@ -193,6 +196,7 @@ def _load_entry(path: Path, label: str, reader: Reader) -> Entry | None:
         source=source,
         file=label,
         related_lines=tuple(line_of(node) for _, node in related_items),
+        session=session,
     )
 
 

@@ -13,7 +13,7 @@ from rapidfuzz import process
 from bot.core.knowledge.problems import Problem
 from bot.core.normalise import fold
 
-__all__ = ["Entry", "EntryKind", "KnowledgeBase", "Phrasing", "RedFlag"]
+__all__ = ["Entry", "EntryKind", "KnowledgeBase", "Phrasing", "RedFlag", "SessionTiming"]
 
 EntryKind = Literal["topic", "exercise"]
 
@@ -24,6 +24,18 @@ class Phrasing:
 
     text: str
     line: int | None
+
+
+@dataclass(frozen=True)
+class SessionTiming:
+    """How a guided /stretch session paces one exercise (seconds; from the entry's YAML)."""
+
+    position: int  # to get into position, on each side
+    hold: int  # one hold; with repetitions, the pause at the top of each one
+    sides: int = 1  # 2: the hold is done on one side, then the other
+    repetitions: int = 0  # 0: one hold per side; n: n repetitions of move + hold
+    move: int = 0  # with repetitions: seconds to lift and lower once
+    rest: int = 0  # in the routine: rest after this exercise before the next
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,7 @@ class Entry:
     source: str
     file: str
     related_lines: tuple[int | None, ...] = ()
+    session: SessionTiming | None = None  # exercises only: pacing of a guided session
 
 
 @dataclass(frozen=True)
