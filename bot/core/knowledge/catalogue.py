@@ -140,6 +140,22 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "button_settings_done": (),
     "button_back": (),
     "button_continue_privately": (),
+    # --- /progress: the weekly count, streak and chart (bot/core/sessions/progress.py, chart.py)
+    "progress_title": (),
+    "progress_this_week": ("{count}", "{target}"),
+    "progress_this_week_met": ("{count}", "{target}"),
+    "progress_breakdown": ("{sessions}", "{done}"),
+    "progress_streak": ("{weeks}",),
+    "progress_streak_none": (),
+    "progress_weeks_title": ("{weeks}",),
+    "progress_week_line": ("{week}", "{count}"),
+    "progress_week_met": (),
+    "progress_week_label": ("{day}", "{month}"),
+    "month_names": (),
+    "chart_title": (),
+    "chart_sessions": (),
+    "chart_done": (),
+    "chart_goal": ("{target}",),
 }
 # Texts shown as a button label (one line, plain text) or as a small pop-up ("toast", at most
 # 200 characters for Telegram): their longest allowed length, placeholders included. Other
