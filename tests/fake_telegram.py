@@ -55,6 +55,8 @@ DEFAULT_FIRST_NAME = "Alice"
 DEFAULT_USERNAME = "alice_test"
 DEFAULT_GROUP_ID = -1001000000001
 MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
+MAX_CAPTION_LENGTH = 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Telegram's limit for photos sent by upload
 MAX_TEXT_LENGTH = 4096
 # The placeholder users Telegram puts in "from" when a message is sent on behalf of a chat.
 ANONYMOUS_ADMIN: JSONDict = {
@@ -715,6 +717,8 @@ class FakeTelegramServer:
         self._migrated: dict[ChatRef, int] = {}
         self._commands: dict[str, list[JSONDict]] = {}
         self._stopping = False
+        # Uploaded files by the file_id the fake gave them (sendPhoto), to check reuse.
+        self.files: dict[str, UploadedFile] = {}
 
         self.token_seen: str | None = None
         self.unknown_methods: list[str] = []
@@ -734,6 +738,7 @@ class FakeTelegramServer:
             "getmycommands": self._get_my_commands,
             "deletemycommands": self._delete_my_commands,
             "sendmessage": self._send_message,
+            "sendphoto": self._send_photo,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
@@ -1619,6 +1624,54 @@ class FakeTelegramServer:
                 or (isinstance(reply, dict) and reply.get("allow_sending_without_reply"))
             ):
                 raise _ApiError(400, "Bad Request: message to be replied not found")
+        inline = _inline_markup(markup)
+        if inline is not None:
+            message["reply_markup"] = inline
+        return self._store(message)
+
+    def _send_photo(self, params: JSONDict) -> JSONDict:
+        """sendPhoto with a multipart upload (a new file id) or an earlier file id (reuse)."""
+        chat = self._resolve_chat(params.get("chat_id"))
+        photo = params.get("photo")
+        if isinstance(photo, UploadedFile):
+            if not photo.data:
+                raise _ApiError(400, "Bad Request: file must be non-empty")
+            if len(photo.data) > MAX_PHOTO_BYTES:
+                raise _ApiError(400, "Bad Request: file is too big")
+            file_id = f"AgACphoto{len(self.files) + 1:04d}"
+            self.files[file_id] = photo
+        elif isinstance(photo, str) and photo in self.files:
+            file_id = photo
+        else:
+            raise _ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        markup = params.get("reply_markup")
+        _validate_markup(markup)
+        message: JSONDict = {
+            "message_id": self._new_message_id(chat["id"]),
+            "from": self.bot_user(),
+            "chat": chat,
+            "date": int(time.time()),
+            "photo": [
+                {
+                    "file_id": file_id,
+                    "file_unique_id": f"u{file_id}",
+                    "width": 800,
+                    "height": 600,
+                    "file_size": len(self.files[file_id].data),
+                }
+            ],
+        }
+        caption = params.get("caption")
+        if isinstance(caption, str) and caption:
+            parse_mode = params.get("parse_mode")
+            visible = visible_text(
+                caption,
+                parse_mode if isinstance(parse_mode, str) else None,
+                validate=self.validate_parse_mode,
+            )
+            if len(visible) > MAX_CAPTION_LENGTH:
+                raise _ApiError(400, "Bad Request: message caption is too long")
+            message["caption"] = visible
         inline = _inline_markup(markup)
         if inline is not None:
             message["reply_markup"] = inline

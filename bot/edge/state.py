@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.services.dispatcher import DispatchLoop
     from bot.services.reloader import KnowledgeReloader
+    from bot.services.session_runner import SessionRunner
     from bot.storage import Store
 
 
@@ -41,6 +42,9 @@ class BotState:
         # group was answered recently so the same one is not answered twice in a row.
         self.group_budget = RateBudget()
         self.recent_questions = DuplicateGuard()
+        # Guided /stretch sessions going on now (memory only) and the stop of their timer task.
+        self.sessions: SessionRunner | None = None
+        self.sessions_stop: asyncio.Event | None = None
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""

@@ -25,7 +25,17 @@ from telegram.ext import (
 from bot.core.groups import policy as group_policy
 from bot.core.reminders import message as routine
 from bot.core.reminders import views as reminder_views
-from bot.edge.handlers import errors, groups, inline, operator, privacy, questions, reminders
+from bot.core.sessions.views import SESSION_PREFIX
+from bot.edge.handlers import (
+    errors,
+    groups,
+    inline,
+    operator,
+    privacy,
+    questions,
+    reminders,
+    stretch,
+)
 from bot.edge.handlers.common import Context
 
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
@@ -42,6 +52,8 @@ PRIVATE_COMMANDS = (
     ("timezone", "Your time zone for reminders"),
     ("privacy", "What I store about you, and why"),
     ("forget", "Delete everything I store about you"),
+    ("stretch", "A guided stretch session with timers, e.g. /stretch pigeon"),
+    ("progress", "Your stretches per week, streak and chart"),
 )
 GROUP_COMMANDS = (
     ("ask", "Ask a question, e.g. /ask how often should I stretch"),
@@ -88,6 +100,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("privacy", privacy.privacy))
     application.add_handler(CommandHandler("forget", privacy.forget))
     application.add_handler(CommandHandler("settings", groups.settings_command))
+    application.add_handler(CommandHandler("stretch", stretch.stretch))
+    application.add_handler(CommandHandler("progress", stretch.progress))
     application.add_handler(CommandHandler("stats", operator.stats))
     application.add_handler(CommandHandler("reload", operator.reload))
     # Our button prefixes first: questions.press answers every other button. (PTB lets a
@@ -97,6 +111,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         (reminder_views.TIMEZONE_PREFIX, reminders.timezone_press),
         (reminder_views.PRIVACY_PREFIX, privacy.press),
         (group_policy.SETTINGS_PREFIX, groups.settings_press),
+        (SESSION_PREFIX, stretch.press),
     ):
         application.add_handler(CallbackQueryHandler(_only(prefix, callback), pattern=f"^{prefix}"))
     application.add_handler(CallbackQueryHandler(questions.press))

@@ -1,0 +1,130 @@
+"""/stretch (a guided session), its buttons, and /progress (the weekly chart and its text)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+
+from bot.core.knowledge import fill
+from bot.core.replies import Reply, ReplyKind
+from bot.core.sessions.chart import draw_chart
+from bot.core.sessions.machine import Session, Status
+from bot.core.sessions.plan import plan_for
+from bot.core.sessions.progress import describe, history_start, weekly_progress
+from bot.core.sessions.views import parse_press, session_reply
+from bot.edge import stretch_sessions
+from bot.edge.handlers.common import Context, command_argument, respond, texts, toast
+from bot.edge.handlers.reminders import set_buttons
+
+log = logging.getLogger(__name__)
+
+
+def _private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def _only_private(update: Update, context: Context, command: str) -> bool:
+    if _private(update):
+        return True
+    note = Reply(ReplyKind.INFO, fill(texts(context)["session_private_only"]))
+    await respond(update, context, note, key=f"/{command}")
+    return False
+
+
+async def stretch(update: Update, context: Context) -> None:
+    """/stretch [exercise]: start a guided session (the routine when no exercise is named)."""
+    chat = update.effective_chat
+    runner = context.bot_data.sessions
+    if chat is None or not await _only_private(update, context, "stretch"):
+        return
+    kb = context.bot_data.answerer.kb
+    message = update.effective_message
+    name = command_argument(message.text if message is not None else "")
+    exercise_id: str | None = None
+    if name:
+        entry = kb.find_exercise(name[:100])
+        if entry is None:
+            unknown = fill(kb.texts["session_unknown_exercise"], name=name[:60])
+            await respond(update, context, Reply(ReplyKind.INFO, unknown))
+            return
+        exercise_id = entry.id
+    plan = plan_for(kb, exercise_id)
+    if plan is None or runner is None:
+        note = fill(kb.texts["session_no_exercises"])
+        await respond(update, context, Reply(ReplyKind.INFO, note))
+        return
+    active, replaced = runner.start(chat.id, plan)
+    if replaced is not None:
+        await stretch_sessions.apply_change(context.bot, context.bot_data, replaced)
+    sent = await respond(update, context, session_reply(kb, active.session, active.token))
+    if sent is not None:
+        active.message_id = sent.message_id
+
+
+async def press(update: Update, context: Context) -> None:
+    """A session button: pain score, pause, resume, skip, stop, "this hurts"."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None:
+        return
+    found = parse_press(query.data or "")
+    runner = context.bot_data.sessions
+    active = runner.find(chat.id, found.token) if found is not None and runner else None
+    if found is None or active is None:
+        # An old message, a replaced session, or one a restart ended: say so, drop its buttons.
+        await query.answer(toast(context, "session_ended_toast"))
+        restarted = fill(texts(context)["session_restarted"])
+        if query.message is not None and query.message.is_accessible:
+            try:
+                await query.edit_message_text(restarted, parse_mode=ParseMode.HTML)
+            except TelegramError as error:  # a best-effort note; never fail the press
+                log.info("could not mark a stale session message: %s", error)
+                await set_buttons(query)
+        return
+    await query.answer()
+    if query.message is not None and active.message_id is None:
+        active.message_id = query.message.message_id
+    session: Session = active.session
+    changed = _apply(session, found.action, found.score)
+    if changed:
+        await stretch_sessions.apply_change(context.bot, context.bot_data, active)
+
+
+def _apply(session: Session, action: str, score: int | None) -> bool:
+    if action in ("score", "none"):
+        if session.status is Status.PAIN_BEFORE:
+            return session.begin(score)
+        return session.finish(score)
+    actions = {
+        "pause": session.pause,
+        "resume": session.resume,
+        "skip": session.skip,
+        "stop": session.stop,
+        "hurt": session.hurts,
+    }
+    return actions[action]()
+
+
+async def progress(update: Update, context: Context) -> None:
+    """/progress: this week, the streak, the chart of the last 8 weeks, and the same in words."""
+    chat = update.effective_chat
+    if chat is None or not await _only_private(update, context, "progress"):
+        return
+    state = context.bot_data
+    now = state.clock()
+    stored = await state.store.get_chat(chat.id)
+    zone = stored.zone if stored is not None else ZoneInfo("UTC")
+    since = history_start(now, zone)
+    sessions = [s.finished_at for s in await state.store.sessions_since(chat.id, since)]
+    done = await state.store.done_times_since(chat.id, since)
+    facts = weekly_progress(sessions, done, now, zone)
+    kb = state.answerer.kb
+    png = await asyncio.to_thread(draw_chart, kb.texts, facts)
+    await context.bot.send_photo(chat.id, photo=png, caption=fill(kb.texts["chart_title"]))
+    await respond(update, context, Reply(ReplyKind.INFO, describe(kb.texts, facts)))
