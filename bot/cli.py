@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.core.answering.answerer import Answerer, Outcome
-from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-from bot.core.replies import Reply
+from bot.core.knowledge import KnowledgeBase, KnowledgeError, fill, load_knowledge
+from bot.core.replies import Reply, ReplyKind
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
+COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@\w+)?(?=\s|$)")  # as Telegram reads a command
 
 
 def _default_knowledge_dir() -> Path:
@@ -57,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     _knowledge_option(chat)
 
     kb = commands.add_parser("kb", help="knowledge-base tools", description="Knowledge-base tools.")
-    kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND")
+    kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
     check = kb_commands.add_parser(
         "check",
         help="validate the knowledge base and report conflicts",
@@ -87,6 +89,19 @@ def _knowledge_option(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and run a command; returns the process exit status."""
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # inside the try: a closed pipe shows up here, not at exit
+    except BrokenPipeError:
+        # The reader went away (``ask ... | head``): stop quietly, as the recipe in Python's
+        # signal docs does; stdout goes to devnull so the final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PROBLEM
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "run"
@@ -98,8 +113,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "chat":
             return _chat(args)
         if command == "kb":
-            if args.kb_command != "check":
-                parser.parse_args(["kb", "--help"])
             from bot.tools import kb_check
 
             return kb_check.kb_check(args.directory or _default_knowledge_dir(), strict=args.strict)
@@ -228,16 +241,30 @@ def _chat_reply(answerer: Answerer, line: str, buttons: list[str]) -> Reply:
         if answerer.feedback(data) is not None:
             return answerer.info("help")  # nothing to record in the terminal; show what is next
         return answerer.info("stale_button")
-    command, _, rest = line.partition(" ")
-    simple = {"/start": "welcome", "/help": "help", "/about": "about"}
+    found = COMMAND.match(line)
+    if found is None:
+        return answerer.answer(line).reply
+    command, rest = found[1].lower(), line[found.end() :].strip()
+    simple = {"start": "welcome", "help": "help", "about": "about"}
     if command in simple:
         return answerer.info(simple[command])
-    if command == "/topics":
+    if command == "topics":
         return answerer.topics()
-    if command == "/exercises":
+    if command == "exercises":
         return answerer.exercises()
-    if command == "/exercise":
+    if command == "exercise":
         return answerer.exercise(rest)
-    if command == "/ask":
+    if command == "ask":
         return answerer.answer(rest).reply
-    return answerer.answer(line).reply
+    if command in _telegram_commands():
+        return Reply(
+            ReplyKind.INFO, fill(answerer.kb.texts["chat_telegram_only"], command=f"/{command}")
+        )
+    return answerer.info("unknown_command")
+
+
+def _telegram_commands() -> set[str]:
+    """Commands of the Telegram bot's menus (reminders, /privacy, /settings, ...)."""
+    from bot.edge.handlers import GROUP_ADMIN_COMMANDS, PRIVATE_COMMANDS
+
+    return {name for name, _ in (*PRIVATE_COMMANDS, *GROUP_ADMIN_COMMANDS)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -114,3 +115,11 @@ def write_kb(root: Path, overrides: Mapping[str, str | None] | None = None) -> P
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(content), encoding="utf-8")
     return root
+
+
+def edited_last(root: Path, name: str) -> None:
+    """Make ``name`` (e.g. ``"entries/sitting.yaml"``) the file changed most recently, the others
+    all older and equally old: what a maintainer's edit looks like to ``kb check``."""
+    for path in (root / "entries").iterdir():
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    os.utime(root / name, (1_000_100_000, 1_000_100_000))

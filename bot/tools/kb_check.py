@@ -1,20 +1,29 @@
 """``kb check``: find what breaks the bot and what quietly makes it answer wrongly.
 
-Schema, links, HTML and length problems come from the loader; on top of that this looks for
-phrasings that would reach another entry than their own (leave-one-out) and near-duplicate
-phrasings across entries.
+Four kinds of findings, each with what it means for the bot: errors (the loader refuses the
+knowledge base: the bot will not start with it, and a running bot keeps its last good version),
+conflicts (it loads, but a phrasing reaches another entry than its own, or two entries hold
+near-identical phrasings), problems in the question files of ``tests/`` (the bot is not
+affected; eval and CI cannot run those questions as written) and warnings (YAML traps; they fail
+only with ``--strict``).
+
+A conflict is about two phrasings, so it is reported once, naming both with file and line, at
+the one in the file changed most recently: without version control that is the best sign of
+which side the maintainer just edited.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
 from bot.core.answering.matching import Matcher
-from bot.core.knowledge import KnowledgeBase, KnowledgeError, Problem, load_knowledge
+from bot.core.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
+from bot.core.knowledge.question_files import check_question_files
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -24,40 +33,83 @@ CONFLICT_MARGIN = 3.0  # another entry within this many points of a phrasing's o
 
 @dataclass
 class CheckReport:
-    """What ``kb check`` found: problems fail the check, warnings do not (unless --strict)."""
+    """What ``kb check`` found; everything but warnings and notes fails the check."""
 
-    problems: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    conflicts: list[Problem] = field(default_factory=list)
+    test_problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
     entries: int = 0
     phrasings: int = 0
+    test_questions: int = 0
+
+    def failed(self, *, strict: bool = False) -> bool:
+        """Whether the check fails (with ``strict``, warnings fail it too)."""
+        found = self.errors or self.conflicts or self.test_problems
+        return bool(found or (strict and self.warnings))
 
 
 def check_knowledge(directory: Path) -> CheckReport:
-    """Validate a knowledge folder and look for conflicting phrasings."""
+    """Validate a knowledge folder, look for conflicting phrasings, check the question files."""
     report = CheckReport()
     try:
         kb = load_knowledge(directory)
     except KnowledgeError as error:
-        report.problems = list(error.problems)
-        return report
-    report.warnings = list(kb.warnings)
-    report.entries = len(kb.entries)
-    report.phrasings = sum(len(e.questions) for e in kb.entries.values())
-    report.problems += find_conflicts(kb)
-    report.warnings += _texts_warnings(kb)
+        report.errors = list(error.problems)
+        ids = {path.stem for path in (directory / "entries").glob("*.y*ml")}
+    else:
+        report.warnings = list(kb.warnings)
+        report.entries = len(kb.entries)
+        report.phrasings = sum(len(e.questions) for e in kb.entries.values())
+        report.conflicts = find_conflicts(kb)
+        report.warnings += _texts_warnings(kb)
+        ids = set(kb.entries)
+    questions = check_question_files(directory, ids)
+    report.test_problems = questions.problems
+    report.notes = questions.not_checked
+    report.test_questions = questions.questions
     return report
 
 
+@dataclass(frozen=True)
+class _Side:
+    """One of the two phrasings of a conflict."""
+
+    entry: Entry
+    text: str
+    line: int | None
+
+    @property
+    def where(self) -> str:
+        return self.entry.file if self.line is None else f"{self.entry.file}:{self.line}"
+
+
+def _modified_at(kb: KnowledgeBase) -> Callable[[Entry], float]:
+    def modified(entry: Entry) -> float:
+        path = Path(entry.file)
+        try:
+            return (path if path.is_absolute() else kb.directory.parent / path).stat().st_mtime
+        except OSError:
+            return 0.0
+
+    return modified
+
+
 def find_conflicts(kb: KnowledgeBase) -> list[Problem]:
-    """Phrasings another entry would win (leave-one-out), and near-duplicates across entries."""
+    """Phrasings another entry would win (leave-one-out), and near-duplicates across entries.
+
+    Each clashing pair is reported once, at the phrasing whose file changed last (on a tie, at
+    the phrasing that gets the wrong answer, or the later one in menu order).
+    """
     matcher = Matcher(kb)
+    modified = _modified_at(kb)
+    lines = {(e.id, p.text): p.line for e in kb.entries.values() for p in e.questions}
     problems: list[Problem] = []
-    reported: set[frozenset[tuple[str, str]]] = set()  # each clashing pair is reported once
+    reported: set[frozenset[tuple[str, str]]] = set()
     for entry in kb.ordered():
         for phrasing in entry.questions:
             match = matcher.match(phrasing.text, limit=5, exclude=phrasing.text)
-            if not match.candidates:
-                continue
             own = next((c for c in match.candidates if c.entry_id == entry.id), None)
             rival = next((c for c in match.candidates if c.entry_id != entry.id), None)
             if rival is None:
@@ -68,20 +120,17 @@ def find_conflicts(kb: KnowledgeBase) -> list[Problem]:
                 continue
             if rival.score > own_score + CONFLICT_MARGIN and rival.score >= matcher.unsure:
                 reported.add(pair)
-                problems.append(
-                    Problem(
-                        entry.file,
-                        phrasing.line,
-                        f"the phrasing '{phrasing.text}' matches '{rival.entry_id}' "
-                        f"(score {rival.score:.0f}, via '{rival.phrasing}') better than its own "
-                        f"entry (score {own_score:.0f}), so people asking it get the wrong answer.",
-                        f"reword it with words specific to '{entry.id}', or move it to "
-                        f"'{rival.entry_id}' if it belongs there.",
-                        entry.id,
-                        "questions",
-                    )
+                lost = _Side(entry, phrasing.text, phrasing.line)
+                rival_entry = kb.entries[rival.entry_id]
+                won = _Side(
+                    rival_entry, rival.phrasing, lines.get((rival.entry_id, rival.phrasing))
                 )
-    seen: list[tuple[str, str, str, int | None, str]] = []
+                scores = (rival.score, own_score)
+                if rival.phrasing and modified(rival_entry) > modified(entry):
+                    problems.append(_takes_over(won, lost, scores))
+                else:
+                    problems.append(_reaches_another(lost, won, scores))
+    seen: list[_Side] = []
     analysed = {
         (entry.id, p.text): " ".join(sorted(matcher.analyse(p.text)[0]))
         for entry in kb.ordered()
@@ -92,27 +141,64 @@ def find_conflicts(kb: KnowledgeBase) -> list[Problem]:
             terms = analysed[(entry.id, phrasing.text)]
             if not terms:
                 continue
-            for other_id, other_text, other_terms, _, other_file in seen:
-                if other_id == entry.id:
+            side = _Side(entry, phrasing.text, phrasing.line)
+            for other in seen:
+                if other.entry.id == entry.id:
                     continue
-                if frozenset({(entry.id, phrasing.text), (other_id, other_text)}) in reported:
+                if frozenset({(entry.id, phrasing.text), (other.entry.id, other.text)}) in reported:
                     continue
+                other_terms = analysed[(other.entry.id, other.text)]
                 if fuzz.token_sort_ratio(terms, other_terms) >= NEAR_DUPLICATE:
-                    problems.append(
-                        Problem(
-                            entry.file,
-                            phrasing.line,
-                            f"the phrasing '{phrasing.text}' is almost the same as "
-                            f"'{other_text}' in '{other_id}' ({other_file}); the bot cannot tell "
-                            "them apart.",
-                            "keep it in one entry only, or make each specific.",
-                            entry.id,
-                            "questions",
-                        )
+                    newer, older = (
+                        (other, side) if modified(other.entry) > modified(entry) else (side, other)
                     )
+                    problems.append(_near_duplicate(newer, older))
                     break
-            seen.append((entry.id, phrasing.text, terms, phrasing.line, entry.file))
+            seen.append(side)
     return problems
+
+
+def _reaches_another(lost: _Side, won: _Side, scores: tuple[float, float]) -> Problem:
+    """Reported at the phrasing that gets another entry's answer."""
+    via = f", via '{won.text}' at {won.where}" if won.text else ", via its title or keywords"
+    return Problem(
+        lost.entry.file,
+        lost.line,
+        f"the phrasing '{lost.text}' matches '{won.entry.id}' (score {scores[0]:.0f}{via}) "
+        f"better than its own entry (score {scores[1]:.0f}), so people asking it get the wrong "
+        "answer.",
+        f"reword it with words specific to '{lost.entry.id}', or move it to '{won.entry.id}' if "
+        "it belongs there.",
+        lost.entry.id,
+        "questions",
+    )
+
+
+def _takes_over(won: _Side, lost: _Side, scores: tuple[float, float]) -> Problem:
+    """Reported at the (more recently edited) phrasing that pulls another entry's phrasing away."""
+    return Problem(
+        won.entry.file,
+        won.line,
+        f"the phrasing '{won.text}' takes '{lost.text}' ({lost.where}) away from its entry "
+        f"'{lost.entry.id}': asked that way, people get this entry (score {scores[0]:.0f}) "
+        f"instead of '{lost.entry.id}' (score {scores[1]:.0f}).",
+        f"reword '{won.text}' with words specific to '{won.entry.id}', or move "
+        f"'{lost.text}' here if it belongs here.",
+        won.entry.id,
+        "questions",
+    )
+
+
+def _near_duplicate(newer: _Side, older: _Side) -> Problem:
+    return Problem(
+        newer.entry.file,
+        newer.line,
+        f"the phrasing '{newer.text}' is almost the same as '{older.text}' in '{older.entry.id}' "
+        f"({older.where}); the bot cannot tell them apart.",
+        "keep it in one entry only, or make each specific.",
+        newer.entry.id,
+        "questions",
+    )
 
 
 _CONTENT_WORDS = re.compile(
@@ -128,7 +214,7 @@ def _texts_warnings(kb: KnowledgeBase) -> list[Problem]:
         if found:
             warnings.append(
                 Problem(
-                    "texts.yaml",
+                    str((kb.directory / "texts.yaml").relative_to(kb.directory.parent)),
                     None,
                     f"the '{key}' text mentions '{found.group(0)}', which reads like an answer.",
                     "keep it general: say what the bot can help with, not the facts.",
@@ -138,23 +224,61 @@ def _texts_warnings(kb: KnowledgeBase) -> list[Problem]:
     return warnings
 
 
-def kb_check(directory: Path, *, strict: bool = False) -> int:
-    """Print the check report; exit status 1 on any problem (or warning, with ``strict``)."""
-    report = check_knowledge(directory)
-    for problem in report.problems:
-        print(f"ERROR   {problem}")
-    for warning in report.warnings:
-        print(f"WARNING {warning}")
-    failed = bool(report.problems) or (strict and bool(report.warnings))
-    if report.problems:
-        count = len(report.problems)
-        print(
-            f"\n{directory}: {count} problem{'s' if count != 1 else ''} to fix; "
-            "the bot will not start."
-        )
-    else:
-        print(
+_LABELS = {
+    "errors": "ERROR",
+    "conflicts": "CONFLICT",
+    "test_problems": "TESTS",
+    "warnings": "WARNING",
+    "notes": "NOTE",
+}
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def summary(report: CheckReport, directory: Path, *, strict: bool = False) -> list[str]:
+    """One line per kind of finding, saying what it means for the bot."""
+    if not report.failed(strict=strict):
+        return [
             f"{directory}: OK, {report.entries} entries, {report.phrasings} phrasings, "
-            f"{len(report.warnings)} warning(s)."
+            f"{report.test_questions} test questions, {len(report.warnings)} warning(s)."
+        ]
+    lines = []
+    if report.errors:
+        lines.append(
+            f"{directory}: {_count(len(report.errors), 'error')}: the bot will not start with "
+            "this knowledge base, and a running bot keeps answering from its last good version. "
+            "Conflicts between phrasings are looked for once the errors are fixed."
         )
-    return EXIT_PROBLEM if failed else EXIT_OK
+    if report.conflicts:
+        lines.append(
+            f"{directory}: {_count(len(report.conflicts), 'conflict')}: the bot starts and "
+            "answers, but people who ask as in these phrasings get another entry's answer "
+            "(or an unsure reply)."
+        )
+    if report.test_problems:
+        lines.append(
+            f"{directory}: {_count(len(report.test_problems), 'problem')} in the question files "
+            "of tests/: the bot is not affected, but eval and the automated tests cannot run "
+            "those questions as written."
+        )
+    if report.warnings:
+        lines.append(
+            f"{directory}: {_count(len(report.warnings), 'warning')}: the bot reads these as "
+            "written; other YAML tools may not. They fail the check only with --strict."
+        )
+    return lines
+
+
+def kb_check(directory: Path, *, strict: bool = False) -> int:
+    """Print the check report; exit status 1 on any finding but warnings (all, with ``strict``)."""
+    report = check_knowledge(directory)
+    for kind, label in _LABELS.items():
+        for problem in getattr(report, kind):
+            print(f"{label:<8} {problem}")
+    if report.failed(strict=strict):
+        print()
+    for line in summary(report, directory, strict=strict):
+        print(line)
+    return EXIT_PROBLEM if report.failed(strict=strict) else EXIT_OK

@@ -11,6 +11,8 @@ import argparse
 import asyncio
 import json
 import os
+import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -26,6 +28,8 @@ from bot.storage import Store
 
 SIMILAR = 72  # rapidfuzz token_set_ratio at which two questions count as the same question
 DEFAULT_DATABASE = Path("data/backcare.sqlite3")
+DEFAULT_DAYS = 90
+MAX_DAYS = 3650  # as the bot's UNANSWERED_RETENTION_DAYS setting
 
 
 @dataclass
@@ -133,19 +137,46 @@ def add_command(
     )
     parser.add_argument(
         "--days",
-        type=int,
+        type=days_count,
         default=None,
         help="look back this many days; older rows are deleted (default: "
-        "$UNANSWERED_RETENTION_DAYS or 90)",
+        f"$UNANSWERED_RETENTION_DAYS or {DEFAULT_DAYS}; at most {MAX_DAYS})",
     )
-    parser.add_argument("--top", type=int, default=15, help="groups to show (default 15)")
+    parser.add_argument(
+        "--top", type=positive_count, default=15, help="groups to show (default 15)"
+    )
     return parser
 
 
+def positive_count(text: str, *, most: int | None = None) -> int:
+    """A whole number from 1 (to ``most``), or the argparse error that names the bad value.
+
+    ``report`` deletes what is older than ``--days``: -5 would delete every stored question and
+    0 used to fall back silently to the default, so both are refused before anything is done.
+    """
+    value = int(text) if re.fullmatch(r"\s*\+?[0-9]+\s*", text) else 0
+    if value < 1 or (most is not None and value > most):
+        wanted = f"a whole number from 1 to {most}" if most else "a positive whole number"
+        raise argparse.ArgumentTypeError(f"must be {wanted}, not {text!r}")
+    return value
+
+
+def days_count(text: str) -> int:
+    """``--days`` and ``UNANSWERED_RETENTION_DAYS``: whole days, like the bot's own setting."""
+    return positive_count(text, most=MAX_DAYS)
+
+
 def run(kb: KnowledgeBase, args: argparse.Namespace) -> int:
-    """``report``: print the report; exit 1 if the database is missing."""
+    """``report``: print the report; exit 1 if the database is missing, 2 on a bad setting."""
     database = args.database or Path(os.environ.get("DATABASE_PATH") or DEFAULT_DATABASE)
-    days = args.days or int(os.environ.get("UNANSWERED_RETENTION_DAYS") or 90)
+    days = args.days
+    if days is None:
+        setting = os.environ.get("UNANSWERED_RETENTION_DAYS") or str(DEFAULT_DAYS)
+        try:
+            days = days_count(setting)
+        except argparse.ArgumentTypeError as error:
+            print(f"UNANSWERED_RETENTION_DAYS {error}; pass --days N.", file=sys.stderr)
+            return 2
     if not database.exists():
         print(f"No database at {database}. Run the bot first, or pass --database FILE.")
         return 1

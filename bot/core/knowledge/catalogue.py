@@ -140,6 +140,8 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "button_settings_done": (),
     "button_back": (),
     "button_continue_privately": (),
+    # --- python -m bot chat (the terminal) ---
+    "chat_telegram_only": ("{command}",),
     # --- /progress: the weekly count, streak and chart (bot/core/sessions/progress.py, chart.py)
     "progress_title": (),
     "progress_this_week": ("{count}", "{target}"),

@@ -66,10 +66,7 @@ def check_html(text: str) -> tuple[str, list[str]]:
     """
     checker = _HtmlChecker()
     checker.feed(text)
-    checker.close()
-    rest = checker.rawdata if hasattr(checker, "rawdata") else ""
-    if rest:
-        checker.out.append(escape(rest, quote=False))
+    checker.close()  # hands any unfinished "<..." at the end to handle_data, so nothing is lost
     for tag in reversed(checker.stack):
         checker.errors.append(f"the tag <{tag}> is never closed (add </{tag}>)")
         checker.out.append(f"</{tag}>")

@@ -17,192 +17,120 @@ characters exactly as written, and the checker warns where another YAML reader w
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-import yaml
 from rapidfuzz import process
 
-from bot.core.knowledge.html_check import html_field
-from bot.core.knowledge.model import Entry, EntryKind, KnowledgeBase, Phrasing
+from bot.core.knowledge.entries import LoadedEntry, load_entry
+from bot.core.knowledge.model import Entry, KnowledgeBase, Phrasing
 from bot.core.knowledge.problems import KnowledgeError, Problem
 from bot.core.knowledge.red_flags import load_red_flags
-from bot.core.knowledge.session_timing import read_session_timing
 from bot.core.knowledge.texts import load_texts
 from bot.core.knowledge.vocabulary import load_vocabulary
-from bot.core.knowledge.yaml_reader import Reader, compose, line_of
+from bot.core.knowledge.yaml_reader import Reader
 from bot.core.normalise import fold
-
-ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_ID = 48  # keeps "e:<id>" button data well inside Telegram's 64 bytes
-MAX_TITLE = 40
-MAX_SUMMARY = 200
-MAX_ANSWER = 3500  # leaves room for the title, steps and disclaimer within Telegram's 4096
-MIN_QUESTIONS = 3
-ENTRY_FIELDS = (
-    "id",
-    "title",
-    "kind",
-    "order",
-    "summary",
-    "answer",
-    "steps",
-    "questions",
-    "keywords",
-    "related",
-    "source",
-    "session",
-)
-_REQUIRED_ENTRY = ("id", "title", "summary", "answer", "questions")
-
-
-def _load_entry(path: Path, label: str, reader: Reader) -> Entry | None:
-    root = compose(path, label, reader)
-    if root is None:
-        return None
-    reader.entry = path.stem
-    fields = reader.mapping(root, "An entry file")
-    if fields is None:
-        return None
-    id_node = fields.get("id")
-    raw_id = str(id_node.value).strip() if isinstance(id_node, yaml.ScalarNode) else ""
-    reader.entry = raw_id or path.stem
-    reader.unknown_fields(fields, ENTRY_FIELDS)
-    for name in _REQUIRED_ENTRY:
-        if name not in fields:
-            reader.error(
-                root, f"the required field '{name}' is missing.", "see knowledge/README.md.", name
-            )
-
-    entry_id = reader.text(id_node, "id") if id_node is not None else path.stem
-    if id_node is not None and entry_id:
-        if not ENTRY_ID.match(entry_id) or len(entry_id) > MAX_ID:
-            reader.error(
-                id_node,
-                f"'{entry_id}' is not a valid id.",
-                f"use lower-case letters, digits and hyphens (at most {MAX_ID}), e.g. pigeon-pose.",
-                "id",
-            )
-        elif entry_id != path.stem:
-            reader.error(
-                id_node,
-                f"the id '{entry_id}' differs from the file name '{path.name}'.",
-                f"rename the file to {entry_id}.yaml or change the id to {path.stem}.",
-                "id",
-            )
-
-    title = reader.text(fields["title"], "title") if "title" in fields else ""
-    if len(title) > MAX_TITLE:
-        reader.error(
-            fields["title"],
-            f"is {len(title)} characters long.",
-            f"keep it under {MAX_TITLE}.",
-            "title",
-        )
-    summary = reader.text(fields["summary"], "summary") if "summary" in fields else ""
-    if len(summary) > MAX_SUMMARY:
-        reader.error(
-            fields["summary"],
-            f"is {len(summary)} characters long.",
-            f"keep it under {MAX_SUMMARY}.",
-            "summary",
-        )
-
-    kind: EntryKind = "topic"
-    if "kind" in fields:
-        raw_kind = reader.text(fields["kind"], "kind")
-        if raw_kind == "exercise":
-            kind = "exercise"
-        elif raw_kind != "topic":
-            reader.error(
-                fields["kind"], f"'{raw_kind}' is not a kind.", "write topic or exercise.", "kind"
-            )
-    order = reader.integer(fields["order"], "order") if "order" in fields else 1000
-
-    answer = ""
-    if "answer" in fields:
-        answer = html_field(
-            reader, fields["answer"], "answer", reader.text(fields["answer"], "answer")
-        )
-    steps: list[str] = []
-    if "steps" in fields:
-        if kind != "exercise":
-            reader.error(
-                fields["steps"],
-                "only exercises have steps.",
-                "add 'kind: exercise' or remove the steps.",
-                "steps",
-            )
-        steps = [
-            html_field(reader, node, "steps", value)
-            for value, node in reader.text_list(fields["steps"], "steps")
-        ]
-    elif kind == "exercise":
-        reader.error(root, "an exercise needs 'steps', the instructions one per line.", key="steps")
-    size = len(answer) + sum(len(step) + 6 for step in steps)
-    if size > MAX_ANSWER:
-        reader.error(
-            fields.get("answer", root),
-            f"the answer and steps are {size} characters; Telegram allows 4096 per message "
-            "including the title and disclaimer.",
-            f"shorten them to under {MAX_ANSWER} characters, or split the entry in two.",
-            "answer",
-        )
-
-    questions: list[Phrasing] = []
-    if "questions" in fields:
-        seen: dict[str, int | None] = {}
-        for value, node in reader.text_list(fields["questions"], "questions"):
-            key = fold(value)
-            if key in seen:
-                reader.warn(
-                    node,
-                    f"the phrasing '{value}' is listed twice (also on line {seen[key]}).",
-                    "remove one of them.",
-                    "questions",
-                )
-                continue
-            seen[key] = line_of(node)
-            questions.append(Phrasing(value, line_of(node)))
-        if len(questions) < MIN_QUESTIONS:
-            reader.error(
-                fields["questions"],
-                f"has {len(questions)} phrasing(s); at least {MIN_QUESTIONS} are needed "
-                "to match questions.",
-                "add more ways people would ask this.",
-                "questions",
-            )
-    keywords = (
-        [value for value, _ in reader.text_list(fields["keywords"], "keywords")]
-        if "keywords" in fields
-        else []
-    )
-    related_items = reader.text_list(fields["related"], "related") if "related" in fields else []
-    source = reader.text(fields["source"], "source", required=False) if "source" in fields else ""
-    session = read_session_timing(reader, fields["session"], kind) if "session" in fields else None
-    reader.entry = None
-    return Entry(
-        id=entry_id or path.stem,
-        title=title,
-        kind=kind,
-        order=order,
-        summary=summary,
-        answer=answer,
-        steps=tuple(steps),
-        questions=tuple(questions),
-        keywords=tuple(fold(keyword) for keyword in keywords),
-        related=tuple(value for value, _ in related_items),
-        source=source,
-        file=label,
-        related_lines=tuple(line_of(node) for _, node in related_items),
-        session=session,
-    )
 
 
 def _entry_files(directory: Path) -> Iterator[Path]:
     yield from sorted((directory / "entries").glob("*.yaml"))
     yield from sorted((directory / "entries").glob("*.yml"))
+
+
+def _one_file_per_id(loaded: list[LoadedEntry]) -> tuple[dict[str, Entry], list[Problem]]:
+    """Entries by id; an id must be its file's name, and only one file's.
+
+    A copied file that kept its id gets one problem, at its id line, naming the file that owns
+    the id (the one named after it), never a hint to rename it onto that file.
+    """
+    groups: dict[str, list[LoadedEntry]] = defaultdict(list)
+    for found in loaded:
+        groups[found.entry.id].append(found)
+    entries: dict[str, Entry] = {}
+    problems: list[Problem] = []
+    for entry_id, group in groups.items():
+        owner = next((found for found in group if found.path.stem == entry_id), group[0])
+        entries[entry_id] = owner.entry
+        for found in group:
+            stem, file = found.path.stem, found.entry.file
+            if found is not owner:
+                hint = (
+                    f"keep one of the two files (both are named {stem})."
+                    if stem == owner.path.stem
+                    else f"give this entry its own id: the name of its file, {stem}."
+                )
+                message = f"the id '{entry_id}' is already used by {owner.entry.file}."
+            elif found.id_valid and stem != entry_id:
+                message = f"the id '{entry_id}' differs from the file name '{found.path.name}'."
+                hint = f"rename the file to {entry_id}.yaml or change the id to {stem}."
+            else:
+                continue
+            problems.append(Problem(file, found.id_line, message, hint, entry_id, "id"))
+    return entries, problems
+
+
+def _links_lead_to_entries(entries: Mapping[str, Entry], unreadable: set[str]) -> list[Problem]:
+    """Every ``related`` id names another entry; a misspelt one gets the closest other id."""
+    problems = []
+    for entry in entries.values():
+        others = [entry_id for entry_id in entries if entry_id != entry.id]
+        for target, line in zip(entry.related, entry.related_lines, strict=True):
+            if target == entry.id:
+                problems.append(
+                    Problem(entry.file, line, "links to itself.", "remove it.", entry.id, "related")
+                )
+            elif target in unreadable:
+                continue  # that file's own problem is reported; a second message would mislead
+            elif target not in entries:
+                guess = process.extractOne(target, others, score_cutoff=60)
+                hint = (
+                    f"did you mean '{guess[0]}'?" if guess else "use the id of an existing entry."
+                )
+                problems.append(
+                    Problem(
+                        entry.file,
+                        line,
+                        f"links to '{target}', which does not exist.",
+                        hint,
+                        entry.id,
+                        "related",
+                    )
+                )
+    return problems
+
+
+def _phrasings_belong_to_one_entry(
+    entries: Mapping[str, Entry], modified: Mapping[str, float]
+) -> list[Problem]:
+    """The same phrasing (after folding) in two entries: the bot could only answer one.
+
+    Reported once, at the copy in the file changed last (the maintainer's edit, most likely),
+    naming the other copy's file and line.
+    """
+    problems = []
+    owners: dict[str, tuple[Entry, Phrasing]] = {}
+    for entry in entries.values():
+        for phrasing in entry.questions:
+            other, other_phrasing = owners.setdefault(fold(phrasing.text), (entry, phrasing))
+            if other.id == entry.id:
+                continue
+            here, there = (entry, phrasing), (other, other_phrasing)
+            if modified.get(other.id, 0.0) > modified.get(entry.id, 0.0):
+                here, there = there, here
+            line = there[1].line
+            problems.append(
+                Problem(
+                    here[0].file,
+                    here[1].line,
+                    f"the phrasing '{here[1].text}' is also a phrasing of '{there[0].id}' "
+                    f"({there[0].file}{'' if line is None else f':{line}'}).",
+                    "keep it in the one entry it belongs to.",
+                    here[0].id,
+                    "questions",
+                )
+            )
+    return problems
 
 
 def load_knowledge(directory: Path | str) -> KnowledgeBase:
@@ -225,8 +153,8 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     def run_reader(path: Path) -> Reader:
         return Reader(label(path))
 
-    entries: dict[str, Entry] = {}
-    unreadable: set[str] = set()
+    loaded: list[LoadedEntry] = []
+    unreadable: set[str] = set()  # file names whose own problems are reported
     files = list(_entry_files(directory))
     if not files:
         problems.append(
@@ -234,66 +162,19 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
         )
     for path in files:
         reader = run_reader(path)
-        entry = _load_entry(path, reader.file, reader)
+        found = load_entry(path, reader.file, reader)
         problems += reader.problems
         warnings += reader.warnings
-        if entry is None:
+        if found is None:
             unreadable.add(path.stem)
-            continue
-        if entry.id in entries:
-            problems.append(
-                Problem(
-                    entry.file,
-                    None,
-                    f"the id '{entry.id}' is already used by {entries[entry.id].file}.",
-                    "give each entry its own id.",
-                    entry.id,
-                    "id",
-                )
-            )
-            continue
-        entries[entry.id] = entry
-
-    for entry in entries.values():
-        for target, line in zip(entry.related, entry.related_lines, strict=True):
-            if target == entry.id:
-                problems.append(
-                    Problem(entry.file, line, "links to itself.", "remove it.", entry.id, "related")
-                )
-            elif target in unreadable:
-                continue  # that file's own problem is reported; a second message would mislead
-            elif target not in entries:
-                guess = process.extractOne(target, list(entries), score_cutoff=60)
-                hint = (
-                    f"did you mean '{guess[0]}'?" if guess else "use the id of an existing entry."
-                )
-                problems.append(
-                    Problem(
-                        entry.file,
-                        line,
-                        f"links to '{target}', which does not exist.",
-                        hint,
-                        entry.id,
-                        "related",
-                    )
-                )
-    owners: dict[str, Entry] = {}
-    for entry in entries.values():
-        for phrasing in entry.questions:
-            key = fold(phrasing.text)
-            other = owners.setdefault(key, entry)
-            if other.id != entry.id:
-                problems.append(
-                    Problem(
-                        entry.file,
-                        phrasing.line,
-                        f"the phrasing '{phrasing.text}' is also a phrasing of '{other.id}' "
-                        f"({other.file}).",
-                        "keep it in the one entry it belongs to.",
-                        entry.id,
-                        "questions",
-                    )
-                )
+        else:
+            loaded.append(found)
+    entries, id_problems = _one_file_per_id(loaded)
+    problems += id_problems
+    unreadable |= {found.path.stem for found in loaded if found.path.stem != found.entry.id}
+    problems += _links_lead_to_entries(entries, unreadable)
+    modified = {e.entry.id: e.modified for e in loaded if entries.get(e.entry.id) is e.entry}
+    problems += _phrasings_belong_to_one_entry(entries, modified)
 
     texts_reader = run_reader(directory / "texts.yaml")
     texts = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import yaml
 
-from bot.core.knowledge.model import EntryKind, SessionTiming
+from bot.core.knowledge.model import SessionTiming
 from bot.core.knowledge.yaml_reader import Reader
 
 __all__ = ["SESSION_FIELDS", "read_session_timing"]
@@ -24,14 +24,9 @@ SESSION_FIELDS: dict[str, tuple[int, int, int | None]] = {
 }
 
 
-def read_session_timing(reader: Reader, node: yaml.Node, kind: EntryKind) -> SessionTiming | None:
+def read_session_timing(reader: Reader, node: yaml.Node) -> SessionTiming | None:
     """The ``session`` mapping of an exercise, checked field by field; None if it is unusable."""
     key = "session"
-    if kind != "exercise":
-        reader.error(
-            node, "only exercises have a session.", "add 'kind: exercise' or remove it.", key
-        )
-        return None
     fields = reader.mapping(node, "The session", key)
     if fields is None:
         return None

@@ -32,10 +32,19 @@ def load_texts(path: Path, label: str, reader: Reader) -> dict[str, str]:
                     "the bot fills it in.",
                     key,
                 )
-        if any(p not in placeholders for p in re.findall(r"\{\w*\}", value)):
-            reader.error(
-                fields[key], "contains an unknown {placeholder}.", "remove the braces.", key
-            )
+        for unknown in dict.fromkeys(re.findall(r"\{\w*\}", value)):
+            if unknown not in placeholders:
+                allowed = (
+                    f"the only ones it fills in here are {', '.join(placeholders)}"
+                    if placeholders
+                    else "it fills in none in this text"
+                )
+                reader.error(
+                    fields[key],
+                    f"contains {unknown}, which the bot does not fill in; {allowed}.",
+                    "remove the braces, or write one of those.",
+                    key,
+                )
         limit = TEXT_LIMITS.get(key)
         if limit is not None and len(value.strip()) > limit:
             reader.error(

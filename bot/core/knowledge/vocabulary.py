@@ -20,7 +20,9 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> tuple[dict[str, s
     reader.unknown_fields(fields, ("synonyms", "off_topic"))
     synonyms: dict[str, str] = {}
     groups = (
-        reader.mapping(fields["synonyms"], "'synonyms'", "synonyms") if "synonyms" in fields else {}
+        reader.mapping(fields["synonyms"], "'synonyms'", "synonyms")
+        if "synonyms" in fields
+        else None
     )
     for canonical, node in (groups or {}).items():
         target = fold(canonical)

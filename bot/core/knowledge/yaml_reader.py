@@ -8,7 +8,6 @@ Problems are collected (never raised) so a maintainer sees all of them at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from rapidfuzz import process
 
 from bot.core.knowledge.problems import Problem
 
-__all__ = ["Reader", "compose", "line_of", "show"]
+__all__ = ["Fields", "Reader", "compose", "line_of", "show", "trap_kind"]
 
 _TRAP_TAGS = {
     "tag:yaml.org,2002:bool": "a yes/no value",
@@ -27,6 +26,15 @@ _TRAP_TAGS = {
     "tag:yaml.org,2002:null": "an empty value",
 }
 _SEXAGESIMAL = re.compile(r"^[0-9]+(?::[0-5]?[0-9])+$")
+
+
+class Fields(dict[str, yaml.Node]):
+    """A mapping's value nodes by field name, and its key nodes (problems about a field's name,
+    such as a misspelling, point at the line of the name, not of the value below it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_nodes: dict[str, yaml.Node] = {}
 
 
 @dataclass
@@ -48,14 +56,12 @@ class Reader:
     ) -> None:
         self.warnings.append(Problem(self.file, line_of(node), message, hint, self.entry, key))
 
-    def mapping(
-        self, node: yaml.Node, what: str, key: str | None = None
-    ) -> dict[str, yaml.Node] | None:
+    def mapping(self, node: yaml.Node, what: str, key: str | None = None) -> Fields | None:
         """A mapping's fields by name; duplicate names are reported (YAML would keep the last)."""
         if not isinstance(node, yaml.MappingNode):
             self.error(node, f"{what} should be a set of 'name: value' fields.", key=key)
             return None
-        fields: dict[str, yaml.Node] = {}
+        fields = Fields()
         for key_node, value_node in node.value:
             name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
             if not name:
@@ -70,17 +76,34 @@ class Reader:
                 )
                 continue
             fields[name] = value_node
+            fields.key_nodes[name] = key_node
         return fields
 
     def text(self, node: yaml.Node, key: str, *, required: bool = True) -> str:
         """A text field exactly as written; traps and empties are reported."""
         if isinstance(node, yaml.ScalarNode):
             value = str(node.value)
-            if node.style is None and node.tag in _TRAP_TAGS and value.strip():
-                self._trap(node, key, value)
+            kind = trap_kind(node)
+            if kind is not None:
+                self.warn(
+                    node,
+                    f"'{value}' is not in quotes; many YAML readers take it as {kind}. "
+                    "The bot reads it as the text you wrote.",
+                    f'write it in quotes: "{value}".',
+                    key=key,
+                )
             if required and not value.strip():
                 self.error(node, "is empty.", "write the text after the colon.", key=key)
             return value.strip()
+        colon = _colon_text(node)
+        if colon is not None:
+            self.error(
+                node,
+                f"'{colon}' reads as a 'name: value' pair because of the ': ' in it.",
+                f'put the text in quotes: "{colon}".',
+                key=key,
+            )
+            return ""
         self.error(
             node,
             "should be text, but it is a list or a set of fields.",
@@ -104,7 +127,7 @@ class Reader:
         items = []
         for index, item in enumerate(node.value, start=1):
             value = self.text(item, f"{key}[{index}]", required=False)
-            if not value:
+            if not value and isinstance(item, yaml.ScalarNode):  # other items: reported above
                 self.error(item, f"item {index} is empty.", "remove the empty '- ' line.", key=key)
                 continue
             items.append((value, item))
@@ -119,26 +142,34 @@ class Reader:
         )
         return 0
 
-    def unknown_fields(self, fields: Mapping[str, yaml.Node], known: tuple[str, ...]) -> None:
+    def unknown_fields(self, fields: Fields, known: tuple[str, ...]) -> None:
         """Report misspelled or unexpected field names, suggesting the closest known one."""
-        for name, node in fields.items():
+        for name in fields:
             if name in known:
                 continue
             guess = process.extractOne(name, known, score_cutoff=60)
             hint = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(known)}."
-            self.error(_key_node(node, name), f"unknown field '{name}'.", hint, key=name)
+            self.error(fields.key_nodes[name], f"unknown field '{name}'.", hint, key=name)
 
-    def _trap(self, node: yaml.ScalarNode, key: str, value: str) -> None:
-        kind = _TRAP_TAGS[node.tag]
-        if _SEXAGESIMAL.match(value):
-            kind = "a number of minutes (YAML 1.1 reads 1:30 as 90)"
-        self.warn(
-            node,
-            f"'{value}' is not in quotes; many YAML readers take it as {kind}. "
-            "The bot reads it as the text you wrote.",
-            f'write it in quotes: "{value}".',
-            key=key,
-        )
+
+def trap_kind(node: yaml.Node) -> str | None:
+    """What YAML 1.1 readers take an unquoted scalar for, when it is not text (else None)."""
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+        return None
+    if node.tag not in _TRAP_TAGS or not str(node.value).strip():
+        return None
+    if _SEXAGESIMAL.match(str(node.value)):
+        return "a number of minutes (YAML 1.1 reads 1:30 as 90)"
+    return _TRAP_TAGS[node.tag]
+
+
+def _colon_text(node: yaml.Node) -> str | None:
+    """The text a maintainer meant when an unquoted ': ' made YAML read it as a mapping."""
+    if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+        name, value = node.value[0]
+        if isinstance(name, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
+            return f"{name.value}: {value.value}".rstrip()
+    return None
 
 
 def line_of(node: yaml.Node | None) -> int | None:
@@ -147,11 +178,6 @@ def line_of(node: yaml.Node | None) -> int | None:
 
 def show(node: yaml.Node) -> str:
     return str(node.value) if isinstance(node, yaml.ScalarNode) else "a list or mapping"
-
-
-def _key_node(value_node: yaml.Node, name: str) -> yaml.Node:
-    # A value's own line is close enough to its key's line for a maintainer to find it.
-    return value_node
 
 
 def compose(path: Path, label: str, reader: Reader) -> yaml.Node | None:
@@ -166,21 +192,15 @@ def compose(path: Path, label: str, reader: Reader) -> yaml.Node | None:
     except OSError as error:
         reader.problems.append(Problem(label, None, f"cannot be read ({error.strerror})."))
         return None
-    if "\t" in content.split("#", 1)[0] or any(
-        line.startswith("\t") for line in content.splitlines()
-    ):
-        line_no = next(i for i, line in enumerate(content.splitlines(), 1) if "\t" in line)
-        reader.problems.append(
-            Problem(
-                label, line_no, "contains a tab character.", "YAML needs spaces for indentation."
-            )
-        )
-        return None
     try:
         node = yaml.compose(content, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
+        tab = _tab_problem(error.problem_mark)
+        if tab is not None:
+            reader.problems.append(Problem(label, line, *tab))
+            return None
         what = (error.problem or "the YAML is not valid").rstrip(".")
         reader.problems.append(
             Problem(
@@ -198,3 +218,22 @@ def compose(path: Path, label: str, reader: Reader) -> yaml.Node | None:
     if node is None:
         reader.problems.append(Problem(label, None, "is empty.", "see knowledge/README.md."))
     return node
+
+
+def _tab_problem(mark: yaml.Mark | None) -> tuple[str, str] | None:
+    """Plain words for YAML's "found character '\\t' that cannot start any token".
+
+    Tabs YAML can read (inside quotes, or in the text of a ``|`` block) are the maintainer's text
+    and are left alone. A tab YAML rejects is explained: in the indentation, where YAML needs
+    spaces, or elsewhere outside quotes, which PyYAML cannot read.
+    """
+    buffer = mark.buffer if mark is not None else None
+    if mark is None or not buffer or buffer[mark.pointer : mark.pointer + 1] != "\t":
+        return None
+    before = buffer[buffer.rfind("\n", 0, mark.pointer) + 1 : mark.pointer]
+    if not before.strip(" \t-"):
+        return "contains a tab character.", "YAML needs spaces for indentation."
+    return (
+        "contains a tab character here, which YAML cannot read outside quotes.",
+        'use spaces instead, or put the whole text in quotes: "...".',
+    )
