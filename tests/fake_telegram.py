@@ -739,6 +739,8 @@ class FakeTelegramServer:
             "deletemycommands": self._delete_my_commands,
             "sendmessage": self._send_message,
             "sendphoto": self._send_photo,
+            "editmessagecaption": self._edit_message_caption,
+            "editmessagemedia": self._edit_message_media,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
@@ -1632,18 +1634,7 @@ class FakeTelegramServer:
     def _send_photo(self, params: JSONDict) -> JSONDict:
         """sendPhoto with a multipart upload (a new file id) or an earlier file id (reuse)."""
         chat = self._resolve_chat(params.get("chat_id"))
-        photo = params.get("photo")
-        if isinstance(photo, UploadedFile):
-            if not photo.data:
-                raise _ApiError(400, "Bad Request: file must be non-empty")
-            if len(photo.data) > MAX_PHOTO_BYTES:
-                raise _ApiError(400, "Bad Request: file is too big")
-            file_id = f"AgACphoto{len(self.files) + 1:04d}"
-            self.files[file_id] = photo
-        elif isinstance(photo, str) and photo in self.files:
-            file_id = photo
-        else:
-            raise _ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        file_id = self._photo_file(params.get("photo"), params)
         markup = params.get("reply_markup")
         _validate_markup(markup)
         message: JSONDict = {
@@ -1651,31 +1642,96 @@ class FakeTelegramServer:
             "from": self.bot_user(),
             "chat": chat,
             "date": int(time.time()),
-            "photo": [
-                {
-                    "file_id": file_id,
-                    "file_unique_id": f"u{file_id}",
-                    "width": 800,
-                    "height": 600,
-                    "file_size": len(self.files[file_id].data),
-                }
-            ],
+            "photo": self._photo_sizes(file_id),
         }
         caption = params.get("caption")
         if isinstance(caption, str) and caption:
-            parse_mode = params.get("parse_mode")
-            visible = visible_text(
-                caption,
-                parse_mode if isinstance(parse_mode, str) else None,
-                validate=self.validate_parse_mode,
-            )
-            if len(visible) > MAX_CAPTION_LENGTH:
-                raise _ApiError(400, "Bad Request: message caption is too long")
-            message["caption"] = visible
+            message["caption"] = self._caption(caption, params.get("parse_mode"))
         inline = _inline_markup(markup)
         if inline is not None:
             message["reply_markup"] = inline
         return self._store(message)
+
+    def _photo_file(self, photo: Any, params: JSONDict) -> str:
+        """A photo's file id: a new upload (multipart, maybe via attach://) or a known id."""
+        if isinstance(photo, str) and photo.startswith("attach://"):
+            photo = params.get(photo.removeprefix("attach://"))
+        if isinstance(photo, UploadedFile):
+            if not photo.data:
+                raise _ApiError(400, "Bad Request: file must be non-empty")
+            if len(photo.data) > MAX_PHOTO_BYTES:
+                raise _ApiError(400, "Bad Request: file is too big")
+            file_id = f"AgACphoto{len(self.files) + 1:04d}"
+            self.files[file_id] = photo
+            return file_id
+        if isinstance(photo, str) and photo in self.files:
+            return photo
+        raise _ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+
+    def _photo_sizes(self, file_id: str) -> list[JSONDict]:
+        return [
+            {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "width": 800,
+                "height": 600,
+                "file_size": len(self.files[file_id].data),
+            }
+        ]
+
+    def _caption(self, caption: Any, parse_mode: Any) -> str:
+        visible = visible_text(
+            str(caption),
+            parse_mode if isinstance(parse_mode, str) else None,
+            validate=self.validate_parse_mode,
+        )
+        if len(visible) > MAX_CAPTION_LENGTH:
+            raise _ApiError(400, "Bad Request: message caption is too long")
+        return visible
+
+    def _edit_message_caption(self, params: JSONDict) -> JSONDict | bool:
+        markup = params.get("reply_markup")
+        _validate_markup(markup)
+        stored = self._editable(params)
+        if stored is None:
+            return True
+        if "photo" not in stored:
+            raise _ApiError(400, "Bad Request: there is no caption in the message to edit")
+        caption = params.get("caption")
+        visible = self._caption(caption, params.get("parse_mode")) if caption else ""
+        new_markup = _inline_markup(markup)
+        if stored.get("caption", "") == visible and stored.get("reply_markup") == new_markup:
+            raise _ApiError(400, _NOT_MODIFIED)
+        stored["caption"] = visible
+        stored["edit_date"] = int(time.time())
+        if new_markup is None:
+            stored.pop("reply_markup", None)
+        else:
+            stored["reply_markup"] = new_markup
+        return dict(stored)
+
+    def _edit_message_media(self, params: JSONDict) -> JSONDict | bool:
+        markup = params.get("reply_markup")
+        _validate_markup(markup)
+        media = params.get("media")
+        if not isinstance(media, dict) or media.get("type") != "photo":
+            raise _ApiError(400, "Bad Request: can't parse InputMedia")
+        stored = self._editable(params)
+        if stored is None:
+            return True
+        if "photo" not in stored:
+            raise _ApiError(400, "Bad Request: there is no media in the message to edit")
+        file_id = self._photo_file(media.get("media"), params)
+        stored["photo"] = self._photo_sizes(file_id)
+        caption = media.get("caption")
+        stored["caption"] = self._caption(caption, media.get("parse_mode")) if caption else ""
+        stored["edit_date"] = int(time.time())
+        new_markup = _inline_markup(markup)
+        if new_markup is None:
+            stored.pop("reply_markup", None)
+        else:
+            stored["reply_markup"] = new_markup
+        return dict(stored)
 
     def _editable(self, params: JSONDict) -> JSONDict | None:
         """The stored bot message an edit refers to; None for inline messages."""

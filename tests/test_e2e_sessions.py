@@ -7,6 +7,7 @@ scheduler once (the same pass its timer task runs), so nothing sleeps.
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -37,7 +38,7 @@ async def tick(bot: RunningBot) -> None:
 def text_of(bot: RunningBot, message_id: int) -> str:
     stored = bot.fake.message(USER, message_id)
     assert stored is not None
-    return str(stored.get("text") or "")
+    return str(stored.get("text") or stored.get("caption") or "")
 
 
 def buttons_of(bot: RunningBot, message_id: int) -> list[str]:
@@ -54,17 +55,19 @@ def action(message: ApiCall | int, bot: RunningBot, name: str) -> str:
 
 async def start(bot: RunningBot, command: str) -> int:
     calls = await bot.send(command)
-    message = last_message(calls)
-    assert "how much does your back hurt" in message.params["text"].lower()
+    [message] = [c for c in calls if c.method in ("sendPhoto", "sendMessage") and c.ok]
+    shown = message.params.get("caption") or message.params.get("text")
+    assert "how much does your back hurt" in str(shown).lower()
     return int(message.result["message_id"])
+
+
+def edits(calls: list[ApiCall]) -> int:
+    methods = ("editMessageText", "editMessageCaption", "editMessageMedia")
+    return sum(1 for c in calls if c.method in methods and c.ok)
 
 
 async def press(bot: RunningBot, message_id: int, data: str) -> list[ApiCall]:
     return await bot.press(message_id, data, chat_id=USER)
-
-
-def edits(calls: list[ApiCall]) -> int:
-    return sum(1 for c in calls if c.method == "editMessageText" and c.ok)
 
 
 async def run_to_end(bot: RunningBot, message_id: int, seconds: int) -> int:
@@ -222,3 +225,44 @@ async def test_buttons_with_bad_data_are_answered_kindly(bot: RunningBot) -> Non
         calls = await press(bot, message_id, data)
         assert any(c.method == "answerCallbackQuery" for c in calls)
     assert not bot.fake.errors
+
+
+def picture_of(bot: RunningBot, message_id: int) -> bytes:
+    stored = bot.fake.message(USER, message_id) or {}
+    return bot.fake.files[stored["photo"][-1]["file_id"]].data
+
+
+async def test_the_session_shows_each_exercise_picture_uploaded_once(bot: RunningBot) -> None:
+    images = KB.directory / "images"
+    message_id = await start(bot, "/stretch")
+    assert picture_of(bot, message_id) == (images / "hip-flexor-stretch.png").read_bytes()
+    await press(bot, message_id, action(message_id, bot, "2"))
+    plan = plan_for(KB, None)
+    assert plan is not None
+    mark = bot.fake.mark()
+    await run_to_end(bot, message_id, plan.total_seconds)
+    swaps = [c for c in bot.fake.calls[mark:] if c.method == "editMessageMedia" and c.ok]
+    assert len(swaps) == 2  # to the pigeon (at the rest before it), then to the bridge
+    assert picture_of(bot, message_id) == (images / "bridge-pose.png").read_bytes()
+    assert len(bot.fake.files) == 3  # one upload per picture
+    await press(bot, message_id, action(message_id, bot, "2"))
+    # a second session sends the pictures by their file ids: nothing is uploaded again
+    again = await start(bot, "/stretch")
+    await press(bot, again, action(again, bot, "2"))
+    await run_to_end(bot, again, plan.total_seconds)
+    assert len(bot.fake.files) == 3
+    assert picture_of(bot, again) == (images / "bridge-pose.png").read_bytes()
+
+
+async def test_an_exercise_without_a_picture_gets_a_text_session(
+    fake_telegram: FakeTelegramServer, tmp_path: Path
+) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KB.directory, knowledge)
+    (knowledge / "images" / "pigeon-pose.png").unlink()
+    async with running_bot(fake_telegram, tmp_path, knowledge_dir=knowledge) as bot:
+        calls = await bot.send("/stretch pigeon")
+        assert [c.method for c in calls if c.ok and c.method.startswith("send")] == ["sendMessage"]
+        message_id = last_message(calls).result["message_id"]
+        await press(bot, message_id, action(message_id, bot, "1"))
+        assert "Get into position" in text_of(bot, message_id)

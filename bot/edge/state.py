@@ -45,6 +45,9 @@ class BotState:
         # Guided /stretch sessions going on now (memory only) and the stop of their timer task.
         self.sessions: SessionRunner | None = None
         self.sessions_stop: asyncio.Event | None = None
+        # Telegram file ids of exercise pictures already uploaded (path, mtime and size -> id),
+        # so each picture is uploaded once and then sent by id.
+        self.image_file_ids: dict[str, str] = {}
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""

@@ -36,6 +36,8 @@ class ActiveSession:
     session: Session
     message_id: int | None = None
     stored_id: int | None = None  # the store's id once its exercises were all done
+    photo: bool = False  # the message is a picture with a caption (else plain text)
+    shown: str = ""  # the exercise whose picture the message shows now
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one change of the message at a time
 
 

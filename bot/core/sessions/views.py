@@ -15,7 +15,7 @@ from bot.core.replies import Button, Reply, ReplyKind, label
 from bot.core.sessions.machine import MAX_PAIN, Session, Status
 from bot.core.sessions.plan import Phase, SessionPlan, Step
 
-__all__ = ["SESSION_PREFIX", "Press", "parse_press", "session_reply"]
+__all__ = ["SESSION_PREFIX", "Press", "current_exercise", "parse_press", "session_reply"]
 
 SESSION_PREFIX = "st:"  # st:<token>:<action>, action: pause resume skip stop hurt none 0..10
 ACTIONS = frozenset({"pause", "resume", "skip", "stop", "hurt", "none"})
@@ -106,10 +106,28 @@ def _exercise_block(kb: KnowledgeBase, plan: SessionPlan, step: Step) -> list[st
     return lines
 
 
+def current_exercise(session: Session) -> str:
+    """The exercise the session shows now (the next one while resting, the first before)."""
+    step = session.step
+    if step is None:
+        return session.plan.steps[session.index].exercise_id
+    return step.next_exercise_id if step.phase is Phase.REST else step.exercise_id
+
+
 def session_reply(
-    kb: KnowledgeBase, session: Session, token: str, *, week_count: int = 0, target: int = 3
+    kb: KnowledgeBase,
+    session: Session,
+    token: str,
+    *,
+    week_count: int = 0,
+    target: int = 3,
+    with_steps: bool = True,
 ) -> Reply:
-    """The session message for the session's state now (``week_count``: after completing)."""
+    """The session message for the session's state now (``week_count``: after completing).
+
+    ``with_steps=False`` leaves out the exercise's numbered steps (for a photo caption that
+    would not fit Telegram's 1024 characters; the picture shows the positions).
+    """
     texts = kb.texts
     lines = [_title(kb, session.plan), ""]
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -122,7 +140,7 @@ def session_reply(
         )
     elif status in (Status.RUNNING, Status.PAUSED):
         step = session.plan.steps[session.index]
-        lines += _exercise_block(kb, session.plan, step)
+        lines += _exercise_block(kb, session.plan, step)[: None if with_steps else 1]
         lines += ["", _phase_line(kb, step, session.seconds_left() or step.seconds)]
         if status is Status.PAUSED:
             lines.append(fill(texts["session_paused"]))

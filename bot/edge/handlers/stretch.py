@@ -6,9 +6,8 @@ import asyncio
 import logging
 from zoneinfo import ZoneInfo
 
-from telegram import Update
-from telegram.constants import ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram import Message, Update
+from telegram.constants import ChatType
 
 from bot.core.knowledge import fill
 from bot.core.replies import Reply, ReplyKind
@@ -16,10 +15,9 @@ from bot.core.sessions.chart import draw_chart
 from bot.core.sessions.machine import Session, Status
 from bot.core.sessions.plan import plan_for
 from bot.core.sessions.progress import describe, history_start, weekly_progress
-from bot.core.sessions.views import parse_press, session_reply
+from bot.core.sessions.views import parse_press
 from bot.edge import stretch_sessions
 from bot.edge.handlers.common import Context, command_argument, respond, texts, toast
-from bot.edge.handlers.reminders import set_buttons
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +60,8 @@ async def stretch(update: Update, context: Context) -> None:
     active, replaced = runner.start(chat.id, plan)
     if replaced is not None:
         await stretch_sessions.apply_change(context.bot, context.bot_data, replaced)
-    sent = await respond(update, context, session_reply(kb, active.session, active.token))
-    if sent is not None:
-        active.message_id = sent.message_id
+    active.photo = stretch_sessions.photo_mode(kb, plan)
+    await stretch_sessions.show(context.bot, context.bot_data, active)
 
 
 async def press(update: Update, context: Context) -> None:
@@ -80,12 +77,11 @@ async def press(update: Update, context: Context) -> None:
         # An old message, a replaced session, or one a restart ended: say so, drop its buttons.
         await query.answer(toast(context, "session_ended_toast"))
         restarted = fill(texts(context)["session_restarted"])
-        if query.message is not None and query.message.is_accessible:
-            try:
-                await query.edit_message_text(restarted, parse_mode=ParseMode.HTML)
-            except TelegramError as error:  # a best-effort note; never fail the press
-                log.info("could not mark a stale session message: %s", error)
-                await set_buttons(query)
+        message = query.message
+        if isinstance(message, Message):
+            await stretch_sessions.say_ended(
+                context.bot, chat.id, message.message_id, restarted, photo=bool(message.photo)
+            )
         return
     await query.answer()
     if query.message is not None and active.message_id is None:
