@@ -28,9 +28,10 @@ def draw_chart(texts: Mapping[str, str], progress: Progress) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    figure = Figure(figsize=(6.4, 3.8), dpi=120, layout="constrained")
+    figure = Figure(figsize=(6.4, 3.8), dpi=120)
     FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
+    # Fixed margins rather than a layout engine: the engine draws everything twice to measure.
+    axes = figure.add_axes((0.07, 0.09, 0.91, 0.82))
     positions = list(range(len(progress.weeks)))
     sessions = [week.sessions for week in progress.weeks]
     done = [week.done for week in progress.weeks]
