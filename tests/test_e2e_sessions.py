@@ -266,3 +266,33 @@ async def test_an_exercise_without_a_picture_gets_a_text_session(
         message_id = last_message(calls).result["message_id"]
         await press(bot, message_id, action(message_id, bot, "1"))
         assert "Get into position" in text_of(bot, message_id)
+
+
+async def test_the_start_button_under_an_exercise_answer_starts_a_session(bot: RunningBot) -> None:
+    calls = await bot.send("how do I do pigeon pose")
+    answer = last_message(calls)
+    assert "st:go:pigeon-pose" in (
+        data := [
+            b["callback_data"]
+            for row in answer.params["reply_markup"]["inline_keyboard"]
+            for b in row
+            if "callback_data" in b
+        ]
+    ), data
+    calls = await press(bot, answer.result["message_id"], "st:go:pigeon-pose")
+    [photo] = [c for c in calls if c.method == "sendPhoto" and c.ok]
+    assert "Pigeon" in photo.params["caption"]
+    message_id = int(photo.result["message_id"])
+    await press(bot, message_id, action(message_id, bot, "0"))
+    assert "Get into position" in text_of(bot, message_id)
+
+
+async def test_the_start_button_in_a_group_points_to_a_private_chat(bot: RunningBot) -> None:
+    calls = await bot.say("/exercise pigeon")
+    answer = last_message(calls)
+    calls = await bot.press(
+        answer.result["message_id"], "st:go:pigeon-pose", chat_id=answer.params["chat_id"]
+    )
+    toast = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert toast and "private chat" in str(toast[0].params.get("text"))
+    assert not [c for c in calls if c.method in ("sendPhoto", "sendMessage")]

@@ -16,6 +16,7 @@ from bot.core.answering.safety import RedFlagHit, check_red_flags
 from bot.core.answering.smalltalk import classify
 from bot.core.knowledge import Entry, KnowledgeBase
 from bot.core.replies import Button, Reply, ReplyKind, render_entry, rows
+from bot.core.sessions.views import start_button
 
 MAX_QUESTION = 1000  # characters; longer messages are asked to be shorter
 MAX_RELATED = 3
@@ -88,7 +89,9 @@ class Answerer:
             Button("👍 Helpful", data=f"{FEEDBACK}{entry.id}:1"),
             Button("👎 Not helpful", data=f"{FEEDBACK}{entry.id}:0"),
         )
-        return Reply(ReplyKind.ANSWER, html, (*rows(buttons), feedback), entry_id=entry.id)
+        start = (start_button(self.kb.texts, entry.id),) if entry.session is not None else ()
+        layout = (*rows(buttons), start, feedback) if start else (*rows(buttons), feedback)
+        return Reply(ReplyKind.ANSWER, html, layout, entry_id=entry.id)
 
     def topics(self) -> Reply:
         """All entries as buttons."""

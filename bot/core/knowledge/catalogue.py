@@ -189,6 +189,8 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "button_session_stop": (),
     "button_session_hurts": (),
     "button_session_no_score": (),
+    "button_session_start": (),
+    "session_start_private": (),
 }
 # Texts shown as a button label (one line, plain text) or as a small pop-up ("toast", at most
 # 200 characters for Telegram): their longest allowed length, placeholders included. Other
@@ -216,6 +218,7 @@ TEXT_LIMITS: Mapping[str, int] = {
             "forget_deleted_toast",
             "settings_admins_only",
             "session_ended_toast",
+            "session_start_private",
         ),
         MAX_TOAST,
     ),

@@ -15,11 +15,20 @@ from bot.core.replies import Button, Reply, ReplyKind, label
 from bot.core.sessions.machine import MAX_PAIN, Session, Status
 from bot.core.sessions.plan import Phase, SessionPlan, Step
 
-__all__ = ["SESSION_PREFIX", "Press", "current_exercise", "parse_press", "session_reply"]
+__all__ = [
+    "SESSION_PREFIX",
+    "Press",
+    "current_exercise",
+    "parse_press",
+    "parse_start",
+    "session_reply",
+    "start_button",
+]
 
 SESSION_PREFIX = "st:"  # st:<token>:<action>, action: pause resume skip stop hurt none 0..10
 ACTIONS = frozenset({"pause", "resume", "skip", "stop", "hurt", "none"})
 _DATA = re.compile(r"^st:([0-9a-f]{1,16}):([a-z]{1,8}|\d{1,2})$")
+_START = re.compile(r"^st:go:([a-z0-9]+(?:-[a-z0-9]+)*)$")  # a Start button: st:go:<exercise>
 
 Texts = Mapping[str, str]
 
@@ -43,6 +52,17 @@ def parse_press(data: str) -> Press | None:
         score = int(action)
         return Press(token, "score", score) if 0 <= score <= MAX_PAIN else None
     return Press(token, action) if action in ACTIONS else None
+
+
+def start_button(texts: Texts, exercise_id: str) -> Button:
+    """A "Start" button under an exercise's answer or reminder: a guided session of it."""
+    return Button(label(texts, "button_session_start"), data=f"{SESSION_PREFIX}go:{exercise_id}")
+
+
+def parse_start(data: str) -> str | None:
+    """The exercise id of a Start button's data; None if it is not one."""
+    found = _START.match(data)
+    return found[1] if found else None
 
 
 def _button(texts: Texts, key: str, token: str, action: str) -> Button:

@@ -15,7 +15,7 @@ from bot.core.sessions.chart import draw_chart
 from bot.core.sessions.machine import Session, Status
 from bot.core.sessions.plan import plan_for
 from bot.core.sessions.progress import describe, history_start, weekly_progress
-from bot.core.sessions.views import parse_press
+from bot.core.sessions.views import parse_press, parse_start
 from bot.edge import stretch_sessions
 from bot.edge.handlers.common import Context, command_argument, respond, texts, toast
 
@@ -38,7 +38,6 @@ async def _only_private(update: Update, context: Context, command: str) -> bool:
 async def stretch(update: Update, context: Context) -> None:
     """/stretch [exercise]: start a guided session (the routine when no exercise is named)."""
     chat = update.effective_chat
-    runner = context.bot_data.sessions
     if chat is None or not await _only_private(update, context, "stretch"):
         return
     kb = context.bot_data.answerer.kb
@@ -52,12 +51,19 @@ async def stretch(update: Update, context: Context) -> None:
             await respond(update, context, Reply(ReplyKind.INFO, unknown))
             return
         exercise_id = entry.id
+    await _begin(update, context, chat.id, exercise_id)
+
+
+async def _begin(update: Update, context: Context, chat_id: int, exercise_id: str | None) -> None:
+    """Start a session in this private chat (replacing one going on) and show its message."""
+    kb = context.bot_data.answerer.kb
+    runner = context.bot_data.sessions
     plan = plan_for(kb, exercise_id)
     if plan is None or runner is None:
         note = fill(kb.texts["session_no_exercises"])
         await respond(update, context, Reply(ReplyKind.INFO, note))
         return
-    active, replaced = runner.start(chat.id, plan)
+    active, replaced = runner.start(chat_id, plan)
     if replaced is not None:
         await stretch_sessions.apply_change(context.bot, context.bot_data, replaced)
     active.photo = stretch_sessions.photo_mode(kb, plan)
@@ -68,7 +74,18 @@ async def press(update: Update, context: Context) -> None:
     """A session button: pain score, pause, resume, skip, stop, "this hurts"."""
     query = update.callback_query
     chat = update.effective_chat
-    if query is None or chat is None:
+    if query is None:
+        return
+    if chat is None:  # a button under an inline-mode message: no chat to run a session in
+        await query.answer(toast(context, "session_start_private"))
+        return
+    exercise_id = parse_start(query.data or "")
+    if exercise_id is not None:  # "Start" under an exercise's answer or a reminder
+        if not _private(update):
+            await query.answer(toast(context, "session_start_private"))
+            return
+        await query.answer()
+        await _begin(update, context, chat.id, exercise_id)
         return
     found = parse_press(query.data or "")
     runner = context.bot_data.sessions
