@@ -296,3 +296,20 @@ async def test_the_start_button_in_a_group_points_to_a_private_chat(bot: Running
     toast = [c for c in calls if c.method == "answerCallbackQuery"]
     assert toast and "private chat" in str(toast[0].params.get("text"))
     assert not [c for c in calls if c.method in ("sendPhoto", "sendMessage")]
+
+
+async def test_an_exercise_answer_comes_with_its_picture_uploaded_once(bot: RunningBot) -> None:
+    calls = await bot.send("/exercise bridge")
+    methods = [c.method for c in calls if c.ok and c.method.startswith("send")]
+    assert methods == ["sendPhoto", "sendMessage"]  # the picture, then the words and buttons
+    [photo] = [c for c in calls if c.method == "sendPhoto"]
+    bridge = (KB.directory / "images" / "bridge-pose.png").read_bytes()
+    assert photo.params["photo"].data == bridge
+    again = await bot.send("how do I do the bridge")
+    [second] = [c for c in again if c.method == "sendPhoto"]
+    assert second.params["photo"] == photo.result["photo"][-1]["file_id"]  # sent by id
+    assert len(bot.fake.files) == 1
+    topic = await bot.send("can sitting all day cause tight hip flexors")
+    assert not [c for c in topic if c.method == "sendPhoto"]
+    group = await bot.say("/exercise bridge")
+    assert not [c for c in group if c.method == "sendPhoto"]  # groups get the words only

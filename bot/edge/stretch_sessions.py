@@ -30,7 +30,7 @@ from bot.edge.handlers.common import NO_PREVIEW, markup
 from bot.edge.state import BotState
 from bot.services.session_runner import ActiveSession, SessionRunner
 
-__all__ = ["apply_change", "photo_mode", "show", "start", "stop"]
+__all__ = ["apply_change", "photo_mode", "send_picture", "show", "start", "stop"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,19 @@ def _media(state: BotState, path: Path) -> str | bytes:
 def _remember(state: BotState, path: Path, message: Message | bool) -> None:
     if isinstance(message, Message) and message.photo:
         state.image_file_ids[_image_key(path)] = message.photo[-1].file_id
+
+
+async def send_picture(bot: Bot, state: BotState, chat_id: int, exercise_id: str) -> bool:
+    """Send an exercise's picture (uploaded once, then by file id); False if it has none."""
+    path = picture(state.answerer.kb, exercise_id)
+    if path is None:
+        return False
+    entry = state.answerer.kb.entries.get(exercise_id)
+    sent = await bot.send_photo(
+        chat_id, photo=_media(state, path), caption=entry.title if entry else None
+    )
+    _remember(state, path, sent)
+    return True
 
 
 def _not_modified(error: BadRequest) -> bool:
