@@ -1,5 +1,6 @@
 """Reminder benchmarks: dispatch throughput, claim-query scaling, start-up cost, and the
-Telegram side (the real Application sending through the fake Bot API over HTTP).
+Telegram side (the real Application sending through the tests' fake Bot API, in-process and
+over HTTP: the same fake, two transports).
 
 Run as ``python benchmarks/reminders.py`` (``--telegram`` for only the Telegram part). It prints
 figures and asserts only correctness (nothing lost or doubled), never timing, so it is safe on a
@@ -28,8 +29,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-from telegram.request import BaseRequest, RequestData  # noqa: E402
 
 from bot.core.records import Delivery  # noqa: E402
 from bot.services.dispatcher import Dispatcher  # noqa: E402
@@ -234,6 +233,7 @@ async def app_child(path: str) -> None:
     from bot.app import build_application
     from bot.config import load_settings
     from tests.e2e import TOKEN
+    from tests.fake_telegram import FakeTelegramServer
 
     settings = load_settings(
         env_file=None,
@@ -243,7 +243,9 @@ async def app_child(path: str) -> None:
         reminder_poll_seconds=300,
         watch_knowledge=False,
     )
-    app = build_application(settings, rate_limit=False, request=InProcessBotApi())
+    # Calls go in-process; long polling keeps its own HTTP client, as in production (not used).
+    fake = FakeTelegramServer()
+    app = build_application(settings, rate_limit=False, request=fake.transport())
     async with app:
         assert app.post_init is not None and app.post_shutdown is not None
         await app.post_init(app)
@@ -317,110 +319,32 @@ async def bench_startup(tmp: Path) -> None:
 # --- (4) the Telegram side ----------------------------------------------------------------
 
 
-class InProcessBotApi(BaseRequest):
-    """A fake Bot API answered in-process (no HTTP): isolates our dispatch path plus PTB itself.
-
-    python-telegram-bot's own tests replace the transport the same way; every call is still
-    serialised, "sent" and parsed back into a Message by the real library.
-    """
-
-    def __init__(self) -> None:
-        self.sent: list[int] = []
-        self._message_id = 0
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 5.0
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(  # type: ignore[override]
-        self, url: str, method: str, request_data: RequestData | None = None, **_: object
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data is not None else {}
-        if name == "getMe":
-            result: object = {"id": 1000, "is_bot": True, "first_name": "B", "username": "B"}
-        elif name == "sendMessage":
-            chat_id = int(str(params["chat_id"]))
-            self.sent.append(chat_id)
-            self._message_id += 1
-            result = {
-                "message_id": self._message_id,
-                "date": int(NOW.timestamp()),
-                "chat": {"id": chat_id, "type": "private"},
-                "text": str(params.get("text", "")),
-            }
-        else:
-            result = True
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-
-async def telegram_dispatch_in_process(path: Path, count: int, concurrency: int) -> None:
+async def telegram_dispatch(path: Path, count: int, concurrency: int, *, http: bool) -> None:
+    """Dispatch every due reminder through the real Application to the fake Bot API."""
     from bot.app import build_application
     from bot.config import load_settings
     from bot.edge.delivery import TelegramSender, dispatch_due
     from bot.services.dispatcher import Dispatcher
-    from tests.e2e import TOKEN, real_knowledge
-
-    api = InProcessBotApi()
-    settings = load_settings(
-        env_file=None,
-        telegram_bot_token=TOKEN,
-        database_path=path,
-        knowledge_dir=ROOT / "knowledge",
-        reminder_poll_seconds=300,
-        watch_knowledge=False,
-    )
-    app = build_application(
-        settings, kb=real_knowledge(), clock=lambda: NOW, rate_limit=False, request=api
-    )
-    async with app:
-        assert app.post_init is not None and app.post_shutdown is not None
-        await app.post_init(app)
-        loop = app.bot_data.reminder_loop
-        assert loop is not None
-        loop.dispatcher = Dispatcher(
-            app.bot_data.store,
-            TelegramSender(app.bot, app.bot_data),
-            app.bot_data.clock,
-            concurrency=concurrency,
-        )
-        began = clock.perf_counter()
-        report = await dispatch_due(app)
-        elapsed = clock.perf_counter() - began
-        again = await dispatch_due(app)
-        await app.post_shutdown(app)
-    assert report.sent == count == len(api.sent) == len(set(api.sent)), report
-    assert again.total == 0, again
-    print(
-        f"  concurrency {concurrency:>3}: {count:,} sent in {elapsed:.2f} s = "
-        f"{count / elapsed:,.0f} messages/s (none lost, none doubled)"
-    )
-
-
-async def telegram_dispatch(path: Path, count: int, concurrency: int) -> None:
-    from bot.app import build_application
-    from bot.config import load_settings
-    from bot.edge.delivery import TelegramSender, dispatch_due
-    from bot.services.dispatcher import Dispatcher
-    from tests.e2e import TOKEN, real_knowledge
-    from tests.fake_telegram import FakeTelegramServer
+    from tests.e2e import TOKEN, real_answerer
+    from tests.fake_telegram import IN_PROCESS_BASE_URL, FakeTelegramServer
 
     with FakeTelegramServer() as fake:
         settings = load_settings(
             env_file=None,
             telegram_bot_token=TOKEN,
-            telegram_api_base_url=fake.base_url,
+            telegram_api_base_url=fake.base_url if http else IN_PROCESS_BASE_URL,
             database_path=path,
             knowledge_dir=ROOT / "knowledge",
             reminder_poll_seconds=300,  # the periodic task stays idle: we tick by hand
+            watch_knowledge=False,
         )
-        app = build_application(settings, kb=real_knowledge(), clock=lambda: NOW, rate_limit=False)
+        app = build_application(
+            settings,
+            answerer=real_answerer(),
+            clock=lambda: NOW,
+            rate_limit=False,
+            request=None if http else fake.transport(),
+        )
         async with app:
             assert app.post_init is not None and app.post_shutdown is not None
             await app.post_init(app)
@@ -454,19 +378,22 @@ async def telegram_dispatch(path: Path, count: int, concurrency: int) -> None:
 async def bench_telegram(tmp: Path) -> None:
     section("(4) Telegram side: 10,000 due reminders through a fake Bot API, limiter off")
     count = 10_000
-    print("  a) in-process fake API (real Application, TelegramSender and PTB serialisation)")
+    print(
+        "  a) the fake Bot API in-process (real Application, TelegramSender, PTB serialisation "
+        "and the fake's checks; no HTTP)"
+    )
     for concurrency in (20, 100):
         path = tmp / f"in-process-{concurrency}.db"
         await create_schema(path)
         bulk_load(path, count, per_chat=1, spread=60, start=int(NOW.timestamp()) - 60)
-        await telegram_dispatch_in_process(path, count, concurrency)
+        await telegram_dispatch(path, count, concurrency, http=False)
         path.unlink()
-    print("  b) HTTP to the fake Bot API server on 127.0.0.1 (same process, so it shares the GIL)")
+    print("  b) the same fake over HTTP on 127.0.0.1 (same process, so it shares the GIL)")
     for concurrency in (20, 100):
         path = tmp / f"telegram-{concurrency}.db"
         await create_schema(path)
         bulk_load(path, count, per_chat=1, spread=60, start=int(NOW.timestamp()) - 60)
-        await telegram_dispatch(path, count, concurrency)
+        await telegram_dispatch(path, count, concurrency, http=True)
         path.unlink()
     print(
         "  with the AIORateLimiter on (production), Telegram's ~30 messages/s overall cap "

@@ -1,8 +1,9 @@
 """The composition root: builds the python-telegram-bot Application from Settings.
 
 Everything is wired here and only here: the knowledge base, the store, the clock, the handlers,
-the rate limiter and the HTTP transport. Tests pass their own clock and point
-``TELEGRAM_API_BASE_URL`` at a fake Bot API server on 127.0.0.1; nothing else changes.
+the rate limiter and the HTTP transport. Tests pass their own clock and either point
+``TELEGRAM_API_BASE_URL`` at a fake Bot API server on 127.0.0.1 or pass that fake's in-process
+transport as ``request``/``get_updates_request``; nothing else changes.
 """
 
 from __future__ import annotations
@@ -18,16 +19,20 @@ from typing import Any
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.core.answering.answerer import Answerer
 from bot.core.clock import utc_now
 from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.records import StorageError
 from bot.edge import delivery, handlers, stretch_sessions
+from bot.edge.polling import PollingBot
 from bot.edge.state import BotState
 from bot.services.reloader import KnowledgeReloader
 from bot.storage import Store
+from bot.storage.lock import DatabaseInUse, InstanceLock
+from bot.storage.open_errors import open_failure
 
 log = logging.getLogger(__name__)
 
@@ -43,50 +48,70 @@ def build_application(
     settings: Settings,
     *,
     kb: KnowledgeBase | None = None,
+    answerer: Answerer | None = None,
     clock: Callable[[], datetime] = utc_now,
     request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
 ) -> BotApplication:
-    """Build (but do not start) the Application. Raises KnowledgeError on an invalid base."""
-    kb = kb or load_knowledge(settings.knowledge_dir)
+    """Build (but do not start) the Application. Raises KnowledgeError on an invalid base.
+
+    ``answerer`` (one already built, e.g. shared by tests) skips building the matcher again;
+    ``request`` and ``get_updates_request`` replace the HTTP transports (tests; one for calls,
+    one for long polling); by default they are the pools ApplicationBuilder itself would make.
+    """
+    if answerer is None:
+        answerer = Answerer(kb or load_knowledge(settings.knowledge_dir))
+    bot = PollingBot(
+        settings.token,
+        base_url=settings.telegram_api_base_url,
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
+        # Waits out Telegram's 429 RetryAfter and keeps within ~30 msg/s overall, 20/min per
+        # group.
+        rate_limiter=AIORateLimiter(max_retries=2) if rate_limit else None,
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.telegram_api_base_url)
+        .bot(bot)
         .context_types(ContextTypes(bot_data=BotState))
         .post_init(_open_resources)
         .post_stop(_stop_work)
         .post_shutdown(_close_resources)
         .concurrent_updates(True)
     )
-    if rate_limit:
-        # Waits out Telegram's 429 RetryAfter and keeps within ~30 msg/s overall, 20/min per group.
-        # (typed for a builder without a limiter; PTB's own examples call it the same way)
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
-    if request is not None:
-        builder = builder.request(request)
     application: BotApplication = builder.build()
     state = application.bot_data
     state.settings = settings
     state.clock = clock
-    state.answerer = Answerer(kb)
+    state.answerer = answerer
+    bot.on_conflict(lambda: _stop_for_conflict(application))
     handlers.register(application)
     return application
+
+
+CONFLICT = (
+    "Another process is polling Telegram with this bot token (409 Conflict), so this one "
+    "stopped rather than answer people twice. Stop the other one (an overlapping deploy or a "
+    "second worker); running several copies needs a webhook, not polling."
+)
+
+
+def _stop_for_conflict(application: BotApplication) -> None:
+    """Telegram keeps answering 409: stop polling; ``run`` turns the reason into one line."""
+    application.bot_data.stop_reason = CONFLICT
+    application.stop_running()
 
 
 async def _open_resources(application: BotApplication) -> None:
     """post_init: open the database, start the reminders, publish the menus, note @username."""
     state = application.bot_data
     if not state.has_store:
-        path = state.settings.database_path
-        try:
-            state.store = await Store.open(path)
-        except (OSError, sqlite3.Error) as error:
-            raise StartupError(
-                f"Cannot open the database at {path} ({error}). Check DATABASE_PATH: its folder "
-                "must be writable."
-            ) from None
-    dropped = await state.store.recover(state.clock())
+        await _open_store(state)
+    try:
+        dropped = await state.store.recover(state.clock())
+    except (OSError, sqlite3.Error) as error:  # damaged pages show up at the first real query
+        raise StartupError(open_failure(state.settings.database_path, error)) from None
     if dropped:
         log.info("dropped %d reminder deliveries interrupted by the last shutdown", dropped)
     delivery.start(application)
@@ -102,6 +127,23 @@ async def _open_resources(application: BotApplication) -> None:
         state.bot_username,
         len(state.answerer.kb.entries),
     )
+
+
+async def _open_store(state: BotState) -> None:
+    """Take the one-bot-per-database lock, open the database and clean up after the last run.
+
+    Any failure is a StartupError naming the likely cause (one plain line, no traceback).
+    """
+    path = state.settings.database_path
+    lock = InstanceLock(path)
+    try:
+        lock.acquire()
+        store = await Store.open(path)
+    except (OSError, sqlite3.Error, StorageError, DatabaseInUse) as error:
+        lock.release()
+        raise StartupError(open_failure(path, error)) from None
+    state.instance_lock = lock
+    state.store = store
 
 
 async def _stop_work(application: BotApplication) -> None:
@@ -159,6 +201,9 @@ async def _close_resources(application: BotApplication) -> None:
     if state.has_store:
         await state.store.close()
         state.store = None
+    if state.instance_lock is not None:
+        state.instance_lock.release()
+        state.instance_lock = None
 
 
 def run(settings: Settings) -> None:
@@ -166,6 +211,8 @@ def run(settings: Settings) -> None:
     application = build_application(settings)
     try:
         application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        if application.bot_data.stop_reason is not None:
+            raise StartupError(application.bot_data.stop_reason)
     except InvalidToken:
         raise StartupError(
             "Telegram rejected the bot token. Check TELEGRAM_BOT_TOKEN (from @BotFather)."

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.core.answering.answerer import Answerer, Outcome
+from bot.core.answering.context import Conversation
 from bot.core.knowledge import KnowledgeBase, KnowledgeError, fill, load_knowledge
 from bot.core.replies import Reply, ReplyKind
+from bot.core.safety.explain import explain_lines
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -47,7 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the reply the bot would give, without Telegram or a token.",
     )
     ask.add_argument("question", nargs="+", help="the question, e.g. 'how do I do pigeon pose'")
-    ask.add_argument("--explain", action="store_true", help="show candidates, scores and band")
+    ask.add_argument(
+        "--explain",
+        action="store_true",
+        help="show red-flag mentions and their context, the conversation, candidates and band",
+    )
+    ask.add_argument(
+        "--after",
+        action="append",
+        default=[],
+        metavar="MESSAGE",
+        help="an earlier message of the same conversation (repeat for several, oldest first)",
+    )
     _knowledge_option(ask)
 
     chat = commands.add_parser(
@@ -174,15 +187,29 @@ def print_reply(reply: Reply, *, numbered: bool = False) -> list[str]:
     return data
 
 
-def explain(outcome: Outcome, kb: KnowledgeBase) -> None:
-    """Print why the answerer replied as it did."""
+def explain(outcome: Outcome, kb: KnowledgeBase, context: Conversation | None = None) -> None:
+    """Print why the answerer replied as it did (``context``: what it was read against)."""
     print("\n--- explain ---")
-    if outcome.red_flag is not None:
-        hit = outcome.red_flag
-        print(f"red flag: YES ({hit.flag_id}: {hit.name}); matched '{hit.matched}'")
-        print("red flags are checked first and always win.")
-        return
-    print("red flag: no")
+    if outcome.safety is not None:
+        print("\n".join(explain_lines(outcome.safety)))
+        if outcome.safety.alarm:
+            print("red flags are decided first, for messages of any length, and an alarm wins.")
+            return
+    reading = outcome.reading
+    if context is not None:
+        print(
+            f"context: topic {context.topic or '-'}, last list "
+            f"{', '.join(context.options) or '-'}, detail {context.detail or '-'}, "
+            f"{context.turns} message(s) ago"
+        )
+    else:
+        print("context: none")
+    if reading is not None:
+        what = reading.entry_id or reading.subject or ", ".join(reading.options) or "-"
+        detail = f" (detail: {reading.detail})" if reading.detail else ""
+        print(f"reading: {reading.kind} {what}{detail}")
+        for note in reading.notes:
+            print(f"  {note}")
     match = outcome.match
     if match is None:
         print(f"reply kind: {outcome.reply.kind.value}")
@@ -204,10 +231,13 @@ def explain(outcome: Outcome, kb: KnowledgeBase) -> None:
 def _ask(args: argparse.Namespace) -> int:
     kb = _load(args)
     answerer = Answerer(kb)
-    outcome = answerer.answer(" ".join(args.question))
+    context: Conversation | None = None
+    for earlier in args.after:
+        context = answerer.answer(earlier, context).conversation
+    outcome = answerer.answer(" ".join(args.question), context)
     print_reply(outcome.reply)
     if args.explain:
-        explain(outcome, kb)
+        explain(outcome, kb, context)
     return EXIT_OK
 
 
@@ -217,6 +247,7 @@ def _chat(args: argparse.Namespace) -> int:
     print("Type a question, /topics, /exercises, a button number, or /quit.\n")
     print_reply(answerer.info("welcome"))
     buttons: list[str] = []
+    talk = _Talk()
     while True:
         try:
             line = input("\nyou> ").strip()
@@ -228,39 +259,57 @@ def _chat(args: argparse.Namespace) -> int:
         if line in {"/quit", "/exit"}:
             return EXIT_OK
         print()
-        reply = _chat_reply(answerer, line, buttons)
+        reply = _chat_reply(answerer, line, buttons, talk)
         buttons = print_reply(reply, numbered=True)
 
 
-def _chat_reply(answerer: Answerer, line: str, buttons: list[str]) -> Reply:
+class _Talk:
+    """The terminal conversation's context (one person, in memory)."""
+
+    def __init__(self) -> None:
+        self.context: Conversation | None = None
+
+    def saw(self, reply: Reply) -> Reply:
+        self.context = (self.context or Conversation()).after(reply)
+        return reply
+
+
+def _chat_reply(answerer: Answerer, line: str, buttons: list[str], talk: _Talk) -> Reply:
     if line.isdigit() and 1 <= int(line) <= len(buttons):
         data = buttons[int(line) - 1]
         pressed = answerer.press(data)
         if pressed is not None:
-            return pressed
+            return talk.saw(pressed)
         if answerer.feedback(data) is not None:
             return answerer.info("help")  # nothing to record in the terminal; show what is next
         return answerer.info("stale_button")
     found = COMMAND.match(line)
     if found is None:
-        return answerer.answer(line).reply
+        return _ask_in_chat(answerer, line, talk)
     command, rest = found[1].lower(), line[found.end() :].strip()
     simple = {"start": "welcome", "help": "help", "about": "about"}
     if command in simple:
         return answerer.info(simple[command])
     if command == "topics":
-        return answerer.topics()
+        return talk.saw(answerer.topics())
     if command == "exercises":
-        return answerer.exercises()
+        return talk.saw(answerer.exercises())
     if command == "exercise":
-        return answerer.exercise(rest)
+        return talk.saw(answerer.exercise(rest))
     if command == "ask":
-        return answerer.answer(rest).reply
+        return _ask_in_chat(answerer, rest, talk)
     if command in _telegram_commands():
         return Reply(
             ReplyKind.INFO, fill(answerer.kb.texts["chat_telegram_only"], command=f"/{command}")
         )
     return answerer.info("unknown_command")
+
+
+def _ask_in_chat(answerer: Answerer, question: str, talk: _Talk) -> Reply:
+    """A question in the terminal chat, read in the light of the conversation so far."""
+    outcome = answerer.answer(question, talk.context)
+    talk.context = outcome.conversation
+    return outcome.reply
 
 
 def _telegram_commands() -> set[str]:

@@ -3,8 +3,14 @@
 ``running_bot`` builds the application exactly as production does (``build_application`` with the
 real knowledge base), starts it the way ``run_polling`` would (initialize, post_init, start, long
 polling with every update type) and shuts it down the same way (updater, application, post_stop,
-shutdown, post_shutdown). Nothing in the bot is replaced: only the API base URL points at
+shutdown, post_shutdown). Nothing in the bot is replaced: only its Bot API transport is
 :class:`~tests.fake_telegram.FakeTelegramServer` and the clock is a :class:`FakeClock`.
+
+Two transports reach the same fake. By default the bot talks to it in-process (python-telegram-bot
+encodes, the fake answers, the library maps status and JSON back, with no socket), which is what
+keeps hundreds of end-to-end tests fast. ``running_bot(..., http=True)``, or marking the test
+``@pytest.mark.http``, sends every call over real HTTP to 127.0.0.1 instead: a few error-path
+tests do, so httpx, sockets and the real transport stay covered (subprocess tests always do).
 
 Waiting is event-driven, never a sleep: :meth:`RunningBot.send` (and ``press``, ...) queues an
 update on the fake, waits until the bot's next ``getUpdates`` confirms it (so it is in the
@@ -28,8 +34,17 @@ from telegram import Update
 
 from bot.app import BotApplication, build_application
 from bot.config import Settings, load_settings
+from bot.core.answering.answerer import Answerer
 from bot.core.knowledge import KnowledgeBase, load_knowledge
-from tests.fake_telegram import DEFAULT_GROUP_ID, ApiCall, FakeTelegramServer, JSONDict
+from tests.fake_telegram import (
+    DEFAULT_GROUP_ID,
+    HTTP,
+    IN_PROCESS,
+    IN_PROCESS_BASE_URL,
+    ApiCall,
+    FakeTelegramServer,
+    JSONDict,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = ROOT / "knowledge"
@@ -64,11 +79,21 @@ def real_knowledge() -> KnowledgeBase:
     return load_knowledge(KNOWLEDGE_DIR)
 
 
-def e2e_settings(fake: FakeTelegramServer, tmp_path: Path, **overrides: Any) -> Settings:
-    """Settings for a bot talking to ``fake``, with its database in ``tmp_path``."""
+@functools.cache
+def real_answerer() -> Answerer:
+    """An answerer for the real knowledge base, built once per session: building the matcher
+    costs more than a whole conversation, and an answerer holds no per-chat state."""
+    return Answerer(real_knowledge())
+
+
+def e2e_settings(
+    fake: FakeTelegramServer, tmp_path: Path, *, http: bool = False, **overrides: Any
+) -> Settings:
+    """Settings for a bot talking to ``fake`` (over HTTP, or in-process), with its database in
+    ``tmp_path``."""
     values: dict[str, Any] = {
         "telegram_bot_token": TOKEN,
-        "telegram_api_base_url": fake.base_url,
+        "telegram_api_base_url": fake.base_url if http else IN_PROCESS_BASE_URL,
         "database_path": tmp_path / "bot.sqlite3",
         "knowledge_dir": KNOWLEDGE_DIR,
     }
@@ -218,17 +243,34 @@ async def running_bot(
     fake: FakeTelegramServer,
     tmp_path: Path,
     *,
+    http: bool | None = None,
     rate_limit: bool = False,
     clock: FakeClock | None = None,
     **overrides: Any,
 ) -> AsyncIterator[RunningBot]:
-    """Build and start the real bot against ``fake``; stop it like ``run_polling`` does."""
-    settings = e2e_settings(fake, tmp_path, **overrides)
+    """Build and start the real bot against ``fake``; stop it like ``run_polling`` does.
+
+    ``http`` picks the transport: real HTTP to 127.0.0.1, or in-process; when not given, the
+    test's ``@pytest.mark.http`` marker decides (``fake.prefer_http``).
+    The knowledge watcher is off unless a test passes ``watch_knowledge=True``: it watches the
+    project's own knowledge folder, which must not reload mid-test, and stopping it waits out
+    its 50 ms poll. The process tests run the bot with it on, as in production.
+    """
+    over_http = fake.prefer_http if http is None else http
+    overrides.setdefault("watch_knowledge", False)
+    settings = e2e_settings(fake, tmp_path, http=over_http, **overrides)
     clock = clock or FakeClock()
-    # The real knowledge base; loaded once (build_application's own loading is exercised by the
-    # process tests) unless a test points knowledge_dir somewhere else.
-    kb = real_knowledge() if settings.knowledge_dir == KNOWLEDGE_DIR else None
-    app = build_application(settings, kb=kb, clock=clock.now, rate_limit=rate_limit)
+    # The real knowledge base and its answerer, built once (build_application's own loading is
+    # exercised by the process tests) unless a test points knowledge_dir somewhere else.
+    answerer = real_answerer() if settings.knowledge_dir == KNOWLEDGE_DIR else None
+    app = build_application(
+        settings,
+        answerer=answerer,
+        clock=clock.now,
+        rate_limit=rate_limit,
+        request=None if over_http else fake.transport(),
+        get_updates_request=None if over_http else fake.transport(),
+    )
     mark = fake.mark()
     try:
         async with app:  # initialize() ... shutdown()
@@ -252,6 +294,9 @@ async def running_bot(
     finally:
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+    transport = HTTP if over_http else IN_PROCESS
+    strays = [c.method for c in fake.calls[mark:] if c.transport != transport]
+    assert not strays, f"calls that did not come over the {transport} transport: {strays}"
 
 
 __all__ = [
@@ -267,6 +312,7 @@ __all__ = [
     "button_labels",
     "e2e_settings",
     "last_message",
+    "real_answerer",
     "real_knowledge",
     "running_bot",
 ]

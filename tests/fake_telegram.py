@@ -1,9 +1,18 @@
-"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests.
+"""A fake Telegram Bot API for end-to-end tests: one model of Telegram, two transports.
 
-The bot under test talks real HTTP to it (``base_url=server.base_url``), so the whole
-python-telegram-bot stack (request encoding, error mapping, long polling) is exercised.
-The server runs in a background thread, which lets it serve an ``Application`` running in the
-test's own event loop as well as a bot started as a subprocess.
+:class:`FakeTelegramServer` holds Telegram's side of the conversation (updates and offsets,
+messages, edits, errors, migrations, chat members, commands, multipart uploads) and answers each
+Bot API request with the JSON and status code Telegram would send. A bot reaches it either way:
+
+* **in-process** (``request=server.transport()``, and ``get_updates_request=`` too): a
+  ``telegram.request.BaseRequest`` that encodes each call exactly as python-telegram-bot's httpx
+  transport would and hands the bytes to the same dispatch, with no socket or thread. This is
+  python-telegram-bot's own test pattern; its error mapping (400 BadRequest, 403 Forbidden,
+  429 RetryAfter, ChatMigrated...) still runs on the status and JSON it gets back. Long polling
+  awaits the next queued update, so it adds no latency.
+* **over HTTP** (``base_url=server.base_url``): a threaded server on 127.0.0.1, started the first
+  time something asks for its address. A bot started as a subprocess needs it, and a few tests
+  keep the real HTTP stack (httpx, sockets, timeouts) covered.
 
 Typical use::
 
@@ -37,7 +46,7 @@ import socketserver
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -45,7 +54,8 @@ from types import TracebackType
 from typing import Any, ClassVar, Self
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
+import httpx
+from telegram.request import BaseRequest, RequestData
 
 JSONDict = dict[str, Any]
 ChatRef = int | str
@@ -72,6 +82,15 @@ CHANNEL_BOT: JSONDict = {
     "username": "Channel_Bot",
 }
 MAX_CALLBACK_DATA_BYTES = 64
+
+# How a request reached the fake (ApiCall.transport).
+HTTP = "http"
+IN_PROCESS = "in-process"
+
+# The base URL a bot on the in-process transport is built with. Only its path reaches the fake;
+# the address is a closed port on 127.0.0.1, so a call that escaped to real HTTP by mistake would
+# fail at once (connection refused) instead of reaching anything.
+IN_PROCESS_BASE_URL = "http://127.0.0.1:9/bot"
 
 _PATH_RE = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z0-9_]+)/?$")
 # A command starts at the beginning of the text or after whitespace, like Telegram's parser.
@@ -179,6 +198,7 @@ class ApiCall:
     token: str
     error_code: int | None = None  # set when the fake answered with an error
     result: Any = None  # the ``result`` returned to the bot (None for errors and getUpdates)
+    transport: str = HTTP  # how the request arrived: HTTP or IN_PROCESS
 
     @property
     def ok(self) -> bool:
@@ -655,6 +675,55 @@ class _HTTPServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+class InProcessTransport(BaseRequest):
+    """python-telegram-bot's transport, answered by a :class:`FakeTelegramServer` in-process.
+
+    Each call is encoded exactly as ``HTTPXRequest`` puts it on the wire (form fields, or
+    multipart when files are attached; built by ``httpx.Request`` itself) and handed to the
+    server's dispatch, the same code the HTTP server runs; the status and JSON it answers go
+    back to python-telegram-bot's ``BaseRequest``, which maps errors as it would for Telegram.
+    Create one per request slot: ``request=`` and ``get_updates_request=`` of the builder.
+    """
+
+    def __init__(self, server: FakeTelegramServer) -> None:
+        self.server = server
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The default read timeout python-telegram-bot adds to a long poll's own timeout."""
+        return 5.0
+
+    async def initialize(self) -> None:
+        """Nothing to open: no connection pool, no socket."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Encode like httpx, dispatch in-process, return (status, JSON body)."""
+        request = httpx.Request(
+            method,
+            url,
+            data=request_data.json_parameters if request_data else None,
+            files=request_data.multipart_data if request_data else None,
+        )
+        parts = urlsplit(url)
+        path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+        status, payload = await self.server._dispatch_async(
+            path, request.headers.get("Content-Type", ""), request.read()
+        )
+        return status, json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
 @dataclass
 class _AsyncWaiter:
     """An async test waiting for calls; resolved from the server thread via the test's loop."""
@@ -662,6 +731,20 @@ class _AsyncWaiter:
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[list[ApiCall]]
     check: Callable[[], list[ApiCall] | None]
+
+
+@dataclass(frozen=True)
+class _LongPoll:
+    """A getUpdates call that has been checked and recorded; the transport waits for it."""
+
+    deadline: float  # time.monotonic() when it answers with whatever is queued (maybe nothing)
+    limit: int
+
+
+def _resolve_wake(future: asyncio.Future[None]) -> None:
+    """Runs on the polling loop; the poll may have timed out or been cancelled meanwhile."""
+    if not future.done():
+        future.set_result(None)
 
 
 def _resolve(future: asyncio.Future[list[ApiCall]], value: list[ApiCall] | BaseException) -> None:
@@ -702,6 +785,7 @@ class FakeTelegramServer:
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[ApiCall] = []
         self._async_waiters: list[_AsyncWaiter] = []
+        self._update_waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
         self._failures: list[FailureRule] = []
         self._pending: list[JSONDict] = []
         self._next_update_id = 1
@@ -721,6 +805,8 @@ class FakeTelegramServer:
         self.files: dict[str, UploadedFile] = {}
 
         self.token_seen: str | None = None
+        # The transport tests.e2e.running_bot picks when not told (conftest: the http marker).
+        self.prefer_http = False
         self.unknown_methods: list[str] = []
         self.errors: list[str] = []  # internal errors of the fake itself (should stay empty)
 
@@ -777,13 +863,14 @@ class FakeTelegramServer:
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Wake long polls, stop accepting requests and join every server thread."""
+        """Wake long polls (both transports), stop accepting HTTP requests and join every
+        server thread. Long polls arriving later answer at once, until ``start``."""
+        with self._cond:
+            self._stopping = True
+            self._wake_pollers()
         httpd, thread = self._httpd, self._thread
         if httpd is None or thread is None:
             return
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout)
@@ -793,7 +880,9 @@ class FakeTelegramServer:
         self._thread = None
 
     def __enter__(self) -> Self:
-        return self.start()
+        """The fake, ready for either transport; the HTTP server starts when ``base_url`` (or
+        ``port``) is first asked for, and stops on exit."""
+        return self
 
     def __exit__(
         self,
@@ -804,16 +893,29 @@ class FakeTelegramServer:
         self.stop()
 
     @property
+    def serving_http(self) -> bool:
+        """Whether the HTTP server is running (it starts when its address is first needed)."""
+        return self._httpd is not None
+
+    @property
     def port(self) -> int:
-        """The bound port (only valid while running)."""
+        """The bound port; starts the HTTP server if it is not running yet."""
         if self._httpd is None:
-            raise RuntimeError("FakeTelegramServer is not running")
+            self.start()
+        assert self._httpd is not None
         return int(self._httpd.server_address[1])
 
     @property
     def base_url(self) -> str:
-        """What to pass as python-telegram-bot's ``base_url`` (token and method get appended)."""
+        """What to pass as python-telegram-bot's ``base_url`` (token and method get appended);
+        asking for it starts the HTTP server if it is not running yet."""
         return f"http://{self._host}:{self.port}/bot"
+
+    def transport(self) -> InProcessTransport:
+        """A python-telegram-bot request object answered in-process by this fake; build the bot
+        with ``IN_PROCESS_BASE_URL`` and one transport for each of ``request`` and
+        ``get_updates_request``."""
+        return InProcessTransport(self)
 
     def bot_user(self) -> JSONDict:
         """The bot's User object, as it appears in ``from`` of the bot's messages."""
@@ -1095,7 +1197,7 @@ class FakeTelegramServer:
                 self._next_update_id += 1
             self._pending.append(update)
             self._pending.sort(key=lambda u: int(u["update_id"]))
-            self._cond.notify_all()
+            self._wake_pollers()
             return update
 
     def _user(
@@ -1395,7 +1497,26 @@ class FakeTelegramServer:
     # ----------------------------------------------------------------- request dispatch
 
     def _dispatch(self, raw_path: str, content_type: str, body: bytes) -> tuple[int, JSONDict]:
-        """Route one HTTP request; every Bot API request ends up recorded as an ApiCall."""
+        """Answer one request over HTTP; a long poll blocks this server thread until it ends."""
+        answer = self._answer(raw_path, content_type, body, HTTP)
+        if isinstance(answer, _LongPoll):
+            return 200, {"ok": True, "result": self._wait_for_updates(answer)}
+        return answer
+
+    async def _dispatch_async(
+        self, raw_path: str, content_type: str, body: bytes
+    ) -> tuple[int, JSONDict]:
+        """Answer one in-process request; a long poll awaits the next update (never blocks)."""
+        answer = self._answer(raw_path, content_type, body, IN_PROCESS)
+        if isinstance(answer, _LongPoll):
+            return 200, {"ok": True, "result": await self._await_updates(answer)}
+        return answer
+
+    def _answer(
+        self, raw_path: str, content_type: str, body: bytes, transport: str
+    ) -> tuple[int, JSONDict] | _LongPoll:
+        """Route one request, whatever the transport; every Bot API request ends up recorded as
+        an ApiCall. getUpdates comes back as a :class:`_LongPoll` for the transport to wait on."""
         parts = urlsplit(raw_path)
         match = _PATH_RE.match(parts.path)
         if match is None:
@@ -1405,13 +1526,13 @@ class FakeTelegramServer:
         try:
             params = parse_request_params(parts.query, content_type, body)
         except (ValueError, UnicodeDecodeError) as exc:
-            self._record(ApiCall(method, {}, token, error_code=400))
+            self._record(ApiCall(method, {}, token, error_code=400, transport=transport))
             return self._error(_ApiError(400, f"Bad Request: can't parse request: {exc}"))
         try:
             if self.accepted_tokens is not None and token not in self.accepted_tokens:
                 raise _ApiError(401, "Unauthorized")
             if method.lower() == "getupdates":
-                return 200, {"ok": True, "result": self._get_updates(method, params, token)}
+                return self._get_updates(method, params, token, transport)
             with self._cond:
                 self.token_seen = token
                 self._check_failures(method, params)
@@ -1422,15 +1543,17 @@ class FakeTelegramServer:
                     result: Any = True
                 else:
                     result = handler(params)
-                self._record(ApiCall(method, params, token, result=result))
+                self._record(ApiCall(method, params, token, result=result, transport=transport))
                 return 200, {"ok": True, "result": result}
         except _ApiError as err:
             if not err.recorded:
-                self._record(ApiCall(method, params, token, error_code=err.code))
+                self._record(
+                    ApiCall(method, params, token, error_code=err.code, transport=transport)
+                )
             return self._error(err)
         except Exception as exc:  # a bug in the fake: surface it loudly but keep serving
             self.errors.append(f"{method}: {exc!r}")
-            self._record(ApiCall(method, params, token, error_code=500))
+            self._record(ApiCall(method, params, token, error_code=500, transport=transport))
             return self._error(_ApiError(500, f"Internal Server Error: fake failed: {exc!r}"))
 
     @staticmethod
@@ -1479,8 +1602,8 @@ class FakeTelegramServer:
 
     # ----------------------------------------------------------------- getUpdates
 
-    def _get_updates(self, method: str, params: JSONDict, token: str) -> list[JSONDict]:
-        """Long polling: confirm by offset, then block on the condition until data/timeout/stop."""
+    def _get_updates(self, method: str, params: JSONDict, token: str, transport: str) -> _LongPoll:
+        """Check, record and confirm by offset; the transport then waits with the result."""
         timeout = max(0.0, float(params.get("timeout") or 0))
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         deadline = time.monotonic() + timeout
@@ -1496,10 +1619,12 @@ class FakeTelegramServer:
                     )
             except _ApiError as err:
                 err.recorded = True
-                self._record(ApiCall(method, params, token, error_code=err.code))
+                self._record(
+                    ApiCall(method, params, token, error_code=err.code, transport=transport)
+                )
                 raise
-            # Recorded before blocking, so tests can wait for "the bot is polling now".
-            self._record(ApiCall(method, params, token))
+            # Recorded before waiting, so tests can wait for "the bot is polling now".
+            self._record(ApiCall(method, params, token, transport=transport))
             offset = params.get("offset")
             if isinstance(offset, int) and offset > 0:
                 self._pending = [u for u in self._pending if int(u["update_id"]) >= offset]
@@ -1508,15 +1633,50 @@ class FakeTelegramServer:
             allowed = params.get("allowed_updates")
             if isinstance(allowed, list):
                 self._allowed_updates = [str(a) for a in allowed] or None
-            while True:
-                self._drop_disallowed()
-                if self._pending or self._stopping:
-                    break
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._cond.wait(remaining)
-            return [dict(u) for u in self._pending[:limit]]
+        return _LongPoll(deadline, limit)
+
+    def _ready_updates(self, poll: _LongPoll) -> list[JSONDict] | None:
+        """What a long poll returns now, or None while it should keep waiting (call locked)."""
+        self._drop_disallowed()
+        if self._pending or self._stopping or time.monotonic() >= poll.deadline:
+            return [dict(u) for u in self._pending[: poll.limit]]
+        return None
+
+    def _wait_for_updates(self, poll: _LongPoll) -> list[JSONDict]:
+        """Long polling for a server thread: block on the condition until data/timeout/stop."""
+        with self._cond:
+            while (ready := self._ready_updates(poll)) is None:
+                self._cond.wait(poll.deadline - time.monotonic())
+            return ready
+
+    async def _await_updates(self, poll: _LongPoll) -> list[JSONDict]:
+        """Long polling for the in-process transport: await a wake-up instead of blocking the
+        event loop. ``push_update`` and ``stop`` resolve the future from whichever thread."""
+        loop = asyncio.get_running_loop()
+        while True:
+            with self._cond:
+                ready = self._ready_updates(poll)
+                if ready is not None:
+                    return ready
+                wake: asyncio.Future[None] = loop.create_future()
+                waiter = (loop, wake)
+                self._update_waiters.append(waiter)
+            try:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(poll.deadline - time.monotonic()):
+                        await wake
+            finally:
+                with self._cond:
+                    if waiter in self._update_waiters:
+                        self._update_waiters.remove(waiter)
+
+    def _wake_pollers(self) -> None:
+        """Something a long poll waits for happened: wake blocked threads and awaiting loops."""
+        self._cond.notify_all()
+        waiters, self._update_waiters = self._update_waiters, []
+        for loop, wake in waiters:
+            with contextlib.suppress(RuntimeError):  # that loop is already closed
+                loop.call_soon_threadsafe(_resolve_wake, wake)
 
     def _drop_disallowed(self) -> None:
         """Updates of types the bot did not ask for are never delivered (as on Telegram)."""
@@ -1865,15 +2025,23 @@ class FakeTelegramServer:
         self._member_status[(chat["id"], self.bot_id)] = "left"
         return True
 
+    # ----------------------------------------------------------------- hostile input
 
-@pytest.fixture
-def fake_telegram() -> Iterator[FakeTelegramServer]:
-    """Pytest fixture: a running fake server, stopped (and long polls woken) after the test.
-
-    Re-export it from a conftest.py: ``from tests.fake_telegram import fake_telegram``.
-    """
-    with FakeTelegramServer() as server:
-        yield server
+    def send_unparsable(self, question: str = "Which stretch?", **kwargs: Any) -> JSONDict:
+        """Queue a message python-telegram-bot 22 cannot parse: a poll whose options lack
+        ``voter_count``, as an older self-hosted Bot API server sends (``send_content`` args)."""
+        options = [{"text": "pigeon"}, {"text": "bridge"}]
+        poll = {
+            "id": f"poll-{self._next_update_id}",
+            "question": question,
+            "options": options,
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+        }
+        return self.send_content({"poll": poll}, **kwargs)
 
 
 __all__ = [
@@ -1883,13 +2051,16 @@ __all__ = [
     "DEFAULT_GROUP_ID",
     "DEFAULT_USERNAME",
     "DEFAULT_USER_ID",
+    "HTTP",
+    "IN_PROCESS",
+    "IN_PROCESS_BASE_URL",
     "MEMBER_STATUSES",
     "ApiCall",
     "FailureRule",
     "FakeTelegramServer",
+    "InProcessTransport",
     "UploadedFile",
     "WaitTimeoutError",
-    "fake_telegram",
     "member_dict",
     "parse_request_params",
     "text_entities",

@@ -74,19 +74,81 @@ related:
   - pigeon-pose
 """
 
-RED_FLAGS = """\
-message: |
-  <b>Please get urgent medical help.</b> Call emergency services.
+# A small red_flags/ folder: two tiers, two flags, a few words and context triggers.
+RED_FLAG_TIERS = """\
+tiers:
+  - id: emergency
+    name: Call 999 now
+    message: |
+      <b>Please get urgent medical help.</b> Call emergency services.
+  - id: today
+    name: A doctor today
+    message: |
+      <b>Please see a doctor today</b> for an urgent appointment.
+"""
+RED_FLAG_FLAGS = """\
+questions:
+  entry: sitting
+  patterns:
+    - red flags
 flags:
   - id: bladder
     name: Loss of bladder control
+    tier: emergency
+    note: "Loss of bladder control with back pain needs medical help now."
+    explain: "<b>Loss of bladder control</b> means leaking urine without meaning to."
     patterns:
-      - '(lost|losing|no) (control of )?(my )?bladder'
+      - "{lose} control of my {bladder}"
   - id: fever
     name: Fever
+    tier: today
+    note: "Back pain with a fever needs a doctor today."
+    explain: "<b>Fever</b> means a high temperature."
     patterns:
-      - '\\bfever'
+      - "fever*"
 """
+RED_FLAG_WORDS = """\
+contractions:
+  can't: can not
+typos: [bladder]
+not_typos: [ladder]
+words:
+  lose: [lost, losing, "no"]
+  bladder: [bladder]
+"""
+RED_FLAG_CONTEXT = """\
+window: 6
+boundaries: [but]
+negated:
+  before: ["no", not]
+historical:
+  after: [years ago]
+question:
+  before: [what is]
+"""
+RED_FLAG_TESTS = """\
+must_alarm:
+  - text: "i lost control of my bladder"
+    tier: emergency
+  - text: "back pain and a fever"
+    tier: today
+must_not_alarm:
+  - text: "no fever, not even a temperature, but how do i do pigeon pose"
+    ruled_out: fever
+  - text: "my fever was years ago"
+    ruled_out: fever
+  - text: "what is a fever"
+    question: fever
+  - text: "what are the red flags"
+    entry: sitting
+"""
+RED_FLAG_FILES = {
+    "tests/red_flags.yaml": RED_FLAG_TESTS,
+    "red_flags/tiers.yaml": RED_FLAG_TIERS,
+    "red_flags/flags.yaml": RED_FLAG_FLAGS,
+    "red_flags/words.yaml": RED_FLAG_WORDS,
+    "red_flags/context.yaml": RED_FLAG_CONTEXT,
+}
 
 VOCABULARY = """\
 synonyms:
@@ -104,7 +166,7 @@ def write_kb(root: Path, overrides: Mapping[str, str | None] | None = None) -> P
         "entries/pigeon-pose.yaml": PIGEON,
         "entries/sitting.yaml": SITTING,
         "texts.yaml": texts_yaml(),
-        "red_flags.yaml": RED_FLAGS,
+        **RED_FLAG_FILES,
         "_vocabulary.yaml": VOCABULARY,
     }
     files.update(overrides or {})

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.knowledge import fill
 from bot.edge.handlers import GROUP_ADMIN_COMMANDS, GROUP_COMMANDS, PRIVATE_COMMANDS
 from tests.e2e import (
     ADMIN_SCOPE,
@@ -22,6 +23,7 @@ from tests.e2e import (
     RunningBot,
     button_data,
     last_message,
+    real_knowledge,
     running_bot,
     sent,
 )
@@ -32,6 +34,7 @@ GROUP = DEFAULT_GROUP_ID
 ADMIN = 7001
 CREATOR = 7002
 MEMBER = DEFAULT_USER_ID
+TEXTS = real_knowledge().texts
 OPERATOR = 9001
 ADMINS_ONLY = "Only admins of this group can change my settings."
 STALE = "Sorry, that button is out of date."
@@ -264,9 +267,21 @@ async def test_settings_by_typing(bot: RunningBot) -> None:
     await bot.press(guess, "gs:z:Asia/Tokyo", user_id=ADMIN)
     assert bot.query("SELECT timezone FROM chats") == [("Asia/Tokyo",)]
 
-    for bad in ("/settings time 25:00", "/settings days someday", "/settings volume 11"):
+    examples = fill(TEXTS["settings_typed_examples"])
+    for bad, shown in (
+        ("/settings time 25:00", fill(TEXTS["time_hours_range"], value="25:00")),
+        (
+            "/settings days someday",
+            fill(TEXTS["day_unknown_suggest"], value="someday", suggestion="mon"),
+        ),
+        ("/settings volume 11", fill(TEXTS["settings_not_understood"])),
+        (
+            "/settings time 10:15 to 11",
+            fill(TEXTS["settings_two_times"], first="10:15", second="11:00"),
+        ),
+    ):
         error = last_message(await bot.say(bad, user_id=ADMIN))
-        assert "Examples:" in error.params["text"], bad
+        assert error.params["text"] == shown + "\n\n" + examples, bad
     before = snapshot(bot)
     await bot.say("/settings off", user_id=MEMBER)
     assert snapshot(bot) == before
@@ -292,16 +307,17 @@ async def test_stats_for_operators(bot: RunningBot) -> None:
     await bot.send("/remind 7:30")
     (stats,) = sent(await bot.send("/stats", user_id=OPERATOR))
     text = stats.params["text"]
-    for line in (
-        "People with a reminder or time zone: <b>1</b>",
-        "Groups: <b>1</b>",
-        "Active reminders: <b>1</b>",
-        "Questions answered: <b>1</b>",
-        "Questions not answered: <b>1</b>",
-        "👍 Helpful: <b>1</b>",
-        "👎 Not helpful: <b>0</b>",
+    texts = bot.app.bot_data.answerer.kb.texts
+    for key, count in (
+        ("stats_private_chats", 1),
+        ("stats_groups", 1),
+        ("stats_enabled_reminders", 1),
+        ("stats_answered", 1),
+        ("stats_unanswered", 1),
+        ("stats_helpful", 1),
+        ("stats_not_helpful", 0),
     ):
-        assert line in text, line
+        assert fill(texts[key], count=count) in text, key
     assert str(MEMBER) not in text and "France" not in text  # nothing personal
 
 
@@ -324,13 +340,15 @@ async def test_reload_keeps_the_old_knowledge_when_the_new_is_broken(
         pigeon.write_text(BROKEN)
         (report,) = sent(await bot.send("/reload", user_id=OPERATOR))
         text = report.params["text"]
-        assert "NOT reloaded" in text and "previous version is still in use" in text
+        texts = bot.app.bot_data.answerer.kb.texts  # the knowledge base still in use
+        assert text.startswith(fill(texts["reload_failed"], count=2))
         assert "entries/pigeon-pose.yaml:" in text and "questoins" in text  # file:line, problem
         assert "plank" in last_message(await bot.send("how do i do pigeon pose")).params["text"]
 
         pigeon.write_text(PIGEON.replace("A deep hip stretch", "A deep, reloaded hip stretch"))
         (report,) = sent(await bot.send("/reload", user_id=OPERATOR))
-        assert "Knowledge base reloaded: 2 entries." in report.params["text"]
+        texts = bot.app.bot_data.answerer.kb.texts
+        assert report.params["text"] == fill(texts["reload_done"], count=2)
         answer = last_message(await bot.send("how do i do pigeon pose"))
         assert "A deep, reloaded hip stretch" in answer.params["text"]
         assert bot.app.bot_data.reloader is not None

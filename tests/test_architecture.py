@@ -78,12 +78,51 @@ def test_imports_point_inward(layer: str) -> None:
         assert not third, f"{where} ({layer}) imports {sorted(third)}"
 
 
-def test_handlers_do_not_import_each_other_or_the_root() -> None:
-    handlers = PACKAGE / "edge" / "handlers"
-    for path in sorted(handlers.glob("*.py")):
+HANDLERS = PACKAGE / "edge" / "handlers"
+
+
+def test_handlers_do_not_import_the_root() -> None:
+    for path in sorted(HANDLERS.glob("*.py")):
         names, _ = imports(path)
         root = {n for n in names if n.startswith(("bot.app", "bot.cli"))}
         assert not root, f"handlers/{path.name} imports {root}"
+
+
+def is_handler_import(name: str) -> bool:
+    """``bot.edge.handlers`` itself (it imports them all) or any module in it."""
+    return name == "bot.edge.handlers" or name.startswith("bot.edge.handlers.")
+
+
+def test_no_handler_module_imports_another() -> None:
+    """Handlers share Telegram helpers through bot/edge (e.g. replying.py) and logic through
+    the core or a service, never by importing each other; only the package's ``__init__``
+    (the registry) imports them, and nothing else in the edge does."""
+    modules = sorted(HANDLERS.glob("*.py"))
+    assert len(modules) > 2
+    for path in modules:
+        if path.name == "__init__.py":
+            continue
+        names, _ = imports(path)
+        found = sorted(n for n in names if is_handler_import(n))
+        assert not found, f"handlers/{path.name} imports {found}"
+    for path in sorted((PACKAGE / "edge").glob("*.py")):
+        names, _ = imports(path)
+        found = sorted(n for n in names if is_handler_import(n))
+        assert not found, f"edge/{path.name} imports the handlers: {found}"
+
+
+def test_the_handler_import_check_sees_every_form(tmp_path: Path) -> None:
+    """The check above would catch each way of writing such an import."""
+    for line in (
+        "from bot.edge.handlers import questions",
+        "from bot.edge.handlers.reminders import edit",
+        "import bot.edge.handlers.groups",
+        "def f():\n    from bot.edge.handlers import privacy",
+    ):
+        path = tmp_path / "module.py"
+        path.write_text(line + "\n", encoding="utf-8")
+        names, _ = imports(path)
+        assert any(is_handler_import(n) for n in names), line
 
 
 def test_readme_describes_every_package() -> None:

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import _chat_reply, build_parser, main
+from bot.cli import _chat_reply, _Talk, build_parser, main
 from bot.core.answering.answerer import Answerer
 from bot.core.knowledge import fill, load_knowledge
 from bot.core.records import Unanswered
+from bot.core.replies import to_plain
 from bot.storage import Store
 from bot.tools.report import build_report, group_questions
 from tests.kb_factory import SITTING, edited_last, write_kb
@@ -320,7 +321,6 @@ def test_kb_check_reports_a_question_file_of_another_shape_without_failing(
     write_kb(
         tmp_path / "kb",
         {
-            "tests/red_flags.yaml": "must_alarm:\n  - i cannot feel my groin\nmust_not_alarm: []\n",
             "tests/conversations.yaml": "- say: hi\n  then: [greeting]\n",
             "tests/empty.yaml": "# nothing yet\n",
             "tests/phrasings.yaml": "- question: how do i do pigeon pose\n  expect: pigeon-pose\n",
@@ -335,7 +335,6 @@ def test_kb_check_reports_a_question_file_of_another_shape_without_failing(
     assert out.splitlines() == [
         "TESTS    kb/tests/empty.yaml: is empty. Fix: see knowledge/README.md.",
         f"NOTE     kb/tests/conversations.yaml: {shape}",
-        f"NOTE     kb/tests/red_flags.yaml: {shape}",
         "",
         "kb: 1 problem in the question files of tests/: the bot is not affected, but eval and "
         "the automated tests cannot run those questions as written.",
@@ -350,16 +349,35 @@ def test_kb_check_reports_a_question_file_of_another_shape_without_failing(
 
 
 def test_ask_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run(capsys, "ask", "--explain", "how", "long", "do", "I", "hold", "pigeon", "pose")
+    code, out = run(capsys, "ask", "--explain", "how do I do pigeon pose")
     assert code == 0
     assert "Start in a plank position" in out
-    assert "red flag: no" in out
+    assert "safety: no red flag" in out
+    assert "context: none" in out and "reading: answer pigeon-pose" in out
     assert "band: confident" in out
     assert "1. pigeon-pose (knowledge/entries/pigeon-pose.yaml) score" in out
     assert "closest phrasing:" in out
     code, out = run(capsys, "ask", "--explain", "I can't control my bladder and my back hurts")
-    assert "red flag: YES (bladder-bowel" in out
+    assert "safety: ALARM" in out
+    assert "mention: bladder-bowel 'can not control my bladder'" in out
+    assert "knowledge/red_flags/flags.yaml:" in out
+    assert "-> present: no trigger rules it out" in out
     assert "urgent" in out.lower()
+    code, out = run(capsys, "ask", "--explain", "no fever but i can't pee")
+    assert "mention: fever-infection 'fever'" in out
+    assert "-> negated: trigger 'no' (negated) [knowledge/red_flags/context.yaml:" in out
+    assert "mention: bladder-bowel 'can not pee'" in out
+
+
+def test_ask_after_earlier_messages_shows_the_context(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(
+        capsys, "ask", "--explain", "--after", "glute bridge please", "how many should i do"
+    )
+    assert code == 0
+    assert "10-15 times" in out and "[📖 The full answer]" in out
+    assert "context: topic bridge-pose" in out
+    assert "reading: detail bridge-pose (detail: reps)" in out
+    assert "follow-up on bridge-pose" in out
 
 
 def test_ask_works_without_a_token_as_a_process(tmp_path: Path) -> None:
@@ -378,12 +396,16 @@ def test_ask_works_without_a_token_as_a_process(tmp_path: Path) -> None:
 
 def test_chat_session(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     first, second = load_knowledge(ROOT / "knowledge").exercises()[:2]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("/exercises\n2\nhaha\n/quit\n"))
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO("/exercises\n2\nhaha\nhow long do i hold it\n/quit\n")
+    )
     code, out = run(capsys, "chat")
     assert code == 0
     assert f"[1] {first.title}" in out
     assert f"1. {second.steps[0][:20]}" in out  # button 2 opened the second exercise
     assert "not sure" in out.lower()
+    hold = second.detail("hold")
+    assert hold is not None and to_plain(hold) in out  # read in the light of the exercise shown
 
 
 def test_eval_simple_file_with_history_and_threshold(
@@ -415,6 +437,45 @@ def test_eval_simple_file_with_history_and_threshold(
     code, out = run(capsys, "eval", str(questions), "--min-accuracy", "90")
     assert code == 1
     assert 'NOW FAILS:  "what\'s the capital of france"' in out
+
+
+def test_eval_grades_conversations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """conversations.yaml: probes without `kind` are answer probes; `before` is sent first."""
+    conversations = tmp_path / "talk.yaml"
+    conversations.write_text(
+        "topics:\n  pigeon: ['plank']\n"
+        "probes:\n"
+        "  - before: ['hi there']\n    text: how do i do pigeon pose\n    topic: pigeon\n"
+        "  - before: ['pigeon pose']\n    text: how long do i cook rice for\n"
+        "    kind: fallback\n"
+        "answer_markers: ['plank']\n"
+    )
+    code, out = run(capsys, "eval", str(conversations))
+    assert code == 0
+    assert "Overall: 100.0% of 2 questions." in out
+    assert "ALL answer                               1/1" in out
+
+
+def test_eval_sends_earlier_messages_first(tmp_path: Path) -> None:
+    from bot.core.answering.answerer import Answerer, Outcome
+    from bot.core.answering.context import Conversation
+    from bot.tools.evaluation import evaluate, load_probes
+
+    heard: list[str] = []
+
+    class Listening(Answerer):
+        def answer(self, text: str, conversation: Conversation | None = None) -> Outcome:
+            heard.append(text)
+            return super().answer(text, conversation)
+
+    conversations = tmp_path / "talk.yaml"
+    conversations.write_text(
+        "topics:\n  pigeon: ['plank']\n"
+        "probes:\n  - before: ['one', 'two']\n    text: three\n    topic: pigeon\n"
+    )
+    probes, markers = load_probes(conversations)
+    evaluate(Listening(load_knowledge(ROOT / "knowledge")), probes, markers)
+    assert heard == ["one", "two", "three"]
 
 
 def test_eval_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -495,7 +556,7 @@ def test_every_command_the_chat_offers_works_in_the_chat() -> None:
     for name in offered:
         if name in {"quit", "exit"}:
             continue  # ends the loop before any reply
-        reply = _chat_reply(answerer, f"/{name} pigeon", [])
+        reply = _chat_reply(answerer, f"/{name} pigeon", [], _Talk())
         assert not any(reply.html.startswith(refusal) for refusal in refusals if refusal), name
 
 

@@ -2,7 +2,7 @@
 
 The database is the source of truth, so instead of waiting for 07:30 the test makes a reminder
 due by setting its ``next_due`` to a minute ago in the SQLite file (WAL lets it write while the
-bot has the file open); the bot polls for due reminders every 0.2 s.
+bot has the file open); the bot polls for due reminders every 0.05 s.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tests.fake_telegram import DEFAULT_USER_ID, ApiCall, FakeTelegramServer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
 
-POLL = 0.2
+POLL = 0.05  # short, so that waiting out five passes takes a quarter of a second
 TIMEOUT = 20.0  # failure guard only; each wait normally ends within a second or two
 
 

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import yaml
@@ -50,7 +51,8 @@ def drawn(script: ModuleType) -> dict[str, bytes]:
     return {picture.file_name: script.render(picture) for picture in script.PICTURES}
 
 
-def decode(data: bytes) -> Image.Image:
+def decode(data: bytes) -> Any:
+    """The decoded PNG (a PngImageFile, whose ``text`` holds the tEXt entries)."""
     image = Image.open(io.BytesIO(data))
     image.load()  # decodes every row: a truncated or corrupt file raises here
     return image
@@ -191,7 +193,7 @@ def lowest_edges(pose: object, body: object) -> Iterator[tuple[str, float]]:
         yield part, min(start[1], end[1]) - radius
 
 
-def all_poses(script: ModuleType) -> dict[str, object]:
+def all_poses(script: ModuleType) -> dict[str, Any]:
     return {
         "kneel": script.kneeling_pose(0),
         "kneel, hips forward": script.kneeling_pose(18),

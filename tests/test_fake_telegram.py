@@ -1,4 +1,8 @@
-"""Prove the fake Bot API server against the real python-telegram-bot library (no bot code)."""
+"""Prove the fake Bot API server against the real python-telegram-bot library (no bot code).
+
+Tests that take ``bot`` run twice, once over real HTTP and once through the in-process
+transport: both must give python-telegram-bot the same answers, errors included.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 from telegram import (
@@ -37,11 +42,13 @@ from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from tests.fake_telegram import (
     DEFAULT_USER_ID,
+    HTTP,
+    IN_PROCESS,
+    IN_PROCESS_BASE_URL,
     MEMBER_STATUSES,
     FakeTelegramServer,
     UploadedFile,
     WaitTimeoutError,
-    fake_telegram,  # noqa: F401 - the shared fixture, used by test_fixture_helper
     member_dict,
     parse_request_params,
 )
@@ -57,11 +64,23 @@ def server() -> Iterator[FakeTelegramServer]:
         yield srv
 
 
-@pytest.fixture
-async def bot(server: FakeTelegramServer) -> AsyncIterator[Bot]:
-    """A real Bot pointed at the fake."""
-    async with Bot(TOKEN, base_url=server.base_url) as tg_bot:
+def connection(server: FakeTelegramServer, transport: str) -> dict[str, Any]:
+    """Bot / ApplicationBuilder settings that reach ``server`` over ``transport``."""
+    if transport == HTTP:
+        return {"base_url": server.base_url}
+    return {
+        "base_url": IN_PROCESS_BASE_URL,
+        "request": server.transport(),
+        "get_updates_request": server.transport(),
+    }
+
+
+@pytest.fixture(params=[HTTP, IN_PROCESS])
+async def bot(server: FakeTelegramServer, request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
+    """A real Bot pointed at the fake, over each transport in turn."""
+    async with Bot(TOKEN, **connection(server, request.param)) as tg_bot:
         yield tg_bot
+    assert {c.transport for c in server.calls} <= {request.param}  # nothing took the other way
 
 
 def tg_raises(exc: type[TelegramError], fragment: str) -> pytest.RaisesExc[TelegramError]:
@@ -83,9 +102,19 @@ async def test_get_me_and_token(server: FakeTelegramServer, bot: Bot) -> None:
     assert server.calls[0].token == TOKEN
 
 
-def test_fixture_helper(fake_telegram: FakeTelegramServer) -> None:  # noqa: F811
+def test_fixture_helper(fake_telegram: FakeTelegramServer) -> None:
+    assert not fake_telegram.serving_http  # no thread or socket until someone needs the address
+    assert not fake_telegram.prefer_http  # running_bot's default: in-process
     assert fake_telegram.base_url.startswith("http://127.0.0.1:")
     assert fake_telegram.base_url.endswith("/bot")
+    assert fake_telegram.serving_http
+
+
+@pytest.mark.http
+def test_http_marker_makes_the_fixture_prefer_http(
+    fake_telegram: FakeTelegramServer,
+) -> None:
+    assert fake_telegram.prefer_http
 
 
 async def test_send_message_records_markup_and_numbers_per_chat(
@@ -173,6 +202,33 @@ def test_stop_wakes_a_blocked_long_poll() -> None:
     assert not poller.is_alive()
     assert result == [{"ok": True, "result": []}]
     assert time.monotonic() - started < 2
+
+
+async def test_stop_wakes_an_in_process_long_poll() -> None:
+    server = FakeTelegramServer()  # never started: no HTTP at all
+    async with Bot(TOKEN, **connection(server, IN_PROCESS)) as tg_bot:
+        poll = asyncio.create_task(tg_bot.get_updates(timeout=30))
+        await server.wait_for_call("getUpdates")
+        started = time.monotonic()
+        server.stop()
+        assert await asyncio.wait_for(poll, 5) == ()
+    assert time.monotonic() - started < 2
+    assert not server.serving_http
+
+
+async def test_in_process_long_poll_wakes_on_a_push_from_the_same_loop() -> None:
+    """The e2e harness queues updates from the loop the bot runs in: no thread, no latency."""
+    server = FakeTelegramServer()
+    async with Bot(TOKEN, **connection(server, IN_PROCESS)) as tg_bot:
+        mark = server.mark()
+        poll = asyncio.create_task(tg_bot.get_updates(timeout=30))
+        await server.wait_for_call("getUpdates", after=mark)
+        started = time.monotonic()
+        pushed = server.send_text("ping")
+        updates = await asyncio.wait_for(poll, 5)
+    assert time.monotonic() - started < 2
+    assert [u.update_id for u in updates] == [pushed["update_id"]]
+    assert [c.transport for c in server.calls] == [IN_PROCESS, IN_PROCESS]  # getMe, getUpdates
 
 
 async def test_failure_injection_maps_to_ptb_errors(
@@ -389,12 +445,21 @@ def test_subprocess_client_and_sync_wait(server: FakeTelegramServer) -> None:
     assert call.token == "CHILD:token"
 
 
-async def test_application_replies_to_start_and_stops_quickly(server: FakeTelegramServer) -> None:
+@pytest.mark.parametrize("transport", [HTTP, IN_PROCESS])
+async def test_application_replies_to_start_and_stops_quickly(
+    server: FakeTelegramServer, transport: str
+) -> None:
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None
         await update.effective_message.reply_text("Welcome!")
 
-    app = ApplicationBuilder().token(TOKEN).base_url(server.base_url).build()
+    builder = ApplicationBuilder().token(TOKEN)
+    settings = connection(server, transport)
+    builder = builder.base_url(settings["base_url"])
+    if transport == IN_PROCESS:
+        builder = builder.request(settings["request"])
+        builder = builder.get_updates_request(settings["get_updates_request"])
+    app = builder.build()
     app.add_handler(CommandHandler("start", start))
     async with app:
         await app.start()
@@ -411,3 +476,4 @@ async def test_application_replies_to_start_and_stops_quickly(server: FakeTelegr
     assert time.monotonic() - started < 2
     assert server.pending_updates == []  # the updater confirmed what it processed
     assert server.token_seen == TOKEN
+    assert {c.transport for c in server.calls} == {transport}

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT
+from bot.core import callbacks
+from bot.core.replies import MESSAGE_LIMIT
 from bot.edge.delivery import dispatch_due
 from bot.services.dispatcher import DispatchReport
 from tests.e2e import RunningBot, button_data, last_message, running_bot, sent
@@ -26,7 +28,7 @@ ADMIN = 7001
 MEMBER = DEFAULT_USER_ID
 PIGEON = "how do I do pigeon pose"
 RED_FLAG = "I suddenly can't control my bladder and my back hurts"
-IDLE = {"reminder_poll_seconds": 300}  # the periodic dispatcher never fires during a test
+IDLE: dict[str, Any] = {"reminder_poll_seconds": 300}  # the dispatcher never fires during a test
 
 
 @pytest.fixture
@@ -42,7 +44,7 @@ def fits(call: ApiCall) -> bool:
     return (
         call.ok
         and 0 < len(call.result["text"]) <= MESSAGE_LIMIT
-        and all(len(d.encode()) <= CALLBACK_LIMIT for d in button_data(call))
+        and all(callbacks.fits(d) for d in button_data(call))
     )
 
 

@@ -53,7 +53,7 @@ def test_few_or_no_results_when_little_is_close(answerer: Answerer) -> None:
 def test_red_flag_query_gets_only_the_urgent_message(answerer: Answerer) -> None:
     (item,) = inline_items(answerer, f"pigeon pose {RED_FLAG}")
     assert item.id == "urgent"
-    assert item.html == answerer.kb.red_flag_message
+    assert item.html == answerer.urgent(answerer.screen.assess(RED_FLAG).tier).html
     for word in ECHO:
         assert word not in (item.title + item.description + item.html).lower()
     assert item.title and item.description

@@ -42,7 +42,8 @@ def test_valid_knowledge_base_loads(tmp_path: Path) -> None:
     assert [entry.id for entry in kb.ordered()] == ["sitting", "pigeon-pose"]
     assert kb.synonyms["pidgeon"] == "pigeon"
     assert kb.texts["unknown_exercise"] == "I do not know {name}."
-    assert [flag.id for flag in kb.red_flags] == ["bladder", "fever"]
+    assert [flag.id for flag in kb.red_flags.flags] == ["bladder", "fever"]
+    assert [tier.id for tier in kb.red_flags.tiers] == ["emergency", "today"]
     assert kb.warnings == ()
 
 
@@ -236,15 +237,11 @@ def test_text_placeholders_and_missing_files(tmp_path: Path) -> None:
         tmp_path,
         {
             "texts.yaml": None,
-            "red_flags.yaml": (
-                "message: help\nflags:\n  - id: x\n    patterns:\n      - '(unclosed'\n"
-            ),
+            "red_flags/tiers.yaml": None,
         },
     )
     assert any(line.startswith("kb/texts.yaml: is missing.") for line in found)
-    assert any(
-        "the pattern '(unclosed' is not a valid regular expression" in line for line in found
-    )
+    assert any(line.startswith("kb/red_flags/tiers.yaml: is missing.") for line in found)
 
 
 def test_unknown_exercise_text_needs_its_placeholder(tmp_path: Path) -> None:
@@ -351,14 +348,6 @@ def test_fill_escapes_values_once_and_never_formats() -> None:
     )
     # A value that looks like a placeholder is not filled again; other braces stay as written.
     assert fill("{zone} at {time} {x} {}", zone="{time}", time="07:30") == "{time} at 07:30 {x} {}"
-
-
-def test_red_flag_pattern_matching_everything_is_refused(tmp_path: Path) -> None:
-    flags = "message: go now\nflags:\n  - id: all\n    name: All\n    patterns:\n      - '.*'\n"
-    found = problems(tmp_path, {"red_flags.yaml": flags})
-    assert found == [
-        "kb/red_flags.yaml:6: field 'patterns': the pattern '.*' matches every message."
-    ]
 
 
 def test_a_tab_in_the_indentation_is_explained(tmp_path: Path) -> None:
@@ -495,3 +484,56 @@ def test_optional_fields_take_their_defaults(tmp_path: Path) -> None:
         "",
     )
     assert sitting.steps == ()
+
+
+# --- details and the subjects not covered (issue #10) ---------------------------------------------
+
+DETAILS_VOCABULARY = """\
+synonyms:
+  sitting: [sat, seated]
+details:
+  hold:
+    asks: [how long, hold time]
+  frequency:
+    asks: [how often]
+    default: sitting
+not_covered:
+  conditions: [pregnant, hip replacement]
+  body_parts: [knee]
+"""
+
+
+def test_details_are_read_and_declared_in_the_vocabulary(tmp_path: Path) -> None:
+    pigeon = PIGEON + '\ndetails:\n  hold: "Hold for <b>30 seconds</b> on each side."\n'
+    kb = load_knowledge(
+        write_kb(
+            tmp_path / "kb",
+            {"entries/pigeon-pose.yaml": pigeon, "_vocabulary.yaml": DETAILS_VOCABULARY},
+        )
+    )
+    assert kb.entries["pigeon-pose"].detail("hold") == "Hold for <b>30 seconds</b> on each side."
+    assert kb.entries["pigeon-pose"].detail("frequency") is None
+    follow_ups = {f.name: f for f in kb.follow_ups}
+    assert follow_ups["hold"].asks == ("how long", "hold time")
+    assert follow_ups["frequency"].default == "sitting"
+    assert kb.not_covered == {
+        "conditions": ("pregnant", "hip replacement"),
+        "body_parts": ("knee",),
+    }
+    assert {"pregnant", "replacement", "knee"} <= kb.off_topic  # they weigh, like off_topic
+
+
+def test_an_undeclared_detail_or_default_is_a_problem(tmp_path: Path) -> None:
+    pigeon = PIGEON + '\ndetails:\n  hold: "30 seconds."\n  colour: "Blue."\n'
+    vocabulary = DETAILS_VOCABULARY.replace("default: sitting", "default: no-such-entry")
+    found = problems(tmp_path, {"entries/pigeon-pose.yaml": pigeon, "_vocabulary.yaml": vocabulary})
+    assert any("the detail 'colour' is not declared under 'details'" in p for p in found)
+    assert any("answers with 'no-such-entry', which is not an entry" in p for p in found)
+
+
+def test_a_detail_is_a_sentence_or_two(tmp_path: Path) -> None:
+    pigeon = PIGEON + f'\ndetails:\n  hold: "{"Hold it. " * 60}"\n'
+    found = problems(
+        tmp_path, {"entries/pigeon-pose.yaml": pigeon, "_vocabulary.yaml": DETAILS_VOCABULARY}
+    )
+    assert any("the detail 'hold' is" in p and "a sentence or two" in p for p in found)

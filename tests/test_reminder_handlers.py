@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 
-from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT
+from bot.core import callbacks
+from bot.core.knowledge import fill
+from bot.core.replies import MESSAGE_LIMIT
 from bot.edge.delivery import dispatch_due
 from bot.services.dispatcher import DispatchReport
 from tests.e2e import (
@@ -28,17 +30,19 @@ from tests.e2e import (
     button_data,
     button_labels,
     last_message,
+    real_knowledge,
     running_bot,
     sent,
 )
 from tests.e2e import callback_texts as answers
 from tests.fake_telegram import DEFAULT_USER_ID, ApiCall, FakeTelegramServer
 
+TEXTS = real_knowledge().texts
 USER = DEFAULT_USER_ID
 OTHER = 5550001
 GROUP = -1001000000077
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # FakeClock's default: a Monday, 09:00 UTC
-IDLE = {"reminder_poll_seconds": 300}  # the periodic task never fires during a test
+IDLE: dict[str, Any] = {"reminder_poll_seconds": 300}  # the periodic task never fires during a test
 
 
 @pytest.fixture
@@ -88,7 +92,7 @@ async def remind(bot: RunningBot, text: str, user_id: int = USER) -> ApiCall:
 def assert_fits(call: ApiCall) -> None:
     assert call.ok
     assert 0 < len(call.result["text"]) <= MESSAGE_LIMIT
-    assert all(len(d.encode()) <= CALLBACK_LIMIT for d in button_data(call))
+    assert all(callbacks.fits(d) for d in button_data(call))
 
 
 # --- menus, /timezone -------------------------------------------------------------------------
@@ -180,36 +184,52 @@ async def test_remind_with_a_time_and_days(
 
 
 @pytest.mark.parametrize(
-    ("argument", "expected"),
+    ("argument", "code", "params"),
     [
-        ("25:00", "A day only has hours 0 to 23"),
-        ("7:75", "Minutes go from 00 to 59"),
-        ("13pm", "With am/pm the hour goes from 1 to 12"),
-        ("soon", "I couldn't read 'soon' as a time"),
-        ("7:30 funday", "did you mean 'sun'"),
-        ("7:30 <b>", "I don't recognise '&lt;b&gt;'"),
-        ("7:30 " + "mon " * 100, "longer than I expected"),
+        ("25:00", "time_hours_range", {"value": "25:00"}),
+        ("7:75", "time_minutes_range", {"value": "7:75"}),
+        ("13pm", "time_ampm_range_suggest", {"value": "13pm", "suggestion": "13:00"}),
+        ("soon", "time_unreadable", {"value": "soon"}),
+        ("7:30 funday", "day_unknown_suggest", {"value": "funday", "suggestion": "sun"}),
+        ("7:30 <b>", "day_unknown", {"value": "<b>"}),
+        ("7:30 " + "mon " * 100, "remind_too_long", {}),
+        ("7:30 to 8:30", "remind_two_times", {"first": "07:30", "second": "08:30"}),
     ],
 )
 async def test_remind_invalid_arguments_get_kind_messages(
-    bot: RunningBot, argument: str, expected: str
+    bot: RunningBot, argument: str, code: str, params: dict[str, str]
 ) -> None:
     reply = last_message(await bot.send(f"/remind {argument}"))
     text = reply.params["text"]
-    assert expected in text
-    assert "/remind 19:00 mon,wed,fri" in text  # examples follow
+    assert text == fill(TEXTS[code], **params) + "\n\n" + fill(TEXTS["remind_examples"])
     assert reminders(bot) == []
+
+
+async def test_remind_with_two_times_says_a_reminder_is_one_time(bot: RunningBot) -> None:
+    """Issue #11: "/remind 7:30 to 8:30" answered "I couldn't read the range '-8:30'"."""
+    text = last_message(await bot.send("/remind 7:30 to 8:30")).params["text"]
+    assert "07:30" in text and "08:30" in text and "range" not in text
+    assert reminders(bot) == []
+    start = last_message(await bot.send("/remind"))
+    await bot.press(start, "r:t:type")
+    typed = last_message(await bot.send("7:30-8:30"))  # after "⌨️ Another time" too
+    assert typed.params["text"] == fill(TEXTS["remind_two_times"], first="07:30", second="08:30")
+    assert reminders(bot) == []
+    set_one = last_message(await bot.send("7:30"))  # still waiting for one time
+    assert button_data(set_one)[0] == "r:a:0730:21"
 
 
 async def test_duplicate_and_cap(bot: RunningBot) -> None:
     await remind(bot, "7:30 mon,wed,fri")
     again = last_message(await bot.send("/remind 07:30 fri,mon,wed"))
-    assert "already have a reminder at 07:30, Mon, Wed, Fri" in again.params["text"]
+    assert again.params["text"] == fill(
+        TEXTS["reminder_duplicate"], reminder="07:30, Mon, Wed, Fri"
+    )
     for hour in range(8, 17):
         await remind(bot, f"{hour}:00")
     assert len(reminders(bot)) == 10
     over = last_message(await bot.send("/remind 18:00"))
-    assert "You already have 10 reminders" in over.params["text"]
+    assert over.params["text"] == fill(TEXTS["reminders_too_many"], count=10)
     assert len(reminders(bot)) == 10
 
 
@@ -610,6 +630,7 @@ async def test_rate_limit_is_retried_later_not_lost(
     assert not sent(calls)
 
 
+@pytest.mark.http
 async def test_rate_limiter_retries_429_inside_the_library(
     fake_telegram: FakeTelegramServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -623,6 +644,7 @@ async def test_rate_limiter_retries_429_inside_the_library(
         assert [c.error_code for c in calls if c.method == "sendMessage"] == [429, None]
 
 
+@pytest.mark.http
 @pytest.mark.parametrize("code", [500, 502])
 async def test_network_error_is_retried_with_backoff(bot: RunningBot, code: int) -> None:
     await remind(bot, "9:30")
@@ -642,6 +664,7 @@ async def test_network_error_is_retried_with_backoff(bot: RunningBot, code: int)
     assert bot.query("SELECT count(*) FROM deliveries") == [(0,)]
 
 
+@pytest.mark.http
 async def test_migrated_group_gets_its_reminder_at_the_new_id(bot: RunningBot) -> None:
     store = bot.app.bot_data.store
     old, new = -4004, -1004004004004

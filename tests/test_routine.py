@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.core import callbacks
+from bot.core.knowledge import Entry, KnowledgeBase, RedFlagRules, fill, load_knowledge
 from bot.core.records import Chat, Reminder
 from bot.core.reminders import message as routine
 from bot.core.reminders import views
@@ -22,7 +23,7 @@ from bot.core.reminders.schedule import (
     UnknownTimezone,
     resolve_timezone,
 )
-from bot.core.replies import CALLBACK_LIMIT, MESSAGE_LIMIT, Reply, to_plain
+from bot.core.replies import MESSAGE_LIMIT, Reply, label, to_plain
 from tests.e2e import real_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,8 +56,7 @@ def make_kb(*entries: Entry) -> KnowledgeBase:
     return KnowledgeBase(
         entries={entry.id: entry for entry in entries},
         texts={**TEXTS, "disclaimer": "Not medical advice."},
-        red_flag_message="",
-        red_flags=(),
+        red_flags=RedFlagRules(),
         synonyms={},
         directory=ROOT,
     )
@@ -107,7 +107,7 @@ def test_buttons_done_snooze_stop(kb: KnowledgeBase) -> None:
     assert entry is not None
     assert data(message) == ["r:d:42:5", "r:s:42:5", "r:x:42", f"st:go:{entry.id}"]
     huge = routine.reminder_message(kb, 2**62, 2**40)
-    assert all(len(d.encode()) <= CALLBACK_LIMIT for d in data(huge))
+    assert all(callbacks.fits(d) for d in data(huge))
 
 
 def test_snoozed_message_says_so_and_repeats_the_exercise(kb: KnowledgeBase) -> None:
@@ -171,53 +171,6 @@ def test_week_starts_monday_midnight_in_the_users_zone() -> None:
     assert routine.week_start(after_dst, berlin) == datetime(2025, 3, 30, 22, 0, tzinfo=UTC)
 
 
-# --- callback data -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("r:d:12:3", routine.Press("d", reminder_id=12, seq=3)),
-        ("r:s:12:0", routine.Press("s", reminder_id=12, seq=0)),
-        ("r:x:12", routine.Press("x", reminder_id=12)),
-        ("r:rm:7", routine.Press("rm", reminder_id=7)),
-        ("r:ls", routine.Press("ls")),
-        ("r:new", routine.Press("new")),
-        ("r:t:0730", routine.Press("t", local_time=time(7, 30))),
-        ("r:t:type", routine.Press("t", typed=True)),
-        ("r:a:1900:21", routine.Press("a", local_time=time(19, 0), days=frozenset({0, 2, 4}))),
-    ],
-)
-def test_parse_press(raw: str, expected: routine.Press) -> None:
-    assert routine.parse_press(raw) == expected
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        "",
-        "r:",
-        "r:zzz",
-        "r:d:12",
-        "r:d:-1:0",
-        "r:d:abc:1",
-        "r:d:1:2:3",
-        "r:x:01",
-        "r:x:99999999999999999999999",
-        "r:t:2400",
-        "r:t:0760",
-        "r:t:7:30",
-        "r:a:0700:0",
-        "r:a:0700:128",
-        "r:a:0700",
-        "r:ls:1",
-        "e:pigeon-pose",
-    ],
-)
-def test_parse_press_rejects_junk(raw: str) -> None:
-    assert routine.parse_press(raw) is None
-
-
 # --- /remind arguments ---------------------------------------------------------------------
 
 
@@ -241,19 +194,70 @@ def test_parse_remind(text: str, at: time, days: frozenset[int]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "code", "params"),
     [
-        ("25:00", "A day only has hours 0 to 23"),
-        ("7:75", "Minutes go from 00 to 59"),
-        ("13pm", "With am/pm the hour goes from 1 to 12"),
-        ("soon", "I couldn't read 'soon' as a time"),
-        ("7:30 funday", "did you mean 'sun'"),
-        ("7:30 mon,blah", "I don't recognise 'blah'"),
+        ("25:00", "time_hours_range", {"value": "25:00"}),
+        ("7:75", "time_minutes_range", {"value": "7:75"}),
+        ("13pm", "time_ampm_range_suggest", {"value": "13pm", "suggestion": "13:00"}),
+        ("soon", "time_unreadable", {"value": "soon"}),
+        ("", "time_missing", {}),
+        ("7:30 funday", "day_unknown_suggest", {"value": "funday", "suggestion": "sun"}),
+        ("7:30 mon,blah", "day_unknown", {"value": "blah"}),
+        ("7:30 " + "mon " * 60, "remind_too_long", {}),
     ],
 )
-def test_parse_remind_errors_are_kind(text: str, message: str) -> None:
-    with pytest.raises(ScheduleError, match=message):
+def test_parse_remind_errors_say_what_was_wrong(
+    text: str, code: str, params: dict[str, str]
+) -> None:
+    with pytest.raises(ScheduleError) as caught:
         views.parse_remind(text)
+    assert (caught.value.code, caught.value.params) == (code, params)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("7:30 to 8:30", "07:30", "08:30"),  # issue #11: was "I couldn't read the range '-8:30'"
+        ("7:30-8:30", "07:30", "08:30"),
+        ("7:30 – 8:30", "07:30", "08:30"),
+        ("7 to 8", "07:00", "08:00"),
+        ("7:30 until 9 pm", "07:30", "21:00"),
+        ("7:30 and 19:00", "07:30", "19:00"),
+        ("7:30 to 8:30 weekdays", "07:30", "08:30"),
+        ("weekdays 7:30 to 8:30", "07:30", "08:30"),
+        ("mon 7:30-8:30", "07:30", "08:30"),
+        ("7pm 8pm", "19:00", "20:00"),
+    ],
+)
+def test_two_times_are_one_time_too_many(text: str, first: str, second: str) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        views.parse_remind(text)
+    assert (caught.value.code, caught.value.params) == (
+        "remind_two_times",
+        {"first": first, "second": second},
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "days"),
+    [
+        ("7:30 mon to fri", time(7, 30), WEEKDAYS),  # a day range is still a day range
+        ("7:30 mon-fri", time(7, 30), WEEKDAYS),
+        ("mon-fri 7:30", time(7, 30), WEEKDAYS),
+        ("7 pm mon and wed", time(19, 0), frozenset({0, 2})),
+    ],
+)
+def test_day_ranges_next_to_a_time_still_work(text: str, at: time, days: frozenset[int]) -> None:
+    assert views.parse_remind(text) == views.RemindRequest(at, days)
+
+
+def test_an_error_is_shown_in_the_words_of_texts_yaml_with_input_escaped() -> None:
+    with pytest.raises(ScheduleError) as caught:
+        views.parse_remind("7:30 <b>")
+    reply = views.error(TEXTS, caught.value, examples=True)
+    expected = fill(TEXTS["day_unknown"], value="<b>")
+    assert reply.html == expected + "\n\n" + fill(TEXTS["remind_examples"])
+    assert "&lt;b&gt;" in reply.html and "<b>'" not in reply.html
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -271,15 +275,40 @@ def reminder(rid: int, at: time, days: frozenset[int], due: datetime) -> Reminde
 
 def test_describe_next_in_local_time() -> None:
     berlin = ZoneInfo("Europe/Berlin")
-    assert views.describe_next(datetime(2025, 3, 3, 17, 0, tzinfo=UTC), berlin, NOW) == (
-        "today at 18:00"
+
+    def shown(instant: datetime) -> str:
+        return views.describe_next(TEXTS, instant, berlin, NOW)
+
+    assert shown(datetime(2025, 3, 3, 17, 0, tzinfo=UTC)) == label(
+        TEXTS, "next_today", time="18:00"
     )
-    assert views.describe_next(datetime(2025, 3, 4, 6, 30, tzinfo=UTC), berlin, NOW) == (
-        "tomorrow at 07:30"
+    assert shown(datetime(2025, 3, 4, 6, 30, tzinfo=UTC)) == label(
+        TEXTS, "next_tomorrow", time="07:30"
     )
-    assert views.describe_next(datetime(2025, 3, 7, 6, 30, tzinfo=UTC), berlin, NOW) == (
-        "Fri 7 Mar at 07:30"
+    assert shown(datetime(2025, 3, 7, 6, 30, tzinfo=UTC)) == label(
+        TEXTS,
+        "next_date",
+        weekday=TEXTS["day_fri"],
+        day=7,
+        month=TEXTS["month_mar"],
+        time="07:30",
     )
+    # and what that reads like with today's texts, so a wrong key would be seen here too
+    assert shown(datetime(2025, 3, 7, 6, 30, tzinfo=UTC)) == "Fri 7 Mar at 07:30"
+
+
+@pytest.mark.parametrize(
+    ("days", "keys"),
+    [
+        (ALL_DAYS, ["days_every_day"]),
+        (WEEKDAYS, ["days_weekdays"]),
+        (frozenset({5, 6}), ["days_weekends"]),
+        (frozenset({4, 0, 2}), ["day_mon", "day_wed", "day_fri"]),
+        (frozenset({6}), ["day_sun"]),
+    ],
+)
+def test_days_label(days: frozenset[int], keys: list[str]) -> None:
+    assert views.days_label(TEXTS, days) == ", ".join(TEXTS[key] for key in keys)
 
 
 def test_list_has_a_delete_button_per_reminder() -> None:
@@ -303,7 +332,7 @@ def test_guided_flow_buttons_default_to_three_days_a_week() -> None:
     assert "Mon, Wed, Fri" in days.buttons[0][0].label
     assert "3-4 times a week" in days.html
     for raw in data(first) + data(days):
-        assert routine.parse_press(raw) is not None
+        assert callbacks.parse_reminder(raw) is not None
 
 
 def test_unknown_timezone_offers_buttons_and_escapes_input() -> None:

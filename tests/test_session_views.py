@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.callbacks import LIMIT as CALLBACK_LIMIT
 from bot.core.knowledge import load_knowledge
-from bot.core.replies import CALLBACK_LIMIT
 from bot.core.sessions.machine import Session
 from bot.core.sessions.plan import plan_for
 from bot.core.sessions.views import Press, parse_press, session_reply

@@ -42,9 +42,9 @@ async def test_open_creates_parent_directory_and_sets_pragmas(tmp_path: Path) ->
     store = await Store.open(path)
     try:
         db = store._db
-        assert tuple(await (await db.execute("PRAGMA journal_mode")).fetchone()) == ("wal",)
-        assert tuple(await (await db.execute("PRAGMA foreign_keys")).fetchone()) == (1,)
-        assert tuple(await (await db.execute("PRAGMA busy_timeout")).fetchone()) == (5000,)
+        assert tuple(await (await db.execute("PRAGMA journal_mode")).fetchone() or ()) == ("wal",)
+        assert tuple(await (await db.execute("PRAGMA foreign_keys")).fetchone() or ()) == (1,)
+        assert tuple(await (await db.execute("PRAGMA busy_timeout")).fetchone() or ()) == (5000,)
     finally:
         await store.close()
     assert path.exists()
@@ -227,7 +227,7 @@ async def test_duplicate_reminder_is_refused(store: Store) -> None:
 async def test_reminder_cap_per_chat(store: Store) -> None:
     for minute in range(10):
         await store.add_reminder(CHAT, time(8, minute), ALL_DAYS, NOW)
-    with pytest.raises(TooManyReminders, match="10 reminders") as caught:
+    with pytest.raises(TooManyReminders) as caught:
         await store.add_reminder(CHAT, time(9, 0), ALL_DAYS, NOW)
     assert caught.value.cap == 10
     await store.upsert_chat(2, "private", NOW)

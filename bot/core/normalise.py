@@ -59,7 +59,7 @@ STOPWORDS = frozenset(
     wanna kinda sorta u ur r ya yeah yep bit lot lots thing things stuff someone somebody anyone
     anything something tell know want need would could might may must shall let lets us one ones
     much many honestly basically literally seriously quick question questions guys anyway maybe
-    probably um uh hmm lol tbh idk imo btw pretty quite bot
+    probably um uh hmm lol tbh idk imo btw pretty quite bot think guess mine yours
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"

@@ -27,7 +27,8 @@ __all__ = [
 
 
 class StorageError(Exception):
-    """Base class of the store's domain errors."""
+    """Base class of the store's domain errors: the class says what happened, its attributes
+    the details; the views word it for people from ``knowledge/texts.yaml``."""
 
 
 class UnknownChat(StorageError, LookupError):  # noqa: N818 (a domain name reads better)
@@ -35,7 +36,7 @@ class UnknownChat(StorageError, LookupError):  # noqa: N818 (a domain name reads
 
     def __init__(self, chat_id: int) -> None:
         self.chat_id = chat_id
-        super().__init__(f"unknown chat {chat_id}")
+        super().__init__(chat_id)
 
 
 class TooManyReminders(StorageError):  # noqa: N818 (a domain name reads better)
@@ -43,10 +44,7 @@ class TooManyReminders(StorageError):  # noqa: N818 (a domain name reads better)
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
-        super().__init__(
-            f"You already have {cap} reminders, which is the most I can keep. "
-            "Delete one before adding another."
-        )
+        super().__init__(cap)
 
 
 class DuplicateReminder(StorageError):  # noqa: N818 (a domain name reads better)
@@ -54,7 +52,7 @@ class DuplicateReminder(StorageError):  # noqa: N818 (a domain name reads better
 
     def __init__(self, existing: Reminder) -> None:
         self.existing = existing
-        super().__init__("You already have a reminder at that time on those days.")
+        super().__init__(existing.id)
 
 
 @dataclass(frozen=True, slots=True)

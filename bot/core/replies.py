@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from enum import Enum
 from html import escape, unescape
 
+from bot.core import callbacks
 from bot.core.knowledge import Entry, fill
 
 MESSAGE_LIMIT = 4096
-CALLBACK_LIMIT = 64  # bytes of callback_data Telegram accepts
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -41,8 +41,8 @@ class Button:
     def __post_init__(self) -> None:
         if (self.data is None) == (self.url is None):
             raise ValueError("a button needs exactly one of data or url")
-        if self.data is not None and len(self.data.encode()) > CALLBACK_LIMIT:
-            raise ValueError(f"callback data over {CALLBACK_LIMIT} bytes: {self.data!r}")
+        if self.data is not None and not callbacks.fits(self.data):
+            raise ValueError(f"callback data over {callbacks.LIMIT} bytes: {self.data!r}")
 
 
 @dataclass(frozen=True)

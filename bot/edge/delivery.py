@@ -30,7 +30,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.core.records import Delivery
 from bot.core.reminders import message as routine
 from bot.core.replies import Reply
-from bot.edge.handlers.common import NO_PREVIEW, markup
+from bot.edge.replying import NO_PREVIEW, markup
 from bot.edge.state import BotState
 from bot.services.dispatcher import (
     ChatUnavailable,

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.answering.answerer import Answerer
+from bot.core.answering.context import ContextStore, MemoryContextStore
 from bot.core.clock import utc_now
 from bot.core.groups.policy import DuplicateGuard, RateBudget
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from bot.services.reloader import KnowledgeReloader
     from bot.services.session_runner import SessionRunner
     from bot.storage import Store
+    from bot.storage.lock import InstanceLock
 
 
 class BotState:
@@ -29,6 +31,8 @@ class BotState:
     def __init__(self) -> None:
         self._answerer: Answerer | None = None
         self._store: Store | None = None
+        # One bot per database: held from opening the store until it is closed.
+        self.instance_lock: InstanceLock | None = None
         self._settings: Settings | None = None
         self.clock: Callable[[], datetime] = utc_now
         self.bot_username: str = ""
@@ -42,6 +46,11 @@ class BotState:
         # group was answered recently so the same one is not answered twice in a row.
         self.group_budget = RateBudget()
         self.recent_questions = DuplicateGuard()
+        # What each private chat was just talking about, and the topic of the bot's recent
+        # answers in groups (for replies to them): in memory, bounded, expiring by the clock.
+        self.conversations: ContextStore = MemoryContextStore(lambda: self.clock())
+        # Why the bot stopped itself (e.g. another poller on the token), for one plain line.
+        self.stop_reason: str | None = None
         # Guided /stretch sessions going on now (memory only) and the stop of their timer task.
         self.sessions: SessionRunner | None = None
         self.sessions_stop: asyncio.Event | None = None

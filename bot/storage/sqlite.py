@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -50,8 +51,11 @@ from bot.core.reminders.schedule import (
     resolve_timezone,
 )
 from bot.core.sessions.records import SessionRecord
+from bot.storage.file_guard import DatabaseFile
 
 __all__ = ["CHAT_KINDS", "MIGRATIONS", "REASONS", "DatabaseTooNew", "Store"]
+
+log = logging.getLogger(__name__)
 
 CHAT_KINDS: Final = frozenset({"private", "group", "supergroup", "channel"})
 REASONS: Final = frozenset({"fallback", "not_helpful"})
@@ -224,9 +228,12 @@ class Store:
         max_reminders_per_chat: int,
         late_grace: timedelta,
         max_attempts: int,
+        path: Path | None = None,
     ) -> None:
         self._db = db
         self._lock = asyncio.Lock()
+        # Notices a database file removed or replaced under the running bot (file_guard.py).
+        self._file = None if path is None else DatabaseFile(path, lambda: _connect(str(path)))
         self.max_reminders_per_chat = max_reminders_per_chat
         self.late_grace = late_grace
         self.max_attempts = max_attempts
@@ -250,28 +257,15 @@ class Store:
 
         async def opener() -> Store:
             target = str(path)
-            if target != ":memory:" and not target.startswith("file:"):
+            on_disk = target != ":memory:" and not target.startswith("file:")
+            if on_disk:
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
-            db = await aiosqlite.connect(target, isolation_level=None)
-            db.row_factory = sqlite3.Row  # columns by name, never by position
-            try:
-                for pragma in (
-                    "PRAGMA journal_mode = WAL",
-                    "PRAGMA synchronous = FULL",
-                    "PRAGMA foreign_keys = ON",
-                    "PRAGMA busy_timeout = 5000",
-                    "PRAGMA secure_delete = ON",
-                ):
-                    await db.execute(pragma)
-                await _migrate(db, MIGRATIONS)
-            except BaseException:
-                await db.close()
-                raise
             return cls(
-                db,
+                await _connect(target),
                 max_reminders_per_chat=max_reminders_per_chat,
                 late_grace=late_grace,
                 max_attempts=max_attempts,
+                path=Path(target) if on_disk else None,
             )
 
         return _Opening(opener)
@@ -289,10 +283,17 @@ class Store:
     ) -> None:
         await self.close()
 
+    async def _attached(self) -> aiosqlite.Connection:
+        """The connection, after checking the file is still the one it opened (under the lock)."""
+        if self._file is not None:
+            self._db = await self._file.current(self._db)
+        return self._db
+
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE ... COMMIT under the lock: take the write lock up front."""
         async with self._lock:
+            await self._attached()
             await self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -303,12 +304,14 @@ class Store:
 
     async def _fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         async with self._lock:
-            return list(await self._db.execute_fetchall(sql, tuple(params)))
+            db = await self._attached()
+            return list(await db.execute_fetchall(sql, tuple(params)))
 
     async def _write(self, sql: str, params: Iterable[Any] = ()) -> int:
         """One statement, atomic on its own (autocommit); returns the rows changed."""
         async with self._lock:
-            cursor = await self._db.execute(sql, tuple(params))
+            db = await self._attached()
+            cursor = await db.execute(sql, tuple(params))
             return cursor.rowcount
 
     # --- chats ---------------------------------------------------------------------------
@@ -357,8 +360,23 @@ class Store:
         return changed > 0
 
     async def forget_chat(self, chat_id: int) -> bool:
-        """Delete every row about this chat or user, everywhere (cascades); False if unknown."""
-        return await self._write("DELETE FROM chats WHERE chat_id = ?", (chat_id,)) > 0
+        """Delete every row about this chat or user, everywhere (cascades); False if unknown.
+
+        The rows are gone from the tables at once, but the write-ahead log (``-wal`` file)
+        still holds the pages they were on until a checkpoint; so a forget checkpoints, which
+        copies the zeroed pages (``secure_delete``) into the file and empties the log.
+        """
+        async with self._lock:
+            db = await self._attached()
+            deleted = (await db.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))).rowcount
+            if deleted:
+                rows = list(await db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+                if rows and rows[0][0]:  # busy: a reader (e.g. the report tool) holds old pages
+                    log.warning(
+                        "a forgotten chat's rows stay in the -wal file until the next "
+                        "checkpoint (another connection was reading)"
+                    )
+        return deleted > 0
 
     async def migrate_chat(self, old_id: int, new_id: int) -> bool:
         """Move everything from ``old_id`` to ``new_id`` (a group upgraded to a supergroup).
@@ -768,6 +786,7 @@ class Store:
     async def stats(self) -> dict[str, int]:
         """Aggregate figures only: chats by kind, enabled reminders, and every counter."""
         async with self._lock:
+            await self._attached()
             counts = list(
                 await self._db.execute_fetchall(
                     "SELECT "
@@ -862,6 +881,34 @@ class Store:
             (chat_id, _ts(since)),
         )
         return [_dt(row["done_at"]) for row in rows]
+
+
+async def _connect(target: str) -> aiosqlite.Connection:
+    """One connection with the bot's pragmas, its schema migrated to the current version."""
+    connection = aiosqlite.connect(target, isolation_level=None)
+    try:
+        db = await connection
+    except BaseException:
+        # aiosqlite stops its worker thread after a failed connect but awaits nothing; wait
+        # for it, or it may report to an event loop closed meanwhile (a traceback after the
+        # plain start-up error line).
+        await asyncio.to_thread(connection._thread.join, 5)
+        raise
+    db.row_factory = sqlite3.Row  # columns by name, never by position
+    try:
+        for pragma in (
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = FULL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 5000",
+            "PRAGMA secure_delete = ON",
+        ):
+            await db.execute(pragma)
+        await _migrate(db, MIGRATIONS)
+    except BaseException:
+        await db.close()
+        raise
+    return db
 
 
 async def _migrate(db: aiosqlite.Connection, migrations: list[str]) -> None:

@@ -33,6 +33,8 @@ class Probe:
     text: str
     expect: str  # an entry id / topic id, "fallback" or "urgent"
     patterns: tuple[re.Pattern[str], ...] = ()  # for topic probes: any must match the reply
+    before: tuple[str, ...] = ()  # sent first by the same person; only the reply to text counts
+    calm: bool = False  # mentions red-flag words that are no emergency: must not be alarmed
 
 
 @dataclass
@@ -67,11 +69,17 @@ def load_probes(path: Path) -> tuple[list[Probe], dict[str, Any]]:
         }
         probes = []
         for item in data["probes"]:
-            kind = item.get("kind")
+            # A probe with a topic and no kind is an answer probe (conversations.yaml, and the
+            # safety set, whose calm probes add `calm: true`).
+            kind = item.get("kind") or ("answer" if "topic" in item else None)
+            before = tuple(str(message) for message in item.get("before") or ())
+            calm = bool(item.get("calm"))
             if kind == "answer":
-                probes.append(Probe(item["text"], item["topic"], topics[item["topic"]]))
+                probes.append(
+                    Probe(item["text"], item["topic"], topics[item["topic"]], before, calm)
+                )
             elif kind in {"fallback", "urgent"}:
-                probes.append(Probe(item["text"], kind))
+                probes.append(Probe(item["text"], kind, before=before, calm=calm))
         markers = {
             "answer": [re.compile(p, re.IGNORECASE) for p in data.get("answer_markers") or []],
             "urgent": re.compile(data.get("urgent_markers") or "urgent", re.IGNORECASE),
@@ -91,7 +99,10 @@ def evaluate(answerer: Answerer, probes: list[Probe], markers: dict[str, Any]) -
     """Run every probe through the answering core."""
     result = EvalResult()
     for probe in probes:
-        outcome = answerer.answer(probe.text)
+        conversation = None
+        for earlier in probe.before:  # the same person's earlier messages, in order
+            conversation = answerer.answer(earlier, conversation).conversation
+        outcome = answerer.answer(probe.text, conversation)
         reply = outcome.reply
         got = _describe(
             outcome.reply,
@@ -116,8 +127,22 @@ def evaluate(answerer: Answerer, probes: list[Probe], markers: dict[str, Any]) -
                 )
             else:
                 passed = reply.kind is ReplyKind.ANSWER and reply.entry_id == probe.expect
+        alarmed = reply.kind is ReplyKind.URGENT or (
+            "urgent" in markers and bool(markers["urgent"].search(reply.plain()))
+        )
+        if probe.calm and alarmed:
+            passed, got = False, f"{got} (the urgent notice for a calm message)"
+        text = " -> ".join((*probe.before, probe.text))  # a conversation reads as its messages
         result.rows.append(
-            {"text": probe.text, "expect": probe.expect, "kind": kind, "passed": passed, "got": got}
+            {
+                "text": text,
+                "expect": probe.expect,
+                "kind": kind,
+                "passed": passed,
+                "got": got,
+                "calm": probe.calm,
+                "alarmed": alarmed,
+            }
         )
     return result
 
@@ -159,6 +184,10 @@ def print_eval(result: EvalResult, previous: dict[str, bool] | None) -> None:
             passed = sum(r["passed"] for r in rows)
             share = 100 * result.accuracy([kind])
             print(f"ALL {kind:36} {passed}/{len(rows)} ({share:.1f}%)")
+    calm = [r for r in result.rows if r.get("calm")]
+    if calm:
+        alarmed = sum(r["alarmed"] for r in calm)
+        print(f"calm probes given the urgent notice: {alarmed}/{len(calm)}")
     failures = [r for r in result.rows if not r["passed"]]
     if failures:
         print(f"\nFailures ({len(failures)}):")

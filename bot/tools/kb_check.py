@@ -1,9 +1,10 @@
 """``kb check``: find what breaks the bot and what quietly makes it answer wrongly.
 
-Four kinds of findings, each with what it means for the bot: errors (the loader refuses the
+Five kinds of findings, each with what it means for the bot: errors (the loader refuses the
 knowledge base: the bot will not start with it, and a running bot keeps its last good version),
 conflicts (it loads, but a phrasing reaches another entry than its own, or two entries hold
-near-identical phrasings), problems in the question files of ``tests/`` (the bot is not
+near-identical phrasings), failed red-flag tests (``tests/red_flags.yaml``), problems in the
+question files of ``tests/`` (the bot is not
 affected; eval and CI cannot run those questions as written) and warnings (YAML traps; they fail
 only with ``--strict``).
 
@@ -25,6 +26,7 @@ from bot.core.answering.matching import Matcher
 from bot.core.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.core.knowledge.question_files import check_question_files
 from bot.tools.image_check import image_problems
+from bot.tools.red_flag_check import check_red_flag_tests
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -38,6 +40,7 @@ class CheckReport:
 
     errors: list[Problem] = field(default_factory=list)
     conflicts: list[Problem] = field(default_factory=list)
+    safety: list[Problem] = field(default_factory=list)  # red-flag tests that fail
     test_problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
@@ -47,7 +50,7 @@ class CheckReport:
 
     def failed(self, *, strict: bool = False) -> bool:
         """Whether the check fails (with ``strict``, warnings fail it too)."""
-        found = self.errors or self.conflicts or self.test_problems
+        found = self.errors or self.conflicts or self.safety or self.test_problems
         return bool(found or (strict and self.warnings))
 
 
@@ -64,6 +67,7 @@ def check_knowledge(directory: Path) -> CheckReport:
         report.entries = len(kb.entries)
         report.phrasings = sum(len(e.questions) for e in kb.entries.values())
         report.conflicts = find_conflicts(kb)
+        report.safety = check_red_flag_tests(kb)  # knowledge/tests/red_flags.yaml
         report.warnings += _texts_warnings(kb)
         image_errors, image_warnings = image_problems(kb)
         report.errors += image_errors
@@ -231,6 +235,7 @@ def _texts_warnings(kb: KnowledgeBase) -> list[Problem]:
 _LABELS = {
     "errors": "ERROR",
     "conflicts": "CONFLICT",
+    "safety": "SAFETY",
     "test_problems": "TESTS",
     "warnings": "WARNING",
     "notes": "NOTE",
@@ -260,6 +265,12 @@ def summary(report: CheckReport, directory: Path, *, strict: bool = False) -> li
             f"{directory}: {_count(len(report.conflicts), 'conflict')}: the bot starts and "
             "answers, but people who ask as in these phrasings get another entry's answer "
             "(or an unsure reply)."
+        )
+    if report.safety:
+        lines.append(
+            f"{directory}: {_count(len(report.safety), 'red-flag test')} of "
+            "knowledge/tests/red_flags.yaml failed: the bot starts, but it would miss an "
+            "emergency or alarm someone who described none. Fix the red-flag words or triggers."
         )
     if report.test_problems:
         lines.append(

@@ -1,32 +1,33 @@
 """Turn what a person sent into the reply the bot gives, with no Telegram in sight.
 
-Order matters and is the product's safety promise: red-flag symptoms are checked first and always
-win; only then is the question matched, and the score band decides between an answer, a
-"Did you mean ...?" and a kind fallback. The same object serves Telegram handlers, the CLI
-``ask``/``chat`` commands and the evaluation tool, so all three see identical replies.
+Order matters and is the product's safety promise: the red-flag decision (``bot.core.safety``)
+comes first, for messages of any length, and an alarm always wins; only then is the question
+read (in the light of the conversation, see ``understanding``), and the reading decides between
+an answer, one detail of an answer, a "Did you mean ...?", a note that the subject is not covered
+or that only English is understood, and a kind fallback.
+The same object serves Telegram handlers, the CLI ``ask``/``chat`` commands and the evaluation
+tool, so all three see identical replies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
-from bot.core.answering.matching import Band, Match, Matcher
-from bot.core.answering.safety import RedFlagHit, check_red_flags
+from bot.core import callbacks
+from bot.core.answering.context import Conversation
+from bot.core.answering.language import looks_english
+from bot.core.answering.matching import Match, Matcher
 from bot.core.answering.smalltalk import classify
-from bot.core.knowledge import Entry, KnowledgeBase
-from bot.core.replies import Button, Reply, ReplyKind, render_entry, rows
+from bot.core.answering.understanding import Interpreter, Reading
+from bot.core.knowledge import Entry, KnowledgeBase, UrgencyTier, fill
+from bot.core.replies import Button, Reply, ReplyKind, label, render_entry, rows
+from bot.core.safety import Mention, SafetyDecision, Screen, Verdict, explanation_html, with_notes
 from bot.core.sessions.views import start_button
 
-MAX_QUESTION = 1000  # characters; longer messages are asked to be shorter
+MAX_QUESTION = 4096  # characters (Telegram's own limit); longer ones are asked to be shorter
 MAX_RELATED = 3
 MAX_SUGGESTIONS = 3
-
-# Callback data: short, versionless prefixes; anything else is answered as a stale button.
-ENTRY = "e:"
-FEEDBACK = "f:"
-TOPICS = "topics"
-EXERCISES = "exercises"
 
 
 @dataclass(frozen=True)
@@ -35,60 +36,141 @@ class Outcome:
 
     reply: Reply
     match: Match | None = None
-    red_flag: RedFlagHit | None = None
+    safety: SafetyDecision | None = None
+    reading: Reading | None = None
+    # The conversation after this reply, to keep for the next message (None: nothing to keep).
+    conversation: Conversation | None = None
+
+    @property
+    def red_flag(self) -> Mention | None:
+        """The red-flag mention that raised the alarm, if one did."""
+        return self.safety.first_alarm if self.safety is not None else None
 
 
 class Answerer:
     """Answers questions and button presses from one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, matcher: Matcher | None = None, screen: Screen | None = None
+    ) -> None:
         self.kb = kb
         self.matcher = matcher or Matcher(kb)
+        self.screen = screen or Screen.for_knowledge(kb)
+        self.interpreter = Interpreter(kb, self.matcher)
 
     # -- free text ------------------------------------------------------------------------
-    def answer(self, text: str) -> Outcome:
-        """The reply to a free-text message: urgent care first, then the best-matching answer."""
+    def answer(self, text: str, conversation: Conversation | None = None) -> Outcome:
+        """The reply to a free-text message: the safety decision first, for messages of any
+        length; then the answer, read in the light of ``conversation`` (what was just talked
+        about; None: nothing), with a note for each red flag that context ruled out. The
+        outcome carries the conversation to keep for the next message.
+        """
+        decision = self.screen.assess(text)
+        if decision.alarm:
+            return Outcome(self.urgent(decision.tier), safety=decision)
+        if decision.verdict is Verdict.QUESTION:
+            outcome = Outcome(self.explanation(decision), safety=decision)
+            return self._then(conversation, outcome)
+        if decision.question_entry in self.kb.entries:
+            reply = with_notes(self.entry(decision.question_entry), decision)
+            return self._then(conversation, Outcome(reply, safety=decision))
+        question = decision.rest if decision.rest and len(text) <= MAX_QUESTION else text
+        outcome = self.ordinary(question, conversation)
+        return replace(outcome, reply=with_notes(outcome.reply, decision), safety=decision)
+
+    def ordinary(self, text: str, conversation: Conversation | None = None) -> Outcome:
+        """The answer to a message the safety check let through: small talk, the reading of
+        the question, or a fallback."""
         if len(text) > MAX_QUESTION:
-            return Outcome(self.info("too_long"))
-        hit = check_red_flags(text, self.kb.red_flags)
-        if hit is not None:
-            return Outcome(self.urgent(), red_flag=hit)
+            return self._then(conversation, Outcome(self.info("too_long")))
         small_talk = classify(text)
         if small_talk is not None:
             key = "about" if small_talk == "about_bot" else small_talk
-            return Outcome(self.info(key, self.fallback().buttons))
-        match = self.matcher.match(text)
-        best = match.best
-        if match.band is Band.CONFIDENT and best is not None:
-            return Outcome(self.entry(best.entry_id), match)
-        if match.band is Band.UNSURE:
-            suggestions = [self.kb.entries[c.entry_id] for c in match.candidates[:MAX_SUGGESTIONS]]
-            buttons = [_entry_button(entry) for entry in suggestions]
-            buttons.append(Button("📚 All topics", data=TOPICS))
-            reply = Reply(ReplyKind.UNSURE, self.kb.texts["unsure"], tuple((b,) for b in buttons))
-            return Outcome(reply, match)
-        return Outcome(self.fallback(), match)
+            return self._then(conversation, Outcome(self.info(key, self.fallback().buttons)))
+        reading = self.interpreter.read(text, conversation)
+        reply = self.reply_for(reading, text)
+        return self._then(conversation, Outcome(reply, reading.match, reading=reading))
 
-    def urgent(self) -> Reply:
-        """The urgent-care message for red-flag symptoms."""
-        return Reply(ReplyKind.URGENT, self.kb.red_flag_message)
+    def reply_for(self, reading: Reading, text: str = "") -> Reply:
+        """The reply a reading calls for."""
+        if reading.kind == "answer" and reading.entry_id is not None:
+            return self.entry(reading.entry_id)
+        if reading.kind == "detail" and reading.entry_id and reading.detail:
+            return self.detail(reading.entry_id, reading.detail)
+        if reading.kind in {"none", "unsure"} and not looks_english(text, self.matcher.knows):
+            return Reply(ReplyKind.FALLBACK, self.kb.texts["english_only"], self.fallback().buttons)
+        if reading.kind == "not_covered" and reading.subject:
+            html = fill(self.kb.texts["not_covered"], subject=reading.subject)
+            return Reply(ReplyKind.FALLBACK, html, self.fallback().buttons)
+        if reading.kind == "unsure" and reading.options:
+            buttons = [_entry_button(self.kb.entries[e]) for e in reading.options]
+            closest = reading.options[0]
+            buttons.append(
+                Button(self._label("button_none_of_these"), data=callbacks.none_of_these(closest))
+            )
+            return Reply(ReplyKind.UNSURE, self.kb.texts["unsure"], tuple((b,) for b in buttons))
+        return self.fallback()
+
+    def _then(self, conversation: Conversation | None, outcome: Outcome) -> Outcome:
+        """The outcome with the conversation it leaves behind."""
+        reading = outcome.reading
+        detail = reading.detail if reading is not None else None
+        options = None
+        if reading is not None and reading.kind == "detail" and reading.entry_id:
+            options = self._related_ids(reading.entry_id)  # what its full answer would list
+        after = (conversation or Conversation()).after(outcome.reply, detail, options)
+        return replace(outcome, conversation=after)
+
+    def urgent(self, tier: UrgencyTier | None = None) -> Reply:
+        """The urgent message of a tier (the most urgent one when none is given)."""
+        return Reply(ReplyKind.URGENT, tier.message if tier else self.kb.red_flag_message)
+
+    def explanation(self, decision: SafetyDecision) -> Reply:
+        """A calm explanation for a question about a red flag, with the red-flag list a tap away."""
+        entry = self.kb.entries.get(self.kb.red_flags.question_entry)
+        buttons = ((_entry_button(entry),),) if entry is not None else ()
+        html = explanation_html(decision) or self.kb.texts["fallback"]
+        html = f"{html}\n\n<i>{self.kb.texts['disclaimer'].strip()}</i>"
+        return Reply(ReplyKind.INFO, html, buttons)
 
     def fallback(self) -> Reply:
         """A kind 'I can't answer that' with a way forward."""
-        buttons = (Button("📚 Topics", data=TOPICS), Button("🏃 Exercises", data=EXERCISES))
+        buttons = (
+            Button(self._label("button_topics"), data=callbacks.TOPICS),
+            Button(self._label("button_exercises"), data=callbacks.EXERCISES),
+        )
         return Reply(ReplyKind.FALLBACK, self.kb.texts["fallback"], (buttons,))
 
     # -- entries and menus ----------------------------------------------------------------
+    def detail(self, entry_id: str, name: str) -> Reply:
+        """One detail of an entry in a sentence or two, the full answer one button away."""
+        entry = self.kb.entries[entry_id]
+        text = entry.detail(name) or entry.summary
+        html = "\n".join(
+            [f"<b>{escape(entry.title)}</b>", "", text.strip(), "", _disclaimer(self.kb)]
+        )
+        full = Button(self._label("button_full_answer"), data=callbacks.entry(entry.id))
+        return Reply(ReplyKind.ANSWER, html, ((full,), self._feedback(entry)), entry_id=entry.id)
+
+    def _related_ids(self, entry_id: str) -> tuple[str, ...]:
+        entry = self.kb.entries[entry_id]
+        return tuple(r for r in entry.related if r in self.kb.entries)[:MAX_RELATED]
+
+    def _feedback(self, entry: Entry) -> tuple[Button, ...]:
+        return (
+            Button(self._label("button_helpful"), data=callbacks.feedback(entry.id, helpful=True)),
+            Button(
+                self._label("button_not_helpful"), data=callbacks.feedback(entry.id, helpful=False)
+            ),
+        )
+
     def entry(self, entry_id: str) -> Reply:
         """The full answer for one entry, with follow-up buttons to related entries."""
         entry = self.kb.entries[entry_id]
         related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
         buttons = [_entry_button(other) for other in related[:MAX_RELATED]]
         html = render_entry(entry, self.kb.texts["disclaimer"])
-        feedback = (
-            Button("👍 Helpful", data=f"{FEEDBACK}{entry.id}:1"),
-            Button("👎 Not helpful", data=f"{FEEDBACK}{entry.id}:0"),
-        )
+        feedback = self._feedback(entry)
         start = (start_button(self.kb.texts, entry.id),) if entry.session is not None else ()
         layout = (*rows(buttons), start, feedback) if start else (*rows(buttons), feedback)
         return Reply(ReplyKind.ANSWER, html, layout, entry_id=entry.id)
@@ -109,7 +191,7 @@ class Answerer:
             return self.info("exercise_usage", self.exercises().buttons)
         entry = self.kb.find_exercise(name)
         if entry is None:
-            html = self.kb.texts["unknown_exercise"].replace("{name}", escape(name.strip()[:60]))
+            html = fill(self.kb.texts["unknown_exercise"], name=name.strip()[:60])
             return Reply(ReplyKind.INFO, html, self.exercises().buttons)
         return self.entry(entry.id)
 
@@ -120,6 +202,10 @@ class Answerer:
             text = f"{text}\n\n<i>{self.kb.texts['disclaimer']}</i>"
         return Reply(ReplyKind.INFO, text, buttons)
 
+    def _label(self, key: str) -> str:
+        """A button label from ``texts.yaml``."""
+        return label(self.kb.texts, key)
+
     # -- buttons ----------------------------------------------------------------------------
     def press(self, data: str) -> Reply | None:
         """The reply to a pressed button, or None for data this module does not own.
@@ -127,27 +213,32 @@ class Answerer:
         Callback data comes from the client and can be forged or stale (after a knowledge-base
         edit), so unknown entries get the ``stale_button`` text, never an exception.
         """
-        if data == TOPICS:
+        if data == callbacks.TOPICS:
             return self.topics()
-        if data == EXERCISES:
+        if data == callbacks.EXERCISES:
             return self.exercises()
-        if data.startswith(ENTRY):
-            entry_id = data.removeprefix(ENTRY)
-            if entry_id in self.kb.entries:
+        if data.startswith(callbacks.ENTRY):
+            entry_id = callbacks.parse_entry(data)
+            if entry_id is not None and entry_id in self.kb.entries:
                 return self.entry(entry_id)
-            return self.info("stale_button", ((Button("📚 Topics", data=TOPICS),),))
+            topics = Button(self._label("button_topics"), data=callbacks.TOPICS)
+            return self.info("stale_button", ((topics,),))
+        if data.startswith(callbacks.NONE_OF_THESE):
+            return self.info("none_of_these", self.fallback().buttons)
         return None
 
     def feedback(self, data: str) -> tuple[Entry, bool] | None:
         """Parse a Helpful / Not helpful press: the entry and whether it helped, or None."""
-        if not data.startswith(FEEDBACK):
+        parsed = callbacks.parse_feedback(data)
+        entry = self.kb.entries.get(parsed[0]) if parsed is not None else None
+        if parsed is None or entry is None:
             return None
-        entry_id, _, verdict = data.removeprefix(FEEDBACK).rpartition(":")
-        entry = self.kb.entries.get(entry_id)
-        if entry is None or verdict not in {"0", "1"}:
-            return None
-        return entry, verdict == "1"
+        return entry, parsed[1]
+
+
+def _disclaimer(kb: KnowledgeBase) -> str:
+    return f"<i>{kb.texts['disclaimer'].strip()}</i>"
 
 
 def _entry_button(entry: Entry) -> Button:
-    return Button(entry.title, data=f"{ENTRY}{entry.id}")
+    return Button(entry.title, data=callbacks.entry(entry.id))

@@ -7,7 +7,11 @@ How a question is scored:
    maintainers' synonyms are applied, function words are dropped and the rest is stemmed.
 2. Each remaining term has a weight: rare terms across entries (``psoas``) say more than common
    ones (``hip``); a term the knowledge base has never seen weighs in as evidence that the
-   question is about something else.
+   question is about something else (a word the maintainers listed as another subject, four
+   times as much). Unfamiliar words so lower confidence in proportion; none of them forbids
+   an answer on its own (``understanding`` asks for more than one shared word besides).
+   A plural ("stretches") keeps a trace of its number: a single exercise whose title says it
+   in the singular ("Hip flexor stretch") is not what a question about stretches asks for.
 3. An entry's score mixes how well the question matches its single best phrasing (weighted
    overlap of terms, plus rapidfuzz's token-sort ratio for word order and near-misses) with how
    much of the question the entry's whole vocabulary explains.
@@ -32,14 +36,16 @@ from rapidfuzz import fuzz, process
 from bot.core.knowledge import Entry, KnowledgeBase
 from bot.core.normalise import is_stopword, stem, words
 
-# Score bands, calibrated with `python -m bot eval` on the dev set, knowledge/tests and a
-# held-out set (benchmarks/heldout.yaml): below UNSURE nothing is close enough to offer.
+# Score bands, calibrated with `python -m bot eval` on the dev set, knowledge/tests and the
+# regression sets (benchmarks/regression/): below UNSURE nothing is close enough to offer.
 CONFIDENT = 50.0
 UNSURE = 40.0
 CANDIDATE_POOL = 24
 LONG_MESSAGE_TERMS = 8  # beyond this many terms, unfamiliar words weigh proportionally less
 UNKNOWN_FACTOR = 0.5  # weight of a never-seen term relative to the rarest known term
-OFF_TOPIC_FACTOR = 2.0  # a word the maintainers listed as another subject ("shoulder", "keto")
+OFF_TOPIC_FACTOR = 2.0  # a word the maintainers listed as another subject ("salary", "recipe")
+PLURAL = "+pl"  # suffix of the term that keeps a plural's number ("stretches" -> "stretch+pl")
+NUMBER_PENALTY = 15.0  # an exercise asked for in the plural of its kind ("stretches")
 QUESTION_WORDS = frozenset({"what", "how", "whi", "when", "who", "where", "not", "no"})  # stemmed
 QUESTION_WORD_WEIGHT = 0.6  # they tell intents apart, but never make a match on their own
 ORDER_SHARE = 0.2  # share of phrasing similarity from rapidfuzz's ratio of the sorted terms
@@ -48,7 +54,9 @@ KEY_PHRASE_BONUS = 6.0  # per multi-word keyword or title found whole in the que
 NUMBER_WEIGHT = 0.4  # "100km", "3": weak evidence either way
 SALIENCE_FLOOR = 0.35  # a word used in only one phrasing of an entry
 SALIENT_SHARE = 0.15  # a word in this share of an entry's phrasings counts fully
+SUPPORT_SALIENCE = 0.5  # a word points clearly to an entry from this salience on
 MIN_CORRECTABLE = 5  # shorter words are too easily "corrected" into another real word
+ANALYSED = 1024  # texts whose analysis is kept (the sentences of the last few messages)
 
 
 class Band(Enum):
@@ -68,6 +76,8 @@ class Candidate:
     phrasing: str
     similarity: float
     coverage: float
+    support: int = 0  # the question's own content words that point clearly to this entry
+    named: bool = False  # the question names the entry: every word of its title is there
 
 
 @dataclass(frozen=True)
@@ -78,7 +88,7 @@ class Match:
     candidates: tuple[Candidate, ...]
     terms: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...] = ()
-    off_topic: tuple[str, ...] = ()  # words the maintainers listed as another subject
+    off_topic: tuple[str, ...] = ()  # words of another subject (they weigh, never veto)
 
     @property
     def best(self) -> Candidate | None:
@@ -94,12 +104,29 @@ class _Phrasing:
     joined: str
 
 
+@dataclass(frozen=True)
+class _KeyPhrase:
+    """A multi-word title or keyword; found only with the same number ("hip flexor stretch"
+    is not found in "hip flexor stretches")."""
+
+    terms: frozenset[str]
+
+    def found_in(self, query: frozenset[str]) -> bool:
+        if not self.terms <= query:
+            return False
+        return not any(
+            term + PLURAL in query and term + PLURAL not in self.terms for term in self.terms
+        )
+
+
 @dataclass
 class _EntryIndex:
     entry: Entry
-    vocabulary: frozenset[str]
+    salience: dict[str, float]  # term -> how strongly it points here
+    title: frozenset[str]  # the title's terms: all of them found names the entry
+    plurals: frozenset[str]  # plurals its keywords use ("bridges")
     phrasings: list[_Phrasing] = field(default_factory=list)
-    key_phrases: list[frozenset[str]] = field(default_factory=list)
+    key_phrases: list[_KeyPhrase] = field(default_factory=list)
 
 
 class Matcher:
@@ -124,6 +151,7 @@ class Matcher:
         )
         self._surface_set = frozenset(surface | kb.off_topic)
         self._corrections: dict[str, str] = {}
+        self._analysed: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
 
         # How strongly each term points to each entry: keywords and title words fully; words of
         # the phrasings in proportion to how many phrasings use them, so a word that appears once
@@ -133,7 +161,8 @@ class Matcher:
             counts: dict[str, int] = defaultdict(int)
             for phrasing in entry.questions:
                 for term in self._finish(words(phrasing.text)):
-                    counts[term] += 1
+                    if not term.endswith(PLURAL):  # a plural's trace is never a scored term
+                        counts[term] += 1
             full = max(1.0, SALIENT_SHARE * len(entry.questions))
             weights = {
                 t: SALIENCE_FLOOR + (1 - SALIENCE_FLOOR) * min(1.0, c / full)
@@ -141,7 +170,8 @@ class Matcher:
             }
             for text in (entry.title, *entry.keywords):
                 for term in self._finish(words(text)):
-                    weights[term] = 1.0
+                    if not term.endswith(PLURAL):
+                        weights[term] = 1.0
             salience[entry.id] = weights
 
         document_frequency: dict[str, int] = defaultdict(int)
@@ -150,7 +180,8 @@ class Matcher:
                 document_frequency[term] += 1
         total = max(len(kb.entries), 1)
         self._idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
-        self._unknown = math.log(1 + total) * UNKNOWN_FACTOR
+        self.rarest = math.log(1 + total)  # the weight of a term only one entry uses
+        self._unknown = self.rarest * UNKNOWN_FACTOR
         self._off_topic = math.log(1 + total) * OFF_TOPIC_FACTOR
         self._off_topic_terms = frozenset(stem(word) for word in kb.off_topic) - frozenset(
             self._idf
@@ -159,13 +190,21 @@ class Matcher:
         self._index: dict[str, _EntryIndex] = {}
         self._postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for entry in kb.entries.values():
-            item = _EntryIndex(entry, frozenset(salience[entry.id]))
+            title = frozenset(
+                t
+                for t in self._finish(words(entry.title))
+                if t not in QUESTION_WORDS and not t.endswith(PLURAL)
+            )
+            plurals = frozenset(
+                t for k in entry.keywords for t in self._finish(words(k)) if t.endswith(PLURAL)
+            )
+            item = _EntryIndex(entry, salience[entry.id], title, plurals)
             for text in (entry.title, *entry.keywords):
                 terms = self._finish(words(text))
-                if len(terms) >= 2:
-                    item.key_phrases.append(frozenset(terms))
+                if len([t for t in terms if not t.endswith(PLURAL)]) >= 2:
+                    item.key_phrases.append(_KeyPhrase(frozenset(terms)))
             for phrasing in entry.questions:
-                terms = self._finish(words(phrasing.text))
+                terms = [t for t in self._finish(words(phrasing.text)) if not t.endswith(PLURAL)]
                 if terms:
                     item.phrasings.append(
                         _Phrasing(
@@ -182,6 +221,21 @@ class Matcher:
     # ----------------------------------------------------------------------------------------
     def analyse(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
         """Terms of a question after correction, synonyms, stop-word removal and stemming."""
+        found = self._analysed.get(text)
+        if found is None:
+            tokens, corrections = self._tokens(text)
+            found = (tuple(self._finish(tokens)), tuple(corrections))
+            if len(self._analysed) >= ANALYSED:  # bounded: a message is read a few times, once
+                self._analysed.clear()
+            self._analysed[text] = found
+        return list(found[0]), list(found[1])
+
+    def canonical(self, text: str) -> str:
+        """The message as words after spelling fixes and synonyms, stop words kept
+        ("how frequently do i stretch" -> "how often do i stretch"), for phrase lookups."""
+        return self._synonymise(self._tokens(text)[0])
+
+    def _tokens(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
         corrections: list[tuple[str, str]] = []
         tokens = []
         for word in words(text):
@@ -189,20 +243,42 @@ class Matcher:
             if fixed != word:
                 corrections.append((word, fixed))
             tokens.append(fixed)
-        return self._finish(tokens), corrections
+        return tokens, corrections
 
-    def _finish(self, tokens: list[str]) -> list[str]:
+    def _synonymise(self, tokens: list[str]) -> str:
         joined = " ".join(tokens)
         if self._synonym_pattern is not None:
             joined = self._synonym_pattern.sub(lambda m: self._synonyms[m.group(0)], joined)
+        return joined
+
+    def _finish(self, tokens: list[str]) -> list[str]:
         terms: list[str] = []
-        for word in joined.split():
+        for word in self._synonymise(tokens).split():
             if is_stopword(word) or (len(word) < 2 and not word.isdigit()):
                 continue
             term = stem(word)
             if term not in terms:
                 terms.append(term)
+            if self._plural(word) and term + PLURAL not in terms:
+                terms.append(term + PLURAL)
         return terms
+
+    def _asked_as_list(self, item: _EntryIndex, listed: frozenset[str]) -> bool:
+        """Whether a plural in the question ("stretches") names more than this one exercise:
+        its title says it in the singular, and another entry's keywords use that plural."""
+        return any(
+            plural not in item.plurals and plural.removesuffix(PLURAL) in item.title
+            for plural in listed
+        )
+
+    def _plural(self, word: str) -> bool:
+        """Whether ``word`` is the plural of a word the knowledge base uses ("stretches" of
+        "stretch"; not "psoas", whose "psoa" is no word)."""
+        if len(word) <= 3 or not word.endswith("s") or word.endswith("ss"):
+            return False
+        return word[:-1] in self._surface_set or (
+            word.endswith("es") and word[:-2] in self._surface_set
+        )
 
     def _correct(self, word: str) -> str:
         if (
@@ -232,6 +308,30 @@ class Matcher:
     def _weight(self, terms: Iterable[str]) -> float:
         return sum(self._weight_of(t) for t in terms)
 
+    def knows(self, word: str) -> bool:
+        """Whether a folded word is one the knowledge base uses (or lists as another subject)."""
+        return word in self._surface_set
+
+    def dilution(self, count: int) -> float:
+        """How much an unfamiliar word counts in a message of ``count`` terms."""
+        return min(1.0, LONG_MESSAGE_TERMS / count) if count else 1.0
+
+    def points_to(self, entry_id: str, term: str) -> bool:
+        """Whether ``term`` points clearly to the entry (one of its own words)."""
+        return self._index[entry_id].salience.get(term, 0.0) >= SUPPORT_SALIENCE
+
+    def weight_of(self, term: str) -> float:
+        """How much one term says: rare knowledge-base terms most, unknown ones as much."""
+        return self._weight_of(term)
+
+    def known(self, term: str) -> bool:
+        """Whether the knowledge base uses this term (a question word counts as known)."""
+        return term in self._idf or term in QUESTION_WORDS
+
+    def vocabulary(self, entry_id: str) -> frozenset[str]:
+        """The terms that point to one entry (its phrasings, title and keywords)."""
+        return frozenset(self._index[entry_id].salience)
+
     # ----------------------------------------------------------------------------------------
     def match(self, text: str, limit: int = 5, exclude: str | None = None) -> Match:
         """Rank entries for a question and decide the band.
@@ -239,16 +339,41 @@ class Matcher:
         ``exclude`` leaves one phrasing out, so ``kb check`` can ask "without this exact
         phrasing, which entry would this question reach?".
         """
-        terms, corrections = self.analyse(text)
-        if all(term in QUESTION_WORDS or any(c.isdigit() for c in term) for term in terms):
+        return self.match_parts(((text, 1.0),), limit, exclude)
+
+    def match_parts(
+        self,
+        parts: Iterable[tuple[str, float]],
+        limit: int = 5,
+        exclude: str | None = None,
+        drop: frozenset[str] = frozenset(),
+    ) -> Match:
+        """Rank entries for a message given in weighted parts: the question of a long message
+        counts fully and its back-story less; a follow-up can borrow its topic's words.
+        ``drop`` leaves out terms that are already accounted for (the words that ask a detail).
+        """
+        factors: dict[str, float] = {}
+        corrections: list[tuple[str, str]] = []
+        for text, factor in parts:
+            terms, fixed = self.analyse(text)
+            corrections += fixed
+            for term in terms:
+                if term not in drop:
+                    factors[term] = max(factor, factors.get(term, 0.0))
+        plurals = frozenset(t for t in factors if t.endswith(PLURAL))
+        for term in plurals:
+            del factors[term]  # a plural's trace is no term: it only checks number (below)
+        terms = list(factors)
+        content = [t for t in terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
+        if all(any(c.isdigit() for c in term) for term in content):
             return Match(Band.NONE, (), tuple(terms), tuple(corrections))
-        weights = {t: self._weight_of(t) for t in terms}
+        weights = {t: self._weight_of(t) * factors[t] for t in terms}
         # Long messages carry more small talk ("long story short, since I started working from
         # home..."): unfamiliar words count less the more words there are.
-        dilution = min(1.0, LONG_MESSAGE_TERMS / len(terms))
-        for term, weight in weights.items():
-            if weight == self._unknown:
-                weights[term] = weight * dilution
+        dilution = self.dilution(len(terms))
+        for term in terms:
+            if term not in self._idf and term not in QUESTION_WORDS:
+                weights[term] *= dilution
         total = sum(weights.values())
 
         overlap: dict[str, float] = defaultdict(float)
@@ -260,6 +385,8 @@ class Matcher:
         pool = sorted(overlap, key=overlap.__getitem__, reverse=True)[:CANDIDATE_POOL]
 
         query_terms = frozenset(terms)
+        numbered = query_terms | plurals
+        listed = frozenset().union(*(self._index[e].plurals for e in pool)) & plurals
         query_joined = " ".join(sorted(terms))
         candidates = []
         for entry_id in pool:
@@ -272,7 +399,8 @@ class Matcher:
                 shared = query_terms & phrasing.terms
                 if shared:
                     weight = sum(weights[t] for t in shared)
-                    scored.append((weight / math.sqrt(total * phrasing.weight), phrasing))
+                    cosine = min(1.0, weight / math.sqrt(total * phrasing.weight))
+                    scored.append((cosine, phrasing))
             scored.sort(key=lambda pair: pair[0], reverse=True)
             best_similarity, best_text = 0.0, ""
             for cosine, phrasing in scored[:ORDER_CHECKS]:
@@ -283,23 +411,38 @@ class Matcher:
                 similarity = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * order
                 if similarity > best_similarity:
                     best_similarity, best_text = similarity, phrasing.text
-            phrases = sum(1 for phrase in item.key_phrases if phrase <= query_terms)
+            phrases = sum(1 for phrase in item.key_phrases if phrase.found_in(numbered))
             bonus = KEY_PHRASE_BONUS * min(phrases, 2)
+            if item.entry.kind == "exercise" and self._asked_as_list(item, listed):
+                bonus -= NUMBER_PENALTY
             score = min(100.0, 100 * (0.55 * best_similarity + 0.45 * coverage) + bonus)
+            own = [t for t in content if factors[t] >= 1.0]
+            support = sum(1 for t in own if item.salience.get(t, 0.0) >= SUPPORT_SALIENCE)
+            named = (
+                bool(item.title)
+                and item.title <= frozenset(own)
+                and not any(t + PLURAL in plurals - item.plurals for t in item.title)
+            )
             candidates.append(
-                Candidate(entry_id, round(score, 1), best_text, best_similarity, coverage)
+                Candidate(
+                    entry_id,
+                    round(score, 1),
+                    best_text,
+                    best_similarity,
+                    coverage,
+                    support,
+                    named,
+                )
             )
         candidates.sort(key=lambda c: c.score, reverse=True)
         top = tuple(candidates[:limit])
         foreign = tuple(t for t in terms if t in self._off_topic_terms)
-        return Match(self._band(top, foreign), top, tuple(terms), tuple(corrections), foreign)
+        return Match(self._band(top), top, tuple(terms), tuple(corrections), foreign)
 
-    def _band(self, top: tuple[Candidate, ...], foreign: tuple[str, ...]) -> Band:
+    def _band(self, top: tuple[Candidate, ...]) -> Band:
         best = top[0]
         if best.score >= self.confident:
-            # A question that names another subject ("physio salary", "tennis elbow") is never
-            # answered outright: at most the bot asks whether an entry is what was meant.
-            return Band.UNSURE if foreign else Band.CONFIDENT
+            return Band.CONFIDENT
         if best.score >= self.unsure:
             return Band.UNSURE
         return Band.NONE

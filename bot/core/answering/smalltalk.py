@@ -15,6 +15,7 @@ from typing import Literal
 from bot.core.normalise import fold
 
 SmallTalk = Literal["greeting", "thanks", "about_bot"]
+MAX_SMALL_TALK = 60  # characters, folded: longer messages are questions
 
 _GREETING = re.compile(
     r"^(hi+|hey+|hello+|hiya|howdy|yo|sup|hola|good (morning|afternoon|evening|day)|"
@@ -37,8 +38,10 @@ _ABOUT_BOT = re.compile(
 
 def classify(text: str) -> SmallTalk | None:
     """Which kind of small talk ``text`` is, if it is nothing else."""
+    if len(text) > 4 * MAX_SMALL_TALK:  # emoji and punctuation fold away, but not this much
+        return None
     folded = fold(text).replace("-", " ")
-    if not folded or len(folded) > 60:
+    if not folded or len(folded) > MAX_SMALL_TALK:
         return None
     if _GREETING.match(folded):
         return "greeting"

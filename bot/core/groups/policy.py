@@ -4,8 +4,8 @@ Core code: no Telegram. The handlers say *why* a group message reached the bot (
 mention, a reply to the bot, or plain chatter) and what the answerer made of it; this module
 decides what, if anything, goes back to the group. It also holds the in-memory guards that keep
 a group from being flooded (a per-group message budget and a duplicate-question window), the
-schema of a group's settings (the ``chats.settings`` JSON) and the callback data of the
-``/settings`` keyboard, which may be forged and is therefore parsed strictly.
+schema of a group's settings (the ``chats.settings`` JSON) and what a /settings button changes
+(its callback data is ``bot.core.callbacks``').
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from typing import Any, Final
 
 from rapidfuzz import fuzz
 
+from bot.core.callbacks import SettingsAction, SettingsPress
+from bot.core.groups.modes import ANSWER_MODES, MENTIONS, QUESTIONS
 from bot.core.normalise import fold, is_stopword, stem, words
-from bot.core.reminders.schedule import ALL_DAYS, days_to_mask, format_time, mask_to_days
+from bot.core.reminders.schedule import days_to_mask, format_time, mask_to_days
 from bot.core.replies import ReplyKind
 
 __all__ = [
@@ -29,28 +31,21 @@ __all__ = [
     "DUPLICATE_WINDOW",
     "MENTIONS",
     "QUESTIONS",
-    "SETTINGS_PREFIX",
     "DuplicateGuard",
     "GroupSettings",
     "Plan",
     "RateBudget",
-    "SettingsPress",
     "Trigger",
     "apply_press",
     "looks_like_question",
-    "parse_settings_press",
+    "note_due",
     "plan_reply",
     "question_key",
-    "settings_data",
     "should_consider",
     "strip_mention",
 ]
 
 # --- when to answer --------------------------------------------------------------------------
-
-MENTIONS: Final = "mentions"  # answer commands, mentions and replies to the bot (the default)
-QUESTIONS: Final = "questions"  # ... and plain messages the matcher is confident about
-ANSWER_MODES: Final = (MENTIONS, QUESTIONS)
 
 
 class Trigger(Enum):
@@ -136,6 +131,18 @@ def strip_mention(text: str, username: str) -> tuple[bool, str]:
     # "@Bot, how do I ..." -> "how do I ...": drop the punctuation left around the mention.
     rest = re.sub(r"\s+([,:;.!?])(?=\s|$)", r"\1", " ".join(rest.split()))
     return True, rest.strip(" ,:;-—–").strip()
+
+
+# --- notes to a group --------------------------------------------------------------------------
+
+NOTE_EVERY: Final = timedelta(minutes=10)  # at most one "not here" note per group and kind
+
+
+def note_due(last: object, now: datetime, every: timedelta = NOTE_EVERY) -> bool:
+    """Whether a group may be told again that something is not for it here ("/settings is for
+    admins", "use a private chat"): never more than once per ``every``, or the group fills up
+    with it. ``last`` is when it was last told (anything else: never)."""
+    return not (isinstance(last, datetime) and now - last < every)
 
 
 # --- duplicate questions ---------------------------------------------------------------------
@@ -323,78 +330,14 @@ class GroupSettings:
         return {**base, **self.to_json()}
 
 
-# --- the /settings keyboard's callback data ----------------------------------------------------
-
-SETTINGS_PREFIX: Final = "gs:"
-MAIN: Final = "m"  # gs:m               back to the main panel
-MODE: Final = "mode"  # gs:mode:<mentions|questions>
-REMIND: Final = "rem"  # gs:rem:<1|0>    stretch breaks on / off
-TIME_PAGE: Final = "tp"  # gs:tp          choose a time
-TIME: Final = "t"  # gs:t:<HHMM>
-DAYS_PAGE: Final = "dp"  # gs:dp          choose the days
-DAYS: Final = "d"  # gs:d:<mask 1-127>
-ZONE_PAGE: Final = "zp"  # gs:zp          choose a time zone
-ZONE: Final = "z"  # gs:z:<IANA name>     (the caller resolves and validates the name)
-CLOSE: Final = "x"  # gs:x             remove the keyboard
-_PAGES = frozenset({MAIN, TIME_PAGE, DAYS_PAGE, ZONE_PAGE, CLOSE})
-_HHMM = re.compile(r"^([01][0-9]|2[0-3])([0-5][0-9])$")
-_MASK = re.compile(r"^[1-9][0-9]{0,2}$")
-_ZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
-
-
-@dataclass(frozen=True)
-class SettingsPress:
-    """A parsed settings button: the action and its (validated) argument, if any."""
-
-    action: str
-    mode: str | None = None
-    enabled: bool | None = None
-    local_time: time | None = None
-    days: frozenset[int] | None = None
-    zone: str | None = None
-
-    @property
-    def changes_settings(self) -> bool:
-        """Whether the press changes the JSON settings (the rest navigate or set the zone)."""
-        return self.action in (MODE, REMIND, TIME, DAYS)
-
-
-def settings_data(action: str, value: str | int = "") -> str:
-    """Callback data for a settings button, e.g. ``settings_data(TIME, "0730")``."""
-    return f"{SETTINGS_PREFIX}{action}" + (f":{value}" if value != "" else "")
-
-
-def parse_settings_press(data: str) -> SettingsPress | None:
-    """Read ``gs:`` data strictly; None for anything this version would never have sent."""
-    if not data.startswith(SETTINGS_PREFIX) or len(data.encode()) > 64:
-        return None
-    action, _, value = data.removeprefix(SETTINGS_PREFIX).partition(":")
-    if action in _PAGES:
-        return SettingsPress(action) if not value and ":" not in data[3:] else None
-    if action == MODE and value in ANSWER_MODES:
-        return SettingsPress(action, mode=value)
-    if action == REMIND and value in ("0", "1"):
-        return SettingsPress(action, enabled=value == "1")
-    if action == TIME:
-        found = _HHMM.match(value)
-        return (
-            SettingsPress(action, local_time=time(int(found[1]), int(found[2]))) if found else None
-        )
-    if action == DAYS and _MASK.match(value) and 1 <= int(value) <= days_to_mask(ALL_DAYS):
-        return SettingsPress(action, days=mask_to_days(int(value)))
-    if action == ZONE and _ZONE.match(value):
-        return SettingsPress(action, zone=value)
-    return None
-
-
 def apply_press(settings: GroupSettings, press: SettingsPress) -> GroupSettings:
     """The settings after a press that changes them (others leave them as they are)."""
-    if press.action == MODE and press.mode is not None:
+    if press.action == SettingsAction.MODE and press.mode is not None:
         return replace(settings, answer_mode=press.mode)
-    if press.action == REMIND and press.enabled is not None:
+    if press.action == SettingsAction.REMIND and press.enabled is not None:
         return replace(settings, reminders=press.enabled)
-    if press.action == TIME and press.local_time is not None:
+    if press.action == SettingsAction.TIME and press.local_time is not None:
         return replace(settings, reminder_time=press.local_time)
-    if press.action == DAYS and press.days is not None:
+    if press.action == SettingsAction.DAYS and press.days is not None:
         return replace(settings, reminder_days=press.days)
     return settings

@@ -11,7 +11,33 @@ import re
 from collections.abc import Mapping
 from html import escape
 
-__all__ = ["MAX_LABEL", "MAX_TOAST", "TEXT_KEYS", "TEXT_LIMITS", "fill"]
+__all__ = [
+    "DAY_KEYS",
+    "MAX_COMMAND",
+    "MAX_LABEL",
+    "MAX_TOAST",
+    "MONTH_KEYS",
+    "TEXT_KEYS",
+    "TEXT_LIMITS",
+    "fill",
+]
+
+# Short day and month names, Monday first (as ``datetime.weekday()``) and January first.
+DAY_KEYS = ("day_mon", "day_tue", "day_wed", "day_thu", "day_fri", "day_sat", "day_sun")
+MONTH_KEYS = (
+    "month_jan",
+    "month_feb",
+    "month_mar",
+    "month_apr",
+    "month_may",
+    "month_jun",
+    "month_jul",
+    "month_aug",
+    "month_sep",
+    "month_oct",
+    "month_nov",
+    "month_dec",
+)
 
 TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "welcome": (),
@@ -142,6 +168,89 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "button_continue_privately": (),
     # --- python -m bot chat (the terminal) ---
     "chat_telegram_only": ("{command}",),
+    # --- answers' buttons and pop-ups, inline mode, the apology (answering, edge) ---
+    "button_all_topics": (),
+    "button_topics": (),
+    "button_exercises": (),
+    "button_helpful": (),
+    "button_not_helpful": (),
+    "feedback_thanks": (),
+    "answered_above": (),
+    "button_ask_more": (),
+    "button_ask_privately": (),
+    "error_apology": (),
+    # --- the command menus (bot/edge/handlers/__init__.py) ---
+    "command_start": (),
+    "command_topics": (),
+    "command_exercises": (),
+    "command_exercise": (),
+    "command_help": (),
+    "command_about": (),
+    "command_remind": (),
+    "command_reminders": (),
+    "command_timezone": (),
+    "command_privacy": (),
+    "command_forget": (),
+    "command_ask": (),
+    "command_help_group": (),
+    "command_settings": (),
+    # --- days, dates and counts (bot/core/reminders/views.py) ---
+    **dict.fromkeys(DAY_KEYS, ()),
+    **dict.fromkeys(MONTH_KEYS, ()),
+    "days_every_day": (),
+    "days_weekdays": (),
+    "days_weekends": (),
+    "button_days_mon_wed_fri": (),
+    "button_days_tue_thu_sat": (),
+    "button_days_weekdays": (),
+    "button_days_every_day": (),
+    "button_days_weekends": (),
+    "next_today": ("{time}",),
+    "next_tomorrow": ("{time}",),
+    "next_date": ("{weekday}", "{day}", "{month}", "{time}"),
+    "count_reminders_one": (),
+    "count_reminders_many": ("{count}",),
+    "count_done_taps_one": (),
+    "count_done_taps_many": ("{count}",),
+    "reminders_too_many": ("{count}",),
+    # --- what typed times, days and zones could not be read (the codes of ScheduleError) ---
+    "time_missing": (),
+    "time_unreadable": ("{value}",),
+    "time_minutes_two_digits": ("{example}",),
+    "time_minutes_range": ("{value}",),
+    "time_hours_range": ("{value}",),
+    "time_ampm_range": ("{value}",),
+    "time_ampm_range_suggest": ("{value}", "{suggestion}"),
+    "day_unknown": ("{value}",),
+    "day_unknown_suggest": ("{value}", "{suggestion}"),
+    "days_range_unreadable": ("{value}",),
+    "days_missing": (),
+    "remind_two_times": ("{first}", "{second}"),
+    "settings_two_times": ("{first}", "{second}"),
+    "timezone_unknown_one": ("{zone}", "{suggestion}"),
+    "timezone_unknown_many": ("{zone}", "{suggestions}", "{last}"),
+    "timezone_unknown_try": ("{zone}",),
+    # --- the operators' /stats and /reload (bot/core/operator.py) ---
+    "stats_title": (),
+    "stats_private_chats": ("{count}",),
+    "stats_groups": ("{count}",),
+    "stats_enabled_reminders": ("{count}",),
+    "stats_answered": ("{count}",),
+    "stats_unanswered": ("{count}",),
+    "stats_helpful": ("{count}",),
+    "stats_not_helpful": ("{count}",),
+    "stats_answer_rate": ("{share}", "{count}"),
+    "stats_rated_helpful": ("{share}",),
+    "stats_other": (),
+    "reload_done": ("{count}",),
+    "reload_failed": ("{count}",),
+    "reload_more": ("{count}",),
+    # --- understanding messages (bot/core/answering/understanding.py) ---
+    "not_covered": ("{subject}",),
+    "english_only": (),
+    "none_of_these": (),
+    "button_none_of_these": (),
+    "button_full_answer": (),
     # --- /progress: the weekly count, streak and chart (bot/core/sessions/progress.py, chart.py)
     "progress_title": (),
     "progress_this_week": ("{count}", "{target}"),
@@ -190,6 +299,8 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "button_session_hurts": (),
     "button_session_no_score": (),
     "button_session_start": (),
+    "command_stretch": (),
+    "command_progress": (),
     "session_start_private": (),
 }
 # Texts shown as a button label (one line, plain text) or as a small pop-up ("toast", at most
@@ -197,8 +308,13 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
 # texts are limited only by the message they are part of.
 MAX_LABEL = 40
 MAX_TOAST = 150
+MAX_COMMAND = 256  # Telegram's limit for a command's description in the menu
 TEXT_LIMITS: Mapping[str, int] = {
     **{key: MAX_LABEL for key in TEXT_KEYS if key.startswith("button_")},
+    **{key: MAX_COMMAND for key in TEXT_KEYS if key.startswith("command_")},
+    # day and month names, and the words for a set of days: parts of button labels
+    **dict.fromkeys((*DAY_KEYS, *MONTH_KEYS), MAX_LABEL),
+    **dict.fromkeys(("days_every_day", "days_weekdays", "days_weekends"), MAX_LABEL),
     **dict.fromkeys(
         (
             "done_progress",
@@ -217,6 +333,8 @@ TEXT_LIMITS: Mapping[str, int] = {
             "settings_saved_toast",
             "forget_deleted_toast",
             "settings_admins_only",
+            "feedback_thanks",
+            "answered_above",
             "session_ended_toast",
             "session_start_private",
         ),

@@ -65,6 +65,8 @@ def _read_field(reader: Reader, spec: FieldSpec, node: yaml.Node) -> Any:
         return items
     if spec.kind is FieldKind.NUMBER:
         return reader.integer(node, name)
+    if spec.kind is FieldKind.HTML_MAP:
+        return _read_map(reader, spec, node)
     value = reader.text(node, name, required=spec.required)
     if spec.kind is FieldKind.HTML:
         return html_field(reader, node, name, value)
@@ -88,6 +90,22 @@ def _read_field(reader: Reader, spec: FieldSpec, node: yaml.Node) -> Any:
             name,
         )
     return value
+
+
+def _read_map(reader: Reader, spec: FieldSpec, node: yaml.Node) -> tuple[tuple[str, str], ...]:
+    """``name: text`` pairs (e.g. ``details``), each an HTML text within the field's limit."""
+    found = []
+    for name, value in (reader.mapping(node, f"'{spec.name}'", spec.name) or {}).items():
+        text = html_field(reader, value, spec.name, reader.text(value, spec.name))
+        if spec.max_length is not None and len(text) > spec.max_length:
+            reader.error(
+                value,
+                f"the {spec.name.removesuffix('s')} '{name}' is {len(text)} characters long.",
+                f"shorten it to at most {spec.max_length}: a sentence or two.",
+                spec.name,
+            )
+        found.append((name, text))
+    return tuple(found)
 
 
 # --- rules that span several fields: each one a small function of the draft ---------------

@@ -8,7 +8,7 @@ Layout of the knowledge directory (documented for maintainers in ``knowledge/REA
 
     entries/<id>.yaml   one question topic or exercise per file
     texts.yaml          the bot's fixed texts (welcome, help, disclaimer, fallback, ...)
-    red_flags.yaml      red-flag symptom patterns and the urgent message
+    red_flags/          red flags: urgent tiers, signs, their words, context triggers
     _vocabulary.yaml    synonyms and common misspellings, applied before matching
 
 YAML 1.1 traps (``no`` read as false, ``1:30`` read as 90) cannot bite here: text fields take the
@@ -24,9 +24,9 @@ from pathlib import Path
 from rapidfuzz import process
 
 from bot.core.knowledge.entries import LoadedEntry, load_entry
-from bot.core.knowledge.model import Entry, KnowledgeBase, Phrasing
+from bot.core.knowledge.model import Entry, FollowUp, KnowledgeBase, Phrasing
 from bot.core.knowledge.problems import KnowledgeError, Problem
-from bot.core.knowledge.red_flags import load_red_flags
+from bot.core.knowledge.red_flags import FOLDER, load_red_flags
 from bot.core.knowledge.texts import load_texts
 from bot.core.knowledge.vocabulary import load_vocabulary
 from bot.core.knowledge.yaml_reader import Reader
@@ -186,21 +186,17 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
         texts_reader.problems.append(
             Problem(texts_reader.file, None, "is missing.", "see knowledge/README.md.")
         )
-    flags_reader = run_reader(directory / "red_flags.yaml")
-    if (directory / "red_flags.yaml").exists():
-        message, flags = load_red_flags(
-            directory / "red_flags.yaml", flags_reader.file, flags_reader
-        )
-    else:
-        message, flags = "", []
-        flags_reader.problems.append(
-            Problem(flags_reader.file, None, "is missing.", "see knowledge/README.md.")
-        )
+    red_flags, flag_problems, flag_warnings = load_red_flags(
+        directory / FOLDER, label(directory / FOLDER), entries.keys() | unreadable
+    )
+    problems += flag_problems
+    warnings += flag_warnings
     vocabulary_reader = run_reader(directory / "_vocabulary.yaml")
-    synonyms, off_topic = load_vocabulary(
+    synonyms, off_topic, follow_ups, not_covered = load_vocabulary(
         directory / "_vocabulary.yaml", vocabulary_reader.file, vocabulary_reader
     )
-    for reader in (texts_reader, flags_reader, vocabulary_reader):
+    problems += _check_details(entries, follow_ups, vocabulary_reader.file)
+    for reader in (texts_reader, vocabulary_reader):
         problems += reader.problems
         warnings += reader.warnings
 
@@ -209,10 +205,46 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     return KnowledgeBase(
         entries=entries,
         texts=texts,
-        red_flag_message=message,
-        red_flags=tuple(flags),
+        red_flags=red_flags,
         synonyms=synonyms,
         directory=directory,
         off_topic=frozenset(off_topic),
         warnings=tuple(warnings),
+        follow_ups=tuple(follow_ups),
+        not_covered=not_covered,
     )
+
+
+def _check_details(
+    entries: dict[str, Entry], follow_ups: list[FollowUp], vocabulary_file: str
+) -> list[Problem]:
+    """Every entry detail is one the vocabulary declares; every default is an entry."""
+    declared = {follow_up.name for follow_up in follow_ups}
+    problems = []
+    for entry in entries.values():
+        for name, _ in entry.details:
+            if name not in declared:
+                problems.append(
+                    Problem(
+                        entry.file,
+                        None,
+                        f"the detail '{name}' is not declared under 'details' in _vocabulary.yaml.",
+                        f"declare it there (with the words that ask it), or use one of: "
+                        f"{', '.join(sorted(declared)) or 'none yet'}.",
+                        entry.id,
+                        "details",
+                    )
+                )
+    for follow_up in follow_ups:
+        if follow_up.default is not None and follow_up.default not in entries:
+            problems.append(
+                Problem(
+                    vocabulary_file,
+                    None,
+                    f"the detail '{follow_up.name}' answers with '{follow_up.default}', "
+                    "which is not an entry.",
+                    "use the id of an existing entry.",
+                    field="details",
+                )
+            )
+    return problems

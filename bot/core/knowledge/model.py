@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from rapidfuzz import process
+from rapidfuzz import fuzz
 
 from bot.core.knowledge.problems import Problem
-from bot.core.normalise import fold
+from bot.core.normalise import is_stopword, words
 
-__all__ = ["Entry", "EntryKind", "KnowledgeBase", "Phrasing", "RedFlag", "SessionTiming"]
+__all__ = [
+    "CONTEXT_CATEGORIES",
+    "ContextTrigger",
+    "Entry",
+    "EntryKind",
+    "FollowUp",
+    "KnowledgeBase",
+    "PatternStep",
+    "Phrasing",
+    "RedFlag",
+    "RedFlagRules",
+    "SessionTiming",
+    "UrgencyTier",
+    "WordPattern",
+]
 
 EntryKind = Literal["topic", "exercise"]
 
@@ -55,16 +68,28 @@ class Entry:
     source: str
     file: str
     related_lines: tuple[int | None, ...] = ()
+    # One detail in a sentence or two ("hold": "Hold for 30 seconds on each side."), for a
+    # follow-up that asks only that; names are declared under `details` in _vocabulary.yaml.
+    details: tuple[tuple[str, str], ...] = ()
+
+    def detail(self, name: str) -> str | None:
+        """This entry's short answer to one detail, if it has one."""
+        return next((text for key, text in self.details if key == name), None)
+
     session: SessionTiming | None = None  # exercises only: pacing of a guided session
 
 
 @dataclass(frozen=True)
-class RedFlag:
-    """A red-flag symptom: any pattern matching the folded message means urgent care first."""
+class FollowUp:
+    """A detail a short follow-up can ask about the topic just answered ("how long?").
 
-    id: str
+    ``asks`` are the folded phrases that ask it; ``default`` is the entry that answers it when
+    the topic has no such detail of its own (how often -> the frequency entry), if any.
+    """
+
     name: str
-    patterns: tuple[re.Pattern[str], ...]
+    asks: tuple[str, ...]
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,12 +98,19 @@ class KnowledgeBase:
 
     entries: Mapping[str, Entry]
     texts: Mapping[str, str]
-    red_flag_message: str
-    red_flags: tuple[RedFlag, ...]
+    red_flags: RedFlagRules  # red flags, their words, context triggers and urgent messages
     synonyms: Mapping[str, str]  # variant (folded) -> canonical (folded)
     directory: Path
     off_topic: frozenset[str] = frozenset()  # folded words that signal another subject
     warnings: tuple[Problem, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()  # the details a follow-up can ask (_vocabulary.yaml)
+    # Subjects near ours that the article does not cover: group -> folded words or phrases.
+    not_covered: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def red_flag_message(self) -> str:
+        """The most urgent tier's message (the one a group's private deep link opens)."""
+        return self.red_flags.tiers[0].message if self.red_flags.tiers else ""
 
     def exercises(self) -> list[Entry]:
         """Exercise entries in menu order."""
@@ -89,13 +121,161 @@ class KnowledgeBase:
         return sorted(self.entries.values(), key=lambda entry: (entry.order, entry.title))
 
     def find_exercise(self, name: str) -> Entry | None:
-        """The exercise whose id, title or keyword best fits a typed name, if any fits well."""
-        wanted = fold(name).replace("-", " ")
+        """The exercise a typed name means ("pigeon", "hip flexor", "brige"), if exactly one fits.
+
+        Compared word by word with the exercise's names: its id, its title, and those keywords
+        that contain a word of the id or title ("glute bridge", "kneeling stretch"). Other
+        keywords ("plank", "hip raise") are hints for the matcher about what a question mentions,
+        not names of the exercise. At least half of the typed words must be words of one name,
+        typos allowed (see :func:`_same_word`); a whole-string fuzzy score would instead let any
+        short name ("foo") match part of a long label. Names that fit several exercises equally
+        ("pose", "stretch") name none of them.
+        """
+        wanted = [word for word in words(name) if not is_stopword(word)]
         if not wanted:
             return None
-        choices: dict[str, str] = {}
+        scores: dict[str, float] = {}
         for entry in self.exercises():
-            for label in (entry.id.replace("-", " "), fold(entry.title), *entry.keywords):
-                choices[fold(label)] = entry.id
-        found = process.extractOne(wanted, list(choices), score_cutoff=75)
-        return self.entries[choices[found[0]]] if found else None
+            scores[entry.id] = max(_name_score(wanted, name) for name in _names(entry))
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        if not ranked or ranked[0][1] < NAME_MATCH:
+            return None
+        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+            return None
+        return self.entries[ranked[0][0]]
+
+
+NAME_MATCH = 0.5  # at least half of the typed words must be the exercise's own words
+TYPO = 80  # rapidfuzz ratio from which two words count as the same word mistyped
+PREFIX = 4  # letters from which a word's start counts as the word ("pige" -> "pigeon")
+
+
+def _same_word(typed: str, known: str) -> bool:
+    """Whether a typed word is a known word, a typo of it, or a clear start of it."""
+    if typed == known:
+        return True
+    if min(len(typed), len(known)) < PREFIX:  # short words must be exact: "hip", "leg"
+        return False
+    return known.startswith(typed) or fuzz.ratio(typed, known) >= TYPO
+
+
+def _names(entry: Entry) -> list[list[str]]:
+    """The words of each name of an exercise: id, title, and keywords that share a word with
+    them."""
+    own = [words(entry.id), words(entry.title)]
+    head = {word for name in own for word in name}
+    keywords = [words(keyword) for keyword in entry.keywords]
+    return own + [keyword for keyword in keywords if head.intersection(keyword)]
+
+
+def _name_score(wanted: list[str], label: list[str]) -> float:
+    """The share of typed words that match a word of the label."""
+    found = sum(any(_same_word(word, known) for known in label) for word in wanted)
+    return found / len(wanted)
+
+
+# --- red flags (knowledge/red_flags/): read by bot.core.knowledge.red_flags, run by bot.core.safety
+
+# What a context trigger says about a red-flag mention near it (ConText-style categories).
+CONTEXT_CATEGORIES = (
+    "negated",  # "no fever", "bladder is fine": rules the mention out
+    "historical",  # "ten years ago", "as a kid": long past; rules it out
+    "resolved",  # "all better now", "healed fine": over; rules it out (not for nerve signs)
+    "someone-else",  # "my uncle had": rules it out, unless a "recent" trigger is also in reach
+    "question",  # "what does ... mean", "is it": a question about the sign, not a report of it
+    "harmless",  # "after sitting cross legged": a passing, positional sensation; rules it out
+    "recent",  # "now", "yesterday": someone else's emergency happening now still alarms
+    "report",  # "i have", "i keep": in the same sentence, a question is a report after all
+    "unsure",  # "not sure", "i think": unclear, so nothing rules the mention out
+    "not-a-trigger",  # "no idea", "not only": looks like a trigger, is not one
+)
+ContextCategory = Literal[
+    "negated",
+    "historical",
+    "resolved",
+    "someone-else",
+    "question",
+    "harmless",
+    "recent",
+    "report",
+    "unsure",
+    "not-a-trigger",
+]
+
+
+@dataclass(frozen=True)
+class PatternStep:
+    """One step of a word pattern: any of some words, or any phrase of a word list.
+
+    ``gap`` is how many other words may come between the previous step and this one.
+    """
+
+    words: tuple[str, ...] = ()  # "numb*" matches every word that starts with "numb"
+    concept: str = ""  # the name of a word list, written {name} in YAML
+    gap: int = 0
+
+
+@dataclass(frozen=True)
+class WordPattern:
+    """A pattern over the words of one sentence, as a maintainer wrote it and where."""
+
+    text: str
+    steps: tuple[PatternStep, ...]
+    file: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class UrgencyTier:
+    """How urgent a red flag is ("emergency": 999 / A&E; "today": GP or 111) and what to say."""
+
+    id: str
+    name: str
+    message: str  # Telegram HTML, checked
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A red-flag sign, the words that describe it, and what to say about it."""
+
+    id: str
+    name: str
+    tier: str
+    note: str  # one line after an ordinary answer when context rules a mention out
+    explain: str  # a calm explanation for a question about the sign (Telegram HTML)
+    patterns: tuple[WordPattern, ...]
+    not_patterns: tuple[WordPattern, ...] = ()  # idioms: "fell asleep" is no fall
+    needs: tuple[str, ...] = ()  # word lists that must also be in the message (cancer + pain)
+    keeps: frozenset[str] = frozenset()  # context categories that do not rule this flag out
+    file: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ContextTrigger:
+    """Words that change what a nearby red-flag mention means, and how far they reach."""
+
+    category: ContextCategory
+    direction: Literal["before", "after"]  # the trigger comes before / after the mention
+    pattern: WordPattern
+    window: int  # words it reaches, never past a boundary
+
+
+@dataclass(frozen=True)
+class RedFlagRules:
+    """Everything the red-flag check needs, validated; compiled by ``bot.core.safety``."""
+
+    tiers: tuple[UrgencyTier, ...] = ()  # most urgent first
+    flags: tuple[RedFlag, ...] = ()
+    concepts: Mapping[str, tuple[WordPattern, ...]] = field(default_factory=dict)
+    contractions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    typos: frozenset[str] = frozenset()  # key words that tolerate a typo (length-aware)
+    not_typos: frozenset[str] = frozenset()  # real words never read as a typo of a key word
+    triggers: tuple[ContextTrigger, ...] = ()
+    boundaries: tuple[WordPattern, ...] = ()
+    questions: tuple[WordPattern, ...] = ()  # general questions about red flags
+    question_entry: str = ""  # the entry that answers them (its red-flag list)
+
+    def tier(self, tier_id: str) -> UrgencyTier:
+        """A tier by id (the loader guarantees every flag's tier exists)."""
+        return next(tier for tier in self.tiers if tier.id == tier_id)

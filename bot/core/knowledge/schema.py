@@ -35,6 +35,7 @@ class FieldKind(Enum):
     HTML_TEXTS = "list of texts with HTML"
     NUMBER = "whole number"
     CHOICE = "one of"
+    HTML_MAP = "names, each with a text with HTML"
     TIMING = "fields of whole seconds (see below)"
 
 
@@ -68,7 +69,7 @@ class FieldSpec:
             return None
         if self.default is not None:
             return self.default
-        if self.kind in {FieldKind.TEXTS, FieldKind.HTML_TEXTS}:
+        if self.kind in {FieldKind.TEXTS, FieldKind.HTML_TEXTS, FieldKind.HTML_MAP}:
             return ()
         if self.kind is FieldKind.CHOICE:
             return self.choices[0]
@@ -140,6 +141,13 @@ ENTRY_SCHEMA: tuple[FieldSpec, ...] = (
     FieldSpec("related", TEXTS, "ids of 2-4 other entries, offered as follow-up buttons"),
     FieldSpec("source", TEXT, "the article section the answer comes from"),
     FieldSpec(
+        "details",
+        FieldKind.HTML_MAP,
+        'one detail each in a sentence or two, for follow-ups like "how long do I hold it?"; '
+        "names declared under `details` in _vocabulary.yaml (below)",
+        max_length=400,
+    ),
+    FieldSpec(
         "session",
         FieldKind.TIMING,
         "exercises only: how a guided /stretch session times it",
@@ -171,7 +179,8 @@ def _written(spec: FieldSpec) -> str:
     if spec.pattern_words:
         written += f": {spec.pattern_words}"
     if spec.max_length is not None:
-        written += f", at most {spec.max_length} characters"
+        each = " each" if spec.kind is FieldKind.HTML_MAP else ""
+        written += f", at most {spec.max_length} characters{each}"
     if spec.min_items:
         written += f", at least {spec.min_items}"
     return written

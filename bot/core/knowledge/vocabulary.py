@@ -1,23 +1,30 @@
-"""Loading ``_vocabulary.yaml``: synonyms and misspellings, and words of other subjects."""
+"""Loading ``_vocabulary.yaml``: synonyms and misspellings, words of other subjects, the details
+a follow-up can ask, and the subjects near ours that the article does not cover."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.knowledge.yaml_reader import Reader, compose
+import yaml
+
+from bot.core.knowledge.model import FollowUp
+from bot.core.knowledge.yaml_reader import Fields, Reader, compose
 from bot.core.normalise import fold
 
 __all__ = ["load_vocabulary"]
 
+Vocabulary = tuple[dict[str, str], set[str], list[FollowUp], dict[str, tuple[str, ...]]]
 
-def load_vocabulary(path: Path, label: str, reader: Reader) -> tuple[dict[str, str], set[str]]:
+
+def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
+    """Synonyms (variant -> canonical), off-topic words, follow-up details, not-covered words."""
     if not path.exists():
-        return {}, set()
+        return {}, set(), [], {}
     root = compose(path, label, reader)
     fields = reader.mapping(root, "_vocabulary.yaml") if root is not None else None
     if fields is None:
-        return {}, set()
-    reader.unknown_fields(fields, ("synonyms", "off_topic"))
+        return {}, set(), [], {}
+    reader.unknown_fields(fields, ("synonyms", "off_topic", "details", "not_covered"))
     synonyms: dict[str, str] = {}
     groups = (
         reader.mapping(fields["synonyms"], "'synonyms'", "synonyms")
@@ -45,4 +52,29 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> tuple[dict[str, s
     if "off_topic" in fields:
         for value, _ in reader.text_list(fields["off_topic"], "off_topic"):
             off_topic.update(fold(value).split())
-    return synonyms, off_topic
+    follow_ups = _follow_ups(reader, fields["details"]) if "details" in fields else []
+    not_covered: dict[str, tuple[str, ...]] = {}
+    if "not_covered" in fields:
+        covered = reader.mapping(fields["not_covered"], "'not_covered'", "not_covered") or Fields()
+        for group, node in covered.items():
+            words = [fold(value) for value, _ in reader.text_list(node, group)]
+            not_covered[group] = tuple(word for word in words if word)
+            off_topic.update(word for phrase in words for word in phrase.split())
+    return synonyms, off_topic, follow_ups, not_covered
+
+
+def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
+    """``details:``: name -> {asks: [phrases], default: entry-id (optional)}."""
+    found = []
+    for name, item in (reader.mapping(node, "'details'", "details") or {}).items():
+        fields = reader.mapping(item, f"the detail '{name}'", name) or Fields()
+        reader.unknown_fields(fields, ("asks", "default"))
+        if "asks" not in fields:
+            reader.error(
+                item, f"the detail '{name}' needs 'asks': the words that ask it.", key=name
+            )
+            continue
+        asks = tuple(fold(value) for value, _ in reader.text_list(fields["asks"], name))
+        default = reader.text(fields["default"], name) if "default" in fields else None
+        found.append(FollowUp(name, tuple(a for a in asks if a), default or None))
+    return found

@@ -26,6 +26,9 @@ _TRAP_TAGS = {
     "tag:yaml.org,2002:null": "an empty value",
 }
 _SEXAGESIMAL = re.compile(r"^[0-9]+(?::[0-5]?[0-9])+$")
+# Parsing costs ~25x a file's size in memory and ~2.5 s of CPU per MB (a rejected 20 MB file
+# left the bot 360 MB bigger); the largest real file is ~20 KB, so 1 MB is a wide margin.
+MAX_FILE_BYTES = 1_000_000
 
 
 class Fields(dict[str, yaml.Node]):
@@ -183,6 +186,17 @@ def show(node: yaml.Node) -> str:
 def compose(path: Path, label: str, reader: Reader) -> yaml.Node | None:
     """Parse one YAML file into a node tree, reporting syntax errors in plain words."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            reader.problems.append(
+                Problem(
+                    label,
+                    None,
+                    f"is too large ({size / 1e6:.1f} MB; at most {MAX_FILE_BYTES / 1e6:g} MB).",
+                    "split it into several files, or check that it is the file you meant.",
+                )
+            )
+            return None
         content = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         reader.problems.append(
@@ -214,6 +228,11 @@ def compose(path: Path, label: str, reader: Reader) -> yaml.Node | None:
         return None
     except yaml.YAMLError as error:
         reader.problems.append(Problem(label, None, f"the YAML is not valid ({error})."))
+        return None
+    except RecursionError:  # PyYAML composes nested lists and mappings recursively
+        reader.problems.append(
+            Problem(label, None, "is nested too deeply to read.", "use fewer nested levels.")
+        )
         return None
     if node is None:
         reader.problems.append(Problem(label, None, "is empty.", "see knowledge/README.md."))

@@ -5,111 +5,34 @@ base's exercises by the delivery's ``seq`` (a snooze repeats the exercise it sno
 functions of their inputs: no Telegram, no store, no clock, so the CLI and tests see exactly
 what the bot sends.
 
-Callback data for reminder buttons is owned here (prefix ``r:``); it can be forged or stale,
-so :func:`parse_press` returns None for anything it does not fully understand.
+The buttons' callback data (``r:``) is encoded and strictly parsed in ``bot.core.callbacks``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.callbacks import ReminderAction as Action
+from bot.core.callbacks import ReminderPress
 from bot.core.knowledge import Entry, KnowledgeBase, fill
-from bot.core.reminders.schedule import format_time, mask_to_days
+from bot.core.reminders.schedule import format_time
 from bot.core.replies import MESSAGE_LIMIT, Button, Reply, ReplyKind, label
 from bot.core.sessions.views import start_button
 
 __all__ = [
-    "REMINDER_PREFIX",
     "SNOOZE",
     "WEEKLY_TARGET",
-    "Press",
     "done_text",
     "group_done_text",
-    "parse_press",
-    "press_data",
     "reminder_message",
     "routine_entry",
     "week_start",
 ]
 
-REMINDER_PREFIX = "r:"
 WEEKLY_TARGET = 3  # the article: stretch at least 3-4 times a week
 SNOOZE = timedelta(minutes=30)
-
-# Actions under the "r:" prefix. Reminder ids and seqs are decimal; times are HHMM.
-DONE = "d"  # r:d:<reminder id>:<seq>        the reminder message's Done
-SNOOZE_ACTION = "s"  # r:s:<reminder id>:<seq>  ... its Snooze
-STOP = "x"  # r:x:<reminder id>                ... its Stop
-DELETE = "rm"  # r:rm:<reminder id>            a delete button in /reminders
-LIST = "ls"  # r:ls                             show /reminders
-NEW = "new"  # r:new                            start the guided /remind flow
-TIME = "t"  # r:t:<HHMM> | r:t:type             guided flow: a time was chosen
-ADD = "a"  # r:a:<HHMM>:<days mask>             guided flow: days chosen, add it
-
-_NUMBER = re.compile(r"^[1-9][0-9]{0,17}$|^0$")  # fits SQLite's 64-bit integers
-_HHMM = re.compile(r"^([01][0-9]|2[0-3])([0-5][0-9])$")
-
-
-@dataclass(frozen=True)
-class Press:
-    """A parsed reminder button: the action and whichever arguments it carries."""
-
-    action: str
-    reminder_id: int | None = None
-    seq: int | None = None
-    local_time: time | None = None
-    days: frozenset[int] | None = None
-    typed: bool = False  # r:t:type, "let me type a time"
-
-
-def press_data(action: str, *args: int | str) -> str:
-    """Callback data for an action, e.g. ``press_data(DONE, 12, 3)`` -> ``"r:d:12:3"``."""
-    return ":".join([REMINDER_PREFIX + action, *(str(a) for a in args)])
-
-
-def _hhmm(value: time) -> str:
-    return f"{value.hour:02d}{value.minute:02d}"
-
-
-def time_data(value: time) -> str:
-    """The guided flow's "this time" button data."""
-    return press_data(TIME, _hhmm(value))
-
-
-def add_data(value: time, mask: int) -> str:
-    """The guided flow's "these days" button data."""
-    return press_data(ADD, _hhmm(value), mask)
-
-
-def parse_press(data: str) -> Press | None:
-    """Read ``r:`` callback data; None for junk, so the caller answers it as a stale button."""
-    if not data.startswith(REMINDER_PREFIX):
-        return None
-    action, *args = data.removeprefix(REMINDER_PREFIX).split(":")
-    if action in (LIST, NEW) and not args:
-        return Press(action)
-    if action in (DONE, SNOOZE_ACTION) and len(args) == 2 and all(map(_NUMBER.match, args)):
-        return Press(action, reminder_id=int(args[0]), seq=int(args[1]))
-    if action in (STOP, DELETE) and len(args) == 1 and _NUMBER.match(args[0]):
-        return Press(action, reminder_id=int(args[0]))
-    if action == TIME and len(args) == 1:
-        if args[0] == "type":
-            return Press(action, typed=True)
-        found = _HHMM.match(args[0])
-        return Press(action, local_time=_time(found)) if found else None
-    if action == ADD and len(args) == 2:
-        found = _HHMM.match(args[0])
-        if found and _NUMBER.match(args[1]) and 1 <= int(args[1]) <= 127:
-            return Press(action, local_time=_time(found), days=mask_to_days(int(args[1])))
-    return None
-
-
-def _time(found: re.Match[str]) -> time:
-    return time(int(found[1]), int(found[2]))
 
 
 # --- the reminder message ------------------------------------------------------------------
@@ -121,16 +44,23 @@ def routine_entry(kb: KnowledgeBase, seq: int) -> Entry | None:
     return exercises[seq % len(exercises)] if exercises else None
 
 
+def _button(
+    texts: Mapping[str, str], key: str, action: Action, reminder_id: int, seq: int
+) -> Button:
+    press = ReminderPress(action, reminder_id=reminder_id, seq=seq)
+    return Button(label(texts, key), data=press.data)
+
+
 def reminder_buttons(
     texts: Mapping[str, str], reminder_id: int, seq: int
 ) -> tuple[tuple[Button, ...], ...]:
     """Done and Snooze side by side, Stop below."""
     return (
         (
-            Button(label(texts, "button_done"), data=press_data(DONE, reminder_id, seq)),
-            Button(label(texts, "button_snooze"), data=press_data(SNOOZE_ACTION, reminder_id, seq)),
+            _button(texts, "button_done", Action.DONE, reminder_id, seq),
+            _button(texts, "button_snooze", Action.SNOOZE, reminder_id, seq),
         ),
-        (Button(label(texts, "button_stop"), data=press_data(STOP, reminder_id)),),
+        after_done_buttons(texts, reminder_id)[0],
     )
 
 
@@ -138,14 +68,15 @@ def group_buttons(
     texts: Mapping[str, str], reminder_id: int, seq: int
 ) -> tuple[tuple[Button, ...], ...]:
     """Under a group's stretch break: only Done (anyone may press it; admins use /settings)."""
-    return ((Button(label(texts, "button_done"), data=press_data(DONE, reminder_id, seq)),),)
+    return ((_button(texts, "button_done", Action.DONE, reminder_id, seq),),)
 
 
 def after_done_buttons(
     texts: Mapping[str, str], reminder_id: int
 ) -> tuple[tuple[Button, ...], ...]:
     """What stays under a reminder once Done was pressed: only Stop."""
-    return ((Button(label(texts, "button_stop"), data=press_data(STOP, reminder_id)),),)
+    stop = ReminderPress(Action.STOP, reminder_id=reminder_id)
+    return ((Button(label(texts, "button_stop"), data=stop.data),),)
 
 
 def reminder_message(

@@ -22,7 +22,6 @@ __all__ = [
     "ScheduleError",
     "UnknownTimezone",
     "days_to_mask",
-    "format_days",
     "format_time",
     "mask_to_days",
     "next_occurrence",
@@ -41,7 +40,17 @@ _SHORT = tuple(name[:3] for name in _DAY_NAMES)
 
 
 class ScheduleError(ValueError):
-    """Input we could not understand; the message is kind and can be shown to the user as is."""
+    """Input we could not understand, as a code and the values that go with it.
+
+    The code is the key of the text in ``knowledge/texts.yaml`` that explains the problem
+    kindly, and ``params`` fill its placeholders (``bot.core.reminders.views.problem`` does
+    both), so every word shown lives in YAML.
+    """
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(code)  # str(error) is the code: what was typed stays out of logs
 
 
 class UnknownTimezone(ScheduleError):  # noqa: N818 (reads as the situation)
@@ -50,13 +59,17 @@ class UnknownTimezone(ScheduleError):  # noqa: N818 (reads as the situation)
     def __init__(self, text: str, suggestions: tuple[str, ...]) -> None:
         self.text = text
         self.suggestions = suggestions
-        if suggestions:
-            names = list(suggestions)
-            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-            hint = f"Did you mean {listed}?"
+        if not suggestions:
+            super().__init__("timezone_unknown_try", zone=text)
+        elif len(suggestions) == 1:
+            super().__init__("timezone_unknown_one", zone=text, suggestion=suggestions[0])
         else:
-            hint = "Try a name like Europe/Berlin, America/New_York or UTC."
-        super().__init__(f"I don't know the time zone '{text}'. {hint}")
+            super().__init__(
+                "timezone_unknown_many",
+                zone=text,
+                suggestions=", ".join(suggestions[:-1]),
+                last=suggestions[-1],
+            )
 
 
 # --- times -------------------------------------------------------------------------------
@@ -66,40 +79,37 @@ _TIME_RE = re.compile(
     r"(?P<h>\d{1,2})(?:\s*[:.h ]\s*(?P<m>\d{1,2}))?\s*(?P<ap>am|pm)?"  # 7, 7:30, 7.30pm, 7 pm
     r"|(?P<ch>\d{1,2})(?P<cm>\d{2})\s*(?P<cap>am|pm)?"  # 0730, 730, 1900, 730pm
 )
-_TIME_EXAMPLES = "Try something like 07:30, 19:00 or 7:30pm."
 
 
 def parse_time(text: str) -> time:
     """Read a time of day as people write it: "7:30", "07.30", "19:00", "7pm", "0730", "noon"."""
-    cleaned = " ".join(text.strip().lower().replace("a.m.", "am").replace("p.m.", "pm").split())
+    shown = text.strip()
+    cleaned = " ".join(shown.lower().replace("a.m.", "am").replace("p.m.", "pm").split())
+    if not cleaned:
+        raise ScheduleError("time_missing")
     if cleaned in _TIME_WORDS:
         return _TIME_WORDS[cleaned]
     match = _TIME_RE.fullmatch(cleaned)
     if match is None:
-        shown = text.strip() or "that"
-        raise ScheduleError(f"I couldn't read '{shown}' as a time. {_TIME_EXAMPLES}")
+        raise ScheduleError("time_unreadable", value=shown)
     hour_s = match["h"] or match["ch"]
     minute_s = match["m"] if match["h"] else match["cm"]
     ampm = match["ap"] or match["cap"]
     hour = int(hour_s)
     minute = int(minute_s) if minute_s else 0
     if minute_s is not None and len(minute_s) != 2:
-        raise ScheduleError(f"Please write the minutes with two digits, like {hour}:0{minute_s}.")
+        raise ScheduleError("time_minutes_two_digits", example=f"{hour}:0{minute_s}")
     if minute > 59:
-        raise ScheduleError(
-            f"Minutes go from 00 to 59, so '{text.strip()}' isn't a time. " + _TIME_EXAMPLES
-        )
+        raise ScheduleError("time_minutes_range", value=shown)
     if ampm is not None:
         if not 1 <= hour <= 12:
-            hint = f" Did you mean {hour:02d}:{minute:02d}?" if hour < 24 else ""
-            raise ScheduleError(
-                f"With am/pm the hour goes from 1 to 12, so '{text.strip()}' isn't a time.{hint}"
-            )
+            if hour < 24:
+                suggestion = f"{hour:02d}:{minute:02d}"
+                raise ScheduleError("time_ampm_range_suggest", value=shown, suggestion=suggestion)
+            raise ScheduleError("time_ampm_range", value=shown)
         hour = hour % 12 + (12 if ampm == "pm" else 0)
     elif hour > 23:
-        raise ScheduleError(
-            f"A day only has hours 0 to 23, so '{text.strip()}' isn't a time. {_TIME_EXAMPLES}"
-        )
+        raise ScheduleError("time_hours_range", value=shown)
     return time(hour, minute)
 
 
@@ -131,7 +141,6 @@ _GROUP_WORDS: dict[str, frozenset[int]] = {
 _FILLER = frozenset({"every", "each", "on", "and", "days", "day"})
 _RANGE_RE = re.compile(r"\s*(?:[-–—]|\b(?:to|through|thru|till|until)\b)\s*")
 _SPLIT_RE = re.compile(r"[\s,;/&+]+")
-_DAY_EXAMPLES = "Try 'daily', 'weekdays', 'weekends' or days like 'mon, wed, fri'."
 
 
 def _suggest_day_word(word: str) -> str | None:
@@ -148,8 +157,8 @@ def _day(word: str) -> int:
         return _DAY_WORDS[word]
     suggestion = _suggest_day_word(word)
     if suggestion is not None:
-        raise ScheduleError(f"I don't recognise '{word}' — did you mean '{suggestion}'?")
-    raise ScheduleError(f"I don't recognise '{word}' as a day. {_DAY_EXAMPLES}")
+        raise ScheduleError("day_unknown_suggest", value=word, suggestion=suggestion)
+    raise ScheduleError("day_unknown", value=word)
 
 
 def parse_days(text: str) -> frozenset[int]:
@@ -167,33 +176,26 @@ def parse_days(text: str) -> frozenset[int]:
         elif "-" in token:
             start_s, _, end_s = token.partition("-")
             if not start_s or not end_s or "-" in end_s:
-                raise ScheduleError(f"I couldn't read the range '{raw}'. Try 'mon-fri'.")
+                raise ScheduleError("days_range_unreadable", value=raw)
             start, end = _day(start_s.strip(".")), _day(end_s.strip("."))
             span = (end - start) % 7  # "fri-mon" wraps over the weekend
             days.update((start + step) % 7 for step in range(span + 1))
         else:
             days.add(_day(token))
     if not days:
-        raise ScheduleError(f"Which days would you like? {_DAY_EXAMPLES}")
+        raise ScheduleError("days_missing")
     return frozenset(days)
-
-
-def format_days(days: frozenset[int]) -> str:
-    """The short human form: "every day", "weekdays", "weekends" or "Mon, Wed, Fri"."""
-    if days == ALL_DAYS:
-        return "every day"
-    if days == WEEKDAYS:
-        return "weekdays"
-    if days == WEEKENDS:
-        return "weekends"
-    return ", ".join(_SHORT[day].capitalize() for day in sorted(days))
 
 
 def days_to_mask(days: frozenset[int]) -> int:
     """Bit ``d`` set for weekday ``d``; a compact form for the database."""
-    if not days or not days <= ALL_DAYS:
-        raise ScheduleError(f"Days must be a non-empty set of 0 (Monday) to 6 (Sunday): {days}")
+    _check_days(days)
     return sum(1 << day for day in days)
+
+
+def _check_days(days: frozenset[int]) -> None:
+    if not days or not days <= ALL_DAYS:
+        raise ValueError(f"days must be a non-empty set of 0 (Monday) to 6 (Sunday): {days}")
 
 
 @cache
@@ -312,8 +314,7 @@ def next_occurrence(
     """
     if after.tzinfo is None or after.utcoffset() is None:
         raise ValueError("'after' must be an aware datetime")
-    if not days or not days <= ALL_DAYS:
-        raise ScheduleError(f"Days must be a non-empty set of 0 (Monday) to 6 (Sunday): {days}")
+    _check_days(days)
     after_utc = after.astimezone(UTC)
     wall = local_time.replace(tzinfo=None, fold=0)
     # Start a day early: the local date of ``after`` can differ from the date an occurrence

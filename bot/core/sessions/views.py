@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.core import callbacks
 from bot.core.knowledge import KnowledgeBase, fill
 from bot.core.replies import Button, Reply, ReplyKind, label
 from bot.core.sessions.machine import MAX_PAIN, Session, Status
@@ -25,7 +26,9 @@ __all__ = [
     "start_button",
 ]
 
-SESSION_PREFIX = "st:"  # st:<token>:<action>, action: pause resume skip stop hurt none 0..10
+SESSION_PREFIX = (
+    callbacks.SESSION
+)  # st:<token>:<action>, action: pause resume skip stop hurt none 0..10
 ACTIONS = frozenset({"pause", "resume", "skip", "stop", "hurt", "none"})
 _DATA = re.compile(r"^st:([0-9a-f]{1,16}):([a-z]{1,8}|\d{1,2})$")
 _START = re.compile(r"^st:go:([a-z0-9]+(?:-[a-z0-9]+)*)$")  # a Start button: st:go:<exercise>

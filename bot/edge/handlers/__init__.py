@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -12,6 +13,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
+from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -22,10 +24,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.groups import policy as group_policy
-from bot.core.reminders import message as routine
-from bot.core.reminders import views as reminder_views
-from bot.core.sessions.views import SESSION_PREFIX
+from bot.core import callbacks
+from bot.core.replies import label
 from bot.edge.handlers import (
     errors,
     groups,
@@ -36,37 +36,38 @@ from bot.edge.handlers import (
     reminders,
     stretch,
 )
-from bot.edge.handlers.common import Context
+from bot.edge.replying import Context
 
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
+# The command menus: each command with the text key of its description (knowledge/texts.yaml).
 PRIVATE_COMMANDS = (
-    ("start", "Welcome and how to use the bot"),
-    ("topics", "Browse everything I can explain"),
-    ("exercises", "The three exercises, step by step"),
-    ("exercise", "One exercise, e.g. /exercise pigeon"),
-    ("help", "Commands and tips"),
-    ("about", "About this bot (not medical advice)"),
-    ("remind", "Set up a stretch reminder, e.g. /remind 7:30"),
-    ("reminders", "See or delete your reminders"),
-    ("timezone", "Your time zone for reminders"),
-    ("privacy", "What I store about you, and why"),
-    ("forget", "Delete everything I store about you"),
-    ("stretch", "A guided stretch session with timers, e.g. /stretch pigeon"),
-    ("progress", "Your stretches per week, streak and chart"),
+    ("start", "command_start"),
+    ("topics", "command_topics"),
+    ("exercises", "command_exercises"),
+    ("exercise", "command_exercise"),
+    ("help", "command_help"),
+    ("about", "command_about"),
+    ("remind", "command_remind"),
+    ("reminders", "command_reminders"),
+    ("timezone", "command_timezone"),
+    ("privacy", "command_privacy"),
+    ("forget", "command_forget"),
+    ("stretch", "command_stretch"),
+    ("progress", "command_progress"),
 )
 GROUP_COMMANDS = (
-    ("ask", "Ask a question, e.g. /ask how often should I stretch"),
-    ("topics", "Browse everything I can explain"),
-    ("exercises", "The three exercises, step by step"),
-    ("exercise", "One exercise, e.g. /exercise pigeon"),
-    ("help", "How to use me in this group"),
+    ("ask", "command_ask"),
+    ("topics", "command_topics"),
+    ("exercises", "command_exercises"),
+    ("exercise", "command_exercise"),
+    ("help", "command_help_group"),
 )
 # Group admins see the group menu plus /settings. Operator commands (/stats, /reload) are in no
 # menu: only the operators know them.
 GROUP_ADMIN_COMMANDS = (
     *GROUP_COMMANDS,
-    ("settings", "Admins: when I answer, stretch breaks, time zone"),
+    ("settings", "command_settings"),
 )
 
 
@@ -107,13 +108,15 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     # Our button prefixes first: questions.press answers every other button. (PTB lets a
     # pattern handler match empty data, so ``_only`` hands that on to questions.press.)
     for prefix, callback in (
-        (routine.REMINDER_PREFIX, reminders.press),
-        (reminder_views.TIMEZONE_PREFIX, reminders.timezone_press),
-        (reminder_views.PRIVACY_PREFIX, privacy.press),
-        (group_policy.SETTINGS_PREFIX, groups.settings_press),
-        (SESSION_PREFIX, stretch.press),
+        (callbacks.REMINDER, reminders.press),
+        (callbacks.TIMEZONE, reminders.timezone_press),
+        (callbacks.PRIVACY, privacy.press),
+        (callbacks.SETTINGS, groups.settings_press),
+        (callbacks.SESSION, stretch.press),
     ):
-        application.add_handler(CallbackQueryHandler(_only(prefix, callback), pattern=f"^{prefix}"))
+        application.add_handler(
+            CallbackQueryHandler(_only(prefix, callback), pattern=f"^{re.escape(prefix)}")
+        )
     application.add_handler(CallbackQueryHandler(questions.press))
     application.add_handler(InlineQueryHandler(inline.answer))
     application.add_handler(
@@ -134,9 +137,18 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(MessageHandler(private & filters.COMMAND, questions.unknown_command))
     application.add_handler(CommandHandler("start", reminders.resume), group=1)
     application.add_handler(
-        ChatMemberHandler(groups.membership, ChatMemberHandler.MY_CHAT_MEMBER), group=2
+        ChatMemberHandler(_membership, ChatMemberHandler.MY_CHAT_MEMBER), group=2
     )
     application.add_error_handler(errors.report_error)
+
+
+async def _membership(update: Update, context: Context) -> None:
+    """The bot's own membership changed: a private chat (blocked?) or a group (added, removed)."""
+    change = update.my_chat_member
+    if change is not None and change.chat.type == ChatType.PRIVATE:
+        await reminders.membership(update, context)
+    else:
+        await groups.membership(update, context)
 
 
 def _only(prefix: str, callback: Callback) -> Callback:
@@ -155,13 +167,13 @@ def _only(prefix: str, callback: Callback) -> Callback:
 async def set_command_menus(application: Application) -> None:  # type: ignore[type-arg]
     """Publish the command menus: private chats, groups, and group admins (with /settings)."""
     bot = application.bot
+    texts = application.bot_data.answerer.kb.texts
+
+    def menu(commands: tuple[tuple[str, str], ...]) -> list[BotCommand]:
+        return [BotCommand(name, label(texts, key)) for name, key in commands]
+
+    await bot.set_my_commands(menu(PRIVATE_COMMANDS), scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(menu(GROUP_COMMANDS), scope=BotCommandScopeAllGroupChats())
     await bot.set_my_commands(
-        [BotCommand(n, d) for n, d in PRIVATE_COMMANDS], scope=BotCommandScopeAllPrivateChats()
-    )
-    await bot.set_my_commands(
-        [BotCommand(n, d) for n, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats()
-    )
-    await bot.set_my_commands(
-        [BotCommand(n, d) for n, d in GROUP_ADMIN_COMMANDS],
-        scope=BotCommandScopeAllChatAdministrators(),
+        menu(GROUP_ADMIN_COMMANDS), scope=BotCommandScopeAllChatAdministrators()
     )

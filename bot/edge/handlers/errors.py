@@ -8,11 +8,10 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.edge.handlers.common import Context
+from bot.core.replies import label
+from bot.edge.replying import Context, texts
 
 log = logging.getLogger(__name__)
-
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment. 🙏"
 
 
 async def report_error(update: object, context: Context) -> None:
@@ -34,6 +33,8 @@ async def report_error(update: object, context: Context) -> None:
     if update.effective_chat.type != ChatType.PRIVATE:
         return  # never add noise to a group because of our own bug
     try:
-        await context.bot.send_message(update.effective_chat.id, SORRY)
+        await context.bot.send_message(
+            update.effective_chat.id, label(texts(context), "error_apology")
+        )
     except Exception:  # the apology is best effort; the error is already logged above
         log.warning("could not send the apology message", exc_info=True)

@@ -10,32 +10,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import Chat, ChatMember, ChatMemberRestricted, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden
 
+from bot.core import callbacks
+from bot.core.answering.context import chat_key, message_key
+from bot.core.callbacks import SettingsAction as Action
+from bot.core.callbacks import SettingsPress
 from bot.core.groups import policy, views
 from bot.core.groups.policy import GroupSettings, Plan, Trigger
+from bot.core.groups.typed import parse_typed_settings
 from bot.core.knowledge import fill
-from bot.core.records import Chat as StoredChat
-from bot.core.records import Reminder
-from bot.core.reminders.schedule import (
-    ScheduleError,
-    UnknownTimezone,
-    parse_days,
-    parse_time,
-    resolve_timezone,
+from bot.core.reminders.schedule import ScheduleError, resolve_timezone
+from bot.core.replies import Reply, ReplyKind
+from bot.edge.question_log import record
+from bot.edge.replying import (
+    Context,
+    command_argument,
+    edit,
+    in_group,
+    now,
+    respond,
+    texts,
+    toast,
 )
-from bot.core.reminders.views import parse_remind
-from bot.core.replies import Button, Reply, ReplyKind
-from bot.edge.handlers import questions, reminders
-from bot.edge.handlers.common import Context, command_argument, in_group, respond, toast
-from bot.edge.handlers.reminders import edit
+from bot.services import group_settings as group_settings_service
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +48,6 @@ _PRESENT = frozenset(
     {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 )
 _ADMINS = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
-_UTC = ZoneInfo("UTC")
-
-
-def _texts(context: Context) -> Mapping[str, str]:
-    return context.bot_data.answerer.kb.texts
 
 
 # --- joining, leaving, migrating ---------------------------------------------------------------
@@ -63,17 +60,13 @@ def _present(member: ChatMember) -> bool:
 
 
 async def membership(update: Update, context: Context) -> None:
-    """The bot's own membership changed (my_chat_member): added, removed, or blocked in private.
+    """The bot's own membership of a group changed (my_chat_member): added or removed.
 
-    Added to a group: remember the group and say hello once. Removed (left or kicked): delete
-    everything stored about the group, its reminders included. Private chats: see
-    ``reminders.membership`` (a block pauses that person's reminders).
+    Added: remember the group and say hello once. Removed (left or kicked): delete everything
+    stored about the group, its reminders included.
     """
     change = update.my_chat_member
     if change is None:
-        return
-    if change.chat.type == ChatType.PRIVATE:
-        await reminders.membership(update, context)
         return
     if not in_group(change.chat):
         return
@@ -83,11 +76,12 @@ async def membership(update: Update, context: Context) -> None:
         if state.has_store:
             await state.store.upsert_chat(change.chat.id, change.chat.type, state.clock())
         log.info("added to a group")
-        await respond(update, context, Reply(ReplyKind.INFO, _texts(context)["group_welcome"]))
+        await respond(update, context, Reply(ReplyKind.INFO, fill(texts(context)["group_welcome"])))
     elif was and not now_in:
         forgotten = state.has_store and await state.store.forget_chat(change.chat.id)
         state.group_budget.forget(change.chat.id)
         state.recent_questions.forget(change.chat.id)
+        await state.conversations.forget(chat_key(change.chat.id))
         if context.chat_data is not None:
             context.chat_data.clear()
         log.info("removed from a group%s", "; its data is deleted" if forgotten else "")
@@ -133,15 +127,23 @@ async def group_settings(context: Context, chat_id: int) -> GroupSettings:
     if isinstance(cached, GroupSettings):
         return cached
     state = context.bot_data
-    stored = await state.store.get_chat(chat_id) if state.has_store else None
-    settings = GroupSettings.from_json(stored.settings if stored is not None else {})
+    if state.has_store:
+        settings = (await group_settings_service.current(state.store, chat_id)).settings
+    else:
+        settings = GroupSettings()
     if data is not None:
         data[_SETTINGS] = settings
     return settings
 
 
-async def answer(update: Update, context: Context, text: str, trigger: Trigger) -> None:
-    """Answer ``text`` in a group as the policy says (maybe not at all), and count it."""
+async def answer(
+    update: Update, context: Context, text: str, trigger: Trigger, replied_to: int | None = None
+) -> None:
+    """Answer ``text`` in a group as the policy says (maybe not at all), and count it.
+
+    A reply to one of the bot's answers (``replied_to``: that message's id) is read in the light
+    of that answer's topic, so "how long do I hold it?" under Pigeon Pose is about Pigeon Pose.
+    """
     chat = update.effective_chat
     if chat is None:
         return
@@ -149,7 +151,10 @@ async def answer(update: Update, context: Context, text: str, trigger: Trigger) 
     if not policy.should_consider(trigger, settings.answer_mode):
         return
     state = context.bot_data
-    outcome = state.answerer.answer(text)
+    earlier = None
+    if replied_to is not None:
+        earlier = await state.conversations.get(message_key(chat.id, replied_to))
+    outcome = state.answerer.answer(text, earlier)
     plan = policy.plan_reply(
         trigger,
         outcome.reply.kind,
@@ -158,18 +163,28 @@ async def answer(update: Update, context: Context, text: str, trigger: Trigger) 
     )
     if plan is Plan.IGNORE:
         return
-    texts = _texts(context)
     if plan is Plan.URGENT:
         # Never repeat the symptoms in public: a short notice and a private deep link.
-        reply = views.red_flag_notice(texts, state.bot_username)
+        decision = outcome.safety
+        tiers = state.answerer.kb.red_flags.tiers
+        tier = decision.tier if decision is not None and decision.tier is not None else None
+        reply = views.red_flag_notice(
+            texts(context),
+            state.bot_username,
+            tier.id if tier and tiers and tier != tiers[0] else "",
+        )
         sent = await respond(update, context, reply, urgent=True)
     else:
         reply = outcome.reply
         if plan is Plan.SHORT_FALLBACK:
-            reply = Reply(ReplyKind.FALLBACK, texts["group_fallback"])
+            reply = Reply(ReplyKind.FALLBACK, fill(texts(context)["group_fallback"]))
         sent = await respond(update, context, reply, key=policy.question_key(text))
+        if sent is not None and reply is outcome.reply and outcome.conversation is not None:
+            # Replies to this answer will carry its topic (bounded, expiring, memory only).
+            key = message_key(chat.id, sent.message_id)
+            await state.conversations.put(key, outcome.conversation)
     if sent is not None:
-        await questions.record(context, text, outcome, sent)
+        await record(context, text, outcome, sent)
 
 
 def _replies_to_bot(message: Message, bot_id: int) -> bool:
@@ -190,12 +205,14 @@ async def message(update: Update, context: Context) -> None:
         return  # another bot (a message sent on behalf of a chat also comes "from" a bot)
     mentioned, rest = policy.strip_mention(msg.text, context.bot.username or "")
     if mentioned and not rest:
-        howto = _texts(context)["group_howto"].replace("{bot}", f"@{context.bot.username}")
+        howto = fill(texts(context)["group_howto"], bot=f"@{context.bot.username}")
         await respond(update, context, Reply(ReplyKind.INFO, howto), key="@how-to")
     elif mentioned:
         await answer(update, context, rest, Trigger.MENTION)
     elif _replies_to_bot(msg, context.bot.id):
-        await answer(update, context, msg.text, Trigger.REPLY)
+        replied = msg.reply_to_message
+        replied_to = replied.message_id if replied is not None else None
+        await answer(update, context, msg.text, Trigger.REPLY, replied_to)
     else:
         await answer(update, context, msg.text, Trigger.PLAIN)
 
@@ -213,14 +230,14 @@ async def ask(update: Update, context: Context) -> None:
 async def start(update: Update, context: Context) -> None:
     """/start in a group: the group welcome (how to use the bot here)."""
     await respond(
-        update, context, Reply(ReplyKind.INFO, _texts(context)["group_welcome"]), key="/start"
+        update, context, Reply(ReplyKind.INFO, fill(texts(context)["group_welcome"])), key="/start"
     )
 
 
 async def show_help(update: Update, context: Context) -> None:
     """/help in a group: how to ask here, and the group commands."""
     await respond(
-        update, context, Reply(ReplyKind.INFO, _texts(context)["group_help"]), key="/help"
+        update, context, Reply(ReplyKind.INFO, fill(texts(context)["group_help"])), key="/help"
     )
 
 
@@ -255,50 +272,19 @@ def _lock(context: Context) -> asyncio.Lock:
     return lock
 
 
-async def _load(context: Context, chat_id: int) -> tuple[StoredChat | None, GroupSettings]:
-    stored = await context.bot_data.store.get_chat(chat_id)
-    return stored, GroupSettings.from_json(stored.settings if stored is not None else {})
-
-
 async def _panel(context: Context, chat_id: int, note: str = "") -> Reply:
-    store = context.bot_data.store
-    stored, settings = await _load(context, chat_id)
-    zone = stored.zone if stored is not None else _UTC
-    reminder = next(iter(await store.list_reminders(chat_id)), None)
+    group = await group_settings_service.current(context.bot_data.store, chat_id)
     return views.settings_panel(
-        _texts(context), settings, zone, reminder, context.bot_data.clock(), note=note
+        texts(context), group.settings, group.zone, group.reminder, now(context), note=note
     )
 
 
 async def _save(context: Context, chat: Chat, settings: GroupSettings) -> None:
-    """Store the settings and make the group's reminder match them."""
-    state = context.bot_data
-    store, now = state.store, state.clock()
-    stored = await store.upsert_chat(chat.id, chat.type, now)
-    await store.set_settings(chat.id, settings.merged_into(stored.settings))
+    """Store the settings (the service keeps the group's reminder in step) and cache them."""
+    store = context.bot_data.store
+    await group_settings_service.save(store, chat.id, chat.type, settings, now(context))
     if context.chat_data is not None:
         context.chat_data[_SETTINGS] = settings
-    keep: Reminder | None = None
-    for reminder in await store.list_reminders(chat.id):
-        matches = (reminder.local_time, reminder.days) == (
-            settings.reminder_time,
-            settings.reminder_days,
-        )
-        if settings.reminders and keep is None and matches:
-            keep = reminder
-        else:
-            await store.delete_reminder(chat.id, reminder.id)
-    if settings.reminders and keep is None:
-        await store.add_reminder(chat.id, settings.reminder_time, settings.reminder_days, now)
-        log.info("group stretch breaks set")
-    elif keep is not None and not keep.enabled:
-        await store.enable_chat_reminders(chat.id, now)
-
-
-async def _set_zone(context: Context, chat: Chat, name: str) -> None:
-    state = context.bot_data
-    await state.store.upsert_chat(chat.id, chat.type, state.clock())
-    await state.store.set_timezone(chat.id, name, state.clock())
 
 
 async def settings_command(update: Update, context: Context) -> None:
@@ -311,7 +297,9 @@ async def settings_command(update: Update, context: Context) -> None:
     if chat is None or msg is None:
         return
     if chat.type == ChatType.PRIVATE:
-        await respond(update, context, Reply(ReplyKind.INFO, _texts(context)["settings_private"]))
+        await respond(
+            update, context, Reply(ReplyKind.INFO, fill(texts(context)["settings_private"]))
+        )
         return
     if not in_group(chat) or not context.bot_data.has_store:
         return
@@ -330,55 +318,28 @@ async def settings_command(update: Update, context: Context) -> None:
 async def _admins_only_note(update: Update, context: Context) -> None:
     """Tell a non-admin once in a while (never every time: the group would fill with it)."""
     data: dict[Any, Any] = context.chat_data if context.chat_data is not None else {}
-    now = context.bot_data.clock()
-    last = data.get(_NOTE_AT)
-    if last is not None and now - last < reminders.GROUP_NOTE_EVERY:
+    if not policy.note_due(data.get(_NOTE_AT), now(context)):
         return
-    data[_NOTE_AT] = now
-    await respond(update, context, Reply(ReplyKind.INFO, _texts(context)["settings_admins_only"]))
+    data[_NOTE_AT] = now(context)
+    note = Reply(ReplyKind.INFO, fill(texts(context)["settings_admins_only"]))
+    await respond(update, context, note)
 
 
 async def _typed(context: Context, chat: Chat, typed: str) -> Reply:
     """Apply ``/settings WHAT VALUE``; the panel with a note, or a kind error."""
-    what, _, value = typed.partition(" ")
-    what, value = what.lower(), value.strip()[: reminders.MAX_ARGUMENT]
-    _, settings = await _load(context, chat.id)
+    store = context.bot_data.store
+    current = await group_settings_service.current(store, chat.id)
     try:
-        if what == "time" and value:
-            try:
-                settings = replace(settings, reminder_time=parse_time(value))
-            except ScheduleError:
-                request = parse_remind(value)  # "10:15 weekdays": the days too
-                settings = replace(
-                    settings, reminder_time=request.local_time, reminder_days=request.days
-                )
-        elif what == "days" and value:
-            settings = replace(settings, reminder_days=parse_days(value))
-        elif what in ("on", "off") and not value:
-            settings = replace(settings, reminders=what == "on")
-        elif what in ("timezone", "tz", "zone") and value:
-            zone = resolve_timezone(value)
-            await _set_zone(context, chat, zone.key)
-            note = fill(_texts(context)["settings_zone_saved"], zone=zone.key)
-            return await _panel(context, chat.id, note=note)
-        else:
-            return views.typed_error(
-                _texts(context), _texts(context)["settings_not_understood"].strip()
-            )
-    except UnknownTimezone as error:
-        buttons = tuple(
-            (Button(name, data=policy.settings_data(policy.ZONE, name)),)
-            for name in error.suggestions
-            if len(policy.settings_data(policy.ZONE, name).encode()) <= 64
-        )
-        return Reply(ReplyKind.INFO, views.typed_error(_texts(context), str(error)).html, buttons)
+        change = parse_typed_settings(typed, current.settings)
     except ScheduleError as error:
-        return views.typed_error(_texts(context), str(error))
-    await _save(context, chat, settings)
-    note = fill(_texts(context)["settings_saved"])
-    if not settings.reminders and what in ("time", "days"):
-        note += " " + fill(_texts(context)["settings_saved_breaks_off"])
-    return await _panel(context, chat.id, note=note)
+        return views.typed_error(texts(context), error)
+    if change is None:
+        return views.typed_error(texts(context), None)
+    if change.zone is not None:
+        await group_settings_service.set_zone(store, chat.id, chat.type, change.zone, now(context))
+    else:
+        await _save(context, chat, change.settings)
+    return await _panel(context, chat.id, note=views.saved_note(texts(context), change))
 
 
 async def settings_press(update: Update, context: Context) -> None:
@@ -393,9 +354,9 @@ async def settings_press(update: Update, context: Context) -> None:
         await query.answer(toast(context, "stale_button_toast"))
         return
     if not await is_admin(context, chat.id, query.from_user.id):
-        await query.answer(_texts(context)["settings_admins_only"], show_alert=True)
+        await query.answer(toast(context, "settings_admins_only"), show_alert=True)
         return
-    press = policy.parse_settings_press(query.data or "")
+    press = callbacks.parse_settings(query.data or "")
     if press is None:
         await query.answer(toast(context, "stale_button_toast"), show_alert=True)
         return
@@ -411,30 +372,30 @@ async def settings_press(update: Update, context: Context) -> None:
 
 
 async def _apply(
-    context: Context, chat: Chat, press: policy.SettingsPress
+    context: Context, chat: Chat, press: SettingsPress
 ) -> tuple[Reply | None, str | None]:
     """What a valid press does: the reply to show in place of the panel, and a toast."""
-    stored, settings = await _load(context, chat.id)
-    zone = stored.zone if stored is not None else _UTC
+    store = context.bot_data.store
+    group = await group_settings_service.current(store, chat.id)
     if press.changes_settings:
-        await _save(context, chat, policy.apply_press(settings, press))
+        await _save(context, chat, policy.apply_press(group.settings, press))
         return await _panel(context, chat.id), toast(context, "settings_saved_toast")
-    if press.action == policy.ZONE and press.zone is not None:
+    if press.action == Action.ZONE and press.zone is not None:
         try:
             found = resolve_timezone(press.zone)
         except ScheduleError:
             return None, None
-        await _set_zone(context, chat, found.key)
+        await group_settings_service.set_zone(store, chat.id, chat.type, found.key, now(context))
         return await _panel(context, chat.id), f"🌍 {found.key}"
-    if press.action == policy.TIME_PAGE:
-        return views.time_page(_texts(context), settings, zone), None
-    if press.action == policy.DAYS_PAGE:
-        return views.days_page(_texts(context), settings), None
-    if press.action == policy.ZONE_PAGE:
-        return views.zone_page(_texts(context), zone), None
-    if press.action == policy.CLOSE:
-        reminder = next(iter(await context.bot_data.store.list_reminders(chat.id)), None)
-        return views.closed(
-            _texts(context), settings, zone, reminder, context.bot_data.clock()
-        ), None
+    if press.action == Action.TIME_PAGE:
+        return views.time_page(texts(context), group.settings, group.zone), None
+    if press.action == Action.DAYS_PAGE:
+        return views.days_page(texts(context), group.settings), None
+    if press.action == Action.ZONE_PAGE:
+        return views.zone_page(texts(context), group.zone), None
+    if press.action == Action.CLOSE:
+        closed = views.closed(
+            texts(context), group.settings, group.zone, group.reminder, now(context)
+        )
+        return closed, None
     return await _panel(context, chat.id), None

@@ -6,8 +6,6 @@ The choice of answers is the core's (``bot.core.answering.inline_results``).
 from __future__ import annotations
 
 from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
@@ -16,7 +14,8 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.core.answering.inline_results import inline_items
-from bot.edge.handlers.common import NO_PREVIEW, Context
+from bot.core.replies import Button, label
+from bot.edge.replying import NO_PREVIEW, Context, markup, texts
 
 CACHE_SECONDS = 30  # short: a knowledge-base edit shows up soon
 START_PARAMETER = "inline"
@@ -28,13 +27,8 @@ async def answer(update: Update, context: Context) -> None:
     if query is None:
         return
     username = context.bot.username
-    more = (
-        InlineKeyboardMarkup(
-            [[InlineKeyboardButton("💬 Ask me more", url=f"https://t.me/{username}")]]
-        )
-        if username
-        else None
-    )
+    ask_more = Button(label(texts(context), "button_ask_more"), url=f"https://t.me/{username}")
+    more = markup(((ask_more,),)) if username else None
     results = [
         InlineQueryResultArticle(
             id=item.id,
@@ -52,6 +46,6 @@ async def answer(update: Update, context: Context) -> None:
         cache_time=CACHE_SECONDS,
         is_personal=False,
         button=InlineQueryResultsButton(
-            "💬 Ask in a private chat", start_parameter=START_PARAMETER
+            label(texts(context), "button_ask_privately"), start_parameter=START_PARAMETER
         ),
     )

@@ -11,8 +11,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.core import operator as operator_views
-from bot.edge.handlers import questions
-from bot.edge.handlers.common import Context, respond
+from bot.edge.replying import Context, respond, texts
 from bot.services.reloader import KnowledgeReloader
 
 log = logging.getLogger(__name__)
@@ -32,7 +31,7 @@ async def _unknown(update: Update, context: Context) -> None:
     """The reply to an unknown command: a note in private chats, silence in groups."""
     chat = update.effective_chat
     if chat is not None and chat.type == ChatType.PRIVATE:
-        await questions.unknown_command(update, context)
+        await respond(update, context, context.bot_data.answerer.info("unknown_command"))
 
 
 async def stats(update: Update, context: Context) -> None:
@@ -41,7 +40,8 @@ async def stats(update: Update, context: Context) -> None:
     if not _is_operator(update, context) or not state.has_store:
         await _unknown(update, context)
         return
-    await respond(update, context, operator_views.format_stats(await state.store.stats()))
+    reply = operator_views.format_stats(texts(context), await state.store.stats())
+    await respond(update, context, reply)
 
 
 async def reload(update: Update, context: Context) -> None:
@@ -54,4 +54,5 @@ async def reload(update: Update, context: Context) -> None:
         state.reloader = KnowledgeReloader(state.settings.knowledge_dir, state.install_answerer)
     log.info("an operator asked for a knowledge reload")
     result = await state.reloader.reload()
-    await respond(update, context, operator_views.reload_report(result.ok, result.summary()))
+    reply = operator_views.reload_report(texts(context), result.ok, result.entries, result.problems)
+    await respond(update, context, reply)

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.constants import ChatType
 
+from bot.core import callbacks
+from bot.core.answering.context import chat_key
 from bot.core.reminders import views
-from bot.edge.handlers.common import Context, texts, toast
-from bot.edge.handlers.reminders import edit, in_private, reply
+from bot.edge.replying import Context, edit, in_private, respond, texts, toast
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +38,14 @@ async def privacy(update: Update, context: Context) -> None:
         store_unanswered=settings.store_unanswered,
         retention_days=settings.unanswered_retention_days,
     )
-    await reply(update, context, answer)
+    await respond(update, context, answer)
 
 
 async def forget(update: Update, context: Context) -> None:
     """/forget: ask for confirmation before deleting everything about this person."""
     if not await in_private(update, context) or update.effective_chat is None:
         return
-    await reply(
+    await respond(
         update,
         context,
         views.forget_confirm(texts(context), await _stored(context, update.effective_chat.id)),
@@ -57,16 +58,17 @@ async def press(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if query is None:
         return
-    data = query.data or ""
-    if chat is None or chat.type != ChatType.PRIVATE or data not in (views.FORGET, views.KEEP):
+    forget = callbacks.parse_privacy(query.data or "")
+    if chat is None or chat.type != ChatType.PRIVATE or forget is None:
         await query.answer(toast(context, "stale_button_toast"))
         return
-    if data == views.KEEP:
+    if not forget:
         await query.answer()
         await edit(update, context, query, views.kept(texts(context)))
         return
     deleted = await context.bot_data.store.forget_chat(chat.id)
     # What the bot holds in memory about this chat and person goes too.
+    await context.bot_data.conversations.forget(chat_key(chat.id))
     if context.chat_data is not None:
         context.chat_data.clear()
     if context.user_data is not None:

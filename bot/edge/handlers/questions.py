@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import logging
 
-from telegram import MaybeInaccessibleMessage, Message, Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from bot.core.answering.answerer import EXERCISES, TOPICS, Outcome
+from bot.core import callbacks
+from bot.core.answering.answerer import Outcome
+from bot.core.answering.context import Conversation, chat_key
+from bot.core.groups.views import URGENT_START
 from bot.core.replies import Reply, ReplyKind
 from bot.edge import stretch_sessions
-from bot.edge.handlers.common import Context, command_argument, repeated, respond
+from bot.edge.question_log import question_for, record
+from bot.edge.replying import Context, command_argument, repeated, respond, toast
 
 log = logging.getLogger(__name__)
 
 
-RECENT_QUESTIONS = 20  # per chat, in memory only: lets "Not helpful" log the question asked
-# Names of replies for a group's duplicate window: a menu or entry sent there a moment ago is
-# not sent again, whether asked for by command or by button.
-MENU_KEYS = {TOPICS: "/topics", EXERCISES: "/exercises"}
-
-
 def _key(reply: Reply, other: str | None) -> str | None:
-    return f"entry {reply.entry_id}" if reply.entry_id else other
+    """The reply's name for a group's duplicate window: a menu or entry sent there a moment ago
+    is not sent again, whether asked for by command or by button (so both use its button data).
+    """
+    return callbacks.entry(reply.entry_id) if reply.entry_id else other
 
 
 async def _send(
@@ -51,12 +52,14 @@ async def _exercise_picture(update: Update, context: Context, reply: Reply) -> N
 async def start(update: Update, context: Context) -> None:
     """/start: welcome, disclaimer and the main menus.
 
-    ``/start urgent`` (the deep link under a red-flag notice in a group) gives the urgent-care
-    message in full, privately.
+    ``/start urgent`` (the deep link under a red-flag notice in a group) gives the urgent
+    message in full, privately; ``/start urgent-TIER`` that of a tier ("urgent-today").
     """
     answerer = context.bot_data.answerer
-    if context.args == ["urgent"]:
-        await _send(update, context, answerer.urgent())
+    if context.args and len(context.args) == 1 and context.args[0].startswith(URGENT_START):
+        tier_id = context.args[0].removeprefix(URGENT_START).removeprefix("-")
+        tiers = {tier.id: tier for tier in answerer.kb.red_flags.tiers}
+        await _send(update, context, answerer.urgent(tiers.get(tier_id)))
         return
     await _send(update, context, answerer.info("welcome", answerer.fallback().buttons))
 
@@ -73,12 +76,16 @@ async def about(update: Update, context: Context) -> None:
 
 async def topics(update: Update, context: Context) -> None:
     """/topics: every topic as a button."""
-    await _send(update, context, context.bot_data.answerer.topics(), key=MENU_KEYS[TOPICS])
+    reply = context.bot_data.answerer.topics()
+    await _send(update, context, reply, key=callbacks.TOPICS)
+    await shown(update, context, reply)
 
 
 async def exercises(update: Update, context: Context) -> None:
     """/exercises: the exercises as buttons."""
-    await _send(update, context, context.bot_data.answerer.exercises(), key=MENU_KEYS[EXERCISES])
+    reply = context.bot_data.answerer.exercises()
+    await _send(update, context, reply, key=callbacks.EXERCISES)
+    await shown(update, context, reply)
 
 
 async def exercise(update: Update, context: Context) -> None:
@@ -86,6 +93,23 @@ async def exercise(update: Update, context: Context) -> None:
     name = command_argument(update.effective_message.text if update.effective_message else "")
     reply = context.bot_data.answerer.exercise(name)
     await _send(update, context, reply, key=_key(reply, f"/exercise {name.lower()}"))
+    await shown(update, context, reply)
+
+
+def _private_key(update: Update) -> str | None:
+    """The conversation key of a private chat (groups keep context per bot message instead)."""
+    chat = update.effective_chat
+    return chat_key(chat.id) if chat is not None and chat.type == ChatType.PRIVATE else None
+
+
+async def shown(update: Update, context: Context, reply: Reply) -> None:
+    """A menu or answer shown in a private chat becomes what "the second one" refers to."""
+    key = _private_key(update)
+    if key is None:
+        return
+    store = context.bot_data.conversations
+    previous = await store.get(key)
+    await store.put(key, (previous or Conversation()).after(reply))
 
 
 async def ask(update: Update, context: Context) -> None:
@@ -107,35 +131,17 @@ async def question(update: Update, context: Context) -> None:
 
 
 async def answer_text(update: Update, context: Context, text: str) -> Outcome:
-    """Answer one question and record the outcome (no user id is ever stored with the text)."""
-    outcome = context.bot_data.answerer.answer(text)
+    """Answer one question in the light of the conversation, and record the outcome (no user
+    id is ever stored with the text; the conversation lives in memory only)."""
+    key = _private_key(update)
+    store = context.bot_data.conversations
+    earlier = await store.get(key) if key is not None else None
+    outcome = context.bot_data.answerer.answer(text, earlier)
+    if key is not None:
+        await store.put(key, outcome.conversation)
     sent = await _send(update, context, outcome.reply)
     await record(context, text, outcome, sent)
     return outcome
-
-
-async def record(context: Context, text: str, outcome: Outcome, sent: Message | None) -> None:
-    """After a question was answered: remember it for "Not helpful", and count the outcome."""
-    state = context.bot_data
-    if (
-        sent is not None
-        and outcome.reply.kind is ReplyKind.ANSWER
-        and context.chat_data is not None
-    ):
-        recent = context.chat_data.setdefault("asked", {})
-        recent[sent.message_id] = text
-        while len(recent) > RECENT_QUESTIONS:
-            recent.pop(next(iter(recent)))
-    if outcome.red_flag is not None:
-        log.info("red flag %s answered with the urgent message", outcome.red_flag.flag_id)
-    if state.has_store:
-        answered = outcome.reply.kind is ReplyKind.ANSWER
-        await state.store.increment_stat("answered" if answered else "unanswered")
-        if outcome.reply.kind is ReplyKind.FALLBACK and state.settings.store_unanswered:
-            best = outcome.match.best if outcome.match else None
-            await state.store.record_unanswered(
-                text, "fallback", best.entry_id if best else None, state.clock()
-            )
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -158,28 +164,38 @@ async def press(update: Update, context: Context) -> None:
     feedback = answerer.feedback(data)
     if feedback is not None:
         entry, helpful = feedback
-        await query.answer("Thanks for the feedback! 🙏")
+        await query.answer(toast(context, "feedback_thanks"))
         state = context.bot_data
         if state.has_store:
             await state.store.increment_stat("helpful" if helpful else "not_helpful")
-            asked = _question_for(context, query.message)
+            asked = question_for(context, query.message)
             if not helpful and asked and state.settings.store_unanswered:
                 await state.store.record_unanswered(asked, "not_helpful", entry.id, state.clock())
         return
+    closest = callbacks.parse_none_of_these(data)
+    if closest is not None:
+        await _none_of_these(update, context, closest)
     reply = answerer.press(data)
     if reply is None:
         reply = answerer.info("stale_button")
-    key = _key(reply, MENU_KEYS.get(data))
+    key = _key(reply, callbacks.parse_menu(data))
     if key is not None and repeated(update, context, key):
-        await query.answer("☝️ That was just answered above.")
+        await query.answer(toast(context, "answered_above"))
         return
     await query.answer()
     await _send(update, context, reply, key=key)
+    await shown(update, context, reply)
 
 
-def _question_for(context: Context, message: MaybeInaccessibleMessage | None) -> str:
-    """The question an answer (and so its feedback button) was given for, if still remembered."""
-    if message is None or context.chat_data is None:
-        return ""
-    text = context.chat_data.get("asked", {}).get(message.message_id, "")
-    return text if isinstance(text, str) else ""
+async def _none_of_these(update: Update, context: Context, closest: str) -> None:
+    """ "None of these" under "Did you mean ...?": keep the question for the maintainers'
+    report (its text only, never who asked), like a question that got the fallback."""
+    state = context.bot_data
+    query = update.callback_query
+    asked = question_for(context, query.message if query is not None else None)
+    entry = closest if closest in state.answerer.kb.entries else None
+    if asked and state.has_store and state.settings.store_unanswered:
+        await state.store.record_unanswered(asked, "fallback", entry, state.clock())
+    key = _private_key(update)
+    if key is not None:  # the options offered were not it: "the second one" means nothing now
+        await state.conversations.put(key, None)

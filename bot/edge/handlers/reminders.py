@@ -16,103 +16,39 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import CallbackQuery, Update
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ApplicationHandlerStop
 
+from bot.core import callbacks
+from bot.core.callbacks import ReminderAction as Action
 from bot.core.knowledge import fill
 from bot.core.records import DuplicateReminder, TooManyReminders
 from bot.core.reminders import message as routine
 from bot.core.reminders import views
 from bot.core.reminders.schedule import ScheduleError, UnknownTimezone, parse_time, resolve_timezone
-from bot.core.replies import Button, Reply, ReplyKind
-from bot.edge.handlers.common import (
-    NO_PREVIEW,
+from bot.core.replies import Reply, ReplyKind
+from bot.edge.replying import (
     Context,
-    command_argument,
+    argument,
+    edit,
     in_group,
-    markup,
+    in_private,
+    now,
     respond,
+    set_buttons,
     texts,
     toast,
 )
 
 log = logging.getLogger(__name__)
 
-GROUP_NOTE_EVERY = timedelta(minutes=10)  # at most one "use a private chat" note per group
 TYPING_WINDOW = timedelta(minutes=10)  # how long "⌨️ Another time" waits for a typed time
-MAX_ARGUMENT = 200  # characters of a command argument worth reading
-_GROUP_NOTE = "reminders_group_note_at"
 _TYPING = "reminders_typing_until"
 _DONE = "reminders_done"  # (reminder id, seq) pairs already counted, so Done counts once
 _DONE_REMEMBERED = 50
 _GROUP_DONE = "reminders_group_done"  # per group reminder message: who counted (anonymised)
 _GROUP_DONE_MESSAGES = 20
 _PEPPER = secrets.token_bytes(16)  # per process: the anonymised presses can't be linked back
-
-
-# --- sending and editing ---------------------------------------------------------------------
-
-
-async def reply(update: Update, context: Context, answer: Reply) -> None:
-    """Send ``answer`` to the chat of ``update`` (threaded, and within the budget, in groups)."""
-    await respond(update, context, answer)
-
-
-async def edit(update: Update, context: Context, query: CallbackQuery, answer: Reply) -> None:
-    """Replace the pressed message with ``answer``; send it anew if that message can't be edited."""
-    if query.message is not None and query.message.is_accessible and len(answer.parts) == 1:
-        try:
-            await query.edit_message_text(
-                answer.html,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(answer.buttons),
-                link_preview_options=NO_PREVIEW,
-            )
-        except BadRequest as error:
-            if "not modified" in error.message.lower():
-                return
-            log.info("could not edit a message, sending a new one: %s", error)
-        else:
-            return
-    await reply(update, context, answer)
-
-
-async def set_buttons(query: CallbackQuery, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
-    """Change (or, with none, remove) the buttons under the pressed message; best effort."""
-    if query.message is None or not query.message.is_accessible:
-        return
-    try:
-        await query.edit_message_reply_markup(markup(buttons))
-    except BadRequest as error:  # too old to edit, or already like that: the answer was given
-        log.info("could not change the buttons of a message: %s", error)
-
-
-def now(context: Context) -> datetime:
-    """The injected clock."""
-    return context.bot_data.clock()
-
-
-async def in_private(update: Update, context: Context) -> bool:
-    """True in a private chat; in a group, point to a private chat (rarely) and return False."""
-    chat = update.effective_chat
-    if chat is None:
-        return False
-    if chat.type == ChatType.PRIVATE:
-        return True
-    data: dict[Any, Any] = context.chat_data if context.chat_data is not None else {}
-    last = data.get(_GROUP_NOTE)
-    if isinstance(last, datetime) and now(context) - last < GROUP_NOTE_EVERY:
-        return False  # said it recently: stay quiet rather than spam the group
-    data[_GROUP_NOTE] = now(context)
-    await reply(update, context, views.private_only(texts(context), context.bot_data.bot_username))
-    return False
-
-
-def argument(update: Update) -> str:
-    """The text after the command, or "" (also for a message without text)."""
-    message = update.effective_message
-    return command_argument(message.text if message is not None else "")
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -126,14 +62,14 @@ async def timezone(update: Update, context: Context) -> None:
     store = context.bot_data.store
     wanted = argument(update)
     if not wanted:
-        await reply(
+        await respond(
             update,
             context,
             views.timezone_shown(texts(context), await store.get_chat(chat_id), now(context)),
         )
         return
     if len(wanted) > 64:
-        await reply(
+        await respond(
             update,
             context,
             Reply(ReplyKind.INFO, fill(texts(context)["timezone_too_long"])),
@@ -142,9 +78,9 @@ async def timezone(update: Update, context: Context) -> None:
     try:
         zone = resolve_timezone(wanted)
     except UnknownTimezone as error:
-        await reply(update, context, views.timezone_unknown(texts(context), error))
+        await respond(update, context, views.timezone_unknown(texts(context), error))
         return
-    await reply(update, context, await _set_timezone(context, chat_id, zone.key))
+    await respond(update, context, await _set_timezone(context, chat_id, zone.key))
 
 
 async def _set_timezone(context: Context, chat_id: int, zone_name: str) -> Reply:
@@ -164,30 +100,23 @@ async def remind(update: Update, context: Context) -> None:
     store = context.bot_data.store
     wanted = argument(update)
     if not wanted:
-        await reply(
+        await respond(
             update, context, views.choose_time(texts(context), await store.get_chat(chat_id))
         )
         return
     if wanted.lower() in views.OFF_WORDS:
-        await reply(
+        await respond(
             update,
             context,
             views.removed_all(texts(context), await store.delete_all_reminders(chat_id)),
         )
         return
-    if len(wanted) > MAX_ARGUMENT:
-        await reply(
-            update,
-            context,
-            views.error(texts(context), texts(context)["remind_too_long"].strip(), examples=True),
-        )
-        return
     try:
         request = views.parse_remind(wanted)
     except ScheduleError as error:
-        await reply(update, context, views.error(texts(context), str(error), examples=True))
+        await respond(update, context, views.error(texts(context), error, examples=True))
         return
-    await reply(update, context, await _add(context, chat_id, request))
+    await respond(update, context, await _add(context, chat_id, request))
 
 
 async def _add(context: Context, chat_id: int, request: views.RemindRequest) -> Reply:
@@ -198,7 +127,7 @@ async def _add(context: Context, chat_id: int, request: views.RemindRequest) -> 
     except DuplicateReminder as error:
         return views.duplicate(texts(context), error.existing)
     except TooManyReminders as error:
-        return views.too_many(texts(context), str(error))
+        return views.too_many(texts(context), error)
     return views.reminder_added(texts(context), reminder, chat, now(context))
 
 
@@ -206,7 +135,7 @@ async def list_reminders(update: Update, context: Context) -> None:
     """/reminders: each reminder with its next time, and a delete button for each."""
     if not await in_private(update, context) or update.effective_chat is None:
         return
-    await reply(update, context, await _list(context, update.effective_chat.id))
+    await respond(update, context, await _list(context, update.effective_chat.id))
 
 
 async def _list(context: Context, chat_id: int) -> Reply:
@@ -230,9 +159,9 @@ async def resume(update: Update, context: Context) -> None:
     if any(not reminder.enabled for reminder in reminders):
         count = await state.store.enable_chat_reminders(chat.id, now(context))
         log.info("reminders of a chat resumed after /start")
-        await reply(update, context, views.resumed(texts(context), count))
+        await respond(update, context, views.resumed(texts(context), count))
     if context.args == ["remind"]:
-        await reply(
+        await respond(
             update, context, views.choose_time(texts(context), await state.store.get_chat(chat.id))
         )
 
@@ -270,15 +199,16 @@ async def typed_time(update: Update, context: Context) -> None:
     except ScheduleError as error:
         try:
             request = views.parse_remind(text)  # "7:30 mon,wed": time and days at once
-        except ScheduleError:
+        except ScheduleError as other:
             if len(text) > 20 or not any(ch.isdigit() for ch in text):
                 data.pop(_TYPING, None)
                 return  # not a time: a question, answered by the next handler
-            await reply(update, context, views.error(texts(context), str(error)))
+            shown = other if other.code == "remind_two_times" else error
+            await respond(update, context, views.error(texts(context), shown))
             raise ApplicationHandlerStop from None
         answer = await _add(context, update.effective_chat.id, request)
     data.pop(_TYPING, None)
-    await reply(update, context, answer)
+    await respond(update, context, answer)
     raise ApplicationHandlerStop
 
 
@@ -291,12 +221,12 @@ async def press(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if query is None:
         return
-    parsed = routine.parse_press(query.data or "")
+    parsed = callbacks.parse_reminder(query.data or "")
     if (
         parsed is not None
         and in_group(chat)
         and chat is not None
-        and parsed.action == routine.DONE
+        and parsed.action == Action.DONE
         and parsed.reminder_id is not None
         and parsed.seq is not None
     ):
@@ -307,39 +237,41 @@ async def press(update: Update, context: Context) -> None:
         return
     store = context.bot_data.store
     action = parsed.action
-    if action == routine.DONE and parsed.reminder_id is not None and parsed.seq is not None:
+    if action == Action.DONE and parsed.reminder_id is not None and parsed.seq is not None:
         await _done(context, query, chat.id, parsed.reminder_id, parsed.seq)
-    elif action == routine.SNOOZE_ACTION and parsed.reminder_id is not None:
+    elif action == Action.SNOOZE and parsed.reminder_id is not None:
         await _snooze(context, query, chat.id, parsed.reminder_id, parsed.seq)
-    elif action == routine.STOP and parsed.reminder_id is not None:
+    elif action == Action.STOP and parsed.reminder_id is not None:
         reminder = await store.get_reminder(chat.id, parsed.reminder_id)
         if reminder is None or not await store.delete_reminder(chat.id, reminder.id):
             await query.answer(toast(context, "reminder_already_stopped"))
             return
-        await query.answer(toast(context, "reminder_stopped", reminder=views.describe(reminder)))
+        await query.answer(
+            toast(context, "reminder_stopped", reminder=views.describe(texts(context), reminder))
+        )
         await set_buttons(query)
-    elif action == routine.DELETE and parsed.reminder_id is not None:
+    elif action == Action.DELETE and parsed.reminder_id is not None:
         deleted = await store.delete_reminder(chat.id, parsed.reminder_id)
         key = "reminder_deleted" if deleted else "reminder_already_deleted"
         await query.answer(toast(context, key))
         await edit(update, context, query, await _list(context, chat.id))
-    elif action == routine.LIST:
+    elif action == Action.LIST:
         await query.answer()
-        await reply(update, context, await _list(context, chat.id))
-    elif action == routine.NEW:
+        await respond(update, context, await _list(context, chat.id))
+    elif action == Action.NEW:
         await query.answer()
-        await reply(
+        await respond(
             update, context, views.choose_time(texts(context), await store.get_chat(chat.id))
         )
-    elif action == routine.TIME and parsed.typed:
+    elif action == Action.TIME and parsed.typed:
         if context.chat_data is not None:
             context.chat_data[_TYPING] = now(context) + TYPING_WINDOW
         await query.answer()
         await edit(update, context, query, views.type_time(texts(context)))
-    elif action == routine.TIME and parsed.local_time is not None:
+    elif action == Action.TIME and parsed.local_time is not None:
         await query.answer()
         await edit(update, context, query, views.choose_days(texts(context), parsed.local_time))
-    elif action == routine.ADD and parsed.local_time is not None and parsed.days is not None:
+    elif action == Action.ADD and parsed.local_time is not None and parsed.days is not None:
         request = views.RemindRequest(parsed.local_time, parsed.days)
         answer = await _add(context, chat.id, request)
         await query.answer()
@@ -429,7 +361,7 @@ async def timezone_press(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if query is None:
         return
-    name = views.parse_timezone_press(query.data or "")
+    name = callbacks.parse_timezone(query.data or "")
     if name is None or chat is None or chat.type != ChatType.PRIVATE:
         await query.answer(toast(context, "stale_button_toast"))
         return

@@ -17,7 +17,7 @@ from bot.core.sessions.plan import plan_for
 from bot.core.sessions.progress import describe, history_start, weekly_progress
 from bot.core.sessions.views import parse_press, parse_start
 from bot.edge import stretch_sessions
-from bot.edge.handlers.common import Context, command_argument, respond, texts, toast
+from bot.edge.replying import Context, command_argument, respond, texts, toast
 
 log = logging.getLogger(__name__)
 

@@ -1,12 +1,19 @@
-"""Translation between core replies and Telegram API calls, shared by every handler module."""
+"""Translation between core replies and Telegram API calls, shared by every handler module.
+
+Handlers never import each other; what more than one of them needs to talk to Telegram (send,
+edit, answer in groups within the guards, read a command's argument, keep personal commands
+in private chats) lives here.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -15,8 +22,11 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.core.groups.policy import note_due
+from bot.core.reminders import views as reminder_views
 from bot.core.replies import Button, Reply, label
 from bot.edge.state import BotState
 
@@ -26,6 +36,12 @@ log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+_PRIVATE_NOTE_AT = "reminders_group_note_at"  # chat_data: when a group was last pointed to private
+
+
+def now(context: Context) -> datetime:
+    """The injected clock."""
+    return context.bot_data.clock()
 
 
 def texts(context: Context) -> Mapping[str, str]:
@@ -142,3 +158,57 @@ def command_argument(text: str | None) -> str:
         return ""
     _, _, rest = text.strip().partition(" ")
     return rest.strip()
+
+
+def argument(update: Update) -> str:
+    """The text after the command of ``update``'s message, or "" (also without text)."""
+    message = update.effective_message
+    return command_argument(message.text if message is not None else "")
+
+
+async def edit(update: Update, context: Context, query: CallbackQuery, answer: Reply) -> None:
+    """Replace the pressed message with ``answer``; send it anew if that message can't be edited."""
+    if query.message is not None and query.message.is_accessible and len(answer.parts) == 1:
+        try:
+            await query.edit_message_text(
+                answer.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(answer.buttons),
+                link_preview_options=NO_PREVIEW,
+            )
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                return
+            log.info("could not edit a message, sending a new one: %s", error)
+        else:
+            return
+    await respond(update, context, answer)
+
+
+async def set_buttons(query: CallbackQuery, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
+    """Change (or, with none, remove) the buttons under the pressed message; best effort."""
+    if query.message is None or not query.message.is_accessible:
+        return
+    try:
+        await query.edit_message_reply_markup(markup(buttons))
+    except BadRequest as error:  # too old to edit, or already like that: the answer was given
+        log.info("could not change the buttons of a message: %s", error)
+
+
+async def in_private(update: Update, context: Context) -> bool:
+    """True in a private chat; in a group, point to a private chat (rarely) and return False.
+
+    For the personal commands (/remind, /reminders, /timezone, /privacy, /forget).
+    """
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    if chat.type == ChatType.PRIVATE:
+        return True
+    data: dict[Any, Any] = context.chat_data if context.chat_data is not None else {}
+    if not note_due(data.get(_PRIVATE_NOTE_AT), now(context)):
+        return False  # said it recently: stay quiet rather than spam the group
+    data[_PRIVATE_NOTE_AT] = now(context)
+    reply = reminder_views.private_only(texts(context), context.bot_data.bot_username)
+    await respond(update, context, reply)
+    return False

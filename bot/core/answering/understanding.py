@@ -1,0 +1,434 @@
+"""Read one message the way a person meant it: in the light of the conversation, and of its own
+back-story.
+
+The matcher scores text against entries; this module decides what the message asks for:
+
+- a **follow-up** ("how long do I hold it?", "the second one", "so what do I do about it") is
+  read against the conversation's topic, or the back-story of the same message; a detail it asks
+  for ("hold", "reps", ...) is answered from the entry's ``details``;
+- a **clear question** of its own switches topic, whatever came before;
+- an **unrelated** message (its own words unknown to the knowledge base) is never forced onto the
+  previous topic;
+- a **long message** is split into sentences: the question counts fully, its back-story less,
+  so the story neither hides the question nor drags in a topic of its own;
+- a question about a **subject near ours that the article does not cover** (another body part,
+  a treatment, pregnancy) gets a reply saying so, not an unrelated answer.
+
+Confidence needs the message's own words: one shared word is enough only when nothing else in
+the message is unfamiliar, and words borrowed from context never make a match on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.core.answering.context import Conversation
+from bot.core.answering.matching import PLURAL, QUESTION_WORDS, Band, Candidate, Match, Matcher
+from bot.core.knowledge import FollowUp, KnowledgeBase
+
+ReadingKind = Literal["answer", "detail", "unsure", "not_covered", "none"]
+
+LONG_MESSAGE = 100  # characters: longer messages are read sentence by sentence
+STORY_FACTOR = 0.35  # weight of a long message's back-story next to its question
+NEAR_STORY_FACTOR = 0.6  # the sentence just before the question
+STORY_SENTENCES = 6  # sentences before the question that count as its story
+REFERENT_FACTOR = 0.5  # weight of the previous topic's words added to a follow-up
+MAX_UNFAMILIAR = 0.34  # share of a follow-up's own words that may be unknown
+SOLID_UNFAMILIAR = 0.5  # an answer needs its entry's words to outweigh unknown ones
+ONE_WORD_UNFAMILIAR = 0.3  # ... and one rare word of its own with a little small talk
+NAMED_UNFAMILIAR = 0.67  # an entry named by its title may come with one unknown word
+MAX_SUGGESTIONS = 3
+SUGGESTION_MARGIN = 12.0  # "Did you mean" offers only entries this close to the best
+PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
+ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
+
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+_ORDINALS = {
+    "first": 0,
+    "1st": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "4th": 3,
+    "fifth": 4,
+    "5th": 4,
+    "last": -1,
+    "final": -1,
+}
+_NUMBERED = re.compile(r"\b(?:number|no|num|option|#)\s*([1-9])\b|^\s*([1-9])\s*$")
+_NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is only a reference
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message asks for, and how that was decided (for replies and ``--explain``)."""
+
+    kind: ReadingKind
+    entry_id: str | None = None
+    detail: str | None = None  # the detail answered ("hold"), for kind "detail"
+    options: tuple[str, ...] = ()  # entry ids to offer, for kind "unsure"
+    subject: str | None = None  # the subject not covered ("knee"), for kind "not_covered"
+    match: Match | None = None
+    notes: tuple[str, ...] = field(default=())  # how context and sentences were used
+
+
+@dataclass(frozen=True)
+class _Cue:
+    follow_up: FollowUp
+    phrases: tuple[str, ...]  # every detail phrase found in the message
+
+
+class Interpreter:
+    """Reads messages against one knowledge base (build a new one when it changes)."""
+
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher) -> None:
+        self.kb = kb
+        self.matcher = matcher
+        self._follow_ups = {follow_up.name: follow_up for follow_up in kb.follow_ups}
+        asks: dict[str, str] = {}
+        for follow_up in kb.follow_ups:
+            for phrase in follow_up.asks:
+                asks.setdefault(matcher.canonical(phrase), follow_up.name)
+        self._asks = asks
+        self._asks_pattern = _alternation(asks)
+        near: dict[str, str] = {}
+        for group, phrases in kb.not_covered.items():
+            for phrase in phrases:
+                near.setdefault(matcher.canonical(phrase), group)
+        self._near = near
+        self._near_pattern = _alternation(near)
+        # Every word each entry uses (phrasings, keywords, answer, steps, details), stemmed.
+        self._entry_words = {
+            entry.id: frozenset(
+                matcher.vocabulary(entry.id)
+                | frozenset(
+                    self._terms(
+                        " ".join((entry.answer, *entry.steps, *(t for _, t in entry.details)))
+                    )
+                )
+            )
+            for entry in kb.entries.values()
+        }
+
+    # ------------------------------------------------------------------------------------------
+    def read(self, text: str, conversation: Conversation | None = None) -> Reading:
+        """What ``text`` asks for, given the conversation so far (None: a fresh start)."""
+        context = conversation if conversation is not None and conversation.current else None
+        sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+        if len(text) < LONG_MESSAGE or len(sentences) < 2:
+            return self._read_question(text, context, ())
+        asked = _question_index(sentences)
+        question = sentences[asked]
+        # The sentences around the question tell its story; a long life story before them
+        # says nothing more about what is asked (and would cost time on 4,096 characters).
+        around = range(max(0, asked - STORY_SENTENCES), min(len(sentences), asked + 3))
+        story = [sentences[i] for i in around if i != asked]
+        parts = tuple(
+            (sentences[i], NEAR_STORY_FACTOR if i == asked - 1 else STORY_FACTOR)
+            for i in around
+            if i != asked
+        )
+        # The back-story is the context of its own question, more recent than the chat's.
+        told = self.matcher.match_parts(parts)
+        if told.best is not None and told.band is not Band.NONE:
+            context = Conversation(topic=told.best.entry_id)
+        # The question alone first (its own words, the story as its context), then the question
+        # with the story's words counted at a discount.
+        reading = self._read_question(question, context, ())
+        if reading.kind not in {"answer", "detail", "not_covered"}:
+            reading = self._read_question(question, context, parts)
+        note = f"long message: question {question!r}"
+        if reading.kind in {"none", "unsure"}:
+            near = self._not_covered(" ".join(self.matcher.canonical(s) for s in story))
+            if near is not None:
+                return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
+        return _noted(reading, note)
+
+    # ------------------------------------------------------------------------------------------
+    def _read_question(
+        self,
+        text: str,
+        context: Conversation | None,
+        story: tuple[tuple[str, float], ...],
+    ) -> Reading:
+        canonical = self.matcher.canonical(text)
+        cue = self._cue(canonical)
+        asked = frozenset(t for p in (cue.phrases if cue else ()) for t in self._terms(p))
+
+        # "the second one", "number 3": the last list shown (no list: nothing to guess from).
+        options = context.options if context is not None else ()
+        unasked = self._asks_pattern.sub(" ", canonical) if self._asks_pattern else canonical
+        picked = _ordinal(unasked, options or _NO_LIST)  # "which side first" is no ordinal
+        if picked is not None and self._only_refers(text, asked):
+            if not options:
+                return Reading("none", notes=("an ordinal, and no list shown",))
+            detail = cue.follow_up.name if cue else None
+            return self._entry(picked, detail, None, f"option from the last list: {picked}")
+
+        whole = self.matcher.match_parts(((text, 1.0), *story))
+        own = self.matcher.match_parts(((text, 1.0), *story), drop=asked) if asked else whole
+        unfamiliar = self._unfamiliar(own)
+        near = self._not_covered(canonical)
+        if near is not None and self._near_group(near) in ALWAYS:
+            return Reading("not_covered", subject=near, match=whole)
+        following = context is not None and context.topic is not None
+        # In a conversation, a question about a detail the topic has is about the topic unless
+        # it names another entry ("where do I put my right knee?" after pigeon pose).
+        topic = self.kb.entries.get(context.topic or "") if context is not None else None
+        strict = (
+            topic is not None
+            and cue is not None
+            and (topic.detail(cue.follow_up.name) is not None or cue.follow_up.default is not None)
+        )
+
+        # A question another entry has almost word for word is that entry's, whatever came
+        # before ("how often should I stretch?" after pigeon pose asks the general question).
+        phrased = whole.best
+        if (
+            strict
+            and phrased is not None
+            and phrased.similarity >= PHRASED
+            and self._solid(whole, unfamiliar, False)
+            and (context is None or phrased.entry_id != context.topic)
+        ):
+            return self._entry(phrased.entry_id, None, whole)
+
+        # A clear question of its own: answer it (its detail, if that is all it asks).
+        if self._solid(own, unfamiliar, strict):
+            best = own.best
+            assert best is not None
+            detail = self._detail_asked(cue, best.entry_id, own, context)
+            rival = whole.best
+            if (
+                not following
+                and rival is not None
+                and rival.entry_id != best.entry_id
+                and rival.score >= best.score
+                and self._solid(whole, unfamiliar, False)
+            ):
+                # The words that ask a detail belong to this question ("how often do I need
+                # to stretch?" asks for the frequency entry, not the stretch's frequency).
+                best, detail = rival, None
+            if near is not None and not self._about(best, near):
+                return Reading("not_covered", subject=near, match=own)
+            return self._entry(best.entry_id, detail, own)
+
+        # A follow-up: read it against the topic just talked about.
+        if following and unfamiliar <= MAX_UNFAMILIAR:
+            assert context is not None and context.topic is not None
+            reading = self._follow_up(text, cue, context.topic, asked, story)
+            if reading is not None:
+                return reading
+        if near is not None:
+            return Reading("not_covered", subject=near, match=own)
+        if (
+            cue is not None
+            and context is None
+            and self._has_content(own)
+            and self._solid(whole, unfamiliar, False)
+        ):
+            # The words that ask a detail are part of its own question ("daily stretching?").
+            best = whole.best
+            assert best is not None
+            return self._entry(best.entry_id, None, whole)
+        if cue is not None and not self._has_content(own):
+            # A detail with no topic anywhere ("how often?", "how long do I hold it?").
+            if cue.follow_up.default is not None and context is None:
+                return self._entry(cue.follow_up.default, None, whole, "detail's own entry")
+            having = [
+                e for e in self._ranked(whole) if self.kb.entries[e].detail(cue.follow_up.name)
+            ]
+            if having:
+                return Reading("unsure", options=tuple(having[:MAX_SUGGESTIONS]), match=whole)
+        return self._by_band(own, unfamiliar)
+
+    def _follow_up(
+        self,
+        text: str,
+        cue: _Cue | None,
+        topic: str,
+        asked: frozenset[str],
+        story: tuple[tuple[str, float], ...],
+    ) -> Reading | None:
+        entry = self.kb.entries.get(topic)
+        if entry is None:
+            return None
+        note = f"follow-up on {topic}"
+        if cue is not None:
+            if entry.detail(cue.follow_up.name) is not None:
+                return self._entry(topic, cue.follow_up.name, None, note)
+            if cue.follow_up.default is not None:
+                return self._entry(cue.follow_up.default, None, None, note)
+        referent = ((entry.title, REFERENT_FACTOR), *story)
+        again = self.matcher.match_parts(((text, 1.0), *referent))
+        if again.band is Band.CONFIDENT and again.best is not None and self._has_content(again):
+            return self._entry(again.best.entry_id, None, again, note)
+        return None
+
+    # ------------------------------------------------------------------------------------------
+    def _entry(
+        self, entry_id: str, detail: str | None, match: Match | None, note: str = ""
+    ) -> Reading:
+        entry = self.kb.entries[entry_id]
+        notes = (note,) if note else ()
+        if detail is not None and entry.detail(detail) is not None:
+            return Reading("detail", entry_id, detail, match=match, notes=notes)
+        return Reading("answer", entry_id, match=match, notes=notes)
+
+    def _detail_asked(
+        self, cue: _Cue | None, entry_id: str, own: Match, context: Conversation | None
+    ) -> str | None:
+        """The detail a question with its own topic asks, if that is all it asks
+        ("how long do I hold pigeon?", or "and pigeon?" after a hold time)."""
+        entry = self.kb.entries[entry_id]
+        if cue is not None:
+            vocabulary = self.matcher.vocabulary(entry_id)
+            rest = [t for t in own.terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
+            if all(t in vocabulary for t in rest) and len(rest) <= 3:
+                return cue.follow_up.name if entry.detail(cue.follow_up.name) else None
+            return None
+        if context is not None and context.detail and len(own.terms) <= 3:
+            return context.detail if entry.detail(context.detail) else None
+        return None
+
+    def _solid(self, match: Match, unfamiliar: float, strict: bool = False) -> bool:
+        """Confident on the message's own words: the entry's name ("teach me pigeon"), or
+        (unless ``strict``: only the name will do) two words that point to the entry, or one
+        with nothing unfamiliar beside it."""
+        best = match.best
+        if match.band is not Band.CONFIDENT or best is None:
+            return False
+        if best.named and unfamiliar <= NAMED_UNFAMILIAR:
+            return True
+        if strict:
+            return False
+        if best.support >= 2:
+            return unfamiliar <= SOLID_UNFAMILIAR
+        if best.support != 1:
+            return False
+        # One word: enough alone, or beside a little small talk when only this entry uses it.
+        return unfamiliar == 0.0 or (unfamiliar <= ONE_WORD_UNFAMILIAR and self._rare(match))
+
+    def _only_refers(self, text: str, asked: frozenset[str]) -> bool:
+        """Whether a message with an ordinal says nothing else of its own ("explain the second
+        one", not "what's the first step to a pain-free back")."""
+        ordinals = frozenset(self._terms(" ".join(_ORDINALS)))
+        rest = self.matcher.match_parts(((text, 1.0),), drop=asked | ordinals)
+        unfamiliar = self._unfamiliar(rest)
+        return unfamiliar <= MAX_UNFAMILIAR and not self._solid(rest, unfamiliar, True)
+
+    def _about(self, best: Candidate, subject: str) -> bool:
+        """Whether a body part the article does not cover is part of the entry the question
+        names or talks about (the knee in pigeon pose): then the question is ours."""
+        if best.named:
+            return True
+        words = self._entry_words.get(best.entry_id, frozenset())
+        return all(t in words for t in self._terms(subject))
+
+    def _by_band(self, match: Match, unfamiliar: float) -> Reading:
+        best = match.best
+        if best is None or match.band is Band.NONE or best.support == 0:
+            return Reading("none", match=match)
+        if unfamiliar > SOLID_UNFAMILIAR:
+            return Reading("none", match=match)  # unfamiliar words outweigh the shared ones
+        floor = max(self.matcher.unsure, best.score - SUGGESTION_MARGIN)
+        options = tuple(c.entry_id for c in match.candidates if c.score >= floor and c.support)
+        return Reading("unsure", options=options[:MAX_SUGGESTIONS], match=match)
+
+    def _unfamiliar(self, match: Match) -> float:
+        """Share of the message's own words, by weight, that the knowledge base never uses
+        (an unknown word weighs as much as the rarest known one: it may be the subject)."""
+        content = [t for t in match.terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
+        known = sum(self.matcher.weight_of(t) for t in content if self.matcher.known(t))
+        unknown = sum(
+            max(self.matcher.weight_of(t), self.matcher.rarest)
+            for t in content
+            if not self.matcher.known(t) and not t.isdigit()
+        ) * self.matcher.dilution(len(match.terms))
+        return unknown / (known + unknown) if known + unknown else 0.0
+
+    def _rare(self, match: Match) -> bool:
+        """Whether the best entry's one supporting word is one only it uses ("iliopsoas")."""
+        best = match.best
+        return best is not None and any(
+            self.matcher.points_to(best.entry_id, t)
+            and self.matcher.weight_of(t) >= self.matcher.rarest
+            for t in match.terms
+        )
+
+    def _has_content(self, match: Match) -> bool:
+        return any(t not in QUESTION_WORDS and not t.endswith(PLURAL) for t in match.terms)
+
+    def _ranked(self, match: Match) -> list[str]:
+        ranked = [c.entry_id for c in match.candidates]
+        return ranked + [e.id for e in self.kb.ordered() if e.id not in ranked]
+
+    def _terms(self, phrase: str) -> list[str]:
+        return self.matcher.analyse(phrase)[0]
+
+    def _cue(self, canonical: str) -> _Cue | None:
+        """The detail a message asks about (the longest phrase that asks one wins)."""
+        if self._asks_pattern is None:
+            return None
+        found = [m.group(0) for m in self._asks_pattern.finditer(canonical)]
+        if not found:
+            return None
+        longest = max(found, key=len)
+        return _Cue(self._follow_ups[self._asks[longest]], tuple(found))
+
+    def _not_covered(self, canonical: str) -> str | None:
+        """The first subject we do not cover that the text mentions."""
+        if self._near_pattern is None:
+            return None
+        found = self._near_pattern.search(canonical)
+        return found.group(0) if found else None
+
+    def _near_group(self, subject: str) -> str:
+        return self._near.get(subject, "")
+
+
+def _alternation(phrases: dict[str, str]) -> re.Pattern[str] | None:
+    ordered = sorted((p for p in phrases if p), key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
+
+
+def _question_index(sentences: list[str]) -> int:
+    """The sentence that asks: the last one with a question mark, else the last one."""
+    for index in range(len(sentences) - 1, -1, -1):
+        if "?" in sentences[index]:
+            return index
+    return len(sentences) - 1
+
+
+def _ordinal(canonical: str, options: tuple[str, ...]) -> str | None:
+    """The option "the second one" / "number 2" / "the last" refers to, if any."""
+    numbered = _NUMBERED.search(canonical)
+    if numbered:
+        index = int(numbered.group(1) or numbered.group(2)) - 1
+    else:
+        found = _ORDINAL.search(canonical)
+        if found is None:
+            return None
+        index = _ORDINALS[found.group(1)]
+    if -len(options) <= index < len(options):
+        return options[index]
+    return None
+
+
+def _noted(reading: Reading, note: str) -> Reading:
+    return Reading(
+        reading.kind,
+        reading.entry_id,
+        reading.detail,
+        reading.options,
+        reading.subject,
+        reading.match,
+        (*reading.notes, note),
+    )

@@ -1,0 +1,188 @@
+"""ConText-style context: is a red-flag mention negated, past, someone else's, or a question?
+
+After NegEx (Chapman et al. 2001) and ConText (Harkema et al. 2009): trigger phrases from
+``red_flags/context.yaml`` reach forward ("before" triggers: "no fever") or backward ("after"
+triggers: "... ten years ago") over a window of words that ends at a clause boundary ("but",
+"however", a full stop), so "no fever but can't pee" still alarms. The rules, in order:
+
+- Overlapping triggers of different categories: the longest wins, so "not sure" is no negation
+  and "no idea" no trigger.
+- A trigger made only of the mention's own words does not apply to it ("can not" in "can not
+  pee"); one that shares a word with it does ("my dog fell").
+- A mention that carries its own negation ("can not pee", "no feeling") cannot be negated.
+- "someone-else" is cancelled by a "recent" trigger in reach (someone's emergency now).
+- "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
+  that a red flag?").
+- "unsure" in reach cancels every rule-out: an unclear context alarms.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.core.knowledge import ContextTrigger
+from bot.core.safety.patterns import Hit
+from bot.core.safety.tokens import Tokens
+
+__all__ = ["Status", "TriggerHit", "decide"]
+
+
+class Status(Enum):
+    """What context made of one mention."""
+
+    PRESENT = "present"  # the person has it now: alarm
+    NEGATED = "negated"
+    HISTORICAL = "historical"
+    RESOLVED = "resolved"
+    SOMEONE_ELSE = "someone-else"
+    HARMLESS = "harmless"
+    QUESTION = "question"
+
+    @property
+    def ruled_out(self) -> bool:
+        return self in _RULED_OUT
+
+
+_RULED_OUT = frozenset(
+    {Status.NEGATED, Status.HISTORICAL, Status.RESOLVED, Status.SOMEONE_ELSE, Status.HARMLESS}
+)
+_RULE_OUT_CATEGORIES = frozenset(status.value for status in (*_RULED_OUT, Status.QUESTION))
+# When several rule-outs reach one mention, the first in this order names it.
+_ORDER = (
+    Status.NEGATED,
+    Status.HISTORICAL,
+    Status.RESOLVED,
+    Status.SOMEONE_ELSE,
+    Status.HARMLESS,
+    Status.QUESTION,
+)
+# A longer trigger hides the shorter ones it overlaps; on a tie, these win first.
+_TIE = {"unsure": 0, "not-a-trigger": 1, "report": 2, "recent": 3}
+
+
+@dataclass(frozen=True)
+class TriggerHit:
+    """A context trigger found in the message."""
+
+    trigger: ContextTrigger
+    hit: Hit
+
+    @property
+    def category(self) -> str:
+        return self.trigger.category
+
+
+def resolve_overlaps(found: Iterable[TriggerHit]) -> list[TriggerHit]:
+    """Of overlapping triggers of different categories keep the longest ("not sure" over "not")."""
+    ordered = sorted(
+        found,
+        key=lambda t: (-(t.hit.end - t.hit.start), _TIE.get(t.category, 9), t.hit.start),
+    )
+    taken: dict[int, str] = {}  # word -> the category of the trigger that took it
+    kept: list[TriggerHit] = []
+    for candidate in ordered:
+        span = range(candidate.hit.start, candidate.hit.end)
+        category = candidate.category  # triggers of one category never hide each other
+        if any(taken.get(position, category) != category for position in span):
+            continue
+        taken.update(dict.fromkeys(span, category))
+        kept.append(candidate)
+    return [t for t in kept if t.category != "not-a-trigger"]
+
+
+class Scopes:
+    """Where a trigger's reach ends: its window, a boundary, or the end of the sentence."""
+
+    def __init__(self, tokens: Tokens, boundaries: Sequence[Hit]) -> None:
+        self.tokens = tokens
+        self.starts = sorted(b.start for b in boundaries)
+        self.ends = sorted(b.end for b in boundaries)
+        self._reach: dict[int, range] = {}
+
+    def cached_reach(self, trigger: TriggerHit) -> range:
+        found = self._reach.get(id(trigger))
+        if found is None:
+            found = self._reach[id(trigger)] = self.reach(trigger)
+        return found
+
+    def clause(self, hit: Hit) -> range:
+        """The clause around a hit: from the boundary (or sentence start) before it to the next."""
+        sentences = self.tokens.sentences
+        before = bisect_right(self.ends, hit.start) - 1
+        start = self.ends[before] if before >= 0 else 0
+        while start < hit.start and sentences[start] != sentences[hit.start]:
+            start += 1
+        after = bisect_left(self.starts, hit.end)
+        end = self.starts[after] if after < len(self.starts) else len(sentences)
+        while end > hit.end and sentences[end - 1] != sentences[hit.end - 1]:
+            end -= 1
+        return range(start, end)
+
+    def reach(self, trigger: TriggerHit) -> range:
+        hit, window = trigger.hit, trigger.trigger.window
+        sentences = self.tokens.sentences
+        if trigger.trigger.direction == "before":
+            stop = min(hit.end + window, len(sentences))
+            after = bisect_left(self.starts, hit.end)
+            if after < len(self.starts):
+                stop = min(stop, self.starts[after])
+            end = hit.end
+            while end < stop and sentences[end] == sentences[hit.end - 1]:
+                end += 1
+            return range(hit.end, end)
+        start = max(hit.start - window, 0)
+        before = bisect_right(self.ends, hit.start) - 1
+        if before >= 0:
+            start = max(start, self.ends[before])
+        first = hit.start
+        while first > start and sentences[first - 1] == sentences[hit.start]:
+            first -= 1
+        return range(first, hit.start)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A mention's status and the trigger that decided it (None when nothing reached it)."""
+
+    status: Status
+    trigger: TriggerHit | None = None
+    overruled: TriggerHit | None = None  # an "unsure"/"recent"/"report" trigger that won
+
+
+def decide(
+    own: tuple[int, ...],
+    keeps: frozenset[str],
+    triggers: Sequence[TriggerHit],
+    negations: Sequence[Hit],
+    scopes: Scopes,
+) -> Verdict:
+    """The status of one mention whose own words are at ``own``."""
+    mine = set(own)
+    immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
+    reaching: dict[str, TriggerHit] = {}
+    for found in triggers:
+        if found.category in _RULE_OUT_CATEGORIES and mine.issuperset(
+            range(found.hit.start, found.hit.end)
+        ):
+            continue  # the mention's own words: "can not" in "can not pee"
+        reach = scopes.cached_reach(found)
+        start, end = found.hit.start, found.hit.end
+        if any(position in reach or start <= position < end for position in own):
+            reaching.setdefault(found.category, found)
+    if "unsure" in reaching:
+        return Verdict(Status.PRESENT, overruled=reaching["unsure"])
+    if immune:
+        reaching.pop("negated", None)
+    overruled: TriggerHit | None = None
+    if "someone-else" in reaching and "recent" in reaching:
+        overruled = reaching.pop("someone-else") and reaching["recent"]
+    if "question" in reaching and ("report" in reaching or "recent" in reaching):
+        overruled = reaching.pop("question") and reaching.get("report", reaching.get("recent"))
+    for status in _ORDER:
+        decider = reaching.get(status.value)
+        if decider is not None and status.value not in keeps:
+            return Verdict(status, decider)
+    return Verdict(Status.PRESENT, overruled=overruled)

@@ -1,0 +1,242 @@
+"""The safety decision for one message: alarm, a question about a red flag, ruled out, or clear.
+
+Every place that answers a message (private chats, groups, inline mode, ``ask``, ``chat``, eval)
+asks one ``Screen`` and gets one ``SafetyDecision``, so they cannot disagree. Recall comes first:
+a mention that no trigger reaches, or whose context is unclear, alarms.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from bot.core.knowledge import KnowledgeBase, RedFlag, RedFlagRules, UrgencyTier, WordPattern
+from bot.core.safety.context import Scopes, Status, TriggerHit, decide, resolve_overlaps
+from bot.core.safety.patterns import Document, Grammar, Hit, PatternSet
+from bot.core.safety.tokens import Tokens, tokenise
+
+__all__ = ["Mention", "SafetyDecision", "Screen", "Verdict"]
+
+
+class Verdict(Enum):
+    """What the answerer does with a message."""
+
+    ALARM = "alarm"  # the urgent message of the tier, before anything else
+    QUESTION = "question"  # a question about a red flag: a calm explanation
+    RULED_OUT = "ruled-out"  # the ordinary answer plus one line per ruled-out red flag
+    CLEAR = "clear"  # no red flag: the ordinary answer
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One red flag found in the message, with what its context made of it."""
+
+    flag: RedFlag
+    pattern: WordPattern
+    words: str  # the message's words that matched (folded)
+    status: Status
+    trigger: str = ""  # the words of the trigger that decided, if any
+    trigger_pattern: WordPattern | None = None
+    category: str = ""  # that trigger's category
+    overruled_by: str = ""  # an unsure/recent trigger that kept the alarm, if any
+
+
+@dataclass(frozen=True)
+class SafetyDecision:
+    """The one decision every reply path follows."""
+
+    verdict: Verdict
+    mentions: tuple[Mention, ...] = ()
+    tier: UrgencyTier | None = None
+    question_entry: str = ""  # a general question about red flags: this entry answers it
+    # The message without the clauses context ruled out ("my uncle had bowel cancer, ..."), for
+    # the matcher: empty when nothing was ruled out. Those words would only blur the question.
+    rest: str = ""
+
+    @property
+    def alarm(self) -> bool:
+        return self.verdict is Verdict.ALARM
+
+    def flags(self, status: Status | None = None, *, ruled_out: bool = False) -> list[RedFlag]:
+        """The distinct flags of the mentions with a status (or any rule-out), in order."""
+        seen: dict[str, RedFlag] = {}
+        for mention in self.mentions:
+            wanted = mention.status.ruled_out if ruled_out else mention.status is status
+            if wanted:
+                seen.setdefault(mention.flag.id, mention.flag)
+        return list(seen.values())
+
+    @property
+    def first_alarm(self) -> Mention | None:
+        return next((m for m in self.mentions if m.status is Status.PRESENT), None)
+
+
+CLEAR = SafetyDecision(Verdict.CLEAR)
+
+
+class Screen:
+    """The red-flag rules compiled for fast checking; build once per knowledge base."""
+
+    def __init__(
+        self,
+        rules: RedFlagRules,
+        known: Iterable[str] = (),
+        frequency: Mapping[str, float] | None = None,
+    ) -> None:
+        self.rules = rules
+        extra: list[WordPattern] = [p for flag in rules.flags for p in flag.patterns]
+        extra += [p for flag in rules.flags for p in flag.not_patterns]
+        extra += [t.pattern for t in rules.triggers] + list(rules.boundaries)
+        extra += list(rules.questions)
+        self.grammar = Grammar(
+            rules.concepts, extra, rules.typos, rules.not_typos, known, frequency
+        )
+        self._mention_owner: list[tuple[RedFlag, WordPattern]] = [
+            (flag, pattern) for flag in rules.flags for pattern in flag.patterns
+        ]
+        self.flag_patterns = PatternSet(self.grammar, [p for _, p in self._mention_owner])
+        self.idioms = {
+            flag.id: PatternSet(self.grammar, flag.not_patterns)
+            for flag in rules.flags
+            if flag.not_patterns
+        }
+        self.triggers = PatternSet(self.grammar, [t.pattern for t in rules.triggers])
+        self.boundaries = PatternSet(self.grammar, rules.boundaries)
+        self.questions = PatternSet(self.grammar, rules.questions)
+        self._tier_rank = {tier.id: rank for rank, tier in enumerate(rules.tiers)}
+
+    @classmethod
+    def for_knowledge(cls, kb: KnowledgeBase) -> Screen:
+        """A screen whose typo tolerance and prefilter know the knowledge base's own words."""
+        rules = kb.red_flags
+        counts: Counter[str] = Counter()
+        phrasings = [p.text for entry in kb.entries.values() for p in entry.questions]
+        known: set[str] = set()
+        for text in phrasings:
+            words = set(tokenise(text, rules.contractions).words)
+            counts.update(words)
+            known |= words
+        for entry in kb.entries.values():
+            known.update(tokenise(f"{entry.title} {entry.summary} {entry.answer}", {}).words)
+        total = max(len(phrasings), 1)
+        return cls(rules, known, {word: count / total for word, count in counts.items()})
+
+    # -- the decision -----------------------------------------------------------------------
+    def read(self, text: str) -> Document:
+        """The message, tokenised and indexed (shared by the decision and the explanation)."""
+        return Document(tokenise(text, self.rules.contractions), self.grammar)
+
+    def assess(self, text: str) -> SafetyDecision:
+        """Alarm, question, ruled out or clear, with every mention and why."""
+        document = self.read(text)
+        raw, near = self._mentions(document)
+        if not raw or near is None:
+            return self._clear(document)
+        triggers, negations, scopes = self._context(near)
+        mentions = []
+        dropped: set[int] = set()
+        for flag, pattern, hit in raw:
+            verdict = decide(hit.own, flag.keeps, triggers, negations, scopes)
+            if verdict.status.ruled_out:
+                dropped.update(scopes.clause(hit))
+            decided = verdict.trigger
+            mentions.append(
+                Mention(
+                    flag=flag,
+                    pattern=pattern,
+                    words=document.tokens.text(hit.start, hit.end),
+                    status=verdict.status,
+                    trigger=_words(document.tokens, decided.hit) if decided else "",
+                    trigger_pattern=decided.trigger.pattern if decided else None,
+                    category=decided.category if decided else "",
+                    overruled_by=(
+                        f"{_words(document.tokens, verdict.overruled.hit)} "
+                        f"({verdict.overruled.category})"
+                        if verdict.overruled
+                        else ""
+                    ),
+                )
+            )
+        decision = self._verdict(document, tuple(mentions))
+        if dropped and decision.verdict is Verdict.RULED_OUT:
+            return replace(decision, rest=_without(document.tokens, dropped))
+        return decision
+
+    def _mentions(
+        self, document: Document
+    ) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], Document | None]:
+        """The red-flag mentions, and the message seen only in their sentences (context and
+        idioms never cross a sentence, so a long message is read around its mentions only)."""
+        found: list[tuple[RedFlag, WordPattern, Hit]] = []
+        seen: set[tuple[str, int, int]] = set()
+        for number, hit in self.flag_patterns.find(document):
+            flag, pattern = self._mention_owner[number]
+            key = (flag.id, hit.start, hit.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            if flag.needs and not all(document.concept(name) for name in flag.needs):
+                continue
+            found.append((flag, pattern, hit))
+        if not found:
+            return found, None
+        near = document.within({document.tokens.sentences[hit.start] for _, _, hit in found})
+        flagged = {flag.id for flag, _, _ in found}
+        idioms = {
+            flag_id: [hit for _, hit in patterns.find(near)]
+            for flag_id, patterns in self.idioms.items()
+            if flag_id in flagged
+        }
+        found = [
+            (flag, pattern, hit)
+            for flag, pattern, hit in found
+            if not any(_overlaps(hit.own, idiom) for idiom in idioms.get(flag.id, ()))
+        ]
+        found.sort(key=lambda item: (item[2].start, item[2].end))
+        return found, near
+
+    def _context(self, document: Document) -> tuple[list[TriggerHit], list[Hit], Scopes]:
+        all_triggers = [
+            TriggerHit(self.rules.triggers[number], hit)
+            for number, hit in self.triggers.find(document)
+        ]
+        negations = [t.hit for t in all_triggers if t.category == "negated"]
+        boundaries = [hit for _, hit in self.boundaries.find(document)]
+        return resolve_overlaps(all_triggers), negations, Scopes(document.tokens, boundaries)
+
+    def _verdict(self, document: Document, mentions: tuple[Mention, ...]) -> SafetyDecision:
+        present = [m for m in mentions if m.status is Status.PRESENT]
+        if present:
+            rank = min(self._tier_rank.get(m.flag.tier, 0) for m in present)
+            return SafetyDecision(Verdict.ALARM, mentions, self.rules.tiers[rank])
+        if any(m.status is Status.QUESTION for m in mentions):
+            return SafetyDecision(Verdict.QUESTION, mentions)
+        return SafetyDecision(Verdict.RULED_OUT, mentions, question_entry=self._question(document))
+
+    def _clear(self, document: Document) -> SafetyDecision:
+        entry = self._question(document)
+        return SafetyDecision(Verdict.CLEAR, question_entry=entry) if entry else CLEAR
+
+    def _question(self, document: Document) -> str:
+        if not self.rules.question_entry or not self.questions.find(document):
+            return ""
+        return self.rules.question_entry
+
+
+def _overlaps(own: Sequence[int], hit: Hit) -> bool:
+    return any(hit.start <= position < hit.end for position in own)
+
+
+def _without(tokens: Tokens, dropped: set[int]) -> str:
+    """The words not dropped, sentence by sentence ("" when nothing would be left)."""
+    sentences: dict[int, list[str]] = {}
+    for position, word in enumerate(tokens.words):
+        if position not in dropped and word != ",":
+            sentences.setdefault(tokens.sentences[position], []).append(word)
+    return ". ".join(" ".join(words) for words in sentences.values() if words)
+
+
+def _words(tokens: Tokens, hit: Hit) -> str:
+    return tokens.text(hit.start, hit.end)

@@ -1,0 +1,277 @@
+"""Word patterns over a message: found in one left-to-right pass per pattern, never backtracking.
+
+A pattern is a list of steps (a word, a prefix such as ``numb*``, or a word list such as
+``{saddle-area}``), each allowed a few words of gap before it; all of it within one sentence. For
+each step the positions where it matches are known (word lists are matched once per message and
+remembered), so a pattern is matched by walking those positions in order, keeping for each end the
+shortest match so far: time grows with the number of matches, not with the message's length.
+
+Most messages contain none of a pattern's rarest words, so each pattern is indexed by the words its
+rarest step can start with (a literal prefilter): a message only tries the patterns it could match.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from bot.core.knowledge import PatternStep, WordPattern
+from bot.core.safety.lexicon import FUZZY, Lexicon
+from bot.core.safety.tokens import Tokens
+
+__all__ = ["Document", "Grammar", "Hit", "PatternSet"]
+
+RARE = 1e-4  # the cost of a word the knowledge base's questions never use
+
+
+Span = tuple[int, int, tuple[int, ...]]  # a Hit being built: start, end, own words
+
+
+class Hit(NamedTuple):
+    """Where a pattern matched: words ``start`` to ``end`` (exclusive); ``own`` are the words
+    its steps matched (the gaps in between are not its own)."""
+
+    start: int
+    end: int
+    own: tuple[int, ...]
+
+
+def _step_keys(step: PatternStep) -> tuple[str, ...]:
+    keys: list[str] = []
+    for word in step.words:
+        keys.append(word)
+        if not word.endswith("*"):
+            keys.append(FUZZY + word)  # present only if the word tolerates typos
+    return tuple(keys)
+
+
+class Grammar:
+    """The word lists, compiled once per knowledge base, with the lexicon that reads words."""
+
+    def __init__(
+        self,
+        concepts: Mapping[str, tuple[WordPattern, ...]],
+        extra: Iterable[WordPattern],
+        typos: Iterable[str],
+        not_typos: Iterable[str],
+        known: Iterable[str] = (),
+        frequency: Mapping[str, float] | None = None,
+    ) -> None:
+        self.concepts = concepts
+        self.frequency = frequency or {}
+        exact: set[str] = set()
+        prefixes: set[str] = set()
+        for pattern in [*(p for ps in concepts.values() for p in ps), *extra]:
+            for step in pattern.steps:
+                for word in step.words:
+                    if word.endswith("*"):
+                        prefixes.add(word[:-1])
+                    else:
+                        exact.add(word)
+        self.lexicon = Lexicon(exact, typos, prefixes, not_typos, known)
+        self._anchors: dict[str, frozenset[str]] = {}
+        self.keys_of: dict[int, tuple[str, ...]] = {}
+        # Each word list's phrases, indexed like any pattern set (rarest step first).
+        self.phrases: dict[str, PatternSet] = {
+            name: PatternSet(self, [p for p in phrases if p.steps])
+            for name, phrases in concepts.items()
+        }
+
+    def needs(self, pattern: WordPattern) -> tuple[frozenset[str], ...]:
+        """For each step, the keys it can start with: a message without one cannot match."""
+        return tuple(self.anchors(step) for step in pattern.steps)
+
+    def step_keys(self, step: PatternStep) -> tuple[str, ...]:
+        """The keys a one-word step matches (a typo key only for words that tolerate typos)."""
+        found = self.keys_of.get(id(step))
+        if found is None:
+            typos = self.lexicon.fuzzy
+            found = self.keys_of[id(step)] = tuple(
+                key
+                for key in _step_keys(step)
+                if not key.startswith(FUZZY) or key.removeprefix(FUZZY) in typos
+            )
+        return found
+
+    def anchors(self, step: PatternStep, trail: tuple[str, ...] = ()) -> frozenset[str]:
+        """Keys a match of this step can start with."""
+        if not step.concept:
+            return frozenset(_step_keys(step))
+        name = step.concept
+        if name in self._anchors:
+            return self._anchors[name]
+        if name in trail:  # the loader refuses cycles; be safe anyway
+            return frozenset()
+        found: set[str] = set()
+        for phrase in self.concepts.get(name, ()):
+            if phrase.steps:
+                found |= self.anchors(phrase.steps[0], (*trail, name))
+        self._anchors[name] = frozenset(found)
+        return self._anchors[name]
+
+    def cost(self, step: PatternStep) -> float:
+        """How often a step's starting words appear in ordinary questions (lower is rarer)."""
+        total = 0.0
+        for key in self.anchors(step):
+            word = key.removeprefix(FUZZY).removesuffix("*")
+            total += RARE if key.startswith(FUZZY) else self.frequency.get(word, 0.0) + RARE
+        return total
+
+
+@dataclass
+class PatternSet:
+    """Patterns indexed by the starting words of their rarest step."""
+
+    grammar: Grammar
+    patterns: Sequence[WordPattern]
+    index: dict[str, list[int]] = field(default_factory=dict)
+    needs: list[tuple[frozenset[str], ...]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.needs = [self.grammar.needs(pattern) for pattern in self.patterns]
+        index: dict[str, list[int]] = defaultdict(list)
+        for number, pattern in enumerate(self.patterns):
+            if not pattern.steps:
+                continue
+            rarest = min(pattern.steps, key=self.grammar.cost)
+            for key in self.grammar.anchors(rarest):
+                index[key].append(number)
+        self.index = dict(index)
+
+    def find(self, document: Document) -> list[tuple[int, Hit]]:
+        """Every (pattern number, hit) in the document."""
+        candidates: set[int] = set()
+        keys = document.keys
+        for key in self.index.keys() & keys:
+            candidates.update(self.index[key])
+        hits: list[tuple[int, Hit]] = []
+        for number in sorted(candidates):
+            for starts in self.needs[number]:
+                if starts.isdisjoint(keys):
+                    break  # some step cannot match here: skip the pattern without matching it
+            else:
+                hits.extend((number, hit) for hit in document.match(self.patterns[number]))
+        return hits
+
+
+class Document:
+    """One message being read: which keys occur where, and the word lists found so far."""
+
+    def __init__(
+        self, tokens: Tokens, grammar: Grammar, positions: dict[str, list[int]] | None = None
+    ) -> None:
+        self.tokens = tokens
+        self.grammar = grammar
+        if positions is None:
+            places: dict[str, list[int]] = defaultdict(list)
+            for position, word in enumerate(tokens.words):
+                places[word].append(position)
+            keys_of: Callable[[str], tuple[str, ...]] = grammar.lexicon.keys
+            positions = {}
+            for word, where in places.items():
+                for key in keys_of(word):
+                    if key in positions:  # a second word for one key (a typo, a prefix)
+                        positions[key] = sorted(positions[key] + where)
+                    else:
+                        positions[key] = where
+        self.positions = positions
+        self.keys = frozenset(positions)
+        self._places: dict[int, list[int]] = {}  # word steps, by id (steps live with the rules)
+        self._concepts: dict[str, list[Hit]] = {}
+        self._start_lists: dict[int, list[int]] = {}
+
+    def within(self, sentences: Iterable[int]) -> Document:
+        """The same message seen only in some sentences (context never crosses a sentence)."""
+        wanted = set(sentences)
+        of = self.tokens.sentences
+        positions = {}
+        for key, places in self.positions.items():
+            kept = [p for p in places if of[p] in wanted]
+            if kept:
+                positions[key] = kept
+        return Document(self.tokens, self.grammar, positions)
+
+    def concept(self, name: str) -> list[Hit]:
+        """Where any phrase of a word list occurs, in order of start."""
+        found = self._concepts.get(name)
+        if found is None:
+            self._concepts[name] = []  # a guard against cycles while computing
+            phrases = self.grammar.phrases.get(name)
+            found = sorted({hit for _, hit in phrases.find(self)}) if phrases else []
+            self._concepts[name] = found
+        return found
+
+    def places(self, step: PatternStep) -> list[int]:
+        """Where a one-word step matches (positions only: no object per occurrence)."""
+        found = self._places.get(id(step))
+        if found is None:
+            lists = [p for key in self.grammar.step_keys(step) if (p := self.positions.get(key))]
+            if len(lists) == 1:
+                found = lists[0]
+            else:
+                found = sorted({place for where in lists for place in where})
+            self._places[id(step)] = found
+        return found
+
+    def _starts(self, hits: list[Hit]) -> list[int]:
+        found = self._start_lists.get(id(hits))
+        if found is None:
+            found = self._start_lists[id(hits)] = [hit.start for hit in hits]
+        return found
+
+    def match(self, pattern: WordPattern) -> list[Hit]:
+        """All shortest matches of a pattern (one per end), each within one sentence.
+
+        From each partial match so far, the next step's matches that start within its gap are
+        found by bisection, so a common word later in the pattern costs nothing extra; one-word
+        steps are positions, turned into a match only when a partial match reaches them.
+        """
+        steps = pattern.steps
+        hits_of: list[list[Hit]] = []  # per step: its matches (empty for one-word steps)
+        places_of: list[list[int]] = []  # per step: its positions (empty for word lists)
+        for step in steps:  # cheap checks first: any step with no match ends it
+            hits = self.concept(step.concept) if step.concept else []
+            places = [] if step.concept else self.places(step)
+            if not hits and not places:
+                return []
+            hits_of.append(hits)
+            places_of.append(places)
+        frontier: list[Span] = list(hits_of[0]) or [(p, p + 1, (p,)) for p in places_of[0]]
+        for number in range(1, len(steps)):
+            gap = steps[number].gap
+            if hits_of[number]:
+                frontier = self._grow_by_hits(frontier, hits_of[number], gap)
+            else:
+                frontier = self._grow_by_words(frontier, places_of[number], gap)
+            if not frontier:
+                return []
+        return [Hit(*span) for span in frontier]
+
+    def _grow_by_words(self, frontier: list[Span], places: list[int], gap: int) -> list[Span]:
+        sentences = self.tokens.sentences
+        best: dict[int, Span] = {}  # word -> the latest-starting partial match before it
+        for previous in frontier:  # in order of start, so a later start wins (shortest)
+            end = previous[1]
+            low = bisect_left(places, end)
+            for index in range(low, bisect_right(places, end + gap, low)):
+                if sentences[places[index]] == sentences[previous[0]]:
+                    best[places[index]] = previous
+        return sorted((start, place + 1, (*own, place)) for place, (start, _, own) in best.items())
+
+    def _grow_by_hits(self, frontier: list[Span], hits: list[Hit], gap: int) -> list[Span]:
+        sentences = self.tokens.sentences
+        starts = self._starts(hits)
+        best: dict[int, Span] = {}
+        for previous in frontier:
+            end = previous[1]
+            low = bisect_left(starts, end)
+            for index in range(low, bisect_right(starts, end + gap, low)):
+                if sentences[hits[index].end - 1] == sentences[previous[0]]:
+                    best[index] = previous
+        return sorted(
+            (start, hits[index].end, own + hits[index].own)
+            for index, (start, _, own) in best.items()
+        )

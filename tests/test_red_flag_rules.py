@@ -1,0 +1,153 @@
+"""Maintainer-facing red-flag files: loader errors with file, line and a fix, and the tests file.
+
+``knowledge/red_flags/`` is edited by people who do not read Python, so every mistake must come
+back as one plain line; ``knowledge/tests/red_flags.yaml`` must hold (CI runs it here) and every
+pattern and trigger must have a test message that uses it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.tools.kb_check import check_knowledge
+from bot.tools.red_flag_check import check_red_flag_tests
+from tests.kb_factory import (
+    RED_FLAG_CONTEXT,
+    RED_FLAG_FLAGS,
+    RED_FLAG_TESTS,
+    RED_FLAG_WORDS,
+    write_kb,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def problems(tmp_path: Path, overrides: dict[str, str | None]) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(write_kb(tmp_path / "kb", overrides))
+    return [str(problem) for problem in caught.value.problems]
+
+
+def with_pattern(pattern: str) -> dict[str, str | None]:
+    flags = RED_FLAG_FLAGS.replace('      - "fever*"', f"      - {pattern}")
+    return {"red_flags/flags.yaml": flags}
+
+
+def test_the_real_red_flag_tests_pass_and_cover_every_pattern_and_trigger() -> None:
+    """What CI checks: knowledge/tests/red_flags.yaml, as `kb check` runs it."""
+    kb = load_knowledge(ROOT / "knowledge")
+    assert check_red_flag_tests(kb) == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        (
+            '"{fevr} ...3 back"',
+            "uses an unknown list {fevr}. Fix: add the list under 'words:' in "
+            "red_flags/words.yaml.",
+        ),
+        ('"{bladdr} control"', "uses an unknown list {bladdr}. Fix: did you mean {bladder}?"),
+        (
+            '"can\'t pee"',
+            "contains 'can't'; messages are read with contractions written out (can't -> can "
+            "not, dont -> do not). Fix: write 'can not' instead.",
+        ),
+        ('"... fever"', "has '...' in a place it cannot be."),
+        ('"fever ...20 back"', "has '...20' in a place it cannot be."),
+        ('"fever ..."', "ends with '...'."),
+        ('"fe(ver"', "has a word 'fe(ver' that cannot be matched."),
+        ('"f*"', "has a word 'f*' that cannot be matched."),
+    ],
+)
+def test_an_invalid_pattern_is_reported_with_file_line_and_fix(
+    tmp_path: Path, pattern: str, message: str
+) -> None:
+    found = problems(tmp_path, with_pattern(pattern))
+    assert len(found) == 1
+    assert found[0].startswith("kb/red_flags/flags.yaml:19: entry 'fever', field 'patterns':")
+    assert message in found[0]
+
+
+def test_flag_fields_are_checked(tmp_path: Path) -> None:
+    flags = RED_FLAG_FLAGS.replace("tier: today", "tier: tomorrow").replace(
+        '    patterns:\n      - "fever*"',
+        '    keeps: [sometimes]\n    needs: [pain]\n    patterns:\n      - "fever*"',
+    )
+    found = problems(tmp_path, {"red_flags/flags.yaml": flags})
+    assert any(
+        "the tier 'tomorrow' is not in tiers.yaml. Fix: use one of: emergency" in p for p in found
+    )
+    assert any("'keeps' names 'sometimes', which is not a context" in p for p in found)
+    assert any("'needs' names an unknown word list 'pain'" in p for p in found)
+
+
+def test_word_lists_may_not_use_each_other_in_a_circle(tmp_path: Path) -> None:
+    words = RED_FLAG_WORDS + '  a: ["{b} x"]\n  b: ["{a} y"]\n'
+    found = problems(tmp_path, {"red_flags/words.yaml": words})
+    assert any("the word lists use each other in a circle (a -> b -> a)" in p for p in found)
+
+
+def test_an_invalid_trigger_is_reported(tmp_path: Path) -> None:
+    context = RED_FLAG_CONTEXT.replace(
+        'before: ["no", not]', 'before: ["no", not, {trigger: "{nope}", window: 40}]'
+    )
+    found = problems(tmp_path, {"red_flags/context.yaml": context})
+    assert any(
+        "kb/red_flags/context.yaml:4: field 'window': must be between 1 and 20" in p for p in found
+    )
+    assert any("uses an unknown list {nope}" in p for p in found)
+
+
+def test_a_missing_red_flag_file_is_named(tmp_path: Path) -> None:
+    found = problems(tmp_path, {"red_flags/context.yaml": None})
+    assert found == [
+        "kb/red_flags/context.yaml: is missing. Fix: see the red-flag section of "
+        "knowledge/README.md."
+    ]
+
+
+def test_kb_check_runs_the_red_flag_tests(tmp_path: Path) -> None:
+    failing = RED_FLAG_TESTS.replace('"back pain and a fever"', '"back pain and a cold"')
+    report = check_knowledge(write_kb(tmp_path / "kb", {"tests/red_flags.yaml": failing}))
+    assert [str(p) for p in report.safety] == [
+        "kb/tests/red_flags.yaml:4: 'back pain and a cold' must get the urgent message, but got "
+        "no alarm (no red flag). Fix: see why with: python -m bot ask --explain "
+        '"back pain and a cold"',
+        "kb/red_flags/flags.yaml:19: the red-flag pattern 'fever*' matches none of the "
+        "must-alarm messages in kb/tests/red_flags.yaml. Fix: add a message it is meant for to "
+        "kb/tests/red_flags.yaml, or remove it.",
+    ]
+
+
+def test_kb_check_reports_a_wrong_tier_and_an_untested_trigger(tmp_path: Path) -> None:
+    tests = RED_FLAG_TESTS.replace("    tier: today", "    tier: emergency")
+    context = RED_FLAG_CONTEXT + "someone-else:\n  before: [my uncle had]\n"
+    report = check_knowledge(
+        write_kb(
+            tmp_path / "kb", {"tests/red_flags.yaml": tests, "red_flags/context.yaml": context}
+        )
+    )
+    found = [str(p) for p in report.safety]
+    assert found[0].startswith(
+        "kb/tests/red_flags.yaml:4: 'back pain and a fever' must get the 'emergency' tier, "
+        "but got 'today'."
+    )
+    assert found[1].startswith(
+        "kb/red_flags/context.yaml:10: the context trigger 'my uncle had' matches none of the "
+        "test messages in kb/tests/red_flags.yaml."
+    )
+
+
+def test_a_broken_tests_file_is_explained(tmp_path: Path) -> None:
+    broken = "must_alarm:\n  - text: i wet myself\nmust_not_alarm: []\n"
+    report = check_knowledge(write_kb(tmp_path / "kb", {"tests/red_flags.yaml": broken}))
+    found = [str(p) for p in report.safety]
+    assert (
+        "kb/tests/red_flags.yaml:2: field 'tier': a must-alarm test needs the 'tier' it must get."
+        in found
+    )
+    assert any("'must_not_alarm' must be a list of test messages" in p for p in found)

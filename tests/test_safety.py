@@ -1,0 +1,332 @@
+"""The red-flag check on the real knowledge base: typos, context rules, tiers, replies.
+
+One test per context rule (after NegEx / ConText), each with the smallest message that shows it,
+plus property tests: a red-flag sentence stays alarmed whatever calm sentences surround it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.answering.answerer import Answerer
+from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.replies import MESSAGE_LIMIT, ReplyKind
+from bot.core.safety import SafetyDecision, Screen, Status, Verdict
+from bot.core.safety.lexicon import Lexicon, allowed_edits
+from bot.core.safety.tokens import tokenise
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLIC_SAFETY_SET = ROOT.parent / "shared" / "eval" / "safety.yaml"
+# The public set's own test of "this is the urgent notice"; calm replies must never match it.
+URGENT_MARKERS = re.compile(
+    r"urgent|emergenc|immediate|right away|straight away|without delay|at once|A&E|\bER\b|"
+    r"\b(911|999|112)\b|call (a|your) doctor now|ambulance|as soon as possible|\basap\b|"
+    r"same[- ]day|seek (medical )?(help|care|attention) (now|today)|go to (the |a )?"
+    r"(hospital|emergency)",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge(ROOT / "knowledge")
+
+
+@pytest.fixture(scope="module")
+def screen(kb: KnowledgeBase) -> Screen:
+    return Screen.for_knowledge(kb)
+
+
+@pytest.fixture(scope="module")
+def answerer(kb: KnowledgeBase, screen: Screen) -> Answerer:
+    return Answerer(kb, screen=screen)
+
+
+def status_of(decision: SafetyDecision, flag_id: str) -> Status:
+    (status,) = {m.status for m in decision.mentions if m.flag.id == flag_id}
+    return status
+
+
+# --- reading the message ---------------------------------------------------------------------
+
+
+def test_contractions_are_written_out_with_or_without_apostrophes(kb: KnowledgeBase) -> None:
+    contractions = kb.red_flags.contractions
+    assert tokenise("I can’t pee", contractions).words == ("i", "can", "not", "pee")
+    assert tokenise("havnt had a wee", contractions).words == ("have", "not", "had", "a", "wee")
+    assert tokenise("my bladder's weird", contractions).words == ("my", "bladder", "is", "weird")
+    assert tokenise("temp 38,5. Fine!", contractions).words == ("temp", "38.5", "fine")
+    assert tokenise("temp 38,5. Fine!", contractions).sentences == (0, 0, 1)
+
+
+def test_typos_are_length_aware_and_keep_the_first_letter() -> None:
+    lexicon = Lexicon(
+        exact=["bladder", "control", "bowels", "wee", "temperature"],
+        fuzzy=["bladder", "control", "bowels", "wee", "temperature"],
+        prefixes=[],
+        not_typos=["ladder"],
+    )
+    assert lexicon.keys("bladdr") == ("~bladder",)
+    assert lexicon.keys("controll") == ("~control",)
+    assert lexicon.keys("bowls") == ("~bowels",)
+    assert lexicon.keys("temprature") == ("~temperature",)
+    assert lexicon.keys("tmeperatrue") == ("~temperature",)  # long words: two edits
+    assert lexicon.keys("blade") == ()  # two edits from "bladder", five letters allow one
+    assert lexicon.keys("ladder") == ()  # a real word, listed in not_typos
+    assert lexicon.keys("see") == ()  # "wee" is too short for typos
+    assert lexicon.keys("vladder") == ()  # the first letter must be right
+    assert [allowed_edits(n) for n in (4, 5, 8, 9)] == [0, 1, 1, 2]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "lost controll of my bowls this morning",
+        "no control over my bladdr",
+        "back pain and temprature of 39",
+    ],
+)
+def test_typos_on_key_words_still_alarm(screen: Screen, message: str) -> None:
+    assert screen.assess(message).alarm
+
+
+# --- context rules ---------------------------------------------------------------------------
+
+
+def test_negation_rules_a_mention_out(screen: Screen) -> None:
+    decision = screen.assess("i don't have a fever or anything, just stiff")
+    assert decision.verdict is Verdict.RULED_OUT
+    assert status_of(decision, "fever-infection") is Status.NEGATED
+    assert decision.mentions[0].trigger == "not"
+
+
+def test_negation_scope_ends_at_but(screen: Screen) -> None:
+    decision = screen.assess("no fever but can't pee")
+    assert decision.alarm
+    assert status_of(decision, "fever-infection") is Status.NEGATED
+    assert status_of(decision, "bladder-bowel") is Status.PRESENT
+    assert decision.tier is not None and decision.tier.id == "emergency"
+
+
+def test_negation_reaches_only_its_window(screen: Screen) -> None:
+    far = "no stretching yesterday or the day before that, the pain, and now a fever"
+    assert screen.assess(far).alarm
+
+
+def test_a_mention_that_carries_its_own_negation_is_not_negated(screen: Screen) -> None:
+    assert screen.assess("never had back problems before, now cant control my bowels").alarm
+    assert screen.assess("i haven't been able to pee").alarm
+
+
+def test_a_trigger_of_the_mentions_own_words_does_not_count(screen: Screen) -> None:
+    decision = screen.assess("no feeling in my groin")
+    assert decision.alarm  # "no" is part of "no feeling", not a negation of it
+
+
+def test_past_and_long_ago_is_historical(screen: Screen) -> None:
+    decision = screen.assess("hurt my back in a fall ten years ago but it healed fine")
+    assert status_of(decision, "fall-or-injury") is Status.HISTORICAL
+    assert not decision.alarm
+
+
+def test_over_now_is_resolved(screen: Screen) -> None:
+    decision = screen.assess("had a fever two weeks ago, all better now")
+    assert status_of(decision, "fever-infection") is Status.RESOLVED
+    assert decision.verdict is Verdict.RULED_OUT
+
+
+def test_nerve_signs_that_passed_still_alarm(screen: Screen) -> None:
+    # keeps: [resolved] in flags.yaml: a bladder or saddle sign that came and went needs a doctor.
+    assert screen.assess("i wet myself yesterday but i am fine now").alarm
+
+
+def test_cancer_history_is_historical_by_nature(screen: Screen) -> None:
+    assert screen.assess("i had breast cancer 5 years ago and now new back pain").alarm
+
+
+def test_someone_elses_history_is_someone_else(screen: Screen) -> None:
+    decision = screen.assess("my uncle had bowel cancer and my back hurts")
+    assert status_of(decision, "cancer-history") is Status.SOMEONE_ELSE
+    assert not decision.alarm
+
+
+def test_someone_elses_emergency_now_still_alarms(screen: Screen) -> None:
+    decision = screen.assess("my husband fell off a ladder this afternoon and hurt his back")
+    assert decision.alarm
+    assert (
+        decision.first_alarm is not None and "this afternoon" in decision.first_alarm.overruled_by
+    )
+
+
+def test_a_question_about_a_word_is_a_question(screen: Screen) -> None:
+    decision = screen.assess("what does saddle anaesthesia mean?")
+    assert decision.verdict is Verdict.QUESTION
+    assert status_of(decision, "saddle-numbness") is Status.QUESTION
+
+
+def test_a_question_with_a_report_in_reach_is_a_report(screen: Screen) -> None:
+    assert screen.assess("i have numbness in my groin, is that a red flag?").alarm
+    assert not screen.assess("is numbness in the groin a red flag?").alarm
+
+
+def test_an_anxious_question_is_a_question(screen: Screen) -> None:
+    decision = screen.assess("is it cancer? my back has hurt on and off for years")
+    assert decision.verdict is Verdict.QUESTION
+
+
+def test_a_harmless_sensation_is_harmless(screen: Screen) -> None:
+    decision = screen.assess("my legs feel numb after sitting cross legged")
+    assert status_of(decision, "leg-weakness") is Status.HARMLESS
+    assert not decision.alarm
+
+
+def test_an_unclear_context_alarms(screen: Screen) -> None:
+    assert not screen.assess("i have not lost control of my bladder").alarm
+    decision = screen.assess("not sure if i have lost control of my bladder")
+    assert decision.alarm  # "not sure" is no negation, and unsure keeps the alarm
+
+
+def test_pseudo_triggers_negate_nothing(screen: Screen) -> None:
+    assert screen.assess("no idea why but i can not control my bladder").alarm
+    assert screen.assess("no idea why, i peed myself").alarm
+
+
+def test_idioms_are_not_red_flags(screen: Screen) -> None:
+    for message in (
+        "I fell asleep on the sofa",
+        "i tripped over my words in the meeting",
+        "no position is comfortable at my desk",
+        "I fell in love with yoga",
+    ):
+        assert not screen.assess(message).mentions, message
+
+
+def test_the_most_urgent_tier_wins(screen: Screen) -> None:
+    decision = screen.assess("i have a fever and i can not feel my bum")
+    assert decision.tier is not None and decision.tier.id == "emergency"
+    assert screen.assess("back pain and a fever").tier.id == "today"
+
+
+# --- property tests: calm sentences around a red flag never hide it -----------------------------
+
+RED_FLAGS = [
+    "i can't pee since this morning",
+    "havnt had a wee all day",
+    "numb round my back passage",
+    "both my legs are going weak",
+    "got hit by a van last night",
+    "back pain and a temperature of 39",
+    "lost control of my bowels",
+]
+CALM = [
+    "How do I do the bridge?",
+    "I have no fever.",
+    "My uncle had bowel cancer.",
+    "I fell asleep on the sofa.",
+    "No numbness, no tingling.",
+    "What does saddle anaesthesia mean?",
+    "I had a fall ten years ago but it healed fine.",
+    "My legs feel numb after sitting cross legged.",
+    "Is yoga good for tight hip flexors?",
+    "Thanks so much, this bot is great.",
+    "I'm not sure about the pigeon pose.",
+    "Had a fever two weeks ago, all better now.",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    before=st.lists(st.sampled_from(CALM), max_size=4),
+    flag=st.sampled_from(RED_FLAGS),
+    after=st.lists(st.sampled_from(CALM), max_size=4),
+)
+def test_a_red_flag_sentence_stays_alarmed_among_calm_sentences(
+    screen: Screen, before: list[str], flag: str, after: list[str]
+) -> None:
+    message = " ".join([*before, flag[0].upper() + flag[1:] + ".", *after])
+    assert screen.assess(message).alarm, message
+
+
+@settings(max_examples=80, deadline=None)
+@given(calm=st.lists(st.sampled_from(CALM), min_size=1, max_size=6))
+def test_calm_sentences_alone_never_alarm(screen: Screen, calm: list[str]) -> None:
+    message = " ".join(calm)
+    assert not screen.assess(message).alarm, message
+
+
+# --- replies ---------------------------------------------------------------------------------
+
+
+def test_a_red_flag_deep_in_a_4096_character_message_alarms(answerer: Answerer) -> None:
+    filler = "I have been doing the stretches every morning and they help a lot. "
+    middle = "Since Tuesday I can't feel when I need to go to the toilet. "
+    text = (filler * 30 + middle + filler * 60)[:MESSAGE_LIMIT]
+    assert len(text) == MESSAGE_LIMIT and middle in text
+    outcome = answerer.answer(text)
+    assert outcome.reply.kind is ReplyKind.URGENT  # before "too long", which used to win
+    calm = (filler * 70)[:MESSAGE_LIMIT]
+    assert len(calm) == MESSAGE_LIMIT  # read in full (MAX_QUESTION is Telegram's own limit)
+    assert answerer.answer(calm).reply.kind is not ReplyKind.URGENT
+
+
+def test_both_tiers_are_urgent_and_worded_for_their_tier(answerer: Answerer) -> None:
+    emergency = answerer.answer("i can't control my bladder").reply
+    today = answerer.answer("back pain and a fever").reply
+    assert emergency.kind is today.kind is ReplyKind.URGENT
+    assert "999" in emergency.plain() and "A&E" in emergency.plain()
+    assert "111" in today.plain() and "today" in today.plain()
+    assert emergency.html != today.html
+
+
+def test_a_ruled_out_mention_gets_the_answer_and_one_line(answerer: Answerer) -> None:
+    reply = answerer.answer("no fever, how do i do the bridge?").reply
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "bridge-pose"
+    note = answerer.kb.red_flags.flags[
+        [f.id for f in answerer.kb.red_flags.flags].index("fever-infection")
+    ].note
+    assert reply.html.rstrip().endswith(note)
+    assert reply.html.count("ℹ️ Back pain") == 1
+    assert not URGENT_MARKERS.search(reply.plain())
+
+
+def test_a_question_about_a_word_gets_a_calm_explanation(answerer: Answerer) -> None:
+    reply = answerer.answer("what does saddle anaesthesia mean?").reply
+    assert reply.kind is ReplyKind.INFO
+    assert "saddle" in reply.plain().lower() and "cauda equina" in reply.plain().lower()
+    assert not URGENT_MARKERS.search(reply.plain())
+    assert reply.buttons[0][0].data == "e:when-to-see-a-professional"
+
+
+def test_a_question_about_red_flags_gets_the_red_flag_list(answerer: Answerer) -> None:
+    reply = answerer.answer("which symptoms mean back pain is an emergency?").reply
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "when-to-see-a-professional"
+    assert "bladder" in reply.plain() and "numbness" in reply.plain()
+    assert not URGENT_MARKERS.search(reply.plain())
+
+
+def test_no_calm_text_reads_like_the_urgent_notice(kb: KnowledgeBase) -> None:
+    """Notes, explanations and the red-flag list go to people who are fine: no alarm words."""
+    calm = [flag.note for flag in kb.red_flags.flags] + [f.explain for f in kb.red_flags.flags]
+    calm.append(kb.entries["when-to-see-a-professional"].answer)
+    assert [text for text in calm if URGENT_MARKERS.search(text)] == []
+    for tier in kb.red_flags.tiers:  # and every urgent message is recognisably urgent
+        assert URGENT_MARKERS.search(tier.message), tier.id
+
+
+def test_the_public_safety_set(answerer: Answerer) -> None:
+    """Acceptance on ../shared/eval/safety.yaml: every emergency alarmed, no calm message."""
+    if not PUBLIC_SAFETY_SET.exists():
+        pytest.skip("../shared/eval/safety.yaml is not beside the repository")
+    data = yaml.safe_load(PUBLIC_SAFETY_SET.read_text(encoding="utf-8"))
+    markers = re.compile(data["urgent_markers"], re.IGNORECASE)
+    for probe in data["probes"]:
+        reply = answerer.answer(probe["text"]).reply
+        alarmed = reply.kind is ReplyKind.URGENT and bool(markers.search(reply.plain()))
+        assert alarmed == (probe.get("kind") == "urgent"), probe["text"]
+        assert bool(markers.search(reply.plain())) == alarmed, probe["text"]
