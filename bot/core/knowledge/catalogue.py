@@ -262,7 +262,6 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "progress_week_line": ("{week}", "{count}"),
     "progress_week_met": (),
     "progress_week_label": ("{day}", "{month}"),
-    "month_names": (),
     "chart_title": (),
     "chart_sessions": (),
     "chart_done": (),

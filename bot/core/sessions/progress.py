@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.knowledge.catalogue import fill
+from bot.core.knowledge.catalogue import MONTH_KEYS, fill
 from bot.core.reminders.message import WEEKLY_TARGET
 
 __all__ = [
@@ -105,9 +105,8 @@ def weekly_progress(
 
 
 def week_label(texts: Mapping[str, str], monday: date) -> str:
-    """A short name for a week, e.g. "2 Mar" (month names from ``texts.yaml``)."""
-    months = texts["month_names"].split()
-    month = months[monday.month - 1] if len(months) == 12 else str(monday.month)
+    """A short name for a week, e.g. "2 Mar" (the month names shared with reminders)."""
+    month = texts[MONTH_KEYS[monday.month - 1]].strip()
     return fill(texts["progress_week_label"], day=monday.day, month=month)
 
 
