@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.core import callbacks
 from bot.core.callbacks import LIMIT as CALLBACK_LIMIT
+from bot.core.callbacks import SessionAction
 from bot.core.knowledge import load_knowledge
 from bot.core.sessions.machine import Session
 from bot.core.sessions.plan import plan_for
@@ -127,9 +129,10 @@ def test_endings() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("st:0123abcd:pause", Press(TOKEN, "pause")),
-        ("st:0123abcd:10", Press(TOKEN, "score", 10)),
-        ("st:0123abcd:0", Press(TOKEN, "score", 0)),
+        ("st:0123abcd:pause", Press(TOKEN, SessionAction.PAUSE)),
+        ("st:0123abcd:10", Press(TOKEN, SessionAction.SCORE, 10)),
+        ("st:0123abcd:0", Press(TOKEN, SessionAction.SCORE, 0)),
+        ("st:0123abcd:score", None),
         ("st:0123abcd:11", None),
         ("st:0123abcd:jump", None),
         ("st:XYZ:pause", None),
@@ -144,3 +147,19 @@ def test_button_data_is_read_strictly(raw: str, expected: Press | None) -> None:
 def test_button_data_fits_telegram() -> None:
     longest = f"st:{'f' * 16}:resume"
     assert len(longest.encode()) <= CALLBACK_LIMIT
+
+
+def test_session_buttons_round_trip() -> None:
+    for action in SessionAction:
+        if action is SessionAction.SCORE:
+            data = callbacks.session("ffffffffffffffff", action, 10)
+            assert parse_press(data) == Press("ffffffffffffffff", action, 10)
+        else:
+            data = callbacks.session("ffffffffffffffff", action)
+            assert parse_press(data) == Press("ffffffffffffffff", action)
+        assert len(data.encode()) <= CALLBACK_LIMIT
+    with pytest.raises(ValueError, match="0 to 10"):
+        callbacks.session("ab", SessionAction.SCORE, 11)
+    start = callbacks.session_start("x" * 48)
+    assert callbacks.parse_session_start(start) == "x" * 48
+    assert len(start.encode()) <= CALLBACK_LIMIT

@@ -6,9 +6,7 @@ so the chat sees an edit at each phase change and never a ticking counter.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from bot.core import callbacks
 from bot.core.knowledge import KnowledgeBase, fill
@@ -26,58 +24,32 @@ __all__ = [
     "start_button",
 ]
 
-SESSION_PREFIX = (
-    callbacks.SESSION
-)  # st:<token>:<action>, action: pause resume skip stop hurt none 0..10
-ACTIONS = frozenset({"pause", "resume", "skip", "stop", "hurt", "none"})
-_DATA = re.compile(r"^st:([0-9a-f]{1,16}):([a-z]{1,8}|\d{1,2})$")
-_START = re.compile(r"^st:go:([a-z0-9]+(?:-[a-z0-9]+)*)$")  # a Start button: st:go:<exercise>
+SESSION_PREFIX = callbacks.SESSION
+Press = callbacks.SessionPress
+Action = callbacks.SessionAction
+parse_press = callbacks.parse_session
+parse_start = callbacks.parse_session_start
 
 Texts = Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class Press:
-    """A pressed session button: which session, and what to do (or which pain score)."""
-
-    token: str
-    action: str
-    score: int | None = None
-
-
-def parse_press(data: str) -> Press | None:
-    """Read a session button's data; None for anything malformed."""
-    found = _DATA.match(data)
-    if found is None:
-        return None
-    token, action = found[1], found[2]
-    if action.isdigit():
-        score = int(action)
-        return Press(token, "score", score) if 0 <= score <= MAX_PAIN else None
-    return Press(token, action) if action in ACTIONS else None
-
-
 def start_button(texts: Texts, exercise_id: str) -> Button:
     """A "Start" button under an exercise's answer or reminder: a guided session of it."""
-    return Button(label(texts, "button_session_start"), data=f"{SESSION_PREFIX}go:{exercise_id}")
+    return Button(label(texts, "button_session_start"), data=callbacks.session_start(exercise_id))
 
 
-def parse_start(data: str) -> str | None:
-    """The exercise id of a Start button's data; None if it is not one."""
-    found = _START.match(data)
-    return found[1] if found else None
-
-
-def _button(texts: Texts, key: str, token: str, action: str) -> Button:
-    return Button(label(texts, key), data=f"{SESSION_PREFIX}{token}:{action}")
+def _button(texts: Texts, key: str, token: str, action: callbacks.SessionAction) -> Button:
+    return Button(label(texts, key), data=callbacks.session(token, action))
 
 
 def _score_buttons(texts: Texts, token: str) -> tuple[tuple[Button, ...], ...]:
-    scores = [Button(str(n), data=f"{SESSION_PREFIX}{token}:{n}") for n in range(MAX_PAIN + 1)]
+    scores = [
+        Button(str(n), data=callbacks.session(token, Action.SCORE, n)) for n in range(MAX_PAIN + 1)
+    ]
     return (
         tuple(scores[:6]),
         tuple(scores[6:]),
-        (_button(texts, "button_session_no_score", token, "none"),),
+        (_button(texts, "button_session_no_score", token, Action.NO_SCORE),),
     )
 
 
@@ -159,7 +131,7 @@ def session_reply(
         lines.append(fill(texts["session_pain_before"]))
         buttons = (
             *_score_buttons(texts, token),
-            (_button(texts, "button_session_stop", token, "stop"),),
+            (_button(texts, "button_session_stop", token, Action.STOP),),
         )
     elif status in (Status.RUNNING, Status.PAUSED):
         step = session.plan.steps[session.index]
@@ -167,15 +139,15 @@ def session_reply(
         lines += ["", _phase_line(kb, step, session.seconds_left() or step.seconds)]
         if status is Status.PAUSED:
             lines.append(fill(texts["session_paused"]))
-            first = _button(texts, "button_session_resume", token, "resume")
+            first = _button(texts, "button_session_resume", token, Action.RESUME)
         else:
-            first = _button(texts, "button_session_pause", token, "pause")
+            first = _button(texts, "button_session_pause", token, Action.PAUSE)
         lines += ["", fill(texts["session_safety"])]
         buttons = (
-            (first, _button(texts, "button_session_skip", token, "skip")),
+            (first, _button(texts, "button_session_skip", token, Action.SKIP)),
             (
-                _button(texts, "button_session_stop", token, "stop"),
-                _button(texts, "button_session_hurts", token, "hurt"),
+                _button(texts, "button_session_stop", token, Action.STOP),
+                _button(texts, "button_session_hurts", token, Action.HURT),
             ),
         )
     elif status is Status.PAIN_AFTER:

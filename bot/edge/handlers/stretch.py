@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from telegram import Message, Update
 from telegram.constants import ChatType
 
+from bot.core.callbacks import SessionAction, SessionPress
 from bot.core.knowledge import fill
 from bot.core.replies import Reply, ReplyKind
 from bot.core.sessions.chart import draw_chart
@@ -104,24 +105,24 @@ async def press(update: Update, context: Context) -> None:
     if query.message is not None and active.message_id is None:
         active.message_id = query.message.message_id
     session: Session = active.session
-    changed = _apply(session, found.action, found.score)
+    changed = _apply(session, found)
     if changed:
         await stretch_sessions.apply_change(context.bot, context.bot_data, active)
 
 
-def _apply(session: Session, action: str, score: int | None) -> bool:
-    if action in ("score", "none"):
+def _apply(session: Session, press: SessionPress) -> bool:
+    if press.action in (SessionAction.SCORE, SessionAction.NO_SCORE):
         if session.status is Status.PAIN_BEFORE:
-            return session.begin(score)
-        return session.finish(score)
+            return session.begin(press.score)
+        return session.finish(press.score)
     actions = {
-        "pause": session.pause,
-        "resume": session.resume,
-        "skip": session.skip,
-        "stop": session.stop,
-        "hurt": session.hurts,
+        SessionAction.PAUSE: session.pause,
+        SessionAction.RESUME: session.resume,
+        SessionAction.SKIP: session.skip,
+        SessionAction.STOP: session.stop,
+        SessionAction.HURT: session.hurts,
     }
-    return actions[action]()
+    return actions[press.action]()
 
 
 async def progress(update: Update, context: Context) -> None:
