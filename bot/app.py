@@ -26,7 +26,7 @@ from bot.core.answering.answerer import Answerer
 from bot.core.clock import utc_now
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.records import StorageError
-from bot.edge import delivery, handlers
+from bot.edge import delivery, handlers, stretch_sessions
 from bot.edge.polling import PollingBot
 from bot.edge.state import BotState
 from bot.services.reloader import KnowledgeReloader
@@ -116,6 +116,7 @@ async def _open_resources(application: BotApplication) -> None:
         log.info("dropped %d reminder deliveries interrupted by the last shutdown", dropped)
     delivery.start(application)
     _start_background(application)
+    stretch_sessions.start(application)
     state.bot_username = application.bot.username or ""
     try:
         await handlers.set_command_menus(application)
@@ -148,6 +149,7 @@ async def _open_store(state: BotState) -> None:
 async def _stop_work(application: BotApplication) -> None:
     """post_stop: stop reminders and background tasks; a pass in flight finishes first."""
     await delivery.stop(application)
+    await stretch_sessions.stop(application)
     await _stop_background(application)
 
 
@@ -193,6 +195,7 @@ async def _stop_background(application: BotApplication) -> None:
 async def _close_resources(application: BotApplication) -> None:
     """post_shutdown: stop background work (if post_stop did not), close the database cleanly."""
     await delivery.stop(application)
+    await stretch_sessions.stop(application)
     await _stop_background(application)
     state = application.bot_data
     if state.has_store:

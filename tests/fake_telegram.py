@@ -65,6 +65,8 @@ DEFAULT_FIRST_NAME = "Alice"
 DEFAULT_USERNAME = "alice_test"
 DEFAULT_GROUP_ID = -1001000000001
 MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
+MAX_CAPTION_LENGTH = 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Telegram's limit for photos sent by upload
 MAX_TEXT_LENGTH = 4096
 # The placeholder users Telegram puts in "from" when a message is sent on behalf of a chat.
 ANONYMOUS_ADMIN: JSONDict = {
@@ -799,6 +801,8 @@ class FakeTelegramServer:
         self._migrated: dict[ChatRef, int] = {}
         self._commands: dict[str, list[JSONDict]] = {}
         self._stopping = False
+        # Uploaded files by the file_id the fake gave them (sendPhoto), to check reuse.
+        self.files: dict[str, UploadedFile] = {}
 
         self.token_seen: str | None = None
         # The transport tests.e2e.running_bot picks when not told (conftest: the http marker).
@@ -820,6 +824,9 @@ class FakeTelegramServer:
             "getmycommands": self._get_my_commands,
             "deletemycommands": self._delete_my_commands,
             "sendmessage": self._send_message,
+            "sendphoto": self._send_photo,
+            "editmessagecaption": self._edit_message_caption,
+            "editmessagemedia": self._edit_message_media,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
@@ -1783,6 +1790,108 @@ class FakeTelegramServer:
         if inline is not None:
             message["reply_markup"] = inline
         return self._store(message)
+
+    def _send_photo(self, params: JSONDict) -> JSONDict:
+        """sendPhoto with a multipart upload (a new file id) or an earlier file id (reuse)."""
+        chat = self._resolve_chat(params.get("chat_id"))
+        file_id = self._photo_file(params.get("photo"), params)
+        markup = params.get("reply_markup")
+        _validate_markup(markup)
+        message: JSONDict = {
+            "message_id": self._new_message_id(chat["id"]),
+            "from": self.bot_user(),
+            "chat": chat,
+            "date": int(time.time()),
+            "photo": self._photo_sizes(file_id),
+        }
+        caption = params.get("caption")
+        if isinstance(caption, str) and caption:
+            message["caption"] = self._caption(caption, params.get("parse_mode"))
+        inline = _inline_markup(markup)
+        if inline is not None:
+            message["reply_markup"] = inline
+        return self._store(message)
+
+    def _photo_file(self, photo: Any, params: JSONDict) -> str:
+        """A photo's file id: a new upload (multipart, maybe via attach://) or a known id."""
+        if isinstance(photo, str) and photo.startswith("attach://"):
+            photo = params.get(photo.removeprefix("attach://"))
+        if isinstance(photo, UploadedFile):
+            if not photo.data:
+                raise _ApiError(400, "Bad Request: file must be non-empty")
+            if len(photo.data) > MAX_PHOTO_BYTES:
+                raise _ApiError(400, "Bad Request: file is too big")
+            file_id = f"AgACphoto{len(self.files) + 1:04d}"
+            self.files[file_id] = photo
+            return file_id
+        if isinstance(photo, str) and photo in self.files:
+            return photo
+        raise _ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+
+    def _photo_sizes(self, file_id: str) -> list[JSONDict]:
+        return [
+            {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "width": 800,
+                "height": 600,
+                "file_size": len(self.files[file_id].data),
+            }
+        ]
+
+    def _caption(self, caption: Any, parse_mode: Any) -> str:
+        visible = visible_text(
+            str(caption),
+            parse_mode if isinstance(parse_mode, str) else None,
+            validate=self.validate_parse_mode,
+        )
+        if len(visible) > MAX_CAPTION_LENGTH:
+            raise _ApiError(400, "Bad Request: message caption is too long")
+        return visible
+
+    def _edit_message_caption(self, params: JSONDict) -> JSONDict | bool:
+        markup = params.get("reply_markup")
+        _validate_markup(markup)
+        stored = self._editable(params)
+        if stored is None:
+            return True
+        if "photo" not in stored:
+            raise _ApiError(400, "Bad Request: there is no caption in the message to edit")
+        caption = params.get("caption")
+        visible = self._caption(caption, params.get("parse_mode")) if caption else ""
+        new_markup = _inline_markup(markup)
+        if stored.get("caption", "") == visible and stored.get("reply_markup") == new_markup:
+            raise _ApiError(400, _NOT_MODIFIED)
+        stored["caption"] = visible
+        stored["edit_date"] = int(time.time())
+        if new_markup is None:
+            stored.pop("reply_markup", None)
+        else:
+            stored["reply_markup"] = new_markup
+        return dict(stored)
+
+    def _edit_message_media(self, params: JSONDict) -> JSONDict | bool:
+        markup = params.get("reply_markup")
+        _validate_markup(markup)
+        media = params.get("media")
+        if not isinstance(media, dict) or media.get("type") != "photo":
+            raise _ApiError(400, "Bad Request: can't parse InputMedia")
+        stored = self._editable(params)
+        if stored is None:
+            return True
+        if "photo" not in stored:
+            raise _ApiError(400, "Bad Request: there is no media in the message to edit")
+        file_id = self._photo_file(media.get("media"), params)
+        stored["photo"] = self._photo_sizes(file_id)
+        caption = media.get("caption")
+        stored["caption"] = self._caption(caption, media.get("parse_mode")) if caption else ""
+        stored["edit_date"] = int(time.time())
+        new_markup = _inline_markup(markup)
+        if new_markup is None:
+            stored.pop("reply_markup", None)
+        else:
+            stored["reply_markup"] = new_markup
+        return dict(stored)
 
     def _editable(self, params: JSONDict) -> JSONDict | None:
         """The stored bot message an edit refers to; None for inline messages."""

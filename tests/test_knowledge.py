@@ -430,6 +430,7 @@ def test_every_field_of_the_schema_reaches_the_model() -> None:
         "_fits_one_message",
         "_distinct_phrasings",
         "_enough_phrasings",
+        "_session_only_for_exercises",
     ]
 
 

@@ -364,9 +364,19 @@ async def test_due_reminder_is_delivered_exactly_once(bot: RunningBot) -> None:
     (message,) = sent(bot.fake.calls[mark:])
     assert message.params["chat_id"] == USER
     assert message.params["parse_mode"] == "HTML"
-    assert button_labels(message) == ["✅ Done", "⏰ Snooze 30 min", "🛑 Stop these reminders"]
+    assert button_labels(message) == [
+        "✅ Done",
+        "⏰ Snooze 30 min",
+        "🛑 Stop these reminders",
+        "▶️ Start a guided session",
+    ]
     rid = reminders(bot)[0][0]
-    assert button_data(message) == [f"r:d:{rid}:0", f"r:s:{rid}:0", f"r:x:{rid}"]
+    assert button_data(message) == [
+        f"r:d:{rid}:0",
+        f"r:s:{rid}:0",
+        f"r:x:{rid}",
+        "st:go:hip-flexor-stretch",  # a guided session of today's exercise
+    ]
     exercises = bot.app.bot_data.answerer.kb.exercises()
     for step in exercises[0].steps:  # full instructions of the first exercise
         assert step.split("<")[0] in message.params["text"]

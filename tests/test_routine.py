@@ -97,8 +97,15 @@ def test_message_has_the_full_instructions_and_fits_one_message(kb: KnowledgeBas
 def test_buttons_done_snooze_stop(kb: KnowledgeBase) -> None:
     message = routine.reminder_message(kb, 42, 5)
     labels = [button.label for row in message.buttons for button in row]
-    assert labels == ["✅ Done", "⏰ Snooze 30 min", "🛑 Stop these reminders"]
-    assert data(message) == ["r:d:42:5", "r:s:42:5", "r:x:42"]
+    assert labels == [
+        "✅ Done",
+        "⏰ Snooze 30 min",
+        "🛑 Stop these reminders",
+        "▶️ Start a guided session",
+    ]
+    entry = routine.routine_entry(kb, 5)
+    assert entry is not None
+    assert data(message) == ["r:d:42:5", "r:s:42:5", "r:x:42", f"st:go:{entry.id}"]
     huge = routine.reminder_message(kb, 2**62, 2**40)
     assert all(callbacks.fits(d) for d in data(huge))
 

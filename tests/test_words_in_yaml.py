@@ -110,6 +110,15 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/reminders/views.py", "private_only", "?start=remind"): "a URL",
     ("bot/edge/handlers/inline.py", "answer", "https://t.me/"): "a URL",
     ("bot/edge/handlers/inline.py", "START_PARAMETER"): "the deep link /start inline",
+    # Guided sessions: matplotlib arguments, the pictures' file names, a task name.
+    ("bot/core/sessions/chart.py", "draw_chart", "white"): "a matplotlib colour",
+    ("bot/core/sessions/chart.py", "draw_chart", "upper left"): "a matplotlib legend place",
+    ("bot/core/sessions/chart.py", "draw_chart", "png"): "an image format",
+    ("bot/core/sessions/chart.py", "draw_chart", "center"): "a matplotlib alignment",
+    ("bot/core/sessions/chart.py", "draw_chart", "bottom"): "a matplotlib alignment",
+    ("bot/edge/stretch_sessions.py", "picture", "images"): "the pictures' folder name",
+    ("bot/edge/stretch_sessions.py", "picture", ".png"): "the pictures' file suffix",
+    ("bot/edge/stretch_sessions.py", "start", "stretch-sessions"): "an asyncio task name",
 }
 
 EXCEPTIONS = frozenset(

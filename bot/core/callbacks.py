@@ -15,6 +15,7 @@ largest).
     tz:<IANA name>                      a suggested time zone
     p:forget | p:keep                   the /forget confirmation
     gs:<action>[:<value>]               the group /settings panel (SettingsPress)
+    st:<token>:<action> | st:go:<id>    a guided session's buttons, and Start (sessions/views.py)
 """
 
 from __future__ import annotations
@@ -40,11 +41,14 @@ __all__ = [
     "PREFIXES",
     "PRIVACY",
     "REMINDER",
+    "SESSION",
     "SETTINGS",
     "TIMEZONE",
     "TOPICS",
     "ReminderAction",
     "ReminderPress",
+    "SessionAction",
+    "SessionPress",
     "SettingsAction",
     "SettingsPress",
     "entry",
@@ -57,8 +61,12 @@ __all__ = [
     "parse_none_of_these",
     "parse_privacy",
     "parse_reminder",
+    "parse_session",
+    "parse_session_start",
     "parse_settings",
     "parse_timezone",
+    "session",
+    "session_start",
     "timezone",
 ]
 
@@ -73,8 +81,18 @@ REMINDER: Final = "r:"
 TIMEZONE: Final = "tz:"
 PRIVACY: Final = "p:"
 SETTINGS: Final = "gs:"
+SESSION: Final = "st:"
 # The prefixes of data that carries arguments; each one starts no other.
-PREFIXES: Final = (ENTRY, FEEDBACK, NONE_OF_THESE, REMINDER, TIMEZONE, PRIVACY, SETTINGS)
+PREFIXES: Final = (
+    ENTRY,
+    FEEDBACK,
+    NONE_OF_THESE,
+    REMINDER,
+    TIMEZONE,
+    PRIVACY,
+    SETTINGS,
+    SESSION,
+)
 
 FORGET: Final = PRIVACY + "forget"
 KEEP: Final = PRIVACY + "keep"
@@ -368,3 +386,70 @@ def parse_settings(data: str) -> SettingsPress | None:
     if action == SettingsAction.ZONE and _ZONE.match(value):
         return SettingsPress(action, zone=value)
     return None
+
+
+# --- guided /stretch sessions ----------------------------------------------------------------
+
+
+class SessionAction(StrEnum):
+    """What an ``st:<token>:`` button under a session message does (or a pain score 0-10)."""
+
+    PAUSE = "pause"
+    RESUME = "resume"
+    SKIP = "skip"
+    STOP = "stop"
+    HURT = "hurt"  # 🛑 This hurts
+    NO_SCORE = "none"  # skip the pain score
+    SCORE = "score"  # st:<token>:<0-10>, decoded with its score
+
+
+MAX_PAIN: Final = 10
+_SESSION = re.compile(r"^st:([0-9a-f]{1,16}):([a-z]{1,8}|\d{1,2})$")
+_SESSION_START = re.compile(r"^st:go:([a-z0-9]+(?:-[a-z0-9]+)*)$")  # st:go:<exercise id>
+_START = "go:"
+
+
+@dataclass(frozen=True)
+class SessionPress:
+    """A session button: which session (its token) and what to do, or which pain score."""
+
+    token: str
+    action: SessionAction
+    score: int | None = None
+
+
+def session(token: str, action: SessionAction, score: int | None = None) -> str:
+    """A session button's data; ``SCORE`` carries the score itself."""
+    if action is SessionAction.SCORE:
+        if score is None or not 0 <= score <= MAX_PAIN:
+            raise ValueError("a pain score button needs a score from 0 to 10")
+        return f"{SESSION}{token}:{score}"
+    return f"{SESSION}{token}:{action.value}"
+
+
+def session_start(exercise_id: str) -> str:
+    """The data of a Start button: a guided session of one exercise."""
+    return f"{SESSION}{_START}{exercise_id}"
+
+
+def parse_session(data: str) -> SessionPress | None:
+    """A session button's press; None for anything malformed."""
+    found = _SESSION.match(data)
+    if found is None:
+        return None
+    token, action = found[1], found[2]
+    if action.isdigit():
+        score = int(action)
+        return SessionPress(token, SessionAction.SCORE, score) if score <= MAX_PAIN else None
+    if action == SessionAction.SCORE.value:
+        return None
+    try:
+        return SessionPress(token, SessionAction(action))
+    except ValueError:
+        return None
+
+
+def parse_session_start(data: str) -> str | None:
+    """The exercise id of a Start button; None if ``data`` is not one."""
+    found = _SESSION_START.match(data)
+    return found[1] if found else None

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.services.dispatcher import DispatchLoop
     from bot.services.reloader import KnowledgeReloader
+    from bot.services.session_runner import SessionRunner
     from bot.storage import Store
     from bot.storage.lock import InstanceLock
 
@@ -50,6 +51,12 @@ class BotState:
         self.conversations: ContextStore = MemoryContextStore(lambda: self.clock())
         # Why the bot stopped itself (e.g. another poller on the token), for one plain line.
         self.stop_reason: str | None = None
+        # Guided /stretch sessions going on now (memory only) and the stop of their timer task.
+        self.sessions: SessionRunner | None = None
+        self.sessions_stop: asyncio.Event | None = None
+        # Telegram file ids of exercise pictures already uploaded (path, mtime and size -> id),
+        # so each picture is uploaded once and then sent by id.
+        self.image_file_ids: dict[str, str] = {}
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""

@@ -50,6 +50,7 @@ from bot.core.reminders.schedule import (
     next_occurrence,
     resolve_timezone,
 )
+from bot.core.sessions.records import SessionRecord
 from bot.storage.file_guard import DatabaseFile
 
 __all__ = ["CHAT_KINDS", "MIGRATIONS", "REASONS", "DatabaseTooNew", "Store"]
@@ -116,6 +117,27 @@ MIGRATIONS: list[str] = [
         name  TEXT    PRIMARY KEY,
         value INTEGER NOT NULL DEFAULT 0
     );
+    """,
+    # Guided /stretch sessions whose exercises were all done (for /progress), and the pain
+    # scores given before and after them (to notice a session that made pain worse).
+    """
+    CREATE TABLE stretch_sessions (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id     INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
+        exercises   TEXT    NOT NULL,
+        started_at  INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL
+    );
+    CREATE INDEX stretch_sessions_chat ON stretch_sessions (chat_id, finished_at);
+    CREATE TABLE pain_scores (
+        session_id  INTEGER NOT NULL REFERENCES stretch_sessions (id) ON DELETE CASCADE,
+        chat_id     INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
+        moment      TEXT    NOT NULL CHECK (moment IN ('before', 'after')),
+        score       INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+        recorded_at INTEGER NOT NULL,
+        PRIMARY KEY (session_id, moment)
+    );
+    CREATE INDEX pain_scores_chat ON pain_scores (chat_id);
     """,
 ]
 
@@ -779,6 +801,86 @@ class Store:
         for key in ("private_chats", "groups", "enabled_reminders"):
             result[key] = int(counts[0][key])
         return result
+
+    # --- guided stretch sessions and pain scores -----------------------------------------
+
+    async def record_session(
+        self,
+        chat_id: int,
+        exercises: Iterable[str],
+        started_at: datetime,
+        finished_at: datetime,
+        pain_before: int | None,
+    ) -> int | None:
+        """Keep a session whose exercises were all done; its id, or None if the chat is unknown."""
+        try:
+            async with self._transaction() as db:
+                cursor = await db.execute(
+                    "INSERT INTO stretch_sessions (chat_id, exercises, started_at, finished_at) "
+                    "VALUES (?, ?, ?, ?) RETURNING id",
+                    (chat_id, ",".join(exercises), _ts(started_at), _ts(finished_at)),
+                )
+                row = await cursor.fetchone()
+                await cursor.close()
+                assert row is not None  # RETURNING always yields the new row
+                session_id = int(row["id"])
+                if pain_before is not None:
+                    await db.execute(
+                        "INSERT INTO pain_scores (session_id, chat_id, moment, score, recorded_at)"
+                        " VALUES (?, ?, 'before', ?, ?)",
+                        (session_id, chat_id, pain_before, _ts(started_at)),
+                    )
+        except sqlite3.IntegrityError:
+            return None
+        return session_id
+
+    async def record_pain_after(
+        self, chat_id: int, session_id: int, score: int, now: datetime
+    ) -> bool:
+        """The pain score after a stored session; False if that session is not this chat's."""
+        try:
+            changed = await self._write(
+                "INSERT INTO pain_scores (session_id, chat_id, moment, score, recorded_at) "
+                "SELECT id, chat_id, 'after', ?, ? FROM stretch_sessions "
+                "WHERE id = ? AND chat_id = ? "
+                "ON CONFLICT (session_id, moment) DO UPDATE SET score = excluded.score, "
+                "recorded_at = excluded.recorded_at",
+                (score, _ts(now), session_id, chat_id),
+            )
+        except sqlite3.IntegrityError:
+            return False
+        return changed > 0
+
+    async def sessions_since(self, chat_id: int, since: datetime) -> list[SessionRecord]:
+        """The chat's stored sessions finished at or after ``since``, oldest first."""
+        rows = await self._fetchall(
+            "SELECT s.id, s.chat_id, s.exercises, s.started_at, s.finished_at, "
+            "b.score AS pain_before, a.score AS pain_after FROM stretch_sessions AS s "
+            "LEFT JOIN pain_scores AS b ON b.session_id = s.id AND b.moment = 'before' "
+            "LEFT JOIN pain_scores AS a ON a.session_id = s.id AND a.moment = 'after' "
+            "WHERE s.chat_id = ? AND s.finished_at >= ? ORDER BY s.finished_at, s.id",
+            (chat_id, _ts(since)),
+        )
+        return [
+            SessionRecord(
+                id=int(row["id"]),
+                chat_id=int(row["chat_id"]),
+                exercises=tuple(row["exercises"].split(",")) if row["exercises"] else (),
+                started_at=_dt(row["started_at"]),
+                finished_at=_dt(row["finished_at"]),
+                pain_before=row["pain_before"],
+                pain_after=row["pain_after"],
+            )
+            for row in rows
+        ]
+
+    async def done_times_since(self, chat_id: int, since: datetime) -> list[datetime]:
+        """When the chat pressed ✅ Done under a reminder, at or after ``since`` (for /progress)."""
+        rows = await self._fetchall(
+            "SELECT done_at FROM completions WHERE chat_id = ? AND done_at >= ? ORDER BY done_at",
+            (chat_id, _ts(since)),
+        )
+        return [_dt(row["done_at"]) for row in rows]
 
 
 async def _connect(target: str) -> aiosqlite.Connection:

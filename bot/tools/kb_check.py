@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 from bot.core.answering.matching import Matcher
 from bot.core.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.core.knowledge.question_files import check_question_files
+from bot.tools.image_check import image_problems
 from bot.tools.red_flag_check import check_red_flag_tests
 
 EXIT_OK = 0
@@ -68,6 +69,9 @@ def check_knowledge(directory: Path) -> CheckReport:
         report.conflicts = find_conflicts(kb)
         report.safety = check_red_flag_tests(kb)  # knowledge/tests/red_flags.yaml
         report.warnings += _texts_warnings(kb)
+        image_errors, image_warnings = image_problems(kb)
+        report.errors += image_errors
+        report.warnings += image_warnings
         ids = set(kb.entries)
     questions = check_question_files(directory, ids)
     report.test_problems = questions.problems

@@ -23,6 +23,7 @@ from bot.core.answering.understanding import Interpreter, Reading
 from bot.core.knowledge import Entry, KnowledgeBase, UrgencyTier, fill
 from bot.core.replies import Button, Reply, ReplyKind, label, render_entry, rows
 from bot.core.safety import Mention, SafetyDecision, Screen, Verdict, explanation_html, with_notes
+from bot.core.sessions.views import start_button
 
 MAX_QUESTION = 4096  # characters (Telegram's own limit); longer ones are asked to be shorter
 MAX_RELATED = 3
@@ -170,7 +171,9 @@ class Answerer:
         buttons = [_entry_button(other) for other in related[:MAX_RELATED]]
         html = render_entry(entry, self.kb.texts["disclaimer"])
         feedback = self._feedback(entry)
-        return Reply(ReplyKind.ANSWER, html, (*rows(buttons), feedback), entry_id=entry.id)
+        start = (start_button(self.kb.texts, entry.id),) if entry.session is not None else ()
+        layout = (*rows(buttons), start, feedback) if start else (*rows(buttons), feedback)
+        return Reply(ReplyKind.ANSWER, html, layout, entry_id=entry.id)
 
     def topics(self) -> Reply:
         """All entries as buttons."""

@@ -18,6 +18,7 @@ import yaml
 from bot.core.knowledge.html_check import html_field
 from bot.core.knowledge.model import Entry, Phrasing
 from bot.core.knowledge.schema import ENTRY_SCHEMA, FIELDS, MAX_ANSWER, FieldKind, FieldSpec, either
+from bot.core.knowledge.session_timing import read_session_timing
 from bot.core.knowledge.yaml_reader import Fields, Reader, compose, line_of
 from bot.core.normalise import fold
 
@@ -55,6 +56,8 @@ class _Draft:
 def _read_field(reader: Reader, spec: FieldSpec, node: yaml.Node) -> Any:
     """One field's value, checked against its type and limits in the schema."""
     name = spec.name
+    if spec.kind is FieldKind.TIMING:
+        return read_session_timing(reader, node)
     if spec.kind in {FieldKind.TEXTS, FieldKind.HTML_TEXTS}:
         items = reader.text_list(node, name)
         if spec.kind is FieldKind.HTML_TEXTS:
@@ -115,6 +118,14 @@ def _steps_only_for_exercises(draft: _Draft) -> None:
         )
 
 
+def _session_only_for_exercises(draft: _Draft) -> None:
+    if "session" in draft.fields and draft.values["kind"] != "exercise":
+        draft.error(
+            "session", "only exercises have a session.", "add 'kind: exercise' or remove it."
+        )
+        draft.values["session"] = None
+
+
 def _exercise_needs_steps(draft: _Draft) -> None:
     if "steps" not in draft.fields and draft.values["kind"] == "exercise":
         draft.error("steps", "an exercise needs 'steps', the instructions one per line.")
@@ -166,6 +177,7 @@ ENTRY_RULES: tuple[Callable[[_Draft], None], ...] = (
     _fits_one_message,
     _distinct_phrasings,
     _enough_phrasings,
+    _session_only_for_exercises,
 )
 
 

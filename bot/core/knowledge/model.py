@@ -23,6 +23,7 @@ __all__ = [
     "Phrasing",
     "RedFlag",
     "RedFlagRules",
+    "SessionTiming",
     "UrgencyTier",
     "WordPattern",
 ]
@@ -36,6 +37,18 @@ class Phrasing:
 
     text: str
     line: int | None
+
+
+@dataclass(frozen=True)
+class SessionTiming:
+    """How a guided /stretch session paces one exercise (seconds; from the entry's YAML)."""
+
+    position: int  # to get into position, on each side
+    hold: int  # one hold; with repetitions, the pause at the top of each one
+    sides: int = 1  # 2: the hold is done on one side, then the other
+    repetitions: int = 0  # 0: one hold per side; n: n repetitions of move + hold
+    move: int = 0  # with repetitions: seconds to lift and lower once
+    rest: int = 0  # in the routine: rest after this exercise before the next
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,8 @@ class Entry:
     def detail(self, name: str) -> str | None:
         """This entry's short answer to one detail, if it has one."""
         return next((text for key, text in self.details if key == name), None)
+
+    session: SessionTiming | None = None  # exercises only: pacing of a guided session
 
 
 @dataclass(frozen=True)

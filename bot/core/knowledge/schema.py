@@ -36,6 +36,7 @@ class FieldKind(Enum):
     NUMBER = "whole number"
     CHOICE = "one of"
     HTML_MAP = "names, each with a text with HTML"
+    TIMING = "fields of whole seconds (see below)"
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,10 @@ class FieldSpec:
         return self.max_length is None or len(value) <= self.max_length
 
     @property
-    def initial(self) -> str | int | tuple[object, ...]:
+    def initial(self) -> str | int | tuple[object, ...] | None:
         """The value of a field that is not written."""
+        if self.kind is FieldKind.TIMING:
+            return None
         if self.default is not None:
             return self.default
         if self.kind in {FieldKind.TEXTS, FieldKind.HTML_TEXTS, FieldKind.HTML_MAP}:
@@ -143,6 +146,11 @@ ENTRY_SCHEMA: tuple[FieldSpec, ...] = (
         'one detail each in a sentence or two, for follow-ups like "how long do I hold it?"; '
         "names declared under `details` in _vocabulary.yaml (below)",
         max_length=400,
+    ),
+    FieldSpec(
+        "session",
+        FieldKind.TIMING,
+        "exercises only: how a guided /stretch session times it",
     ),
 )
 FIELDS = {spec.name: spec for spec in ENTRY_SCHEMA}

@@ -19,6 +19,7 @@ from bot.core.callbacks import ReminderPress
 from bot.core.knowledge import Entry, KnowledgeBase, fill
 from bot.core.reminders.schedule import format_time
 from bot.core.replies import MESSAGE_LIMIT, Button, Reply, ReplyKind, label
+from bot.core.sessions.views import start_button
 
 __all__ = [
     "SNOOZE",
@@ -120,6 +121,8 @@ def reminder_message(
         body = [fill(texts["reminder_no_exercises"])]
         return Reply(ReplyKind.INFO, "\n".join([heading, "", *body, "", *footer]), buttons)
 
+    if not group and entry.session is not None:  # a guided session of today's exercise
+        buttons = (*buttons, (start_button(texts, entry.id),))
     exercises = kb.exercises()
     position = exercises.index(entry)
     following = exercises[(position + 1) % len(exercises)]

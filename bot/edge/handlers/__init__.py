@@ -26,7 +26,16 @@ from telegram.ext import (
 
 from bot.core import callbacks
 from bot.core.replies import label
-from bot.edge.handlers import errors, groups, inline, operator, privacy, questions, reminders
+from bot.edge.handlers import (
+    errors,
+    groups,
+    inline,
+    operator,
+    privacy,
+    questions,
+    reminders,
+    stretch,
+)
 from bot.edge.replying import Context
 
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
@@ -44,6 +53,8 @@ PRIVATE_COMMANDS = (
     ("timezone", "command_timezone"),
     ("privacy", "command_privacy"),
     ("forget", "command_forget"),
+    ("stretch", "command_stretch"),
+    ("progress", "command_progress"),
 )
 GROUP_COMMANDS = (
     ("ask", "command_ask"),
@@ -90,6 +101,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("privacy", privacy.privacy))
     application.add_handler(CommandHandler("forget", privacy.forget))
     application.add_handler(CommandHandler("settings", groups.settings_command))
+    application.add_handler(CommandHandler("stretch", stretch.stretch))
+    application.add_handler(CommandHandler("progress", stretch.progress))
     application.add_handler(CommandHandler("stats", operator.stats))
     application.add_handler(CommandHandler("reload", operator.reload))
     # Our button prefixes first: questions.press answers every other button. (PTB lets a
@@ -99,6 +112,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         (callbacks.TIMEZONE, reminders.timezone_press),
         (callbacks.PRIVACY, privacy.press),
         (callbacks.SETTINGS, groups.settings_press),
+        (callbacks.SESSION, stretch.press),
     ):
         application.add_handler(
             CallbackQueryHandler(_only(prefix, callback), pattern=f"^{re.escape(prefix)}")

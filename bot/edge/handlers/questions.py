@@ -6,12 +6,14 @@ import logging
 
 from telegram import Message, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 
 from bot.core import callbacks
 from bot.core.answering.answerer import Outcome
 from bot.core.answering.context import Conversation, chat_key
 from bot.core.groups.views import URGENT_START
-from bot.core.replies import Reply
+from bot.core.replies import Reply, ReplyKind
+from bot.edge import stretch_sessions
 from bot.edge.question_log import question_for, record
 from bot.edge.replying import Context, command_argument, repeated, respond, toast
 
@@ -29,7 +31,22 @@ async def _send(
     update: Update, context: Context, reply: Reply, key: str | None = None
 ) -> Message | None:
     """Send a reply; in groups ``key`` names it for the duplicate window (see ``respond``)."""
+    await _exercise_picture(update, context, reply)
     return await respond(update, context, reply, key=key)
+
+
+async def _exercise_picture(update: Update, context: Context, reply: Reply) -> None:
+    """In a private chat, an exercise's answer comes after its picture (best effort)."""
+    chat = update.effective_chat
+    entry = context.bot_data.answerer.kb.entries.get(reply.entry_id or "")
+    if chat is None or chat.type != ChatType.PRIVATE or reply.kind is not ReplyKind.ANSWER:
+        return
+    if entry is None or entry.kind != "exercise":
+        return
+    try:
+        await stretch_sessions.send_picture(context.bot, context.bot_data, chat.id, entry.id)
+    except TelegramError as error:  # the words matter more than the picture
+        log.warning("could not send an exercise picture: %s", error)
 
 
 async def start(update: Update, context: Context) -> None:

@@ -1,0 +1,1 @@
+"""Guided stretch sessions: the timed plan, the session state machine, progress, the chart."""
