@@ -14,7 +14,7 @@ from bot.core.knowledge import load_knowledge
 from bot.core.records import Chat
 from bot.core.reminders import views
 from bot.storage import Store
-from bot.storage import sqlite as storage
+from bot.storage import schema as storage
 
 NOW = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 CHAT = 2002

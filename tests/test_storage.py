@@ -13,7 +13,8 @@ import pytest
 from bot.core.records import DuplicateReminder, TooManyReminders, UnknownChat
 from bot.core.reminders.schedule import ALL_DAYS, WEEKDAYS, UnknownTimezone
 from bot.storage import DatabaseTooNew, Store
-from bot.storage import sqlite as storage
+from bot.storage import records as storage_records
+from bot.storage import schema as storage
 
 NOW = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)  # a Wednesday
 CHAT = 1001
@@ -396,7 +397,7 @@ async def test_unanswered_rows_have_no_person(tmp_path: Path) -> None:
             ("can I run ", "fallback", None),
             ("x" * 10, "not_helpful", "hip-flexor-stretch"),
         ]
-        assert len(rows[1].text) == storage.MAX_UNANSWERED_CHARS
+        assert len(rows[1].text) == storage_records.MAX_UNANSWERED_CHARS
         with pytest.raises(ValueError, match="reason"):
             await store.record_unanswered("q", "angry", None, NOW)
     columns = tables(path)["unanswered"]

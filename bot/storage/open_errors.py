@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.storage.lock import DatabaseInUse
-from bot.storage.sqlite import DatabaseTooNew
+from bot.storage.schema import DatabaseTooNew
 
 __all__ = ["open_failure"]
 
