@@ -342,3 +342,19 @@ async def test_turning_breaks_off_removes_the_reminder(bot: RunningBot) -> None:
 async def test_personal_reminder_commands_point_admins_to_settings(bot: RunningBot) -> None:
     (note,) = sent(await bot.say("/remind 7:30"))
     assert "private chat" in note.params["text"] and "/settings" in note.params["text"]
+
+
+@pytest.mark.parametrize("data", ["e:no-such-entry", "zzz", "e:", "f:sitting:7", "topicsX"])
+async def test_forged_or_stale_buttons_in_a_group_get_an_alert_never_a_message(
+    bot: RunningBot, data: str
+) -> None:
+    """Issue #11, item 9: anyone can forge callback data; in a group that must not make the
+    bot post (two forged presses used to post two 'out of date' messages)."""
+    topics = last_message(await bot.say("/topics"))
+    for _ in range(2):
+        calls = await bot.press(topics, data)
+        assert sent(calls) == []
+        alerts = [c for c in calls if c.method == "answerCallbackQuery"]
+        assert len(alerts) == 1 and alerts[0].params.get("show_alert") in (True, "true")
+    # A live button still answers in the group.
+    assert len(sent(await bot.press(topics, "e:sitting-and-hip-flexors"))) == 1

@@ -227,6 +227,17 @@ class Answerer:
             return self.info("none_of_these", self.fallback().buttons)
         return None
 
+    def is_live(self, data: str) -> bool:
+        """Whether ``press(data)`` would give a real reply: a menu, an entry that exists, or
+        "None of these". Forged and stale data is not live (groups answer it on the button
+        only, never with a message in the chat)."""
+        if callbacks.parse_menu(data) is not None:
+            return True
+        if callbacks.parse_none_of_these(data) is not None:
+            return True
+        entry_id = callbacks.parse_entry(data)
+        return entry_id is not None and entry_id in self.kb.entries
+
     def feedback(self, data: str) -> tuple[Entry, bool] | None:
         """Parse a Helpful / Not helpful press: the entry and whether it helped, or None."""
         parsed = callbacks.parse_feedback(data)

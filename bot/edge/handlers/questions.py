@@ -15,7 +15,7 @@ from bot.core.groups.views import URGENT_START
 from bot.core.replies import Reply, ReplyKind
 from bot.edge import stretch_sessions
 from bot.edge.question_log import question_for, record
-from bot.edge.replying import Context, command_argument, repeated, respond, toast
+from bot.edge.replying import Context, command_argument, in_group, repeated, respond, toast
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +171,11 @@ async def press(update: Update, context: Context) -> None:
             asked = question_for(context, query.message)
             if not helpful and asked and state.settings.store_unanswered:
                 await state.store.record_unanswered(asked, "not_helpful", entry.id, state.clock())
+        return
+    if not answerer.is_live(data) and in_group(update.effective_chat):
+        # Forged or out-of-date data in a group: an alert on the button, never a chat message
+        # (anyone with a client library could otherwise make the bot post into the group).
+        await query.answer(toast(context, "stale_button_toast"), show_alert=True)
         return
     closest = callbacks.parse_none_of_these(data)
     if closest is not None:
