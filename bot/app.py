@@ -18,7 +18,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
@@ -28,6 +28,7 @@ from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.records import StorageError
 from bot.edge import delivery, handlers, stretch_sessions
 from bot.edge.polling import PollingBot
+from bot.edge.rate_limits import GroupSafeRateLimiter
 from bot.edge.state import BotState
 from bot.services.reloader import KnowledgeReloader
 from bot.storage import Store
@@ -69,7 +70,7 @@ def build_application(
         get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
         # Waits out Telegram's 429 RetryAfter and keeps within ~30 msg/s overall, 20/min per
         # group.
-        rate_limiter=AIORateLimiter(max_retries=2) if rate_limit else None,
+        rate_limiter=GroupSafeRateLimiter(max_retries=2) if rate_limit else None,
     )
     builder = (
         ApplicationBuilder()

@@ -342,3 +342,18 @@ def test_group_reminder_message_is_short_with_only_done() -> None:
         routine.group_done_text(TEXTS, 1) == "✅ Nice work! 1 stretch done in this group this week."
     )
     assert "4 stretches" in routine.group_done_text(TEXTS, 4)
+
+
+def test_admin_answers_are_remembered_briefly_and_bounded() -> None:
+    cache = policy.AdminCache(ttl=timedelta(minutes=1), max_entries=2)
+    now = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+    assert cache.get(-1, 7, now) is None
+    cache.put(-1, 7, False, now)
+    assert cache.get(-1, 7, now + timedelta(seconds=59)) is False  # "no" is remembered too
+    assert cache.get(-1, 7, now + timedelta(seconds=60)) is None  # and expires
+    cache.put(-1, 1, True, now)
+    cache.put(-1, 2, True, now)
+    cache.put(-2, 3, True, now)
+    assert cache.get(-1, 1, now) is None  # the oldest went: never more than max_entries
+    cache.forget(-2)
+    assert cache.get(-2, 3, now) is None and cache.get(-1, 2, now) is True

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.core.answering.answerer import Answerer
 from bot.core.answering.context import ContextStore, MemoryContextStore
 from bot.core.clock import utc_now
-from bot.core.groups.policy import DuplicateGuard, RateBudget
+from bot.core.groups.policy import AdminCache, DuplicateGuard, RateBudget
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -45,6 +45,8 @@ class BotState:
         # Group flood guards (memory only): a per-group message budget, and the questions each
         # group was answered recently so the same one is not answered twice in a row.
         self.group_budget = RateBudget()
+        # Recent answers of getChatMember (admin or not), so /settings spam costs no calls.
+        self.admins = AdminCache()
         self.recent_questions = DuplicateGuard()
         # What each private chat was just talking about, and the topic of the bot's recent
         # answers in groups (for replies to them): in memory, bounded, expiring by the clock.

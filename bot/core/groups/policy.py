@@ -31,6 +31,7 @@ __all__ = [
     "DUPLICATE_WINDOW",
     "MENTIONS",
     "QUESTIONS",
+    "AdminCache",
     "DuplicateGuard",
     "GroupSettings",
     "Plan",
@@ -341,3 +342,42 @@ def apply_press(settings: GroupSettings, press: SettingsPress) -> GroupSettings:
     if press.action == SettingsAction.DAYS and press.days is not None:
         return replace(settings, reminder_days=press.days)
     return settings
+
+
+class AdminCache:
+    """Who was recently found to be (or not to be) a group admin, for ``ttl``.
+
+    Every /settings command and every settings button asks Telegram (getChatMember); without a
+    memory of the answer, one member spamming /settings or forged buttons makes one call each.
+    Answers are kept briefly (a promotion or demotion takes effect within ``ttl``), both yes
+    and no, in a bounded map so strangers cannot grow memory.
+    """
+
+    def __init__(self, ttl: timedelta = timedelta(minutes=1), max_entries: int = 10_000) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._seen: OrderedDict[tuple[int, int], tuple[bool, datetime]] = OrderedDict()
+
+    def get(self, chat_id: int, user_id: int, now: datetime) -> bool | None:
+        """The remembered answer, or None when there is none (or it is older than ``ttl``)."""
+        found = self._seen.get((chat_id, user_id))
+        if found is None:
+            return None
+        admin, at = found
+        if now - at >= self.ttl:
+            del self._seen[(chat_id, user_id)]
+            return None
+        return admin
+
+    def put(self, chat_id: int, user_id: int, admin: bool, now: datetime) -> None:
+        """Remember an answer Telegram gave at ``now``."""
+        key = (chat_id, user_id)
+        self._seen.pop(key, None)
+        self._seen[key] = (admin, now)
+        while len(self._seen) > self.max_entries:
+            self._seen.popitem(last=False)
+
+    def forget(self, chat_id: int) -> None:
+        """Drop everything about a chat (the bot left it, or it migrated)."""
+        for key in [key for key in self._seen if key[0] == chat_id]:
+            del self._seen[key]

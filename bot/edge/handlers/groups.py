@@ -81,6 +81,7 @@ async def membership(update: Update, context: Context) -> None:
         forgotten = state.has_store and await state.store.forget_chat(change.chat.id)
         state.group_budget.forget(change.chat.id)
         state.recent_questions.forget(change.chat.id)
+        state.admins.forget(change.chat.id)
         await state.conversations.forget(chat_key(change.chat.id))
         if context.chat_data is not None:
             context.chat_data.clear()
@@ -245,13 +246,20 @@ async def show_help(update: Update, context: Context) -> None:
 
 
 async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:
-    """Whether the user is the group's creator or an administrator, asked of Telegram now."""
+    """Whether the user is the group's creator or an administrator: asked of Telegram, with
+    the answer remembered for a minute (so spamming /settings or buttons costs no calls)."""
+    state = context.bot_data
+    known = state.admins.get(chat_id, user_id, state.clock())
+    if known is not None:
+        return known
     try:
         member = await context.bot.get_chat_member(chat_id, user_id)
     except (BadRequest, Forbidden) as error:
         log.info("could not check a member's status: %s", error)
         return False
-    return member.status in _ADMINS
+    admin = member.status in _ADMINS
+    state.admins.put(chat_id, user_id, admin, state.clock())
+    return admin
 
 
 async def _sent_by_admin(context: Context, chat: Chat, msg: Message) -> bool:
