@@ -74,6 +74,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/edge/question_log.py", "_ASKED"): "a chat_data key",
     ("bot/core/answering/inline_results.py", "URGENT_ID"): "an inline result id",
     ("bot/core/answering/inline_results.py", "EXPLAIN_ID"): "an inline result id",
+    ("bot/edge/rate_limits.py", "READS"): "Bot API method names",
     ("bot/edge/polling.py", "SkipReporter", "empty"): "a log message's detail",
     ("bot/edge/polling.py", "PollingBot", "_conflict_handler"): "a __slots__ name",
     ("bot/edge/polling.py", "PollingBot", "_conflicts"): "a __slots__ name",
