@@ -524,3 +524,27 @@ async def test_token_never_appears_in_debug_logs(
     assert REDACTED in log  # ...and the URLs with the token were logged, redacted
     assert TOKEN not in log
     assert TOKEN.split(":", 1)[1] not in log  # not even the secret half on its own
+
+
+async def test_a_reply_that_meets_a_5xx_is_sent_again(bot: RunningBot) -> None:
+    """Issue #11, item 3: answers are retried on network errors and 5xx, a bounded number of
+    times (the pauses are the bot's setting; zero here, nothing is slept away)."""
+    bot.app.bot_data.send_retry_delays = (0.0, 0.0)
+    bot.fake.fail("sendMessage", chat_id=DEFAULT_USER_ID, error_code=502, times=2)
+    calls = await bot.send(PIGEON)
+    codes = [c.error_code for c in calls if c.method == "sendMessage"]
+    assert codes == [502, 502, None]  # the answer arrives, once
+    assert "Pigeon" in last_message(calls).params["text"]
+
+
+async def test_retries_are_bounded_and_never_follow_a_4xx(bot: RunningBot) -> None:
+    bot.app.bot_data.send_retry_delays = (0.0, 0.0)
+    bot.fake.fail("sendMessage", chat_id=DEFAULT_USER_ID, error_code=503, times=3)
+    calls = await bot.send(PIGEON)
+    # Three tries of the answer, then the error handler logs a network problem (no apology:
+    # it would meet the same outage).
+    assert [c.error_code for c in calls if c.method == "sendMessage"] == [503, 503, 503]
+    bot.fake.fail("sendMessage", chat_id=DEFAULT_USER_ID, error_code=403, times=1)
+    calls = await bot.send(PIGEON)
+    assert [c.error_code for c in calls if c.method == "sendMessage"][:1] == [403]
+    assert len([c for c in calls if c.method == "sendMessage"]) <= 2  # no retry of the 403

@@ -7,9 +7,11 @@ in private chats) lives here.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from telegram import (
@@ -22,7 +24,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.core.groups.policy import note_due
@@ -90,7 +92,8 @@ async def send_reply(
     sent: Message | None = None
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        sent = await context.bot.send_message(
+        send = partial(
+            context.bot.send_message,
             chat_id=chat_id,
             text=part,
             parse_mode=ParseMode.HTML,
@@ -99,7 +102,30 @@ async def send_reply(
             reply_to_message_id=reply_to if index == 0 else None,
             message_thread_id=thread_id,
         )
+        sent = await _with_retries(context, send)
     return sent
+
+
+def retryable(error: Exception) -> bool:
+    """A send that surely did not arrive and may work a moment later: a network error or a
+    5xx from Telegram. Never a 4xx (our message is wrong, or the chat is gone), and never a
+    timeout, after which the message may have arrived (a retry could send it twice)."""
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest | TimedOut)
+
+
+async def _with_retries(context: Context, send: Callable[[], Awaitable[Message]]) -> Message:
+    """``send()``, retried after ``state.send_retry_delays`` seconds while it fails in a
+    retryable way; the last failure propagates (to the error handler)."""
+    delays = context.bot_data.send_retry_delays
+    for delay in delays:
+        try:
+            return await send()
+        except NetworkError as error:
+            if not retryable(error):
+                raise
+            log.warning("sending a reply failed (%s); retrying in %.1f s", error, delay)
+            await asyncio.sleep(delay)
+    return await send()
 
 
 def repeated(update: Update, context: Context, key: str) -> bool:

@@ -47,6 +47,9 @@ class BotState:
         self.group_budget = RateBudget()
         # Recent answers of getChatMember (admin or not), so /settings spam costs no calls.
         self.admins = AdminCache()
+        # Pauses before each retry of a reply that met a network error or a 5xx (answers are
+        # retried a few times, never after a 4xx or a timeout; see edge/replying.py).
+        self.send_retry_delays: tuple[float, ...] = (0.5, 2.0)
         self.recent_questions = DuplicateGuard()
         # What each private chat was just talking about, and the topic of the bot's recent
         # answers in groups (for replies to them): in memory, bounded, expiring by the clock.
