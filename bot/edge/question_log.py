@@ -37,7 +37,9 @@ async def record(context: Context, text: str, outcome: Outcome, sent: Message | 
             recent.pop(next(iter(recent)))
     if outcome.red_flag is not None:
         log.info("red flag %s answered with the urgent message", outcome.red_flag.flag.id)
-    if state.has_store:
+    if not state.has_store:
+        return
+    try:
         answered = outcome.reply.kind is ReplyKind.ANSWER
         await state.store.increment_stat("answered" if answered else "unanswered")
         if outcome.reply.kind is ReplyKind.FALLBACK and state.settings.store_unanswered:
@@ -45,6 +47,8 @@ async def record(context: Context, text: str, outcome: Outcome, sent: Message | 
             await state.store.record_unanswered(
                 text, "fallback", best.entry_id if best else None, state.clock()
             )
+    except Exception:  # bookkeeping after the reply went out: log it, never apologise for it
+        log.exception("could not count an answered question (the person got their answer)")
 
 
 def question_for(context: Context, message: MaybeInaccessibleMessage | None) -> str:
