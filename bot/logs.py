@@ -57,3 +57,7 @@ def setup_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     # it, but these lines are noise anyway (one per long poll).
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # At DEBUG python-telegram-bot logs every update and every API call whole: user ids, names,
+    # usernames and message texts, which /privacy promises are not kept. Its DEBUG lines are
+    # never wanted; LOG_LEVEL=DEBUG means the bot's own debugging lines (which name no one).
+    logging.getLogger("telegram").setLevel(max(logging.getLevelName(level), logging.INFO))

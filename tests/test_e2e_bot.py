@@ -480,7 +480,7 @@ def restore_logging() -> Iterator[None]:
     """setup_logging reconfigures the root logger; put pytest's configuration back afterwards."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    quiet = {name: logging.getLogger(name).level for name in ("httpx", "httpcore")}
+    quiet = {name: logging.getLogger(name).level for name in ("httpx", "httpcore", "telegram")}
     yield
     for handler in list(root.handlers):
         root.removeHandler(handler)
@@ -568,3 +568,21 @@ async def test_an_exception_in_a_handler_is_logged_and_apologised_for(
     assert sent(await bot.send("/ask how do I do pigeon pose", chat_type="supergroup")) == []
     monkeypatch.undo()
     await assert_still_answers(bot)
+
+
+@pytest.mark.usefixtures("restore_logging")
+async def test_debug_logs_carry_no_message_texts_or_names(
+    fake_telegram: FakeTelegramServer, tmp_path: Path
+) -> None:
+    """Issue #11, item 10: at LOG_LEVEL=DEBUG python-telegram-bot logged every update whole."""
+    setup_logging("DEBUG", (TOKEN,))
+    (handler,) = logging.getLogger().handlers
+    output = io.StringIO()
+    assert isinstance(handler, logging.StreamHandler)
+    handler.setStream(output)
+    async with running_bot(fake_telegram, tmp_path, clock=FakeClock()) as bot:
+        logging.getLogger("bot.test").debug("the bot's own debug lines still show")
+        await bot.send("how do I do pigeon pose Zebulonian", first_name="Quetzalcoatl")
+    log = output.getvalue()
+    assert "the bot's own debug lines still show" in log
+    assert "Zebulonian" not in log and "Quetzalcoatl" not in log
