@@ -9,7 +9,8 @@ Delivery is *at most once*: claiming a due reminder (recording the delivery and 
 reminder to its next occurrence) commits, durably (``synchronous=FULL``), before anything is
 sent. A crash after the claim leaves the outbox row in state 'sending'; :meth:`Store.recover`
 drops such rows on start-up rather than resending, because the message may already have
-reached the user and a repeated nudge is worse than one missed stretch.
+reached the user and a repeated nudge is worse than one missed stretch. A graceful stop does
+better: sends that had not reached Telegram yet go back to the queue (:meth:`Store.requeue`).
 
 Instants are stored as integer unix seconds (UTC); the API speaks aware datetimes.
 """
@@ -22,6 +23,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Iterable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
@@ -52,7 +54,7 @@ from bot.core.reminders.schedule import (
 )
 from bot.storage.file_guard import DatabaseFile
 
-__all__ = ["CHAT_KINDS", "MIGRATIONS", "REASONS", "DatabaseTooNew", "Store"]
+__all__ = ["CHAT_KINDS", "MIGRATIONS", "REASONS", "DatabaseTooNew", "Recovery", "Store"]
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,19 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """What :meth:`Store.recover` dropped: sends of unknown outcome, and queued ones too late."""
+
+    unconfirmed: int = 0
+    late: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every row dropped."""
+        return self.unconfirmed + self.late
 
 
 class DatabaseTooNew(StorageError):  # noqa: N818 (a domain name reads better)
@@ -647,20 +662,39 @@ class Store:
         """The chat blocked the bot or no longer exists: stop its reminders, drop its queue."""
         await self.disable_chat_reminders(chat_id)
 
-    async def recover(self, now: datetime) -> int:
-        """Start-up clean-up after a crash; returns the rows dropped.
+    async def requeue(self, delivery_ids: Iterable[int], not_before: datetime) -> int:
+        """Put claimed deliveries back in the queue, unsent and with no attempt counted.
 
-        Outbox rows still 'sending' were claimed but maybe, or maybe not, delivered: they are
-        dropped, never resent (at most once). Queued rows more than ``late_grace`` past their
-        time are dropped too, like reminders missed while the bot was down.
+        For sends that were interrupted before anything reached Telegram (a graceful stop):
+        the next start sends them. Returns how many were still claimed and went back.
+        """
+        rows = [(_ts(not_before), delivery_id) for delivery_id in delivery_ids]
+        if not rows:
+            return 0
+        async with self._transaction() as db:
+            before = db.total_changes
+            await db.executemany(
+                "UPDATE deliveries SET state = 'pending', not_before = ? "
+                "WHERE id = ? AND state = 'sending'",
+                rows,
+            )
+            return db.total_changes - before
+
+    async def recover(self, now: datetime) -> Recovery:
+        """Start-up clean-up after the last run; says what it dropped and why.
+
+        Outbox rows still 'sending' were claimed and then maybe, or maybe not, delivered (a
+        crash, or a send on the wire when the bot stopped): they are dropped, never resent (at
+        most once). Queued rows more than ``late_grace`` past their time are dropped too, like
+        reminders missed while the bot was down.
         """
         async with self._transaction() as db:
-            crashed = await db.execute("DELETE FROM deliveries WHERE state = 'sending'")
-            stale = await db.execute(
+            unconfirmed = await db.execute("DELETE FROM deliveries WHERE state = 'sending'")
+            late = await db.execute(
                 "DELETE FROM deliveries WHERE state = 'pending' AND not_before < ?",
                 (_ts(now - self.late_grace),),
             )
-        return crashed.rowcount + stale.rowcount
+        return Recovery(unconfirmed=unconfirmed.rowcount, late=late.rowcount)
 
     async def snooze(
         self, chat_id: int, reminder_id: int, until: datetime, seq: int | None = None
