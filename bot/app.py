@@ -66,7 +66,7 @@ def build_application(
     bot = PollingBot(
         settings.token,
         base_url=settings.telegram_api_base_url,
-        request=request or HTTPXRequest(connection_pool_size=256),
+        request=delivery.TrackingRequest(request or HTTPXRequest(connection_pool_size=256)),
         get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
         # Waits out Telegram's 429 RetryAfter and keeps within ~30 msg/s overall, 20/min per
         # group.
@@ -110,11 +110,21 @@ async def _open_resources(application: BotApplication) -> None:
     if not state.has_store:
         await _open_store(state)
     try:
-        dropped = await state.store.recover(state.clock())
+        recovered = await state.store.recover(state.clock())
     except (OSError, sqlite3.Error) as error:  # damaged pages show up at the first real query
         raise StartupError(open_failure(state.settings.database_path, error)) from None
-    if dropped:
-        log.info("dropped %d reminder deliveries interrupted by the last shutdown", dropped)
+    if recovered.unconfirmed:
+        log.info(
+            "%d reminder(s) were being sent when the bot last stopped and may have arrived; "
+            "they are not sent again",
+            recovered.unconfirmed,
+        )
+    if recovered.late:
+        log.info(
+            "%d queued reminder(s) were more than %s late and were skipped",
+            recovered.late,
+            state.store.late_grace,
+        )
     delivery.start(application)
     _start_background(application)
     stretch_sessions.start(application)

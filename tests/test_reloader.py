@@ -187,3 +187,32 @@ async def test_the_watcher_follows_a_replaced_folder(
     finally:
         stop.set()
         await asyncio.wait_for(watcher, timeout=10)
+
+
+async def test_the_watcher_follows_a_folder_replaced_between_two_checks(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Removed and copied back at once, the folder may even get its old inode number back: the
+    # deletion event of the folder itself must be enough (the periodic check is far away).
+    directory = write_kb(tmp_path / "kb")
+    backup = tmp_path / "backup"
+    shutil.copytree(directory, backup)
+    holder = Holder(Answerer(load_knowledge(directory)))
+    reloader = KnowledgeReloader(directory, holder.install, check_seconds=30)
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(reloader.watch(stop))
+    sitting = directory / "entries" / "sitting.yaml"
+    try:
+        await wait_for_install(
+            holder, lambda: sitting.write_text(SITTING.replace("Yes: sitting", "First: sitting"))
+        )
+        shutil.rmtree(directory)
+        shutil.copytree(backup, directory)
+        await wait_for_install(
+            holder, lambda: sitting.write_text(SITTING.replace("Yes: sitting", "Later: sitting"))
+        )
+        assert "Later: sitting keeps" in holder.answerer.entry("sitting").html
+        assert "was replaced" in caplog.text
+    finally:
+        stop.set()
+        await asyncio.wait_for(watcher, timeout=10)

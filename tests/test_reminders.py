@@ -21,8 +21,9 @@ from bot.services.dispatcher import (
     DispatchReport,
     RetryAfter,
     TemporaryFailure,
+    current_attempt,
 )
-from bot.storage import Store
+from bot.storage import Recovery, Store
 
 START = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)  # a Wednesday
 
@@ -272,7 +273,7 @@ async def test_restart_still_delivers_once(tmp_path: Path, clock: FakeClock) -> 
     sender = FakeSender(clock)
     clock.now = utc(2025, 1, 15, 12, 30)
     async with Store.open(path) as store:
-        assert await store.recover(clock()) == 0
+        assert (await store.recover(clock())).total == 0
         await Dispatcher(store, sender.send, clock).run_once()
     async with Store.open(path) as store:  # restarted again at the same instant
         await store.recover(clock())
@@ -297,7 +298,7 @@ async def test_crash_between_claim_and_send_never_sends_twice(
     sender = FakeSender(clock)
     clock.advance(seconds=20)
     async with Store.open(path) as store:
-        assert await store.recover(clock()) == 1
+        assert await store.recover(clock()) == Recovery(unconfirmed=1)
         dispatcher = Dispatcher(store, sender.send, clock)
         assert (await dispatcher.run_once()).total == 0
         clock.advance(minutes=30)
@@ -558,16 +559,27 @@ async def test_forget_chat_leaves_no_trace_after_dispatch(tmp_path: Path, clock:
 
 
 class GatedSender:
-    """A sender that tells when a send starts and finishes only when the test says so."""
+    """A sender that tells when a send starts and finishes only when the test says so.
 
-    def __init__(self) -> None:
+    ``on_wire`` marks the wait as a request on its way to Telegram, as the real transport does
+    through ``current_attempt``; otherwise it is a wait before sending (e.g. a retry_after).
+    """
+
+    def __init__(self, *, on_wire: bool = False) -> None:
         self.started = asyncio.Event()
         self.release = asyncio.Event()
         self.sent: list[int] = []
+        self.on_wire = on_wire
 
     async def send(self, delivery: Delivery) -> None:
+        attempt = current_attempt.get()
+        assert attempt is not None
+        if self.on_wire:
+            attempt.request_started()
         self.started.set()
         await self.release.wait()
+        if self.on_wire:
+            attempt.request_answered(ok=True)
         self.sent.append(delivery.id)
 
 
@@ -594,11 +606,11 @@ async def test_loop_ticks_periodically_and_only_when_ready(h: Harness) -> None:
     assert (await loop.tick()).total == 0  # a manual pass still works after stop
 
 
-async def test_stop_lets_a_pass_in_progress_finish(h: Harness) -> None:
+async def test_stop_lets_a_send_on_the_wire_finish(h: Harness) -> None:
     await h.chat(1)
     await h.store.add_reminder(1, time(12, 30), ALL_DAYS, h.clock())
     h.clock.now = utc(2025, 1, 15, 12, 30)
-    sender = GatedSender()
+    sender = GatedSender(on_wire=True)
     loop = DispatchLoop(Dispatcher(h.store, sender.send, h.clock), 0.001)
     loop.start()
     await asyncio.wait_for(sender.started.wait(), 5)
@@ -612,20 +624,60 @@ async def test_stop_lets_a_pass_in_progress_finish(h: Harness) -> None:
     assert await h.store.next_wakeup() == utc(2025, 1, 16, 12, 30)  # marked sent, outbox empty
 
 
-async def test_stop_gives_up_on_a_stuck_pass_after_the_grace(
+async def test_stop_gives_up_on_a_send_stuck_on_the_wire_after_the_grace(
     h: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     await h.chat(1)
     await h.store.add_reminder(1, time(12, 30), ALL_DAYS, h.clock())
     h.clock.now = utc(2025, 1, 15, 12, 30)
-    sender = GatedSender()  # never released
+    sender = GatedSender(on_wire=True)  # never released
     loop = DispatchLoop(Dispatcher(h.store, sender.send, h.clock), 0.001)
     loop.start()
     await asyncio.wait_for(sender.started.wait(), 5)
     await loop.stop(grace=0.01)
     assert not loop.running and sender.sent == []
     assert "cancelling" in caplog.text
-    assert await h.store.recover(h.clock()) == 1  # claimed, maybe sent: dropped, never resent
+    # It may have arrived: dropped at the next start, never resent.
+    assert await h.store.recover(h.clock()) == Recovery(unconfirmed=1)
+
+
+async def test_stop_puts_a_waiting_send_back_and_the_restart_sends_it(
+    tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The issue's case: SIGTERM while one send waited out a 25 s retry_after, others sent."""
+    caplog.set_level(logging.INFO)
+    path = tmp_path / "bot.db"
+    async with Store.open(path) as store:
+        for chat in range(1, 21):
+            await store.upsert_chat(chat, "private", clock())
+            await store.add_reminder(chat, time(12, 30), ALL_DAYS, clock())
+    clock.now = utc(2025, 1, 15, 12, 30)
+    waiting = GatedSender()  # chat 7 waits before its request goes out; never released
+    sent: list[int] = []
+    nineteen = asyncio.Event()
+
+    async def send(delivery: Delivery) -> None:
+        if delivery.chat_id == 7:
+            await waiting.send(delivery)
+        sent.append(delivery.chat_id)
+        if len(sent) == 19:
+            nineteen.set()
+
+    async with Store.open(path) as store:
+        loop = DispatchLoop(Dispatcher(store, send, clock), 300)
+        loop.start()
+        await asyncio.wait_for(nineteen.wait(), 5)
+        await asyncio.wait_for(loop.stop(grace=30), 5)  # no waiting out the grace either
+    assert "1 put back to send after the restart, 0 were being sent" in caplog.text
+    assert "cancelling" not in caplog.text
+
+    clock.advance(minutes=2)
+    waiting.release.set()  # Telegram accepts sends again
+    async with Store.open(path) as store:  # the next start
+        assert await store.recover(clock()) == Recovery()  # nothing dropped: 19 went out
+        report = await Dispatcher(store, send, clock).run_once()
+    assert report.sent == 1
+    assert sorted(sent) == list(range(1, 21))  # everyone once, chat 7 after the restart
 
 
 async def test_loop_survives_a_failing_store(

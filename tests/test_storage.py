@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.records import DuplicateReminder, TooManyReminders, UnknownChat
 from bot.core.reminders.schedule import ALL_DAYS, WEEKDAYS, UnknownTimezone
-from bot.storage import DatabaseTooNew, Store
+from bot.storage import DatabaseTooNew, Recovery, Store
 from bot.storage import records as storage_records
 from bot.storage import schema as storage
 
@@ -349,7 +349,7 @@ async def test_recover_drops_sending_rows_and_keeps_pending(store: Store) -> Non
     at = NOW + timedelta(minutes=30)
     (claimed,) = await store.claim_due(at)
     await store.snooze(CHAT, reminder.id, at + timedelta(minutes=10))
-    assert await store.recover(at) == 1
+    assert await store.recover(at) == Recovery(unconfirmed=1)
     assert await store.claim_due(at) == []
     (snoozed,) = await store.claim_due(at + timedelta(minutes=10))
     assert snoozed.snoozed
@@ -359,7 +359,7 @@ async def test_recover_drops_sending_rows_and_keeps_pending(store: Store) -> Non
 async def test_recover_drops_stale_queued_rows(store: Store) -> None:
     reminder = await store.add_reminder(CHAT, time(12, 30), ALL_DAYS, NOW)
     await store.snooze(CHAT, reminder.id, NOW + timedelta(minutes=10))
-    assert await store.recover(NOW + timedelta(hours=3)) == 1
+    assert await store.recover(NOW + timedelta(hours=3)) == Recovery(late=1)
 
 
 async def test_snooze_belongs_to_the_chat_and_does_not_stack(store: Store) -> None:

@@ -75,6 +75,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/inline_results.py", "URGENT_ID"): "an inline result id",
     ("bot/core/answering/inline_results.py", "EXPLAIN_ID"): "an inline result id",
     ("bot/edge/rate_limits.py", "READS"): "Bot API method names",
+    ("bot/edge/delivery.py", "TrackingRequest", "_inner"): "a __slots__ name",
     ("bot/edge/polling.py", "SkipReporter", "empty"): "a log message's detail",
     ("bot/edge/polling.py", "PollingBot", "_conflict_handler"): "a __slots__ name",
     ("bot/edge/polling.py", "PollingBot", "_conflicts"): "a __slots__ name",

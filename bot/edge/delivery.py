@@ -5,6 +5,9 @@ it, translating Telegram's errors into the dispatcher's vocabulary (``bot.servic
 :func:`start` creates the ``DispatchLoop`` (one asyncio task calling ``Dispatcher.run_once``
 every ``REMINDER_POLL_SECONDS``) in post_init, :func:`stop` cancels it at shutdown, and
 :func:`dispatch_due` runs one pass now, which is how tests deliver without sleeping.
+:class:`TrackingRequest` wraps the bot's HTTP transport so the dispatcher knows, at a graceful
+stop, which reminder sends are on their way to Telegram and which are only waiting (on the rate
+limiter, or out a 429 ``retry_after``) and can be put back in the queue.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot
+from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.types import ODVInput
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -25,6 +30,7 @@ from telegram.error import (
 )
 from telegram.error import RetryAfter as TelegramRetryAfter
 from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.core.records import Delivery
@@ -39,6 +45,7 @@ from bot.services.dispatcher import (
     DispatchReport,
     RetryAfter,
     TemporaryFailure,
+    current_attempt,
 )
 
 if TYPE_CHECKING:
@@ -127,6 +134,59 @@ class TelegramSender:
                 reply_markup=markup(reply.buttons) if index == len(parts) - 1 else None,
                 link_preview_options=NO_PREVIEW,
             )
+
+
+class TrackingRequest(BaseRequest):
+    """The bot's HTTP transport, telling a reminder send's Attempt when it is on the wire.
+
+    Requests made outside a reminder send (no ``current_attempt``) pass straight through.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: BaseRequest) -> None:
+        self._inner = inner
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The wrapped transport's default read timeout."""
+        return self._inner.read_timeout
+
+    async def initialize(self) -> None:
+        """Initialise the wrapped transport."""
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        """Shut the wrapped transport down."""
+        await self._inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """One request through the wrapped transport; an exception leaves it "on the wire"
+        (it may have arrived), an answer records whether it succeeded."""
+        attempt = current_attempt.get()
+        if attempt is not None:
+            attempt.request_started()
+        code, payload = await self._inner.do_request(
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+        if attempt is not None:
+            attempt.request_answered(ok=200 <= code < 300)
+        return code, payload
 
 
 def start(application: AnyApplication) -> DispatchLoop:

@@ -5,6 +5,14 @@ the message and translates Telegram errors into the exceptions below) and calls
 :meth:`Dispatcher.run_once` every few seconds. Keeping the policy here, with the clock and the
 sender injected, lets tests cover restarts, crashes, DST and failures without a network or
 sleeping.
+
+A graceful stop must lose nothing. Each send runs with an :class:`Attempt` in
+:data:`current_attempt`; the sender's transport marks when a request is on the wire and how it
+was answered. :meth:`Dispatcher.stop_sending` then interrupts at once every send that has not
+reached Telegram (one waiting out a 25 s ``retry_after``, say) and puts it back in the queue,
+and lets the ones on the wire finish; whatever is still unfinished when the pass ends is put
+back if nothing of it reached Telegram, and otherwise left for start-up recovery to drop (it
+may have arrived: at most once).
 """
 
 from __future__ import annotations
@@ -12,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.core.clock import Clock
@@ -20,6 +29,7 @@ from bot.core.records import Delivery
 from bot.storage import Store
 
 __all__ = [
+    "Attempt",
     "ChatUnavailable",
     "DeliveryError",
     "DispatchLoop",
@@ -28,6 +38,7 @@ __all__ = [
     "RetryAfter",
     "Sender",
     "TemporaryFailure",
+    "current_attempt",
 ]
 
 log = logging.getLogger(__name__)
@@ -55,6 +66,49 @@ class TemporaryFailure(DeliveryError):  # noqa: N818 (names the situation, not t
     """A network hiccup or server error: retry later with backoff, never lose the reminder."""
 
 
+class Attempt:
+    """One delivery's send, as its transport sees it: whether anything may have reached the chat.
+
+    The transport calls :meth:`request_started` before a request goes out and
+    :meth:`request_answered` when its answer comes back. A send is *interruptible* while no
+    request is on the wire and none was answered with success: stopping it then loses nothing.
+    """
+
+    def __init__(self) -> None:
+        self.task: asyncio.Task[None] | None = None
+        self._on_wire = False
+        self._delivered_some = False  # a request of this send was answered with success
+        self._stopping = False
+
+    @property
+    def interruptible(self) -> bool:
+        """Nothing of this send can have reached the chat."""
+        return not self._on_wire and not self._delivered_some
+
+    def request_started(self) -> None:
+        """A request of this send is going out."""
+        self._on_wire = True
+
+    def request_answered(self, *, ok: bool) -> None:
+        """Its answer came back: ``ok`` for success, False for an error (nothing delivered)."""
+        self._on_wire = False
+        self._delivered_some |= ok
+        if self._stopping:
+            self._interrupt_if_safe()
+
+    def stop(self) -> None:
+        """The bot is stopping: interrupt the send now if that loses nothing, else when it can."""
+        self._stopping = True
+        self._interrupt_if_safe()
+
+    def _interrupt_if_safe(self) -> None:
+        if self.interruptible and self.task is not None and not self.task.done():
+            self.task.cancel()
+
+
+current_attempt: ContextVar[Attempt | None] = ContextVar("current_attempt", default=None)
+
+
 @dataclass(slots=True)
 class DispatchReport:
     """What one :meth:`Dispatcher.run_once` did, for logs and tests."""
@@ -64,11 +118,34 @@ class DispatchReport:
     gone: int = 0  # deliveries to chats that blocked the bot or vanished
     skipped: int = 0  # found more than the grace period late (bot was down)
     dropped: int = 0  # gave up after the store's max_attempts
+    requeued: int = 0  # interrupted by a stop before reaching Telegram: sent after the restart
+    unconfirmed: int = 0  # interrupted on the wire: may have arrived, never sent again
 
     @property
     def total(self) -> int:
         """Everything handled, whatever the outcome."""
-        return self.sent + self.retried + self.gone + self.skipped + self.dropped
+        return (
+            self.sent
+            + self.retried
+            + self.gone
+            + self.skipped
+            + self.dropped
+            + self.requeued
+            + self.unconfirmed
+        )
+
+
+@dataclass(slots=True)
+class _Pass:
+    """One run_once in progress: what is claimed and not yet settled, and what was sent."""
+
+    open: dict[int, Attempt] = field(default_factory=dict)  # delivery id -> its send
+    sent: list[int] = field(default_factory=list)  # sent, not yet marked in the store
+    stopping: bool = False
+
+    def halted(self) -> bool:
+        """Whether a stop was asked for (a method: it changes while the pass awaits)."""
+        return self.stopping
 
 
 class Dispatcher:
@@ -99,37 +176,75 @@ class Dispatcher:
         self._concurrency = concurrency
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
+        self._pass: _Pass | None = None
 
     def backoff(self, attempts: int) -> timedelta:
         """Delay before retry number ``attempts + 1`` of a temporary failure: doubling, capped."""
         return min(self._backoff_max, self._backoff_base * (1 << min(attempts, 30)))
 
+    def stop_sending(self) -> None:
+        """The bot is stopping: the pass in progress claims nothing more, and every send that
+        has not reached Telegram is interrupted now (and queued again when the pass ends)."""
+        current = self._pass
+        if current is None:
+            return
+        current.stopping = True
+        for attempt in list(current.open.values()):
+            attempt.stop()
+
     async def run_once(self) -> DispatchReport:
-        """Send everything due now; loops over batches until nothing is due."""
+        """Send everything due now; loops over batches until nothing is due (or a stop)."""
         report = DispatchReport()
         slots = asyncio.Semaphore(self._concurrency)
-        sent: list[int] = []
+        run = self._pass = _Pass()
 
-        async def deliver(delivery: Delivery) -> None:
+        async def deliver(delivery: Delivery, attempt: Attempt) -> None:
+            current_attempt.set(attempt)  # this task's own context: the transport reads it
             try:
-                await self._deliver(delivery, report, sent)
+                await self._deliver(delivery, report, run)
             finally:
                 slots.release()
 
-        async with asyncio.TaskGroup() as group:
-            while True:
-                await self._flush(sent)
-                batch = await self._store.claim_due(self._clock(), self._batch_size)
-                report.skipped += batch.skipped
-                if batch.empty:
-                    break
-                for delivery in batch:
-                    await slots.acquire()
-                    group.create_task(deliver(delivery))
-        await self._flush(sent)
+        try:
+            async with asyncio.TaskGroup() as group:
+                while not run.halted():
+                    await self._flush(run.sent)
+                    batch = await self._store.claim_due(self._clock(), self._batch_size)
+                    report.skipped += batch.skipped
+                    if batch.empty:
+                        break
+                    attempts = [(delivery, Attempt()) for delivery in batch]
+                    run.open.update((delivery.id, attempt) for delivery, attempt in attempts)
+                    for delivery, attempt in attempts:
+                        await slots.acquire()
+                        if run.halted():
+                            slots.release()
+                            break
+                        attempt.task = group.create_task(deliver(delivery, attempt))
+        finally:
+            self._pass = None
+            await asyncio.shield(self._settle(run, report))
         if report.total:
             log.info("reminders: %s", report)
         return report
+
+    async def _settle(self, run: _Pass, report: DispatchReport) -> None:
+        """Record what the pass sent, and what a stop interrupted (see the module)."""
+        try:
+            await self._flush(run.sent)
+            back = [key for key, attempt in run.open.items() if attempt.interruptible]
+            report.requeued += await self._store.requeue(back, self._clock())
+            report.unconfirmed += len(run.open) - len(back)
+        except Exception:  # the store failed; start-up recovery drops what is left claimed
+            log.exception("could not record the end of a reminder pass")
+            return
+        if run.open:
+            log.info(
+                "reminders interrupted by a stop: %d put back to send after the restart, %d "
+                "were being sent and may have arrived (not sent again)",
+                report.requeued,
+                report.unconfirmed,
+            )
 
     async def _flush(self, sent: list[int]) -> None:
         # Sent rows are deleted in batches; one left behind by a crash is dropped by recover().
@@ -138,13 +253,13 @@ class Dispatcher:
             sent.clear()
             await self._store.mark_sent_many(ids)
 
-    async def _deliver(self, delivery: Delivery, report: DispatchReport, sent: list[int]) -> None:
+    async def _deliver(self, delivery: Delivery, report: DispatchReport, run: _Pass) -> None:
         """Send one delivery and record the outcome; never raises (bar cancellation)."""
         try:
             try:
                 await self._send(delivery)
             except ChatUnavailable:
-                log.info("chat %s is unavailable; pausing its reminders", delivery.chat_id)
+                log.info("a chat is unavailable; pausing its reminders (delivery %s)", delivery.id)
                 await self._store.mark_gone(delivery.chat_id)
                 report.gone += 1
             except RetryAfter as exc:
@@ -156,10 +271,12 @@ class Dispatcher:
                 log.exception("unexpected error sending delivery %s; will retry", delivery.id)
                 await self._retry(delivery, self.backoff(delivery.attempts), report)
             else:
-                sent.append(delivery.id)
+                run.sent.append(delivery.id)
                 report.sent += 1
         except Exception:  # the store failed while recording an outcome
             log.exception("could not record the outcome of delivery %s", delivery.id)
+        # Settled (or left to start-up recovery after a store failure): not the stop's business.
+        run.open.pop(delivery.id, None)
 
     async def _retry(self, delivery: Delivery, delay: timedelta, report: DispatchReport) -> None:
         # At least a second later, so a retry can never be claimed again in the same instant.
@@ -211,12 +328,14 @@ class DispatchLoop:
     async def stop(self, grace: float = 10.0) -> None:
         """Stop the periodic task (idempotent).
 
-        A pass in progress may finish first (up to ``grace`` seconds): cancelling it mid-send
-        would leave claimed deliveries that start-up recovery then drops, unsent.
+        Sends that have not reached Telegram are interrupted at once and queued again; a send
+        on the wire may finish (up to ``grace`` seconds), since interrupting it would leave a
+        message that may have arrived, which start-up recovery then drops rather than repeat.
         """
         task, self._task = self._task, None
         if task is None or task.done():
             return
+        self.dispatcher.stop_sending()
         idle = False
         try:
             async with asyncio.timeout(grace):

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from watchfiles import awatch
+from watchfiles import Change, awatch
 
 from bot.core.answering.answerer import Answerer
 from bot.core.knowledge import KnowledgeError, Problem, load_knowledge
@@ -63,6 +63,15 @@ def _identity(directory: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (found.st_dev, found.st_ino)
+
+
+def _replaced(directory: Path, identity: tuple[int, int], changes: set[tuple[Change, str]]) -> bool:
+    """Whether the watched folder went away: a new identity, or a deletion event for the folder
+    itself (removed and created again between two checks, it may get its inode number back)."""
+    if _identity(directory) != identity:
+        return True
+    root = directory.absolute()
+    return any(kind == Change.deleted and Path(path).absolute() == root for kind, path in changes)
 
 
 class KnowledgeReloader:
@@ -115,6 +124,7 @@ class KnowledgeReloader:
         """
         stop = stop or asyncio.Event()
         watched = _identity(self.directory)
+        changed = False  # the folder was removed or replaced since it was last watched
         missing_reported = False
         failures = 0
         while not stop.is_set():
@@ -127,18 +137,20 @@ class KnowledgeReloader:
                         self.directory,
                     )
                     missing_reported = True
+                changed = True
                 await self._pause(stop, self._check_seconds)
                 continue
-            # A folder that was gone and is back is a new one even when the file system gave it
-            # the freed inode number again (it often does right after an rm -rf).
-            replaced = current != watched or missing_reported
-            if replaced:
+            if changed or current != watched:
                 log.warning(
                     "the knowledge folder %s was replaced; watching it again", self.directory
                 )
+                changed = True
             missing_reported = False
+            watched = current
             try:
-                await self._watch_folder(stop, current, reload_first=replaced)
+                # Returns when the folder is removed or replaced (or on stop).
+                await self._watch_folder(stop, current, reload_first=changed)
+                changed = True
                 failures = 0
             except Exception as error:  # e.g. the OS limit on watched files was reached
                 failures += 1
@@ -152,7 +164,6 @@ class KnowledgeReloader:
                     pause,
                 )
                 await self._pause(stop, pause)
-            watched = current
 
     async def _watch_folder(
         self, stop: asyncio.Event, identity: tuple[int, int], *, reload_first: bool
@@ -166,7 +177,7 @@ class KnowledgeReloader:
             yield_on_timeout=True,
             rust_timeout=max(1, int(self._check_seconds * 1000)),
         ):
-            if _identity(self.directory) != identity:
+            if _replaced(self.directory, identity, changes):
                 return
             # The first yield proves the watcher is running, so a reload now cannot miss an
             # edit made while a replaced folder was still being copied in.

@@ -2,13 +2,15 @@
 
 Delivery is *at most once*: claiming a due reminder (recording the delivery and moving the
 reminder to its next occurrence) commits before anything is sent; :meth:`recover` drops rows
-left 'sending' by a crash rather than resending them.
+left 'sending' by a crash rather than resending them. A graceful stop does better: sends that had
+not reached Telegram yet go back to the queue (:meth:`requeue`).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -17,7 +19,20 @@ from bot.core.reminders.schedule import mask_to_days, next_occurrence
 from bot.storage.base import StoreBase
 from bot.storage.rows import dt, parse_hhmm, ts
 
-__all__ = ["Outbox"]
+__all__ = ["Outbox", "Recovery"]
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """What :meth:`Outbox.recover` dropped: sends of unknown outcome, and queued ones too late."""
+
+    unconfirmed: int = 0
+    late: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every row dropped."""
+        return self.unconfirmed + self.late
 
 
 class Outbox(StoreBase):
@@ -165,20 +180,39 @@ class Outbox(StoreBase):
             await db.execute("DELETE FROM deliveries WHERE id = ?", (delivery_id,))
             return False
 
-    async def recover(self, now: datetime) -> int:
-        """Start-up clean-up after a crash; returns the rows dropped.
+    async def requeue(self, delivery_ids: Iterable[int], not_before: datetime) -> int:
+        """Put claimed deliveries back in the queue, unsent and with no attempt counted.
 
-        Outbox rows still 'sending' were claimed but maybe, or maybe not, delivered: they are
-        dropped, never resent (at most once). Queued rows more than ``late_grace`` past their
-        time are dropped too, like reminders missed while the bot was down.
+        For sends that were interrupted before anything reached Telegram (a graceful stop):
+        the next start sends them. Returns how many were still claimed and went back.
+        """
+        rows = [(ts(not_before), delivery_id) for delivery_id in delivery_ids]
+        if not rows:
+            return 0
+        async with self._transaction() as db:
+            before = db.total_changes
+            await db.executemany(
+                "UPDATE deliveries SET state = 'pending', not_before = ? "
+                "WHERE id = ? AND state = 'sending'",
+                rows,
+            )
+            return db.total_changes - before
+
+    async def recover(self, now: datetime) -> Recovery:
+        """Start-up clean-up after the last run; says what it dropped and why.
+
+        Outbox rows still 'sending' were claimed and then maybe, or maybe not, delivered (a
+        crash, or a send on the wire when the bot stopped): they are dropped, never resent (at
+        most once). Queued rows more than ``late_grace`` past their time are dropped too, like
+        reminders missed while the bot was down.
         """
         async with self._transaction() as db:
-            crashed = await db.execute("DELETE FROM deliveries WHERE state = 'sending'")
-            stale = await db.execute(
+            unconfirmed = await db.execute("DELETE FROM deliveries WHERE state = 'sending'")
+            late = await db.execute(
                 "DELETE FROM deliveries WHERE state = 'pending' AND not_before < ?",
                 (ts(now - self.late_grace),),
             )
-        return crashed.rowcount + stale.rowcount
+        return Recovery(unconfirmed=unconfirmed.rowcount, late=late.rowcount)
 
     async def snooze(
         self, chat_id: int, reminder_id: int, until: datetime, seq: int | None = None
