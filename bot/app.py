@@ -45,6 +45,11 @@ class StartupError(Exception):
     """The bot cannot start; the message is one plain sentence, safe to print."""
 
 
+class BotStopped(StartupError):  # noqa: N818 (names the situation)
+    """The bot ran, then stopped itself (e.g. another poller on the token); the message says
+    why. A StartupError so that every caller already prints it as one plain line."""
+
+
 def build_application(
     settings: Settings,
     *,
@@ -223,7 +228,7 @@ def run(settings: Settings) -> None:
     try:
         application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
         if application.bot_data.stop_reason is not None:
-            raise StartupError(application.bot_data.stop_reason)
+            raise BotStopped(application.bot_data.stop_reason)
     except InvalidToken:
         raise StartupError(
             "Telegram rejected the bot token. Check TELEGRAM_BOT_TOKEN (from @BotFather)."

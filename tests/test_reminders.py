@@ -703,3 +703,27 @@ async def test_loop_survives_a_failing_store(
     assert "reminder dispatch failed" in caplog.text
     with pytest.raises(ValueError, match="interval"):
         DispatchLoop(Broken(h.store, h.sender.send, clock), 0)
+
+
+async def test_a_lasting_store_failure_is_logged_once_not_every_tick(
+    h: Harness, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    calls = 0
+
+    class Gone(Dispatcher):
+        async def run_once(self) -> DispatchReport:
+            nonlocal calls
+            calls += 1
+            if calls <= 20:  # e.g. the database file is gone and cannot be written back
+                raise sqlite3.OperationalError("disk I/O error")
+            done.set()
+            return DispatchReport()
+
+    done = asyncio.Event()
+    loop = DispatchLoop(Gone(h.store, h.sender.send, clock), 0.001)
+    loop.start()
+    await asyncio.wait_for(done.wait(), 5)
+    await loop.stop()
+    assert caplog.text.count("reminder dispatch failed") == 1
+    assert caplog.text.count("reminder dispatch works again") == 1

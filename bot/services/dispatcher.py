@@ -356,10 +356,18 @@ class DispatchLoop:
                 self._lock.release()
 
     async def _run(self) -> None:
+        failing = ""  # the failure already logged, so a lasting one is not logged every tick
         while True:
             if self._ready():
                 try:
                     await self.tick()
-                except Exception:  # the store failed; try again next time
-                    log.exception("reminder dispatch failed; will try again")
+                except Exception as error:  # the store failed; try again next time
+                    now = f"{type(error).__name__}: {error}"
+                    if now != failing:
+                        log.exception("reminder dispatch failed; will try again")
+                    failing = now
+                else:
+                    if failing:
+                        log.info("reminder dispatch works again")
+                    failing = ""
             await asyncio.sleep(self.interval)
