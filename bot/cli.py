@@ -151,7 +151,7 @@ def _run() -> int:
     # Opt in to python-telegram-bot's timedelta durations now, instead of a deprecation warning
     # from its rate limiter later.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    from bot.app import StartupError, run
+    from bot.app import BotStopped, StartupError, run
     from bot.config import ConfigError, load_settings
     from bot.logs import setup_logging
 
@@ -165,6 +165,9 @@ def _run() -> int:
         run(settings)
     except KnowledgeError as error:
         print(f"The bot did not start. {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except BotStopped as error:  # it ran, then stopped itself (e.g. another poller)
+        print(f"The bot stopped. {error}", file=sys.stderr)
         return EXIT_PROBLEM
     except StartupError as error:
         print(f"The bot did not start. {error}", file=sys.stderr)

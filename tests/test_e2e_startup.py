@@ -126,6 +126,7 @@ def test_another_poller_on_the_token_stops_the_bot_with_one_line(
     assert "Traceback" not in output
     last = bot.stderr_path.read_text().strip().splitlines()[-1]
     assert "Another process is polling Telegram with this bot token (409 Conflict)" in last
+    assert last.startswith("The bot stopped.")  # it ran first: not "did not start"
     assert len(fake.find_calls("getUpdates", lambda c: c.error_code == 409)) < 10
 
 
