@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
 __all__ = ["READS", "GroupSafeRateLimiter"]
+
+JSONDict = dict[str, Any]  # python-telegram-bot's own alias lives in a private module
 
 # Bot API methods that read about a chat and send nothing to it.
 READS = frozenset({"getChatMember", "getChatAdministrators", "getChat", "getChatMemberCount"})
