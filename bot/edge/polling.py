@@ -158,8 +158,11 @@ class PollingBot(ExtBot[Any]):
             try:
                 update = Update.de_json(raw, self)
             except Exception as error:  # whatever the library trips on, skip just this one
-                self._reporter.skipped(raw, error)
-                self._skip_below = max(self._skip_below, int(raw.get("update_id", 0)) + 1)
+                raw_dict = raw if isinstance(raw, dict) else {}
+                self._reporter.skipped(raw_dict, error)
+                update_id = raw_dict.get("update_id")
+                if isinstance(update_id, int):
+                    self._skip_below = max(self._skip_below, update_id + 1)
                 continue
             self.insert_callback_data(update)
             updates.append(update)
