@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import asyncpg
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
@@ -31,9 +32,10 @@ from bot.edge.polling import PollingBot
 from bot.edge.rate_limits import GroupSafeRateLimiter
 from bot.edge.state import BotState
 from bot.services.reloader import KnowledgeReloader
-from bot.storage import Store
+from bot.storage import Store, backends
 from bot.storage.lock import DatabaseInUse, InstanceLock
 from bot.storage.open_errors import open_failure
+from bot.storage.postgres import errors as postgres_errors
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,9 @@ async def _open_resources(application: BotApplication) -> None:
         recovered = await state.store.recover(state.clock())
     except (OSError, sqlite3.Error) as error:  # damaged pages show up at the first real query
         raise StartupError(open_failure(state.settings.database_path, error)) from None
+    except asyncpg.PostgresError as error:
+        url = state.settings.postgres_url or ""
+        raise StartupError(postgres_errors.open_failure(url, error)) from None
     if recovered.unconfirmed:
         log.info(
             "%d reminder(s) were being sent when the bot last stopped and may have arrived; "
@@ -148,8 +153,18 @@ async def _open_resources(application: BotApplication) -> None:
 async def _open_store(state: BotState) -> None:
     """Take the one-bot-per-database lock, open the database and clean up after the last run.
 
-    Any failure is a StartupError naming the likely cause (one plain line, no traceback).
+    With ``DATABASE_URL`` the database is PostgreSQL, shared by any number of replicas (no
+    lock), and the group guards and conversation context move into it too. Any failure is a
+    StartupError naming the likely cause (one plain line, no traceback, never the password).
     """
+    url = state.settings.postgres_url
+    if url is not None:
+        try:
+            state.store = await backends.open_postgres(url)
+        except (OSError, TimeoutError, asyncpg.PostgresError, StorageError) as error:
+            raise StartupError(postgres_errors.open_failure(url, error)) from None
+        state.install_shared(backends.shared_state(state.store, lambda: state.clock()))
+        return
     path = state.settings.database_path
     lock = InstanceLock(path)
     try:

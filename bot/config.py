@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -31,6 +32,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     database_path: Path = Path("data/backcare.sqlite3")
+    # Set: PostgreSQL instead of SQLite (several replicas). A secret: it may hold a password.
+    database_url: SecretStr | None = None
     knowledge_dir: Path = Path("knowledge")
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -56,6 +59,31 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://, e.g. http://127.0.0.1:8081/bot")
         return value.strip()
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _empty_url_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        url = value.get_secret_value().strip()
+        scheme, _, rest = url.partition("://")
+        if scheme.lower() not in ("postgresql", "postgres") or not rest:
+            raise ValueError(
+                "must be a PostgreSQL URL such as postgresql://user:password@host:5432/backcare "
+                "(leave it unset to use the SQLite file at DATABASE_PATH)"
+            )
+        try:
+            port = urlsplit(url).port
+        except ValueError:
+            port = -1
+        if port == -1:
+            raise ValueError("has a port that is not a number between 1 and 65535")
+        return SecretStr(url)
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
@@ -71,6 +99,11 @@ class Settings(BaseSettings):
                 raise ValueError("must be Telegram user ids (numbers) separated by commas")
             return frozenset(int(part) for part in parts)
         return value
+
+    @property
+    def postgres_url(self) -> str | None:
+        """The PostgreSQL URL, or None for SQLite; only the store should ask for it."""
+        return None if self.database_url is None else self.database_url.get_secret_value()
 
     @property
     def token(self) -> str:

@@ -2,12 +2,16 @@
 many pytest-xdist workers a run gets."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.storage import Store
+from bot.storage.postgres import PostgresStore
 from tests.fake_telegram import FakeTelegramServer
+from tests.postgres_server import PostgresServer
+from tests.postgres_server import start as postgres_start
 
 TESTS_DIR = Path(__file__).resolve().parent
 MAX_WORKERS = 4
@@ -34,3 +38,51 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
         Path(arg).resolve() in (TESTS_DIR, TESTS_DIR.parent) for arg in config.args
     )
     return min(os.cpu_count() or 1, MAX_WORKERS) if whole_suite else 0
+
+
+# --- a real PostgreSQL server (tests/postgres_server.py) -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server per pytest process. Where none can be started the test is skipped
+    with the reason, except under CI (the CI variable set), where it fails: CI must test it."""
+    started = postgres_start()
+    if isinstance(started, str):
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs PostgreSQL: {started}")
+        pytest.skip(started)
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh database for one test (a copy of the migrated template). Not dropped (a DROP
+    waits for a checkpoint): the whole server goes at the end of the session."""
+    return await postgres_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Run the test against both storage backends."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def any_store(
+    backend: str, request: pytest.FixtureRequest
+) -> AsyncIterator[Store | PostgresStore]:
+    """An empty, migrated store of the test's backend (SQLite in memory, or PostgreSQL)."""
+    if backend == "sqlite":
+        async with Store.open(":memory:") as opened:
+            yield opened
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    store = await PostgresStore.open(await server.new_database(), pool_size=4)
+    try:
+        yield store
+    finally:
+        await store.close()

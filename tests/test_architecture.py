@@ -29,7 +29,15 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 # Third-party packages a layer must not touch.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "core": ("telegram", "aiosqlite", "sqlite3", "httpx", "pydantic_settings", "watchfiles"),
+    "core": (
+        "telegram",
+        "aiosqlite",
+        "sqlite3",
+        "asyncpg",
+        "httpx",
+        "pydantic_settings",
+        "watchfiles",
+    ),
     "storage": ("telegram", "httpx"),
     "services": ("telegram", "httpx"),
     "tools": ("telegram", "httpx"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
@@ -20,9 +19,9 @@ ON = GroupSettings(reminders=True)
 
 
 @pytest.fixture
-async def store() -> AsyncIterator[Store]:
-    async with Store.open(":memory:") as opened:
-        yield opened
+async def store(any_store: Store) -> Store:
+    """A store of each backend (tests/conftest.py)."""
+    return any_store
 
 
 async def test_a_group_never_configured_has_the_defaults(store: Store) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
 from contextlib import closing
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -24,6 +23,7 @@ from bot.services.dispatcher import (
     current_attempt,
 )
 from bot.storage import Recovery, Store
+from tests.postgres_server import crashed
 
 START = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)  # a Wednesday
 
@@ -109,9 +109,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def h(clock: FakeClock) -> AsyncIterator[Harness]:
-    async with Store.open(":memory:") as store:
-        yield Harness(store, clock)
+async def h(clock: FakeClock, any_store: Store) -> Harness:
+    """The dispatcher on a store of each backend (tests/conftest.py)."""
+    return Harness(any_store, clock)
 
 
 # --- timing ------------------------------------------------------------------------------
@@ -638,6 +638,7 @@ async def test_stop_gives_up_on_a_send_stuck_on_the_wire_after_the_grace(
     assert not loop.running and sender.sent == []
     assert "cancelling" in caplog.text
     # It may have arrived: dropped at the next start, never resent.
+    await crashed(h.store)
     assert await h.store.recover(h.clock()) == Recovery(unconfirmed=1)
 
 

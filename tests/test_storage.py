@@ -15,13 +15,22 @@ from bot.core.reminders.schedule import ALL_DAYS, WEEKDAYS, UnknownTimezone
 from bot.storage import DatabaseTooNew, Recovery, Store
 from bot.storage import records as storage_records
 from bot.storage import schema as storage
+from bot.storage.postgres import PostgresStore
+from tests.postgres_server import query
 
 NOW = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)  # a Wednesday
 CHAT = 1001
 
 
 @pytest.fixture
-async def store() -> AsyncIterator[Store]:
+async def store(any_store: Store) -> Store:
+    """A store of each backend (tests/conftest.py) with one private chat."""
+    await any_store.upsert_chat(CHAT, "private", NOW)
+    return any_store
+
+
+@pytest.fixture
+async def sqlite_store() -> AsyncIterator[Store]:
     async with Store.open(":memory:") as opened:
         await opened.upsert_chat(CHAT, "private", NOW)
         yield opened
@@ -304,8 +313,8 @@ async def test_claim_respects_the_limit(store: Store) -> None:
     assert sorted(seen) == list(range(2, 30))
 
 
-async def test_claim_query_uses_the_partial_index(store: Store) -> None:
-    rows = await store._db.execute_fetchall(
+async def test_claim_query_uses_the_partial_index(sqlite_store: Store) -> None:
+    rows = await sqlite_store._db.execute_fetchall(
         "EXPLAIN QUERY PLAN SELECT r.id FROM reminders r JOIN chats c ON c.chat_id = r.chat_id "
         "WHERE r.enabled = 1 AND r.next_due <= ? ORDER BY r.next_due LIMIT ?",
         (0, 10),
@@ -339,7 +348,7 @@ async def test_mark_gone_disables_only_that_chat(store: Store) -> None:
     await store.mark_gone(CHAT)
     assert not (await store.list_reminders(CHAT))[0].enabled
     assert (await store.list_reminders(2))[0].enabled
-    rows = await store._db.execute_fetchall("SELECT chat_id FROM deliveries")
+    rows = await query(store, "SELECT chat_id FROM deliveries")
     assert [row[0] for row in rows] == [2]
     assert {d.chat_id for d in batch} == {CHAT, 2}
 
@@ -349,6 +358,11 @@ async def test_recover_drops_sending_rows_and_keeps_pending(store: Store) -> Non
     at = NOW + timedelta(minutes=30)
     (claimed,) = await store.claim_due(at)
     await store.snooze(CHAT, reminder.id, at + timedelta(minutes=10))
+    if isinstance(store, PostgresStore):
+        # Replicas: a live bot's sends are its own (test_storage_backends.py); this one's
+        # claim is made a dead bot's, as after a crash.
+        assert await store.recover(at) == Recovery()
+        await query(store, "UPDATE deliveries SET claimed_by = 'backcare:gone'")
     assert await store.recover(at) == Recovery(unconfirmed=1)
     assert await store.claim_due(at) == []
     (snoozed,) = await store.claim_due(at + timedelta(minutes=10))
@@ -475,9 +489,7 @@ async def test_claimed_delivery_ids_are_the_rows_the_database_assigned(store: St
     # A snooze writes a delivery row outside claim_due, taking the next id.
     await store.snooze(2, reminders[0].id, NOW + timedelta(hours=5), seq=0)
     batch = await store.claim_due(NOW + timedelta(minutes=30))
-    rows = await store._db.execute_fetchall(
-        "SELECT id, reminder_id FROM deliveries WHERE state = 'sending'"
-    )
+    rows = await query(store, "SELECT id, reminder_id FROM deliveries WHERE state = 'sending'")
     in_table = {row["reminder_id"]: row["id"] for row in rows}
     assert {d.reminder_id: d.id for d in batch} == in_table
     assert len(set(in_table.values())) == 3

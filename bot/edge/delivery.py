@@ -49,7 +49,7 @@ from bot.services.dispatcher import (
 )
 
 if TYPE_CHECKING:
-    from bot.storage import Store
+    from bot.storage.interface import Storage
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class TelegramSender:
             raise TemporaryFailure(str(error)) from error
 
     @property
-    def _store(self) -> Store:
+    def _store(self) -> Storage:
         return self._state.store
 
     async def _send(self, chat_id: int, reply: Reply) -> None:

@@ -27,6 +27,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.core.groups.guards import Admission
 from bot.core.groups.policy import note_due
 from bot.core.reminders import views as reminder_views
 from bot.core.replies import Button, Reply, label
@@ -128,13 +129,13 @@ async def _with_retries(context: Context, send: Callable[[], Awaitable[Message]]
     return await send()
 
 
-def repeated(update: Update, context: Context, key: str) -> bool:
+async def repeated(update: Update, context: Context, key: str) -> bool:
     """In a group: whether ``key`` was answered there within the duplicate window."""
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return False
     state = context.bot_data
-    return state.recent_questions.is_repeat(chat.id, key, state.clock())
+    return await state.guards.is_repeat(chat.id, key, state.clock())
 
 
 async def respond(
@@ -158,15 +159,15 @@ async def respond(
     group = chat.type != ChatType.PRIVATE
     if group:
         state = context.bot_data
-        now = state.clock()
-        if key is not None and state.recent_questions.is_repeat(chat.id, key, now):
+        admission = await state.guards.admit(
+            chat.id, key, state.clock(), len(reply.parts), urgent=urgent
+        )
+        if admission is Admission.REPEAT:
             log.debug("a repeated question in a group was not answered again")
             return None
-        if not state.group_budget.allow(chat.id, now, len(reply.parts), urgent=urgent):
+        if admission is Admission.BUSY:
             log.info("a group's message budget is spent; staying silent")
             return None
-        if key is not None:
-            state.recent_questions.remember(chat.id, key, now)
     return await send_reply(
         context,
         chat.id,

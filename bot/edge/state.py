@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.core.answering.answerer import Answerer
 from bot.core.answering.context import ContextStore, MemoryContextStore
 from bot.core.clock import utc_now
+from bot.core.groups.guards import GroupGuards, MemoryGroupGuards
 from bot.core.groups.policy import AdminCache, DuplicateGuard, RateBudget
 
 if TYPE_CHECKING:
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from bot.services.dispatcher import DispatchLoop
     from bot.services.reloader import KnowledgeReloader
     from bot.services.session_runner import SessionRunner
-    from bot.storage import Store
+    from bot.storage.backends import SharedState
+    from bot.storage.interface import Storage
     from bot.storage.lock import InstanceLock
 
 
@@ -30,7 +32,7 @@ class BotState:
 
     def __init__(self) -> None:
         self._answerer: Answerer | None = None
-        self._store: Store | None = None
+        self._store: Storage | None = None
         # One bot per database: held from opening the store until it is closed.
         self.instance_lock: InstanceLock | None = None
         self._settings: Settings | None = None
@@ -42,8 +44,9 @@ class BotState:
         self.reloader: KnowledgeReloader | None = None
         self.background: list[asyncio.Task[None]] = []
         self.background_stop: asyncio.Event | None = None
-        # Group flood guards (memory only): a per-group message budget, and the questions each
-        # group was answered recently so the same one is not answered twice in a row.
+        # Group flood guards: a per-group message budget, and the questions each group was
+        # answered recently so the same one is not answered twice in a row. In memory here;
+        # in the database with PostgreSQL (install_shared), so that replicas agree.
         self.group_budget = RateBudget()
         # Recent answers of getChatMember (admin or not), so /settings spam costs no calls.
         self.admins = AdminCache()
@@ -51,6 +54,10 @@ class BotState:
         # retried a few times, never after a 4xx or a timeout; see edge/replying.py).
         self.send_retry_delays: tuple[float, ...] = (0.5, 2.0)
         self.recent_questions = DuplicateGuard()
+        self.guards: GroupGuards = MemoryGroupGuards(self.recent_questions, self.group_budget)
+        # Whether other processes share the store (PostgreSQL replicas): then a group's
+        # settings are read from the store each time, never cached in this process.
+        self.shared_store = False
         # What each private chat was just talking about, and the topic of the bot's recent
         # answers in groups (for replies to them): in memory, bounded, expiring by the clock.
         self.conversations: ContextStore = MemoryContextStore(lambda: self.clock())
@@ -62,6 +69,12 @@ class BotState:
         # Telegram file ids of exercise pictures already uploaded (path, mtime and size -> id),
         # so each picture is uploaded once and then sent by id.
         self.image_file_ids: dict[str, str] = {}
+
+    def install_shared(self, shared: SharedState) -> None:
+        """Use the group guards and conversation context that go with the store."""
+        self.guards = shared.guards
+        self.conversations = shared.conversations
+        self.shared_store = shared.shared
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""
@@ -79,14 +92,14 @@ class BotState:
         self._answerer = value
 
     @property
-    def store(self) -> Store:
+    def store(self) -> Storage:
         """The database; opened in post_init."""
         if self._store is None:
             raise RuntimeError("the store is not open yet")
         return self._store
 
     @store.setter
-    def store(self, value: Store | None) -> None:
+    def store(self, value: Storage | None) -> None:
         self._store = value
 
     @property

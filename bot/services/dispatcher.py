@@ -26,7 +26,7 @@ from datetime import timedelta
 
 from bot.core.clock import Clock
 from bot.core.records import Delivery
-from bot.storage import Store
+from bot.storage.interface import Storage
 
 __all__ = [
     "Attempt",
@@ -158,7 +158,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        store: Store,
+        store: Storage,
         send: Sender,
         clock: Clock,
         *,

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.groups.policy import GroupSettings
 from bot.core.records import Reminder
-from bot.storage import Store
+from bot.storage.interface import Storage
 
 __all__ = ["GroupState", "current", "save", "set_zone"]
 
@@ -34,7 +34,7 @@ class GroupState:
     reminder: Reminder | None
 
 
-async def current(store: Store, chat_id: int) -> GroupState:
+async def current(store: Storage, chat_id: int) -> GroupState:
     """The group's settings as stored (defaults for a group never configured)."""
     stored = await store.get_chat(chat_id)
     settings = GroupSettings.from_json(stored.settings if stored is not None else {})
@@ -44,7 +44,7 @@ async def current(store: Store, chat_id: int) -> GroupState:
 
 
 async def save(
-    store: Store, chat_id: int, kind: str, settings: GroupSettings, now: datetime
+    store: Storage, chat_id: int, kind: str, settings: GroupSettings, now: datetime
 ) -> None:
     """Store the settings and make the group's reminders match them.
 
@@ -69,7 +69,7 @@ async def save(
         await store.enable_chat_reminders(chat_id, now)
 
 
-async def set_zone(store: Store, chat_id: int, kind: str, zone_name: str, now: datetime) -> None:
+async def set_zone(store: Storage, chat_id: int, kind: str, zone_name: str, now: datetime) -> None:
     """Set the group's time zone (a valid IANA name); its reminder keeps its local time."""
     await store.upsert_chat(chat_id, kind, now)
     await store.set_timezone(chat_id, zone_name, now)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, time
 from functools import cache
+from typing import Any, Protocol
 
 from bot.core.records import Chat, Reminder
 from bot.core.reminders.schedule import mask_to_days
@@ -14,12 +14,19 @@ __all__ = [
     "SELECT_CHAT",
     "SELECT_CHAT_REMINDERS",
     "SELECT_REMINDER",
+    "Row",
     "chat_of",
     "dt",
     "parse_hhmm",
     "reminder_of",
     "ts",
 ]
+
+
+class Row(Protocol):
+    """A result row read by column name: ``sqlite3.Row`` and ``asyncpg.Record`` both are."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
 def ts(instant: datetime) -> int:
@@ -49,7 +56,7 @@ SELECT_CHAT_REMINDERS = (
 )
 
 
-def chat_of(row: sqlite3.Row) -> Chat:
+def chat_of(row: Row) -> Chat:
     settings = json.loads(row["settings"])
     return Chat(
         chat_id=row["chat_id"],
@@ -60,7 +67,7 @@ def chat_of(row: sqlite3.Row) -> Chat:
     )
 
 
-def reminder_of(row: sqlite3.Row) -> Reminder:
+def reminder_of(row: Row) -> Reminder:
     return Reminder(
         id=row["id"],
         chat_id=row["chat_id"],

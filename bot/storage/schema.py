@@ -92,6 +92,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX pain_scores_chat ON pain_scores (chat_id);
     """,
+    # Which running bot claimed a delivery being sent. SQLite has one bot per file and leaves
+    # it empty; on PostgreSQL, start-up recovery drops only the sends of bots no longer
+    # connected, never those another replica is making right now.
+    """
+    ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
+    """,
 ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import Enum
@@ -42,6 +43,7 @@ __all__ = [
     "note_due",
     "plan_reply",
     "question_key",
+    "repeats",
     "should_consider",
     "strip_mention",
 ]
@@ -161,6 +163,23 @@ def question_key(text: str) -> str:
     return " ".join(terms) if terms else fold(text)
 
 
+def repeats(
+    key: str,
+    seen: Iterable[tuple[str, datetime]],
+    now: datetime,
+    window: timedelta,
+    similarity: float,
+) -> bool:
+    """Whether ``key`` (or a nearly identical wording) is among ``seen`` within the window
+    before ``now`` (shared by the in-memory guard and the database one of replicas)."""
+    for earlier, at in seen:
+        if now - at >= window or at > now:
+            continue
+        if earlier == key or fuzz.ratio(earlier, key) >= similarity:
+            return True
+    return False
+
+
 class DuplicateGuard:
     """Remembers what each group was recently answered, so the same question isn't answered twice.
 
@@ -186,14 +205,7 @@ class DuplicateGuard:
         """Whether ``key`` (or something nearly identical) was answered in the chat within the
         window before ``now``."""
         recent = self._recent.get(chat_id)
-        if not recent:
-            return False
-        for seen, at in recent:
-            if now - at >= self.window or at > now:
-                continue
-            if seen == key or fuzz.ratio(seen, key) >= self.similarity:
-                return True
-        return False
+        return bool(recent) and repeats(key, recent or (), now, self.window, self.similarity)
 
     def remember(self, chat_id: int, key: str, now: datetime) -> None:
         """Note that ``key`` was answered in the chat at ``now``."""

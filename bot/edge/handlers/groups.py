@@ -79,8 +79,7 @@ async def membership(update: Update, context: Context) -> None:
         await respond(update, context, Reply(ReplyKind.INFO, fill(texts(context)["group_welcome"])))
     elif was and not now_in:
         forgotten = state.has_store and await state.store.forget_chat(change.chat.id)
-        state.group_budget.forget(change.chat.id)
-        state.recent_questions.forget(change.chat.id)
+        await state.guards.forget(change.chat.id)
         state.admins.forget(change.chat.id)
         await state.conversations.forget(chat_key(change.chat.id))
         if context.chat_data is not None:
@@ -108,8 +107,7 @@ async def migrated(update: Update, context: Context) -> None:
             log.info("a group became a supergroup; its settings and reminders moved")
         else:
             await state.store.upsert_chat(new, ChatType.SUPERGROUP, state.clock())
-    state.group_budget.migrate(old, new)
-    state.recent_questions.migrate(old, new)
+    await state.guards.migrate(old, new)
     application = context.application
     if old in application.chat_data:
         if application.chat_data.get(new):
@@ -122,8 +120,12 @@ async def migrated(update: Update, context: Context) -> None:
 
 
 async def group_settings(context: Context, chat_id: int) -> GroupSettings:
-    """The group's settings (cached in chat_data; the store is read once per group)."""
-    data = context.chat_data
+    """The group's settings (cached in chat_data; the store is read once per group).
+
+    With replicas (a shared store) another process may change them, so they are read from the
+    store every time (one primary-key lookup) and never cached.
+    """
+    data = None if context.bot_data.shared_store else context.chat_data
     cached = data.get(_SETTINGS) if data is not None else None
     if isinstance(cached, GroupSettings):
         return cached
@@ -291,7 +293,7 @@ async def _save(context: Context, chat: Chat, settings: GroupSettings) -> None:
     """Store the settings (the service keeps the group's reminder in step) and cache them."""
     store = context.bot_data.store
     await group_settings_service.save(store, chat.id, chat.type, settings, now(context))
-    if context.chat_data is not None:
+    if context.chat_data is not None and not context.bot_data.shared_store:
         context.chat_data[_SETTINGS] = settings
 
 

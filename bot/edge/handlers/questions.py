@@ -184,7 +184,7 @@ async def press(update: Update, context: Context) -> None:
     if reply is None:
         reply = answerer.info("stale_button")
     key = _key(reply, callbacks.parse_menu(data))
-    if key is not None and repeated(update, context, key):
+    if key is not None and await repeated(update, context, key):
         await query.answer(toast(context, "answered_above"))
         return
     await query.answer()

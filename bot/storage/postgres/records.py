@@ -1,0 +1,190 @@
+"""Completions, unanswered questions, counters, guided sessions and pain scores on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import asyncpg
+
+from bot.core.records import Unanswered
+from bot.core.sessions.records import SessionRecord
+from bot.storage.postgres.base import PgBase
+from bot.storage.records import MAX_UNANSWERED_CHARS, REASONS
+from bot.storage.rows import dt, ts
+
+__all__ = ["PgRecords"]
+
+
+class PgRecords(PgBase):
+    """What the bot counts and keeps besides chats and reminders."""
+
+    async def record_done(self, chat_id: int, now: datetime) -> bool:
+        """Count a "Done" press; False if the chat is unknown (e.g. forgotten meanwhile)."""
+        try:
+            await self._write(
+                "INSERT INTO completions (chat_id, done_at) VALUES (?, ?)", chat_id, ts(now)
+            )
+        except asyncpg.IntegrityConstraintViolationError:
+            return False
+        return True
+
+    async def count_done_since(self, chat_id: int, since: datetime) -> int:
+        """How many "Done" presses since ``since``."""
+        rows = await self._fetch(
+            "SELECT count(*) AS n FROM completions WHERE chat_id = ? AND done_at >= ?",
+            chat_id,
+            ts(since),
+        )
+        return int(rows[0]["n"])
+
+    async def record_unanswered(
+        self, text: str, reason: str, entry_id: str | None, now: datetime
+    ) -> None:
+        """Keep a question we could not answer well (no user, no chat; text trimmed)."""
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason {reason!r}")
+        await self._write(
+            "INSERT INTO unanswered (text, reason, entry_id, created_at) VALUES (?, ?, ?, ?)",
+            text.strip()[:MAX_UNANSWERED_CHARS],
+            reason,
+            entry_id,
+            ts(now),
+        )
+
+    async def unanswered_since(self, since: datetime, limit: int = 1000) -> list[Unanswered]:
+        """Unanswered questions recorded at or after ``since``, oldest first."""
+        rows = await self._fetch(
+            "SELECT id, text, reason, entry_id, created_at FROM unanswered "
+            "WHERE created_at >= ? ORDER BY created_at, id LIMIT ?",
+            ts(since),
+            limit,
+        )
+        return [
+            Unanswered(
+                id=row["id"],
+                text=row["text"],
+                reason=row["reason"],
+                entry_id=row["entry_id"],
+                created_at=dt(row["created_at"]),
+            )
+            for row in rows
+        ]
+
+    async def purge_unanswered(self, older_than: datetime) -> int:
+        """Delete unanswered questions recorded before ``older_than``; returns how many."""
+        return await self._write("DELETE FROM unanswered WHERE created_at < ?", ts(older_than))
+
+    async def increment_stat(self, name: str, by: int = 1) -> None:
+        """Add to a named counter (e.g. "answered", "unanswered", "helpful")."""
+        await self._write(
+            "INSERT INTO stats (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = stats.value + excluded.value",
+            name,
+            by,
+        )
+
+    async def stats(self) -> dict[str, int]:
+        """Aggregate figures only: chats by kind, enabled reminders, and every counter."""
+        async with self._transaction() as db:
+            counts = await db.fetch(
+                "SELECT "
+                "(SELECT count(*) FROM chats WHERE kind = 'private') AS private_chats, "
+                "(SELECT count(*) FROM chats WHERE kind IN ('group', 'supergroup')) AS groups, "
+                "(SELECT count(*) FROM reminders WHERE enabled = 1) AS enabled_reminders"
+            )
+            counters = await db.fetch("SELECT name, value FROM stats")
+        result = {"answered": 0, "unanswered": 0}
+        result.update({str(row["name"]): int(row["value"]) for row in counters})
+        for key in ("private_chats", "groups", "enabled_reminders"):
+            result[key] = int(counts[0][key])
+        return result
+
+    # --- guided stretch sessions and pain scores -----------------------------------------
+
+    async def record_session(
+        self,
+        chat_id: int,
+        exercises: Iterable[str],
+        started_at: datetime,
+        finished_at: datetime,
+        pain_before: int | None,
+    ) -> int | None:
+        """Keep a session whose exercises were all done; its id, or None if the chat is unknown."""
+        try:
+            async with self._transaction() as db:
+                session_id = int(
+                    await db.fetchval(
+                        "INSERT INTO stretch_sessions (chat_id, exercises, started_at, "
+                        "finished_at) VALUES (?, ?, ?, ?) RETURNING id",
+                        chat_id,
+                        ",".join(exercises),
+                        ts(started_at),
+                        ts(finished_at),
+                    )
+                )
+                if pain_before is not None:
+                    await db.execute(
+                        "INSERT INTO pain_scores (session_id, chat_id, moment, score, recorded_at)"
+                        " VALUES (?, ?, 'before', ?, ?)",
+                        session_id,
+                        chat_id,
+                        pain_before,
+                        ts(started_at),
+                    )
+        except asyncpg.IntegrityConstraintViolationError:
+            return None
+        return session_id
+
+    async def record_pain_after(
+        self, chat_id: int, session_id: int, score: int, now: datetime
+    ) -> bool:
+        """The pain score after a stored session; False if that session is not this chat's."""
+        try:
+            changed = await self._write(
+                "INSERT INTO pain_scores (session_id, chat_id, moment, score, recorded_at) "
+                "SELECT id, chat_id, 'after', ?::bigint, ?::bigint FROM stretch_sessions "
+                "WHERE id = ? AND chat_id = ? "
+                "ON CONFLICT (session_id, moment) DO UPDATE SET score = excluded.score, "
+                "recorded_at = excluded.recorded_at",
+                score,
+                ts(now),
+                session_id,
+                chat_id,
+            )
+        except asyncpg.IntegrityConstraintViolationError:
+            return False
+        return changed > 0
+
+    async def sessions_since(self, chat_id: int, since: datetime) -> list[SessionRecord]:
+        """The chat's stored sessions finished at or after ``since``, oldest first."""
+        rows = await self._fetch(
+            "SELECT s.id, s.chat_id, s.exercises, s.started_at, s.finished_at, "
+            "b.score AS pain_before, a.score AS pain_after FROM stretch_sessions AS s "
+            "LEFT JOIN pain_scores AS b ON b.session_id = s.id AND b.moment = 'before' "
+            "LEFT JOIN pain_scores AS a ON a.session_id = s.id AND a.moment = 'after' "
+            "WHERE s.chat_id = ? AND s.finished_at >= ? ORDER BY s.finished_at, s.id",
+            chat_id,
+            ts(since),
+        )
+        return [
+            SessionRecord(
+                id=int(row["id"]),
+                chat_id=int(row["chat_id"]),
+                exercises=tuple(row["exercises"].split(",")) if row["exercises"] else (),
+                started_at=dt(row["started_at"]),
+                finished_at=dt(row["finished_at"]),
+                pain_before=row["pain_before"],
+                pain_after=row["pain_after"],
+            )
+            for row in rows
+        ]
+
+    async def done_times_since(self, chat_id: int, since: datetime) -> list[datetime]:
+        """When the chat pressed Done under a reminder, at or after ``since`` (for /progress)."""
+        rows = await self._fetch(
+            "SELECT done_at FROM completions WHERE chat_id = ? AND done_at >= ? ORDER BY done_at",
+            chat_id,
+            ts(since),
+        )
+        return [dt(row["done_at"]) for row in rows]
