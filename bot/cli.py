@@ -83,10 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="treat warnings as problems")
 
-    from bot.tools import evaluation, report
+    from bot.tools import copy_to_postgres, evaluation, report
 
     evaluation.add_commands(commands, _knowledge_option)
     _knowledge_option(report.add_command(commands))
+    copy_to_postgres.add_command(commands)
     return parser
 
 
@@ -129,6 +130,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from bot.tools import kb_check
 
             return kb_check.kb_check(args.directory or _default_knowledge_dir(), strict=args.strict)
+        if command == "copy-to-postgres":
+            from bot.tools import copy_to_postgres
+
+            return copy_to_postgres.run(args)
         if command == "report":
             from bot.tools import report
 
