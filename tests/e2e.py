@@ -45,6 +45,7 @@ from tests.fake_telegram import (
     FakeTelegramServer,
     JSONDict,
 )
+from tests.postgres_server import postgres_query
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = ROOT / "knowledge"
@@ -226,7 +227,11 @@ class RunningBot:
         )
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        """Read the bot's database through a separate connection (WAL allows it while open)."""
+        """Read the bot's database through a separate connection (WAL allows it while open);
+        on PostgreSQL (``database_url`` set) through a connection of its own."""
+        url = self.settings.postgres_url
+        if url is not None:
+            return postgres_query(url, sql, params)
         with closing(sqlite3.connect(self.db_path)) as db:
             return list(db.execute(sql, params))
 

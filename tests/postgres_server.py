@@ -178,3 +178,19 @@ async def crashed(store: object) -> None:
 
     if isinstance(store, PostgresStore):
         await store.pool.execute("UPDATE deliveries SET claimed_by = 'backcare:gone'")
+
+
+def postgres_query(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` (``?`` placeholders) as tuples, from synchronous code (even code called
+    inside a running event loop: the query runs on a thread with its own loop)."""
+    from bot.storage.postgres.dialect import numbered
+
+    async def run() -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(url)
+        try:
+            return [tuple(row) for row in await conn.fetch(numbered(sql), *params)]
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, run()).result()

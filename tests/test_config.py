@@ -18,6 +18,7 @@ VARS = (
     "KNOWLEDGE_DIR",
     "ADMIN_USER_IDS",
     "LOG_LEVEL",
+    "DATABASE_URL",
 )
 
 
@@ -99,3 +100,36 @@ def test_redaction_covers_urls_tracebacks_and_token_shapes() -> None:
     text = formatter.format(record)
     assert TOKEN not in text
     assert text.count(REDACTED) == 2
+
+
+def test_database_url_picks_postgres_and_hides_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    assert load_settings(env_file=None).postgres_url is None  # SQLite by default
+    monkeypatch.setenv("DATABASE_URL", "  ")
+    assert load_settings(env_file=None).postgres_url is None  # empty: unset
+    url = "postgresql://bot:s3cret@db.internal:5432/backcare"
+    monkeypatch.setenv("DATABASE_URL", url)
+    settings = load_settings(env_file=None)
+    assert settings.postgres_url == url
+    assert "s3cret" not in repr(settings) and "s3cret" not in str(settings)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("mysql://bot:s3cret@db/backcare", "must be a PostgreSQL URL"),
+        ("db.internal/backcare", "must be a PostgreSQL URL"),
+        ("postgresql://bot:s3cret@db:99999/backcare", "has a port that is not a number"),
+    ],
+)
+def test_a_bad_database_url_is_one_line_without_the_password(
+    monkeypatch: pytest.MonkeyPatch, url: str, problem: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env_file=None)
+    assert str(raised.value).startswith(f"DATABASE_URL {problem}")
+    assert "s3cret" not in str(raised.value)

@@ -199,3 +199,31 @@ def test_a_read_only_database_names_the_cause(tmp_path: Path) -> None:
     message = open_failure(path, caught.value)
     assert message.startswith(f"The database {path} cannot be written (attempt to write a read")
     assert "write access to the file and to its folder" in message
+
+
+# --- PostgreSQL (DATABASE_URL) -----------------------------------------------------------------
+
+
+def test_an_unreachable_postgres_is_one_line_without_the_password(tmp_path: Path) -> None:
+    url = "postgresql://bot:s3cret-pw@127.0.0.1:1/backcare"  # nothing listens on port 1
+    with FakeTelegramServer() as fake:
+        result = run_bot_once(env_for(fake, tmp_path, DATABASE_URL=url), tmp_path)
+    line = last_line(result)
+    assert "s3cret" not in result.stdout + result.stderr
+    assert line.startswith(
+        "The bot did not start. Could not connect to the PostgreSQL database backcare on "
+        "127.0.0.1:1"
+    )
+
+
+def test_a_malformed_database_url_is_one_line(tmp_path: Path) -> None:
+    url = "mysql://bot:s3cret-pw@db/backcare"
+    with FakeTelegramServer() as fake:
+        result = run_bot_once(env_for(fake, tmp_path, DATABASE_URL=url), tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2 and "s3cret" not in output and "Traceback" not in output
+    assert output.strip() == (
+        "Configuration problem: DATABASE_URL must be a PostgreSQL URL such as "
+        "postgresql://user:password@host:5432/backcare (leave it unset to use the SQLite file "
+        "at DATABASE_PATH)."
+    )

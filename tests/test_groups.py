@@ -21,6 +21,7 @@ from bot.services.dispatcher import DispatchReport
 from tests.e2e import RunningBot, button_data, last_message, running_bot, sent
 from tests.e2e import callback_texts as toasts
 from tests.fake_telegram import DEFAULT_GROUP_ID, DEFAULT_USER_ID, ApiCall, FakeTelegramServer
+from tests.postgres_server import PostgresServer
 
 GROUP = DEFAULT_GROUP_ID
 OTHER_GROUP = -1001000000555
@@ -32,8 +33,16 @@ IDLE: dict[str, Any] = {"reminder_poll_seconds": 300}  # the dispatcher never fi
 
 
 @pytest.fixture
-async def bot(fake_telegram: FakeTelegramServer, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    async with running_bot(fake_telegram, tmp_path, **IDLE) as running:
+async def bot(
+    fake_telegram: FakeTelegramServer, tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> AsyncIterator[RunningBot]:
+    """The real bot, on each storage backend: SQLite, and PostgreSQL with the group guards,
+    settings and conversation context in the database (as replicas run it)."""
+    database: dict[str, Any] = {}
+    if backend == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        database["database_url"] = await server.new_database()
+    async with running_bot(fake_telegram, tmp_path, **IDLE, **database) as running:
         running.fake.set_member_status(GROUP, ADMIN, "administrator")
         yield running
     assert fake_telegram.errors == []
