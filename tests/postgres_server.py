@@ -91,8 +91,11 @@ class PostgresServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start() -> PostgresServer | str:
-    """Start a server; or say in one sentence why none can be started here."""
+def start(*, durable: bool = False) -> PostgresServer | str:
+    """Start a server; or say in one sentence why none can be started here.
+
+    ``durable``: commits wait for the disk, as in production (benchmarks); tests do not.
+    """
     binaries = _binaries()
     if binaries is None:
         return "no PostgreSQL server binaries (initdb) on this machine; apt-get install postgresql"
@@ -105,10 +108,9 @@ def start() -> PostgresServer | str:
         prefix = ["runuser", "-u", "postgres", "--"]
     data = folder / "data"
     port = _free_port()
-    options = (
-        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    )
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     steps = [
         [
             str(binaries / "initdb"),
