@@ -22,8 +22,10 @@ from bot.core.knowledge import fill, load_knowledge
 from bot.core.records import Unanswered
 from bot.core.replies import to_plain
 from bot.storage import Store
+from bot.storage.postgres import PostgresStore
 from bot.tools.report import build_report, group_questions
 from tests.kb_factory import SITTING, edited_last, write_kb
+from tests.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -645,3 +647,26 @@ def test_grouping_keeps_different_questions_apart() -> None:
     kb = load_knowledge(ROOT / "knowledge")
     text = build_report(kb, rows, 30)
     assert "2 groups" in text
+
+
+def test_report_reads_postgres_when_database_url_is_set(
+    postgres_server: PostgresServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = asyncio.run(postgres_server.new_database())
+    now = datetime.now(UTC)
+
+    async def seed() -> None:
+        async with await PostgresStore.open(url) as store:
+            for text in ("can I do pigeon when pregnant", "pigeon while pregnant ok?"):
+                await store.record_unanswered(text, "fallback", None, now)
+
+    asyncio.run(seed())
+    monkeypatch.setenv("DATABASE_URL", url)
+    code, out = run(capsys, "report")
+    assert code == 0
+    assert "Questions the bot could not answer in the last 90 days: 2" in out
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:s3cret@127.0.0.1:1/backcare")
+    code, error = run(capsys, "report")
+    assert code == 1 and "Could not connect" in error and "s3cret" not in error

@@ -18,13 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 from rapidfuzz import fuzz, process
 
 from bot.core.answering.matching import Matcher
 from bot.core.knowledge import KnowledgeBase
 from bot.core.normalise import fold
-from bot.core.records import Unanswered
+from bot.core.records import StorageError, Unanswered
 from bot.storage import Store
+from bot.storage.postgres import PostgresStore
+from bot.storage.postgres import errors as postgres_errors
 
 SIMILAR = 72  # rapidfuzz token_set_ratio at which two questions count as the same question
 DEFAULT_DATABASE = Path("data/backcare.sqlite3")
@@ -118,6 +121,13 @@ async def load_rows(database: Path, days: int, now: datetime) -> list[Unanswered
         return await store.unanswered_since(now - timedelta(days=days), limit=100_000)
 
 
+async def load_postgres_rows(url: str, days: int, now: datetime) -> list[Unanswered]:
+    """:func:`load_rows` from the PostgreSQL database of replicas (``DATABASE_URL``)."""
+    async with await PostgresStore.open(url, pool_size=1) as store:
+        await store.purge_unanswered(now - timedelta(days=days))
+        return await store.unanswered_since(now - timedelta(days=days), limit=100_000)
+
+
 def add_command(
     commands: argparse._SubParsersAction,  # type: ignore[type-arg]
 ) -> argparse.ArgumentParser:
@@ -133,7 +143,8 @@ def add_command(
         "--database",
         type=Path,
         default=None,
-        help="SQLite file (default: $DATABASE_PATH or data/backcare.sqlite3)",
+        help="SQLite file (default: the PostgreSQL database of $DATABASE_URL if set, else "
+        "$DATABASE_PATH or data/backcare.sqlite3)",
     )
     parser.add_argument(
         "--days",
@@ -177,6 +188,15 @@ def run(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         except argparse.ArgumentTypeError as error:
             print(f"UNANSWERED_RETENTION_DAYS {error}; pass --days N.", file=sys.stderr)
             return 2
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url and args.database is None:  # the bot runs on PostgreSQL: read that
+        try:
+            rows = asyncio.run(load_postgres_rows(url, days, datetime.now(UTC)))
+        except (OSError, TimeoutError, asyncpg.PostgresError, StorageError) as error:
+            print(postgres_errors.open_failure(url, error), file=sys.stderr)
+            return 1
+        print(build_report(kb, rows, days, args.top))
+        return 0
     if not database.exists():
         print(f"No database at {database}. Run the bot first, or pass --database FILE.")
         return 1
