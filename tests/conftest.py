@@ -10,7 +10,7 @@ import pytest
 from bot.storage import Store
 from bot.storage.postgres import PostgresStore
 from tests.fake_telegram import FakeTelegramServer
-from tests.postgres_server import PostgresServer
+from tests.postgres_server import PostgresServer, require
 from tests.postgres_server import start as postgres_start
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -47,11 +47,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 def postgres_server() -> Iterator[PostgresServer]:
     """One PostgreSQL server per pytest process. Where none can be started the test is skipped
     with the reason, except under CI (the CI variable set), where it fails: CI must test it."""
-    started = postgres_start()
-    if isinstance(started, str):
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs PostgreSQL: {started}")
-        pytest.skip(started)
+    started = require(postgres_start())
     try:
         yield started
     finally:

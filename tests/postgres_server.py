@@ -228,3 +228,15 @@ def postgres_query(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tup
 
     with ThreadPoolExecutor(1) as thread:
         return thread.submit(asyncio.run, run()).result()
+
+
+def require(started: PostgresServer | str) -> PostgresServer:
+    """The server; where none could be started, skip the test with the reason, except under CI
+    (the CI variable set), where that is a failure: CI must test PostgreSQL."""
+    import pytest
+
+    if isinstance(started, str):
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs PostgreSQL: {started}")
+        pytest.skip(started)
+    return started

@@ -17,7 +17,7 @@ from bot.storage.interface import Storage
 from bot.storage.postgres import PostgresStore, redact_url
 from bot.storage.postgres.schema import migrate, schema_version
 from bot.storage.schema import MIGRATIONS, DatabaseTooNew
-from tests.postgres_server import PostgresServer
+from tests.postgres_server import PostgresServer, require
 
 NOW = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
 DUE = NOW + timedelta(minutes=30)  # reminders at 12:30 every day
@@ -184,3 +184,14 @@ async def test_recovery_leaves_a_live_replica_alone_and_drops_a_dead_ones_sends(
         assert await starting.claim_due(DUE) == []  # never resent
     finally:
         await starting.close()
+
+
+def test_no_server_skips_with_the_reason_but_fails_under_ci(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no PostgreSQL server binaries"):
+        require("no PostgreSQL server binaries (initdb) on this machine")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI needs PostgreSQL: no PostgreSQL"):
+        require("no PostgreSQL server binaries (initdb) on this machine")
