@@ -40,13 +40,22 @@ async def due_reminders(url: str) -> None:
         await conn.close()
 
 
-def worker(url: str, out: Path, send_seconds: float) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.dispatch_worker", url, str(out), str(DUE), str(send_seconds)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+def worker(
+    url: str, out: Path, send_seconds: float, go: Path | None = None
+) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "tests.dispatch_worker", url, str(out), str(DUE)]
+    command += [str(send_seconds)] + ([str(go)] if go else [])
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+
+
+def together(url: str, out: Path, send_seconds: float, go: Path) -> list[subprocess.Popen[str]]:
+    """Two workers that start sending at the same moment (once both are connected)."""
+    workers = [worker(url, out, send_seconds, go) for _ in "ab"]
+    for started in workers:
+        assert started.stdout is not None
+        assert started.stdout.readline().startswith("recovered 0")
+    go.touch()
+    return workers
 
 
 def wait_for_lines(out: Path, count: int) -> None:
@@ -82,6 +91,22 @@ async def claimed_reminders(url: str) -> set[int]:
     return {row["reminder_id"] for row in rows}
 
 
+async def no_bot_connected(url: str) -> None:
+    """Until the server has ended the sessions of the bots (a killed one's end at once, but the
+    server may be slow to notice on a loaded machine)."""
+    conn = await asyncpg.connect(url)
+    try:
+        for _ in range(1000):
+            if not await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'backcare:%'"
+            ):
+                return
+            await asyncio.sleep(0.01)
+    finally:
+        await conn.close()
+    raise AssertionError("a killed bot's sessions stayed on the server")
+
+
 @pytest.fixture
 async def database(postgres_server: PostgresServer) -> str:
     url = await postgres_server.new_database()
@@ -91,7 +116,7 @@ async def database(postgres_server: PostgresServer) -> str:
 
 async def test_two_processes_deliver_each_reminder_once(database: str, tmp_path: Path) -> None:
     out = tmp_path / "sent.txt"
-    first, second = worker(database, out, 0.002), worker(database, out, 0.002)
+    first, second = together(database, out, 0.002, tmp_path / "go")
     outputs = [p.communicate(timeout=60)[0] for p in (first, second)]
     assert [p.returncode for p in (first, second)] == [0, 0]
     counts = sent(out)
@@ -105,7 +130,7 @@ async def test_a_process_killed_mid_send_never_causes_a_second_send(
     database: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "sent.txt"
-    victim, survivor = worker(database, out, 0.02), worker(database, out, 0.02)
+    victim, survivor = together(database, out, 0.02, tmp_path / "go")
     await asyncio.to_thread(wait_for_lines, out, 150)
     os.kill(victim.pid, signal.SIGKILL)
     victim.communicate(timeout=10)
@@ -113,11 +138,12 @@ async def test_a_process_killed_mid_send_never_causes_a_second_send(
     assert survivor.returncode == 0, survivor_output
     # What the killed bot had claimed and not confirmed (sent, or not yet): left to recovery.
     in_flight = await claimed_reminders(database)
+    await no_bot_connected(database)  # the server has noticed the kill
     # The killed bot starts again: its sends of unknown outcome are dropped, never repeated.
     restart = worker(database, out, 0.0)
     restart_output = restart.communicate(timeout=60)[0]
     assert restart.returncode == 0
-    assert f"recovered {len(in_flight)}" in restart_output
+    assert f"recovered {len(in_flight)}" in restart_output, (restart_output, len(in_flight))
     counts = sent(out)
     assert max(counts.values()) == 1  # none twice
     # Every reminder went out, except some the killed bot had claimed: at most once, as the
