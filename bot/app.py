@@ -16,7 +16,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-import asyncpg
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
@@ -32,10 +31,9 @@ from bot.edge.polling import PollingBot
 from bot.edge.rate_limits import GroupSafeRateLimiter
 from bot.edge.state import BotState
 from bot.services.reloader import KnowledgeReloader
-from bot.storage import Store, backends
+from bot.storage import Recovery, Store
 from bot.storage.lock import DatabaseInUse, InstanceLock
 from bot.storage.open_errors import open_failure
-from bot.storage.postgres import errors as postgres_errors
 
 log = logging.getLogger(__name__)
 
@@ -116,13 +114,7 @@ async def _open_resources(application: BotApplication) -> None:
     state = application.bot_data
     if not state.has_store:
         await _open_store(state)
-    try:
-        recovered = await state.store.recover(state.clock())
-    except (OSError, sqlite3.Error) as error:  # damaged pages show up at the first real query
-        raise StartupError(open_failure(state.settings.database_path, error)) from None
-    except asyncpg.PostgresError as error:
-        url = state.settings.postgres_url or ""
-        raise StartupError(postgres_errors.open_failure(url, error)) from None
+    recovered = await _recover(state)
     if recovered.unconfirmed:
         log.info(
             "%d reminder(s) were being sent when the bot last stopped and may have arrived; "
@@ -159,6 +151,12 @@ async def _open_store(state: BotState) -> None:
     """
     url = state.settings.postgres_url
     if url is not None:
+        # Imported here: a bot on SQLite never loads the PostgreSQL driver (memory, start-up).
+        import asyncpg
+
+        from bot.storage import backends
+        from bot.storage.postgres import errors as postgres_errors
+
         try:
             state.store = await backends.open_postgres(url)
         except (OSError, TimeoutError, asyncpg.PostgresError, StorageError) as error:
@@ -175,6 +173,24 @@ async def _open_store(state: BotState) -> None:
         raise StartupError(open_failure(path, error)) from None
     state.instance_lock = lock
     state.store = store
+
+
+async def _recover(state: BotState) -> Recovery:
+    """Clean up after the last run; damaged pages or a lost server become one plain line."""
+    url = state.settings.postgres_url
+    if url is not None:
+        import asyncpg
+
+        from bot.storage.postgres import errors as postgres_errors
+
+        try:
+            return await state.store.recover(state.clock())
+        except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+            raise StartupError(postgres_errors.open_failure(url, error)) from None
+    try:
+        return await state.store.recover(state.clock())
+    except (OSError, sqlite3.Error) as error:  # damaged pages show up at the first real query
+        raise StartupError(open_failure(state.settings.database_path, error)) from None
 
 
 async def _stop_work(application: BotApplication) -> None:

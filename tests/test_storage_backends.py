@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import subprocess
+import sys
 from datetime import UTC, datetime, time, timedelta
 
 import asyncpg
@@ -195,3 +197,13 @@ def test_no_server_skips_with_the_reason_but_fails_under_ci(
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI needs PostgreSQL: no PostgreSQL"):
         require("no PostgreSQL server binaries (initdb) on this machine")
+
+
+def test_a_bot_on_sqlite_never_loads_the_postgres_driver() -> None:
+    """asyncpg costs start-up time and memory; only DATABASE_URL (or copy-to-postgres) needs it."""
+    code = (
+        "import sys, bot.app, bot.cli, bot.edge.handlers; bot.cli.build_parser(); "
+        "print('asyncpg' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -16,15 +16,15 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-import asyncpg
+from typing import TYPE_CHECKING
 
 from bot.core.records import StorageError
 from bot.storage import Store
 from bot.storage.lock import DatabaseInUse, InstanceLock
 from bot.storage.open_errors import open_failure
-from bot.storage.postgres import PostgresStore
-from bot.storage.postgres import errors as postgres_errors
+
+if TYPE_CHECKING:
+    from bot.storage.postgres import PostgresStore
 
 __all__ = ["TABLES", "CopyRefused", "add_command", "copy", "run"]
 
@@ -59,6 +59,11 @@ class Copied:
 
 async def copy(source: Path, url: str) -> Copied:
     """Copy every row of the SQLite database at ``source`` into the PostgreSQL one at ``url``."""
+    import asyncpg  # here: the command line loads the PostgreSQL driver only for this command
+
+    from bot.storage.postgres import PostgresStore
+    from bot.storage.postgres import errors as postgres_errors
+
     lock = InstanceLock(source)
     try:
         lock.acquire()
@@ -90,6 +95,8 @@ async def copy(source: Path, url: str) -> Copied:
 async def _insert(
     target: PostgresStore, url: str, data: dict[str, tuple[list[str], list[tuple[object, ...]]]]
 ) -> Copied:
+    from bot.storage.postgres import errors as postgres_errors
+
     rows: dict[str, int] = {}
     async with target.pool.acquire() as conn, conn.transaction():
         for table in TABLES:
@@ -156,9 +163,11 @@ def run(args: argparse.Namespace) -> int:
     except CopyRefused as error:
         print(error, file=sys.stderr)
         return 1
+    from bot.storage.postgres.errors import describe
+
     counts = ", ".join(f"{count} {table}" for table, count in copied.rows.items() if count)
     print(
-        f"Copied {copied.total} rows from {source} to {postgres_errors.describe(url)}"
+        f"Copied {copied.total} rows from {source} to {describe(url)}"
         f"{': ' + counts if counts else ''}. Start the bot with DATABASE_URL set."
     )
     return 0

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 from rapidfuzz import fuzz, process
 
 from bot.core.answering.matching import Matcher
@@ -26,8 +25,6 @@ from bot.core.knowledge import KnowledgeBase
 from bot.core.normalise import fold
 from bot.core.records import StorageError, Unanswered
 from bot.storage import Store
-from bot.storage.postgres import PostgresStore
-from bot.storage.postgres import errors as postgres_errors
 
 SIMILAR = 72  # rapidfuzz token_set_ratio at which two questions count as the same question
 DEFAULT_DATABASE = Path("data/backcare.sqlite3")
@@ -123,6 +120,8 @@ async def load_rows(database: Path, days: int, now: datetime) -> list[Unanswered
 
 async def load_postgres_rows(url: str, days: int, now: datetime) -> list[Unanswered]:
     """:func:`load_rows` from the PostgreSQL database of replicas (``DATABASE_URL``)."""
+    from bot.storage.postgres import PostgresStore
+
     async with await PostgresStore.open(url, pool_size=1) as store:
         await store.purge_unanswered(now - timedelta(days=days))
         return await store.unanswered_since(now - timedelta(days=days), limit=100_000)
@@ -190,6 +189,10 @@ def run(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             return 2
     url = os.environ.get("DATABASE_URL", "").strip()
     if url and args.database is None:  # the bot runs on PostgreSQL: read that
+        import asyncpg  # here: the SQLite report never loads the PostgreSQL driver
+
+        from bot.storage.postgres import errors as postgres_errors
+
         try:
             rows = asyncio.run(load_postgres_rows(url, days, datetime.now(UTC)))
         except (OSError, TimeoutError, asyncpg.PostgresError, StorageError) as error:
