@@ -77,8 +77,10 @@ async def any_store(
             yield opened
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    store = await PostgresStore.open(await server.new_database(), pool_size=4)
+    url = await server.new_database()
+    store = await PostgresStore.open(url, pool_size=4)
     try:
         yield store
     finally:
         await store.close()
+        await server.give_back(url)

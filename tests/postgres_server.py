@@ -55,6 +55,7 @@ class PostgresServer:
     prefix: list[str] = field(default_factory=list)
     _spare: queue.Queue[str | BaseException] | None = None
     _stopped: bool = False
+    _emptied: list[str] = field(default_factory=list)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
@@ -63,10 +64,13 @@ class PostgresServer:
         """A fresh database: the migrated template's copy, or an empty one (``empty``).
 
         Copies are made ahead, two at a time, on a thread of their own, so a test seldom waits
-        for one (a CREATE DATABASE takes a good part of a second on a busy machine).
+        for one (a CREATE DATABASE takes a good part of a second on a busy machine); a database
+        given back with :meth:`give_back` is emptied and used again, which is faster still.
         """
         if empty:
             return self.url(await self._create("template0"))
+        if self._emptied:
+            return self.url(self._emptied.pop())
         if self._spare is None:
             self._spare = queue.Queue(maxsize=2)
             threading.Thread(target=self._make_spares, daemon=True).start()
@@ -93,6 +97,21 @@ class PostgresServer:
         finally:
             await conn.close()
         return name
+
+    async def give_back(self, url: str) -> None:
+        """A test is done with the database: empty every table (ids restart at 1), so that the
+        next test gets it as a fresh copy of the template would be."""
+        conn = await asyncpg.connect(url)
+        try:
+            tables = await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'schema_version'"
+            )
+            names = ", ".join(row["tablename"] for row in tables)
+            await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        finally:
+            await conn.close()
+        self._emptied.append(url.rsplit("/", 1)[1])
 
     async def drop_database(self, url: str) -> None:
         name = url.rsplit("/", 1)[1]

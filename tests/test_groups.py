@@ -45,6 +45,8 @@ async def bot(
     async with running_bot(fake_telegram, tmp_path, **IDLE, **database) as running:
         running.fake.set_member_status(GROUP, ADMIN, "administrator")
         yield running
+    if backend == "postgres":
+        await server.give_back(database["database_url"])
     assert fake_telegram.errors == []
     assert fake_telegram.unknown_methods == []
 

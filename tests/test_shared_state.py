@@ -40,8 +40,10 @@ async def guards(request: pytest.FixtureRequest) -> AsyncIterator[GroupGuards]:
         yield MemoryGroupGuards(DuplicateGuard(), RateBudget())
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    async with await PostgresStore.open(await server.new_database()) as store:
+    url = await server.new_database()
+    async with await PostgresStore.open(url) as store:
         yield PgGroupGuards(store.pool)
+    await server.give_back(url)
 
 
 @pytest.fixture(params=["memory", "postgres"])
@@ -51,8 +53,10 @@ async def contexts(request: pytest.FixtureRequest) -> AsyncIterator[tuple[object
         yield MemoryContextStore(clock), clock
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    async with await PostgresStore.open(await server.new_database()) as store:
+    url = await server.new_database()
+    async with await PostgresStore.open(url) as store:
         yield PgContextStore(store.pool, clock), clock
+    await server.give_back(url)
 
 
 async def test_the_same_question_is_not_answered_twice_within_the_window(

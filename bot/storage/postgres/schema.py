@@ -31,6 +31,13 @@ async def schema_version(conn: Pooled) -> int:
 
 async def migrate(conn: Pooled, migrations: list[str]) -> None:
     """Bring the schema to ``len(migrations)``, one transaction per step; add the shared state."""
+    # The usual case, a database already current, costs one query and takes no lock.
+    current = await conn.fetchval(
+        "SELECT to_regclass('shared_group_questions') IS NOT NULL "
+        "AND to_regclass('schema_version') IS NOT NULL"
+    )
+    if current and await schema_version(conn) == len(migrations):
+        return
     while True:
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
