@@ -214,6 +214,7 @@ async def _close_resources(application: BotApplication) -> None:
     await stretch_sessions.stop(application)
     await _stop_background(application)
     state = application.bot_data
+    state.charts.close()
     if state.has_store:
         await state.store.close()
         state.store = None

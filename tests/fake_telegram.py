@@ -831,7 +831,7 @@ class FakeTelegramServer:
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
             "deletemessages": self._delete_messages,
-            "answercallbackquery": lambda _p: True,
+            "answercallbackquery": self._answer_callback_query,
             "answerinlinequery": self._answer_inline_query,
             "sendchataction": self._send_chat_action,
             "getchat": self._get_chat,
@@ -1956,6 +1956,17 @@ class FakeTelegramServer:
         ids = params.get("message_ids")
         for message_id in ids if isinstance(ids, list) else []:
             self._messages.get(chat["id"], {}).pop(int(message_id), None)
+        return True
+
+    def _answer_callback_query(self, params: JSONDict) -> bool:
+        """A toast; a ``url`` outside a game must open this bot (t.me/<bot>?start=...)."""
+        url = params.get("url")
+        if url is not None:
+            wanted = (
+                rf"^https://t\.me/{re.escape(self.bot_username)}(\?start=[A-Za-z0-9_-]{{1,64}})?$"
+            )
+            if not re.match(wanted, str(url)):
+                raise _ApiError(400, "Bad Request: URL_INVALID")
         return True
 
     def _answer_inline_query(self, params: JSONDict) -> bool:

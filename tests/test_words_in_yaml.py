@@ -121,6 +121,14 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/edge/stretch_sessions.py", "picture", "images"): "the pictures' folder name",
     ("bot/edge/stretch_sessions.py", "picture", ".png"): "the pictures' file suffix",
     ("bot/edge/stretch_sessions.py", "start", "stretch-sessions"): "an asyncio task name",
+    # Group stretch breaks: the group chart's matplotlib arguments, a byte order, a deep link.
+    ("bot/core/sessions/chart.py", "draw_group_chart", "png"): "an image format",
+    ("bot/core/sessions/chart.py", "draw_group_chart", "center"): "a matplotlib alignment",
+    ("bot/core/sessions/chart.py", "draw_group_chart", "bottom"): "a matplotlib alignment",
+    ("bot/core/groups/participation.py", "WeeklyParticipants", "big"): "a byte order",
+    ("bot/edge/handlers/__init__.py", "register", "^/start(@\\w+)?\\s+"): "a command pattern",
+    ("bot/edge/handlers/group_breaks.py", "start_press", "https://t.me/"): "a URL",
+    ("bot/edge/handlers/group_breaks.py", "start_press", "?start="): "a URL",
 }
 
 EXCEPTIONS = frozenset(

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 from bot.core.answering.answerer import Answerer
 from bot.core.answering.context import ContextStore, MemoryContextStore
 from bot.core.clock import utc_now
+from bot.core.groups.participation import WeeklyParticipants
 from bot.core.groups.policy import AdminCache, DuplicateGuard, RateBudget
+from bot.services.chart_drawer import ChartDrawer
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -62,6 +64,11 @@ class BotState:
         # Telegram file ids of exercise pictures already uploaded (path, mtime and size -> id),
         # so each picture is uploaded once and then sent by id.
         self.image_file_ids: dict[str, str] = {}
+        # Charts are drawn in a short-lived worker process (matplotlib never enters the bot).
+        self.charts = ChartDrawer()
+        # Who took part in each group's stretch breaks this week, as keyed hashes in memory
+        # only, so a person counts once a week; the store gets the number, never who.
+        self.participants = WeeklyParticipants()
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""

@@ -82,6 +82,7 @@ async def membership(update: Update, context: Context) -> None:
         state.group_budget.forget(change.chat.id)
         state.recent_questions.forget(change.chat.id)
         state.admins.forget(change.chat.id)
+        state.participants.forget(change.chat.id)
         await state.conversations.forget(chat_key(change.chat.id))
         if context.chat_data is not None:
             context.chat_data.clear()
@@ -110,6 +111,7 @@ async def migrated(update: Update, context: Context) -> None:
             await state.store.upsert_chat(new, ChatType.SUPERGROUP, state.clock())
     state.group_budget.migrate(old, new)
     state.recent_questions.migrate(old, new)
+    state.participants.migrate(old, new)
     application = context.application
     if old in application.chat_data:
         if application.chat_data.get(new):

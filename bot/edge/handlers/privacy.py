@@ -24,7 +24,15 @@ async def _stored(context: Context, chat_id: int) -> views.Stored:
     if chat is None:
         return views.Stored(None, 0, 0)
     reminders = await store.list_reminders(chat_id)
-    return views.Stored(chat, len(reminders), await store.count_done_since(chat_id, _EPOCH))
+    sessions, scores, first = await store.session_counts(chat_id)
+    return views.Stored(
+        chat,
+        len(reminders),
+        await store.count_done_since(chat_id, _EPOCH),
+        sessions=sessions,
+        pain_scores=scores,
+        first_session=first,
+    )
 
 
 async def privacy(update: Update, context: Context) -> None:
@@ -67,7 +75,9 @@ async def press(update: Update, context: Context) -> None:
         await edit(update, context, query, views.kept(texts(context)))
         return
     deleted = await context.bot_data.store.forget_chat(chat.id)
-    # What the bot holds in memory about this chat and person goes too.
+    # What the bot holds in memory about this chat and person goes too (a session going on).
+    if context.bot_data.sessions is not None:
+        context.bot_data.sessions.end(chat.id)
     await context.bot_data.conversations.forget(chat_key(chat.id))
     if context.chat_data is not None:
         context.chat_data.clear()

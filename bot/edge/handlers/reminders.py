@@ -8,12 +8,8 @@ the store for *this* chat before anything changes, and anything else gets a kind
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
-from collections import OrderedDict
 from datetime import datetime, timedelta
-from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -39,6 +35,7 @@ from bot.edge.replying import (
     texts,
     toast,
 )
+from bot.services import group_breaks
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +43,6 @@ TYPING_WINDOW = timedelta(minutes=10)  # how long "⌨️ Another time" waits fo
 _TYPING = "reminders_typing_until"
 _DONE = "reminders_done"  # (reminder id, seq) pairs already counted, so Done counts once
 _DONE_REMEMBERED = 50
-_GROUP_DONE = "reminders_group_done"  # per group reminder message: who counted (anonymised)
-_GROUP_DONE_MESSAGES = 20
-_PEPPER = secrets.token_bytes(16)  # per process: the anonymised presses can't be linked back
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -294,53 +288,36 @@ async def _done(
         counted = context.chat_data.setdefault(_DONE, [])
     since = routine.week_start(now(context), chat.zone)
     if (reminder_id, seq) in counted:
-        count = await store.count_done_since(chat_id, since)
+        count = await store.count_stretches_since(chat_id, since)
         already = toast(context, "done_already")
         await query.answer(f"{already} {routine.done_text(texts(context), count)}")
         return
     counted.append((reminder_id, seq))
     del counted[:-_DONE_REMEMBERED]
-    await store.record_done(chat_id, now(context))
-    count = await store.count_done_since(chat_id, since)
+    counted_now = await store.record_done(chat_id, now(context), f"{reminder_id}:{seq}")
+    count = await store.count_stretches_since(chat_id, since)
+    if not counted_now:  # a guided session from this reminder counted it already
+        already = toast(context, "done_already")
+        await query.answer(f"{already} {routine.done_text(texts(context), count)}")
+        return
     await query.answer(routine.done_text(texts(context), count))
     await set_buttons(query, routine.after_done_buttons(texts(context), reminder_id))
-
-
-def _anonymous(user_id: int) -> str:
-    return hashlib.blake2b(str(user_id).encode(), key=_PEPPER, digest_size=8).hexdigest()
 
 
 async def _group_done(
     context: Context, query: CallbackQuery, chat_id: int, reminder_id: int, seq: int
 ) -> None:
-    """Done under a group's stretch break: counts once per person and message, for the group.
-
-    The store gets the group's count only; who pressed is kept in memory, as a keyed hash, just
-    long enough to not count the same person twice.
-    """
-    store = context.bot_data.store
-    chat = await store.get_chat(chat_id)
-    reminder = await store.get_reminder(chat_id, reminder_id)
-    if chat is None or reminder is None:
+    """Done under a group's stretch break: the person counts once a week for the group, which
+    keeps only the number (see bot.services.group_breaks)."""
+    state = context.bot_data
+    taken = await group_breaks.take_part(
+        state.store, state.participants, now(context), chat_id, reminder_id, query.from_user.id
+    )
+    if taken is None:
         await query.answer(toast(context, "reminder_gone"))
         return
-    data: dict[Any, Any] = context.chat_data if context.chat_data is not None else {}
-    messages: OrderedDict[tuple[int, int], set[str]] = data.setdefault(_GROUP_DONE, OrderedDict())
-    pressed = messages.setdefault((reminder_id, seq), set())
-    messages.move_to_end((reminder_id, seq))
-    while len(messages) > _GROUP_DONE_MESSAGES:
-        messages.popitem(last=False)
-    since = routine.week_start(now(context), chat.zone)
-    who = _anonymous(query.from_user.id)
-    if who in pressed:
-        count = await store.count_done_since(chat_id, since)
-        already = toast(context, "done_already")
-        await query.answer(f"{already} {routine.group_done_text(texts(context), count)}")
-        return
-    pressed.add(who)
-    await store.record_done(chat_id, now(context))
-    count = await store.count_done_since(chat_id, since)
-    await query.answer(routine.group_done_text(texts(context), count))
+    text = routine.group_done_text(texts(context), taken.people)
+    await query.answer(text if taken.counted else f"{toast(context, 'done_already')} {text}")
 
 
 async def _snooze(
