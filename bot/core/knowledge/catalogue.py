@@ -320,6 +320,7 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "count_sessions_many": ("{count}",),
     "count_pain_scores_one": (),
     "count_pain_scores_many": ("{count}",),
+    "command_progress_group": (),
 }
 # Texts shown as a button label (one line, plain text) or as a small pop-up ("toast", at most
 # 200 characters for Telegram): their longest allowed length, placeholders included. Other

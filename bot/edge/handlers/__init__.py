@@ -64,6 +64,7 @@ GROUP_COMMANDS = (
     ("exercises", "command_exercises"),
     ("exercise", "command_exercise"),
     ("help", "command_help_group"),
+    ("progress", "command_progress_group"),
 )
 # Group admins see the group menu plus /settings. Operator commands (/stats, /reload) are in no
 # menu: only the operators know them.
