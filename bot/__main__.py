@@ -2,7 +2,4 @@
 
 from bot.cli import main
 
-# Guarded: the chart drawer's spawned process imports this module again (as __mp_main__),
-# and must not start a second bot.
-if __name__ == "__main__":
-    raise SystemExit(main())
+raise SystemExit(main())
