@@ -1,0 +1,78 @@
+"""Knowing what it does not know: one shared word is no confident answer unless it is one of the
+entry's own key words; a short message unclear as a whole is read by its clauses (a story
+clause, a clause about what is absent) without letting one shared word outweigh the story; a
+follow-up with nothing to follow asks back which exercise or topic is meant."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answering.answerer import Answerer
+from bot.core.knowledge import KnowledgeBase
+from bot.core.replies import ReplyKind
+from tests.e2e import real_knowledge
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return real_knowledge()
+
+
+@pytest.fixture(scope="module")
+def answerer(kb: KnowledgeBase) -> Answerer:
+    return Answerer(kb)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tips please",  # a word of a longer keyword ("tips forward")
+        "which one is better?",
+        "how do you do a push up",  # "push" of "push hips forward"
+    ],
+)
+def test_one_shared_common_word_is_no_confident_answer(answerer: Answerer, message: str) -> None:
+    assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("pilates?", "yoga-for-hip-flexors"),
+        ("the iliacus?", "what-are-hip-flexors"),
+        ("kneeling one", "hip-flexor-stretch"),
+    ],
+)
+def test_one_of_the_entrys_own_key_words_still_answers(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    assert answerer.answer(message).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        (
+            "i'm a night nurse on twelve hour rotas, which exercises ease tight hip flexors?",
+            "exercises",
+        ),
+        (
+            "my aunt had kidney stones, unrelated, but what are the hip flexors?",
+            "what-are-hip-flexors",
+        ),
+        ("no dizziness, no tingling, only stiff hips. what stretches should i do?", "exercises"),
+    ],
+)
+def test_a_short_story_or_what_is_absent_does_not_hide_the_question(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    assert answerer.answer(message).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    "message", ["my laptop keeps crashing, any tips?", "our boiler broke down, which one is better"]
+)
+def test_one_shared_word_in_a_clause_does_not_outweigh_an_unplaced_story(
+    answerer: Answerer, message: str
+) -> None:
+    assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
