@@ -76,3 +76,49 @@ def test_one_shared_word_in_a_clause_does_not_outweigh_an_unplaced_story(
     answerer: Answerer, message: str
 ) -> None:
     assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
+
+
+# --- a follow-up with nothing to follow -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "offered"),
+    [
+        ("how long should i hold that", {"e:pigeon-pose", "e:hip-flexor-stretch"}),
+        ("which knee goes down first", {"e:hip-flexor-stretch", "e:pigeon-pose"}),
+        ("how many times should i repeat that", {"e:bridge-pose"}),
+        ("how often do i do this", {"e:how-often-to-stretch"}),
+        ("do i switch sides", {"e:pigeon-pose", "e:hip-flexor-stretch"}),
+    ],
+)
+def test_a_follow_up_with_nothing_to_follow_asks_which_topic(
+    answerer: Answerer, kb: KnowledgeBase, message: str, offered: set[str]
+) -> None:
+    reply = answerer.answer(message).reply
+    assert reply.kind is ReplyKind.UNSURE and reply.html == kb.texts["clarify"]
+    data = [b.data or "" for row in reply.buttons for b in row]
+    assert offered <= set(data)
+    assert data[-1].startswith("n:")  # "None of these", which is logged
+
+
+def test_after_the_context_expired_a_follow_up_asks_back_too(answerer: Answerer) -> None:
+    from bot.core.answering.context import MAX_TURNS, Conversation
+
+    stale = Conversation(topic="pigeon-pose", turns=MAX_TURNS + 1)
+    assert answerer.answer("how long do i hold it", stale).reply.kind is ReplyKind.UNSURE
+    fresh = Conversation(topic="pigeon-pose")
+    assert answerer.answer("how long do i hold it", fresh).reply.entry_id == "pigeon-pose"
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("how often?", "how-often-to-stretch"),  # the detail's own entry, nothing pointed at
+        ("how often should i do them", "how-often-to-stretch"),  # the exercises as a whole
+        ("how long do i hold the bridge", "bridge-pose"),  # names its topic
+    ],
+)
+def test_a_detail_question_that_needs_no_referent_is_answered(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    assert answerer.answer(message).reply.entry_id == entry

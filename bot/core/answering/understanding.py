@@ -29,7 +29,7 @@ from bot.core.answering.matching import PLURAL, QUESTION_WORDS, Band, Candidate,
 from bot.core.knowledge import FollowUp, KnowledgeBase
 from bot.core.normalise import is_stopword, words
 
-ReadingKind = Literal["answer", "detail", "unsure", "not_covered", "none"]
+ReadingKind = Literal["answer", "detail", "unsure", "clarify", "not_covered", "none"]
 
 LONG_MESSAGE = 100  # characters: longer messages are read sentence by sentence
 STORY_FACTOR = 0.35  # weight of a long message's back-story next to its question
@@ -67,6 +67,10 @@ _ORDINALS = {
 }
 _NUMBERED = re.compile(r"\b(?:number|no|num|option|#)\s*([1-9])\b|^\s*([1-9])\s*$")
 _NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is only a reference
+# Words that point back at one thing said before ("how often do I do it?"): with nothing said
+# before, the message has to be asked back. A plural ("how often do I do them?") means the
+# exercises as a whole, which a detail's own entry answers.
+_POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b")
 
 
@@ -77,7 +81,7 @@ class Reading:
     kind: ReadingKind
     entry_id: str | None = None
     detail: str | None = None  # the detail answered ("hold"), for kind "detail"
-    options: tuple[str, ...] = ()  # entry ids to offer, for kind "unsure"
+    options: tuple[str, ...] = ()  # entry ids to offer, for kinds "unsure" and "clarify"
     subject: str | None = None  # the subject not covered ("knee"), for kind "not_covered"
     match: Match | None = None
     notes: tuple[str, ...] = field(default=())  # how context and sentences were used
@@ -222,9 +226,10 @@ class Interpreter:
         options = context.options if context is not None else ()
         unasked = self._asks_pattern.sub(" ", canonical) if self._asks_pattern else canonical
         picked = _ordinal(unasked, options or _NO_LIST)  # "which side first" is no ordinal
-        if picked is not None and self._only_refers(text, asked):
-            if not options:
-                return Reading("none", notes=("an ordinal, and no list shown",))
+        refers = picked is not None and self._only_refers(text, asked)
+        if refers and not options and cue is None:
+            return Reading("none", notes=("an ordinal, and no list shown",))
+        if picked is not None and refers and options:
             detail = cue.follow_up.name if cue else None
             return self._entry(picked, detail, None, f"option from the last list: {picked}")
 
@@ -235,6 +240,10 @@ class Interpreter:
         if near is not None and self._near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole)
         following = context is not None and context.topic is not None
+        if context is None and cue is not None:
+            clarify = self._clarify(canonical, cue, own, whole, unfamiliar)
+            if clarify is not None:
+                return clarify
         # In a conversation, a question about a detail the topic has is about the topic unless
         # it names another entry ("where do I put my right knee?" after pigeon pose).
         topic = self.kb.entries.get(context.topic or "") if context is not None else None
@@ -304,6 +313,32 @@ class Interpreter:
             if having:
                 return Reading("unsure", options=tuple(having[:MAX_SUGGESTIONS]), match=whole)
         return self._by_band(own, unfamiliar)
+
+    def _clarify(
+        self, canonical: str, cue: _Cue, own: Match, whole: Match, unfamiliar: float
+    ) -> Reading | None:
+        """A follow-up with nothing to follow ("how long do I hold it?" as a first message, or
+        after the conversation expired): ask back which topic is meant, offering the entries
+        that have the detail asked, rather than pick one. Not when the message names its
+        topic itself (one of an entry's key words), brings words of another subject, or asks a
+        detail with an entry of its own without pointing back at one thing ("how often?", "how
+        often do I do them?")."""
+        if unfamiliar > MAX_UNFAMILIAR or any(
+            self._keyword_found(own, entry_id) for entry_id in self.kb.entries
+        ):
+            return None
+        follow_up = cue.follow_up
+        if follow_up.default is not None and not _POINTS_BACK.search(canonical):
+            return None
+        having = [e for e in self._ranked(whole) if self.kb.entries[e].detail(follow_up.name)]
+        if follow_up.default is not None and follow_up.default in self.kb.entries:
+            having = [follow_up.default, *(e for e in having if e != follow_up.default)]
+        if not having:
+            return None
+        note = f"a follow-up on {follow_up.name} with nothing to follow"
+        return Reading(
+            "clarify", options=tuple(having[:MAX_SUGGESTIONS]), match=whole, notes=(note,)
+        )
 
     def _follow_up(
         self,
@@ -377,15 +412,16 @@ class Interpreter:
         # One word: enough alone, or beside a little small talk when only this entry uses it.
         return unfamiliar == 0.0 or (unfamiliar <= ONE_WORD_UNFAMILIAR and self._rare(match))
 
-    def _keyword_found(self, match: Match) -> bool:
-        """Whether the question holds one of its best entry's key words whole: its title or
-        one of its keywords ("kneeling", "how often"), not only a word of its phrasings or one
-        word of a longer keyword ("push" of "push hips forward")."""
-        best = match.best
-        if best is None:
+    def _keyword_found(self, match: Match, entry_id: str | None = None) -> bool:
+        """Whether the question holds one of an entry's key words whole (its best entry's
+        unless ``entry_id`` is given): its title or one of its keywords ("kneeling", "how
+        often"), not only a word of its phrasings or one word of a longer keyword ("push" of
+        "push hips forward")."""
+        wanted = entry_id or (match.best.entry_id if match.best is not None else None)
+        if wanted is None:
             return False
         terms = frozenset(match.terms)
-        return any(key <= terms for key in self._keywords.get(best.entry_id, ()))
+        return any(key <= terms for key in self._keywords.get(wanted, ()))
 
     def _only_refers(self, text: str, asked: frozenset[str]) -> bool:
         """Whether a message with an ordinal says nothing else of its own ("explain the second
