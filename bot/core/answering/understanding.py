@@ -70,6 +70,7 @@ _NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is o
 # Words that point back at one thing said before ("how often do I do it?"): with nothing said
 # before, the message has to be asked back. A plural ("how often do I do them?") means the
 # exercises as a whole, which a detail's own entry answers.
+FOLLOW_UP_WORDS = 3  # content words of a follow-up besides the detail it asks ("which knee first")
 _POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b")
 
@@ -320,11 +321,15 @@ class Interpreter:
         """A follow-up with nothing to follow ("how long do I hold it?" as a first message, or
         after the conversation expired): ask back which topic is meant, offering the entries
         that have the detail asked, rather than pick one. Not when the message names its
-        topic itself (one of an entry's key words), brings words of another subject, or asks a
+        topic itself (one of an entry's key words), says more than a follow-up does ("what's the
+        best position to sleep in with back pain?"), brings words of another subject, or asks a
         detail with an entry of its own without pointing back at one thing ("how often?", "how
         often do I do them?")."""
-        if unfamiliar > MAX_UNFAMILIAR or any(
-            self._keyword_found(own, entry_id) for entry_id in self.kb.entries
+        content = [t for t in own.terms if t not in QUESTION_WORDS]
+        if (
+            unfamiliar > MAX_UNFAMILIAR
+            or len(content) > FOLLOW_UP_WORDS
+            or any(self._keyword_found(own, entry_id) for entry_id in self.kb.entries)
         ):
             return None
         follow_up = cue.follow_up
