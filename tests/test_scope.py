@@ -122,3 +122,19 @@ def test_a_detail_question_that_needs_no_referent_is_answered(
     answerer: Answerer, message: str, entry: str
 ) -> None:
     assert answerer.answer(message).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    "message", ["what exercises ease a sore shoulder", "any stretches for knee pain?"]
+)
+def test_a_body_part_that_hurts_is_not_covered_by_a_list_or_topic(
+    answerer: Answerer, kb: KnowledgeBase, message: str
+) -> None:
+    """The exercises mention knees and shoulders, but do not treat them."""
+    reply = answerer.answer(message).reply
+    assert reply.kind is ReplyKind.FALLBACK
+    assert reply.plain().startswith(kb.texts["not_covered"].split("{subject}")[0].strip())
+
+
+def test_a_body_part_an_exercise_named_hurts_stays_with_the_exercise(answerer: Answerer) -> None:
+    assert answerer.answer("my knee hurts in the bridge pose").reply.entry_id == "bridge-pose"

@@ -45,6 +45,7 @@ SUGGESTION_MARGIN = 12.0  # "Did you mean" offers only entries this close to the
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
 ABSENT = frozenset({"no", "not", "without", "never", "nor"})  # a clause opening with one
 NEGATIONS = frozenset({"not", "no"})  # question words of the matcher that a keyword may need
+PAIN_REACH = 2  # words between a body part and a word of pain ("my knee really hurts")
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
@@ -126,6 +127,18 @@ class Interpreter:
             for entry in kb.entries.values()
         }
 
+        # The words of pain the red-flag vocabulary lists ({pain} in red_flags/words.yaml).
+        pain = sorted(
+            {
+                w.rstrip("*")
+                for p in kb.red_flags.concepts.get("pain", ())
+                for st in p.steps
+                for w in st.words
+            },
+            key=len,
+            reverse=True,
+        )
+        self._pain = r"\b(?:" + "|".join(re.escape(w) for w in pain if w) + r")\b" if pain else None
         # Each entry's title and keywords as sets of terms (question words aside): one of them
         # found whole is what lets a single shared word carry an answer.
         self._keywords = {
@@ -282,7 +295,7 @@ class Interpreter:
                 # The words that ask a detail belong to this question ("how often do I need
                 # to stretch?" asks for the frequency entry, not the stretch's frequency).
                 best, detail = rival, None
-            if near is not None and not self._about(best, near):
+            if near is not None and not self._about(best, near, canonical):
                 return Reading("not_covered", subject=near, match=own)
             return self._entry(best.entry_id, detail, own)
 
@@ -436,13 +449,29 @@ class Interpreter:
         unfamiliar = self._unfamiliar(rest)
         return unfamiliar <= MAX_UNFAMILIAR and not self._solid(rest, unfamiliar, True)
 
-    def _about(self, best: Candidate, subject: str) -> bool:
+    def _about(self, best: Candidate, subject: str, canonical: str) -> bool:
         """Whether a body part the article does not cover is part of the entry the question
-        names or talks about (the knee in pigeon pose): then the question is ours."""
+        names or talks about (the knee in pigeon pose): then the question is ours. Where it
+        is what hurts ("knee pain", "my sore neck"), only an exercise the question names can
+        make it ours ("pigeon pose hurts my knee"): a list or a topic never treats a knee."""
+        entry = self.kb.entries[best.entry_id]
+        if self._hurts(subject, canonical) and not (best.named and entry.kind == "exercise"):
+            return False
         if best.named:
             return True
         words = self._entry_words.get(best.entry_id, frozenset())
         return all(t in words for t in self._terms(subject))
+
+    def _hurts(self, subject: str, canonical: str) -> bool:
+        """Whether the message says ``subject`` hurts: a word of pain within a few words."""
+        if self._pain is None:
+            return False
+        part, pain, gap = (
+            rf"\b{re.escape(subject)}\b",
+            self._pain,
+            rf"(?:\W+\w+){{0,{PAIN_REACH}}}?\W+",
+        )
+        return re.search(f"{part}{gap}{pain}|{pain}{gap}{part}", canonical) is not None
 
     def _by_band(self, match: Match, unfamiliar: float) -> Reading:
         best = match.best
