@@ -104,8 +104,8 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/understanding.py", "Interpreter", "an ordinal, and no list shown"): (
         "explain"
     ),
-    ("bot/core/answering/understanding.py", "ABSENT"): "words people type that say 'absent'",
-    ("bot/core/answering/understanding.py", "NEGATIONS"): "internal terms of the matcher",
+    ("bot/core/answering/scope.py", "ABSENT"): "words people type that say 'absent'",
+    ("bot/core/answering/scope.py", "NEGATIONS"): "internal terms of the matcher",
     ("bot/core/answering/understanding.py", "Interpreter", "a follow-up on "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " with nothing to follow"): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "question in the clause "): "explain",

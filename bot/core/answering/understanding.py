@@ -26,8 +26,8 @@ from typing import Literal
 
 from bot.core.answering.context import Conversation
 from bot.core.answering.matching import PLURAL, QUESTION_WORDS, Band, Candidate, Match, Matcher
+from bot.core.answering.scope import Scope, clauses
 from bot.core.knowledge import FollowUp, KnowledgeBase
-from bot.core.normalise import is_stopword, words
 
 ReadingKind = Literal["answer", "detail", "unsure", "clarify", "not_covered", "none"]
 
@@ -43,15 +43,9 @@ NAMED_UNFAMILIAR = 0.67  # an entry named by its title may come with one unknown
 MAX_SUGGESTIONS = 3
 SUGGESTION_MARGIN = 12.0  # "Did you mean" offers only entries this close to the best
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
-ABSENT = frozenset({"no", "not", "without", "never", "nor"})  # a clause opening with one
-NEGATIONS = frozenset({"not", "no"})  # question words of the matcher that a keyword may need
-PAIN_REACH = 2  # words between a body part and a word of pain ("my knee really hurts")
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
-# A short message's clauses: "i'm a paramedic on long shifts, what stretches help?"
-_CLAUSE = re.compile(r"(?:[^.!?;:,\n\u2013\u2014-]|\b-\b)+[.!?;:,\n\u2013\u2014-]*")
-_BUT = re.compile(r"\s+(?=but\b)", re.IGNORECASE)
 _ORDINALS = {
     "first": 0,
     "1st": 0,
@@ -126,36 +120,7 @@ class Interpreter:
             )
             for entry in kb.entries.values()
         }
-
-        # The words of pain the red-flag vocabulary lists ({pain} in red_flags/words.yaml).
-        pain = sorted(
-            {
-                w.rstrip("*")
-                for p in kb.red_flags.concepts.get("pain", ())
-                for st in p.steps
-                for w in st.words
-            },
-            key=len,
-            reverse=True,
-        )
-        self._pain = r"\b(?:" + "|".join(re.escape(w) for w in pain if w) + r")\b" if pain else None
-        # Each entry's title and keywords as sets of terms (question words aside): one of them
-        # found whole is what lets a single shared word carry an answer.
-        self._keywords = {
-            entry.id: tuple(
-                key
-                for key in (
-                    frozenset(
-                        t
-                        for t in self._terms(phrase)
-                        if t not in QUESTION_WORDS - NEGATIONS and not t.endswith(PLURAL)
-                    )
-                    for phrase in (entry.title, *entry.keywords)
-                )
-                if key
-            )
-            for entry in kb.entries.values()
-        }
+        self._scope = Scope(kb, self._terms, matcher.knows)
 
     # ------------------------------------------------------------------------------------------
     def read(self, text: str, conversation: Conversation | None = None) -> Reading:
@@ -164,10 +129,10 @@ class Interpreter:
         sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
         if len(text) < LONG_MESSAGE or len(sentences) < 2:
             reading = self._read_question(text, context, ())
-            clauses = _clauses(text)
-            if reading.kind not in {"none", "unsure"} or len(clauses) < 2:
+            pieces = clauses(text)
+            if reading.kind not in {"none", "unsure"} or len(pieces) < 2:
                 return reading
-            return self._read_clauses(text, clauses, context, reading)
+            return self._read_clauses(pieces, context, reading)
         asked = _question_index(sentences)
         question = sentences[asked]
         # The sentences around the question tell its story; a long life story before them
@@ -196,34 +161,25 @@ class Interpreter:
         return _noted(reading, note)
 
     def _read_clauses(
-        self, text: str, clauses: list[str], context: Conversation | None, reading: Reading
+        self, pieces: list[str], context: Conversation | None, reading: Reading
     ) -> Reading:
         """A short message unclear as a whole, read clause by clause: without the clauses that
         only say what is absent ("no numbness, no tingling, just tight hips"), or as its
         question clause after a little story ("my uncle had bowel cancer, unrelated, but what
         are the hip flexors?") when that clause is clear on two words of its own or names its
         entry; one shared word is too little to outweigh a story the bot could not place."""
-        present = [c for c in clauses if not self._absent(c)]
-        if present and len(present) < len(clauses):
+        present = [c for c in pieces if not self._scope.absent(c)]
+        if present and len(present) < len(pieces):
             kept = self._read_question(" ".join(present), context, ())
             if kept.kind in {"answer", "detail"}:
                 return _noted(kept, "clauses about what is absent left aside")
-        question = clauses[_question_index(clauses)]
+        question = pieces[_question_index(pieces)]
         clause = self._read_question(question, context, ())
         best = clause.match.best if clause.match is not None else None
         strong = best is not None and (best.named or best.support >= 2)
         if clause.kind in {"answer", "detail"} and strong:
             return _noted(clause, f"question in the clause {question!r}")
         return reading
-
-    def _absent(self, clause: str) -> bool:
-        """Whether a clause only says something is absent, in words the knowledge base does
-        not use ("no numbness", "without any fever"): no evidence of another subject."""
-        found = words(clause)
-        if not found or found[0] not in ABSENT:
-            return False
-        rest = [w for w in found[1:] if not is_stopword(w)]
-        return bool(rest) and not any(self.matcher.knows(w) for w in rest)
 
     # ------------------------------------------------------------------------------------------
     def _read_question(
@@ -342,7 +298,7 @@ class Interpreter:
         if (
             unfamiliar > MAX_UNFAMILIAR
             or len(content) > FOLLOW_UP_WORDS
-            or any(self._keyword_found(own, entry_id) for entry_id in self.kb.entries)
+            or self._scope.any_keyword_found(own.terms)
         ):
             return None
         follow_up = cue.follow_up
@@ -425,21 +381,10 @@ class Interpreter:
         # One word: only one of the entry's own key words (its title or a keyword, whole)
         # will do; a word of its phrasings ("help", "tips") or of a longer keyword ("push" of
         # "push hips forward") is shared by too much else.
-        if not self._keyword_found(match):
+        if best is None or not self._scope.keyword_found(match.terms, best.entry_id):
             return False
         # One word: enough alone, or beside a little small talk when only this entry uses it.
         return unfamiliar == 0.0 or (unfamiliar <= ONE_WORD_UNFAMILIAR and self._rare(match))
-
-    def _keyword_found(self, match: Match, entry_id: str | None = None) -> bool:
-        """Whether the question holds one of an entry's key words whole (its best entry's
-        unless ``entry_id`` is given): its title or one of its keywords ("kneeling", "how
-        often"), not only a word of its phrasings or one word of a longer keyword ("push" of
-        "push hips forward")."""
-        wanted = entry_id or (match.best.entry_id if match.best is not None else None)
-        if wanted is None:
-            return False
-        terms = frozenset(match.terms)
-        return any(key <= terms for key in self._keywords.get(wanted, ()))
 
     def _only_refers(self, text: str, asked: frozenset[str]) -> bool:
         """Whether a message with an ordinal says nothing else of its own ("explain the second
@@ -455,23 +400,12 @@ class Interpreter:
         is what hurts ("knee pain", "my sore neck"), only an exercise the question names can
         make it ours ("pigeon pose hurts my knee"): a list or a topic never treats a knee."""
         entry = self.kb.entries[best.entry_id]
-        if self._hurts(subject, canonical) and not (best.named and entry.kind == "exercise"):
+        if self._scope.hurts(subject, canonical) and not (best.named and entry.kind == "exercise"):
             return False
         if best.named:
             return True
         words = self._entry_words.get(best.entry_id, frozenset())
         return all(t in words for t in self._terms(subject))
-
-    def _hurts(self, subject: str, canonical: str) -> bool:
-        """Whether the message says ``subject`` hurts: a word of pain within a few words."""
-        if self._pain is None:
-            return False
-        part, pain, gap = (
-            rf"\b{re.escape(subject)}\b",
-            self._pain,
-            rf"(?:\W+\w+){{0,{PAIN_REACH}}}?\W+",
-        )
-        return re.search(f"{part}{gap}{pain}|{pain}{gap}{part}", canonical) is not None
 
     def _by_band(self, match: Match, unfamiliar: float) -> Reading:
         best = match.best
@@ -540,16 +474,6 @@ def _alternation(phrases: dict[str, str]) -> re.Pattern[str] | None:
     if not ordered:
         return None
     return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
-
-
-def _clauses(text: str) -> list[str]:
-    """The clauses of a short message: its sentences, split again at commas, colons, dashes
-    and a "but"."""
-    found = []
-    for piece in _CLAUSE.findall(_BUT.sub(",", text)):
-        if re.search(r"\w", piece):
-            found.append(piece.strip())
-    return found
 
 
 def _question_index(sentences: list[str]) -> int:
