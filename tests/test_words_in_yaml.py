@@ -104,6 +104,16 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/understanding.py", "Interpreter", "an ordinal, and no list shown"): (
         "explain"
     ),
+    ("bot/core/answering/scope.py", "ABSENT"): "words people type that say 'absent'",
+    ("bot/core/answering/scope.py", "NEGATIONS"): "internal terms of the matcher",
+    ("bot/core/answering/understanding.py", "Interpreter", "a follow-up on "): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", " with nothing to follow"): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", "question in the clause "): "explain",
+    (
+        "bot/core/answering/understanding.py",
+        "Interpreter",
+        "clauses about what is absent left aside",
+    ): ("explain"),
     # Links and deep-link parameters.
     ("bot/core/groups/views.py", "private_link", "https://t.me/"): "a URL",
     ("bot/core/groups/views.py", "private_link", "?start="): "a URL",

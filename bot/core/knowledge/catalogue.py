@@ -251,6 +251,7 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "none_of_these": (),
     "button_none_of_these": (),
     "button_full_answer": (),
+    "clarify": (),
     # --- /progress: the weekly count, streak and chart (bot/core/sessions/progress.py, chart.py)
     "progress_title": (),
     "progress_this_week": ("{count}", "{target}"),
