@@ -15,9 +15,11 @@ from bot.core.answering.answerer import Answerer
 from bot.core.answering.context import ContextStore, MemoryContextStore
 from bot.core.clock import utc_now
 from bot.core.groups.policy import AdminCache, DuplicateGuard, RateBudget
+from bot.core.observer import Observer
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.edge.web.server import WebServer
     from bot.services.dispatcher import DispatchLoop
     from bot.services.reloader import KnowledgeReloader
     from bot.services.session_runner import SessionRunner
@@ -62,6 +64,11 @@ class BotState:
         # Telegram file ids of exercise pictures already uploaded (path, mtime and size -> id),
         # so each picture is uploaded once and then sent by id.
         self.image_file_ids: dict[str, str] = {}
+        # Where the bot reports its work (updates, replies, red flags, reminders, Telegram
+        # errors): a no-op unless metrics are served (bot/edge/web/metrics.py).
+        self.observer: Observer = Observer()
+        # Polling mode with METRICS_PORT: the server of /healthz, /readyz and /metrics.
+        self.web_server: WebServer | None = None
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""
