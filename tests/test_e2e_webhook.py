@@ -19,7 +19,7 @@ import pytest
 from bot.core.observer import Observer
 from bot.edge import delivery
 from bot.edge.web.metrics import PrometheusObserver
-from bot.edge.web.routes import build_routes
+from bot.edge.web.routes import SECRET_HEADER, Webhook, build_routes
 from bot.edge.web.server import WebServer
 from tests.e2e import TOKEN, e2e_settings, real_answerer, running_bot
 from tests.fake_telegram import DEFAULT_USER_ID, FakeTelegramServer
@@ -200,17 +200,22 @@ async def test_readiness_is_503_until_started_and_when_the_database_fails(
     idle = build_application(
         settings, answerer=real_answerer(), request=fake_telegram.transport(), rate_limit=False
     )
-    server = WebServer(build_routes(idle, PrometheusObserver()), "127.0.0.1", 0)
+    hook = Webhook("/telegram", SECRET)
+    server = WebServer(build_routes(idle, PrometheusObserver(), hook), "127.0.0.1", 0)
     await server.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
             early = await client.get("/readyz")
             alive = await client.get("/healthz")
+            update = fake_telegram.send_text("/start")
+            posted = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
     finally:
         await server.stop()
     assert early.status_code == 503
     assert "not running" in early.text
     assert alive.status_code == 200  # alive, though not ready
+    assert posted.status_code == 503  # not accepted: a failed start would lose it
+    assert idle.update_queue.empty()
 
     async with webhook_bot(fake_telegram, tmp_path / "running") as bot:
         assert (await bot.client.get("/readyz")).status_code == 200

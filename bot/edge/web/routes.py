@@ -7,6 +7,8 @@ content). An update python-telegram-bot cannot read is skipped as in long pollin
 Telegram does not send it again and again) and logged by its id and kind. A good update is put
 on the Application's update queue and answered 200 at once, as python-telegram-bot's own
 webhook does: the handlers run as they do for polled updates, and a stop drains the queue.
+Before the Application runs (start-up) the webhook answers 503, so nothing is accepted that a
+failed start would lose: Telegram sends it again, to this replica or another.
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ class Webhook:
         refused = self.authorised(request)
         if refused is not None:
             return refused
+        if not application.running:  # starting or stopping: Telegram retries, maybe elsewhere
+            return PlainTextResponse("not ready", HTTPStatus.SERVICE_UNAVAILABLE)
         body = await _read_body(request)
         if body is None:
             self.throttle.warn("refused a webhook request over %d bytes (413)", MAX_BODY_BYTES)
