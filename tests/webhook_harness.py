@@ -43,6 +43,8 @@ class WebhookBot:
     server: WebServer
     client: httpx.AsyncClient
     observer: PrometheusObserver
+    stop: asyncio.Event  # set: what SIGTERM does in ``python -m bot``
+    task: asyncio.Task[None]  # run_webhook; done once the bot has stopped
 
     async def post(
         self, body: JSONDict | bytes, *, secret: str | None = SECRET, path: str = "/telegram"
@@ -113,7 +115,7 @@ async def webhook_bot(
         await fake.wait_for_call("setWebhook", after=mark)
         base = f"http://127.0.0.1:{server.port}"
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-            yield WebhookBot(app, fake, clock, settings, server, client, observer)
+            yield WebhookBot(app, fake, clock, settings, server, client, observer, stop, task)
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=20)
