@@ -19,7 +19,7 @@ import pytest
 from bot.core.observer import Observer
 from bot.edge import delivery
 from bot.edge.web.metrics import PrometheusObserver
-from bot.edge.web.routes import SECRET_HEADER, Webhook, build_routes
+from bot.edge.web.routes import SECRET_HEADER, RecentIds, Webhook, build_routes
 from bot.edge.web.server import WebServer
 from tests.e2e import TOKEN, e2e_settings, real_answerer, running_bot
 from tests.fake_telegram import DEFAULT_USER_ID, FakeTelegramServer
@@ -112,6 +112,26 @@ async def test_a_bad_body_gets_400_and_a_log_line(
         await bot.deliver(fake_telegram.send_text("/start"))  # and the bot carries on
         assert len(replies_to(bot, DEFAULT_USER_ID)) == 1
         assert "Traceback" not in caplog.text
+
+
+async def test_an_update_telegram_sends_again_is_handled_once(
+    fake_telegram: FakeTelegramServer, tmp_path: Path
+) -> None:
+    async with webhook_bot(fake_telegram, tmp_path) as bot:
+        update = fake_telegram.send_text("/start")
+        await bot.deliver(update)
+        await bot.deliver(update)  # our first 200 did not reach Telegram: it sends it again
+        assert len(replies_to(bot, DEFAULT_USER_ID)) == 1
+        await bot.deliver(fake_telegram.send_text("/help"))
+        assert len(replies_to(bot, DEFAULT_USER_ID)) == 2
+
+
+def test_recent_ids_forget_the_oldest() -> None:
+    recent = RecentIds(3)
+    assert [recent.add(i) for i in (1, 2, 3, 1)] == [True, True, True, False]
+    assert recent.add(4)  # 1 is forgotten now
+    assert recent.add(1)
+    assert not recent.add(4)
 
 
 async def test_an_oversized_body_is_refused(

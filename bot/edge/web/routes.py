@@ -18,6 +18,7 @@ import hmac
 import json
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -43,6 +44,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 MAX_BODY_BYTES = 1 << 20  # a Telegram update is a few kB; anything this big is not one
 READY_TIMEOUT_SECONDS = 2.0  # a database that takes longer to answer one read is not ready
 LINES_PER_MINUTE = 5  # refused-request lines per minute; the rest are counted in one line
+RECENT_UPDATE_IDS = 10_000  # about 100 kB; minutes of traffic for a busy bot
 
 
 class Throttle:
@@ -69,6 +71,30 @@ class Throttle:
         log.warning(message, *args)
 
 
+class RecentIds:
+    """The last ``size`` update ids this server accepted, to answer a repeat 200 unhandled.
+
+    Telegram sends an update again when it did not get our answer (a timeout, a dropped
+    connection). A repeat that reaches the same replica is caught here; one that reaches another
+    replica is not (that needs state shared between replicas).
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._order: deque[int] = deque()
+        self._seen: set[int] = set()
+
+    def add(self, update_id: int) -> bool:
+        """Remember ``update_id``; False when it was already there."""
+        if update_id in self._seen:
+            return False
+        self._order.append(update_id)
+        self._seen.add(update_id)
+        if len(self._order) > self._size:
+            self._seen.discard(self._order.popleft())
+        return True
+
+
 @dataclass
 class Webhook:
     """The webhook endpoint: where Telegram posts updates, and the secret it must send."""
@@ -77,6 +103,7 @@ class Webhook:
     secret: str
     throttle: Throttle = field(default_factory=Throttle)
     skipped: SkipReporter = field(default_factory=SkipReporter)
+    recent: RecentIds = field(default_factory=lambda: RecentIds(RECENT_UPDATE_IDS))
 
     def authorised(self, request: Request) -> Response | None:
         """None when the request carries the secret; otherwise the refusal to send."""
@@ -109,6 +136,9 @@ class Webhook:
         if not isinstance(update_id, int) or isinstance(update_id, bool):
             self.throttle.warn("refused a webhook request that is not an update (400)")
             return PlainTextResponse("not an update", HTTPStatus.BAD_REQUEST)
+        if not self.recent.add(update_id):  # Telegram sent it again (our 200 was lost)
+            log.info("update %d arrived again and was not handled twice", update_id)
+            return PlainTextResponse("ok")
         bot = application.bot
         try:
             update = Update.de_json(data, bot)
