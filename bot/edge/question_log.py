@@ -13,6 +13,7 @@ import logging
 from telegram import MaybeInaccessibleMessage, Message
 
 from bot.core.answering.answerer import Outcome
+from bot.core.observer import observe_outcome
 from bot.core.replies import ReplyKind
 from bot.edge.replying import Context
 
@@ -26,6 +27,7 @@ async def record(context: Context, text: str, outcome: Outcome, sent: Message | 
     """After a question was answered: remember it for "Not helpful" and "None of these", and
     count the outcome."""
     state = context.bot_data
+    observe_outcome(state.observer, outcome)
     if (
         sent is not None
         and outcome.reply.kind in {ReplyKind.ANSWER, ReplyKind.UNSURE}

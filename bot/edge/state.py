@@ -16,10 +16,12 @@ from bot.core.answering.context import ContextStore, MemoryContextStore
 from bot.core.clock import utc_now
 from bot.core.groups.participation import WeeklyParticipants
 from bot.core.groups.policy import AdminCache, DuplicateGuard, RateBudget
+from bot.core.observer import Observer
 from bot.services.chart_drawer import ChartDrawer
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.edge.web.server import WebServer
     from bot.services.dispatcher import DispatchLoop
     from bot.services.reloader import KnowledgeReloader
     from bot.services.session_runner import SessionRunner
@@ -69,6 +71,11 @@ class BotState:
         # Who took part in each group's stretch breaks this week, as keyed hashes in memory
         # only, so a person counts once a week; the store gets the number, never who.
         self.participants = WeeklyParticipants()
+        # Where the bot reports its work (updates, replies, red flags, reminders, Telegram
+        # errors): a no-op unless metrics are served (bot/edge/web/metrics.py).
+        self.observer: Observer = Observer()
+        # Polling mode with METRICS_PORT: the server of /healthz, /readyz and /metrics.
+        self.web_server: WebServer | None = None
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""
