@@ -1,0 +1,165 @@
+"""Find a question's candidate entries and best phrasings fast, with exactly the matcher's results.
+
+The matcher (``matching``) defines the scores; this module only finds them without looking at
+what cannot matter:
+
+- **The candidate pool** is the ``size`` entries with the largest weighted overlap with the
+  question (ties: the entry reached first, by the question's term order, then by knowledge-base
+  order). Up to ``LARGE_BASE`` entries it is accumulated in a dictionary, as plain as it gets;
+  above, the postings are numpy arrays (``bincount`` over the question's posting lists, in the
+  same order, so each overlap is the same float, bit for bit) and the pool is taken with
+  ``argpartition``. numpy is imported only then: it costs ~15 MiB of resident memory, which a
+  small base does not need, while at 5,000 entries its arrays hold the postings in a fraction
+  of what Python tuples take.
+- **The best phrasings of an entry** are found by accumulating the weights of the question's terms
+  over that entry's phrasings that contain them (a small per-entry inverted index built on first
+  use, kept for the ``PHRASING_CACHE`` most recent entries), instead of intersecting the question
+  with every phrasing. Sums may differ from the matcher's set-order sums in the last bit, as those
+  already do from one process to the next (string hashing is randomised).
+
+``benchmarks/answer_equality.py`` checks that answers, scores and bands are the same as before.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import OrderedDict, defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
+
+LARGE_BASE = 1000  # entries from which the pool is computed over numpy arrays
+PHRASING_CACHE = 4096  # entries whose phrasing index is kept (the pool of recent questions)
+
+
+class EntryPostings:
+    """For each term, the entries it points to and how strongly (salience)."""
+
+    def __init__(
+        self,
+        salience: Mapping[str, Mapping[str, float]],
+        *,
+        vectorised: bool | None = None,
+    ) -> None:
+        """``salience``: entry id -> term -> salience, in knowledge-base order."""
+        self.ids = tuple(salience)
+        self.vectorised = len(self.ids) >= LARGE_BASE if vectorised is None else vectorised
+        postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for entry_id, weights in salience.items():
+            for term, weight in weights.items():
+                postings[term].append((entry_id, weight))
+        self._lists: dict[str, list[tuple[str, float]]] = {}
+        self._arrays: dict[str, tuple[Any, Any]] = {}
+        if not self.vectorised:
+            self._lists = dict(postings)
+            return
+        import numpy as np  # only for large bases: see the module's docstring
+
+        ordinal = {entry_id: number for number, entry_id in enumerate(self.ids)}
+        for term, found in postings.items():
+            self._arrays[term] = (
+                np.fromiter((ordinal[e] for e, _ in found), dtype=np.int32, count=len(found)),
+                np.fromiter((w for _, w in found), dtype=np.float64, count=len(found)),
+            )
+        self._np = np
+
+    def __contains__(self, term: str) -> bool:
+        return term in self._arrays or term in self._lists
+
+    def pool(
+        self, terms: Sequence[str], weights: Mapping[str, float], size: int
+    ) -> tuple[list[str], dict[str, float]]:
+        """The ``size`` entries with the largest overlap, best first, and their overlaps."""
+        if not self.vectorised:
+            return self._pool_plain(terms, weights, size)
+        return self._pool_arrays(terms, weights, size)
+
+    def _pool_plain(
+        self, terms: Sequence[str], weights: Mapping[str, float], size: int
+    ) -> tuple[list[str], dict[str, float]]:
+        overlap: dict[str, float] = defaultdict(float)
+        for term in terms:
+            for entry_id, salience in self._lists.get(term, ()):
+                overlap[entry_id] += weights[term] * salience
+        ranked = sorted(overlap, key=overlap.__getitem__, reverse=True)[:size]
+        return ranked, {entry_id: overlap[entry_id] for entry_id in ranked}
+
+    def _pool_arrays(
+        self, terms: Sequence[str], weights: Mapping[str, float], size: int
+    ) -> tuple[list[str], dict[str, float]]:
+        np = self._np
+        used = [(number, term) for number, term in enumerate(terms) if term in self._arrays]
+        if not used:
+            return [], {}
+        entries = np.concatenate([self._arrays[t][0] for _, t in used])
+        # The products are the same floats as weight * salience in Python, and bincount adds
+        # them in this order, from 0.0: each overlap equals the dictionary's, bit for bit.
+        values = np.concatenate([self._arrays[t][1] * weights[t] for _, t in used])
+        overlap = np.bincount(entries, weights=values, minlength=len(self.ids))
+        touched = np.flatnonzero(np.bincount(entries, minlength=len(self.ids)))
+        if len(touched) > size:
+            scores = overlap[touched]
+            cut = np.partition(scores, len(scores) - size)[len(scores) - size]
+            touched = touched[scores >= cut]  # the pool and every entry tied with its last
+        # Ties go to the entry reached first, as in the dictionary: by the question's first
+        # term that has it (postings are in knowledge-base order, so a binary search finds it).
+        first = np.full(len(touched), len(terms), dtype=np.int64)
+        for number, term in reversed(used):
+            postings = self._arrays[term][0]
+            at = np.minimum(np.searchsorted(postings, touched), len(postings) - 1)
+            first[postings[at] == touched] = number
+        scores = overlap[touched]
+        ranked = touched[np.lexsort((touched, first, -scores))[:size]].tolist()
+        values = overlap[ranked].tolist()
+        return [self.ids[e] for e in ranked], {
+            self.ids[e]: v for e, v in zip(ranked, values, strict=True)
+        }
+
+
+class PhrasingScorer:
+    """The phrasings of entries that share most weight with a question (cosine-like)."""
+
+    def __init__(self, phrasings: Mapping[str, Sequence[tuple[frozenset[str], float, str]]]):
+        """``phrasings``: entry id -> (terms, weight, text) per phrasing, in order."""
+        self._phrasings = phrasings
+        self._built: OrderedDict[str, dict[str, tuple[int, ...]]] = OrderedDict()
+
+    def _index(self, entry_id: str) -> dict[str, tuple[int, ...]]:
+        found = self._built.get(entry_id)
+        if found is not None:
+            self._built.move_to_end(entry_id)
+            return found
+        lists: dict[str, list[int]] = defaultdict(list)
+        for number, (terms, _, _) in enumerate(self._phrasings[entry_id]):
+            for term in terms:
+                lists[term].append(number)
+        found = {term: tuple(numbers) for term, numbers in lists.items()}
+        self._built[entry_id] = found
+        if len(self._built) > PHRASING_CACHE:
+            self._built.popitem(last=False)
+        return found
+
+    def best(
+        self,
+        entry_id: str,
+        weights: Mapping[str, float],
+        total: float,
+        limit: int,
+        exclude: str | None = None,
+    ) -> list[tuple[float, int]]:
+        """Up to ``limit`` (cosine, phrasing number) pairs, highest cosine first (ties: the
+        earlier phrasing), over the phrasings that share a term with the question."""
+        index = self._index(entry_id)
+        shared: dict[int, float] = {}
+        for term, weight in weights.items():
+            for number in index.get(term, ()):
+                shared[number] = shared.get(number, 0.0) + weight
+        phrasings = self._phrasings[entry_id]
+        scored = []
+        for number, weight in shared.items():
+            _, own, text = phrasings[number]
+            if text != exclude:
+                scored.append((-min(1.0, weight / math.sqrt(total * own)), number))
+        return [(-cosine, number) for cosine, number in heapq.nsmallest(limit, scored)]
