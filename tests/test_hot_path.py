@@ -7,7 +7,8 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.answering.index import EntryPostings, PhrasingScorer
+from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
+from bot.core.answering.matching import _synonym_regex
 from bot.core.normalise import _CONTRACTIONS, expand_contractions, fold, fold_unicode
 
 
@@ -73,3 +74,30 @@ def test_the_phrasing_scorer_ranks_as_intersecting_every_phrasing(
     found = scorer.best("e", weights, total, 5)
     assert [n for _, n in found] == [n for _, n in expected[:5]]
     assert all(abs(a - b) < 1e-12 for (a, _), (b, _) in zip(found, expected, strict=False))
+
+
+WORDS = ["hip", "flexor", "flexors", "tight", "stretch", "a", "b", "ab", "how", "often"]
+
+
+@given(
+    st.dictionaries(
+        st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join),
+        st.lists(st.sampled_from(WORDS), max_size=2).map(" ".join),
+        max_size=8,
+    ),
+    st.lists(st.sampled_from(WORDS), max_size=12),
+)
+def test_the_synonym_table_replaces_as_the_regex(
+    synonyms: dict[str, str], tokens: list[str]
+) -> None:
+    pattern = _synonym_regex(synonyms)
+    joined = " ".join(tokens)
+    expected = pattern.sub(lambda m: synonyms[m.group(0)], joined) if pattern else joined
+    table = SynonymTable(synonyms)
+    assert table.applies_to(tokens)
+    assert table.apply(tokens) == expected
+
+
+def test_the_synonym_table_leaves_apostrophes_to_the_regex() -> None:
+    assert not SynonymTable({"hip": "hips"}).applies_to(["don't", "hip"])
+    assert not SynonymTable({"hip-flexor": "hip flexor"}).applies_to(["hip"])

@@ -152,14 +152,58 @@ class PhrasingScorer:
         """Up to ``limit`` (cosine, phrasing number) pairs, highest cosine first (ties: the
         earlier phrasing), over the phrasings that share a term with the question."""
         index = self._index(entry_id)
-        shared: dict[int, float] = {}
+        phrasings = self._phrasings[entry_id]
+        shared = [0.0] * len(phrasings)  # weights are positive: 0.0 means nothing shared
         for term, weight in weights.items():
             for number in index.get(term, ()):
-                shared[number] = shared.get(number, 0.0) + weight
-        phrasings = self._phrasings[entry_id]
+                shared[number] += weight
         scored = []
-        for number, weight in shared.items():
-            _, own, text = phrasings[number]
-            if text != exclude:
-                scored.append((-min(1.0, weight / math.sqrt(total * own)), number))
+        for number, weight in enumerate(shared):
+            if weight:
+                _, own, text = phrasings[number]
+                if text != exclude:
+                    scored.append((-min(1.0, weight / math.sqrt(total * own)), number))
         return [(-cosine, number) for cosine, number in heapq.nsmallest(limit, scored)]
+
+
+class SynonymTable:
+    """The maintainers' synonyms applied word by word, exactly as the matcher's regular
+    expression ``\\b(?:longest|...|shortest)\\b`` applies them to words joined by spaces: at each
+    word, the longest variant that starts there wins, and reading goes on after it.
+
+    The regex tries hundreds of variants at every position; this looks up the word. It is used
+    only where both must agree: words of letters and digits (no apostrophe, where the regex also
+    sees a word boundary) and variants that are such words separated by single spaces.
+    """
+
+    def __init__(self, synonyms: Mapping[str, str]) -> None:
+        self.usable = all(_plain(variant) for variant in synonyms)
+        starts: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for variant in sorted(synonyms, key=len, reverse=True):
+            words = tuple(variant.split(" "))
+            starts[words[0]].append((words, synonyms[variant]))
+        self._starts = dict(starts)
+
+    def applies_to(self, tokens: Sequence[str]) -> bool:
+        """Whether ``apply`` gives the regex's result for these words."""
+        return self.usable and all(_plain(token) for token in tokens)
+
+    def apply(self, tokens: Sequence[str]) -> str:
+        """The words joined by spaces, each variant replaced by its canonical form."""
+        out: list[str] = []
+        at, count = 0, len(tokens)
+        while at < count:
+            for words, canonical in self._starts.get(tokens[at], ()):
+                if tuple(tokens[at : at + len(words)]) == words:
+                    out.append(canonical)
+                    at += len(words)
+                    break
+            else:
+                out.append(tokens[at])
+                at += 1
+        return " ".join(out)
+
+
+def _plain(text: str) -> bool:
+    """Letters and digits in words separated by single spaces (what ``\\b`` sees as words)."""
+    return bool(text) and all(word.isalnum() and word.isascii() for word in text.split(" "))

@@ -33,7 +33,7 @@ from enum import Enum
 
 from rapidfuzz import fuzz, process
 
-from bot.core.answering.index import EntryPostings, PhrasingScorer
+from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
 from bot.core.knowledge import Entry, KnowledgeBase
 from bot.core.normalise import is_stopword, stem, words
 
@@ -139,6 +139,7 @@ class Matcher:
         self.unsure = unsure
         self._synonym_pattern = _synonym_regex(kb.synonyms)
         self._synonyms = dict(kb.synonyms)
+        self._synonym_table = SynonymTable(self._synonyms)
 
         surface: set[str] = set()
         for variant, canonical in kb.synonyms.items():
@@ -259,6 +260,8 @@ class Matcher:
         return tokens, corrections
 
     def _synonymise(self, tokens: list[str]) -> str:
+        if self._synonym_table.applies_to(tokens):  # the same result, by word lookups
+            return self._synonym_table.apply(tokens)
         joined = " ".join(tokens)
         if self._synonym_pattern is not None:
             joined = self._synonym_pattern.sub(lambda m: self._synonyms[m.group(0)], joined)
