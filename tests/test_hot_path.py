@@ -77,11 +77,12 @@ def test_the_phrasing_scorer_ranks_as_intersecting_every_phrasing(
 
 
 WORDS = ["hip", "flexor", "flexors", "tight", "stretch", "a", "b", "ab", "how", "often"]
+VARIANT_WORDS = [*WORDS, "push-up", "a-b"]  # hyphens: never in words, so never found
 
 
 @given(
     st.dictionaries(
-        st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join),
+        st.lists(st.sampled_from(VARIANT_WORDS), min_size=1, max_size=3).map(" ".join),
         st.lists(st.sampled_from(WORDS), max_size=2).map(" ".join),
         max_size=8,
     ),
@@ -100,4 +101,4 @@ def test_the_synonym_table_replaces_as_the_regex(
 
 def test_the_synonym_table_leaves_apostrophes_to_the_regex() -> None:
     assert not SynonymTable({"hip": "hips"}).applies_to(["don't", "hip"])
-    assert not SynonymTable({"hip-flexor": "hip flexor"}).applies_to(["hip"])
+    assert not SynonymTable({" hip": "hip flexor"}).applies_to(["hip"])

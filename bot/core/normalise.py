@@ -104,12 +104,21 @@ def expand_contractions(folded: str) -> str:
     """Expand English contractions ("can't" -> "can not") in already folded text."""
     if "'" not in folded and "cannot" not in folded:
         return folded  # every other contraction has an apostrophe
-    for short, long in _CONTRACTIONS.items():
-        if short.startswith(("'", "n'")):
-            folded = folded.replace(short, long)
-        else:
-            folded = re.sub(rf"\b{re.escape(short)}\b", long, folded)
+    for short, long, whole in _CONTRACTION_STEPS:
+        folded = folded.replace(short, long) if whole is None else whole.sub(long, folded)
     return folded
+
+
+# The steps of expand_contractions, in order: a suffix is replaced anywhere, a whole word
+# ("can't") only as a word (compiled once, not looked up in re's cache for every text).
+_CONTRACTION_STEPS = [
+    (
+        short,
+        long,
+        None if short.startswith(("'", "n'")) else re.compile(rf"\b{re.escape(short)}\b"),
+    )
+    for short, long in _CONTRACTIONS.items()
+]
 
 
 def words(text: str) -> list[str]:

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
 
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")  # words joined by single spaces
 LARGE_BASE = 1000  # entries from which the pool is computed over numpy arrays
 PHRASING_CACHE = 4096  # entries whose phrasing index is kept (the pool of recent questions)
 
@@ -46,23 +48,34 @@ class EntryPostings:
         """``salience``: entry id -> term -> salience, in knowledge-base order."""
         self.ids = tuple(salience)
         self.vectorised = len(self.ids) >= LARGE_BASE if vectorised is None else vectorised
-        postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for entry_id, weights in salience.items():
-            for term, weight in weights.items():
-                postings[term].append((entry_id, weight))
         self._lists: dict[str, list[tuple[str, float]]] = {}
         self._arrays: dict[str, tuple[Any, Any]] = {}
         if not self.vectorised:
+            postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+            for entry_id, weights in salience.items():
+                for term, weight in weights.items():
+                    postings[term].append((entry_id, weight))
             self._lists = dict(postings)
             return
         import numpy as np  # only for large bases: see the module's docstring
 
-        ordinal = {entry_id: number for number, entry_id in enumerate(self.ids)}
-        for term, found in postings.items():
-            self._arrays[term] = (
-                np.fromiter((ordinal[e] for e, _ in found), dtype=np.int32, count=len(found)),
-                np.fromiter((w for _, w in found), dtype=np.float64, count=len(found)),
-            )
+        # Two flat arrays sorted by term (stable: knowledge-base order within a term); each
+        # term's postings are slices of them, not arrays of their own.
+        term_ids: dict[str, int] = {}
+        of_term, entries, values = [], [], []
+        for number, weights in enumerate(salience.values()):
+            for term, weight in weights.items():
+                of_term.append(term_ids.setdefault(term, len(term_ids)))
+                entries.append(number)
+                values.append(weight)
+        order = np.lexsort((np.asarray(of_term, dtype=np.int32),))  # a stable sort
+        all_entries = np.asarray(entries, dtype=np.int32)[order]
+        all_values = np.asarray(values, dtype=np.float64)[order]
+        ends = np.cumsum(np.bincount(np.asarray(of_term, dtype=np.int32))).tolist()
+        start = 0
+        for term, end in zip(term_ids, ends, strict=True):
+            self._arrays[term] = (all_entries[start:end], all_values[start:end])
+            start = end
         self._np = np
 
     def __contains__(self, term: str) -> bool:
@@ -177,16 +190,23 @@ class SynonymTable:
     """
 
     def __init__(self, synonyms: Mapping[str, str]) -> None:
-        self.usable = all(_plain(variant) for variant in synonyms)
+        # A variant with a character no plain word has ("push-up position") can never be found
+        # in plain words; any other variant that is not plain words leaves it to the regex.
+        self.usable = all(_plain(v) or not _possible(v) for v in synonyms)
         starts: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for variant in sorted(synonyms, key=len, reverse=True):
+            if not _plain(variant):
+                continue
             words = tuple(variant.split(" "))
             starts[words[0]].append((words, synonyms[variant]))
         self._starts = dict(starts)
 
     def applies_to(self, tokens: Sequence[str]) -> bool:
         """Whether ``apply`` gives the regex's result for these words."""
-        return self.usable and all(_plain(token) for token in tokens)
+        if not self.usable or not tokens:
+            return self.usable
+        joined = " ".join(tokens)  # one word per token, letters and digits only
+        return joined.count(" ") == len(tokens) - 1 and _PLAIN.fullmatch(joined) is not None
 
     def apply(self, tokens: Sequence[str]) -> str:
         """The words joined by spaces, each variant replaced by its canonical form."""
@@ -207,3 +227,8 @@ class SynonymTable:
 def _plain(text: str) -> bool:
     """Letters and digits in words separated by single spaces (what ``\\b`` sees as words)."""
     return bool(text) and all(word.isalnum() and word.isascii() for word in text.split(" "))
+
+
+def _possible(text: str) -> bool:
+    """Whether ``text`` could occur in plain words joined by spaces (only such characters)."""
+    return all(char == " " or (char.isascii() and char.isalnum()) for char in text)
