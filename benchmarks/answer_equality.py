@@ -107,7 +107,8 @@ def main() -> int:
     path = Path(sys.argv[2])
     now = fingerprints()
     if sys.argv[1] == "record":
-        path.write_text(json.dumps(now, indent=0, sort_keys=True), encoding="utf-8")
+        lines = (f"{json.dumps(key)}: {json.dumps(now[key])}" for key in sorted(now))
+        path.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")  # one a line
         print(f"recorded {len(now)} fingerprints into {path}")
         return 0
     before = json.loads(path.read_text(encoding="utf-8"))
