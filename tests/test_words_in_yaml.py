@@ -71,8 +71,8 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/normalise.py", "_CONTRACTIONS"): "contractions read in messages",
     # Identifiers and names that look like words: never shown, or shown as they are.
     ("bot/core/normalise.py", "_stemmer"): "the stemmer's language",
-    ("bot/core/normalise.py", "fold", "NFKD"): "a Unicode normal form",
-    ("bot/core/normalise.py", "fold", "NFKC"): "a Unicode normal form",
+    ("bot/core/normalise.py", "fold_unicode", "NFKD"): "a Unicode normal form",
+    ("bot/core/normalise.py", "fold_unicode", "NFKC"): "a Unicode normal form",
     ("bot/core/normalise.py", "simplify", "NFKC"): "a Unicode normal form",
     ("bot/core/reminders/schedule.py", "_NOT_ZONES"): "zone file names that are not zones",
     ("bot/core/reminders/schedule.py", "_REGIONS"): "IANA region names, to rank suggestions",

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.core.answering.budget import bounded, story_window
 from bot.core.answering.context import Conversation
 from bot.core.answering.matching import PLURAL, QUESTION_WORDS, Band, Candidate, Match, Matcher
 from bot.core.answering.scope import Scope, clauses
@@ -126,7 +127,7 @@ class Interpreter:
     def read(self, text: str, conversation: Conversation | None = None) -> Reading:
         """What ``text`` asks for, given the conversation so far (None: a fresh start)."""
         context = conversation if conversation is not None and conversation.current else None
-        sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+        sentences = bounded([s.strip() for s in _SENTENCE.findall(text) if s.strip()])
         if len(text) < LONG_MESSAGE or len(sentences) < 2:
             reading = self._read_question(text, context, ())
             pieces = clauses(text)
@@ -137,7 +138,7 @@ class Interpreter:
         question = sentences[asked]
         # The sentences around the question tell its story; a long life story before them
         # says nothing more about what is asked (and would cost time on 4,096 characters).
-        around = range(max(0, asked - STORY_SENTENCES), min(len(sentences), asked + 3))
+        around = story_window(sentences, asked, STORY_SENTENCES, 2)
         story = [sentences[i] for i in around if i != asked]
         parts = tuple(
             (sentences[i], NEAR_STORY_FACTOR if i == asked - 1 else STORY_FACTOR)
