@@ -41,7 +41,7 @@ async def record(context: Context, text: str, outcome: Outcome, sent: Message | 
         return
     try:
         answered = outcome.reply.kind is ReplyKind.ANSWER
-        await state.store.increment_stat("answered" if answered else "unanswered")
+        await count(context, "answered" if answered else "unanswered")
         if outcome.reply.kind is ReplyKind.FALLBACK and state.settings.store_unanswered:
             best = outcome.match.best if outcome.match else None
             await state.store.record_unanswered(
@@ -49,6 +49,15 @@ async def record(context: Context, text: str, outcome: Outcome, sent: Message | 
             )
     except Exception:  # bookkeeping after the reply went out: log it, never apologise for it
         log.exception("could not count an answered question (the person got their answer)")
+
+
+async def count(context: Context, name: str) -> None:
+    """Count one more ``name`` (in memory); write the counts when a batch is due (see
+    ``bot/services/statistics.py``). A failed write raises; the counts are kept for the next."""
+    state = context.bot_data
+    state.counters.add(name)
+    if state.counters.due() and state.has_store:
+        await state.counters.flush(state.store)
 
 
 def question_for(context: Context, message: MaybeInaccessibleMessage | None) -> str:

@@ -15,6 +15,7 @@ from bot.core.answering.answerer import Answerer
 from bot.core.answering.context import ContextStore, MemoryContextStore
 from bot.core.clock import utc_now
 from bot.core.groups.policy import AdminCache, DuplicateGuard, RateBudget
+from bot.services.statistics import BufferedCounters
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -62,6 +63,8 @@ class BotState:
         # Telegram file ids of exercise pictures already uploaded (path, mtime and size -> id),
         # so each picture is uploaded once and then sent by id.
         self.image_file_ids: dict[str, str] = {}
+        # Statistics counters (answered, helpful...), written to the store in batches.
+        self.counters = BufferedCounters(lambda: self.clock())
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""
