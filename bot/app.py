@@ -27,6 +27,7 @@ from bot.core.clock import utc_now
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.records import StorageError
 from bot.edge import delivery, handlers, stretch_sessions
+from bot.edge.application import LeanApplication
 from bot.edge.polling import PollingBot
 from bot.edge.rate_limits import GroupSafeRateLimiter
 from bot.edge.state import BotState
@@ -80,6 +81,7 @@ def build_application(
     )
     builder = (
         ApplicationBuilder()
+        .application_class(LeanApplication)
         .bot(bot)
         .context_types(ContextTypes(bot_data=BotState))
         .post_init(_open_resources)

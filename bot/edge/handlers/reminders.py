@@ -12,7 +12,6 @@ import hashlib
 import logging
 import secrets
 from collections import OrderedDict
-from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import CallbackQuery, Update
@@ -42,8 +41,6 @@ from bot.edge.replying import (
 
 log = logging.getLogger(__name__)
 
-TYPING_WINDOW = timedelta(minutes=10)  # how long "⌨️ Another time" waits for a typed time
-_TYPING = "reminders_typing_until"
 _DONE = "reminders_done"  # (reminder id, seq) pairs already counted, so Done counts once
 _DONE_REMEMBERED = 50
 _GROUP_DONE = "reminders_group_done"  # per group reminder message: who counted (anonymised)
@@ -183,15 +180,13 @@ async def typed_time(update: Update, context: Context) -> None:
     Anything that doesn't look like an attempt at a time (a question) ends the wait and goes on
     to be answered as usual.
     """
-    data = context.chat_data
     message = update.effective_message
-    if data is None or message is None or not message.text or update.effective_chat is None:
+    chat = update.effective_chat
+    if message is None or not message.text or chat is None:
         return
-    until = data.get(_TYPING)
-    if not isinstance(until, datetime):
-        return
-    if now(context) > until:
-        data.pop(_TYPING, None)
+    # Nothing is kept (nor created) for a chat that is not typing a time; the wait expires.
+    typing = context.bot_data.typing_time
+    if typing.get(chat.id) is None:
         return
     text = message.text.strip()
     try:
@@ -201,13 +196,13 @@ async def typed_time(update: Update, context: Context) -> None:
             request = views.parse_remind(text)  # "7:30 mon,wed": time and days at once
         except ScheduleError as other:
             if len(text) > 20 or not any(ch.isdigit() for ch in text):
-                data.pop(_TYPING, None)
+                typing.pop(chat.id)
                 return  # not a time: a question, answered by the next handler
             shown = other if other.code == "remind_two_times" else error
             await respond(update, context, views.error(texts(context), shown))
             raise ApplicationHandlerStop from None
-        answer = await _add(context, update.effective_chat.id, request)
-    data.pop(_TYPING, None)
+        answer = await _add(context, chat.id, request)
+    typing.pop(chat.id)
     await respond(update, context, answer)
     raise ApplicationHandlerStop
 
@@ -264,8 +259,7 @@ async def press(update: Update, context: Context) -> None:
             update, context, views.choose_time(texts(context), await store.get_chat(chat.id))
         )
     elif action == Action.TIME and parsed.typed:
-        if context.chat_data is not None:
-            context.chat_data[_TYPING] = now(context) + TYPING_WINDOW
+        context.bot_data.typing_time.put(chat.id, True)  # for TYPING_WINDOW
         await query.answer()
         await edit(update, context, query, views.type_time(texts(context)))
     elif action == Action.TIME and parsed.local_time is not None:
