@@ -27,7 +27,7 @@ from tests.fake_telegram import FakeTelegramServer
 
 # MEMORY_TEST_PEOPLE=10000 runs the figure (several minutes on this machine); the
 # suite runs fewer, enough to see a few bytes kept per person.
-PEOPLE = int(os.environ.get("MEMORY_TEST_PEOPLE", "300"))
+PEOPLE = int(os.environ.get("MEMORY_TEST_PEOPLE", "200"))
 QUESTIONS = (  # an answer and a fallback (no exercise picture: its cache is per entry)
     "can tight hip flexors cause lower back pain",
     "what's the capital of France",
