@@ -34,6 +34,7 @@ from bot.edge.rate_limits import GroupSafeRateLimiter
 from bot.edge.state import BotState
 from bot.edge.web.errors import ListenError, WebhookRefused
 from bot.services.reloader import KnowledgeReloader
+from bot.services.statistics import FLUSH_INTERVAL
 from bot.storage import Store
 from bot.storage.lock import DatabaseInUse, InstanceLock
 from bot.storage.open_errors import open_failure
@@ -183,6 +184,18 @@ async def _stop_work(application: BotApplication) -> None:
     await delivery.stop(application)
     await stretch_sessions.stop(application)
     await _stop_background(application)
+    await _write_counters(application)
+
+
+async def _write_counters(application: BotApplication) -> None:
+    """Write the statistics counted since the last batch (a graceful stop loses none)."""
+    state = application.bot_data
+    if not state.has_store or not state.counters.pending:
+        return
+    try:
+        await state.counters.flush(state.store)
+    except Exception:  # figures only: never let them stop a shutdown
+        log.exception("could not write the latest statistics counts")
 
 
 def _start_background(application: BotApplication) -> None:
@@ -194,6 +207,18 @@ def _start_background(application: BotApplication) -> None:
         state.reloader = reloader
         state.background.append(asyncio.create_task(reloader.watch(stop), name="knowledge-watch"))
     state.background.append(asyncio.create_task(_housekeeping(application, stop), name="purge"))
+    state.background.append(
+        asyncio.create_task(_write_counters_every(application, stop), name="statistics")
+    )
+
+
+async def _write_counters_every(application: BotApplication, stop: asyncio.Event) -> None:
+    """Write pending statistics counts in quiet times too (a busy bot writes them as it counts)."""
+    seconds = FLUSH_INTERVAL.total_seconds()
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=seconds)
+        await _write_counters(application)
 
 
 async def _housekeeping(application: BotApplication, stop: asyncio.Event) -> None:
@@ -237,6 +262,7 @@ async def _close_resources(application: BotApplication) -> None:
     await delivery.stop(application)
     await stretch_sessions.stop(application)
     await _stop_background(application)
+    await _write_counters(application)
     state = application.bot_data
     state.charts.close()
     if state.has_store:

@@ -6,11 +6,9 @@ the webhook) and whatever became of it (answered, ignored, or failed into the er
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import Application
 
+from bot.edge.application import LeanApplication
 from bot.edge.state import BotState
 
 UPDATE_KINDS = tuple(Update.ALL_TYPES)
@@ -23,8 +21,11 @@ def update_kind(update: object) -> str:
     return next((kind for kind in UPDATE_KINDS if getattr(update, kind, None) is not None), "other")
 
 
-class ObservedApplication(Application[Any, Any, Any, Any, BotState, Any]):
-    """python-telegram-bot's Application, plus one observer call per handled update."""
+class ObservedApplication(LeanApplication):
+    """The bot's Application (no per-person bookkeeping), plus one observer call per handled
+    update."""
+
+    bot_data: BotState
 
     async def process_update(self, update: object) -> None:
         """Handle ``update`` as usual, then count it (also when a handler failed)."""

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.answering.answerer import Answerer
 from bot.core.answering.context import ContextStore, MemoryContextStore
 from bot.core.clock import utc_now
+from bot.core.expiring import ExpiringMap
 from bot.core.groups.participation import WeeklyParticipants
 from bot.core.groups.policy import AdminCache, DuplicateGuard, RateBudget
 from bot.core.observer import Observer
 from bot.services.chart_drawer import ChartDrawer
+from bot.services.statistics import BufferedCounters
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -27,6 +29,13 @@ if TYPE_CHECKING:
     from bot.services.session_runner import SessionRunner
     from bot.storage import Store
     from bot.storage.lock import InstanceLock
+
+TYPING_WINDOW = timedelta(minutes=10)  # how long "⌨️ Another time" waits for a typed time
+# Which question each answer was for, so "Not helpful" and "None of these" can keep it: for an
+# hour, at most this many answers over all chats, each text at most MAX_UNANSWERED_CHARS.
+ASKED_LIFETIME = timedelta(hours=1)
+ASKED_CAPACITY = 5000
+TYPING_CAPACITY = 10_000
 
 
 class BotState:
@@ -76,6 +85,17 @@ class BotState:
         self.observer: Observer = Observer()
         # Polling mode with METRICS_PORT: the server of /healthz, /readyz and /metrics.
         self.web_server: WebServer | None = None
+        # Statistics counters (answered, helpful...), written to the store in batches.
+        self.counters = BufferedCounters(lambda: self.clock())
+        # Per-chat memory that expires (never python-telegram-bot's chat_data, which keeps an
+        # entry for every chat that ever wrote): the question behind each recent answer, keyed
+        # (chat id, answer's message id), and the private chats typing a reminder time now.
+        self.asked: ExpiringMap[tuple[int, int], str] = ExpiringMap(
+            lambda: self.clock(), ASKED_LIFETIME, ASKED_CAPACITY
+        )
+        self.typing_time: ExpiringMap[int, bool] = ExpiringMap(
+            lambda: self.clock(), TYPING_WINDOW, TYPING_CAPACITY
+        )
 
     def install_answerer(self, answerer: Answerer) -> None:
         """Swap in an answerer for a newly loaded knowledge base (one atomic assignment)."""

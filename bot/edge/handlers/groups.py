@@ -84,8 +84,8 @@ async def membership(update: Update, context: Context) -> None:
         state.admins.forget(change.chat.id)
         state.participants.forget(change.chat.id)
         await state.conversations.forget(chat_key(change.chat.id))
-        if context.chat_data is not None:
-            context.chat_data.clear()
+        state.asked.drop(lambda key: key[0] == change.chat.id)
+        context.application.drop_chat_data(change.chat.id)
         log.info("removed from a group%s", "; its data is deleted" if forgotten else "")
 
 

@@ -75,14 +75,16 @@ async def press(update: Update, context: Context) -> None:
         await edit(update, context, query, views.kept(texts(context)))
         return
     deleted = await context.bot_data.store.forget_chat(chat.id)
-    # What the bot holds in memory about this chat and person goes too (a session going on).
-    if context.bot_data.sessions is not None:
-        context.bot_data.sessions.end(chat.id)
-    await context.bot_data.conversations.forget(chat_key(chat.id))
-    if context.chat_data is not None:
-        context.chat_data.clear()
-    if context.user_data is not None:
-        context.user_data.clear()
+    # What the bot holds in memory about this chat and person goes too.
+    state = context.bot_data
+    if state.sessions is not None:
+        state.sessions.end(chat.id)  # a session going on ends too
+    await state.conversations.forget(chat_key(chat.id))
+    state.asked.drop(lambda key: key[0] == chat.id)
+    state.typing_time.pop(chat.id)
+    context.application.drop_chat_data(chat.id)
+    if update.effective_user is not None:
+        context.application.drop_user_data(update.effective_user.id)
     if deleted:
         log.info("a person deleted their data with /forget")
     await query.answer(toast(context, "forget_deleted_toast") if deleted else None)
