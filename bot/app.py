@@ -25,12 +25,16 @@ from bot.config import Settings
 from bot.core.answering.answerer import Answerer
 from bot.core.clock import utc_now
 from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.observer import Observer
 from bot.core.records import StorageError
 from bot.edge import delivery, handlers, stretch_sessions
+from bot.edge.observed import ObservedApplication
 from bot.edge.polling import PollingBot
 from bot.edge.rate_limits import GroupSafeRateLimiter
 from bot.edge.state import BotState
+from bot.edge.web.errors import ListenError, WebhookRefused
 from bot.services.reloader import KnowledgeReloader
+from bot.services.statistics import FLUSH_INTERVAL
 from bot.storage import Recovery, Store
 from bot.storage.lock import DatabaseInUse, InstanceLock
 from bot.storage.open_errors import open_failure
@@ -59,19 +63,22 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
+    observer: Observer | None = None,
 ) -> BotApplication:
     """Build (but do not start) the Application. Raises KnowledgeError on an invalid base.
 
     ``answerer`` (one already built, e.g. shared by tests) skips building the matcher again;
     ``request`` and ``get_updates_request`` replace the HTTP transports (tests; one for calls,
     one for long polling); by default they are the pools ApplicationBuilder itself would make.
+    ``observer`` receives the bot's events (metrics); by default nothing does.
     """
     if answerer is None:
         answerer = Answerer(kb or load_knowledge(settings.knowledge_dir))
+    tracking = delivery.TrackingRequest(request or HTTPXRequest(connection_pool_size=256))
     bot = PollingBot(
         settings.token,
         base_url=settings.telegram_api_base_url,
-        request=delivery.TrackingRequest(request or HTTPXRequest(connection_pool_size=256)),
+        request=tracking,
         get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
         # Waits out Telegram's 429 RetryAfter and keeps within ~30 msg/s overall, 20/min per
         # group.
@@ -79,6 +86,7 @@ def build_application(
     )
     builder = (
         ApplicationBuilder()
+        .application_class(ObservedApplication)
         .bot(bot)
         .context_types(ContextTypes(bot_data=BotState))
         .post_init(_open_resources)
@@ -91,6 +99,13 @@ def build_application(
     state.settings = settings
     state.clock = clock
     state.answerer = answerer
+    if observer is None and (settings.webhook_url or settings.metrics_port is not None):
+        from bot.edge.web.metrics import PrometheusObserver  # only when metrics are served
+
+        observer = PrometheusObserver()
+    if observer is not None:
+        state.observer = observer
+    tracking.observer = state.observer
     bot.on_conflict(lambda: _stop_for_conflict(application))
     handlers.register(application)
     return application
@@ -127,6 +142,7 @@ async def _open_resources(application: BotApplication) -> None:
             recovered.late,
             state.store.late_grace,
         )
+    await _start_metrics_server(application)
     delivery.start(application)
     _start_background(application)
     stretch_sessions.start(application)
@@ -195,9 +211,22 @@ async def _recover(state: BotState) -> Recovery:
 
 async def _stop_work(application: BotApplication) -> None:
     """post_stop: stop reminders and background tasks; a pass in flight finishes first."""
+    await _stop_metrics_server(application)
     await delivery.stop(application)
     await stretch_sessions.stop(application)
     await _stop_background(application)
+    await _write_counters(application)
+
+
+async def _write_counters(application: BotApplication) -> None:
+    """Write the statistics counted since the last batch (a graceful stop loses none)."""
+    state = application.bot_data
+    if not state.has_store or not state.counters.pending:
+        return
+    try:
+        await state.counters.flush(state.store)
+    except Exception:  # figures only: never let them stop a shutdown
+        log.exception("could not write the latest statistics counts")
 
 
 def _start_background(application: BotApplication) -> None:
@@ -209,6 +238,18 @@ def _start_background(application: BotApplication) -> None:
         state.reloader = reloader
         state.background.append(asyncio.create_task(reloader.watch(stop), name="knowledge-watch"))
     state.background.append(asyncio.create_task(_housekeeping(application, stop), name="purge"))
+    state.background.append(
+        asyncio.create_task(_write_counters_every(application, stop), name="statistics")
+    )
+
+
+async def _write_counters_every(application: BotApplication, stop: asyncio.Event) -> None:
+    """Write pending statistics counts in quiet times too (a busy bot writes them as it counts)."""
+    seconds = FLUSH_INTERVAL.total_seconds()
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=seconds)
+        await _write_counters(application)
 
 
 async def _housekeeping(application: BotApplication, stop: asyncio.Event) -> None:
@@ -239,12 +280,22 @@ async def _stop_background(application: BotApplication) -> None:
             log.exception("background task %s failed", task.get_name())
 
 
+async def _stop_metrics_server(application: BotApplication) -> None:
+    state = application.bot_data
+    server, state.web_server = state.web_server, None
+    if server is not None:
+        await server.stop()
+
+
 async def _close_resources(application: BotApplication) -> None:
     """post_shutdown: stop background work (if post_stop did not), close the database cleanly."""
+    await _stop_metrics_server(application)
     await delivery.stop(application)
     await stretch_sessions.stop(application)
     await _stop_background(application)
+    await _write_counters(application)
     state = application.bot_data
+    state.charts.close()
     if state.has_store:
         await state.store.close()
         state.store = None
@@ -254,12 +305,19 @@ async def _close_resources(application: BotApplication) -> None:
 
 
 def run(settings: Settings) -> None:
-    """Run the bot with long polling until Ctrl+C or SIGTERM."""
+    """Run the bot until Ctrl+C or SIGTERM: long polling, or a webhook server when WEBHOOK_URL
+    is set. The web server's libraries are imported only when something is served, so a bot
+    that polls without METRICS_PORT does not carry them."""
     application = build_application(settings)
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        if settings.webhook_url:
+            asyncio.run(_serve_webhook(application, settings))
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
         if application.bot_data.stop_reason is not None:
             raise BotStopped(application.bot_data.stop_reason)
+    except (ListenError, WebhookRefused) as error:
+        raise StartupError(str(error)) from None
     except InvalidToken:
         raise StartupError(
             "Telegram rejected the bot token. Check TELEGRAM_BOT_TOKEN (from @BotFather)."
@@ -269,3 +327,31 @@ def run(settings: Settings) -> None:
             f"Could not reach the Telegram Bot API at {settings.telegram_api_base_url} ({error}). "
             "Check the network and TELEGRAM_API_BASE_URL."
         ) from None
+
+
+async def _serve_webhook(application: BotApplication, settings: Settings) -> None:
+    from bot.edge.web.metrics import PrometheusObserver
+    from bot.edge.web.service import run_webhook, stop_on_signals, webhook_server
+
+    observer = application.bot_data.observer
+    assert isinstance(observer, PrometheusObserver)  # build_application made it
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    await run_webhook(application, settings, webhook_server(application, settings, observer), stop)
+
+
+async def _start_metrics_server(application: BotApplication) -> None:
+    """Polling mode with METRICS_PORT: serve /healthz, /readyz and /metrics beside polling."""
+    state = application.bot_data
+    port = state.settings.metrics_port
+    if port is None or state.settings.webhook_url or state.web_server is not None:
+        return
+    from bot.edge.web.metrics import PrometheusObserver
+    from bot.edge.web.routes import build_routes
+    from bot.edge.web.server import WebServer
+
+    observer = state.observer
+    assert isinstance(observer, PrometheusObserver)  # build_application made it
+    server = WebServer(build_routes(application, observer), state.settings.listen_address, port)
+    await server.start()
+    state.web_server = server

@@ -37,10 +37,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser(
+    run = commands.add_parser(
         "run",
         help="run the Telegram bot (the default); needs TELEGRAM_BOT_TOKEN",
-        description="Run the bot with long polling. Settings come from the environment and .env.",
+        description="Run the bot: long polling, or a webhook server when WEBHOOK_URL is set. "
+        "Settings come from the environment and .env.",
+    )
+    mode = run.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--webhook",
+        action="store_true",
+        help="refuse to start unless WEBHOOK_URL is set (the Procfile's web process)",
+    )
+    mode.add_argument(
+        "--polling",
+        action="store_true",
+        help="refuse to start if WEBHOOK_URL is set (the Procfile's worker process)",
     )
 
     ask = commands.add_parser(
@@ -121,7 +133,9 @@ def _main(argv: Sequence[str] | None) -> int:
     command = args.command or "run"
     try:
         if command == "run":
-            return _run()
+            return _run(
+                webhook=getattr(args, "webhook", False), polling=getattr(args, "polling", False)
+            )
         if command == "ask":
             return _ask(args)
         if command == "chat":
@@ -152,7 +166,7 @@ def _load(args: argparse.Namespace) -> KnowledgeBase:
     return load_knowledge(getattr(args, "knowledge", None) or _default_knowledge_dir())
 
 
-def _run() -> int:
+def _run(*, webhook: bool = False, polling: bool = False) -> int:
     # Opt in to python-telegram-bot's timedelta durations now, instead of a deprecation warning
     # from its rate limiter later.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -165,7 +179,23 @@ def _run() -> int:
     except ConfigError as error:
         print(f"Configuration problem: {error}", file=sys.stderr)
         return EXIT_USAGE
-    setup_logging(settings.log_level, (settings.token,))
+    if webhook and not settings.webhook_url:
+        print(
+            "Configuration problem: this process serves Telegram's webhook (run --webhook), but "
+            "WEBHOOK_URL is not set. Set WEBHOOK_URL and WEBHOOK_SECRET, or run the polling "
+            "worker instead.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if polling and settings.webhook_url:
+        print(
+            "Configuration problem: this process polls Telegram (run --polling), but WEBHOOK_URL "
+            "is set, and Telegram sends updates to a webhook or to a poller, never both. Run the "
+            "web process instead, or unset WEBHOOK_URL.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    setup_logging(settings.log_level, (settings.token, settings.secret))
     try:
         run(settings)
     except KnowledgeError as error:

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_SHAPE = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{30,64}$")
+# Telegram's rule for setWebhook's secret_token, sent back in X-Telegram-Bot-Api-Secret-Token.
+SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Paths the bot's own web server answers besides the webhook (bot/edge/web/routes.py).
+SERVICE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class ConfigError(Exception):
@@ -41,6 +45,13 @@ class Settings(BaseSettings):
     unanswered_retention_days: int = Field(default=90, ge=1, le=3650)
     reminder_poll_seconds: float = Field(default=15.0, gt=0, le=300)
     watch_knowledge: bool = True
+    # Webhook mode (several replicas behind a load balancer); unset: long polling.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    port: int = Field(default=8080, ge=0, le=65535)
+    listen_address: str = "0.0.0.0"  # noqa: S104 (a container must listen beyond itself)
+    # Polling mode only: serve /healthz, /readyz and /metrics on this port (unset: no server).
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -84,6 +95,66 @@ class Settings(BaseSettings):
             raise ValueError("has a port that is not a number between 1 and 65535")
         return SecretStr(url)
 
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        url = value.strip()
+        if not url:
+            return None  # WEBHOOK_URL= (empty) means polling, like an unset variable
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname or re.search(r"\s", url):
+            raise ValueError(
+                "must be a public https:// address Telegram can reach, e.g. "
+                "https://bot.example.com/telegram (Telegram sends webhooks over HTTPS only)"
+            )
+        if parts.path.rstrip("/") in SERVICE_PATHS:
+            raise ValueError(f"must not end in {parts.path}: the bot serves that path itself")
+        return url
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not SECRET_SHAPE.match(value):
+                raise ValueError(
+                    "must be 1 to 256 characters, only letters A-Z a-z, digits, _ and - "
+                    "(Telegram's rule); e.g. the output of: python -c \"import secrets; "
+                    'print(secrets.token_urlsafe(32))"'
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_mode(self) -> Self:
+        if self.webhook_url is None:
+            if self.webhook_secret is not None:
+                raise ValueError(
+                    "WEBHOOK_SECRET is set but WEBHOOK_URL is not: set both for webhook mode, "
+                    "or neither for long polling."
+                )
+            return self
+        if self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET is required with WEBHOOK_URL: Telegram sends it with every "
+                "update, and requests without it are refused."
+            )
+        token = self.token
+        if token in self.webhook_url or token.split(":", 1)[1] in self.webhook_url:
+            raise ValueError(
+                "WEBHOOK_URL must not contain the bot token (anyone who sees the address in a "
+                "log or a load balancer could act as the bot); use a plain path such as /telegram."
+            )
+        if self.metrics_port is not None:
+            raise ValueError(
+                "METRICS_PORT is for long polling only: in webhook mode /healthz, /readyz and "
+                "/metrics are served on PORT beside the webhook. Unset METRICS_PORT."
+            )
+        return self
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
@@ -110,6 +181,16 @@ class Settings(BaseSettings):
         """The bot token; only the Telegram client should ever ask for it."""
         return self.telegram_bot_token.get_secret_value()
 
+    @property
+    def secret(self) -> str:
+        """The webhook secret ('' in polling mode); only the web server should ask for it."""
+        return self.webhook_secret.get_secret_value() if self.webhook_secret is not None else ""
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL, where the web server takes Telegram's updates."""
+        return urlsplit(self.webhook_url or "").path or "/"
+
 
 def load_settings(env_file: Path | None = Path(".env"), **overrides: object) -> Settings:
     """Read settings, raising ConfigError with one readable line per problem (never the values)."""
@@ -118,7 +199,10 @@ def load_settings(env_file: Path | None = Path(".env"), **overrides: object) -> 
     except ValidationError as error:
         lines = []
         for problem in error.errors(include_input=False, include_url=False):
-            name = str(problem["loc"][0]).upper() if problem["loc"] else "settings"
+            name = str(problem["loc"][0]).upper() if problem["loc"] else ""
+            if not name:  # a rule across settings: its message names them itself
+                lines.append(problem["msg"].removeprefix("Value error, "))
+                continue
             if problem["type"] == "missing":
                 if name == "TELEGRAM_BOT_TOKEN":
                     message = "is not set. Get a token from @BotFather and put it in .env"

@@ -29,6 +29,7 @@ LIBRARY_FLOORS = {
     "httpcore": logging.WARNING,  # DEBUG: headers and connection steps
     "aiosqlite": logging.INFO,  # DEBUG: every statement with its values (texts, ids)
     "watchfiles": logging.WARNING,  # INFO: "1 change detected"; the reloader says what matters
+    "uvicorn": logging.WARNING,  # INFO: server start/stop steps; the bot logs what matters
 }
 _PLAIN_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # e.g. an API method name
 

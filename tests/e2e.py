@@ -115,6 +115,11 @@ BOT_VARIABLES = frozenset(
         "UNANSWERED_RETENTION_DAYS",
         "REMINDER_POLL_SECONDS",
         "WATCH_KNOWLEDGE",
+        "WEBHOOK_URL",
+        "WEBHOOK_SECRET",
+        "PORT",
+        "LISTEN_ADDRESS",
+        "METRICS_PORT",
     }
 )
 

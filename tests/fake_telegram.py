@@ -237,6 +237,54 @@ class FailureRule:
         return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
 
 
+class Gate:
+    """Holds every call of one method until :meth:`open`: a slow Telegram, so that a test can
+    stop the bot while its replies are in flight. :attr:`waiting` counts the calls held."""
+
+    def __init__(self, method: str) -> None:
+        self.method = method.lower()
+        self.waiting = 0
+        self._opened = threading.Event()
+        self._cond = threading.Condition()
+        self._loops: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+
+    def open(self) -> None:
+        """Let every held call through, and every later one."""
+        with self._cond:
+            self._opened.set()
+            loops, self._loops = self._loops, []
+        for loop, opened in loops:
+            with contextlib.suppress(RuntimeError):  # that loop is already closed
+                loop.call_soon_threadsafe(opened.set)
+
+    def _arrived(self) -> None:
+        with self._cond:
+            self.waiting += 1
+            self._cond.notify_all()
+
+    def pass_through(self) -> None:
+        """A call over HTTP (a server thread): block until the gate opens."""
+        self._arrived()
+        self._opened.wait(30.0)
+
+    async def pass_through_async(self) -> None:
+        """An in-process call: await the gate's opening without blocking the event loop."""
+        self._arrived()
+        opened = asyncio.Event()
+        with self._cond:
+            if self._opened.is_set():
+                return
+            self._loops.append((asyncio.get_running_loop(), opened))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(opened.wait(), 30.0)
+
+    def wait_until_waiting(self, count: int, timeout: float = 10.0) -> None:
+        """Block until ``count`` calls are held (a failure bound, event-driven)."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self.waiting >= count, timeout):
+                raise AssertionError(f"{self.waiting} {self.method} call(s) held, not {count}")
+
+
 class WaitTimeoutError(AssertionError):
     """Raised when an awaited call never arrives; an AssertionError so pytest reports a failure."""
 
@@ -801,6 +849,7 @@ class FakeTelegramServer:
         self._migrated: dict[ChatRef, int] = {}
         self._commands: dict[str, list[JSONDict]] = {}
         self._stopping = False
+        self._gates: list[Gate] = []
         # Uploaded files by the file_id the fake gave them (sendPhoto), to check reuse.
         self.files: dict[str, UploadedFile] = {}
 
@@ -831,7 +880,7 @@ class FakeTelegramServer:
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
             "deletemessages": self._delete_messages,
-            "answercallbackquery": lambda _p: True,
+            "answercallbackquery": self._answer_callback_query,
             "answerinlinequery": self._answer_inline_query,
             "sendchataction": self._send_chat_action,
             "getchat": self._get_chat,
@@ -1496,8 +1545,22 @@ class FakeTelegramServer:
 
     # ----------------------------------------------------------------- request dispatch
 
+    def hold(self, method: str) -> Gate:
+        """Hold every ``method`` call until the returned gate is opened (see :class:`Gate`)."""
+        gate = Gate(method)
+        self._gates.append(gate)
+        return gate
+
+    def _gate(self, raw_path: str) -> Gate | None:
+        match = _PATH_RE.match(urlsplit(raw_path).path)
+        method = match["method"].lower() if match is not None else ""
+        return next((g for g in self._gates if g.method == method), None)
+
     def _dispatch(self, raw_path: str, content_type: str, body: bytes) -> tuple[int, JSONDict]:
         """Answer one request over HTTP; a long poll blocks this server thread until it ends."""
+        gate = self._gate(raw_path)
+        if gate is not None:
+            gate.pass_through()
         answer = self._answer(raw_path, content_type, body, HTTP)
         if isinstance(answer, _LongPoll):
             return 200, {"ok": True, "result": self._wait_for_updates(answer)}
@@ -1507,6 +1570,9 @@ class FakeTelegramServer:
         self, raw_path: str, content_type: str, body: bytes
     ) -> tuple[int, JSONDict]:
         """Answer one in-process request; a long poll awaits the next update (never blocks)."""
+        gate = self._gate(raw_path)
+        if gate is not None:
+            await gate.pass_through_async()
         answer = self._answer(raw_path, content_type, body, IN_PROCESS)
         if isinstance(answer, _LongPoll):
             return 200, {"ok": True, "result": await self._await_updates(answer)}
@@ -1958,6 +2024,17 @@ class FakeTelegramServer:
             self._messages.get(chat["id"], {}).pop(int(message_id), None)
         return True
 
+    def _answer_callback_query(self, params: JSONDict) -> bool:
+        """A toast; a ``url`` outside a game must open this bot (t.me/<bot>?start=...)."""
+        url = params.get("url")
+        if url is not None:
+            wanted = (
+                rf"^https://t\.me/{re.escape(self.bot_username)}(\?start=[A-Za-z0-9_-]{{1,64}})?$"
+            )
+            if not re.match(wanted, str(url)):
+                raise _ApiError(400, "Bad Request: URL_INVALID")
+        return True
+
     def _answer_inline_query(self, params: JSONDict) -> bool:
         results = params.get("results")
         if not isinstance(results, list):
@@ -2058,6 +2135,7 @@ __all__ = [
     "ApiCall",
     "FailureRule",
     "FakeTelegramServer",
+    "Gate",
     "InProcessTransport",
     "UploadedFile",
     "WaitTimeoutError",

@@ -98,7 +98,7 @@ async def test_command_menus_per_audience(bot: RunningBot) -> None:
     assert (
         group
         == [name for name, _ in GROUP_COMMANDS]
-        == ["ask", "topics", "exercises", "exercise", "help"]
+        == ["ask", "topics", "exercises", "exercise", "help", "progress"]
     )
     assert admins == [name for name, _ in GROUP_ADMIN_COMMANDS] == [*group, "settings"]
     for menu in (private, group, admins):

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -478,6 +479,39 @@ def test_eval_sends_earlier_messages_first(tmp_path: Path) -> None:
     probes, markers = load_probes(conversations)
     evaluate(Listening(load_knowledge(ROOT / "knowledge")), probes, markers)
     assert heard == ["one", "two", "three"]
+
+
+def test_eval_grades_clarify_probes_by_the_choice_they_offer(tmp_path: Path) -> None:
+    """`kind: clarify`: a reply that asks back with entry buttons and no knowledge content
+    passes; a guessed answer, or a fallback with only menu buttons, fails."""
+    from bot.core.answering.answerer import Answerer, Outcome
+    from bot.core.answering.context import Conversation
+    from bot.core.replies import Button, Reply, ReplyKind
+    from bot.tools.evaluation import evaluate, load_probes
+
+    kb = load_knowledge(ROOT / "knowledge")
+    ask_back = Reply(ReplyKind.UNSURE, "Which one?", ((Button("Bridge", data="e:bridge-pose"),),))
+    replies = {
+        "asks back": ask_back,
+        "guesses": Answerer(kb).entry("pigeon-pose"),
+        "gives up": Answerer(kb).fallback(),
+        "asks back with content": replace(ask_back, html="Hold it from a plank"),
+    }
+
+    class Fixed(Answerer):
+        def answer(self, text: str, conversation: Conversation | None = None) -> Outcome:
+            return Outcome(replies[text])
+
+    conversations = tmp_path / "talk.yaml"
+    conversations.write_text(
+        "probes:\n"
+        + "".join(f"  - text: {text}\n    kind: clarify\n" for text in replies)
+        + "answer_markers: ['plank']\n"
+    )
+    probes, markers = load_probes(conversations)
+    rows = evaluate(Fixed(kb), probes, markers).rows
+    assert [row["passed"] for row in rows] == [True, False, False, False]
+    assert {row["kind"] for row in rows} == {"clarify"}
 
 
 def test_eval_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

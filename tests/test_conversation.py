@@ -343,3 +343,16 @@ async def test_none_of_these_is_logged_for_the_maintainers(bot: RunningBot) -> N
     )
     rows = bot.query("SELECT text, reason, entry_id FROM unanswered")
     assert rows == [("how long do i hold it", "fallback", data[-1].removeprefix("n:"))]
+
+
+async def test_a_follow_up_after_the_context_expired_asks_which_exercise(bot: RunningBot) -> None:
+    """wt-oos: asked back (texts.yaml 'clarify'), with the exercises that have a hold time."""
+    await bot.send("how do i do pigeon pose")
+    bot.clock.advance(minutes=11)
+    asked = last_message(await bot.send("how long do i hold it"))
+    texts = bot.app.bot_data.answerer.kb.texts
+    assert asked.params["text"].startswith(texts["clarify"].split("?")[0])
+    data = button_data(asked)
+    assert {"e:pigeon-pose", "e:hip-flexor-stretch"} <= set(data)
+    chosen = last_message(await bot.press(asked, "e:hip-flexor-stretch"))
+    assert "Hip flexor stretch" in chosen.params["text"]

@@ -297,3 +297,26 @@ def test_unreachable_api_is_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in output
     assert "The bot did not start. Could not reach the Telegram Bot API" in output
     assert TOKEN not in output and TOKEN.split(":", 1)[1] not in output
+
+
+def test_the_bot_process_draws_a_chart_in_a_worker_that_runs_no_second_bot(
+    fake_telegram: FakeTelegramServer,
+    tmp_path: Path,
+    start_bot: Callable[[dict[str, str]], BotProcess],
+) -> None:
+    """The production path: under ``python -m bot`` the chart is drawn in a spawned worker
+    (multiprocessing does not re-run a package's ``__main__`` there), and arrives as a photo."""
+    fake = fake_telegram
+    env = bot_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url)
+    bot = start_bot(env)
+    bot.wait_for(fake, "getUpdates")
+    mark = fake.mark()
+    fake.send_text("/progress")
+    photo = bot.wait_for(fake, "sendPhoto", lambda c: c.ok, after=mark, timeout=60)
+    assert photo.params["chat_id"] == DEFAULT_USER_ID
+    text = bot.wait_for(fake, "sendMessage", lambda c: c.ok, after=mark)
+    assert "This week: 0 of 3" in text.params["text"]
+    assert "couldn't draw the chart" not in text.params["text"]
+    assert len(fake.find_calls("getMe")) == 1  # one bot started, not two
+    assert bot.stop() == 0
+    assert "Traceback" not in bot.output()

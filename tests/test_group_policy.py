@@ -330,18 +330,19 @@ def test_red_flag_notice_links_to_a_private_chat() -> None:
     assert views.red_flag_notice({**TEXTS, "group_red_flag": "⚠️ Seek care."}, "").buttons == ()
 
 
-def test_group_reminder_message_is_short_with_only_done() -> None:
+def test_group_reminder_message_is_short_with_done_and_a_private_start() -> None:
     kb = real_knowledge()
     group = routine.reminder_message(kb, 5, 1, local_time=time(12, 30), group=True)
     personal = routine.reminder_message(kb, 5, 1, local_time=time(12, 30))
     assert group.html.startswith("🧘 <b>Stretch break!</b>")
     assert "Tap ✅ Done if you joined in" in group.html
     assert len(group.html) < len(personal.html)
-    assert [[b.data for b in row] for row in group.buttons] == [["r:d:5:1"]]
+    assert [[b.data for b in row] for row in group.buttons] == [["r:d:5:1"], ["st:g:5:1"]]
     assert (
-        routine.group_done_text(TEXTS, 1) == "✅ Nice work! 1 stretch done in this group this week."
+        routine.group_done_text(TEXTS, 1)
+        == "✅ Nice work! 1 person stretched in this group this week."
     )
-    assert "4 stretches" in routine.group_done_text(TEXTS, 4)
+    assert "4 people" in routine.group_done_text(TEXTS, 4)
 
 
 def test_admin_answers_are_remembered_briefly_and_bounded() -> None:

@@ -105,14 +105,15 @@ async def test_removed_from_a_group_deletes_its_data(bot: RunningBot, gone: str)
     bot.clock.advance(minutes=30)  # 09:30 UTC: OTHER_GROUP's break is due (GROUP's is in Berlin)
     _, calls = await tick(bot)
     await bot.press(sent(calls)[0], button_data(sent(calls)[0])[0], user_id=MEMBER)
-    assert bot.query("SELECT count(*) FROM completions") == [(1,)]
+    assert bot.query("SELECT chat_id, people FROM group_weeks") == [(OTHER_GROUP, 1)]
 
     calls = await bot.member_change(OTHER_GROUP, "supergroup", "member", gone)
     assert sent(calls) == []  # nothing to say to a group that removed the bot
     assert bot.query("SELECT chat_id FROM chats") == [(GROUP,)]
     assert bot.query("SELECT DISTINCT chat_id FROM reminders") == [(GROUP,)]
-    assert bot.query("SELECT count(*) FROM completions") == [(0,)]
+    assert bot.query("SELECT count(*) FROM group_weeks") == [(0,)]
     assert bot.query("SELECT count(*) FROM deliveries WHERE chat_id = ?", (OTHER_GROUP,)) == [(0,)]
+    assert len(bot.app.bot_data.participants) == 0  # the week's keyed hashes went too
 
     # Added again later: a fresh start, with the defaults.
     hello = sent(await bot.member_change(OTHER_GROUP, "supergroup", gone, "member"))
@@ -310,22 +311,23 @@ async def test_group_stretch_break_is_delivered_once_and_done_counts_per_chat(
     (message,) = sent(calls)
     assert report.sent == 1 and message.params["chat_id"] == GROUP
     assert message.params["text"].startswith("🧘 <b>Stretch break!</b>")
-    assert button_data(message) == [f"r:d:{rid}:0"]
+    assert button_data(message) == [f"r:d:{rid}:0", f"st:g:{rid}:0"]
     assert fits(message)
     report, calls = await tick(bot)
     assert report.total == 0 and sent(calls) == []
 
     assert toasts(await bot.press(message, f"r:d:{rid}:0", user_id=MEMBER)) == [
-        "✅ Nice work! 1 stretch done in this group this week."
+        "✅ Nice work! 1 person stretched in this group this week."
     ]
     assert toasts(await bot.press(message, f"r:d:{rid}:0", user_id=ADMIN)) == [
-        "✅ Nice work! 2 stretches done in this group this week."
+        "✅ Nice work! 2 people stretched in this group this week."
     ]
     again = await bot.press(message, f"r:d:{rid}:0", user_id=MEMBER)
     assert toasts(again) == [
-        "Already counted. ✅ Nice work! 2 stretches done in this group this week."
+        "Already counted. ✅ Nice work! 2 people stretched in this group this week."
     ]
-    assert bot.query("SELECT chat_id FROM completions") == [(GROUP,), (GROUP,)]  # no user ids
+    assert bot.query("SELECT chat_id, people FROM group_weeks") == [(GROUP, 2)]  # no user ids
+    assert bot.query("SELECT count(*) FROM completions") == [(0,)]
     # Anyone may press Done, but not stop or snooze the group's reminder with forged data.
     for forged in (f"r:x:{rid}", f"r:s:{rid}:0", f"r:rm:{rid}", "r:new"):
         calls = await bot.press(message, forged, user_id=MEMBER)
@@ -335,7 +337,7 @@ async def test_group_stretch_break_is_delivered_once_and_done_counts_per_chat(
     bot.clock.advance(days=1)
     report, calls = await tick(bot)
     assert report.sent == 1
-    assert button_data(sent(calls)[0]) == [f"r:d:{rid}:1"]  # the next exercise
+    assert button_data(sent(calls)[0]) == [f"r:d:{rid}:1", f"st:g:{rid}:1"]  # the next exercise
 
 
 async def test_turning_breaks_off_removes_the_reminder(bot: RunningBot) -> None:

@@ -375,7 +375,7 @@ async def test_due_reminder_is_delivered_exactly_once(bot: RunningBot) -> None:
         f"r:d:{rid}:0",
         f"r:s:{rid}:0",
         f"r:x:{rid}",
-        "st:go:hip-flexor-stretch",  # a guided session of today's exercise
+        f"st:r:{rid}:0",  # a guided session of today's exercise, counted with Done once
     ]
     exercises = bot.app.bot_data.answerer.kb.exercises()
     for step in exercises[0].steps:  # full instructions of the first exercise

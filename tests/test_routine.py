@@ -105,7 +105,7 @@ def test_buttons_done_snooze_stop(kb: KnowledgeBase) -> None:
     ]
     entry = routine.routine_entry(kb, 5)
     assert entry is not None
-    assert data(message) == ["r:d:42:5", "r:s:42:5", "r:x:42", f"st:go:{entry.id}"]
+    assert data(message) == ["r:d:42:5", "r:s:42:5", "r:x:42", "st:r:42:5"]  # entry 5's session
     huge = routine.reminder_message(kb, 2**62, 2**40)
     assert all(callbacks.fits(d) for d in data(huge))
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.core.knowledge.model import SessionTiming
-from bot.core.sessions.machine import Session, Status
+from bot.core.sessions.machine import SCORE_WAIT, Session, Status
 from bot.core.sessions.plan import Phase, SessionPlan, Step, build_plan, plan_for
 from tests.kb_factory import PIGEON, SITTING, write_kb
 
@@ -173,7 +173,7 @@ PLAN = SessionPlan(
 def started(clock: Clock, pain: int | None = 3) -> Session:
     session = Session(PLAN, clock)
     assert session.status is Status.PAIN_BEFORE and session.step is None
-    assert session.next_wakeup() is None
+    assert session.next_wakeup() == clock.now + SCORE_WAIT  # the wait for the first score
     assert session.begin(pain)
     return session
 
@@ -192,7 +192,7 @@ def test_a_whole_session_changes_the_message_only_at_phase_ends() -> None:
         (Status.PAIN_AFTER, len(PLAN.steps) - 1)
     ]
     assert session.exercises_done_at == START + timedelta(seconds=PLAN.total_seconds)
-    assert session.next_wakeup() is None
+    assert session.next_wakeup() == session.exercises_done_at + SCORE_WAIT
     assert not session.advance()
     assert session.finish(2)
     assert session.status is Status.COMPLETED and not session.pain_increased
@@ -336,3 +336,27 @@ def test_pain_scores_outside_0_to_10_are_refused() -> None:
 def test_a_plan_without_steps_is_refused() -> None:
     with pytest.raises(ValueError, match="at least one step"):
         Session(SessionPlan((), ()), Clock())
+
+
+def test_a_session_waiting_for_the_score_after_completes_without_it() -> None:
+    clock = Clock()
+    session = started(clock)
+    clock.tick(PLAN.total_seconds)
+    assert session.advance() and session.status is Status.PAIN_AFTER
+    clock.tick(SCORE_WAIT.total_seconds() - 1)
+    assert not session.advance() and session.status is Status.PAIN_AFTER
+    clock.tick(1)
+    assert session.advance()
+    assert Status(session.status) is Status.COMPLETED and session.expired and session.finished
+    assert session.exercises_done and session.pain_after is None and session.pain_before == 3
+    assert session.next_wakeup() is None
+    assert not session.finish(0)  # a score far too late changes nothing
+
+
+def test_a_session_never_started_closes_itself() -> None:
+    clock = Clock()
+    session = Session(PLAN, clock)
+    clock.tick(SCORE_WAIT.total_seconds())
+    assert session.advance()
+    assert session.status is Status.STOPPED and session.expired and not session.exercises_done
+    assert not session.begin(2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.core.sessions.machine import Status
+from bot.core.sessions.machine import SCORE_WAIT, Status
 from bot.core.sessions.plan import Phase, SessionPlan, Step
 from bot.services.session_runner import ActiveSession, SessionRunner
 
@@ -57,7 +57,11 @@ async def test_sessions_move_at_their_step_ends_only() -> None:
     clock.now += timedelta(seconds=100)  # a late tick catches up in one edit
     assert await runner.tick() == 1
     assert seen[-1] == (1, "pain_after", 2)
-    assert runner.next_wakeup() is None and len(runner) == 1  # waiting for the pain score
+    # waiting for the pain score, at most SCORE_WAIT; then it completes without it, and goes
+    assert runner.next_wakeup() == START + timedelta(seconds=40) + SCORE_WAIT and len(runner) == 1
+    clock.now = START + timedelta(seconds=40) + SCORE_WAIT
+    assert await runner.tick() == 1
+    assert seen[-1] == (1, "completed", 2) and len(runner) == 0
 
 
 async def test_a_paused_session_is_not_woken() -> None:

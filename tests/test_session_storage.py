@@ -106,6 +106,9 @@ async def test_the_migration_adds_the_tables_to_an_existing_database(tmp_path: P
     async with Store.open(path):
         pass
     with closing(sqlite3.connect(path)) as db:  # as a bot from before sessions left it
+        db.execute("DROP TABLE group_weeks")
+        db.execute("DROP INDEX completions_occurrence")
+        db.execute("ALTER TABLE completions DROP COLUMN occurrence")
         db.execute("DROP TABLE pain_scores")
         db.execute("DROP TABLE stretch_sessions")
         db.execute("ALTER TABLE deliveries DROP COLUMN claimed_by")  # a later step
@@ -126,3 +129,53 @@ def test_privacy_and_forget_texts_name_sessions_and_pain_scores() -> None:
     forget = views.forget_confirm(texts, stored).html
     for text in (privacy, forget):
         assert "stretch session" in text and "pain scores" in text
+
+
+# --- counting once: Start and Done on one reminder; people per group week (both backends) ---
+
+
+async def test_a_reminder_delivery_counts_once_whether_done_or_a_session(store: Store) -> None:
+    week = NOW - timedelta(days=1)
+    assert await store.record_done(CHAT, NOW, "7:1")
+    assert not await store.record_done(CHAT, NOW, "7:1")  # a second Done on the same delivery
+    assert await store.count_stretches_since(CHAT, week) == 1
+    # A session started from that delivery takes the Done's place: still one.
+    assert await store.record_session(CHAT, ("bridge-pose",), NOW, NOW, None, "7:1") is not None
+    assert await store.count_stretches_since(CHAT, week) == 1
+    assert not await store.record_done(CHAT, NOW, "7:1")  # Done after the session: counted
+    # Other deliveries and Done presses without one each count.
+    assert await store.record_done(CHAT, NOW, "7:2")
+    assert await store.record_done(CHAT, NOW)
+    assert await store.record_done(CHAT, NOW)
+    assert await store.count_stretches_since(CHAT, week) == 4
+    assert await store.count_stretches_since(OTHER, week) == 0
+
+
+async def test_privacy_counts_sessions_and_scores(store: Store) -> None:
+    assert await store.session_counts(CHAT) == (0, 0, None)
+    first = NOW - timedelta(days=3)
+    one = await store.record_session(CHAT, ("bridge-pose",), first, first, pain_before=3)
+    assert one is not None
+    await store.record_pain_after(CHAT, one, 2, first)
+    await store.record_session(CHAT, ("pigeon-pose",), NOW, NOW, pain_before=None)
+    assert await store.session_counts(CHAT) == (2, 2, first)
+    assert await store.session_counts(OTHER) == (0, 0, None)
+
+
+async def test_group_weeks_count_people_and_add_up_when_a_group_migrates(
+    any_store: Store,
+) -> None:
+    group, supergroup = -100, -1001
+    monday, earlier = datetime(2026, 3, 2).date(), datetime(2026, 2, 23).date()
+    assert await any_store.add_group_person(group, monday) is None  # unknown group
+    await any_store.upsert_chat(group, "group", NOW)
+    await any_store.upsert_chat(supergroup, "supergroup", NOW)
+    assert await any_store.add_group_person(group, monday) == 1
+    assert await any_store.add_group_person(group, monday) == 2
+    assert await any_store.add_group_person(group, earlier) == 1
+    assert await any_store.add_group_person(supergroup, monday) == 1
+    assert await any_store.group_weeks_since(group, earlier) == {monday: 2, earlier: 1}
+    assert await any_store.group_weeks_since(group, monday) == {monday: 2}
+    assert await any_store.migrate_chat(group, supergroup)
+    assert await any_store.group_weeks_since(supergroup, earlier) == {monday: 3, earlier: 1}
+    assert await any_store.group_weeks_since(group, earlier) == {}

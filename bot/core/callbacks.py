@@ -16,6 +16,8 @@ largest).
     p:forget | p:keep                   the /forget confirmation
     gs:<action>[:<value>]               the group /settings panel (SettingsPress)
     st:<token>:<action> | st:go:<id>    a guided session's buttons, and Start (sessions/views.py)
+    st:r:<reminder id>:<seq>            Start under a reminder (the occurrence counts once)
+    st:g:<reminder id>:<seq>            Start under a group's stretch break (runs in private)
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ __all__ = [
     "EXERCISES",
     "FEEDBACK",
     "FORGET",
+    "GROUP_START",
     "KEEP",
     "LIMIT",
     "MAX_ENTRY_ID",
@@ -47,6 +50,7 @@ __all__ = [
     "TOPICS",
     "ReminderAction",
     "ReminderPress",
+    "ReminderStart",
     "SessionAction",
     "SessionPress",
     "SettingsAction",
@@ -61,10 +65,12 @@ __all__ = [
     "parse_none_of_these",
     "parse_privacy",
     "parse_reminder",
+    "parse_reminder_start",
     "parse_session",
     "parse_session_start",
     "parse_settings",
     "parse_timezone",
+    "reminder_start",
     "session",
     "session_start",
     "timezone",
@@ -82,6 +88,7 @@ TIMEZONE: Final = "tz:"
 PRIVACY: Final = "p:"
 SETTINGS: Final = "gs:"
 SESSION: Final = "st:"
+GROUP_START: Final = SESSION + "g:"  # Start under a group's break (within SESSION's prefix)
 # The prefixes of data that carries arguments; each one starts no other.
 PREFIXES: Final = (
     ENTRY,
@@ -453,3 +460,28 @@ def parse_session_start(data: str) -> str | None:
     """The exercise id of a Start button; None if ``data`` is not one."""
     found = _SESSION_START.match(data)
     return found[1] if found else None
+
+
+_REMINDER_START = re.compile(r"^st:([rg]):((?:[1-9][0-9]{0,17}|0)):((?:[1-9][0-9]{0,17}|0))$")
+
+
+@dataclass(frozen=True)
+class ReminderStart:
+    """Start under a reminder message: which delivery of which reminder, and whether a group's."""
+
+    reminder_id: int
+    seq: int
+    group: bool
+
+
+def reminder_start(reminder_id: int, seq: int, *, group: bool = False) -> str:
+    """The data of Start under a reminder (the exercise is the one that delivery shows)."""
+    return f"{SESSION}{'g' if group else 'r'}:{reminder_id}:{seq}"
+
+
+def parse_reminder_start(data: str) -> ReminderStart | None:
+    """A Start under a reminder or a group's stretch break; None if ``data`` is not one."""
+    found = _REMINDER_START.match(data) if fits(data) else None
+    if found is None:
+        return None
+    return ReminderStart(int(found[2]), int(found[3]), group=found[1] == "g")

@@ -28,6 +28,11 @@ _QUOTES = str.maketrans(
         "\u00a0": " ",
     }
 )
+# For ASCII text, fold() is one translate: letters and digits stay, ' and - stay, the rest
+# (punctuation, symbols, controls, whitespace) becomes a space, as the general path does.
+_ASCII_FOLD = {
+    code: " " for code in range(128) if not chr(code).isalnum() and chr(code) not in "'-"
+}
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SPACES = re.compile(r"\s+")
 
@@ -74,6 +79,13 @@ def fold(text: str) -> str:
     The result keeps sentence punctuation as spaces so regexes in the knowledge base can rely on
     single spaces between words.
     """
+    if text.isascii():
+        return _SPACES.sub(" ", text.lower().translate(_ASCII_FOLD)).strip()
+    return fold_unicode(text)
+
+
+def fold_unicode(text: str) -> str:
+    """``fold`` for any text, character by character (``fold`` takes a shortcut for ASCII)."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
     decomposed = unicodedata.normalize("NFKD", text)
     kept = []
@@ -90,18 +102,36 @@ def fold(text: str) -> str:
 
 def expand_contractions(folded: str) -> str:
     """Expand English contractions ("can't" -> "can not") in already folded text."""
-    for short, long in _CONTRACTIONS.items():
-        if short.startswith(("'", "n'")):
-            folded = folded.replace(short, long)
-        else:
-            folded = re.sub(rf"\b{re.escape(short)}\b", long, folded)
+    if "'" not in folded and "cannot" not in folded:
+        return folded  # every other contraction has an apostrophe
+    for short, long, whole in _CONTRACTION_STEPS:
+        folded = folded.replace(short, long) if whole is None else whole.sub(long, folded)
     return folded
+
+
+# The steps of expand_contractions, in order: a suffix is replaced anywhere, a whole word
+# ("can't") only as a word (compiled once, not looked up in re's cache for every text).
+_CONTRACTION_STEPS = [
+    (
+        short,
+        long,
+        None if short.startswith(("'", "n'")) else re.compile(rf"\b{re.escape(short)}\b"),
+    )
+    for short, long in _CONTRACTIONS.items()
+]
 
 
 def words(text: str) -> list[str]:
     """Split text into lower-case word tokens (after folding and contraction expansion)."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=64)
+def _words(text: str) -> tuple[str, ...]:
+    # Cached: one message is split by small talk, the matcher, the language check and the
+    # interpreter; folding it once is enough (64 texts: a few messages with their sentences).
     folded = expand_contractions(fold(text)).replace("-", " ")
-    return _WORD.findall(folded)
+    return tuple(_WORD.findall(folded))
 
 
 @lru_cache(maxsize=65536)

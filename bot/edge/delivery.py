@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import warnings
 from datetime import timedelta
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot
@@ -33,6 +34,7 @@ from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.core.observer import Observer
 from bot.core.records import Delivery
 from bot.core.reminders import message as routine
 from bot.core.replies import Reply
@@ -105,6 +107,8 @@ class TelegramSender:
                 log.info("a group moved to a new chat id; moving its reminders")
                 await self._store.migrate_chat(delivery.chat_id, target)
                 await self._send(target, reply)
+            late = (self._state.clock() - delivery.due).total_seconds()
+            self._state.observer.reminder_sent(max(0.0, late))
         except Forbidden as error:
             if target != delivery.chat_id:  # the dispatcher only knows the old id
                 await self._store.mark_gone(target)
@@ -140,12 +144,15 @@ class TrackingRequest(BaseRequest):
     """The bot's HTTP transport, telling a reminder send's Attempt when it is on the wire.
 
     Requests made outside a reminder send (no ``current_attempt``) pass straight through.
+    Every error answer (HTTP status 400 and up) and every network failure is reported to
+    ``observer`` (the metrics' Telegram errors by code).
     """
 
-    __slots__ = ("_inner",)
+    __slots__ = ("_inner", "observer")
 
     def __init__(self, inner: BaseRequest) -> None:
         self._inner = inner
+        self.observer = Observer()
 
     @property
     def read_timeout(self) -> float | None:
@@ -175,15 +182,24 @@ class TrackingRequest(BaseRequest):
         attempt = current_attempt.get()
         if attempt is not None:
             attempt.request_started()
-        code, payload = await self._inner.do_request(
-            url,
-            method,
-            request_data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
+        try:
+            code, payload = await self._inner.do_request(
+                url,
+                method,
+                request_data,
+                read_timeout=read_timeout,
+                write_timeout=write_timeout,
+                connect_timeout=connect_timeout,
+                pool_timeout=pool_timeout,
+            )
+        except TimedOut:
+            self.observer.telegram_error("timeout")
+            raise
+        except NetworkError:
+            self.observer.telegram_error("network")
+            raise
+        if code >= HTTPStatus.BAD_REQUEST:
+            self.observer.telegram_error(str(code))
         if attempt is not None:
             attempt.request_answered(ok=200 <= code < 300)
         return code, payload

@@ -2,8 +2,9 @@
 "Not helpful" can say which question it was about, and count the outcome.
 
 Shared by the private and group handlers (which never import each other). Nothing stored here
-names who asked: the question text is kept in chat memory only, and in the store only when it
-went unanswered (``STORE_UNANSWERED``), without any user or chat id.
+names who asked: the question text is kept in memory for an hour at most (``BotState.asked``,
+bounded over all chats, so memory does not grow with the number of people), and in the store
+only when it went unanswered (``STORE_UNANSWERED``), without any user or chat id.
 """
 
 from __future__ import annotations
@@ -13,35 +14,29 @@ import logging
 from telegram import MaybeInaccessibleMessage, Message
 
 from bot.core.answering.answerer import Outcome
+from bot.core.observer import observe_outcome
 from bot.core.replies import ReplyKind
 from bot.edge.replying import Context
+from bot.storage.records import MAX_UNANSWERED_CHARS
 
 log = logging.getLogger(__name__)
-
-RECENT_QUESTIONS = 20  # per chat, in memory only: lets "Not helpful" log the question asked
-_ASKED = "asked"  # chat_data: message id of an answer -> the question it answered
 
 
 async def record(context: Context, text: str, outcome: Outcome, sent: Message | None) -> None:
     """After a question was answered: remember it for "Not helpful" and "None of these", and
     count the outcome."""
     state = context.bot_data
-    if (
-        sent is not None
-        and outcome.reply.kind in {ReplyKind.ANSWER, ReplyKind.UNSURE}
-        and context.chat_data is not None
-    ):
-        recent = context.chat_data.setdefault(_ASKED, {})
-        recent[sent.message_id] = text
-        while len(recent) > RECENT_QUESTIONS:
-            recent.pop(next(iter(recent)))
+    observe_outcome(state.observer, outcome)
+    if sent is not None and outcome.reply.kind in {ReplyKind.ANSWER, ReplyKind.UNSURE}:
+        # Only what the store would keep of it (the unanswered log trims to this length).
+        state.asked.put((sent.chat.id, sent.message_id), text.strip()[:MAX_UNANSWERED_CHARS])
     if outcome.red_flag is not None:
         log.info("red flag %s answered with the urgent message", outcome.red_flag.flag.id)
     if not state.has_store:
         return
     try:
         answered = outcome.reply.kind is ReplyKind.ANSWER
-        await state.store.increment_stat("answered" if answered else "unanswered")
+        await count(context, "answered" if answered else "unanswered")
         if outcome.reply.kind is ReplyKind.FALLBACK and state.settings.store_unanswered:
             best = outcome.match.best if outcome.match else None
             await state.store.record_unanswered(
@@ -51,9 +46,17 @@ async def record(context: Context, text: str, outcome: Outcome, sent: Message | 
         log.exception("could not count an answered question (the person got their answer)")
 
 
+async def count(context: Context, name: str) -> None:
+    """Count one more ``name`` (in memory); write the counts when a batch is due (see
+    ``bot/services/statistics.py``). A failed write raises; the counts are kept for the next."""
+    state = context.bot_data
+    state.counters.add(name)
+    if state.counters.due() and state.has_store:
+        await state.counters.flush(state.store)
+
+
 def question_for(context: Context, message: MaybeInaccessibleMessage | None) -> str:
     """The question an answer (and so its feedback button) was given for, if still remembered."""
-    if message is None or context.chat_data is None:
+    if message is None:
         return ""
-    text = context.chat_data.get(_ASKED, {}).get(message.message_id, "")
-    return text if isinstance(text, str) else ""
+    return context.bot_data.asked.get((message.chat.id, message.message_id)) or ""

@@ -8,23 +8,36 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.answering.answerer import Answerer
 from bot.core.answering.context import ContextStore, MemoryContextStore
 from bot.core.clock import utc_now
+from bot.core.expiring import ExpiringMap
 from bot.core.groups.guards import GroupGuards, MemoryGroupGuards
+from bot.core.groups.participation import WeeklyParticipants
 from bot.core.groups.policy import AdminCache, DuplicateGuard, RateBudget
+from bot.core.observer import Observer
+from bot.services.chart_drawer import ChartDrawer
+from bot.services.statistics import BufferedCounters
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.edge.web.server import WebServer
     from bot.services.dispatcher import DispatchLoop
     from bot.services.reloader import KnowledgeReloader
     from bot.services.session_runner import SessionRunner
     from bot.storage.backends import SharedState
     from bot.storage.interface import Storage
     from bot.storage.lock import InstanceLock
+
+TYPING_WINDOW = timedelta(minutes=10)  # how long "⌨️ Another time" waits for a typed time
+# Which question each answer was for, so "Not helpful" and "None of these" can keep it: for an
+# hour, at most this many answers over all chats, each text at most MAX_UNANSWERED_CHARS.
+ASKED_LIFETIME = timedelta(hours=1)
+ASKED_CAPACITY = 5000
+TYPING_CAPACITY = 10_000
 
 
 class BotState:
@@ -69,6 +82,27 @@ class BotState:
         # Telegram file ids of exercise pictures already uploaded (path, mtime and size -> id),
         # so each picture is uploaded once and then sent by id.
         self.image_file_ids: dict[str, str] = {}
+        # Charts are drawn in a short-lived worker process (matplotlib never enters the bot).
+        self.charts = ChartDrawer()
+        # Who took part in each group's stretch breaks this week, as keyed hashes in memory
+        # only, so a person counts once a week; the store gets the number, never who.
+        self.participants = WeeklyParticipants()
+        # Where the bot reports its work (updates, replies, red flags, reminders, Telegram
+        # errors): a no-op unless metrics are served (bot/edge/web/metrics.py).
+        self.observer: Observer = Observer()
+        # Polling mode with METRICS_PORT: the server of /healthz, /readyz and /metrics.
+        self.web_server: WebServer | None = None
+        # Statistics counters (answered, helpful...), written to the store in batches.
+        self.counters = BufferedCounters(lambda: self.clock())
+        # Per-chat memory that expires (never python-telegram-bot's chat_data, which keeps an
+        # entry for every chat that ever wrote): the question behind each recent answer, keyed
+        # (chat id, answer's message id), and the private chats typing a reminder time now.
+        self.asked: ExpiringMap[tuple[int, int], str] = ExpiringMap(
+            lambda: self.clock(), ASKED_LIFETIME, ASKED_CAPACITY
+        )
+        self.typing_time: ExpiringMap[int, bool] = ExpiringMap(
+            lambda: self.clock(), TYPING_WINDOW, TYPING_CAPACITY
+        )
 
     def install_shared(self, shared: SharedState) -> None:
         """Use the group guards and conversation context that go with the store."""

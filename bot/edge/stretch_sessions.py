@@ -30,7 +30,7 @@ from bot.edge.replying import NO_PREVIEW, markup
 from bot.edge.state import BotState
 from bot.services.session_runner import ActiveSession, SessionRunner
 
-__all__ = ["apply_change", "photo_mode", "send_picture", "show", "start", "stop"]
+__all__ = ["apply_change", "begin", "photo_mode", "send_picture", "show", "start", "stop"]
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,7 @@ async def _record(state: BotState, active: ActiveSession) -> None:
             session.started_at,
             session.exercises_done_at or state.clock(),
             session.pain_before,
+            active.occurrence,
         )
     if active.stored_id is not None and session.pain_after is not None:
         await state.store.record_pain_after(
@@ -190,6 +191,31 @@ async def apply_change(bot: Bot, state: BotState, active: ActiveSession) -> None
     runner = state.sessions
     if runner is not None:
         runner.schedule(active)
+
+
+async def begin(
+    bot: Bot, state: BotState, chat_id: int, plan: SessionPlan, occurrence: str | None = None
+) -> ActiveSession | None:
+    """Start a session in a private chat (replacing one going on) and send its message.
+
+    None when sessions are not running (shutting down). A failed send (the person never
+    started the bot, or blocked it) forgets the new session and raises, for the caller to say so.
+    """
+    runner = state.sessions
+    if runner is None:
+        return None
+    active, replaced = runner.start(chat_id, plan)
+    active.occurrence = occurrence
+    if replaced is not None:
+        await apply_change(bot, state, replaced)
+    active.photo = photo_mode(state.answerer.kb, plan)
+    try:
+        await show(bot, state, active)
+    except TelegramError:
+        runner.discard(active)
+        raise
+    runner.schedule(active)  # a session waiting for its first score closes itself in time
+    return active
 
 
 async def say_ended(bot: Bot, chat_id: int, message_id: int, text: str, *, photo: bool) -> None:

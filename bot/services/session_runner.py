@@ -38,6 +38,7 @@ class ActiveSession:
     stored_id: int | None = None  # the store's id once its exercises were all done
     photo: bool = False  # the message is a picture with a caption (else plain text)
     shown: str = ""  # the exercise whose picture the message shows now
+    occurrence: str | None = None  # the reminder delivery it was started from, "<id>:<seq>"
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one change of the message at a time
 
 
@@ -88,6 +89,13 @@ class SessionRunner:
         """Forget a session (its queued wake-ups are skipped when they come up)."""
         if self._by_chat.get(active.chat_id) is active:
             del self._by_chat[active.chat_id]
+
+    def end(self, chat_id: int) -> ActiveSession | None:
+        """Stop the chat's session now (e.g. /forget); its later wake-ups are skipped."""
+        active = self._by_chat.pop(chat_id, None)
+        if active is not None:
+            active.session.stop()
+        return active
 
     def end_all(self) -> list[ActiveSession]:
         """Stop every session (at shutdown); returns them so the edge can say so."""

@@ -10,7 +10,7 @@ without the type checker and ``tests/test_storage_backends.py`` noticing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from bot.core.records import Chat, ClaimBatch, Reminder, Unanswered
@@ -131,8 +131,13 @@ class Storage(Protocol):
 
     # --- records -----------------------------------------------------------------------------
 
-    async def record_done(self, chat_id: int, now: datetime) -> bool:
-        """Count a "Done" press; False if the chat is unknown."""
+    async def record_done(self, chat_id: int, now: datetime, occurrence: str | None = None) -> bool:
+        """Count a "Done" press; False if the chat is unknown or ``occurrence`` (a reminder
+        delivery) was counted already, by a Done press or a session started from it."""
+        ...
+
+    async def count_stretches_since(self, chat_id: int, since: datetime) -> int:
+        """Done presses and finished guided sessions since ``since``: the weekly goal's count."""
         ...
 
     async def count_done_since(self, chat_id: int, since: datetime) -> int:
@@ -168,8 +173,22 @@ class Storage(Protocol):
         started_at: datetime,
         finished_at: datetime,
         pain_before: int | None,
+        occurrence: str | None = None,
     ) -> int | None:
-        """Keep a finished guided session; its id, or None if the chat is unknown."""
+        """Keep a finished guided session; its id, or None if the chat is unknown. One started
+        from a reminder (``occurrence``) replaces a Done press on that reminder."""
+        ...
+
+    async def session_counts(self, chat_id: int) -> tuple[int, int, datetime | None]:
+        """For /privacy: stored sessions, pain scores, and the first session's start."""
+        ...
+
+    async def add_group_person(self, chat_id: int, week: date) -> int | None:
+        """One more person in the group's stretch breaks in ``week``; the new count, or None."""
+        ...
+
+    async def group_weeks_since(self, chat_id: int, first: date) -> dict[date, int]:
+        """People per week (by Monday) in the group's stretch breaks, from ``first`` on."""
         ...
 
     async def record_pain_after(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Final
 
 from bot.core.records import Unanswered
@@ -21,21 +21,35 @@ MAX_UNANSWERED_CHARS: Final = 1000
 class Records(StoreBase):
     """What the bot counts and keeps besides chats and reminders."""
 
-    async def record_done(self, chat_id: int, now: datetime) -> bool:
-        """Count a "Done" press; False if the chat is unknown (e.g. forgotten meanwhile)."""
+    async def record_done(self, chat_id: int, now: datetime, occurrence: str | None = None) -> bool:
+        """Count a "Done" press; False if the chat is unknown (e.g. forgotten meanwhile), or if
+        ``occurrence`` (a reminder delivery, "<reminder id>:<seq>") was counted already, by a
+        Done press or by a guided session started from it."""
         try:
-            await self._write(
-                "INSERT INTO completions (chat_id, done_at) VALUES (?, ?)", (chat_id, ts(now))
+            written = await self._write(
+                "INSERT INTO completions (chat_id, done_at, occurrence) SELECT ?, ?, ? "
+                "WHERE ? IS NULL OR NOT EXISTS (SELECT 1 FROM stretch_sessions "
+                "WHERE chat_id = ? AND occurrence = ?) ON CONFLICT DO NOTHING",
+                (chat_id, ts(now), occurrence, occurrence, chat_id, occurrence),
             )
         except sqlite3.IntegrityError:
             return False
-        return True
+        return written > 0
 
     async def count_done_since(self, chat_id: int, since: datetime) -> int:
         """How many "Done" presses since ``since`` (e.g. the last seven days)."""
         rows = await self._fetchall(
             "SELECT count(*) AS n FROM completions WHERE chat_id = ? AND done_at >= ?",
             (chat_id, ts(since)),
+        )
+        return int(rows[0]["n"])
+
+    async def count_stretches_since(self, chat_id: int, since: datetime) -> int:
+        """Done presses and finished guided sessions since ``since``: the weekly goal's count."""
+        rows = await self._fetchall(
+            "SELECT (SELECT count(*) FROM completions WHERE chat_id = ? AND done_at >= ?) + "
+            "(SELECT count(*) FROM stretch_sessions WHERE chat_id = ? AND finished_at >= ?) AS n",
+            (chat_id, ts(since), chat_id, ts(since)),
         )
         return int(rows[0]["n"])
 
@@ -108,14 +122,20 @@ class Records(StoreBase):
         started_at: datetime,
         finished_at: datetime,
         pain_before: int | None,
+        occurrence: str | None = None,
     ) -> int | None:
-        """Keep a session whose exercises were all done; its id, or None if the chat is unknown."""
+        """Keep a session whose exercises were all done; its id, or None if the chat is unknown.
+
+        A session started from a reminder (``occurrence``, as for :meth:`record_done`) takes the
+        place of a Done press on that reminder: the two count once toward the weekly goal.
+        """
         try:
             async with self._transaction() as db:
                 cursor = await db.execute(
-                    "INSERT INTO stretch_sessions (chat_id, exercises, started_at, finished_at) "
-                    "VALUES (?, ?, ?, ?) RETURNING id",
-                    (chat_id, ",".join(exercises), ts(started_at), ts(finished_at)),
+                    "INSERT INTO stretch_sessions "
+                    "(chat_id, exercises, started_at, finished_at, occurrence) "
+                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    (chat_id, ",".join(exercises), ts(started_at), ts(finished_at), occurrence),
                 )
                 row = await cursor.fetchone()
                 await cursor.close()
@@ -126,6 +146,11 @@ class Records(StoreBase):
                         "INSERT INTO pain_scores (session_id, chat_id, moment, score, recorded_at)"
                         " VALUES (?, ?, 'before', ?, ?)",
                         (session_id, chat_id, pain_before, ts(started_at)),
+                    )
+                if occurrence is not None:
+                    await db.execute(
+                        "DELETE FROM completions WHERE chat_id = ? AND occurrence = ?",
+                        (chat_id, occurrence),
                     )
         except sqlite3.IntegrityError:
             return None
@@ -178,3 +203,42 @@ class Records(StoreBase):
             (chat_id, ts(since)),
         )
         return [dt(row["done_at"]) for row in rows]
+
+    async def session_counts(self, chat_id: int) -> tuple[int, int, datetime | None]:
+        """For /privacy: the chat's stored sessions, its pain scores, and the first session's
+        start (None without sessions)."""
+        rows = await self._fetchall(
+            "SELECT (SELECT count(*) FROM stretch_sessions WHERE chat_id = ?) AS sessions, "
+            "(SELECT count(*) FROM pain_scores WHERE chat_id = ?) AS scores, "
+            "(SELECT min(started_at) FROM stretch_sessions WHERE chat_id = ?) AS first",
+            (chat_id, chat_id, chat_id),
+        )
+        first = rows[0]["first"]
+        return (
+            int(rows[0]["sessions"]),
+            int(rows[0]["scores"]),
+            None if first is None else dt(first),
+        )
+
+    # --- group stretch breaks: people per week, never who ---------------------------------
+
+    async def add_group_person(self, chat_id: int, week: date) -> int | None:
+        """One more person took part in the group's stretch breaks in ``week`` (its Monday);
+        the week's new count, or None if the group is unknown."""
+        try:
+            rows = await self._fetchall(
+                "INSERT INTO group_weeks (chat_id, week, people) VALUES (?, ?, 1) "
+                "ON CONFLICT (chat_id, week) DO UPDATE SET people = people + 1 RETURNING people",
+                (chat_id, week.isoformat()),
+            )
+        except sqlite3.IntegrityError:
+            return None
+        return int(rows[0]["people"]) if rows else None
+
+    async def group_weeks_since(self, chat_id: int, first: date) -> dict[date, int]:
+        """People per week (by Monday) in the group's stretch breaks, from ``first`` on."""
+        rows = await self._fetchall(
+            "SELECT week, people FROM group_weeks WHERE chat_id = ? AND week >= ?",
+            (chat_id, first.isoformat()),
+        )
+        return {date.fromisoformat(row["week"]): int(row["people"]) for row in rows}

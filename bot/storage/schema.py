@@ -92,6 +92,30 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX pain_scores_chat ON pain_scores (chat_id);
     """,
+    # Which reminder delivery ("<reminder id>:<seq>") a Done press or a guided session answered,
+    # so Start and Done on the same reminder count once. Group stretch breaks count people per
+    # week in group_weeks: a number per group and week, never who (the earlier per-press group
+    # Done rows move there, by UTC week, as an upper bound of the people).
+    """
+    ALTER TABLE completions ADD COLUMN occurrence TEXT;
+    ALTER TABLE stretch_sessions ADD COLUMN occurrence TEXT;
+    CREATE UNIQUE INDEX completions_occurrence ON completions (chat_id, occurrence)
+        WHERE occurrence IS NOT NULL;
+    CREATE INDEX stretch_sessions_occurrence ON stretch_sessions (chat_id, occurrence)
+        WHERE occurrence IS NOT NULL;
+    CREATE TABLE group_weeks (
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
+        week    TEXT    NOT NULL,
+        people  INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (chat_id, week)
+    );
+    INSERT INTO group_weeks (chat_id, week, people)
+        SELECT c.chat_id, date(c.done_at, 'unixepoch', 'weekday 0', '-6 days'), count(*)
+        FROM completions AS c JOIN chats AS g ON g.chat_id = c.chat_id
+        WHERE g.kind IN ('group', 'supergroup') GROUP BY 1, 2;
+    DELETE FROM completions
+        WHERE chat_id IN (SELECT chat_id FROM chats WHERE kind IN ('group', 'supergroup'));
+    """,
     # Which running bot claimed a delivery being sent. SQLite has one bot per file and leaves
     # it empty; on PostgreSQL, start-up recovery drops only the sends of bots no longer
     # connected, never those another replica is making right now.

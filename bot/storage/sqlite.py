@@ -227,6 +227,12 @@ class Store(Outbox, Records):
                     f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?",  # noqa: S608 (fixed names)
                     (new_id, old_id),
                 )
+            await db.execute(  # the weekly counts of people add up (the new chat may have some)
+                "INSERT INTO group_weeks (chat_id, week, people) "
+                "SELECT ?, week, people FROM group_weeks WHERE chat_id = ? "
+                "ON CONFLICT (chat_id, week) DO UPDATE SET people = people + excluded.people",
+                (new_id, old_id),
+            )
             await db.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
         return True
 

@@ -38,6 +38,7 @@ TABLES = (
     "stats",
     "stretch_sessions",
     "pain_scores",
+    "group_weeks",
 )
 IDENTITY = ("reminders", "deliveries", "unanswered", "stretch_sessions")
 

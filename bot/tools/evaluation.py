@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from bot.core import callbacks
 from bot.core.answering.answerer import Answerer
 from bot.core.knowledge import KnowledgeBase
 from bot.core.replies import Reply, ReplyKind
@@ -31,7 +32,7 @@ class Probe:
     """One question with what a correct reply must be."""
 
     text: str
-    expect: str  # an entry id / topic id, "fallback" or "urgent"
+    expect: str  # an entry id / topic id, "fallback", "urgent" or "clarify"
     patterns: tuple[re.Pattern[str], ...] = ()  # for topic probes: any must match the reply
     before: tuple[str, ...] = ()  # sent first by the same person; only the reply to text counts
     calm: bool = False  # mentions red-flag words that are no emergency: must not be alarmed
@@ -78,7 +79,7 @@ def load_probes(path: Path) -> tuple[list[Probe], dict[str, Any]]:
                 probes.append(
                     Probe(item["text"], item["topic"], topics[item["topic"]], before, calm)
                 )
-            elif kind in {"fallback", "urgent"}:
+            elif kind in {"fallback", "urgent", "clarify"}:
                 probes.append(Probe(item["text"], kind, before=before, calm=calm))
         markers = {
             "answer": [re.compile(p, re.IGNORECASE) for p in data.get("answer_markers") or []],
@@ -119,6 +120,9 @@ def evaluate(answerer: Answerer, probes: list[Probe], markers: dict[str, Any]) -
             passed = reply.kind not in {ReplyKind.ANSWER, ReplyKind.URGENT} and not any(
                 pattern.search(seen) for pattern in markers.get("answer", [])
             )
+        elif probe.expect == "clarify":
+            kind = "clarify"
+            passed = _asks_back(reply, markers)
         else:
             kind = "answer"
             if probe.patterns:
@@ -145,6 +149,17 @@ def evaluate(answerer: Answerer, probes: list[Probe], markers: dict[str, Any]) -
             }
         )
     return result
+
+
+def _asks_back(reply: Reply, markers: dict[str, Any]) -> bool:
+    """A follow-up with nothing to follow asks which topic is meant: entry buttons to choose
+    from, and no knowledge content in its own text (no guess at one topic)."""
+    choices = [b for row in reply.buttons for b in row if callbacks.parse_entry(b.data or "")]
+    return (
+        reply.kind not in {ReplyKind.ANSWER, ReplyKind.URGENT}
+        and bool(choices)
+        and not any(pattern.search(reply.plain()) for pattern in markers.get("answer", []))
+    )
 
 
 def _visible(reply: Reply) -> str:
@@ -178,7 +193,7 @@ def print_eval(result: EvalResult, previous: dict[str, bool] | None) -> None:
     print(f"{'expected':40} passed")
     for group, (passed, total) in result.by_group().items():
         print(f"{group:40} {passed}/{total} ({100 * passed / total:.0f}%)")
-    for kind in ("answer", "fallback", "urgent"):
+    for kind in ("answer", "fallback", "urgent", "clarify"):
         rows = [r for r in result.rows if r["kind"] == kind]
         if rows:
             passed = sum(r["passed"] for r in rows)

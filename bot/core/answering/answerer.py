@@ -102,13 +102,14 @@ class Answerer:
         if reading.kind == "not_covered" and reading.subject:
             html = fill(self.kb.texts["not_covered"], subject=reading.subject)
             return Reply(ReplyKind.FALLBACK, html, self.fallback().buttons)
-        if reading.kind == "unsure" and reading.options:
+        if reading.kind in {"unsure", "clarify"} and reading.options:
             buttons = [_entry_button(self.kb.entries[e]) for e in reading.options]
             closest = reading.options[0]
             buttons.append(
                 Button(self._label("button_none_of_these"), data=callbacks.none_of_these(closest))
             )
-            return Reply(ReplyKind.UNSURE, self.kb.texts["unsure"], tuple((b,) for b in buttons))
+            html = self.kb.texts[reading.kind]  # "Did you mean ...?" / "Which one do you mean?"
+            return Reply(ReplyKind.UNSURE, html, tuple((b,) for b in buttons))
         return self.fallback()
 
     def _then(self, conversation: Conversation | None, outcome: Outcome) -> Outcome:

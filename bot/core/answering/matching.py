@@ -33,6 +33,7 @@ from enum import Enum
 
 from rapidfuzz import fuzz, process
 
+from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
 from bot.core.knowledge import Entry, KnowledgeBase
 from bot.core.normalise import is_stopword, stem, words
 
@@ -138,6 +139,7 @@ class Matcher:
         self.unsure = unsure
         self._synonym_pattern = _synonym_regex(kb.synonyms)
         self._synonyms = dict(kb.synonyms)
+        self._synonym_table = SynonymTable(self._synonyms)
 
         surface: set[str] = set()
         for variant, canonical in kb.synonyms.items():
@@ -152,6 +154,13 @@ class Matcher:
         self._surface_set = frozenset(surface | kb.off_topic)
         self._corrections: dict[str, str] = {}
         self._analysed: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
+        known: dict[str, list[str]] = {}  # each text of the base is analysed once, not thrice
+
+        def terms_of(text: str) -> list[str]:
+            found = known.get(text)
+            if found is None:
+                found = known[text] = self._finish(words(text))
+            return found
 
         # How strongly each term points to each entry: keywords and title words fully; words of
         # the phrasings in proportion to how many phrasings use them, so a word that appears once
@@ -160,7 +169,7 @@ class Matcher:
         for entry in kb.entries.values():
             counts: dict[str, int] = defaultdict(int)
             for phrasing in entry.questions:
-                for term in self._finish(words(phrasing.text)):
+                for term in terms_of(phrasing.text):
                     if not term.endswith(PLURAL):  # a plural's trace is never a scored term
                         counts[term] += 1
             full = max(1.0, SALIENT_SHARE * len(entry.questions))
@@ -169,7 +178,7 @@ class Matcher:
                 for t, c in counts.items()
             }
             for text in (entry.title, *entry.keywords):
-                for term in self._finish(words(text)):
+                for term in terms_of(text):
                     if not term.endswith(PLURAL):
                         weights[term] = 1.0
             salience[entry.id] = weights
@@ -188,23 +197,22 @@ class Matcher:
         )
 
         self._index: dict[str, _EntryIndex] = {}
-        self._postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for entry in kb.entries.values():
             title = frozenset(
                 t
-                for t in self._finish(words(entry.title))
+                for t in terms_of(entry.title)
                 if t not in QUESTION_WORDS and not t.endswith(PLURAL)
             )
             plurals = frozenset(
-                t for k in entry.keywords for t in self._finish(words(k)) if t.endswith(PLURAL)
+                t for k in entry.keywords for t in terms_of(k) if t.endswith(PLURAL)
             )
             item = _EntryIndex(entry, salience[entry.id], title, plurals)
             for text in (entry.title, *entry.keywords):
-                terms = self._finish(words(text))
+                terms = terms_of(text)
                 if len([t for t in terms if not t.endswith(PLURAL)]) >= 2:
                     item.key_phrases.append(_KeyPhrase(frozenset(terms)))
             for phrasing in entry.questions:
-                terms = [t for t in self._finish(words(phrasing.text)) if not t.endswith(PLURAL)]
+                terms = [t for t in terms_of(phrasing.text) if not t.endswith(PLURAL)]
                 if terms:
                     item.phrasings.append(
                         _Phrasing(
@@ -215,8 +223,14 @@ class Matcher:
                         )
                     )
             self._index[entry.id] = item
-            for term, weight in salience[entry.id].items():
-                self._postings[term].append((entry.id, weight))
+        # How candidates and phrasings are found fast (same results): see ``index``.
+        self._postings = EntryPostings(salience)
+        self._phrasing_scorer = PhrasingScorer(
+            {
+                entry_id: [(p.terms, p.weight, p.text) for p in item.phrasings]
+                for entry_id, item in self._index.items()
+            }
+        )
 
     # ----------------------------------------------------------------------------------------
     def analyse(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
@@ -246,6 +260,8 @@ class Matcher:
         return tokens, corrections
 
     def _synonymise(self, tokens: list[str]) -> str:
+        if self._synonym_table.applies_to(tokens):  # the same result, by word lookups
+            return self._synonym_table.apply(tokens)
         joined = " ".join(tokens)
         if self._synonym_pattern is not None:
             joined = self._synonym_pattern.sub(lambda m: self._synonyms[m.group(0)], joined)
@@ -376,13 +392,9 @@ class Matcher:
                 weights[term] *= dilution
         total = sum(weights.values())
 
-        overlap: dict[str, float] = defaultdict(float)
-        for term in terms:
-            for entry_id, salience in self._postings.get(term, ()):
-                overlap[entry_id] += weights[term] * salience
-        if not overlap:
+        pool, overlap = self._postings.pool(terms, weights, CANDIDATE_POOL)
+        if not pool:
             return Match(Band.NONE, (), tuple(terms), tuple(corrections))
-        pool = sorted(overlap, key=overlap.__getitem__, reverse=True)[:CANDIDATE_POOL]
 
         query_terms = frozenset(terms)
         numbered = query_terms | plurals
@@ -392,18 +404,9 @@ class Matcher:
         for entry_id in pool:
             item = self._index[entry_id]
             coverage = overlap[entry_id] / total
-            scored = []
-            for phrasing in item.phrasings:
-                if phrasing.text == exclude:
-                    continue
-                shared = query_terms & phrasing.terms
-                if shared:
-                    weight = sum(weights[t] for t in shared)
-                    cosine = min(1.0, weight / math.sqrt(total * phrasing.weight))
-                    scored.append((cosine, phrasing))
-            scored.sort(key=lambda pair: pair[0], reverse=True)
+            best = self._phrasing_scorer.best(entry_id, weights, total, ORDER_CHECKS, exclude)
             best_similarity, best_text = 0.0, ""
-            for cosine, phrasing in scored[:ORDER_CHECKS]:
+            for cosine, phrasing in ((c, item.phrasings[n]) for c, n in best):
                 # Word order can add at most ORDER_SHARE, so weaker phrasings cannot win.
                 if cosine + ORDER_SHARE < best_similarity:
                     break

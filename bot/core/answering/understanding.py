@@ -24,11 +24,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.core.answering.budget import bounded, story_window
 from bot.core.answering.context import Conversation
 from bot.core.answering.matching import PLURAL, QUESTION_WORDS, Band, Candidate, Match, Matcher
+from bot.core.answering.scope import Scope, clauses
 from bot.core.knowledge import FollowUp, KnowledgeBase
 
-ReadingKind = Literal["answer", "detail", "unsure", "not_covered", "none"]
+ReadingKind = Literal["answer", "detail", "unsure", "clarify", "not_covered", "none"]
 
 LONG_MESSAGE = 100  # characters: longer messages are read sentence by sentence
 STORY_FACTOR = 0.35  # weight of a long message's back-story next to its question
@@ -61,6 +63,11 @@ _ORDINALS = {
 }
 _NUMBERED = re.compile(r"\b(?:number|no|num|option|#)\s*([1-9])\b|^\s*([1-9])\s*$")
 _NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is only a reference
+# Words that point back at one thing said before ("how often do I do it?"): with nothing said
+# before, the message has to be asked back. A plural ("how often do I do them?") means the
+# exercises as a whole, which a detail's own entry answers.
+FOLLOW_UP_WORDS = 3  # content words of a follow-up besides the detail it asks ("which knee first")
+_POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b")
 
 
@@ -71,7 +78,7 @@ class Reading:
     kind: ReadingKind
     entry_id: str | None = None
     detail: str | None = None  # the detail answered ("hold"), for kind "detail"
-    options: tuple[str, ...] = ()  # entry ids to offer, for kind "unsure"
+    options: tuple[str, ...] = ()  # entry ids to offer, for kinds "unsure" and "clarify"
     subject: str | None = None  # the subject not covered ("knee"), for kind "not_covered"
     match: Match | None = None
     notes: tuple[str, ...] = field(default=())  # how context and sentences were used
@@ -114,19 +121,24 @@ class Interpreter:
             )
             for entry in kb.entries.values()
         }
+        self._scope = Scope(kb, self._terms, matcher.knows)
 
     # ------------------------------------------------------------------------------------------
     def read(self, text: str, conversation: Conversation | None = None) -> Reading:
         """What ``text`` asks for, given the conversation so far (None: a fresh start)."""
         context = conversation if conversation is not None and conversation.current else None
-        sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+        sentences = bounded([s.strip() for s in _SENTENCE.findall(text) if s.strip()])
         if len(text) < LONG_MESSAGE or len(sentences) < 2:
-            return self._read_question(text, context, ())
+            reading = self._read_question(text, context, ())
+            pieces = clauses(text)
+            if reading.kind not in {"none", "unsure"} or len(pieces) < 2:
+                return reading
+            return self._read_clauses(pieces, context, reading)
         asked = _question_index(sentences)
         question = sentences[asked]
         # The sentences around the question tell its story; a long life story before them
         # says nothing more about what is asked (and would cost time on 4,096 characters).
-        around = range(max(0, asked - STORY_SENTENCES), min(len(sentences), asked + 3))
+        around = story_window(sentences, asked, STORY_SENTENCES, 2)
         story = [sentences[i] for i in around if i != asked]
         parts = tuple(
             (sentences[i], NEAR_STORY_FACTOR if i == asked - 1 else STORY_FACTOR)
@@ -149,6 +161,27 @@ class Interpreter:
                 return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
         return _noted(reading, note)
 
+    def _read_clauses(
+        self, pieces: list[str], context: Conversation | None, reading: Reading
+    ) -> Reading:
+        """A short message unclear as a whole, read clause by clause: without the clauses that
+        only say what is absent ("no numbness, no tingling, just tight hips"), or as its
+        question clause after a little story ("my uncle had bowel cancer, unrelated, but what
+        are the hip flexors?") when that clause is clear on two words of its own or names its
+        entry; one shared word is too little to outweigh a story the bot could not place."""
+        present = [c for c in pieces if not self._scope.absent(c)]
+        if present and len(present) < len(pieces):
+            kept = self._read_question(" ".join(present), context, ())
+            if kept.kind in {"answer", "detail"}:
+                return _noted(kept, "clauses about what is absent left aside")
+        question = pieces[_question_index(pieces)]
+        clause = self._read_question(question, context, ())
+        best = clause.match.best if clause.match is not None else None
+        strong = best is not None and (best.named or best.support >= 2)
+        if clause.kind in {"answer", "detail"} and strong:
+            return _noted(clause, f"question in the clause {question!r}")
+        return reading
+
     # ------------------------------------------------------------------------------------------
     def _read_question(
         self,
@@ -164,9 +197,10 @@ class Interpreter:
         options = context.options if context is not None else ()
         unasked = self._asks_pattern.sub(" ", canonical) if self._asks_pattern else canonical
         picked = _ordinal(unasked, options or _NO_LIST)  # "which side first" is no ordinal
-        if picked is not None and self._only_refers(text, asked):
-            if not options:
-                return Reading("none", notes=("an ordinal, and no list shown",))
+        refers = picked is not None and self._only_refers(text, asked)
+        if refers and not options and cue is None:
+            return Reading("none", notes=("an ordinal, and no list shown",))
+        if picked is not None and refers and options:
             detail = cue.follow_up.name if cue else None
             return self._entry(picked, detail, None, f"option from the last list: {picked}")
 
@@ -177,6 +211,10 @@ class Interpreter:
         if near is not None and self._near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole)
         following = context is not None and context.topic is not None
+        if context is None and cue is not None:
+            clarify = self._clarify(canonical, cue, own, whole, unfamiliar)
+            if clarify is not None:
+                return clarify
         # In a conversation, a question about a detail the topic has is about the topic unless
         # it names another entry ("where do I put my right knee?" after pigeon pose).
         topic = self.kb.entries.get(context.topic or "") if context is not None else None
@@ -214,7 +252,7 @@ class Interpreter:
                 # The words that ask a detail belong to this question ("how often do I need
                 # to stretch?" asks for the frequency entry, not the stretch's frequency).
                 best, detail = rival, None
-            if near is not None and not self._about(best, near):
+            if near is not None and not self._about(best, near, canonical):
                 return Reading("not_covered", subject=near, match=own)
             return self._entry(best.entry_id, detail, own)
 
@@ -246,6 +284,36 @@ class Interpreter:
             if having:
                 return Reading("unsure", options=tuple(having[:MAX_SUGGESTIONS]), match=whole)
         return self._by_band(own, unfamiliar)
+
+    def _clarify(
+        self, canonical: str, cue: _Cue, own: Match, whole: Match, unfamiliar: float
+    ) -> Reading | None:
+        """A follow-up with nothing to follow ("how long do I hold it?" as a first message, or
+        after the conversation expired): ask back which topic is meant, offering the entries
+        that have the detail asked, rather than pick one. Not when the message names its
+        topic itself (one of an entry's key words), says more than a follow-up does ("what's the
+        best position to sleep in with back pain?"), brings words of another subject, or asks a
+        detail with an entry of its own without pointing back at one thing ("how often?", "how
+        often do I do them?")."""
+        content = [t for t in own.terms if t not in QUESTION_WORDS]
+        if (
+            unfamiliar > MAX_UNFAMILIAR
+            or len(content) > FOLLOW_UP_WORDS
+            or self._scope.any_keyword_found(own.terms)
+        ):
+            return None
+        follow_up = cue.follow_up
+        if follow_up.default is not None and not _POINTS_BACK.search(canonical):
+            return None
+        having = [e for e in self._ranked(whole) if self.kb.entries[e].detail(follow_up.name)]
+        if follow_up.default is not None and follow_up.default in self.kb.entries:
+            having = [follow_up.default, *(e for e in having if e != follow_up.default)]
+        if not having:
+            return None
+        note = f"a follow-up on {follow_up.name} with nothing to follow"
+        return Reading(
+            "clarify", options=tuple(having[:MAX_SUGGESTIONS]), match=whole, notes=(note,)
+        )
 
     def _follow_up(
         self,
@@ -311,6 +379,11 @@ class Interpreter:
             return unfamiliar <= SOLID_UNFAMILIAR
         if best.support != 1:
             return False
+        # One word: only one of the entry's own key words (its title or a keyword, whole)
+        # will do; a word of its phrasings ("help", "tips") or of a longer keyword ("push" of
+        # "push hips forward") is shared by too much else.
+        if best is None or not self._scope.keyword_found(match.terms, best.entry_id):
+            return False
         # One word: enough alone, or beside a little small talk when only this entry uses it.
         return unfamiliar == 0.0 or (unfamiliar <= ONE_WORD_UNFAMILIAR and self._rare(match))
 
@@ -322,9 +395,14 @@ class Interpreter:
         unfamiliar = self._unfamiliar(rest)
         return unfamiliar <= MAX_UNFAMILIAR and not self._solid(rest, unfamiliar, True)
 
-    def _about(self, best: Candidate, subject: str) -> bool:
+    def _about(self, best: Candidate, subject: str, canonical: str) -> bool:
         """Whether a body part the article does not cover is part of the entry the question
-        names or talks about (the knee in pigeon pose): then the question is ours."""
+        names or talks about (the knee in pigeon pose): then the question is ours. Where it
+        is what hurts ("knee pain", "my sore neck"), only an exercise the question names can
+        make it ours ("pigeon pose hurts my knee"): a list or a topic never treats a knee."""
+        entry = self.kb.entries[best.entry_id]
+        if self._scope.hurts(subject, canonical) and not (best.named and entry.kind == "exercise"):
+            return False
         if best.named:
             return True
         words = self._entry_words.get(best.entry_id, frozenset())

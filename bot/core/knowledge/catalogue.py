@@ -251,6 +251,7 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "none_of_these": (),
     "button_none_of_these": (),
     "button_full_answer": (),
+    "clarify": (),
     # --- /progress: the weekly count, streak and chart (bot/core/sessions/progress.py, chart.py)
     "progress_title": (),
     "progress_this_week": ("{count}", "{target}"),
@@ -301,6 +302,26 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "command_stretch": (),
     "command_progress": (),
     "session_start_private": (),
+    # group stretch breaks, sessions that wait too long, /privacy session counts
+    "session_no_score_after": (),
+    "session_not_started": (),
+    "chart_unavailable": (),
+    "button_group_start": (),
+    "group_start_sent": (),
+    "group_start_open": (),
+    "group_chart_title": (),
+    "group_summary_title": (),
+    "group_summary_one": (),
+    "group_summary_many": ("{count}",),
+    "group_summary_note": (),
+    "privacy_you_sessions": ("{sessions}", "{scores}", "{since}"),
+    "privacy_you_no_sessions": (),
+    "privacy_date": ("{day}", "{month}", "{year}"),
+    "count_sessions_one": (),
+    "count_sessions_many": ("{count}",),
+    "count_pain_scores_one": (),
+    "count_pain_scores_many": ("{count}",),
+    "command_progress_group": (),
 }
 # Texts shown as a button label (one line, plain text) or as a small pop-up ("toast", at most
 # 200 characters for Telegram): their longest allowed length, placeholders included. Other
@@ -339,6 +360,7 @@ TEXT_LIMITS: Mapping[str, int] = {
         ),
         MAX_TOAST,
     ),
+    **dict.fromkeys(("group_start_sent", "group_start_open"), MAX_TOAST),
 }
 
 

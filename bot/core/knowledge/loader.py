@@ -74,7 +74,6 @@ def _links_lead_to_entries(entries: Mapping[str, Entry], unreadable: set[str]) -
     """Every ``related`` id names another entry; a misspelt one gets the closest other id."""
     problems = []
     for entry in entries.values():
-        others = [entry_id for entry_id in entries if entry_id != entry.id]
         for target, line in zip(entry.related, entry.related_lines, strict=True):
             if target == entry.id:
                 problems.append(
@@ -83,6 +82,7 @@ def _links_lead_to_entries(entries: Mapping[str, Entry], unreadable: set[str]) -
             elif target in unreadable:
                 continue  # that file's own problem is reported; a second message would mislead
             elif target not in entries:
+                others = [entry_id for entry_id in entries if entry_id != entry.id]
                 guess = process.extractOne(target, others, score_cutoff=60)
                 hint = (
                     f"did you mean '{guess[0]}'?" if guess else "use the id of an existing entry."

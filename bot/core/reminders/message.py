@@ -15,11 +15,10 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.callbacks import ReminderAction as Action
-from bot.core.callbacks import ReminderPress
+from bot.core.callbacks import ReminderPress, reminder_start
 from bot.core.knowledge import Entry, KnowledgeBase, fill
 from bot.core.reminders.schedule import format_time
 from bot.core.replies import MESSAGE_LIMIT, Button, Reply, ReplyKind, label
-from bot.core.sessions.views import start_button
 
 __all__ = [
     "SNOOZE",
@@ -121,8 +120,10 @@ def reminder_message(
         body = [fill(texts["reminder_no_exercises"])]
         return Reply(ReplyKind.INFO, "\n".join([heading, "", *body, "", *footer]), buttons)
 
-    if not group and entry.session is not None:  # a guided session of today's exercise
-        buttons = (*buttons, (start_button(texts, entry.id),))
+    if entry.session is not None:  # a guided session of today's exercise (privately)
+        key = "button_group_start" if group else "button_session_start"
+        start = reminder_start(reminder_id, seq, group=group)
+        buttons = (*buttons, (Button(label(texts, key), data=start),))
     exercises = kb.exercises()
     position = exercises.index(entry)
     following = exercises[(position + 1) % len(exercises)]

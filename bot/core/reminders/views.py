@@ -385,6 +385,9 @@ class Stored:
     chat: Chat | None
     reminders: int
     done: int
+    sessions: int = 0  # finished guided sessions
+    pain_scores: int = 0
+    first_session: datetime | None = None  # when the first stored session started
 
 
 def privacy(texts: Texts, stored: Stored, *, store_unanswered: bool, retention_days: int) -> Reply:
@@ -407,8 +410,32 @@ def privacy(texts: Texts, stored: Stored, *, store_unanswered: bool, retention_d
                 done_taps=_count(texts, stored.done, "count_done_taps_one", "count_done_taps_many"),
             )
         )
+        lines.append(_sessions_line(texts, stored))
     lines += ["", fill(texts["privacy_delete"])]
     return Reply(ReplyKind.INFO, "\n".join(lines))
+
+
+def _sessions_line(texts: Texts, stored: Stored) -> str:
+    """The person's stored guided sessions and pain scores, and since when."""
+    if not stored.sessions or stored.first_session is None or stored.chat is None:
+        return fill(texts["privacy_you_no_sessions"])
+    first = stored.first_session.astimezone(stored.chat.zone)
+    since = fill(
+        texts["privacy_date"],
+        day=first.day,
+        month=texts[MONTH_KEYS[first.month - 1]].strip(),
+        year=first.year,
+    )
+    return fill(
+        texts["privacy_you_sessions"],
+        sessions=_count(texts, stored.sessions, "count_sessions_one", "count_sessions_many"),
+        scores=_pain_scores(texts, stored),
+        since=since,
+    )
+
+
+def _pain_scores(texts: Texts, stored: Stored) -> str:
+    return _count(texts, stored.pain_scores, "count_pain_scores_one", "count_pain_scores_many")
 
 
 def _count(texts: Texts, number: int, one: str, many: str) -> str:

@@ -14,9 +14,13 @@ from enum import StrEnum
 from bot.core.clock import Clock
 from bot.core.sessions.plan import Phase, SessionPlan, Step
 
-__all__ = ["MAX_PAIN", "Session", "Status"]
+__all__ = ["MAX_PAIN", "SCORE_WAIT", "Session", "Status"]
 
 MAX_PAIN = 10  # the usual 0-10 pain scale
+# How long a session waits for a pain score before it closes itself. Before: it was never
+# started, so it simply ends. After: the exercises were done (and already count), so it ends as
+# completed without a score after; a score given much later would measure something else.
+SCORE_WAIT = timedelta(minutes=30)
 
 
 class Status(StrEnum):
@@ -56,6 +60,8 @@ class Session:
         self.pain_after: int | None = None
         self.started_at: datetime | None = None
         self.exercises_done_at: datetime | None = None
+        self.created_at = clock()
+        self.expired = False  # closed by itself after waiting SCORE_WAIT for a pain score
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -86,8 +92,17 @@ class Session:
         )
 
     def next_wakeup(self) -> datetime | None:
-        """When the timer must call :meth:`advance` next (None: no timer needed)."""
-        return self.ends_at if self.status is Status.RUNNING else None
+        """When the timer must call :meth:`advance` next (None: no timer needed).
+
+        While a pain score is awaited, that is when the wait runs out (see ``SCORE_WAIT``).
+        """
+        if self.status is Status.RUNNING:
+            return self.ends_at
+        if self.status is Status.PAIN_BEFORE:
+            return self.created_at + SCORE_WAIT
+        if self.status is Status.PAIN_AFTER and self.exercises_done_at is not None:
+            return self.exercises_done_at + SCORE_WAIT
+        return None
 
     def seconds_left(self) -> int:
         """Whole seconds left in the current step (0 when not running or paused)."""
@@ -113,7 +128,18 @@ class Session:
         return True
 
     def advance(self) -> bool:
-        """Move past every step that has ended by now; True if the step changed."""
+        """Move past every step that has ended by now; True if the step changed.
+
+        A session that has waited ``SCORE_WAIT`` for a pain score closes itself: before, it
+        ends unstarted; after, it is completed without the score after (never a hanging one).
+        """
+        if self.status in (Status.PAIN_BEFORE, Status.PAIN_AFTER):
+            deadline = self.next_wakeup()
+            if deadline is None or self._clock() < deadline:
+                return False
+            self.status = Status.COMPLETED if self.status is Status.PAIN_AFTER else Status.STOPPED
+            self.expired = True
+            return True
         if self.status is not Status.RUNNING or self.ends_at is None:
             return False
         now = self._clock()

@@ -16,6 +16,7 @@ from bot.core.sessions.plan import Phase, SessionPlan, Step
 
 __all__ = [
     "SESSION_PREFIX",
+    "STRETCH_START",
     "Press",
     "current_exercise",
     "parse_press",
@@ -25,6 +26,8 @@ __all__ = [
 ]
 
 SESSION_PREFIX = callbacks.SESSION
+# The deep link of Start under a group's stretch break: t.me/<bot>?start=stretch-<exercise id>
+STRETCH_START = "stretch"
 Press = callbacks.SessionPress
 Action = callbacks.SessionAction
 parse_press = callbacks.parse_session
@@ -155,12 +158,16 @@ def session_reply(
         buttons = _score_buttons(texts, token)
     elif status is Status.COMPLETED:
         lines.append(fill(texts["session_completed"], count=week_count, target=target))
+        if session.expired:
+            lines.append(fill(texts["session_no_score_after"]))
     elif status is Status.PAIN_HIGHER:
         lines.append(
             fill(texts["session_pain_higher"], before=session.pain_before, after=session.pain_after)
         )
     elif status is Status.HURT:
         lines.append(fill(texts["session_hurt"]))
+    elif session.expired:
+        lines.append(fill(texts["session_not_started"]))
     else:
         lines.append(fill(texts["session_stopped"]))
     return Reply(ReplyKind.INFO, "\n".join(lines), buttons)

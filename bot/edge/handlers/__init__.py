@@ -26,8 +26,10 @@ from telegram.ext import (
 
 from bot.core import callbacks
 from bot.core.replies import label
+from bot.core.sessions.views import STRETCH_START
 from bot.edge.handlers import (
     errors,
+    group_breaks,
     groups,
     inline,
     operator,
@@ -62,6 +64,7 @@ GROUP_COMMANDS = (
     ("exercises", "command_exercises"),
     ("exercise", "command_exercise"),
     ("help", "command_help_group"),
+    ("progress", "command_progress_group"),
 )
 # Group admins see the group menu plus /settings. Operator commands (/stats, /reload) are in no
 # menu: only the operators know them.
@@ -88,6 +91,13 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("start", groups.start, filters=in_groups))
     application.add_handler(CommandHandler("help", groups.show_help, filters=in_groups))
     application.add_handler(CommandHandler("ask", groups.ask, filters=in_groups))
+    application.add_handler(
+        CommandHandler(
+            "start",
+            stretch.start_link,
+            filters=private & filters.Regex(rf"^/start(@\w+)?\s+{STRETCH_START}(-[a-z0-9-]+)?\s*$"),
+        )
+    )
     application.add_handler(CommandHandler("start", questions.start))
     application.add_handler(CommandHandler("help", questions.show_help))
     application.add_handler(CommandHandler("about", questions.about))
@@ -102,6 +112,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("forget", privacy.forget))
     application.add_handler(CommandHandler("settings", groups.settings_command))
     application.add_handler(CommandHandler("stretch", stretch.stretch))
+    application.add_handler(CommandHandler("progress", group_breaks.summary, filters=in_groups))
     application.add_handler(CommandHandler("progress", stretch.progress))
     application.add_handler(CommandHandler("stats", operator.stats))
     application.add_handler(CommandHandler("reload", operator.reload))
@@ -112,6 +123,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         (callbacks.TIMEZONE, reminders.timezone_press),
         (callbacks.PRIVACY, privacy.press),
         (callbacks.SETTINGS, groups.settings_press),
+        (callbacks.GROUP_START, group_breaks.start_press),
         (callbacks.SESSION, stretch.press),
     ):
         application.add_handler(

@@ -81,9 +81,10 @@ async def membership(update: Update, context: Context) -> None:
         forgotten = state.has_store and await state.store.forget_chat(change.chat.id)
         await state.guards.forget(change.chat.id)
         state.admins.forget(change.chat.id)
+        state.participants.forget(change.chat.id)
         await state.conversations.forget(chat_key(change.chat.id))
-        if context.chat_data is not None:
-            context.chat_data.clear()
+        state.asked.drop(lambda key: key[0] == change.chat.id)
+        context.application.drop_chat_data(change.chat.id)
         log.info("removed from a group%s", "; its data is deleted" if forgotten else "")
 
 
@@ -108,6 +109,7 @@ async def migrated(update: Update, context: Context) -> None:
         else:
             await state.store.upsert_chat(new, ChatType.SUPERGROUP, state.clock())
     await state.guards.migrate(old, new)
+    state.participants.migrate(old, new)
     application = context.application
     if old in application.chat_data:
         if application.chat_data.get(new):

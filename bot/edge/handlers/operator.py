@@ -40,6 +40,10 @@ async def stats(update: Update, context: Context) -> None:
     if not _is_operator(update, context) or not state.has_store:
         await _unknown(update, context)
         return
+    try:
+        await state.counters.flush(state.store)  # the figures include the batch not yet written
+    except Exception:  # show what is stored; the counts stay pending for the next batch
+        log.exception("could not write the latest statistics counts")
     reply = operator_views.format_stats(texts(context), await state.store.stats())
     await respond(update, context, reply)
 

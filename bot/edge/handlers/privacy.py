@@ -24,7 +24,15 @@ async def _stored(context: Context, chat_id: int) -> views.Stored:
     if chat is None:
         return views.Stored(None, 0, 0)
     reminders = await store.list_reminders(chat_id)
-    return views.Stored(chat, len(reminders), await store.count_done_since(chat_id, _EPOCH))
+    sessions, scores, first = await store.session_counts(chat_id)
+    return views.Stored(
+        chat,
+        len(reminders),
+        await store.count_done_since(chat_id, _EPOCH),
+        sessions=sessions,
+        pain_scores=scores,
+        first_session=first,
+    )
 
 
 async def privacy(update: Update, context: Context) -> None:
@@ -68,11 +76,15 @@ async def press(update: Update, context: Context) -> None:
         return
     deleted = await context.bot_data.store.forget_chat(chat.id)
     # What the bot holds in memory about this chat and person goes too.
-    await context.bot_data.conversations.forget(chat_key(chat.id))
-    if context.chat_data is not None:
-        context.chat_data.clear()
-    if context.user_data is not None:
-        context.user_data.clear()
+    state = context.bot_data
+    if state.sessions is not None:
+        state.sessions.end(chat.id)  # a session going on ends too
+    await state.conversations.forget(chat_key(chat.id))
+    state.asked.drop(lambda key: key[0] == chat.id)
+    state.typing_time.pop(chat.id)
+    context.application.drop_chat_data(chat.id)
+    if update.effective_user is not None:
+        context.application.drop_user_data(update.effective_user.id)
     if deleted:
         log.info("a person deleted their data with /forget")
     await query.answer(toast(context, "forget_deleted_toast") if deleted else None)

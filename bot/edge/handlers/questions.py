@@ -14,7 +14,7 @@ from bot.core.answering.context import Conversation, chat_key
 from bot.core.groups.views import URGENT_START
 from bot.core.replies import Reply, ReplyKind
 from bot.edge import stretch_sessions
-from bot.edge.question_log import question_for, record
+from bot.edge.question_log import count, question_for, record
 from bot.edge.replying import Context, command_argument, in_group, repeated, respond, toast
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ async def press(update: Update, context: Context) -> None:
         await query.answer(toast(context, "feedback_thanks"))
         state = context.bot_data
         if state.has_store:
-            await state.store.increment_stat("helpful" if helpful else "not_helpful")
+            await count(context, "helpful" if helpful else "not_helpful")
             asked = question_for(context, query.message)
             if not helpful and asked and state.settings.store_unanswered:
                 await state.store.record_unanswered(asked, "not_helpful", entry.id, state.clock())

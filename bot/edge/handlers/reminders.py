@@ -8,12 +8,7 @@ the store for *this* chat before anything changes, and anything else gets a kind
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
-from collections import OrderedDict
-from datetime import datetime, timedelta
-from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -39,16 +34,9 @@ from bot.edge.replying import (
     texts,
     toast,
 )
+from bot.services import group_breaks
 
 log = logging.getLogger(__name__)
-
-TYPING_WINDOW = timedelta(minutes=10)  # how long "⌨️ Another time" waits for a typed time
-_TYPING = "reminders_typing_until"
-_DONE = "reminders_done"  # (reminder id, seq) pairs already counted, so Done counts once
-_DONE_REMEMBERED = 50
-_GROUP_DONE = "reminders_group_done"  # per group reminder message: who counted (anonymised)
-_GROUP_DONE_MESSAGES = 20
-_PEPPER = secrets.token_bytes(16)  # per process: the anonymised presses can't be linked back
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -183,15 +171,13 @@ async def typed_time(update: Update, context: Context) -> None:
     Anything that doesn't look like an attempt at a time (a question) ends the wait and goes on
     to be answered as usual.
     """
-    data = context.chat_data
     message = update.effective_message
-    if data is None or message is None or not message.text or update.effective_chat is None:
+    chat = update.effective_chat
+    if message is None or not message.text or chat is None:
         return
-    until = data.get(_TYPING)
-    if not isinstance(until, datetime):
-        return
-    if now(context) > until:
-        data.pop(_TYPING, None)
+    # Nothing is kept (nor created) for a chat that is not typing a time; the wait expires.
+    typing = context.bot_data.typing_time
+    if typing.get(chat.id) is None:
         return
     text = message.text.strip()
     try:
@@ -201,13 +187,13 @@ async def typed_time(update: Update, context: Context) -> None:
             request = views.parse_remind(text)  # "7:30 mon,wed": time and days at once
         except ScheduleError as other:
             if len(text) > 20 or not any(ch.isdigit() for ch in text):
-                data.pop(_TYPING, None)
+                typing.pop(chat.id)
                 return  # not a time: a question, answered by the next handler
             shown = other if other.code == "remind_two_times" else error
             await respond(update, context, views.error(texts(context), shown))
             raise ApplicationHandlerStop from None
-        answer = await _add(context, update.effective_chat.id, request)
-    data.pop(_TYPING, None)
+        answer = await _add(context, chat.id, request)
+    typing.pop(chat.id)
     await respond(update, context, answer)
     raise ApplicationHandlerStop
 
@@ -264,8 +250,7 @@ async def press(update: Update, context: Context) -> None:
             update, context, views.choose_time(texts(context), await store.get_chat(chat.id))
         )
     elif action == Action.TIME and parsed.typed:
-        if context.chat_data is not None:
-            context.chat_data[_TYPING] = now(context) + TYPING_WINDOW
+        context.bot_data.typing_time.put(chat.id, True)  # for TYPING_WINDOW
         await query.answer()
         await edit(update, context, query, views.type_time(texts(context)))
     elif action == Action.TIME and parsed.local_time is not None:
@@ -289,58 +274,32 @@ async def _done(
     if chat is None or reminder is None:
         await query.answer(toast(context, "reminder_gone"))
         return
-    counted: list[tuple[int, int]] = []
-    if context.chat_data is not None:
-        counted = context.chat_data.setdefault(_DONE, [])
     since = routine.week_start(now(context), chat.zone)
-    if (reminder_id, seq) in counted:
-        count = await store.count_done_since(chat_id, since)
+    # The store counts each reminder delivery once (a second Done, or a session from it).
+    counted_now = await store.record_done(chat_id, now(context), f"{reminder_id}:{seq}")
+    count = await store.count_stretches_since(chat_id, since)
+    if not counted_now:  # counted already: an earlier Done, or a session from this reminder
         already = toast(context, "done_already")
         await query.answer(f"{already} {routine.done_text(texts(context), count)}")
         return
-    counted.append((reminder_id, seq))
-    del counted[:-_DONE_REMEMBERED]
-    await store.record_done(chat_id, now(context))
-    count = await store.count_done_since(chat_id, since)
     await query.answer(routine.done_text(texts(context), count))
     await set_buttons(query, routine.after_done_buttons(texts(context), reminder_id))
-
-
-def _anonymous(user_id: int) -> str:
-    return hashlib.blake2b(str(user_id).encode(), key=_PEPPER, digest_size=8).hexdigest()
 
 
 async def _group_done(
     context: Context, query: CallbackQuery, chat_id: int, reminder_id: int, seq: int
 ) -> None:
-    """Done under a group's stretch break: counts once per person and message, for the group.
-
-    The store gets the group's count only; who pressed is kept in memory, as a keyed hash, just
-    long enough to not count the same person twice.
-    """
-    store = context.bot_data.store
-    chat = await store.get_chat(chat_id)
-    reminder = await store.get_reminder(chat_id, reminder_id)
-    if chat is None or reminder is None:
+    """Done under a group's stretch break: the person counts once a week for the group, which
+    keeps only the number (see bot.services.group_breaks)."""
+    state = context.bot_data
+    taken = await group_breaks.take_part(
+        state.store, state.participants, now(context), chat_id, reminder_id, query.from_user.id
+    )
+    if taken is None:
         await query.answer(toast(context, "reminder_gone"))
         return
-    data: dict[Any, Any] = context.chat_data if context.chat_data is not None else {}
-    messages: OrderedDict[tuple[int, int], set[str]] = data.setdefault(_GROUP_DONE, OrderedDict())
-    pressed = messages.setdefault((reminder_id, seq), set())
-    messages.move_to_end((reminder_id, seq))
-    while len(messages) > _GROUP_DONE_MESSAGES:
-        messages.popitem(last=False)
-    since = routine.week_start(now(context), chat.zone)
-    who = _anonymous(query.from_user.id)
-    if who in pressed:
-        count = await store.count_done_since(chat_id, since)
-        already = toast(context, "done_already")
-        await query.answer(f"{already} {routine.group_done_text(texts(context), count)}")
-        return
-    pressed.add(who)
-    await store.record_done(chat_id, now(context))
-    count = await store.count_done_since(chat_id, since)
-    await query.answer(routine.group_done_text(texts(context), count))
+    text = routine.group_done_text(texts(context), taken.people)
+    await query.answer(text if taken.counted else f"{toast(context, 'done_already')} {text}")
 
 
 async def _snooze(

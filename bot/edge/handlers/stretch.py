@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 from telegram.constants import ChatType
 
-from bot.core.callbacks import SessionAction, SessionPress
+from bot.core.callbacks import ReminderStart, SessionAction, SessionPress, parse_reminder_start
 from bot.core.knowledge import fill
+from bot.core.reminders.message import routine_entry
 from bot.core.replies import Reply, ReplyKind
 from bot.core.sessions.chart import draw_chart
 from bot.core.sessions.machine import Session, Status
 from bot.core.sessions.plan import plan_for
 from bot.core.sessions.progress import describe, history_start, weekly_progress
-from bot.core.sessions.views import parse_press, parse_start
+from bot.core.sessions.views import STRETCH_START, parse_press, parse_start
 from bot.edge import stretch_sessions
 from bot.edge.replying import Context, command_argument, respond, texts, toast
 
@@ -55,20 +55,58 @@ async def stretch(update: Update, context: Context) -> None:
     await _begin(update, context, chat.id, exercise_id)
 
 
-async def _begin(update: Update, context: Context, chat_id: int, exercise_id: str | None) -> None:
+async def _begin(
+    update: Update,
+    context: Context,
+    chat_id: int,
+    exercise_id: str | None,
+    occurrence: str | None = None,
+) -> None:
     """Start a session in this private chat (replacing one going on) and show its message."""
     kb = context.bot_data.answerer.kb
-    runner = context.bot_data.sessions
     plan = plan_for(kb, exercise_id)
-    if plan is None or runner is None:
+    active = None
+    if plan is not None:
+        active = await stretch_sessions.begin(
+            context.bot, context.bot_data, chat_id, plan, occurrence
+        )
+    if active is None:
         note = fill(kb.texts["session_no_exercises"])
         await respond(update, context, Reply(ReplyKind.INFO, note))
+
+
+async def start_link(update: Update, context: Context) -> None:
+    """``/start stretch`` or ``/start stretch-<exercise>``: the deep link of Start under a
+    group's stretch break, for someone the bot could not write to first. Runs before /start."""
+    chat = update.effective_chat
+    if chat is None or not _private(update):
         return
-    active, replaced = runner.start(chat_id, plan)
-    if replaced is not None:
-        await stretch_sessions.apply_change(context.bot, context.bot_data, replaced)
-    active.photo = stretch_sessions.photo_mode(kb, plan)
-    await stretch_sessions.show(context.bot, context.bot_data, active)
+    payload = context.args[0] if context.args else ""
+    exercise_id = payload.removeprefix(STRETCH_START).removeprefix("-") or None
+    kb = context.bot_data.answerer.kb
+    if exercise_id is not None and kb.find_exercise(exercise_id) is None:
+        exercise_id = None  # an exercise renamed since the link was made: the routine
+    await _begin(update, context, chat.id, exercise_id)
+
+
+async def _reminder_start(update: Update, context: Context, found: ReminderStart) -> None:
+    """Start under one's own reminder: the exercise that delivery shows, counted once with
+    a Done press on the same reminder (the delivery is the session's occurrence)."""
+    chat = update.effective_chat
+    query = update.callback_query
+    if chat is None or query is None:
+        return
+    state = context.bot_data
+    reminder = await state.store.get_reminder(chat.id, found.reminder_id)
+    if not _private(update) or found.group or reminder is None:
+        await query.answer(
+            toast(context, "reminder_gone" if _private(update) else "stale_button_toast")
+        )
+        return
+    await query.answer()
+    entry = routine_entry(state.answerer.kb, found.seq)
+    occurrence = f"{found.reminder_id}:{found.seq}"
+    await _begin(update, context, chat.id, entry.id if entry else None, occurrence)
 
 
 async def press(update: Update, context: Context) -> None:
@@ -79,6 +117,10 @@ async def press(update: Update, context: Context) -> None:
         return
     if chat is None:  # a button under an inline-mode message: no chat to run a session in
         await query.answer(toast(context, "session_start_private"))
+        return
+    from_reminder = parse_reminder_start(query.data or "")
+    if from_reminder is not None:
+        await _reminder_start(update, context, from_reminder)
         return
     exercise_id = parse_start(query.data or "")
     if exercise_id is not None:  # "Start" under an exercise's answer or a reminder
@@ -139,6 +181,10 @@ async def progress(update: Update, context: Context) -> None:
     done = await state.store.done_times_since(chat.id, since)
     facts = weekly_progress(sessions, done, now, zone)
     kb = state.answerer.kb
-    png = await asyncio.to_thread(draw_chart, kb.texts, facts)
-    await context.bot.send_photo(chat.id, photo=png, caption=fill(kb.texts["chart_title"]))
-    await respond(update, context, Reply(ReplyKind.INFO, describe(kb.texts, facts)))
+    png = await state.charts.draw(draw_chart, dict(kb.texts), facts)
+    if png is not None:
+        await context.bot.send_photo(chat.id, photo=png, caption=fill(kb.texts["chart_title"]))
+    text = describe(kb.texts, facts)
+    if png is None:  # the drawer failed: the same facts, in words only
+        text = f"{text}\n\n{fill(kb.texts['chart_unavailable'])}"
+    await respond(update, context, Reply(ReplyKind.INFO, text))

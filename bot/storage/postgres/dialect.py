@@ -21,6 +21,12 @@ _TYPES: list[tuple[re.Pattern[str], str]] = [
     ),
     # Telegram chat ids need 64 bits; SQLite's INTEGER is 64-bit, PostgreSQL's is 32.
     (re.compile(r"\bINTEGER\b", re.IGNORECASE), "BIGINT"),
+    # The Monday (ISO date) of a Unix time's UTC week: SQLite's date modifiers, PostgreSQL's
+    # date_trunc (its weeks start on Monday too).
+    (
+        re.compile(r"date\((\w+(?:\.\w+)?), 'unixepoch', 'weekday 0', '-6 days'\)"),
+        r"to_char(date_trunc('week', to_timestamp(\1) AT TIME ZONE 'UTC'), 'YYYY-MM-DD')",
+    ),
 ]
 
 

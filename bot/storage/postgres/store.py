@@ -192,6 +192,14 @@ class PostgresStore(PgOutbox, PgRecords):
                     new_id,
                     old_id,
                 )
+            await db.execute(  # the weekly counts of people add up (the new chat may have some)
+                "INSERT INTO group_weeks (chat_id, week, people) "
+                "SELECT ?::bigint, week, people FROM group_weeks WHERE chat_id = ? "
+                "ON CONFLICT (chat_id, week) DO UPDATE "
+                "SET people = group_weeks.people + excluded.people",
+                new_id,
+                old_id,
+            )
             await db.execute("DELETE FROM chats WHERE chat_id = ?", old_id)
         return True
 

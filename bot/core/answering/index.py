@@ -1,0 +1,234 @@
+"""Find a question's candidate entries and best phrasings fast, with exactly the matcher's results.
+
+The matcher (``matching``) defines the scores; this module only finds them without looking at
+what cannot matter:
+
+- **The candidate pool** is the ``size`` entries with the largest weighted overlap with the
+  question (ties: the entry reached first, by the question's term order, then by knowledge-base
+  order). Up to ``LARGE_BASE`` entries it is accumulated in a dictionary, as plain as it gets;
+  above, the postings are numpy arrays (``bincount`` over the question's posting lists, in the
+  same order, so each overlap is the same float, bit for bit) and the pool is taken with
+  ``argpartition``. numpy is imported only then: it costs ~15 MiB of resident memory, which a
+  small base does not need, while at 5,000 entries its arrays hold the postings in a fraction
+  of what Python tuples take.
+- **The best phrasings of an entry** are found by accumulating the weights of the question's terms
+  over that entry's phrasings that contain them (a small per-entry inverted index built on first
+  use, kept for the ``PHRASING_CACHE`` most recent entries), instead of intersecting the question
+  with every phrasing. Sums may differ from the matcher's set-order sums in the last bit, as those
+  already do from one process to the next (string hashing is randomised).
+
+``benchmarks/answer_equality.py`` checks that answers, scores and bands are the same as before.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import OrderedDict, defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
+
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")  # words joined by single spaces
+LARGE_BASE = 1000  # entries from which the pool is computed over numpy arrays
+PHRASING_CACHE = 4096  # entries whose phrasing index is kept (the pool of recent questions)
+
+
+class EntryPostings:
+    """For each term, the entries it points to and how strongly (salience)."""
+
+    def __init__(
+        self,
+        salience: Mapping[str, Mapping[str, float]],
+        *,
+        vectorised: bool | None = None,
+    ) -> None:
+        """``salience``: entry id -> term -> salience, in knowledge-base order."""
+        self.ids = tuple(salience)
+        self.vectorised = len(self.ids) >= LARGE_BASE if vectorised is None else vectorised
+        self._lists: dict[str, list[tuple[str, float]]] = {}
+        self._arrays: dict[str, tuple[Any, Any]] = {}
+        if not self.vectorised:
+            postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+            for entry_id, weights in salience.items():
+                for term, weight in weights.items():
+                    postings[term].append((entry_id, weight))
+            self._lists = dict(postings)
+            return
+        import numpy as np  # only for large bases: see the module's docstring
+
+        # Two flat arrays sorted by term (stable: knowledge-base order within a term); each
+        # term's postings are slices of them, not arrays of their own.
+        term_ids: dict[str, int] = {}
+        of_term, entries, values = [], [], []
+        for number, weights in enumerate(salience.values()):
+            for term, weight in weights.items():
+                of_term.append(term_ids.setdefault(term, len(term_ids)))
+                entries.append(number)
+                values.append(weight)
+        order = np.lexsort((np.asarray(of_term, dtype=np.int32),))  # a stable sort
+        all_entries = np.asarray(entries, dtype=np.int32)[order]
+        all_values = np.asarray(values, dtype=np.float64)[order]
+        ends = np.cumsum(np.bincount(np.asarray(of_term, dtype=np.int32))).tolist()
+        start = 0
+        for term, end in zip(term_ids, ends, strict=True):
+            self._arrays[term] = (all_entries[start:end], all_values[start:end])
+            start = end
+        self._np = np
+
+    def __contains__(self, term: str) -> bool:
+        return term in self._arrays or term in self._lists
+
+    def pool(
+        self, terms: Sequence[str], weights: Mapping[str, float], size: int
+    ) -> tuple[list[str], dict[str, float]]:
+        """The ``size`` entries with the largest overlap, best first, and their overlaps."""
+        if not self.vectorised:
+            return self._pool_plain(terms, weights, size)
+        return self._pool_arrays(terms, weights, size)
+
+    def _pool_plain(
+        self, terms: Sequence[str], weights: Mapping[str, float], size: int
+    ) -> tuple[list[str], dict[str, float]]:
+        overlap: dict[str, float] = defaultdict(float)
+        for term in terms:
+            for entry_id, salience in self._lists.get(term, ()):
+                overlap[entry_id] += weights[term] * salience
+        ranked = sorted(overlap, key=overlap.__getitem__, reverse=True)[:size]
+        return ranked, {entry_id: overlap[entry_id] for entry_id in ranked}
+
+    def _pool_arrays(
+        self, terms: Sequence[str], weights: Mapping[str, float], size: int
+    ) -> tuple[list[str], dict[str, float]]:
+        np = self._np
+        used = [(number, term) for number, term in enumerate(terms) if term in self._arrays]
+        if not used:
+            return [], {}
+        entries = np.concatenate([self._arrays[t][0] for _, t in used])
+        # The products are the same floats as weight * salience in Python, and bincount adds
+        # them in this order, from 0.0: each overlap equals the dictionary's, bit for bit.
+        values = np.concatenate([self._arrays[t][1] * weights[t] for _, t in used])
+        overlap = np.bincount(entries, weights=values, minlength=len(self.ids))
+        touched = np.flatnonzero(np.bincount(entries, minlength=len(self.ids)))
+        if len(touched) > size:
+            scores = overlap[touched]
+            cut = np.partition(scores, len(scores) - size)[len(scores) - size]
+            touched = touched[scores >= cut]  # the pool and every entry tied with its last
+        # Ties go to the entry reached first, as in the dictionary: by the question's first
+        # term that has it (postings are in knowledge-base order, so a binary search finds it).
+        first = np.full(len(touched), len(terms), dtype=np.int64)
+        for number, term in reversed(used):
+            postings = self._arrays[term][0]
+            at = np.minimum(np.searchsorted(postings, touched), len(postings) - 1)
+            first[postings[at] == touched] = number
+        scores = overlap[touched]
+        ranked = touched[np.lexsort((touched, first, -scores))[:size]].tolist()
+        values = overlap[ranked].tolist()
+        return [self.ids[e] for e in ranked], {
+            self.ids[e]: v for e, v in zip(ranked, values, strict=True)
+        }
+
+
+class PhrasingScorer:
+    """The phrasings of entries that share most weight with a question (cosine-like)."""
+
+    def __init__(self, phrasings: Mapping[str, Sequence[tuple[frozenset[str], float, str]]]):
+        """``phrasings``: entry id -> (terms, weight, text) per phrasing, in order."""
+        self._phrasings = phrasings
+        self._built: OrderedDict[str, dict[str, tuple[int, ...]]] = OrderedDict()
+
+    def _index(self, entry_id: str) -> dict[str, tuple[int, ...]]:
+        found = self._built.get(entry_id)
+        if found is not None:
+            self._built.move_to_end(entry_id)
+            return found
+        lists: dict[str, list[int]] = defaultdict(list)
+        for number, (terms, _, _) in enumerate(self._phrasings[entry_id]):
+            for term in terms:
+                lists[term].append(number)
+        found = {term: tuple(numbers) for term, numbers in lists.items()}
+        self._built[entry_id] = found
+        if len(self._built) > PHRASING_CACHE:
+            self._built.popitem(last=False)
+        return found
+
+    def best(
+        self,
+        entry_id: str,
+        weights: Mapping[str, float],
+        total: float,
+        limit: int,
+        exclude: str | None = None,
+    ) -> list[tuple[float, int]]:
+        """Up to ``limit`` (cosine, phrasing number) pairs, highest cosine first (ties: the
+        earlier phrasing), over the phrasings that share a term with the question."""
+        index = self._index(entry_id)
+        phrasings = self._phrasings[entry_id]
+        shared = [0.0] * len(phrasings)  # weights are positive: 0.0 means nothing shared
+        for term, weight in weights.items():
+            for number in index.get(term, ()):
+                shared[number] += weight
+        scored = []
+        for number, weight in enumerate(shared):
+            if weight:
+                _, own, text = phrasings[number]
+                if text != exclude:
+                    scored.append((-min(1.0, weight / math.sqrt(total * own)), number))
+        return [(-cosine, number) for cosine, number in heapq.nsmallest(limit, scored)]
+
+
+class SynonymTable:
+    """The maintainers' synonyms applied word by word, exactly as the matcher's regular
+    expression ``\\b(?:longest|...|shortest)\\b`` applies them to words joined by spaces: at each
+    word, the longest variant that starts there wins, and reading goes on after it.
+
+    The regex tries hundreds of variants at every position; this looks up the word. It is used
+    only where both must agree: words of letters and digits (no apostrophe, where the regex also
+    sees a word boundary) and variants that are such words separated by single spaces.
+    """
+
+    def __init__(self, synonyms: Mapping[str, str]) -> None:
+        # A variant with a character no plain word has ("push-up position") can never be found
+        # in plain words; any other variant that is not plain words leaves it to the regex.
+        self.usable = all(_plain(v) or not _possible(v) for v in synonyms)
+        starts: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for variant in sorted(synonyms, key=len, reverse=True):
+            if not _plain(variant):
+                continue
+            words = tuple(variant.split(" "))
+            starts[words[0]].append((words, synonyms[variant]))
+        self._starts = dict(starts)
+
+    def applies_to(self, tokens: Sequence[str]) -> bool:
+        """Whether ``apply`` gives the regex's result for these words."""
+        if not self.usable or not tokens:
+            return self.usable
+        joined = " ".join(tokens)  # one word per token, letters and digits only
+        return joined.count(" ") == len(tokens) - 1 and _PLAIN.fullmatch(joined) is not None
+
+    def apply(self, tokens: Sequence[str]) -> str:
+        """The words joined by spaces, each variant replaced by its canonical form."""
+        out: list[str] = []
+        at, count = 0, len(tokens)
+        while at < count:
+            for words, canonical in self._starts.get(tokens[at], ()):
+                if tuple(tokens[at : at + len(words)]) == words:
+                    out.append(canonical)
+                    at += len(words)
+                    break
+            else:
+                out.append(tokens[at])
+                at += 1
+        return " ".join(out)
+
+
+def _plain(text: str) -> bool:
+    """Letters and digits in words separated by single spaces (what ``\\b`` sees as words)."""
+    return bool(text) and all(word.isalnum() and word.isascii() for word in text.split(" "))
+
+
+def _possible(text: str) -> bool:
+    """Whether ``text`` could occur in plain words joined by spaces (only such characters)."""
+    return all(char == " " or (char.isascii() and char.isalnum()) for char in text)

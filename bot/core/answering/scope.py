@@ -1,0 +1,108 @@
+"""What a message says about the knowledge base's scope, in small reusable judgements.
+
+``understanding`` decides what a message asks for; these are the facts it weighs:
+
+- an entry's **key words** (its title and keywords, whole): one of them found in a question is
+  what lets a single shared word carry an answer ("pilates?"); a word of its phrasings ("tips")
+  or one word of a longer keyword ("push" of "push hips forward") does not;
+- a **complaint**: a body part with a word of pain beside it ("knee pain", "my sore neck") is
+  what hurts, which the article does not treat;
+- a clause that only says something is **absent** ("no numbness, no tingling") in words the
+  knowledge base does not use: no evidence of another subject;
+- the **clauses** of a short message, to find its question after a little story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from bot.core.answering.matching import PLURAL, QUESTION_WORDS
+from bot.core.knowledge import KnowledgeBase
+from bot.core.normalise import is_stopword, words
+
+ABSENT = frozenset({"no", "not", "without", "never", "nor"})  # a clause opening with one
+NEGATIONS = frozenset({"not", "no"})  # question words of the matcher that a keyword may need
+PAIN_REACH = 2  # words between a body part and a word of pain ("my knee really hurts")
+
+# A short message's clauses: "i'm a paramedic on long shifts, what stretches help?"
+_CLAUSE = re.compile(r"(?:[^.!?;:,\n\u2013\u2014-]|\b-\b)+[.!?;:,\n\u2013\u2014-]*")
+_BUT = re.compile(r"\s+(?=but\b)", re.IGNORECASE)
+
+
+class Scope:
+    """Key words, complaints and absent clauses for one knowledge base."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        terms_of: Callable[[str], list[str]],
+        knows: Callable[[str], bool],
+    ) -> None:
+        """``terms_of`` gives the matcher's terms of a phrase; ``knows`` whether a folded word
+        is one the knowledge base uses."""
+        self._knows = knows
+        # Each entry's title and keywords as sets of terms (question words aside).
+        self._keywords = {
+            entry.id: tuple(
+                key
+                for key in (
+                    frozenset(
+                        t
+                        for t in terms_of(phrase)
+                        if t not in QUESTION_WORDS - NEGATIONS and not t.endswith(PLURAL)
+                    )
+                    for phrase in (entry.title, *entry.keywords)
+                )
+                if key
+            )
+            for entry in kb.entries.values()
+        }
+        # The words of pain the red-flag vocabulary lists ({pain} in red_flags/words.yaml).
+        pain = sorted(
+            {
+                word.rstrip("*")
+                for pattern in kb.red_flags.concepts.get("pain", ())
+                for step in pattern.steps
+                for word in step.words
+            },
+            key=len,
+            reverse=True,
+        )
+        alternatives = "|".join(re.escape(word) for word in pain if word)
+        self._pain = rf"\b(?:{alternatives})\b" if alternatives else None
+
+    def keyword_found(self, terms: Iterable[str], entry_id: str) -> bool:
+        """Whether the terms hold one of the entry's key words whole."""
+        found = frozenset(terms)
+        return any(key <= found for key in self._keywords.get(entry_id, ()))
+
+    def any_keyword_found(self, terms: Iterable[str]) -> bool:
+        """Whether the terms hold a key word of any entry (the message names its topic)."""
+        found = frozenset(terms)
+        return any(key <= found for keys in self._keywords.values() for key in keys)
+
+    def hurts(self, subject: str, canonical: str) -> bool:
+        """Whether the message says ``subject`` hurts: a word of pain within a few words."""
+        if self._pain is None:
+            return False
+        part = rf"\b{re.escape(subject)}\b"
+        gap = rf"(?:\W+\w+){{0,{PAIN_REACH}}}?\W+"
+        return re.search(f"{part}{gap}{self._pain}|{self._pain}{gap}{part}", canonical) is not None
+
+    def absent(self, clause: str) -> bool:
+        """Whether a clause only says something is absent, in words the knowledge base does
+        not use ("no numbness", "without any fever")."""
+        found = words(clause)
+        if not found or found[0] not in ABSENT:
+            return False
+        rest = [word for word in found[1:] if not is_stopword(word)]
+        return bool(rest) and not any(self._knows(word) for word in rest)
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a short message: its sentences, split again at commas, colons, dashes
+    and a "but"."""
+    return [
+        piece.strip() for piece in _CLAUSE.findall(_BUT.sub(",", text)) if re.search(r"\w", piece)
+    ]

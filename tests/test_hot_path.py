@@ -1,0 +1,104 @@
+"""The hot path's shortcuts give the same results as the plain code they replace."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
+from bot.core.answering.matching import _synonym_regex
+from bot.core.normalise import _CONTRACTIONS, expand_contractions, fold, fold_unicode
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_the_ascii_shortcut_of_fold_folds_as_the_general_path(text: str) -> None:
+    assert fold(text) == fold_unicode(text)
+
+
+@given(st.text(alphabet=string.ascii_lowercase + " '", max_size=40))
+def test_contractions_are_expanded_as_before(text: str) -> None:
+    # The shortcut skips texts with no apostrophe and no "cannot": nothing to expand there.
+    slow = text
+    for short, long in _CONTRACTIONS.items():
+        if short.startswith(("'", "n'")):
+            slow = slow.replace(short, long)
+        else:
+            import re
+
+            slow = re.sub(rf"\b{re.escape(short)}\b", long, slow)
+    assert expand_contractions(text) == slow
+
+
+TERMS = [f"t{n}" for n in range(12)]
+SALIENCE = st.sampled_from([0.35, 0.5, 0.675, 1.0])  # few values: many ties, the hard case
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # numpy's first import
+@given(
+    st.lists(st.dictionaries(st.sampled_from(TERMS), SALIENCE, max_size=6), max_size=60),
+    st.lists(st.sampled_from(TERMS), max_size=8, unique=True),
+    st.sampled_from([0.6, 1.0, 2.5, 0.35]),
+    st.integers(min_value=1, max_value=30),
+)
+def test_the_numpy_pool_is_the_dictionary_pool(
+    saliences: list[dict[str, float]], terms: list[str], weight: float, size: int
+) -> None:
+    # Same entries, same order (ties: the entry reached first), same overlaps to the bit.
+    by_entry = {f"e{n}": found for n, found in enumerate(saliences)}
+    weights = {term: weight * (1 + number % 3) for number, term in enumerate(terms)}
+    plain = EntryPostings(by_entry, vectorised=False).pool(terms, weights, size)
+    arrays = EntryPostings(by_entry, vectorised=True).pool(terms, weights, size)
+    assert arrays == plain
+
+
+@given(
+    st.lists(st.frozensets(st.sampled_from(TERMS), min_size=1, max_size=5), max_size=30),
+    st.lists(st.sampled_from(TERMS), min_size=1, max_size=8, unique=True),
+)
+def test_the_phrasing_scorer_ranks_as_intersecting_every_phrasing(
+    phrasings: list[frozenset[str]], terms: list[str]
+) -> None:
+    weights = {term: 1.0 + number for number, term in enumerate(terms)}
+    total = sum(weights.values())
+    rows = [(p, float(len(p)), f"p{n}") for n, p in enumerate(phrasings)]
+    scorer = PhrasingScorer({"e": rows})
+    expected = []
+    for number, (own, weight, _) in enumerate(rows):
+        shared = frozenset(terms) & own
+        if shared:
+            cosine = min(1.0, sum(weights[t] for t in shared) / (total * weight) ** 0.5)
+            expected.append((cosine, number))
+    expected.sort(key=lambda pair: pair[0], reverse=True)
+    found = scorer.best("e", weights, total, 5)
+    assert [n for _, n in found] == [n for _, n in expected[:5]]
+    assert all(abs(a - b) < 1e-12 for (a, _), (b, _) in zip(found, expected, strict=False))
+
+
+WORDS = ["hip", "flexor", "flexors", "tight", "stretch", "a", "b", "ab", "how", "often"]
+VARIANT_WORDS = [*WORDS, "push-up", "a-b"]  # hyphens: never in words, so never found
+
+
+@given(
+    st.dictionaries(
+        st.lists(st.sampled_from(VARIANT_WORDS), min_size=1, max_size=3).map(" ".join),
+        st.lists(st.sampled_from(WORDS), max_size=2).map(" ".join),
+        max_size=8,
+    ),
+    st.lists(st.sampled_from(WORDS), max_size=12),
+)
+def test_the_synonym_table_replaces_as_the_regex(
+    synonyms: dict[str, str], tokens: list[str]
+) -> None:
+    pattern = _synonym_regex(synonyms)
+    joined = " ".join(tokens)
+    expected = pattern.sub(lambda m: synonyms[m.group(0)], joined) if pattern else joined
+    table = SynonymTable(synonyms)
+    assert table.applies_to(tokens)
+    assert table.apply(tokens) == expected
+
+
+def test_the_synonym_table_leaves_apostrophes_to_the_regex() -> None:
+    assert not SynonymTable({"hip": "hips"}).applies_to(["don't", "hip"])
+    assert not SynonymTable({" hip": "hip flexor"}).applies_to(["hip"])

@@ -1,0 +1,140 @@
+"""Knowing what it does not know: one shared word is no confident answer unless it is one of the
+entry's own key words; a short message unclear as a whole is read by its clauses (a story
+clause, a clause about what is absent) without letting one shared word outweigh the story; a
+follow-up with nothing to follow asks back which exercise or topic is meant."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answering.answerer import Answerer
+from bot.core.knowledge import KnowledgeBase
+from bot.core.replies import ReplyKind
+from tests.e2e import real_knowledge
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return real_knowledge()
+
+
+@pytest.fixture(scope="module")
+def answerer(kb: KnowledgeBase) -> Answerer:
+    return Answerer(kb)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tips please",  # a word of a longer keyword ("tips forward")
+        "which one is better?",
+        "how do you do a push up",  # "push" of "push hips forward"
+    ],
+)
+def test_one_shared_common_word_is_no_confident_answer(answerer: Answerer, message: str) -> None:
+    assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("pilates?", "yoga-for-hip-flexors"),
+        ("the iliacus?", "what-are-hip-flexors"),
+        ("kneeling one", "hip-flexor-stretch"),
+    ],
+)
+def test_one_of_the_entrys_own_key_words_still_answers(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    assert answerer.answer(message).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        (
+            "i'm a night nurse on twelve hour rotas, which exercises ease tight hip flexors?",
+            "exercises",
+        ),
+        (
+            "my aunt had kidney stones, unrelated, but what are the hip flexors?",
+            "what-are-hip-flexors",
+        ),
+        ("no dizziness, no tingling, only stiff hips. what stretches should i do?", "exercises"),
+    ],
+)
+def test_a_short_story_or_what_is_absent_does_not_hide_the_question(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    assert answerer.answer(message).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    "message", ["my laptop keeps crashing, any tips?", "our boiler broke down, which one is better"]
+)
+def test_one_shared_word_in_a_clause_does_not_outweigh_an_unplaced_story(
+    answerer: Answerer, message: str
+) -> None:
+    assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
+
+
+# --- a follow-up with nothing to follow -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "offered"),
+    [
+        ("how long should i hold that", {"e:pigeon-pose", "e:hip-flexor-stretch"}),
+        ("which knee goes down first", {"e:hip-flexor-stretch", "e:pigeon-pose"}),
+        ("how many times should i repeat that", {"e:bridge-pose"}),
+        ("how often do i do this", {"e:how-often-to-stretch"}),
+        ("do i switch sides", {"e:pigeon-pose", "e:hip-flexor-stretch"}),
+    ],
+)
+def test_a_follow_up_with_nothing_to_follow_asks_which_topic(
+    answerer: Answerer, kb: KnowledgeBase, message: str, offered: set[str]
+) -> None:
+    reply = answerer.answer(message).reply
+    assert reply.kind is ReplyKind.UNSURE and reply.html == kb.texts["clarify"]
+    data = [b.data or "" for row in reply.buttons for b in row]
+    assert offered <= set(data)
+    assert data[-1].startswith("n:")  # "None of these", which is logged
+
+
+def test_after_the_context_expired_a_follow_up_asks_back_too(answerer: Answerer) -> None:
+    from bot.core.answering.context import MAX_TURNS, Conversation
+
+    stale = Conversation(topic="pigeon-pose", turns=MAX_TURNS + 1)
+    assert answerer.answer("how long do i hold it", stale).reply.kind is ReplyKind.UNSURE
+    fresh = Conversation(topic="pigeon-pose")
+    assert answerer.answer("how long do i hold it", fresh).reply.entry_id == "pigeon-pose"
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("how often?", "how-often-to-stretch"),  # the detail's own entry, nothing pointed at
+        ("how often should i do them", "how-often-to-stretch"),  # the exercises as a whole
+        ("how long do i hold the bridge", "bridge-pose"),  # names its topic
+    ],
+)
+def test_a_detail_question_that_needs_no_referent_is_answered(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    assert answerer.answer(message).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    "message", ["what exercises ease a sore shoulder", "any stretches for knee pain?"]
+)
+def test_a_body_part_that_hurts_is_not_covered_by_a_list_or_topic(
+    answerer: Answerer, kb: KnowledgeBase, message: str
+) -> None:
+    """The exercises mention knees and shoulders, but do not treat them."""
+    reply = answerer.answer(message).reply
+    assert reply.kind is ReplyKind.FALLBACK
+    assert reply.plain().startswith(kb.texts["not_covered"].split("{subject}")[0].strip())
+
+
+def test_a_body_part_an_exercise_named_hurts_stays_with_the_exercise(answerer: Answerer) -> None:
+    assert answerer.answer("my knee hurts in the bridge pose").reply.entry_id == "bridge-pose"
