@@ -16,9 +16,6 @@ from bot.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = {name.upper() for name in Settings.model_fields}
-# Set in docker-compose.yml for the PostgreSQL storage backend, which another branch adds to
-# Settings; once merged, this exemption should go.
-PENDING = {"DATABASE_URL"}
 # Environment of the image that is not a bot setting: Python's, matplotlib's, PTB's.
 IMAGE_ONLY = {
     "PATH",
@@ -121,7 +118,7 @@ def test_compose_runs_two_bot_replicas_and_a_healthy_postgres() -> None:
 def test_compose_sets_only_real_settings_and_one_port() -> None:
     services = compose()["services"]
     env = services["bot"]["environment"]
-    unknown = set(env) - SETTINGS - PENDING
+    unknown = set(env) - SETTINGS
     assert not unknown, f"docker-compose.yml sets variables the bot does not read: {unknown}"
     port = str(env["PORT"])
     assert services["bot"]["expose"] == [port]
