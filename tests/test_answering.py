@@ -341,3 +341,13 @@ def test_a_question_about_an_unknown_subject_needs_its_entry_named(
         assert reply.kind is not ReplyKind.ANSWER
     else:
         assert reply.kind is ReplyKind.ANSWER and reply.entry_id == answered
+
+
+def test_a_recommendation_of_an_unknown_thing_is_not_ours(answerer: Answerer) -> None:
+    """A question for "a good X" asks for X: an app, a book or leggings are nothing the
+    knowledge base knows, whatever words they share with it; good stretches or poses are."""
+    assert answerer.answer("can you recommend a good stretching app").reply.kind is not (
+        ReplyKind.ANSWER
+    )
+    reply = answerer.answer("any good stretches for a tight psoas").reply
+    assert reply.kind is ReplyKind.ANSWER

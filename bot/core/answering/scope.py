@@ -20,13 +20,14 @@ from collections.abc import Callable, Iterable
 
 from bot.core.answering.matching import PLURAL, QUESTION_WORDS
 from bot.core.knowledge import KnowledgeBase
-from bot.core.normalise import is_stopword, words
+from bot.core.normalise import is_stopword, stem, words
 
 ABSENT = frozenset({"no", "not", "without", "never", "nor"})  # a clause opening with one
 NEGATIONS = frozenset({"not", "no"})  # question words of the matcher that a keyword may need
 PAIN_REACH = 2  # words between a body part and a word of pain ("my knee really hurts")
 
 _SUBJECT = re.compile(r"\b(?:for|about|with|against)\b")  # what a question is for or about
+_PRAISED = re.compile(r"\b(?:good|best|better|decent)\b")  # "a good X": X is what is asked for
 _PRONOUN = re.compile(r"\s*(?:it|this|that|these|those|them|me|you|him|her|us)\b")
 
 # A short message's clauses: "i'm a paramedic on long shifts, what stretches help?"
@@ -107,6 +108,25 @@ class Scope:
             for t in self._terms_of(canonical[found[-1] :])
             if t not in QUESTION_WORDS and not any(c.isdigit() for c in t)
         ]
+
+    def praised(self, canonical: str) -> list[str]:
+        """The head terms of the phrases after "good", "best", "better" or "decent" ("a good
+        stretching app" -> app): the thing a question asks to be recommended."""
+        heads = []
+        for found in _PRAISED.finditer(canonical):
+            phrase = []
+            for word in canonical[found.end() :].split():
+                if is_stopword(word) or stem(word) in QUESTION_WORDS:
+                    break
+                phrase.append(word)
+            terms = [
+                t
+                for t in self._terms_of(" ".join(phrase))
+                if not t.endswith(PLURAL) and not any(c.isdigit() for c in t)
+            ]
+            if terms:
+                heads.append(terms[-1])
+        return heads
 
     def absent(self, clause: str) -> bool:
         """Whether a clause only says something is absent, in words the knowledge base does

@@ -210,9 +210,12 @@ class Interpreter:
         own = self.matcher.match_parts(((text, 1.0), *story), drop=asked) if asked else whole
         unfamiliar = self._unfamiliar(own)
         subject = self._scope.subject(canonical)
-        if subject and not any(self.matcher.known(t) for t in subject):
-            # What the question is for or about is a subject the knowledge base never names
-            # ("what yoga pose helps with anxiety"): only an entry named by its title may answer.
+        if (subject and not any(self.matcher.known(t) for t in subject)) or not all(
+            self.matcher.known(t) for t in self._scope.praised(canonical)
+        ):
+            # What the question is for or about, or asks to be recommended, is a subject the
+            # knowledge base never names ("what yoga pose helps with anxiety", "a good stretching
+            # app"): only an entry named by its title may answer.
             unfamiliar = max(unfamiliar, UNKNOWN_SUBJECT)
         near = self._not_covered(canonical)
         if near is not None and self._near_group(near) in ALWAYS:
