@@ -130,6 +130,7 @@ class _EntryIndex:
     phrasings: list[_Phrasing] = field(default_factory=list)
     key_phrases: list[_KeyPhrase] = field(default_factory=list)
     keywords: list[frozenset[str]] = field(default_factory=list)  # multi-word keywords' terms
+    keyword_terms: frozenset[str] = frozenset()  # every term of those keywords
 
 
 class Matcher:
@@ -222,6 +223,7 @@ class Matcher:
                             " ".join(sorted(terms)),
                         )
                     )
+            item.keyword_terms = frozenset().union(*item.keywords)
             self._index[entry.id] = item
             for term, weight in salience[entry.id].items():
                 self._postings[term].append((entry.id, weight))
@@ -456,6 +458,8 @@ class Matcher:
         """The salience of the question's words that complete more of a multi-word keyword
         than one word: in proportion to the share found, fully when it is found whole."""
         found: dict[str, float] = {}
+        if len(item.keyword_terms & query) < 2:  # the common case: no keyword to complete
+            return found
         for keyword in item.keywords:
             shared = keyword & query
             if len(shared) < 2:
