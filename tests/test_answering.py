@@ -308,3 +308,46 @@ def test_public_conversations_stay_above_the_bar(answerer: Answerer) -> None:
     assert result.accuracy(["answer"]) >= 0.90
     assert result.accuracy(["fallback"]) == 1.0
     assert result.accuracy(["urgent"]) == 1.0
+
+
+def test_a_word_of_a_multi_word_keyword_alone_is_weak_evidence(kb: KnowledgeBase) -> None:
+    """The word "sleep" is not "sleeping pigeon": alone it does not point to pigeon pose; the whole
+    keyword does, with both its words."""
+    matcher = Matcher(kb)
+    alone = {c.entry_id: c for c in matcher.match("good sleeping position").candidates}
+    whole = {c.entry_id: c for c in matcher.match("sleeping pigeon").candidates}
+    assert alone["pigeon-pose"].support == 0
+    assert whole["pigeon-pose"].support == 2
+    assert whole["pigeon-pose"].score > alone["pigeon-pose"].score
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("what yoga pose helps with anxiety", None),
+        ("is yoga good for anxiety", None),
+        ("pigeon pose for beginners", "pigeon-pose"),  # the entry is named: still ours
+        ("which yoga poses help with tight hips", "yoga-for-hip-flexors"),
+        ("does my low back have to make up for it somehow", "how-hip-flexors-cause-back-pain"),
+    ],
+)
+def test_a_question_about_an_unknown_subject_needs_its_entry_named(
+    answerer: Answerer, question: str, answered: str | None
+) -> None:
+    """What a question is for or about ("... with anxiety") in words the knowledge base never
+    uses: two shared words ("yoga", "pose") do not make it ours; a pronoun there refers back."""
+    reply = answerer.answer(question).reply
+    if answered is None:
+        assert reply.kind is not ReplyKind.ANSWER
+    else:
+        assert reply.kind is ReplyKind.ANSWER and reply.entry_id == answered
+
+
+def test_a_recommendation_of_an_unknown_thing_is_not_ours(answerer: Answerer) -> None:
+    """A question for "a good X" asks for X: an app, a book or leggings are nothing the
+    knowledge base knows, whatever words they share with it; good stretches or poses are."""
+    assert answerer.answer("can you recommend a good stretching app").reply.kind is not (
+        ReplyKind.ANSWER
+    )
+    reply = answerer.answer("any good stretches for a tight psoas").reply
+    assert reply.kind is ReplyKind.ANSWER

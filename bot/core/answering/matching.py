@@ -12,6 +12,8 @@ How a question is scored:
    an answer on its own (``understanding`` asks for more than one shared word besides).
    A plural ("stretches") keeps a trace of its number: a single exercise whose title says it
    in the singular ("Hip flexor stretch") is not what a question about stretches asks for.
+   A word of a multi-word keyword points to its entry weakly alone ("sleep" is not "sleeping
+   pigeon"), more the more of the keyword the question has, fully when it has all of it.
 3. An entry's score mixes how well the question matches its single best phrasing (weighted
    overlap of terms, plus rapidfuzz's token-sort ratio for word order and near-misses) with how
    much of the question the entry's whole vocabulary explains.
@@ -128,6 +130,8 @@ class _EntryIndex:
     plurals: frozenset[str]  # plurals its keywords use ("bridges")
     phrasings: list[_Phrasing] = field(default_factory=list)
     key_phrases: list[_KeyPhrase] = field(default_factory=list)
+    keywords: list[frozenset[str]] = field(default_factory=list)  # multi-word keywords' terms
+    keyword_terms: frozenset[str] = frozenset()  # every term of those keywords
 
 
 class Matcher:
@@ -177,10 +181,14 @@ class Matcher:
                 t: SALIENCE_FLOOR + (1 - SALIENCE_FLOOR) * min(1.0, c / full)
                 for t, c in counts.items()
             }
+            # A word of a multi-word keyword alone is not that keyword ("sleep" is not
+            # "sleeping pigeon"): it points here as weakly as a word of one phrasing, and fully
+            # only when the whole keyword is found (see ``_whole_keywords``).
             for text in (entry.title, *entry.keywords):
-                for term in terms_of(text):
-                    if not term.endswith(PLURAL):
-                        weights[term] = 1.0
+                terms = [t for t in terms_of(text) if not t.endswith(PLURAL)]
+                share = 1.0 if len(terms) == 1 else SALIENCE_FLOOR
+                for term in terms:
+                    weights[term] = max(weights.get(term, 0.0), share)
             salience[entry.id] = weights
 
         document_frequency: dict[str, int] = defaultdict(int)
@@ -211,6 +219,7 @@ class Matcher:
                 terms = terms_of(text)
                 if len([t for t in terms if not t.endswith(PLURAL)]) >= 2:
                     item.key_phrases.append(_KeyPhrase(frozenset(terms)))
+                    item.keywords.append(frozenset(t for t in terms if not t.endswith(PLURAL)))
             for phrasing in entry.questions:
                 terms = [t for t in terms_of(phrasing.text) if not t.endswith(PLURAL)]
                 if terms:
@@ -222,6 +231,7 @@ class Matcher:
                             " ".join(sorted(terms)),
                         )
                     )
+            item.keyword_terms = frozenset().union(*item.keywords)
             self._index[entry.id] = item
         # How candidates and phrasings are found fast (same results): see ``index``.
         self._postings = EntryPostings(salience)
@@ -403,6 +413,9 @@ class Matcher:
         candidates = []
         for entry_id in pool:
             item = self._index[entry_id]
+            whole = self._whole_keywords(item, query_terms)
+            for term, full in whole.items():
+                overlap[entry_id] += weights[term] * (full - item.salience[term])
             coverage = overlap[entry_id] / total
             best = self._phrasing_scorer.best(entry_id, weights, total, ORDER_CHECKS, exclude)
             best_similarity, best_text = 0.0, ""
@@ -420,7 +433,9 @@ class Matcher:
                 bonus -= NUMBER_PENALTY
             score = min(100.0, 100 * (0.55 * best_similarity + 0.45 * coverage) + bonus)
             own = [t for t in content if factors[t] >= 1.0]
-            support = sum(1 for t in own if item.salience.get(t, 0.0) >= SUPPORT_SALIENCE)
+            support = sum(
+                1 for t in own if whole.get(t, item.salience.get(t, 0.0)) >= SUPPORT_SALIENCE
+            )
             named = (
                 bool(item.title)
                 and item.title <= frozenset(own)
@@ -441,6 +456,22 @@ class Matcher:
         top = tuple(candidates[:limit])
         foreign = tuple(t for t in terms if t in self._off_topic_terms)
         return Match(self._band(top), top, tuple(terms), tuple(corrections), foreign)
+
+    def _whole_keywords(self, item: _EntryIndex, query: frozenset[str]) -> dict[str, float]:
+        """The salience of the question's words that complete more of a multi-word keyword
+        than one word: in proportion to the share found, fully when it is found whole."""
+        found: dict[str, float] = {}
+        if len(item.keyword_terms & query) < 2:  # the common case: no keyword to complete
+            return found
+        for keyword in item.keywords:
+            shared = keyword & query
+            if len(shared) < 2:
+                continue
+            share = SALIENCE_FLOOR + (1 - SALIENCE_FLOOR) * (len(shared) - 1) / (len(keyword) - 1)
+            for term in shared:
+                if share > max(found.get(term, 0.0), item.salience[term]):
+                    found[term] = share
+        return found
 
     def _band(self, top: tuple[Candidate, ...]) -> Band:
         best = top[0]

@@ -9,7 +9,8 @@
   what hurts, which the article does not treat;
 - a clause that only says something is **absent** ("no numbness, no tingling") in words the
   knowledge base does not use: no evidence of another subject;
-- the **clauses** of a short message, to find its question after a little story.
+- the **clauses** of a short message, to find its question after a little story;
+- the **subject** of a question: what it is for or about ("... helps with anxiety").
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ from collections.abc import Callable, Iterable
 
 from bot.core.answering.matching import PLURAL, QUESTION_WORDS
 from bot.core.knowledge import KnowledgeBase
-from bot.core.normalise import is_stopword, words
+from bot.core.normalise import is_stopword, stem, words
 
 ABSENT = frozenset({"no", "not", "without", "never", "nor"})  # a clause opening with one
 NEGATIONS = frozenset({"not", "no"})  # question words of the matcher that a keyword may need
 PAIN_REACH = 2  # words between a body part and a word of pain ("my knee really hurts")
+
+_SUBJECT = re.compile(r"\b(?:for|about|with|against)\b")  # what a question is for or about
+_PRAISED = re.compile(r"\b(?:good|best|better|decent)\b")  # "a good X": X is what is asked for
+_PRONOUN = re.compile(r"\s*(?:it|this|that|these|those|them|me|you|him|her|us)\b")
 
 # A short message's clauses: "i'm a paramedic on long shifts, what stretches help?"
 _CLAUSE = re.compile(r"(?:[^.!?;:,\n\u2013\u2014-]|\b-\b)+[.!?;:,\n\u2013\u2014-]*")
@@ -42,6 +47,7 @@ class Scope:
         """``terms_of`` gives the matcher's terms of a phrase; ``knows`` whether a folded word
         is one the knowledge base uses."""
         self._knows = knows
+        self._terms_of = terms_of
         # Each entry's title and keywords as sets of terms (question words aside).
         self._keywords = {
             entry.id: tuple(
@@ -89,6 +95,38 @@ class Scope:
         part = rf"\b{re.escape(subject)}\b"
         gap = rf"(?:\W+\w+){{0,{PAIN_REACH}}}?\W+"
         return re.search(f"{part}{gap}{self._pain}|{self._pain}{gap}{part}", canonical) is not None
+
+    def subject(self, canonical: str) -> list[str]:
+        """The content terms after the message's last "for", "about", "with" or "against" (what
+        it is for or about); none when a pronoun follows ("make up for it somehow"), which
+        refers back to something already said."""
+        found = [m.end() for m in _SUBJECT.finditer(canonical)]
+        if not found or _PRONOUN.match(canonical[found[-1] :]):
+            return []
+        return [
+            t
+            for t in self._terms_of(canonical[found[-1] :])
+            if t not in QUESTION_WORDS and not any(c.isdigit() for c in t)
+        ]
+
+    def praised(self, canonical: str) -> list[str]:
+        """The head terms of the phrases after "good", "best", "better" or "decent" ("a good
+        stretching app" -> app): the thing a question asks to be recommended."""
+        heads = []
+        for found in _PRAISED.finditer(canonical):
+            phrase = []
+            for word in canonical[found.end() :].split():
+                if is_stopword(word) or stem(word) in QUESTION_WORDS:
+                    break
+                phrase.append(word)
+            terms = [
+                t
+                for t in self._terms_of(" ".join(phrase))
+                if not t.endswith(PLURAL) and not any(c.isdigit() for c in t)
+            ]
+            if terms:
+                heads.append(terms[-1])
+        return heads
 
     def absent(self, clause: str) -> bool:
         """Whether a clause only says something is absent, in words the knowledge base does

@@ -15,7 +15,9 @@ The matcher scores text against entries; this module decides what the message as
   a treatment, pregnancy) gets a reply saying so, not an unrelated answer.
 
 Confidence needs the message's own words: one shared word is enough only when nothing else in
-the message is unfamiliar, and words borrowed from context never make a match on their own.
+the message is unfamiliar, and words borrowed from context never make a match on their own. What
+a question is for or about ("... helps with anxiety") must be something the knowledge base
+knows, unless the question names its entry.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ MAX_UNFAMILIAR = 0.34  # share of a follow-up's own words that may be unknown
 SOLID_UNFAMILIAR = 0.5  # an answer needs its entry's words to outweigh unknown ones
 ONE_WORD_UNFAMILIAR = 0.3  # ... and one rare word of its own with a little small talk
 NAMED_UNFAMILIAR = 0.67  # an entry named by its title may come with one unknown word
+UNKNOWN_SUBJECT = 0.6  # a question about an unknown subject: beyond two shared words, not a name
 MAX_SUGGESTIONS = 3
 SUGGESTION_MARGIN = 12.0  # "Did you mean" offers only entries this close to the best
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
@@ -207,6 +210,14 @@ class Interpreter:
         whole = self.matcher.match_parts(((text, 1.0), *story))
         own = self.matcher.match_parts(((text, 1.0), *story), drop=asked) if asked else whole
         unfamiliar = self._unfamiliar(own)
+        subject = self._scope.subject(canonical)
+        if (subject and not any(self.matcher.known(t) for t in subject)) or not all(
+            self.matcher.known(t) for t in self._scope.praised(canonical)
+        ):
+            # What the question is for or about, or asks to be recommended, is a subject the
+            # knowledge base never names ("what yoga pose helps with anxiety", "a good stretching
+            # app"): only an entry named by its title may answer.
+            unfamiliar = max(unfamiliar, UNKNOWN_SUBJECT)
         near = self._not_covered(canonical)
         if near is not None and self._near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole)
