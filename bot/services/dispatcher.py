@@ -151,8 +151,9 @@ class _Pass:
 class Dispatcher:
     """Claims due deliveries and sends them concurrently, so no chat waits for another.
 
-    At most ``concurrency`` sends are in flight; new batches are claimed as slots free up,
-    so one slow chat holds one slot, not the queue. The sender's exceptions are mapped to
+    At most ``concurrency`` sends are in flight, and only as many deliveries are claimed as
+    there are free slots, so one slow chat holds one slot, not the queue, and a killed process
+    leaves at most its sends in flight unconfirmed. The sender's exceptions are mapped to
     store outcomes; nothing it raises escapes :meth:`run_once`.
     """
 
@@ -209,7 +210,12 @@ class Dispatcher:
             async with asyncio.TaskGroup() as group:
                 while not run.halted():
                     await self._flush(run.sent)
-                    batch = await self._store.claim_due(self._clock(), self._batch_size)
+                    # Claim only what can be sent now: a crash then loses at most the sends in
+                    # flight (outcome unknown), never rows claimed and still waiting for a slot.
+                    await slots.acquire()
+                    slots.release()
+                    room = max(1, self._concurrency - len(run.open))
+                    batch = await self._store.claim_due(self._clock(), min(self._batch_size, room))
                     report.skipped += batch.skipped
                     if batch.empty:
                         break
