@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.core.knowledge.model import SessionTiming
-from bot.core.sessions.machine import SCORE_WAIT, Session, Status
+from bot.core.sessions.machine import PAUSE_WAIT, SCORE_WAIT, Session, Status
 from bot.core.sessions.plan import Phase, SessionPlan, Step, build_plan, plan_for
 from tests.kb_factory import PIGEON, SITTING, write_kb
 
@@ -232,7 +232,8 @@ def test_pause_keeps_what_was_left_and_resume_goes_on() -> None:
     clock.tick(12)  # 2 s into the first hold
     assert session.pause()
     assert session.status is Status.PAUSED and session.step == PLAN.steps[1]
-    assert session.seconds_left() == 13 and session.next_wakeup() is None
+    assert session.seconds_left() == 13
+    assert session.next_wakeup() == clock.now + PAUSE_WAIT  # only the end of the pause's wait
     clock.tick(600)
     assert not session.advance()
     assert not session.pause()
@@ -360,3 +361,32 @@ def test_a_session_never_started_closes_itself() -> None:
     assert session.advance()
     assert session.status is Status.STOPPED and session.expired and not session.exercises_done
     assert not session.begin(2)
+
+
+def test_a_session_left_paused_closes_itself_and_does_not_count() -> None:
+    clock = Clock()
+    session = started(clock)
+    clock.tick(12)
+    assert session.pause()
+    clock.tick(PAUSE_WAIT.total_seconds() - 1)
+    assert not session.advance() and session.status is Status.PAUSED
+    clock.tick(1)
+    assert session.advance()
+    assert (
+        Status(session.status) is Status.STOPPED and session.pause_expired and not session.expired
+    )
+    assert not session.exercises_done and session.next_wakeup() is None
+    assert not session.resume()  # a late Resume finds it closed
+
+
+def test_a_resumed_session_gets_a_fresh_pause_wait() -> None:
+    clock = Clock()
+    session = started(clock)
+    assert session.pause()
+    clock.tick(PAUSE_WAIT.total_seconds() - 5)
+    assert session.resume()
+    clock.tick(1)
+    assert session.pause()
+    assert session.next_wakeup() == clock.now + PAUSE_WAIT
+    clock.tick(PAUSE_WAIT.total_seconds() - 1)
+    assert not session.advance() and session.status is Status.PAUSED

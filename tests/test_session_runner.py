@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.core.sessions.machine import SCORE_WAIT, Status
+from bot.core.sessions.machine import PAUSE_WAIT, SCORE_WAIT, Status
 from bot.core.sessions.plan import Phase, SessionPlan, Step
 from bot.services.session_runner import ActiveSession, SessionRunner
 
@@ -76,6 +76,17 @@ async def test_a_paused_session_is_not_woken() -> None:
     runner.schedule(active)
     clock.now += timedelta(seconds=5)
     assert await runner.tick() == 1 and seen == [(1, "running", 1)]
+
+
+async def test_a_session_left_paused_is_closed_by_the_timer() -> None:
+    runner, clock, seen = runner_with_log()
+    active = begin(runner, 1)
+    active.session.pause()
+    runner.schedule(active)
+    assert active.session.next_wakeup() == clock.now + PAUSE_WAIT
+    clock.now += PAUSE_WAIT
+    assert await runner.tick() == 1
+    assert seen[-1][:2] == (1, "stopped") and len(runner) == 0
 
 
 async def test_a_new_session_replaces_the_old_and_old_tokens_go_stale() -> None:

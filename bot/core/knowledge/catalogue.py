@@ -305,6 +305,7 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     # group stretch breaks, sessions that wait too long, /privacy session counts
     "session_no_score_after": (),
     "session_not_started": (),
+    "session_pause_expired": (),
     "chart_unavailable": (),
     "button_group_start": (),
     "group_start_sent": (),

@@ -14,13 +14,16 @@ from enum import StrEnum
 from bot.core.clock import Clock
 from bot.core.sessions.plan import Phase, SessionPlan, Step
 
-__all__ = ["MAX_PAIN", "SCORE_WAIT", "Session", "Status"]
+__all__ = ["MAX_PAIN", "PAUSE_WAIT", "SCORE_WAIT", "Session", "Status"]
 
 MAX_PAIN = 10  # the usual 0-10 pain scale
 # How long a session waits for a pain score before it closes itself. Before: it was never
 # started, so it simply ends. After: the exercises were done (and already count), so it ends as
 # completed without a score after; a score given much later would measure something else.
 SCORE_WAIT = timedelta(minutes=30)
+# How long a paused session waits to be resumed before it closes itself (stopped, not counted):
+# a session forgotten on pause must not hold its timer and its message open for ever.
+PAUSE_WAIT = timedelta(minutes=30)
 
 
 class Status(StrEnum):
@@ -56,12 +59,14 @@ class Session:
         self.index = 0
         self.ends_at: datetime | None = None  # end of the current step while running
         self.remaining: timedelta | None = None  # left of the current step while paused
+        self.paused_at: datetime | None = None
         self.pain_before: int | None = None
         self.pain_after: int | None = None
         self.started_at: datetime | None = None
         self.exercises_done_at: datetime | None = None
         self.created_at = clock()
         self.expired = False  # closed by itself after waiting SCORE_WAIT for a pain score
+        self.pause_expired = False  # closed by itself after PAUSE_WAIT paused
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -94,10 +99,13 @@ class Session:
     def next_wakeup(self) -> datetime | None:
         """When the timer must call :meth:`advance` next (None: no timer needed).
 
-        While a pain score is awaited, that is when the wait runs out (see ``SCORE_WAIT``).
+        While a pain score is awaited, or the session is paused, that is when the wait runs out
+        (see ``SCORE_WAIT`` and ``PAUSE_WAIT``).
         """
         if self.status is Status.RUNNING:
             return self.ends_at
+        if self.status is Status.PAUSED and self.paused_at is not None:
+            return self.paused_at + PAUSE_WAIT
         if self.status is Status.PAIN_BEFORE:
             return self.created_at + SCORE_WAIT
         if self.status is Status.PAIN_AFTER and self.exercises_done_at is not None:
@@ -140,6 +148,13 @@ class Session:
             self.status = Status.COMPLETED if self.status is Status.PAIN_AFTER else Status.STOPPED
             self.expired = True
             return True
+        if self.status is Status.PAUSED:
+            deadline = self.next_wakeup()
+            if deadline is None or self._clock() < deadline:
+                return False
+            self.status = Status.STOPPED
+            self.pause_expired = True
+            return True
         if self.status is not Status.RUNNING or self.ends_at is None:
             return False
         now = self._clock()
@@ -156,6 +171,7 @@ class Session:
         if self.status is not Status.RUNNING or self.ends_at is None:
             return True  # the session ended while the button was on its way
         self.remaining = self.ends_at - self._clock()
+        self.paused_at = self._clock()
         self.ends_at = None
         self.status = Status.PAUSED
         return True
@@ -166,6 +182,7 @@ class Session:
             return False
         self.ends_at = self._clock() + self.remaining
         self.remaining = None
+        self.paused_at = None
         self.status = Status.RUNNING
         return True
 

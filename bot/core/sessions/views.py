@@ -168,6 +168,8 @@ def session_reply(
         lines.append(fill(texts["session_hurt"]))
     elif session.expired:
         lines.append(fill(texts["session_not_started"]))
+    elif session.pause_expired:
+        lines.append(fill(texts["session_pause_expired"]))
     else:
         lines.append(fill(texts["session_stopped"]))
     return Reply(ReplyKind.INFO, "\n".join(lines), buttons)
