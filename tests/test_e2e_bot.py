@@ -17,6 +17,7 @@ import pytest
 
 from bot.core import callbacks
 from bot.core.replies import MESSAGE_LIMIT, to_plain
+from bot.edge.replying import CAPTION_LIMIT
 from bot.logs import REDACTED, setup_logging
 from bot.services.statistics import FLUSH_INTERVAL
 from tests.e2e import (
@@ -68,9 +69,13 @@ async def bot(fake_telegram: FakeTelegramServer, tmp_path: Path) -> AsyncIterato
 
 
 def assert_within_limits(call: ApiCall) -> None:
-    """What Telegram would enforce: text length and callback data size (the fake checks too)."""
+    """What Telegram would enforce: text (or caption) length and callback data size (the fake
+    checks too)."""
     assert call.ok
-    assert 0 < len(call.result["text"]) <= MESSAGE_LIMIT
+    if "caption" in call.result:
+        assert 0 < len(call.result["caption"]) <= CAPTION_LIMIT
+    else:
+        assert 0 < len(call.result["text"]) <= MESSAGE_LIMIT
     assert all(callbacks.fits(d) for d in button_data(call))
 
 
@@ -78,7 +83,7 @@ async def assert_still_answers(bot: RunningBot, *, user_id: int = DEFAULT_USER_I
     """The bot is alive and answering questions properly."""
     reply = last_message(await bot.send(PIGEON, user_id=user_id))
     assert reply.params["chat_id"] == user_id
-    assert "plank" in reply.params["text"]
+    assert "plank" in reply.words
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,7 +123,7 @@ async def test_start_welcomes_with_disclaimer_and_buttons(bot: RunningBot) -> No
 )
 async def test_help_and_about(bot: RunningBot, command: str, expected: str) -> None:
     reply = last_message(await bot.send(command))
-    assert expected in reply.params["text"]
+    assert expected in reply.words
     assert reply.params["parse_mode"] == "HTML"
     assert_within_limits(reply)
 
@@ -131,7 +136,7 @@ async def test_help_and_about(bot: RunningBot, command: str, expected: str) -> N
 async def test_question_gets_the_full_exercise_answer(bot: RunningBot) -> None:
     calls = await bot.send(PIGEON)
     (reply,) = sent(calls)
-    text = reply.params["text"]
+    text = reply.words
     assert reply.params["parse_mode"] == "HTML"
     assert "Pigeon" in text
     for step_word in ("plank", "wrist", "30 seconds"):
@@ -158,8 +163,8 @@ async def test_related_button_opens_that_entry(bot: RunningBot) -> None:
     assert len(acks) == 1 and acks[0].ok
     (reply,) = sent(calls)
     assert reply.params["chat_id"] == DEFAULT_USER_ID
-    assert entry.title in reply.params["text"]
-    assert "plank" not in reply.params["text"]  # not the pigeon answer again
+    assert entry.title in reply.words
+    assert "plank" not in reply.words  # not the pigeon answer again
     assert f"f:{entry.id}:1" in button_data(reply)
     assert_within_limits(reply)
 
@@ -191,7 +196,7 @@ async def test_stale_or_forged_button_gets_a_kind_note(bot: RunningBot, data: st
     acks = [c for c in calls if c.method == "answerCallbackQuery"]
     assert len(acks) == 1 and acks[0].ok  # the spinner on the button always stops
     (note,) = sent(calls)
-    assert "out of date" in note.params["text"]
+    assert "out of date" in note.words
     assert note.params["chat_id"] == DEFAULT_USER_ID
     await assert_still_answers(bot)
 
@@ -213,7 +218,7 @@ async def test_red_flag_gets_the_urgent_message_not_an_answer(
     bot: RunningBot, message: str
 ) -> None:
     (reply,) = sent(await bot.send(message))
-    text = reply.params["text"].lower()
+    text = reply.words.lower()
     assert "urgent" in text
     assert "emergency" in text
     assert "plank" not in text
@@ -223,7 +228,7 @@ async def test_red_flag_gets_the_urgent_message_not_an_answer(
 
 async def test_off_topic_gets_the_fallback_with_topic_buttons(bot: RunningBot) -> None:
     (reply,) = sent(await bot.send(OFF_TOPIC))
-    assert "not sure how to answer" in reply.params["text"]
+    assert "not sure how to answer" in reply.words
     assert button_data(reply) == ["topics", "exercises"]
     # Kept (text only) to improve the knowledge base.
     rows = bot.query("SELECT text, reason FROM unanswered")
@@ -243,7 +248,7 @@ async def test_topics_and_exercises_keyboards(bot: RunningBot) -> None:
 
 async def test_exercise_command(bot: RunningBot) -> None:
     pigeon = last_message(await bot.send("/exercise pigeon"))
-    assert "plank" in pigeon.params["text"]
+    assert "plank" in pigeon.words
     assert "f:pigeon-pose:0" in button_data(pigeon)
 
     bridge = last_message(await bot.send("/exercise@BackCareBot bridge"))
@@ -251,14 +256,14 @@ async def test_exercise_command(bot: RunningBot) -> None:
 
     unknown = last_message(await bot.send("/exercise <script>alert(1)</script>"))
     # Escaped in the HTML the bot sent, shown literally to the person (the fake parsed it).
-    assert "&lt;script&gt;" in unknown.params["text"]
-    assert "<script>" not in unknown.params["text"]
+    assert "&lt;script&gt;" in unknown.words
+    assert "<script>" not in unknown.words
     assert "<script>alert(1)" in unknown.result["text"]
     assert "don't know an exercise" in unknown.result["text"]
     assert button_data(unknown) == ["e:hip-flexor-stretch", "e:pigeon-pose", "e:bridge-pose"]
 
     usage = last_message(await bot.send("/exercise"))
-    assert "/exercise pigeon" in usage.params["text"]
+    assert "/exercise pigeon" in usage.words
     assert len(button_data(usage)) == 3
 
 
@@ -271,7 +276,7 @@ async def test_a_message_as_long_as_telegram_allows_is_read(bot: RunningBot) -> 
     """Up to Telegram's 4,096 characters: the question is found in the story."""
     story = "I sit at a desk all day and my lower back has been sore for a while. " * 55
     (reply,) = sent(await bot.send(story + "How long do I hold pigeon pose?"))
-    assert "30 seconds" in reply.params["text"]
+    assert "30 seconds" in reply.words
 
 
 @pytest.mark.parametrize(
@@ -281,7 +286,7 @@ async def test_a_message_as_long_as_telegram_allows_is_read(bot: RunningBot) -> 
 )
 async def test_non_text_gets_a_kind_note(bot: RunningBot, content: dict[str, object]) -> None:
     (reply,) = sent(await bot.send_content(content))
-    assert "only read text" in reply.params["text"]
+    assert "only read text" in reply.words
     assert reply.params["chat_id"] == DEFAULT_USER_ID
     await assert_still_answers(bot)
 
@@ -303,7 +308,7 @@ async def test_group_ignores_chatter_and_answers_ask(bot: RunningBot) -> None:
     calls = await bot.process(ask)
     (reply,) = sent(calls)
     assert reply.params["chat_id"] == DEFAULT_GROUP_ID
-    assert "How often to stretch" in reply.params["text"]
+    assert "How often to stretch" in reply.words
     # Threaded under the question so the group can see what was answered.
     assert reply.result["reply_to_message"]["message_id"] == ask["message"]["message_id"]
     assert_within_limits(reply)
@@ -311,13 +316,13 @@ async def test_group_ignores_chatter_and_answers_ask(bot: RunningBot) -> None:
     addressed = last_message(
         await bot.send("/ask@BackCareBot how do I do pigeon pose", chat_type="supergroup")
     )
-    assert "plank" in addressed.params["text"]
+    assert "plank" in addressed.words
 
     # A command for another bot in the same group is not ours.
     assert await bot.send("/ask@SomeOtherBot how often", chat_type="supergroup") == []
 
     usage = last_message(await bot.send("/ask", chat_type="supergroup"))
-    assert "Commands" in usage.params["text"]
+    assert "Commands" in usage.words
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,14 +337,14 @@ async def test_feedback_is_acknowledged_and_not_helpful_is_stored_anonymously(
 
     calls = await bot.press(answer, "f:pigeon-pose:1")
     (ack,) = [c for c in calls if c.method == "answerCallbackQuery"]
-    assert "Thanks for the feedback" in ack.params["text"]
+    assert "Thanks for the feedback" in ack.words
     assert sent(calls) == []  # a toast, no message
     assert bot.query("SELECT count(*) FROM unanswered") == [(0,)]
 
     bot.clock.advance(minutes=5)
     calls = await bot.press(answer, "f:pigeon-pose:0")
     (ack,) = [c for c in calls if c.method == "answerCallbackQuery"]
-    assert "Thanks for the feedback" in ack.params["text"]
+    assert "Thanks for the feedback" in ack.words
     assert sent(calls) == []
 
     rows = bot.query("SELECT * FROM unanswered")
@@ -381,10 +386,10 @@ async def test_blocked_chat_is_logged_and_other_chats_are_served(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot")
-    rule = bot.fake.fail("sendMessage", chat_id=BLOCKED_USER, error_code=403)
+    rule = bot.fake.fail(None, chat_id=BLOCKED_USER, error_code=403)
 
     calls = await bot.send(PIGEON, user_id=BLOCKED_USER)
-    assert [c.error_code for c in calls if c.method == "sendMessage"] == [403]
+    assert [c.error_code for c in calls if c.method == "sendPhoto"] == [403]
     blocked = [r for r in caplog.records if r.name == "bot.edge.handlers.errors"]
     assert len(blocked) == 1
     assert "blocked" in blocked[0].getMessage()
@@ -446,7 +451,7 @@ async def test_a_failed_statistics_write_is_logged_not_apologised_for(
     # Issue #11, item 10: only the statistics write failed, so the answer stands alone (no
     # apology after it); the failure is logged with its traceback.
     (answer,) = sent(calls)
-    assert "plank" in answer.params["text"]
+    assert "plank" in answer.words
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert errors[0].exc_info is not None
@@ -470,7 +475,7 @@ async def test_rate_limiter_retries_after_429(
         calls = await bot.send("/start")
         attempts = [c for c in calls if c.method == "sendMessage"]
         assert [c.error_code for c in attempts] == [429, None]
-        assert "not medical advice" in attempts[-1].params["text"].lower()
+        assert "not medical advice" in attempts[-1].words.lower()
         assert rule.hits == 1
         await assert_still_answers(bot)
 
@@ -537,24 +542,24 @@ async def test_a_reply_that_meets_a_5xx_is_sent_again(bot: RunningBot) -> None:
     """Issue #11, item 3: answers are retried on network errors and 5xx, a bounded number of
     times (the pauses are the bot's setting; zero here, nothing is slept away)."""
     bot.app.bot_data.send_retry_delays = (0.0, 0.0)
-    bot.fake.fail("sendMessage", chat_id=DEFAULT_USER_ID, error_code=502, times=2)
-    calls = await bot.send(PIGEON)
-    codes = [c.error_code for c in calls if c.method == "sendMessage"]
+    bot.fake.fail("sendPhoto", chat_id=DEFAULT_USER_ID, error_code=502, times=2)
+    calls = await bot.send(PIGEON)  # an exercise: its picture with the words as caption
+    codes = [c.error_code for c in calls if c.method == "sendPhoto"]
     assert codes == [502, 502, None]  # the answer arrives, once
-    assert "Pigeon" in last_message(calls).params["text"]
+    assert "Pigeon" in last_message(calls).words
 
 
 async def test_retries_are_bounded_and_never_follow_a_4xx(bot: RunningBot) -> None:
     bot.app.bot_data.send_retry_delays = (0.0, 0.0)
-    bot.fake.fail("sendMessage", chat_id=DEFAULT_USER_ID, error_code=503, times=3)
-    calls = await bot.send(PIGEON)
+    bot.fake.fail("sendPhoto", chat_id=DEFAULT_USER_ID, error_code=503, times=3)
+    calls = await bot.send(PIGEON)  # an exercise: its picture with the words as caption
     # Three tries of the answer, then the error handler logs a network problem (no apology:
     # it would meet the same outage).
-    assert [c.error_code for c in calls if c.method == "sendMessage"] == [503, 503, 503]
-    bot.fake.fail("sendMessage", chat_id=DEFAULT_USER_ID, error_code=403, times=1)
+    assert [c.error_code for c in calls if c.method == "sendPhoto"] == [503, 503, 503]
+    bot.fake.fail("sendPhoto", chat_id=DEFAULT_USER_ID, error_code=403, times=1)
     calls = await bot.send(PIGEON)
-    assert [c.error_code for c in calls if c.method == "sendMessage"][:1] == [403]
-    assert len([c for c in calls if c.method == "sendMessage"]) <= 2  # no retry of the 403
+    assert [c.error_code for c in calls if c.method == "sendPhoto"][:1] == [403]
+    assert len([c for c in calls if c.method == "sendPhoto"]) <= 2  # no retry of the 403
 
 
 async def test_an_exception_in_a_handler_is_logged_and_apologised_for(
@@ -567,7 +572,7 @@ async def test_an_exception_in_a_handler_is_logged_and_apologised_for(
 
     monkeypatch.setattr(answerer, "answer", broken)
     (apology,) = sent(await bot.send(PIGEON))
-    assert apology.params["text"] == to_plain(answerer.kb.texts["error_apology"]).strip()
+    assert apology.words == to_plain(answerer.kb.texts["error_apology"]).strip()
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].exc_info is not None
     # In a group the bug is logged but the group is not bothered with an apology.
