@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from telegram import (
@@ -66,6 +66,13 @@ def markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | No
     """Core buttons as an inline keyboard (None when there are none)."""
     if not buttons:
         return None
+    return _keyboard(buttons)
+
+
+@lru_cache(maxsize=512)
+def _keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """Built once per layout: the same answers and menus carry the same buttons every time,
+    and python-telegram-bot's objects are immutable, so one keyboard serves every send."""
     return InlineKeyboardMarkup(
         [
             [
