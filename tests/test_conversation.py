@@ -324,12 +324,12 @@ async def test_forget_drops_the_conversation(bot: RunningBot) -> None:
 
 async def test_a_reply_to_an_answer_in_a_group_carries_its_topic(bot: RunningBot) -> None:
     (answer,) = sent(await bot.say("/ask how do i do pigeon pose"))
-    assert "plank" in answer.words
+    assert "plank" in answer.params["text"]
     (follow_up,) = sent(await bot.say("how long do i hold it", reply_to_message=answer))
-    assert "30 seconds" in follow_up.words and "Pigeon" in follow_up.words
+    assert "30 seconds" in follow_up.params["text"] and "Pigeon" in follow_up.params["text"]
     # A reply to the follow-up carries its topic too.
     (again,) = sent(await bot.say("which knee goes forward?", reply_to_message=follow_up))
-    assert "wrist" in again.words
+    assert "wrist" in again.params["text"]
 
 
 async def test_none_of_these_is_logged_for_the_maintainers(bot: RunningBot) -> None:
@@ -337,8 +337,9 @@ async def test_none_of_these_is_logged_for_the_maintainers(bot: RunningBot) -> N
     data = button_data(unsure)
     assert data[-1].startswith("n:")
     calls = await bot.press(unsure, data[-1])
-    assert bot.app.bot_data.answerer.kb.texts["none_of_these"].split(":")[0] in (
-        last_message(calls).words
+    assert (
+        bot.app.bot_data.answerer.kb.texts["none_of_these"].split(":")[0]
+        in (last_message(calls).params["text"])
     )
     rows = bot.query("SELECT text, reason, entry_id FROM unanswered")
     assert rows == [("how long do i hold it", "fallback", data[-1].removeprefix("n:"))]
@@ -350,7 +351,7 @@ async def test_a_follow_up_after_the_context_expired_asks_which_exercise(bot: Ru
     bot.clock.advance(minutes=11)
     asked = last_message(await bot.send("how long do i hold it"))
     texts = bot.app.bot_data.answerer.kb.texts
-    assert asked.words.startswith(texts["clarify"].split("?")[0])
+    assert asked.params["text"].startswith(texts["clarify"].split("?")[0])
     data = button_data(asked)
     assert {"e:pigeon-pose", "e:hip-flexor-stretch"} <= set(data)
     chosen = last_message(await bot.press(asked, "e:hip-flexor-stretch"))

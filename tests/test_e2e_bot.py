@@ -123,7 +123,7 @@ async def test_start_welcomes_with_disclaimer_and_buttons(bot: RunningBot) -> No
 )
 async def test_help_and_about(bot: RunningBot, command: str, expected: str) -> None:
     reply = last_message(await bot.send(command))
-    assert expected in reply.words
+    assert expected in reply.params["text"]
     assert reply.params["parse_mode"] == "HTML"
     assert_within_limits(reply)
 
@@ -196,7 +196,7 @@ async def test_stale_or_forged_button_gets_a_kind_note(bot: RunningBot, data: st
     acks = [c for c in calls if c.method == "answerCallbackQuery"]
     assert len(acks) == 1 and acks[0].ok  # the spinner on the button always stops
     (note,) = sent(calls)
-    assert "out of date" in note.words
+    assert "out of date" in note.params["text"]
     assert note.params["chat_id"] == DEFAULT_USER_ID
     await assert_still_answers(bot)
 
@@ -218,7 +218,7 @@ async def test_red_flag_gets_the_urgent_message_not_an_answer(
     bot: RunningBot, message: str
 ) -> None:
     (reply,) = sent(await bot.send(message))
-    text = reply.words.lower()
+    text = reply.params["text"].lower()
     assert "urgent" in text
     assert "emergency" in text
     assert "plank" not in text
@@ -228,7 +228,7 @@ async def test_red_flag_gets_the_urgent_message_not_an_answer(
 
 async def test_off_topic_gets_the_fallback_with_topic_buttons(bot: RunningBot) -> None:
     (reply,) = sent(await bot.send(OFF_TOPIC))
-    assert "not sure how to answer" in reply.words
+    assert "not sure how to answer" in reply.params["text"]
     assert button_data(reply) == ["topics", "exercises"]
     # Kept (text only) to improve the knowledge base.
     rows = bot.query("SELECT text, reason FROM unanswered")
@@ -256,14 +256,14 @@ async def test_exercise_command(bot: RunningBot) -> None:
 
     unknown = last_message(await bot.send("/exercise <script>alert(1)</script>"))
     # Escaped in the HTML the bot sent, shown literally to the person (the fake parsed it).
-    assert "&lt;script&gt;" in unknown.words
-    assert "<script>" not in unknown.words
+    assert "&lt;script&gt;" in unknown.params["text"]
+    assert "<script>" not in unknown.params["text"]
     assert "<script>alert(1)" in unknown.result["text"]
     assert "don't know an exercise" in unknown.result["text"]
     assert button_data(unknown) == ["e:hip-flexor-stretch", "e:pigeon-pose", "e:bridge-pose"]
 
     usage = last_message(await bot.send("/exercise"))
-    assert "/exercise pigeon" in usage.words
+    assert "/exercise pigeon" in usage.params["text"]
     assert len(button_data(usage)) == 3
 
 
@@ -286,7 +286,7 @@ async def test_a_message_as_long_as_telegram_allows_is_read(bot: RunningBot) -> 
 )
 async def test_non_text_gets_a_kind_note(bot: RunningBot, content: dict[str, object]) -> None:
     (reply,) = sent(await bot.send_content(content))
-    assert "only read text" in reply.words
+    assert "only read text" in reply.params["text"]
     assert reply.params["chat_id"] == DEFAULT_USER_ID
     await assert_still_answers(bot)
 
@@ -308,7 +308,7 @@ async def test_group_ignores_chatter_and_answers_ask(bot: RunningBot) -> None:
     calls = await bot.process(ask)
     (reply,) = sent(calls)
     assert reply.params["chat_id"] == DEFAULT_GROUP_ID
-    assert "How often to stretch" in reply.words
+    assert "How often to stretch" in reply.params["text"]
     # Threaded under the question so the group can see what was answered.
     assert reply.result["reply_to_message"]["message_id"] == ask["message"]["message_id"]
     assert_within_limits(reply)
@@ -316,13 +316,13 @@ async def test_group_ignores_chatter_and_answers_ask(bot: RunningBot) -> None:
     addressed = last_message(
         await bot.send("/ask@BackCareBot how do I do pigeon pose", chat_type="supergroup")
     )
-    assert "plank" in addressed.words
+    assert "plank" in addressed.params["text"]
 
     # A command for another bot in the same group is not ours.
     assert await bot.send("/ask@SomeOtherBot how often", chat_type="supergroup") == []
 
     usage = last_message(await bot.send("/ask", chat_type="supergroup"))
-    assert "Commands" in usage.words
+    assert "Commands" in usage.params["text"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,14 +337,14 @@ async def test_feedback_is_acknowledged_and_not_helpful_is_stored_anonymously(
 
     calls = await bot.press(answer, "f:pigeon-pose:1")
     (ack,) = [c for c in calls if c.method == "answerCallbackQuery"]
-    assert "Thanks for the feedback" in ack.words
+    assert "Thanks for the feedback" in ack.params["text"]
     assert sent(calls) == []  # a toast, no message
     assert bot.query("SELECT count(*) FROM unanswered") == [(0,)]
 
     bot.clock.advance(minutes=5)
     calls = await bot.press(answer, "f:pigeon-pose:0")
     (ack,) = [c for c in calls if c.method == "answerCallbackQuery"]
-    assert "Thanks for the feedback" in ack.words
+    assert "Thanks for the feedback" in ack.params["text"]
     assert sent(calls) == []
 
     rows = bot.query("SELECT * FROM unanswered")
@@ -475,7 +475,7 @@ async def test_rate_limiter_retries_after_429(
         calls = await bot.send("/start")
         attempts = [c for c in calls if c.method == "sendMessage"]
         assert [c.error_code for c in attempts] == [429, None]
-        assert "not medical advice" in attempts[-1].words.lower()
+        assert "not medical advice" in attempts[-1].params["text"].lower()
         assert rule.hits == 1
         await assert_still_answers(bot)
 
@@ -572,7 +572,7 @@ async def test_an_exception_in_a_handler_is_logged_and_apologised_for(
 
     monkeypatch.setattr(answerer, "answer", broken)
     (apology,) = sent(await bot.send(PIGEON))
-    assert apology.words == to_plain(answerer.kb.texts["error_apology"]).strip()
+    assert apology.params["text"] == to_plain(answerer.kb.texts["error_apology"]).strip()
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].exc_info is not None
     # In a group the bug is logged but the group is not bothered with an apology.

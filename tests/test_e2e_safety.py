@@ -53,13 +53,13 @@ async def test_private_group_and_inline_follow_the_same_decision(
     if decision.alarm:
         assert "999" in private.words or "111" in private.words
         assert private.words.startswith(tier.split("<b>")[0])
-        assert "group chat" in group.words  # the short public notice
+        assert "group chat" in group.params["text"]  # the short public notice
         assert [r["id"] for r in results] == ["urgent"]
     else:
         assert "999" not in private.words
-        assert "group chat" not in group.words
+        assert "group chat" not in group.params["text"]
         assert "urgent" not in [r["id"] for r in results]
-        assert group.words == private.words  # the same reply, notes included
+        assert group.params["text"] == private.words  # the same reply, notes included
 
 
 async def test_each_tier_gets_its_own_private_link_and_message(bot: RunningBot) -> None:
@@ -75,7 +75,7 @@ async def test_each_tier_gets_its_own_private_link_and_message(bot: RunningBot) 
     ((button,),) = notice.params["reply_markup"]["inline_keyboard"]
     assert button["url"] == "https://t.me/BackCareBot?start=urgent"
     (private,) = sent(await bot.send("/start urgent-unknown-tier"))
-    assert "999" in private.words  # an unknown tier falls back to the most urgent
+    assert "999" in private.params["text"]  # an unknown tier falls back to the most urgent
 
 
 async def test_a_long_private_message_is_screened_before_it_is_called_too_long(
@@ -86,11 +86,11 @@ async def test_a_long_private_message_is_screened_before_it_is_called_too_long(
     long_alarm += filler * 20
     assert len(long_alarm) <= MESSAGE_LIMIT
     (reply,) = sent(await bot.send(long_alarm))
-    assert "999" in reply.words
+    assert "999" in reply.params["text"]
     assert not [d for d in button_data(reply) if d.startswith(("f:", "e:"))]
 
     (reply,) = sent(await bot.send(filler * 40))
-    assert "999" not in reply.words
+    assert "999" not in reply.params["text"]
 
 
 async def test_a_question_about_a_red_flag_is_explained_inline_too(bot: RunningBot) -> None:

@@ -85,7 +85,7 @@ def ts(value: datetime) -> int:
 
 async def remind(bot: RunningBot, text: str, user_id: int = USER) -> ApiCall:
     reply = last_message(await bot.send(f"/remind {text}", user_id=user_id))
-    assert "Reminder set" in reply.words, reply.words
+    assert "Reminder set" in reply.params["text"], reply.params["text"]
     return reply
 
 
@@ -105,7 +105,7 @@ async def test_commands_are_in_the_private_menu(bot: RunningBot) -> None:
 
 async def test_timezone_alone_shows_the_default_and_stores_nothing(bot: RunningBot) -> None:
     reply = last_message(await bot.send("/timezone"))
-    text = reply.words
+    text = reply.params["text"]
     assert "UTC" in text and "(the default)" in text
     assert "/timezone Europe/Berlin" in text
     assert "09:00" in text  # the local time there now
@@ -115,25 +115,25 @@ async def test_timezone_alone_shows_the_default_and_stores_nothing(bot: RunningB
 @pytest.mark.parametrize("typed", ["Europe/Berlin", "europe/berlin", "EUROPE/BERLIN"])
 async def test_timezone_is_set_case_insensitively(bot: RunningBot, typed: str) -> None:
     reply = last_message(await bot.send(f"/timezone {typed}"))
-    assert "Time zone set to <b>Europe/Berlin</b>" in reply.words
-    assert "10:00" in reply.words  # 09:00 UTC is 10:00 in Berlin in March
+    assert "Time zone set to <b>Europe/Berlin</b>" in reply.params["text"]
+    assert "10:00" in reply.params["text"]  # 09:00 UTC is 10:00 in Berlin in March
     assert bot.query("SELECT timezone FROM chats WHERE chat_id = ?", (USER,)) == [
         ("Europe/Berlin",)
     ]
     shown = last_message(await bot.send("/timezone"))
-    assert "Europe/Berlin" in shown.words
-    assert "(the default)" not in shown.words
+    assert "Europe/Berlin" in shown.params["text"]
+    assert "(the default)" not in shown.params["text"]
 
 
 async def test_near_miss_timezone_offers_buttons_that_set_it(bot: RunningBot) -> None:
     reply = last_message(await bot.send("/timezone berlin"))
-    assert "I don't know the time zone 'berlin'" in reply.words
+    assert "I don't know the time zone 'berlin'" in reply.params["text"]
     assert "tz:Europe/Berlin" in button_data(reply)
     assert bot.query("SELECT count(*) FROM chats") == [(0,)]
     calls = await bot.press(reply, "tz:Europe/Berlin")
     assert answers(calls) == [""]
     (edited,) = edits(calls)
-    assert "Time zone set to <b>Europe/Berlin</b>" in edited.words
+    assert "Time zone set to <b>Europe/Berlin</b>" in edited.params["text"]
     assert not sent(calls)  # the suggestion message became the confirmation
     assert bot.query("SELECT timezone FROM chats") == [("Europe/Berlin",)]
 
@@ -151,8 +151,8 @@ async def test_invalid_timezone_gets_a_kind_message(
     bot: RunningBot, argument: str, expected: str
 ) -> None:
     reply = last_message(await bot.send(f"/timezone {argument}"))
-    assert expected in reply.words
-    assert "/timezone Europe/Berlin" in reply.words
+    assert expected in reply.params["text"]
+    assert "/timezone Europe/Berlin" in reply.params["text"]
     assert bot.query("SELECT count(*) FROM chats") == [(0,)]
 
 
@@ -177,8 +177,8 @@ async def test_remind_with_a_time_and_days(
     reply = await remind(bot, argument)
     ((_, stored_time, stored_days, due, enabled),) = reminders(bot)
     assert (stored_time, stored_days, due, enabled) == (local_time, days, ts(next_due), 1)
-    assert f"{local_time}" in reply.words
-    assert "Times are in <b>UTC</b>" in reply.words  # the nudge to set a zone
+    assert f"{local_time}" in reply.params["text"]
+    assert "Times are in <b>UTC</b>" in reply.params["text"]  # the nudge to set a zone
     assert button_data(reply) == ["r:ls"]
     assert_fits(reply)
 
@@ -200,20 +200,20 @@ async def test_remind_invalid_arguments_get_kind_messages(
     bot: RunningBot, argument: str, code: str, params: dict[str, str]
 ) -> None:
     reply = last_message(await bot.send(f"/remind {argument}"))
-    text = reply.words
+    text = reply.params["text"]
     assert text == fill(TEXTS[code], **params) + "\n\n" + fill(TEXTS["remind_examples"])
     assert reminders(bot) == []
 
 
 async def test_remind_with_two_times_says_a_reminder_is_one_time(bot: RunningBot) -> None:
     """Issue #11: "/remind 7:30 to 8:30" answered "I couldn't read the range '-8:30'"."""
-    text = last_message(await bot.send("/remind 7:30 to 8:30")).words
+    text = last_message(await bot.send("/remind 7:30 to 8:30")).params["text"]
     assert "07:30" in text and "08:30" in text and "range" not in text
     assert reminders(bot) == []
     start = last_message(await bot.send("/remind"))
     await bot.press(start, "r:t:type")
     typed = last_message(await bot.send("7:30-8:30"))  # after "⌨️ Another time" too
-    assert typed.words == fill(TEXTS["remind_two_times"], first="07:30", second="08:30")
+    assert typed.params["text"] == fill(TEXTS["remind_two_times"], first="07:30", second="08:30")
     assert reminders(bot) == []
     set_one = last_message(await bot.send("7:30"))  # still waiting for one time
     assert button_data(set_one)[0] == "r:a:0730:21"
@@ -222,23 +222,25 @@ async def test_remind_with_two_times_says_a_reminder_is_one_time(bot: RunningBot
 async def test_duplicate_and_cap(bot: RunningBot) -> None:
     await remind(bot, "7:30 mon,wed,fri")
     again = last_message(await bot.send("/remind 07:30 fri,mon,wed"))
-    assert again.words == fill(TEXTS["reminder_duplicate"], reminder="07:30, Mon, Wed, Fri")
+    assert again.params["text"] == fill(
+        TEXTS["reminder_duplicate"], reminder="07:30, Mon, Wed, Fri"
+    )
     for hour in range(8, 17):
         await remind(bot, f"{hour}:00")
     assert len(reminders(bot)) == 10
     over = last_message(await bot.send("/remind 18:00"))
-    assert over.words == fill(TEXTS["reminders_too_many"], count=10)
+    assert over.params["text"] == fill(TEXTS["reminders_too_many"], count=10)
     assert len(reminders(bot)) == 10
 
 
 async def test_remind_off_removes_all(bot: RunningBot) -> None:
     none = last_message(await bot.send("/remind off"))
-    assert "nothing to turn off" in none.words
+    assert "nothing to turn off" in none.params["text"]
     await remind(bot, "7:30")
     await remind(bot, "19:00 weekdays")
     await remind(bot, "7:30", user_id=OTHER)
     reply = last_message(await bot.send("/remind off"))
-    assert "removed your 2 reminders" in reply.words
+    assert "removed your 2 reminders" in reply.params["text"]
     assert reminders(bot) == []
     assert len(reminders(bot, OTHER)) == 1  # only this person's
 
@@ -254,12 +256,12 @@ async def test_guided_flow_with_buttons(bot: RunningBot) -> None:
     (days,) = edits(calls)
     assert button_data(days)[0] == "r:a:1800:21"
     assert button_labels(days)[0] == "Mon, Wed, Fri ⭐"
-    assert "3-4 times a week" in days.words
+    assert "3-4 times a week" in days.params["text"]
     calls = await bot.press(start, "r:a:1800:21")
     (done,) = edits(calls)
-    assert "Reminder set" in done.words
-    assert "18:00, Mon, Wed, Fri" in done.words
-    assert "today at 18:00" in done.words
+    assert "Reminder set" in done.params["text"]
+    assert "18:00, Mon, Wed, Fri" in done.params["text"]
+    assert "today at 18:00" in done.params["text"]
     assert reminders(bot) == [(1, "18:00", 21, ts(START.replace(hour=18)), 1)]
 
 
@@ -267,9 +269,9 @@ async def test_guided_flow_with_a_typed_time(bot: RunningBot) -> None:
     start = last_message(await bot.send("/remind"))
     calls = await bot.press(start, "r:t:type")
     (prompt,) = edits(calls)
-    assert "Send me the time" in prompt.words
+    assert "Send me the time" in prompt.params["text"]
     wrong = last_message(await bot.send("7:75"))
-    assert "Minutes go from 00 to 59" in wrong.words  # still waiting for a time
+    assert "Minutes go from 00 to 59" in wrong.params["text"]  # still waiting for a time
     days = last_message(await bot.send("7:45pm"))
     assert button_data(days)[0] == "r:a:1945:21"
     await bot.press(days, "r:a:1945:31")  # weekdays
@@ -293,14 +295,14 @@ async def test_typed_time_with_days_adds_directly(bot: RunningBot) -> None:
     start = last_message(await bot.send("/remind"))
     await bot.press(start, "r:t:type")
     reply = last_message(await bot.send("6:15 tue,thu"))
-    assert "Reminder set" in reply.words
+    assert "Reminder set" in reply.params["text"]
     assert reminders(bot)[0][1:3] == ("06:15", 0b1010)
 
 
 async def test_deep_link_from_a_group_opens_the_flow(bot: RunningBot) -> None:
     calls = await bot.send("/start remind")
     welcome, flow = sent(calls)
-    assert "not medical advice" in welcome.words.lower()
+    assert "not medical advice" in welcome.params["text"].lower()
     assert "r:t:0700" in button_data(flow)
 
 
@@ -309,11 +311,11 @@ async def test_deep_link_from_a_group_opens_the_flow(bot: RunningBot) -> None:
 
 async def test_list_and_delete_button(bot: RunningBot) -> None:
     empty = last_message(await bot.send("/reminders"))
-    assert "no reminders yet" in empty.words
+    assert "no reminders yet" in empty.params["text"]
     await remind(bot, "7:30 mon,wed,fri")
     await remind(bot, "19:00")
     listing = last_message(await bot.send("/reminders"))
-    text = listing.words
+    text = listing.params["text"]
     assert "07:30</b>, Mon, Wed, Fri; next: Wed 5 Mar at 07:30" in text
     assert "19:00</b>, every day; next: today at 19:00" in text
     first, second = (row[0] for row in reminders(bot))
@@ -321,7 +323,7 @@ async def test_list_and_delete_button(bot: RunningBot) -> None:
     calls = await bot.press(listing, f"r:rm:{first}")
     assert answers(calls) == ["🗑 Deleted."]
     (edited,) = edits(calls)
-    assert "07:30" not in edited.words and "19:00" in edited.words
+    assert "07:30" not in edited.params["text"] and "19:00" in edited.params["text"]
     assert button_data(edited) == [f"r:rm:{second}", "r:new"]
     assert [row[0] for row in reminders(bot)] == [second]
     again = await bot.press(listing, f"r:rm:{first}")  # the stale button
@@ -333,19 +335,19 @@ async def test_timezone_change_moves_the_next_delivery(bot: RunningBot) -> None:
     await remind(bot, "7:30")
     assert reminders(bot)[0][3] == ts(datetime(2025, 3, 4, 7, 30, tzinfo=UTC))
     reply = last_message(await bot.send("/timezone Europe/Berlin"))
-    assert "next one is tomorrow at 07:30" in reply.words
+    assert "next one is tomorrow at 07:30" in reply.params["text"]
     # 07:30 in Berlin (UTC+1 in March) is 06:30 UTC.
     assert reminders(bot)[0][3] == ts(datetime(2025, 3, 4, 6, 30, tzinfo=UTC))
     listing = last_message(await bot.send("/reminders"))
-    assert "time zone: Europe/Berlin" in listing.words
-    assert "next: tomorrow at 07:30" in listing.words
+    assert "time zone: Europe/Berlin" in listing.params["text"]
+    assert "next: tomorrow at 07:30" in listing.params["text"]
     bot.clock.advance(hours=21, minutes=29)  # 06:29 UTC: not yet
     report, _ = await tick(bot)
     assert report.sent == 0
     bot.clock.advance(minutes=1)
     report, calls = await tick(bot)
     assert report.sent == 1
-    assert "It's 07:30" in sent(calls)[0].words
+    assert "It's 07:30" in sent(calls)[0].params["text"]
 
 
 # --- delivery -------------------------------------------------------------------------------
@@ -377,7 +379,7 @@ async def test_due_reminder_is_delivered_exactly_once(bot: RunningBot) -> None:
     ]
     exercises = bot.app.bot_data.answerer.kb.exercises()
     for step in exercises[0].steps:  # full instructions of the first exercise
-        assert step.split("<")[0] in message.words
+        assert step.split("<")[0] in message.params["text"]
     assert_fits(message)
     report, calls = await tick(bot)
     assert report.total == 0 and not sent(calls)
@@ -385,7 +387,7 @@ async def test_due_reminder_is_delivered_exactly_once(bot: RunningBot) -> None:
     bot.clock.advance(days=1)
     report, calls = await tick(bot)
     (tomorrow,) = sent(calls)
-    assert f"<b>{exercises[1].title}</b>" in tomorrow.words  # rotation
+    assert f"<b>{exercises[1].title}</b>" in tomorrow.params["text"]  # rotation
     assert button_data(tomorrow)[0] == f"r:d:{rid}:1"
 
 
@@ -473,9 +475,9 @@ async def test_snooze_sends_it_again_in_30_minutes(bot: RunningBot) -> None:
     bot.clock.advance(minutes=1)
     report, calls = await tick(bot)
     (again,) = sent(calls)
-    assert "Snoozed" in again.words
+    assert "Snoozed" in again.params["text"]
     assert button_data(again)[0] == f"r:d:{rid}:0"  # the same exercise
-    assert message.words.split("\n")[1] == again.words.split("\n")[1]
+    assert message.params["text"].split("\n")[1] == again.params["text"].split("\n")[1]
     report, calls = await tick(bot)
     assert not sent(calls)
 
@@ -493,7 +495,7 @@ async def test_stop_deletes_that_reminder(bot: RunningBot) -> None:
     assert answers(again) == ["That reminder was already stopped."]
     bot.clock.advance(days=1)
     _, calls = await tick(bot)
-    assert all("20:00" in c.words for c in sent(calls))
+    assert all("20:00" in c.params["text"] for c in sent(calls))
 
 
 # --- forged and stale buttons -------------------------------------------------------------------
@@ -545,9 +547,9 @@ async def test_other_buttons_still_reach_the_question_handler(bot: RunningBot) -
     menu = last_message(await bot.send("/reminders"))
     for data in ("", "zzz"):
         calls = await bot.press(menu, data)
-        assert "out of date" in sent(calls)[0].words
+        assert "out of date" in sent(calls)[0].params["text"]
     calls = await bot.press(menu, "exercises")
-    assert "There are three exercises" in sent(calls)[0].words
+    assert "There are three exercises" in sent(calls)[0].params["text"]
 
 
 # --- failures -----------------------------------------------------------------------------------
@@ -571,15 +573,15 @@ async def test_blocked_chat_is_paused_while_others_still_get_theirs(bot: Running
     bot.fake.clear_failures()  # unblocked; the client sends /start
     calls = await bot.send("/start")
     welcome, back = sent(calls)
-    assert "not medical advice" in welcome.words.lower()
-    assert "Welcome back" in back.words
+    assert "not medical advice" in welcome.params["text"].lower()
+    assert "Welcome back" in back.params["text"]
     assert [row[4] for row in reminders(bot)] == [1]
     assert reminders(bot)[0][3] == ts(datetime(2025, 3, 5, 9, 30, tzinfo=UTC))  # nothing missed
     bot.clock.advance(days=1)
     _, calls = await tick(bot)
     assert sorted(c.params["chat_id"] for c in sent(calls)) == [USER, OTHER]
     (plain,) = sent(await bot.send("/start"))  # only paused reminders trigger the note
-    assert "Welcome back" not in plain.words
+    assert "Welcome back" not in plain.params["text"]
 
 
 async def test_block_update_pauses_reminders_at_once(bot: RunningBot) -> None:
@@ -682,7 +684,7 @@ async def test_migrated_group_gets_its_reminder_at_the_new_id(bot: RunningBot) -
 
 async def test_group_commands_point_to_a_private_chat_without_spam(bot: RunningBot) -> None:
     note = last_message(await bot.send("/remind 7:30", chat_type="supergroup", chat_id=GROUP))
-    assert "private chat" in note.words
+    assert "private chat" in note.params["text"]
     assert note.params["chat_id"] == GROUP
     markup = note.params["reply_markup"]["inline_keyboard"]
     assert markup[0][0]["url"] == "https://t.me/BackCareBot?start=remind"
@@ -700,10 +702,10 @@ async def test_group_commands_point_to_a_private_chat_without_spam(bot: RunningB
 
 async def test_privacy_says_what_is_stored(bot: RunningBot) -> None:
     first = last_message(await bot.send("/privacy"))
-    assert "Nothing: you haven't set a reminder or time zone." in first.words
+    assert "Nothing: you haven't set a reminder or time zone." in first.params["text"]
     await bot.send("/timezone Europe/Berlin")
     await remind(bot, "7:30")
-    text = last_message(await bot.send("/privacy")).words
+    text = last_message(await bot.send("/privacy")).params["text"]
     for fact in ("chat id", "time zone", "reminder times", "Done", "couldn't answer", "/forget"):
         assert fact.lower() in text.lower(), fact
     assert f"Chat id {USER}, time zone Europe/Berlin, 1 reminder, 0 ✅ Done taps" in text
@@ -720,14 +722,14 @@ async def test_forget_leaves_no_row_about_the_user(bot: RunningBot) -> None:
     await remind(bot, "10:00", user_id=OTHER)
 
     confirm = last_message(await bot.send("/forget"))
-    assert "2 reminders" in confirm.words
+    assert "2 reminders" in confirm.params["text"]
     assert button_data(confirm) == ["p:forget", "p:keep"]
     kept = await bot.press(confirm, "p:keep")
-    assert "nothing was deleted" in edits(kept)[0].words
+    assert "nothing was deleted" in edits(kept)[0].params["text"]
     assert len(reminders(bot)) == 2
 
     calls = await bot.press(confirm, "p:forget")
-    assert "deleted everything" in edits(calls)[0].words
+    assert "deleted everything" in edits(calls)[0].params["text"]
     with closing(sqlite3.connect(bot.db_path)) as db:
         tables = [
             name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -746,11 +748,11 @@ async def test_forget_leaves_no_row_about_the_user(bot: RunningBot) -> None:
     _, calls = await tick(bot)
     assert [c.params["chat_id"] for c in sent(calls)] == [OTHER]  # the snooze went too
     after = last_message(await bot.send("/privacy"))
-    assert "Nothing: you haven't set a reminder" in after.words
+    assert "Nothing: you haven't set a reminder" in after.params["text"]
     stale = await bot.press(message, f"r:d:{rid}:0")
     assert answers(stale) == ["That reminder no longer exists, so there's nothing to do."]
     nothing = last_message(await bot.send("/forget"))
-    assert "nothing to delete" in nothing.words and not button_data(nothing)
+    assert "nothing to delete" in nothing.params["text"] and not button_data(nothing)
 
 
 # --- restarts -----------------------------------------------------------------------------------
