@@ -19,7 +19,10 @@ not counted):
 * RSS: resident memory once started and idle, and after all rounds.
 
 Run: ``python benchmarks/echo_compare.py [--users 200] [--rounds 3]``. It asserts only that
-everyone got a reply, never timing.
+everyone got a reply, never timing. ``--py-spy FILE`` also samples the BackCare bot with py-spy
+(``pip install py-spy``) over the measured rounds and writes the stacks to FILE in collapsed
+("folded") form, for flamegraph.pl or speedscope; sampling slows the bot, so its CPU figures in
+such a run are not comparable with a run without it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -180,6 +184,15 @@ def run_round(
     bot.round_p99.append(percentile(waits, 99))
 
 
+def start_py_spy(pid: int, out: str) -> subprocess.Popen[bytes]:
+    """py-spy sampling ``pid`` (busy threads only: waits in epoll or on a queue may still show)."""
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    command = [py_spy, "record", "--rate", "250", "--format", "raw", "-o", out, "-p", str(pid)]
+    spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # attached before the round starts
+    return spy
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
@@ -209,6 +222,11 @@ def main() -> None:
         type=float,
         default=0.0,
         help="seconds over which each round's questions arrive, evenly (0: all at once)",
+    )
+    parser.add_argument(
+        "--py-spy",
+        metavar="FILE",
+        help="sample the BackCare bot with py-spy over the measured rounds; stacks to FILE",
     )
     args = parser.parse_args()
     texts = questions()
@@ -242,7 +260,10 @@ def main() -> None:
         for bot in bots:
             bot.idle_rss = rss_bytes(bot.pid)
         next_user = 10_000_000
+        spy: subprocess.Popen[bytes] | None = None
         for round_no in range(args.rounds + 1):
+            if round_no == 1 and args.py_spy:
+                spy = start_py_spy(ours.pid, args.py_spy)
             for bot in bots:
                 users = range(next_user, next_user + args.users)
                 next_user += args.users
@@ -250,6 +271,9 @@ def main() -> None:
                 label = "warm-up" if round_no == 0 else f"round {round_no}"
                 print(f"{label:>8} {bot.name:<9} done", file=sys.stderr, flush=True)
         results = {bot.name: summary(bot) for bot in bots}
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)  # py-spy writes its file and exits
+            spy.wait(timeout=60)
     finally:
         for bot in bots:
             bot.stop()

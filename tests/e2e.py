@@ -125,11 +125,12 @@ BOT_VARIABLES = frozenset(
 
 
 def sent(calls: list[ApiCall], chat_id: int | None = None) -> list[ApiCall]:
-    """The successful sendMessage calls among ``calls`` (optionally only to ``chat_id``)."""
+    """The successful sendMessage calls among ``calls`` (optionally only to ``chat_id``), and
+    sendPhoto: an exercise's answer is its picture with the words as caption."""
     return [
         c
         for c in calls
-        if c.method == "sendMessage"
+        if c.method in ("sendMessage", "sendPhoto")
         and c.ok
         and (chat_id is None or c.params["chat_id"] == chat_id)
     ]
@@ -242,8 +243,9 @@ class RunningBot:
 
 
 def last_message(calls: list[ApiCall]) -> ApiCall:
-    """The last successful sendMessage among ``calls`` (the one carrying the buttons)."""
-    sent = [c for c in calls if c.method == "sendMessage" and c.ok]
+    """The last successful sendMessage among ``calls`` (the one carrying the buttons), or
+    sendPhoto: an exercise's answer is its picture with the words as caption."""
+    sent = [c for c in calls if c.method in ("sendMessage", "sendPhoto") and c.ok]
     assert sent, f"the bot sent no message; calls: {[c.method for c in calls]}"
     return sent[-1]
 

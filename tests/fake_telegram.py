@@ -205,6 +205,14 @@ class ApiCall:
         """Whether the bot got a successful answer (failed attempts are recorded too)."""
         return self.error_code is None
 
+    @property
+    def words(self) -> str:
+        """What the person reads: the message's text, or the photo's caption (an exercise's
+        answer is its picture with the words as caption). KeyError when there is neither."""
+        if "text" in self.params:
+            return str(self.params["text"])
+        return str(self.params["caption"])
+
 
 @dataclass(frozen=True)
 class UploadedFile:

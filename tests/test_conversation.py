@@ -302,15 +302,15 @@ async def bot(fake_telegram: FakeTelegramServer, tmp_path: Path) -> AsyncIterato
 
 async def test_a_follow_up_in_a_private_chat(bot: RunningBot) -> None:
     first = last_message(await bot.send("how do i do a glute bridge"))
-    assert "Bridge" in first.params["text"]
+    assert "Bridge" in first.words
     follow_up = last_message(await bot.send("how many should i do"))
-    assert "10-15 times" in follow_up.params["text"]
+    assert "10-15 times" in follow_up.words
     assert "e:bridge-pose" in button_data(follow_up)
 
     # Ten minutes later the topic is gone: the same words are no longer a follow-up.
     bot.clock.advance(minutes=11)
     later = last_message(await bot.send("how many should i do"))
-    assert "10-15 times" not in later.params["text"]
+    assert "10-15 times" not in later.words
 
 
 async def test_forget_drops_the_conversation(bot: RunningBot) -> None:
@@ -319,7 +319,7 @@ async def test_forget_drops_the_conversation(bot: RunningBot) -> None:
     await bot.press(confirm, "p:forget")
     assert await bot.app.bot_data.conversations.get(chat_key(DEFAULT_USER_ID)) is None
     reply = last_message(await bot.send("how long do i hold it"))
-    assert "30 seconds" not in reply.params["text"]  # no topic left to read it against
+    assert "30 seconds" not in reply.words  # no topic left to read it against
 
 
 async def test_a_reply_to_an_answer_in_a_group_carries_its_topic(bot: RunningBot) -> None:
@@ -355,4 +355,4 @@ async def test_a_follow_up_after_the_context_expired_asks_which_exercise(bot: Ru
     data = button_data(asked)
     assert {"e:pigeon-pose", "e:hip-flexor-stretch"} <= set(data)
     chosen = last_message(await bot.press(asked, "e:hip-flexor-stretch"))
-    assert "Hip flexor stretch" in chosen.params["text"]
+    assert "Hip flexor stretch" in chosen.words

@@ -17,6 +17,7 @@ import pytest
 
 from bot.core import callbacks
 from bot.core.replies import MESSAGE_LIMIT, to_plain
+from bot.edge.replying import CAPTION_LIMIT
 from bot.logs import REDACTED, setup_logging
 from bot.services.statistics import FLUSH_INTERVAL
 from tests.e2e import (
@@ -68,9 +69,13 @@ async def bot(fake_telegram: FakeTelegramServer, tmp_path: Path) -> AsyncIterato
 
 
 def assert_within_limits(call: ApiCall) -> None:
-    """What Telegram would enforce: text length and callback data size (the fake checks too)."""
+    """What Telegram would enforce: text (or caption) length and callback data size (the fake
+    checks too)."""
     assert call.ok
-    assert 0 < len(call.result["text"]) <= MESSAGE_LIMIT
+    if "caption" in call.result:
+        assert 0 < len(call.result["caption"]) <= CAPTION_LIMIT
+    else:
+        assert 0 < len(call.result["text"]) <= MESSAGE_LIMIT
     assert all(callbacks.fits(d) for d in button_data(call))
 
 
@@ -78,7 +83,7 @@ async def assert_still_answers(bot: RunningBot, *, user_id: int = DEFAULT_USER_I
     """The bot is alive and answering questions properly."""
     reply = last_message(await bot.send(PIGEON, user_id=user_id))
     assert reply.params["chat_id"] == user_id
-    assert "plank" in reply.params["text"]
+    assert "plank" in reply.words
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,7 +136,7 @@ async def test_help_and_about(bot: RunningBot, command: str, expected: str) -> N
 async def test_question_gets_the_full_exercise_answer(bot: RunningBot) -> None:
     calls = await bot.send(PIGEON)
     (reply,) = sent(calls)
-    text = reply.params["text"]
+    text = reply.words
     assert reply.params["parse_mode"] == "HTML"
     assert "Pigeon" in text
     for step_word in ("plank", "wrist", "30 seconds"):
@@ -158,8 +163,8 @@ async def test_related_button_opens_that_entry(bot: RunningBot) -> None:
     assert len(acks) == 1 and acks[0].ok
     (reply,) = sent(calls)
     assert reply.params["chat_id"] == DEFAULT_USER_ID
-    assert entry.title in reply.params["text"]
-    assert "plank" not in reply.params["text"]  # not the pigeon answer again
+    assert entry.title in reply.words
+    assert "plank" not in reply.words  # not the pigeon answer again
     assert f"f:{entry.id}:1" in button_data(reply)
     assert_within_limits(reply)
 
@@ -243,7 +248,7 @@ async def test_topics_and_exercises_keyboards(bot: RunningBot) -> None:
 
 async def test_exercise_command(bot: RunningBot) -> None:
     pigeon = last_message(await bot.send("/exercise pigeon"))
-    assert "plank" in pigeon.params["text"]
+    assert "plank" in pigeon.words
     assert "f:pigeon-pose:0" in button_data(pigeon)
 
     bridge = last_message(await bot.send("/exercise@BackCareBot bridge"))
@@ -271,7 +276,7 @@ async def test_a_message_as_long_as_telegram_allows_is_read(bot: RunningBot) -> 
     """Up to Telegram's 4,096 characters: the question is found in the story."""
     story = "I sit at a desk all day and my lower back has been sore for a while. " * 55
     (reply,) = sent(await bot.send(story + "How long do I hold pigeon pose?"))
-    assert "30 seconds" in reply.params["text"]
+    assert "30 seconds" in reply.words
 
 
 @pytest.mark.parametrize(
@@ -381,10 +386,10 @@ async def test_blocked_chat_is_logged_and_other_chats_are_served(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot")
-    rule = bot.fake.fail("sendMessage", chat_id=BLOCKED_USER, error_code=403)
+    rule = bot.fake.fail(None, chat_id=BLOCKED_USER, error_code=403)
 
     calls = await bot.send(PIGEON, user_id=BLOCKED_USER)
-    assert [c.error_code for c in calls if c.method == "sendMessage"] == [403]
+    assert [c.error_code for c in calls if c.method == "sendPhoto"] == [403]
     blocked = [r for r in caplog.records if r.name == "bot.edge.handlers.errors"]
     assert len(blocked) == 1
     assert "blocked" in blocked[0].getMessage()
@@ -446,7 +451,7 @@ async def test_a_failed_statistics_write_is_logged_not_apologised_for(
     # Issue #11, item 10: only the statistics write failed, so the answer stands alone (no
     # apology after it); the failure is logged with its traceback.
     (answer,) = sent(calls)
-    assert "plank" in answer.params["text"]
+    assert "plank" in answer.words
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert errors[0].exc_info is not None
@@ -537,24 +542,24 @@ async def test_a_reply_that_meets_a_5xx_is_sent_again(bot: RunningBot) -> None:
     """Issue #11, item 3: answers are retried on network errors and 5xx, a bounded number of
     times (the pauses are the bot's setting; zero here, nothing is slept away)."""
     bot.app.bot_data.send_retry_delays = (0.0, 0.0)
-    bot.fake.fail("sendMessage", chat_id=DEFAULT_USER_ID, error_code=502, times=2)
-    calls = await bot.send(PIGEON)
-    codes = [c.error_code for c in calls if c.method == "sendMessage"]
+    bot.fake.fail("sendPhoto", chat_id=DEFAULT_USER_ID, error_code=502, times=2)
+    calls = await bot.send(PIGEON)  # an exercise: its picture with the words as caption
+    codes = [c.error_code for c in calls if c.method == "sendPhoto"]
     assert codes == [502, 502, None]  # the answer arrives, once
-    assert "Pigeon" in last_message(calls).params["text"]
+    assert "Pigeon" in last_message(calls).words
 
 
 async def test_retries_are_bounded_and_never_follow_a_4xx(bot: RunningBot) -> None:
     bot.app.bot_data.send_retry_delays = (0.0, 0.0)
-    bot.fake.fail("sendMessage", chat_id=DEFAULT_USER_ID, error_code=503, times=3)
-    calls = await bot.send(PIGEON)
+    bot.fake.fail("sendPhoto", chat_id=DEFAULT_USER_ID, error_code=503, times=3)
+    calls = await bot.send(PIGEON)  # an exercise: its picture with the words as caption
     # Three tries of the answer, then the error handler logs a network problem (no apology:
     # it would meet the same outage).
-    assert [c.error_code for c in calls if c.method == "sendMessage"] == [503, 503, 503]
-    bot.fake.fail("sendMessage", chat_id=DEFAULT_USER_ID, error_code=403, times=1)
+    assert [c.error_code for c in calls if c.method == "sendPhoto"] == [503, 503, 503]
+    bot.fake.fail("sendPhoto", chat_id=DEFAULT_USER_ID, error_code=403, times=1)
     calls = await bot.send(PIGEON)
-    assert [c.error_code for c in calls if c.method == "sendMessage"][:1] == [403]
-    assert len([c for c in calls if c.method == "sendMessage"]) <= 2  # no retry of the 403
+    assert [c.error_code for c in calls if c.method == "sendPhoto"][:1] == [403]
+    assert len([c for c in calls if c.method == "sendPhoto"]) <= 2  # no retry of the 403
 
 
 async def test_an_exception_in_a_handler_is_logged_and_apologised_for(

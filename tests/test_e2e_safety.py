@@ -51,15 +51,15 @@ async def test_private_group_and_inline_follow_the_same_decision(
     results = await inline_results(bot, message)
 
     if decision.alarm:
-        assert "999" in private.params["text"] or "111" in private.params["text"]
-        assert private.params["text"].startswith(tier.split("<b>")[0])
+        assert "999" in private.words or "111" in private.words
+        assert private.words.startswith(tier.split("<b>")[0])
         assert "group chat" in group.params["text"]  # the short public notice
         assert [r["id"] for r in results] == ["urgent"]
     else:
-        assert "999" not in private.params["text"]
+        assert "999" not in private.words
         assert "group chat" not in group.params["text"]
         assert "urgent" not in [r["id"] for r in results]
-        assert group.params["text"] == private.params["text"]  # the same reply, notes included
+        assert group.params["text"] == private.words  # the same reply, notes included
 
 
 async def test_each_tier_gets_its_own_private_link_and_message(bot: RunningBot) -> None:
@@ -67,8 +67,8 @@ async def test_each_tier_gets_its_own_private_link_and_message(bot: RunningBot) 
     ((button,),) = notice.params["reply_markup"]["inline_keyboard"]
     assert button["url"] == "https://t.me/BackCareBot?start=urgent-today"
     (private,) = sent(await bot.send("/start urgent-today"))
-    assert "see a doctor today" in private.params["text"].lower()
-    assert "111" in private.params["text"]
+    assert "see a doctor today" in private.words.lower()
+    assert "111" in private.words
 
     bot.clock.advance(seconds=150)
     (notice,) = sent(await bot.say(f"/ask {ALARM_EMERGENCY}"))

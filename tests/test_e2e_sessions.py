@@ -161,7 +161,7 @@ async def test_a_red_flag_mid_session_gets_the_urgent_notice_first(bot: RunningB
     await press(bot, message_id, action(message_id, bot, "3"))
     calls = await bot.send("I suddenly can't control my bladder")
     first = next(c for c in calls if c.method == "sendMessage")
-    assert "urgent" in first.params["text"].lower()
+    assert "urgent" in first.words.lower()
 
 
 async def test_a_restart_mid_session_ends_it_kindly(
@@ -193,9 +193,9 @@ async def test_a_new_session_stops_the_old_one(bot: RunningBot) -> None:
 
 async def test_unknown_exercise_and_groups(bot: RunningBot) -> None:
     calls = await bot.send("/stretch handstand")
-    assert "I don't know an exercise called" in last_message(calls).params["text"]
+    assert "I don't know an exercise called" in last_message(calls).words
     calls = await bot.say("/stretch")
-    assert "private chat" in last_message(calls).params["text"]
+    assert "private chat" in last_message(calls).words
     # /progress in a group is the group's summary (tests/test_group_breaks.py)
 
 
@@ -212,7 +212,7 @@ async def test_progress_sends_a_chart_and_the_same_facts_in_words(bot: RunningBo
     upload = photo.params["photo"]
     image = Image.open(io.BytesIO(upload.data))
     assert image.format == "PNG" and image.width >= 600
-    words = last_message(calls).params["text"]
+    words = last_message(calls).words
     assert "This week: 2 of 3" in words
     assert "(1 guided sessions, 1 ✅ Done on reminders)" in words
     assert "No streak yet" in words
@@ -300,10 +300,13 @@ async def test_the_start_button_in_a_group_points_to_a_private_chat(bot: Running
 async def test_an_exercise_answer_comes_with_its_picture_uploaded_once(bot: RunningBot) -> None:
     calls = await bot.send("/exercise bridge")
     methods = [c.method for c in calls if c.ok and c.method.startswith("send")]
-    assert methods == ["sendPhoto", "sendMessage"]  # the picture, then the words and buttons
+    assert methods == ["sendPhoto"]  # one message: the picture, the words as caption, buttons
     [photo] = [c for c in calls if c.method == "sendPhoto"]
     bridge = (KB.directory / "images" / "bridge-pose.png").read_bytes()
     assert photo.params["photo"].data == bridge
+    assert "Bridge" in photo.params["caption"] and "not medical advice" in photo.words.lower()
+    assert photo.params["parse_mode"] == "HTML"
+    assert "f:" in str(photo.params["reply_markup"])  # the feedback buttons under it
     again = await bot.send("how do I do the bridge")
     [second] = [c for c in again if c.method == "sendPhoto"]
     assert second.params["photo"] == photo.result["photo"][-1]["file_id"]  # sent by id
@@ -312,3 +315,30 @@ async def test_an_exercise_answer_comes_with_its_picture_uploaded_once(bot: Runn
     assert not [c for c in topic if c.method == "sendPhoto"]
     group = await bot.say("/exercise bridge")
     assert not [c for c in group if c.method == "sendPhoto"]  # groups get the words only
+
+
+async def test_a_refused_picture_still_leaves_the_words(bot: RunningBot) -> None:
+    bot.fake.fail("sendPhoto", chat_id=USER, error_code=400, times=1)
+    calls = await bot.send("/exercise bridge")
+    assert [c.method for c in calls if c.method.startswith("send")] == ["sendPhoto", "sendMessage"]
+    words = last_message(calls)
+    assert words.method == "sendMessage" and "Bridge" in words.words
+    assert "f:" in str(words.params["reply_markup"])
+
+
+async def test_an_exercise_answer_too_long_for_a_caption_comes_after_its_picture(
+    fake_telegram: FakeTelegramServer, tmp_path: Path
+) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KB.directory, knowledge)
+    entry = knowledge / "entries" / "bridge-pose.yaml"
+    long = "Keep breathing slowly and steadily while you hold the position. " * 20
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("answer: |\n", f"answer: |\n  {long}\n", 1))
+    async with running_bot(fake_telegram, tmp_path, knowledge_dir=knowledge) as bot:
+        calls = await bot.send("/exercise bridge")
+        methods = [c.method for c in calls if c.ok and c.method.startswith("send")]
+        assert methods == ["sendPhoto", "sendMessage"]  # the picture, then the words
+        [photo] = [c for c in calls if c.method == "sendPhoto"]
+        assert photo.params["caption"] == "Bridge"
+        assert long.strip() in last_message(calls).words

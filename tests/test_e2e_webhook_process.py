@@ -73,8 +73,9 @@ def test_webhook_process_answers_refuses_reports_and_drains_on_sigterm(
         assert post(fake.send_text("/start", user_id=9001), secret=None) == 401
         assert post(fake.send_text("/start", user_id=9002), secret="nope") == 403
         assert post(fake.send_text("how do I do pigeon pose")) == 200
-        answer = bot.wait_for(fake, "sendMessage", lambda c: c.ok, after=mark)
-        assert "plank" in answer.params["text"]
+        # An exercise's answer: its picture with the words as caption.
+        answer = bot.wait_for(fake, "sendPhoto", lambda c: c.ok, after=mark)
+        assert "plank" in answer.words
         # The reply reaches Telegram a moment before the update is counted as handled.
         counted = 'backcare_updates_handled_total{kind="message"} 1.0'
         deadline = time.monotonic() + 10

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from telegram import (
@@ -38,6 +38,7 @@ Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotState
 log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+CAPTION_LIMIT = 1024  # Telegram's limit for a photo caption, in characters once tags are read
 GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 _PRIVATE_NOTE_AT = "reminders_group_note_at"  # chat_data: when a group was last pointed to private
 
@@ -66,6 +67,13 @@ def markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | No
     """Core buttons as an inline keyboard (None when there are none)."""
     if not buttons:
         return None
+    return _keyboard(buttons)
+
+
+@lru_cache(maxsize=512)
+def _keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """Built once per layout: the same answers and menus carry the same buttons every time,
+    and python-telegram-bot's objects are immutable, so one keyboard serves every send."""
     return InlineKeyboardMarkup(
         [
             [
@@ -87,8 +95,29 @@ async def send_reply(
     *,
     reply_to: int | None = None,
     thread_id: int | None = None,
+    photo: str | bytes | None = None,
 ) -> Message | None:
-    """Send a reply, split to Telegram's limit, with its buttons under the last part."""
+    """Send a reply, split to Telegram's limit, with its buttons under the last part.
+
+    With ``photo`` (a file id, or the bytes to upload) and a reply that fits a photo caption,
+    it is one message: the picture with the reply as its caption and the buttons under it. If
+    Telegram refuses that photo, the words are sent alone (they matter more than the picture).
+    """
+    if photo is not None and len(reply.plain()) <= CAPTION_LIMIT:
+        send_photo = partial(
+            context.bot.send_photo,
+            chat_id=chat_id,
+            photo=photo,
+            caption=reply.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(reply.buttons),
+            reply_to_message_id=reply_to,
+            message_thread_id=thread_id,
+        )
+        try:
+            return await _with_retries(context, send_photo)
+        except BadRequest as error:
+            log.warning("could not send a reply with its picture, sending the words: %s", error)
     parts = reply.parts
     sent: Message | None = None
     for index, part in enumerate(parts):
@@ -145,8 +174,10 @@ async def respond(
     *,
     key: str | None = None,
     urgent: bool = False,
+    photo: str | bytes | None = None,
 ) -> Message | None:
     """Send ``reply`` to the chat of ``update``; in groups, threaded and within the guards.
+    ``photo``: see ``send_reply``.
 
     In a group the reply is dropped (None) when ``key`` (a question or command) was answered
     there within the duplicate window, or when the group's message budget is spent; ``urgent``
@@ -176,6 +207,7 @@ async def respond(
         thread_id=message.message_thread_id
         if message is not None and message.is_topic_message
         else None,
+        photo=photo,
     )
 
 

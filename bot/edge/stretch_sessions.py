@@ -26,17 +26,27 @@ from bot.core.sessions.machine import Status
 from bot.core.sessions.plan import SessionPlan
 from bot.core.sessions.progress import history_start, weekly_progress
 from bot.core.sessions.views import current_exercise, session_reply
-from bot.edge.replying import NO_PREVIEW, markup
+from bot.edge.replying import CAPTION_LIMIT, NO_PREVIEW, markup
 from bot.edge.state import BotState
 from bot.services.session_runner import ActiveSession, SessionRunner
 
-__all__ = ["apply_change", "begin", "photo_mode", "send_picture", "show", "start", "stop"]
+__all__ = [
+    "apply_change",
+    "begin",
+    "media",
+    "photo_mode",
+    "picture",
+    "remember",
+    "send_picture",
+    "show",
+    "start",
+    "stop",
+]
 
 log = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, BotState, Any]
 SHUTDOWN_NOTICE_SECONDS = 5.0
-CAPTION_LIMIT = 1024  # Telegram's limit for a photo caption
 
 
 def picture(kb: KnowledgeBase, exercise_id: str) -> Path | None:
@@ -55,12 +65,13 @@ def _image_key(path: Path) -> str:
     return f"{path.resolve()}:{status.st_mtime_ns}:{status.st_size}"
 
 
-def _media(state: BotState, path: Path) -> str | bytes:
+def media(state: BotState, path: Path) -> str | bytes:
     """The picture's file id if it was uploaded already, else its bytes (to upload)."""
     return state.image_file_ids.get(_image_key(path)) or path.read_bytes()
 
 
-def _remember(state: BotState, path: Path, message: Message | bool) -> None:
+def remember(state: BotState, path: Path, message: Message | bool | None) -> None:
+    """Keep the file id Telegram gave an uploaded picture, so later sends reuse it."""
     if isinstance(message, Message) and message.photo:
         state.image_file_ids[_image_key(path)] = message.photo[-1].file_id
 
@@ -72,9 +83,9 @@ async def send_picture(bot: Bot, state: BotState, chat_id: int, exercise_id: str
         return False
     entry = state.answerer.kb.entries.get(exercise_id)
     sent = await bot.send_photo(
-        chat_id, photo=_media(state, path), caption=entry.title if entry else None
+        chat_id, photo=media(state, path), caption=entry.title if entry else None
     )
-    _remember(state, path, sent)
+    remember(state, path, sent)
     return True
 
 
@@ -130,12 +141,12 @@ async def show(bot: Bot, state: BotState, active: ActiveSession, count: int = 0)
         if path is not None:
             sent = await bot.send_photo(
                 active.chat_id,
-                photo=_media(state, path),
+                photo=media(state, path),
                 caption=reply.html,
                 parse_mode=ParseMode.HTML,
                 reply_markup=buttons,
             )
-            _remember(state, path, sent)
+            remember(state, path, sent)
             active.shown = exercise
         else:
             active.photo = False
@@ -150,13 +161,13 @@ async def show(bot: Bot, state: BotState, active: ActiveSession, count: int = 0)
         return
     try:
         if active.photo and path is not None and active.shown != exercise:
-            media = InputMediaPhoto(
-                _media(state, path), caption=reply.html, parse_mode=ParseMode.HTML
+            photo = InputMediaPhoto(
+                media(state, path), caption=reply.html, parse_mode=ParseMode.HTML
             )
             edited = await bot.edit_message_media(
-                media, chat_id=active.chat_id, message_id=active.message_id, reply_markup=buttons
+                photo, chat_id=active.chat_id, message_id=active.message_id, reply_markup=buttons
             )
-            _remember(state, path, edited)
+            remember(state, path, edited)
             active.shown = exercise
         elif active.photo:
             await bot.edit_message_caption(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -15,7 +16,15 @@ from bot.core.groups.views import URGENT_START
 from bot.core.replies import Reply, ReplyKind
 from bot.edge import stretch_sessions
 from bot.edge.question_log import count, question_for, record
-from bot.edge.replying import Context, command_argument, in_group, repeated, respond, toast
+from bot.edge.replying import (
+    CAPTION_LIMIT,
+    Context,
+    command_argument,
+    in_group,
+    repeated,
+    respond,
+    toast,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,23 +39,41 @@ def _key(reply: Reply, other: str | None) -> str | None:
 async def _send(
     update: Update, context: Context, reply: Reply, key: str | None = None
 ) -> Message | None:
-    """Send a reply; in groups ``key`` names it for the duplicate window (see ``respond``)."""
-    await _exercise_picture(update, context, reply)
+    """Send a reply; in groups ``key`` names it for the duplicate window (see ``respond``).
+
+    In a private chat an exercise's answer comes with its picture: as one message (the picture,
+    the answer as its caption, the buttons under it) when the answer fits a caption, else the
+    picture first and the words after it.
+    """
+    path = _exercise_picture(update, context, reply)
+    if path is None:
+        return await respond(update, context, reply, key=key)
+    state = context.bot_data
+    if len(reply.plain()) <= CAPTION_LIMIT:
+        sent = await respond(
+            update, context, reply, key=key, photo=stretch_sessions.media(state, path)
+        )
+        if sent is not None and sent.photo:
+            stretch_sessions.remember(state, path, sent)
+        return sent
+    chat_id = update.effective_chat.id if update.effective_chat is not None else 0
+    try:
+        await stretch_sessions.send_picture(context.bot, state, chat_id, reply.entry_id or "")
+    except TelegramError as error:  # the words matter more than the picture
+        log.warning("could not send an exercise picture: %s", error)
     return await respond(update, context, reply, key=key)
 
 
-async def _exercise_picture(update: Update, context: Context, reply: Reply) -> None:
-    """In a private chat, an exercise's answer comes after its picture (best effort)."""
+def _exercise_picture(update: Update, context: Context, reply: Reply) -> Path | None:
+    """The picture that goes with ``reply``: an exercise's answer in a private chat."""
     chat = update.effective_chat
-    entry = context.bot_data.answerer.kb.entries.get(reply.entry_id or "")
     if chat is None or chat.type != ChatType.PRIVATE or reply.kind is not ReplyKind.ANSWER:
-        return
+        return None
+    kb = context.bot_data.answerer.kb
+    entry = kb.entries.get(reply.entry_id or "")
     if entry is None or entry.kind != "exercise":
-        return
-    try:
-        await stretch_sessions.send_picture(context.bot, context.bot_data, chat.id, entry.id)
-    except TelegramError as error:  # the words matter more than the picture
-        log.warning("could not send an exercise picture: %s", error)
+        return None
+    return stretch_sessions.picture(kb, entry.id)
 
 
 async def start(update: Update, context: Context) -> None:
