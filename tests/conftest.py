@@ -10,6 +10,8 @@ import pytest
 from tests.fake_telegram import FakeTelegramServer
 
 TESTS_DIR = Path(__file__).resolve().parent
+# No start-up cache in the user's ~/.cache from tests (tests/test_answer_cache.py names its own).
+os.environ.setdefault("BACKCARE_CACHE_DIR", "off")
 MAX_WORKERS = 4
 
 

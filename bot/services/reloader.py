@@ -23,7 +23,8 @@ from pathlib import Path
 from watchfiles import Change, awatch
 
 from bot.core.answering.answerer import Answerer
-from bot.core.knowledge import KnowledgeError, Problem, load_knowledge
+from bot.core.knowledge import KnowledgeError, Problem
+from bot.services.answer_cache import build_answerer, default_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class ReloadResult:
 
 
 def _build(directory: Path) -> Answerer:
-    return Answerer(load_knowledge(directory))
+    return build_answerer(directory, default_cache_dir())  # the key is recomputed: never stale
 
 
 def _identity(directory: Path) -> tuple[int, int] | None:

@@ -76,7 +76,6 @@ class EntryPostings:
         for term, end in zip(term_ids, ends, strict=True):
             self._arrays[term] = (all_entries[start:end], all_values[start:end])
             start = end
-        self._np = np
 
     def __contains__(self, term: str) -> bool:
         return term in self._arrays or term in self._lists
@@ -102,7 +101,8 @@ class EntryPostings:
     def _pool_arrays(
         self, terms: Sequence[str], weights: Mapping[str, float], size: int
     ) -> tuple[list[str], dict[str, float]]:
-        np = self._np
+        import numpy as np  # imported by __init__ already: a dictionary look-up (and picklable)
+
         used = [(number, term) for number, term in enumerate(terms) if term in self._arrays]
         if not used:
             return [], {}
@@ -138,6 +138,10 @@ class PhrasingScorer:
         """``phrasings``: entry id -> (terms, weight, text) per phrasing, in order."""
         self._phrasings = phrasings
         self._built: OrderedDict[str, dict[str, tuple[int, ...]]] = OrderedDict()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the start-up cache) without the recently built indexes: a cache of a cache."""
+        return {**self.__dict__, "_built": OrderedDict()}
 
     def _index(self, entry_id: str) -> dict[str, tuple[int, ...]]:
         found = self._built.get(entry_id)

@@ -80,6 +80,11 @@ class Grammar:
             for name, phrases in concepts.items()
         }
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (the start-up cache) without ``keys_of``: it is keyed by ``id()`` of steps,
+        which a copy does not keep; it fills again as messages are read."""
+        return {**self.__dict__, "keys_of": {}}
+
     def needs(self, pattern: WordPattern) -> tuple[frozenset[str], ...]:
         """For each step, the keys it can start with: a message without one cannot match."""
         return tuple(self.anchors(step) for step in pattern.steps)
