@@ -170,16 +170,22 @@ class PhrasingScorer:
         earlier phrasing), over the phrasings that share a term with the question."""
         index = self._index(entry_id)
         phrasings = self._phrasings[entry_id]
-        shared = [0.0] * len(phrasings)  # weights are positive: 0.0 means nothing shared
+        # Only the phrasings that share a term are touched (a long message has many terms, an
+        # entry many phrasings); each sum adds the same weights in the same order as before.
+        shared: dict[int, float] = {}
+        get = shared.get
         for term, weight in weights.items():
-            for number in index.get(term, ()):
-                shared[number] += weight
+            numbers = index.get(term)
+            if numbers:
+                for number in numbers:
+                    shared[number] = get(number, 0.0) + weight
         scored = []
-        for number, weight in enumerate(shared):
-            if weight:
-                _, own, text = phrasings[number]
-                if text != exclude:
-                    scored.append((-min(1.0, weight / math.sqrt(total * own)), number))
+        for number, weight in shared.items():
+            if not weight:
+                continue  # as before: a phrasing that shares only zero weights is not scored
+            _, own, text = phrasings[number]
+            if text != exclude:
+                scored.append((-min(1.0, weight / math.sqrt(total * own)), number))
         return [(-cosine, number) for cosine, number in heapq.nsmallest(limit, scored)]
 
 
