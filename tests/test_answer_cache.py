@@ -4,8 +4,10 @@ error for the user."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -162,3 +164,29 @@ def test_the_key_covers_the_code(knowledge: Path, monkeypatch: pytest.MonkeyPatc
     before = answer_cache.cache_key(knowledge)
     monkeypatch.setattr(answer_cache, "_code_digest", b"other code")
     assert answer_cache.cache_key(knowledge) != before
+
+
+class _Cycle:
+    """An object in a reference cycle: only the cyclic garbage collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_reload_frees_what_the_previous_one_froze(knowledge: Path) -> None:
+    """The answerer is frozen out of the collector's sight (a full collection over a large base
+    blocks answering); a reload collects the frozen garbage of the base before, never leaks."""
+    try:
+        gone = _Cycle()
+        alive = weakref.ref(gone)
+        gc.freeze()
+        del gone
+        gc.collect()
+        assert alive() is not None  # frozen: even a full collection does not see it
+        build_answerer(knowledge, None)
+        assert gc.get_freeze_count() > 0
+        assert alive() is not None
+        build_answerer(knowledge, None, reloading=True)
+        assert alive() is None
+    finally:
+        gc.unfreeze()

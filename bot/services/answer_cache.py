@@ -133,13 +133,30 @@ def build_answerer(
     cache_dir: Path | None = None,
     *,
     build: Callable[[Path], Answerer] = lambda folder: Answerer(load_knowledge(folder)),
+    reloading: bool = False,
 ) -> Answerer:
     """The answerer for a knowledge folder, from the cache when it is current.
 
     Raises ``KnowledgeError`` for an invalid knowledge base, exactly as loading it would; any
     problem with the cache itself is logged and the folder is loaded as if there were none.
+
+    The answerer's objects are then moved out of the garbage collector's sight
+    (``gc.freeze``): they live until the next reload, and at 20,000 entries one full collection
+    over them blocked answering for over a second. ``reloading``: first let the collector see
+    the older frozen objects again and collect them (the base replaced by the previous reload;
+    the one in use now is freed by the next reload), so a reload never leaks.
     """
-    directory = Path(directory)
+    answerer = _answerer(Path(directory), cache_dir, build)
+    if reloading:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+    return answerer
+
+
+def _answerer(
+    directory: Path, cache_dir: Path | None, build: Callable[[Path], Answerer]
+) -> Answerer:
     if cache_dir is None:
         return build(directory)
     file = _file_for(cache_dir, directory)

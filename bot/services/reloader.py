@@ -54,7 +54,8 @@ class ReloadResult:
 
 
 def _build(directory: Path) -> Answerer:
-    return build_answerer(directory, default_cache_dir())  # the key is recomputed: never stale
+    # The cache key is recomputed, so an edit is never missed.
+    return build_answerer(directory, default_cache_dir(), reloading=True)
 
 
 def _identity(directory: Path) -> tuple[int, int] | None:
