@@ -26,13 +26,14 @@ import heapq
 import math
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
 
 _PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")  # words joined by single spaces
 LARGE_BASE = 1000  # entries from which the pool is computed over numpy arrays
+MANY_TERMS = 16  # question terms from which phrasing sums are kept only for phrasings touched
 PHRASING_CACHE = 4096  # entries whose phrasing index is kept (the pool of recent questions)
 
 
@@ -190,17 +191,26 @@ class PhrasingScorer:
         earlier phrasing), over the phrasings that share a term with the question."""
         index = self._index(entry_id)
         phrasings = self._phrasings[entry_id]
-        # Only the phrasings that share a term are touched (a long message has many terms, an
-        # entry many phrasings); each sum adds the same weights in the same order as before.
-        shared: dict[int, float] = {}
-        get = shared.get
-        for term, weight in weights.items():
-            numbers = index.get(term)
-            if numbers:
-                for number in numbers:
-                    shared[number] = get(number, 0.0) + weight
+        shared: dict[int, float] | list[float]
+        if len(weights) < MANY_TERMS:  # a question: a list of sums is cheapest
+            shared = [0.0] * len(phrasings)
+            for term, weight in weights.items():
+                for number in index.get(term, ()):
+                    shared[number] += weight
+            sums: Iterable[tuple[int, float]] = enumerate(shared)
+        else:
+            # A long message: only the phrasings that share a term are touched; each sum adds
+            # the same weights in the same order as the list would.
+            shared = {}
+            get = shared.get
+            for term, weight in weights.items():
+                numbers = index.get(term)
+                if numbers:
+                    for number in numbers:
+                        shared[number] = get(number, 0.0) + weight
+            sums = shared.items()
         scored = []
-        for number, weight in shared.items():
+        for number, weight in sums:
             if not weight:
                 continue  # as before: a phrasing that shares only zero weights is not scored
             _, own, text = phrasings[number]
