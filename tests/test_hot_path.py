@@ -11,6 +11,7 @@ import pycld2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.answering import index
 from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
 from bot.core.answering.language import ENGLISH, _latin, looks_english
 from bot.core.answering.matching import _synonym_regex
@@ -135,6 +136,34 @@ def test_the_phrasing_scorer_ranks_as_intersecting_every_phrasing(
     found = scorer.best("e", weights, total, 5)
     assert [n for _, n in found] == [n for _, n in expected[:5]]
     assert all(abs(a - b) < 1e-12 for (a, _), (b, _) in zip(found, expected, strict=False))
+
+
+MANY = [f"m{n}" for n in range(40)]
+
+
+@given(
+    st.lists(st.frozensets(st.sampled_from(MANY), min_size=1, max_size=6), max_size=40),
+    st.lists(st.sampled_from(MANY), min_size=1, max_size=40, unique=True),
+    st.lists(st.sampled_from([0.0, 0.1, 0.35, 1.0, 2.5]), min_size=40, max_size=40),
+)
+def test_long_messages_score_phrasings_exactly_as_questions_do(
+    phrasings: list[frozenset[str]], terms: list[str], values: list[float]
+) -> None:
+    """Many terms take the path that touches only shared phrasings; it gives the same floats
+    (bit for bit), order and ties as the list of sums used for questions."""
+    weights = {term: values[number] for number, term in enumerate(terms)}
+    total = sum(weights.values()) or 1.0
+    rows = [(p, float(len(p)), f"p{n}") for n, p in enumerate(phrasings)]
+    scorer = PhrasingScorer({"e": rows})
+    found = scorer.best("e", weights, total, 7, exclude="p3")
+    with_list = index.MANY_TERMS
+    try:
+        index.MANY_TERMS = 10**6  # every message takes the list path
+        assert scorer.best("e", weights, total, 7, exclude="p3") == found
+        index.MANY_TERMS = 0  # every message takes the dictionary path
+        assert scorer.best("e", weights, total, 7, exclude="p3") == found
+    finally:
+        index.MANY_TERMS = with_list
 
 
 WORDS = ["hip", "flexor", "flexors", "tight", "stretch", "a", "b", "ab", "how", "often"]
