@@ -153,6 +153,14 @@ class PatternSet:
         for key in self.index.keys() & keys:
             candidates.update(self.index[key])
         hits: list[tuple[int, Hit]] = []
+        if document.one_sentence:
+            for number in sorted(candidates):
+                for starts in self.needs[number]:
+                    if starts.isdisjoint(keys):
+                        break  # some step cannot match here: skip the pattern
+                else:
+                    hits.extend((number, hit) for hit in document.match(self.patterns[number]))
+            return hits
         sentences_of = document.sentences_of
         for number in sorted(candidates):
             # A match lies in one sentence, and each of its steps starts there with one of its
@@ -192,6 +200,8 @@ class Document:
         self._places: dict[int, list[int]] = {}  # word steps, by id (steps live with the rules)
         self._concepts: dict[str, list[Hit]] = {}
         self._start_lists: dict[int, list[int]] = {}
+        # One sentence (most questions): "a key of every step somewhere" is the whole test.
+        self.one_sentence = not tokens.sentences or tokens.sentences[-1] == 0
         self._sentence_sets: dict[int, int] = {}  # keys of a step (by id) -> sentences, as bits
         self._key_bits: dict[str, int] = {}  # one key -> its sentences, as bits
 
