@@ -11,8 +11,11 @@ message of them is compared, not only the judged one):
 - the whole answer: reply kind, entry, a hash of its text and buttons, the safety verdict, the
   reading (kind, entry, detail, options, subject) and the matcher's top five (entry, score, band);
 - ``Matcher.match`` alone on the same text: top five candidates with score and band;
+- the whole answer and every red-flag mention (with its context decision) for the long
+  messages of ``hot_path.py`` (4,096 characters of stories and of prose);
 - the same ``match`` on synthetic knowledge bases of 1,000 and 5,000 entries (``synthetic.py``),
-  for the real questions and phrasings of the synthetic entries themselves.
+  for the real questions and phrasings of the synthetic entries themselves, and at 5,000 the
+  whole answer to each of them.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from hot_path import messages as hot_path_messages  # noqa: E402
 from synthetic import synthetic_kb, synthetic_questions  # noqa: E402
 
 from bot.core.answering.answerer import Answerer  # noqa: E402
-from bot.core.answering.matching import Match, Matcher  # noqa: E402
+from bot.core.answering.matching import Match  # noqa: E402
 from bot.core.knowledge import load_knowledge  # noqa: E402
 from bot.tools.evaluation import load_probes  # noqa: E402
 
@@ -91,12 +95,46 @@ def fingerprints() -> dict[str, Any]:
                     _match(outcome.match),
                 ]
                 found[f"{path.name}#{number}.{step} match"] = _match(matcher.match(text))
+    # Long messages (4,096 characters, hot_path.py's): the answer and every red-flag mention
+    # with its context decision (the red-flag check reads long messages by sentence).
+    for name, texts in hot_path_messages(kb).items():
+        if "4,096" not in name:
+            continue
+        for number, text in enumerate(texts):
+            outcome = answerer.answer(text)
+            decision = answerer.screen.assess(text)
+            found[f"{name}#{number} long"] = [
+                _digest(text),
+                outcome.reply.kind.value,
+                outcome.reply.entry_id,
+                _digest(outcome.reply.html),
+                _match(outcome.match),
+                decision.verdict.value,
+                decision.rest,
+                decision.question_entry,
+                [
+                    [m.flag.id, m.words, m.status.name, m.trigger, m.category, m.overruled_by]
+                    for m in decision.mentions
+                ],
+            ]
     questions = sorted({value[0] for key, value in found.items() if key.endswith(" answer")})
     for size in SYNTHETIC_SIZES:
         big = synthetic_kb(kb, size)
-        big_matcher = Matcher(big)
+        big_answerer = Answerer(big)
+        big_matcher = big_answerer.matcher
         for number, text in enumerate(questions + synthetic_questions(big, 300)):
             found[f"synthetic-{size}#{number} match"] = [text, *_match(big_matcher.match(text))]
+            if size == max(SYNTHETIC_SIZES):
+                outcome = big_answerer.answer(text)
+                reading = outcome.reading
+                found[f"synthetic-{size}#{number} answer"] = [
+                    outcome.reply.kind.value,
+                    outcome.reply.entry_id,
+                    _digest(outcome.reply.html),
+                    [reading.kind, reading.entry_id, reading.detail, list(reading.options)]
+                    if reading
+                    else None,
+                ]
     return found
 
 
@@ -117,7 +155,9 @@ def main() -> int:
     missing = [key for key in now if key not in before]
     kinds: dict[str, int] = {}
     for key in before:
-        kind = key.rsplit(" ", 1)[1] if not key.startswith("synthetic") else key.split("#")[0]
+        kind = key.rsplit(" ", 1)[1]
+        if key.startswith("synthetic"):
+            kind = f"{key.split('#')[0]} {kind}"
         kinds[kind] = kinds.get(kind, 0) + 1
     print(
         f"compared {len(before)} fingerprints: " + ", ".join(f"{v} {k}" for k, v in kinds.items())

@@ -24,7 +24,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings
 from bot.core.answering.answerer import Answerer
 from bot.core.clock import utc_now
-from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.knowledge import KnowledgeBase
 from bot.core.observer import Observer
 from bot.core.records import StorageError
 from bot.edge import delivery, handlers, stretch_sessions
@@ -33,6 +33,7 @@ from bot.edge.polling import PollingBot
 from bot.edge.rate_limits import GroupSafeRateLimiter
 from bot.edge.state import BotState
 from bot.edge.web.errors import ListenError, WebhookRefused
+from bot.services.answer_cache import build_answerer, default_cache_dir
 from bot.services.reloader import KnowledgeReloader
 from bot.services.statistics import FLUSH_INTERVAL
 from bot.storage import Recovery, Store
@@ -73,7 +74,11 @@ def build_application(
     ``observer`` receives the bot's events (metrics); by default nothing does.
     """
     if answerer is None:
-        answerer = Answerer(kb or load_knowledge(settings.knowledge_dir))
+        answerer = (
+            Answerer(kb)
+            if kb is not None
+            else build_answerer(settings.knowledge_dir, default_cache_dir())
+        )
     tracking = delivery.TrackingRequest(request or HTTPXRequest(connection_pool_size=256))
     bot = PollingBot(
         settings.token,

@@ -14,6 +14,8 @@ from tests.postgres_server import PostgresServer, require
 from tests.postgres_server import start as postgres_start
 
 TESTS_DIR = Path(__file__).resolve().parent
+# No start-up cache in the user's ~/.cache from tests (tests/test_answer_cache.py names its own).
+os.environ.setdefault("BACKCARE_CACHE_DIR", "off")
 MAX_WORKERS = 4
 
 

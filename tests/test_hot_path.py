@@ -2,19 +2,81 @@
 
 from __future__ import annotations
 
+import re
 import string
+import unicodedata
+from collections.abc import Callable
 
+import pycld2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.answering import index
 from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
+from bot.core.answering.language import ENGLISH, _latin, looks_english
 from bot.core.answering.matching import _synonym_regex
-from bot.core.normalise import _CONTRACTIONS, expand_contractions, fold, fold_unicode
+from bot.core.normalise import (
+    _CONTRACTIONS,
+    _QUOTES,
+    expand_contractions,
+    fold,
+    fold_unicode,
+    is_stopword,
+    words,
+)
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
 def test_the_ascii_shortcut_of_fold_folds_as_the_general_path(text: str) -> None:
     assert fold(text) == fold_unicode(text)
+
+
+def _fold_char_by_char(text: str) -> str:
+    """``fold_unicode`` as it was: every character looked at in Python."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    kept = []
+    for char in unicodedata.normalize("NFKD", text):
+        category = unicodedata.category(char)
+        if category == "Mn":
+            continue
+        if category[0] in "LN" or char in "'-":
+            kept.append(char)
+        elif char.isspace() or category[0] in "PSZC":
+            kept.append(" ")
+    return re.sub(r"\s+", " ", "".join(kept)).strip()
+
+
+@given(st.text(max_size=80))
+def test_fold_looks_at_non_ascii_characters_alone_and_folds_as_before(text: str) -> None:
+    assert fold_unicode(text) == _fold_char_by_char(text)
+    mixed = f"Ça va • I can’t feel my LEGS 💪 {text} naïve café\u00a0x"
+    assert fold_unicode(mixed) == _fold_char_by_char(mixed)
+
+
+def _looks_english_before(text: str, known: Callable[[str], bool]) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for char in letters if char.isascii() or _latin(char))
+    if latin / len(letters) < 0.5:
+        return False
+    tokens = words(text)
+    if 2 * sum(1 for token in tokens if known(token)) >= len(tokens):
+        return True
+    try:
+        reliable, _, found = pycld2.detect(text)
+        if reliable:
+            return bool(found[0][1] in ENGLISH)
+        _, _, guessed = pycld2.detect(text, bestEffort=True)
+    except pycld2.error:
+        return True
+    return guessed[0][1] in ENGLISH or any(is_stopword(t) or known(t) for t in tokens)
+
+
+@given(st.text(max_size=60))
+def test_the_script_check_counts_letters_as_before(text: str) -> None:
+    for sample in (text, f"hello {text}", f"привет мир {text}", f"{text} 背中が痛い"):
+        assert looks_english(sample) == _looks_english_before(sample, lambda word: False)
 
 
 @given(st.text(alphabet=string.ascii_lowercase + " '", max_size=40))
@@ -74,6 +136,34 @@ def test_the_phrasing_scorer_ranks_as_intersecting_every_phrasing(
     found = scorer.best("e", weights, total, 5)
     assert [n for _, n in found] == [n for _, n in expected[:5]]
     assert all(abs(a - b) < 1e-12 for (a, _), (b, _) in zip(found, expected, strict=False))
+
+
+MANY = [f"m{n}" for n in range(40)]
+
+
+@given(
+    st.lists(st.frozensets(st.sampled_from(MANY), min_size=1, max_size=6), max_size=40),
+    st.lists(st.sampled_from(MANY), min_size=1, max_size=40, unique=True),
+    st.lists(st.sampled_from([0.0, 0.1, 0.35, 1.0, 2.5]), min_size=40, max_size=40),
+)
+def test_long_messages_score_phrasings_exactly_as_questions_do(
+    phrasings: list[frozenset[str]], terms: list[str], values: list[float]
+) -> None:
+    """Many terms take the path that touches only shared phrasings; it gives the same floats
+    (bit for bit), order and ties as the list of sums used for questions."""
+    weights = {term: values[number] for number, term in enumerate(terms)}
+    total = sum(weights.values()) or 1.0
+    rows = [(p, float(len(p)), f"p{n}") for n, p in enumerate(phrasings)]
+    scorer = PhrasingScorer({"e": rows})
+    found = scorer.best("e", weights, total, 7, exclude="p3")
+    with_list = index.MANY_TERMS
+    try:
+        index.MANY_TERMS = 10**6  # every message takes the list path
+        assert scorer.best("e", weights, total, 7, exclude="p3") == found
+        index.MANY_TERMS = 0  # every message takes the dictionary path
+        assert scorer.best("e", weights, total, 7, exclude="p3") == found
+    finally:
+        index.MANY_TERMS = with_list
 
 
 WORDS = ["hip", "flexor", "flexors", "tight", "stretch", "a", "b", "ab", "how", "often"]

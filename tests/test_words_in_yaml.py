@@ -101,6 +101,8 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/safety/tokens.py", "fold", "NFKD"): "a Unicode normal form",
     ("bot/core/safety/tokens.py", "fold", "ascii"): "a codec name",
     ("bot/core/safety/tokens.py", "fold", "ignore"): "a codec error handler",
+    ("bot/core/answering/language.py", "looks_english", "ascii"): "a codec name",
+    ("bot/core/answering/language.py", "looks_english", "ignore"): "a codec error handler",
     ("bot/core/answering/language.py", "ENGLISH"): "language codes pycld2 returns",
     ("bot/core/answering/matching.py", "PLURAL"): "a suffix of internal terms",
     ("bot/core/answering/understanding.py", "ALWAYS"): "group names of _vocabulary.yaml",

@@ -85,19 +85,34 @@ def fold(text: str) -> str:
 
 
 def fold_unicode(text: str) -> str:
-    """``fold`` for any text, character by character (``fold`` takes a shortcut for ASCII)."""
+    """``fold`` for any text (``fold`` takes a shortcut for ASCII): after the normal forms,
+    each non-ASCII character is looked at alone (``_fold_char``); ASCII ones as in ``fold``."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = []
-    for char in decomposed:
-        category = unicodedata.category(char)
-        if category == "Mn":  # combining accents: "é" -> "e"
-            continue
-        if category[0] in "LN" or char in "'-":
-            kept.append(char)
-        elif char.isspace() or category[0] in "PSZC":
-            kept.append(" ")
-    return _SPACES.sub(" ", "".join(kept)).strip()
+    folded = _NON_ASCII.sub(_fold_match, decomposed).translate(_ASCII_FOLD)
+    return _SPACES.sub(" ", folded).strip()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _fold_char(match.group())
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """One non-ASCII character folded: accents dropped ("é" -> "e" after NFKD), letters and
+    digits kept, spaces, punctuation, symbols and controls turned into a space, the rest
+    dropped."""
+    category = unicodedata.category(char)
+    if category == "Mn":  # combining accents
+        return ""
+    if category[0] in "LN":
+        return char
+    if char.isspace() or category[0] in "PSZC":
+        return " "
+    return ""
 
 
 def expand_contractions(folded: str) -> str:

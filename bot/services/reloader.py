@@ -23,7 +23,8 @@ from pathlib import Path
 from watchfiles import Change, awatch
 
 from bot.core.answering.answerer import Answerer
-from bot.core.knowledge import KnowledgeError, Problem, load_knowledge
+from bot.core.knowledge import KnowledgeError, Problem
+from bot.services.answer_cache import build_answerer, default_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ class ReloadResult:
 
 
 def _build(directory: Path) -> Answerer:
-    return Answerer(load_knowledge(directory))
+    # The cache key is recomputed, so an edit is never missed.
+    return build_answerer(directory, default_cache_dir(), reloading=True)
 
 
 def _identity(directory: Path) -> tuple[int, int] | None:

@@ -26,13 +26,14 @@ import heapq
 import math
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
 
 _PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")  # words joined by single spaces
 LARGE_BASE = 1000  # entries from which the pool is computed over numpy arrays
+MANY_TERMS = 16  # question terms from which phrasing sums are kept only for phrasings touched
 PHRASING_CACHE = 4096  # entries whose phrasing index is kept (the pool of recent questions)
 
 
@@ -72,11 +73,30 @@ class EntryPostings:
         all_entries = np.asarray(entries, dtype=np.int32)[order]
         all_values = np.asarray(values, dtype=np.float64)[order]
         ends = np.cumsum(np.bincount(np.asarray(of_term, dtype=np.int32))).tolist()
+        self._flat = (all_entries, all_values)
+        self._bounds: dict[str, tuple[int, int]] = {}
         start = 0
         for term, end in zip(term_ids, ends, strict=True):
-            self._arrays[term] = (all_entries[start:end], all_values[start:end])
+            self._bounds[term] = (start, end)
             start = end
-        self._np = np
+        self._slice()
+
+    def _slice(self) -> None:
+        all_entries, all_values = self._flat
+        self._arrays = {
+            term: (all_entries[start:end], all_values[start:end])
+            for term, (start, end) in self._bounds.items()
+        }
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the start-up cache) as the two flat arrays and each term's bounds: pickling
+        the slices would copy each into an array of its own (60 MiB more at 5,000 entries)."""
+        return {**self.__dict__, "_arrays": {}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self.vectorised:
+            self._slice()
 
     def __contains__(self, term: str) -> bool:
         return term in self._arrays or term in self._lists
@@ -102,7 +122,8 @@ class EntryPostings:
     def _pool_arrays(
         self, terms: Sequence[str], weights: Mapping[str, float], size: int
     ) -> tuple[list[str], dict[str, float]]:
-        np = self._np
+        import numpy as np  # imported by __init__ already: a dictionary look-up (and picklable)
+
         used = [(number, term) for number, term in enumerate(terms) if term in self._arrays]
         if not used:
             return [], {}
@@ -139,6 +160,10 @@ class PhrasingScorer:
         self._phrasings = phrasings
         self._built: OrderedDict[str, dict[str, tuple[int, ...]]] = OrderedDict()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the start-up cache) without the recently built indexes: a cache of a cache."""
+        return {**self.__dict__, "_built": OrderedDict()}
+
     def _index(self, entry_id: str) -> dict[str, tuple[int, ...]]:
         found = self._built.get(entry_id)
         if found is not None:
@@ -166,16 +191,31 @@ class PhrasingScorer:
         earlier phrasing), over the phrasings that share a term with the question."""
         index = self._index(entry_id)
         phrasings = self._phrasings[entry_id]
-        shared = [0.0] * len(phrasings)  # weights are positive: 0.0 means nothing shared
-        for term, weight in weights.items():
-            for number in index.get(term, ()):
-                shared[number] += weight
+        shared: dict[int, float] | list[float]
+        if len(weights) < MANY_TERMS:  # a question: a list of sums is cheapest
+            shared = [0.0] * len(phrasings)
+            for term, weight in weights.items():
+                for number in index.get(term, ()):
+                    shared[number] += weight
+            sums: Iterable[tuple[int, float]] = enumerate(shared)
+        else:
+            # A long message: only the phrasings that share a term are touched; each sum adds
+            # the same weights in the same order as the list would.
+            shared = {}
+            get = shared.get
+            for term, weight in weights.items():
+                numbers = index.get(term)
+                if numbers:
+                    for number in numbers:
+                        shared[number] = get(number, 0.0) + weight
+            sums = shared.items()
         scored = []
-        for number, weight in enumerate(shared):
-            if weight:
-                _, own, text = phrasings[number]
-                if text != exclude:
-                    scored.append((-min(1.0, weight / math.sqrt(total * own)), number))
+        for number, weight in sums:
+            if not weight:
+                continue  # as before: a phrasing that shares only zero weights is not scored
+            _, own, text = phrasings[number]
+            if text != exclude:
+                scored.append((-min(1.0, weight / math.sqrt(total * own)), number))
         return [(-cosine, number) for cosine, number in heapq.nsmallest(limit, scored)]
 
 

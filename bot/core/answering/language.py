@@ -10,6 +10,7 @@ words and none of the knowledge base's words.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -19,16 +20,21 @@ from bot.core.normalise import is_stopword, words
 
 ENGLISH = frozenset({"en", "un"})  # "un": unknown, never a reason to refuse
 MOSTLY_OTHER_SCRIPT = 0.5  # share of letters outside the Latin script
+_NOT_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def looks_english(text: str, known: Callable[[str], bool] = lambda word: False) -> bool:
     """False only when ``text`` is clearly written in another language (``known``: whether
     a folded word is one of the knowledge base's own)."""
-    letters = [char for char in text if char.isalpha()]
+    # ASCII letters counted in C; only the other characters one by one (a long message).
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _NOT_LETTERS))
+    others = [char for char in _NON_ASCII.findall(text) if char.isalpha()]
+    letters = ascii_letters + len(others)
     if not letters:
         return True
-    latin = sum(1 for char in letters if _latin(char))
-    if latin / len(letters) < MOSTLY_OTHER_SCRIPT:
+    latin = ascii_letters + sum(1 for char in others if _latin(char))
+    if latin / letters < MOSTLY_OTHER_SCRIPT:
         return False  # Cyrillic, Greek, Arabic, CJK, ...
     tokens = words(text)
     if 2 * sum(1 for token in tokens if known(token)) >= len(tokens):

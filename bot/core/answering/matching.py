@@ -99,7 +99,7 @@ class Match:
         return self.candidates[0] if self.candidates else None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Phrasing:
     text: str
     terms: frozenset[str]
@@ -107,7 +107,7 @@ class _Phrasing:
     joined: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _KeyPhrase:
     """A multi-word title or keyword; found only with the same number ("hip flexor stretch"
     is not found in "hip flexor stretches")."""

@@ -75,6 +75,11 @@ class Scope:
             key=len,
             reverse=True,
         )
+        by_term: dict[str, list[frozenset[str]]] = {}
+        for keys in self._keywords.values():
+            for key in keys:  # never empty: indexed by its first term in sorted order
+                by_term.setdefault(min(key), []).append(key)
+        self._keywords_by_term = by_term
         alternatives = "|".join(re.escape(word) for word in pain if word)
         self._pain = rf"\b(?:{alternatives})\b" if alternatives else None
 
@@ -86,7 +91,8 @@ class Scope:
     def any_keyword_found(self, terms: Iterable[str]) -> bool:
         """Whether the terms hold a key word of any entry (the message names its topic)."""
         found = frozenset(terms)
-        return any(key <= found for keys in self._keywords.values() for key in keys)
+        by_term = self._keywords_by_term  # only key words with one of these terms can be held
+        return any(key <= found for term in found for key in by_term.get(term, ()))
 
     def hurts(self, subject: str, canonical: str) -> bool:
         """Whether the message says ``subject`` hurts: a word of pain within a few words."""

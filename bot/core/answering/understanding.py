@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import Literal
 
 from bot.core.answering.budget import bounded, story_window
@@ -100,6 +101,11 @@ class Interpreter:
         self.kb = kb
         self.matcher = matcher
         self._follow_ups = {follow_up.name: follow_up for follow_up in kb.follow_ups}
+        menu = kb.ordered()
+        self._with_detail = {  # detail name -> the entries that answer it, in menu order
+            name: tuple(entry.id for entry in menu if entry.detail(name))
+            for name in {name for entry in menu for name, _ in entry.details}
+        }
         asks: dict[str, str] = {}
         for follow_up in kb.follow_ups:
             for phrase in follow_up.asks:
@@ -289,9 +295,7 @@ class Interpreter:
             # A detail with no topic anywhere ("how often?", "how long do I hold it?").
             if cue.follow_up.default is not None and context is None:
                 return self._entry(cue.follow_up.default, None, whole, "detail's own entry")
-            having = [
-                e for e in self._ranked(whole) if self.kb.entries[e].detail(cue.follow_up.name)
-            ]
+            having = self._having(whole, cue.follow_up.name, MAX_SUGGESTIONS)
             if having:
                 return Reading("unsure", options=tuple(having[:MAX_SUGGESTIONS]), match=whole)
         return self._by_band(own, unfamiliar)
@@ -316,7 +320,7 @@ class Interpreter:
         follow_up = cue.follow_up
         if follow_up.default is not None and not _POINTS_BACK.search(canonical):
             return None
-        having = [e for e in self._ranked(whole) if self.kb.entries[e].detail(follow_up.name)]
+        having = self._having(whole, follow_up.name, MAX_SUGGESTIONS + 1)  # one may be the default
         if follow_up.default is not None and follow_up.default in self.kb.entries:
             having = [follow_up.default, *(e for e in having if e != follow_up.default)]
         if not having:
@@ -453,9 +457,15 @@ class Interpreter:
     def _has_content(self, match: Match) -> bool:
         return any(t not in QUESTION_WORDS and not t.endswith(PLURAL) for t in match.terms)
 
-    def _ranked(self, match: Match) -> list[str]:
+    def _having(self, match: Match, detail: str, count: int) -> list[str]:
+        """The first ``count`` entries that have ``detail``: the match's candidates first, then
+        the rest in menu order (from a list made once: a large base is not scanned or sorted
+        for every question)."""
         ranked = [c.entry_id for c in match.candidates]
-        return ranked + [e.id for e in self.kb.ordered() if e.id not in ranked]
+        with_detail = self._with_detail.get(detail, ())
+        found = (e for e in ranked if self.kb.entries[e].detail(detail))
+        rest = (e for e in with_detail if e not in ranked)
+        return list(islice(chain(found, rest), count))
 
     def _terms(self, phrase: str) -> list[str]:
         return self.matcher.analyse(phrase)[0]

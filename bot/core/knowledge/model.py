@@ -31,7 +31,7 @@ __all__ = [
 EntryKind = Literal["topic", "exercise"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phrasing:
     """One way a person might ask for an entry, with where it is written."""
 

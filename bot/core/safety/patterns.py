@@ -80,6 +80,11 @@ class Grammar:
             for name, phrases in concepts.items()
         }
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (the start-up cache) without ``keys_of``: it is keyed by ``id()`` of steps,
+        which a copy does not keep; it fills again as messages are read."""
+        return {**self.__dict__, "keys_of": {}}
+
     def needs(self, pattern: WordPattern) -> tuple[frozenset[str], ...]:
         """For each step, the keys it can start with: a message without one cannot match."""
         return tuple(self.anchors(step) for step in pattern.steps)
@@ -148,10 +153,23 @@ class PatternSet:
         for key in self.index.keys() & keys:
             candidates.update(self.index[key])
         hits: list[tuple[int, Hit]] = []
+        if document.one_sentence:
+            for number in sorted(candidates):
+                for starts in self.needs[number]:
+                    if starts.isdisjoint(keys):
+                        break  # some step cannot match here: skip the pattern
+                else:
+                    hits.extend((number, hit) for hit in document.match(self.patterns[number]))
+            return hits
+        sentences_of = document.sentences_of
         for number in sorted(candidates):
+            # A match lies in one sentence, and each of its steps starts there with one of its
+            # keys: a pattern is matched only if one sentence has a key of every step.
+            common = -1
             for starts in self.needs[number]:
-                if starts.isdisjoint(keys):
-                    break  # some step cannot match here: skip the pattern without matching it
+                common &= sentences_of(starts)
+                if not common:
+                    break  # no sentence where every step could match: skip the pattern
             else:
                 hits.extend((number, hit) for hit in document.match(self.patterns[number]))
         return hits
@@ -182,6 +200,26 @@ class Document:
         self._places: dict[int, list[int]] = {}  # word steps, by id (steps live with the rules)
         self._concepts: dict[str, list[Hit]] = {}
         self._start_lists: dict[int, list[int]] = {}
+        # One sentence (most questions): "a key of every step somewhere" is the whole test.
+        self.one_sentence = not tokens.sentences or tokens.sentences[-1] == 0
+        self._sentence_sets: dict[int, int] = {}  # keys of a step (by id) -> sentences, as bits
+        self._key_bits: dict[str, int] = {}  # one key -> its sentences, as bits
+
+    def sentences_of(self, keys: frozenset[str]) -> int:
+        """The sentences in which one of ``keys`` occurs, as bits of an int (bit n: sentence
+        n); 0 if none does. ``keys`` live with the rules (a step's keys), hence the cache by id."""
+        found = self._sentence_sets.get(id(keys))
+        if found is None:
+            found = 0
+            bits = self._key_bits
+            for key in keys & self.keys:
+                known = bits.get(key)
+                if known is None:
+                    of = self.tokens.sentences
+                    known = bits[key] = sum({1 << of[place] for place in self.positions[key]})
+                found |= known
+            self._sentence_sets[id(keys)] = found
+        return found
 
     def within(self, sentences: Iterable[int]) -> Document:
         """The same message seen only in some sentences (context never crosses a sentence)."""

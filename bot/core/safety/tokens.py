@@ -77,12 +77,22 @@ def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
     sentences: list[int] = []
     folded = _DECIMAL_COMMA.sub(".", fold(text))
     number = 0
+    known = contractions.keys()
     for part in _SENTENCES.split(folded):
         found = _TOKEN.findall(part)
         if not found:
             continue
-        if "'" in part or not contractions.keys().isdisjoint(found):
-            found = [word for token in found for word in (_expand(token, contractions) or (token,))]
+        if "'" in part or not known.isdisjoint(found):
+            # Only a token with an apostrophe or a listed contraction can change.
+            found = [
+                word
+                for token in found
+                for word in (
+                    (_expand(token, contractions) or (token,))
+                    if "'" in token or token in known
+                    else (token,)
+                )
+            ]
         words.extend(found)
         sentences.extend([number] * len(found))
         number += 1
