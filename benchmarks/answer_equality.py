@@ -1,9 +1,10 @@
 """Proof that the faster hot path gives the same answers: a fingerprint of every reply, compared.
 
 Run: ``python benchmarks/answer_equality.py record FILE`` with the code before a change (the
-baseline of the speed work is ``benchmarks/equality_baseline.json``, recorded from ``main`` at
-489d362 before any change), then ``python benchmarks/answer_equality.py compare FILE`` with the
-code after. Exit status 1 and the differing messages if anything changed.
+committed baseline, ``benchmarks/equality_baseline.json``, is of ``main`` as it answers now: a
+change meant to alter answers records it again), then
+``python benchmarks/answer_equality.py compare FILE`` with the code after. Exit status 1 and the
+differing messages if anything changed.
 
 What is compared, per message (conversations are replayed with their ``before`` messages, and every
 message of them is compared, not only the judged one):
@@ -40,7 +41,7 @@ from bot.tools.evaluation import load_probes  # noqa: E402
 
 SETS = [
     *sorted((ROOT / "benchmarks" / "regression").glob("*.yaml")),
-    ROOT / "benchmarks" / "heldout" / "understanding.yaml",
+    *sorted((ROOT / "benchmarks" / "heldout").glob("*.yaml")),
     ROOT.parent / "shared" / "eval" / "dev.yaml",
     ROOT.parent / "shared" / "eval" / "conversations.yaml",
     ROOT.parent / "shared" / "eval" / "safety.yaml",

@@ -90,8 +90,10 @@ def messages(kb: KnowledgeBase) -> dict[str, list[str]]:
     """Short questions (public dev set, regression and held-out sets, perturbed phrasings),
     4,096-character stories (from the long-message set) and 4,096-character prose (the article
     and the answers), each ending with a question."""
-    sets = [SHARED / "eval" / "dev.yaml", *sorted((ROOT / "benchmarks" / "regression").glob("*"))]
-    sets.append(ROOT / "benchmarks" / "heldout" / "understanding.yaml")
+    sets = [
+        SHARED / "eval" / "dev.yaml",
+        *sorted((ROOT / "benchmarks" / "regression").glob("*.yaml")),
+    ]
     texts = [p.text for path in sets if path.exists() for p in load_probes(path)[0]]
     rng = random.Random(3)
     phrasings = [p.text for e in kb.entries.values() for p in e.questions]
