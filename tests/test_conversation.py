@@ -346,7 +346,7 @@ async def test_none_of_these_is_logged_for_the_maintainers(bot: RunningBot) -> N
 
 
 async def test_a_follow_up_after_the_context_expired_asks_which_exercise(bot: RunningBot) -> None:
-    """wt-oos: asked back (texts.yaml 'clarify'), with the exercises that have a hold time."""
+    """Asked back (texts.yaml 'clarify'), with the exercises that have a hold time."""
     await bot.send("how do i do pigeon pose")
     bot.clock.advance(minutes=11)
     asked = last_message(await bot.send("how long do i hold it"))
