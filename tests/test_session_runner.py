@@ -158,3 +158,31 @@ async def test_the_loop_ticks_by_itself_and_stops() -> None:
     stop.set()
     await asyncio.wait_for(task, 2)
     assert seen == [(1, "running", 1)]
+
+
+async def test_an_idle_runner_sleeps_until_a_session_is_scheduled() -> None:
+    runner, clock, seen = runner_with_log()
+    ticks = 0
+    real_tick = runner.tick
+
+    async def counted() -> int:
+        nonlocal ticks
+        ticks += 1
+        return await real_tick()
+
+    runner.tick = counted  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop, interval=0.0))
+    for _ in range(50):  # with interval 0, a polling loop would tick on every turn
+        await asyncio.sleep(0)
+    assert ticks == 1  # the first look, then asleep: nobody is in a session
+    active = begin(runner, 1)  # scheduling wakes it
+    clock.now += timedelta(seconds=10)
+    for _ in range(50):
+        await asyncio.sleep(0)
+        if seen:
+            break
+    assert seen == [(1, "running", 1)]
+    stop.set()
+    await asyncio.wait_for(task, 1)
+    assert active.session.status is Status.RUNNING

@@ -147,13 +147,15 @@ class SessionRunner:
                 group.create_task(one(active))
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
-        """Tick until ``stop``: at the next wake-up, and at least every ``interval`` seconds."""
+        """Tick until ``stop``: at the next wake-up, and at least every ``interval`` seconds
+        while a session is queued; with none, it sleeps until one is scheduled (an idle bot
+        spends no CPU here)."""
         while not stop.is_set():
             try:
                 await self.tick()
             except Exception:
                 log.exception("guided session timer failed; will try again")
-            delay = interval
+            delay: float | None = None
             wakeup = self.next_wakeup()
             if wakeup is not None:
                 delay = min(interval, max(0.0, (wakeup - self._clock()).total_seconds()))
