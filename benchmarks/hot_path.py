@@ -40,6 +40,7 @@ CODE = Path(os.environ.get("BENCH_CODE", ROOT))
 sys.path.insert(0, str(CODE))
 sys.path.insert(1, str(ROOT / "benchmarks"))
 
+from matching import time_each as cpu_time_each  # noqa: E402
 from synthetic import synthetic_kb, synthetic_questions, write_kb  # noqa: E402
 
 from bot.core.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
@@ -51,20 +52,8 @@ SHARED = ROOT.parent / "shared"
 
 
 def time_each(function: Callable[[str], object], texts: list[str], rounds: int) -> list[float]:
-    """CPU seconds per call, each message alone, after one warm-up pass."""
-    for text in texts:
-        function(text)
-    samples = []
-    gc.disable()
-    try:
-        for _ in range(rounds):
-            for text in texts:
-                start = time.thread_time()
-                function(text)
-                samples.append(time.thread_time() - start)
-    finally:
-        gc.enable()
-    return samples
+    """CPU seconds per call (see ``matching.time_each``)."""
+    return cpu_time_each(function, texts, rounds, time.thread_time)
 
 
 def figures(samples: list[float]) -> list[float]:
