@@ -254,6 +254,28 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
     assert result.accuracy(["urgent"]) == 1.0
 
 
+SAFETY_SETS = [
+    ROOT / "benchmarks" / "safety_dev.yaml",
+    ROOT / "benchmarks" / "safety_heldout.yaml",
+    *sorted(REGRESSION.glob("safety*.yaml")),
+]
+
+
+@pytest.mark.parametrize("path", SAFETY_SETS, ids=lambda path: path.name)
+def test_safety_sets_alarm_every_emergency_and_no_calm_message(
+    answerer: Answerer, path: Path
+) -> None:
+    """Red-flag sets we have scored and then tuned on: every emergency gets the urgent notice,
+    no calm message does (regression guards; the held-out figures are in knowledge/README.md)."""
+    probes, markers = load_probes(path)
+    result = evaluate(answerer, probes, markers)
+    missed = [r["text"] for r in result.rows if r["kind"] == "urgent" and not r["passed"]]
+    alarmed = [r["text"] for r in result.rows if r["calm"] and r["alarmed"]]
+    assert len(result.rows) > 60
+    assert missed == []
+    assert alarmed == []
+
+
 def test_no_ordinary_message_raises_a_red_flag(answerer: Answerer) -> None:
     """Every phrasing and every non-urgent probe we have: an urgent reply there would scare
     people away from ordinary answers."""

@@ -4,7 +4,8 @@ People misspell exactly the words that matter ("bladdr", "controll", "bowles"), 
 the word lists (``red_flags/words.yaml``) tolerate typos, with a length-aware limit: words under
 five letters must be exact ("wee" is not "see"), five to eight letters allow one edit ("bowles"
 is "bowels", "blade" is not "bladder"), longer words two. A typo must keep the first letter, and
-real words that sit close to a key word ("ladder", "fewer") are listed in ``not_typos``.
+real words that sit close to a key word ("ladder", "fewer") are listed in ``not_typos``. A word
+that drops its final g ("peein", "leakin") stands for the word with it.
 
 Lookups use a deletion index (as SymSpell does): a key word's variants with letters deleted are
 stored once, and a message word looks up its own deletions (one letter, two for long words); only
@@ -78,6 +79,8 @@ class Lexicon:
         found: list[str] = []
         if word in self.exact:
             found.append(word)
+        elif word.endswith("in") and word + "g" in self.exact:
+            found.append(word + "g")  # the g people drop when typing fast: "peein", "leakin"
         for prefix in self.prefixes.get(word[:2], ()):
             if word.startswith(prefix):
                 found.append(prefix + "*")
