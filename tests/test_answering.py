@@ -254,9 +254,10 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
     assert result.accuracy(["urgent"]) == 1.0
 
 
-# Calm messages of benchmarks/regression/safety10.yaml still alarmed, on purpose or as known limits
-# (see its header): a checklist answered in the next sentence, a relative's red flag with "now",
-# a joke. Any other calm message that alarms fails the tests below.
+# Calm messages of benchmarks/regression/safety10.yaml and safety12.yaml still alarmed, on purpose
+# or as known limits (see their headers): a checklist answered in the next sentence, a relative's
+# red flag with "now", a joke, "is <sign> something ...? just curious". Any other calm message that
+# alarms fails the tests below.
 KNOWN_FALSE_ALARMS = frozenset(
     {
         "Chest pain? nope. Fever? nope. Weight loss? I wish. Just a sore back from biking. "
@@ -264,6 +265,8 @@ KNOWN_FALSE_ALARMS = frozenset(
         "My aunt had cancer and now has some back pain, she's seeing her oncologist tomorrow. "
         "Is there a leaflet for family members?",
         "My bank balance gives me chest pain lol. Real question tho: can yoga sort out tight hips?",
+        "is foot drop something that happens with back problems or is that a different condition? "
+        "just curious, my feet are fine",
     }
 )
 
