@@ -138,3 +138,45 @@ def test_a_body_part_that_hurts_is_not_covered_by_a_list_or_topic(
 
 def test_a_body_part_an_exercise_named_hurts_stays_with_the_exercise(answerer: Answerer) -> None:
     assert answerer.answer("my knee hurts in the bridge pose").reply.entry_id == "bridge-pose"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how long does it take to get a driving licence",  # "long" and "drive": not two words
+        "how many times should i practise the piano a week",
+    ],
+)
+def test_the_words_that_ask_a_detail_do_not_count_as_the_questions_subject(
+    answerer: Answerer, message: str
+) -> None:
+    """The words "how long" ask a hold time, not about sitting: with one word of its own left for an
+    entry and an unknown one beside it, the question is not answered."""
+    assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("how long should i hold pigeon", "pigeon-pose"),
+        ("how many reps of the bridge", "bridge-pose"),
+        ("how long should i sit at my desk before a break", "sitting-and-hip-flexors"),
+    ],
+)
+def test_a_detail_question_about_its_own_topic_is_still_answered(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    assert answerer.answer(message).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("message", "subject"),
+    [("my tailbone hurts when i sit", "tailbone"), ("do i need an mri for back pain", "mri")],
+)
+def test_more_subjects_near_ours_get_the_kind_not_covered_reply(
+    answerer: Answerer, kb: KnowledgeBase, message: str, subject: str
+) -> None:
+    reply = answerer.answer(message).reply
+    assert reply.kind is ReplyKind.FALLBACK
+    assert reply.plain().startswith(kb.texts["not_covered"].split("{subject}")[0].strip())
+    assert subject in reply.plain()

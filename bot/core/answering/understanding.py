@@ -92,6 +92,7 @@ class Reading:
 class _Cue:
     follow_up: FollowUp
     phrases: tuple[str, ...]  # every detail phrase found in the message
+    terms: frozenset[str] = frozenset()  # their content terms ("long" of "how long")
 
 
 class Interpreter:
@@ -248,7 +249,7 @@ class Interpreter:
             strict
             and phrased is not None
             and phrased.similarity >= PHRASED
-            and self._solid(whole, unfamiliar, False)
+            and self._solid(whole, unfamiliar, False, cue)
             and (context is None or phrased.entry_id != context.topic)
         ):
             return self._entry(phrased.entry_id, None, whole)
@@ -264,7 +265,7 @@ class Interpreter:
                 and rival is not None
                 and rival.entry_id != best.entry_id
                 and rival.score >= best.score
-                and self._solid(whole, unfamiliar, False)
+                and self._solid(whole, unfamiliar, False, cue)
             ):
                 # The words that ask a detail belong to this question ("how often do I need
                 # to stretch?" asks for the frequency entry, not the stretch's frequency).
@@ -285,7 +286,7 @@ class Interpreter:
             cue is not None
             and context is None
             and self._has_content(own)
-            and self._solid(whole, unfamiliar, False)
+            and self._solid(whole, unfamiliar, False, cue)
         ):
             # The words that ask a detail are part of its own question ("daily stretching?").
             best = whole.best
@@ -379,10 +380,14 @@ class Interpreter:
             return context.detail if entry.detail(context.detail) else None
         return None
 
-    def _solid(self, match: Match, unfamiliar: float, strict: bool = False) -> bool:
+    def _solid(
+        self, match: Match, unfamiliar: float, strict: bool = False, cue: _Cue | None = None
+    ) -> bool:
         """Confident on the message's own words: the entry's name ("teach me pigeon"), or
         (unless ``strict``: only the name will do) two words that point to the entry, or one
-        with nothing unfamiliar beside it."""
+        with nothing unfamiliar beside it. Words that ask a detail (``cue``: "how long",
+        "how often") frame the question without saying what it is about, so they do not count
+        among those words, except for the entry that answers that detail for every topic."""
         best = match.best
         if match.band is not Band.CONFIDENT or best is None:
             return False
@@ -390,9 +395,14 @@ class Interpreter:
             return True
         if strict:
             return False
-        if best.support >= 2:
+        support = best.support
+        if cue is not None and best.entry_id != cue.follow_up.default:
+            framing = frozenset(match.terms) & cue.terms
+            framed = sum(1 for t in framing if self.matcher.points_to(best.entry_id, t))
+            support = max(1, support - framed) if support else 0
+        if support >= 2:
             return unfamiliar <= SOLID_UNFAMILIAR
-        if best.support != 1:
+        if support != 1:
             return False
         # One word: only one of the entry's own key words (its title or a keyword, whole)
         # will do; a word of its phrasings ("help", "tips") or of a longer keyword ("push" of
@@ -478,7 +488,8 @@ class Interpreter:
         if not found:
             return None
         longest = max(found, key=len)
-        return _Cue(self._follow_ups[self._asks[longest]], tuple(found))
+        terms = frozenset(t for p in found for t in self._terms(p)) - QUESTION_WORDS
+        return _Cue(self._follow_ups[self._asks[longest]], tuple(found), terms)
 
     def _not_covered(self, canonical: str) -> str | None:
         """The first subject we do not cover that the text mentions."""
