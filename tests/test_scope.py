@@ -180,3 +180,27 @@ def test_more_subjects_near_ours_get_the_kind_not_covered_reply(
     assert reply.kind is ReplyKind.FALLBACK
     assert reply.plain().startswith(kb.texts["not_covered"].split("{subject}")[0].strip())
     assert subject in reply.plain()
+
+
+@pytest.mark.parametrize(
+    "message", ["should i take melatonin on long flights", "what should i wear on long flights"]
+)
+def test_the_words_of_one_key_phrase_are_one_piece_of_evidence(
+    answerer: Answerer, message: str
+) -> None:
+    """The words "long flights" are one key phrase of sitting, not two words pointing to it:
+    beside an unknown word they are not enough for a confident answer."""
+    assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
+
+
+def test_a_key_phrase_holding_a_key_word_of_its_own_keeps_both_words(kb: KnowledgeBase) -> None:
+    answerer = Answerer(kb)
+    scope = answerer.interpreter._scope
+    terms = answerer.interpreter.matcher.analyse
+    assert scope.repeated_in_keywords(terms("tips for long flights")[0], "sitting-and-hip-flexors")
+    assert not scope.repeated_in_keywords(  # "kneel" is a key word by itself
+        terms("the kneeling stretch")[0], "hip-flexor-stretch"
+    )
+    assert answerer.answer("long flights and tight hips").reply.entry_id == (
+        "sitting-and-hip-flexors"
+    )

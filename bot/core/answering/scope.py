@@ -4,7 +4,8 @@
 
 - an entry's **key words** (its title and keywords, whole): one of them found in a question is
   what lets a single shared word carry an answer ("pilates?"); a word of its phrasings ("tips")
-  or one word of a longer keyword ("push" of "push hips forward") does not;
+  or one word of a longer keyword ("push" of "push hips forward") does not; the words of one
+  key phrase ("long flights") are one piece of evidence, not two;
 - a **complaint**: a body part with a word of pain beside it ("knee pain", "my sore neck") is
   what hurts, which the article does not treat;
 - a clause that only says something is **absent** ("no numbness, no tingling") in words the
@@ -87,6 +88,21 @@ class Scope:
         """Whether the terms hold one of the entry's key words whole."""
         found = frozenset(terms)
         return any(key <= found for key in self._keywords.get(entry_id, ()))
+
+    def repeated_in_keywords(self, terms: Iterable[str], entry_id: str) -> int:
+        """How many of the terms only repeat the evidence of another: the words of a key
+        phrase of the entry found whole ("long flights") are one word pointing to it, not two,
+        unless one of them is a key word of the entry by itself ("kneeling stretch")."""
+        found = frozenset(terms)
+        keys = self._keywords.get(entry_id, ())
+        alone = frozenset(term for key in keys if len(key) == 1 for term in key)
+        phrases: list[frozenset[str]] = []  # key phrases found, merged where they share a word
+        for key in keys:
+            if len(key) >= 2 and key <= found and not key & alone:
+                touching = [p for p in phrases if p & key]
+                phrases = [p for p in phrases if not p & key]
+                phrases.append(key.union(*touching))
+        return sum(len(phrase) - 1 for phrase in phrases)
 
     def any_keyword_found(self, terms: Iterable[str]) -> bool:
         """Whether the terms hold a key word of any entry (the message names its topic)."""

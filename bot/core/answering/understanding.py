@@ -385,9 +385,10 @@ class Interpreter:
     ) -> bool:
         """Confident on the message's own words: the entry's name ("teach me pigeon"), or
         (unless ``strict``: only the name will do) two words that point to the entry, or one
-        with nothing unfamiliar beside it. Words that ask a detail (``cue``: "how long",
-        "how often") frame the question without saying what it is about, so they do not count
-        among those words, except for the entry that answers that detail for every topic."""
+        with nothing unfamiliar beside it. The words of one key phrase count as one. Words that
+        ask a detail (``cue``: "how long", "how often") frame the question without saying what
+        it is about, so they do not count among those words, except for the entry that answers
+        that detail for every topic."""
         best = match.best
         if match.band is not Band.CONFIDENT or best is None:
             return False
@@ -396,6 +397,8 @@ class Interpreter:
         if strict:
             return False
         support = best.support
+        if support:  # the words of one key phrase point to the entry once ("long flights")
+            support = max(1, support - self._scope.repeated_in_keywords(match.terms, best.entry_id))
         if cue is not None and best.entry_id != cue.follow_up.default:
             framing = frozenset(match.terms) & cue.terms
             framed = sum(1 for t in framing if self.matcher.points_to(best.entry_id, t))
