@@ -204,3 +204,29 @@ def test_a_key_phrase_holding_a_key_word_of_its_own_keeps_both_words(kb: Knowled
     assert answerer.answer("long flights and tight hips").reply.entry_id == (
         "sitting-and-hip-flexors"
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "entry", "detail"),
+    [
+        (
+            "My brother has been going to a climbing gym three nights a week for a year now and "
+            "loves it. He told me about the bridge. How many should I do?",
+            "bridge-pose",
+            "reps",
+        ),
+        (
+            "We went camping last weekend and slept in a tent on very hard ground for three "
+            "nights in a row. A friend there showed me pigeon. How long do I hold it?",
+            "pigeon-pose",
+            "hold",
+        ),
+    ],
+)
+def test_a_long_story_that_names_the_exercise_just_before_the_question_is_its_referent(
+    answerer: Answerer, message: str, entry: str, detail: str
+) -> None:
+    """The story as a whole is too far from everything to place, but the sentence before the
+    question names an exercise: "it" is that exercise."""
+    reading = answerer.interpreter.read(message)
+    assert (reading.kind, reading.entry_id, reading.detail) == ("detail", entry, detail)

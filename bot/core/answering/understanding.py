@@ -159,6 +159,12 @@ class Interpreter:
         told = self.matcher.match_parts(parts)
         if told.best is not None and told.band is not Band.NONE:
             context = Conversation(topic=told.best.entry_id)
+        elif asked > 0:
+            # A story too long to place may still name what the question is about in the
+            # sentence just before it ("Someone mentioned the bridge. How do I do it?").
+            named = self.matcher.match(sentences[asked - 1]).best
+            if named is not None and named.named:
+                context = Conversation(topic=named.entry_id)
         # The question alone first (its own words, the story as its context), then the question
         # with the story's words counted at a discount.
         reading = self._read_question(question, context, ())
