@@ -230,3 +230,20 @@ def test_a_long_story_that_names_the_exercise_just_before_the_question_is_its_re
     question names an exercise: "it" is that exercise."""
     reading = answerer.interpreter.read(message)
     assert (reading.kind, reading.entry_id, reading.detail) == ("detail", entry, detail)
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("does this mean my hip flexors are tight?", "signs-of-tight-hip-flexors"),
+        (
+            "i get up from the sofa all bent over, does it mean my hips are tight",
+            "signs-of-tight-hip-flexors",
+        ),
+        ("what does iliopsoas mean", "what-are-hip-flexors"),  # the meaning of a word
+    ],
+)
+def test_does_that_mean_asks_whether_something_is_a_sign(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    assert answerer.answer(message).reply.entry_id == entry
