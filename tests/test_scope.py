@@ -247,3 +247,16 @@ def test_does_that_mean_asks_whether_something_is_a_sign(
     answerer: Answerer, message: str, entry: str
 ) -> None:
     assert answerer.answer(message).reply.entry_id == entry
+
+
+def test_a_back_story_does_not_answer_a_question_about_something_else(
+    answerer: Answerer,
+) -> None:
+    """The story is about our stretches, the question about corns: the story may help a question
+    short of words, not answer one whose own words are mostly unknown."""
+    message = (
+        "I do the hip flexor stretches every day now and they are really helping my back, "
+        "thanks. My mother wants to know what she can do about her corns, they hurt in her "
+        "work shoes."
+    )
+    assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER

@@ -169,7 +169,13 @@ class Interpreter:
         # with the story's words counted at a discount.
         reading = self._read_question(question, context, ())
         if reading.kind not in {"answer", "detail", "not_covered"}:
-            reading = self._read_question(question, context, parts)
+            # The story may help a question short of words, but not answer one that is about
+            # something else: more unfamiliar alone than even a named entry would allow
+            # ("... what can she do about her bunions?" after a story about stretching).
+            helped = self._read_question(question, context, parts)
+            alone = self._unfamiliar(self.matcher.match(question))
+            if helped.kind not in {"answer", "detail"} or alone <= NAMED_UNFAMILIAR:
+                reading = helped
         note = f"long message: question {question!r}"
         if reading.kind in {"none", "unsure"}:
             near = self._not_covered(" ".join(self.matcher.canonical(s) for s in story))
