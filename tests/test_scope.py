@@ -260,3 +260,11 @@ def test_a_back_story_does_not_answer_a_question_about_something_else(
         "work shoes."
     )
     assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
+
+
+def test_a_title_found_whole_is_what_the_reader_checks_before_scoring(kb: KnowledgeBase) -> None:
+    answerer = Answerer(kb)
+    scope = answerer.interpreter._scope
+    terms = answerer.interpreter.matcher.analyse
+    assert scope.names_an_entry(terms("someone at work mentioned the bridge")[0])
+    assert not scope.names_an_entry(terms("my neighbour has a noisy dog")[0])

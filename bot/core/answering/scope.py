@@ -76,6 +76,21 @@ class Scope:
             key=len,
             reverse=True,
         )
+        # Each entry's title (the first of its key words) by its terms, and the plurals its
+        # keywords use: a title found whole, in its own number, names the entry.
+        self._titles_by_term: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self._plurals: dict[str, frozenset[str]] = {}
+        for entry in kb.entries.values():
+            title = frozenset(
+                t
+                for t in terms_of(entry.title)
+                if t not in QUESTION_WORDS and not t.endswith(PLURAL)
+            )
+            for term in title:
+                self._titles_by_term.setdefault(term, []).append((entry.id, title))
+            self._plurals[entry.id] = frozenset(
+                t for phrase in entry.keywords for t in terms_of(phrase) if t.endswith(PLURAL)
+            )
         by_term: dict[str, list[frozenset[str]]] = {}
         for keys in self._keywords.values():
             for key in keys:  # never empty: indexed by its first term in sorted order
@@ -103,6 +118,20 @@ class Scope:
                 phrases = [p for p in phrases if not p & key]
                 phrases.append(key.union(*touching))
         return sum(len(phrase) - 1 for phrase in phrases)
+
+    def names_an_entry(self, terms: Iterable[str]) -> bool:
+        """Whether the terms hold an entry's title whole, in its number ("the bridge"; not
+        "hip flexor stretches" for "Hip flexor stretch"): the matcher's test of a named entry,
+        without scoring anything."""
+        found = frozenset(terms)
+        return any(
+            title <= found
+            and not any(
+                t + PLURAL in found and t + PLURAL not in self._plurals[entry_id] for t in title
+            )
+            for term in found
+            for entry_id, title in self._titles_by_term.get(term, ())
+        )
 
     def any_keyword_found(self, terms: Iterable[str]) -> bool:
         """Whether the terms hold a key word of any entry (the message names its topic)."""

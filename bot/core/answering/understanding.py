@@ -162,9 +162,11 @@ class Interpreter:
         elif asked > 0:
             # A story too long to place may still name what the question is about in the
             # sentence just before it ("Someone mentioned the bridge. How do I do it?").
-            named = self.matcher.match(sentences[asked - 1]).best
-            if named is not None and named.named:
-                context = Conversation(topic=named.entry_id)
+            before = sentences[asked - 1]
+            if self._scope.names_an_entry(self._terms(before)):  # no scoring when none is
+                named = self.matcher.match(before).best
+                if named is not None and named.named:
+                    context = Conversation(topic=named.entry_id)
         # The question alone first (its own words, the story as its context), then the question
         # with the story's words counted at a discount.
         reading = self._read_question(question, context, ())
@@ -173,8 +175,10 @@ class Interpreter:
             # something else: more unfamiliar alone than even a named entry would allow
             # ("... what can she do about her bunions?" after a story about stretching).
             helped = self._read_question(question, context, parts)
-            alone = self._unfamiliar(self.matcher.match(question))
-            if helped.kind not in {"answer", "detail"} or alone <= NAMED_UNFAMILIAR:
+            if (
+                helped.kind not in {"answer", "detail"}
+                or self._unfamiliar(self.matcher.match(question)) <= NAMED_UNFAMILIAR
+            ):
                 reading = helped
         note = f"long message: question {question!r}"
         if reading.kind in {"none", "unsure"}:
