@@ -138,3 +138,133 @@ def test_a_body_part_that_hurts_is_not_covered_by_a_list_or_topic(
 
 def test_a_body_part_an_exercise_named_hurts_stays_with_the_exercise(answerer: Answerer) -> None:
     assert answerer.answer("my knee hurts in the bridge pose").reply.entry_id == "bridge-pose"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how long does it take to get a driving licence",  # "long" and "drive": not two words
+        "how many times should i practise the piano a week",
+    ],
+)
+def test_the_words_that_ask_a_detail_do_not_count_as_the_questions_subject(
+    answerer: Answerer, message: str
+) -> None:
+    """The words "how long" ask a hold time, not about sitting: with one word of its own left for an
+    entry and an unknown one beside it, the question is not answered."""
+    assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("how long should i hold pigeon", "pigeon-pose"),
+        ("how many reps of the bridge", "bridge-pose"),
+        ("how long should i sit at my desk before a break", "sitting-and-hip-flexors"),
+    ],
+)
+def test_a_detail_question_about_its_own_topic_is_still_answered(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    assert answerer.answer(message).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("message", "subject"),
+    [("my tailbone hurts when i sit", "tailbone"), ("do i need an mri for back pain", "mri")],
+)
+def test_more_subjects_near_ours_get_the_kind_not_covered_reply(
+    answerer: Answerer, kb: KnowledgeBase, message: str, subject: str
+) -> None:
+    reply = answerer.answer(message).reply
+    assert reply.kind is ReplyKind.FALLBACK
+    assert reply.plain().startswith(kb.texts["not_covered"].split("{subject}")[0].strip())
+    assert subject in reply.plain()
+
+
+@pytest.mark.parametrize(
+    "message", ["should i take melatonin on long flights", "what should i wear on long flights"]
+)
+def test_the_words_of_one_key_phrase_are_one_piece_of_evidence(
+    answerer: Answerer, message: str
+) -> None:
+    """The words "long flights" are one key phrase of sitting, not two words pointing to it:
+    beside an unknown word they are not enough for a confident answer."""
+    assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
+
+
+def test_a_key_phrase_holding_a_key_word_of_its_own_keeps_both_words(kb: KnowledgeBase) -> None:
+    answerer = Answerer(kb)
+    scope = answerer.interpreter._scope
+    terms = answerer.interpreter.matcher.analyse
+    assert scope.repeated_in_keywords(terms("tips for long flights")[0], "sitting-and-hip-flexors")
+    assert not scope.repeated_in_keywords(  # "kneel" is a key word by itself
+        terms("the kneeling stretch")[0], "hip-flexor-stretch"
+    )
+    assert answerer.answer("long flights and tight hips").reply.entry_id == (
+        "sitting-and-hip-flexors"
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "entry", "detail"),
+    [
+        (
+            "My brother has been going to a climbing gym three nights a week for a year now and "
+            "loves it. He told me about the bridge. How many should I do?",
+            "bridge-pose",
+            "reps",
+        ),
+        (
+            "We went camping last weekend and slept in a tent on very hard ground for three "
+            "nights in a row. A friend there showed me pigeon. How long do I hold it?",
+            "pigeon-pose",
+            "hold",
+        ),
+    ],
+)
+def test_a_long_story_that_names_the_exercise_just_before_the_question_is_its_referent(
+    answerer: Answerer, message: str, entry: str, detail: str
+) -> None:
+    """The story as a whole is too far from everything to place, but the sentence before the
+    question names an exercise: "it" is that exercise."""
+    reading = answerer.interpreter.read(message)
+    assert (reading.kind, reading.entry_id, reading.detail) == ("detail", entry, detail)
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("does this mean my hip flexors are tight?", "signs-of-tight-hip-flexors"),
+        (
+            "i get up from the sofa all bent over, does it mean my hips are tight",
+            "signs-of-tight-hip-flexors",
+        ),
+        ("what does iliopsoas mean", "what-are-hip-flexors"),  # the meaning of a word
+    ],
+)
+def test_does_that_mean_asks_whether_something_is_a_sign(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    assert answerer.answer(message).reply.entry_id == entry
+
+
+def test_a_back_story_does_not_answer_a_question_about_something_else(
+    answerer: Answerer,
+) -> None:
+    """The story is about our stretches, the question about corns: the story may help a question
+    short of words, not answer one whose own words are mostly unknown."""
+    message = (
+        "I do the hip flexor stretches every day now and they are really helping my back, "
+        "thanks. My mother wants to know what she can do about her corns, they hurt in her "
+        "work shoes."
+    )
+    assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
+
+
+def test_a_title_found_whole_is_what_the_reader_checks_before_scoring(kb: KnowledgeBase) -> None:
+    answerer = Answerer(kb)
+    scope = answerer.interpreter._scope
+    terms = answerer.interpreter.matcher.analyse
+    assert scope.names_an_entry(terms("someone at work mentioned the bridge")[0])
+    assert not scope.names_an_entry(terms("my neighbour has a noisy dog")[0])

@@ -4,7 +4,8 @@
 
 - an entry's **key words** (its title and keywords, whole): one of them found in a question is
   what lets a single shared word carry an answer ("pilates?"); a word of its phrasings ("tips")
-  or one word of a longer keyword ("push" of "push hips forward") does not;
+  or one word of a longer keyword ("push" of "push hips forward") does not; the words of one
+  key phrase ("long flights") are one piece of evidence, not two;
 - a **complaint**: a body part with a word of pain beside it ("knee pain", "my sore neck") is
   what hurts, which the article does not treat;
 - a clause that only says something is **absent** ("no numbness, no tingling") in words the
@@ -75,6 +76,21 @@ class Scope:
             key=len,
             reverse=True,
         )
+        # Each entry's title (the first of its key words) by its terms, and the plurals its
+        # keywords use: a title found whole, in its own number, names the entry.
+        self._titles_by_term: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self._plurals: dict[str, frozenset[str]] = {}
+        for entry in kb.entries.values():
+            title = frozenset(
+                t
+                for t in terms_of(entry.title)
+                if t not in QUESTION_WORDS and not t.endswith(PLURAL)
+            )
+            for term in title:
+                self._titles_by_term.setdefault(term, []).append((entry.id, title))
+            self._plurals[entry.id] = frozenset(
+                t for phrase in entry.keywords for t in terms_of(phrase) if t.endswith(PLURAL)
+            )
         by_term: dict[str, list[frozenset[str]]] = {}
         for keys in self._keywords.values():
             for key in keys:  # never empty: indexed by its first term in sorted order
@@ -87,6 +103,35 @@ class Scope:
         """Whether the terms hold one of the entry's key words whole."""
         found = frozenset(terms)
         return any(key <= found for key in self._keywords.get(entry_id, ()))
+
+    def repeated_in_keywords(self, terms: Iterable[str], entry_id: str) -> int:
+        """How many of the terms only repeat the evidence of another: the words of a key
+        phrase of the entry found whole ("long flights") are one word pointing to it, not two,
+        unless one of them is a key word of the entry by itself ("kneeling stretch")."""
+        found = frozenset(terms)
+        keys = self._keywords.get(entry_id, ())
+        alone = frozenset(term for key in keys if len(key) == 1 for term in key)
+        phrases: list[frozenset[str]] = []  # key phrases found, merged where they share a word
+        for key in keys:
+            if len(key) >= 2 and key <= found and not key & alone:
+                touching = [p for p in phrases if p & key]
+                phrases = [p for p in phrases if not p & key]
+                phrases.append(key.union(*touching))
+        return sum(len(phrase) - 1 for phrase in phrases)
+
+    def names_an_entry(self, terms: Iterable[str]) -> bool:
+        """Whether the terms hold an entry's title whole, in its number ("the bridge"; not
+        "hip flexor stretches" for "Hip flexor stretch"): the matcher's test of a named entry,
+        without scoring anything."""
+        found = frozenset(terms)
+        return any(
+            title <= found
+            and not any(
+                t + PLURAL in found and t + PLURAL not in self._plurals[entry_id] for t in title
+            )
+            for term in found
+            for entry_id, title in self._titles_by_term.get(term, ())
+        )
 
     def any_keyword_found(self, terms: Iterable[str]) -> bool:
         """Whether the terms hold a key word of any entry (the message names its topic)."""

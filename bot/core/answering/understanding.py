@@ -92,6 +92,7 @@ class Reading:
 class _Cue:
     follow_up: FollowUp
     phrases: tuple[str, ...]  # every detail phrase found in the message
+    terms: frozenset[str] = frozenset()  # their content terms ("long" of "how long")
 
 
 class Interpreter:
@@ -158,11 +159,27 @@ class Interpreter:
         told = self.matcher.match_parts(parts)
         if told.best is not None and told.band is not Band.NONE:
             context = Conversation(topic=told.best.entry_id)
+        elif asked > 0:
+            # A story too long to place may still name what the question is about in the
+            # sentence just before it ("Someone mentioned the bridge. How do I do it?").
+            before = sentences[asked - 1]
+            if self._scope.names_an_entry(self._terms(before)):  # no scoring when none is
+                named = self.matcher.match(before).best
+                if named is not None and named.named:
+                    context = Conversation(topic=named.entry_id)
         # The question alone first (its own words, the story as its context), then the question
         # with the story's words counted at a discount.
         reading = self._read_question(question, context, ())
         if reading.kind not in {"answer", "detail", "not_covered"}:
-            reading = self._read_question(question, context, parts)
+            # The story may help a question short of words, but not answer one that is about
+            # something else: more unfamiliar alone than even a named entry would allow
+            # ("... what can she do about her bunions?" after a story about stretching).
+            helped = self._read_question(question, context, parts)
+            if (
+                helped.kind not in {"answer", "detail"}
+                or self._unfamiliar(self.matcher.match(question)) <= NAMED_UNFAMILIAR
+            ):
+                reading = helped
         note = f"long message: question {question!r}"
         if reading.kind in {"none", "unsure"}:
             near = self._not_covered(" ".join(self.matcher.canonical(s) for s in story))
@@ -248,7 +265,7 @@ class Interpreter:
             strict
             and phrased is not None
             and phrased.similarity >= PHRASED
-            and self._solid(whole, unfamiliar, False)
+            and self._solid(whole, unfamiliar, False, cue)
             and (context is None or phrased.entry_id != context.topic)
         ):
             return self._entry(phrased.entry_id, None, whole)
@@ -264,7 +281,7 @@ class Interpreter:
                 and rival is not None
                 and rival.entry_id != best.entry_id
                 and rival.score >= best.score
-                and self._solid(whole, unfamiliar, False)
+                and self._solid(whole, unfamiliar, False, cue)
             ):
                 # The words that ask a detail belong to this question ("how often do I need
                 # to stretch?" asks for the frequency entry, not the stretch's frequency).
@@ -285,7 +302,7 @@ class Interpreter:
             cue is not None
             and context is None
             and self._has_content(own)
-            and self._solid(whole, unfamiliar, False)
+            and self._solid(whole, unfamiliar, False, cue)
         ):
             # The words that ask a detail are part of its own question ("daily stretching?").
             best = whole.best
@@ -379,10 +396,15 @@ class Interpreter:
             return context.detail if entry.detail(context.detail) else None
         return None
 
-    def _solid(self, match: Match, unfamiliar: float, strict: bool = False) -> bool:
+    def _solid(
+        self, match: Match, unfamiliar: float, strict: bool = False, cue: _Cue | None = None
+    ) -> bool:
         """Confident on the message's own words: the entry's name ("teach me pigeon"), or
         (unless ``strict``: only the name will do) two words that point to the entry, or one
-        with nothing unfamiliar beside it."""
+        with nothing unfamiliar beside it. The words of one key phrase count as one. Words that
+        ask a detail (``cue``: "how long", "how often") frame the question without saying what
+        it is about, so they do not count among those words, except for the entry that answers
+        that detail for every topic."""
         best = match.best
         if match.band is not Band.CONFIDENT or best is None:
             return False
@@ -390,9 +412,16 @@ class Interpreter:
             return True
         if strict:
             return False
-        if best.support >= 2:
+        support = best.support
+        if support:  # the words of one key phrase point to the entry once ("long flights")
+            support = max(1, support - self._scope.repeated_in_keywords(match.terms, best.entry_id))
+        if cue is not None and best.entry_id != cue.follow_up.default:
+            framing = frozenset(match.terms) & cue.terms
+            framed = sum(1 for t in framing if self.matcher.points_to(best.entry_id, t))
+            support = max(1, support - framed) if support else 0
+        if support >= 2:
             return unfamiliar <= SOLID_UNFAMILIAR
-        if best.support != 1:
+        if support != 1:
             return False
         # One word: only one of the entry's own key words (its title or a keyword, whole)
         # will do; a word of its phrasings ("help", "tips") or of a longer keyword ("push" of
@@ -478,7 +507,8 @@ class Interpreter:
         if not found:
             return None
         longest = max(found, key=len)
-        return _Cue(self._follow_ups[self._asks[longest]], tuple(found))
+        terms = frozenset(t for p in found for t in self._terms(p)) - QUESTION_WORDS
+        return _Cue(self._follow_ups[self._asks[longest]], tuple(found), terms)
 
     def _not_covered(self, canonical: str) -> str | None:
         """The first subject we do not cover that the text mentions."""
