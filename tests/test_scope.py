@@ -268,3 +268,35 @@ def test_a_title_found_whole_is_what_the_reader_checks_before_scoring(kb: Knowle
     terms = answerer.interpreter.matcher.analyse
     assert scope.names_an_entry(terms("someone at work mentioned the bridge")[0])
     assert not scope.names_an_entry(terms("my neighbour has a noisy dog")[0])
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        (
+            "Started at the gym again last month and my trainer thinks my hip flexors are"
+            " short. How do I find out whether they really are tight?",
+            "signs-of-tight-hip-flexors",
+        ),
+        (
+            "My sister swears by the glute bridge for her back. I have never tried one. How"
+            " do I do it properly?",
+            "bridge-pose",
+        ),
+    ],
+)
+def test_a_pronoun_in_a_long_question_reads_as_what_the_story_named(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    """ "they"/"it" in the question stand for the nearest title or keyword the story named."""
+    outcome = answerer.answer(message)
+    assert outcome.reply.kind is ReplyKind.ANSWER
+    assert outcome.reply.entry_id == entry
+
+
+def test_a_pronoun_with_nothing_named_before_it_is_not_resolved(answerer: Answerer) -> None:
+    interpreter = answerer.interpreter
+    assert interpreter._resolved("how do i do it?", ["I had a long day at work."]) is None
+    assert interpreter._resolved("what about the weather?", ["I love pigeon pose."]) is None
+    resolved = interpreter._resolved("how do i do it?", ["my friend loves pigeon pose."])
+    assert resolved == "how do i do pigeon pose?"

@@ -91,6 +91,17 @@ class Scope:
             self._plurals[entry.id] = frozenset(
                 t for phrase in entry.keywords for t in terms_of(phrase) if t.endswith(PLURAL)
             )
+        # Every title and keyword by its content terms, longest first: what a pronoun can
+        # stand for, written without its question words ("what are hip flexors" names "hip
+        # flexors"). A phrase left with one common word ("not working": "work") names nothing.
+        phrases: dict[str, frozenset[str]] = {}
+        for entry in kb.entries.values():
+            for phrase in (entry.title, *entry.keywords):
+                words = [w for w in phrase.lower().rstrip("?").split() if _content(terms_of(w))]
+                key = frozenset(t for w in words for t in terms_of(w) if not t.endswith(PLURAL))
+                if key and (len(key) > 1 or len(phrase.split()) == 1):
+                    phrases.setdefault(" ".join(words), key)
+        self._phrases = sorted(phrases.items(), key=lambda item: (-len(item[1]), item[0]))
         by_term: dict[str, list[frozenset[str]]] = {}
         for keys in self._keywords.values():
             for key in keys:  # never empty: indexed by its first term in sorted order
@@ -132,6 +143,17 @@ class Scope:
             for term in found
             for entry_id, title in self._titles_by_term.get(term, ())
         )
+
+    def named_phrase(self, sentence: str) -> str | None:
+        """The longest title or keyword a sentence names (all its terms are there; of equal
+        ones, the one written as such), or None when it names none."""
+        found = frozenset(self._terms_of(sentence))
+        named = [(text, key) for text, key in self._phrases if key <= found]
+        if not named:
+            return None
+        longest = [text for text, key in named if len(key) == len(named[0][1])]
+        written = sentence.lower()
+        return next((text for text in longest if text in written), longest[0])
 
     def any_keyword_found(self, terms: Iterable[str]) -> bool:
         """Whether the terms hold a key word of any entry (the message names its topic)."""
@@ -187,6 +209,11 @@ class Scope:
             return False
         rest = [word for word in found[1:] if not is_stopword(word)]
         return bool(rest) and not any(self._knows(word) for word in rest)
+
+
+def _content(terms: list[str]) -> bool:
+    """Whether a word's terms say something beyond a question word ("what", "are": no)."""
+    return any(t not in QUESTION_WORDS for t in terms)
 
 
 def clauses(text: str) -> list[str]:

@@ -72,6 +72,7 @@ _NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is o
 # exercises as a whole, which a detail's own entry answers.
 FOLLOW_UP_WORDS = 3  # content words of a follow-up besides the detail it asks ("which knee first")
 _POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
+_REFERS = re.compile(r"\b(?:they|them|it|that|this|those|these)\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b")
 
 
@@ -180,12 +181,34 @@ class Interpreter:
                 or self._unfamiliar(self.matcher.match(question)) <= NAMED_UNFAMILIAR
             ):
                 reading = helped
+        if reading.kind not in {"answer", "detail", "not_covered"}:
+            # "How can I tell whether they are tight?" after a story about hip flexors: the
+            # question points back at something the story named; read it with that name.
+            resolved = self._resolved(question, [sentences[i] for i in around if i < asked])
+            own = self._unfamiliar(self.matcher.match(question))
+            if resolved is not None and own <= NAMED_UNFAMILIAR:  # not "... her corns, they"
+                again = self._read_question(resolved, context, ())
+                if again.kind in {"answer", "detail"}:
+                    reading = _noted(again, f"the question read as {resolved!r}")
         note = f"long message: question {question!r}"
         if reading.kind in {"none", "unsure"}:
             near = self._not_covered(" ".join(self.matcher.canonical(s) for s in story))
             if near is not None:
                 return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
         return _noted(reading, note)
+
+    def _resolved(self, question: str, before: list[str]) -> str | None:
+        """The question with its first pronoun replaced by the nearest title or keyword the
+        sentences before it name ("whether they are tight" -> "whether hip flexors are
+        tight"), or None when it has no pronoun or nothing before names an entry."""
+        pronoun = _REFERS.search(question)
+        if pronoun is None:
+            return None
+        for sentence in reversed(before):
+            phrase = self._scope.named_phrase(sentence)
+            if phrase is not None:
+                return f"{question[: pronoun.start()]}{phrase}{question[pronoun.end() :]}"
+        return None
 
     def _read_clauses(
         self, pieces: list[str], context: Conversation | None, reading: Reading
