@@ -112,6 +112,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/understanding.py", "Interpreter", "none"): "a reading kind",
     ("bot/core/answering/understanding.py", "Interpreter", "long message: question "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "follow-up on "): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", "the question read as "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "option from the last list: "): (
         "explain"
     ),
