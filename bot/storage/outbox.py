@@ -13,18 +13,19 @@ is each backend's own: one writer and ``executemany`` on SQLite (``bot.storage.s
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Final
+from datetime import datetime, timedelta
+from typing import ClassVar, Final
 from zoneinfo import ZoneInfo
 
-from bot.core.records import Delivery
+from bot.core.records import ClaimBatch, Delivery
 from bot.core.reminders.schedule import mask_to_days, next_occurrence
-from bot.storage.access import Access
+from bot.storage.access import Access, Session
 from bot.storage.rows import Row, delivery_of, dt, parse_hhmm, ts
 
-__all__ = ["DUE", "PENDING", "Outbox", "Recovery", "due_claims", "pending_claims"]
+__all__ = ["DUE", "LATE_QUEUED", "PENDING", "Outbox", "Plan", "Recovery"]
 
 # Retries and snoozes whose time has come, oldest first.
 PENDING: Final = (
@@ -67,13 +68,15 @@ def pending_claims(rows: Sequence[Row], now_s: int, grace: int) -> tuple[list[De
     return claimed, stale
 
 
-def due_claims(
-    rows: Sequence[Row], now: datetime, grace: int
-) -> list[tuple[int, int, Delivery | None]]:
-    """For each due reminder (:data:`DUE`): its id, its next due time (unix seconds), and the
-    delivery to send now (its ``id`` still 0), or None when it is too late and skipped."""
+# A due reminder's id, its next due time (unix seconds), and the delivery to send now (its id
+# still 0), or None when it is too late and skipped.
+Plan = tuple[int, int, Delivery | None]
+
+
+def due_claims(rows: Sequence[Row], now: datetime, grace: int) -> list[Plan]:
+    """The :data:`Plan` of each due reminder (:data:`DUE`)."""
     now_s = ts(now)
-    plans: list[tuple[int, int, Delivery | None]] = []
+    plans: list[Plan] = []
     for row in rows:
         local_time = parse_hhmm(row["local_time"])
         days, zone = mask_to_days(row["days"]), ZoneInfo(row["timezone"])
@@ -98,9 +101,62 @@ def due_claims(
 
 
 class Outbox(Access):
-    """The outbox's statements both backends run alike."""
+    """The outbox, on hooks for what each backend does its own way."""
 
     max_attempts: int
+    late_grace: timedelta
+    # The claim's reads: a backend may lock the rows it reads (and skip those locked).
+    _PENDING: ClassVar[str] = PENDING
+    _DUE: ClassVar[str] = DUE
+
+    @abstractmethod
+    async def _take_queued(self, db: Session, claimed: list[int], stale: list[int]) -> None:
+        """In the claim's transaction: the ``claimed`` queued deliveries are being sent now;
+        the ``stale`` ones are dropped."""
+
+    @abstractmethod
+    async def _insert_claims(
+        self, db: Session, claims: list[Delivery], now_s: int
+    ) -> list[Delivery]:
+        """In the claim's transaction: an outbox row, 'sending', for each claim; the claims
+        with the ids the database gave them."""
+
+    @abstractmethod
+    async def _advance(self, db: Session, plans: list[Plan]) -> None:
+        """In the claim's transaction: each reminder to its next due time, its count of sends
+        up by one if it was claimed."""
+
+    async def claim_due(self, now: datetime, limit: int = 100) -> ClaimBatch:
+        """Claim what is due at ``now``, in one transaction, before anything is sent.
+
+        Retries and snoozes whose ``not_before`` has come go first; then enabled reminders
+        with ``next_due <= now`` (via the partial index), oldest first. A reminder due within
+        ``late_grace`` gets an outbox row in state 'sending' and moves to its next occurrence;
+        one later than that (the bot was down) is skipped to its next occurrence after
+        ``now``. Stale queued retries and snoozes are dropped the same way.
+        """
+        now_s = ts(now)
+        grace = int(self.late_grace.total_seconds())
+        batch = ClaimBatch()
+        async with self._transaction() as db:
+            claimed, stale = pending_claims(
+                await db.fetch(self._PENDING, now_s, limit), now_s, grace
+            )
+            batch.extend(claimed)
+            batch.skipped += len(stale)
+            await self._take_queued(db, [claim.id for claim in claimed], stale)
+            remaining = limit - len(claimed) - len(stale)
+            if remaining <= 0:
+                return batch
+            plans = due_claims(await db.fetch(self._DUE, now_s, remaining), now, grace)
+            if not plans:
+                return batch
+            claims = [claim for _, _, claim in plans if claim is not None]
+            batch.skipped += len(plans) - len(claims)
+            if claims:
+                batch.extend(await self._insert_claims(db, claims, now_s))
+            await self._advance(db, plans)
+        return batch
 
     async def next_wakeup(self) -> datetime | None:
         """The earliest instant anything becomes due (both indexes answer it at once)."""

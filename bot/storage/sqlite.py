@@ -30,19 +30,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from bot.core.records import ClaimBatch
+from bot.core.records import Delivery
 from bot.storage.access import Session
 from bot.storage.base import StoreBase
 from bot.storage.chats import CHAT_KINDS, Chats
-from bot.storage.outbox import (
-    DUE,
-    LATE_QUEUED,
-    PENDING,
-    Outbox,
-    Recovery,
-    due_claims,
-    pending_claims,
-)
+from bot.storage.outbox import LATE_QUEUED, Outbox, Plan, Recovery
 from bot.storage.records import MAX_UNANSWERED_CHARS, REASONS, Records
 from bot.storage.rows import ts
 from bot.storage.schema import MIGRATIONS, DatabaseTooNew, connect
@@ -148,73 +140,46 @@ class Store(StoreBase, Outbox, Chats, Records):
             zip(next_dues, ids, strict=True),
         )
 
-    # --- the outbox: the rest is shared (``bot.storage.outbox``) ----------------------------
+    # --- the outbox: the rest is shared (``bot.storage.outbox``); a claim's writes are batched
+    # with ``executemany`` on the one connection, under the one writer's lock ------------------
 
-    async def claim_due(self, now: datetime, limit: int = 100) -> ClaimBatch:
-        """Claim what is due at ``now``, in one transaction, before anything is sent.
+    async def _take_queued(self, db: Session, claimed: list[int], stale: list[int]) -> None:
+        await self._db.executemany("DELETE FROM deliveries WHERE id = ?", [(i,) for i in stale])
+        await self._db.executemany(
+            "UPDATE deliveries SET state = 'sending' WHERE id = ?", [(i,) for i in claimed]
+        )
 
-        Retries and snoozes whose ``not_before`` has come go first; then enabled reminders
-        with ``next_due <= now`` (via the partial index), oldest first. A reminder due within
-        ``late_grace`` gets an outbox row in state 'sending' and moves to its next occurrence;
-        one later than that (the bot was down) is skipped to its next occurrence after
-        ``now``. Stale queued retries and snoozes are dropped the same way.
-        """
-        now_s = ts(now)
-        grace = int(self.late_grace.total_seconds())
-        batch = ClaimBatch()
-        async with self._transaction() as db:
-            claimed, stale = pending_claims(await db.fetch(PENDING, now_s, limit), now_s, grace)
-            batch.extend(claimed)
-            await db.raw.executemany(
-                "DELETE FROM deliveries WHERE id = ?", [(row_id,) for row_id in stale]
-            )
-            await db.raw.executemany(
-                "UPDATE deliveries SET state = 'sending' WHERE id = ?",
-                [(claim.id,) for claim in claimed],
-            )
-            batch.skipped += len(stale)
+    async def _insert_claims(
+        self, db: Session, claims: list[Delivery], now_s: int
+    ) -> list[Delivery]:
+        """One multi-row INSERT ... RETURNING: the database assigns the ids (one round trip for
+        the whole batch); a claim holds at most one delivery per reminder, so reminder_id maps
+        each new id back to its claim."""
+        values = ", ".join(["(?, ?, ?, ?, 'sending', ?)"] * len(claims))
+        created = await db.fetch(
+            "INSERT INTO deliveries (reminder_id, chat_id, due, seq, state, not_before) "  # noqa: S608 (placeholders only)
+            f"VALUES {values} RETURNING id, reminder_id",
+            *[
+                value
+                for claim in claims
+                for value in (claim.reminder_id, claim.chat_id, ts(claim.due), claim.seq, now_s)
+            ],
+        )
+        by_reminder = {claim.reminder_id: claim for claim in claims}
+        return [replace(by_reminder[new["reminder_id"]], id=new["id"]) for new in created]
 
-            remaining = limit - len(claimed) - len(stale)
-            if remaining <= 0:
-                return batch
-            plans = due_claims(await db.fetch(DUE, now_s, remaining), now, grace)
-            if not plans:
-                return batch
-            claims = {claim.reminder_id: claim for _, _, claim in plans if claim is not None}
-            batch.skipped += len(plans) - len(claims)
-            if claims:
-                # One multi-row INSERT ... RETURNING: the database assigns the ids (one round
-                # trip for the whole batch); a claim holds at most one delivery per reminder,
-                # so reminder_id maps each new id back to its reminder.
-                values = ", ".join(["(?, ?, ?, ?, 'sending', ?)"] * len(claims))
-                created = await db.fetch(
-                    "INSERT INTO deliveries (reminder_id, chat_id, due, seq, state, not_before) "  # noqa: S608 (placeholders only)
-                    f"VALUES {values} RETURNING id, reminder_id",
-                    *[
-                        value
-                        for claim in claims.values()
-                        for value in (
-                            claim.reminder_id,
-                            claim.chat_id,
-                            ts(claim.due),
-                            claim.seq,
-                            now_s,
-                        )
-                    ],
-                )
-                batch.extend(replace(claims[new["reminder_id"]], id=new["id"]) for new in created)
-            await db.raw.executemany(
-                "UPDATE reminders SET next_due = ?, sent_count = sent_count + ? WHERE id = ?",
-                [(next_due, int(claim is not None), row_id) for row_id, next_due, claim in plans],
-            )
-        return batch
+    async def _advance(self, db: Session, plans: list[Plan]) -> None:
+        await self._db.executemany(
+            "UPDATE reminders SET next_due = ?, sent_count = sent_count + ? WHERE id = ?",
+            [(next_due, int(claim is not None), row_id) for row_id, next_due, claim in plans],
+        )
 
     async def mark_sent_many(self, delivery_ids: Iterable[int]) -> None:
         """``mark_sent`` for many in one transaction (the dispatcher batches these)."""
         ids = [(delivery_id,) for delivery_id in delivery_ids]
         if ids:
-            async with self._transaction() as db:
-                await db.raw.executemany("DELETE FROM deliveries WHERE id = ?", ids)
+            async with self._transaction():
+                await self._db.executemany("DELETE FROM deliveries WHERE id = ?", ids)
 
     async def requeue(self, delivery_ids: Iterable[int], not_before: datetime) -> int:
         """Put claimed deliveries back in the queue, unsent and with no attempt counted.
@@ -225,14 +190,14 @@ class Store(StoreBase, Outbox, Chats, Records):
         rows = [(ts(not_before), delivery_id) for delivery_id in delivery_ids]
         if not rows:
             return 0
-        async with self._transaction() as db:
-            before = db.raw.total_changes
-            await db.raw.executemany(
+        async with self._transaction():
+            before = self._db.total_changes
+            await self._db.executemany(
                 "UPDATE deliveries SET state = 'pending', not_before = ? "
                 "WHERE id = ? AND state = 'sending'",
                 rows,
             )
-            return db.raw.total_changes - before
+            return self._db.total_changes - before
 
     async def recover(self, now: datetime) -> Recovery:
         """Start-up clean-up after the last run; says what it dropped and why.

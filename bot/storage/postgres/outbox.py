@@ -14,17 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+from typing import ClassVar
 
-from bot.core.records import ClaimBatch
-from bot.storage.outbox import (
-    DUE,
-    LATE_QUEUED,
-    PENDING,
-    Outbox,
-    Recovery,
-    due_claims,
-    pending_claims,
-)
+from bot.core.records import Delivery
+from bot.storage.access import Session
+from bot.storage.outbox import DUE, LATE_QUEUED, PENDING, Outbox, Plan, Recovery
 from bot.storage.postgres.base import REPLICA_PREFIX, PgBase
 from bot.storage.rows import ts
 
@@ -39,63 +33,51 @@ _DEAD_CLAIMS = (
 class PgOutbox(PgBase, Outbox):
     """The outbox half of :class:`bot.storage.postgres.PostgresStore`."""
 
-    async def claim_due(self, now: datetime, limit: int = 100) -> ClaimBatch:
-        """As ``bot.storage.sqlite.Store.claim_due``, safe with many replicas claiming at once."""
-        now_s = ts(now)
-        grace = int(self.late_grace.total_seconds())
-        batch = ClaimBatch()
-        async with self._transaction() as db:
-            claimed, stale = pending_claims(
-                await db.fetch(PENDING + " FOR UPDATE OF d SKIP LOCKED", now_s, limit),
-                now_s,
-                grace,
-            )
-            batch.extend(claimed)
-            if stale:
-                await db.execute("DELETE FROM deliveries WHERE id = ANY(?::bigint[])", stale)
-            if claimed:
-                await db.execute(
-                    "UPDATE deliveries SET state = 'sending', claimed_by = ? "
-                    "WHERE id = ANY(?::bigint[])",
-                    self.replica,
-                    [claim.id for claim in claimed],
-                )
-            batch.skipped += len(stale)
-            remaining = limit - len(claimed) - len(stale)
-            if remaining <= 0:
-                return batch
-            plans = due_claims(
-                await db.fetch(DUE + " FOR UPDATE OF r SKIP LOCKED", now_s, remaining), now, grace
-            )
-            if not plans:
-                return batch
-            claims = {claim.reminder_id: claim for _, _, claim in plans if claim is not None}
-            batch.skipped += len(plans) - len(claims)
-            if claims:
-                created = await db.fetch(
-                    "INSERT INTO deliveries "
-                    "(reminder_id, chat_id, due, seq, state, not_before, claimed_by) "
-                    "SELECT u.reminder_id, u.chat_id, u.due, u.seq, 'sending', ?, ? FROM unnest("
-                    "?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]"
-                    ") AS u (reminder_id, chat_id, due, seq) RETURNING id, reminder_id",
-                    now_s,
-                    self.replica,
-                    [claim.reminder_id for claim in claims.values()],
-                    [claim.chat_id for claim in claims.values()],
-                    [ts(claim.due) for claim in claims.values()],
-                    [claim.seq for claim in claims.values()],
-                )
-                batch.extend(replace(claims[new["reminder_id"]], id=new["id"]) for new in created)
+    _PENDING: ClassVar[str] = PENDING + " FOR UPDATE OF d SKIP LOCKED"
+    _DUE: ClassVar[str] = DUE + " FOR UPDATE OF r SKIP LOCKED"
+
+    async def _take_queued(self, db: Session, claimed: list[int], stale: list[int]) -> None:
+        """The claims carry this replica's name: recovery tells them from a dead bot's."""
+        if stale:
+            await db.execute("DELETE FROM deliveries WHERE id = ANY(?::bigint[])", stale)
+        if claimed:
             await db.execute(
-                "UPDATE reminders AS r SET next_due = u.next_due, "
-                "sent_count = r.sent_count + u.counted FROM unnest("
-                "?::bigint[], ?::bigint[], ?::bigint[]) AS u (id, next_due, counted) "
-                "WHERE r.id = u.id",
-                [row_id for row_id, _, _ in plans],
-                [next_due for _, next_due, _ in plans],
-                [int(claim is not None) for _, _, claim in plans],
+                "UPDATE deliveries SET state = 'sending', claimed_by = ? "
+                "WHERE id = ANY(?::bigint[])",
+                self.replica,
+                claimed,
             )
-        return batch
+
+    async def _insert_claims(
+        self, db: Session, claims: list[Delivery], now_s: int
+    ) -> list[Delivery]:
+        """One INSERT from arrays, RETURNING the ids (a claim holds one delivery per reminder)."""
+        created = await db.fetch(
+            "INSERT INTO deliveries "
+            "(reminder_id, chat_id, due, seq, state, not_before, claimed_by) "
+            "SELECT u.reminder_id, u.chat_id, u.due, u.seq, 'sending', ?, ? FROM unnest("
+            "?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]"
+            ") AS u (reminder_id, chat_id, due, seq) RETURNING id, reminder_id",
+            now_s,
+            self.replica,
+            [claim.reminder_id for claim in claims],
+            [claim.chat_id for claim in claims],
+            [ts(claim.due) for claim in claims],
+            [claim.seq for claim in claims],
+        )
+        by_reminder = {claim.reminder_id: claim for claim in claims}
+        return [replace(by_reminder[new["reminder_id"]], id=new["id"]) for new in created]
+
+    async def _advance(self, db: Session, plans: list[Plan]) -> None:
+        await db.execute(
+            "UPDATE reminders AS r SET next_due = u.next_due, "
+            "sent_count = r.sent_count + u.counted FROM unnest("
+            "?::bigint[], ?::bigint[], ?::bigint[]) AS u (id, next_due, counted) "
+            "WHERE r.id = u.id",
+            [row_id for row_id, _, _ in plans],
+            [next_due for _, next_due, _ in plans],
+            [int(claim is not None) for _, _, claim in plans],
+        )
 
     async def mark_sent_many(self, delivery_ids: Iterable[int]) -> None:
         """``mark_sent`` for many in one statement."""
