@@ -206,6 +206,24 @@ async def test_migrate_chat_when_the_new_chat_already_exists(store: Store) -> No
     assert len(await store.list_reminders(-1009)) == 1
 
 
+async def test_telegram_64_bit_ids_pass_through_the_shared_statements(store: Store) -> None:
+    """Supergroup ids (-100...) need 64 bits: every statement written once for both backends
+    that types a bare parameter must give it a 64-bit type on PostgreSQL too."""
+    old, new = -987654321, -1001234567890
+    await store.upsert_chat(old, "group", NOW)
+    assert await store.record_done(old, NOW, "1:0")
+    assert await store.add_group_person(old, NOW.date()) == 1
+    assert await store.migrate_chat(old, new)
+    assert await store.count_done_since(new, NOW) == 1
+    assert await store.group_weeks_since(new, NOW.date()) == {NOW.date(): 1}
+    session_id = await store.record_session(new, ["pigeon-pose"], NOW, NOW, 4, "1:1")
+    assert session_id is not None
+    big_score_time = NOW + timedelta(days=365 * 100)  # past 2038: beyond 32-bit seconds
+    assert await store.record_pain_after(new, session_id, 3, big_score_time)
+    sessions = await store.sessions_since(new, NOW)
+    assert [(s.pain_before, s.pain_after) for s in sessions] == [(4, 3)]
+
+
 # --- reminders ---------------------------------------------------------------------------
 
 

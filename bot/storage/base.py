@@ -6,22 +6,44 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import aiosqlite
 
+from bot.storage.access import Access
 from bot.storage.file_guard import DatabaseFile
 from bot.storage.schema import connect
 
-__all__ = ["StoreBase"]
+__all__ = ["Connection", "StoreBase"]
 
 
-class StoreBase:
+class Connection:
+    """The store's connection inside a transaction (or a locked read), as shared code uses it."""
+
+    _CONFLICT: ClassVar[type[Exception]] = sqlite3.IntegrityError
+    _FOR_UPDATE: ClassVar[str] = ""  # one connection, one writer: BEGIN IMMEDIATE locks
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.raw = db
+
+    async def fetch(self, sql: str, *args: Any) -> list[sqlite3.Row]:
+        return list(await self.raw.execute_fetchall(sql, args))
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        """Run one statement; the rows it changed."""
+        cursor = await self.raw.execute(sql, args)
+        return cursor.rowcount
+
+
+class StoreBase(Access):
     """The connection and the locked ways to use it; the store's parts build on these."""
+
+    _CONFLICT: ClassVar[type[Exception]] = sqlite3.IntegrityError
+    _FOR_UPDATE: ClassVar[str] = ""  # one connection, one writer: BEGIN IMMEDIATE locks
 
     def __init__(
         self,
@@ -47,26 +69,32 @@ class StoreBase:
         return self._db
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _transaction(self) -> AsyncIterator[Connection]:
         """BEGIN IMMEDIATE ... COMMIT under the lock: take the write lock up front."""
         async with self._lock:
             await self._attached()
             await self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
+                yield Connection(self._db)
             except BaseException:
                 await asyncio.shield(self._db.execute("ROLLBACK"))
                 raise
             await self._db.execute("COMMIT")
 
-    async def _fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[Connection]:
+        """Reads under the lock: no write of this store comes between them."""
+        async with self._lock:
+            yield Connection(await self._attached())
+
+    async def _fetch(self, sql: str, *args: Any) -> list[sqlite3.Row]:
         async with self._lock:
             db = await self._attached()
-            return list(await db.execute_fetchall(sql, tuple(params)))
+            return list(await db.execute_fetchall(sql, args))
 
-    async def _write(self, sql: str, params: Iterable[Any] = ()) -> int:
+    async def _write(self, sql: str, *args: Any) -> int:
         """One statement, atomic on its own (autocommit); returns the rows changed."""
         async with self._lock:
             db = await self._attached()
-            cursor = await db.execute(sql, tuple(params))
+            cursor = await db.execute(sql, args)
             return cursor.rowcount

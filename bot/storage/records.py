@@ -1,16 +1,16 @@
-"""Completions, unanswered questions, counters, guided sessions and pain scores."""
+"""Completions, unanswered questions, counters, guided sessions and pain scores, on either
+backend: the statements are written once (``bot.storage.access`` says in which SQL)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Final
 
 from bot.core.records import Unanswered
 from bot.core.sessions.records import SessionRecord
-from bot.storage.base import StoreBase
-from bot.storage.rows import dt, ts
+from bot.storage.access import Access
+from bot.storage.rows import dt, session_of, ts, unanswered_of
 
 __all__ = ["MAX_UNANSWERED_CHARS", "REASONS", "Records"]
 
@@ -18,7 +18,7 @@ REASONS: Final = frozenset({"fallback", "not_helpful"})
 MAX_UNANSWERED_CHARS: Final = 1000
 
 
-class Records(StoreBase):
+class Records(Access):
     """What the bot counts and keeps besides chats and reminders."""
 
     async def record_done(self, chat_id: int, now: datetime, occurrence: str | None = None) -> bool:
@@ -27,29 +27,39 @@ class Records(StoreBase):
         Done press or by a guided session started from it."""
         try:
             written = await self._write(
-                "INSERT INTO completions (chat_id, done_at, occurrence) SELECT ?, ?, ? "
-                "WHERE ? IS NULL OR NOT EXISTS (SELECT 1 FROM stretch_sessions "
+                "INSERT INTO completions (chat_id, done_at, occurrence) "
+                "SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT) "
+                "WHERE CAST(? AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM stretch_sessions "
                 "WHERE chat_id = ? AND occurrence = ?) ON CONFLICT DO NOTHING",
-                (chat_id, ts(now), occurrence, occurrence, chat_id, occurrence),
+                chat_id,
+                ts(now),
+                occurrence,
+                occurrence,
+                chat_id,
+                occurrence,
             )
-        except sqlite3.IntegrityError:
+        except self._CONFLICT:
             return False
         return written > 0
 
     async def count_done_since(self, chat_id: int, since: datetime) -> int:
         """How many "Done" presses since ``since`` (e.g. the last seven days)."""
-        rows = await self._fetchall(
+        rows = await self._fetch(
             "SELECT count(*) AS n FROM completions WHERE chat_id = ? AND done_at >= ?",
-            (chat_id, ts(since)),
+            chat_id,
+            ts(since),
         )
         return int(rows[0]["n"])
 
     async def count_stretches_since(self, chat_id: int, since: datetime) -> int:
         """Done presses and finished guided sessions since ``since``: the weekly goal's count."""
-        rows = await self._fetchall(
+        rows = await self._fetch(
             "SELECT (SELECT count(*) FROM completions WHERE chat_id = ? AND done_at >= ?) + "
             "(SELECT count(*) FROM stretch_sessions WHERE chat_id = ? AND finished_at >= ?) AS n",
-            (chat_id, ts(since), chat_id, ts(since)),
+            chat_id,
+            ts(since),
+            chat_id,
+            ts(since),
         )
         return int(rows[0]["n"])
 
@@ -61,52 +71,45 @@ class Records(StoreBase):
             raise ValueError(f"unknown reason {reason!r}")
         await self._write(
             "INSERT INTO unanswered (text, reason, entry_id, created_at) VALUES (?, ?, ?, ?)",
-            (text.strip()[:MAX_UNANSWERED_CHARS], reason, entry_id, ts(now)),
+            text.strip()[:MAX_UNANSWERED_CHARS],
+            reason,
+            entry_id,
+            ts(now),
         )
 
     async def unanswered_since(self, since: datetime, limit: int = 1000) -> list[Unanswered]:
         """Unanswered questions recorded at or after ``since``, oldest first."""
-        rows = await self._fetchall(
+        rows = await self._fetch(
             "SELECT id, text, reason, entry_id, created_at FROM unanswered "
             "WHERE created_at >= ? ORDER BY created_at, id LIMIT ?",
-            (ts(since), limit),
+            ts(since),
+            limit,
         )
-        return [
-            Unanswered(
-                id=row["id"],
-                text=row["text"],
-                reason=row["reason"],
-                entry_id=row["entry_id"],
-                created_at=dt(row["created_at"]),
-            )
-            for row in rows
-        ]
+        return [unanswered_of(row) for row in rows]
 
     async def purge_unanswered(self, older_than: datetime) -> int:
         """Delete unanswered questions recorded before ``older_than``; returns how many."""
-        return await self._write("DELETE FROM unanswered WHERE created_at < ?", (ts(older_than),))
+        return await self._write("DELETE FROM unanswered WHERE created_at < ?", ts(older_than))
 
     async def increment_stat(self, name: str, by: int = 1) -> None:
         """Add to a named counter (e.g. "answered", "unanswered", "helpful")."""
         await self._write(
             "INSERT INTO stats (name, value) VALUES (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
-            (name, by),
+            "ON CONFLICT (name) DO UPDATE SET value = stats.value + excluded.value",
+            name,
+            by,
         )
 
     async def stats(self) -> dict[str, int]:
         """Aggregate figures only: chats by kind, enabled reminders, and every counter."""
-        async with self._lock:
-            await self._attached()
-            counts = list(
-                await self._db.execute_fetchall(
-                    "SELECT "
-                    "(SELECT count(*) FROM chats WHERE kind = 'private') AS private_chats, "
-                    "(SELECT count(*) FROM chats WHERE kind IN ('group', 'supergroup')) AS groups, "
-                    "(SELECT count(*) FROM reminders WHERE enabled = 1) AS enabled_reminders"
-                )
+        async with self._reading() as db:
+            counts = await db.fetch(
+                "SELECT "
+                "(SELECT count(*) FROM chats WHERE kind = 'private') AS private_chats, "
+                "(SELECT count(*) FROM chats WHERE kind IN ('group', 'supergroup')) AS groups, "
+                "(SELECT count(*) FROM reminders WHERE enabled = 1) AS enabled_reminders"
             )
-            counters = await self._db.execute_fetchall("SELECT name, value FROM stats")
+            counters = await db.fetch("SELECT name, value FROM stats")
         result = {"answered": 0, "unanswered": 0}
         result.update({str(row["name"]): int(row["value"]) for row in counters})
         for key in ("private_chats", "groups", "enabled_reminders"):
@@ -131,28 +134,33 @@ class Records(StoreBase):
         """
         try:
             async with self._transaction() as db:
-                cursor = await db.execute(
+                created = await db.fetch(
                     "INSERT INTO stretch_sessions "
                     "(chat_id, exercises, started_at, finished_at, occurrence) "
                     "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                    (chat_id, ",".join(exercises), ts(started_at), ts(finished_at), occurrence),
+                    chat_id,
+                    ",".join(exercises),
+                    ts(started_at),
+                    ts(finished_at),
+                    occurrence,
                 )
-                row = await cursor.fetchone()
-                await cursor.close()
-                assert row is not None  # RETURNING always yields the new row
-                session_id = int(row["id"])
+                session_id = int(created[0]["id"])
                 if pain_before is not None:
                     await db.execute(
                         "INSERT INTO pain_scores (session_id, chat_id, moment, score, recorded_at)"
                         " VALUES (?, ?, 'before', ?, ?)",
-                        (session_id, chat_id, pain_before, ts(started_at)),
+                        session_id,
+                        chat_id,
+                        pain_before,
+                        ts(started_at),
                     )
                 if occurrence is not None:
                     await db.execute(
                         "DELETE FROM completions WHERE chat_id = ? AND occurrence = ?",
-                        (chat_id, occurrence),
+                        chat_id,
+                        occurrence,
                     )
-        except sqlite3.IntegrityError:
+        except self._CONFLICT:
             return None
         return session_id
 
@@ -163,55 +171,51 @@ class Records(StoreBase):
         try:
             changed = await self._write(
                 "INSERT INTO pain_scores (session_id, chat_id, moment, score, recorded_at) "
-                "SELECT id, chat_id, 'after', ?, ? FROM stretch_sessions "
-                "WHERE id = ? AND chat_id = ? "
+                "SELECT id, chat_id, 'after', CAST(? AS BIGINT), CAST(? AS BIGINT) "
+                "FROM stretch_sessions WHERE id = ? AND chat_id = ? "
                 "ON CONFLICT (session_id, moment) DO UPDATE SET score = excluded.score, "
                 "recorded_at = excluded.recorded_at",
-                (score, ts(now), session_id, chat_id),
+                score,
+                ts(now),
+                session_id,
+                chat_id,
             )
-        except sqlite3.IntegrityError:
+        except self._CONFLICT:
             return False
         return changed > 0
 
     async def sessions_since(self, chat_id: int, since: datetime) -> list[SessionRecord]:
         """The chat's stored sessions finished at or after ``since``, oldest first."""
-        rows = await self._fetchall(
+        rows = await self._fetch(
             "SELECT s.id, s.chat_id, s.exercises, s.started_at, s.finished_at, "
             "b.score AS pain_before, a.score AS pain_after FROM stretch_sessions AS s "
             "LEFT JOIN pain_scores AS b ON b.session_id = s.id AND b.moment = 'before' "
             "LEFT JOIN pain_scores AS a ON a.session_id = s.id AND a.moment = 'after' "
             "WHERE s.chat_id = ? AND s.finished_at >= ? ORDER BY s.finished_at, s.id",
-            (chat_id, ts(since)),
+            chat_id,
+            ts(since),
         )
-        return [
-            SessionRecord(
-                id=int(row["id"]),
-                chat_id=int(row["chat_id"]),
-                exercises=tuple(row["exercises"].split(",")) if row["exercises"] else (),
-                started_at=dt(row["started_at"]),
-                finished_at=dt(row["finished_at"]),
-                pain_before=row["pain_before"],
-                pain_after=row["pain_after"],
-            )
-            for row in rows
-        ]
+        return [session_of(row) for row in rows]
 
     async def done_times_since(self, chat_id: int, since: datetime) -> list[datetime]:
         """When the chat pressed ✅ Done under a reminder, at or after ``since`` (for /progress)."""
-        rows = await self._fetchall(
+        rows = await self._fetch(
             "SELECT done_at FROM completions WHERE chat_id = ? AND done_at >= ? ORDER BY done_at",
-            (chat_id, ts(since)),
+            chat_id,
+            ts(since),
         )
         return [dt(row["done_at"]) for row in rows]
 
     async def session_counts(self, chat_id: int) -> tuple[int, int, datetime | None]:
         """For /privacy: the chat's stored sessions, its pain scores, and the first session's
         start (None without sessions)."""
-        rows = await self._fetchall(
+        rows = await self._fetch(
             "SELECT (SELECT count(*) FROM stretch_sessions WHERE chat_id = ?) AS sessions, "
             "(SELECT count(*) FROM pain_scores WHERE chat_id = ?) AS scores, "
             "(SELECT min(started_at) FROM stretch_sessions WHERE chat_id = ?) AS first",
-            (chat_id, chat_id, chat_id),
+            chat_id,
+            chat_id,
+            chat_id,
         )
         first = rows[0]["first"]
         return (
@@ -226,19 +230,22 @@ class Records(StoreBase):
         """One more person took part in the group's stretch breaks in ``week`` (its Monday);
         the week's new count, or None if the group is unknown."""
         try:
-            rows = await self._fetchall(
+            rows = await self._fetch(
                 "INSERT INTO group_weeks (chat_id, week, people) VALUES (?, ?, 1) "
-                "ON CONFLICT (chat_id, week) DO UPDATE SET people = people + 1 RETURNING people",
-                (chat_id, week.isoformat()),
+                "ON CONFLICT (chat_id, week) DO UPDATE SET people = group_weeks.people + 1 "
+                "RETURNING people",
+                chat_id,
+                week.isoformat(),
             )
-        except sqlite3.IntegrityError:
+        except self._CONFLICT:
             return None
         return int(rows[0]["people"]) if rows else None
 
     async def group_weeks_since(self, chat_id: int, first: date) -> dict[date, int]:
         """People per week (by Monday) in the group's stretch breaks, from ``first`` on."""
-        rows = await self._fetchall(
+        rows = await self._fetch(
             "SELECT week, people FROM group_weeks WHERE chat_id = ? AND week >= ?",
-            (chat_id, first.isoformat()),
+            chat_id,
+            first.isoformat(),
         )
         return {date.fromisoformat(row["week"]): int(row["people"]) for row in rows}

@@ -1,4 +1,5 @@
-"""Rows to records: instants as unix seconds, times as HH:MM, columns read by name."""
+"""Rows to records, for both backends: instants as unix seconds, times as HH:MM, columns read
+by name (a ``sqlite3.Row`` and an ``asyncpg.Record`` read alike)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import UTC, datetime, time
 from functools import cache
 from typing import Any, Protocol
 
-from bot.core.records import Chat, Reminder
+from bot.core.records import Chat, Delivery, Reminder, Unanswered
 from bot.core.reminders.schedule import mask_to_days
+from bot.core.sessions.records import SessionRecord
 
 __all__ = [
     "SELECT_CHAT",
@@ -16,10 +18,13 @@ __all__ = [
     "SELECT_REMINDER",
     "Row",
     "chat_of",
+    "delivery_of",
     "dt",
     "parse_hhmm",
     "reminder_of",
+    "session_of",
     "ts",
+    "unanswered_of",
 ]
 
 
@@ -77,4 +82,42 @@ def reminder_of(row: Row) -> Reminder:
         enabled=bool(row["enabled"]),
         sent_count=row["sent_count"],
         created_at=dt(row["created_at"]),
+    )
+
+
+def delivery_of(row: Row) -> Delivery:
+    """A queued outbox row (a retry or a snooze) joined with its reminder's time and chat kind."""
+    return Delivery(
+        id=row["id"],
+        reminder_id=row["reminder_id"],
+        chat_id=row["chat_id"],
+        due=dt(row["due"]),
+        seq=row["seq"],
+        attempts=row["attempts"],
+        local_time=parse_hhmm(row["local_time"]),
+        snoozed=bool(row["snoozed"]),
+        chat_kind=row["kind"],
+    )
+
+
+def unanswered_of(row: Row) -> Unanswered:
+    return Unanswered(
+        id=row["id"],
+        text=row["text"],
+        reason=row["reason"],
+        entry_id=row["entry_id"],
+        created_at=dt(row["created_at"]),
+    )
+
+
+def session_of(row: Row) -> SessionRecord:
+    """A stored guided session with its pain scores before and after (None when not given)."""
+    return SessionRecord(
+        id=int(row["id"]),
+        chat_id=int(row["chat_id"]),
+        exercises=tuple(row["exercises"].split(",")) if row["exercises"] else (),
+        started_at=dt(row["started_at"]),
+        finished_at=dt(row["finished_at"]),
+        pain_before=row["pain_before"],
+        pain_after=row["pain_after"],
     )

@@ -13,49 +13,30 @@ reached the user and a repeated nudge is worse than one missed stretch.
 
 Instants are stored as integer unix seconds (UTC); the API speaks aware datetimes. The store is
 assembled from parts, one module each: the connection discipline (``base``), the schema and its
-migrations (``schema``), row mapping (``rows``), the delivery outbox (``outbox``) and counters,
-unanswered questions and guided sessions (``records``); chats and reminders are here.
+migrations (``schema``), and the parts the PostgreSQL store shares, each statement written once
+(``access`` says how): row mapping (``rows``), chats and reminders (``chats``), the delivery
+outbox (``outbox``) and counters, unanswered questions and guided sessions (``records``). What
+is SQLite's own is here: opening, forgetting a chat (a WAL checkpoint) and the batch writes of
+a claim (``executemany`` under the one writer's lock).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Coroutine, Generator, Mapping
-from datetime import datetime, time, timedelta
+from collections.abc import Callable, Coroutine, Generator, Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Self
-from zoneinfo import ZoneInfo
+from typing import Any
 
-import aiosqlite
-
-from bot.core.clock import utc_now
-from bot.core.records import (
-    Chat,
-    DuplicateReminder,
-    Reminder,
-    TooManyReminders,
-    UnknownChat,
-)
-from bot.core.reminders.schedule import (
-    days_to_mask,
-    format_time,
-    mask_to_days,
-    next_occurrence,
-    resolve_timezone,
-)
-from bot.storage.outbox import Outbox
+from bot.core.records import Delivery
+from bot.storage.access import Session
+from bot.storage.base import StoreBase
+from bot.storage.chats import CHAT_KINDS, Chats
+from bot.storage.outbox import LATE_QUEUED, Outbox, Plan, Recovery
 from bot.storage.records import MAX_UNANSWERED_CHARS, REASONS, Records
-from bot.storage.rows import (
-    SELECT_CHAT,
-    SELECT_CHAT_REMINDERS,
-    SELECT_REMINDER,
-    chat_of,
-    parse_hhmm,
-    reminder_of,
-    ts,
-)
+from bot.storage.rows import ts
 from bot.storage.schema import MIGRATIONS, DatabaseTooNew, connect
 
 __all__ = [
@@ -68,8 +49,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-CHAT_KINDS: Final = frozenset({"private", "group", "supergroup", "channel"})
 
 
 class _Opening:
@@ -93,7 +72,7 @@ class _Opening:
             await self._store.close()
 
 
-class Store(Outbox, Records):
+class Store(StoreBase, Outbox, Chats, Records):
     """Async access to the bot's database; create it with ``await Store.open(path)``."""
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -133,58 +112,7 @@ class Store(Outbox, Records):
         async with self._lock:
             await self._db.close()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
-
-    # --- chats ---------------------------------------------------------------------------
-
-    async def upsert_chat(self, chat_id: int, kind: str, now: datetime | None = None) -> Chat:
-        """Remember a chat (or update its kind); time zone and settings are kept."""
-        if kind not in CHAT_KINDS:
-            raise ValueError(f"unknown chat kind {kind!r}")
-        async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO chats (chat_id, kind, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (chat_id) DO UPDATE SET kind = excluded.kind",
-                (chat_id, kind, ts(now or utc_now())),
-            )
-            rows = await db.execute_fetchall(SELECT_CHAT, (chat_id,))
-        return chat_of(next(iter(rows)))
-
-    async def get_chat(self, chat_id: int) -> Chat | None:
-        """The chat's row, or None if unknown."""
-        rows = await self._fetchall(SELECT_CHAT, (chat_id,))
-        return chat_of(rows[0]) if rows else None
-
-    async def set_timezone(self, chat_id: int, zone_name: str, now: datetime) -> Chat:
-        """Change the chat's zone and move its reminders to the new local times, atomically.
-
-        ``zone_name`` is resolved case-insensitively; raises ``UnknownTimezone`` with
-        suggestions, or ``UnknownChat``.
-        """
-        zone = resolve_timezone(zone_name)
-        async with self._transaction() as db:
-            changed = await db.execute(
-                "UPDATE chats SET timezone = ? WHERE chat_id = ?", (zone.key, chat_id)
-            )
-            if changed.rowcount == 0:
-                raise UnknownChat(chat_id)
-            await self._reschedule(db, chat_id, zone, now, enabled_only=True)
-            rows = await db.execute_fetchall(SELECT_CHAT, (chat_id,))
-        return chat_of(next(iter(rows)))
-
-    async def set_settings(self, chat_id: int, settings: Mapping[str, Any]) -> bool:
-        """Replace the chat's settings (a JSON object); False if the chat is unknown."""
-        text = json.dumps(dict(settings), separators=(",", ":"), sort_keys=True)
-        changed = await self._write(
-            "UPDATE chats SET settings = ? WHERE chat_id = ?", (text, chat_id)
-        )
-        return changed > 0
+    # --- chats: the rest is shared (``bot.storage.chats``) ------------------------------
 
     async def forget_chat(self, chat_id: int) -> bool:
         """Delete every row about this chat or user, everywhere (cascades); False if unknown.
@@ -205,155 +133,81 @@ class Store(Outbox, Records):
                     )
         return deleted > 0
 
-    async def migrate_chat(self, old_id: int, new_id: int) -> bool:
-        """Move everything from ``old_id`` to ``new_id`` (a group upgraded to a supergroup).
+    async def _set_next_dues(self, db: Session, ids: list[int], next_dues: list[int]) -> None:
+        """One ``executemany`` on the store's connection (the one ``db`` holds)."""
+        await self._db.executemany(
+            "UPDATE reminders SET next_due = ?, enabled = 1 WHERE id = ?",
+            zip(next_dues, ids, strict=True),
+        )
 
-        If the new chat already has a row, the old chat's time zone and settings win, since
-        they are what the members configured. False if the old chat is unknown.
+    # --- the outbox: the rest is shared (``bot.storage.outbox``); a claim's writes are batched
+    # with ``executemany`` on the one connection, under the one writer's lock ------------------
+
+    async def _take_queued(self, db: Session, claimed: list[int], stale: list[int]) -> None:
+        await self._db.executemany("DELETE FROM deliveries WHERE id = ?", [(i,) for i in stale])
+        await self._db.executemany(
+            "UPDATE deliveries SET state = 'sending' WHERE id = ?", [(i,) for i in claimed]
+        )
+
+    async def _insert_claims(
+        self, db: Session, claims: list[Delivery], now_s: int
+    ) -> list[Delivery]:
+        """One multi-row INSERT ... RETURNING: the database assigns the ids (one round trip for
+        the whole batch); a claim holds at most one delivery per reminder, so reminder_id maps
+        each new id back to its claim."""
+        values = ", ".join(["(?, ?, ?, ?, 'sending', ?)"] * len(claims))
+        created = await db.fetch(
+            "INSERT INTO deliveries (reminder_id, chat_id, due, seq, state, not_before) "  # noqa: S608 (placeholders only)
+            f"VALUES {values} RETURNING id, reminder_id",
+            *[
+                value
+                for claim in claims
+                for value in (claim.reminder_id, claim.chat_id, ts(claim.due), claim.seq, now_s)
+            ],
+        )
+        by_reminder = {claim.reminder_id: claim for claim in claims}
+        return [replace(by_reminder[new["reminder_id"]], id=new["id"]) for new in created]
+
+    async def _advance(self, db: Session, plans: list[Plan]) -> None:
+        await self._db.executemany(
+            "UPDATE reminders SET next_due = ?, sent_count = sent_count + ? WHERE id = ?",
+            [(next_due, int(claim is not None), row_id) for row_id, next_due, claim in plans],
+        )
+
+    async def mark_sent_many(self, delivery_ids: Iterable[int]) -> None:
+        """``mark_sent`` for many in one transaction (the dispatcher batches these)."""
+        ids = [(delivery_id,) for delivery_id in delivery_ids]
+        if ids:
+            async with self._transaction():
+                await self._db.executemany("DELETE FROM deliveries WHERE id = ?", ids)
+
+    async def requeue(self, delivery_ids: Iterable[int], not_before: datetime) -> int:
+        """Put claimed deliveries back in the queue, unsent and with no attempt counted.
+
+        For sends that were interrupted before anything reached Telegram (a graceful stop):
+        the next start sends them. Returns how many were still claimed and went back.
+        """
+        rows = [(ts(not_before), delivery_id) for delivery_id in delivery_ids]
+        if not rows:
+            return 0
+        async with self._transaction():
+            before = self._db.total_changes
+            await self._db.executemany(
+                "UPDATE deliveries SET state = 'pending', not_before = ? "
+                "WHERE id = ? AND state = 'sending'",
+                rows,
+            )
+            return self._db.total_changes - before
+
+    async def recover(self, now: datetime) -> Recovery:
+        """Start-up clean-up after the last run; says what it dropped and why.
+
+        Outbox rows still 'sending' were claimed and then maybe, or maybe not, delivered (a
+        crash, or a send on the wire when the bot stopped): they are dropped, never resent (at
+        most once). Queued rows more than ``late_grace`` past their time are dropped too, like
+        reminders missed while the bot was down.
         """
         async with self._transaction() as db:
-            copied = await db.execute(
-                "INSERT INTO chats (chat_id, kind, timezone, created_at, settings) "
-                "SELECT ?, 'supergroup', timezone, created_at, settings FROM chats "
-                "WHERE chat_id = ? "
-                "ON CONFLICT (chat_id) DO UPDATE SET kind = excluded.kind, "
-                "timezone = excluded.timezone, settings = excluded.settings",
-                (new_id, old_id),
-            )
-            if copied.rowcount == 0:
-                return False
-            for table in ("reminders", "deliveries", "completions"):
-                await db.execute(
-                    f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?",  # noqa: S608 (fixed names)
-                    (new_id, old_id),
-                )
-            await db.execute(  # the weekly counts of people add up (the new chat may have some)
-                "INSERT INTO group_weeks (chat_id, week, people) "
-                "SELECT ?, week, people FROM group_weeks WHERE chat_id = ? "
-                "ON CONFLICT (chat_id, week) DO UPDATE SET people = people + excluded.people",
-                (new_id, old_id),
-            )
-            await db.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
-        return True
-
-    # --- reminders -----------------------------------------------------------------------
-
-    async def add_reminder(
-        self, chat_id: int, local_time: time, days: frozenset[int], now: datetime
-    ) -> Reminder:
-        """Add a reminder, due next at the first matching instant after ``now``.
-
-        Raises ``UnknownChat``, ``TooManyReminders`` (cap per chat) or ``DuplicateReminder``.
-        """
-        mask = days_to_mask(days)
-        hhmm = format_time(local_time)
-        async with self._transaction() as db:
-            found = list(
-                await db.execute_fetchall(
-                    "SELECT timezone FROM chats WHERE chat_id = ?", (chat_id,)
-                )
-            )
-            if not found:
-                raise UnknownChat(chat_id)
-            zone = ZoneInfo(found[0]["timezone"])
-            existing = [
-                reminder_of(row)
-                for row in await db.execute_fetchall(SELECT_CHAT_REMINDERS, (chat_id,))
-            ]
-            for reminder in existing:
-                if format_time(reminder.local_time) == hhmm and reminder.days == mask_to_days(mask):
-                    raise DuplicateReminder(reminder)
-            if len(existing) >= self.max_reminders_per_chat:
-                raise TooManyReminders(self.max_reminders_per_chat)
-            due = next_occurrence(parse_hhmm(hhmm), mask_to_days(mask), zone, now)
-            cursor = await db.execute(
-                "INSERT INTO reminders (chat_id, local_time, days, next_due, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (chat_id, hhmm, mask, ts(due), ts(now)),
-            )
-            rows = await db.execute_fetchall(SELECT_REMINDER, (cursor.lastrowid,))
-        return reminder_of(next(iter(rows)))
-
-    async def list_reminders(self, chat_id: int) -> list[Reminder]:
-        """The chat's reminders, earliest time of day first."""
-        rows = await self._fetchall(
-            SELECT_CHAT_REMINDERS,
-            (chat_id,),
-        )
-        return [reminder_of(row) for row in rows]
-
-    async def get_reminder(self, chat_id: int, reminder_id: int) -> Reminder | None:
-        """One of the chat's reminders, or None (also when it belongs to another chat)."""
-        rows = await self._fetchall(
-            SELECT_REMINDER + " AND chat_id = ?",
-            (reminder_id, chat_id),
-        )
-        return reminder_of(rows[0]) if rows else None
-
-    async def delete_reminder(self, chat_id: int, reminder_id: int) -> bool:
-        """Delete one reminder, only if it belongs to this chat."""
-        return (
-            await self._write(
-                "DELETE FROM reminders WHERE id = ? AND chat_id = ?", (reminder_id, chat_id)
-            )
-            > 0
-        )
-
-    async def delete_all_reminders(self, chat_id: int) -> int:
-        """Delete all the chat's reminders; returns how many."""
-        return await self._write("DELETE FROM reminders WHERE chat_id = ?", (chat_id,))
-
-    async def disable_chat_reminders(self, chat_id: int) -> int:
-        """Pause the chat's reminders (kept, not sent) and drop its queued messages."""
-        async with self._transaction() as db:
-            changed = await db.execute(
-                "UPDATE reminders SET enabled = 0 WHERE chat_id = ? AND enabled = 1", (chat_id,)
-            )
-            await db.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
-        return changed.rowcount
-
-    async def mark_gone(self, chat_id: int) -> None:
-        """The chat blocked the bot or no longer exists: stop its reminders, drop its queue."""
-        await self.disable_chat_reminders(chat_id)
-
-    async def enable_chat_reminders(self, chat_id: int, now: datetime) -> int:
-        """Resume the chat's paused reminders from ``now`` on (nothing missed is sent)."""
-        async with self._transaction() as db:
-            found = list(
-                await db.execute_fetchall(
-                    "SELECT timezone FROM chats WHERE chat_id = ?", (chat_id,)
-                )
-            )
-            if not found:
-                return 0
-            return await self._reschedule(
-                db, chat_id, ZoneInfo(found[0]["timezone"]), now, enabled_only=False
-            )
-
-    async def _reschedule(
-        self,
-        db: aiosqlite.Connection,
-        chat_id: int,
-        zone: ZoneInfo,
-        now: datetime,
-        *,
-        enabled_only: bool,
-    ) -> int:
-        where = "chat_id = ? AND enabled = 1" if enabled_only else "chat_id = ?"
-        rows = await db.execute_fetchall(
-            f"SELECT id, local_time, days FROM reminders WHERE {where}",  # noqa: S608 (fixed)
-            (chat_id,),
-        )
-        updates = [
-            (
-                ts(
-                    next_occurrence(
-                        parse_hhmm(row["local_time"]), mask_to_days(row["days"]), zone, now
-                    )
-                ),
-                row["id"],
-            )
-            for row in rows
-        ]
-        await db.executemany("UPDATE reminders SET next_due = ?, enabled = 1 WHERE id = ?", updates)
-        return len(updates)
+            unconfirmed = await db.execute("DELETE FROM deliveries WHERE state = 'sending'")
+            late = await db.execute(LATE_QUEUED, ts(now - self.late_grace))
+        return Recovery(unconfirmed=unconfirmed, late=late)

@@ -1,5 +1,6 @@
 """The PostgreSQL store's connection discipline: a pool, one connection per operation, and
-transactions on one connection; queries are written with ``?`` like the SQLite store's.
+transactions on one connection; the statements, most shared with the SQLite store
+(``bot.storage.access``), are written with ``?`` and numbered here.
 
 Unlike SQLite there is no process-wide lock: concurrent writers (other coroutines, other
 replicas) are PostgreSQL's business, with row locks where a read decides a write.
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import asyncpg
 
+from bot.storage.access import Access
 from bot.storage.postgres.dialect import numbered, rowcount
 
 __all__ = ["Connection", "PgBase", "replica_name"]
@@ -50,8 +52,11 @@ class Connection:
         return rowcount(await self.raw.execute(numbered(sql), *args))
 
 
-class PgBase:
+class PgBase(Access):
     """The pool and the ways to use it; the PostgreSQL store's parts build on these."""
+
+    _CONFLICT: ClassVar[type[Exception]] = asyncpg.IntegrityConstraintViolationError
+    _FOR_UPDATE: ClassVar[str] = " FOR UPDATE"  # replicas: lock the rows a read decides on
 
     def __init__(
         self,
@@ -73,6 +78,10 @@ class PgBase:
         """BEGIN ... COMMIT on one connection (ROLLBACK when the block raises)."""
         async with self._pool.acquire() as conn, conn.transaction():
             yield Connection(conn)
+
+    def _reading(self) -> AbstractAsyncContextManager[Connection]:
+        """Several reads in one transaction."""
+        return self._transaction()
 
     async def _fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         return list(await self._pool.fetch(numbered(sql), *args))

@@ -1,8 +1,9 @@
 """Every difference between SQLite's SQL and PostgreSQL's, in one place.
 
 The schema is written once, in SQLite's dialect (``bot.storage.schema.MIGRATIONS``), and
-translated here, so both backends run the same numbered migration steps. Queries are written
-with ``?`` placeholders like the SQLite store's and numbered (``$1``, ``$2``, ...) here.
+translated here, so both backends run the same numbered migration steps. The statements both
+stores share (``bot.storage.access``) are written once, with ``?`` placeholders, in SQL both
+read; they are numbered (``$1``, ``$2``, ...) here.
 """
 
 from __future__ import annotations

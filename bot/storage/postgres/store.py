@@ -9,40 +9,18 @@ columns, exactly as in SQLite, so a SQLite database copies over unchanged
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from datetime import datetime, time, timedelta
-from types import TracebackType
-from typing import Any, Self
+from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from bot.core.clock import utc_now
-from bot.core.records import Chat, DuplicateReminder, Reminder, TooManyReminders, UnknownChat
-from bot.core.reminders.schedule import (
-    days_to_mask,
-    format_time,
-    mask_to_days,
-    next_occurrence,
-    resolve_timezone,
-)
-from bot.storage.postgres.base import Connection, replica_name
+from bot.storage.access import Session
+from bot.storage.chats import Chats
+from bot.storage.postgres.base import replica_name
 from bot.storage.postgres.outbox import PgOutbox
-from bot.storage.postgres.records import PgRecords
 from bot.storage.postgres.schema import migrate
-from bot.storage.rows import (
-    SELECT_CHAT,
-    SELECT_CHAT_REMINDERS,
-    SELECT_REMINDER,
-    chat_of,
-    parse_hhmm,
-    reminder_of,
-    ts,
-)
+from bot.storage.records import Records
 from bot.storage.schema import MIGRATIONS
-from bot.storage.sqlite import CHAT_KINDS
 
 __all__ = ["PostgresStore", "redact_url"]
 
@@ -62,7 +40,7 @@ def redact_url(url: str) -> str:
         return "the DATABASE_URL"
 
 
-class PostgresStore(PgOutbox, PgRecords):
+class PostgresStore(PgOutbox, Chats, Records):
     """Async access to the bot's PostgreSQL database; ``await PostgresStore.open(url)``."""
 
     @classmethod
@@ -110,53 +88,7 @@ class PostgresStore(PgOutbox, PgRecords):
         """Close every connection; the store cannot be used afterwards."""
         await self._pool.close()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
-
-    # --- chats ---------------------------------------------------------------------------
-
-    async def upsert_chat(self, chat_id: int, kind: str, now: datetime | None = None) -> Chat:
-        """Remember a chat (or update its kind); time zone and settings are kept."""
-        if kind not in CHAT_KINDS:
-            raise ValueError(f"unknown chat kind {kind!r}")
-        rows = await self._fetch(
-            "INSERT INTO chats (chat_id, kind, created_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (chat_id) DO UPDATE SET kind = excluded.kind "
-            "RETURNING chat_id, kind, timezone, created_at, settings",
-            chat_id,
-            kind,
-            ts(now or utc_now()),
-        )
-        return chat_of(rows[0])
-
-    async def get_chat(self, chat_id: int) -> Chat | None:
-        """The chat's row, or None if unknown."""
-        rows = await self._fetch(SELECT_CHAT, chat_id)
-        return chat_of(rows[0]) if rows else None
-
-    async def set_timezone(self, chat_id: int, zone_name: str, now: datetime) -> Chat:
-        """Change the chat's zone and move its reminders to the new local times, atomically."""
-        zone = resolve_timezone(zone_name)
-        async with self._transaction() as db:
-            if not await db.execute(
-                "UPDATE chats SET timezone = ? WHERE chat_id = ?", zone.key, chat_id
-            ):
-                raise UnknownChat(chat_id)
-            await self._reschedule(db, chat_id, zone, now, enabled_only=True)
-            rows = await db.fetch(SELECT_CHAT, chat_id)
-        return chat_of(rows[0])
-
-    async def set_settings(self, chat_id: int, settings: Mapping[str, Any]) -> bool:
-        """Replace the chat's settings (a JSON object); False if the chat is unknown."""
-        text = json.dumps(dict(settings), separators=(",", ":"), sort_keys=True)
-        return (
-            await self._write("UPDATE chats SET settings = ? WHERE chat_id = ?", text, chat_id) > 0
-        )
+    # --- chats: the rest is shared (``bot.storage.chats``) ------------------------------
 
     async def forget_chat(self, chat_id: int) -> bool:
         """Delete every row about this chat or user, everywhere (cascades); False if unknown.
@@ -172,140 +104,11 @@ class PostgresStore(PgOutbox, PgRecords):
             await db.execute("DELETE FROM shared_group_questions WHERE chat_id = ?", chat_id)
         return deleted > 0
 
-    async def migrate_chat(self, old_id: int, new_id: int) -> bool:
-        """Move everything from ``old_id`` to ``new_id`` (a group upgraded to a supergroup)."""
-        async with self._transaction() as db:
-            copied = await db.execute(
-                "INSERT INTO chats (chat_id, kind, timezone, created_at, settings) "
-                "SELECT ?::bigint, 'supergroup', timezone, created_at, settings FROM chats "
-                "WHERE chat_id = ? "
-                "ON CONFLICT (chat_id) DO UPDATE SET kind = excluded.kind, "
-                "timezone = excluded.timezone, settings = excluded.settings",
-                new_id,
-                old_id,
-            )
-            if copied == 0:
-                return False
-            for table in ("reminders", "deliveries", "completions"):
-                await db.execute(
-                    f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?",  # noqa: S608 (fixed names)
-                    new_id,
-                    old_id,
-                )
-            await db.execute(  # the weekly counts of people add up (the new chat may have some)
-                "INSERT INTO group_weeks (chat_id, week, people) "
-                "SELECT ?::bigint, week, people FROM group_weeks WHERE chat_id = ? "
-                "ON CONFLICT (chat_id, week) DO UPDATE "
-                "SET people = group_weeks.people + excluded.people",
-                new_id,
-                old_id,
-            )
-            await db.execute("DELETE FROM chats WHERE chat_id = ?", old_id)
-        return True
-
-    # --- reminders -----------------------------------------------------------------------
-
-    async def add_reminder(
-        self, chat_id: int, local_time: time, days: frozenset[int], now: datetime
-    ) -> Reminder:
-        """Add a reminder; raises ``UnknownChat``, ``TooManyReminders`` or ``DuplicateReminder``.
-
-        The chat's row is locked first, so two replicas adding at once respect the cap.
-        """
-        mask = days_to_mask(days)
-        hhmm = format_time(local_time)
-        async with self._transaction() as db:
-            found = await db.fetch(
-                "SELECT timezone FROM chats WHERE chat_id = ? FOR UPDATE", chat_id
-            )
-            if not found:
-                raise UnknownChat(chat_id)
-            zone = ZoneInfo(found[0]["timezone"])
-            existing = [reminder_of(row) for row in await db.fetch(SELECT_CHAT_REMINDERS, chat_id)]
-            for reminder in existing:
-                if format_time(reminder.local_time) == hhmm and reminder.days == mask_to_days(mask):
-                    raise DuplicateReminder(reminder)
-            if len(existing) >= self.max_reminders_per_chat:
-                raise TooManyReminders(self.max_reminders_per_chat)
-            due = next_occurrence(parse_hhmm(hhmm), mask_to_days(mask), zone, now)
-            rows = await db.fetch(
-                "INSERT INTO reminders (chat_id, local_time, days, next_due, created_at) "
-                "VALUES (?, ?, ?, ?, ?) RETURNING id, chat_id, local_time, days, next_due, "
-                "enabled, sent_count, created_at",
-                chat_id,
-                hhmm,
-                mask,
-                ts(due),
-                ts(now),
-            )
-        return reminder_of(rows[0])
-
-    async def list_reminders(self, chat_id: int) -> list[Reminder]:
-        """The chat's reminders, earliest time of day first."""
-        return [reminder_of(row) for row in await self._fetch(SELECT_CHAT_REMINDERS, chat_id)]
-
-    async def get_reminder(self, chat_id: int, reminder_id: int) -> Reminder | None:
-        """One of the chat's reminders, or None (also when it belongs to another chat)."""
-        rows = await self._fetch(SELECT_REMINDER + " AND chat_id = ?", reminder_id, chat_id)
-        return reminder_of(rows[0]) if rows else None
-
-    async def delete_reminder(self, chat_id: int, reminder_id: int) -> bool:
-        """Delete one reminder, only if it belongs to this chat."""
-        return (
-            await self._write(
-                "DELETE FROM reminders WHERE id = ? AND chat_id = ?", reminder_id, chat_id
-            )
-            > 0
-        )
-
-    async def delete_all_reminders(self, chat_id: int) -> int:
-        """Delete all the chat's reminders; returns how many."""
-        return await self._write("DELETE FROM reminders WHERE chat_id = ?", chat_id)
-
-    async def disable_chat_reminders(self, chat_id: int) -> int:
-        """Pause the chat's reminders (kept, not sent) and drop its queued messages."""
-        async with self._transaction() as db:
-            changed = await db.execute(
-                "UPDATE reminders SET enabled = 0 WHERE chat_id = ? AND enabled = 1", chat_id
-            )
-            await db.execute("DELETE FROM deliveries WHERE chat_id = ?", chat_id)
-        return changed
-
-    async def mark_gone(self, chat_id: int) -> None:
-        """The chat blocked the bot or no longer exists: stop its reminders, drop its queue."""
-        await self.disable_chat_reminders(chat_id)
-
-    async def enable_chat_reminders(self, chat_id: int, now: datetime) -> int:
-        """Resume the chat's paused reminders from ``now`` on (nothing missed is sent)."""
-        async with self._transaction() as db:
-            found = await db.fetch("SELECT timezone FROM chats WHERE chat_id = ?", chat_id)
-            if not found:
-                return 0
-            return await self._reschedule(
-                db, chat_id, ZoneInfo(found[0]["timezone"]), now, enabled_only=False
-            )
-
-    async def _reschedule(
-        self, db: Connection, chat_id: int, zone: ZoneInfo, now: datetime, *, enabled_only: bool
-    ) -> int:
-        where = "chat_id = ? AND enabled = 1" if enabled_only else "chat_id = ?"
-        rows = await db.fetch(
-            f"SELECT id, local_time, days FROM reminders WHERE {where} FOR UPDATE",  # noqa: S608
-            chat_id,
-        )
-        if not rows:
-            return 0
+    async def _set_next_dues(self, db: Session, ids: list[int], next_dues: list[int]) -> None:
+        """One statement for all: the ids and due times as arrays."""
         await db.execute(
             "UPDATE reminders AS r SET next_due = u.next_due, enabled = 1 "
             "FROM unnest(?::bigint[], ?::bigint[]) AS u (id, next_due) WHERE r.id = u.id",
-            [row["id"] for row in rows],
-            [
-                ts(
-                    next_occurrence(
-                        parse_hhmm(row["local_time"]), mask_to_days(row["days"]), zone, now
-                    )
-                )
-                for row in rows
-            ],
+            ids,
+            next_dues,
         )
-        return len(rows)
