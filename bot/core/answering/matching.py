@@ -149,9 +149,14 @@ class Matcher:
         for variant, canonical in kb.synonyms.items():
             surface.update(variant.split())
             surface.update(canonical.split())
+        # Each text of the base is split into words once (here, and for its terms below).
+        split: dict[str, list[str]] = {}
         for entry in kb.entries.values():
             for text in [p.text for p in entry.questions] + [entry.title, *entry.keywords]:
-                surface.update(words(text))
+                found = split.get(text)
+                if found is None:
+                    found = split[text] = words(text)
+                surface.update(found)
         self._surface = tuple(
             sorted(w for w in surface if len(w) >= MIN_CORRECTABLE and w.isalpha())
         )
@@ -163,7 +168,8 @@ class Matcher:
         def terms_of(text: str) -> list[str]:
             found = known.get(text)
             if found is None:
-                found = known[text] = self._finish(words(text))
+                tokens = split.pop(text, None)
+                found = known[text] = self._finish(words(text) if tokens is None else tokens)
             return found
 
         # How strongly each term points to each entry: keywords and title words fully; words of
@@ -204,6 +210,16 @@ class Matcher:
             self._idf
         )
 
+        term_weights: dict[str, float] = {}  # each term's weight, looked up once
+
+        def weight(terms: list[str]) -> float:  # as ``_weight``: the same sum, the same order
+            return sum(
+                term_weights[t]
+                if t in term_weights
+                else term_weights.setdefault(t, self._weight_of(t))
+                for t in terms
+            )
+
         self._index: dict[str, _EntryIndex] = {}
         for entry in kb.entries.values():
             title = frozenset(
@@ -227,7 +243,7 @@ class Matcher:
                         _Phrasing(
                             phrasing.text,
                             frozenset(terms),
-                            self._weight(terms),
+                            weight(terms),
                             " ".join(sorted(terms)),
                         )
                     )
