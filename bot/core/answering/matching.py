@@ -149,14 +149,9 @@ class Matcher:
         for variant, canonical in kb.synonyms.items():
             surface.update(variant.split())
             surface.update(canonical.split())
-        # Each text of the base is split into words once (here, and for its terms below).
-        split: dict[str, list[str]] = {}
         for entry in kb.entries.values():
             for text in [p.text for p in entry.questions] + [entry.title, *entry.keywords]:
-                found = split.get(text)
-                if found is None:
-                    found = split[text] = words(text)
-                surface.update(found)
+                surface.update(words(text))
         self._surface = tuple(
             sorted(w for w in surface if len(w) >= MIN_CORRECTABLE and w.isalpha())
         )
@@ -168,8 +163,7 @@ class Matcher:
         def terms_of(text: str) -> list[str]:
             found = known.get(text)
             if found is None:
-                tokens = split.pop(text, None)
-                found = known[text] = self._finish(words(text) if tokens is None else tokens)
+                found = known[text] = self._finish(words(text))
             return found
 
         # How strongly each term points to each entry: keywords and title words fully; words of

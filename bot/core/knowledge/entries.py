@@ -36,7 +36,6 @@ class LoadedEntry:
     id_line: int | None  # None when the file has no id
     id_valid: bool
     modified: float  # the file's modification time: the newer side of a clash is the edit
-    folded: tuple[str, ...] = ()  # the phrasings folded, in order (the loader compares them)
 
 
 @dataclass
@@ -48,7 +47,6 @@ class _Draft:
     fields: Fields
     reader: Reader
     values: dict[str, Any] = field(default_factory=dict)
-    folded: list[str] = field(default_factory=list)  # the kept phrasings, folded
 
     def error(self, name: str, message: str, hint: str = "") -> None:
         """A problem at the field's line (or the top of the file if the field is missing)."""
@@ -161,7 +159,6 @@ def _distinct_phrasings(draft: _Draft) -> None:
         seen[key] = line_of(node)
         kept.append((value, node))
     draft.values["questions"] = kept
-    draft.folded = list(seen)
 
 
 def _enough_phrasings(draft: _Draft) -> None:
@@ -214,8 +211,7 @@ def load_entry(path: Path, label: str, reader: Reader) -> LoadedEntry | None:
     reader.entry = None
     entry = _entry(draft, label)
     id_valid = "id" in fields and FIELDS["id"].fits(entry.id)
-    folded = tuple(draft.folded)
-    return LoadedEntry(entry, path, line_of(id_node), id_valid, _modified(path), folded)
+    return LoadedEntry(entry, path, line_of(id_node), id_valid, _modified(path))
 
 
 def _modified(path: Path) -> float:

@@ -101,24 +101,18 @@ def _links_lead_to_entries(entries: Mapping[str, Entry], unreadable: set[str]) -
 
 
 def _phrasings_belong_to_one_entry(
-    entries: Mapping[str, Entry],
-    modified: Mapping[str, float],
-    folded: Mapping[str, tuple[str, ...]],
+    entries: Mapping[str, Entry], modified: Mapping[str, float]
 ) -> list[Problem]:
     """The same phrasing (after folding) in two entries: the bot could only answer one.
 
     Reported once, at the copy in the file changed last (the maintainer's edit, most likely),
-    naming the other copy's file and line. ``folded``: each entry's phrasings already folded
-    (by the entry's own check for repeats), else they are folded here.
+    naming the other copy's file and line.
     """
     problems = []
     owners: dict[str, tuple[Entry, Phrasing]] = {}
     for entry in entries.values():
-        keys = folded.get(entry.id)
-        if keys is None or len(keys) != len(entry.questions):
-            keys = tuple(fold(phrasing.text) for phrasing in entry.questions)
-        for key, phrasing in zip(keys, entry.questions, strict=True):
-            other, other_phrasing = owners.setdefault(key, (entry, phrasing))
+        for phrasing in entry.questions:
+            other, other_phrasing = owners.setdefault(fold(phrasing.text), (entry, phrasing))
             if other.id == entry.id:
                 continue
             here, there = (entry, phrasing), (other, other_phrasing)
@@ -179,10 +173,8 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     problems += id_problems
     unreadable |= {found.path.stem for found in loaded if found.path.stem != found.entry.id}
     problems += _links_lead_to_entries(entries, unreadable)
-    owners = [found for found in loaded if entries.get(found.entry.id) is found.entry]
-    modified = {found.entry.id: found.modified for found in owners}
-    folded = {found.entry.id: found.folded for found in owners}
-    problems += _phrasings_belong_to_one_entry(entries, modified, folded)
+    modified = {e.entry.id: e.modified for e in loaded if entries.get(e.entry.id) is e.entry}
+    problems += _phrasings_belong_to_one_entry(entries, modified)
 
     texts_reader = run_reader(directory / "texts.yaml")
     texts = (
