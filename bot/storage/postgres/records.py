@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 import asyncpg
@@ -10,8 +10,12 @@ import asyncpg
 from bot.core.records import Unanswered
 from bot.core.sessions.records import SessionRecord
 from bot.storage.postgres.base import PgBase
-from bot.storage.records import MAX_UNANSWERED_CHARS, REASONS
+from bot.storage.records import NewUnanswered, unanswered_row
 from bot.storage.rows import dt, ts
+
+_INSERT_UNANSWERED = (
+    "INSERT INTO unanswered (text, reason, entry_id, created_at) VALUES (?, ?, ?, ?)"
+)
 
 __all__ = ["PgRecords"]
 
@@ -65,15 +69,15 @@ class PgRecords(PgBase):
         self, text: str, reason: str, entry_id: str | None, now: datetime
     ) -> None:
         """Keep a question we could not answer well (no user, no chat; text trimmed)."""
-        if reason not in REASONS:
-            raise ValueError(f"unknown reason {reason!r}")
-        await self._write(
-            "INSERT INTO unanswered (text, reason, entry_id, created_at) VALUES (?, ?, ?, ?)",
-            text.strip()[:MAX_UNANSWERED_CHARS],
-            reason,
-            entry_id,
-            ts(now),
-        )
+        await self._write(_INSERT_UNANSWERED, *unanswered_row(text, reason, entry_id, now))
+
+    async def record_unanswered_many(self, questions: Sequence[NewUnanswered]) -> None:
+        """Keep several such questions in one transaction (one commit, not one each)."""
+        rows = [unanswered_row(*question) for question in questions]
+        if rows:
+            async with self._transaction() as db:
+                for row in rows:
+                    await db.execute(_INSERT_UNANSWERED, *row)
 
     async def unanswered_since(self, since: datetime, limit: int = 1000) -> list[Unanswered]:
         """Unanswered questions recorded at or after ``since``, oldest first."""
