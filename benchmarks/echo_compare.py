@@ -325,15 +325,15 @@ def main() -> None:
         ("idle_mib", "idle RSS MiB"),
         ("after_mib", "RSS after MiB"),
     ]
-    print(f"{'':<10}" + "".join(f"{title:>15}" for _, title in columns))
+    print(f"{'':<14}" + "".join(f"{title:>15}" for _, title in columns))
     for name, row in results.items():
-        print(f"{name:<10}" + "".join(f"{row[key]:>15.3f}" for key, _ in columns))
+        print(f"{name:<14}" + "".join(f"{row[key]:>15.3f}" for key, _ in columns))
     for name in results:
         if name == "echo":
             continue
         ratio = {key: results[name][key] / results["echo"][key] for key, _ in columns}
         label = "ratio" if len(results) == 2 else f"{name}/echo"
-        print(f"{label:<10}" + "".join(f"{ratio[key]:>15.2f}" for key, _ in columns))
+        print(f"{label:<14}" + "".join(f"{ratio[key]:>15.2f}" for key, _ in columns))
     print(
         "per-round p99 (s): "
         + "; ".join(
