@@ -21,8 +21,11 @@ not counted):
 Run: ``python benchmarks/echo_compare.py [--users 200] [--rounds 3]``. It asserts only that
 everyone got a reply, never timing. ``--py-spy FILE`` also samples the BackCare bot with py-spy
 (``pip install py-spy``) over the measured rounds and writes the stacks to FILE in collapsed
-("folded") form, for flamegraph.pl or speedscope; sampling slows the bot, so its CPU figures in
-such a run are not comparable with a run without it.
+("folded") form, for flamegraph.pl or speedscope, and the echo bot's to ``FILE.echo``; sampling
+slows the bots, so their CPU figures in such a run are not comparable with a run without it.
+``--base REV`` adds the BackCare bot as it was at REV (``git archive`` into a temporary folder,
+run on this folder's knowledge) as a third contender in the same alternation (echo, base,
+backcare), so a change is measured before and after in one run.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -83,6 +87,7 @@ class Contender:
     name: str
     command: list[str]
     env: dict[str, str]
+    cwd: Path = ROOT
     fake: TimedFake = field(default_factory=TimedFake)
     process: subprocess.Popen[bytes] | None = None
     idle_rss: int = 0
@@ -97,7 +102,7 @@ class Contender:
         env = dict(self.env, TELEGRAM_API_BASE_URL=self.fake.base_url)
         with log.open("wb") as out:
             self.process = subprocess.Popen(
-                self.command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+                self.command, env=env, cwd=self.cwd, stdout=out, stderr=subprocess.STDOUT
             )
         self.fake.wait_for_call_sync("getUpdates", timeout=120)
 
@@ -184,6 +189,16 @@ def run_round(
     bot.round_p99.append(percentile(waits, 99))
 
 
+def checkout(revision: str, into: Path) -> Path:
+    """The bot's code at ``revision``, extracted into ``into/base``."""
+    archive = into / "base.tar"
+    with archive.open("wb") as out:
+        subprocess.run(["git", "-C", str(ROOT), "archive", revision, "bot"], stdout=out, check=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(into / "base", filter="data")
+    return into / "base"
+
+
 def start_py_spy(pid: int, out: str) -> subprocess.Popen[bytes]:
     """py-spy sampling ``pid`` (busy threads only: waits in epoll or on a queue may still show)."""
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
@@ -226,7 +241,10 @@ def main() -> None:
     parser.add_argument(
         "--py-spy",
         metavar="FILE",
-        help="sample the BackCare bot with py-spy over the measured rounds; stacks to FILE",
+        help="sample the bots with py-spy over the measured rounds; stacks to FILE (and .echo)",
+    )
+    parser.add_argument(
+        "--base", metavar="REV", help="also run the BackCare bot as it was at this revision"
     )
     args = parser.parse_args()
     texts = questions()
@@ -252,7 +270,21 @@ def main() -> None:
             KNOWLEDGE_DIR=str(ROOT / "knowledge"),
         ),
     )
-    bots = (echo, ours)
+    bots: tuple[Contender, ...] = (echo, ours)
+    if args.base:
+        code = checkout(args.base, workdir)
+        before = Contender(
+            "base",
+            [sys.executable, "-m", "bot", "run"],
+            dict(
+                base_env,
+                PYTHONPATH=os.pathsep.join([str(code), base_env["PYTHONPATH"]]),
+                DATABASE_PATH=str(workdir / "base.sqlite3"),
+                KNOWLEDGE_DIR=str(ROOT / "knowledge"),
+            ),
+            cwd=code,
+        )
+        bots = (echo, before, ours)
     try:
         for bot in bots:
             bot.start(workdir / f"{bot.name}.log")
@@ -260,10 +292,11 @@ def main() -> None:
         for bot in bots:
             bot.idle_rss = rss_bytes(bot.pid)
         next_user = 10_000_000
-        spy: subprocess.Popen[bytes] | None = None
+        spies: list[subprocess.Popen[bytes]] = []
         for round_no in range(args.rounds + 1):
             if round_no == 1 and args.py_spy:
-                spy = start_py_spy(ours.pid, args.py_spy)
+                spies.append(start_py_spy(ours.pid, args.py_spy))
+                spies.append(start_py_spy(echo.pid, args.py_spy + ".echo"))
             for bot in bots:
                 users = range(next_user, next_user + args.users)
                 next_user += args.users
@@ -271,7 +304,7 @@ def main() -> None:
                 label = "warm-up" if round_no == 0 else f"round {round_no}"
                 print(f"{label:>8} {bot.name:<9} done", file=sys.stderr, flush=True)
         results = {bot.name: summary(bot) for bot in bots}
-        if spy is not None:
+        for spy in spies:
             spy.send_signal(signal.SIGINT)  # py-spy writes its file and exits
             spy.wait(timeout=60)
     finally:
@@ -292,11 +325,15 @@ def main() -> None:
         ("idle_mib", "idle RSS MiB"),
         ("after_mib", "RSS after MiB"),
     ]
-    print(f"{'':<10}" + "".join(f"{title:>15}" for _, title in columns))
+    print(f"{'':<14}" + "".join(f"{title:>15}" for _, title in columns))
     for name, row in results.items():
-        print(f"{name:<10}" + "".join(f"{row[key]:>15.3f}" for key, _ in columns))
-    ratio = {key: results["backcare"][key] / results["echo"][key] for key, _ in columns}
-    print(f"{'ratio':<10}" + "".join(f"{ratio[key]:>15.2f}" for key, _ in columns))
+        print(f"{name:<14}" + "".join(f"{row[key]:>15.3f}" for key, _ in columns))
+    for name in results:
+        if name == "echo":
+            continue
+        ratio = {key: results[name][key] / results["echo"][key] for key, _ in columns}
+        label = "ratio" if len(results) == 2 else f"{name}/echo"
+        print(f"{label:<14}" + "".join(f"{ratio[key]:>15.2f}" for key, _ in columns))
     print(
         "per-round p99 (s): "
         + "; ".join(

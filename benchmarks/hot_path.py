@@ -13,7 +13,9 @@ Targets (issue #12, #9, #10): on the real base ``match`` p99 < 1 ms and the whol
 p99 < 5 ms at 5,000 entries and < 10 ms at 20,000 (answer path < 20 ms at 5,000, issue #10);
 start-up (load the YAML, build the matcher, screen and interpreter) < 3 s at 5,000 entries:
 measured without a cache, and through the start-up cache as the bot starts (written by the
-first start, read by the next ones; ``bot/services/answer_cache.py``).
+first start, read by the next ones; ``bot/services/answer_cache.py``). ``--as-bot``: start-up
+without a cache through ``build_answerer`` as the bot does it (the collector off while it
+builds), for both revisions, instead of calling the loader and ``Answerer`` directly.
 """
 
 from __future__ import annotations
@@ -144,6 +146,11 @@ def startup(directory: Path, cache: str | None = None) -> dict[str, Any]:
 
         answerer = build_answerer(directory, Path(cache))
         loaded = built = time.process_time()
+    elif os.environ.get("BENCH_AS_BOT"):  # no cache, as the bot builds it (build_answerer)
+        from bot.services.answer_cache import build_answerer
+
+        answerer = build_answerer(directory, None)
+        loaded = built = time.process_time()
     else:
         kb = load_knowledge(directory)
         loaded = time.process_time()
@@ -156,8 +163,10 @@ def startup(directory: Path, cache: str | None = None) -> dict[str, Any]:
     return {"load s": loaded - started, "build s": built - loaded, "rss MiB": rss}
 
 
-def run(code: Path, mode: str, *arguments: str) -> dict[str, Any]:
+def run(code: Path, mode: str, *arguments: str, as_bot: bool = False) -> dict[str, Any]:
     env = {**os.environ, "BENCH_CODE": str(code), "PYTHONPATH": str(code)}
+    if as_bot:
+        env["BENCH_AS_BOT"] = "1"
     done = subprocess.run(
         [sys.executable, __file__, mode, *arguments],
         env=env,
@@ -188,6 +197,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[5000, 20000])
     parser.add_argument("--startup", type=int, nargs="*", default=[0, 5000])  # 0: the real base
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--as-bot",
+        action="store_true",
+        help="start-up without a cache through build_answerer, as the bot does it",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--start", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
@@ -218,7 +232,9 @@ def main() -> None:
                 ("ours, cache read", ROOT, ("--cache", cache)),
                 ("ours, cache read", ROOT, ("--cache", cache)),
             ):
-                got = run(code, "--start", str(directory), *more)
+                if args.as_bot and not more:
+                    who += ", as the bot"
+                got = run(code, "--start", str(directory), *more, as_bot=args.as_bot)
                 print(
                     f"  start-up, {size or len(real.entries):,} entries  {who:19}  "
                     f"load {got['load s']:6.2f} s  "

@@ -226,7 +226,7 @@ async def _stop_work(application: BotApplication) -> None:
 async def _write_counters(application: BotApplication) -> None:
     """Write the statistics counted since the last batch (a graceful stop loses none)."""
     state = application.bot_data
-    if not state.has_store or not state.counters.pending:
+    if not state.has_store or not (state.counters.pending or state.counters.questions):
         return
     try:
         await state.counters.flush(state.store)

@@ -232,6 +232,12 @@ class RunningBot:
             self.queue(lambda: self.fake.press_button(message, data, **kwargs))
         )
 
+    async def write_batches(self) -> None:
+        """Write what the bot keeps for its next batch (statistics counts, unanswered questions;
+        ``bot/services/statistics.py``) now, as its periodic task or a graceful stop would."""
+        state = self.app.bot_data
+        await state.counters.flush(state.store)
+
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Read the bot's database through a separate connection (WAL allows it while open);
         on PostgreSQL (``database_url`` set) through a connection of its own."""

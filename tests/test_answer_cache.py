@@ -190,3 +190,46 @@ def test_a_reload_frees_what_the_previous_one_froze(knowledge: Path) -> None:
         assert alive() is None
     finally:
         gc.unfreeze()
+
+
+def test_the_base_is_built_with_the_automatic_collector_off(knowledge: Path) -> None:
+    """Its full collections on the way find nothing (every new object stays alive); in a reload
+    thread each one held the event loop. The collector is back on afterwards, also on failure."""
+    seen: list[bool] = []
+
+    def build(folder: Path) -> Answerer:
+        seen.append(gc.isenabled())
+        return Answerer(load_knowledge(folder))
+
+    def broken(folder: Path) -> Answerer:
+        seen.append(gc.isenabled())
+        raise KnowledgeError([])
+
+    try:
+        assert gc.isenabled()
+        build_answerer(knowledge, None, build=build)
+        assert seen == [False]
+        assert gc.isenabled()
+        with pytest.raises(KnowledgeError):
+            build_answerer(knowledge, None, build=broken, reloading=True)
+        assert seen == [False, False]
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_a_replaced_answerer_is_freed_without_the_cyclic_collector(knowledge: Path) -> None:
+    """No reference cycle ties the answerer's matcher and interpreter (the bulk of a large base)
+    together: dropped, they are freed at once, so a reload needs no full collection for them."""
+    answerer = Answerer(load_knowledge(knowledge))
+    answerer.answer(MESSAGES[0])
+    matcher = weakref.ref(answerer.matcher)
+    interpreter = weakref.ref(answerer.interpreter)
+    gc.disable()
+    try:
+        del answerer
+        assert matcher() is None
+        assert interpreter() is None
+    finally:
+        gc.enable()

@@ -341,6 +341,7 @@ async def test_none_of_these_is_logged_for_the_maintainers(bot: RunningBot) -> N
         bot.app.bot_data.answerer.kb.texts["none_of_these"].split(":")[0]
         in (last_message(calls).params["text"])
     )
+    await bot.write_batches()
     rows = bot.query("SELECT text, reason, entry_id FROM unanswered")
     assert rows == [("how long do i hold it", "fallback", data[-1].removeprefix("n:"))]
 

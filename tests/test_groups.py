@@ -200,6 +200,7 @@ async def test_addressed_fallback_is_short_and_unsure_offers_buttons(bot: Runnin
     assert "only know about hip flexors" in fallback.params["text"]
     assert len(fallback.params["text"]) < 200
     assert button_data(fallback) == []
+    await bot.write_batches()
     assert bot.query("SELECT text, reason FROM unanswered") == [
         ("what's the capital of France", "fallback")
     ]

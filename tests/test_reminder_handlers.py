@@ -730,6 +730,7 @@ async def test_forget_leaves_no_row_about_the_user(bot: RunningBot) -> None:
 
     calls = await bot.press(confirm, "p:forget")
     assert "deleted everything" in edits(calls)[0].params["text"]
+    await bot.write_batches()
     with closing(sqlite3.connect(bot.db_path)) as db:
         tables = [
             name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")

@@ -437,6 +437,24 @@ async def test_unanswered_rows_have_no_person(tmp_path: Path) -> None:
     assert not any("user" in c or "chat" in c for c in columns)
 
 
+async def test_unanswered_questions_kept_several_at_once(store: Store) -> None:
+    """One transaction for a batch; a batch with an unknown reason writes none of it."""
+    await store.record_unanswered_many(
+        [("  can I run? ", "fallback", None, NOW), ("y" * 5000, "not_helpful", "plank", NOW)]
+    )
+    await store.record_unanswered_many([])
+    with pytest.raises(ValueError, match="reason"):
+        await store.record_unanswered_many(
+            [("q", "fallback", None, NOW), ("r", "angry", None, NOW)]
+        )
+    rows = await store.unanswered_since(NOW - timedelta(days=1))
+    assert [(r.text[:7], r.reason, r.entry_id, r.created_at) for r in rows] == [
+        ("can I r", "fallback", None, NOW),
+        ("yyyyyyy", "not_helpful", "plank", NOW),
+    ]
+    assert len(rows[1].text) == storage_records.MAX_UNANSWERED_CHARS
+
+
 async def test_unanswered_purged_by_age(store: Store) -> None:
     for days_ago in (40, 31, 29, 1):
         await store.record_unanswered(f"q{days_ago}", "fallback", None, NOW - timedelta(days_ago))

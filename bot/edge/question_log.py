@@ -35,13 +35,11 @@ async def record(context: Context, text: str, outcome: Outcome, sent: Message | 
     if not state.has_store:
         return
     try:
+        if outcome.reply.kind is ReplyKind.FALLBACK:
+            best = outcome.match.best if outcome.match else None
+            await keep_unanswered(context, text, "fallback", best.entry_id if best else None)
         answered = outcome.reply.kind is ReplyKind.ANSWER
         await count(context, "answered" if answered else "unanswered")
-        if outcome.reply.kind is ReplyKind.FALLBACK and state.settings.store_unanswered:
-            best = outcome.match.best if outcome.match else None
-            await state.store.record_unanswered(
-                text, "fallback", best.entry_id if best else None, state.clock()
-            )
     except Exception:  # bookkeeping after the reply went out: log it, never apologise for it
         log.exception("could not count an answered question (the person got their answer)")
 
@@ -51,6 +49,21 @@ async def count(context: Context, name: str) -> None:
     ``bot/services/statistics.py``). A failed write raises; the counts are kept for the next."""
     state = context.bot_data
     state.counters.add(name)
+    await _write_if_due(context)
+
+
+async def keep_unanswered(context: Context, text: str, reason: str, entry_id: str | None) -> None:
+    """Keep a question for the maintainers' report, if ``STORE_UNANSWERED`` allows: its text
+    only, in memory until the batch is written with the counts (one commit per batch)."""
+    state = context.bot_data
+    if not state.settings.store_unanswered:
+        return
+    state.counters.keep(text.strip()[:MAX_UNANSWERED_CHARS], reason, entry_id, state.clock())
+    await _write_if_due(context)
+
+
+async def _write_if_due(context: Context) -> None:
+    state = context.bot_data
     if state.counters.due() and state.has_store:
         await state.counters.flush(state.store)
 

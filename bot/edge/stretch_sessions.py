@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,7 +63,14 @@ def photo_mode(kb: KnowledgeBase, plan: SessionPlan) -> bool:
 
 def _image_key(path: Path) -> str:
     status = path.stat()
-    return f"{path.resolve()}:{status.st_mtime_ns}:{status.st_size}"
+    return f"{_resolved(path)}:{status.st_mtime_ns}:{status.st_size}"
+
+
+@lru_cache(maxsize=256)
+def _resolved(path: Path) -> Path:
+    """The picture's real path, looked up once (a dozen system calls; an exercise's answer
+    needed it twice per message). An edited picture still gets a new key: its time and size."""
+    return path.resolve()
 
 
 def media(state: BotState, path: Path) -> str | bytes:

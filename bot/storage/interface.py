@@ -9,7 +9,7 @@ without the type checker and ``tests/test_storage_backends.py`` noticing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
@@ -148,6 +148,12 @@ class Storage(Protocol):
         self, text: str, reason: str, entry_id: str | None, now: datetime
     ) -> None:
         """Keep a question we could not answer well (no user, no chat)."""
+        ...
+
+    async def record_unanswered_many(
+        self, questions: Sequence[tuple[str, str, str | None, datetime]]
+    ) -> None:
+        """Keep several such questions (text, reason, entry id, when) in one transaction."""
         ...
 
     async def unanswered_since(self, since: datetime, limit: int = 1000) -> list[Unanswered]:

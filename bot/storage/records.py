@@ -3,7 +3,7 @@ backend: the statements are written once (``bot.storage.access`` says in which S
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Final
 
@@ -12,10 +12,24 @@ from bot.core.sessions.records import SessionRecord
 from bot.storage.access import Access
 from bot.storage.rows import dt, session_of, ts, unanswered_of
 
-__all__ = ["MAX_UNANSWERED_CHARS", "REASONS", "Records"]
+__all__ = ["MAX_UNANSWERED_CHARS", "REASONS", "NewUnanswered", "Records", "unanswered_row"]
 
 REASONS: Final = frozenset({"fallback", "not_helpful"})
 MAX_UNANSWERED_CHARS: Final = 1000
+_INSERT_UNANSWERED: Final = (
+    "INSERT INTO unanswered (text, reason, entry_id, created_at) VALUES (?, ?, ?, ?)"
+)
+# A question to keep: its text, the reason, the entry it came closest to, and when.
+NewUnanswered = tuple[str, str, str | None, datetime]
+
+
+def unanswered_row(
+    text: str, reason: str, entry_id: str | None, now: datetime
+) -> tuple[str, str, str | None, int]:
+    """The row of one unanswered question (text trimmed); an unknown reason is a ValueError."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown reason {reason!r}")
+    return (text.strip()[:MAX_UNANSWERED_CHARS], reason, entry_id, ts(now))
 
 
 class Records(Access):
@@ -67,15 +81,15 @@ class Records(Access):
         self, text: str, reason: str, entry_id: str | None, now: datetime
     ) -> None:
         """Keep a question we could not answer well (no user, no chat; text trimmed)."""
-        if reason not in REASONS:
-            raise ValueError(f"unknown reason {reason!r}")
-        await self._write(
-            "INSERT INTO unanswered (text, reason, entry_id, created_at) VALUES (?, ?, ?, ?)",
-            text.strip()[:MAX_UNANSWERED_CHARS],
-            reason,
-            entry_id,
-            ts(now),
-        )
+        await self._write(_INSERT_UNANSWERED, *unanswered_row(text, reason, entry_id, now))
+
+    async def record_unanswered_many(self, questions: Sequence[NewUnanswered]) -> None:
+        """Keep several such questions in one transaction (one commit, not one each)."""
+        rows = [unanswered_row(*question) for question in questions]
+        if rows:
+            async with self._transaction() as db:
+                for row in rows:
+                    await db.execute(_INSERT_UNANSWERED, *row)
 
     async def unanswered_since(self, since: datetime, limit: int = 1000) -> list[Unanswered]:
         """Unanswered questions recorded at or after ``since``, oldest first."""

@@ -204,6 +204,16 @@ class Matcher:
             self._idf
         )
 
+        term_weights: dict[str, float] = {}  # each term's weight, looked up once
+
+        def weight(terms: list[str]) -> float:  # as ``_weight``: the same sum, the same order
+            return sum(
+                term_weights[t]
+                if t in term_weights
+                else term_weights.setdefault(t, self._weight_of(t))
+                for t in terms
+            )
+
         self._index: dict[str, _EntryIndex] = {}
         for entry in kb.entries.values():
             title = frozenset(
@@ -227,7 +237,7 @@ class Matcher:
                         _Phrasing(
                             phrasing.text,
                             frozenset(terms),
-                            self._weight(terms),
+                            weight(terms),
                             " ".join(sorted(terms)),
                         )
                     )

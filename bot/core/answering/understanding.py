@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, islice
 from typing import Literal
 
@@ -132,7 +133,9 @@ class Interpreter:
             )
             for entry in kb.entries.values()
         }
-        self._scope = Scope(kb, self._terms, matcher.knows)
+        # Not ``self._terms``: a bound method would tie the scope back to this interpreter,
+        # a reference cycle that only a full garbage collection frees (see ``_terms_by``).
+        self._scope = Scope(kb, partial(_terms_by, matcher), matcher.knows)
 
     # ------------------------------------------------------------------------------------------
     def read(self, text: str, conversation: Conversation | None = None) -> Reading:
@@ -520,7 +523,7 @@ class Interpreter:
         return list(islice(chain(found, rest), count))
 
     def _terms(self, phrase: str) -> list[str]:
-        return self.matcher.analyse(phrase)[0]
+        return _terms_by(self.matcher, phrase)
 
     def _cue(self, canonical: str) -> _Cue | None:
         """The detail a message asks about (the longest phrase that asks one wins)."""
@@ -584,3 +587,10 @@ def _noted(reading: Reading, note: str) -> Reading:
         reading.match,
         (*reading.notes, note),
     )
+
+
+def _terms_by(matcher: Matcher, phrase: str) -> list[str]:
+    """The matcher's terms of a phrase. A module function (bound with ``partial``) keeps the
+    answerer free of reference cycles: a replaced one is freed as soon as it is dropped, with no
+    full garbage collection over a large base (which blocks the event loop)."""
+    return matcher.analyse(phrase)[0]

@@ -15,7 +15,7 @@ from bot.core.answering.context import Conversation, chat_key
 from bot.core.groups.views import URGENT_START
 from bot.core.replies import Reply, ReplyKind
 from bot.edge import stretch_sessions
-from bot.edge.question_log import count, question_for, record
+from bot.edge.question_log import count, keep_unanswered, question_for, record
 from bot.edge.replying import (
     CAPTION_LIMIT,
     Context,
@@ -196,8 +196,8 @@ async def press(update: Update, context: Context) -> None:
         if state.has_store:
             await count(context, "helpful" if helpful else "not_helpful")
             asked = question_for(context, query.message)
-            if not helpful and asked and state.settings.store_unanswered:
-                await state.store.record_unanswered(asked, "not_helpful", entry.id, state.clock())
+            if not helpful and asked:
+                await keep_unanswered(context, asked, "not_helpful", entry.id)
         return
     if not answerer.is_live(data) and in_group(update.effective_chat):
         # Forged or out-of-date data in a group: an alert on the button, never a chat message
@@ -226,8 +226,8 @@ async def _none_of_these(update: Update, context: Context, closest: str) -> None
     query = update.callback_query
     asked = question_for(context, query.message if query is not None else None)
     entry = closest if closest in state.answerer.kb.entries else None
-    if asked and state.has_store and state.settings.store_unanswered:
-        await state.store.record_unanswered(asked, "fallback", entry, state.clock())
+    if asked and state.has_store:
+        await keep_unanswered(context, asked, "fallback", entry)
     key = _private_key(update)
     if key is not None:  # the options offered were not it: "the second one" means nothing now
         await state.conversations.put(key, None)
