@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+import math
 import re
 import string
 import unicodedata
@@ -11,7 +13,6 @@ import pycld2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.answering import index
 from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
 from bot.core.answering.language import ENGLISH, _latin, looks_english
 from bot.core.answering.matching import _synonym_regex
@@ -24,6 +25,15 @@ from bot.core.normalise import (
     is_stopword,
     words,
 )
+from bot.core.safety.tokens import (
+    _DECIMAL_COMMA,
+    _SENTENCES,
+    _TOKEN,
+    Tokens,
+    _expand,
+    tokenise,
+)
+from bot.core.safety.tokens import fold as safety_fold
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
@@ -141,29 +151,47 @@ def test_the_phrasing_scorer_ranks_as_intersecting_every_phrasing(
 MANY = [f"m{n}" for n in range(40)]
 
 
+def _best_walking_every_term(
+    rows: list[tuple[frozenset[str], float, str]],
+    weights: dict[str, float],
+    total: float,
+    limit: int,
+    exclude: str,
+) -> list[tuple[float, int]]:
+    """``PhrasingScorer.best`` as it was: every term of the message walked, in its order."""
+    shared = [0.0] * len(rows)
+    for term, weight in weights.items():
+        for number, (terms, _, _) in enumerate(rows):
+            if term in terms:
+                shared[number] += weight
+    scored = [
+        (-min(1.0, weight / math.sqrt(total * own)), number)
+        for number, (weight, (_, own, text)) in enumerate(zip(shared, rows, strict=True))
+        if weight and text != exclude
+    ]
+    return [(-cosine, number) for cosine, number in heapq.nsmallest(limit, scored)]
+
+
 @given(
     st.lists(st.frozensets(st.sampled_from(MANY), min_size=1, max_size=6), max_size=40),
     st.lists(st.sampled_from(MANY), min_size=1, max_size=40, unique=True),
-    st.lists(st.sampled_from([0.0, 0.1, 0.35, 1.0, 2.5]), min_size=40, max_size=40),
+    st.lists(
+        st.sampled_from([0.0, 0.1, 0.35, 1.0, 2.5, 0.7000000000000001]), min_size=40, max_size=40
+    ),
 )
-def test_long_messages_score_phrasings_exactly_as_questions_do(
+def test_long_messages_score_phrasings_exactly_as_walking_every_term(
     phrasings: list[frozenset[str]], terms: list[str], values: list[float]
 ) -> None:
-    """Many terms take the path that touches only shared phrasings; it gives the same floats
-    (bit for bit), order and ties as the list of sums used for questions."""
+    """Only the terms an entry's phrasings use are walked (one set intersection), in the
+    message's order: the same floats (bit for bit), order and ties as walking every term."""
     weights = {term: values[number] for number, term in enumerate(terms)}
     total = sum(weights.values()) or 1.0
     rows = [(p, float(len(p)), f"p{n}") for n, p in enumerate(phrasings)]
     scorer = PhrasingScorer({"e": rows})
-    found = scorer.best("e", weights, total, 7, exclude="p3")
-    with_list = index.MANY_TERMS
-    try:
-        index.MANY_TERMS = 10**6  # every message takes the list path
-        assert scorer.best("e", weights, total, 7, exclude="p3") == found
-        index.MANY_TERMS = 0  # every message takes the dictionary path
-        assert scorer.best("e", weights, total, 7, exclude="p3") == found
-    finally:
-        index.MANY_TERMS = with_list
+    expected = _best_walking_every_term(rows, weights, total, 7, "p3")
+    assert scorer.best("e", weights, total, 7, exclude="p3") == expected
+    places = {term: number for number, term in enumerate(weights)}
+    assert scorer.best("e", weights, total, 7, "p3", places) == expected
 
 
 WORDS = ["hip", "flexor", "flexors", "tight", "stretch", "a", "b", "ab", "how", "often"]
@@ -192,3 +220,38 @@ def test_the_synonym_table_replaces_as_the_regex(
 def test_the_synonym_table_leaves_apostrophes_to_the_regex() -> None:
     assert not SynonymTable({"hip": "hips"}).applies_to(["don't", "hip"])
     assert not SynonymTable({" hip": "hip flexor"}).applies_to(["hip"])
+
+
+def _tokenise_by_patterns(text: str, contractions: dict[str, tuple[str, ...]]) -> Tokens:
+    """``tokenise`` as it was: ``_SENTENCES`` splits, ``_TOKEN`` finds every token."""
+    words: list[str] = []
+    sentences: list[int] = []
+    number = 0
+    for part in _SENTENCES.split(_DECIMAL_COMMA.sub(".", safety_fold(text))):
+        found = [w for t in _TOKEN.findall(part) for w in (_expand(t, contractions) or (t,))]
+        if found:
+            words.extend(found)
+            sentences.extend([number] * len(found))
+            number += 1
+    return Tokens(tuple(words), tuple(sentences))
+
+
+_TRICKY = [*"ab1 ,.!?;\n\t'’-", "can't", "cant", " 38,5 ", "1,2,3", "..5", "5.5.", "3rd", "'hip'"]
+_CONTRACTIONS_USED = {"cant": ("can", "not"), "can't": ("can", "not"), "im": ("i", "am")}
+
+
+@settings(max_examples=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_TRICKY), max_size=40).map("".join) | st.text(max_size=60))
+def test_the_tokeniser_splits_as_its_patterns(text: str) -> None:
+    """Words split by ``str.split`` after one ``translate``, marks as line breaks, quotes and
+    marks before digits made spaces: the same words and sentences as the patterns give."""
+    assert tokenise(text, _CONTRACTIONS_USED) == _tokenise_by_patterns(text, _CONTRACTIONS_USED)
+
+
+def test_the_tokeniser_reads_quotes_lists_and_decimals_as_its_patterns() -> None:
+    for text in [
+        "my physio said 'hip flexors' again. the list:\n1. hold it\n2. stop",
+        "temp 38,5 and 38.5! 100km, 3rd time; can't pee",
+        "''a'b'' c'",
+    ]:
+        assert tokenise(text, _CONTRACTIONS_USED) == _tokenise_by_patterns(text, _CONTRACTIONS_USED)

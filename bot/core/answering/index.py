@@ -14,15 +14,16 @@ what cannot matter:
 - **The best phrasings of an entry** are found by accumulating the weights of the question's terms
   over that entry's phrasings that contain them (a small per-entry inverted index built on first
   use, kept for the ``PHRASING_CACHE`` most recent entries), instead of intersecting the question
-  with every phrasing. Sums may differ from the matcher's set-order sums in the last bit, as those
-  already do from one process to the next (string hashing is randomised).
+  with every phrasing; only the question's terms that entry uses are walked (one set
+  intersection: most words of a long message are not), in the question's order. Sums may
+  differ from the matcher's set-order sums in the last bit, as those already do from one
+  process to the next (string hashing is randomised).
 
 ``benchmarks/answer_equality.py`` checks that answers, scores and bands are the same as before.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import OrderedDict, defaultdict
@@ -33,7 +34,6 @@ __all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
 
 _PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")  # words joined by single spaces
 LARGE_BASE = 1000  # entries from which the pool is computed over numpy arrays
-MANY_TERMS = 16  # question terms from which phrasing sums are kept only for phrasings touched
 PHRASING_CACHE = 4096  # entries whose phrasing index is kept (the pool of recent questions)
 
 
@@ -158,13 +158,16 @@ class PhrasingScorer:
     def __init__(self, phrasings: Mapping[str, Sequence[tuple[frozenset[str], float, str]]]):
         """``phrasings``: entry id -> (terms, weight, text) per phrasing, in order."""
         self._phrasings = phrasings
-        self._built: OrderedDict[str, dict[str, tuple[int, ...]]] = OrderedDict()
+        self._built: OrderedDict[str, tuple[dict[str, tuple[int, ...]], tuple[float, ...]]] = (
+            OrderedDict()
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (the start-up cache) without the recently built indexes: a cache of a cache."""
         return {**self.__dict__, "_built": OrderedDict()}
 
-    def _index(self, entry_id: str) -> dict[str, tuple[int, ...]]:
+    def _index(self, entry_id: str) -> tuple[dict[str, tuple[int, ...]], tuple[float, ...]]:
+        """The entry's term -> phrasing numbers, and each phrasing's own weight."""
         found = self._built.get(entry_id)
         if found is not None:
             self._built.move_to_end(entry_id)
@@ -173,7 +176,10 @@ class PhrasingScorer:
         for number, (terms, _, _) in enumerate(self._phrasings[entry_id]):
             for term in terms:
                 lists[term].append(number)
-        found = {term: tuple(numbers) for term, numbers in lists.items()}
+        found = (
+            {term: tuple(numbers) for term, numbers in lists.items()},
+            tuple(own for _, own, _ in self._phrasings[entry_id]),
+        )
         self._built[entry_id] = found
         if len(self._built) > PHRASING_CACHE:
             self._built.popitem(last=False)
@@ -186,37 +192,41 @@ class PhrasingScorer:
         total: float,
         limit: int,
         exclude: str | None = None,
+        order: Mapping[str, int] | None = None,
     ) -> list[tuple[float, int]]:
         """Up to ``limit`` (cosine, phrasing number) pairs, highest cosine first (ties: the
-        earlier phrasing), over the phrasings that share a term with the question."""
-        index = self._index(entry_id)
-        phrasings = self._phrasings[entry_id]
-        shared: dict[int, float] | list[float]
-        if len(weights) < MANY_TERMS:  # a question: a list of sums is cheapest
-            shared = [0.0] * len(phrasings)
-            for term, weight in weights.items():
-                for number in index.get(term, ()):
-                    shared[number] += weight
-            sums: Iterable[tuple[int, float]] = enumerate(shared)
+        earlier phrasing), over the phrasings that share a term with the question.
+
+        ``order``: each term of ``weights`` -> its place there (computed once per question by
+        the caller, for the many entries it scores; without it, computed here)."""
+        index, owns = self._index(entry_id)
+        # The question's terms this entry's phrasings use, found by one set intersection (most
+        # of a long message's terms are not), in the question's order: each sum adds the same
+        # weights in the same order as a walk over all the question's terms would.
+        common = index.keys() & weights.keys()
+        if len(common) > 1:
+            if order is None:
+                order = {term: number for number, term in enumerate(weights)}
+            used: Iterable[str] = sorted(common, key=order.__getitem__)
         else:
-            # A long message: only the phrasings that share a term are touched; each sum adds
-            # the same weights in the same order as the list would.
-            shared = {}
-            get = shared.get
-            for term, weight in weights.items():
-                numbers = index.get(term)
-                if numbers:
-                    for number in numbers:
-                        shared[number] = get(number, 0.0) + weight
-            sums = shared.items()
-        scored = []
-        for number, weight in sums:
-            if not weight:
-                continue  # as before: a phrasing that shares only zero weights is not scored
-            _, own, text = phrasings[number]
-            if text != exclude:
-                scored.append((-min(1.0, weight / math.sqrt(total * own)), number))
-        return [(-cosine, number) for cosine, number in heapq.nsmallest(limit, scored)]
+            used = common
+        shared = [0.0] * len(owns)
+        for term in used:
+            weight = weights[term]
+            for number in index[term]:
+                shared[number] += weight
+        sqrt = math.sqrt
+        # A phrasing that shares only zero weights is not scored.
+        scored = [
+            (-min(1.0, weight / sqrt(total * own)), number)
+            for number, (weight, own) in enumerate(zip(shared, owns, strict=True))
+            if weight
+        ]
+        if exclude is not None:
+            phrasings = self._phrasings[entry_id]
+            scored = [pair for pair in scored if phrasings[pair[1]][2] != exclude]
+        scored.sort()  # (no two pairs are equal: the numbers differ)
+        return [(-cosine, number) for cosine, number in scored[:limit]]
 
 
 class SynonymTable:

@@ -410,6 +410,7 @@ class Matcher:
         numbered = query_terms | plurals
         listed = frozenset().union(*(self._index[e].plurals for e in pool)) & plurals
         query_joined = " ".join(sorted(terms))
+        places = {term: number for number, term in enumerate(weights)}
         candidates = []
         for entry_id in pool:
             item = self._index[entry_id]
@@ -417,7 +418,9 @@ class Matcher:
             for term, full in whole.items():
                 overlap[entry_id] += weights[term] * (full - item.salience[term])
             coverage = overlap[entry_id] / total
-            best = self._phrasing_scorer.best(entry_id, weights, total, ORDER_CHECKS, exclude)
+            best = self._phrasing_scorer.best(
+                entry_id, weights, total, ORDER_CHECKS, exclude, places
+            )
             best_similarity, best_text = 0.0, ""
             for cosine, phrasing in ((c, item.phrasings[n]) for c, n in best):
                 # Word order can add at most ORDER_SHARE, so weaker phrasings cannot win.
