@@ -411,6 +411,8 @@ class Matcher:
         listed = frozenset().union(*(self._index[e].plurals for e in pool)) & plurals
         query_joined = " ".join(sorted(terms))
         places = {term: number for number, term in enumerate(weights)}
+        own = [t for t in content if factors[t] >= 1.0]  # the message's own words
+        own_set = frozenset(own)
         candidates = []
         for entry_id in pool:
             item = self._index[entry_id]
@@ -430,18 +432,21 @@ class Matcher:
                 similarity = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * order
                 if similarity > best_similarity:
                     best_similarity, best_text = similarity, phrasing.text
-            phrases = sum(1 for phrase in item.key_phrases if phrase.found_in(numbered))
+            phrases = sum(
+                1
+                for phrase in item.key_phrases
+                if phrase.terms <= numbered and phrase.found_in(numbered)
+            )
             bonus = KEY_PHRASE_BONUS * min(phrases, 2)
             if item.entry.kind == "exercise" and self._asked_as_list(item, listed):
                 bonus -= NUMBER_PENALTY
             score = min(100.0, 100 * (0.55 * best_similarity + 0.45 * coverage) + bonus)
-            own = [t for t in content if factors[t] >= 1.0]
             support = sum(
                 1 for t in own if whole.get(t, item.salience.get(t, 0.0)) >= SUPPORT_SALIENCE
             )
             named = (
                 bool(item.title)
-                and item.title <= frozenset(own)
+                and item.title <= own_set
                 and not any(t + PLURAL in plurals - item.plurals for t in item.title)
             )
             candidates.append(
