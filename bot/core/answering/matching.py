@@ -132,6 +132,7 @@ class _EntryIndex:
     key_phrases: list[_KeyPhrase] = field(default_factory=list)
     keywords: list[frozenset[str]] = field(default_factory=list)  # multi-word keywords' terms
     keyword_terms: frozenset[str] = frozenset()  # every term of those keywords
+    strong: frozenset[str] | None = None  # terms that point here clearly (filled on first use)
 
 
 class Matcher:
@@ -441,8 +442,17 @@ class Matcher:
             if item.entry.kind == "exercise" and self._asked_as_list(item, listed):
                 bonus -= NUMBER_PENALTY
             score = min(100.0, 100 * (0.55 * best_similarity + 0.45 * coverage) + bonus)
-            support = sum(
-                1 for t in own if whole.get(t, item.salience.get(t, 0.0)) >= SUPPORT_SALIENCE
+            # The own words that point here clearly: by salience, or by completing a keyword
+            # (``whole`` only ever raises a salience).
+            strong = item.strong
+            if strong is None:
+                strong = item.strong = frozenset(
+                    t for t, value in item.salience.items() if value >= SUPPORT_SALIENCE
+                )
+            support = len(own_set & strong) + sum(
+                1
+                for t, value in whole.items()
+                if value >= SUPPORT_SALIENCE and t in own_set and t not in strong
             )
             named = (
                 bool(item.title)

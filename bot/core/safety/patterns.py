@@ -73,6 +73,7 @@ class Grammar:
                         exact.add(word)
         self.lexicon = Lexicon(exact, typos, prefixes, not_typos, known)
         self._anchors: dict[str, frozenset[str]] = {}
+        self._needs: dict[frozenset[str], frozenset[str]] = {}  # one object per set of keys
         self.keys_of: dict[int, tuple[str, ...]] = {}
         # Each word list's phrases, indexed like any pattern set (rarest step first).
         self.phrases: dict[str, PatternSet] = {
@@ -86,8 +87,12 @@ class Grammar:
         return {**self.__dict__, "keys_of": {}}
 
     def needs(self, pattern: WordPattern) -> tuple[frozenset[str], ...]:
-        """For each step, the keys it can start with: a message without one cannot match."""
-        return tuple(self.anchors(step) for step in pattern.steps)
+        """For each step, the keys it can start with: a message without one cannot match.
+
+        Equal sets are one object (a document caches their sentences by identity, and many
+        patterns share a step: "pee", "{bladder}")."""
+        interned = self._needs
+        return tuple(interned.setdefault(keys, keys) for keys in map(self.anchors, pattern.steps))
 
     def step_keys(self, step: PatternStep) -> tuple[str, ...]:
         """The keys a one-word step matches (a typo key only for words that tolerate typos)."""
