@@ -220,7 +220,7 @@ class PhrasingScorer:
             weight = weights[term]
             for number in index[term]:
                 shared[number] += weight
-        if exclude is None and len(common) > 1:
+        if exclude is None and common:
             found = self._best_few(shared, owns, roots, total, limit)
             if found is not None:
                 return found
