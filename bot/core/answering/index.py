@@ -28,7 +28,8 @@ import math
 import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from operator import mul
+from itertools import compress, count, repeat
+from operator import ge, mul
 from typing import Any
 
 __all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
@@ -272,10 +273,10 @@ class PhrasingScorer:
         if ranked[0] >= math.sqrt(total) * (1 - 1e-6):
             return None
         sqrt = math.sqrt
+        # (floor > 0: a phrasing that shares nothing is never among them)
+        near = compress(count(), map(ge, approximate, repeat(floor)))
         scored = sorted(
-            (-min(1.0, shared[number] / sqrt(total * owns[number])), number)
-            for number, value in enumerate(approximate)
-            if value >= floor and shared[number]
+            (-min(1.0, shared[number] / sqrt(total * owns[number])), number) for number in near
         )
         return [(-cosine, number) for cosine, number in scored[:limit]]
 
