@@ -8,6 +8,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 import pycld2
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
 from bot.core.answering.language import ENGLISH, _latin, looks_english
 from bot.core.answering.matching import _synonym_regex
+from bot.core.knowledge import load_knowledge
 from bot.core.normalise import (
     _CONTRACTIONS,
     _QUOTES,
@@ -25,6 +27,8 @@ from bot.core.normalise import (
     is_stopword,
     words,
 )
+from bot.core.safety import Screen
+from bot.core.safety.patterns import Document
 from bot.core.safety.tokens import (
     _DECIMAL_COMMA,
     _SENTENCES,
@@ -260,3 +264,48 @@ def test_the_tokeniser_reads_quotes_lists_and_decimals_as_its_patterns() -> None
         "''a'b'' c'",
     ]:
         assert tokenise(text, _CONTRACTIONS_USED) == _tokenise_by_patterns(text, _CONTRACTIONS_USED)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+_SCREEN: list[Screen] = []  # built once (the real red-flag rules): hypothesis calls often
+
+
+def _screen() -> Screen:
+    if not _SCREEN:
+        _SCREEN.append(Screen.for_knowledge(load_knowledge(ROOT / "knowledge")))
+    return _SCREEN[0]
+
+
+def _positions_filtered(document: Document, wanted: set[int]) -> dict[str, list[int]]:
+    """``Document.within`` as it was: every key's positions filtered by sentence."""
+    of = document.tokens.sentences
+    kept = {k: [p for p in where if of[p] in wanted] for k, where in document.positions.items()}
+    return {k: p for k, p in kept.items() if p}
+
+
+_STORY = [
+    "i cant pee since yesterday",
+    "my dad had numbness in his saddle area",
+    "no fever",
+    "hip flexors feel tight",
+    "I fell off a ladder",
+    "numbness, tingling and weakness in both legs",
+    "bladder control is fine",
+]
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(_STORY), min_size=1, max_size=8),
+    st.sets(st.integers(0, 8)),
+    st.sets(st.integers(0, 8)),
+)
+def test_a_part_of_a_message_has_the_positions_filtering_gives(
+    sentences: list[str], first: set[int], then: set[int]
+) -> None:
+    """A message seen in some sentences is built from those sentences' words; seen again in
+    fewer, from its own positions: both as filtering every key's positions gives."""
+    document = _screen().read(". ".join(sentences))
+    part = document.within(first)
+    assert part.positions == _positions_filtered(document, first)
+    assert part.within(then).positions == _positions_filtered(document, first & then)

@@ -221,7 +221,7 @@ class PhrasingScorer:
             weight = weights[term]
             for number in index[term]:
                 shared[number] += weight
-        if exclude is None and common:
+        if exclude is None and common and len(owns) > limit:
             found = self._best_few(shared, owns, roots, total, limit)
             if found is not None:
                 return found

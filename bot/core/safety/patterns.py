@@ -89,8 +89,8 @@ class Grammar:
     def needs(self, pattern: WordPattern) -> tuple[frozenset[str], ...]:
         """For each step, the keys it can start with: a message without one cannot match.
 
-        Equal sets are one object (a document caches their sentences by identity, and many
-        patterns share a step: "pee", "{bladder}")."""
+        Equal sets are one object: a document caches the sentences of each set, and many
+        patterns share a step ("pee", "{bladder}"); one object is found by identity."""
         interned = self._needs
         return tuple(interned.setdefault(keys, keys) for keys in map(self.anchors, pattern.steps))
 
@@ -177,7 +177,7 @@ class PatternSet:
         for number in sorted(candidates):
             common = -1
             for starts in self.needs[number]:
-                bits = known.get(id(starts))
+                bits = known.get(starts)
                 common &= sentences_of(starts) if bits is None else bits
                 if not common:
                     break  # no sentence where every step could match: skip the pattern
@@ -228,13 +228,15 @@ class Document:
         self._start_lists: dict[int, list[int]] = {}
         # One sentence (most questions): "a key of every step somewhere" is the whole test.
         self.one_sentence = not tokens.sentences or tokens.sentences[-1] == 0
-        self._sentence_sets: dict[int, int] = {}  # keys of a step (by id) -> sentences, as bits
+        # A step's keys -> their sentences, as bits (a frozenset's hash is kept, and equal
+        # sets of keys are one object: ``Grammar.needs``).
+        self._sentence_sets: dict[frozenset[str], int] = {}
         self._key_bits: dict[str, int] = {}  # one key -> its sentences, as bits
 
     def sentences_of(self, keys: frozenset[str]) -> int:
         """The sentences in which one of ``keys`` occurs, as bits of an int (bit n: sentence
-        n); 0 if none does. ``keys`` live with the rules (a step's keys), hence the cache by id."""
-        found = self._sentence_sets.get(id(keys))
+        n); 0 if none does."""
+        found = self._sentence_sets.get(keys)
         if found is None:
             found = 0
             bits = self._key_bits
@@ -244,7 +246,7 @@ class Document:
                     of = self.tokens.sentences
                     known = bits[key] = sum({1 << of[place] for place in self.positions[key]})
                 found |= known
-            self._sentence_sets[id(keys)] = found
+            self._sentence_sets[keys] = found
         return found
 
     def within(self, sentences: Iterable[int]) -> Document:
