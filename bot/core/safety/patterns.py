@@ -208,10 +208,13 @@ class Document:
         self.grammar = grammar
         self.part = positions is not None
         if positions is None:
-            places: dict[str, list[int]] = defaultdict(list)
-            for position, word in enumerate(tokens.words):
-                places[word].append(position)
-            word_keys = grammar.lexicon.keys_of_words(places)
+            words = tokens.words
+            word_keys = grammar.lexicon.keys_of_words(dict.fromkeys(words))
+            # Positions only of the words that have keys (a long message's words mostly do not).
+            places: dict[str, list[int]] = {word: [] for word in word_keys}
+            for position, word in enumerate(words):
+                if word in places:
+                    places[word].append(position)
             positions = {}
             for word, keys in word_keys.items():
                 where = places[word]
