@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import random
 import re
 import string
 import unicodedata
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
 from bot.core.answering.language import ENGLISH, _latin, looks_english
-from bot.core.answering.matching import _synonym_regex
+from bot.core.answering.matching import Matcher, _synonym_regex
 from bot.core.knowledge import load_knowledge
 from bot.core.normalise import (
     _CONTRACTIONS,
@@ -309,3 +310,24 @@ def test_a_part_of_a_message_has_the_positions_filtering_gives(
     part = document.within(first)
     assert part.positions == _positions_filtered(document, first)
     assert part.within(then).positions == _positions_filtered(document, first & then)
+
+
+def test_the_best_alone_is_the_best_of_the_top_five() -> None:
+    """Asked only for the best, the matcher skips entries that cannot reach it (their most
+    possible score below it): the same best candidate and band as when it scores them all."""
+    kb = load_knowledge(ROOT / "knowledge")
+    matcher = Matcher(kb)
+    texts = [p.text for entry in kb.entries.values() for p in entry.questions]
+    texts += [entry.answer for entry in kb.entries.values()]
+    rng = random.Random(7)
+    several = 0
+    for _ in range(300):
+        parts = tuple(
+            (rng.choice(texts), rng.choice((0.35, 0.6, 1.0))) for _ in range(rng.randrange(1, 6))
+        )
+        alone = matcher.match_parts(parts, limit=1)
+        all_five = matcher.match_parts(parts, limit=5)
+        assert alone.candidates[:1] == all_five.candidates[:1]
+        assert alone.band == all_five.band
+        several += len(all_five.candidates) > 1
+    assert several > 200  # the comparison saw pools of several entries

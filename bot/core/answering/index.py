@@ -227,6 +227,29 @@ class PhrasingScorer:
                 return found
         return self._rank(shared, owns, total, limit, exclude, entry_id)
 
+    def ceiling(
+        self,
+        entry_id: str,
+        weights: Mapping[str, float],
+        factors: Mapping[str, float],
+        total: float,
+    ) -> float:
+        """At least the cosine of every phrasing of the entry (for pruning; 0 if none shares a
+        term). ``factors``: each term's share of its weight (0 < factor <= 1, the part of the
+        message it comes from), so that ``weights[t] / factors[t]`` is at most the term's
+        weight in a phrasing. A phrasing sharing terms A has cosine
+        sum(A: f * u) / sqrt(total * own) <= f_max * sum(A: u) / sqrt(total * sum(A: u)),
+        which is at most f_max * sqrt(sum(u over all shared terms) / total)."""
+        index = self._index(entry_id)[0]
+        common = index.keys() & weights.keys()
+        if not common:
+            return 0.0
+        highest = max(factors[t] for t in common)
+        if highest > 1.0 or min(factors[t] for t in common) <= 0.0:
+            return 1.0  # (not a weighting this bound holds for)
+        units = sum(weights[t] / factors[t] for t in common)
+        return highest * math.sqrt(units / total) * (1 + 1e-9)
+
     def _rank(
         self,
         shared: list[float],
