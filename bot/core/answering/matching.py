@@ -397,13 +397,18 @@ class Matcher:
         content = [t for t in terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
         if all(any(c.isdigit() for c in term) for term in content):
             return Match(Band.NONE, (), tuple(terms), tuple(corrections))
-        weights = {t: self._weight_of(t) * factors[t] for t in terms}
         # Long messages carry more small talk ("long story short, since I started working from
         # home..."): unfamiliar words count less the more words there are.
         dilution = self.dilution(len(terms))
-        for term in terms:
-            if term not in self._idf and term not in QUESTION_WORDS:
-                weights[term] *= dilution
+        idf = self._idf
+        weights = {}
+        for term in terms:  # ``_weight_of``, with a known term's weight looked up here
+            if term in QUESTION_WORDS:
+                weights[term] = QUESTION_WORD_WEIGHT * factors[term]
+            elif term in idf:
+                weights[term] = idf[term] * factors[term]
+            else:
+                weights[term] = self._weight_of(term) * factors[term] * dilution
         total = sum(weights.values())
 
         pool, overlap = self._postings.pool(terms, weights, CANDIDATE_POOL)
