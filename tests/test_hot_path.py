@@ -295,7 +295,7 @@ _STORY = [
 ]
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.sampled_from(_STORY), min_size=1, max_size=8),
     st.sets(st.integers(0, 8)),
