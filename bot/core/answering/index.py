@@ -37,6 +37,7 @@ __all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
 _PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")  # words joined by single spaces
 LARGE_BASE = 1000  # entries from which the pool is computed over numpy arrays
 PHRASING_CACHE = 4096  # entries whose phrasing index is kept (the pool of recent questions)
+FEW_PHRASINGS = 2  # times the phrasings asked for: fewer touched are all given a cosine
 
 
 class EntryPostings:
@@ -217,11 +218,15 @@ class PhrasingScorer:
         else:
             used = common
         shared = [0.0] * len(owns)
+        reached = 0  # at least the phrasings touched
         for term in used:
             weight = weights[term]
-            for number in index[term]:
+            numbers = index[term]
+            reached += len(numbers)
+            for number in numbers:
                 shared[number] += weight
-        if exclude is None and common and len(owns) > limit:
+        # Only worth it when many phrasings share a term (a long message, a common word).
+        if exclude is None and reached > FEW_PHRASINGS * limit:
             found = self._best_few(shared, owns, roots, total, limit)
             if found is not None:
                 return found

@@ -62,6 +62,7 @@ MIN_CORRECTABLE = 5  # shorter words are too easily "corrected" into another rea
 ANALYSED = 1024  # texts whose analysis is kept (the sentences of the last few messages)
 # An entry whose ceiling is this far below the best score (rounded to 0.1) cannot reach it.
 CEILING_SLACK = 0.06
+FEW_OWN_WORDS = 8  # a question's own words, up to which support is counted word by word
 
 
 class Band(Enum):
@@ -469,15 +470,21 @@ class Matcher:
             # The own words that point here clearly: by salience, or by completing a keyword
             # (``whole`` only ever raises a salience).
             strong = item.strong
-            if strong is None:
+            if strong is None and len(own) > FEW_OWN_WORDS:  # (many own words: worth a set)
                 strong = item.strong = frozenset(
                     t for t, value in item.salience.items() if value >= SUPPORT_SALIENCE
                 )
-            support = len(own_set & strong) + sum(
-                1
-                for t, value in whole.items()
-                if value >= SUPPORT_SALIENCE and t in own_set and t not in strong
-            )
+            if strong is None:
+                salience = item.salience
+                support = sum(
+                    1 for t in own if whole.get(t, salience.get(t, 0.0)) >= SUPPORT_SALIENCE
+                )
+            else:
+                support = len(own_set & strong) + sum(
+                    1
+                    for t, value in whole.items()
+                    if value >= SUPPORT_SALIENCE and t in own_set and t not in strong
+                )
             named = (
                 bool(item.title)
                 and item.title <= own_set
