@@ -161,18 +161,17 @@ class PhrasingScorer:
     def __init__(self, phrasings: Mapping[str, Sequence[tuple[frozenset[str], float, str]]]):
         """``phrasings``: entry id -> (terms, weight, text) per phrasing, in order."""
         self._phrasings = phrasings
-        self._built: OrderedDict[
-            str, tuple[dict[str, tuple[int, ...]], tuple[float, ...], tuple[float, ...]]
-        ] = OrderedDict()
+        self._built: OrderedDict[str, tuple[dict[str, tuple[int, ...]], tuple[float, ...]]] = (
+            OrderedDict()
+        )
+        self._roots: dict[str, tuple[float, ...]] = {}  # 1 / sqrt(own) per phrasing, when used
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (the start-up cache) without the recently built indexes: a cache of a cache."""
-        return {**self.__dict__, "_built": OrderedDict()}
+        return {**self.__dict__, "_built": OrderedDict(), "_roots": {}}
 
-    def _index(
-        self, entry_id: str
-    ) -> tuple[dict[str, tuple[int, ...]], tuple[float, ...], tuple[float, ...]]:
-        """The entry's term -> phrasing numbers, each phrasing's own weight and 1 / its root."""
+    def _index(self, entry_id: str) -> tuple[dict[str, tuple[int, ...]], tuple[float, ...]]:
+        """The entry's term -> phrasing numbers, and each phrasing's own weight."""
         found = self._built.get(entry_id)
         if found is not None:
             self._built.move_to_end(entry_id)
@@ -181,11 +180,9 @@ class PhrasingScorer:
         for number, (terms, _, _) in enumerate(self._phrasings[entry_id]):
             for term in terms:
                 lists[term].append(number)
-        owns = tuple(own for _, own, _ in self._phrasings[entry_id])
         found = (
             {term: tuple(numbers) for term, numbers in lists.items()},
-            owns,
-            tuple(1 / math.sqrt(own) if own > 0 else math.inf for own in owns),
+            tuple(own for _, own, _ in self._phrasings[entry_id]),
         )
         self._built[entry_id] = found
         if len(self._built) > PHRASING_CACHE:
@@ -206,7 +203,7 @@ class PhrasingScorer:
 
         ``order``: each term of ``weights`` -> its place there (computed once per question by
         the caller, for the many entries it scores; without it, computed here)."""
-        index, owns, roots = self._index(entry_id)
+        index, owns = self._index(entry_id)
         # The question's terms this entry's phrasings use, found by one set intersection (most
         # of a long message's terms are not), in the question's order: each sum adds the same
         # weights in the same order as a walk over all the question's terms would.
@@ -227,6 +224,13 @@ class PhrasingScorer:
                 shared[number] += weight
         # Only worth it when many phrasings share a term (a long message, a common word).
         if exclude is None and reached > FEW_PHRASINGS * limit:
+            roots = self._roots.get(entry_id)
+            if roots is None:
+                if len(self._roots) >= PHRASING_CACHE:  # bounded, as the indexes are
+                    self._roots.clear()
+                roots = self._roots[entry_id] = tuple(
+                    1 / math.sqrt(own) if own > 0 else math.inf for own in owns
+                )
             found = self._best_few(shared, owns, roots, total, limit)
             if found is not None:
                 return found
