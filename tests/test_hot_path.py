@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import heapq
+import math
+import random
 import re
 import string
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 import pycld2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.answering import index
 from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
 from bot.core.answering.language import ENGLISH, _latin, looks_english
-from bot.core.answering.matching import _synonym_regex
+from bot.core.answering.matching import Matcher, _synonym_regex
+from bot.core.knowledge import load_knowledge
 from bot.core.normalise import (
     _CONTRACTIONS,
     _QUOTES,
@@ -24,6 +28,17 @@ from bot.core.normalise import (
     is_stopword,
     words,
 )
+from bot.core.safety import Screen
+from bot.core.safety.patterns import Document
+from bot.core.safety.tokens import (
+    _DECIMAL_COMMA,
+    _SENTENCES,
+    _TOKEN,
+    Tokens,
+    _expand,
+    tokenise,
+)
+from bot.core.safety.tokens import fold as safety_fold
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
@@ -141,29 +156,52 @@ def test_the_phrasing_scorer_ranks_as_intersecting_every_phrasing(
 MANY = [f"m{n}" for n in range(40)]
 
 
+def _best_walking_every_term(
+    rows: list[tuple[frozenset[str], float, str]],
+    weights: dict[str, float],
+    total: float,
+    limit: int,
+    exclude: str | None,
+) -> list[tuple[float, int]]:
+    """``PhrasingScorer.best`` as it was: every term of the message walked, in its order."""
+    shared = [0.0] * len(rows)
+    for term, weight in weights.items():
+        for number, (terms, _, _) in enumerate(rows):
+            if term in terms:
+                shared[number] += weight
+    scored = [
+        (-min(1.0, weight / math.sqrt(total * own)), number)
+        for number, (weight, (_, own, text)) in enumerate(zip(shared, rows, strict=True))
+        if weight and text != exclude
+    ]
+    return [(-cosine, number) for cosine, number in heapq.nsmallest(limit, scored)]
+
+
 @given(
-    st.lists(st.frozensets(st.sampled_from(MANY), min_size=1, max_size=6), max_size=40),
+    st.lists(st.frozensets(st.sampled_from(MANY[:12]), min_size=1, max_size=6), max_size=40)
+    | st.lists(st.frozensets(st.sampled_from(MANY), min_size=1, max_size=6), max_size=40),
     st.lists(st.sampled_from(MANY), min_size=1, max_size=40, unique=True),
-    st.lists(st.sampled_from([0.0, 0.1, 0.35, 1.0, 2.5]), min_size=40, max_size=40),
+    st.lists(
+        st.sampled_from([0.0, 0.1, 0.35, 1.0, 2.5, 0.7000000000000001]), min_size=40, max_size=40
+    ),
 )
-def test_long_messages_score_phrasings_exactly_as_questions_do(
+def test_long_messages_score_phrasings_exactly_as_walking_every_term(
     phrasings: list[frozenset[str]], terms: list[str], values: list[float]
 ) -> None:
-    """Many terms take the path that touches only shared phrasings; it gives the same floats
-    (bit for bit), order and ties as the list of sums used for questions."""
+    """Only the terms an entry's phrasings use are walked (one set intersection), in the
+    message's order: the same floats (bit for bit), order and ties as walking every term."""
     weights = {term: values[number] for number, term in enumerate(terms)}
     total = sum(weights.values()) or 1.0
     rows = [(p, float(len(p)), f"p{n}") for n, p in enumerate(phrasings)]
     scorer = PhrasingScorer({"e": rows})
-    found = scorer.best("e", weights, total, 7, exclude="p3")
-    with_list = index.MANY_TERMS
-    try:
-        index.MANY_TERMS = 10**6  # every message takes the list path
-        assert scorer.best("e", weights, total, 7, exclude="p3") == found
-        index.MANY_TERMS = 0  # every message takes the dictionary path
-        assert scorer.best("e", weights, total, 7, exclude="p3") == found
-    finally:
-        index.MANY_TERMS = with_list
+    expected = _best_walking_every_term(rows, weights, total, 7, "p3")
+    assert scorer.best("e", weights, total, 7, exclude="p3") == expected
+    places = {term: number for number, term in enumerate(weights)}
+    assert scorer.best("e", weights, total, 7, "p3", places) == expected
+    # Without an exclusion, only the phrasings that can be among the first few get a cosine.
+    for limit in (1, 3, 7):
+        expected = _best_walking_every_term(rows, weights, total, limit, None)
+        assert scorer.best("e", weights, total, limit, None, places) == expected
 
 
 WORDS = ["hip", "flexor", "flexors", "tight", "stretch", "a", "b", "ab", "how", "often"]
@@ -192,3 +230,104 @@ def test_the_synonym_table_replaces_as_the_regex(
 def test_the_synonym_table_leaves_apostrophes_to_the_regex() -> None:
     assert not SynonymTable({"hip": "hips"}).applies_to(["don't", "hip"])
     assert not SynonymTable({" hip": "hip flexor"}).applies_to(["hip"])
+
+
+def _tokenise_by_patterns(text: str, contractions: dict[str, tuple[str, ...]]) -> Tokens:
+    """``tokenise`` as it was: ``_SENTENCES`` splits, ``_TOKEN`` finds every token."""
+    words: list[str] = []
+    sentences: list[int] = []
+    number = 0
+    for part in _SENTENCES.split(_DECIMAL_COMMA.sub(".", safety_fold(text))):
+        found = [w for t in _TOKEN.findall(part) for w in (_expand(t, contractions) or (t,))]
+        if found:
+            words.extend(found)
+            sentences.extend([number] * len(found))
+            number += 1
+    return Tokens(tuple(words), tuple(sentences))
+
+
+_TRICKY = [*"ab1 ,.!?;\n\t'’-", "can't", "cant", " 38,5 ", "1,2,3", "..5", "5.5.", "3rd", "'hip'"]
+_CONTRACTIONS_USED = {"cant": ("can", "not"), "can't": ("can", "not"), "im": ("i", "am")}
+
+
+@settings(max_examples=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_TRICKY), max_size=40).map("".join) | st.text(max_size=60))
+def test_the_tokeniser_splits_as_its_patterns(text: str) -> None:
+    """Words split by ``str.split`` after one ``translate``, marks as line breaks, quotes and
+    marks before digits made spaces: the same words and sentences as the patterns give."""
+    assert tokenise(text, _CONTRACTIONS_USED) == _tokenise_by_patterns(text, _CONTRACTIONS_USED)
+
+
+def test_the_tokeniser_reads_quotes_lists_and_decimals_as_its_patterns() -> None:
+    for text in [
+        "my physio said 'hip flexors' again. the list:\n1. hold it\n2. stop",
+        "temp 38,5 and 38.5! 100km, 3rd time; can't pee",
+        "''a'b'' c'",
+    ]:
+        assert tokenise(text, _CONTRACTIONS_USED) == _tokenise_by_patterns(text, _CONTRACTIONS_USED)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+_SCREEN: list[Screen] = []  # built once (the real red-flag rules): hypothesis calls often
+
+
+def _screen() -> Screen:
+    if not _SCREEN:
+        _SCREEN.append(Screen.for_knowledge(load_knowledge(ROOT / "knowledge")))
+    return _SCREEN[0]
+
+
+def _positions_filtered(document: Document, wanted: set[int]) -> dict[str, list[int]]:
+    """``Document.within`` as it was: every key's positions filtered by sentence."""
+    of = document.tokens.sentences
+    kept = {k: [p for p in where if of[p] in wanted] for k, where in document.positions.items()}
+    return {k: p for k, p in kept.items() if p}
+
+
+_STORY = [
+    "i cant pee since yesterday",
+    "my dad had numbness in his saddle area",
+    "no fever",
+    "hip flexors feel tight",
+    "I fell off a ladder",
+    "numbness, tingling and weakness in both legs",
+    "bladder control is fine",
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(_STORY), min_size=1, max_size=8),
+    st.sets(st.integers(0, 8)),
+    st.sets(st.integers(0, 8)),
+)
+def test_a_part_of_a_message_has_the_positions_filtering_gives(
+    sentences: list[str], first: set[int], then: set[int]
+) -> None:
+    """A message seen in some sentences is built from those sentences' words; seen again in
+    fewer, from its own positions: both as filtering every key's positions gives."""
+    document = _screen().read(". ".join(sentences))
+    part = document.within(first)
+    assert part.positions == _positions_filtered(document, first)
+    assert part.within(then).positions == _positions_filtered(document, first & then)
+
+
+def test_the_best_alone_is_the_best_of_the_top_five() -> None:
+    """Asked only for the best, the matcher skips entries that cannot reach it (their most
+    possible score below it): the same best candidate and band as when it scores them all."""
+    kb = load_knowledge(ROOT / "knowledge")
+    matcher = Matcher(kb)
+    texts = [p.text for entry in kb.entries.values() for p in entry.questions]
+    texts += [entry.answer for entry in kb.entries.values()]
+    rng = random.Random(7)
+    several = 0
+    for _ in range(300):
+        parts = tuple(
+            (rng.choice(texts), rng.choice((0.35, 0.6, 1.0))) for _ in range(rng.randrange(1, 6))
+        )
+        alone = matcher.match_parts(parts, limit=1)
+        all_five = matcher.match_parts(parts, limit=5)
+        assert alone.candidates[:1] == all_five.candidates[:1]
+        assert alone.band == all_five.band
+        several += len(all_five.candidates) > 1
+    assert several > 200  # the comparison saw pools of several entries

@@ -14,27 +14,30 @@ what cannot matter:
 - **The best phrasings of an entry** are found by accumulating the weights of the question's terms
   over that entry's phrasings that contain them (a small per-entry inverted index built on first
   use, kept for the ``PHRASING_CACHE`` most recent entries), instead of intersecting the question
-  with every phrasing. Sums may differ from the matcher's set-order sums in the last bit, as those
-  already do from one process to the next (string hashing is randomised).
+  with every phrasing; only the question's terms that entry uses are walked (one set
+  intersection: most words of a long message are not), in the question's order. Sums may
+  differ from the matcher's set-order sums in the last bit, as those already do from one
+  process to the next (string hashing is randomised).
 
 ``benchmarks/answer_equality.py`` checks that answers, scores and bands are the same as before.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import compress, count, repeat
+from operator import ge, mul
 from typing import Any
 
 __all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
 
 _PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")  # words joined by single spaces
 LARGE_BASE = 1000  # entries from which the pool is computed over numpy arrays
-MANY_TERMS = 16  # question terms from which phrasing sums are kept only for phrasings touched
 PHRASING_CACHE = 4096  # entries whose phrasing index is kept (the pool of recent questions)
+FEW_PHRASINGS = 2  # times the phrasings asked for: fewer touched are all given a cosine
 
 
 class EntryPostings:
@@ -158,13 +161,17 @@ class PhrasingScorer:
     def __init__(self, phrasings: Mapping[str, Sequence[tuple[frozenset[str], float, str]]]):
         """``phrasings``: entry id -> (terms, weight, text) per phrasing, in order."""
         self._phrasings = phrasings
-        self._built: OrderedDict[str, dict[str, tuple[int, ...]]] = OrderedDict()
+        self._built: OrderedDict[str, tuple[dict[str, tuple[int, ...]], tuple[float, ...]]] = (
+            OrderedDict()
+        )
+        self._roots: dict[str, tuple[float, ...]] = {}  # 1 / sqrt(own) per phrasing, when used
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (the start-up cache) without the recently built indexes: a cache of a cache."""
-        return {**self.__dict__, "_built": OrderedDict()}
+        return {**self.__dict__, "_built": OrderedDict(), "_roots": {}}
 
-    def _index(self, entry_id: str) -> dict[str, tuple[int, ...]]:
+    def _index(self, entry_id: str) -> tuple[dict[str, tuple[int, ...]], tuple[float, ...]]:
+        """The entry's term -> phrasing numbers, and each phrasing's own weight."""
         found = self._built.get(entry_id)
         if found is not None:
             self._built.move_to_end(entry_id)
@@ -173,7 +180,10 @@ class PhrasingScorer:
         for number, (terms, _, _) in enumerate(self._phrasings[entry_id]):
             for term in terms:
                 lists[term].append(number)
-        found = {term: tuple(numbers) for term, numbers in lists.items()}
+        found = (
+            {term: tuple(numbers) for term, numbers in lists.items()},
+            tuple(own for _, own, _ in self._phrasings[entry_id]),
+        )
         self._built[entry_id] = found
         if len(self._built) > PHRASING_CACHE:
             self._built.popitem(last=False)
@@ -186,37 +196,121 @@ class PhrasingScorer:
         total: float,
         limit: int,
         exclude: str | None = None,
+        order: Mapping[str, int] | None = None,
     ) -> list[tuple[float, int]]:
         """Up to ``limit`` (cosine, phrasing number) pairs, highest cosine first (ties: the
-        earlier phrasing), over the phrasings that share a term with the question."""
-        index = self._index(entry_id)
-        phrasings = self._phrasings[entry_id]
-        shared: dict[int, float] | list[float]
-        if len(weights) < MANY_TERMS:  # a question: a list of sums is cheapest
-            shared = [0.0] * len(phrasings)
-            for term, weight in weights.items():
-                for number in index.get(term, ()):
-                    shared[number] += weight
-            sums: Iterable[tuple[int, float]] = enumerate(shared)
+        earlier phrasing), over the phrasings that share a term with the question.
+
+        ``order``: each term of ``weights`` -> its place there (computed once per question by
+        the caller, for the many entries it scores; without it, computed here)."""
+        index, owns = self._index(entry_id)
+        # The question's terms this entry's phrasings use, found by one set intersection (most
+        # of a long message's terms are not), in the question's order: each sum adds the same
+        # weights in the same order as a walk over all the question's terms would.
+        common = index.keys() & weights.keys()
+        if len(common) > 1:
+            if order is None:
+                order = {term: number for number, term in enumerate(weights)}
+            used: Iterable[str] = sorted(common, key=order.__getitem__)
         else:
-            # A long message: only the phrasings that share a term are touched; each sum adds
-            # the same weights in the same order as the list would.
-            shared = {}
-            get = shared.get
-            for term, weight in weights.items():
-                numbers = index.get(term)
-                if numbers:
-                    for number in numbers:
-                        shared[number] = get(number, 0.0) + weight
-            sums = shared.items()
-        scored = []
-        for number, weight in sums:
-            if not weight:
-                continue  # as before: a phrasing that shares only zero weights is not scored
-            _, own, text = phrasings[number]
-            if text != exclude:
-                scored.append((-min(1.0, weight / math.sqrt(total * own)), number))
-        return [(-cosine, number) for cosine, number in heapq.nsmallest(limit, scored)]
+            used = common
+        shared = [0.0] * len(owns)
+        reached = 0  # at least the phrasings touched
+        for term in used:
+            weight = weights[term]
+            numbers = index[term]
+            reached += len(numbers)
+            for number in numbers:
+                shared[number] += weight
+        # Only worth it when many phrasings share a term (a long message, a common word).
+        if exclude is None and reached > FEW_PHRASINGS * limit:
+            roots = self._roots.get(entry_id)
+            if roots is None:
+                if len(self._roots) >= PHRASING_CACHE:  # bounded, as the indexes are
+                    self._roots.clear()
+                roots = self._roots[entry_id] = tuple(
+                    1 / math.sqrt(own) if own > 0 else math.inf for own in owns
+                )
+            found = self._best_few(shared, owns, roots, total, limit)
+            if found is not None:
+                return found
+        return self._rank(shared, owns, total, limit, exclude, entry_id)
+
+    def ceiling(
+        self,
+        entry_id: str,
+        weights: Mapping[str, float],
+        factors: Mapping[str, float],
+        total: float,
+    ) -> float:
+        """At least the cosine of every phrasing of the entry (for pruning; 0 if none shares a
+        term). ``factors``: each term's share of its weight (0 < factor <= 1, the part of the
+        message it comes from), so that ``weights[t] / factors[t]`` is at most the term's
+        weight in a phrasing. A phrasing sharing terms A has cosine
+        sum(A: f * u) / sqrt(total * own) <= f_max * sum(A: u) / sqrt(total * sum(A: u)),
+        which is at most f_max * sqrt(sum(u over all shared terms) / total)."""
+        index = self._index(entry_id)[0]
+        common = index.keys() & weights.keys()
+        if not common:
+            return 0.0
+        highest = max(factors[t] for t in common)
+        if highest > 1.0 or min(factors[t] for t in common) <= 0.0:
+            return 1.0  # (not a weighting this bound holds for)
+        units = sum(weights[t] / factors[t] for t in common)
+        return highest * math.sqrt(units / total) * (1 + 1e-9)
+
+    def _rank(
+        self,
+        shared: list[float],
+        owns: tuple[float, ...],
+        total: float,
+        limit: int,
+        exclude: str | None,
+        entry_id: str,
+    ) -> list[tuple[float, int]]:
+        """The cosine of every phrasing that shares weight, ranked."""
+        sqrt = math.sqrt
+        # A phrasing that shares only zero weights is not scored.
+        scored = [
+            (-min(1.0, weight / sqrt(total * own)), number)
+            for number, (weight, own) in enumerate(zip(shared, owns, strict=True))
+            if weight
+        ]
+        if exclude is not None:
+            phrasings = self._phrasings[entry_id]
+            scored = [pair for pair in scored if phrasings[pair[1]][2] != exclude]
+        scored.sort()  # (no two pairs are equal: the numbers differ)
+        return [(-cosine, number) for cosine, number in scored[:limit]]
+
+    def _best_few(
+        self,
+        shared: list[float],
+        owns: tuple[float, ...],
+        roots: tuple[float, ...],
+        total: float,
+        limit: int,
+    ) -> list[tuple[float, int]] | None:
+        """``_rank`` computing the cosine only of the phrasings that can be among the first
+        ``limit`` (None: it cannot tell, rank them all).
+
+        ``shared / sqrt(own)`` (as ``shared * roots``, one C-level ``map``) orders phrasings as
+        their cosines do, but for the last bits of the floats: a phrasing more than a
+        billionth below the ``limit``-th of that order has ``limit`` phrasings above it whatever
+        the rounding. Near a cosine of 1 (where ``min`` makes ties) it cannot tell."""
+        approximate = list(map(mul, shared, roots))
+        ranked = sorted(approximate, reverse=True)
+        if limit <= 0 or len(ranked) <= limit or not ranked[limit - 1]:
+            return None  # few phrasings share any weight: rank them all
+        floor = ranked[limit - 1] * (1 - 1e-9)
+        if ranked[0] >= math.sqrt(total) * (1 - 1e-6):
+            return None
+        sqrt = math.sqrt
+        # (floor > 0: a phrasing that shares nothing is never among them)
+        near = compress(count(), map(ge, approximate, repeat(floor)))
+        scored = sorted(
+            (-min(1.0, shared[number] / sqrt(total * owns[number])), number) for number in near
+        )
+        return [(-cosine, number) for cosine, number in scored[:limit]]
 
 
 class SynonymTable:

@@ -60,6 +60,9 @@ SALIENT_SHARE = 0.15  # a word in this share of an entry's phrasings counts full
 SUPPORT_SALIENCE = 0.5  # a word points clearly to an entry from this salience on
 MIN_CORRECTABLE = 5  # shorter words are too easily "corrected" into another real word
 ANALYSED = 1024  # texts whose analysis is kept (the sentences of the last few messages)
+# An entry whose ceiling is this far below the best score (rounded to 0.1) cannot reach it.
+CEILING_SLACK = 0.06
+FEW_OWN_WORDS = 8  # a question's own words, up to which support is counted word by word
 
 
 class Band(Enum):
@@ -132,6 +135,8 @@ class _EntryIndex:
     key_phrases: list[_KeyPhrase] = field(default_factory=list)
     keywords: list[frozenset[str]] = field(default_factory=list)  # multi-word keywords' terms
     keyword_terms: frozenset[str] = frozenset()  # every term of those keywords
+    strong: frozenset[str] | None = None  # terms that point here clearly (filled on first use)
+    longest: int | None = None  # the longest phrasing's sorted terms, joined (on first use)
 
 
 class Matcher:
@@ -403,13 +408,18 @@ class Matcher:
         content = [t for t in terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
         if all(any(c.isdigit() for c in term) for term in content):
             return Match(Band.NONE, (), tuple(terms), tuple(corrections))
-        weights = {t: self._weight_of(t) * factors[t] for t in terms}
         # Long messages carry more small talk ("long story short, since I started working from
         # home..."): unfamiliar words count less the more words there are.
         dilution = self.dilution(len(terms))
-        for term in terms:
-            if term not in self._idf and term not in QUESTION_WORDS:
-                weights[term] *= dilution
+        idf = self._idf
+        weights = {}
+        for term in terms:  # ``_weight_of``, with a known term's weight looked up here
+            if term in QUESTION_WORDS:
+                weights[term] = QUESTION_WORD_WEIGHT * factors[term]
+            elif term in idf:
+                weights[term] = idf[term] * factors[term]
+            else:
+                weights[term] = self._weight_of(term) * factors[term] * dilution
         total = sum(weights.values())
 
         pool, overlap = self._postings.pool(terms, weights, CANDIDATE_POOL)
@@ -420,14 +430,43 @@ class Matcher:
         numbered = query_terms | plurals
         listed = frozenset().union(*(self._index[e].plurals for e in pool)) & plurals
         query_joined = " ".join(sorted(terms))
-        candidates = []
+        places = {term: number for number, term in enumerate(weights)}
+        own = [t for t in content if factors[t] >= 1.0]  # the message's own words
+        own_set = frozenset(own)
+        rows = []  # per entry of the pool: (entry, its index, whole keywords, coverage, bonus)
         for entry_id in pool:
             item = self._index[entry_id]
             whole = self._whole_keywords(item, query_terms)
             for term, full in whole.items():
                 overlap[entry_id] += weights[term] * (full - item.salience[term])
             coverage = overlap[entry_id] / total
-            best = self._phrasing_scorer.best(entry_id, weights, total, ORDER_CHECKS, exclude)
+            phrases = sum(
+                1
+                for phrase in item.key_phrases
+                if phrase.terms <= numbered and phrase.found_in(numbered)
+            )
+            bonus = KEY_PHRASE_BONUS * min(phrases, 2)
+            if item.entry.kind == "exercise" and self._asked_as_list(item, listed):
+                bonus -= NUMBER_PENALTY
+            rows.append((entry_id, item, whole, coverage, bonus))
+        visit: list[int] = list(range(len(rows)))
+        ceilings: list[float] = []
+        if limit == 1 and len(rows) > 1:
+            # Only the best is asked for: entries are scored in order of the most they could
+            # score, until none left can reach the best so far (``_ceiling``).
+            ceilings = [
+                self._ceiling(row, weights, factors, total, len(query_joined)) for row in rows
+            ]
+            visit.sort(key=ceilings.__getitem__, reverse=True)
+        kept: dict[int, Candidate] = {}
+        highest = -math.inf
+        for number in visit:
+            if ceilings and ceilings[number] < highest - CEILING_SLACK:
+                break
+            entry_id, item, whole, coverage, bonus = rows[number]
+            best = self._phrasing_scorer.best(
+                entry_id, weights, total, ORDER_CHECKS, exclude, places
+            )
             best_similarity, best_text = 0.0, ""
             for cosine, phrasing in ((c, item.phrasings[n]) for c, n in best):
                 # Word order can add at most ORDER_SHARE, so weaker phrasings cannot win.
@@ -437,31 +476,42 @@ class Matcher:
                 similarity = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * order
                 if similarity > best_similarity:
                     best_similarity, best_text = similarity, phrasing.text
-            phrases = sum(1 for phrase in item.key_phrases if phrase.found_in(numbered))
-            bonus = KEY_PHRASE_BONUS * min(phrases, 2)
-            if item.entry.kind == "exercise" and self._asked_as_list(item, listed):
-                bonus -= NUMBER_PENALTY
             score = min(100.0, 100 * (0.55 * best_similarity + 0.45 * coverage) + bonus)
-            own = [t for t in content if factors[t] >= 1.0]
-            support = sum(
-                1 for t in own if whole.get(t, item.salience.get(t, 0.0)) >= SUPPORT_SALIENCE
-            )
+            # The own words that point here clearly: by salience, or by completing a keyword
+            # (``whole`` only ever raises a salience).
+            strong = item.strong
+            if strong is None and len(own) > FEW_OWN_WORDS:  # (many own words: worth a set)
+                strong = item.strong = frozenset(
+                    t for t, value in item.salience.items() if value >= SUPPORT_SALIENCE
+                )
+            if strong is None:
+                salience = item.salience
+                support = sum(
+                    1 for t in own if whole.get(t, salience.get(t, 0.0)) >= SUPPORT_SALIENCE
+                )
+            else:
+                support = len(own_set & strong) + sum(
+                    1
+                    for t, value in whole.items()
+                    if value >= SUPPORT_SALIENCE and t in own_set and t not in strong
+                )
             named = (
                 bool(item.title)
-                and item.title <= frozenset(own)
+                and item.title <= own_set
                 and not any(t + PLURAL in plurals - item.plurals for t in item.title)
             )
-            candidates.append(
-                Candidate(
-                    entry_id,
-                    round(score, 1),
-                    best_text,
-                    best_similarity,
-                    coverage,
-                    support,
-                    named,
-                )
+            kept[number] = Candidate(
+                entry_id,
+                round(score, 1),
+                best_text,
+                best_similarity,
+                coverage,
+                support,
+                named,
             )
+            highest = max(highest, kept[number].score)
+        # In pool order, so that ties keep the order they always had.
+        candidates = [kept[number] for number in sorted(kept)]
         candidates.sort(key=lambda c: c.score, reverse=True)
         top = tuple(candidates[:limit])
         foreign = tuple(t for t in terms if t in self._off_topic_terms)
@@ -482,6 +532,27 @@ class Matcher:
                 if share > max(found.get(term, 0.0), item.salience[term]):
                     found[term] = share
         return found
+
+    def _ceiling(
+        self,
+        row: tuple[str, _EntryIndex, dict[str, float], float, float],
+        weights: Mapping[str, float],
+        factors: Mapping[str, float],
+        total: float,
+        length: int,
+    ) -> float:
+        """The most an entry can score: its coverage and bonus, and at most the similarity of
+        any of its phrasings. The cosine is at most ``PhrasingScorer.ceiling``; rapidfuzz's
+        ratio is 1 - (Indel distance) / (both lengths), and that distance is at least the
+        difference of the lengths, so a long message's ratio to a short phrasing is small."""
+        entry_id, item, _, coverage, bonus = row
+        cosine = self._phrasing_scorer.ceiling(entry_id, weights, factors, total)
+        longest = item.longest
+        if longest is None:
+            longest = item.longest = max((len(p.joined) for p in item.phrasings), default=0)
+        order = 1.0 if longest >= length else 2 * longest / (length + longest)
+        similarity = (1 - ORDER_SHARE) * min(1.0, cosine) + ORDER_SHARE * order
+        return min(100.0, 100 * (0.55 * similarity + 0.45 * coverage) + bonus)
 
     def _band(self, top: tuple[Candidate, ...]) -> Band:
         best = top[0]

@@ -160,7 +160,7 @@ class Interpreter:
             if i != asked
         )
         # The back-story is the context of its own question, more recent than the chat's.
-        told = self.matcher.match_parts(parts)
+        told = self.matcher.match_parts(parts, limit=1)  # its best entry and band only
         if told.best is not None and told.band is not Band.NONE:
             context = Conversation(topic=told.best.entry_id)
         elif asked > 0:

@@ -135,10 +135,16 @@ class Screen:
         if not raw or near is None:
             return self._clear(document)
         triggers, negations, scopes = self._context(near)
+        # A trigger reaches only within its sentence: each mention weighs those of its own.
+        of = document.tokens.sentences
+        by_sentence: dict[int, list[TriggerHit]] = {}
+        for found in triggers:
+            by_sentence.setdefault(of[found.hit.start], []).append(found)
         mentions = []
         dropped: set[int] = set()
         for flag, pattern, hit in raw:
-            verdict = decide(hit.own, flag.keeps, triggers, negations, scopes)
+            mine = by_sentence.get(of[hit.start], [])
+            verdict = decide(hit.own, flag.keeps, mine, negations, scopes)
             if verdict.status.ruled_out:
                 dropped.update(scopes.clause(hit))
             decided = verdict.trigger

@@ -92,6 +92,18 @@ class Lexicon:
         self._cache[word] = keys
         return keys
 
+    def keys_of_words(self, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """``keys`` of each word that has any (the cache looked up here: a message's words)."""
+        cache = self._cache
+        found: dict[str, tuple[str, ...]] = {}
+        for word in words:
+            keys = cache.get(word)
+            if keys is None:
+                keys = self.keys(word)
+            if keys:
+                found[word] = keys
+        return found
+
     def typos(self, word: str) -> list[str]:
         """Key words that ``word`` is a plausible misspelling of (never itself)."""
         if len(word) < MIN_TYPO_LENGTH or not word.isalpha():

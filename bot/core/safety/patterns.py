@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -73,6 +73,7 @@ class Grammar:
                         exact.add(word)
         self.lexicon = Lexicon(exact, typos, prefixes, not_typos, known)
         self._anchors: dict[str, frozenset[str]] = {}
+        self._needs: dict[frozenset[str], frozenset[str]] = {}  # one object per set of keys
         self.keys_of: dict[int, tuple[str, ...]] = {}
         # Each word list's phrases, indexed like any pattern set (rarest step first).
         self.phrases: dict[str, PatternSet] = {
@@ -86,8 +87,12 @@ class Grammar:
         return {**self.__dict__, "keys_of": {}}
 
     def needs(self, pattern: WordPattern) -> tuple[frozenset[str], ...]:
-        """For each step, the keys it can start with: a message without one cannot match."""
-        return tuple(self.anchors(step) for step in pattern.steps)
+        """For each step, the keys it can start with: a message without one cannot match.
+
+        Equal sets are one object: a document caches the sentences of each set, and many
+        patterns share a step ("pee", "{bladder}"); one object is found by identity."""
+        interned = self._needs
+        return tuple(interned.setdefault(keys, keys) for keys in map(self.anchors, pattern.steps))
 
     def step_keys(self, step: PatternStep) -> tuple[str, ...]:
         """The keys a one-word step matches (a typo key only for words that tolerate typos)."""
@@ -148,53 +153,77 @@ class PatternSet:
 
     def find(self, document: Document) -> list[tuple[int, Hit]]:
         """Every (pattern number, hit) in the document."""
+        return self.hits(document, [number for number, _ in self.possible(document)])
+
+    def possible(self, document: Document) -> list[tuple[int, int]]:
+        """The patterns that may match, in order, each with the sentences where it may (as bits
+        of an int, see ``Document.sentences_of``; 1 in a one-sentence document): a match lies
+        in one sentence, and each of its steps starts there with one of its keys."""
         candidates: set[int] = set()
         keys = document.keys
         for key in self.index.keys() & keys:
             candidates.update(self.index[key])
-        hits: list[tuple[int, Hit]] = []
+        found: list[tuple[int, int]] = []
         if document.one_sentence:
             for number in sorted(candidates):
                 for starts in self.needs[number]:
                     if starts.isdisjoint(keys):
                         break  # some step cannot match here: skip the pattern
                 else:
-                    hits.extend((number, hit) for hit in document.match(self.patterns[number]))
-            return hits
+                    found.append((number, 1))
+            return found
+        known = document._sentence_sets  # sentences_of's cache, looked up here (a hot loop)
         sentences_of = document.sentences_of
         for number in sorted(candidates):
-            # A match lies in one sentence, and each of its steps starts there with one of its
-            # keys: a pattern is matched only if one sentence has a key of every step.
             common = -1
             for starts in self.needs[number]:
-                common &= sentences_of(starts)
+                bits = known.get(starts)
+                common &= sentences_of(starts) if bits is None else bits
                 if not common:
                     break  # no sentence where every step could match: skip the pattern
             else:
-                hits.extend((number, hit) for hit in document.match(self.patterns[number]))
-        return hits
+                found.append((number, common))
+        return found
+
+    def hits(self, document: Document, numbers: Iterable[int]) -> list[tuple[int, Hit]]:
+        """Every (pattern number, hit) of these patterns (in this order) in the document."""
+        return [
+            (number, hit) for number in numbers for hit in document.match(self.patterns[number])
+        ]
 
 
 class Document:
     """One message being read: which keys occur where, and the word lists found so far."""
 
     def __init__(
-        self, tokens: Tokens, grammar: Grammar, positions: dict[str, list[int]] | None = None
+        self,
+        tokens: Tokens,
+        grammar: Grammar,
+        positions: dict[str, list[int]] | None = None,
+        word_keys: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
+        """``positions``: given for a part of the message (``within``, with ``word_keys``, each
+        word's keys); computed for the whole of it when None."""
         self.tokens = tokens
         self.grammar = grammar
+        self.part = positions is not None
         if positions is None:
-            places: dict[str, list[int]] = defaultdict(list)
-            for position, word in enumerate(tokens.words):
-                places[word].append(position)
-            keys_of: Callable[[str], tuple[str, ...]] = grammar.lexicon.keys
+            words = tokens.words
+            word_keys = grammar.lexicon.keys_of_words(dict.fromkeys(words))
+            # Positions only of the words that have keys (a long message's words mostly do not).
+            places: dict[str, list[int]] = {word: [] for word in word_keys}
+            for position, word in enumerate(words):
+                if word in places:
+                    places[word].append(position)
             positions = {}
-            for word, where in places.items():
-                for key in keys_of(word):
+            for word, keys in word_keys.items():
+                where = places[word]
+                for key in keys:
                     if key in positions:  # a second word for one key (a typo, a prefix)
                         positions[key] = sorted(positions[key] + where)
                     else:
                         positions[key] = where
+        self._word_keys: Mapping[str, tuple[str, ...]] = word_keys or {}
         self.positions = positions
         self.keys = frozenset(positions)
         self._places: dict[int, list[int]] = {}  # word steps, by id (steps live with the rules)
@@ -202,13 +231,15 @@ class Document:
         self._start_lists: dict[int, list[int]] = {}
         # One sentence (most questions): "a key of every step somewhere" is the whole test.
         self.one_sentence = not tokens.sentences or tokens.sentences[-1] == 0
-        self._sentence_sets: dict[int, int] = {}  # keys of a step (by id) -> sentences, as bits
+        # A step's keys -> their sentences, as bits (a frozenset's hash is kept, and equal
+        # sets of keys are one object: ``Grammar.needs``).
+        self._sentence_sets: dict[frozenset[str], int] = {}
         self._key_bits: dict[str, int] = {}  # one key -> its sentences, as bits
 
     def sentences_of(self, keys: frozenset[str]) -> int:
         """The sentences in which one of ``keys`` occurs, as bits of an int (bit n: sentence
-        n); 0 if none does. ``keys`` live with the rules (a step's keys), hence the cache by id."""
-        found = self._sentence_sets.get(id(keys))
+        n); 0 if none does."""
+        found = self._sentence_sets.get(keys)
         if found is None:
             found = 0
             bits = self._key_bits
@@ -218,19 +249,28 @@ class Document:
                     of = self.tokens.sentences
                     known = bits[key] = sum({1 << of[place] for place in self.positions[key]})
                 found |= known
-            self._sentence_sets[id(keys)] = found
+            self._sentence_sets[keys] = found
         return found
 
     def within(self, sentences: Iterable[int]) -> Document:
-        """The same message seen only in some sentences (context never crosses a sentence)."""
-        wanted = set(sentences)
+        """The same message seen only in some sentences (context never crosses a sentence).
+
+        Built from the words of those sentences (a sentence's words are consecutive), not by
+        filtering every key's positions: they are a few sentences of a long message."""
         of = self.tokens.sentences
-        positions = {}
-        for key, places in self.positions.items():
-            kept = [p for p in places if of[p] in wanted]
-            if kept:
-                positions[key] = kept
-        return Document(self.tokens, self.grammar, positions)
+        if self.part:  # filtered: this document may lack some of the words' positions
+            wanted = set(sentences)
+            kept = {k: [p for p in where if of[p] in wanted] for k, where in self.positions.items()}
+            return Document(self.tokens, self.grammar, {k: p for k, p in kept.items() if p}, {})
+        words = self.tokens.words
+        word_keys = self._word_keys
+        positions: dict[str, list[int]] = defaultdict(list)
+        for sentence in sorted(set(sentences)):
+            start = bisect_left(of, sentence)
+            for position in range(start, bisect_right(of, sentence, start)):
+                for key in word_keys.get(words[position], ()):
+                    positions[key].append(position)
+        return Document(self.tokens, self.grammar, dict(positions), word_keys)
 
     def concept(self, name: str) -> list[Hit]:
         """Where any phrase of a word list occurs, in order of start."""

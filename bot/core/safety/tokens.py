@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 __all__ = ["COMMA", "Tokens", "tokenise"]
 
@@ -21,6 +22,32 @@ _QUOTES = re.compile("[\u2018\u2019\u201b\u2032`\u00b4]")  # curly and other quo
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+(?:\.[0-9]+)?|,")
 _SENTENCES = re.compile(r"[.!?;\n]+(?![0-9])")
 _DECIMAL_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9])")
+_DIGIT = re.compile("[0-9]")
+_DIGIT_COMMA = re.compile("[0-9],[0-9]")  # a cheap test before the substitution
+_MARKS = ".!?;\n"  # what ends a sentence (unless a digit follows, see ``_SENTENCES``)
+_MARK_DIGIT = re.compile("[.!?;\n](?=[0-9])")
+# A folded message is ASCII. Characters no token has become spaces (one character for one:
+# str.translate's fast path); sentence marks stay (``_SPACED``), or all become line breaks
+# (``_LINES``, for a ``_plain`` text, where every mark ends a sentence).
+_NOT_IN_TOKENS = [
+    chr(code)
+    for code in range(128)
+    if not ("a" <= chr(code) <= "z" or "0" <= chr(code) <= "9" or chr(code) in "',." + _MARKS)
+]
+_SPACED = str.maketrans(dict.fromkeys(_NOT_IN_TOKENS, " "))
+_LINES = str.maketrans({**dict.fromkeys(_NOT_IN_TOKENS, " "), **dict.fromkeys(_MARKS, "\n")})
+# Each character as its class: a letter "a", a digit "0", an apostrophe "'", a comma ",", a
+# sentence mark ".", anything else " " (see ``_plain``).
+_CLASSES = str.maketrans(
+    {
+        **{chr(code): " " for code in range(128)},
+        **{chr(code): "a" for code in range(ord("a"), ord("z") + 1)},
+        **{chr(code): "0" for code in range(ord("0"), ord("9") + 1)},
+        "'": "'",
+        ",": ",",
+        **dict.fromkeys(_MARKS, "."),
+    }
+)
 _SUFFIXES = (
     ("n't", ("not",)),
     ("'m", ("am",)),
@@ -67,22 +94,62 @@ def _expand(token: str, contractions: Mapping[str, tuple[str, ...]]) -> tuple[st
     return (token.replace("'", ""),)
 
 
+def _plain(folded: str) -> str | None:
+    """The text rewritten so that ``_TOKEN`` and ``_SENTENCES`` find nothing more in it than
+    words between spaces and commas, and sentences between marks; None when only they can
+    tell (a letter touching a digit, "3rd"; a decimal point or comma, "38.5").
+
+    Decided by a few substring searches over the characters' classes. An apostrophe that is not
+    between two letters is part of no token ("'hip flexors'"): it becomes a space. A mark
+    followed by a digit ends no sentence ("\n1. ..."): it becomes a space too."""
+    classes = folded.translate(_CLASSES)
+    if "a0" in classes or "0a" in classes or "0.0" in classes or "0,0" in classes:
+        return None
+    apostrophes = classes.count("'")
+    if apostrophes and not apostrophes == classes.count("a'") == classes.count("'a"):
+        pieces = folded.split("'")
+        kept = [pieces[0]]
+        for before, after in pairwise(pieces):
+            kept.append("'" if before[-1:].isalpha() and after[:1].isalpha() else " ")
+            kept.append(after)
+        folded = "".join(kept)
+    if ".0" in classes:
+        folded = _MARK_DIGIT.sub(" ", folded)
+    return folded
+
+
 def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
     """Split a message into words and sentences, contractions written out.
 
-    Each sentence is split by one ``findall`` (no Python loop over characters); only the words
-    that are contractions are looked at one by one.
+    What a token is, is ``_TOKEN`` within a sentence of ``_SENTENCES``; this gets the same
+    tokens faster: one ``translate`` turns every character that no token has into a space (and
+    a comma gets spaces around it), so that words are split by ``str.split``. In a ``_plain``
+    text (most messages) every sentence mark ends a sentence, so the marks become line breaks,
+    for ``splitlines``. Otherwise the sentences are split by ``_SENTENCES``, and a sentence with
+    an apostrophe or a digit, where the pattern decides more ("38.5", "3rd"), by ``_TOKEN``.
     """
     words: list[str] = []
     sentences: list[int] = []
-    folded = _DECIMAL_COMMA.sub(".", fold(text))
+    folded = fold(text)
+    plain = _plain(folded)
+    digits = plain is None and _DIGIT.search(folded) is not None
+    if plain is not None:
+        parts = plain.translate(_LINES).replace(",", " , ").splitlines()
+    else:
+        if digits and _DIGIT_COMMA.search(folded):
+            folded = _DECIMAL_COMMA.sub(".", folded)
+        parts = _SENTENCES.split(folded.translate(_SPACED).replace(",", " , "))
     number = 0
     known = contractions.keys()
-    for part in _SENTENCES.split(folded):
-        found = _TOKEN.findall(part)
+    for part in parts:
+        apostrophe = "'" in part
+        if plain is None and (apostrophe or (digits and _DIGIT.search(part))):
+            found = _TOKEN.findall(part)
+        else:
+            found = part.split()
         if not found:
             continue
-        if "'" in part or not known.isdisjoint(found):
+        if apostrophe or not known.isdisjoint(found):
             # Only a token with an apostrophe or a listed contraction can change.
             found = [
                 word
