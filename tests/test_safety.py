@@ -19,7 +19,7 @@ from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.replies import MESSAGE_LIMIT, ReplyKind
 from bot.core.safety import SafetyDecision, Screen, Status, Verdict
 from bot.core.safety.lexicon import Lexicon, allowed_edits
-from bot.core.safety.tokens import tokenise
+from bot.core.safety.tokens import answered_checklist, tokenise
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_SAFETY_SET = ROOT.parent / "shared" / "eval" / "safety.yaml"
@@ -330,3 +330,32 @@ def test_the_public_safety_set(answerer: Answerer) -> None:
         alarmed = reply.kind is ReplyKind.URGENT and bool(markers.search(reply.plain()))
         assert alarmed == (probe.get("kind") == "urgent"), probe["text"]
         assert bool(markers.search(reply.plain())) == alarmed, probe["text"]
+
+
+@pytest.mark.parametrize(
+    ("message", "alarmed"),
+    [
+        # an item of a checklist answered no is absent ...
+        ("Chest pain? nope. Fever? no. Just a stiff back from sitting.", False),
+        ("numbness down there?? nah. how often should i stretch?", False),
+        # ... but an ability answered no is a report, and a yes stays a yes
+        ("Can you feel the toilet paper when you wipe? No. My back is bad.", True),
+        ("can you control your bladder? no", True),
+        ("numb groin? yes. fever? no", True),
+        # a question answered otherwise is left as it was
+        ("Fever? not sure. back aches", True),
+    ],
+)
+def test_a_checklist_answered_in_the_next_sentence(
+    screen: Screen, message: str, alarmed: bool
+) -> None:
+    assert screen.assess(message).alarm is alarmed
+
+
+def test_only_a_plain_no_answers_a_checklist_item() -> None:
+    assert answered_checklist("fever? no") == "no fever."
+    assert answered_checklist("is it cancer? no idea") == "is it cancer? no idea"
+    assert answered_checklist("do you want the stretches? no thanks") == (
+        "do you want the stretches? no thanks"
+    )
+    assert answered_checklist("what should i do about it? no") == "what should i do about it? no"

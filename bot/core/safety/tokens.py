@@ -82,6 +82,49 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+# A checklist answered in the next sentence. A short item with no verb of its own answered no
+# ("Chest pain? nope.") reads as "no chest pain"; an ability answered no ("Can you feel the paper
+# when you wipe? No.") reads as "i can not feel the paper when you wipe", safety first. Any other
+# question stays as it is.
+_ANSWERED = re.compile(
+    r"(^|[.!?;\n])(\s*)([a-z][a-z ']{0,60}?)\s*\?+\s*(?:no+|nope|nah|none|negative)[ \t]*"
+    r"(?=[.!,;\n]|$)"
+)
+_ABILITY = {  # the start of a question about an ability -> the answer "no" in the first person
+    ("can", "you"): "i can not",
+    ("can", "i"): "i can not",
+    ("could", "you"): "i can not",
+    ("could", "i"): "i can not",
+    ("do", "you"): "i do not",
+    ("do", "i"): "i do not",
+    ("are", "you"): "i am not",
+    ("am", "i"): "i am not",
+}
+_ASKS_ITSELF = frozenset(
+    "i you he she they we can could am is are was were do does did will would have has had "
+    "able cannot cant not no".split()
+)
+CHECKLIST_WORDS = 4  # words at most in one item of such a checklist
+
+
+def _no_instead(found: re.Match[str]) -> str:
+    words = found.group(3).split()
+    start = found.group(1) + found.group(2)
+    ability = _ABILITY.get(tuple(words[:2]))
+    if ability is not None and len(words) > 2:
+        return f"{start}{ability} {' '.join(words[2:])}."
+    if len(words) > CHECKLIST_WORDS or not _ASKS_ITSELF.isdisjoint(words):
+        return found.group(0)
+    return f"{start}no {found.group(3)}."
+
+
+def answered_checklist(folded: str) -> str:
+    """A folded message with each checklist item answered no written as "no ITEM."."""
+    if "?" not in folded:
+        return folded
+    return _ANSWERED.sub(_no_instead, folded)
+
+
 def _expand(token: str, contractions: Mapping[str, tuple[str, ...]]) -> tuple[str, ...] | None:
     known = contractions.get(token)
     if known is not None:
@@ -130,7 +173,7 @@ def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
     """
     words: list[str] = []
     sentences: list[int] = []
-    folded = fold(text)
+    folded = answered_checklist(fold(text))
     plain = _plain(folded)
     digits = plain is None and _DIGIT.search(folded) is not None
     if plain is not None:
