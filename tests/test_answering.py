@@ -254,14 +254,16 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
     assert result.accuracy(["urgent"]) == 1.0
 
 
-# Calm messages of benchmarks/regression/safety10.yaml and safety12.yaml still alarmed, on purpose
-# or as known limits (see their headers): a relative's red flag with "now", a joke, "is <sign>
-# something ...? just curious". Any other calm message that alarms fails the tests below.
+# Calm messages of benchmarks/regression/safety10.yaml, 11 and 12 still alarmed, on purpose or as
+# known limits (see their headers): a relative's red flag with "now", a joke, "is <sign> something
+# ...? just curious", a relative "in remission now". Any other calm message that alarms fails.
 KNOWN_FALSE_ALARMS = frozenset(
     {
         "My aunt had cancer and now has some back pain, she's seeing her oncologist tomorrow. "
         "Is there a leaflet for family members?",
         "My bank balance gives me chest pain lol. Real question tho: can yoga sort out tight hips?",
+        "my auntie had cancer, she's in remission now and doing great. I've got a stiff back from "
+        "sitting in lectures, how often should I stretch?",
         "is foot drop something that happens with back problems or is that a different condition? "
         "just curious, my feet are fine",
     }
