@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from bot.core.answering.matching import PLURAL, QUESTION_WORDS
@@ -76,21 +77,29 @@ class Scope:
             key=len,
             reverse=True,
         )
-        # Each entry's title (the first of its key words) by its terms, and the plurals its
-        # keywords use: a title found whole, in its own number, names the entry.
-        self._titles_by_term: dict[str, list[tuple[str, frozenset[str]]]] = {}
-        self._plurals: dict[str, frozenset[str]] = {}
-        for entry in kb.entries.values():
-            title = frozenset(
+        # Each entry's title (the first of its key words) by its rarest term (a title can only
+        # be found whole where that term is: a large base is not walked title by title), and
+        # the plurals its keywords use: a title found whole, in its own number, names the entry.
+        titles = {
+            entry.id: frozenset(
                 t
                 for t in terms_of(entry.title)
                 if t not in QUESTION_WORDS and not t.endswith(PLURAL)
             )
-            for term in title:
-                self._titles_by_term.setdefault(term, []).append((entry.id, title))
-            self._plurals[entry.id] = frozenset(
+            for entry in kb.entries.values()
+        }
+        in_titles = Counter(t for title in titles.values() for t in title)
+        self._titles_by_term: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        for entry_id, title in titles.items():
+            if title:
+                rarest = min(title, key=lambda t: (in_titles[t], t))
+                self._titles_by_term.setdefault(rarest, []).append((entry_id, title))
+        self._plurals: dict[str, frozenset[str]] = {
+            entry.id: frozenset(
                 t for phrase in entry.keywords for t in terms_of(phrase) if t.endswith(PLURAL)
             )
+            for entry in kb.entries.values()
+        }
         # Every title and keyword by its content terms, longest first: what a pronoun can
         # stand for, written without its question words ("what are hip flexors" names "hip
         # flexors"). A phrase left with one common word ("not working": "work") names nothing.
@@ -101,7 +110,13 @@ class Scope:
                 key = frozenset(t for w in words for t in terms_of(w) if not t.endswith(PLURAL))
                 if key and (len(key) > 1 or len(phrase.split()) == 1):
                     phrases.setdefault(" ".join(words), key)
-        self._phrases = sorted(phrases.items(), key=lambda item: (-len(item[1]), item[0]))
+        # Indexed by their rarest term, so that a sentence looks only at the phrases it could
+        # name, not at every title of a large knowledge base.
+        in_phrases = Counter(t for key in phrases.values() for t in key)
+        self._phrases: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        for text, key in phrases.items():
+            rarest = min(key, key=lambda t: (in_phrases[t], t))
+            self._phrases.setdefault(rarest, []).append((text, key))
         by_term: dict[str, list[frozenset[str]]] = {}
         for keys in self._keywords.values():
             for key in keys:  # never empty: indexed by its first term in sorted order
@@ -148,7 +163,15 @@ class Scope:
         """The longest title or keyword a sentence names (all its terms are there; of equal
         ones, the one written as such), or None when it names none."""
         found = frozenset(self._terms_of(sentence))
-        named = [(text, key) for text, key in self._phrases if key <= found]
+        named = sorted(
+            (
+                (text, key)
+                for term in found
+                for text, key in self._phrases.get(term, ())
+                if key <= found
+            ),
+            key=lambda item: (-len(item[1]), item[0]),
+        )
         if not named:
             return None
         longest = [text for text, key in named if len(key) == len(named[0][1])]

@@ -174,22 +174,26 @@ class Interpreter:
         # The question alone first (its own words, the story as its context), then the question
         # with the story's words counted at a discount.
         reading = self._read_question(question, context, ())
+        alone: list[float] = []  # how unfamiliar the question's own words are, once computed
+
+        def on_its_own() -> bool:
+            """Whether the question alone is no more unfamiliar than a named entry allows."""
+            if not alone:
+                alone.append(self._unfamiliar(self.matcher.match(question)))
+            return alone[0] <= NAMED_UNFAMILIAR
+
         if reading.kind not in {"answer", "detail", "not_covered"}:
             # The story may help a question short of words, but not answer one that is about
             # something else: more unfamiliar alone than even a named entry would allow
             # ("... what can she do about her bunions?" after a story about stretching).
             helped = self._read_question(question, context, parts)
-            if (
-                helped.kind not in {"answer", "detail"}
-                or self._unfamiliar(self.matcher.match(question)) <= NAMED_UNFAMILIAR
-            ):
+            if helped.kind not in {"answer", "detail"} or on_its_own():
                 reading = helped
         if reading.kind not in {"answer", "detail", "not_covered"}:
             # "How can I tell whether they are tight?" after a story about hip flexors: the
             # question points back at something the story named; read it with that name.
             resolved = self._resolved(question, [sentences[i] for i in around if i < asked])
-            own = self._unfamiliar(self.matcher.match(question))
-            if resolved is not None and own <= NAMED_UNFAMILIAR:  # not "... her corns, they"
+            if resolved is not None and on_its_own():  # not "... her corns, they hurt"
                 again = self._read_question(resolved, context, ())
                 if again.kind in {"answer", "detail"}:
                     reading = _noted(again, f"the question read as {resolved!r}")
