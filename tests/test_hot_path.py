@@ -8,7 +8,7 @@ import random
 import re
 import string
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pycld2
@@ -36,6 +36,7 @@ from bot.core.safety.tokens import (
     _TOKEN,
     Tokens,
     _expand,
+    answered_checklist,
     tokenise,
 )
 from bot.core.safety.tokens import fold as safety_fold
@@ -232,12 +233,14 @@ def test_the_synonym_table_leaves_apostrophes_to_the_regex() -> None:
     assert not SynonymTable({" hip": "hip flexor"}).applies_to(["hip"])
 
 
-def _tokenise_by_patterns(text: str, contractions: dict[str, tuple[str, ...]]) -> Tokens:
-    """``tokenise`` as it was: ``_SENTENCES`` splits, ``_TOKEN`` finds every token."""
+def _tokenise_by_patterns(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
+    """``tokenise`` as it was: ``_SENTENCES`` splits, ``_TOKEN`` finds every token (after the
+    same rewrite of a checklist answered no)."""
     words: list[str] = []
     sentences: list[int] = []
     number = 0
-    for part in _SENTENCES.split(_DECIMAL_COMMA.sub(".", safety_fold(text))):
+    folded = answered_checklist(safety_fold(text))
+    for part in _SENTENCES.split(_DECIMAL_COMMA.sub(".", folded)):
         found = [w for t in _TOKEN.findall(part) for w in (_expand(t, contractions) or (t,))]
         if found:
             words.extend(found)
@@ -246,7 +249,10 @@ def _tokenise_by_patterns(text: str, contractions: dict[str, tuple[str, ...]]) -
     return Tokens(tuple(words), tuple(sentences))
 
 
-_TRICKY = [*"ab1 ,.!?;\n\t'’-", "can't", "cant", " 38,5 ", "1,2,3", "..5", "5.5.", "3rd", "'hip'"]
+_TRICKY = [
+    *"ab1 ,.!?;\n\t'’-",
+    *("can't", "cant", " 38,5 ", "1,2,3", "..5", "5.5.", "3rd", "'hip'", "fever? no", "? nope."),
+]
 _CONTRACTIONS_USED = {"cant": ("can", "not"), "can't": ("can", "not"), "im": ("i", "am")}
 
 
