@@ -251,7 +251,8 @@ def _tokenise_by_patterns(text: str, contractions: Mapping[str, tuple[str, ...]]
 
 _TRICKY = [
     *"ab1 ,.!?;\n\t'’-",
-    *("can't", "cant", " 38,5 ", "1,2,3", "..5", "5.5.", "3rd", "'hip'", "fever? no", "? nope."),
+    *("can't", "cant", " 38,5 ", "1,2,3", "..5", "5.5.", "3rd", "'hip'"),
+    *("fever? no", "? nope.", "? yes, "),
 ]
 _CONTRACTIONS_USED = {"cant": ("can", "not"), "can't": ("can", "not"), "im": ("i", "am")}
 

@@ -342,6 +342,8 @@ def test_the_public_safety_set(answerer: Answerer) -> None:
         ("Can you feel the toilet paper when you wipe? No. My back is bad.", True),
         ("can you control your bladder? no", True),
         ("numb groin? yes. fever? no", True),
+        ("Numbness? Yes, in my groin since last night", True),
+        ("any numbness? yep, down below, since the weekend", True),
         # a question answered otherwise is left as it was
         ("Fever? not sure. back aches", True),
     ],
@@ -354,6 +356,8 @@ def test_a_checklist_answered_in_the_next_sentence(
 
 def test_only_a_plain_no_answers_a_checklist_item() -> None:
     assert answered_checklist("fever? no") == "no fever."
+    assert answered_checklist("numbness? yes, in my groin") == "numbness in my groin"
+    assert answered_checklist("can you do the bridge? yes") == "can you do the bridge? yes"
     assert answered_checklist("is it cancer? no idea") == "is it cancer? no idea"
     assert answered_checklist("do you want the stretches? no thanks") == (
         "do you want the stretches? no thanks"

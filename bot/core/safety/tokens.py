@@ -118,11 +118,26 @@ def _no_instead(found: re.Match[str]) -> str:
     return f"{start}no {found.group(3)}."
 
 
+# The same checklist answered yes ("Numbness? Yes, in my groin since last night."): the item and
+# what follows the yes are one sentence, so the sign and its place are read together.
+_CONFIRMED = re.compile(
+    r"(^|[.!?;\n])(\s*)([a-z][a-z ']{0,60}?)\s*\?+\s*(?:yes|yeah|yep|yup|definitely)\b[ \t,]*"
+)
+
+
+def _item_then(found: re.Match[str]) -> str:
+    words = found.group(3).split()
+    if len(words) > CHECKLIST_WORDS or not _ASKS_ITSELF.isdisjoint(words):
+        return found.group(0)
+    return f"{found.group(1)}{found.group(2)}{found.group(3)} "
+
+
 def answered_checklist(folded: str) -> str:
-    """A folded message with each checklist item answered no written as "no ITEM."."""
+    """A folded message with each checklist item answered no written as "no ITEM.", and each
+    item answered yes joined to what follows the yes."""
     if "?" not in folded:
         return folded
-    return _ANSWERED.sub(_no_instead, folded)
+    return _CONFIRMED.sub(_item_then, _ANSWERED.sub(_no_instead, folded))
 
 
 def _expand(token: str, contractions: Mapping[str, tuple[str, ...]]) -> tuple[str, ...] | None:
