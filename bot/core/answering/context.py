@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.core.expiring import ExpiringMap
 from bot.core.replies import Reply, ReplyKind
 
 MAX_TURNS = 3  # messages after the topic was set that can still refer to it
@@ -97,12 +98,9 @@ def message_key(chat_id: int, message_id: int) -> str:
 
 
 class MemoryContextStore:
-    """A bounded, expiring in-memory :class:`ContextStore` for one process.
-
-    Entries live for ``lifetime`` by the injected clock; beyond ``capacity`` the least recently
-    written is dropped. A dict keeps insertion order, and every write re-inserts its key, so the
-    oldest entry is always first: expiry and eviction look only at the front.
-    """
+    """A bounded, expiring in-memory :class:`ContextStore` for one process: an
+    :class:`~bot.core.expiring.ExpiringMap` behind the store's async interface (entries live for
+    ``lifetime`` by the injected clock; beyond ``capacity`` the least recently written goes)."""
 
     def __init__(
         self,
@@ -110,47 +108,23 @@ class MemoryContextStore:
         lifetime: timedelta = LIFETIME,
         capacity: int = MAX_CONVERSATIONS,
     ) -> None:
-        self._clock = clock
-        self._lifetime = lifetime.total_seconds()
-        self._capacity = capacity
-        self._items: dict[str, tuple[float, Conversation]] = {}
+        self._items: ExpiringMap[str, Conversation] = ExpiringMap(clock, lifetime, capacity)
 
     def __len__(self) -> int:
         return len(self._items)
 
     async def get(self, key: str) -> Conversation | None:
         """The conversation under ``key`` if it has not expired."""
-        item = self._items.get(key)
-        if item is None:
-            return None
-        if item[0] <= self._now():
-            del self._items[key]
-            return None
-        return item[1]
+        return self._items.get(key)
 
     async def put(self, key: str, conversation: Conversation | None) -> None:
         """Keep (or, with None, drop) a conversation; expired and excess entries go first."""
-        self._items.pop(key, None)
-        now = self._now()
-        self._sweep(now)
         if conversation is None:
-            return
-        while len(self._items) >= self._capacity:
-            del self._items[next(iter(self._items))]
-        self._items[key] = (now + self._lifetime, conversation)
+            self._items.pop(key)
+            self._items.sweep()
+        else:
+            self._items.put(key, conversation)
 
     async def forget(self, prefix: str) -> None:
         """Drop every conversation under keys starting with ``prefix``."""
-        for key in [key for key in self._items if key.startswith(prefix)]:
-            del self._items[key]
-
-    def _sweep(self, now: float, limit: int = 64) -> None:
-        """Drop expired entries from the front (bounded work per call)."""
-        for _ in range(limit):
-            first = next(iter(self._items), None)
-            if first is None or self._items[first][0] > now:
-                return
-            del self._items[first]
-
-    def _now(self) -> float:
-        return self._clock().timestamp()
+        self._items.drop(lambda key: key.startswith(prefix))
