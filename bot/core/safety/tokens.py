@@ -107,13 +107,18 @@ _ASKS_ITSELF = frozenset(
 CHECKLIST_WORDS = 4  # words at most in one item of such a checklist
 
 
+def _is_item(words: list[str]) -> bool:
+    """Whether a question is a checklist item: a few words and no verb of its own."""
+    return len(words) <= CHECKLIST_WORDS and _ASKS_ITSELF.isdisjoint(words)
+
+
 def _no_instead(found: re.Match[str]) -> str:
     words = found.group(3).split()
     start = found.group(1) + found.group(2)
     ability = _ABILITY.get(tuple(words[:2]))
     if ability is not None and len(words) > 2:
         return f"{start}{ability} {' '.join(words[2:])}."
-    if len(words) > CHECKLIST_WORDS or not _ASKS_ITSELF.isdisjoint(words):
+    if not _is_item(words):
         return found.group(0)
     return f"{start}no {found.group(3)}."
 
@@ -126,8 +131,7 @@ _CONFIRMED = re.compile(
 
 
 def _item_then(found: re.Match[str]) -> str:
-    words = found.group(3).split()
-    if len(words) > CHECKLIST_WORDS or not _ASKS_ITSELF.isdisjoint(words):
+    if not _is_item(found.group(3).split()):
         return found.group(0)
     return f"{found.group(1)}{found.group(2)}{found.group(3)} "
 
