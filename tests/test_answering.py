@@ -266,6 +266,8 @@ KNOWN_FALSE_ALARMS = frozenset(
         "sitting in lectures, how often should I stretch?",
         "is foot drop something that happens with back problems or is that a different condition? "
         "just curious, my feet are fine",
+        "Numbness in the groin, what does that mean in a back pain context? Not me, just reading "
+        "the NHS page.",
     }
 )
 

@@ -164,6 +164,18 @@ def test_someone_elses_emergency_now_still_alarms(screen: Screen) -> None:
     )
 
 
+def test_a_story_or_a_pet_is_ruled_out_even_when_recent(screen: Screen) -> None:
+    # Unlike someone else's emergency, a film's or a dog's "last night" is no reason to alarm.
+    on_screen = screen.assess("on telly last night a man could not pee after his back op")
+    assert status_of(on_screen, "bladder-bowel") is Status.FICTION_OR_ANIMAL
+    assert not on_screen.alarm
+    pet = screen.assess("my old dog is incontinent now, how often should i stretch?")
+    assert status_of(pet, "bladder-bowel") is Status.FICTION_OR_ANIMAL
+    assert not pet.alarm
+    # The story ends where real life starts: "irl" is a boundary.
+    assert screen.assess("crashed a car in gta lol irl i can not pee since this morning").alarm
+
+
 def test_a_question_about_a_word_is_a_question(screen: Screen) -> None:
     decision = screen.assess("what does saddle anaesthesia mean?")
     assert decision.verdict is Verdict.QUESTION

@@ -182,6 +182,7 @@ CONTEXT_CATEGORIES = (
     "historical",  # "ten years ago", "as a kid": long past; rules it out
     "resolved",  # "all better now", "healed fine": over; rules it out (not for nerve signs)
     "someone-else",  # "my uncle had": rules it out, unless a "recent" trigger is also in reach
+    "fiction-or-animal",  # "in the film", "my dog is": not a person's body; always rules it out
     "question",  # "what does ... mean", "is it": a question about the sign, not a report of it
     "harmless",  # "after sitting cross legged": a passing, positional sensation; rules it out
     "recent",  # "now", "yesterday": someone else's emergency happening now still alarms
@@ -194,6 +195,7 @@ ContextCategory = Literal[
     "historical",
     "resolved",
     "someone-else",
+    "fiction-or-animal",
     "question",
     "harmless",
     "recent",

@@ -49,7 +49,15 @@ DEFAULT_WINDOW = 8
 MAX_WINDOW = 20
 MAX_NOTE = 200
 # Categories that rule a mention out, and so can be switched off per flag with `keeps`.
-RULE_OUTS = ("negated", "historical", "resolved", "someone-else", "question", "harmless")
+RULE_OUTS = (
+    "negated",
+    "historical",
+    "resolved",
+    "someone-else",
+    "fiction-or-animal",
+    "question",
+    "harmless",
+)
 
 
 # --- tiers.yaml -------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
 - A trigger made only of the mention's own words does not apply to it ("can not" in "can not
   pee"); one that shares a word with it does ("my dog fell").
 - A mention that carries its own negation ("can not pee", "no feeling") cannot be negated.
-- "someone-else" is cancelled by a "recent" trigger in reach (someone's emergency now).
+- "someone-else" is cancelled by a "recent" trigger in reach (someone's emergency now);
+  "fiction-or-animal" (a film, a book, a game, a pet) never is.
 - "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
   that a red flag?").
 - "unsure" in reach cancels every rule-out: an unclear context alarms.
@@ -38,6 +39,7 @@ class Status(Enum):
     HISTORICAL = "historical"
     RESOLVED = "resolved"
     SOMEONE_ELSE = "someone-else"
+    FICTION_OR_ANIMAL = "fiction-or-animal"
     HARMLESS = "harmless"
     QUESTION = "question"
 
@@ -47,7 +49,14 @@ class Status(Enum):
 
 
 _RULED_OUT = frozenset(
-    {Status.NEGATED, Status.HISTORICAL, Status.RESOLVED, Status.SOMEONE_ELSE, Status.HARMLESS}
+    {
+        Status.NEGATED,
+        Status.HISTORICAL,
+        Status.RESOLVED,
+        Status.SOMEONE_ELSE,
+        Status.FICTION_OR_ANIMAL,
+        Status.HARMLESS,
+    }
 )
 _RULE_OUT_CATEGORIES = frozenset(status.value for status in (*_RULED_OUT, Status.QUESTION))
 # When several rule-outs reach one mention, the first in this order names it.
@@ -56,6 +65,7 @@ _ORDER = (
     Status.HISTORICAL,
     Status.RESOLVED,
     Status.SOMEONE_ELSE,
+    Status.FICTION_OR_ANIMAL,
     Status.HARMLESS,
     Status.QUESTION,
 )
