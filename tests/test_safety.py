@@ -315,11 +315,34 @@ def test_a_question_about_a_word_gets_a_calm_explanation(answerer: Answerer) -> 
     assert reply.buttons[0][0].data == "e:when-to-see-a-professional"
 
 
+def test_a_question_about_a_sign_and_another_question_gets_both(answerer: Answerer) -> None:
+    reply = answerer.answer("could my back pain be cancer? also how do i do the bridge?").reply
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "bridge-pose"
+    assert "Cancer and back pain" in reply.plain()  # the sign explained under the answer
+    assert not URGENT_MARKERS.search(reply.plain())
+    # Nothing else asked (or nothing the bot can answer): the explanation alone, as before.
+    alone = answerer.answer("could my back pain be cancer? what is the weather like?").reply
+    assert alone.kind is ReplyKind.INFO and "Cancer and back pain" in alone.plain()
+
+
 def test_a_question_about_red_flags_gets_the_red_flag_list(answerer: Answerer) -> None:
     reply = answerer.answer("which symptoms mean back pain is an emergency?").reply
     assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "when-to-see-a-professional"
     assert "bladder" in reply.plain() and "numbness" in reply.plain()
     assert not URGENT_MARKERS.search(reply.plain())
+
+
+def test_red_flags_said_to_be_absent_or_in_a_remark_are_no_question_about_them(
+    answerer: Answerer,
+) -> None:
+    for message in (
+        "no red flags, just normal stiffness, what exercises do you recommend?",
+        "read that night pain is a red flag. what are the exercises for tight hips?",
+    ):
+        reply = answerer.answer(message).reply
+        assert reply.entry_id == "exercises", message
+    asked = answerer.answer("my back hurts. which symptoms are red flags?").reply
+    assert asked.entry_id == "when-to-see-a-professional"
 
 
 def test_no_calm_text_reads_like_the_urgent_notice(kb: KnowledgeBase) -> None:

@@ -2,7 +2,7 @@
 
 from bot.core.safety.context import Status
 from bot.core.safety.decision import Mention, SafetyDecision, Screen, Verdict
-from bot.core.safety.replies import explanation_html, note_lines, with_notes
+from bot.core.safety.replies import explanation_html, note_lines, with_explanation, with_notes
 
 __all__ = [
     "Mention",
@@ -12,5 +12,6 @@ __all__ = [
     "Verdict",
     "explanation_html",
     "note_lines",
+    "with_explanation",
     "with_notes",
 ]

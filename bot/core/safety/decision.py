@@ -7,6 +7,7 @@ a mention that no trigger reaches, or whose context is unclear, alarms.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -51,8 +52,9 @@ class SafetyDecision:
     mentions: tuple[Mention, ...] = ()
     tier: UrgencyTier | None = None
     question_entry: str = ""  # a general question about red flags: this entry answers it
-    # The message without the clauses context ruled out ("my uncle had bowel cancer, ..."), for
-    # the matcher: empty when nothing was ruled out. Those words would only blur the question.
+    # The message without the clauses context ruled out ("my uncle had bowel cancer, ...") or
+    # that ask about a sign ("could it be cancer?"), for the matcher: empty when there are none
+    # or nothing else is left. Those words would only blur the question.
     rest: str = ""
 
     @property
@@ -147,6 +149,8 @@ class Screen:
             verdict = decide(hit.own, flag.keeps, mine, negations, scopes)
             if verdict.status.ruled_out:
                 dropped.update(scopes.clause(hit))
+            elif verdict.status is Status.QUESTION:  # the question is its whole sentence
+                dropped.update(_sentence(document.tokens, hit))
             decided = verdict.trigger
             mentions.append(
                 Mention(
@@ -166,7 +170,7 @@ class Screen:
                 )
             )
         decision = self._verdict(document, tuple(mentions))
-        if dropped and decision.verdict is Verdict.RULED_OUT:
+        if dropped and decision.verdict in {Verdict.RULED_OUT, Verdict.QUESTION}:
             return replace(decision, rest=_without(document.tokens, dropped))
         return decision
 
@@ -226,9 +230,20 @@ class Screen:
         return SafetyDecision(Verdict.CLEAR, question_entry=entry) if entry else CLEAR
 
     def _question(self, document: Document) -> str:
-        if not self.rules.question_entry or not self.questions.find(document):
+        """The red-flag list's entry when the message asks about red flags in general: not
+        when it says it has none ("no red flags") or only mentions them in a remark before its
+        real question ("read that night pain is a red flag. what are the signs of ...?")."""
+        if not self.rules.question_entry:
             return ""
-        return self.rules.question_entry
+        tokens = document.tokens
+        several = len(tokens) > 0 and tokens.sentences[-1] != tokens.sentences[0]
+        for _, hit in self.questions.find(document):
+            if hit.start > 0 and tokens.words[hit.start - 1] in _NEGATIONS:
+                continue
+            if several and not _asks(tokens, _sentence(tokens, hit)):
+                continue
+            return self.rules.question_entry
+        return ""
 
 
 def _overlaps(own: Sequence[int], hit: Hit) -> bool:
@@ -242,6 +257,28 @@ def _without(tokens: Tokens, dropped: set[int]) -> str:
         if position not in dropped and word != ",":
             sentences.setdefault(tokens.sentences[position], []).append(word)
     return ". ".join(" ".join(words) for words in sentences.values() if words)
+
+
+# A general question about red flags is asked, not negated: "no red flags" says there are none.
+_NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
+_ASKING = frozenset(
+    "what which when how why who where is are does do should can could would will any".split()
+)
+
+
+def _asks(tokens: Tokens, sentence: range) -> bool:
+    """Whether a sentence is a question: it starts with a question word or has a wh-word."""
+    words = tokens.words[sentence.start : sentence.stop]
+    return bool(words) and (
+        words[0] in _ASKING or any(w in _ASKING and w.startswith("wh") for w in words)
+    )
+
+
+def _sentence(tokens: Tokens, hit: Hit) -> range:
+    """The positions of the sentence a hit is in."""
+    number = tokens.sentences[hit.start]
+    start = bisect_left(tokens.sentences, number)
+    return range(start, bisect_right(tokens.sentences, number))
 
 
 def _words(tokens: Tokens, hit: Hit) -> str:

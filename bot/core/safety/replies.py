@@ -12,7 +12,7 @@ from bot.core.replies import Reply
 from bot.core.safety.context import Status
 from bot.core.safety.decision import SafetyDecision
 
-__all__ = ["MAX_NOTES", "explanation_html", "note_lines", "with_notes"]
+__all__ = ["MAX_NOTES", "explanation_html", "note_lines", "with_explanation", "with_notes"]
 
 MAX_NOTES = 2  # "one short line" per ruled-out sign, and never a wall of warnings
 NOTE_MARK = "ℹ️"
@@ -39,3 +39,13 @@ def explanation_html(decision: SafetyDecision) -> str:
     """The calm explanations of the red flags a question was about."""
     flags = decision.flags(Status.QUESTION)
     return "\n\n".join(flag.explain.strip() for flag in flags if flag.explain)
+
+
+def with_explanation(reply: Reply, decision: SafetyDecision) -> Reply:
+    """The answer to the rest of a message with the calm explanation of the sign it also asked
+    about under it ("could it be cancer? ... how do hip flexors cause back pain?")."""
+    html = explanation_html(decision)
+    if not html:
+        return with_notes(reply, decision)
+    lines = [reply.html.rstrip(), html, *note_lines(decision)]
+    return replace(reply, html="\n\n".join(lines))
