@@ -35,7 +35,7 @@ from hot_path import messages as hot_path_messages  # noqa: E402
 from synthetic import synthetic_kb, synthetic_questions  # noqa: E402
 
 from bot.core.answering.answerer import Answerer  # noqa: E402
-from bot.core.answering.matching import Match  # noqa: E402
+from bot.core.answering.match_result import Match  # noqa: E402
 from bot.core.knowledge import load_knowledge  # noqa: E402
 from bot.tools.evaluation import load_probes  # noqa: E402
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.answering.answerer import Answerer
-from bot.core.answering.matching import Band, Matcher
+from bot.core.answering.match_result import Band
+from bot.core.answering.matching import Matcher
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.replies import MESSAGE_LIMIT, ReplyKind
 from bot.tools.evaluation import evaluate, load_probes

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
 from bot.core.answering.language import ENGLISH, _latin, looks_english
-from bot.core.answering.matching import Matcher, _synonym_regex
+from bot.core.answering.matching import Matcher
+from bot.core.answering.term_analysis import _synonym_regex
 from bot.core.knowledge import load_knowledge
 from bot.core.normalise import (
     _CONTRACTIONS,

@@ -66,7 +66,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/reminders/views.py", "_JOINS"): "'to', 'until' typed between two times",
     ("bot/core/groups/typed.py", "ZONE_WORDS"): "'/settings timezone' typed",
     ("bot/core/groups/policy.py", "_QUESTION_WORDS"): "question words read in messages",
-    ("bot/core/answering/matching.py", "QUESTION_WORDS"): "question words read in messages",
+    ("bot/core/answering/term_model.py", "QUESTION_WORDS"): "question words read in messages",
     ("bot/core/normalise.py", "STOPWORDS"): "function words read in messages",
     ("bot/core/normalise.py", "_CONTRACTIONS"): "contractions read in messages",
     # Identifiers and names that look like words: never shown, or shown as they are.
@@ -109,14 +109,14 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/language.py", "looks_english", "ascii"): "a codec name",
     ("bot/core/answering/language.py", "looks_english", "ignore"): "a codec error handler",
     ("bot/core/answering/language.py", "ENGLISH"): "language codes pycld2 returns",
-    ("bot/core/answering/matching.py", "PLURAL"): "a suffix of internal terms",
+    ("bot/core/answering/term_analysis.py", "PLURAL"): "a suffix of internal terms",
     ("bot/core/answering/understanding.py", "ALWAYS"): "group names of _vocabulary.yaml",
     # Reading kinds (internal codes) and the trace that `ask --explain` prints to maintainers.
-    ("bot/core/answering/understanding.py", "Interpreter", "answer"): "a reading kind",
-    ("bot/core/answering/understanding.py", "Interpreter", "detail"): "a reading kind",
+    ("bot/core/answering/reading.py", "entry_reading", "answer"): "a reading kind",
+    ("bot/core/answering/reading.py", "entry_reading", "detail"): "a reading kind",
     ("bot/core/answering/understanding.py", "Interpreter", "none"): "a reading kind",
     ("bot/core/answering/understanding.py", "Interpreter", "long message: question "): "explain",
-    ("bot/core/answering/understanding.py", "Interpreter", "follow-up on "): "explain",
+    ("bot/core/answering/follow_ups.py", "FollowUpReader", "follow-up on "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "the question read as "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "option from the last list: "): (
         "explain"
@@ -127,8 +127,8 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ),
     ("bot/core/answering/scope.py", "ABSENT"): "words people type that say 'absent'",
     ("bot/core/answering/scope.py", "NEGATIONS"): "internal terms of the matcher",
-    ("bot/core/answering/understanding.py", "Interpreter", "a follow-up on "): "explain",
-    ("bot/core/answering/understanding.py", "Interpreter", " with nothing to follow"): "explain",
+    ("bot/core/answering/follow_ups.py", "FollowUpReader", "a follow-up on "): "explain",
+    ("bot/core/answering/follow_ups.py", "FollowUpReader", " with nothing to follow"): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "question in the clause "): "explain",
     (
         "bot/core/answering/understanding.py",

@@ -18,9 +18,11 @@ from html import escape
 from bot.core import callbacks
 from bot.core.answering.context import Conversation
 from bot.core.answering.language import looks_english
-from bot.core.answering.matching import Match, Matcher
+from bot.core.answering.match_result import Match
+from bot.core.answering.matching import Matcher
+from bot.core.answering.reading import Reading
 from bot.core.answering.smalltalk import classify
-from bot.core.answering.understanding import Interpreter, Reading
+from bot.core.answering.understanding import Interpreter
 from bot.core.knowledge import Entry, KnowledgeBase, UrgencyTier, fill
 from bot.core.replies import Button, Reply, ReplyKind, label, render_entry, rows
 from bot.core.safety import (

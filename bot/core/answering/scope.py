@@ -20,7 +20,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from bot.core.answering.matching import PLURAL, QUESTION_WORDS
+from bot.core.answering.term_analysis import PLURAL
+from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import KnowledgeBase
 from bot.core.normalise import is_stopword, stem, words
 

@@ -4,8 +4,7 @@ back-story.
 The matcher scores text against entries; this module decides what the message asks for:
 
 - a **follow-up** ("how long do I hold it?", "the second one", "so what do I do about it") is
-  read against the conversation's topic, or the back-story of the same message; a detail it asks
-  for ("hold", "reps", ...) is answered from the entry's ``details``;
+  read against the conversation's topic, or the back-story of the same message (``follow_ups``);
 - a **clear question** of its own switches topic, whatever came before;
 - an **unrelated** message (its own words unknown to the knowledge base) is never forced onto the
   previous topic;
@@ -23,78 +22,43 @@ knows, unless the question names its entry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, islice
-from typing import Literal
 
 from bot.core.answering.budget import bounded, story_window
 from bot.core.answering.context import Conversation
-from bot.core.answering.matching import PLURAL, QUESTION_WORDS, Band, Candidate, Match, Matcher
+from bot.core.answering.follow_ups import (
+    MAX_SUGGESTIONS,
+    MAX_UNFAMILIAR,
+    NO_LIST,
+    ORDINALS,
+    Cue,
+    FollowUpReader,
+    alternation,
+    has_content,
+    ordinal,
+)
+from bot.core.answering.match_result import Band, Candidate, Match
+from bot.core.answering.matching import Matcher
+from bot.core.answering.reading import Reading, entry_reading, noted
 from bot.core.answering.scope import Scope, clauses
-from bot.core.knowledge import FollowUp, KnowledgeBase
-
-ReadingKind = Literal["answer", "detail", "unsure", "clarify", "not_covered", "none"]
+from bot.core.answering.term_analysis import PLURAL
+from bot.core.answering.term_model import QUESTION_WORDS
+from bot.core.knowledge import KnowledgeBase
 
 LONG_MESSAGE = 100  # characters: longer messages are read sentence by sentence
 STORY_FACTOR = 0.35  # weight of a long message's back-story next to its question
 NEAR_STORY_FACTOR = 0.6  # the sentence just before the question
 STORY_SENTENCES = 6  # sentences before the question that count as its story
-REFERENT_FACTOR = 0.5  # weight of the previous topic's words added to a follow-up
-MAX_UNFAMILIAR = 0.34  # share of a follow-up's own words that may be unknown
 SOLID_UNFAMILIAR = 0.5  # an answer needs its entry's words to outweigh unknown ones
 ONE_WORD_UNFAMILIAR = 0.3  # ... and one rare word of its own with a little small talk
 NAMED_UNFAMILIAR = 0.67  # an entry named by its title may come with one unknown word
 UNKNOWN_SUBJECT = 0.6  # a question about an unknown subject: beyond two shared words, not a name
-MAX_SUGGESTIONS = 3
 SUGGESTION_MARGIN = 12.0  # "Did you mean" offers only entries this close to the best
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
-_ORDINALS = {
-    "first": 0,
-    "1st": 0,
-    "second": 1,
-    "2nd": 1,
-    "third": 2,
-    "3rd": 2,
-    "fourth": 3,
-    "4th": 3,
-    "fifth": 4,
-    "5th": 4,
-    "last": -1,
-    "final": -1,
-}
-_NUMBERED = re.compile(r"\b(?:number|no|num|option|#)\s*([1-9])\b|^\s*([1-9])\s*$")
-_NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is only a reference
-# Words that point back at one thing said before ("how often do I do it?"): with nothing said
-# before, the message has to be asked back. A plural ("how often do I do them?") means the
-# exercises as a whole, which a detail's own entry answers.
-FOLLOW_UP_WORDS = 3  # content words of a follow-up besides the detail it asks ("which knee first")
-_POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
 _REFERS = re.compile(r"\b(?:they|them|it|that|this|those|these)\b", re.IGNORECASE)
-_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b")
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What a message asks for, and how that was decided (for replies and ``--explain``)."""
-
-    kind: ReadingKind
-    entry_id: str | None = None
-    detail: str | None = None  # the detail answered ("hold"), for kind "detail"
-    options: tuple[str, ...] = ()  # entry ids to offer, for kinds "unsure" and "clarify"
-    subject: str | None = None  # the subject not covered ("knee"), for kind "not_covered"
-    match: Match | None = None
-    notes: tuple[str, ...] = field(default=())  # how context and sentences were used
-
-
-@dataclass(frozen=True)
-class _Cue:
-    follow_up: FollowUp
-    phrases: tuple[str, ...]  # every detail phrase found in the message
-    terms: frozenset[str] = frozenset()  # their content terms ("long" of "how long")
 
 
 class Interpreter:
@@ -103,24 +67,12 @@ class Interpreter:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher) -> None:
         self.kb = kb
         self.matcher = matcher
-        self._follow_ups = {follow_up.name: follow_up for follow_up in kb.follow_ups}
-        menu = kb.ordered()
-        self._with_detail = {  # detail name -> the entries that answer it, in menu order
-            name: tuple(entry.id for entry in menu if entry.detail(name))
-            for name in {name for entry in menu for name, _ in entry.details}
-        }
-        asks: dict[str, str] = {}
-        for follow_up in kb.follow_ups:
-            for phrase in follow_up.asks:
-                asks.setdefault(matcher.canonical(phrase), follow_up.name)
-        self._asks = asks
-        self._asks_pattern = _alternation(asks)
         near: dict[str, str] = {}
         for group, phrases in kb.not_covered.items():
             for phrase in phrases:
                 near.setdefault(matcher.canonical(phrase), group)
         self._near = near
-        self._near_pattern = _alternation(near)
+        self._near_pattern = alternation(near)
         # Every word each entry uses (phrasings, keywords, answer, steps, details), stemmed.
         self._entry_words = {
             entry.id: frozenset(
@@ -136,6 +88,7 @@ class Interpreter:
         # Not ``self._terms``: a bound method would tie the scope back to this interpreter,
         # a reference cycle that only a full garbage collection frees (see ``_terms_by``).
         self._scope = Scope(kb, partial(_terms_by, matcher), matcher.knows)
+        self._follow_ups = FollowUpReader(kb, matcher, self._scope)
 
     # ------------------------------------------------------------------------------------------
     def read(self, text: str, conversation: Conversation | None = None) -> Reading:
@@ -196,13 +149,13 @@ class Interpreter:
             if resolved is not None and on_its_own():  # not "... her corns, they hurt"
                 again = self._read_question(resolved, context, ())
                 if again.kind in {"answer", "detail"}:
-                    reading = _noted(again, f"the question read as {resolved!r}")
+                    reading = noted(again, f"the question read as {resolved!r}")
         note = f"long message: question {question!r}"
         if reading.kind in {"none", "unsure"}:
             near = self._not_covered(" ".join(self.matcher.canonical(s) for s in story))
             if near is not None:
                 return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
-        return _noted(reading, note)
+        return noted(reading, note)
 
     def _resolved(self, question: str, before: list[str]) -> str | None:
         """The question with its first pronoun replaced by the nearest title or keyword the
@@ -229,13 +182,13 @@ class Interpreter:
         if present and len(present) < len(pieces):
             kept = self._read_question(" ".join(present), context, ())
             if kept.kind in {"answer", "detail"}:
-                return _noted(kept, "clauses about what is absent left aside")
+                return noted(kept, "clauses about what is absent left aside")
         question = pieces[_question_index(pieces)]
         clause = self._read_question(question, context, ())
         best = clause.match.best if clause.match is not None else None
         strong = best is not None and (best.named or best.support >= 2)
         if clause.kind in {"answer", "detail"} and strong:
-            return _noted(clause, f"question in the clause {question!r}")
+            return noted(clause, f"question in the clause {question!r}")
         return reading
 
     # ------------------------------------------------------------------------------------------
@@ -246,13 +199,13 @@ class Interpreter:
         story: tuple[tuple[str, float], ...],
     ) -> Reading:
         canonical = self.matcher.canonical(text)
-        cue = self._cue(canonical)
+        cue = self._follow_ups.cue(canonical)
         asked = frozenset(t for p in (cue.phrases if cue else ()) for t in self._terms(p))
 
         # "the second one", "number 3": the last list shown (no list: nothing to guess from).
         options = context.options if context is not None else ()
-        unasked = self._asks_pattern.sub(" ", canonical) if self._asks_pattern else canonical
-        picked = _ordinal(unasked, options or _NO_LIST)  # "which side first" is no ordinal
+        unasked = self._follow_ups.unasked(canonical)
+        picked = ordinal(unasked, options or NO_LIST)  # "which side first" is no ordinal
         refers = picked is not None and self._only_refers(text, asked)
         if refers and not options and cue is None:
             return Reading("none", notes=("an ordinal, and no list shown",))
@@ -276,7 +229,7 @@ class Interpreter:
             return Reading("not_covered", subject=near, match=whole)
         following = context is not None and context.topic is not None
         if context is None and cue is not None:
-            clarify = self._clarify(canonical, cue, own, whole, unfamiliar)
+            clarify = self._follow_ups.clarify(canonical, cue, own, whole, unfamiliar)
             if clarify is not None:
                 return clarify
         # In a conversation, a question about a detail the topic has is about the topic unless
@@ -304,7 +257,7 @@ class Interpreter:
         if self._solid(own, unfamiliar, strict):
             best = own.best
             assert best is not None
-            detail = self._detail_asked(cue, best.entry_id, own, context)
+            detail = self._follow_ups.detail_asked(cue, best.entry_id, own, context)
             rival = whole.best
             if (
                 not following
@@ -323,7 +276,7 @@ class Interpreter:
         # A follow-up: read it against the topic just talked about.
         if following and unfamiliar <= MAX_UNFAMILIAR:
             assert context is not None and context.topic is not None
-            reading = self._follow_up(text, cue, context.topic, asked, story)
+            reading = self._follow_ups.follow(text, cue, context.topic, story)
             if reading is not None:
                 return reading
         if near is not None:
@@ -331,103 +284,30 @@ class Interpreter:
         if (
             cue is not None
             and context is None
-            and self._has_content(own)
+            and has_content(own)
             and self._solid(whole, unfamiliar, False, cue)
         ):
             # The words that ask a detail are part of its own question ("daily stretching?").
             best = whole.best
             assert best is not None
             return self._entry(best.entry_id, None, whole)
-        if cue is not None and not self._has_content(own):
+        if cue is not None and not has_content(own):
             # A detail with no topic anywhere ("how often?", "how long do I hold it?").
             if cue.follow_up.default is not None and context is None:
                 return self._entry(cue.follow_up.default, None, whole, "detail's own entry")
-            having = self._having(whole, cue.follow_up.name, MAX_SUGGESTIONS)
+            having = self._follow_ups.having(whole, cue.follow_up.name, MAX_SUGGESTIONS)
             if having:
                 return Reading("unsure", options=tuple(having[:MAX_SUGGESTIONS]), match=whole)
         return self._by_band(own, unfamiliar)
-
-    def _clarify(
-        self, canonical: str, cue: _Cue, own: Match, whole: Match, unfamiliar: float
-    ) -> Reading | None:
-        """A follow-up with nothing to follow ("how long do I hold it?" as a first message, or
-        after the conversation expired): ask back which topic is meant, offering the entries
-        that have the detail asked, rather than pick one. Not when the message names its
-        topic itself (one of an entry's key words), says more than a follow-up does ("what's the
-        best position to sleep in with back pain?"), brings words of another subject, or asks a
-        detail with an entry of its own without pointing back at one thing ("how often?", "how
-        often do I do them?")."""
-        content = [t for t in own.terms if t not in QUESTION_WORDS]
-        if (
-            unfamiliar > MAX_UNFAMILIAR
-            or len(content) > FOLLOW_UP_WORDS
-            or self._scope.any_keyword_found(own.terms)
-        ):
-            return None
-        follow_up = cue.follow_up
-        if follow_up.default is not None and not _POINTS_BACK.search(canonical):
-            return None
-        having = self._having(whole, follow_up.name, MAX_SUGGESTIONS + 1)  # one may be the default
-        if follow_up.default is not None and follow_up.default in self.kb.entries:
-            having = [follow_up.default, *(e for e in having if e != follow_up.default)]
-        if not having:
-            return None
-        note = f"a follow-up on {follow_up.name} with nothing to follow"
-        return Reading(
-            "clarify", options=tuple(having[:MAX_SUGGESTIONS]), match=whole, notes=(note,)
-        )
-
-    def _follow_up(
-        self,
-        text: str,
-        cue: _Cue | None,
-        topic: str,
-        asked: frozenset[str],
-        story: tuple[tuple[str, float], ...],
-    ) -> Reading | None:
-        entry = self.kb.entries.get(topic)
-        if entry is None:
-            return None
-        note = f"follow-up on {topic}"
-        if cue is not None:
-            if entry.detail(cue.follow_up.name) is not None:
-                return self._entry(topic, cue.follow_up.name, None, note)
-            if cue.follow_up.default is not None:
-                return self._entry(cue.follow_up.default, None, None, note)
-        referent = ((entry.title, REFERENT_FACTOR), *story)
-        again = self.matcher.match_parts(((text, 1.0), *referent))
-        if again.band is Band.CONFIDENT and again.best is not None and self._has_content(again):
-            return self._entry(again.best.entry_id, None, again, note)
-        return None
 
     # ------------------------------------------------------------------------------------------
     def _entry(
         self, entry_id: str, detail: str | None, match: Match | None, note: str = ""
     ) -> Reading:
-        entry = self.kb.entries[entry_id]
-        notes = (note,) if note else ()
-        if detail is not None and entry.detail(detail) is not None:
-            return Reading("detail", entry_id, detail, match=match, notes=notes)
-        return Reading("answer", entry_id, match=match, notes=notes)
-
-    def _detail_asked(
-        self, cue: _Cue | None, entry_id: str, own: Match, context: Conversation | None
-    ) -> str | None:
-        """The detail a question with its own topic asks, if that is all it asks
-        ("how long do I hold pigeon?", or "and pigeon?" after a hold time)."""
-        entry = self.kb.entries[entry_id]
-        if cue is not None:
-            vocabulary = self.matcher.vocabulary(entry_id)
-            rest = [t for t in own.terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
-            if all(t in vocabulary for t in rest) and len(rest) <= 3:
-                return cue.follow_up.name if entry.detail(cue.follow_up.name) else None
-            return None
-        if context is not None and context.detail and len(own.terms) <= 3:
-            return context.detail if entry.detail(context.detail) else None
-        return None
+        return entry_reading(self.kb, entry_id, detail, match, note)
 
     def _solid(
-        self, match: Match, unfamiliar: float, strict: bool = False, cue: _Cue | None = None
+        self, match: Match, unfamiliar: float, strict: bool = False, cue: Cue | None = None
     ) -> bool:
         """Confident on the message's own words: the entry's name ("teach me pigeon"), or
         (unless ``strict``: only the name will do) two words that point to the entry, or one
@@ -464,7 +344,7 @@ class Interpreter:
     def _only_refers(self, text: str, asked: frozenset[str]) -> bool:
         """Whether a message with an ordinal says nothing else of its own ("explain the second
         one", not "what's the first step to a pain-free back")."""
-        ordinals = frozenset(self._terms(" ".join(_ORDINALS)))
+        ordinals = frozenset(self._terms(" ".join(ORDINALS)))
         rest = self.matcher.match_parts(((text, 1.0),), drop=asked | ordinals)
         unfamiliar = self._unfamiliar(rest)
         return unfamiliar <= MAX_UNFAMILIAR and not self._solid(rest, unfamiliar, True)
@@ -513,32 +393,8 @@ class Interpreter:
             for t in match.terms
         )
 
-    def _has_content(self, match: Match) -> bool:
-        return any(t not in QUESTION_WORDS and not t.endswith(PLURAL) for t in match.terms)
-
-    def _having(self, match: Match, detail: str, count: int) -> list[str]:
-        """The first ``count`` entries that have ``detail``: the match's candidates first, then
-        the rest in menu order (from a list made once: a large base is not scanned or sorted
-        for every question)."""
-        ranked = [c.entry_id for c in match.candidates]
-        with_detail = self._with_detail.get(detail, ())
-        found = (e for e in ranked if self.kb.entries[e].detail(detail))
-        rest = (e for e in with_detail if e not in ranked)
-        return list(islice(chain(found, rest), count))
-
     def _terms(self, phrase: str) -> list[str]:
         return _terms_by(self.matcher, phrase)
-
-    def _cue(self, canonical: str) -> _Cue | None:
-        """The detail a message asks about (the longest phrase that asks one wins)."""
-        if self._asks_pattern is None:
-            return None
-        found = [m.group(0) for m in self._asks_pattern.finditer(canonical)]
-        if not found:
-            return None
-        longest = max(found, key=len)
-        terms = frozenset(t for p in found for t in self._terms(p)) - QUESTION_WORDS
-        return _Cue(self._follow_ups[self._asks[longest]], tuple(found), terms)
 
     def _not_covered(self, canonical: str) -> str | None:
         """The first subject we do not cover that the text mentions."""
@@ -551,46 +407,12 @@ class Interpreter:
         return self._near.get(subject, "")
 
 
-def _alternation(phrases: dict[str, str]) -> re.Pattern[str] | None:
-    ordered = sorted((p for p in phrases if p), key=len, reverse=True)
-    if not ordered:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
-
-
 def _question_index(sentences: list[str]) -> int:
     """The sentence that asks: the last one with a question mark, else the last one."""
     for index in range(len(sentences) - 1, -1, -1):
         if "?" in sentences[index]:
             return index
     return len(sentences) - 1
-
-
-def _ordinal(canonical: str, options: tuple[str, ...]) -> str | None:
-    """The option "the second one" / "number 2" / "the last" refers to, if any."""
-    numbered = _NUMBERED.search(canonical)
-    if numbered:
-        index = int(numbered.group(1) or numbered.group(2)) - 1
-    else:
-        found = _ORDINAL.search(canonical)
-        if found is None:
-            return None
-        index = _ORDINALS[found.group(1)]
-    if -len(options) <= index < len(options):
-        return options[index]
-    return None
-
-
-def _noted(reading: Reading, note: str) -> Reading:
-    return Reading(
-        reading.kind,
-        reading.entry_id,
-        reading.detail,
-        reading.options,
-        reading.subject,
-        reading.match,
-        (*reading.notes, note),
-    )
 
 
 def _terms_by(matcher: Matcher, phrase: str) -> list[str]:

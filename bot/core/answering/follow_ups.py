@@ -1,0 +1,207 @@
+"""Read a message against what came before it: the detail it asks ("how long do I hold it?"),
+the option it picks from the last list ("the second one"), the topic it follows.
+
+``understanding`` decides what a message asks for; this module answers the questions it puts
+about what came before: which detail a message asks, which option it names, whether it reads
+as a follow-up on the topic just talked about, and which topics to offer when a follow-up has
+nothing to follow. A detail ("hold", "reps", ...) is answered from the entry's ``details``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import chain, islice
+
+from bot.core.answering.context import Conversation
+from bot.core.answering.match_result import Band, Match
+from bot.core.answering.matching import Matcher
+from bot.core.answering.reading import Reading, entry_reading
+from bot.core.answering.scope import Scope
+from bot.core.answering.term_analysis import PLURAL
+from bot.core.answering.term_model import QUESTION_WORDS
+from bot.core.knowledge import FollowUp, KnowledgeBase
+
+REFERENT_FACTOR = 0.5  # weight of the previous topic's words added to a follow-up
+MAX_UNFAMILIAR = 0.34  # share of a follow-up's own words that may be unknown
+MAX_SUGGESTIONS = 3
+FOLLOW_UP_WORDS = 3  # content words of a follow-up besides the detail it asks ("which knee first")
+
+ORDINALS = {
+    "first": 0,
+    "1st": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "4th": 3,
+    "fifth": 4,
+    "5th": 4,
+    "last": -1,
+    "final": -1,
+}
+_NUMBERED = re.compile(r"\b(?:number|no|num|option|#)\s*([1-9])\b|^\s*([1-9])\s*$")
+NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is only a reference
+# Words that point back at one thing said before ("how often do I do it?"): with nothing said
+# before, the message has to be asked back. A plural ("how often do I do them?") means the
+# exercises as a whole, which a detail's own entry answers.
+_POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
+_ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """The detail a message asks about, and the words that ask it."""
+
+    follow_up: FollowUp
+    phrases: tuple[str, ...]  # every detail phrase found in the message
+    terms: frozenset[str] = frozenset()  # their content terms ("long" of "how long")
+
+
+class FollowUpReader:
+    """Reads messages against what came before, for one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher, scope: Scope) -> None:
+        self.kb = kb
+        self.matcher = matcher
+        self._scope = scope
+        self._follow_ups = {follow_up.name: follow_up for follow_up in kb.follow_ups}
+        menu = kb.ordered()
+        self._with_detail = {  # detail name -> the entries that answer it, in menu order
+            name: tuple(entry.id for entry in menu if entry.detail(name))
+            for name in {name for entry in menu for name, _ in entry.details}
+        }
+        asks: dict[str, str] = {}
+        for follow_up in kb.follow_ups:
+            for phrase in follow_up.asks:
+                asks.setdefault(matcher.canonical(phrase), follow_up.name)
+        self._asks = asks
+        self._asks_pattern = alternation(asks)
+
+    def cue(self, canonical: str) -> Cue | None:
+        """The detail a message asks about (the longest phrase that asks one wins)."""
+        if self._asks_pattern is None:
+            return None
+        found = [m.group(0) for m in self._asks_pattern.finditer(canonical)]
+        if not found:
+            return None
+        longest = max(found, key=len)
+        terms = frozenset(t for p in found for t in self._terms(p)) - QUESTION_WORDS
+        return Cue(self._follow_ups[self._asks[longest]], tuple(found), terms)
+
+    def unasked(self, canonical: str) -> str:
+        """The message without the phrases that ask a detail ("which side first" is no
+        ordinal)."""
+        return self._asks_pattern.sub(" ", canonical) if self._asks_pattern else canonical
+
+    def clarify(
+        self, canonical: str, cue: Cue, own: Match, whole: Match, unfamiliar: float
+    ) -> Reading | None:
+        """A follow-up with nothing to follow ("how long do I hold it?" as a first message, or
+        after the conversation expired): ask back which topic is meant, offering the entries
+        that have the detail asked, rather than pick one. Not when the message names its
+        topic itself (one of an entry's key words), says more than a follow-up does ("what's the
+        best position to sleep in with back pain?"), brings words of another subject, or asks a
+        detail with an entry of its own without pointing back at one thing ("how often?", "how
+        often do I do them?")."""
+        content = [t for t in own.terms if t not in QUESTION_WORDS]
+        if (
+            unfamiliar > MAX_UNFAMILIAR
+            or len(content) > FOLLOW_UP_WORDS
+            or self._scope.any_keyword_found(own.terms)
+        ):
+            return None
+        follow_up = cue.follow_up
+        if follow_up.default is not None and not _POINTS_BACK.search(canonical):
+            return None
+        having = self.having(whole, follow_up.name, MAX_SUGGESTIONS + 1)  # one may be the default
+        if follow_up.default is not None and follow_up.default in self.kb.entries:
+            having = [follow_up.default, *(e for e in having if e != follow_up.default)]
+        if not having:
+            return None
+        note = f"a follow-up on {follow_up.name} with nothing to follow"
+        return Reading(
+            "clarify", options=tuple(having[:MAX_SUGGESTIONS]), match=whole, notes=(note,)
+        )
+
+    def follow(
+        self,
+        text: str,
+        cue: Cue | None,
+        topic: str,
+        story: tuple[tuple[str, float], ...],
+    ) -> Reading | None:
+        """The message read as a follow-up on ``topic``: the topic's detail it asks, or the
+        entry it reaches with the topic's title added to its words."""
+        entry = self.kb.entries.get(topic)
+        if entry is None:
+            return None
+        note = f"follow-up on {topic}"
+        if cue is not None:
+            if entry.detail(cue.follow_up.name) is not None:
+                return entry_reading(self.kb, topic, cue.follow_up.name, None, note)
+            if cue.follow_up.default is not None:
+                return entry_reading(self.kb, cue.follow_up.default, None, None, note)
+        referent = ((entry.title, REFERENT_FACTOR), *story)
+        again = self.matcher.match_parts(((text, 1.0), *referent))
+        if again.band is Band.CONFIDENT and again.best is not None and has_content(again):
+            return entry_reading(self.kb, again.best.entry_id, None, again, note)
+        return None
+
+    def detail_asked(
+        self, cue: Cue | None, entry_id: str, own: Match, context: Conversation | None
+    ) -> str | None:
+        """The detail a question with its own topic asks, if that is all it asks
+        ("how long do I hold pigeon?", or "and pigeon?" after a hold time)."""
+        entry = self.kb.entries[entry_id]
+        if cue is not None:
+            vocabulary = self.matcher.vocabulary(entry_id)
+            rest = [t for t in own.terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
+            if all(t in vocabulary for t in rest) and len(rest) <= 3:
+                return cue.follow_up.name if entry.detail(cue.follow_up.name) else None
+            return None
+        if context is not None and context.detail and len(own.terms) <= 3:
+            return context.detail if entry.detail(context.detail) else None
+        return None
+
+    def having(self, match: Match, detail: str, count: int) -> list[str]:
+        """The first ``count`` entries that have ``detail``: the match's candidates first, then
+        the rest in menu order (from a list made once: a large base is not scanned or sorted
+        for every question)."""
+        ranked = [c.entry_id for c in match.candidates]
+        with_detail = self._with_detail.get(detail, ())
+        found = (e for e in ranked if self.kb.entries[e].detail(detail))
+        rest = (e for e in with_detail if e not in ranked)
+        return list(islice(chain(found, rest), count))
+
+    def _terms(self, phrase: str) -> list[str]:
+        return self.matcher.analyse(phrase)[0]
+
+
+def has_content(match: Match) -> bool:
+    """Whether the match has a content term (not only question words)."""
+    return any(t not in QUESTION_WORDS and not t.endswith(PLURAL) for t in match.terms)
+
+
+def ordinal(canonical: str, options: tuple[str, ...]) -> str | None:
+    """The option "the second one" / "number 2" / "the last" refers to, if any."""
+    numbered = _NUMBERED.search(canonical)
+    if numbered:
+        index = int(numbered.group(1) or numbered.group(2)) - 1
+    else:
+        found = _ORDINAL.search(canonical)
+        if found is None:
+            return None
+        index = ORDINALS[found.group(1)]
+    if -len(options) <= index < len(options):
+        return options[index]
+    return None
+
+
+def alternation(phrases: dict[str, str]) -> re.Pattern[str] | None:
+    """One pattern for whole phrases, the longest first."""
+    ordered = sorted((p for p in phrases if p), key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")

@@ -1,0 +1,148 @@
+"""Turn a text into the knowledge base's terms, the unit the matcher scores with.
+
+The text is folded (case, accents, emoji, punctuation), contractions are expanded, misspelt words
+are corrected against the knowledge base's own vocabulary with rapidfuzz, the maintainers'
+synonyms are applied, function words are dropped and the rest is stemmed. A plural
+("stretches") keeps a trace of its number (``PLURAL``), which the matcher uses to tell a
+question about stretches from one about a single stretch.
+
+Kept apart from ``matching``: this is what a text *says* in the base's words, the same for
+questions and for the base's own phrasings; the matcher decides what those terms are worth.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rapidfuzz import fuzz, process
+
+from bot.core.answering.index import SynonymTable
+from bot.core.knowledge import KnowledgeBase
+from bot.core.normalise import is_stopword, stem, words
+
+PLURAL = "+pl"  # suffix of the term that keeps a plural's number ("stretches" -> "stretch+pl")
+MIN_CORRECTABLE = 5  # shorter words are too easily "corrected" into another real word
+ANALYSED = 1024  # texts whose analysis is kept (the sentences of the last few messages)
+CORRECTIONS = 65536  # typos whose correction is kept: strangers' typos must not grow memory
+
+
+class TermAnalyser:
+    """Reads texts in one knowledge base's vocabulary; build a new one when the base changes."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._synonym_pattern = _synonym_regex(kb.synonyms)
+        self._synonyms = dict(kb.synonyms)
+        self._synonym_table = SynonymTable(self._synonyms)
+
+        surface: set[str] = set()
+        for variant, canonical in kb.synonyms.items():
+            surface.update(variant.split())
+            surface.update(canonical.split())
+        for entry in kb.entries.values():
+            for text in [p.text for p in entry.questions] + [entry.title, *entry.keywords]:
+                surface.update(words(text))
+        self._surface = tuple(
+            sorted(w for w in surface if len(w) >= MIN_CORRECTABLE and w.isalpha())
+        )
+        self._surface_set = frozenset(surface | kb.off_topic)
+        self._corrections: dict[str, str] = {}
+        self._analysed: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
+
+    def analyse(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
+        """Terms of a question after correction, synonyms, stop-word removal and stemming."""
+        found = self._analysed.get(text)
+        if found is None:
+            tokens, corrections = self._tokens(text)
+            found = (tuple(self.finish(tokens)), tuple(corrections))
+            if len(self._analysed) >= ANALYSED:  # bounded: a message is read a few times, once
+                self._analysed.clear()
+            self._analysed[text] = found
+        return list(found[0]), list(found[1])
+
+    def canonical(self, text: str) -> str:
+        """The message as words after spelling fixes and synonyms, stop words kept
+        ("how frequently do i stretch" -> "how often do i stretch"), for phrase lookups."""
+        return self._synonymise(self._tokens(text)[0])
+
+    def knows(self, word: str) -> bool:
+        """Whether a folded word is one the knowledge base uses (or lists as another subject)."""
+        return word in self._surface_set
+
+    def finish(self, tokens: list[str]) -> list[str]:
+        """The terms of words already folded (and corrected): synonyms applied, stop words
+        dropped, the rest stemmed, each once, with a plural's trace after its term."""
+        terms: list[str] = []
+        for word in self._synonymise(tokens).split():
+            if is_stopword(word) or (len(word) < 2 and not word.isdigit()):
+                continue
+            term = stem(word)
+            if term not in terms:
+                terms.append(term)
+            if self._plural(word) and term + PLURAL not in terms:
+                terms.append(term + PLURAL)
+        return terms
+
+    def _tokens(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
+        corrections: list[tuple[str, str]] = []
+        tokens = []
+        for word in words(text):
+            fixed = self._correct(word)
+            if fixed != word:
+                corrections.append((word, fixed))
+            tokens.append(fixed)
+        return tokens, corrections
+
+    def _synonymise(self, tokens: list[str]) -> str:
+        if self._synonym_table.applies_to(tokens):  # the same result, by word lookups
+            return self._synonym_table.apply(tokens)
+        joined = " ".join(tokens)
+        if self._synonym_pattern is not None:
+            joined = self._synonym_pattern.sub(lambda m: self._synonyms[m.group(0)], joined)
+        return joined
+
+    def _plural(self, word: str) -> bool:
+        """Whether ``word`` is the plural of a word the knowledge base uses ("stretches" of
+        "stretch"; not "psoas", whose "psoa" is no word)."""
+        if len(word) <= 3 or not word.endswith("s") or word.endswith("ss"):
+            return False
+        return word[:-1] in self._surface_set or (
+            word.endswith("es") and word[:-2] in self._surface_set
+        )
+
+    def _correct(self, word: str) -> str:
+        if (
+            len(word) < MIN_CORRECTABLE
+            or word in self._surface_set
+            or is_stopword(word)
+            or not word.isalpha()
+        ):
+            return word
+        fixed = self._corrections.get(word)
+        if fixed is None:
+            fixed = _closest(word, self._surface)
+            if len(self._corrections) < CORRECTIONS:
+                self._corrections[word] = fixed
+        return fixed
+
+
+def _synonym_regex(synonyms: Mapping[str, str]) -> re.Pattern[str] | None:
+    variants = sorted(synonyms, key=len, reverse=True)
+    if not variants:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(v) for v in variants) + r")\b")
+
+
+def _closest(word: str, choices: tuple[str, ...]) -> str:
+    """The knowledge-base word a typo most likely meant (same first letter, close spelling)."""
+    cutoff = 84 if len(word) >= 7 else 90
+    found = process.extractOne(
+        word,
+        choices,
+        scorer=fuzz.ratio,
+        score_cutoff=cutoff,
+        processor=None,
+    )
+    if found and found[0][0] == word[0]:
+        return str(found[0])
+    return word

@@ -1,0 +1,182 @@
+"""What the knowledge base's terms are worth, entry by entry: the model the matcher scores with.
+
+Built once per knowledge base from the entries' phrasings, titles and keywords:
+
+- **Salience**: how strongly a term points to an entry. Keywords and title words fully; words of
+  the phrasings in proportion to how many phrasings use them, so a word that appears once in
+  passing ("plain stretching") is weak evidence. A word of a multi-word keyword points to its
+  entry weakly alone ("sleep" is not "sleeping pigeon"); the matcher raises it when the question
+  has more of the keyword.
+- **Weight**: rare terms across entries (``psoas``) say more than common ones (``hip``); a term
+  the knowledge base has never seen weighs in as evidence that the question is about something
+  else (a word the maintainers listed as another subject, four times as much).
+- **Profiles**: per entry, its phrasings (terms, weight, sorted terms for rapidfuzz), its
+  multi-word key phrases and the plurals its keywords use.
+
+Kept apart from ``matching``, which scores one question against this model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from bot.core.answering.index import EntryPostings, PhrasingScorer
+from bot.core.answering.term_analysis import PLURAL, TermAnalyser
+from bot.core.knowledge import Entry, KnowledgeBase
+from bot.core.normalise import stem, words
+
+UNKNOWN_FACTOR = 0.5  # weight of a never-seen term relative to the rarest known term
+OFF_TOPIC_FACTOR = 2.0  # a word the maintainers listed as another subject ("salary", "recipe")
+QUESTION_WORDS = frozenset({"what", "how", "whi", "when", "who", "where", "not", "no"})  # stemmed
+QUESTION_WORD_WEIGHT = 0.6  # they tell intents apart, but never make a match on their own
+NUMBER_WEIGHT = 0.4  # "100km", "3": weak evidence either way
+SALIENCE_FLOOR = 0.35  # a word used in only one phrasing of an entry
+SALIENT_SHARE = 0.15  # a word in this share of an entry's phrasings counts fully
+
+
+@dataclass(slots=True)
+class Phrasing:
+    """One question an entry answers, as terms."""
+
+    text: str
+    terms: frozenset[str]
+    weight: float
+    joined: str  # the terms sorted and joined, for rapidfuzz's word-order comparison
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPhrase:
+    """A multi-word title or keyword; found only with the same number ("hip flexor stretch"
+    is not found in "hip flexor stretches")."""
+
+    terms: frozenset[str]
+
+    def found_in(self, query: frozenset[str]) -> bool:
+        if not self.terms <= query:
+            return False
+        return not any(
+            term + PLURAL in query and term + PLURAL not in self.terms for term in self.terms
+        )
+
+
+@dataclass
+class EntryProfile:
+    """One entry's terms and what they are worth for it."""
+
+    entry: Entry
+    salience: dict[str, float]  # term -> how strongly it points here
+    title: frozenset[str]  # the title's terms: all of them found names the entry
+    plurals: frozenset[str]  # plurals its keywords use ("bridges")
+    phrasings: list[Phrasing] = field(default_factory=list)
+    key_phrases: list[KeyPhrase] = field(default_factory=list)
+    keywords: list[frozenset[str]] = field(default_factory=list)  # multi-word keywords' terms
+    keyword_terms: frozenset[str] = frozenset()  # every term of those keywords
+    strong: frozenset[str] | None = None  # terms that point here clearly (filled on first use)
+    longest: int | None = None  # the longest phrasing's sorted terms, joined (on first use)
+
+
+class TermModel:
+    """The salience, weights and entry profiles of one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, analyser: TermAnalyser) -> None:
+        known: dict[str, list[str]] = {}  # each text of the base is analysed once, not thrice
+
+        def terms_of(text: str) -> list[str]:
+            found = known.get(text)
+            if found is None:
+                found = known[text] = analyser.finish(words(text))
+            return found
+
+        salience: dict[str, dict[str, float]] = {}
+        for entry in kb.entries.values():
+            counts: dict[str, int] = defaultdict(int)
+            for phrasing in entry.questions:
+                for term in terms_of(phrasing.text):
+                    if not term.endswith(PLURAL):  # a plural's trace is never a scored term
+                        counts[term] += 1
+            full = max(1.0, SALIENT_SHARE * len(entry.questions))
+            weights = {
+                t: SALIENCE_FLOOR + (1 - SALIENCE_FLOOR) * min(1.0, c / full)
+                for t, c in counts.items()
+            }
+            # A word of a multi-word keyword alone is not that keyword ("sleep" is not
+            # "sleeping pigeon"): it points here as weakly as a word of one phrasing, and fully
+            # only when the whole keyword is found (see ``Matcher._whole_keywords``).
+            for text in (entry.title, *entry.keywords):
+                terms = [t for t in terms_of(text) if not t.endswith(PLURAL)]
+                share = 1.0 if len(terms) == 1 else SALIENCE_FLOOR
+                for term in terms:
+                    weights[term] = max(weights.get(term, 0.0), share)
+            salience[entry.id] = weights
+
+        document_frequency: dict[str, int] = defaultdict(int)
+        for weights in salience.values():
+            for term in weights:
+                document_frequency[term] += 1
+        total = max(len(kb.entries), 1)
+        self.idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
+        self.rarest = math.log(1 + total)  # the weight of a term only one entry uses
+        self._unknown = self.rarest * UNKNOWN_FACTOR
+        self._off_topic = math.log(1 + total) * OFF_TOPIC_FACTOR
+        self.off_topic_terms = frozenset(stem(word) for word in kb.off_topic) - frozenset(self.idf)
+
+        term_weights: dict[str, float] = {}  # each term's weight, looked up once
+
+        def weight(terms: list[str]) -> float:  # as ``weight_of``: the same sum, the same order
+            return sum(
+                term_weights[t]
+                if t in term_weights
+                else term_weights.setdefault(t, self.weight_of(t))
+                for t in terms
+            )
+
+        self.profiles: dict[str, EntryProfile] = {}
+        for entry in kb.entries.values():
+            title = frozenset(
+                t
+                for t in terms_of(entry.title)
+                if t not in QUESTION_WORDS and not t.endswith(PLURAL)
+            )
+            plurals = frozenset(
+                t for k in entry.keywords for t in terms_of(k) if t.endswith(PLURAL)
+            )
+            item = EntryProfile(entry, salience[entry.id], title, plurals)
+            for text in (entry.title, *entry.keywords):
+                terms = terms_of(text)
+                if len([t for t in terms if not t.endswith(PLURAL)]) >= 2:
+                    item.key_phrases.append(KeyPhrase(frozenset(terms)))
+                    item.keywords.append(frozenset(t for t in terms if not t.endswith(PLURAL)))
+            for phrasing in entry.questions:
+                terms = [t for t in terms_of(phrasing.text) if not t.endswith(PLURAL)]
+                if terms:
+                    item.phrasings.append(
+                        Phrasing(
+                            phrasing.text,
+                            frozenset(terms),
+                            weight(terms),
+                            " ".join(sorted(terms)),
+                        )
+                    )
+            item.keyword_terms = frozenset().union(*item.keywords)
+            self.profiles[entry.id] = item
+        # How candidates and phrasings are found fast (same results): see ``index``.
+        self.postings = EntryPostings(salience)
+        self.phrasing_scorer = PhrasingScorer(
+            {
+                entry_id: [(p.terms, p.weight, p.text) for p in item.phrasings]
+                for entry_id, item in self.profiles.items()
+            }
+        )
+
+    def weight_of(self, term: str) -> float:
+        """How much one term says: rare knowledge-base terms most, unknown ones as much."""
+        if term in QUESTION_WORDS:
+            return QUESTION_WORD_WEIGHT
+        known = self.idf.get(term)
+        if known is not None:
+            return known
+        if term in self.off_topic_terms:
+            return self._off_topic
+        return NUMBER_WEIGHT if any(c.isdigit() for c in term) else self._unknown
