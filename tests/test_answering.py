@@ -399,3 +399,16 @@ def test_a_recommendation_of_an_unknown_thing_is_not_ours(answerer: Answerer) ->
     )
     reply = answerer.answer("any good stretches for a tight psoas").reply
     assert reply.kind is ReplyKind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("what stretches help?", "exercises"),
+        ("what if the stretches dont help?", "when-to-see-a-professional"),
+        ("what if the stretches don't help?", "when-to-see-a-professional"),
+    ],
+)
+def test_a_not_changes_the_question(answerer: Answerer, question: str, entry_id: str) -> None:
+    """A phrasing about something not happening is another question; "dont" is "do not"."""
+    assert answerer.answer(question).reply.entry_id == entry_id

@@ -21,6 +21,7 @@ from bot.core.answering.matching import Matcher
 from bot.core.answering.term_analysis import _synonym_regex
 from bot.core.knowledge import load_knowledge
 from bot.core.normalise import (
+    _BARE_NEGATIONS,
     _CONTRACTIONS,
     _QUOTES,
     expand_contractions,
@@ -100,12 +101,12 @@ def test_the_script_check_counts_letters_as_before(text: str) -> None:
 def test_contractions_are_expanded_as_before(text: str) -> None:
     # The shortcut skips texts with no apostrophe and no "cannot": nothing to expand there.
     slow = text
+    for bare, long in _BARE_NEGATIONS.items():  # "dont" -> "do not", as a whole word
+        slow = re.sub(rf"\b{bare}\b", long, slow)
     for short, long in _CONTRACTIONS.items():
         if short.startswith(("'", "n'")):
             slow = slow.replace(short, long)
         else:
-            import re
-
             slow = re.sub(rf"\b{re.escape(short)}\b", long, slow)
     assert expand_contractions(text) == slow
 

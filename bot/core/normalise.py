@@ -59,12 +59,13 @@ STOPWORDS = frozenset(
     just me more most my myself nor of off on once only or other our ours ourselves out over own
     same she should so some such than that the their theirs them themselves then there these they
     this those through to too under until up very was we were which while whom will with would you
-    your yours yourself yourselves im ive id youre dont doesnt didnt isnt arent wasnt hey hi hello
+    your yours yourself yourselves im ive id youre hey hi hello
     pls plz please thanks thank thx ok okay really actually like just also get got getting gonna
     wanna kinda sorta u ur r ya yeah yep bit lot lots thing things stuff someone somebody anyone
     anything something tell know want need would could might may must shall let lets us one ones
     much many honestly basically literally seriously quick question questions guys anyway maybe
     probably um uh hmm lol tbh idk imo btw pretty quite bot think guess mine yours
+    tho though else ngl
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"
@@ -115,8 +116,36 @@ def _fold_char(char: str) -> str:
     return ""
 
 
+# Negations typed without their apostrophe ("dont", "cant"): the "not" changes the question
+# ("what if the stretches dont help" is not "what stretches help").
+_BARE_NEGATIONS = {
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "isnt": "is not",
+    "arent": "are not",
+    "wasnt": "was not",
+    "werent": "were not",
+    "cant": "can not",
+    "wont": "will not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "hadnt": "had not",
+    "shouldnt": "should not",
+    "couldnt": "could not",
+    "wouldnt": "would not",
+}
+_BARE_NEGATION = re.compile(rf"\b(?:{'|'.join(_BARE_NEGATIONS)})\b")
+
+
+def _bare_negation(found: re.Match[str]) -> str:
+    return _BARE_NEGATIONS[found.group()]
+
+
 def expand_contractions(folded: str) -> str:
-    """Expand English contractions ("can't" -> "can not") in already folded text."""
+    """Expand English contractions ("can't", "cant" -> "can not") in already folded text."""
+    if "nt" in folded:
+        folded = _BARE_NEGATION.sub(_bare_negation, folded)
     if "'" not in folded and "cannot" not in folded:
         return folded  # every other contraction has an apostrophe
     for short, long, whole in _CONTRACTION_STEPS:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from bot.core.answering.matching import Matcher
+from bot.core.answering.matching import NOT, Matcher
 from bot.core.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.core.knowledge.question_files import check_question_files
 from bot.tools.image_check import image_problems
@@ -156,6 +156,8 @@ def find_conflicts(kb: KnowledgeBase) -> list[Problem]:
                 if frozenset({(entry.id, phrasing.text), (other.entry.id, other.text)}) in reported:
                     continue
                 other_terms = analysed[(other.entry.id, other.text)]
+                if _negated(terms) != _negated(other_terms):
+                    continue  # "what stretches help" / "what if the stretches don't help"
                 if fuzz.token_sort_ratio(terms, other_terms) >= NEAR_DUPLICATE:
                     newer, older = (
                         (other, side) if modified(other.entry) > modified(entry) else (side, other)
@@ -195,6 +197,11 @@ def _takes_over(won: _Side, lost: _Side, scores: tuple[float, float]) -> Problem
         won.entry.id,
         "questions",
     )
+
+
+def _negated(terms: str) -> bool:
+    """Whether a phrasing's sorted terms ask about something not happening."""
+    return NOT in terms.split()
 
 
 def _near_duplicate(newer: _Side, older: _Side) -> Problem:

@@ -51,6 +51,10 @@ LONG_MESSAGE_TERMS = 8  # beyond this many terms, unfamiliar words weigh proport
 NUMBER_PENALTY = 15.0  # an exercise asked for in the plural of its kind ("stretches")
 ORDER_SHARE = 0.2  # share of phrasing similarity from rapidfuzz's ratio of the sorted terms
 ORDER_CHECKS = 5  # phrasings per entry (best by overlap) that get the rapidfuzz comparison
+# A phrasing that asks about something NOT happening ("what if the stretches don't help") is
+# another question than the same words without the "not" ("what stretches help").
+NEGATED_PHRASING = 0.8  # its similarity, when the question has no "not" of its own
+NOT = "not"
 KEY_PHRASE_BONUS = 6.0  # per multi-word keyword or title found whole in the question (max 2)
 SUPPORT_SALIENCE = 0.5  # a word points clearly to an entry from this salience on
 # An entry whose ceiling is this far below the best score (rounded to 0.1) cannot reach it.
@@ -217,6 +221,8 @@ class Matcher:
                     break
                 order = fuzz.ratio(query_joined, phrasing.joined) / 100
                 similarity = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * order
+                if NOT in phrasing.terms and NOT not in query_terms:
+                    similarity *= NEGATED_PHRASING
                 if similarity > best_similarity:
                     best_similarity, best_text = similarity, phrasing.text
             score = min(100.0, 100 * (0.55 * best_similarity + 0.45 * coverage) + bonus)
