@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 
 from rapidfuzz import fuzz
 
@@ -41,6 +42,7 @@ from bot.core.answering.term_model import (
     TermModel,
 )
 from bot.core.knowledge import KnowledgeBase
+from bot.core.normalise import words
 
 # Score bands, calibrated with `python -m bot eval` on the dev set, knowledge/tests and the
 # regression sets (benchmarks/regression/): below UNSURE nothing is close enough to offer.
@@ -65,8 +67,20 @@ class Matcher:
         self.kb = kb
         self.confident = confident
         self.unsure = unsure
-        self._analyser = TermAnalyser(kb)
-        self._model = model = TermModel(kb, self._analyser)
+        # Each text of the base is folded once, not twice (the analyser reads it for its
+        # vocabulary, the model for its terms); kept as one string until then: a list of
+        # words per phrasing would cost tens of MiB at 5,000 entries.
+        folded: dict[str, str] = {}
+
+        def words_of(text: str) -> list[str]:
+            found = folded.get(text)
+            if found is None:
+                found = folded[text] = " ".join(words(text))
+            return found.split(" ") if found else []  # words have no spaces: the same words
+
+        self._analyser = TermAnalyser(kb, words_of)
+        with self._analyser.remembering():
+            self._model = model = TermModel(kb, self._analyser, words_of)
         self.rarest = model.rarest  # the weight of a term only one entry uses
         self._idf = model.idf
         self._off_topic_terms = model.off_topic_terms
@@ -91,6 +105,10 @@ class Matcher:
             plural not in item.plurals and plural.removesuffix(PLURAL) in item.title
             for plural in listed
         )
+
+    def remembering(self) -> AbstractContextManager[None]:
+        """Keep every analysis while a knowledge base is analysed (``TermAnalyser``)."""
+        return self._analyser.remembering()
 
     def knows(self, word: str) -> bool:
         """Whether a folded word is one the knowledge base uses (or lists as another subject)."""
@@ -292,7 +310,7 @@ class Matcher:
         cosine = self._phrasing_scorer.ceiling(entry_id, weights, factors, total)
         longest = item.longest
         if longest is None:
-            longest = item.longest = max((len(p.joined) for p in item.phrasings), default=0)
+            longest = item.longest = max((p.joined_length for p in item.phrasings), default=0)
         order = 1.0 if longest >= length else 2 * longest / (length + longest)
         similarity = (1 - ORDER_SHARE) * min(1.0, cosine) + ORDER_SHARE * order
         return min(100.0, 100 * (0.55 * similarity + 0.45 * coverage) + bonus)

@@ -19,8 +19,10 @@ Kept apart from ``matching``, which scores one question against this model.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from bot.core.answering.index import EntryPostings, PhrasingScorer
 from bot.core.answering.term_analysis import PLURAL, TermAnalyser
@@ -43,7 +45,19 @@ class Phrasing:
     text: str
     terms: frozenset[str]
     weight: float
-    joined: str  # the terms sorted and joined, for rapidfuzz's word-order comparison
+    sorted_terms: str | None = None  # ``joined``, once asked (few phrasings ever are)
+
+    @property
+    def joined(self) -> str:
+        """The terms sorted and joined, for rapidfuzz's word-order comparison."""
+        if self.sorted_terms is None:
+            self.sorted_terms = " ".join(sorted(self.terms))
+        return self.sorted_terms
+
+    @property
+    def joined_length(self) -> int:
+        """``len(joined)``, without joining: the terms' lengths and a space between each two."""
+        return sum(map(len, self.terms)) + len(self.terms) - 1 if self.terms else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,22 +94,34 @@ class EntryProfile:
 class TermModel:
     """The salience, weights and entry profiles of one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, analyser: TermAnalyser) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        analyser: TermAnalyser,
+        words_of: Callable[[str], list[str]] = words,
+    ) -> None:
+        """``words_of``: ``normalise.words``, or a memo of it (the analyser read the same
+        texts for its vocabulary)."""
         known: dict[str, list[str]] = {}  # each text of the base is analysed once, not thrice
+        scored: dict[str, list[str]] = {}  # its terms without a plural's trace
 
         def terms_of(text: str) -> list[str]:
             found = known.get(text)
             if found is None:
-                found = known[text] = analyser.finish(words(text))
+                found = known[text] = analyser.finish(words_of(text))
+            return found
+
+        def scored_terms_of(text: str) -> list[str]:  # a plural's trace is never a scored term
+            found = scored.get(text)
+            if found is None:
+                found = scored[text] = [t for t in terms_of(text) if not t.endswith(PLURAL)]
             return found
 
         salience: dict[str, dict[str, float]] = {}
         for entry in kb.entries.values():
-            counts: dict[str, int] = defaultdict(int)
+            counts: Counter[str] = Counter()  # (in the order the terms first come)
             for phrasing in entry.questions:
-                for term in terms_of(phrasing.text):
-                    if not term.endswith(PLURAL):  # a plural's trace is never a scored term
-                        counts[term] += 1
+                counts.update(scored_terms_of(phrasing.text))
             full = max(1.0, SALIENT_SHARE * len(entry.questions))
             weights = {
                 t: SALIENCE_FLOOR + (1 - SALIENCE_FLOOR) * min(1.0, c / full)
@@ -105,16 +131,13 @@ class TermModel:
             # "sleeping pigeon"): it points here as weakly as a word of one phrasing, and fully
             # only when the whole keyword is found (see ``Matcher._whole_keywords``).
             for text in (entry.title, *entry.keywords):
-                terms = [t for t in terms_of(text) if not t.endswith(PLURAL)]
+                terms = scored_terms_of(text)
                 share = 1.0 if len(terms) == 1 else SALIENCE_FLOOR
                 for term in terms:
                     weights[term] = max(weights.get(term, 0.0), share)
             salience[entry.id] = weights
 
-        document_frequency: dict[str, int] = defaultdict(int)
-        for weights in salience.values():
-            for term in weights:
-                document_frequency[term] += 1
+        document_frequency = Counter(chain.from_iterable(salience.values()))
         total = max(len(kb.entries), 1)
         self.idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
         self.rarest = math.log(1 + total)  # the weight of a term only one entry uses
@@ -122,15 +145,10 @@ class TermModel:
         self._off_topic = math.log(1 + total) * OFF_TOPIC_FACTOR
         self.off_topic_terms = frozenset(stem(word) for word in kb.off_topic) - frozenset(self.idf)
 
-        term_weights: dict[str, float] = {}  # each term's weight, looked up once
-
-        def weight(terms: list[str]) -> float:  # as ``weight_of``: the same sum, the same order
-            return sum(
-                term_weights[t]
-                if t in term_weights
-                else term_weights.setdefault(t, self.weight_of(t))
-                for t in terms
-            )
+        # The weight of every term of a phrasing (``weight_of``: each is in ``idf``).
+        term_weights = dict(self.idf)
+        term_weights.update(dict.fromkeys(QUESTION_WORDS, QUESTION_WORD_WEIGHT))
+        weight_of = term_weights.__getitem__
 
         self.profiles: dict[str, EntryProfile] = {}
         for entry in kb.entries.values():
@@ -144,19 +162,18 @@ class TermModel:
             )
             item = EntryProfile(entry, salience[entry.id], title, plurals)
             for text in (entry.title, *entry.keywords):
-                terms = terms_of(text)
-                if len([t for t in terms if not t.endswith(PLURAL)]) >= 2:
-                    item.key_phrases.append(KeyPhrase(frozenset(terms)))
-                    item.keywords.append(frozenset(t for t in terms if not t.endswith(PLURAL)))
+                content = scored_terms_of(text)
+                if len(content) >= 2:
+                    item.key_phrases.append(KeyPhrase(frozenset(terms_of(text))))
+                    item.keywords.append(frozenset(content))
             for phrasing in entry.questions:
-                terms = [t for t in terms_of(phrasing.text) if not t.endswith(PLURAL)]
+                terms = scored_terms_of(phrasing.text)
                 if terms:
                     item.phrasings.append(
                         Phrasing(
                             phrasing.text,
                             frozenset(terms),
-                            weight(terms),
-                            " ".join(sorted(terms)),
+                            sum(map(weight_of, terms)),  # as ``weight_of``, in order
                         )
                     )
             item.keyword_terms = frozenset().union(*item.keywords)

@@ -1,0 +1,74 @@
+"""Start-up builds the same matcher and interpreter as the plain code, only faster (issue #12).
+
+Each shortcut taken while a knowledge base is analysed (texts folded once and shared, every
+analysis and word kept while building, ``joined`` and the entries' whole vocabularies made on
+first use) is checked here against the plain computation it replaces.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core.answering.matching import Matcher
+from bot.core.answering.term_analysis import TermAnalyser
+from bot.core.answering.term_model import Phrasing, TermModel
+from bot.core.answering.understanding import Interpreter
+from bot.core.knowledge import KnowledgeBase, load_knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+KB = load_knowledge(ROOT / "knowledge")
+
+
+def _texts(kb: KnowledgeBase) -> list[str]:
+    texts = [p.text for e in kb.entries.values() for p in e.questions]
+    texts += [t for e in kb.entries.values() for t in (e.title, *e.keywords, e.answer)]
+    return [*texts, "how long do i hold the pigeon streches", "", "Hip-flexors!!", "psoas"]
+
+
+def test_remembering_reads_every_text_as_without_it() -> None:
+    plain, remembering = TermAnalyser(KB), TermAnalyser(KB)
+    texts = _texts(KB)
+    expected = [(plain.analyse(t), plain.canonical(t)) for t in texts]
+    with remembering.remembering(), remembering.remembering():  # nested: the outer one ends it
+        assert [(remembering.analyse(t), remembering.canonical(t)) for t in texts] == expected
+        assert [(remembering.analyse(t), remembering.canonical(t)) for t in texts] == expected
+    assert [(remembering.analyse(t), remembering.canonical(t)) for t in texts] == expected
+
+
+def test_the_matcher_builds_the_model_the_plain_words_build() -> None:
+    built = Matcher(KB)._model
+    plain = TermModel(KB, TermAnalyser(KB))  # ``normalise.words`` for every text, nothing kept
+    assert built.idf == plain.idf and list(built.idf) == list(plain.idf)
+    assert built.off_topic_terms == plain.off_topic_terms
+    for entry_id, profile in plain.profiles.items():
+        other = built.profiles[entry_id]
+        assert list(other.salience.items()) == list(profile.salience.items())
+        assert (other.title, other.plurals, other.keywords) == (
+            profile.title,
+            profile.plurals,
+            profile.keywords,
+        )
+        assert other.key_phrases == profile.key_phrases
+        assert [(p.text, p.terms, p.weight, p.joined) for p in other.phrasings] == [
+            (p.text, p.terms, p.weight, p.joined) for p in profile.phrasings
+        ]
+
+
+@given(st.frozensets(st.text(alphabet="abcxyz+", min_size=1, max_size=6), max_size=8))
+def test_a_phrasing_knows_the_length_of_its_joined_terms(terms: frozenset[str]) -> None:
+    phrasing = Phrasing("text", terms, 1.0)
+    assert phrasing.joined_length == len(" ".join(sorted(terms)))
+    assert phrasing.joined == " ".join(sorted(terms))
+
+
+def test_an_entrys_words_made_on_first_use_are_those_made_at_start() -> None:
+    matcher = Matcher(KB)
+    interpreter = Interpreter(KB, matcher)
+    for entry in KB.entries.values():
+        text = " ".join((entry.answer, *entry.steps, *(t for _, t in entry.details)))
+        expected = matcher.vocabulary(entry.id) | frozenset(matcher.analyse(text)[0])
+        assert interpreter._words_of_entry(entry.id) == expected
+    assert interpreter._words_of_entry("no-such-entry") == frozenset()
