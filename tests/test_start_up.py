@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from bot.core.answering.matching import Matcher
 from bot.core.answering.term_analysis import TermAnalyser
-from bot.core.answering.term_model import Phrasing, TermModel
+from bot.core.answering.term_model import EntryProfile, Phrasing, TermModel
 from bot.core.answering.understanding import Interpreter
 from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.knowledge.html_check import _HtmlChecker, check_html
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = load_knowledge(ROOT / "knowledge")
@@ -52,16 +53,17 @@ def test_the_matcher_builds_the_model_the_plain_words_build() -> None:
             profile.keywords,
         )
         assert other.key_phrases == profile.key_phrases
-        assert [(p.text, p.terms, p.weight, p.joined) for p in other.phrasings] == [
-            (p.text, p.terms, p.weight, p.joined) for p in profile.phrasings
-        ]
+        assert other.phrasings == profile.phrasings
+        numbers = range(len(profile.phrasings))
+        assert [other.joined(n) for n in numbers] == [profile.joined(n) for n in numbers]
 
 
 @given(st.frozensets(st.text(alphabet="abcxyz+", min_size=1, max_size=6), max_size=8))
 def test_a_phrasing_knows_the_length_of_its_joined_terms(terms: frozenset[str]) -> None:
-    phrasing = Phrasing("text", terms, 1.0)
+    phrasing = Phrasing(terms, 1.0, "text")
     assert phrasing.joined_length == len(" ".join(sorted(terms)))
-    assert phrasing.joined == " ".join(sorted(terms))
+    profile = EntryProfile(KB.entries["pigeon-pose"], {}, frozenset(), frozenset(), [phrasing])
+    assert profile.joined(0) == " ".join(sorted(terms))
 
 
 def test_an_entrys_words_made_on_first_use_are_those_made_at_start() -> None:
@@ -72,3 +74,29 @@ def test_an_entrys_words_made_on_first_use_are_those_made_at_start() -> None:
         expected = matcher.vocabulary(entry.id) | frozenset(matcher.analyse(text)[0])
         assert interpreter._words_of_entry(entry.id) == expected
     assert interpreter._words_of_entry("no-such-entry") == frozenset()
+
+
+_HTML_PIECES = ["a", " ", "\n", "<", ">", "&", "&amp;", "<b>", "</b>", "<i>", "</i>", "<pre>"]
+_HTML_PIECES += ["</pre>", "<a>", "</a>", "<br>", "<B>", "</ b>", "<span>", "</span>", "<b/>"]
+
+
+def _check_html_by_the_parser(text: str) -> tuple[str, list[str]]:
+    """``check_html`` as it was for any text with a tag: always through the parser."""
+    checker = _HtmlChecker()
+    checker.feed(text)
+    checker.close()
+    for tag in reversed(checker.stack):
+        checker.errors.append(f"the tag <{tag}> is never closed (add </{tag}>)")
+        checker.out.append(f"</{tag}>")
+    return "".join(checker.out), checker.errors
+
+
+@given(st.lists(st.sampled_from(_HTML_PIECES), max_size=12).map("".join))
+def test_html_with_plain_tags_is_checked_as_the_parser_checks_it(text: str) -> None:
+    assert check_html(text) == _check_html_by_the_parser(text)
+
+
+def test_the_answers_of_the_knowledge_base_are_checked_as_the_parser_checks_them() -> None:
+    for entry in KB.entries.values():
+        for text in (entry.answer, *entry.steps):
+            assert check_html(text) == _check_html_by_the_parser(text)

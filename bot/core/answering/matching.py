@@ -229,14 +229,14 @@ class Matcher:
                 entry_id, weights, total, ORDER_CHECKS, exclude, places
             )
             best_similarity, best_text = 0.0, ""
-            for cosine, phrasing in ((c, item.phrasings[n]) for c, n in best):
+            for cosine, phrased in best:
                 # Word order can add at most ORDER_SHARE, so weaker phrasings cannot win.
                 if cosine + ORDER_SHARE < best_similarity:
                     break
-                order = fuzz.ratio(query_joined, phrasing.joined) / 100
+                order = fuzz.ratio(query_joined, item.joined(phrased)) / 100
                 similarity = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * order
                 if similarity > best_similarity:
-                    best_similarity, best_text = similarity, phrasing.text
+                    best_similarity, best_text = similarity, item.phrasings[phrased].text
             score = min(100.0, 100 * (0.55 * best_similarity + 0.45 * coverage) + bonus)
             # The own words that point here clearly: by salience, or by completing a keyword
             # (``whole`` only ever raises a salience).

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import NamedTuple
 
 from bot.core.answering.index import EntryPostings, PhrasingScorer
 from bot.core.answering.term_analysis import PLURAL, TermAnalyser
@@ -38,25 +39,17 @@ SALIENCE_FLOOR = 0.35  # a word used in only one phrasing of an entry
 SALIENT_SHARE = 0.15  # a word in this share of an entry's phrasings counts fully
 
 
-@dataclass(slots=True)
-class Phrasing:
-    """One question an entry answers, as terms."""
+class Phrasing(NamedTuple):
+    """One question an entry answers, as terms: also the row ``PhrasingScorer`` reads, so the
+    phrasings are held once."""
 
-    text: str
     terms: frozenset[str]
     weight: float
-    sorted_terms: str | None = None  # ``joined``, once asked (few phrasings ever are)
-
-    @property
-    def joined(self) -> str:
-        """The terms sorted and joined, for rapidfuzz's word-order comparison."""
-        if self.sorted_terms is None:
-            self.sorted_terms = " ".join(sorted(self.terms))
-        return self.sorted_terms
+    text: str
 
     @property
     def joined_length(self) -> int:
-        """``len(joined)``, without joining: the terms' lengths and a space between each two."""
+        """``len`` of the terms sorted and joined by spaces (``EntryProfile.joined``)."""
         return sum(map(len, self.terms)) + len(self.terms) - 1 if self.terms else 0
 
 
@@ -89,6 +82,17 @@ class EntryProfile:
     keyword_terms: frozenset[str] = frozenset()  # every term of those keywords
     strong: frozenset[str] | None = None  # terms that point here clearly (filled on first use)
     longest: int | None = None  # the longest phrasing's sorted terms, joined (on first use)
+    sorted_terms: list[str | None] | None = None  # ``joined`` per phrasing, once asked
+
+    def joined(self, number: int) -> str:
+        """A phrasing's terms sorted and joined, for rapidfuzz's word-order comparison (made
+        when first asked: few phrasings of a large base ever are)."""
+        if self.sorted_terms is None:
+            self.sorted_terms = [None] * len(self.phrasings)
+        found = self.sorted_terms[number]
+        if found is None:
+            found = self.sorted_terms[number] = " ".join(sorted(self.phrasings[number].terms))
+        return found
 
 
 class TermModel:
@@ -102,8 +106,11 @@ class TermModel:
     ) -> None:
         """``words_of``: ``normalise.words``, or a memo of it (the analyser read the same
         texts for its vocabulary)."""
-        known: dict[str, list[str]] = {}  # each text of the base is analysed once, not thrice
-        scored: dict[str, list[str]] = {}  # its terms without a plural's trace
+        # Each text of the base is analysed once, not twice: titles and keywords with the
+        # traces of their plurals (``terms_of``), phrasings only without (``scored_terms_of``:
+        # a plural's trace is never a scored term), so a phrasing's terms are kept once.
+        known: dict[str, list[str]] = {}
+        scored: dict[str, list[str]] = {}
 
         def terms_of(text: str) -> list[str]:
             found = known.get(text)
@@ -111,10 +118,13 @@ class TermModel:
                 found = known[text] = analyser.finish(words_of(text))
             return found
 
-        def scored_terms_of(text: str) -> list[str]:  # a plural's trace is never a scored term
+        def scored_terms_of(text: str) -> list[str]:
             found = scored.get(text)
             if found is None:
-                found = scored[text] = [t for t in terms_of(text) if not t.endswith(PLURAL)]
+                terms = known.get(text)
+                if terms is None:
+                    terms = analyser.finish(words_of(text))
+                found = scored[text] = [t for t in terms if not t.endswith(PLURAL)]
             return found
 
         salience: dict[str, dict[str, float]] = {}
@@ -171,9 +181,9 @@ class TermModel:
                 if terms:
                     item.phrasings.append(
                         Phrasing(
-                            phrasing.text,
                             frozenset(terms),
                             sum(map(weight_of, terms)),  # as ``weight_of``, in order
+                            phrasing.text,
                         )
                     )
             item.keyword_terms = frozenset().union(*item.keywords)
@@ -181,10 +191,7 @@ class TermModel:
         # How candidates and phrasings are found fast (same results): see ``index``.
         self.postings = EntryPostings(salience)
         self.phrasing_scorer = PhrasingScorer(
-            {
-                entry_id: [(p.terms, p.weight, p.text) for p in item.phrasings]
-                for entry_id, item in self.profiles.items()
-            }
+            {entry_id: item.phrasings for entry_id, item in self.profiles.items()}
         )
 
     def weight_of(self, term: str) -> float:
