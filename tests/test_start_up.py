@@ -7,17 +7,19 @@ first use) is checked here against the plain computation it replaces.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.answering.matching import Matcher
-from bot.core.answering.term_analysis import TermAnalyser
+from bot.core.answering.term_analysis import TermAnalyser, joined_words
 from bot.core.answering.term_model import EntryProfile, Phrasing, TermModel
 from bot.core.answering.understanding import Interpreter
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.knowledge.html_check import _HtmlChecker, check_html
+from bot.core.normalise import words
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = load_knowledge(ROOT / "knowledge")
@@ -39,9 +41,18 @@ def test_remembering_reads_every_text_as_without_it() -> None:
     assert [(remembering.analyse(t), remembering.canonical(t)) for t in texts] == expected
 
 
+def test_words_given_joined_get_the_terms_of_the_words() -> None:
+    kbs = [KB, replace(KB, synonyms={**KB.synonyms, "hip  flexor": "hips"})]  # the regex only
+    texts = [*_texts(KB), "don't stretch the hip flexers", "it's the psoas' fault", "Ó"]
+    for kb in kbs:
+        analyser = TermAnalyser(kb)
+        for text in texts:
+            assert analyser.finish_joined(joined_words(text)) == analyser.finish(words(text))
+
+
 def test_the_matcher_builds_the_model_the_plain_words_build() -> None:
     built = Matcher(KB)._model
-    plain = TermModel(KB, TermAnalyser(KB))  # ``normalise.words`` for every text, nothing kept
+    plain = TermModel(KB, TermAnalyser(KB))  # each text's words afresh, nothing kept
     assert built.idf == plain.idf and list(built.idf) == list(plain.idf)
     assert built.off_topic_terms == plain.off_topic_terms
     for entry_id, profile in plain.profiles.items():

@@ -348,6 +348,18 @@ class SynonymTable:
         joined = " ".join(tokens)  # one word per token, letters and digits only
         return joined.count(" ") == len(tokens) - 1 and _PLAIN.fullmatch(joined) is not None
 
+    def apply_joined(self, joined: str) -> str | None:
+        """``apply`` to words already joined by single spaces (as ``applies_to`` joins them),
+        or None where only the regex gives the right result."""
+        if not self.usable:
+            return None
+        if not joined:
+            return ""
+        if _PLAIN.fullmatch(joined) is None:
+            return None
+        tokens = joined.split(" ")
+        return joined if self._starts.keys().isdisjoint(tokens) else self.apply(tokens)
+
     def apply(self, tokens: Sequence[str]) -> str:
         """The words joined by spaces, each variant replaced by its canonical form."""
         starts = self._starts

@@ -33,7 +33,7 @@ from contextlib import AbstractContextManager
 from rapidfuzz import fuzz
 
 from bot.core.answering.match_result import Band, Candidate, Match
-from bot.core.answering.term_analysis import PLURAL, TermAnalyser
+from bot.core.answering.term_analysis import PLURAL, TermAnalyser, joined_words
 from bot.core.answering.term_model import (
     QUESTION_WORD_WEIGHT,
     QUESTION_WORDS,
@@ -42,7 +42,6 @@ from bot.core.answering.term_model import (
     TermModel,
 )
 from bot.core.knowledge import KnowledgeBase
-from bot.core.normalise import words
 
 # Score bands, calibrated with `python -m bot eval` on the dev set, knowledge/tests and the
 # regression sets (benchmarks/regression/): below UNSURE nothing is close enough to offer.
@@ -68,15 +67,15 @@ class Matcher:
         self.confident = confident
         self.unsure = unsure
         # Each text of the base is folded once, not twice (the analyser reads it for its
-        # vocabulary, the model for its terms); kept as one string until then: a list of
-        # words per phrasing would cost tens of MiB at 5,000 entries.
+        # vocabulary, the model for its terms), kept as one string until then: a list of words
+        # per phrasing would cost tens of MiB at 5,000 entries.
         folded: dict[str, str] = {}
 
-        def words_of(text: str) -> list[str]:
+        def words_of(text: str) -> str:
             found = folded.get(text)
             if found is None:
-                found = folded[text] = " ".join(words(text))
-            return found.split(" ") if found else []  # words have no spaces: the same words
+                found = folded[text] = joined_words(text)
+            return found
 
         self._analyser = TermAnalyser(kb, words_of)
         with self._analyser.remembering():

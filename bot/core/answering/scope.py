@@ -107,8 +107,10 @@ class Scope:
         phrases: dict[str, frozenset[str]] = {}
         for entry in kb.entries.values():
             for phrase in (entry.title, *entry.keywords):
-                words = [w for w in phrase.lower().rstrip("?").split() if _content(terms_of(w))]
-                key = frozenset(t for w in words for t in terms_of(w) if not t.endswith(PLURAL))
+                said = [(w, terms_of(w)) for w in phrase.lower().rstrip("?").split()]
+                kept = [(w, terms) for w, terms in said if _content(terms)]
+                words = [w for w, _ in kept]
+                key = frozenset(t for _, terms in kept for t in terms if not t.endswith(PLURAL))
                 if key and (len(key) > 1 or len(phrase.split()) == 1):
                     phrases.setdefault(" ".join(words), key)
         # Indexed by their rarest term, so that a sentence looks only at the phrases it could

@@ -31,9 +31,11 @@ CORRECTIONS = 65536  # typos whose correction is kept: strangers' typos must not
 class TermAnalyser:
     """Reads texts in one knowledge base's vocabulary; build a new one when the base changes."""
 
-    def __init__(self, kb: KnowledgeBase, words_of: Callable[[str], list[str]] = words) -> None:
-        """``words_of``: ``normalise.words``, or a memo of it shared with whoever reads the same
-        texts next (the matcher's model reads every phrasing again: folded once is enough)."""
+    def __init__(self, kb: KnowledgeBase, words_of: Callable[[str], str] | None = None) -> None:
+        """``words_of``: a text's ``normalise.words`` joined by single spaces (``joined_words``),
+        or a memo of it shared with whoever reads the same texts next (the matcher's model
+        reads every phrasing again: folded once is enough)."""
+        words_of = words_of or joined_words
         self._synonym_pattern = _synonym_regex(kb.synonyms)
         self._synonyms = dict(kb.synonyms)
         self._synonym_table = SynonymTable(self._synonyms)
@@ -44,7 +46,7 @@ class TermAnalyser:
             surface.update(canonical.split())
         for entry in kb.entries.values():
             for text in [p.text for p in entry.questions] + [entry.title, *entry.keywords]:
-                surface.update(words_of(text))
+                surface.update(words_of(text).split())
         self._surface = tuple(
             sorted(w for w in surface if len(w) >= MIN_CORRECTABLE and w.isalpha())
         )
@@ -93,9 +95,20 @@ class TermAnalyser:
     def finish(self, tokens: list[str]) -> list[str]:
         """The terms of words already folded (and corrected): synonyms applied, stop words
         dropped, the rest stemmed, each once, with a plural's trace after its term."""
+        return self._terms_of_said(self._synonymise(tokens))
+
+    def finish_joined(self, joined: str) -> list[str]:
+        """``finish`` of words given joined by single spaces (``joined_words``): the same
+        terms, without splitting and joining the words again where synonyms are looked up."""
+        said = self._synonym_table.apply_joined(joined)
+        if said is None:
+            return self.finish(joined.split())
+        return self._terms_of_said(said)
+
+    def _terms_of_said(self, said: str) -> list[str]:
         terms: list[str] = []
         known = self._word_terms
-        for word in self._synonymise(tokens).split():
+        for word in said.split():
             found = known.get(word) if known is not None else None
             if found is None:
                 found = self._terms_of_word(word)
@@ -154,6 +167,12 @@ class TermAnalyser:
             if len(self._corrections) < CORRECTIONS:
                 self._corrections[word] = fixed
         return fixed
+
+
+def joined_words(text: str) -> str:
+    """``normalise.words`` of a text joined by single spaces (a word has no space, so
+    ``split()`` gives the words back): one string per text where many are kept at once."""
+    return " ".join(words(text))
 
 
 def _synonym_regex(synonyms: Mapping[str, str]) -> re.Pattern[str] | None:

@@ -26,9 +26,9 @@ from itertools import chain
 from typing import NamedTuple
 
 from bot.core.answering.index import EntryPostings, PhrasingScorer
-from bot.core.answering.term_analysis import PLURAL, TermAnalyser
+from bot.core.answering.term_analysis import PLURAL, TermAnalyser, joined_words
 from bot.core.knowledge import Entry, KnowledgeBase
-from bot.core.normalise import stem, words
+from bot.core.normalise import stem
 
 UNKNOWN_FACTOR = 0.5  # weight of a never-seen term relative to the rarest known term
 OFF_TOPIC_FACTOR = 2.0  # a word the maintainers listed as another subject ("salary", "recipe")
@@ -102,10 +102,10 @@ class TermModel:
         self,
         kb: KnowledgeBase,
         analyser: TermAnalyser,
-        words_of: Callable[[str], list[str]] = words,
+        words_of: Callable[[str], str] = joined_words,
     ) -> None:
-        """``words_of``: ``normalise.words``, or a memo of it (the analyser read the same
-        texts for its vocabulary)."""
+        """``words_of``: ``term_analysis.joined_words``, or a memo of it (the analyser read the
+        same texts for its vocabulary)."""
         # Each text of the base is analysed once, not twice: titles and keywords with the
         # traces of their plurals (``terms_of``), phrasings only without (``scored_terms_of``:
         # a plural's trace is never a scored term), so a phrasing's terms are kept once.
@@ -115,7 +115,7 @@ class TermModel:
         def terms_of(text: str) -> list[str]:
             found = known.get(text)
             if found is None:
-                found = known[text] = analyser.finish(words_of(text))
+                found = known[text] = analyser.finish_joined(words_of(text))
             return found
 
         def scored_terms_of(text: str) -> list[str]:
@@ -123,7 +123,7 @@ class TermModel:
             if found is None:
                 terms = known.get(text)
                 if terms is None:
-                    terms = analyser.finish(words_of(text))
+                    terms = analyser.finish_joined(words_of(text))
                 found = scored[text] = [t for t in terms if not t.endswith(PLURAL)]
             return found
 
