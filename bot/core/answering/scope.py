@@ -27,6 +27,7 @@ from bot.core.normalise import is_stopword, stem, words
 
 ABSENT = frozenset({"no", "not", "without", "never", "nor"})  # a clause opening with one
 NEGATIONS = frozenset({"not", "no"})  # question words of the matcher that a keyword may need
+_FRAMING = QUESTION_WORDS - NEGATIONS  # question words a keyword never needs
 PAIN_REACH = 2  # words between a body part and a word of pain ("my knee really hurts")
 
 _SUBJECT = re.compile(r"\b(?:for|about|with|against)\b")  # what a question is for or about
@@ -57,9 +58,7 @@ class Scope:
                 key
                 for key in (
                     frozenset(
-                        t
-                        for t in terms_of(phrase)
-                        if t not in QUESTION_WORDS - NEGATIONS and not t.endswith(PLURAL)
+                        t for t in terms_of(phrase) if t not in _FRAMING and not t.endswith(PLURAL)
                     )
                     for phrase in (entry.title, *entry.keywords)
                 )
