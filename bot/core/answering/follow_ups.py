@@ -67,11 +67,12 @@ class FollowUpReader:
         self.matcher = matcher
         self._scope = scope
         self._follow_ups = {follow_up.name: follow_up for follow_up in kb.follow_ups}
-        menu = kb.ordered()
-        self._with_detail = {  # detail name -> the entries that answer it, in menu order
-            name: tuple(entry.id for entry in menu if entry.detail(name))
-            for name in {name for entry in menu for name, _ in entry.details}
-        }
+        with_detail: dict[str, list[str]] = {}  # detail name -> its entries, in menu order
+        for entry in kb.ordered():  # (one walk over the entries, not one per detail name)
+            for name in {name for name, _ in entry.details}:
+                if entry.detail(name):
+                    with_detail.setdefault(name, []).append(entry.id)
+        self._with_detail = {name: tuple(ids) for name, ids in with_detail.items()}
         asks: dict[str, str] = {}
         for follow_up in kb.follow_ups:
             for phrase in follow_up.asks:

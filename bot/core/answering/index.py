@@ -327,13 +327,19 @@ class SynonymTable:
         # A variant with a character no plain word has ("push-up position") can never be found
         # in plain words; any other variant that is not plain words leaves it to the regex.
         self.usable = all(_plain(v) or not _possible(v) for v in synonyms)
-        starts: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-        for variant in sorted(synonyms, key=len, reverse=True):
+        # Per word a variant starts with, the numbers of words of its variants, most first:
+        # the longest variant found at a word is the regex's (two that both match there
+        # differ only by the longer one's last words, so the longer has more characters).
+        variants: dict[tuple[str, ...], str] = {}
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for variant in synonyms:
             if not _plain(variant):
                 continue
             words = tuple(variant.split(" "))
-            starts[words[0]].append((words, synonyms[variant]))
-        self._starts = dict(starts)
+            variants[words] = synonyms[variant]
+            lengths[words[0]].add(len(words))
+        self._variants = variants
+        self._starts = {word: sorted(found, reverse=True) for word, found in lengths.items()}
 
     def applies_to(self, tokens: Sequence[str]) -> bool:
         """Whether ``apply`` gives the regex's result for these words."""
@@ -342,19 +348,38 @@ class SynonymTable:
         joined = " ".join(tokens)  # one word per token, letters and digits only
         return joined.count(" ") == len(tokens) - 1 and _PLAIN.fullmatch(joined) is not None
 
+    def apply_joined(self, joined: str) -> str | None:
+        """``apply`` to words already joined by single spaces (as ``applies_to`` joins them),
+        or None where only the regex gives the right result."""
+        if not self.usable:
+            return None
+        if not joined:
+            return ""
+        if _PLAIN.fullmatch(joined) is None:
+            return None
+        tokens = joined.split(" ")
+        return joined if self._starts.keys().isdisjoint(tokens) else self.apply(tokens)
+
     def apply(self, tokens: Sequence[str]) -> str:
         """The words joined by spaces, each variant replaced by its canonical form."""
+        starts = self._starts
+        # Only where a variant can start (most words start none), in order, as the regex reads.
+        found = [at for at, token in enumerate(tokens) if token in starts]
+        if not found:
+            return " ".join(tokens)
         out: list[str] = []
-        at, count = 0, len(tokens)
-        while at < count:
-            for words, canonical in self._starts.get(tokens[at], ()):
-                if tuple(tokens[at : at + len(words)]) == words:
+        done = 0  # the words up to here are written out
+        for at in found:
+            if at < done:  # inside a variant just replaced
+                continue
+            for length in starts[tokens[at]]:
+                canonical = self._variants.get(tuple(tokens[at : at + length]))
+                if canonical is not None:
+                    out.extend(tokens[done:at])
                     out.append(canonical)
-                    at += len(words)
+                    done = at + length
                     break
-            else:
-                out.append(tokens[at])
-                at += 1
+        out.extend(tokens[done:])
         return " ".join(out)
 
 

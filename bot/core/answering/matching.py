@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 
 from rapidfuzz import fuzz
 
 from bot.core.answering.match_result import Band, Candidate, Match
-from bot.core.answering.term_analysis import PLURAL, TermAnalyser
+from bot.core.answering.term_analysis import PLURAL, TermAnalyser, joined_words
 from bot.core.answering.term_model import (
     QUESTION_WORD_WEIGHT,
     QUESTION_WORDS,
@@ -69,8 +70,20 @@ class Matcher:
         self.kb = kb
         self.confident = confident
         self.unsure = unsure
-        self._analyser = TermAnalyser(kb)
-        self._model = model = TermModel(kb, self._analyser)
+        # Each text of the base is folded once, not twice (the analyser reads it for its
+        # vocabulary, the model for its terms), kept as one string until then: a list of words
+        # per phrasing would cost tens of MiB at 5,000 entries.
+        folded: dict[str, str] = {}
+
+        def words_of(text: str) -> str:
+            found = folded.get(text)
+            if found is None:
+                found = folded[text] = joined_words(text)
+            return found
+
+        self._analyser = TermAnalyser(kb, words_of)
+        with self._analyser.remembering():
+            self._model = model = TermModel(kb, self._analyser, words_of)
         self.rarest = model.rarest  # the weight of a term only one entry uses
         self._idf = model.idf
         self._off_topic_terms = model.off_topic_terms
@@ -95,6 +108,10 @@ class Matcher:
             plural not in item.plurals and plural.removesuffix(PLURAL) in item.title
             for plural in listed
         )
+
+    def remembering(self) -> AbstractContextManager[None]:
+        """Keep every analysis while a knowledge base is analysed (``TermAnalyser``)."""
+        return self._analyser.remembering()
 
     def knows(self, word: str) -> bool:
         """Whether a folded word is one the knowledge base uses (or lists as another subject)."""
@@ -215,16 +232,16 @@ class Matcher:
                 entry_id, weights, total, ORDER_CHECKS, exclude, places
             )
             best_similarity, best_text = 0.0, ""
-            for cosine, phrasing in ((c, item.phrasings[n]) for c, n in best):
+            for cosine, phrased in best:
                 # Word order can add at most ORDER_SHARE, so weaker phrasings cannot win.
                 if cosine + ORDER_SHARE < best_similarity:
                     break
-                order = fuzz.ratio(query_joined, phrasing.joined) / 100
+                order = fuzz.ratio(query_joined, item.joined(phrased)) / 100
                 similarity = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * order
-                if NOT in phrasing.terms and NOT not in query_terms:
+                if NOT in item.phrasings[phrased].terms and NOT not in query_terms:
                     similarity *= NEGATED_PHRASING
                 if similarity > best_similarity:
-                    best_similarity, best_text = similarity, phrasing.text
+                    best_similarity, best_text = similarity, item.phrasings[phrased].text
             score = min(100.0, 100 * (0.55 * best_similarity + 0.45 * coverage) + bonus)
             # The own words that point here clearly: by salience, or by completing a keyword
             # (``whole`` only ever raises a salience).
@@ -298,7 +315,7 @@ class Matcher:
         cosine = self._phrasing_scorer.ceiling(entry_id, weights, factors, total)
         longest = item.longest
         if longest is None:
-            longest = item.longest = max((len(p.joined) for p in item.phrasings), default=0)
+            longest = item.longest = max((p.joined_length for p in item.phrasings), default=0)
         order = 1.0 if longest >= length else 2 * longest / (length + longest)
         similarity = (1 - ORDER_SHARE) * min(1.0, cosine) + ORDER_SHARE * order
         return min(100.0, 100 * (0.55 * similarity + 0.45 * coverage) + bonus)

@@ -27,6 +27,7 @@ from bot.core.normalise import is_stopword, stem, words
 
 ABSENT = frozenset({"no", "not", "without", "never", "nor"})  # a clause opening with one
 NEGATIONS = frozenset({"not", "no"})  # question words of the matcher that a keyword may need
+_FRAMING = QUESTION_WORDS - NEGATIONS  # question words a keyword never needs
 PAIN_REACH = 2  # words between a body part and a word of pain ("my knee really hurts")
 
 _SUBJECT = re.compile(r"\b(?:for|about|with|against)\b")  # what a question is for or about
@@ -57,9 +58,7 @@ class Scope:
                 key
                 for key in (
                     frozenset(
-                        t
-                        for t in terms_of(phrase)
-                        if t not in QUESTION_WORDS - NEGATIONS and not t.endswith(PLURAL)
+                        t for t in terms_of(phrase) if t not in _FRAMING and not t.endswith(PLURAL)
                     )
                     for phrase in (entry.title, *entry.keywords)
                 )
@@ -107,8 +106,10 @@ class Scope:
         phrases: dict[str, frozenset[str]] = {}
         for entry in kb.entries.values():
             for phrase in (entry.title, *entry.keywords):
-                words = [w for w in phrase.lower().rstrip("?").split() if _content(terms_of(w))]
-                key = frozenset(t for w in words for t in terms_of(w) if not t.endswith(PLURAL))
+                said = [(w, terms_of(w)) for w in phrase.lower().rstrip("?").split()]
+                kept = [(w, terms) for w, terms in said if _content(terms)]
+                words = [w for w, _ in kept]
+                key = frozenset(t for _, terms in kept for t in terms if not t.endswith(PLURAL))
                 if key and (len(key) > 1 or len(phrase.split()) == 1):
                     phrases.setdefault(" ".join(words), key)
         # Indexed by their rarest term, so that a sentence looks only at the phrases it could

@@ -13,7 +13,8 @@ questions and for the base's own phrasings; the matcher decides what those terms
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 from rapidfuzz import fuzz, process
 
@@ -30,7 +31,11 @@ CORRECTIONS = 65536  # typos whose correction is kept: strangers' typos must not
 class TermAnalyser:
     """Reads texts in one knowledge base's vocabulary; build a new one when the base changes."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, words_of: Callable[[str], str] | None = None) -> None:
+        """``words_of``: a text's ``normalise.words`` joined by single spaces (``joined_words``),
+        or a memo of it shared with whoever reads the same texts next (the matcher's model
+        reads every phrasing again: folded once is enough)."""
+        words_of = words_of or joined_words
         self._synonym_pattern = _synonym_regex(kb.synonyms)
         self._synonyms = dict(kb.synonyms)
         self._synonym_table = SynonymTable(self._synonyms)
@@ -41,13 +46,15 @@ class TermAnalyser:
             surface.update(canonical.split())
         for entry in kb.entries.values():
             for text in [p.text for p in entry.questions] + [entry.title, *entry.keywords]:
-                surface.update(words(text))
+                surface.update(words_of(text).split())
         self._surface = tuple(
             sorted(w for w in surface if len(w) >= MIN_CORRECTABLE and w.isalpha())
         )
         self._surface_set = frozenset(surface | kb.off_topic)
         self._corrections: dict[str, str] = {}
         self._analysed: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
+        self._keep = ANALYSED  # analyses kept before the cache starts again (see ``remembering``)
+        self._word_terms: dict[str, tuple[str, ...]] | None = None  # while remembering
 
     def analyse(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
         """Terms of a question after correction, synonyms, stop-word removal and stemming."""
@@ -55,7 +62,7 @@ class TermAnalyser:
         if found is None:
             tokens, corrections = self._tokens(text)
             found = (tuple(self.finish(tokens)), tuple(corrections))
-            if len(self._analysed) >= ANALYSED:  # bounded: a message is read a few times, once
+            if len(self._analysed) >= self._keep:  # bounded: a message is read a few times, once
                 self._analysed.clear()
             self._analysed[text] = found
         return list(found[0]), list(found[1])
@@ -69,19 +76,55 @@ class TermAnalyser:
         """Whether a folded word is one the knowledge base uses (or lists as another subject)."""
         return word in self._surface_set
 
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """While a knowledge base is analysed (the matcher's model, the interpreter's scope),
+        every analysis and every word's terms are kept: the same titles, keywords and words
+        come back thousands of times in a large base. Afterwards only the usual few are kept,
+        so idle memory is what it was."""
+        if self._word_terms is not None:  # already remembering: the outer one ends it
+            yield
+            return
+        self._keep, self._word_terms = 1 << 62, {}
+        try:
+            yield
+        finally:
+            self._keep, self._word_terms = ANALYSED, None
+            self._analysed.clear()
+
     def finish(self, tokens: list[str]) -> list[str]:
         """The terms of words already folded (and corrected): synonyms applied, stop words
         dropped, the rest stemmed, each once, with a plural's trace after its term."""
+        return self._terms_of_said(self._synonymise(tokens))
+
+    def finish_joined(self, joined: str) -> list[str]:
+        """``finish`` of words given joined by single spaces (``joined_words``): the same
+        terms, without splitting and joining the words again where synonyms are looked up."""
+        said = self._synonym_table.apply_joined(joined)
+        if said is None:
+            return self.finish(joined.split())
+        return self._terms_of_said(said)
+
+    def _terms_of_said(self, said: str) -> list[str]:
         terms: list[str] = []
-        for word in self._synonymise(tokens).split():
-            if is_stopword(word) or (len(word) < 2 and not word.isdigit()):
-                continue
-            term = stem(word)
-            if term not in terms:
-                terms.append(term)
-            if self._plural(word) and term + PLURAL not in terms:
-                terms.append(term + PLURAL)
+        known = self._word_terms
+        for word in said.split():
+            found = known.get(word) if known is not None else None
+            if found is None:
+                found = self._terms_of_word(word)
+                if known is not None:
+                    known[word] = found
+            for term in found:
+                if term not in terms:
+                    terms.append(term)
         return terms
+
+    def _terms_of_word(self, word: str) -> tuple[str, ...]:
+        """One word's terms: none for a stop word, its stem, and a plural's trace after it."""
+        if is_stopword(word) or (len(word) < 2 and not word.isdigit()):
+            return ()
+        term = stem(word)
+        return (term, term + PLURAL) if self._plural(word) else (term,)
 
     def _tokens(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
         corrections: list[tuple[str, str]] = []
@@ -124,6 +167,12 @@ class TermAnalyser:
             if len(self._corrections) < CORRECTIONS:
                 self._corrections[word] = fixed
         return fixed
+
+
+def joined_words(text: str) -> str:
+    """``normalise.words`` of a text joined by single spaces (a word has no space, so
+    ``split()`` gives the words back): one string per text where many are kept at once."""
+    return " ".join(words(text))
 
 
 def _synonym_regex(synonyms: Mapping[str, str]) -> re.Pattern[str] | None:

@@ -19,13 +19,16 @@ Kept apart from ``matching``, which scores one question against this model.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
+from typing import NamedTuple
 
 from bot.core.answering.index import EntryPostings, PhrasingScorer
-from bot.core.answering.term_analysis import PLURAL, TermAnalyser
+from bot.core.answering.term_analysis import PLURAL, TermAnalyser, joined_words
 from bot.core.knowledge import Entry, KnowledgeBase
-from bot.core.normalise import stem, words
+from bot.core.normalise import stem
 
 UNKNOWN_FACTOR = 0.5  # weight of a never-seen term relative to the rarest known term
 OFF_TOPIC_FACTOR = 2.0  # a word the maintainers listed as another subject ("salary", "recipe")
@@ -36,14 +39,18 @@ SALIENCE_FLOOR = 0.35  # a word used in only one phrasing of an entry
 SALIENT_SHARE = 0.15  # a word in this share of an entry's phrasings counts fully
 
 
-@dataclass(slots=True)
-class Phrasing:
-    """One question an entry answers, as terms."""
+class Phrasing(NamedTuple):
+    """One question an entry answers, as terms: also the row ``PhrasingScorer`` reads, so the
+    phrasings are held once."""
 
-    text: str
     terms: frozenset[str]
     weight: float
-    joined: str  # the terms sorted and joined, for rapidfuzz's word-order comparison
+    text: str
+
+    @property
+    def joined_length(self) -> int:
+        """``len`` of the terms sorted and joined by spaces (``EntryProfile.joined``)."""
+        return sum(map(len, self.terms)) + len(self.terms) - 1 if self.terms else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,27 +82,56 @@ class EntryProfile:
     keyword_terms: frozenset[str] = frozenset()  # every term of those keywords
     strong: frozenset[str] | None = None  # terms that point here clearly (filled on first use)
     longest: int | None = None  # the longest phrasing's sorted terms, joined (on first use)
+    sorted_terms: list[str | None] | None = None  # ``joined`` per phrasing, once asked
+
+    def joined(self, number: int) -> str:
+        """A phrasing's terms sorted and joined, for rapidfuzz's word-order comparison (made
+        when first asked: few phrasings of a large base ever are)."""
+        if self.sorted_terms is None:
+            self.sorted_terms = [None] * len(self.phrasings)
+        found = self.sorted_terms[number]
+        if found is None:
+            found = self.sorted_terms[number] = " ".join(sorted(self.phrasings[number].terms))
+        return found
 
 
 class TermModel:
     """The salience, weights and entry profiles of one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, analyser: TermAnalyser) -> None:
-        known: dict[str, list[str]] = {}  # each text of the base is analysed once, not thrice
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        analyser: TermAnalyser,
+        words_of: Callable[[str], str] = joined_words,
+    ) -> None:
+        """``words_of``: ``term_analysis.joined_words``, or a memo of it (the analyser read the
+        same texts for its vocabulary)."""
+        # Each text of the base is analysed once, not twice: titles and keywords with the
+        # traces of their plurals (``terms_of``), phrasings only without (``scored_terms_of``:
+        # a plural's trace is never a scored term), so a phrasing's terms are kept once.
+        known: dict[str, list[str]] = {}
+        scored: dict[str, list[str]] = {}
 
         def terms_of(text: str) -> list[str]:
             found = known.get(text)
             if found is None:
-                found = known[text] = analyser.finish(words(text))
+                found = known[text] = analyser.finish_joined(words_of(text))
+            return found
+
+        def scored_terms_of(text: str) -> list[str]:
+            found = scored.get(text)
+            if found is None:
+                terms = known.get(text)
+                if terms is None:
+                    terms = analyser.finish_joined(words_of(text))
+                found = scored[text] = [t for t in terms if not t.endswith(PLURAL)]
             return found
 
         salience: dict[str, dict[str, float]] = {}
         for entry in kb.entries.values():
-            counts: dict[str, int] = defaultdict(int)
+            counts: Counter[str] = Counter()  # (in the order the terms first come)
             for phrasing in entry.questions:
-                for term in terms_of(phrasing.text):
-                    if not term.endswith(PLURAL):  # a plural's trace is never a scored term
-                        counts[term] += 1
+                counts.update(scored_terms_of(phrasing.text))
             full = max(1.0, SALIENT_SHARE * len(entry.questions))
             weights = {
                 t: SALIENCE_FLOOR + (1 - SALIENCE_FLOOR) * min(1.0, c / full)
@@ -105,16 +141,13 @@ class TermModel:
             # "sleeping pigeon"): it points here as weakly as a word of one phrasing, and fully
             # only when the whole keyword is found (see ``Matcher._whole_keywords``).
             for text in (entry.title, *entry.keywords):
-                terms = [t for t in terms_of(text) if not t.endswith(PLURAL)]
+                terms = scored_terms_of(text)
                 share = 1.0 if len(terms) == 1 else SALIENCE_FLOOR
                 for term in terms:
                     weights[term] = max(weights.get(term, 0.0), share)
             salience[entry.id] = weights
 
-        document_frequency: dict[str, int] = defaultdict(int)
-        for weights in salience.values():
-            for term in weights:
-                document_frequency[term] += 1
+        document_frequency = Counter(chain.from_iterable(salience.values()))
         total = max(len(kb.entries), 1)
         self.idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
         self.rarest = math.log(1 + total)  # the weight of a term only one entry uses
@@ -122,15 +155,10 @@ class TermModel:
         self._off_topic = math.log(1 + total) * OFF_TOPIC_FACTOR
         self.off_topic_terms = frozenset(stem(word) for word in kb.off_topic) - frozenset(self.idf)
 
-        term_weights: dict[str, float] = {}  # each term's weight, looked up once
-
-        def weight(terms: list[str]) -> float:  # as ``weight_of``: the same sum, the same order
-            return sum(
-                term_weights[t]
-                if t in term_weights
-                else term_weights.setdefault(t, self.weight_of(t))
-                for t in terms
-            )
+        # The weight of every term of a phrasing (``weight_of``: each is in ``idf``).
+        term_weights = dict(self.idf)
+        term_weights.update(dict.fromkeys(QUESTION_WORDS, QUESTION_WORD_WEIGHT))
+        weight_of = term_weights.__getitem__
 
         self.profiles: dict[str, EntryProfile] = {}
         for entry in kb.entries.values():
@@ -144,19 +172,18 @@ class TermModel:
             )
             item = EntryProfile(entry, salience[entry.id], title, plurals)
             for text in (entry.title, *entry.keywords):
-                terms = terms_of(text)
-                if len([t for t in terms if not t.endswith(PLURAL)]) >= 2:
-                    item.key_phrases.append(KeyPhrase(frozenset(terms)))
-                    item.keywords.append(frozenset(t for t in terms if not t.endswith(PLURAL)))
+                content = scored_terms_of(text)
+                if len(content) >= 2:
+                    item.key_phrases.append(KeyPhrase(frozenset(terms_of(text))))
+                    item.keywords.append(frozenset(content))
             for phrasing in entry.questions:
-                terms = [t for t in terms_of(phrasing.text) if not t.endswith(PLURAL)]
+                terms = scored_terms_of(phrasing.text)
                 if terms:
                     item.phrasings.append(
                         Phrasing(
-                            phrasing.text,
                             frozenset(terms),
-                            weight(terms),
-                            " ".join(sorted(terms)),
+                            sum(map(weight_of, terms)),  # as ``weight_of``, in order
+                            phrasing.text,
                         )
                     )
             item.keyword_terms = frozenset().union(*item.keywords)
@@ -164,10 +191,7 @@ class TermModel:
         # How candidates and phrasings are found fast (same results): see ``index``.
         self.postings = EntryPostings(salience)
         self.phrasing_scorer = PhrasingScorer(
-            {
-                entry_id: [(p.terms, p.weight, p.text) for p in item.phrasings]
-                for entry_id, item in self.profiles.items()
-            }
+            {entry_id: item.phrasings for entry_id, item in self.profiles.items()}
         )
 
     def weight_of(self, term: str) -> float:

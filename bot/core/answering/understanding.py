@@ -67,24 +67,19 @@ class Interpreter:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher) -> None:
         self.kb = kb
         self.matcher = matcher
+        with matcher.remembering():  # titles, keywords and their words come back many times
+            self._build(kb, matcher)
+
+    def _build(self, kb: KnowledgeBase, matcher: Matcher) -> None:
         near: dict[str, str] = {}
         for group, phrases in kb.not_covered.items():
             for phrase in phrases:
                 near.setdefault(matcher.canonical(phrase), group)
         self._near = near
         self._near_pattern = alternation(near)
-        # Every word each entry uses (phrasings, keywords, answer, steps, details), stemmed.
-        self._entry_words = {
-            entry.id: frozenset(
-                matcher.vocabulary(entry.id)
-                | frozenset(
-                    self._terms(
-                        " ".join((entry.answer, *entry.steps, *(t for _, t in entry.details)))
-                    )
-                )
-            )
-            for entry in kb.entries.values()
-        }
+        # Every word each entry uses (phrasings, keywords, answer, steps, details), stemmed:
+        # only asked when a message names a subject we do not cover, so made on first use.
+        self._entry_words: dict[str, frozenset[str]] = {}
         # Not ``self._terms``: a bound method would tie the scope back to this interpreter,
         # a reference cycle that only a full garbage collection frees (see ``_terms_by``).
         self._scope = Scope(kb, partial(_terms_by, matcher), matcher.knows)
@@ -359,7 +354,7 @@ class Interpreter:
             return False
         if best.named:
             return True
-        words = self._entry_words.get(best.entry_id, frozenset())
+        words = self._words_of_entry(best.entry_id)
         return all(t in words for t in self._terms(subject))
 
     def _by_band(self, match: Match, unfamiliar: float) -> Reading:
@@ -383,6 +378,17 @@ class Interpreter:
             if not self.matcher.known(t) and not t.isdigit()
         ) * self.matcher.dilution(len(match.terms))
         return unknown / (known + unknown) if known + unknown else 0.0
+
+    def _words_of_entry(self, entry_id: str) -> frozenset[str]:
+        """Every word the entry uses, stemmed (its vocabulary, answer, steps and details)."""
+        found = self._entry_words.get(entry_id)
+        entry = self.kb.entries.get(entry_id)
+        if found is None and entry is not None:
+            text = " ".join((entry.answer, *entry.steps, *(t for _, t in entry.details)))
+            found = self._entry_words[entry_id] = frozenset(
+                self.matcher.vocabulary(entry_id) | frozenset(self._terms(text))
+            )
+        return found if found is not None else frozenset()
 
     def _rare(self, match: Match) -> bool:
         """Whether the best entry's one supporting word is one only it uses ("iliopsoas")."""

@@ -36,6 +36,7 @@ class LoadedEntry:
     id_line: int | None  # None when the file has no id
     id_valid: bool
     modified: float  # the file's modification time: the newer side of a clash is the edit
+    folded: tuple[str, ...] = ()  # the entry's phrasings folded, in order (compared across files)
 
 
 @dataclass
@@ -47,6 +48,7 @@ class _Draft:
     fields: Fields
     reader: Reader
     values: dict[str, Any] = field(default_factory=dict)
+    folded: list[str] = field(default_factory=list)  # the kept phrasings, folded
 
     def error(self, name: str, message: str, hint: str = "") -> None:
         """A problem at the field's line (or the top of the file if the field is missing)."""
@@ -159,6 +161,7 @@ def _distinct_phrasings(draft: _Draft) -> None:
         seen[key] = line_of(node)
         kept.append((value, node))
     draft.values["questions"] = kept
+    draft.folded = list(seen)  # (folded once: the check across files compares the same keys)
 
 
 def _enough_phrasings(draft: _Draft) -> None:
@@ -211,7 +214,9 @@ def load_entry(path: Path, label: str, reader: Reader) -> LoadedEntry | None:
     reader.entry = None
     entry = _entry(draft, label)
     id_valid = "id" in fields and FIELDS["id"].fits(entry.id)
-    return LoadedEntry(entry, path, line_of(id_node), id_valid, _modified(path))
+    return LoadedEntry(
+        entry, path, line_of(id_node), id_valid, _modified(path), tuple(draft.folded)
+    )
 
 
 def _modified(path: Path) -> float:

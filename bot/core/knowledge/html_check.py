@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from html.parser import HTMLParser
 
@@ -59,6 +60,12 @@ class _HtmlChecker(HTMLParser):
         self.out.append(escape(data, quote=False))
 
 
+# Text with only plain tags: no ``&``, no stray ``<`` or ``>``, tags written ``<b>`` / ``</b>``.
+_PLAIN_TAGS = re.compile(r"[^<>&]*(?:</?[a-z]+>[^<>&]*)*")
+_TAG = re.compile(r"<(/?)([a-z]+)>")
+_PLAIN_ALLOWED = ALLOWED_TAGS - {"a"}  # a link needs its href checked: the parser does that
+
+
 def check_html(text: str) -> tuple[str, list[str]]:
     """Return ``text`` as safe Telegram HTML and a list of plain-words problems with its tags.
 
@@ -68,6 +75,10 @@ def check_html(text: str) -> tuple[str, list[str]]:
         # No tag and no character reference: the parser would hand the whole text to
         # ``handle_data`` (most texts of a large base; the parser costs ~50 us a text).
         return text.replace(">", "&gt;"), []
+    if _well_formed(text):
+        # Allowed tags, each closed in order, and text that needs no escaping: the parser
+        # would write it back as it is (most answers: "<b>...</b>").
+        return text, []
     checker = _HtmlChecker()
     checker.feed(text)
     checker.close()  # hands any unfinished "<..." at the end to handle_data, so nothing is lost
@@ -75,6 +86,21 @@ def check_html(text: str) -> tuple[str, list[str]]:
         checker.errors.append(f"the tag <{tag}> is never closed (add </{tag}>)")
         checker.out.append(f"</{tag}>")
     return "".join(checker.out), checker.errors
+
+
+def _well_formed(text: str) -> bool:
+    """Whether ``text`` is plain text and allowed tags without attributes, properly nested."""
+    if _PLAIN_TAGS.fullmatch(text) is None:
+        return False
+    stack: list[str] = []
+    for closing, tag in _TAG.findall(text):
+        if tag not in _PLAIN_ALLOWED:
+            return False
+        if not closing:
+            stack.append(tag)
+        elif not stack or stack.pop() != tag:
+            return False
+    return not stack
 
 
 def html_field(reader: Reader, node: yaml.Node, key: str, value: str) -> str:

@@ -18,7 +18,7 @@ characters exactly as written, and the checker warns where another YAML reader w
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from rapidfuzz import process
@@ -101,18 +101,24 @@ def _links_lead_to_entries(entries: Mapping[str, Entry], unreadable: set[str]) -
 
 
 def _phrasings_belong_to_one_entry(
-    entries: Mapping[str, Entry], modified: Mapping[str, float]
+    entries: Mapping[str, Entry],
+    modified: Mapping[str, float],
+    folded: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Problem]:
     """The same phrasing (after folding) in two entries: the bot could only answer one.
 
     Reported once, at the copy in the file changed last (the maintainer's edit, most likely),
-    naming the other copy's file and line.
+    naming the other copy's file and line. ``folded``: each entry's phrasings already folded
+    (when its file was read), so that a large base is not folded twice.
     """
     problems = []
     owners: dict[str, tuple[Entry, Phrasing]] = {}
     for entry in entries.values():
-        for phrasing in entry.questions:
-            other, other_phrasing = owners.setdefault(fold(phrasing.text), (entry, phrasing))
+        keys = folded.get(entry.id, ()) if folded is not None else ()
+        if len(keys) != len(entry.questions):
+            keys = [fold(phrasing.text) for phrasing in entry.questions]
+        for phrasing, key in zip(entry.questions, keys, strict=True):
+            other, other_phrasing = owners.setdefault(key, (entry, phrasing))
             if other.id == entry.id:
                 continue
             here, there = (entry, phrasing), (other, other_phrasing)
@@ -173,8 +179,11 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     problems += id_problems
     unreadable |= {found.path.stem for found in loaded if found.path.stem != found.entry.id}
     problems += _links_lead_to_entries(entries, unreadable)
-    modified = {e.entry.id: e.modified for e in loaded if entries.get(e.entry.id) is e.entry}
-    problems += _phrasings_belong_to_one_entry(entries, modified)
+    kept = [e for e in loaded if entries.get(e.entry.id) is e.entry]
+    modified = {e.entry.id: e.modified for e in kept}
+    problems += _phrasings_belong_to_one_entry(
+        entries, modified, {e.entry.id: e.folded for e in kept}
+    )
 
     texts_reader = run_reader(directory / "texts.yaml")
     texts = (

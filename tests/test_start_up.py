@@ -1,0 +1,113 @@
+"""Start-up builds the same matcher and interpreter as the plain code, only faster (issue #12).
+
+Each shortcut taken while a knowledge base is analysed (texts folded once and shared, every
+analysis and word kept while building, ``joined`` and the entries' whole vocabularies made on
+first use) is checked here against the plain computation it replaces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core.answering.matching import Matcher
+from bot.core.answering.term_analysis import TermAnalyser, joined_words
+from bot.core.answering.term_model import EntryProfile, Phrasing, TermModel
+from bot.core.answering.understanding import Interpreter
+from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.knowledge.html_check import _HtmlChecker, check_html
+from bot.core.normalise import words
+
+ROOT = Path(__file__).resolve().parent.parent
+KB = load_knowledge(ROOT / "knowledge")
+
+
+def _texts(kb: KnowledgeBase) -> list[str]:
+    texts = [p.text for e in kb.entries.values() for p in e.questions]
+    texts += [t for e in kb.entries.values() for t in (e.title, *e.keywords, e.answer)]
+    return [*texts, "how long do i hold the pigeon streches", "", "Hip-flexors!!", "psoas"]
+
+
+def test_remembering_reads_every_text_as_without_it() -> None:
+    plain, remembering = TermAnalyser(KB), TermAnalyser(KB)
+    texts = _texts(KB)
+    expected = [(plain.analyse(t), plain.canonical(t)) for t in texts]
+    with remembering.remembering(), remembering.remembering():  # nested: the outer one ends it
+        assert [(remembering.analyse(t), remembering.canonical(t)) for t in texts] == expected
+        assert [(remembering.analyse(t), remembering.canonical(t)) for t in texts] == expected
+    assert [(remembering.analyse(t), remembering.canonical(t)) for t in texts] == expected
+
+
+def test_words_given_joined_get_the_terms_of_the_words() -> None:
+    kbs = [KB, replace(KB, synonyms={**KB.synonyms, "hip  flexor": "hips"})]  # the regex only
+    texts = [*_texts(KB), "don't stretch the hip flexers", "it's the psoas' fault", "Ó"]
+    for kb in kbs:
+        analyser = TermAnalyser(kb)
+        for text in texts:
+            assert analyser.finish_joined(joined_words(text)) == analyser.finish(words(text))
+
+
+def test_the_matcher_builds_the_model_the_plain_words_build() -> None:
+    built = Matcher(KB)._model
+    plain = TermModel(KB, TermAnalyser(KB))  # each text's words afresh, nothing kept
+    assert built.idf == plain.idf and list(built.idf) == list(plain.idf)
+    assert built.off_topic_terms == plain.off_topic_terms
+    for entry_id, profile in plain.profiles.items():
+        other = built.profiles[entry_id]
+        assert list(other.salience.items()) == list(profile.salience.items())
+        assert (other.title, other.plurals, other.keywords) == (
+            profile.title,
+            profile.plurals,
+            profile.keywords,
+        )
+        assert other.key_phrases == profile.key_phrases
+        assert other.phrasings == profile.phrasings
+        numbers = range(len(profile.phrasings))
+        assert [other.joined(n) for n in numbers] == [profile.joined(n) for n in numbers]
+
+
+@given(st.frozensets(st.text(alphabet="abcxyz+", min_size=1, max_size=6), max_size=8))
+def test_a_phrasing_knows_the_length_of_its_joined_terms(terms: frozenset[str]) -> None:
+    phrasing = Phrasing(terms, 1.0, "text")
+    assert phrasing.joined_length == len(" ".join(sorted(terms)))
+    profile = EntryProfile(KB.entries["pigeon-pose"], {}, frozenset(), frozenset(), [phrasing])
+    assert profile.joined(0) == " ".join(sorted(terms))
+
+
+def test_an_entrys_words_made_on_first_use_are_those_made_at_start() -> None:
+    matcher = Matcher(KB)
+    interpreter = Interpreter(KB, matcher)
+    for entry in KB.entries.values():
+        text = " ".join((entry.answer, *entry.steps, *(t for _, t in entry.details)))
+        expected = matcher.vocabulary(entry.id) | frozenset(matcher.analyse(text)[0])
+        assert interpreter._words_of_entry(entry.id) == expected
+    assert interpreter._words_of_entry("no-such-entry") == frozenset()
+
+
+_HTML_PIECES = ["a", " ", "\n", "<", ">", "&", "&amp;", "<b>", "</b>", "<i>", "</i>", "<pre>"]
+_HTML_PIECES += ["</pre>", "<a>", "</a>", "<br>", "<B>", "</ b>", "<span>", "</span>", "<b/>"]
+
+
+def _check_html_by_the_parser(text: str) -> tuple[str, list[str]]:
+    """``check_html`` as it was for any text with a tag: always through the parser."""
+    checker = _HtmlChecker()
+    checker.feed(text)
+    checker.close()
+    for tag in reversed(checker.stack):
+        checker.errors.append(f"the tag <{tag}> is never closed (add </{tag}>)")
+        checker.out.append(f"</{tag}>")
+    return "".join(checker.out), checker.errors
+
+
+@given(st.lists(st.sampled_from(_HTML_PIECES), max_size=12).map("".join))
+def test_html_with_plain_tags_is_checked_as_the_parser_checks_it(text: str) -> None:
+    assert check_html(text) == _check_html_by_the_parser(text)
+
+
+def test_the_answers_of_the_knowledge_base_are_checked_as_the_parser_checks_them() -> None:
+    for entry in KB.entries.values():
+        for text in (entry.answer, *entry.steps):
+            assert check_html(text) == _check_html_by_the_parser(text)
