@@ -187,7 +187,7 @@ class Screen:
             if key in seen:
                 continue
             seen.add(key)
-            if flag.needs and not all(document.concept(name) for name in flag.needs):
+            if flag.needs and not all(_affirmed(document, name) for name in flag.needs):
                 continue
             found.append((flag, pattern, hit))
         if not found:
@@ -264,6 +264,15 @@ _NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
 _ASKING = frozenset(
     "what which when how why who where is are does do should can could would will any".split()
 )
+
+
+def _affirmed(document: Document, name: str) -> bool:
+    """Whether a word list a flag needs occurs other than right after a negation: "cancer
+    survivor, no pain" has no pain for the cancer history to go with."""
+    words = document.tokens.words
+    return any(
+        hit.start == 0 or words[hit.start - 1] not in _NEGATIONS for hit in document.concept(name)
+    )
 
 
 def _asks(tokens: Tokens, sentence: range) -> bool:
