@@ -152,8 +152,16 @@ class PatternSet:
         self.index = dict(index)
 
     def find(self, document: Document) -> list[tuple[int, Hit]]:
-        """Every (pattern number, hit) in the document."""
-        return self.hits(document, [number for number, _ in self.possible(document)])
+        """Every (pattern number, hit) in the document.
+
+        Each pattern is matched only in the sentences where it may match (``possible``): a
+        long message's other sentences never start a partial match nor compute a word list."""
+        patterns = self.patterns
+        return [
+            (number, hit)
+            for number, sentences in self.possible(document)
+            for hit in document.match(patterns[number], sentences)
+        ]
 
     def possible(self, document: Document) -> list[tuple[int, int]]:
         """The patterns that may match, in order, each with the sentences where it may (as bits
@@ -228,7 +236,10 @@ class Document:
         self.keys = frozenset(positions)
         self._places: dict[int, list[int]] = {}  # word steps, by id (steps live with the rules)
         self._concepts: dict[str, list[Hit]] = {}
-        self._start_lists: dict[int, list[int]] = {}
+        # For each word list computed so far, the sentences it was computed in (as bits, -1:
+        # all): a pattern asks for its own sentences only (see ``PatternSet.find``).
+        self._concept_sentences: dict[str, int] = {}
+        self._start_lists: dict[int, tuple[list[Hit], list[int]]] = {}
         # One sentence (most questions): "a key of every step somewhere" is the whole test.
         self.one_sentence = not tokens.sentences or tokens.sentences[-1] == 0
         # A step's keys -> their sentences, as bits (a frozenset's hash is kept, and equal
@@ -272,14 +283,30 @@ class Document:
                     positions[key].append(position)
         return Document(self.tokens, self.grammar, dict(positions), word_keys)
 
-    def concept(self, name: str) -> list[Hit]:
-        """Where any phrase of a word list occurs, in order of start."""
+    def concept(self, name: str, sentences: int = -1) -> list[Hit]:
+        """Where any phrase of a word list occurs, in order of start: everywhere, or at least in
+        ``sentences`` (bits, as ``sentences_of``; the list may hold hits in others too)."""
         found = self._concepts.get(name)
-        if found is None:
-            self._concepts[name] = []  # a guard against cycles while computing
-            phrases = self.grammar.phrases.get(name)
-            found = sorted({hit for _, hit in phrases.find(self)}) if phrases else []
-            self._concepts[name] = found
+        if self.one_sentence:
+            sentences = -1
+        done = self._concept_sentences.get(name, 0) if found is not None else 0
+        missing = sentences & ~done
+        if found is not None and not missing:
+            return found
+        self._concepts[name] = found or []  # a guard against cycles while computing
+        self._concept_sentences[name] = done | missing
+        phrases = self.grammar.phrases.get(name)
+        if phrases is not None:
+            new = {
+                hit
+                for number, where in phrases.possible(self)
+                if where & missing
+                for hit in self.match(phrases.patterns[number], where & missing)
+            }
+            if new:
+                found = sorted(new.union(found)) if found else sorted(new)
+        found = found or []
+        self._concepts[name] = found
         return found
 
     def places(self, step: PatternStep) -> list[int]:
@@ -295,13 +322,17 @@ class Document:
         return found
 
     def _starts(self, hits: list[Hit]) -> list[int]:
-        found = self._start_lists.get(id(hits))
-        if found is None:
-            found = self._start_lists[id(hits)] = [hit.start for hit in hits]
+        known = self._start_lists.get(id(hits))
+        if known is not None and known[0] is hits:  # the list itself is kept: ids are reused
+            return known[1]
+        found = [hit.start for hit in hits]
+        self._start_lists[id(hits)] = (hits, found)
         return found
 
-    def match(self, pattern: WordPattern) -> list[Hit]:
-        """All shortest matches of a pattern (one per end), each within one sentence.
+    def match(self, pattern: WordPattern, sentences: int = -1) -> list[Hit]:
+        """All shortest matches of a pattern (one per end), each within one sentence; only in
+        ``sentences`` (bits, as ``sentences_of``; -1: all) when the caller knows it cannot match
+        elsewhere.
 
         From each partial match so far, the next step's matches that start within its gap are
         found by bisection, so a common word later in the pattern costs nothing extra; one-word
@@ -310,14 +341,25 @@ class Document:
         steps = pattern.steps
         hits_of: list[list[Hit]] = []  # per step: its matches (empty for one-word steps)
         places_of: list[list[int]] = []  # per step: its positions (empty for word lists)
+        if self.one_sentence:
+            sentences = -1
         for step in steps:  # cheap checks first: any step with no match ends it
-            hits = self.concept(step.concept) if step.concept else []
+            hits = self.concept(step.concept, sentences) if step.concept else []
             places = [] if step.concept else self.places(step)
             if not hits and not places:
                 return []
             hits_of.append(hits)
             places_of.append(places)
-        frontier: list[Span] = list(hits_of[0]) or [(p, p + 1, (p,)) for p in places_of[0]]
+        frontier: list[Span]
+        if sentences == -1:
+            frontier = list(hits_of[0]) or [(p, p + 1, (p,)) for p in places_of[0]]
+        else:  # a match lies in one sentence: start only in those it may lie in
+            of = self.tokens.sentences
+            frontier = [hit for hit in hits_of[0] if sentences >> of[hit.start] & 1] or [
+                (p, p + 1, (p,)) for p in places_of[0] if sentences >> of[p] & 1
+            ]
+            if not frontier:
+                return []
         for number in range(1, len(steps)):
             gap = steps[number].gap
             if hits_of[number]:
