@@ -97,7 +97,8 @@ def test_patterns_matched_in_their_sentences_find_what_matching_everywhere_finds
 ) -> None:
     """A long message of red-flag and calm sentences: every pattern set of the screen (flags,
     idioms, triggers, boundaries, questions) finds the same hits when each pattern is matched
-    only in its possible sentences, and every word list then read everywhere is complete."""
+    only in its possible sentences (in the whole message, and in some of its sentences as in
+    the message seen only in those), and every word list then read everywhere is complete."""
     screen = _screen()
     pool = _sentences()
     text = " ".join(pool[pick % len(pool)] for pick in picks)
@@ -107,6 +108,12 @@ def test_patterns_matched_in_their_sentences_find_what_matching_everywhere_finds
     plain = _Everywhere(document.tokens, document.grammar)
     for patterns in sets:
         assert patterns.find(document) == _found_everywhere(patterns, plain)
+    of = document.tokens.sentences
+    some = {of[position] for position in range(0, len(of), 3)}  # a third of the words' sentences
+    part = _Everywhere(document.tokens, document.grammar).within(some)
+    bits = sum(1 << sentence for sentence in some)
+    for patterns in sets:
+        assert patterns.find(document, bits) == _found_everywhere(patterns, part)
     fresh = _Everywhere(document.tokens, document.grammar)
     for name in list(document._concepts):
         assert document.concept(name) == fresh.concept(name)

@@ -132,9 +132,9 @@ class Screen:
         """Alarm, question, ruled out or clear, with every mention and why."""
         document = self.read(text)
         raw, near = self._mentions(document)
-        if not raw or near is None:
+        if not raw:
             return self._clear(document)
-        triggers, negations, scopes = self._context(near)
+        triggers, negations, scopes = self._context(document, near)
         # A trigger reaches only within its sentence: each mention weighs those of its own.
         of = document.tokens.sentences
         by_sentence: dict[int, list[TriggerHit]] = {}
@@ -170,11 +170,9 @@ class Screen:
             return replace(decision, rest=_without(document.tokens, dropped))
         return decision
 
-    def _mentions(
-        self, document: Document
-    ) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], Document | None]:
-        """The red-flag mentions, and the message seen only in their sentences (context and
-        idioms never cross a sentence, so a long message is read around its mentions only)."""
+    def _mentions(self, document: Document) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
+        """The red-flag mentions, and their sentences as bits (context and idioms never cross a
+        sentence, so a long message is read around its mentions only)."""
         found: list[tuple[RedFlag, WordPattern, Hit]] = []
         seen: set[tuple[str, int, int]] = set()
         for number, hit in self.flag_patterns.find(document):
@@ -187,11 +185,12 @@ class Screen:
                 continue
             found.append((flag, pattern, hit))
         if not found:
-            return found, None
-        near = document.within({document.tokens.sentences[hit.start] for _, _, hit in found})
+            return found, 0
+        of = document.tokens.sentences
+        near = sum({1 << of[hit.start] for _, _, hit in found})
         flagged = {flag.id for flag, _, _ in found}
         idioms = {
-            flag_id: [hit for _, hit in patterns.find(near)]
+            flag_id: [hit for _, hit in patterns.find(document, near)]
             for flag_id, patterns in self.idioms.items()
             if flag_id in flagged
         }
@@ -203,13 +202,16 @@ class Screen:
         found.sort(key=lambda item: (item[2].start, item[2].end))
         return found, near
 
-    def _context(self, document: Document) -> tuple[list[TriggerHit], list[Hit], Scopes]:
+    def _context(
+        self, document: Document, sentences: int
+    ) -> tuple[list[TriggerHit], list[Hit], Scopes]:
+        """The triggers and boundaries in ``sentences`` (bits) of the document."""
         all_triggers = [
             TriggerHit(self.rules.triggers[number], hit)
-            for number, hit in self.triggers.find(document)
+            for number, hit in self.triggers.find(document, sentences)
         ]
         negations = [t.hit for t in all_triggers if t.category == "negated"]
-        boundaries = [hit for _, hit in self.boundaries.find(document)]
+        boundaries = [hit for _, hit in self.boundaries.find(document, sentences)]
         return resolve_overlaps(all_triggers), negations, Scopes(document.tokens, boundaries)
 
     def _verdict(self, document: Document, mentions: tuple[Mention, ...]) -> SafetyDecision:

@@ -74,6 +74,9 @@ class Grammar:
         self.lexicon = Lexicon(exact, typos, prefixes, not_typos, known)
         self._anchors: dict[str, frozenset[str]] = {}
         self._needs: dict[frozenset[str], frozenset[str]] = {}  # one object per set of keys
+        # Each key -> the step key sets (of ``needs``) that hold it: a long message finds the
+        # sentences of every step from its own keys, once (``Document``).
+        self.holding: dict[str, list[frozenset[str]]] = {}
         self.keys_of: dict[int, tuple[str, ...]] = {}
         # Each word list's phrases, indexed like any pattern set (rarest step first).
         self.phrases: dict[str, PatternSet] = {
@@ -92,7 +95,15 @@ class Grammar:
         Equal sets are one object: a document caches the sentences of each set, and many
         patterns share a step ("pee", "{bladder}"); one object is found by identity."""
         interned = self._needs
-        return tuple(interned.setdefault(keys, keys) for keys in map(self.anchors, pattern.steps))
+        found = []
+        for keys in map(self.anchors, pattern.steps):
+            same = interned.get(keys)
+            if same is None:
+                same = interned[keys] = keys
+                for key in keys:
+                    self.holding.setdefault(key, []).append(keys)
+            found.append(same)
+        return tuple(found)
 
     def step_keys(self, step: PatternStep) -> tuple[str, ...]:
         """The keys a one-word step matches (a typo key only for words that tolerate typos)."""
@@ -151,28 +162,32 @@ class PatternSet:
                 index[key].append(number)
         self.index = dict(index)
 
-    def find(self, document: Document) -> list[tuple[int, Hit]]:
-        """Every (pattern number, hit) in the document.
+    def find(self, document: Document, sentences: int = -1) -> list[tuple[int, Hit]]:
+        """Every (pattern number, hit) in the document, or in some of its sentences (bits, as
+        ``Document.sentences_of``): the same hits as in ``document.within`` those sentences.
 
         Each pattern is matched only in the sentences where it may match (``possible``): a
         long message's other sentences never start a partial match nor compute a word list."""
         patterns = self.patterns
         return [
             (number, hit)
-            for number, sentences in self.possible(document)
-            for hit in document.match(patterns[number], sentences)
+            for number, where in self.possible(document, sentences)
+            for hit in document.match(patterns[number], where)
         ]
 
-    def possible(self, document: Document) -> list[tuple[int, int]]:
+    def possible(self, document: Document, sentences: int = -1) -> list[tuple[int, int]]:
         """The patterns that may match, in order, each with the sentences where it may (as bits
         of an int, see ``Document.sentences_of``; 1 in a one-sentence document): a match lies
-        in one sentence, and each of its steps starts there with one of its keys."""
+        in one sentence, and each of its steps starts there with one of its keys. Only in
+        ``sentences`` (bits) when given."""
         candidates: set[int] = set()
         keys = document.keys
         for key in self.index.keys() & keys:
             candidates.update(self.index[key])
         found: list[tuple[int, int]] = []
         if document.one_sentence:
+            if not sentences & 1:
+                return found
             for number in sorted(candidates):
                 for starts in self.needs[number]:
                     if starts.isdisjoint(keys):
@@ -181,12 +196,15 @@ class PatternSet:
                     found.append((number, 1))
             return found
         known = document._sentence_sets  # sentences_of's cache, looked up here (a hot loop)
+        registered = self.grammar._needs  # those not in ``known`` are in no sentence
         sentences_of = document.sentences_of
         for number in sorted(candidates):
-            common = -1
+            common = sentences
             for starts in self.needs[number]:
                 bits = known.get(starts)
-                common &= sentences_of(starts) if bits is None else bits
+                if bits is None:
+                    bits = 0 if starts in registered else sentences_of(starts)
+                common &= bits
                 if not common:
                     break  # no sentence where every step could match: skip the pattern
             else:
@@ -239,6 +257,7 @@ class Document:
         # For each word list computed so far, the sentences it was computed in (as bits, -1:
         # all): a pattern asks for its own sentences only (see ``PatternSet.find``).
         self._concept_sentences: dict[str, int] = {}
+        self._concept_possible: dict[str, list[tuple[int, int]]] = {}  # its phrases' ``possible``
         self._start_lists: dict[int, tuple[list[Hit], list[int]]] = {}
         # One sentence (most questions): "a key of every step somewhere" is the whole test.
         self.one_sentence = not tokens.sentences or tokens.sentences[-1] == 0
@@ -246,6 +265,21 @@ class Document:
         # sets of keys are one object: ``Grammar.needs``).
         self._sentence_sets: dict[frozenset[str], int] = {}
         self._key_bits: dict[str, int] = {}  # one key -> its sentences, as bits
+        if not self.one_sentence:
+            self._sentences_of_steps()
+
+    def _sentences_of_steps(self) -> None:
+        """The sentences of every step key set (``Grammar.needs``) that holds a key of this
+        message, from the message's own keys: one pass, where looking each set up would
+        intersect it with the message's keys."""
+        of = self.tokens.sentences
+        holding = self.grammar.holding
+        found = self._sentence_sets
+        key_bits = self._key_bits
+        for key, where in self.positions.items():
+            bits = key_bits[key] = sum({1 << of[place] for place in where})
+            for keys in holding.get(key, ()):
+                found[keys] = found.get(keys, 0) | bits
 
     def sentences_of(self, keys: frozenset[str]) -> int:
         """The sentences in which one of ``keys`` occurs, as bits of an int (bit n: sentence
@@ -297,9 +331,12 @@ class Document:
         self._concept_sentences[name] = done | missing
         phrases = self.grammar.phrases.get(name)
         if phrases is not None:
+            possible = self._concept_possible.get(name)
+            if possible is None:
+                possible = self._concept_possible[name] = phrases.possible(self)
             new = {
                 hit
-                for number, where in phrases.possible(self)
+                for number, where in possible
                 if where & missing
                 for hit in self.match(phrases.patterns[number], where & missing)
             }
