@@ -140,11 +140,16 @@ class Screen:
         by_sentence: dict[int, list[TriggerHit]] = {}
         for found in triggers:
             by_sentence.setdefault(of[found.hit.start], []).append(found)
+        # A negation made of a mention's own words ("can not pee") lies in its sentence too.
+        negations_in: dict[int, list[Hit]] = {}
+        for negation in negations:
+            negations_in.setdefault(of[negation.start], []).append(negation)
         mentions = []
         dropped: set[int] = set()
         for flag, pattern, hit in raw:
-            mine = by_sentence.get(of[hit.start], [])
-            verdict = decide(hit.own, flag.keeps, mine, negations, scopes)
+            sentence = of[hit.start]
+            mine = by_sentence.get(sentence, [])
+            verdict = decide(hit.own, flag.keeps, mine, negations_in.get(sentence, []), scopes)
             if verdict.status.ruled_out:
                 dropped.update(scopes.clause(hit))
             decided = verdict.trigger

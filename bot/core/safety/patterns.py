@@ -78,6 +78,7 @@ class Grammar:
         # sentences of every step from its own keys, once (``Document``).
         self.holding: dict[str, list[frozenset[str]]] = {}
         self.keys_of: dict[int, tuple[str, ...]] = {}
+        self._step_keys: dict[tuple[str, ...], tuple[str, ...]] = {}  # one object per tuple
         # Each word list's phrases, indexed like any pattern set (rarest step first).
         self.phrases: dict[str, PatternSet] = {
             name: PatternSet(self, [p for p in phrases if p.steps])
@@ -106,15 +107,19 @@ class Grammar:
         return tuple(found)
 
     def step_keys(self, step: PatternStep) -> tuple[str, ...]:
-        """The keys a one-word step matches (a typo key only for words that tolerate typos)."""
+        """The keys a one-word step matches (a typo key only for words that tolerate typos).
+
+        Equal tuples are one object, so a document finds the places of many steps with the
+        same words ("pee" in many patterns) by identity (``Document.places``)."""
         found = self.keys_of.get(id(step))
         if found is None:
             typos = self.lexicon.fuzzy
-            found = self.keys_of[id(step)] = tuple(
+            keys = tuple(
                 key
                 for key in _step_keys(step)
                 if not key.startswith(FUZZY) or key.removeprefix(FUZZY) in typos
             )
+            found = self.keys_of[id(step)] = self._step_keys.setdefault(keys, keys)
         return found
 
     def anchors(self, step: PatternStep, trail: tuple[str, ...] = ()) -> frozenset[str]:
@@ -252,7 +257,7 @@ class Document:
         self._word_keys: Mapping[str, tuple[str, ...]] = word_keys or {}
         self.positions = positions
         self.keys = frozenset(positions)
-        self._places: dict[int, list[int]] = {}  # word steps, by id (steps live with the rules)
+        self._places: dict[int, list[int]] = {}  # by id of a step's keys (``Grammar.step_keys``)
         self._concepts: dict[str, list[Hit]] = {}
         # For each word list computed so far, the sentences it was computed in (as bits, -1:
         # all): a pattern asks for its own sentences only (see ``PatternSet.find``).
@@ -348,14 +353,15 @@ class Document:
 
     def places(self, step: PatternStep) -> list[int]:
         """Where a one-word step matches (positions only: no object per occurrence)."""
-        found = self._places.get(id(step))
+        keys = self.grammar.step_keys(step)
+        found = self._places.get(id(keys))  # the grammar keeps each tuple: ids are not reused
         if found is None:
-            lists = [p for key in self.grammar.step_keys(step) if (p := self.positions.get(key))]
+            lists = [p for key in keys if (p := self.positions.get(key))]
             if len(lists) == 1:
                 found = lists[0]
             else:
                 found = sorted({place for where in lists for place in where})
-            self._places[id(step)] = found
+            self._places[id(keys)] = found
         return found
 
     def _starts(self, hits: list[Hit]) -> list[int]:
