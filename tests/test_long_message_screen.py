@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.core.knowledge import WordPattern, load_knowledge
 from bot.core.safety import Screen
-from bot.core.safety.patterns import Document, Hit, PatternSet
+from bot.core.safety.patterns import Document, Grammar, Hit, PatternSet
 from bot.core.safety.tokens import (
     _ANSWERED,
     _CONFIRMED,
@@ -65,6 +65,17 @@ def test_a_checklist_is_rewritten_as_by_both_substitutions(text: str) -> None:
     assert answered_checklist(folded) == _checklist_as_substituted(folded)
 
 
+_PHRASES: dict[str, PatternSet] = {}
+
+
+def _all_phrases(grammar: Grammar, name: str) -> PatternSet:
+    """Every phrase of a word list as one pattern set (one-word phrases too)."""
+    if name not in _PHRASES:
+        phrases = [p for p in grammar.concepts.get(name, ()) if p.steps]
+        _PHRASES[name] = PatternSet(grammar, phrases)
+    return _PHRASES[name]
+
+
 class _Everywhere(Document):
     """``Document`` as it was: each word list read once over the whole message, and every
     pattern matched over the whole message."""
@@ -73,8 +84,8 @@ class _Everywhere(Document):
         found = self._concepts.get(name)
         if found is None:
             self._concepts[name] = []  # a guard against cycles while computing
-            phrases = self.grammar.phrases.get(name)
-            found = sorted({hit for _, hit in _found_everywhere(phrases, self)}) if phrases else []
+            phrases = _all_phrases(self.grammar, name)
+            found = sorted({hit for _, hit in _found_everywhere(phrases, self)})
             self._concepts[name] = found
         return found
 

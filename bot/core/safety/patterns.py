@@ -48,6 +48,11 @@ def _step_keys(step: PatternStep) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _one_word(pattern: WordPattern) -> bool:
+    """A pattern of one step that is words, not a word list."""
+    return len(pattern.steps) == 1 and not pattern.steps[0].concept
+
+
 class Grammar:
     """The word lists, compiled once per knowledge base, with the lexicon that reads words."""
 
@@ -77,11 +82,20 @@ class Grammar:
         # Each key -> the step key sets (of ``needs``) that hold it: a long message finds the
         # sentences of every step from its own keys, once (``Document``).
         self.holding: dict[str, list[frozenset[str]]] = {}
+        self.registered: dict[frozenset[str], int] = {}  # each such set -> its number
         self.keys_of: dict[int, tuple[str, ...]] = {}
         self._step_keys: dict[tuple[str, ...], tuple[str, ...]] = {}  # one object per tuple
-        # Each word list's phrases, indexed like any pattern set (rarest step first).
+        # Each word list's phrases of one word ("pee", "urin*") are its words: where they are
+        # is where their keys are, read from the message's positions (``Document.concept``);
+        # its longer phrases are indexed like any pattern set (rarest step first).
         self.phrases: dict[str, PatternSet] = {
-            name: PatternSet(self, [p for p in phrases if p.steps])
+            name: PatternSet(self, [p for p in phrases if p.steps and not _one_word(p)])
+            for name, phrases in concepts.items()
+        }
+        self.word_keys: dict[str, frozenset[str]] = {
+            name: frozenset(
+                key for p in phrases if _one_word(p) for key in self.step_keys(p.steps[0])
+            )
             for name, phrases in concepts.items()
         }
 
@@ -101,6 +115,7 @@ class Grammar:
             same = interned.get(keys)
             if same is None:
                 same = interned[keys] = keys
+                self.registered[keys] = len(self.registered)
                 for key in keys:
                     self.holding.setdefault(key, []).append(keys)
             found.append(same)
@@ -187,8 +202,10 @@ class PatternSet:
         ``sentences`` (bits) when given."""
         candidates: set[int] = set()
         keys = document.keys
-        for key in self.index.keys() & keys:
-            candidates.update(self.index[key])
+        index = self.index
+        # Look up the smaller side: a word list's few keys, or a long message's many words.
+        for key in keys.intersection(index) if len(index) < len(keys) else index.keys() & keys:
+            candidates.update(index[key])
         found: list[tuple[int, int]] = []
         if document.one_sentence:
             if not sentences & 1:
@@ -201,14 +218,16 @@ class PatternSet:
                     found.append((number, 1))
             return found
         known = document._sentence_sets  # sentences_of's cache, looked up here (a hot loop)
-        registered = self.grammar._needs  # those not in ``known`` are in no sentence
+        # A set known to the grammar when the document was read, and not in ``known``, is
+        # in no sentence; one registered since (a pattern set built later) is looked up.
+        registered, before = self.grammar.registered, document.registered
         sentences_of = document.sentences_of
         for number in sorted(candidates):
             common = sentences
             for starts in self.needs[number]:
                 bits = known.get(starts)
                 if bits is None:
-                    bits = 0 if starts in registered else sentences_of(starts)
+                    bits = 0 if registered.get(starts, before) < before else sentences_of(starts)
                 common &= bits
                 if not common:
                     break  # no sentence where every step could match: skip the pattern
@@ -270,6 +289,7 @@ class Document:
         # sets of keys are one object: ``Grammar.needs``).
         self._sentence_sets: dict[frozenset[str], int] = {}
         self._key_bits: dict[str, int] = {}  # one key -> its sentences, as bits
+        self.registered = len(grammar.registered)  # the step key sets ``known`` covers
         if not self.one_sentence:
             self._sentences_of_steps()
 
@@ -336,15 +356,30 @@ class Document:
         self._concept_sentences[name] = done | missing
         phrases = self.grammar.phrases.get(name)
         if phrases is not None:
+            new: set[Hit] = set()
+            words = self.grammar.word_keys[name]
+            if words:  # its one-word phrases: a hit wherever one of their keys is
+                of = self.tokens.sentences
+                positions = self.positions
+                for key in (
+                    words.intersection(positions)
+                    if len(words) < len(positions)
+                    else (positions.keys() & words)
+                ):
+                    new.update(
+                        Hit(place, place + 1, (place,))
+                        for place in positions[key]
+                        if missing >> of[place] & 1
+                    )
             possible = self._concept_possible.get(name)
             if possible is None:
                 possible = self._concept_possible[name] = phrases.possible(self)
-            new = {
+            new.update(
                 hit
                 for number, where in possible
                 if where & missing
                 for hit in self.match(phrases.patterns[number], where & missing)
-            }
+            )
             if new:
                 found = sorted(new.union(found)) if found else sorted(new)
         found = found or []
