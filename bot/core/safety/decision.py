@@ -102,6 +102,11 @@ class Screen:
             for flag in rules.flags
             if flag.not_patterns
         }
+        # The same idioms as one set, each with its flag: a message is looked up once.
+        self._idiom_owner = [flag.id for flag in rules.flags for _ in flag.not_patterns]
+        self._all_idioms = PatternSet(
+            self.grammar, [p for flag in rules.flags for p in flag.not_patterns]
+        )
         self.triggers = PatternSet(self.grammar, [t.pattern for t in rules.triggers])
         self.boundaries = PatternSet(self.grammar, rules.boundaries)
         self.questions = PatternSet(self.grammar, rules.questions)
@@ -194,11 +199,12 @@ class Screen:
         of = document.tokens.sentences
         near = sum({1 << of[hit.start] for _, _, hit in found})
         flagged = {flag.id for flag, _, _ in found}
-        idioms = {
-            flag_id: [hit for _, hit in patterns.find(document, near)]
-            for flag_id, patterns in self.idioms.items()
-            if flag_id in flagged
-        }
+        idioms: dict[str, list[Hit]] = {}
+        owner, patterns = self._idiom_owner, self._all_idioms.patterns
+        for number, where in self._all_idioms.possible(document, near):
+            if owner[number] in flagged:
+                hits = document.match(patterns[number], where)
+                idioms.setdefault(owner[number], []).extend(hits)
         found = [
             (flag, pattern, hit)
             for flag, pattern, hit in found

@@ -298,13 +298,21 @@ class Document:
         message, from the message's own keys: one pass, where looking each set up would
         intersect it with the message's keys."""
         of = self.tokens.sentences
+        bit = [1 << sentence for sentence in range(of[-1] + 1)]
         holding = self.grammar.holding
         found = self._sentence_sets
+        known = found.get
         key_bits = self._key_bits
         for key, where in self.positions.items():
-            bits = key_bits[key] = sum({1 << of[place] for place in where})
+            if len(where) == 1:
+                bits = bit[of[where[0]]]
+            else:
+                bits = 0
+                for place in where:
+                    bits |= bit[of[place]]
+            key_bits[key] = bits
             for keys in holding.get(key, ()):
-                found[keys] = found.get(keys, 0) | bits
+                found[keys] = known(keys, 0) | bits
 
     def sentences_of(self, keys: frozenset[str]) -> int:
         """The sentences in which one of ``keys`` occurs, as bits of an int (bit n: sentence
