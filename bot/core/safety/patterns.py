@@ -369,11 +369,7 @@ class Document:
             if words:  # its one-word phrases: a hit wherever one of their keys is
                 of = self.tokens.sentences
                 positions = self.positions
-                for key in (
-                    words.intersection(positions)
-                    if len(words) < len(positions)
-                    else (positions.keys() & words)
-                ):
+                for key in words & self.keys:  # two sets: the smaller is walked
                     new.update(
                         Hit(place, place + 1, (place,))
                         for place in positions[key]
