@@ -235,12 +235,6 @@ class PatternSet:
                 found.append((number, common))
         return found
 
-    def hits(self, document: Document, numbers: Iterable[int]) -> list[tuple[int, Hit]]:
-        """Every (pattern number, hit) of these patterns (in this order) in the document."""
-        return [
-            (number, hit) for number in numbers for hit in document.match(self.patterns[number])
-        ]
-
 
 class Document:
     """One message being read: which keys occur where, and the word lists found so far."""
