@@ -111,11 +111,22 @@ class Scopes:
         self.starts = sorted(b.start for b in boundaries)
         self.ends = sorted(b.end for b in boundaries)
         self._reach: dict[int, range] = {}
+        self._covered: dict[int, frozenset[int]] = {}
 
     def cached_reach(self, trigger: TriggerHit) -> range:
         found = self._reach.get(id(trigger))
         if found is None:
             found = self._reach[id(trigger)] = self.reach(trigger)
+        return found
+
+    def covered(self, trigger: TriggerHit) -> frozenset[int]:
+        """The words a trigger applies to: its reach and its own words (computed once, then one
+        set test per mention)."""
+        found = self._covered.get(id(trigger))
+        if found is None:
+            hit = trigger.hit
+            found = frozenset(self.cached_reach(trigger)).union(range(hit.start, hit.end))
+            self._covered[id(trigger)] = found
         return found
 
     def clause(self, hit: Hit) -> range:
@@ -178,9 +189,7 @@ def decide(
             range(found.hit.start, found.hit.end)
         ):
             continue  # the mention's own words: "can not" in "can not pee"
-        reach = scopes.cached_reach(found)
-        start, end = found.hit.start, found.hit.end
-        if any(position in reach or start <= position < end for position in own):
+        if not scopes.covered(found).isdisjoint(own):  # its reach or its own words
             reaching.setdefault(found.category, found)
     if "unsure" in reaching:
         return Verdict(Status.PRESENT, overruled=reaching["unsure"])

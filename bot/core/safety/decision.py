@@ -104,6 +104,11 @@ class Screen:
             for flag in rules.flags
             if flag.not_patterns
         }
+        # The same idioms as one set, each with its flag: a message is looked up once.
+        self._idiom_owner = [flag.id for flag in rules.flags for _ in flag.not_patterns]
+        self._all_idioms = PatternSet(
+            self.grammar, [p for flag in rules.flags for p in flag.not_patterns]
+        )
         self.triggers = PatternSet(self.grammar, [t.pattern for t in rules.triggers])
         self.boundaries = PatternSet(self.grammar, rules.boundaries)
         self.questions = PatternSet(self.grammar, rules.questions)
@@ -134,19 +139,24 @@ class Screen:
         """Alarm, question, ruled out or clear, with every mention and why."""
         document = self.read(text)
         raw, near = self._mentions(document)
-        if not raw or near is None:
+        if not raw:
             return self._clear(document)
-        triggers, negations, scopes = self._context(near)
+        triggers, negations, scopes = self._context(document, near)
         # A trigger reaches only within its sentence: each mention weighs those of its own.
         of = document.tokens.sentences
         by_sentence: dict[int, list[TriggerHit]] = {}
         for found in triggers:
             by_sentence.setdefault(of[found.hit.start], []).append(found)
+        # A negation made of a mention's own words ("can not pee") lies in its sentence too.
+        negations_in: dict[int, list[Hit]] = {}
+        for negation in negations:
+            negations_in.setdefault(of[negation.start], []).append(negation)
         mentions = []
         dropped: set[int] = set()
         for flag, pattern, hit in raw:
-            mine = by_sentence.get(of[hit.start], [])
-            verdict = decide(hit.own, flag.keeps, mine, negations, scopes)
+            sentence = of[hit.start]
+            mine = by_sentence.get(sentence, [])
+            verdict = decide(hit.own, flag.keeps, mine, negations_in.get(sentence, []), scopes)
             if verdict.status.ruled_out:
                 dropped.update(scopes.clause(hit))
             elif verdict.status is Status.QUESTION:  # the question is its whole sentence
@@ -174,11 +184,9 @@ class Screen:
             return replace(decision, rest=_without(document.tokens, dropped))
         return decision
 
-    def _mentions(
-        self, document: Document
-    ) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], Document | None]:
-        """The red-flag mentions, and the message seen only in their sentences (context and
-        idioms never cross a sentence, so a long message is read around its mentions only)."""
+    def _mentions(self, document: Document) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
+        """The red-flag mentions, and their sentences as bits (context and idioms never cross a
+        sentence, so a long message is read around its mentions only)."""
         found: list[tuple[RedFlag, WordPattern, Hit]] = []
         seen: set[tuple[str, int, int]] = set()
         for number, hit in self.flag_patterns.find(document):
@@ -191,14 +199,16 @@ class Screen:
                 continue
             found.append((flag, pattern, hit))
         if not found:
-            return found, None
-        near = document.within({document.tokens.sentences[hit.start] for _, _, hit in found})
+            return found, 0
+        of = document.tokens.sentences
+        near = sum({1 << of[hit.start] for _, _, hit in found})
         flagged = {flag.id for flag, _, _ in found}
-        idioms = {
-            flag_id: [hit for _, hit in patterns.find(near)]
-            for flag_id, patterns in self.idioms.items()
-            if flag_id in flagged
-        }
+        idioms: dict[str, list[Hit]] = {}
+        owner, patterns = self._idiom_owner, self._all_idioms.patterns
+        for number, where in self._all_idioms.possible(document, near):
+            if owner[number] in flagged:
+                hits = document.match(patterns[number], where)
+                idioms.setdefault(owner[number], []).extend(hits)
         found = [
             (flag, pattern, hit)
             for flag, pattern, hit in found
@@ -207,13 +217,16 @@ class Screen:
         found.sort(key=lambda item: (item[2].start, item[2].end))
         return found, near
 
-    def _context(self, document: Document) -> tuple[list[TriggerHit], list[Hit], Scopes]:
+    def _context(
+        self, document: Document, sentences: int
+    ) -> tuple[list[TriggerHit], list[Hit], Scopes]:
+        """The triggers and boundaries in ``sentences`` (bits) of the document."""
         all_triggers = [
             TriggerHit(self.rules.triggers[number], hit)
-            for number, hit in self.triggers.find(document)
+            for number, hit in self.triggers.find(document, sentences)
         ]
         negations = [t.hit for t in all_triggers if t.category == "negated"]
-        boundaries = [hit for _, hit in self.boundaries.find(document)]
+        boundaries = [hit for _, hit in self.boundaries.find(document, sentences)]
         return resolve_overlaps(all_triggers), negations, Scopes(document.tokens, boundaries)
 
     def _verdict(self, document: Document, mentions: tuple[Mention, ...]) -> SafetyDecision:

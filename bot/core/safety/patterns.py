@@ -48,6 +48,11 @@ def _step_keys(step: PatternStep) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _one_word(pattern: WordPattern) -> bool:
+    """A pattern of one step that is words, not a word list."""
+    return len(pattern.steps) == 1 and not pattern.steps[0].concept
+
+
 class Grammar:
     """The word lists, compiled once per knowledge base, with the lexicon that reads words."""
 
@@ -74,10 +79,23 @@ class Grammar:
         self.lexicon = Lexicon(exact, typos, prefixes, not_typos, known)
         self._anchors: dict[str, frozenset[str]] = {}
         self._needs: dict[frozenset[str], frozenset[str]] = {}  # one object per set of keys
+        # Each key -> the step key sets (of ``needs``) that hold it: a long message finds the
+        # sentences of every step from its own keys, once (``Document``).
+        self.holding: dict[str, list[frozenset[str]]] = {}
+        self.registered: dict[frozenset[str], int] = {}  # each such set -> its number
         self.keys_of: dict[int, tuple[str, ...]] = {}
-        # Each word list's phrases, indexed like any pattern set (rarest step first).
+        self._step_keys: dict[tuple[str, ...], tuple[str, ...]] = {}  # one object per tuple
+        # Each word list's phrases of one word ("pee", "urin*") are its words: where they are
+        # is where their keys are, read from the message's positions (``Document.concept``);
+        # its longer phrases are indexed like any pattern set (rarest step first).
         self.phrases: dict[str, PatternSet] = {
-            name: PatternSet(self, [p for p in phrases if p.steps])
+            name: PatternSet(self, [p for p in phrases if p.steps and not _one_word(p)])
+            for name, phrases in concepts.items()
+        }
+        self.word_keys: dict[str, frozenset[str]] = {
+            name: frozenset(
+                key for p in phrases if _one_word(p) for key in self.step_keys(p.steps[0])
+            )
             for name, phrases in concepts.items()
         }
 
@@ -92,18 +110,31 @@ class Grammar:
         Equal sets are one object: a document caches the sentences of each set, and many
         patterns share a step ("pee", "{bladder}"); one object is found by identity."""
         interned = self._needs
-        return tuple(interned.setdefault(keys, keys) for keys in map(self.anchors, pattern.steps))
+        found = []
+        for keys in map(self.anchors, pattern.steps):
+            same = interned.get(keys)
+            if same is None:
+                same = interned[keys] = keys
+                self.registered[keys] = len(self.registered)
+                for key in keys:
+                    self.holding.setdefault(key, []).append(keys)
+            found.append(same)
+        return tuple(found)
 
     def step_keys(self, step: PatternStep) -> tuple[str, ...]:
-        """The keys a one-word step matches (a typo key only for words that tolerate typos)."""
+        """The keys a one-word step matches (a typo key only for words that tolerate typos).
+
+        Equal tuples are one object, so a document finds the places of many steps with the
+        same words ("pee" in many patterns) by identity (``Document.places``)."""
         found = self.keys_of.get(id(step))
         if found is None:
             typos = self.lexicon.fuzzy
-            found = self.keys_of[id(step)] = tuple(
+            keys = tuple(
                 key
                 for key in _step_keys(step)
                 if not key.startswith(FUZZY) or key.removeprefix(FUZZY) in typos
             )
+            found = self.keys_of[id(step)] = self._step_keys.setdefault(keys, keys)
         return found
 
     def anchors(self, step: PatternStep, trail: tuple[str, ...] = ()) -> frozenset[str]:
@@ -151,20 +182,34 @@ class PatternSet:
                 index[key].append(number)
         self.index = dict(index)
 
-    def find(self, document: Document) -> list[tuple[int, Hit]]:
-        """Every (pattern number, hit) in the document."""
-        return self.hits(document, [number for number, _ in self.possible(document)])
+    def find(self, document: Document, sentences: int = -1) -> list[tuple[int, Hit]]:
+        """Every (pattern number, hit) in the document, or in some of its sentences (bits, as
+        ``Document.sentences_of``): the same hits as in ``document.within`` those sentences.
 
-    def possible(self, document: Document) -> list[tuple[int, int]]:
+        Each pattern is matched only in the sentences where it may match (``possible``): a
+        long message's other sentences never start a partial match nor compute a word list."""
+        patterns = self.patterns
+        return [
+            (number, hit)
+            for number, where in self.possible(document, sentences)
+            for hit in document.match(patterns[number], where)
+        ]
+
+    def possible(self, document: Document, sentences: int = -1) -> list[tuple[int, int]]:
         """The patterns that may match, in order, each with the sentences where it may (as bits
         of an int, see ``Document.sentences_of``; 1 in a one-sentence document): a match lies
-        in one sentence, and each of its steps starts there with one of its keys."""
+        in one sentence, and each of its steps starts there with one of its keys. Only in
+        ``sentences`` (bits) when given."""
         candidates: set[int] = set()
         keys = document.keys
-        for key in self.index.keys() & keys:
-            candidates.update(self.index[key])
+        index = self.index
+        # Look up the smaller side: a word list's few keys, or a long message's many words.
+        for key in keys.intersection(index) if len(index) < len(keys) else index.keys() & keys:
+            candidates.update(index[key])
         found: list[tuple[int, int]] = []
         if document.one_sentence:
+            if not sentences & 1:
+                return found
             for number in sorted(candidates):
                 for starts in self.needs[number]:
                     if starts.isdisjoint(keys):
@@ -173,23 +218,22 @@ class PatternSet:
                     found.append((number, 1))
             return found
         known = document._sentence_sets  # sentences_of's cache, looked up here (a hot loop)
+        # A set known to the grammar when the document was read, and not in ``known``, is
+        # in no sentence; one registered since (a pattern set built later) is looked up.
+        registered, before = self.grammar.registered, document.registered
         sentences_of = document.sentences_of
         for number in sorted(candidates):
-            common = -1
+            common = sentences
             for starts in self.needs[number]:
                 bits = known.get(starts)
-                common &= sentences_of(starts) if bits is None else bits
+                if bits is None:
+                    bits = 0 if registered.get(starts, before) < before else sentences_of(starts)
+                common &= bits
                 if not common:
                     break  # no sentence where every step could match: skip the pattern
             else:
                 found.append((number, common))
         return found
-
-    def hits(self, document: Document, numbers: Iterable[int]) -> list[tuple[int, Hit]]:
-        """Every (pattern number, hit) of these patterns (in this order) in the document."""
-        return [
-            (number, hit) for number in numbers for hit in document.match(self.patterns[number])
-        ]
 
 
 class Document:
@@ -226,15 +270,43 @@ class Document:
         self._word_keys: Mapping[str, tuple[str, ...]] = word_keys or {}
         self.positions = positions
         self.keys = frozenset(positions)
-        self._places: dict[int, list[int]] = {}  # word steps, by id (steps live with the rules)
+        self._places: dict[int, list[int]] = {}  # by id of a step's keys (``Grammar.step_keys``)
         self._concepts: dict[str, list[Hit]] = {}
-        self._start_lists: dict[int, list[int]] = {}
+        # For each word list computed so far, the sentences it was computed in (as bits, -1:
+        # all): a pattern asks for its own sentences only (see ``PatternSet.find``).
+        self._concept_sentences: dict[str, int] = {}
+        self._concept_possible: dict[str, list[tuple[int, int]]] = {}  # its phrases' ``possible``
+        self._start_lists: dict[int, tuple[list[Hit], list[int]]] = {}
         # One sentence (most questions): "a key of every step somewhere" is the whole test.
         self.one_sentence = not tokens.sentences or tokens.sentences[-1] == 0
         # A step's keys -> their sentences, as bits (a frozenset's hash is kept, and equal
         # sets of keys are one object: ``Grammar.needs``).
         self._sentence_sets: dict[frozenset[str], int] = {}
         self._key_bits: dict[str, int] = {}  # one key -> its sentences, as bits
+        self.registered = len(grammar.registered)  # the step key sets ``known`` covers
+        if not self.one_sentence:
+            self._sentences_of_steps()
+
+    def _sentences_of_steps(self) -> None:
+        """The sentences of every step key set (``Grammar.needs``) that holds a key of this
+        message, from the message's own keys: one pass, where looking each set up would
+        intersect it with the message's keys."""
+        of = self.tokens.sentences
+        bit = [1 << sentence for sentence in range(of[-1] + 1)]
+        holding = self.grammar.holding
+        found = self._sentence_sets
+        known = found.get
+        key_bits = self._key_bits
+        for key, where in self.positions.items():
+            if len(where) == 1:
+                bits = bit[of[where[0]]]
+            else:
+                bits = 0
+                for place in where:
+                    bits |= bit[of[place]]
+            key_bits[key] = bits
+            for keys in holding.get(key, ()):
+                found[keys] = known(keys, 0) | bits
 
     def sentences_of(self, keys: frozenset[str]) -> int:
         """The sentences in which one of ``keys`` occurs, as bits of an int (bit n: sentence
@@ -272,36 +344,71 @@ class Document:
                     positions[key].append(position)
         return Document(self.tokens, self.grammar, dict(positions), word_keys)
 
-    def concept(self, name: str) -> list[Hit]:
-        """Where any phrase of a word list occurs, in order of start."""
+    def concept(self, name: str, sentences: int = -1) -> list[Hit]:
+        """Where any phrase of a word list occurs, in order of start: everywhere, or at least in
+        ``sentences`` (bits, as ``sentences_of``; the list may hold hits in others too)."""
         found = self._concepts.get(name)
-        if found is None:
-            self._concepts[name] = []  # a guard against cycles while computing
-            phrases = self.grammar.phrases.get(name)
-            found = sorted({hit for _, hit in phrases.find(self)}) if phrases else []
-            self._concepts[name] = found
+        if self.one_sentence:
+            sentences = -1
+        done = self._concept_sentences.get(name, 0) if found is not None else 0
+        missing = sentences & ~done
+        if found is not None and not missing:
+            return found
+        self._concepts[name] = found or []  # a guard against cycles while computing
+        self._concept_sentences[name] = done | missing
+        phrases = self.grammar.phrases.get(name)
+        if phrases is not None:
+            new: set[Hit] = set()
+            words = self.grammar.word_keys[name]
+            if words:  # its one-word phrases: a hit wherever one of their keys is
+                of = self.tokens.sentences
+                positions = self.positions
+                for key in words & self.keys:  # two sets: the smaller is walked
+                    new.update(
+                        Hit(place, place + 1, (place,))
+                        for place in positions[key]
+                        if missing >> of[place] & 1
+                    )
+            possible = self._concept_possible.get(name)
+            if possible is None:
+                possible = self._concept_possible[name] = phrases.possible(self)
+            new.update(
+                hit
+                for number, where in possible
+                if where & missing
+                for hit in self.match(phrases.patterns[number], where & missing)
+            )
+            if new:
+                found = sorted(new.union(found)) if found else sorted(new)
+        found = found or []
+        self._concepts[name] = found
         return found
 
     def places(self, step: PatternStep) -> list[int]:
         """Where a one-word step matches (positions only: no object per occurrence)."""
-        found = self._places.get(id(step))
+        keys = self.grammar.step_keys(step)
+        found = self._places.get(id(keys))  # the grammar keeps each tuple: ids are not reused
         if found is None:
-            lists = [p for key in self.grammar.step_keys(step) if (p := self.positions.get(key))]
+            lists = [p for key in keys if (p := self.positions.get(key))]
             if len(lists) == 1:
                 found = lists[0]
             else:
                 found = sorted({place for where in lists for place in where})
-            self._places[id(step)] = found
+            self._places[id(keys)] = found
         return found
 
     def _starts(self, hits: list[Hit]) -> list[int]:
-        found = self._start_lists.get(id(hits))
-        if found is None:
-            found = self._start_lists[id(hits)] = [hit.start for hit in hits]
+        known = self._start_lists.get(id(hits))
+        if known is not None and known[0] is hits:  # the list itself is kept: ids are reused
+            return known[1]
+        found = [hit.start for hit in hits]
+        self._start_lists[id(hits)] = (hits, found)
         return found
 
-    def match(self, pattern: WordPattern) -> list[Hit]:
-        """All shortest matches of a pattern (one per end), each within one sentence.
+    def match(self, pattern: WordPattern, sentences: int = -1) -> list[Hit]:
+        """All shortest matches of a pattern (one per end), each within one sentence; only in
+        ``sentences`` (bits, as ``sentences_of``; -1: all) when the caller knows it cannot match
+        elsewhere.
 
         From each partial match so far, the next step's matches that start within its gap are
         found by bisection, so a common word later in the pattern costs nothing extra; one-word
@@ -310,14 +417,25 @@ class Document:
         steps = pattern.steps
         hits_of: list[list[Hit]] = []  # per step: its matches (empty for one-word steps)
         places_of: list[list[int]] = []  # per step: its positions (empty for word lists)
+        if self.one_sentence:
+            sentences = -1
         for step in steps:  # cheap checks first: any step with no match ends it
-            hits = self.concept(step.concept) if step.concept else []
+            hits = self.concept(step.concept, sentences) if step.concept else []
             places = [] if step.concept else self.places(step)
             if not hits and not places:
                 return []
             hits_of.append(hits)
             places_of.append(places)
-        frontier: list[Span] = list(hits_of[0]) or [(p, p + 1, (p,)) for p in places_of[0]]
+        frontier: list[Span]
+        if sentences == -1:
+            frontier = list(hits_of[0]) or [(p, p + 1, (p,)) for p in places_of[0]]
+        else:  # a match lies in one sentence: start only in those it may lie in
+            of = self.tokens.sentences
+            frontier = [hit for hit in hits_of[0] if sentences >> of[hit.start] & 1] or [
+                (p, p + 1, (p,)) for p in places_of[0] if sentences >> of[p] & 1
+            ]
+            if not frontier:
+                return []
         for number in range(1, len(steps)):
             gap = steps[number].gap
             if hits_of[number]:

@@ -136,10 +136,17 @@ def _item_then(found: re.Match[str]) -> str:
     return f"{found.group(1)}{found.group(2)}{found.group(3)} "
 
 
+# What either pattern needs: a question mark, then an answer word. Searched first (a scan for a
+# literal), because the substitutions try every sentence mark of a long message.
+_MAY_BE_ANSWERED = re.compile(
+    r"\?\s*(?:(?:no+|nope|nah|none|negative)[ \t]*(?:[.!,;\n]|$)|(?:yes|yeah|yep|yup|definitely)\b)"
+)
+
+
 def answered_checklist(folded: str) -> str:
     """A folded message with each checklist item answered no written as "no ITEM.", and each
     item answered yes joined to what follows the yes."""
-    if "?" not in folded:
+    if "?" not in folded or not _MAY_BE_ANSWERED.search(folded):
         return folded
     return _CONFIRMED.sub(_item_then, _ANSWERED.sub(_no_instead, folded))
 

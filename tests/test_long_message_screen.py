@@ -1,0 +1,139 @@
+"""The red-flag screen's shortcuts for long messages find exactly what the plain code finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core.knowledge import WordPattern, load_knowledge
+from bot.core.safety import Screen
+from bot.core.safety.patterns import Document, Grammar, Hit, PatternSet
+from bot.core.safety.tokens import (
+    _ANSWERED,
+    _CONFIRMED,
+    _item_then,
+    _no_instead,
+    answered_checklist,
+    fold,
+)
+from bot.tools.evaluation import load_probes
+
+ROOT = Path(__file__).resolve().parent.parent
+_SCREEN: list[Screen] = []  # built once (the real red-flag rules): hypothesis calls often
+_SENTENCES: list[str] = []
+
+
+def _screen() -> Screen:
+    if not _SCREEN:
+        _SCREEN.append(Screen.for_knowledge(load_knowledge(ROOT / "knowledge")))
+    return _SCREEN[0]
+
+
+def _sentences() -> list[str]:
+    """Messages of the safety regression sets: red flags, their contexts and calm questions."""
+    if not _SENTENCES:
+        for path in sorted((ROOT / "benchmarks" / "regression").glob("safety*.yaml")):
+            _SENTENCES.extend(probe.text for probe in load_probes(path)[0])
+    return _SENTENCES
+
+
+def _checklist_as_substituted(folded: str) -> str:
+    """``answered_checklist`` without its prefilter: both substitutions over the whole text."""
+    return _CONFIRMED.sub(_item_then, _ANSWERED.sub(_no_instead, folded))
+
+
+_ITEMS = ["fever", "chest pain", "numbness down there", "can you feel it", "do i", "lol", "x"]
+_ANSWERS = ["no", "nooo", "nope", "nah", "none", "negative", "not", "now", "noted"]
+_ANSWERS += ["yes", "yeah", "yep", "yup", "definitely", "yesterday", "yess"]
+_AFTER = ["", ".", "!", ",", ";", "\n", " ", " \t.", " and", " in my groin", "?"]
+_CHECKLIST_ITEM = st.tuples(
+    st.sampled_from(["", ". ", "\n", "! ", "; ", "? ", "hi "]),
+    st.sampled_from(_ITEMS),
+    st.sampled_from(["?", "??", " ?", "?  ", "?\n", "? "]),
+    st.sampled_from(_ANSWERS),
+    st.sampled_from(_AFTER),
+).map("".join)
+
+
+@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_CHECKLIST_ITEM | st.text(max_size=8), max_size=6).map("".join))
+def test_a_checklist_is_rewritten_as_by_both_substitutions(text: str) -> None:
+    """The literal prefilter ("?" then an answer word) only skips texts neither pattern changes."""
+    folded = fold(text)
+    assert answered_checklist(folded) == _checklist_as_substituted(folded)
+
+
+_PHRASES: dict[str, PatternSet] = {}
+
+
+def _all_phrases(grammar: Grammar, name: str) -> PatternSet:
+    """Every phrase of a word list as one pattern set (one-word phrases too)."""
+    if name not in _PHRASES:
+        phrases = [p for p in grammar.concepts.get(name, ()) if p.steps]
+        _PHRASES[name] = PatternSet(grammar, phrases)
+    return _PHRASES[name]
+
+
+class _Everywhere(Document):
+    """``Document`` as it was: each word list read once over the whole message, and every
+    pattern matched over the whole message."""
+
+    def concept(self, name: str, sentences: int = -1) -> list[Hit]:
+        found = self._concepts.get(name)
+        if found is None:
+            self._concepts[name] = []  # a guard against cycles while computing
+            phrases = _all_phrases(self.grammar, name)
+            found = sorted({hit for _, hit in _found_everywhere(phrases, self)})
+            self._concepts[name] = found
+        return found
+
+    def match(self, pattern: WordPattern, sentences: int = -1) -> list[Hit]:
+        return super().match(pattern)
+
+
+def _found_everywhere(patterns: PatternSet, document: Document) -> list[tuple[int, Hit]]:
+    """``PatternSet.find`` as it was: each possible pattern matched over the whole message."""
+    numbers = [number for number, _ in patterns.possible(document)]
+    return [
+        (number, hit) for number in numbers for hit in document.match(patterns.patterns[number])
+    ]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=40))
+def test_patterns_matched_in_their_sentences_find_what_matching_everywhere_finds(
+    picks: list[int],
+) -> None:
+    """A long message of red-flag and calm sentences: every pattern set of the screen (flags,
+    idioms, triggers, boundaries, questions) finds the same hits when each pattern is matched
+    only in its possible sentences (in the whole message, and in some of its sentences as in
+    the message seen only in those), and every word list then read everywhere is complete."""
+    screen = _screen()
+    pool = _sentences()
+    text = " ".join(pool[pick % len(pool)] for pick in picks)
+    document = screen.read(text)
+    sets = [screen.flag_patterns, screen.triggers, screen.boundaries, screen.questions]
+    sets += list(screen.idioms.values())
+    plain = _Everywhere(document.tokens, document.grammar)
+    for patterns in sets:
+        assert patterns.find(document) == _found_everywhere(patterns, plain)
+    of = document.tokens.sentences
+    some = {of[position] for position in range(0, len(of), 3)}  # a third of the words' sentences
+    part = _Everywhere(document.tokens, document.grammar).within(some)
+    bits = sum(1 << sentence for sentence in some)
+    for patterns in sets:
+        assert patterns.find(document, bits) == _found_everywhere(patterns, part)
+    fresh = _Everywhere(document.tokens, document.grammar)
+    for name in list(document._concepts):
+        assert document.concept(name) == fresh.concept(name)
+
+
+def test_the_screen_decides_long_stories_as_sentence_by_sentence_reading_allows() -> None:
+    """Sanity on real text: a story of many sentences alarms when one of them does."""
+    screen = _screen()
+    pool = _sentences()
+    alarming = next(text for text in pool if screen.assess(text).alarm)
+    calm = [text for text in pool if not screen.assess(text).mentions][:40]
+    assert screen.assess(" ".join([*calm, alarming])).alarm
