@@ -2,7 +2,8 @@
 
 Prebuilt keyboards serialise to what ``InlineKeyboardMarkup.to_dict`` gives; the JSON transport
 posts the parameters the form transport would (each form value is that parameter's JSON), leaves
-uploads to the multipart form and maps failures to the same errors.
+uploads to the multipart form and maps failures to the same errors; the question handler, checked
+first, takes only what no other handler of its group could take.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import NetworkError, TimedOut
+from telegram.ext import ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 from bot.core.replies import Button
+from bot.edge import handlers
+from bot.edge.handlers import questions
 from bot.edge.keyboards import PrebuiltKeyboard, markup
 from bot.edge.transport import JsonRequest
 
@@ -155,3 +159,44 @@ async def test_failures_map_to_the_errors_httpxrequest_raises(
     async with Bot(TOKEN, request=JsonRequest(httpx_kwargs={"transport": transport})) as bot:
         with pytest.raises(expected):
             await bot.send_message(5, "hello")
+
+
+PRIVATE_TEXTS = [
+    {"text": "how do I stretch my hip flexors?"},
+    {"text": "see https://example.org", "entities": [{"type": "url", "offset": 4, "length": 19}]},
+    {"text": "hi @BackCareBot", "entities": [{"type": "mention", "offset": 3, "length": 12}]},
+    {
+        "text": "what does /start do?",
+        "entities": [{"type": "bot_command", "offset": 10, "length": 6}],
+    },
+    {"text": "07:30"},
+]
+
+
+def _private_update(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    message = {
+        "message_id": 3,
+        "date": 0,
+        "chat": {"id": 77, "type": "private", "first_name": "A"},
+        "from": {"id": 77, "is_bot": False, "first_name": "A"},
+        **fields,
+    }
+    return {"update_id": 1, kind: message}
+
+
+@pytest.mark.parametrize("kind", ["message", "edited_message"])
+@pytest.mark.parametrize("fields", PRIVATE_TEXTS)
+def test_no_other_handler_of_its_group_takes_a_private_question(
+    kind: str, fields: dict[str, Any]
+) -> None:
+    """The question handler is checked first in its group (most updates are questions), which
+    changes nothing only while no other handler there can match a private non-command text."""
+    application = ApplicationBuilder().token(TOKEN).build()
+    handlers.register(application)
+    update = Update.de_json(_private_update(kind, fields), application.bot)
+    group = application.handlers[0]
+    first = group[0]
+    assert getattr(first, "callback", None) is questions.question
+    assert first.check_update(update) not in (None, False)
+    takers = [h for h in group[1:] if h.check_update(update) not in (None, False)]
+    assert takers == []
