@@ -19,7 +19,7 @@ from typing import Any
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.core.answering.answerer import Answerer
@@ -32,6 +32,7 @@ from bot.edge.observed import ObservedApplication
 from bot.edge.polling import PollingBot
 from bot.edge.rate_limits import GroupSafeRateLimiter
 from bot.edge.state import BotState
+from bot.edge.transport import telegram_transport
 from bot.edge.web.errors import ListenError, WebhookRefused
 from bot.services.answer_cache import build_answerer, default_cache_dir
 from bot.services.reloader import KnowledgeReloader
@@ -79,12 +80,12 @@ def build_application(
             if kb is not None
             else build_answerer(settings.knowledge_dir, default_cache_dir())
         )
-    tracking = delivery.TrackingRequest(request or HTTPXRequest(connection_pool_size=256))
+    tracking = delivery.TrackingRequest(request or telegram_transport(256))
     bot = PollingBot(
         settings.token,
         base_url=settings.telegram_api_base_url,
         request=tracking,
-        get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
+        get_updates_request=get_updates_request or telegram_transport(1),
         # Waits out Telegram's 429 RetryAfter and keeps within ~30 msg/s overall, 20/min per
         # group.
         rate_limiter=GroupSafeRateLimiter(max_retries=2) if rate_limit else None,

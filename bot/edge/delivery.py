@@ -38,7 +38,8 @@ from bot.core.observer import Observer
 from bot.core.records import Delivery
 from bot.core.reminders import message as routine
 from bot.core.replies import Reply
-from bot.edge.replying import NO_PREVIEW, markup
+from bot.edge.keyboards import markup
+from bot.edge.replying import NO_PREVIEW
 from bot.edge.state import BotState
 from bot.services.dispatcher import (
     ChatUnavailable,

@@ -11,14 +11,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 
 from telegram import (
     CallbackQuery,
     Chat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
     Update,
@@ -31,6 +29,7 @@ from bot.core.groups.guards import Admission
 from bot.core.groups.policy import note_due
 from bot.core.reminders import views as reminder_views
 from bot.core.replies import Button, Reply, label
+from bot.edge.keyboards import markup
 from bot.edge.state import BotState
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotState]
@@ -61,31 +60,6 @@ def toast(context: Context, key: str, **values: object) -> str:
 def in_group(chat: Chat | None) -> bool:
     """Whether ``chat`` is a group or supergroup."""
     return chat is not None and chat.type in GROUP_TYPES
-
-
-def markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
-    """Core buttons as an inline keyboard (None when there are none)."""
-    if not buttons:
-        return None
-    return _keyboard(buttons)
-
-
-@lru_cache(maxsize=512)
-def _keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
-    """Built once per layout: the same answers and menus carry the same buttons every time,
-    and python-telegram-bot's objects are immutable, so one keyboard serves every send."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(b.label, callback_data=b.data)
-                if b.data is not None
-                else InlineKeyboardButton(b.label, url=b.url)
-                for b in row
-            ]
-            for row in buttons
-            if row
-        ]
-    )
 
 
 async def send_reply(

@@ -27,7 +27,8 @@ from bot.core.sessions.machine import Status
 from bot.core.sessions.plan import SessionPlan
 from bot.core.sessions.progress import history_start, weekly_progress
 from bot.core.sessions.views import current_exercise, session_reply
-from bot.edge.replying import CAPTION_LIMIT, NO_PREVIEW, markup
+from bot.edge.keyboards import markup
+from bot.edge.replying import CAPTION_LIMIT, NO_PREVIEW
 from bot.edge.state import BotState
 from bot.services.session_runner import ActiveSession, SessionRunner
 

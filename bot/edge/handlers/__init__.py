@@ -86,6 +86,11 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, reminders.typed_time), group=-1
     )
+    # Most updates are a question in a private chat: checked first, so they skip the thirty
+    # handlers below, none of which can match a private text that is not a command.
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.question)
+    )
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated))
     # In groups these three behave differently (group texts, the group answer policy).
     application.add_handler(CommandHandler("start", groups.start, filters=in_groups))
@@ -136,9 +141,6 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             in_groups & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE,
             groups.message,
         )
-    )
-    application.add_handler(
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.question)
     )
     application.add_handler(
         MessageHandler(

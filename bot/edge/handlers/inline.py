@@ -15,7 +15,8 @@ from telegram.constants import ParseMode
 
 from bot.core.answering.inline_results import inline_items
 from bot.core.replies import Button, label
-from bot.edge.replying import NO_PREVIEW, Context, markup, texts
+from bot.edge.keyboards import markup
+from bot.edge.replying import NO_PREVIEW, Context, texts
 
 CACHE_SECONDS = 30  # short: a knowledge-base edit shows up soon
 START_PARAMETER = "inline"
