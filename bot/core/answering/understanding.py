@@ -22,6 +22,7 @@ knows, unless the question names its entry.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import partial
 
 from bot.core.answering.budget import bounded, story_window
@@ -140,11 +141,14 @@ class Interpreter:
         if reading.kind not in {"answer", "detail", "not_covered"}:
             # "How can I tell whether they are tight?" after a story about hip flexors: the
             # question points back at something the story named; read it with that name.
-            resolved = self._resolved(question, [sentences[i] for i in around if i < asked])
-            if resolved is not None and on_its_own():  # not "... her corns, they hurt"
+            before = [sentences[i] for i in around if i < asked]
+            for resolved in self._resolved(question, before):
+                if not on_its_own():  # not "... her corns, they hurt"
+                    break
                 again = self._read_question(resolved, context, ())
                 if again.kind in {"answer", "detail"}:
                     reading = noted(again, f"the question read as {resolved!r}")
+                    break
         note = f"long message: question {question!r}"
         if reading.kind in {"none", "unsure"}:
             near = self._not_covered(" ".join(self.matcher.canonical(s) for s in story))
@@ -152,18 +156,18 @@ class Interpreter:
                 return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
         return noted(reading, note)
 
-    def _resolved(self, question: str, before: list[str]) -> str | None:
-        """The question with its first pronoun replaced by the nearest title or keyword the
-        sentences before it name ("whether they are tight" -> "whether hip flexors are
-        tight"), or None when it has no pronoun or nothing before names an entry."""
+    def _resolved(self, question: str, before: list[str]) -> Iterator[str]:
+        """The question with its first pronoun replaced by a title or keyword a sentence before
+        it names ("whether they are tight" -> "whether hip flexors are tight"), nearest
+        sentence first (the nearest may name something the pronoun is not: "I was mostly
+        using my back" after "he called it a bridge"); nothing when it has no pronoun."""
         pronoun = _REFERS.search(question)
         if pronoun is None:
-            return None
+            return
         for sentence in reversed(before):
             phrase = self._scope.named_phrase(sentence)
             if phrase is not None:
-                return f"{question[: pronoun.start()]}{phrase}{question[pronoun.end() :]}"
-        return None
+                yield f"{question[: pronoun.start()]}{phrase}{question[pronoun.end() :]}"
 
     def _read_clauses(
         self, pieces: list[str], context: Conversation | None, reading: Reading
