@@ -296,7 +296,13 @@ def test_a_pronoun_in_a_long_question_reads_as_what_the_story_named(
 
 def test_a_pronoun_with_nothing_named_before_it_is_not_resolved(answerer: Answerer) -> None:
     interpreter = answerer.interpreter
-    assert interpreter._resolved("how do i do it?", ["I had a long day at work."]) is None
-    assert interpreter._resolved("what about the weather?", ["I love pigeon pose."]) is None
+    assert list(interpreter._resolved("how do i do it?", ["I had a long day at work."])) == []
+    assert list(interpreter._resolved("what about the weather?", ["I love pigeon pose."])) == []
     resolved = interpreter._resolved("how do i do it?", ["my friend loves pigeon pose."])
-    assert resolved == "how do i do pigeon pose?"
+    assert list(resolved) == ["how do i do pigeon pose?"]
+    # Nearest sentence first, then the ones before it.
+    both = ["he called it a bridge.", "my friend loves pigeon pose."]
+    assert list(interpreter._resolved("how do i do it?", both)) == [
+        "how do i do pigeon pose?",
+        "how do i do bridge?",
+    ]
