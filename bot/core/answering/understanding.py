@@ -141,8 +141,8 @@ class Interpreter:
         if reading.kind not in {"answer", "detail", "not_covered"}:
             # "How can I tell whether they are tight?" after a story about hip flexors: the
             # question points back at something the story named; read it with that name.
-            before = [sentences[i] for i in around if i < asked]
-            for resolved in self._resolved(question, before):
+            earlier = [sentences[i] for i in around if i < asked]
+            for resolved in self._resolved(question, earlier):
                 if not on_its_own():  # not "... her corns, they hurt"
                     break
                 again = self._read_question(resolved, context, ())
