@@ -217,11 +217,17 @@ def main() -> None:
         base = checkout(args.base, Path(folder))
         print(f"ours ({ROOT.name}) vs base {args.base}; CPU ms per message, p50 / p99 / max")
         for size in args.startup:
-            directory = (
-                Path(shutil.copytree(ROOT / "knowledge", Path(folder) / "real"))
-                if size == 0  # the real base
-                else write_kb(ROOT / "knowledge", synthetic_kb(real, size), Path(folder) / "kb")
-            )
+            # Each side reads the knowledge folder its own code was written for (red-flag rules
+            # and texts may have new fields), with the same entries.
+            folders = {}
+            for side, code in (("base", base), ("ours", ROOT)):
+                source = code / "knowledge"
+                target = Path(folder) / f"{side}-{size}"
+                folders[code] = (
+                    Path(shutil.copytree(source, target))
+                    if size == 0  # the real base
+                    else write_kb(source, synthetic_kb(real, size), target)
+                )
             cache = str(Path(folder) / f"cache-{size}")
             for who, code, more in (
                 ("base", base, ()),
@@ -234,7 +240,7 @@ def main() -> None:
             ):
                 if args.as_bot and not more:
                     who += ", as the bot"
-                got = run(code, "--start", str(directory), *more, as_bot=args.as_bot)
+                got = run(code, "--start", str(folders[code]), *more, as_bot=args.as_bot)
                 print(
                     f"  start-up, {size or len(real.entries):,} entries  {who:19}  "
                     f"load {got['load s']:6.2f} s  "

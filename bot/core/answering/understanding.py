@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import partial
+from itertools import islice
 
 from bot.core.answering.budget import bounded, story_window
 from bot.core.answering.context import Conversation
@@ -52,6 +53,7 @@ NEAR_STORY_FACTOR = 0.6  # the sentence just before the question
 STORY_SENTENCES = 6  # sentences before the question that count as its story
 SOLID_UNFAMILIAR = 0.5  # an answer needs its entry's words to outweigh unknown ones
 ONE_WORD_UNFAMILIAR = 0.3  # ... and one rare word of its own with a little small talk
+NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long message's question
 NAMED_UNFAMILIAR = 0.67  # an entry named by its title may come with one unknown word
 UNKNOWN_SUBJECT = 0.6  # a question about an unknown subject: beyond two shared words, not a name
 SUGGESTION_MARGIN = 12.0  # "Did you mean" offers only entries this close to the best
@@ -142,7 +144,7 @@ class Interpreter:
             # "How can I tell whether they are tight?" after a story about hip flexors: the
             # question points back at something the story named; read it with that name.
             earlier = [sentences[i] for i in around if i < asked]
-            for resolved in self._resolved(question, earlier):
+            for resolved in islice(self._resolved(question, earlier), NAMES_TRIED):
                 if not on_its_own():  # not "... her corns, they hurt"
                     break
                 again = self._read_question(resolved, context, ())
