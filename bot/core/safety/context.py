@@ -48,17 +48,6 @@ class Status(Enum):
         return self in _RULED_OUT
 
 
-_RULED_OUT = frozenset(
-    {
-        Status.NEGATED,
-        Status.HISTORICAL,
-        Status.RESOLVED,
-        Status.SOMEONE_ELSE,
-        Status.FICTION_OR_ANIMAL,
-        Status.HARMLESS,
-    }
-)
-_RULE_OUT_CATEGORIES = frozenset(status.value for status in (*_RULED_OUT, Status.QUESTION))
 # When several rule-outs reach one mention, the first in this order names it.
 _ORDER = (
     Status.NEGATED,
@@ -69,6 +58,9 @@ _ORDER = (
     Status.HARMLESS,
     Status.QUESTION,
 )
+# Every status but PRESENT and QUESTION rules a mention out (a question gets an explanation).
+_RULED_OUT = frozenset(_ORDER) - {Status.QUESTION}
+_RULE_OUT_CATEGORIES = frozenset(status.value for status in _ORDER)
 # A longer trigger hides the shorter ones it overlaps; on a tie, these win first.
 _TIE = {"unsure": 0, "not-a-trigger": 1, "report": 2, "recent": 3}
 
