@@ -65,7 +65,7 @@ STOPWORDS = frozenset(
     anything something tell know want need would could might may must shall let lets us one ones
     much many honestly basically literally seriously quick question questions guys anyway maybe
     probably um uh hmm lol tbh idk imo btw pretty quite bot think guess mine yours
-    tho though else ngl wondering wonder wondered curious supposed meant
+    tho though else ngl wondering wonder wondered curious supposed meant gimme specifically
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"
