@@ -18,7 +18,6 @@ from bot.core.answering.term_analysis import TermAnalyser, joined_words
 from bot.core.answering.term_model import EntryProfile, Phrasing, TermModel
 from bot.core.answering.understanding import Interpreter
 from bot.core.knowledge import KnowledgeBase, load_knowledge
-from bot.core.knowledge.html_check import _HtmlChecker, check_html
 from bot.core.normalise import words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,29 +84,3 @@ def test_an_entrys_words_made_on_first_use_are_those_made_at_start() -> None:
         expected = matcher.vocabulary(entry.id) | frozenset(matcher.analyse(text)[0])
         assert interpreter._words_of_entry(entry.id) == expected
     assert interpreter._words_of_entry("no-such-entry") == frozenset()
-
-
-_HTML_PIECES = ["a", " ", "\n", "<", ">", "&", "&amp;", "<b>", "</b>", "<i>", "</i>", "<pre>"]
-_HTML_PIECES += ["</pre>", "<a>", "</a>", "<br>", "<B>", "</ b>", "<span>", "</span>", "<b/>"]
-
-
-def _check_html_by_the_parser(text: str) -> tuple[str, list[str]]:
-    """``check_html`` as it was for any text with a tag: always through the parser."""
-    checker = _HtmlChecker()
-    checker.feed(text)
-    checker.close()
-    for tag in reversed(checker.stack):
-        checker.errors.append(f"the tag <{tag}> is never closed (add </{tag}>)")
-        checker.out.append(f"</{tag}>")
-    return "".join(checker.out), checker.errors
-
-
-@given(st.lists(st.sampled_from(_HTML_PIECES), max_size=12).map("".join))
-def test_html_with_plain_tags_is_checked_as_the_parser_checks_it(text: str) -> None:
-    assert check_html(text) == _check_html_by_the_parser(text)
-
-
-def test_the_answers_of_the_knowledge_base_are_checked_as_the_parser_checks_them() -> None:
-    for entry in KB.entries.values():
-        for text in (entry.answer, *entry.steps):
-            assert check_html(text) == _check_html_by_the_parser(text)

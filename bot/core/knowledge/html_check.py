@@ -10,7 +10,7 @@ import yaml
 
 from bot.core.knowledge.yaml_reader import Reader
 
-__all__ = ["ALLOWED_TAGS", "check_html", "html_field"]
+__all__ = ["ALLOWED_TAGS", "check_html", "html_field", "parse_html"]
 
 ALLOWED_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote"}
@@ -79,6 +79,11 @@ def check_html(text: str) -> tuple[str, list[str]]:
         # Allowed tags, each closed in order, and text that needs no escaping: the parser
         # would write it back as it is (most answers: "<b>...</b>").
         return text, []
+    return parse_html(text)
+
+
+def parse_html(text: str) -> tuple[str, list[str]]:
+    """``check_html`` through the parser, for any text (its shortcuts are tested against it)."""
     checker = _HtmlChecker()
     checker.feed(text)
     checker.close()  # hands any unfinished "<..." at the end to handle_data, so nothing is lost
