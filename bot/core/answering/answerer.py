@@ -11,7 +11,6 @@ tool, so all three see identical replies.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from html import escape
 
@@ -39,12 +38,6 @@ from bot.core.sessions.views import start_button
 MAX_QUESTION = 4096  # characters (Telegram's own limit); longer ones are asked to be shorter
 MAX_RELATED = 3
 MAX_SUGGESTIONS = 3
-# What the rest of a message needs to be a question of its own ("... also how do I do the bridge"),
-# not a remark ("whats foot drop? my physio mentioned it"): a question word or a request.
-_ASKS = re.compile(
-    r"\b(?:how|what|whats|why|which|when|where|who|should|can|could|does|do|is|are|any|best)\b"
-    r"|\b(?:tell|show|give|explain)\s+me\b"
-)
 
 
 @dataclass(frozen=True)
@@ -86,7 +79,7 @@ class Answerer:
         if decision.alarm:
             return Outcome(self.urgent(decision.tier), safety=decision)
         if decision.verdict is Verdict.QUESTION:
-            if decision.rest and len(text) <= MAX_QUESTION and _ASKS.search(decision.rest):
+            if decision.rest and len(text) <= MAX_QUESTION:
                 # The message asks something else as well: answer that, the sign explained under it.
                 outcome = self.ordinary(decision.rest, conversation)
                 if outcome.reply.kind is ReplyKind.ANSWER:

@@ -53,8 +53,9 @@ class SafetyDecision:
     tier: UrgencyTier | None = None
     question_entry: str = ""  # a general question about red flags: this entry answers it
     # The message without the clauses context ruled out ("my uncle had bowel cancer, ...") or
-    # that ask about a sign ("could it be cancer?"), for the matcher: empty when there are none
-    # or nothing else is left. Those words would only blur the question.
+    # the sentences that ask about a sign ("could it be cancer?"), for the matcher: empty when
+    # there are none, when nothing else is left, or (after a question about a sign) when what
+    # is left asks nothing. Those words would only blur the question.
     rest: str = ""
 
     @property
@@ -180,8 +181,14 @@ class Screen:
                 )
             )
         decision = self._verdict(document, tuple(mentions))
-        if dropped and decision.verdict in {Verdict.RULED_OUT, Verdict.QUESTION}:
+        if dropped and decision.verdict is Verdict.RULED_OUT:
             return replace(decision, rest=_without(document.tokens, dropped))
+        if dropped and decision.verdict is Verdict.QUESTION:
+            # Kept only when what is left asks something of its own ("... also how do I do
+            # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
+            kept = _kept(document.tokens, dropped)
+            if any(_asks(words) for words in kept.values()):
+                return replace(decision, rest=_joined(kept))
         return decision
 
     def _mentions(self, document: Document) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
@@ -253,7 +260,8 @@ class Screen:
         for _, hit in self.questions.find(document):
             if hit.start > 0 and tokens.words[hit.start - 1] in _NEGATIONS:
                 continue
-            if several and not _asks(tokens, _sentence(tokens, hit)):
+            sentence = _sentence(tokens, hit)
+            if several and not _asks(tokens.words[sentence.start : sentence.stop]):
                 continue
             return self.rules.question_entry
         return ""
@@ -263,19 +271,31 @@ def _overlaps(own: Sequence[int], hit: Hit) -> bool:
     return any(hit.start <= position < hit.end for position in own)
 
 
-def _without(tokens: Tokens, dropped: set[int]) -> str:
-    """The words not dropped, sentence by sentence ("" when nothing would be left)."""
+def _kept(tokens: Tokens, dropped: set[int]) -> dict[int, list[str]]:
+    """The words not dropped (commas aside), by sentence."""
     sentences: dict[int, list[str]] = {}
     for position, word in enumerate(tokens.words):
         if position not in dropped and word != ",":
             sentences.setdefault(tokens.sentences[position], []).append(word)
+    return sentences
+
+
+def _joined(sentences: dict[int, list[str]]) -> str:
     return ". ".join(" ".join(words) for words in sentences.values() if words)
+
+
+def _without(tokens: Tokens, dropped: set[int]) -> str:
+    """The words not dropped, sentence by sentence ("" when nothing would be left)."""
+    return _joined(_kept(tokens, dropped))
 
 
 # A general question about red flags is asked, not negated: "no red flags" says there are none.
 _NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
-_ASKING = frozenset(
-    "what which when how why who where is are does do should can could would will any".split()
+# A sentence asks something when a question word comes anywhere in it, or when it starts with
+# a verb that asks ("is it ...?", "tell me ...", "best stretches?").
+_QUESTION_WORDS = frozenset("what which when how why who where".split())
+_ASKING = _QUESTION_WORDS | frozenset(
+    "is are does do should can could would will any best tell show give explain".split()
 )
 
 
@@ -288,12 +308,10 @@ def _affirmed(document: Document, name: str) -> bool:
     )
 
 
-def _asks(tokens: Tokens, sentence: range) -> bool:
-    """Whether a sentence is a question: it starts with a question word or has a wh-word."""
-    words = tokens.words[sentence.start : sentence.stop]
-    return bool(words) and (
-        words[0] in _ASKING or any(w in _ASKING and w.startswith("wh") for w in words)
-    )
+def _asks(words: Sequence[str]) -> bool:
+    """Whether a sentence's words ask something: a question word anywhere ("so how often
+    ...?"), or a first word that asks ("is it ...", "tell me ...", "best stretches?")."""
+    return bool(words) and (words[0] in _ASKING or not _QUESTION_WORDS.isdisjoint(words))
 
 
 def _sentence(tokens: Tokens, hit: Hit) -> range:
