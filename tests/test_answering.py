@@ -277,6 +277,7 @@ KNOWN_FALSE_ALARMS = frozenset(
         "just curious, my feet are fine",
         "Numbness in the groin, what does that mean in a back pain context? Not me, just reading "
         "the NHS page.",
+        "in a zombie apocalypse could you survive with foot drop? asking for my D&D campaign",
     }
 )
 

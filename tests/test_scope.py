@@ -306,3 +306,53 @@ def test_a_pronoun_with_nothing_named_before_it_is_not_resolved(answerer: Answer
         "how do i do pigeon pose?",
         "how do i do bridge?",
     ]
+
+
+def test_a_bare_pronoun_question_points_at_the_nearest_named_exercise_not_the_storys_topic(
+    answerer: Answerer,
+) -> None:
+    """The story is mostly about pigeon pose, but "that" in a question with no word of its own
+    is what the sentence just before it names (the kneeling stretch)."""
+    message = (
+        "Pigeon pose is too hard for me, I cannot get my knee forward into the pigeon without"
+        " pain in the plank. Is the kneeling one any easier? How do I do that?"
+    )
+    outcome = answerer.answer(message)
+    assert (outcome.reply.kind, outcome.reply.entry_id) == (ReplyKind.ANSWER, "hip-flexor-stretch")
+
+
+def test_a_pronoun_question_with_words_of_its_own_is_not_pinned_to_the_named_phrase(
+    answerer: Answerer,
+) -> None:
+    """ "Is it safe to keep taking it?" is about what "it" is (a painkiller), not about the
+    stretching frequency a time phrase in the story happens to name."""
+    interpreter = answerer.interpreter
+    before = ["I take ibuprofen three times a day, four days a week."]
+    assert interpreter._referred("is it safe to keep taking it?", before) is None
+    assert interpreter._referred("how do i do that?", ["try the glute bridge."]) == "bridge-pose"
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        (
+            "My wrist went tingly when I leaned on it, gone now. How do I do pigeon pose?",
+            "pigeon-pose",
+        ),
+        ("my elbow clicks sometimes. whats the bridge pose?", "bridge-pose"),
+    ],
+)
+def test_a_short_story_then_a_question_naming_an_entry_is_answered(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    """Under the long-message length, a first sentence about a body part the article does not
+    cover no longer hides a second sentence that names an exercise."""
+    outcome = answerer.answer(message)
+    assert (outcome.reply.kind, outcome.reply.entry_id) == (ReplyKind.ANSWER, entry)
+
+
+def test_a_short_story_about_another_body_part_with_a_vague_question_stays_not_covered(
+    answerer: Answerer,
+) -> None:
+    reading = answerer.interpreter.read("My knee clicks when I run. What should I do?")
+    assert reading.kind != "answer"

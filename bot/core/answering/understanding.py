@@ -93,12 +93,29 @@ class Interpreter:
         """What ``text`` asks for, given the conversation so far (None: a fresh start)."""
         context = conversation if conversation is not None and conversation.current else None
         sentences = bounded([s.strip() for s in _SENTENCE.findall(text) if s.strip()])
-        if len(text) < LONG_MESSAGE or len(sentences) < 2:
-            reading = self._read_question(text, context, ())
-            pieces = clauses(text)
-            if reading.kind not in {"none", "unsure"} or len(pieces) < 2:
-                return reading
-            return self._read_clauses(pieces, context, reading)
+        if len(text) >= LONG_MESSAGE and len(sentences) >= 2:
+            return self._read_long(sentences, context)
+        reading = self._read_question(text, context, ())
+        if reading.kind in {"answer", "detail"}:
+            return reading
+        if len(sentences) >= 2:
+            # A short story, then a question of its own: "My shoulder went numb when I slept
+            # on it. How do I do bridge pose?" is about the bridge, not the shoulder; but a
+            # subject we do not cover stays the answer unless the question names an entry.
+            story_read = self._read_long(sentences, context)
+            best = story_read.match.best if story_read.match is not None else None
+            if story_read.kind in {"answer", "detail"} and (
+                reading.kind != "not_covered" or (best is not None and best.named)
+            ):
+                return story_read
+        pieces = clauses(text)
+        if reading.kind not in {"none", "unsure"} or len(pieces) < 2:
+            return reading
+        return self._read_clauses(pieces, context, reading)
+
+    def _read_long(self, sentences: list[str], context: Conversation | None) -> Reading:
+        """A message of several sentences: the question, with the sentences around it as its
+        story (counted less)."""
         asked = _question_index(sentences)
         question = sentences[asked]
         # The sentences around the question tell its story; a long life story before them
@@ -112,7 +129,10 @@ class Interpreter:
         )
         # The back-story is the context of its own question, more recent than the chat's.
         told = self.matcher.match_parts(parts, limit=1)  # its best entry and band only
-        if told.best is not None and told.band is not Band.NONE:
+        referred = self._referred(question, [sentences[i] for i in around if i < asked])
+        if referred is not None:
+            context = Conversation(topic=referred)
+        elif told.best is not None and told.band is not Band.NONE:
             context = Conversation(topic=told.best.entry_id)
         elif asked > 0:
             # A story too long to place may still name what the question is about in the
@@ -157,6 +177,20 @@ class Interpreter:
             if near is not None:
                 return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
         return noted(reading, note)
+
+    def _referred(self, question: str, before: list[str]) -> str | None:
+        """The entry a question's pronoun points back at: what the nearest sentence before it
+        names ("... like the kneeling one? How do I do that?"), not what the story talks
+        about most. Only for a question with no word of its own ("is it safe to keep taking
+        it?" is about what "it" is, perhaps nothing the article covers); None otherwise."""
+        if _REFERS.search(question) is None or has_content(self.matcher.match(question)):
+            return None
+        for sentence in reversed(before):
+            phrase = self._scope.named_phrase(sentence)
+            if phrase is not None:
+                best = self.matcher.match(phrase).best
+                return best.entry_id if best is not None else None
+        return None
 
     def _resolved(self, question: str, before: list[str]) -> Iterator[str]:
         """The question with its first pronoun replaced by a title or keyword a sentence before
