@@ -357,3 +357,48 @@ async def test_a_follow_up_after_the_context_expired_asks_which_exercise(bot: Ru
     assert {"e:pigeon-pose", "e:hip-flexor-stretch"} <= set(data)
     chosen = last_message(await bot.press(asked, "e:hip-flexor-stretch"))
     assert "Hip flexor stretch" in chosen.words
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["tell me about number three", "hang on, what was the third one again", "the 3rd one please"],
+)
+def test_an_ordinal_said_in_so_many_words_points_at_the_list_whatever_else_is_said(
+    answerer: Answerer, reference: str
+) -> None:
+    """ "number three" and "the third one ... again" point at the third exercise shown, even
+    beside words the knowledge base never uses ("hang on")."""
+    conversation = Conversation().after(answerer.exercises())
+    assert answerer.answer(reference, conversation).reply.entry_id == "bridge-pose"
+
+
+def test_no_one_is_not_the_first_option(answerer: Answerer) -> None:
+    conversation = Conversation().after(answerer.exercises())
+    reply = answerer.answer("no one told me about the weather", conversation).reply
+    assert reply.kind is not ReplyKind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "detail"),
+    [
+        ("how do I do the kneeling hip flexor stretch", "and then I change legs?", "sides"),
+        ("glute bridge how to", "do I pause up there?", "hold"),
+        ("glute bridge how to", "do I start standing or lying?", "position"),
+    ],
+)
+def test_everyday_words_for_a_detail_ask_that_detail(
+    answerer: Answerer, first: str, follow_up: str, detail: str
+) -> None:
+    reading = answerer.interpreter.read(follow_up, answerer.answer(first).conversation)
+    assert (reading.kind, reading.detail) == ("detail", detail)
+
+
+def test_a_long_question_of_two_clauses_is_read_clause_by_clause(answerer: Answerer) -> None:
+    """The whole question sentence is unclear; its second clause asks who to see."""
+    message = (
+        "I'm a 61 year old gardener and my lower back has been stiff for most of the spring, "
+        "the stretches help a bit. At what point do I give up doing it alone, and what kind of "
+        "person should I see about it?"
+    )
+    outcome = answerer.answer(message)
+    assert outcome.reply.entry_id == "when-to-see-a-professional"

@@ -42,6 +42,15 @@ ORDINALS = {
     "final": -1,
 }
 _NUMBERED = re.compile(r"\b(?:number|no|num|option|#)\s*([1-9])\b|^\s*([1-9])\s*$")
+_NUMBER_WORDS = {"one": 0, "two": 1, "three": 2, "four": 3, "five": 4}
+# "number two" (never "no one": "no" before a digit only, "no. 2")
+_NUMBERED_WORD = re.compile(r"\b(?:number|num|option) (" + "|".join(_NUMBER_WORDS) + r")\b")
+# An ordinal with "one" or a number always points at an option ("wait, what was the second one
+# again?"), whatever else the message says; a bare ordinal may be part of another question
+# ("what's the first step to a pain-free back").
+_EXPLICIT = re.compile(
+    r"\b(?:" + "|".join(ORDINALS) + r") one\b|" + _NUMBERED.pattern + "|" + _NUMBERED_WORD.pattern
+)
 NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is only a reference
 # Words that point back at one thing said before ("how often do I do it?"): with nothing said
 # before, the message has to be asked back. A plural ("how often do I do them?") means the
@@ -188,8 +197,11 @@ def has_content(match: Match) -> bool:
 def ordinal(canonical: str, options: tuple[str, ...]) -> str | None:
     """The option "the second one" / "number 2" / "the last" refers to, if any."""
     numbered = _NUMBERED.search(canonical)
+    worded = _NUMBERED_WORD.search(canonical)
     if numbered:
         index = int(numbered.group(1) or numbered.group(2)) - 1
+    elif worded:
+        index = _NUMBER_WORDS[worded.group(1)]
     else:
         found = _ORDINAL.search(canonical)
         if found is None:
@@ -198,6 +210,11 @@ def ordinal(canonical: str, options: tuple[str, ...]) -> str | None:
     if -len(options) <= index < len(options):
         return options[index]
     return None
+
+
+def explicit_reference(canonical: str) -> bool:
+    """Whether the message points at an option in so many words ("the second one", "number 2")."""
+    return _EXPLICIT.search(canonical) is not None
 
 
 def alternation(phrases: dict[str, str]) -> re.Pattern[str] | None:

@@ -36,6 +36,7 @@ from bot.core.answering.follow_ups import (
     Cue,
     FollowUpReader,
     alternation,
+    explicit_reference,
     has_content,
     ordinal,
 )
@@ -173,6 +174,10 @@ class Interpreter:
                     break
         note = f"long message: question {question!r}"
         if reading.kind in {"none", "unsure"}:
+            pieces = clauses(question)  # "At what point ..., and what kind of person ...?"
+            if len(pieces) >= 2:
+                reading = self._read_clauses(pieces, context, reading)
+        if reading.kind in {"none", "unsure"}:
             near = self._not_covered(" ".join(self.matcher.canonical(s) for s in story))
             if near is not None:
                 return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
@@ -221,7 +226,13 @@ class Interpreter:
         question = pieces[_question_index(pieces)]
         clause = self._read_question(question, context, ())
         best = clause.match.best if clause.match is not None else None
-        strong = best is not None and (best.named or best.support >= 2)
+        # Named, two words of its own, or words that ask a detail of the topic or the detail's
+        # own entry ("what kind of person should I see": no score, the words decide).
+        strong = (
+            (best is not None and (best.named or best.support >= 2))
+            or clause.match is None
+            or clause.detail is not None
+        )
         if clause.kind in {"answer", "detail"} and strong:
             return noted(clause, f"question in the clause {question!r}")
         return reading
@@ -241,7 +252,9 @@ class Interpreter:
         options = context.options if context is not None else ()
         unasked = self._follow_ups.unasked(canonical)
         picked = ordinal(unasked, options or NO_LIST)  # "which side first" is no ordinal
-        refers = picked is not None and self._only_refers(text, asked)
+        refers = picked is not None and (
+            explicit_reference(unasked) or self._only_refers(text, asked)
+        )
         if refers and not options and cue is None:
             return Reading("none", notes=("an ordinal, and no list shown",))
         if picked is not None and refers and options:
