@@ -402,3 +402,25 @@ def test_a_long_question_of_two_clauses_is_read_clause_by_clause(answerer: Answe
     )
     outcome = answerer.answer(message)
     assert outcome.reply.entry_id == "when-to-see-a-professional"
+
+
+@pytest.mark.parametrize(
+    ("first", "message", "answered"),
+    [
+        ("glute bridge how to", "how many hours of sleep does a teenager need", False),
+        (
+            "kneeling hip flexor stretch",
+            "which side do i start with when my left hip is tighter",
+            True,
+        ),
+        ("pigeon pose", "how long do i hold it if my knee hurts", True),
+    ],
+)
+def test_a_question_mostly_about_what_the_topic_never_mentions_is_no_follow_up(
+    answerer: Answerer, first: str, message: str, answered: bool
+) -> None:
+    """Familiar words are not enough: "hours", "sleep" and "teenager" are nothing the bridge
+    talks about, so "how many ..." is not its repetitions; a follow-up with a word or two of
+    its own ("when my left hip is tighter") still is one."""
+    reply = answerer.answer(message, answerer.answer(first).conversation).reply
+    assert (reply.kind is ReplyKind.ANSWER) is answered

@@ -54,6 +54,7 @@ NEAR_STORY_FACTOR = 0.6  # the sentence just before the question
 STORY_SENTENCES = 6  # sentences before the question that count as its story
 SOLID_UNFAMILIAR = 0.5  # an answer needs its entry's words to outweigh unknown ones
 ONE_WORD_UNFAMILIAR = 0.3  # ... and one rare word of its own with a little small talk
+FOREIGN_WORDS = 2  # words the topic never uses that make a message about something else
 NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long message's question
 NAMED_UNFAMILIAR = 0.67  # an entry named by its title may come with one unknown word
 UNKNOWN_SUBJECT = 0.6  # a question about an unknown subject: beyond two shared words, not a name
@@ -117,6 +118,7 @@ class Interpreter:
     def _read_long(self, sentences: list[str], context: Conversation | None) -> Reading:
         """A message of several sentences: the question, with the sentences around it as its
         story (counted less)."""
+        chat = context
         asked = _question_index(sentences)
         question = sentences[asked]
         # The sentences around the question tell its story; a long life story before them
@@ -145,7 +147,7 @@ class Interpreter:
                     context = Conversation(topic=named.entry_id)
         # The question alone first (its own words, the story as its context), then the question
         # with the story's words counted at a discount.
-        reading = self._read_question(question, context, ())
+        reading = self._read_question(question, context, (), told=context is not chat)
         alone: list[float] = []  # how unfamiliar the question's own words are, once computed
 
         def on_its_own() -> bool:
@@ -158,7 +160,7 @@ class Interpreter:
             # The story may help a question short of words, but not answer one that is about
             # something else: more unfamiliar alone than even a named entry would allow
             # ("... what can she do about her bunions?" after a story about stretching).
-            helped = self._read_question(question, context, parts)
+            helped = self._read_question(question, context, parts, told=context is not chat)
             if helped.kind not in {"answer", "detail"} or on_its_own():
                 reading = helped
         if reading.kind not in {"answer", "detail", "not_covered"}:
@@ -168,7 +170,7 @@ class Interpreter:
             for resolved in islice(self._resolved(question, earlier), NAMES_TRIED):
                 if not on_its_own():  # not "... her corns, they hurt"
                     break
-                again = self._read_question(resolved, context, ())
+                again = self._read_question(resolved, context, (), told=context is not chat)
                 if again.kind in {"answer", "detail"}:
                     reading = noted(again, f"the question read as {resolved!r}")
                     break
@@ -176,7 +178,7 @@ class Interpreter:
         if reading.kind in {"none", "unsure"}:
             pieces = clauses(question)  # "At what point ..., and what kind of person ...?"
             if len(pieces) >= 2:
-                reading = self._read_clauses(pieces, context, reading)
+                reading = self._read_clauses(pieces, context, reading, told=context is not chat)
         if reading.kind in {"none", "unsure"}:
             near = self._not_covered(" ".join(self.matcher.canonical(s) for s in story))
             if near is not None:
@@ -211,7 +213,11 @@ class Interpreter:
                 yield f"{question[: pronoun.start()]}{phrase}{question[pronoun.end() :]}"
 
     def _read_clauses(
-        self, pieces: list[str], context: Conversation | None, reading: Reading
+        self,
+        pieces: list[str],
+        context: Conversation | None,
+        reading: Reading,
+        told: bool = False,
     ) -> Reading:
         """A short message unclear as a whole, read clause by clause: without the clauses that
         only say what is absent ("no numbness, no tingling, just tight hips"), or as its
@@ -220,11 +226,11 @@ class Interpreter:
         entry; one shared word is too little to outweigh a story the bot could not place."""
         present = [c for c in pieces if not self._scope.absent(c)]
         if present and len(present) < len(pieces):
-            kept = self._read_question(" ".join(present), context, ())
+            kept = self._read_question(" ".join(present), context, (), told=told)
             if kept.kind in {"answer", "detail"}:
                 return noted(kept, "clauses about what is absent left aside")
         question = pieces[_question_index(pieces)]
-        clause = self._read_question(question, context, ())
+        clause = self._read_question(question, context, (), told=told)
         best = clause.match.best if clause.match is not None else None
         # Named, two words of its own, or words that ask a detail of the topic or the detail's
         # own entry ("what kind of person should I see": no score, the words decide).
@@ -243,7 +249,11 @@ class Interpreter:
         text: str,
         context: Conversation | None,
         story: tuple[tuple[str, float], ...],
+        told: bool = False,
     ) -> Reading:
+        """What one question asks. ``told``: the context is the message's own back-story, which
+        the question may add to freely, not a topic of the chat that an unrelated message must
+        not be forced onto."""
         canonical = self.matcher.canonical(text)
         cue = self._follow_ups.cue(canonical)
         asked = frozenset(t for p in (cue.phrases if cue else ()) for t in self._terms(p))
@@ -322,7 +332,11 @@ class Interpreter:
             return self._entry(best.entry_id, detail, own)
 
         # A follow-up: read it against the topic just talked about.
-        if following and unfamiliar <= MAX_UNFAMILIAR:
+        if (
+            following
+            and unfamiliar <= MAX_UNFAMILIAR
+            and (told or not self._elsewhere(own, asked, context.topic if context else None))
+        ):
             assert context is not None and context.topic is not None
             reading = self._follow_ups.follow(text, cue, context.topic, story)
             if reading is not None:
@@ -388,6 +402,21 @@ class Interpreter:
             return False
         # One word: enough alone, or beside a little small talk when only this entry uses it.
         return unfamiliar == 0.0 or (unfamiliar <= ONE_WORD_UNFAMILIAR and self._rare(match))
+
+    def _elsewhere(self, own: Match, asked: frozenset[str], topic: str | None) -> bool:
+        """Whether most of what a message says (two words or more) is what the topic's entry never
+        talks about: then it is about something else, however familiar its words ("how many
+        steps should I walk a day?" after the bridge), not a follow-up on the topic."""
+        if topic is None:
+            return False
+        words = self._words_of_entry(topic)
+        content = [
+            t
+            for t in own.terms
+            if t not in QUESTION_WORDS and not t.endswith(PLURAL) and t not in asked
+        ]
+        foreign = sum(1 for t in content if t not in words and not t.isdigit())
+        return foreign >= FOREIGN_WORDS and 2 * foreign > len(content)
 
     def _only_refers(self, text: str, asked: frozenset[str]) -> bool:
         """Whether a message with an ordinal says nothing else of its own ("explain the second
