@@ -263,6 +263,8 @@ KNOWN_MISSES = frozenset(
     {
         "People keep asking if I've lost weight. I have, a lot, no idea why. My back's been sore "
         "for weeks as well.",
+        "Back pain 4 days. Last night couldn't go. Tried again this morning. Still can't. Tummy "
+        "swollen and hard.",
     }
 )
 
@@ -271,8 +273,6 @@ KNOWN_FALSE_ALARMS = frozenset(
         "My aunt had cancer and now has some back pain, she's seeing her oncologist tomorrow. "
         "Is there a leaflet for family members?",
         "My bank balance gives me chest pain lol. Real question tho: can yoga sort out tight hips?",
-        "my auntie had cancer, she's in remission now and doing great. I've got a stiff back from "
-        "sitting in lectures, how often should I stretch?",
         "is foot drop something that happens with back problems or is that a different condition? "
         "just curious, my feet are fine",
         "Numbness in the groin, what does that mean in a back pain context? Not me, just reading "

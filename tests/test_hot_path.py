@@ -36,6 +36,8 @@ from bot.core.safety.tokens import (
     _DECIMAL_COMMA,
     _SENTENCES,
     _TOKEN,
+    FRAGMENT_WORDS,
+    NOT_FRAGMENT,
     Tokens,
     _expand,
     answered_checklist,
@@ -237,14 +239,19 @@ def test_the_synonym_table_leaves_apostrophes_to_the_regex() -> None:
 
 def _tokenise_by_patterns(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
     """``tokenise`` as it was: ``_SENTENCES`` splits, ``_TOKEN`` finds every token (after the
-    same rewrite of a checklist answered no)."""
+    same rewrite of a checklist answered no); a fragment of a word or two, unless it starts
+    with a negation, is part of the sentence before it."""
     words: list[str] = []
     sentences: list[int] = []
     number = 0
     folded = answered_checklist(safety_fold(text))
     for part in _SENTENCES.split(_DECIMAL_COMMA.sub(".", folded)):
-        found = [w for t in _TOKEN.findall(part) for w in (_expand(t, contractions) or (t,))]
+        raw = _TOKEN.findall(part)
+        found = [w for t in raw for w in (_expand(t, contractions) or (t,))]
         if found:
+            short = len([t for t in raw if t != ","]) <= FRAGMENT_WORDS
+            if number > 0 and short and raw[0] not in NOT_FRAGMENT:
+                number -= 1
             words.extend(found)
             sentences.extend([number] * len(found))
             number += 1

@@ -62,7 +62,15 @@ def test_contractions_are_written_out_with_or_without_apostrophes(kb: KnowledgeB
     assert tokenise("havnt had a wee", contractions).words == ("have", "not", "had", "a", "wee")
     assert tokenise("my bladder's weird", contractions).words == ("my", "bladder", "is", "weird")
     assert tokenise("temp 38,5. Fine!", contractions).words == ("temp", "38.5", "fine")
-    assert tokenise("temp 38,5. Fine!", contractions).sentences == (0, 0, 1)
+    assert tokenise("temp 38,5. Feeling fine now!", contractions).sentences == (0, 0, 1, 1, 1)
+
+
+def test_a_fragment_of_a_word_or_two_is_read_with_the_sentence_before_it(kb: KnowledgeBase) -> None:
+    """ "Toilet. Sat there. Nothing." tells one thing; a checklist's "no fever." stays apart."""
+    contractions = kb.red_flags.contractions
+    assert tokenise("Toilet. Sat there. Nothing.", contractions).sentences == (0, 0, 0, 0)
+    assert tokenise("temp 38,5. Fine!", contractions).sentences == (0, 0, 0)
+    assert tokenise("numb groin. no fever.", contractions).sentences == (0, 0, 1, 1)
 
 
 def test_typos_are_length_aware_and_keep_the_first_letter() -> None:
@@ -323,6 +331,23 @@ def test_a_question_about_a_sign_and_another_question_gets_both(answerer: Answer
     # Nothing else asked (or nothing the bot can answer): the explanation alone, as before.
     alone = answerer.answer("could my back pain be cancer? what is the weather like?").reply
     assert alone.kind is ReplyKind.INFO and "Cancer and back pain" in alone.plain()
+
+
+def test_the_other_question_is_read_with_what_the_question_about_a_sign_named(
+    answerer: Answerer,
+) -> None:
+    """ "How long do I hold it?" alone names nothing; the sentence before it, a hypothetical
+    about a sign, named pigeon pose: the hold time of pigeon pose, the sign explained under it."""
+    message = "what if my legs went numb halfway through pigeon pose? how long do I hold it?"
+    reply = answerer.answer(message).reply
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "pigeon-pose"
+    assert not URGENT_MARKERS.search(reply.plain())
+
+
+def test_a_question_opened_by_anyway_still_asks(answerer: Answerer) -> None:
+    message = "what does cauda equina mean? anyway, does yoga help tight hip flexors?"
+    reply = answerer.answer(message).reply
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "yoga-for-hip-flexors"
 
 
 def test_a_question_about_red_flags_gets_the_red_flag_list(answerer: Answerer) -> None:

@@ -82,6 +82,10 @@ class Answerer:
             if decision.rest and len(text) <= MAX_QUESTION:
                 # The message asks something else as well: answer that, the sign explained under it.
                 outcome = self.ordinary(decision.rest, conversation)
+                named = self.interpreter.named_in(decision.aside)
+                if outcome.reply.kind is not ReplyKind.ANSWER and named is not None:
+                    # "How high do I lift my hips?" after a question that named the bridge.
+                    outcome = self.ordinary(decision.rest, Conversation(topic=named))
                 if outcome.reply.kind is ReplyKind.ANSWER:
                     reply = with_explanation(outcome.reply, decision)
                     return replace(outcome, reply=reply, safety=decision)

@@ -185,6 +185,12 @@ class Interpreter:
                 return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
         return noted(reading, note)
 
+    def named_in(self, text: str) -> str | None:
+        """The entry a text names by a title or keyword (the longest), or None."""
+        phrase = self._scope.named_phrase(text) if text else None
+        best = self.matcher.match(phrase).best if phrase is not None else None
+        return best.entry_id if best is not None else None
+
     def _referred(self, question: str, before: list[str]) -> str | None:
         """The entry a question's pronoun points back at: what the nearest sentence before it
         names ("... like the kneeling one? How do I do that?"), not what the story talks

@@ -57,6 +57,9 @@ class SafetyDecision:
     # there are none, when nothing else is left, or (after a question about a sign) when what
     # is left asks nothing. Those words would only blur the question.
     rest: str = ""
+    # After a question about a sign: the sentences that asked it, for what they name ("If I
+    # lost bladder control in the middle of a bridge ...? How high do I lift my hips?").
+    aside: str = ""
 
     @property
     def alarm(self) -> bool:
@@ -188,7 +191,10 @@ class Screen:
             # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
             kept = _kept(document.tokens, dropped)
             if any(_asks(words) for words in kept.values()):
-                return replace(decision, rest=_joined(kept))
+                aside = _joined(
+                    _kept(document.tokens, set(range(len(document.tokens.words))) - dropped)
+                )
+                return replace(decision, rest=_joined(kept), aside=aside)
         return decision
 
     def _mentions(self, document: Document) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
@@ -294,6 +300,7 @@ _NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
 # A sentence asks something when a question word comes anywhere in it, or when it starts with
 # a verb that asks ("is it ...?", "tell me ...", "best stretches?").
 _QUESTION_WORDS = frozenset("what which when how why who where".split())
+_OPENERS = frozenset("anyway anyways so and but also ok okay well right oh btw then now".split())
 _ASKING = _QUESTION_WORDS | frozenset(
     "is are does do should can could would will any best tell show give explain".split()
 )
@@ -310,8 +317,12 @@ def _affirmed(document: Document, name: str) -> bool:
 
 def _asks(words: Sequence[str]) -> bool:
     """Whether a sentence's words ask something: a question word anywhere ("so how often
-    ...?"), or a first word that asks ("is it ...", "tell me ...", "best stretches?")."""
-    return bool(words) and (words[0] in _ASKING or not _QUESTION_WORDS.isdisjoint(words))
+    ...?"), or a first word that asks ("is it ...", "tell me ...", "best stretches?"), after
+    the little words that open a new thought ("anyway, does cycling ...?")."""
+    start = 0
+    while start < len(words) and words[start] in _OPENERS:
+        start += 1
+    return start < len(words) and (words[start] in _ASKING or not _QUESTION_WORDS.isdisjoint(words))
 
 
 def _sentence(tokens: Tokens, hit: Hit) -> range:

@@ -105,6 +105,8 @@ _ASKS_ITSELF = frozenset(
     "able cannot cant not no".split()
 )
 CHECKLIST_WORDS = 4  # words at most in one item of such a checklist
+FRAGMENT_WORDS = 2  # a "sentence" this short is read with the one before it
+NOT_FRAGMENT = frozenset({"no", "not", "never", "nope", "nah", "none"})
 
 
 def _is_item(words: list[str]) -> bool:
@@ -218,6 +220,15 @@ def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
             found = part.split()
         if not found:
             continue
+        # A fragment of a word or two ("Nothing.", "Still can't.", "Gone now.") belongs to the
+        # sentence before it: people who write in fragments tell one thing across them.
+        fragment = (
+            number > 0
+            and sum(1 for word in found if word != ",") <= FRAGMENT_WORDS
+            and found[0] not in NOT_FRAGMENT  # "no fever." answers a checklist on its own
+        )
+        if fragment:
+            number -= 1
         if apostrophe or not known.isdisjoint(found):
             # Only a token with an apostrophe or a listed contraction can change.
             found = [
