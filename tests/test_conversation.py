@@ -424,3 +424,46 @@ def test_a_question_mostly_about_what_the_topic_never_mentions_is_no_follow_up(
     its own ("when my left hip is tighter") still is one."""
     reply = answerer.answer(message, answerer.answer(first).conversation).reply
     assert (reply.kind is ReplyKind.ANSWER) is answered
+
+
+@pytest.mark.parametrize(
+    ("first", "message", "entry"),
+    [
+        ("kneeling hip flexor stretch please", "and the next one?", "pigeon-pose"),
+        ("pigeon pose", "ok what comes after that exercise", "bridge-pose"),
+    ],
+)
+def test_the_next_exercise_is_the_one_after_the_topic_in_the_menu(
+    answerer: Answerer, first: str, message: str, entry: str
+) -> None:
+    reply = answerer.answer(message, answerer.answer(first).conversation).reply
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry)
+
+
+def test_next_after_something_that_is_no_exercise_is_not_guessed(answerer: Answerer) -> None:
+    conversation = answerer.answer("is sitting bad for my hips").conversation
+    assert answerer.interpreter._next_exercise("and the next one?", conversation) is None
+
+
+def test_a_long_story_names_its_exercise_a_few_sentences_before_the_question(
+    answerer: Answerer,
+) -> None:
+    """Neither the sentence before the question nor the story as a whole places it; the
+    sentence that named the bridge two sentences earlier does."""
+    message = (
+        "Gardening is about all the exercise I get these days and my knees are not great. My "
+        "neighbour swears glute bridges fixed her back. What is the right way? And how many in "
+        "a row?"
+    )
+    reply = answerer.answer(message).reply
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "bridge-pose")
+
+
+def test_a_detail_with_its_own_entry_is_answered_after_a_did_you_mean(
+    answerer: Answerer,
+) -> None:
+    """After "Did you mean ...?" there is a list but no topic: "who do I see then" still asks
+    which professional, which its own entry answers."""
+    conversation = Conversation(options=("when-to-see-a-professional",), turns=1)
+    reply = answerer.answer("who do i go to then", conversation).reply
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "when-to-see-a-professional")

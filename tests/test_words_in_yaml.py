@@ -138,6 +138,8 @@ ALLOWED: dict[tuple[str, ...], str] = {
         "explain"
     ),
     ("bot/core/answering/understanding.py", "Interpreter", "detail's own entry"): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", "the exercise after "): "explain",
+    ("bot/core/answering/understanding.py", "NEXT_WORDS"): "words read in messages, never said",
     ("bot/core/answering/understanding.py", "Interpreter", "an ordinal, and no list shown"): (
         "explain"
     ),

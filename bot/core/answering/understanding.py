@@ -63,6 +63,8 @@ PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, wo
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+_NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
+NEXT_WORDS = "next one after that this exercise stretch pose move then do ok okay come comes"
 _REFERS = re.compile(r"\b(?:they|them|it|that|this|those|these)\b", re.IGNORECASE)
 
 
@@ -89,6 +91,7 @@ class Interpreter:
         # a reference cycle that only a full garbage collection frees (see ``_terms_by``).
         self._scope = Scope(kb, partial(_terms_by, matcher), matcher.knows)
         self._follow_ups = FollowUpReader(kb, matcher, self._scope)
+        self._next_terms = frozenset(matcher.analyse(NEXT_WORDS)[0])
 
     # ------------------------------------------------------------------------------------------
     def read(self, text: str, conversation: Conversation | None = None) -> Reading:
@@ -137,14 +140,16 @@ class Interpreter:
             context = Conversation(topic=referred)
         elif told.best is not None and told.band is not Band.NONE:
             context = Conversation(topic=told.best.entry_id)
-        elif asked > 0:
-            # A story too long to place may still name what the question is about in the
-            # sentence just before it ("Someone mentioned the bridge. How do I do it?").
-            before = sentences[asked - 1]
-            if self._scope.names_an_entry(self._terms(before)):  # no scoring when none is
-                named = self.matcher.match(before).best
-                if named is not None and named.named:
-                    context = Conversation(topic=named.entry_id)
+        else:
+            # A story too long to place may still name what the question is about, nearest
+            # sentence first ("Someone mentioned the bridge. How do I do it?", "A friend said
+            # bridges are good. How exactly? And how many in a row?").
+            for before in reversed([sentences[i] for i in around if i < asked]):
+                if self._scope.names_an_entry(self._terms(before)):  # no scoring when none is
+                    named = self.matcher.match(before).best
+                    if named is not None and named.named:
+                        context = Conversation(topic=named.entry_id)
+                        break
         # The question alone first (its own words, the story as its context), then the question
         # with the story's words counted at a discount.
         reading = self._read_question(question, context, (), told=context is not chat)
@@ -276,6 +281,13 @@ class Interpreter:
         if picked is not None and refers and options:
             detail = cue.follow_up.name if cue else None
             return self._entry(picked, detail, None, f"option from the last list: {picked}")
+        # "and the next exercise?", "what's the one after that": the exercise after the topic.
+        after = self._next_exercise(canonical, context)
+        if after is not None:
+            detail = cue.follow_up.name if cue else None
+            return self._entry(
+                after, detail, None, f"the exercise after {context and context.topic}"
+            )
 
         whole = self.matcher.match_parts(((text, 1.0), *story))
         own = self.matcher.match_parts(((text, 1.0), *story), drop=asked) if asked else whole
@@ -361,7 +373,7 @@ class Interpreter:
             return self._entry(best.entry_id, None, whole)
         if cue is not None and not has_content(own):
             # A detail with no topic anywhere ("how often?", "how long do I hold it?").
-            if cue.follow_up.default is not None and context is None:
+            if cue.follow_up.default is not None and not following:
                 return self._entry(cue.follow_up.default, None, whole, "detail's own entry")
             having = self._follow_ups.having(whole, cue.follow_up.name, MAX_SUGGESTIONS)
             if having:
@@ -423,6 +435,20 @@ class Interpreter:
         ]
         foreign = sum(1 for t in content if t not in words and not t.isdigit())
         return foreign >= FOREIGN_WORDS and 2 * foreign > len(content)
+
+    def _next_exercise(self, canonical: str, context: Conversation | None) -> str | None:
+        """The exercise after the topic in the menu's order, for a message that asks for the
+        next one and says nothing else ("ok and the next exercise?"); None otherwise."""
+        if context is None or context.topic is None or not _NEXT.search(canonical):
+            return None
+        exercises = [entry.id for entry in self.kb.exercises()]
+        if context.topic not in exercises:
+            return None
+        said = [t for t in self._terms(canonical) if t not in QUESTION_WORDS]
+        if any(t not in self._next_terms for t in said):
+            return None
+        index = exercises.index(context.topic) + 1
+        return exercises[index] if index < len(exercises) else None
 
     def _only_refers(self, text: str, asked: frozenset[str]) -> bool:
         """Whether a message with an ordinal says nothing else of its own ("explain the second
