@@ -356,3 +356,39 @@ def test_a_short_story_about_another_body_part_with_a_vague_question_stays_not_c
 ) -> None:
     reading = answerer.interpreter.read("My knee clicks when I run. What should I do?")
     assert reading.kind != "answer"
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        (
+            "my feet feel fine and my legs are strong. how many times a week should i stretch?",
+            "how-often-to-stretch",
+        ),
+        (
+            "pins and needles in my foot after the cinema, gone after a minute. how often should"
+            " i stretch?",
+            "how-often-to-stretch",
+        ),
+    ],
+)
+def test_a_subject_we_do_not_cover_told_aside_does_not_hide_the_question(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    """The foot is in the story, the question is about stretching: it is answered."""
+    reply = answerer.answer(message).reply
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my elbow hurts after tennis, what stretch helps?",  # what hurts is the subject
+        "no neck pain or anything, just a stiff back from my desk",  # nothing asked
+        "what about arthritis, can stretches help",  # a condition we do not cover
+    ],
+)
+def test_a_subject_we_do_not_cover_that_is_the_point_stays_not_covered(
+    answerer: Answerer, message: str
+) -> None:
+    assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER

@@ -106,17 +106,46 @@ class Interpreter:
         if len(sentences) >= 2:
             # A short story, then a question of its own: "My shoulder went numb when I slept
             # on it. How do I do bridge pose?" is about the bridge, not the shoulder; but a
-            # subject we do not cover stays the answer unless the question names an entry.
+            # subject we do not cover stays the answer unless the question names an entry or
+            # leaves the subject to the story ("feet work fine. how often should I stretch?").
             story_read = self._read_long(sentences, context)
             best = story_read.match.best if story_read.match is not None else None
             if story_read.kind in {"answer", "detail"} and (
-                reading.kind != "not_covered" or (best is not None and best.named)
+                reading.kind != "not_covered"
+                or (best is not None and best.named)
+                or self._aside(reading, sentences[_question_index(sentences)], text)
             ):
                 return story_read
         pieces = clauses(text)
-        if reading.kind not in {"none", "unsure"} or len(pieces) < 2:
+        if len(pieces) < 2:
+            return reading
+        if reading.kind == "not_covered":
+            # "I'm dead on my feet, but my real question is when should I see a physio": the
+            # subject is in a clause of its own, the question in another.
+            if not self._aside(reading, pieces[_question_index(pieces)], text):
+                return reading
+            clause = self._read_clauses(pieces, context, Reading("none"))
+            return clause if clause.kind in {"answer", "detail"} else reading
+        if reading.kind not in {"none", "unsure"}:
             return reading
         return self._read_clauses(pieces, context, reading)
+
+    def _aside(self, reading: Reading, question: str, text: str) -> bool:
+        """Whether the subject we do not cover is only an aside to a question of its own: not
+        named by the question, not what hurts ("my knee hurts, what stretch helps?"), not a
+        condition or treatment, and the question really asks ("... just a stiff back" does
+        not)."""
+        subject = reading.subject
+        if not subject or self._near_group(subject) in ALWAYS:
+            return False
+        canonical = self.matcher.canonical(question)
+        if re.search(rf"\b{re.escape(subject)}\b", canonical):
+            return False
+        if self._scope.hurts(subject, self.matcher.canonical(text)):
+            return False
+        if not has_content(self.matcher.match(question)):  # "My knee clicks. What do I do?"
+            return False
+        return "?" in question or not QUESTION_WORDS.isdisjoint(canonical.split())
 
     def _read_long(self, sentences: list[str], context: Conversation | None) -> Reading:
         """A message of several sentences: the question, with the sentences around it as its
