@@ -7,6 +7,7 @@ first use) is checked here against the plain computation it replaces.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from bot.core.answering.term_analysis import TermAnalyser, joined_words
 from bot.core.answering.term_model import EntryProfile, Phrasing, TermModel
 from bot.core.answering.understanding import Interpreter
 from bot.core.knowledge import KnowledgeBase, load_knowledge
-from bot.core.normalise import words
+from bot.core.normalise import _ASCII_FOLD, _WORD, expand_contractions, fold, words
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = load_knowledge(ROOT / "knowledge")
@@ -84,3 +85,28 @@ def test_an_entrys_words_made_on_first_use_are_those_made_at_start() -> None:
         expected = matcher.vocabulary(entry.id) | frozenset(matcher.analyse(text)[0])
         assert interpreter._words_of_entry(entry.id) == expected
     assert interpreter._words_of_entry("no-such-entry") == frozenset()
+
+
+# Mostly what phrasings are made of, with every other ASCII character now and then.
+ASCII_TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from("abcdnotsAENT '-,.?!09"), st.characters(max_codepoint=127)),
+    max_size=60,
+)
+
+
+@given(ASCII_TEXT)
+def test_fold_of_ascii_text_by_bytes_is_the_fold_by_a_regex(text: str) -> None:
+    # ``fold``'s ASCII path as it was: a dictionary translation, then runs of spaces collapsed.
+    assert fold(text) == re.sub(r"\s+", " ", text.lower().translate(_ASCII_FOLD)).strip()
+
+
+def test_every_ascii_character_is_folded_as_by_the_regex() -> None:
+    for code in range(128):
+        text = f"{chr(code)}A{chr(code)}b {chr(code) * 2}"
+        assert fold(text) == re.sub(r"\s+", " ", text.lower().translate(_ASCII_FOLD)).strip()
+
+
+@given(st.one_of(ASCII_TEXT, st.text(max_size=40)))
+def test_words_split_without_the_regex_where_it_would_find_the_same(text: str) -> None:
+    expected = _WORD.findall(expand_contractions(fold(text)).replace("-", " "))
+    assert words(text) == expected
