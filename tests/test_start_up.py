@@ -20,6 +20,8 @@ from bot.core.answering.term_model import EntryProfile, Phrasing, TermModel
 from bot.core.answering.understanding import Interpreter
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.normalise import _ASCII_FOLD, _WORD, expand_contractions, fold, words
+from bot.core.safety.known_words import knowledge_words, plain_words
+from bot.core.safety.tokens import tokenise
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = load_knowledge(ROOT / "knowledge")
@@ -110,3 +112,32 @@ def test_every_ascii_character_is_folded_as_by_the_regex() -> None:
 def test_words_split_without_the_regex_where_it_would_find_the_same(text: str) -> None:
     expected = _WORD.findall(expand_contractions(fold(text)).replace("-", " "))
     assert words(text) == expected
+
+
+CONTRACTIONS = {**KB.red_flags.contractions, "cant": ("can", "not"), "fevr": ("fever",)}
+
+
+@given(
+    st.one_of(
+        ASCII_TEXT,
+        st.text(alphabet=st.sampled_from("ab cant fevr,.?!;\n'0 no yes"), max_size=50),
+        st.text(max_size=30),
+    )
+)
+def test_the_screen_reads_plain_words_as_tokenise_does(text: str) -> None:
+    assert plain_words(text, CONTRACTIONS) == tokenise(text, CONTRACTIONS).words
+    assert plain_words(text, {}) == tokenise(text, {}).words
+
+
+def test_the_screen_counts_the_knowledge_bases_words_as_tokenise_reads_them() -> None:
+    rules = KB.red_flags
+    phrasings = [p.text for entry in KB.entries.values() for p in entry.questions]
+    phrasings += ["Chest pain? No.", "can you feel it? no", "it's 38.5", "I cant pee"]
+    texts = [f"{e.title} {e.summary} {e.answer}" for e in KB.entries.values()]
+    known, frequency = knowledge_words(phrasings, texts, rules.contractions)
+    sets = [set(tokenise(text, rules.contractions).words) for text in phrasings]
+    expected = set().union(*sets, *(tokenise(text, {}).words for text in texts))
+    assert known == expected
+    assert frequency == {
+        word: sum(word in words for words in sets) / len(sets) for word in set().union(*sets)
+    }

@@ -89,7 +89,7 @@ def fold(text: str) -> str:
     single spaces between words.
     """
     if text.isascii():  # only spaces are left between words: ``split`` collapses them
-        return " ".join(text.encode("ascii").translate(_ASCII_FOLD_BYTES).decode("ascii").split())
+        return " ".join(text.encode().translate(_ASCII_FOLD_BYTES).decode().split())
     return fold_unicode(text)
 
 
