@@ -39,6 +39,21 @@ _CLAUSE = re.compile(r"(?:[^.!?;:,\n\u2013\u2014-]|\b-\b)+[.!?;:,\n\u2013\u2014-
 _BUT = re.compile(r"\s+(?=but\b)", re.IGNORECASE)
 
 
+def _remembered(terms_of: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """``terms_of`` with each phrase's terms kept, while a knowledge base is read (a title or
+    keyword is read three times, a common word of them thousands of times; the terms are
+    only read, never changed)."""
+    kept: dict[str, list[str]] = {}
+
+    def remembered(phrase: str) -> list[str]:
+        found = kept.get(phrase)
+        if found is None:
+            found = kept[phrase] = terms_of(phrase)
+        return found
+
+    return remembered
+
+
 class Scope:
     """Key words, complaints and absent clauses for one knowledge base."""
 
@@ -52,6 +67,7 @@ class Scope:
         is one the knowledge base uses."""
         self._knows = knows
         self._terms_of = terms_of
+        terms_of = _remembered(terms_of)  # the same titles, keywords and words come back often
         # Each entry's title and keywords as sets of terms (question words aside).
         self._keywords = {
             entry.id: tuple(

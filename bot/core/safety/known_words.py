@@ -22,8 +22,7 @@ __all__ = ["knowledge_words", "plain_words"]
 # ``tokens._LINES`` as a table of bytes, for ASCII text (``bytes.translate`` is several times
 # faster than ``str.translate`` with a dictionary).
 _LINES_BYTES = bytes(
-    ord(_LINES.get(code, chr(code))) if code < 128 else code
-    for code in range(256)
+    ord(_LINES.get(code, chr(code))) if code < 128 else code for code in range(256)
 )
 
 
