@@ -65,17 +65,22 @@ class EntryPostings:
 
         # Two flat arrays sorted by term (stable: knowledge-base order within a term); each
         # term's postings are slices of them, not arrays of their own.
-        term_ids: dict[str, int] = {}
-        of_term, entries, values = [], [], []
-        for number, weights in enumerate(salience.values()):
-            for term, weight in weights.items():
-                of_term.append(term_ids.setdefault(term, len(term_ids)))
-                entries.append(number)
-                values.append(weight)
-        order = np.lexsort((np.asarray(of_term, dtype=np.int32),))  # a stable sort
-        all_entries = np.asarray(entries, dtype=np.int32)[order]
+        # (Gathered entry by entry and numbered in bulk: a loop per posting cost 0.15 s at
+        # 5,000 entries.) Terms are numbered in the order they first come.
+        terms: list[str] = []
+        values: list[float] = []
+        sizes: list[int] = []
+        for weights in salience.values():
+            terms.extend(weights)
+            values.extend(weights.values())
+            sizes.append(len(weights))
+        term_ids = {term: number for number, term in enumerate(dict.fromkeys(terms))}
+        of_term = np.fromiter(map(term_ids.__getitem__, terms), dtype=np.int32, count=len(terms))
+        entries = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+        order = np.lexsort((of_term,))  # a stable sort
+        all_entries = entries[order]
         all_values = np.asarray(values, dtype=np.float64)[order]
-        ends = np.cumsum(np.bincount(np.asarray(of_term, dtype=np.int32))).tolist()
+        ends = np.cumsum(np.bincount(of_term)).tolist()
         self._flat = (all_entries, all_values)
         self._bounds: dict[str, tuple[int, int]] = {}
         start = 0

@@ -34,8 +34,13 @@ from bot.core.normalise import fold
 
 
 def _entry_files(directory: Path) -> Iterator[Path]:
-    yield from sorted((directory / "entries").glob("*.yaml"))
-    yield from sorted((directory / "entries").glob("*.yml"))
+    # By name: the order of the paths (one folder), without comparing paths part by part.
+    yield from sorted((directory / "entries").glob("*.yaml"), key=_name)
+    yield from sorted((directory / "entries").glob("*.yml"), key=_name)
+
+
+def _name(path: Path) -> str:
+    return path.name
 
 
 def _one_file_per_id(loaded: list[LoadedEntry]) -> tuple[dict[str, Entry], list[Problem]]:
