@@ -5,9 +5,9 @@ The screen's typo tolerance must never take a word the knowledge base uses for a
 often a word is in the base's phrasings. Both are read from every phrasing and every entry's
 text: at 5,000 entries that is 100,000 phrasings, read once when the screen is built.
 
-Most phrasings are plain: ASCII, no digit, no apostrophe. Their words are the words of
-``tokenise`` without its sentence and number handling (``plain_words``: one translation and a
-split); every other text is read by ``tokenise`` itself.
+Most texts are plain (``tokens._plain``: no "3rd", no "38.5"): their words are the words of
+``tokenise`` without its sentences (``plain_words``: one translation and a split); the others
+are read by ``tokenise`` itself.
 """
 
 from __future__ import annotations
@@ -15,7 +15,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from bot.core.safety.tokens import _DIGIT, _LINES, answered_checklist, tokenise
+from bot.core.safety.tokens import (
+    _DIGIT,
+    _LINES,
+    _expand,
+    _plain,
+    answered_checklist,
+    fold,
+    tokenise,
+)
 
 __all__ = ["knowledge_words", "plain_words"]
 
@@ -29,20 +37,29 @@ _LINES_BYTES = bytes(
 def plain_words(text: str, contractions: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     """``tokenise(text, contractions).words``, read faster where the text is plain.
 
-    In a text that is ASCII with no digit and no apostrophe (after ``answered_checklist``),
-    ``tokenise`` finds no number and no contraction with an apostrophe: its words are the
-    text split where ``_LINES`` leaves spaces or line breaks, a comma a word of its own, and
-    the listed contractions written out ("cant" -> "can not")."""
-    if not text.isascii():
-        return tokenise(text, contractions).words
-    folded = answered_checklist(text.lower())
+    In a ``_plain`` text ``tokenise`` splits every sentence where ``_LINES`` leaves spaces or
+    line breaks, a comma a word of its own, and writes out each word with an apostrophe or in
+    ``contractions`` ("cant" -> "can not"): so are its words read here, without the sentences.
+    A text with no digit and no apostrophe (most phrasings) is such a text as it is."""
+    folded = answered_checklist(text.lower() if text.isascii() else fold(text))
     if "'" in folded or _DIGIT.search(folded) is not None:
-        return tokenise(text, contractions).words
+        plain = _plain(folded)
+        if plain is None:  # only ``_TOKEN`` and ``_SENTENCES`` can tell ("3rd", "38.5")
+            return tokenise(text, contractions).words
+        folded = plain
     found = folded.encode().translate(_LINES_BYTES).decode()
     tokens = found.replace(",", " , ").split()
-    if contractions.keys().isdisjoint(tokens):
+    if "'" not in found and contractions.keys().isdisjoint(tokens):
         return tuple(tokens)
-    return tuple(word for token in tokens for word in contractions.get(token, (token,)))
+    return tuple(
+        word
+        for token in tokens
+        for word in (
+            (_expand(token, contractions) or (token,))
+            if "'" in token or token in contractions
+            else (token,)
+        )
+    )
 
 
 def knowledge_words(
@@ -52,14 +69,15 @@ def knowledge_words(
 ) -> tuple[set[str], dict[str, float]]:
     """The words the base uses (its phrasings, read with the contractions written out, and its
     other ``texts`` as they are), and each phrasing word's share of the phrasings it is in."""
-    counts: Counter[str] = Counter()
+    said: list[str] = []  # each phrasing's words once, all in one list: counted at once
     known: set[str] = set()
     total = 0
     for text in phrasings:
         words = set(plain_words(text, contractions))
-        counts.update(words)
+        said.extend(words)
         known |= words
         total += 1
+    counts = Counter(said)
     for text in texts:
         known.update(plain_words(text, {}))
     share = max(total, 1)
