@@ -14,8 +14,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core.answering.index import SynonymTable
 from bot.core.answering.matching import Matcher
-from bot.core.answering.term_analysis import TermAnalyser, joined_words
+from bot.core.answering.term_analysis import TermAnalyser, _synonym_regex, joined_words
 from bot.core.answering.term_model import EntryProfile, Phrasing, TermModel
 from bot.core.answering.understanding import Interpreter
 from bot.core.knowledge import KnowledgeBase, load_knowledge
@@ -141,3 +142,40 @@ def test_the_screen_counts_the_knowledge_bases_words_as_tokenise_reads_them() ->
     assert frequency == {
         word: sum(word in words for words in sets) / len(sets) for word in set().union(*sets)
     }
+
+
+SYNONYM_WORDS = ["hip", "flexor", "flexors", "tight", "stretch", "a", "b", "ab", "how", "often"]
+
+
+@given(
+    st.dictionaries(
+        st.lists(st.sampled_from([*SYNONYM_WORDS, "a-b"]), min_size=1, max_size=4).map(" ".join),
+        st.lists(st.sampled_from(SYNONYM_WORDS), max_size=2).map(" ".join),
+        max_size=8,
+    ),
+    st.lists(st.sampled_from(SYNONYM_WORDS), max_size=12),
+)
+def test_synonyms_applied_to_joined_words_as_by_the_regex(
+    synonyms: dict[str, str], tokens: list[str]
+) -> None:
+    # (``apply_joined`` skips texts where no variant can begin: no single-word variant, no
+    # pair of words that begins a longer one.)
+    pattern = _synonym_regex(synonyms)
+    joined = " ".join(tokens)
+    expected = pattern.sub(lambda m: synonyms[m.group(0)], joined) if pattern else joined
+    assert SynonymTable(synonyms).apply_joined(joined) == expected
+
+
+def test_the_real_synonyms_are_applied_to_every_phrasing_as_by_the_regex() -> None:
+    analyser = TermAnalyser(KB)
+    pattern = _synonym_regex(KB.synonyms)
+    assert pattern is not None
+    for text in _texts(KB):
+        joined = joined_words(text)
+        expected = pattern.sub(lambda m: KB.synonyms[m.group(0)], joined)
+        assert analyser._synonym_table.apply_joined(joined) in (expected, None)
+
+
+@given(st.one_of(ASCII_TEXT, st.text(max_size=40)))
+def test_joined_words_are_the_words_joined(text: str) -> None:
+    assert joined_words(text) == " ".join(words(text))

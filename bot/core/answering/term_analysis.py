@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.answering.index import SynonymTable
 from bot.core.knowledge import KnowledgeBase
-from bot.core.normalise import is_stopword, stem, words
+from bot.core.normalise import expand_contractions, fold, is_stopword, stem, words
 
 PLURAL = "+pl"  # suffix of the term that keeps a plural's number ("stretches" -> "stretch+pl")
 MIN_CORRECTABLE = 5  # shorter words are too easily "corrected" into another real word
@@ -171,7 +171,14 @@ class TermAnalyser:
 
 def joined_words(text: str) -> str:
     """``normalise.words`` of a text joined by single spaces (a word has no space, so
-    ``split()`` gives the words back): one string per text where many are kept at once."""
+    ``split()`` gives the words back): one string per text where many are kept at once.
+
+    Made for every text of a knowledge base once, as ``words`` reads plain ASCII text
+    (without its cache and copies, a tenth of a second at 5,000 entries)."""
+    if text.isascii():
+        folded = expand_contractions(fold(text))
+        if "'" not in folded:
+            return " ".join(folded.replace("-", " ").split())
     return " ".join(words(text))
 
 
