@@ -179,3 +179,19 @@ def test_the_real_synonyms_are_applied_to_every_phrasing_as_by_the_regex() -> No
 @given(st.one_of(ASCII_TEXT, st.text(max_size=40)))
 def test_joined_words_are_the_words_joined(text: str) -> None:
     assert joined_words(text) == " ".join(words(text))
+
+
+def test_scored_terms_are_the_terms_without_the_plurals_traces() -> None:
+    kbs = [KB, replace(KB, synonyms={**KB.synonyms, "hip  flexor": "hips"})]  # the regex only
+    texts = [*_texts(KB), "stretches for the hip flexors", "don't stretch", "psoas' fault"]
+    for kb in kbs:
+        analyser = TermAnalyser(kb)
+        expected = [
+            [t for t in analyser.finish_joined(joined_words(text)) if not t.endswith("+pl")]
+            for text in texts
+        ]
+        assert [analyser.scored_joined(joined_words(text)) for text in texts] == expected
+        with analyser.remembering():
+            for _ in range(2):  # words met for the first time, then known
+                got = [analyser.scored_joined(joined_words(text)) for text in texts]
+                assert got == expected

@@ -122,9 +122,11 @@ class TermModel:
             found = scored.get(text)
             if found is None:
                 terms = known.get(text)
-                if terms is None:
-                    terms = analyser.finish_joined(words_of(text))
-                found = scored[text] = [t for t in terms if not t.endswith(PLURAL)]
+                found = scored[text] = (
+                    analyser.scored_joined(words_of(text))
+                    if terms is None
+                    else [t for t in terms if not t.endswith(PLURAL)]
+                )
             return found
 
         salience: dict[str, dict[str, float]] = {}
