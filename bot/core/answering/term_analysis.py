@@ -46,8 +46,8 @@ class TermAnalyser:
             surface.update(variant.split())
             surface.update(canonical.split())
         for entry in kb.entries.values():
-            for text in [p.text for p in entry.questions] + [entry.title, *entry.keywords]:
-                surface.update(words_of(text).split())
+            texts = chain((p.text for p in entry.questions), (entry.title, *entry.keywords))
+            surface.update(chain.from_iterable(map(str.split, map(words_of, texts))))
         self._surface = tuple(
             sorted(w for w in surface if len(w) >= MIN_CORRECTABLE and w.isalpha())
         )

@@ -129,10 +129,12 @@ class TermModel:
                 )
             return found
 
+        scored_joined = analyser.scored_joined
         salience: dict[str, dict[str, float]] = {}
         said: dict[str, list[list[str]]] = {}  # each entry's phrasings' terms, for its profile
         for entry in kb.entries.values():
-            said[entry.id] = phrased = [scored_terms_of(p.text) for p in entry.questions]
+            # (Phrasings are not kept in ``scored``: each is read once here.)
+            said[entry.id] = phrased = [scored_joined(words_of(p.text)) for p in entry.questions]
             # (in the order the terms first come)
             counts: Counter[str] = Counter(chain.from_iterable(phrased))
             full = max(1.0, SALIENT_SHARE * len(entry.questions))

@@ -167,12 +167,13 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     loaded: list[LoadedEntry] = []
     unreadable: set[str] = set()  # file names whose own problems are reported
     files = list(_entry_files(directory))
+    folder = label(directory / "entries")  # (the files are directly in it)
     if not files:
         problems.append(
             Problem(label(directory / "entries"), None, "holds no entry files (*.yaml).")
         )
     for path in files:
-        reader = run_reader(path)
+        reader = Reader(f"{folder}/{path.name}")  # ``label(path)``, not computed 5,000 times
         found = load_entry(path, reader.file, reader)
         problems += reader.problems
         warnings += reader.warnings
