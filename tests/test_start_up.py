@@ -7,18 +7,22 @@ first use) is checked here against the plain computation it replaces.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core.answering.index import SynonymTable
 from bot.core.answering.matching import Matcher
-from bot.core.answering.term_analysis import TermAnalyser, joined_words
+from bot.core.answering.term_analysis import TermAnalyser, _synonym_regex, joined_words
 from bot.core.answering.term_model import EntryProfile, Phrasing, TermModel
 from bot.core.answering.understanding import Interpreter
 from bot.core.knowledge import KnowledgeBase, load_knowledge
-from bot.core.normalise import words
+from bot.core.normalise import _ASCII_FOLD, _WORD, expand_contractions, fold, words
+from bot.core.safety.known_words import knowledge_words, plain_words
+from bot.core.safety.tokens import tokenise
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = load_knowledge(ROOT / "knowledge")
@@ -84,3 +88,110 @@ def test_an_entrys_words_made_on_first_use_are_those_made_at_start() -> None:
         expected = matcher.vocabulary(entry.id) | frozenset(matcher.analyse(text)[0])
         assert interpreter._words_of_entry(entry.id) == expected
     assert interpreter._words_of_entry("no-such-entry") == frozenset()
+
+
+# Mostly what phrasings are made of, with every other ASCII character now and then.
+ASCII_TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from("abcdnotsAENT '-,.?!09"), st.characters(max_codepoint=127)),
+    max_size=60,
+)
+
+
+@given(ASCII_TEXT)
+def test_fold_of_ascii_text_by_bytes_is_the_fold_by_a_regex(text: str) -> None:
+    # ``fold``'s ASCII path as it was: a dictionary translation, then runs of spaces collapsed.
+    assert fold(text) == re.sub(r"\s+", " ", text.lower().translate(_ASCII_FOLD)).strip()
+
+
+def test_every_ascii_character_is_folded_as_by_the_regex() -> None:
+    for code in range(128):
+        text = f"{chr(code)}A{chr(code)}b {chr(code) * 2}"
+        assert fold(text) == re.sub(r"\s+", " ", text.lower().translate(_ASCII_FOLD)).strip()
+
+
+@given(st.one_of(ASCII_TEXT, st.text(max_size=40)))
+def test_words_split_without_the_regex_where_it_would_find_the_same(text: str) -> None:
+    expected = _WORD.findall(expand_contractions(fold(text)).replace("-", " "))
+    assert words(text) == expected
+
+
+CONTRACTIONS = {**KB.red_flags.contractions, "cant": ("can", "not"), "fevr": ("fever",)}
+
+
+@given(
+    st.one_of(
+        ASCII_TEXT,
+        st.text(alphabet=st.sampled_from("ab cant fevr,.?!;\n'0 no yes"), max_size=50),
+        st.text(max_size=30),
+    )
+)
+def test_the_screen_reads_plain_words_as_tokenise_does(text: str) -> None:
+    assert plain_words(text, CONTRACTIONS) == tokenise(text, CONTRACTIONS).words
+    assert plain_words(text, {}) == tokenise(text, {}).words
+
+
+def test_the_screen_counts_the_knowledge_bases_words_as_tokenise_reads_them() -> None:
+    rules = KB.red_flags
+    phrasings = [p.text for entry in KB.entries.values() for p in entry.questions]
+    phrasings += ["Chest pain? No.", "can you feel it? no", "it's 38.5", "I cant pee"]
+    texts = [f"{e.title} {e.summary} {e.answer}" for e in KB.entries.values()]
+    known, frequency = knowledge_words(phrasings, texts, rules.contractions)
+    sets = [set(tokenise(text, rules.contractions).words) for text in phrasings]
+    expected = set().union(*sets, *(tokenise(text, {}).words for text in texts))
+    assert known == expected
+    assert frequency == {
+        word: sum(word in words for words in sets) / len(sets) for word in set().union(*sets)
+    }
+
+
+SYNONYM_WORDS = ["hip", "flexor", "flexors", "tight", "stretch", "a", "b", "ab", "how", "often"]
+
+
+@given(
+    st.dictionaries(
+        st.lists(st.sampled_from([*SYNONYM_WORDS, "a-b"]), min_size=1, max_size=4).map(" ".join),
+        st.lists(st.sampled_from(SYNONYM_WORDS), max_size=2).map(" ".join),
+        max_size=8,
+    ),
+    st.lists(st.sampled_from(SYNONYM_WORDS), max_size=12),
+)
+def test_synonyms_applied_to_joined_words_as_by_the_regex(
+    synonyms: dict[str, str], tokens: list[str]
+) -> None:
+    # (``apply_joined`` skips texts where no variant can begin: no single-word variant, no
+    # pair of words that begins a longer one.)
+    pattern = _synonym_regex(synonyms)
+    joined = " ".join(tokens)
+    expected = pattern.sub(lambda m: synonyms[m.group(0)], joined) if pattern else joined
+    assert SynonymTable(synonyms).apply_joined(joined) == expected
+
+
+def test_the_real_synonyms_are_applied_to_every_phrasing_as_by_the_regex() -> None:
+    analyser = TermAnalyser(KB)
+    pattern = _synonym_regex(KB.synonyms)
+    assert pattern is not None
+    for text in _texts(KB):
+        joined = joined_words(text)
+        expected = pattern.sub(lambda m: KB.synonyms[m.group(0)], joined)
+        assert analyser._synonym_table.apply_joined(joined) in (expected, None)
+
+
+@given(st.one_of(ASCII_TEXT, st.text(max_size=40)))
+def test_joined_words_are_the_words_joined(text: str) -> None:
+    assert joined_words(text) == " ".join(words(text))
+
+
+def test_scored_terms_are_the_terms_without_the_plurals_traces() -> None:
+    kbs = [KB, replace(KB, synonyms={**KB.synonyms, "hip  flexor": "hips"})]  # the regex only
+    texts = [*_texts(KB), "stretches for the hip flexors", "don't stretch", "psoas' fault"]
+    for kb in kbs:
+        analyser = TermAnalyser(kb)
+        expected = [
+            [t for t in analyser.finish_joined(joined_words(text)) if not t.endswith("+pl")]
+            for text in texts
+        ]
+        assert [analyser.scored_joined(joined_words(text)) for text in texts] == expected
+        with analyser.remembering():
+            for _ in range(2):  # words met for the first time, then known
+                got = [analyser.scored_joined(joined_words(text)) for text in texts]
+                assert got == expected

@@ -15,6 +15,13 @@ TRICKY = [
     "- &one {a: 1}\n- *one\n- ~\n- 2024-01-01\n- !!str 3\n",
     "text: \"caf\\u00e9 \\t tab\"\nempty:\nlist:\n  -\n  - ''\n",
     "# only a comment\n",
+    # Every kind of first character, plain and quoted (the loader's shortcut for tags).
+    "".join(
+        f"- {start}{rest}\n- '{start}{rest}'\n"
+        for start in "abnNoOtTyYfF0189+-.~=<!&*_ "
+        for rest in ("", "o", "es", "ff", "rue", "ull", ".5", ":30", "1-01-01")
+        if ((start + rest).strip() and start not in "!&*") or rest == "es"
+    ),
 ]
 
 

@@ -33,6 +33,14 @@ _QUOTES = str.maketrans(
 _ASCII_FOLD = {
     code: " " for code in range(128) if not chr(code).isalnum() and chr(code) not in "'-"
 }
+# The same for ASCII text as bytes (a table of 256 bytes, upper case lowered too): one
+# ``bytes.translate`` is ~5x faster than ``str.translate`` with a dictionary, and folding is a
+# fifth of building a large knowledge base (every phrasing is folded by the loader, the matcher
+# and the safety screen).
+_ASCII_FOLD_BYTES = bytes(
+    32 if code in _ASCII_FOLD else ord(chr(code).lower()) if code < 128 else code
+    for code in range(256)
+)
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SPACES = re.compile(r"\s+")
 
@@ -81,8 +89,8 @@ def fold(text: str) -> str:
     The result keeps sentence punctuation as spaces so regexes in the knowledge base can rely on
     single spaces between words.
     """
-    if text.isascii():
-        return _SPACES.sub(" ", text.lower().translate(_ASCII_FOLD)).strip()
+    if text.isascii():  # only spaces are left between words: ``split`` collapses them
+        return " ".join(text.encode().translate(_ASCII_FOLD_BYTES).decode().split())
     return fold_unicode(text)
 
 
@@ -176,6 +184,8 @@ def _words(text: str) -> tuple[str, ...]:
     # Cached: one message is split by small talk, the matcher, the language check and the
     # interpreter; folding it once is enough (64 texts: a few messages with their sentences).
     folded = expand_contractions(fold(text)).replace("-", " ")
+    if "'" not in folded and text.isascii():  # only [a-z0-9] words between spaces are left
+        return tuple(folded.split())
     return tuple(_WORD.findall(folded))
 
 

@@ -28,7 +28,7 @@ import math
 import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import compress, count, repeat
+from itertools import compress, count, pairwise, repeat
 from operator import ge, mul
 from typing import Any
 
@@ -65,17 +65,22 @@ class EntryPostings:
 
         # Two flat arrays sorted by term (stable: knowledge-base order within a term); each
         # term's postings are slices of them, not arrays of their own.
-        term_ids: dict[str, int] = {}
-        of_term, entries, values = [], [], []
-        for number, weights in enumerate(salience.values()):
-            for term, weight in weights.items():
-                of_term.append(term_ids.setdefault(term, len(term_ids)))
-                entries.append(number)
-                values.append(weight)
-        order = np.lexsort((np.asarray(of_term, dtype=np.int32),))  # a stable sort
-        all_entries = np.asarray(entries, dtype=np.int32)[order]
+        # (Gathered entry by entry and numbered in bulk: a loop per posting cost 0.15 s at
+        # 5,000 entries.) Terms are numbered in the order they first come.
+        terms: list[str] = []
+        values: list[float] = []
+        sizes: list[int] = []
+        for weights in salience.values():
+            terms.extend(weights)
+            values.extend(weights.values())
+            sizes.append(len(weights))
+        term_ids = {term: number for number, term in enumerate(dict.fromkeys(terms))}
+        of_term = np.fromiter(map(term_ids.__getitem__, terms), dtype=np.int32, count=len(terms))
+        entries = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+        order = np.lexsort((of_term,))  # a stable sort
+        all_entries = entries[order]
         all_values = np.asarray(values, dtype=np.float64)[order]
-        ends = np.cumsum(np.bincount(np.asarray(of_term, dtype=np.int32))).tolist()
+        ends = np.cumsum(np.bincount(of_term)).tolist()
         self._flat = (all_entries, all_values)
         self._bounds: dict[str, tuple[int, int]] = {}
         start = 0
@@ -340,6 +345,9 @@ class SynonymTable:
             lengths[words[0]].add(len(words))
         self._variants = variants
         self._starts = {word: sorted(found, reverse=True) for word, found in lengths.items()}
+        # What a variant needs where it starts: its one word, or its first two words.
+        self._singles = frozenset(words[0] for words in variants if len(words) == 1)
+        self._pairs = frozenset(words[:2] for words in variants if len(words) > 1)
 
     def applies_to(self, tokens: Sequence[str]) -> bool:
         """Whether ``apply`` gives the regex's result for these words."""
@@ -358,7 +366,14 @@ class SynonymTable:
         if _PLAIN.fullmatch(joined) is None:
             return None
         tokens = joined.split(" ")
-        return joined if self._starts.keys().isdisjoint(tokens) else self.apply(tokens)
+        if self._starts.keys().isdisjoint(tokens):
+            return joined
+        # No variant can start at a word that is not one of them, nor at two words that do
+        # not begin one ("back pain" begins none, "hip flexers" does): tested in C, as most
+        # texts of a knowledge base have a word that begins some variant, and few a variant.
+        if self._singles.isdisjoint(tokens) and self._pairs.isdisjoint(pairwise(tokens)):
+            return joined
+        return self.apply(tokens)
 
     def apply(self, tokens: Sequence[str]) -> str:
         """The words joined by spaces, each variant replaced by its canonical form."""

@@ -39,6 +39,21 @@ _CLAUSE = re.compile(r"(?:[^.!?;:,\n\u2013\u2014-]|\b-\b)+[.!?;:,\n\u2013\u2014-
 _BUT = re.compile(r"\s+(?=but\b)", re.IGNORECASE)
 
 
+def _remembered(terms_of: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """``terms_of`` with each phrase's terms kept, while a knowledge base is read (a title or
+    keyword is read three times, a common word of them thousands of times; the terms are
+    only read, never changed)."""
+    kept: dict[str, list[str]] = {}
+
+    def remembered(phrase: str) -> list[str]:
+        found = kept.get(phrase)
+        if found is None:
+            found = kept[phrase] = terms_of(phrase)
+        return found
+
+    return remembered
+
+
 class Scope:
     """Key words, complaints and absent clauses for one knowledge base."""
 
@@ -52,18 +67,20 @@ class Scope:
         is one the knowledge base uses."""
         self._knows = knows
         self._terms_of = terms_of
+        terms_of = _remembered(terms_of)  # the same titles, keywords and words come back often
         # Each entry's title and keywords as sets of terms (question words aside).
-        self._keywords = {
-            entry.id: tuple(
-                key
-                for key in (
-                    frozenset(
-                        t for t in terms_of(phrase) if t not in _FRAMING and not t.endswith(PLURAL)
-                    )
-                    for phrase in (entry.title, *entry.keywords)
+        key_sets: dict[str, frozenset[str]] = {}  # each phrase's, once (keywords recur)
+
+        def key_of(phrase: str) -> frozenset[str]:
+            found = key_sets.get(phrase)
+            if found is None:
+                found = key_sets[phrase] = frozenset(
+                    t for t in terms_of(phrase) if t not in _FRAMING and not t.endswith(PLURAL)
                 )
-                if key
-            )
+            return found
+
+        self._keywords = {
+            entry.id: tuple(key for key in map(key_of, (entry.title, *entry.keywords)) if key)
             for entry in kb.entries.values()
         }
         # The words of pain the red-flag vocabulary lists ({pain} in red_flags/words.yaml).
@@ -104,8 +121,12 @@ class Scope:
         # stand for, written without its question words ("what are hip flexors" names "hip
         # flexors"). A phrase left with one common word ("not working": "work") names nothing.
         phrases: dict[str, frozenset[str]] = {}
+        read: set[str] = set()  # (a phrase read again would be set again as it is)
         for entry in kb.entries.values():
             for phrase in (entry.title, *entry.keywords):
+                if phrase in read:
+                    continue
+                read.add(phrase)
                 said = [(w, terms_of(w)) for w in phrase.lower().rstrip("?").split()]
                 kept = [(w, terms) for w, terms in said if _content(terms)]
                 words = [w for w, _ in kept]

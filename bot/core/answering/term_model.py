@@ -122,16 +122,21 @@ class TermModel:
             found = scored.get(text)
             if found is None:
                 terms = known.get(text)
-                if terms is None:
-                    terms = analyser.finish_joined(words_of(text))
-                found = scored[text] = [t for t in terms if not t.endswith(PLURAL)]
+                found = scored[text] = (
+                    analyser.scored_joined(words_of(text))
+                    if terms is None
+                    else [t for t in terms if not t.endswith(PLURAL)]
+                )
             return found
 
+        scored_joined = analyser.scored_joined
         salience: dict[str, dict[str, float]] = {}
+        said: dict[str, list[list[str]]] = {}  # each entry's phrasings' terms, for its profile
         for entry in kb.entries.values():
-            counts: Counter[str] = Counter()  # (in the order the terms first come)
-            for phrasing in entry.questions:
-                counts.update(scored_terms_of(phrasing.text))
+            # (Phrasings are not kept in ``scored``: each is read once here.)
+            said[entry.id] = phrased = [scored_joined(words_of(p.text)) for p in entry.questions]
+            # (in the order the terms first come)
+            counts: Counter[str] = Counter(chain.from_iterable(phrased))
             full = max(1.0, SALIENT_SHARE * len(entry.questions))
             weights = {
                 t: SALIENCE_FLOOR + (1 - SALIENCE_FLOOR) * min(1.0, c / full)
@@ -159,6 +164,7 @@ class TermModel:
         term_weights = dict(self.idf)
         term_weights.update(dict.fromkeys(QUESTION_WORDS, QUESTION_WORD_WEIGHT))
         weight_of = term_weights.__getitem__
+        new_phrasing = tuple.__new__
 
         self.profiles: dict[str, EntryProfile] = {}
         for entry in kb.entries.values():
@@ -176,14 +182,16 @@ class TermModel:
                 if len(content) >= 2:
                     item.key_phrases.append(KeyPhrase(frozenset(terms_of(text))))
                     item.keywords.append(frozenset(content))
-            for phrasing in entry.questions:
-                terms = scored_terms_of(phrasing.text)
+            for phrasing, terms in zip(entry.questions, said.pop(entry.id), strict=True):
                 if terms:
                     item.phrasings.append(
-                        Phrasing(
-                            frozenset(terms),
-                            sum(map(weight_of, terms)),  # as ``weight_of``, in order
-                            phrasing.text,
+                        new_phrasing(  # ``Phrasing(...)`` without its Python ``__new__``
+                            Phrasing,
+                            (
+                                frozenset(terms),
+                                sum(map(weight_of, terms)),  # as ``weight_of``, in order
+                                phrasing.text,
+                            ),
                         )
                     )
             item.keyword_terms = frozenset().union(*item.keywords)

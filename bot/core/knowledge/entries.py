@@ -60,7 +60,7 @@ def _read_field(reader: Reader, spec: FieldSpec, node: yaml.Node) -> Any:
     name = spec.name
     if spec.kind is FieldKind.TIMING:
         return read_session_timing(reader, node)
-    if spec.kind in {FieldKind.TEXTS, FieldKind.HTML_TEXTS}:
+    if spec.kind is FieldKind.TEXTS or spec.kind is FieldKind.HTML_TEXTS:  # (no enum hashes)
         items = reader.text_list(node, name)
         if spec.kind is FieldKind.HTML_TEXTS:
             items = [(html_field(reader, item, name, value), item) for value, item in items]

@@ -8,13 +8,13 @@ a mention that no trigger reaches, or whose context is unclear, alarms.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
 from bot.core.knowledge import KnowledgeBase, RedFlag, RedFlagRules, UrgencyTier, WordPattern
 from bot.core.safety.context import Scopes, Status, TriggerHit, decide, resolve_overlaps
+from bot.core.safety.known_words import knowledge_words
 from bot.core.safety.patterns import Document, Grammar, Hit, PatternSet
 from bot.core.safety.tokens import Tokens, tokenise
 
@@ -122,17 +122,12 @@ class Screen:
     def for_knowledge(cls, kb: KnowledgeBase) -> Screen:
         """A screen whose typo tolerance and prefilter know the knowledge base's own words."""
         rules = kb.red_flags
-        counts: Counter[str] = Counter()
-        phrasings = [p.text for entry in kb.entries.values() for p in entry.questions]
-        known: set[str] = set()
-        for text in phrasings:
-            words = set(tokenise(text, rules.contractions).words)
-            counts.update(words)
-            known |= words
-        for entry in kb.entries.values():
-            known.update(tokenise(f"{entry.title} {entry.summary} {entry.answer}", {}).words)
-        total = max(len(phrasings), 1)
-        return cls(rules, known, {word: count / total for word, count in counts.items()})
+        known, frequency = knowledge_words(
+            (p.text for entry in kb.entries.values() for p in entry.questions),
+            (f"{entry.title} {entry.summary} {entry.answer}" for entry in kb.entries.values()),
+            rules.contractions,
+        )
+        return cls(rules, known, frequency)
 
     # -- the decision -----------------------------------------------------------------------
     def read(self, text: str) -> Document:
