@@ -270,14 +270,18 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
-        "My aunt had cancer and now has some back pain, she's seeing her oncologist tomorrow. "
-        "Is there a leaflet for family members?",
         "My bank balance gives me chest pain lol. Real question tho: can yoga sort out tight hips?",
         "is foot drop something that happens with back problems or is that a different condition? "
         "just curious, my feet are fine",
         "Numbness in the groin, what does that mean in a back pain context? Not me, just reading "
         "the NHS page.",
+        "My aunt had cancer and now has some back pain, she's seeing her oncologist tomorrow. "
+        "Is there a leaflet for family members?",
         "in a zombie apocalypse could you survive with foot drop? asking for my D&D campaign",
+        "Past: appendix out 2010, broke ankle 2018, fever last month (gone). Now: tight hips. "
+        "Which activities make it worse?",
+        "When I sit cross leg long time my foot is sleeping and I cannot walk good one minute, "
+        "after ok. What is hip flexors?",
     }
 )
 
