@@ -467,3 +467,22 @@ def test_a_detail_with_its_own_entry_is_answered_after_a_did_you_mean(
     conversation = Conversation(options=("when-to-see-a-professional",), turns=1)
     reply = answerer.answer("who do i go to then", conversation).reply
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "when-to-see-a-professional")
+
+
+def test_warning_signs_of_tight_hip_flexors_are_the_signs_not_the_red_flags(
+    answerer: Answerer,
+) -> None:
+    reply = answerer.answer("what warning signs show that my hip flexors are tight?").reply
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "signs-of-tight-hip-flexors")
+    serious = answerer.answer("what are the warning signs that back pain is serious?").reply
+    assert serious.entry_id == "when-to-see-a-professional"
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    ["and the back leg, what does it do meanwhile?", "my left knee goes by which hand?"],
+)
+def test_where_a_limb_goes_asks_the_position(answerer: Answerer, follow_up: str) -> None:
+    conversation = answerer.answer("how do i do pigeon pose").conversation
+    reading = answerer.interpreter.read(follow_up, conversation)
+    assert (reading.kind, reading.entry_id, reading.detail) == ("detail", "pigeon-pose", "position")
