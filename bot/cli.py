@@ -272,7 +272,7 @@ def _ask(args: argparse.Namespace) -> int:
     context: Conversation | None = None
     for earlier in args.after:
         context = answerer.answer(earlier, context).conversation
-    outcome = answerer.answer(" ".join(args.question), context)
+    outcome = answerer.answer(" ".join(args.question), context, complete=args.explain)
     print_reply(outcome.reply)
     if args.explain:
         explain(outcome, kb, context)

@@ -137,3 +137,43 @@ def test_the_screen_decides_long_stories_as_sentence_by_sentence_reading_allows(
     alarming = next(text for text in pool if screen.assess(text).alarm)
     calm = [text for text in pool if not screen.assess(text).mentions][:40]
     assert screen.assess(" ".join([*calm, alarming])).alarm
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=40))
+def test_reading_until_a_certain_alarm_decides_as_reading_everything(picks: list[int]) -> None:
+    """The answerer's screen stops reading a long message at an alarm of the first tier: the
+    verdict, tier, first alarm and everything else the answer uses are those of the complete
+    decision; when it read everything, the decision is the complete one."""
+    screen = _screen()
+    pool = _sentences()
+    text = " ".join(pool[pick % len(pool)] for pick in picks)
+    whole = screen.assess(text)
+    fast = screen.assess(text, complete=False)
+    assert (fast.verdict, fast.tier, fast.first_alarm) == (
+        whole.verdict,
+        whole.tier,
+        whole.first_alarm,
+    )
+    if fast.complete:
+        assert fast == whole
+    else:
+        assert fast.alarm and fast.tier == screen.rules.tiers[0]
+        assert fast.mentions == whole.mentions[: len(fast.mentions)]
+
+
+def test_an_early_alarm_in_a_long_story_ends_the_reading() -> None:
+    """The shortcut is taken: a story whose first sentence is an emergency is not read on."""
+    screen = _screen()
+    pool = _sentences()
+    alarming = next(
+        text
+        for text in pool
+        if screen.assess(text).tier == screen.rules.tiers[0] and "." not in text
+    )
+    flagged = [text for text in pool if screen.assess(text).mentions][:30]
+    text = ". ".join([alarming, *flagged])
+    fast = screen.assess(text, complete=False)
+    assert fast.alarm and not fast.complete
+    assert len(fast.mentions) < len(screen.assess(text).mentions)
+    assert screen.assess(text).complete

@@ -57,6 +57,9 @@ class SafetyDecision:
     # there are none, when nothing else is left, or (after a question about a sign) when what
     # is left asks nothing. Those words would only blur the question.
     rest: str = ""
+    # False when reading stopped at a certain alarm (``Screen.assess(complete=False)``): the
+    # mentions after it were not looked for.
+    complete: bool = True
 
     @property
     def alarm(self) -> bool:
@@ -136,12 +139,76 @@ class Screen:
         """The message, tokenised and indexed (shared by the decision and the explanation)."""
         return Document(tokenise(text, self.rules.contractions), self.grammar)
 
-    def assess(self, text: str) -> SafetyDecision:
-        """Alarm, question, ruled out or clear, with every mention and why."""
+    def assess(self, text: str, *, complete: bool = True) -> SafetyDecision:
+        """Alarm, question, ruled out or clear, with every mention and why.
+
+        ``complete=False`` (the answerer's hot path): a long message is read sentence by
+        sentence, in order, and reading stops once the alarm is certain and of the first tier;
+        the verdict, tier and first alarm are the same as the complete decision's (a mention is
+        decided within its own sentence), ``mentions`` end there and ``complete`` is False.
+        ``ask --explain`` and the tools read the whole message."""
         document = self.read(text)
-        raw, near = self._mentions(document)
-        if not raw:
+        mentions: list[Mention] = []
+        dropped: set[int] = set()
+        for part in self._parts(document, complete):
+            raw, near = self._mentions(document, part)
+            if raw:
+                mentions += self._decided(document, raw, near, dropped)
+                if part != -1 and self._settled(mentions):
+                    return replace(self._verdict(document, tuple(mentions)), complete=False)
+        if not mentions:
             return self._clear(document)
+        decision = self._verdict(document, tuple(mentions))
+        if dropped and decision.verdict is Verdict.RULED_OUT:
+            return replace(decision, rest=_without(document.tokens, dropped))
+        if dropped and decision.verdict is Verdict.QUESTION:
+            # Kept only when what is left asks something of its own ("... also how do I do
+            # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
+            kept = _kept(document.tokens, dropped)
+            if any(_asks(words) for words in kept.values()):
+                return replace(decision, rest=_joined(kept))
+        return decision
+
+    def _parts(self, document: Document, complete: bool) -> list[int]:
+        """The sentences to read, as bits, part by part in order: all at once (-1) for a
+        complete decision or a message of one sentence; else those where a red flag may be,
+        one, then one, two, four ... at a time (few parts, and an early alarm stops soon)."""
+        if complete or document.one_sentence:
+            return [-1]
+        possible = 0
+        for _, where in self.flag_patterns.possible(document):
+            possible |= where
+        parts = []
+        size = 1
+        while possible:
+            part = 0
+            for _ in range(size):
+                lowest = possible & -possible
+                part |= lowest
+                possible ^= lowest
+                if not possible:
+                    break
+            parts.append(part)
+            size = size * 2 if len(parts) >= 2 else 1
+        return parts
+
+    def _settled(self, mentions: list[Mention]) -> bool:
+        """Whether reading on could change nothing the answer uses: an alarm of the first tier
+        (the first alarm is the earliest, parts being read in order)."""
+        return any(
+            m.status is Status.PRESENT and self._tier_rank.get(m.flag.tier, 0) == 0
+            for m in mentions
+        )
+
+    def _decided(
+        self,
+        document: Document,
+        raw: list[tuple[RedFlag, WordPattern, Hit]],
+        near: int,
+        dropped: set[int],
+    ) -> list[Mention]:
+        """Each mention with its context decision; the words of those ruled out, or asked
+        about, are added to ``dropped``."""
         triggers, negations, scopes = self._context(document, near)
         # A trigger reaches only within its sentence: each mention weighs those of its own.
         of = document.tokens.sentences
@@ -153,7 +220,6 @@ class Screen:
         for negation in negations:
             negations_in.setdefault(of[negation.start], []).append(negation)
         mentions = []
-        dropped: set[int] = set()
         for flag, pattern, hit in raw:
             sentence = of[hit.start]
             mine = by_sentence.get(sentence, [])
@@ -180,23 +246,17 @@ class Screen:
                     ),
                 )
             )
-        decision = self._verdict(document, tuple(mentions))
-        if dropped and decision.verdict is Verdict.RULED_OUT:
-            return replace(decision, rest=_without(document.tokens, dropped))
-        if dropped and decision.verdict is Verdict.QUESTION:
-            # Kept only when what is left asks something of its own ("... also how do I do
-            # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
-            kept = _kept(document.tokens, dropped)
-            if any(_asks(words) for words in kept.values()):
-                return replace(decision, rest=_joined(kept))
-        return decision
+        return mentions
 
-    def _mentions(self, document: Document) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
-        """The red-flag mentions, and their sentences as bits (context and idioms never cross a
-        sentence, so a long message is read around its mentions only)."""
+    def _mentions(
+        self, document: Document, sentences: int = -1
+    ) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
+        """The red-flag mentions (in ``sentences``, bits; -1: all), and their sentences as bits
+        (context and idioms never cross a sentence, so a long message is read around its
+        mentions only)."""
         found: list[tuple[RedFlag, WordPattern, Hit]] = []
         seen: set[tuple[str, int, int]] = set()
-        for number, hit in self.flag_patterns.find(document):
+        for number, hit in self.flag_patterns.find(document, sentences):
             flag, pattern = self._mention_owner[number]
             key = (flag.id, hit.start, hit.end)
             if key in seen:

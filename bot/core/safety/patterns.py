@@ -200,6 +200,15 @@ class PatternSet:
         of an int, see ``Document.sentences_of``; 1 in a one-sentence document): a match lies
         in one sentence, and each of its steps starts there with one of its keys. Only in
         ``sentences`` (bits) when given."""
+        if sentences != -1 and not document.one_sentence:
+            # Some sentences of a long message (read part by part): those of all of them,
+            # worked out once per document, then narrowed.
+            everywhere = document.possible.get(id(self))
+            if everywhere is None or everywhere[0] is not self:
+                everywhere = document.possible[id(self)] = (self, self.possible(document))
+            return [
+                (number, where & sentences) for number, where in everywhere[1] if where & sentences
+            ]
         candidates: set[int] = set()
         keys = document.keys
         index = self.index
@@ -284,6 +293,9 @@ class Document:
         self._sentence_sets: dict[frozenset[str], int] = {}
         self._key_bits: dict[str, int] = {}  # one key -> its sentences, as bits
         self.registered = len(grammar.registered)  # the step key sets ``known`` covers
+        # By id of a pattern set: its ``possible`` in all sentences (the set kept: ids are
+        # only unique while it lives).
+        self.possible: dict[int, tuple[PatternSet, list[tuple[int, int]]]] = {}
         if not self.one_sentence:
             self._sentences_of_steps()
 
