@@ -340,3 +340,23 @@ def test_the_best_alone_is_the_best_of_the_top_five() -> None:
         assert alone.band == all_five.band
         several += len(all_five.candidates) > 1
     assert several > 200  # the comparison saw pools of several entries
+
+
+def test_matches_are_remembered_within_one_message_only() -> None:
+    """While one message is read, asking again for the same match (or canonical form) gives
+    the one already made, equal to a fresh one; afterwards nothing is kept."""
+    kb = load_knowledge(ROOT / "knowledge")
+    matcher = Matcher(kb)
+    parts = (("how long should i hold the pigeon pose", 1.0), ("i sit all day", 0.35))
+    fresh = matcher.match_parts(parts)
+    assert matcher.match_parts(parts) is not fresh  # outside a message: computed again
+    with matcher.one_message():
+        first = matcher.match_parts(iter(parts))
+        assert first == fresh
+        assert matcher.match_parts(parts) is first
+        assert matcher.match_parts(parts, limit=1) is not first  # another question
+        assert matcher.canonical("how frequently") is matcher.canonical("how frequently")
+        with matcher.one_message():  # nested: the outer message's memory
+            assert matcher.match_parts(parts) is first
+        assert matcher.match_parts(parts) is first
+    assert matcher.match_parts(parts) is not first

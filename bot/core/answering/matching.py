@@ -27,8 +27,8 @@ so a knowledge base of thousands of entries still answers in milliseconds.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 
 from rapidfuzz import fuzz
 
@@ -90,6 +90,8 @@ class Matcher:
         self._index = model.profiles
         self._postings = model.postings
         self._phrasing_scorer = model.phrasing_scorer
+        # While one message is read (``one_message``): its matches and canonical forms.
+        self._memo: dict[object, Match | str] | None = None
 
     # ----------------------------------------------------------------------------------------
     def analyse(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
@@ -99,7 +101,28 @@ class Matcher:
     def canonical(self, text: str) -> str:
         """The message as words after spelling fixes and synonyms, stop words kept
         ("how frequently do i stretch" -> "how often do i stretch"), for phrase lookups."""
-        return self._analyser.canonical(text)
+        memo = self._memo
+        if memo is None:
+            return self._analyser.canonical(text)
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = self._analyser.canonical(text)
+        assert isinstance(found, str)
+        return found
+
+    @contextmanager
+    def one_message(self) -> Iterator[None]:
+        """While one message is read, a match or canonical form asked for again is the one
+        already made (a long message's question is matched alone more than once); all of it
+        is forgotten afterwards, so nothing is kept from one message to the next."""
+        if self._memo is not None:  # already reading one: the outer one forgets
+            yield
+            return
+        self._memo = {}
+        try:
+            yield
+        finally:
+            self._memo = None
 
     def _asked_as_list(self, item: EntryProfile, listed: frozenset[str]) -> bool:
         """Whether a plural in the question ("stretches") names more than this one exercise:
@@ -157,6 +180,23 @@ class Matcher:
         counts fully and its back-story less; a follow-up can borrow its topic's words.
         ``drop`` leaves out terms that are already accounted for (the words that ask a detail).
         """
+        memo = self._memo
+        if memo is None:
+            return self._ranked(parts, limit, exclude, drop)
+        key = (tuple(parts), limit, exclude, drop)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._ranked(key[0], limit, exclude, drop)
+        assert isinstance(found, Match)
+        return found
+
+    def _ranked(
+        self,
+        parts: Iterable[tuple[str, float]],
+        limit: int,
+        exclude: str | None,
+        drop: frozenset[str],
+    ) -> Match:
         factors: dict[str, float] = {}
         corrections: list[tuple[str, str]] = []
         for text, factor in parts:

@@ -91,6 +91,10 @@ class Interpreter:
     # ------------------------------------------------------------------------------------------
     def read(self, text: str, conversation: Conversation | None = None) -> Reading:
         """What ``text`` asks for, given the conversation so far (None: a fresh start)."""
+        with self.matcher.one_message():  # the question alone is matched more than once
+            return self._read(text, conversation)
+
+    def _read(self, text: str, conversation: Conversation | None) -> Reading:
         context = conversation if conversation is not None and conversation.current else None
         sentences = bounded([s.strip() for s in _SENTENCE.findall(text) if s.strip()])
         if len(text) < LONG_MESSAGE or len(sentences) < 2:

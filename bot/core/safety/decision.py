@@ -8,8 +8,8 @@ a mention that no trigger reaches, or whose context is unclear, alarms.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -142,55 +142,82 @@ class Screen:
     def assess(self, text: str, *, complete: bool = True) -> SafetyDecision:
         """Alarm, question, ruled out or clear, with every mention and why.
 
-        ``complete=False`` (the answerer's hot path): a long message is read sentence by
-        sentence, in order, and reading stops once the alarm is certain and of the first tier;
-        the verdict, tier and first alarm are the same as the complete decision's (a mention is
-        decided within its own sentence), ``mentions`` end there and ``complete`` is False.
-        ``ask --explain`` and the tools read the whole message."""
-        document = self.read(text)
+        ``complete=False`` (the answerer's hot path): a long message is read a few sentences
+        at a time, in order (one, one, two, four, ...), and reading stops once the alarm is
+        certain and of the first tier; the verdict, tier and first alarm are the complete
+        decision's (a mention, its context and a general question about red flags each lie
+        within one sentence), ``mentions`` end there and ``complete`` is False. ``ask
+        --explain`` and the tools read the whole message."""
+        tokens = tokenise(text, self.rules.contractions)
+        if complete or not tokens.sentences or tokens.sentences[-1] == 0:
+            return self._decision(tokens, [Document(tokens, self.grammar)], stop=False)
+        return self._decision(tokens, self._parts(tokens), stop=True)
+
+    def _decision(
+        self, tokens: Tokens, documents: Iterable[Document], *, stop: bool
+    ) -> SafetyDecision:
+        """The decision over the message seen as ``documents`` (the whole, or its parts in
+        order); ``stop``: at a certain alarm (``_settled``)."""
         mentions: list[Mention] = []
         dropped: set[int] = set()
-        for part in self._parts(document, complete):
-            raw, near = self._mentions(document, part)
+        read: list[Document] = []
+        pending = iter(documents)
+        ahead: deque[Document] = deque()  # parts read ahead by ``affirmed``
+
+        def affirmed(name: str) -> bool:
+            """Whether the word list occurs, not after a negation, anywhere in the message: in
+            the parts read so far, else in the next ones (each lies in its sentence)."""
+            if any(_affirmed(document, name) for document in (*read, *ahead)):
+                return True
+            for document in pending:
+                ahead.append(document)
+                if _affirmed(document, name):
+                    return True
+            return False
+
+        def in_order() -> Iterator[Document]:
+            while True:
+                if ahead:
+                    yield ahead.popleft()
+                    continue
+                following = next(pending, None)
+                if following is None:
+                    return
+                yield following
+
+        for document in in_order():
+            read.append(document)
+            raw, near = self._mentions(document, affirmed)
             if raw:
                 mentions += self._decided(document, raw, near, dropped)
-                if part != -1 and self._settled(mentions):
-                    return replace(self._verdict(document, tuple(mentions)), complete=False)
+                if stop and self._settled(mentions):
+                    decision = self._verdict(read, tuple(mentions))
+                    return replace(decision, complete=False)
         if not mentions:
-            return self._clear(document)
-        decision = self._verdict(document, tuple(mentions))
+            return self._clear(read)
+        decision = self._verdict(read, tuple(mentions))
         if dropped and decision.verdict is Verdict.RULED_OUT:
-            return replace(decision, rest=_without(document.tokens, dropped))
+            return replace(decision, rest=_without(tokens, dropped))
         if dropped and decision.verdict is Verdict.QUESTION:
             # Kept only when what is left asks something of its own ("... also how do I do
             # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
-            kept = _kept(document.tokens, dropped)
+            kept = _kept(tokens, dropped)
             if any(_asks(words) for words in kept.values()):
                 return replace(decision, rest=_joined(kept))
         return decision
 
-    def _parts(self, document: Document, complete: bool) -> list[int]:
-        """The sentences to read, as bits, part by part in order: all at once (-1) for a
-        complete decision or a message of one sentence; else those where a red flag may be,
-        one, then one, two, four ... at a time (few parts, and an early alarm stops soon)."""
-        if complete or document.one_sentence:
-            return [-1]
-        possible = 0
-        for _, where in self.flag_patterns.possible(document):
-            possible |= where
-        parts = []
-        size = 1
-        while possible:
-            part = 0
-            for _ in range(size):
-                lowest = possible & -possible
-                part |= lowest
-                possible ^= lowest
-                if not possible:
-                    break
-            parts.append(part)
-            size = size * 2 if len(parts) >= 2 else 1
-        return parts
+    def _parts(self, tokens: Tokens) -> Iterator[Document]:
+        """The message in parts of whole sentences, in order: one sentence, one, two, four
+        ... (an early alarm is found soon, and there are few parts), each read alone."""
+        of = tokens.sentences
+        first = size = 1
+        low = 0
+        while low < len(of):
+            high = bisect_left(of, of[low] + size, low)
+            yield Document.of_words(tokens, self.grammar, low, high)
+            low = high
+            size = size * 2 if not first else size
+            first = 0
 
     def _settled(self, mentions: list[Mention]) -> bool:
         """Whether reading on could change nothing the answer uses: an alarm of the first tier
@@ -249,20 +276,20 @@ class Screen:
         return mentions
 
     def _mentions(
-        self, document: Document, sentences: int = -1
+        self, document: Document, affirmed: Callable[[str], bool]
     ) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
-        """The red-flag mentions (in ``sentences``, bits; -1: all), and their sentences as bits
-        (context and idioms never cross a sentence, so a long message is read around its
-        mentions only)."""
+        """The red-flag mentions, and their sentences as bits (context and idioms never cross a
+        sentence, so a long message is read around its mentions only). ``affirmed``: whether
+        a word list occurs in the whole message, not after a negation (``_affirmed``)."""
         found: list[tuple[RedFlag, WordPattern, Hit]] = []
         seen: set[tuple[str, int, int]] = set()
-        for number, hit in self.flag_patterns.find(document, sentences):
+        for number, hit in self.flag_patterns.find(document):
             flag, pattern = self._mention_owner[number]
             key = (flag.id, hit.start, hit.end)
             if key in seen:
                 continue
             seen.add(key)
-            if flag.needs and not all(_affirmed(document, name) for name in flag.needs):
+            if flag.needs and not all(affirmed(name) for name in flag.needs):
                 continue
             found.append((flag, pattern, hit))
         if not found:
@@ -296,34 +323,39 @@ class Screen:
         boundaries = [hit for _, hit in self.boundaries.find(document, sentences)]
         return resolve_overlaps(all_triggers), negations, Scopes(document.tokens, boundaries)
 
-    def _verdict(self, document: Document, mentions: tuple[Mention, ...]) -> SafetyDecision:
+    def _verdict(
+        self, documents: Sequence[Document], mentions: tuple[Mention, ...]
+    ) -> SafetyDecision:
         present = [m for m in mentions if m.status is Status.PRESENT]
         if present:
             rank = min(self._tier_rank.get(m.flag.tier, 0) for m in present)
             return SafetyDecision(Verdict.ALARM, mentions, self.rules.tiers[rank])
         if any(m.status is Status.QUESTION for m in mentions):
             return SafetyDecision(Verdict.QUESTION, mentions)
-        return SafetyDecision(Verdict.RULED_OUT, mentions, question_entry=self._question(document))
+        entry = self._question(documents)
+        return SafetyDecision(Verdict.RULED_OUT, mentions, question_entry=entry)
 
-    def _clear(self, document: Document) -> SafetyDecision:
-        entry = self._question(document)
+    def _clear(self, documents: Sequence[Document]) -> SafetyDecision:
+        entry = self._question(documents)
         return SafetyDecision(Verdict.CLEAR, question_entry=entry) if entry else CLEAR
 
-    def _question(self, document: Document) -> str:
-        """The red-flag list's entry when the message asks about red flags in general: not
-        when it says it has none ("no red flags") or only mentions them in a remark before its
-        real question ("read that night pain is a red flag. what are the signs of ...?")."""
-        if not self.rules.question_entry:
+    def _question(self, documents: Sequence[Document]) -> str:
+        """The red-flag list's entry when the message (the whole, or all its parts) asks about
+        red flags in general: not when it says it has none ("no red flags") or only mentions
+        them in a remark before its real question ("read that night pain is a red flag. what
+        are the signs of ...?")."""
+        if not self.rules.question_entry or not documents:
             return ""
-        tokens = document.tokens
+        tokens = documents[0].tokens
         several = len(tokens) > 0 and tokens.sentences[-1] != tokens.sentences[0]
-        for _, hit in self.questions.find(document):
-            if hit.start > 0 and tokens.words[hit.start - 1] in _NEGATIONS:
-                continue
-            sentence = _sentence(tokens, hit)
-            if several and not _asks(tokens.words[sentence.start : sentence.stop]):
-                continue
-            return self.rules.question_entry
+        for document in documents:
+            for _, hit in self.questions.find(document):
+                if hit.start > 0 and tokens.words[hit.start - 1] in _NEGATIONS:
+                    continue
+                sentence = _sentence(tokens, hit)
+                if several and not _asks(tokens.words[sentence.start : sentence.stop]):
+                    continue
+                return self.rules.question_entry
         return ""
 
 

@@ -200,15 +200,6 @@ class PatternSet:
         of an int, see ``Document.sentences_of``; 1 in a one-sentence document): a match lies
         in one sentence, and each of its steps starts there with one of its keys. Only in
         ``sentences`` (bits) when given."""
-        if sentences != -1 and not document.one_sentence:
-            # Some sentences of a long message (read part by part): those of all of them,
-            # worked out once per document, then narrowed.
-            everywhere = document.possible.get(id(self))
-            if everywhere is None or everywhere[0] is not self:
-                everywhere = document.possible[id(self)] = (self, self.possible(document))
-            return [
-                (number, where & sentences) for number, where in everywhere[1] if where & sentences
-            ]
         candidates: set[int] = set()
         keys = document.keys
         index = self.index
@@ -293,11 +284,20 @@ class Document:
         self._sentence_sets: dict[frozenset[str], int] = {}
         self._key_bits: dict[str, int] = {}  # one key -> its sentences, as bits
         self.registered = len(grammar.registered)  # the step key sets ``known`` covers
-        # By id of a pattern set: its ``possible`` in all sentences (the set kept: ids are
-        # only unique while it lives).
-        self.possible: dict[int, tuple[PatternSet, list[tuple[int, int]]]] = {}
         if not self.one_sentence:
             self._sentences_of_steps()
+
+    @classmethod
+    def of_words(cls, tokens: Tokens, grammar: Grammar, low: int, high: int) -> Document:
+        """The message seen only in its words ``low`` to ``high`` (whole sentences), built from
+        those words alone: a part of a long message read on its own."""
+        words = tokens.words
+        word_keys = grammar.lexicon.keys_of_words(dict.fromkeys(words[low:high]))
+        positions: dict[str, list[int]] = defaultdict(list)
+        for position in range(low, high):
+            for key in word_keys.get(words[position], ()):
+                positions[key].append(position)
+        return cls(tokens, grammar, dict(positions), word_keys)
 
     def _sentences_of_steps(self) -> None:
         """The sentences of every step key set (``Grammar.needs``) that holds a key of this
