@@ -69,18 +69,16 @@ class Answerer:
         self.interpreter = Interpreter(kb, self.matcher)
 
     # -- free text ------------------------------------------------------------------------
-    def answer(
-        self, text: str, conversation: Conversation | None = None, *, complete: bool = False
-    ) -> Outcome:
+    def answer(self, text: str, conversation: Conversation | None = None) -> Outcome:
         """The reply to a free-text message: the safety decision first, for messages of any
         length; then the answer, read in the light of ``conversation`` (what was just talked
         about; None: nothing), with a note for each red flag that context ruled out. The
         outcome carries the conversation to keep for the next message.
 
         The safety check stops reading a long message at a certain alarm (the reply is the
-        same); ``complete`` (``ask --explain``) reads it all, to show every mention.
+        same; ``ask --explain`` asks the screen for the complete decision to show).
         """
-        decision = self.screen.assess(text, complete=complete)
+        decision = self.screen.assess(text, complete=False)
         if decision.alarm:
             return Outcome(self.urgent(decision.tier), safety=decision)
         if decision.verdict is Verdict.QUESTION:
