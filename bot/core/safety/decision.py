@@ -12,6 +12,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from itertools import chain, repeat
 
 from bot.core.knowledge import KnowledgeBase, RedFlag, RedFlagRules, UrgencyTier, WordPattern
 from bot.core.safety.context import Scopes, Status, TriggerHit, decide, resolve_overlaps
@@ -19,6 +20,8 @@ from bot.core.safety.patterns import Document, Grammar, Hit, PatternSet
 from bot.core.safety.tokens import Tokens, tokenise
 
 __all__ = ["Mention", "SafetyDecision", "Screen", "Verdict"]
+
+PART = 8  # sentences of a long message read at a time once its first eight are read
 
 
 class Verdict(Enum):
@@ -207,17 +210,17 @@ class Screen:
         return decision
 
     def _parts(self, tokens: Tokens) -> Iterator[Document]:
-        """The message in parts of whole sentences, in order: one sentence, one, two, four
-        ... (an early alarm is found soon, and there are few parts), each read alone."""
+        """The message in parts of whole sentences, in order, each read alone: one sentence,
+        one, two, four, then eight at a time (an early alarm is found soon; a late one is
+        found without reading a long part around it; a calm message has few parts)."""
         of = tokens.sentences
-        first = size = 1
         low = 0
-        while low < len(of):
+        for size in chain((1, 1, 2, 4), repeat(PART)):
+            if low >= len(of):
+                return
             high = bisect_left(of, of[low] + size, low)
             yield Document.of_words(tokens, self.grammar, low, high)
             low = high
-            size = size * 2 if not first else size
-            first = 0
 
     def _settled(self, mentions: list[Mention]) -> bool:
         """Whether reading on could change nothing the answer uses: an alarm of the first tier
