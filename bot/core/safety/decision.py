@@ -106,6 +106,13 @@ class Screen:
             (flag, pattern) for flag in rules.flags for pattern in flag.patterns
         ]
         self.flag_patterns = PatternSet(self.grammar, [p for _, p in self._mention_owner])
+        self._tier_rank = {tier.id: rank for rank, tier in enumerate(rules.tiers)}
+        # For each tier after the first: the patterns of the flags of the tiers before it (a
+        # long message alarmed at that tier is then read on for those flags only).
+        self._outranking: dict[int, tuple[PatternSet, list[tuple[RedFlag, WordPattern]]]] = {}
+        for rank in range(1, len(rules.tiers)):
+            owner = [(f, p) for f, p in self._mention_owner if self._rank(f) < rank]
+            self._outranking[rank] = (PatternSet(self.grammar, [p for _, p in owner]), owner)
         self.idioms = {
             flag.id: PatternSet(self.grammar, flag.not_patterns)
             for flag in rules.flags
@@ -119,7 +126,6 @@ class Screen:
         self.triggers = PatternSet(self.grammar, [t.pattern for t in rules.triggers])
         self.boundaries = PatternSet(self.grammar, rules.boundaries)
         self.questions = PatternSet(self.grammar, rules.questions)
-        self._tier_rank = {tier.id: rank for rank, tier in enumerate(rules.tiers)}
 
     @classmethod
     def for_knowledge(cls, kb: KnowledgeBase) -> Screen:
@@ -160,8 +166,11 @@ class Screen:
         self, tokens: Tokens, documents: Iterable[Document], *, stop: bool
     ) -> SafetyDecision:
         """The decision over the message seen as ``documents`` (the whole, or its parts in
-        order); ``stop``: at a certain alarm (``_settled``)."""
+        order). ``stop``: once an alarm is found, read on only for flags of a tier before its
+        own, and stop at an alarm of the first tier (its verdict, tier and first alarm are
+        the complete decision's; ``complete`` is False)."""
         mentions: list[Mention] = []
+        alarmed: int | None = None  # the first tier alarmed so far, by rank
         dropped: set[int] = set()
         read: list[Document] = []
         pending = iter(documents)
@@ -190,12 +199,20 @@ class Screen:
 
         for document in in_order():
             read.append(document)
-            raw, near = self._mentions(document, affirmed)
+            if alarmed is None:
+                raw, near = self._mentions(document, affirmed)
+            else:
+                raw, near = self._mentions(document, affirmed, *self._outranking[alarmed])
             if raw:
-                mentions += self._decided(document, raw, near, dropped)
-                if stop and self._settled(mentions):
-                    decision = self._verdict(read, tuple(mentions))
-                    return replace(decision, complete=False)
+                found = self._decided(document, raw, near, dropped)
+                mentions += found
+                ranks = [self._rank(m.flag) for m in found if m.status is Status.PRESENT]
+                if stop and ranks:
+                    alarmed = min(ranks) if alarmed is None else min(alarmed, *ranks)
+                    if alarmed == 0:
+                        break
+        if alarmed is not None:  # (read on for some flags only)
+            return replace(self._verdict(read, tuple(mentions)), complete=False)
         if not mentions:
             return self._clear(read)
         decision = self._verdict(read, tuple(mentions))
@@ -222,13 +239,9 @@ class Screen:
             yield Document.of_words(tokens, self.grammar, low, high)
             low = high
 
-    def _settled(self, mentions: list[Mention]) -> bool:
-        """Whether reading on could change nothing the answer uses: an alarm of the first tier
-        (the first alarm is the earliest, parts being read in order)."""
-        return any(
-            m.status is Status.PRESENT and self._tier_rank.get(m.flag.tier, 0) == 0
-            for m in mentions
-        )
+    def _rank(self, flag: RedFlag) -> int:
+        """The rank of a flag's tier (0: the first, most urgent)."""
+        return self._tier_rank.get(flag.tier, 0)
 
     def _decided(
         self,
@@ -279,15 +292,22 @@ class Screen:
         return mentions
 
     def _mentions(
-        self, document: Document, affirmed: Callable[[str], bool]
+        self,
+        document: Document,
+        affirmed: Callable[[str], bool],
+        flag_set: PatternSet | None = None,
+        flag_owner: Sequence[tuple[RedFlag, WordPattern]] = (),
     ) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
         """The red-flag mentions, and their sentences as bits (context and idioms never cross a
         sentence, so a long message is read around its mentions only). ``affirmed``: whether
-        a word list occurs in the whole message, not after a negation (``_affirmed``)."""
+        a word list occurs in the whole message, not after a negation (``_affirmed``).
+        ``flag_set``: only its patterns, ``flag_owner`` naming each one's flag (None: all)."""
+        if flag_set is None:
+            flag_set, flag_owner = self.flag_patterns, self._mention_owner
         found: list[tuple[RedFlag, WordPattern, Hit]] = []
         seen: set[tuple[str, int, int]] = set()
-        for number, hit in self.flag_patterns.find(document):
-            flag, pattern = self._mention_owner[number]
+        for number, hit in flag_set.find(document):
+            flag, pattern = flag_owner[number]
             key = (flag.id, hit.start, hit.end)
             if key in seen:
                 continue
