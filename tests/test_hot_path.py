@@ -360,3 +360,28 @@ def test_matches_are_remembered_within_one_message_only() -> None:
             assert matcher.match_parts(parts) is first
         assert matcher.match_parts(parts) is first
     assert matcher.match_parts(parts) is not first
+
+
+def test_the_best_reaching_a_floor_is_the_best_alone_when_it_does() -> None:
+    """Asked only for a best that reaches a score, the matcher skips entries that cannot: it
+    gives the best alone when that reaches the floor, and nothing when it does not."""
+    kb = load_knowledge(ROOT / "knowledge")
+    matcher = Matcher(kb)
+    texts = [p.text for entry in kb.entries.values() for p in entry.questions]
+    texts += [entry.answer for entry in kb.entries.values()]
+    rng = random.Random(11)
+    reached = missed = 0
+    for _ in range(300):
+        parts = tuple(
+            (rng.choice(texts), rng.choice((0.35, 0.6, 1.0))) for _ in range(rng.randrange(1, 7))
+        )
+        floor = rng.choice((matcher.unsure, matcher.confident, 65.0, 80.0))
+        alone = matcher.match_parts(parts, limit=1).best
+        found = matcher.best_reaching(parts, floor)
+        if alone is not None and alone.score >= floor:
+            assert found == alone
+            reached += 1
+        else:
+            assert found is None
+            missed += 1
+    assert reached > 30 and missed > 30  # both sides were seen

@@ -190,13 +190,31 @@ class Matcher:
         assert isinstance(found, Match)
         return found
 
+    def best_reaching(self, parts: Iterable[tuple[str, float]], floor: float) -> Candidate | None:
+        """The best entry for a message in weighted parts (as ``match_parts(parts, limit=1)``)
+        if it scores ``floor`` or more, else None: entries whose most possible score is below
+        it are not scored (a long message's back-story rarely places its question)."""
+        memo = self._memo
+        key = (tuple(parts), floor)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = self._ranked(key[0], 1, None, frozenset(), floor)
+            if memo is not None:
+                memo[key] = found
+        assert isinstance(found, Match)
+        best = found.best
+        return best if best is not None and best.score >= floor else None
+
     def _ranked(
         self,
         parts: Iterable[tuple[str, float]],
         limit: int,
         exclude: str | None,
         drop: frozenset[str],
+        floor: float = -math.inf,
     ) -> Match:
+        """``match_parts``; with ``limit`` 1, entries that cannot reach ``floor`` are not
+        scored (the match may then have no candidate, band none)."""
         factors: dict[str, float] = {}
         corrections: list[tuple[str, str]] = []
         for text, factor in parts:
@@ -263,7 +281,7 @@ class Matcher:
             ]
             visit.sort(key=ceilings.__getitem__, reverse=True)
         kept: dict[int, Candidate] = {}
-        highest = -math.inf
+        highest = floor
         for number in visit:
             if ceilings and ceilings[number] < highest - CEILING_SLACK:
                 break
@@ -321,7 +339,8 @@ class Matcher:
         candidates.sort(key=lambda c: c.score, reverse=True)
         top = tuple(candidates[:limit])
         foreign = tuple(t for t in terms if t in self._off_topic_terms)
-        return Match(self._band(top), top, tuple(terms), tuple(corrections), foreign)
+        band = self._band(top) if top else Band.NONE  # (none can reach ``floor``)
+        return Match(band, top, tuple(terms), tuple(corrections), foreign)
 
     def _whole_keywords(self, item: EntryProfile, query: frozenset[str]) -> dict[str, float]:
         """The salience of the question's words that complete more of a multi-word keyword

@@ -115,9 +115,11 @@ class Interpreter:
             if i != asked
         )
         # The back-story is the context of its own question, more recent than the chat's.
-        told = self.matcher.match_parts(parts, limit=1)  # its best entry and band only
-        if told.best is not None and told.band is not Band.NONE:
-            context = Conversation(topic=told.best.entry_id)
+        # Its best entry, when of a band above none: entries that cannot get there are not
+        # scored.
+        told = self.matcher.best_reaching(parts, min(self.matcher.unsure, self.matcher.confident))
+        if told is not None:
+            context = Conversation(topic=told.entry_id)
         elif asked > 0:
             # A story too long to place may still name what the question is about in the
             # sentence just before it ("Someone mentioned the bridge. How do I do it?").
