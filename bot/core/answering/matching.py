@@ -27,8 +27,9 @@ so a knowledge base of thousands of entries still answers in milliseconds.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from types import TracebackType
 
 from rapidfuzz import fuzz
 
@@ -110,19 +111,11 @@ class Matcher:
         assert isinstance(found, str)
         return found
 
-    @contextmanager
-    def one_message(self) -> Iterator[None]:
+    def one_message(self) -> AbstractContextManager[None]:
         """While one message is read, a match or canonical form asked for again is the one
         already made (a long message's question is matched alone more than once); all of it
         is forgotten afterwards, so nothing is kept from one message to the next."""
-        if self._memo is not None:  # already reading one: the outer one forgets
-            yield
-            return
-        self._memo = {}
-        try:
-            yield
-        finally:
-            self._memo = None
+        return _OneMessage(self)
 
     def _asked_as_list(self, item: EntryProfile, listed: frozenset[str]) -> bool:
         """Whether a plural in the question ("stretches") names more than this one exercise:
@@ -386,3 +379,30 @@ class Matcher:
         if best.score >= self.unsure:
             return Band.UNSURE
         return Band.NONE
+
+
+class _OneMessage(AbstractContextManager[None]):
+    """``Matcher.one_message``: the memory of one message, made on entry and dropped on exit
+    (a nested one leaves it to the outer one). A plain class: it is entered for every
+    message."""
+
+    __slots__ = ("_matcher", "_owner")
+
+    def __init__(self, matcher: Matcher) -> None:
+        self._matcher = matcher
+        self._owner = False
+
+    def __enter__(self) -> None:
+        if self._matcher._memo is None:
+            self._matcher._memo = {}
+            self._owner = True
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._owner:
+            self._matcher._memo = None
+            self._owner = False

@@ -12,6 +12,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import partial
 from itertools import chain, repeat
 
 from bot.core.knowledge import KnowledgeBase, RedFlag, RedFlagRules, UrgencyTier, WordPattern
@@ -158,22 +159,26 @@ class Screen:
         within one sentence), ``mentions`` end there and ``complete`` is False. ``ask
         --explain`` and the tools read the whole message."""
         tokens = tokenise(text, self.rules.contractions)
-        if complete or not tokens.sentences or tokens.sentences[-1] == 0:
-            return self._decision(tokens, [Document(tokens, self.grammar)], stop=False)
-        return self._decision(tokens, self._parts(tokens), stop=True)
+        if not complete and tokens.sentences and tokens.sentences[-1] != 0:
+            return self._read_in_parts(tokens)
+        document = Document(tokens, self.grammar)
+        raw, near = self._mentions(document, partial(_affirmed, document))
+        if not raw:
+            return self._clear([document])
+        dropped: set[int] = set()
+        mentions = self._decided(document, raw, near, dropped)
+        return self._concluded(tokens, [document], mentions, dropped)
 
-    def _decision(
-        self, tokens: Tokens, documents: Iterable[Document], *, stop: bool
-    ) -> SafetyDecision:
-        """The decision over the message seen as ``documents`` (the whole, or its parts in
-        order). ``stop``: once an alarm is found, read on only for flags of a tier before its
-        own, and stop at an alarm of the first tier (its verdict, tier and first alarm are
-        the complete decision's; ``complete`` is False)."""
+    def _read_in_parts(self, tokens: Tokens) -> SafetyDecision:
+        """The decision over a long message read part by part (``_parts``): once an alarm is
+        found, read on only for flags of a tier before its own, and stop at an alarm of the
+        first tier (its verdict, tier and first alarm are the complete decision's;
+        ``complete`` is False)."""
         mentions: list[Mention] = []
         alarmed: int | None = None  # the first tier alarmed so far, by rank
         dropped: set[int] = set()
         read: list[Document] = []
-        pending = iter(documents)
+        pending = self._parts(tokens)
         ahead: deque[Document] = deque()  # parts read ahead by ``affirmed``
 
         def affirmed(name: str) -> bool:
@@ -207,7 +212,7 @@ class Screen:
                 found = self._decided(document, raw, near, dropped)
                 mentions += found
                 ranks = [self._rank(m.flag) for m in found if m.status is Status.PRESENT]
-                if stop and ranks:
+                if ranks:
                     alarmed = min(ranks) if alarmed is None else min(alarmed, *ranks)
                     if alarmed == 0:
                         break
@@ -215,6 +220,17 @@ class Screen:
             return replace(self._verdict(read, tuple(mentions)), complete=False)
         if not mentions:
             return self._clear(read)
+        return self._concluded(tokens, read, mentions, dropped)
+
+    def _concluded(
+        self,
+        tokens: Tokens,
+        read: Sequence[Document],
+        mentions: list[Mention],
+        dropped: set[int],
+    ) -> SafetyDecision:
+        """The decision on the mentions of the whole message (``read``: it, or all its parts),
+        with the rest of the message for the matcher (``dropped``: the words left out)."""
         decision = self._verdict(read, tuple(mentions))
         if dropped and decision.verdict is Verdict.RULED_OUT:
             return replace(decision, rest=_without(tokens, dropped))
