@@ -386,8 +386,6 @@ class _OneMessage(AbstractContextManager[None]):
     (a nested one leaves it to the outer one). A plain class: it is entered for every
     message."""
 
-    __slots__ = ("_matcher", "_owner")
-
     def __init__(self, matcher: Matcher) -> None:
         self._matcher = matcher
         self._owner = False
