@@ -178,7 +178,7 @@ class Screen:
         alarmed: int | None = None  # the first tier alarmed so far, by rank
         dropped: set[int] = set()
         read: list[Document] = []
-        pending = self._parts(tokens)
+        pending = self._parts(tokens, lambda: not mentions)
         ahead: deque[Document] = deque()  # parts read ahead by ``affirmed``
 
         def affirmed(name: str) -> bool:
@@ -242,15 +242,18 @@ class Screen:
                 return replace(decision, rest=_joined(kept))
         return decision
 
-    def _parts(self, tokens: Tokens) -> Iterator[Document]:
+    def _parts(self, tokens: Tokens, calm: Callable[[], bool]) -> Iterator[Document]:
         """The message in parts of whole sentences, in order, each read alone: one sentence,
         one, two, four, then eight at a time (an early alarm is found soon; a late one is
-        found without reading a long part around it; a calm message has few parts)."""
+        found without reading a long part around it), or all the rest at once when the first
+        eight sentences were ``calm()`` (no red-flag mention: each part costs a little)."""
         of = tokens.sentences
         low = 0
-        for size in chain((1, 1, 2, 4), repeat(PART)):
+        for number, size in enumerate(chain((1, 1, 2, 4), repeat(PART))):
             if low >= len(of):
                 return
+            if number == 4 and calm():
+                size = len(of)
             high = bisect_left(of, of[low] + size, low)
             yield Document.of_words(tokens, self.grammar, low, high)
             low = high
