@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from bot.core.answering.answerer import Answerer, Outcome
@@ -272,9 +273,13 @@ def _ask(args: argparse.Namespace) -> int:
     context: Conversation | None = None
     for earlier in args.after:
         context = answerer.answer(earlier, context).conversation
-    outcome = answerer.answer(" ".join(args.question), context)
+    question = " ".join(args.question)
+    outcome = answerer.answer(question, context)
     print_reply(outcome.reply)
     if args.explain:
+        # The answer stops reading a long message at a certain alarm: show every mention.
+        if outcome.safety is not None and not outcome.safety.complete:
+            outcome = replace(outcome, safety=answerer.screen.assess(question))
         explain(outcome, kb, context)
     return EXIT_OK
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.core.answering.budget import MAX_SENTENCE_WORDS, STORY_WORDS, bounded, story_window
 from bot.core.answering.matching import Matcher
 from bot.core.answering.understanding import Interpreter
@@ -39,3 +42,34 @@ def test_a_message_with_no_full_stop_is_read_by_its_last_words() -> None:
     reading = reader.read(story + "how do i do pigeon pose")
     assert reading.kind == "answer" and reading.entry_id == "pigeon-pose"
     assert any("how do i do pigeon pose" in note for note in reading.notes)
+
+
+def _bounded_by_splitting(sentences: list[str]) -> list[str]:
+    """``bounded`` as it was written first: every sentence split into its words."""
+    found: list[str] = []
+    for sentence in sentences:
+        words = sentence.split()
+        if len(words) <= MAX_SENTENCE_WORDS:
+            found.append(sentence)
+            continue
+        head = len(words) % MAX_SENTENCE_WORDS
+        if head:
+            found.append(" ".join(words[:head]))
+        found.extend(
+            " ".join(words[start : start + MAX_SENTENCE_WORDS])
+            for start in range(head, len(words), MAX_SENTENCE_WORDS)
+        )
+    return found
+
+
+_WORDS = st.lists(st.sampled_from(["a", "hip", "x", " ", "  ", "\t", "flexors"]), max_size=400)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS.map(" ".join), max_size=4))
+def test_short_sentences_are_kept_without_splitting_as_splitting_them_would(
+    sentences: list[str],
+) -> None:
+    """A sentence too short to hold more than the limit's words is kept unsplit: the same
+    pieces as splitting every sentence gives, around the limit too."""
+    assert bounded(sentences) == _bounded_by_splitting(sentences)

@@ -372,6 +372,17 @@ def test_ask_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert "mention: bladder-bowel 'can not pee'" in out
 
 
+def test_explain_shows_every_mention_of_a_long_message(capsys: pytest.CaptureFixture[str]) -> None:
+    """The answer path stops reading a long message at a certain alarm; ``ask --explain``
+    still reads all of it and shows the mentions after the alarm."""
+    text = "I can't control my bladder. " + "My back is stiff after work. " * 4 + "No fever."
+    assert not Answerer(load_knowledge(ROOT / "knowledge")).answer(text).safety.complete
+    code, out = run(capsys, "ask", "--explain", text)
+    assert code == 0 and "safety: ALARM" in out
+    assert "mention: bladder-bowel" in out
+    assert "mention: fever-infection 'fever'" in out  # after the alarm: read all the same
+
+
 def test_ask_after_earlier_messages_shows_the_context(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(
         capsys, "ask", "--explain", "--after", "glute bridge please", "how many should i do"

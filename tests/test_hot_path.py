@@ -347,3 +347,48 @@ def test_the_best_alone_is_the_best_of_the_top_five() -> None:
         assert alone.band == all_five.band
         several += len(all_five.candidates) > 1
     assert several > 200  # the comparison saw pools of several entries
+
+
+def test_matches_are_remembered_within_one_message_only() -> None:
+    """While one message is read, asking again for the same match (or canonical form) gives
+    the one already made, equal to a fresh one; afterwards nothing is kept."""
+    kb = load_knowledge(ROOT / "knowledge")
+    matcher = Matcher(kb)
+    parts = (("how long should i hold the pigeon pose", 1.0), ("i sit all day", 0.35))
+    fresh = matcher.match_parts(parts)
+    assert matcher.match_parts(parts) is not fresh  # outside a message: computed again
+    with matcher.one_message():
+        first = matcher.match_parts(iter(parts))
+        assert first == fresh
+        assert matcher.match_parts(parts) is first
+        assert matcher.match_parts(parts, limit=1) is not first  # another question
+        assert matcher.canonical("how frequently") is matcher.canonical("how frequently")
+        with matcher.one_message():  # nested: the outer message's memory
+            assert matcher.match_parts(parts) is first
+        assert matcher.match_parts(parts) is first
+    assert matcher.match_parts(parts) is not first
+
+
+def test_the_best_reaching_a_floor_is_the_best_alone_when_it_does() -> None:
+    """Asked only for a best that reaches a score, the matcher skips entries that cannot: it
+    gives the best alone when that reaches the floor, and nothing when it does not."""
+    kb = load_knowledge(ROOT / "knowledge")
+    matcher = Matcher(kb)
+    texts = [p.text for entry in kb.entries.values() for p in entry.questions]
+    texts += [entry.answer for entry in kb.entries.values()]
+    rng = random.Random(11)
+    reached = missed = 0
+    for _ in range(300):
+        parts = tuple(
+            (rng.choice(texts), rng.choice((0.35, 0.6, 1.0))) for _ in range(rng.randrange(1, 7))
+        )
+        floor = rng.choice((matcher.unsure, matcher.confident, 65.0, 80.0))
+        alone = matcher.match_parts(parts, limit=1).best
+        found = matcher.best_reaching(parts, floor)
+        if alone is not None and alone.score >= floor:
+            assert found == alone
+            reached += 1
+        else:
+            assert found is None
+            missed += 1
+    assert reached > 30 and missed > 30  # both sides were seen

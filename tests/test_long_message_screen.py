@@ -137,3 +137,63 @@ def test_the_screen_decides_long_stories_as_sentence_by_sentence_reading_allows(
     alarming = next(text for text in pool if screen.assess(text).alarm)
     calm = [text for text in pool if not screen.assess(text).mentions][:40]
     assert screen.assess(" ".join([*calm, alarming])).alarm
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=40))
+def test_reading_until_a_certain_alarm_decides_as_reading_everything(picks: list[int]) -> None:
+    """The answerer's screen reads a long message part by part; once alarmed it reads on only
+    for flags of a more urgent tier, and stops at an alarm of the first tier: the verdict,
+    tier, first alarm and everything else the answer uses are those of the complete decision;
+    when it read everything, the decision is the complete one."""
+    screen = _screen()
+    pool = _sentences()
+    text = " ".join(pool[pick % len(pool)] for pick in picks)
+    whole = screen.assess(text)
+    fast = screen.assess(text, complete=False)
+    assert (fast.verdict, fast.tier, fast.first_alarm) == (
+        whole.verdict,
+        whole.tier,
+        whole.first_alarm,
+    )
+    if fast.complete:
+        assert fast == whole
+    else:
+        assert fast.alarm
+        remaining = iter(whole.mentions)  # each a mention of the complete decision, in order
+        assert all(mention in remaining for mention in fast.mentions)
+
+
+def test_an_early_alarm_in_a_long_story_ends_the_reading() -> None:
+    """The shortcut is taken: a story whose first sentence is an emergency is not read on."""
+    screen = _screen()
+    pool = _sentences()
+    alarming = next(
+        text
+        for text in pool
+        if screen.assess(text).tier == screen.rules.tiers[0] and "." not in text
+    )
+    flagged = [text for text in pool if screen.assess(text).mentions][:30]
+    text = ". ".join([alarming, *flagged])
+    fast = screen.assess(text, complete=False)
+    assert fast.alarm and not fast.complete
+    assert len(fast.mentions) < len(screen.assess(text).mentions)
+    assert screen.assess(text).complete
+
+
+def test_once_alarmed_a_long_story_is_read_on_for_more_urgent_flags_only() -> None:
+    """After an alarm of a later tier, a story is read on for the flags of the tiers before it:
+    a later emergency still decides the tier, a second later-tier sign is not looked at."""
+    screen = _screen()
+    pool = [text for text in _sentences() if "." not in text and "?" not in text]
+    today = next(
+        text
+        for text in pool
+        if (d := screen.assess(text)).alarm and d.tier != screen.rules.tiers[0]
+    )
+    emergency = next(text for text in pool if screen.assess(text).tier == screen.rules.tiers[0])
+    text = ". ".join([today, today, today, today, emergency])
+    whole, fast = screen.assess(text), screen.assess(text, complete=False)
+    assert (fast.tier, fast.first_alarm) == (whole.tier, whole.first_alarm)
+    assert fast.tier == screen.rules.tiers[0] and not fast.complete
+    assert len(fast.mentions) < len(whole.mentions)

@@ -74,8 +74,11 @@ class Answerer:
         length; then the answer, read in the light of ``conversation`` (what was just talked
         about; None: nothing), with a note for each red flag that context ruled out. The
         outcome carries the conversation to keep for the next message.
+
+        The safety check stops reading a long message at a certain alarm (the reply is the
+        same; ``ask --explain`` asks the screen for the complete decision to show).
         """
-        decision = self.screen.assess(text)
+        decision = self.screen.assess(text, complete=False)
         if decision.alarm:
             return Outcome(self.urgent(decision.tier), safety=decision)
         if decision.verdict is Verdict.QUESTION:

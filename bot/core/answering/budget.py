@@ -24,6 +24,9 @@ def bounded(sentences: list[str]) -> list[str]:
     """The sentences, each longer than ``MAX_SENTENCE_WORDS`` words cut into pieces from its end."""
     found: list[str] = []
     for sentence in sentences:
+        if len(sentence) < 2 * MAX_SENTENCE_WORDS + 1:  # too short for more words: not split
+            found.append(sentence)
+            continue
         words = sentence.split()
         if len(words) <= MAX_SENTENCE_WORDS:
             found.append(sentence)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
+from types import TracebackType
 
 from rapidfuzz import fuzz
 
@@ -90,6 +91,8 @@ class Matcher:
         self._index = model.profiles
         self._postings = model.postings
         self._phrasing_scorer = model.phrasing_scorer
+        # While one message is read (``one_message``): its matches and canonical forms.
+        self._memo: dict[object, Match | str] | None = None
 
     # ----------------------------------------------------------------------------------------
     def analyse(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
@@ -99,7 +102,20 @@ class Matcher:
     def canonical(self, text: str) -> str:
         """The message as words after spelling fixes and synonyms, stop words kept
         ("how frequently do i stretch" -> "how often do i stretch"), for phrase lookups."""
-        return self._analyser.canonical(text)
+        memo = self._memo
+        if memo is None:
+            return self._analyser.canonical(text)
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = self._analyser.canonical(text)
+        assert isinstance(found, str)
+        return found
+
+    def one_message(self) -> AbstractContextManager[None]:
+        """While one message is read, a match or canonical form asked for again is the one
+        already made (a long message's question is matched alone more than once); all of it
+        is forgotten afterwards, so nothing is kept from one message to the next."""
+        return _OneMessage(self)
 
     def _asked_as_list(self, item: EntryProfile, listed: frozenset[str]) -> bool:
         """Whether a plural in the question ("stretches") names more than this one exercise:
@@ -157,6 +173,41 @@ class Matcher:
         counts fully and its back-story less; a follow-up can borrow its topic's words.
         ``drop`` leaves out terms that are already accounted for (the words that ask a detail).
         """
+        memo = self._memo
+        if memo is None:
+            return self._ranked(parts, limit, exclude, drop)
+        key = (tuple(parts), limit, exclude, drop)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._ranked(key[0], limit, exclude, drop)
+        assert isinstance(found, Match)
+        return found
+
+    def best_reaching(self, parts: Iterable[tuple[str, float]], floor: float) -> Candidate | None:
+        """The best entry for a message in weighted parts (as ``match_parts(parts, limit=1)``)
+        if it scores ``floor`` or more, else None: entries whose most possible score is below
+        it are not scored (a long message's back-story rarely places its question)."""
+        memo = self._memo
+        key = (tuple(parts), floor)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = self._ranked(key[0], 1, None, frozenset(), floor)
+            if memo is not None:
+                memo[key] = found
+        assert isinstance(found, Match)
+        best = found.best
+        return best if best is not None and best.score >= floor else None
+
+    def _ranked(
+        self,
+        parts: Iterable[tuple[str, float]],
+        limit: int,
+        exclude: str | None,
+        drop: frozenset[str],
+        floor: float = -math.inf,
+    ) -> Match:
+        """``match_parts``; with ``limit`` 1, entries that cannot reach ``floor`` are not
+        scored (the match may then have no candidate, band none)."""
         factors: dict[str, float] = {}
         corrections: list[tuple[str, str]] = []
         for text, factor in parts:
@@ -223,7 +274,7 @@ class Matcher:
             ]
             visit.sort(key=ceilings.__getitem__, reverse=True)
         kept: dict[int, Candidate] = {}
-        highest = -math.inf
+        highest = floor
         for number in visit:
             if ceilings and ceilings[number] < highest - CEILING_SLACK:
                 break
@@ -281,7 +332,8 @@ class Matcher:
         candidates.sort(key=lambda c: c.score, reverse=True)
         top = tuple(candidates[:limit])
         foreign = tuple(t for t in terms if t in self._off_topic_terms)
-        return Match(self._band(top), top, tuple(terms), tuple(corrections), foreign)
+        band = self._band(top) if top else Band.NONE  # (none can reach ``floor``)
+        return Match(band, top, tuple(terms), tuple(corrections), foreign)
 
     def _whole_keywords(self, item: EntryProfile, query: frozenset[str]) -> dict[str, float]:
         """The salience of the question's words that complete more of a multi-word keyword
@@ -327,3 +379,28 @@ class Matcher:
         if best.score >= self.unsure:
             return Band.UNSURE
         return Band.NONE
+
+
+class _OneMessage(AbstractContextManager[None]):
+    """``Matcher.one_message``: the memory of one message, made on entry and dropped on exit
+    (a nested one leaves it to the outer one). A plain class: it is entered for every
+    message."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self._matcher = matcher
+        self._owner = False
+
+    def __enter__(self) -> None:
+        if self._matcher._memo is None:
+            self._matcher._memo = {}
+            self._owner = True
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._owner:
+            self._matcher._memo = None
+            self._owner = False

@@ -96,6 +96,10 @@ class Interpreter:
     # ------------------------------------------------------------------------------------------
     def read(self, text: str, conversation: Conversation | None = None) -> Reading:
         """What ``text`` asks for, given the conversation so far (None: a fresh start)."""
+        with self.matcher.one_message():  # the question alone is matched more than once
+            return self._read(text, conversation)
+
+    def _read(self, text: str, conversation: Conversation | None) -> Reading:
         context = conversation if conversation is not None and conversation.current else None
         sentences = bounded([s.strip() for s in _SENTENCE.findall(text) if s.strip()])
         if len(text) >= LONG_MESSAGE and len(sentences) >= 2:
@@ -163,12 +167,14 @@ class Interpreter:
             if i != asked
         )
         # The back-story is the context of its own question, more recent than the chat's.
-        told = self.matcher.match_parts(parts, limit=1)  # its best entry and band only
+        # Its best entry, when of a band above none: entries that cannot get there are not
+        # scored.
+        told = self.matcher.best_reaching(parts, min(self.matcher.unsure, self.matcher.confident))
         referred = self._referred(question, [sentences[i] for i in around if i < asked])
         if referred is not None:
             context = Conversation(topic=referred)
-        elif told.best is not None and told.band is not Band.NONE:
-            context = Conversation(topic=told.best.entry_id)
+        elif told is not None:
+            context = Conversation(topic=told.entry_id)
         else:
             # A story too long to place may still name what the question is about, nearest
             # sentence first ("Someone mentioned the bridge. How do I do it?", "A friend said

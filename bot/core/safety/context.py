@@ -126,12 +126,13 @@ class Scopes:
         sentences = self.tokens.sentences
         before = bisect_right(self.ends, hit.start) - 1
         start = self.ends[before] if before >= 0 else 0
-        while start < hit.start and sentences[start] != sentences[hit.start]:
-            start += 1
+        if start < hit.start and sentences[start] != sentences[hit.start]:
+            # not before its sentence's first word (found by bisection: a long message)
+            start = min(hit.start, bisect_left(sentences, sentences[hit.start], start))
         after = bisect_left(self.starts, hit.end)
         end = self.starts[after] if after < len(self.starts) else len(sentences)
-        while end > hit.end and sentences[end - 1] != sentences[hit.end - 1]:
-            end -= 1
+        if end > hit.end and sentences[end - 1] != sentences[hit.end - 1]:
+            end = max(hit.end, bisect_right(sentences, sentences[hit.end - 1], 0, end))
         return range(start, end)
 
     def reach(self, trigger: TriggerHit) -> range:

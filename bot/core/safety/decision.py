@@ -8,9 +8,12 @@ a mention that no trigger reaches, or whose context is unclear, alarms.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import partial
+from itertools import chain, repeat
 
 from bot.core.knowledge import KnowledgeBase, RedFlag, RedFlagRules, UrgencyTier, WordPattern
 from bot.core.safety.context import Scopes, Status, TriggerHit, decide, resolve_overlaps
@@ -19,6 +22,8 @@ from bot.core.safety.patterns import Document, Grammar, Hit, PatternSet
 from bot.core.safety.tokens import Tokens, tokenise
 
 __all__ = ["Mention", "SafetyDecision", "Screen", "Verdict"]
+
+PART = 8  # sentences of a long message read at a time once its first eight are read
 
 
 class Verdict(Enum):
@@ -60,6 +65,9 @@ class SafetyDecision:
     # After a question about a sign: the sentences that asked it, for what they name ("If I
     # lost bladder control in the middle of a bridge ...? How high do I lift my hips?").
     aside: str = ""
+    # False when reading stopped at a certain alarm (``Screen.assess(complete=False)``): the
+    # mentions after it were not looked for.
+    complete: bool = True
 
     @property
     def alarm(self) -> bool:
@@ -103,6 +111,13 @@ class Screen:
             (flag, pattern) for flag in rules.flags for pattern in flag.patterns
         ]
         self.flag_patterns = PatternSet(self.grammar, [p for _, p in self._mention_owner])
+        self._tier_rank = {tier.id: rank for rank, tier in enumerate(rules.tiers)}
+        # For each tier after the first: the patterns of the flags of the tiers before it (a
+        # long message alarmed at that tier is then read on for those flags only).
+        self._outranking: dict[int, tuple[PatternSet, list[tuple[RedFlag, WordPattern]]]] = {}
+        for rank in range(1, len(rules.tiers)):
+            owner = [(f, p) for f, p in self._mention_owner if self._rank(f) < rank]
+            self._outranking[rank] = (PatternSet(self.grammar, [p for _, p in owner]), owner)
         self.idioms = {
             flag.id: PatternSet(self.grammar, flag.not_patterns)
             for flag in rules.flags
@@ -116,7 +131,6 @@ class Screen:
         self.triggers = PatternSet(self.grammar, [t.pattern for t in rules.triggers])
         self.boundaries = PatternSet(self.grammar, rules.boundaries)
         self.questions = PatternSet(self.grammar, rules.questions)
-        self._tier_rank = {tier.id: rank for rank, tier in enumerate(rules.tiers)}
 
     @classmethod
     def for_knowledge(cls, kb: KnowledgeBase) -> Screen:
@@ -134,12 +148,129 @@ class Screen:
         """The message, tokenised and indexed (shared by the decision and the explanation)."""
         return Document(tokenise(text, self.rules.contractions), self.grammar)
 
-    def assess(self, text: str) -> SafetyDecision:
-        """Alarm, question, ruled out or clear, with every mention and why."""
-        document = self.read(text)
-        raw, near = self._mentions(document)
+    def assess(self, text: str, *, complete: bool = True) -> SafetyDecision:
+        """Alarm, question, ruled out or clear, with every mention and why.
+
+        ``complete=False`` (the answerer's hot path): a long message is read a few sentences
+        at a time, in order (one, one, two, four, ...), and reading stops once the alarm is
+        certain and of the first tier; the verdict, tier and first alarm are the complete
+        decision's (a mention, its context and a general question about red flags each lie
+        within one sentence), ``mentions`` end there and ``complete`` is False. ``ask
+        --explain`` and the tools read the whole message."""
+        tokens = tokenise(text, self.rules.contractions)
+        if not complete and tokens.sentences and tokens.sentences[-1] != 0:
+            return self._read_in_parts(tokens)
+        document = Document(tokens, self.grammar)
+        raw, near = self._mentions(document, partial(_affirmed, document))
         if not raw:
-            return self._clear(document)
+            return self._clear([document])
+        dropped: set[int] = set()
+        mentions = self._decided(document, raw, near, dropped)
+        return self._concluded(tokens, [document], mentions, dropped)
+
+    def _read_in_parts(self, tokens: Tokens) -> SafetyDecision:
+        """The decision over a long message read part by part (``_parts``): once an alarm is
+        found, read on only for flags of a tier before its own, and stop at an alarm of the
+        first tier (its verdict, tier and first alarm are the complete decision's;
+        ``complete`` is False)."""
+        mentions: list[Mention] = []
+        alarmed: int | None = None  # the first tier alarmed so far, by rank
+        dropped: set[int] = set()
+        read: list[Document] = []
+        pending = self._parts(tokens, lambda: not mentions)
+        ahead: deque[Document] = deque()  # parts read ahead by ``affirmed``
+
+        def affirmed(name: str) -> bool:
+            """Whether the word list occurs, not after a negation, anywhere in the message: in
+            the parts read so far, else in the next ones (each lies in its sentence)."""
+            if any(_affirmed(document, name) for document in (*read, *ahead)):
+                return True
+            for document in pending:
+                ahead.append(document)
+                if _affirmed(document, name):
+                    return True
+            return False
+
+        def in_order() -> Iterator[Document]:
+            while True:
+                if ahead:
+                    yield ahead.popleft()
+                    continue
+                following = next(pending, None)
+                if following is None:
+                    return
+                yield following
+
+        for document in in_order():
+            read.append(document)
+            if alarmed is None:
+                raw, near = self._mentions(document, affirmed)
+            else:
+                raw, near = self._mentions(document, affirmed, *self._outranking[alarmed])
+            if raw:
+                found = self._decided(document, raw, near, dropped)
+                mentions += found
+                ranks = [self._rank(m.flag) for m in found if m.status is Status.PRESENT]
+                if ranks:
+                    alarmed = min(ranks) if alarmed is None else min(alarmed, *ranks)
+                    if alarmed == 0:
+                        break
+        if alarmed is not None:  # (read on for some flags only)
+            return replace(self._verdict(read, tuple(mentions)), complete=False)
+        if not mentions:
+            return self._clear(read)
+        return self._concluded(tokens, read, mentions, dropped)
+
+    def _concluded(
+        self,
+        tokens: Tokens,
+        read: Sequence[Document],
+        mentions: list[Mention],
+        dropped: set[int],
+    ) -> SafetyDecision:
+        """The decision on the mentions of the whole message (``read``: it, or all its parts),
+        with the rest of the message for the matcher (``dropped``: the words left out)."""
+        decision = self._verdict(read, tuple(mentions))
+        if dropped and decision.verdict is Verdict.RULED_OUT:
+            return replace(decision, rest=_without(tokens, dropped))
+        if dropped and decision.verdict is Verdict.QUESTION:
+            # Kept only when what is left asks something of its own ("... also how do I do
+            # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
+            kept = _kept(tokens, dropped)
+            if any(_asks(words) for words in kept.values()):
+                aside = _joined(_kept(tokens, set(range(len(tokens.words))) - dropped))
+                return replace(decision, rest=_joined(kept), aside=aside)
+        return decision
+
+    def _parts(self, tokens: Tokens, calm: Callable[[], bool]) -> Iterator[Document]:
+        """The message in parts of whole sentences, in order, each read alone: one sentence,
+        one, two, four, then eight at a time (an early alarm is found soon; a late one is
+        found without reading a long part around it), or all the rest at once when the first
+        eight sentences were ``calm()`` (no red-flag mention: each part costs a little)."""
+        of = tokens.sentences
+        low = 0
+        for number, size in enumerate(chain((1, 1, 2, 4), repeat(PART))):
+            if low >= len(of):
+                return
+            if number == 4 and calm():
+                size = len(of)
+            high = bisect_left(of, of[low] + size, low)
+            yield Document.of_words(tokens, self.grammar, low, high)
+            low = high
+
+    def _rank(self, flag: RedFlag) -> int:
+        """The rank of a flag's tier (0: the first, most urgent)."""
+        return self._tier_rank.get(flag.tier, 0)
+
+    def _decided(
+        self,
+        document: Document,
+        raw: list[tuple[RedFlag, WordPattern, Hit]],
+        near: int,
+        dropped: set[int],
+    ) -> list[Mention]:
+        """Each mention with its context decision; the words of those ruled out, or asked
+        about, are added to ``dropped``."""
         triggers, negations, scopes = self._context(document, near)
         # A trigger reaches only within its sentence: each mention weighs those of its own.
         of = document.tokens.sentences
@@ -151,7 +282,6 @@ class Screen:
         for negation in negations:
             negations_in.setdefault(of[negation.start], []).append(negation)
         mentions = []
-        dropped: set[int] = set()
         for flag, pattern, hit in raw:
             sentence = of[hit.start]
             mine = by_sentence.get(sentence, [])
@@ -178,32 +308,30 @@ class Screen:
                     ),
                 )
             )
-        decision = self._verdict(document, tuple(mentions))
-        if dropped and decision.verdict is Verdict.RULED_OUT:
-            return replace(decision, rest=_without(document.tokens, dropped))
-        if dropped and decision.verdict is Verdict.QUESTION:
-            # Kept only when what is left asks something of its own ("... also how do I do
-            # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
-            kept = _kept(document.tokens, dropped)
-            if any(_asks(words) for words in kept.values()):
-                aside = _joined(
-                    _kept(document.tokens, set(range(len(document.tokens.words))) - dropped)
-                )
-                return replace(decision, rest=_joined(kept), aside=aside)
-        return decision
+        return mentions
 
-    def _mentions(self, document: Document) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
+    def _mentions(
+        self,
+        document: Document,
+        affirmed: Callable[[str], bool],
+        flag_set: PatternSet | None = None,
+        flag_owner: Sequence[tuple[RedFlag, WordPattern]] = (),
+    ) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
         """The red-flag mentions, and their sentences as bits (context and idioms never cross a
-        sentence, so a long message is read around its mentions only)."""
+        sentence, so a long message is read around its mentions only). ``affirmed``: whether
+        a word list occurs in the whole message, not after a negation (``_affirmed``).
+        ``flag_set``: only its patterns, ``flag_owner`` naming each one's flag (None: all)."""
+        if flag_set is None:
+            flag_set, flag_owner = self.flag_patterns, self._mention_owner
         found: list[tuple[RedFlag, WordPattern, Hit]] = []
         seen: set[tuple[str, int, int]] = set()
-        for number, hit in self.flag_patterns.find(document):
-            flag, pattern = self._mention_owner[number]
+        for number, hit in flag_set.find(document):
+            flag, pattern = flag_owner[number]
             key = (flag.id, hit.start, hit.end)
             if key in seen:
                 continue
             seen.add(key)
-            if flag.needs and not all(_affirmed(document, name) for name in flag.needs):
+            if flag.needs and not all(affirmed(name) for name in flag.needs):
                 continue
             found.append((flag, pattern, hit))
         if not found:
@@ -237,34 +365,39 @@ class Screen:
         boundaries = [hit for _, hit in self.boundaries.find(document, sentences)]
         return resolve_overlaps(all_triggers), negations, Scopes(document.tokens, boundaries)
 
-    def _verdict(self, document: Document, mentions: tuple[Mention, ...]) -> SafetyDecision:
+    def _verdict(
+        self, documents: Sequence[Document], mentions: tuple[Mention, ...]
+    ) -> SafetyDecision:
         present = [m for m in mentions if m.status is Status.PRESENT]
         if present:
             rank = min(self._tier_rank.get(m.flag.tier, 0) for m in present)
             return SafetyDecision(Verdict.ALARM, mentions, self.rules.tiers[rank])
         if any(m.status is Status.QUESTION for m in mentions):
             return SafetyDecision(Verdict.QUESTION, mentions)
-        return SafetyDecision(Verdict.RULED_OUT, mentions, question_entry=self._question(document))
+        entry = self._question(documents)
+        return SafetyDecision(Verdict.RULED_OUT, mentions, question_entry=entry)
 
-    def _clear(self, document: Document) -> SafetyDecision:
-        entry = self._question(document)
+    def _clear(self, documents: Sequence[Document]) -> SafetyDecision:
+        entry = self._question(documents)
         return SafetyDecision(Verdict.CLEAR, question_entry=entry) if entry else CLEAR
 
-    def _question(self, document: Document) -> str:
-        """The red-flag list's entry when the message asks about red flags in general: not
-        when it says it has none ("no red flags") or only mentions them in a remark before its
-        real question ("read that night pain is a red flag. what are the signs of ...?")."""
-        if not self.rules.question_entry:
+    def _question(self, documents: Sequence[Document]) -> str:
+        """The red-flag list's entry when the message (the whole, or all its parts) asks about
+        red flags in general: not when it says it has none ("no red flags") or only mentions
+        them in a remark before its real question ("read that night pain is a red flag. what
+        are the signs of ...?")."""
+        if not self.rules.question_entry or not documents:
             return ""
-        tokens = document.tokens
+        tokens = documents[0].tokens
         several = len(tokens) > 0 and tokens.sentences[-1] != tokens.sentences[0]
-        for _, hit in self.questions.find(document):
-            if hit.start > 0 and tokens.words[hit.start - 1] in _NEGATIONS:
-                continue
-            sentence = _sentence(tokens, hit)
-            if several and not _asks(tokens.words[sentence.start : sentence.stop]):
-                continue
-            return self.rules.question_entry
+        for document in documents:
+            for _, hit in self.questions.find(document):
+                if hit.start > 0 and tokens.words[hit.start - 1] in _NEGATIONS:
+                    continue
+                sentence = _sentence(tokens, hit)
+                if several and not _asks(tokens.words[sentence.start : sentence.stop]):
+                    continue
+                return self.rules.question_entry
         return ""
 
 

@@ -254,19 +254,7 @@ class Document:
         if positions is None:
             words = tokens.words
             word_keys = grammar.lexicon.keys_of_words(dict.fromkeys(words))
-            # Positions only of the words that have keys (a long message's words mostly do not).
-            places: dict[str, list[int]] = {word: [] for word in word_keys}
-            for position, word in enumerate(words):
-                if word in places:
-                    places[word].append(position)
-            positions = {}
-            for word, keys in word_keys.items():
-                where = places[word]
-                for key in keys:
-                    if key in positions:  # a second word for one key (a typo, a prefix)
-                        positions[key] = sorted(positions[key] + where)
-                    else:
-                        positions[key] = where
+            positions = _positions(words, 0, word_keys)
         self._word_keys: Mapping[str, tuple[str, ...]] = word_keys or {}
         self.positions = positions
         self.keys = frozenset(positions)
@@ -286,6 +274,14 @@ class Document:
         self.registered = len(grammar.registered)  # the step key sets ``known`` covers
         if not self.one_sentence:
             self._sentences_of_steps()
+
+    @classmethod
+    def of_words(cls, tokens: Tokens, grammar: Grammar, low: int, high: int) -> Document:
+        """The message seen only in its words ``low`` to ``high`` (whole sentences), built from
+        those words alone: a part of a long message read on its own."""
+        words = tokens.words[low:high]
+        word_keys = grammar.lexicon.keys_of_words(dict.fromkeys(words))
+        return cls(tokens, grammar, _positions(words, low, word_keys), word_keys)
 
     def _sentences_of_steps(self) -> None:
         """The sentences of every step key set (``Grammar.needs``) that holds a key of this
@@ -471,3 +467,23 @@ class Document:
             (start, hits[index].end, own + hits[index].own)
             for index, (start, _, own) in best.items()
         )
+
+
+def _positions(
+    words: Sequence[str], low: int, word_keys: Mapping[str, tuple[str, ...]]
+) -> dict[str, list[int]]:
+    """Each key's positions (``words`` start at position ``low``), only of the words that have
+    keys (a long message's words mostly do not); a word's keys share its list."""
+    places: dict[str, list[int]] = {word: [] for word in word_keys}
+    for position, word in enumerate(words, low):
+        if word in places:
+            places[word].append(position)
+    positions: dict[str, list[int]] = {}
+    for word, keys in word_keys.items():
+        where = places[word]
+        for key in keys:
+            if key in positions:  # a second word for one key (a typo, a prefix)
+                positions[key] = sorted(positions[key] + where)
+            else:
+                positions[key] = where
+    return positions
