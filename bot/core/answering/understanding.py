@@ -56,6 +56,7 @@ SOLID_UNFAMILIAR = 0.5  # an answer needs its entry's words to outweigh unknown 
 ONE_WORD_UNFAMILIAR = 0.3  # ... and one rare word of its own with a little small talk
 FOREIGN_WORDS = 2  # words the topic never uses that make a message about something else
 NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long message's question
+NAMED_BACK = 2  # sentences before a long message's question that may name its topic
 NAMED_UNFAMILIAR = 0.67  # an entry named by its title may come with one unknown word
 UNKNOWN_SUBJECT = 0.6  # a question about an unknown subject: beyond two shared words, not a name
 SUGGESTION_MARGIN = 12.0  # "Did you mean" offers only entries this close to the best
@@ -179,7 +180,9 @@ class Interpreter:
             # A story too long to place may still name what the question is about, nearest
             # sentence first ("Someone mentioned the bridge. How do I do it?", "A friend said
             # bridges are good. How exactly? And how many in a row?").
-            for before in reversed([sentences[i] for i in around if i < asked]):
+            for before in reversed(
+                [sentences[i] for i in around if asked - NAMED_BACK <= i < asked]
+            ):
                 if self._scope.names_an_entry(self._terms(before)):  # no scoring when none is
                     named = self.matcher.match(before).best
                     if named is not None and named.named:
@@ -203,6 +206,7 @@ class Interpreter:
             helped = self._read_question(question, context, parts, told=context is not chat)
             if helped.kind not in {"answer", "detail"} or on_its_own():
                 reading = helped
+        retries = 0  # readings of the question with a name for its pronoun
         if reading.kind not in {"answer", "detail", "not_covered"}:
             # "How can I tell whether they are tight?" after a story about hip flexors: the
             # question points back at something the story named; read it with that name.
@@ -210,13 +214,16 @@ class Interpreter:
             for resolved in islice(self._resolved(question, earlier), NAMES_TRIED):
                 if not on_its_own():  # not "... her corns, they hurt"
                     break
+                retries += 1
                 again = self._read_question(resolved, context, (), told=context is not chat)
                 if again.kind in {"answer", "detail"}:
                     reading = noted(again, f"the question read as {resolved!r}")
                     break
         note = f"long message: question {question!r}"
-        if reading.kind in {"none", "unsure"}:
-            pieces = clauses(question)  # "At what point ..., and what kind of person ...?"
+        if reading.kind in {"none", "unsure"} and retries < NAMES_TRIED:
+            # "At what point ..., and what kind of person ...?" (not after every name was
+            # tried for a pronoun: the readings of one long message are bounded).
+            pieces = clauses(question)
             if len(pieces) >= 2:
                 reading = self._read_clauses(pieces, context, reading, told=context is not chat)
         if reading.kind in {"none", "unsure"}:
@@ -236,7 +243,10 @@ class Interpreter:
         names ("... like the kneeling one? How do I do that?"), not what the story talks
         about most. Only for a question with no word of its own ("is it safe to keep taking
         it?" is about what "it" is, perhaps nothing the article covers); None otherwise."""
-        if _REFERS.search(question) is None or has_content(self.matcher.match(question)):
+        if _REFERS.search(question) is None:
+            return None
+        # Its own words (no scoring: a long question would be matched for this alone).
+        if any(t not in QUESTION_WORDS and not t.endswith(PLURAL) for t in self._terms(question)):
             return None
         for sentence in reversed(before):
             phrase = self._scope.named_phrase(sentence)
