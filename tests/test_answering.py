@@ -282,6 +282,8 @@ KNOWN_FALSE_ALARMS = frozenset(
         "Which activities make it worse?",
         "When I sit cross leg long time my foot is sleeping and I cannot walk good one minute, "
         "after ok. What is hip flexors?",
+        "had a crash... of my laptop, lost my whole essay. been sat fixing it 8 hrs. does sitting "
+        "that long cause tight hip flexors?",
     }
 )
 

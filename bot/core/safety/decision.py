@@ -435,11 +435,13 @@ _ASKING = _QUESTION_WORDS | frozenset(
 
 
 def _affirmed(document: Document, name: str) -> bool:
-    """Whether a word list a flag needs occurs other than right after a negation: "cancer
-    survivor, no pain" has no pain for the cancer history to go with."""
+    """Whether a word list a flag needs occurs other than just after a negation (one word
+    between at most): "cancer survivor, no pain", "all clear, no back pain" have no pain for
+    the cancer history to go with."""
     words = document.tokens.words
     return any(
-        hit.start == 0 or words[hit.start - 1] not in _NEGATIONS for hit in document.concept(name)
+        _NEGATIONS.isdisjoint(words[max(0, hit.start - 2) : hit.start])
+        for hit in document.concept(name)
     )
 
 
