@@ -486,3 +486,28 @@ def test_where_a_limb_goes_asks_the_position(answerer: Answerer, follow_up: str)
     conversation = answerer.answer("how do i do pigeon pose").conversation
     reading = answerer.interpreter.read(follow_up, conversation)
     assert (reading.kind, reading.entry_id, reading.detail) == ("detail", "pigeon-pose", "position")
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "entry"),
+    [
+        ("how do i do the bridge", "what about the other ones?", "exercises"),
+        ("does yoga help hip flexors", "got any specific ones?", "yoga-for-hip-flexors"),
+        (
+            "pigeon pose please",
+            "it still hurts after weeks, who should check it?",
+            "when-to-see-a-professional",
+        ),
+    ],
+)
+def test_more_everyday_follow_ups_are_read_against_the_topic(
+    answerer: Answerer, first: str, follow_up: str, entry: str
+) -> None:
+    reply = answerer.answer(follow_up, answerer.answer(first).conversation).reply
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry)
+
+
+def test_a_card_game_after_the_bridge_exercise_is_not_the_exercise(answerer: Answerer) -> None:
+    conversation = answerer.answer("how do i do the bridge").conversation
+    reply = answerer.answer("fancy a game of bridge with cards tonight?", conversation).reply
+    assert reply.kind is not ReplyKind.ANSWER
