@@ -148,7 +148,7 @@ class Interpreter:
             return False
         if self._scope.hurts(subject, self.matcher.canonical(text)):
             return False
-        if not has_content(self.matcher.match(question)):  # "My knee clicks. What do I do?"
+        if not self._has_own_words(question):  # "My knee clicks. What do I do?"
             return False
         return "?" in question or not QUESTION_WORDS.isdisjoint(canonical.split())
 
@@ -243,17 +243,14 @@ class Interpreter:
         names ("... like the kneeling one? How do I do that?"), not what the story talks
         about most. Only for a question with no word of its own ("is it safe to keep taking
         it?" is about what "it" is, perhaps nothing the article covers); None otherwise."""
-        if _REFERS.search(question) is None:
+        if _REFERS.search(question) is None or self._has_own_words(question):
             return None
-        # Its own words (no scoring: a long question would be matched for this alone).
-        if any(t not in QUESTION_WORDS and not t.endswith(PLURAL) for t in self._terms(question)):
-            return None
-        for sentence in reversed(before):
-            phrase = self._scope.named_phrase(sentence)
-            if phrase is not None:
-                best = self.matcher.match(phrase).best
-                return best.entry_id if best is not None else None
-        return None
+        return next(filter(None, map(self.named_in, reversed(before))), None)
+
+    def _has_own_words(self, text: str) -> bool:
+        """Whether a text has a word besides question words (as ``has_content`` of its match,
+        without scoring it: a long question would be matched for this alone)."""
+        return any(t not in QUESTION_WORDS and not t.endswith(PLURAL) for t in self._terms(text))
 
     def _resolved(self, question: str, before: list[str]) -> Iterator[str]:
         """The question with its first pronoun replaced by a title or keyword a sentence before
