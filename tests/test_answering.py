@@ -284,6 +284,10 @@ KNOWN_FALSE_ALARMS = frozenset(
         "after ok. What is hip flexors?",
         "had a crash... of my laptop, lost my whole essay. been sat fixing it 8 hrs. does sitting "
         "that long cause tight hip flexors?",
+        "Two years ago I had sciatica and my foot was a bit dragging, but after treatment it is "
+        "completely normal now. How to do the bridge exercise?",
+        "My wife has been laid up with a high temperature this week. Quite separately, I am "
+        "curious which activities are likely to worsen tight hip flexors.",
     }
 )
 

@@ -17,6 +17,7 @@ from bot.core.answering.context import (
     chat_key,
     message_key,
 )
+from bot.core.answering.follow_ups import ordinal
 from bot.core.answering.language import looks_english
 from bot.core.knowledge import KnowledgeBase
 from bot.core.replies import ReplyKind
@@ -511,3 +512,33 @@ def test_a_card_game_after_the_bridge_exercise_is_not_the_exercise(answerer: Ans
     conversation = answerer.answer("how do i do the bridge").conversation
     reply = answerer.answer("fancy a game of bridge with cards tonight?", conversation).reply
     assert reply.kind is not ReplyKind.ANSWER
+
+
+def test_the_middle_one_of_three_is_the_second(answerer: Answerer) -> None:
+    outcome = talk(answerer, "list the stretches", "the middle one, how do i do it")
+    assert outcome.reply.entry_id == "pigeon-pose"
+    assert ordinal("the middle one", ("a", "b")) is None  # two in the middle: not said which
+
+
+def test_a_question_that_names_its_entry_wins_over_its_short_story(answerer: Answerer) -> None:
+    text = (
+        "not numb anywhere, just a tight feeling at the front of my hips. "
+        "what exercises should i try"
+    )
+    assert talk(answerer, text).reply.entry_id == "exercises"
+    # a name the whole subject shares is no such name
+    text = "no gym, no equipment, just a living room floor. what can i do for my hip flexors?"
+    assert talk(answerer, text).reply.entry_id == "exercises"
+
+
+def test_a_formal_question_is_not_lost_in_its_framing_words(answerer: Answerer) -> None:
+    text = "I merely wish to know how frequently one ought to perform hip flexor stretches."
+    assert talk(answerer, text).reply.entry_id == "how-often-to-stretch"
+
+
+def test_the_question_after_a_remark_with_a_question_mark_is_read(answerer: Answerer) -> None:
+    text = (
+        "thighs shake like mad when I hold my hips up in the bridge, normal? how long do I hold it"
+    )
+    reply = talk(answerer, text).reply
+    assert reply.entry_id == "bridge-pose"

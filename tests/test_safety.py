@@ -73,6 +73,15 @@ def test_a_fragment_of_a_word_or_two_is_read_with_the_sentence_before_it(kb: Kno
     assert tokenise("numb groin. no fever.", contractions).sentences == (0, 0, 1, 1)
 
 
+def test_a_short_question_is_a_sentence_of_its_own_not_a_fragment(kb: KnowledgeBase) -> None:
+    """ "no fever. hips tight. which exercises?" keeps its question apart, for the answer."""
+    contractions = kb.red_flags.contractions
+    assert tokenise("hips tight. which exercises?", contractions).sentences == (0, 0, 1, 1)
+    answerer = Answerer(kb)
+    reply = answerer.answer("no fever. no weight loss. hips tight. which exercises?").reply
+    assert reply.entry_id == "exercises"
+
+
 def test_typos_are_length_aware_and_keep_the_first_letter() -> None:
     lexicon = Lexicon(
         exact=["bladder", "control", "bowels", "wee", "temperature"],

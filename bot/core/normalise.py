@@ -75,7 +75,8 @@ STOPWORDS = frozenset(
     probably um uh hmm lol tbh idk imo btw pretty quite bot think guess mine yours
     tho though else ngl wondering wonder wondered curious supposed meant gimme specifically
     unrelated separate separately totally anyways kno knw aint merely whatsoever ought upon
-    meanwhile
+    meanwhile wish wishes wished perform performs performed performing typical typically usual
+    smth sth somethin entirely
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"

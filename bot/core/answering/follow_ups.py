@@ -27,6 +27,7 @@ MAX_UNFAMILIAR = 0.34  # share of a follow-up's own words that may be unknown
 MAX_SUGGESTIONS = 3
 FOLLOW_UP_WORDS = 3  # content words of a follow-up besides the detail it asks ("which knee first")
 
+MIDDLE = 99  # "the middle one": the option in the middle of a list of odd length
 ORDINALS = {
     "first": 0,
     "1st": 0,
@@ -40,6 +41,7 @@ ORDINALS = {
     "5th": 4,
     "last": -1,
     "final": -1,
+    "middle": MIDDLE,
 }
 _NUMBERED = re.compile(r"\b(?:number|no|num|option|#)\s*([1-9])\b|^\s*([1-9])\s*$")
 _NUMBER_WORDS = {"one": 0, "two": 1, "three": 2, "four": 3, "five": 4}
@@ -207,6 +209,10 @@ def ordinal(canonical: str, options: tuple[str, ...]) -> str | None:
         if found is None:
             return None
         index = ORDINALS[found.group(1)]
+        if index == MIDDLE:
+            if len(options) % 2 == 0:  # two in the middle: which one is not said
+                return None
+            index = len(options) // 2
     if -len(options) <= index < len(options):
         return options[index]
     return None

@@ -28,6 +28,7 @@ from bot.core.normalise import is_stopword, stem, words
 ABSENT = frozenset({"no", "not", "without", "never", "nor"})  # a clause opening with one
 NEGATIONS = frozenset({"not", "no"})  # question words of the matcher that a keyword may need
 _FRAMING = QUESTION_WORDS - NEGATIONS  # question words a keyword never needs
+SHARED_BY = 3  # a name more than a third of the entries have in their key words: the subject
 PAIN_REACH = 2  # words between a body part and a word of pain ("my knee really hurts")
 
 _SUBJECT = re.compile(r"\b(?:for|about|with|against)\b")  # what a question is for or about
@@ -94,6 +95,12 @@ class Scope:
             key=len,
             reverse=True,
         )
+        # The entries by each word of their titles and keywords.
+        by_key_term: dict[str, set[str]] = {}
+        for entry_id, keys in self._keywords.items():
+            for term in {t for key in keys for t in key}:
+                by_key_term.setdefault(term, set()).add(entry_id)
+        self._by_key_term = {term: frozenset(ids) for term, ids in by_key_term.items()}
         # Each entry's title (the first of its key words) by its rarest term (a title can only
         # be found whole where that term is: a large base is not walked title by title), and
         # the plurals its keywords use: a title found whole, in its own number, names the entry.
@@ -152,6 +159,21 @@ class Scope:
         """Whether the terms hold one of the entry's key words whole."""
         found = frozenset(terms)
         return any(key <= found for key in self._keywords.get(entry_id, ()))
+
+    def in_keywords(self, terms: Iterable[str], entry_id: str) -> bool:
+        """Whether every one of the terms is a word of the entry's title or keywords."""
+        words = frozenset(t for key in self._keywords.get(entry_id, ()) for t in key)
+        return words.issuperset(terms)
+
+    def shared(self, terms: Iterable[str]) -> bool:
+        """Whether more than a third of the entries have all of the terms among the words of
+        their titles and keywords: a name for the whole subject ("hip flexors"), not for one
+        entry ("exercises": the list and its three exercises)."""
+        having: set[str] | None = None
+        for term in terms:
+            entries = self._by_key_term.get(term, frozenset())
+            having = set(entries) if having is None else having & entries
+        return having is not None and len(having) * SHARED_BY > len(self._keywords)
 
     def repeated_in_keywords(self, terms: Iterable[str], entry_id: str) -> int:
         """How many of the terms only repeat the evidence of another: the words of a key

@@ -46,7 +46,9 @@ from bot.core.answering.reading import Reading, entry_reading, noted
 from bot.core.answering.scope import Scope, clauses
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
+from bot.core.asking import opens_a_question
 from bot.core.knowledge import KnowledgeBase
+from bot.core.normalise import fold
 
 LONG_MESSAGE = 100  # characters: longer messages are read sentence by sentence
 STORY_FACTOR = 0.35  # weight of a long message's back-story next to its question
@@ -66,6 +68,8 @@ ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an ans
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 NEXT_WORDS = "next one after that this exercise stretch pose move then do ok okay come comes"
+# A word, for the first words of a sentence: "what's" and "whats" open with "what".
+_WORD = re.compile(r"(?:what|how|where|who)(?=s\b)|[a-z]+")
 _REFERS = re.compile(r"\b(?:they|them|it|that|this|those|these)\b", re.IGNORECASE)
 
 
@@ -107,6 +111,8 @@ class Interpreter:
             return self._read_long(sentences, context)
         reading = self._read_question(text, context, ())
         if reading.kind in {"answer", "detail"}:
+            if len(sentences) >= 2:
+                return self._named_question(sentences, context, reading)
             return reading
         if len(sentences) >= 2:
             # A short story, then a question of its own: "My shoulder went numb when I slept
@@ -134,6 +140,25 @@ class Interpreter:
         if reading.kind not in {"none", "unsure"}:
             return reading
         return self._read_clauses(pieces, context, reading)
+
+    def _named_question(
+        self, sentences: list[str], context: Conversation | None, reading: Reading
+    ) -> Reading:
+        """The answer to a short story and its question: the question's own entry when the
+        question names one ("not numb anywhere, just a tight feeling at the front of my hips.
+        what exercises should i try" asks for the exercises, whatever the story matches)."""
+        question = sentences[_question_index(sentences)]
+        phrase = self._scope.named_phrase(question)
+        if phrase is None or reading.entry_id is None:  # no scoring when nothing is named
+            return reading
+        terms = self._terms(phrase)
+        if self._scope.in_keywords(terms, reading.entry_id) or self._scope.shared(terms):
+            return reading  # the entry found, or many, have it among their key words
+        own = self._read_question(question, context, ())
+        best = own.match.best if own.match is not None else None
+        if own.kind == "answer" and best is not None and best.named:
+            return noted(own, f"the question {question!r} names its entry")
+        return reading
 
     def _aside(self, reading: Reading, question: str, text: str) -> bool:
         """Whether the subject we do not cover is only an aside to a question of its own: not
@@ -570,9 +595,11 @@ class Interpreter:
 
 
 def _question_index(sentences: list[str]) -> int:
-    """The sentence that asks: the last one with a question mark, else the last one."""
+    """The sentence that asks: the last one with a question mark or the first words of a
+    question ("... just muscle fatigue i guess? how many seconds do i hold it"), else the last
+    one."""
     for index in range(len(sentences) - 1, -1, -1):
-        if "?" in sentences[index]:
+        if "?" in sentences[index] or opens_a_question(_WORD.findall(fold(sentences[index]))):
             return index
     return len(sentences) - 1
 

@@ -15,6 +15,7 @@ from enum import Enum
 from functools import partial
 from itertools import chain, repeat
 
+from bot.core.asking import ASKING, QUESTION_WORDS, first_word
 from bot.core.knowledge import KnowledgeBase, RedFlag, RedFlagRules, UrgencyTier, WordPattern
 from bot.core.safety.context import Scopes, Status, TriggerHit, decide, resolve_overlaps
 from bot.core.safety.known_words import knowledge_words
@@ -427,11 +428,6 @@ def _without(tokens: Tokens, dropped: set[int]) -> str:
 _NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
 # A sentence asks something when a question word comes anywhere in it, or when it starts with
 # a verb that asks ("is it ...?", "tell me ...", "best stretches?").
-_QUESTION_WORDS = frozenset("what which when how why who where".split())
-_OPENERS = frozenset("anyway anyways so and but also ok okay well right oh btw then now".split())
-_ASKING = _QUESTION_WORDS | frozenset(
-    "is are does do should can could would will any best tell show give explain".split()
-)
 
 
 def _affirmed(document: Document, name: str) -> bool:
@@ -449,10 +445,7 @@ def _asks(words: Sequence[str]) -> bool:
     """Whether a sentence's words ask something: a question word anywhere ("so how often
     ...?"), or a first word that asks ("is it ...", "tell me ...", "best stretches?"), after
     the little words that open a new thought ("anyway, does cycling ...?")."""
-    start = 0
-    while start < len(words) and words[start] in _OPENERS:
-        start += 1
-    return start < len(words) and (words[start] in _ASKING or not _QUESTION_WORDS.isdisjoint(words))
+    return first_word(words) in ASKING or not QUESTION_WORDS.isdisjoint(words)
 
 
 def _sentence(tokens: Tokens, hit: Hit) -> range:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
+from bot.core.asking import QUESTION_WORDS
+
 __all__ = ["COMMA", "Tokens", "tokenise"]
 
 COMMA = ","
@@ -106,7 +108,9 @@ _ASKS_ITSELF = frozenset(
 )
 CHECKLIST_WORDS = 4  # words at most in one item of such a checklist
 FRAGMENT_WORDS = 2  # a "sentence" this short is read with the one before it
-NOT_FRAGMENT = frozenset({"no", "not", "never", "nope", "nah", "none"})
+# A short sentence that starts with a negation answers a checklist on its own ("no fever."),
+# and one that starts with a question word asks on its own ("which exercises?").
+NOT_FRAGMENT = frozenset({"no", "not", "never", "nope", "nah", "none"}) | QUESTION_WORDS
 
 
 def _is_item(words: list[str]) -> bool:
@@ -225,7 +229,7 @@ def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
         fragment = (
             number > 0
             and sum(1 for word in found if word != ",") <= FRAGMENT_WORDS
-            and found[0] not in NOT_FRAGMENT  # "no fever." answers a checklist on its own
+            and found[0] not in NOT_FRAGMENT
         )
         if fragment:
             number -= 1

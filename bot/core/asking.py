@@ -1,0 +1,37 @@
+"""Whether a sentence asks something, read from its first words: shared by the red-flag check
+(is there a question besides the one about a sign?) and the reading of a message (which of its
+sentences is the question?), so that both tell a question from a statement the same way.
+People often leave out the question mark ("how long do I hold it"), and a question mark is
+sometimes only a tone of voice ("just muscle fatigue i guess?")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["ASKING", "OPENERS", "QUESTION_WORDS", "first_word", "opens_a_question"]
+
+# Little words that open a new thought before the question itself ("anyway, does cycling ...").
+OPENERS = frozenset("anyway anyways so and but also ok okay well right oh btw then now".split())
+QUESTION_WORDS = frozenset("what which when how why who where".split())
+# A first word that asks: a question word, or a verb that asks ("is it ...", "tell me ...").
+ASKING = QUESTION_WORDS | frozenset(
+    "is are does do should can could would will any best tell show give explain".split()
+)
+# First words that ask as often as they start a statement ("when I sit, it aches", "will do")
+# or only add to a question before them ("... how does it cause the ache? explain like I'm 5").
+_ALSO_STATEMENTS = frozenset({"when", "will", "any", "best", "tell", "show", "give", "explain"})
+
+
+def first_word(words: Sequence[str]) -> str:
+    """The first word after the openers ("" when there is none)."""
+    for word in words:
+        if word not in OPENERS:
+            return word
+    return ""
+
+
+def opens_a_question(words: Sequence[str]) -> bool:
+    """Whether a sentence starts the way only a question does ("how long do I hold it"), with
+    or without its question mark; not "when I sit ..." (a statement as often as a question)."""
+    word = first_word(words)
+    return word in ASKING and word not in _ALSO_STATEMENTS

@@ -1,0 +1,31 @@
+"""Which sentence of a message asks: the first words of a question count as much as its mark."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answering.understanding import _question_index
+from bot.core.asking import opens_a_question
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["how long do i hold it", "so what now", "ok which one", "is it normal", "what s next"],
+)
+def test_a_sentence_that_opens_like_a_question_asks(sentence: str) -> None:
+    assert opens_a_question(sentence.split())
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["when i sit it hurts", "will do", "explain like im 5 pls", "my back is stiff", ""],
+)
+def test_a_statement_or_an_add_on_does_not_open_a_question(sentence: str) -> None:
+    assert not opens_a_question(sentence.split())
+
+
+def test_the_question_is_the_last_sentence_that_asks_with_or_without_its_mark() -> None:
+    assert _question_index(["thighs shake, normal?", "how long do I hold it"]) == 1
+    assert _question_index(["What's the best stretch", "My back hurts."]) == 0
+    assert _question_index(["how does it cause the ache?", "explain like im 5 pls"]) == 0
+    assert _question_index(["When I sit it hurts.", "ok"]) == 1  # none asks: the last
