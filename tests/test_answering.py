@@ -265,6 +265,10 @@ KNOWN_MISSES = frozenset(
         "for weeks as well.",
         "Back pain 4 days. Last night couldn't go. Tried again this morning. Still can't. Tummy "
         "swollen and hard.",
+        "My husband is 71 and says he stands at the toilet for ages but nothing will come out. His "
+        "back has been in a terrible state since Friday. What should we do?",
+        "My daughter has a bad back ache and she is burning up, the thermometer says 39.5 and she "
+        "feels awful. Should I just give her paracetamol and wait?",
     }
 )
 

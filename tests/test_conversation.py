@@ -542,3 +542,14 @@ def test_the_question_after_a_remark_with_a_question_mark_is_read(answerer: Answ
     )
     reply = talk(answerer, text).reply
     assert reply.entry_id == "bridge-pose"
+
+
+def test_a_scan_told_as_an_aside_does_not_hide_the_question(answerer: Answerer) -> None:
+    text = "had an mri, doctor says all clear. how do tight hip flexors lead to back pain?"
+    assert talk(answerer, text).reply.entry_id == "how-hip-flexors-cause-back-pain"
+    assert talk(answerer, "should i get an mri for my back").reply.entry_id is None
+
+
+def test_a_bridge_of_the_world_is_not_the_exercise(answerer: Answerer) -> None:
+    outcome = talk(answerer, "how do u do a glute bridge", "whats the longest bridge in the world")
+    assert outcome.reply.entry_id is None

@@ -76,7 +76,7 @@ STOPWORDS = frozenset(
     tho though else ngl wondering wonder wondered curious supposed meant gimme specifically
     unrelated separate separately totally anyways kno knw aint merely whatsoever ought upon
     meanwhile wish wishes wished perform performs performed performing typical typically usual
-    smth sth somethin entirely
+    smth sth somethin entirely em
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"
