@@ -553,3 +553,21 @@ def test_a_scan_told_as_an_aside_does_not_hide_the_question(answerer: Answerer) 
 def test_a_bridge_of_the_world_is_not_the_exercise(answerer: Answerer) -> None:
     outcome = talk(answerer, "how do u do a glute bridge", "whats the longest bridge in the world")
     assert outcome.reply.entry_id is None
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "entry_id"),
+    [
+        (
+            "how do i do the kneeling hip flexor stretch",
+            "do i lean forward or back",
+            "hip-flexor-stretch",
+        ),
+        ("how do i do the bridge", "should my back be arched or straight", "bridge-pose"),
+        ("pigeon pose how to", "which leg goes down first", "pigeon-pose"),
+    ],
+)
+def test_a_question_about_the_body_position_follows_the_exercise(
+    answerer: Answerer, first: str, follow_up: str, entry_id: str
+) -> None:
+    assert talk(answerer, first, follow_up).reply.entry_id == entry_id
