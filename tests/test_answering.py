@@ -292,6 +292,8 @@ KNOWN_FALSE_ALARMS = frozenset(
         "completely normal now. How to do the bridge exercise?",
         "My wife has been laid up with a high temperature this week. Quite separately, I am "
         "curious which activities are likely to worsen tight hip flexors.",
+        "My nan can't feel her feet because of her diabetes. Me, I've just got tight hips from "
+        "riding. Does cycling make hip flexors worse?",
     }
 )
 

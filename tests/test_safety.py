@@ -432,3 +432,16 @@ def test_only_a_plain_no_answers_a_checklist_item() -> None:
         "do you want the stretches? no thanks"
     )
     assert answered_checklist("what should i do about it? no") == "what should i do about it? no"
+
+
+def test_one_sentence_about_a_sign_that_also_names_an_exercise_gets_that_exercise(
+    kb: KnowledgeBase,
+) -> None:
+    """A question about a sign and an exercise asked by name in the same sentence: the exercise,
+    with the sign explained under it; a question about the sign alone gets the explanation."""
+    answerer = Answerer(kb)
+    text = "as a midwife i explain saddle numbness every day, but how do i do the bridge?"
+    reply = answerer.answer(text).reply
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "bridge-pose"
+    alone = answerer.answer("what does saddle anaesthesia mean?").reply
+    assert alone.entry_id is None and alone.kind is not ReplyKind.URGENT

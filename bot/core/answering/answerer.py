@@ -92,6 +92,14 @@ class Answerer:
                 if outcome.reply.kind is ReplyKind.ANSWER:
                     reply = with_explanation(outcome.reply, decision)
                     return replace(outcome, reply=reply, safety=decision)
+            elif len(text) <= MAX_QUESTION:
+                # One sentence both mentions the sign and asks something else by name ("I know
+                # all about bladder red flags, but for my own hips: how is pigeon pose done?").
+                outcome = self.ordinary(text, conversation)
+                best = outcome.match.best if outcome.match is not None else None
+                if outcome.reply.kind is ReplyKind.ANSWER and best is not None and best.named:
+                    reply = with_explanation(outcome.reply, decision)
+                    return replace(outcome, reply=reply, safety=decision)
             outcome = Outcome(self.explanation(decision), safety=decision)
             return self._then(conversation, outcome)
         if decision.question_entry in self.kb.entries:

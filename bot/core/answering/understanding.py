@@ -111,8 +111,9 @@ class Interpreter:
             return self._read_long(sentences, context)
         reading = self._read_question(text, context, ())
         if reading.kind in {"answer", "detail"}:
-            if len(sentences) >= 2:
-                return self._named_question(sentences, context, reading)
+            pieces = sentences if len(sentences) >= 2 else clauses(text)
+            if len(pieces) >= 2:
+                return self._named_question(pieces, context, reading)
             return reading
         if len(sentences) >= 2:
             # A short story, then a question of its own: "My shoulder went numb when I slept
@@ -144,9 +145,10 @@ class Interpreter:
     def _named_question(
         self, sentences: list[str], context: Conversation | None, reading: Reading
     ) -> Reading:
-        """The answer to a short story and its question: the question's own entry when the
-        question names one ("not numb anywhere, just a tight feeling at the front of my hips.
-        what exercises should i try" asks for the exercises, whatever the story matches)."""
+        """The answer to a short story and its question (sentences, or the clauses of one): the
+        question's own entry when the question names one ("not numb anywhere, just a tight
+        feeling at the front of my hips. what exercises should i try" asks for the exercises,
+        whatever the story matches)."""
         question = sentences[_question_index(sentences)]
         phrase = self._scope.named_phrase(question)
         if phrase is None or reading.entry_id is None:  # no scoring when nothing is named
