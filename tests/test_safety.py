@@ -445,3 +445,12 @@ def test_one_sentence_about_a_sign_that_also_names_an_exercise_gets_that_exercis
     assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "bridge-pose"
     alone = answerer.answer("what does saddle anaesthesia mean?").reply
     assert alone.entry_id is None and alone.kind is not ReplyKind.URGENT
+
+
+def test_asking_what_the_named_sign_means_gets_the_explanation(kb: KnowledgeBase) -> None:
+    """ "What does that term mean?" after a sign is named asks about the sign, not an entry."""
+    answerer = Answerer(kb)
+    text = "My GP mentioned foot drop at my check-up. What does that word mean?"
+    reply = answerer.answer(text).reply
+    assert reply.kind is not ReplyKind.URGENT and reply.entry_id is None
+    assert "foot drop" in reply.html.lower()

@@ -113,6 +113,8 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/matching.py", "NOT"): "a term read in phrasings, never said",
     ("bot/core/normalise.py", "_BARE_NEGATIONS"): "spellings read in messages, never said",
     ("bot/core/asking.py", "ASKING"): "words read in messages, never said",
+    ("bot/core/safety/decision.py", "_BACK"): "words read in messages, never said",
+    ("bot/core/safety/decision.py", "_MEANING"): "words read in messages, never said",
     ("bot/core/asking.py", "QUESTION_WORDS"): "words read in messages, never said",
     ("bot/core/asking.py", "OPENERS"): "words read in messages, never said",
     ("bot/core/asking.py", "_ALSO_STATEMENTS"): "words read in messages, never said",

@@ -238,7 +238,7 @@ class Screen:
             # Kept only when what is left asks something of its own ("... also how do I do
             # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
             kept = _kept(tokens, dropped)
-            if any(_asks(words) for words in kept.values()):
+            if any(_asks(words) and not _about_the_word(words) for words in kept.values()):
                 aside = _joined(_kept(tokens, set(range(len(tokens.words))) - dropped))
                 return replace(decision, rest=_joined(kept), aside=aside)
         return decision
@@ -424,6 +424,9 @@ def _without(tokens: Tokens, dropped: set[int]) -> str:
     return _joined(_kept(tokens, dropped))
 
 
+# A question about what a sign just named means: a word pointing back, and one about meaning.
+_BACK = frozenset("that this it those these".split())
+_MEANING = frozenset("mean means meaning meant term word phrase called".split())
 # A general question about red flags is asked, not negated: "no red flags" says there are none.
 _NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
 # A sentence asks something when a question word comes anywhere in it, or when it starts with
@@ -446,6 +449,12 @@ def _asks(words: Sequence[str]) -> bool:
     ...?"), or a first word that asks ("is it ...", "tell me ...", "best stretches?"), after
     the little words that open a new thought ("anyway, does cycling ...?")."""
     return first_word(words) in ASKING or not QUESTION_WORDS.isdisjoint(words)
+
+
+def _about_the_word(words: Sequence[str]) -> bool:
+    """Whether a sentence asks only what the sign just named means ("what does that term
+    actually mean?"): a pronoun and a word about meaning, nothing of its own to answer."""
+    return not _BACK.isdisjoint(words) and not _MEANING.isdisjoint(words)
 
 
 def _sentence(tokens: Tokens, hit: Hit) -> range:
