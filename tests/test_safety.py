@@ -454,3 +454,13 @@ def test_asking_what_the_named_sign_means_gets_the_explanation(kb: KnowledgeBase
     reply = answerer.answer(text).reply
     assert reply.kind is not ReplyKind.URGENT and reply.entry_id is None
     assert "foot drop" in reply.html.lower()
+
+
+def test_a_mention_that_says_unable_is_not_undone_by_at_all(kb: KnowledgeBase) -> None:
+    """ "unable to ... at all" carries its own negation; "at all" after it negates nothing."""
+    answerer = Answerer(kb)
+    assert answerer.answer("unable to wee at all since noon, back really sore").reply.kind is (
+        ReplyKind.URGENT
+    )
+    calm = answerer.answer("my textbook keeps mentioning cauda equina. what causes it?").reply
+    assert calm.kind is not ReplyKind.URGENT and calm.entry_id is None

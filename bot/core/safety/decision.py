@@ -424,9 +424,10 @@ def _without(tokens: Tokens, dropped: set[int]) -> str:
     return _joined(_kept(tokens, dropped))
 
 
-# A question about what a sign just named means: a word pointing back, and one about meaning.
+# A question about what a sign just named means or comes from: a word pointing back, and one
+# about meaning or cause.
 _BACK = frozenset("that this it those these".split())
-_MEANING = frozenset("mean means meaning meant term word phrase called".split())
+_MEANING = frozenset("mean means meaning meant term word phrase called cause causes caused".split())
 # A general question about red flags is asked, not negated: "no red flags" says there are none.
 _NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
 # A sentence asks something when a question word comes anywhere in it, or when it starts with
@@ -452,8 +453,8 @@ def _asks(words: Sequence[str]) -> bool:
 
 
 def _about_the_word(words: Sequence[str]) -> bool:
-    """Whether a sentence asks only what the sign just named means ("what does that term
-    actually mean?"): a pronoun and a word about meaning, nothing of its own to answer."""
+    """Whether a sentence asks only what the sign just named means or comes from ("what does
+    that term actually mean?", "what causes it?"): a pronoun and a word about meaning or cause."""
     return not _BACK.isdisjoint(words) and not _MEANING.isdisjoint(words)
 
 
