@@ -130,6 +130,28 @@ def test_patterns_matched_in_their_sentences_find_what_matching_everywhere_finds
         assert document.concept(name) == fresh.concept(name)
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=40), st.integers(1, 9))
+def test_a_document_read_a_few_sentences_at_a_time_finds_what_reading_them_alone_finds(
+    picks: list[int], size: int
+) -> None:
+    """A long message's rest is one document read a few sentences at a time (its possible
+    patterns found once, then kept to those sentences): every pattern set finds in each window
+    exactly what a fresh document finds in the same sentences."""
+    screen = _screen()
+    pool = _sentences()
+    text = " ".join(pool[pick % len(pool)] for pick in picks)
+    windowed = screen.read(text)
+    windowed.windowed = {}
+    sets = [screen.flag_patterns, screen.triggers, screen.boundaries, screen.questions]
+    sets += [screen._all_idioms, *(patterns for patterns, _ in screen._outranking.values())]
+    last = windowed.tokens.sentences[-1] if windowed.tokens.sentences else 0
+    for start in range(0, last + 1, size):
+        bits = ((1 << size) - 1) << start
+        for patterns in sets:
+            assert patterns.find(windowed, bits) == patterns.find(screen.read(text), bits)
+
+
 def test_the_screen_decides_long_stories_as_sentence_by_sentence_reading_allows() -> None:
     """Sanity on real text: a story of many sentences alarms when one of them does."""
     screen = _screen()

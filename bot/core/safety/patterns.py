@@ -200,6 +200,14 @@ class PatternSet:
         of an int, see ``Document.sentences_of``; 1 in a one-sentence document): a match lies
         in one sentence, and each of its steps starts there with one of its keys. Only in
         ``sentences`` (bits) when given."""
+        windowed = document.windowed
+        if windowed is not None and sentences != -1:
+            # Read a few sentences at a time (a long message's rest): its patterns are found
+            # once, then kept to the sentences asked for.
+            kept = windowed.get(id(self))
+            if kept is None or kept[0] is not self:  # (the set itself is kept: ids are reused)
+                kept = windowed[id(self)] = (self, self.possible(document))
+            return [(number, where & sentences) for number, where in kept[1] if where & sentences]
         candidates: set[int] = set()
         keys = document.keys
         index = self.index
@@ -251,6 +259,7 @@ class Document:
         self.tokens = tokens
         self.grammar = grammar
         self.part = positions is not None
+        self.low, self.high = 0, len(tokens.words)  # the words it was made of (``of_words``)
         if positions is None:
             words = tokens.words
             word_keys = grammar.lexicon.keys_of_words(dict.fromkeys(words))
@@ -265,6 +274,9 @@ class Document:
         self._concept_sentences: dict[str, int] = {}
         self._concept_possible: dict[str, list[tuple[int, int]]] = {}  # its phrases' ``possible``
         self._start_lists: dict[int, tuple[list[Hit], list[int]]] = {}
+        # Read a few sentences at a time (``PatternSet.possible``): each pattern set's possible
+        # patterns everywhere, by its id (the screen keeps its sets); None: read at once.
+        self.windowed: dict[int, tuple[PatternSet, list[tuple[int, int]]]] | None = None
         # One sentence (most questions): "a key of every step somewhere" is the whole test.
         self.one_sentence = not tokens.sentences or tokens.sentences[-1] == 0
         # A step's keys -> their sentences, as bits (a frozenset's hash is kept, and equal
@@ -281,7 +293,9 @@ class Document:
         those words alone: a part of a long message read on its own."""
         words = tokens.words[low:high]
         word_keys = grammar.lexicon.keys_of_words(dict.fromkeys(words))
-        return cls(tokens, grammar, _positions(words, low, word_keys), word_keys)
+        document = cls(tokens, grammar, _positions(words, low, word_keys), word_keys)
+        document.low, document.high = low, high
+        return document
 
     def _sentences_of_steps(self) -> None:
         """The sentences of every step key set (``Grammar.needs``) that holds a key of this
