@@ -210,14 +210,18 @@ class Screen:
             else:
                 outranking = self._outranking[alarmed]
                 raw, near = self._mentions(document, affirmed, *outranking, sentences=sentences)
-            if raw:
-                found = self._decided(document, raw, near, dropped)
+            # Sentence by sentence (context never crosses one): the reading stops at the
+            # sentence of a first-tier alarm, not after deciding the whole part.
+            for sentence, mine in _by_sentence(document, raw, near):
+                found = self._decided(document, mine, sentence, dropped)
                 mentions += found
                 ranks = [self._rank(m.flag) for m in found if m.status is Status.PRESENT]
                 if ranks:
                     alarmed = min(ranks) if alarmed is None else min(alarmed, *ranks)
                     if alarmed == 0:
                         break
+            if alarmed == 0:
+                break
         if alarmed is not None:  # (read on for some flags only)
             return replace(self._verdict(read, tuple(mentions)), complete=False)
         if not mentions:
@@ -418,6 +422,23 @@ def _windows(document: Document) -> Iterator[tuple[Document, int]]:
     document.windowed = {}
     for start in range(first, last + 1, PART):
         yield document, ((1 << PART) - 1) << start
+
+
+def _by_sentence(
+    document: Document, raw: list[tuple[RedFlag, WordPattern, Hit]], near: int
+) -> list[tuple[int, list[tuple[RedFlag, WordPattern, Hit]]]]:
+    """The mentions (in order) by sentence, each with its sentence as bits; all at once when
+    they lie in one sentence. Several: the document finds its triggers and boundaries once,
+    then keeps them to each sentence (``Document.windowed``)."""
+    if not raw or not near & (near - 1):  # none, or one sentence
+        return [(near, raw)] if raw else []
+    of = document.tokens.sentences
+    groups: dict[int, list[tuple[RedFlag, WordPattern, Hit]]] = {}
+    for item in raw:
+        groups.setdefault(1 << of[item[2].start], []).append(item)
+    if document.windowed is None:
+        document.windowed = {}
+    return list(groups.items())
 
 
 def _overlaps(own: Sequence[int], hit: Hit) -> bool:
