@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -130,6 +131,28 @@ def test_patterns_matched_in_their_sentences_find_what_matching_everywhere_finds
         assert document.concept(name) == fresh.concept(name)
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=40), st.integers(1, 9))
+def test_a_document_read_a_few_sentences_at_a_time_finds_what_reading_them_alone_finds(
+    picks: list[int], size: int
+) -> None:
+    """A long message's rest is one document read a few sentences at a time (its possible
+    patterns found once, then kept to those sentences): every pattern set finds in each window
+    exactly what a fresh document finds in the same sentences."""
+    screen = _screen()
+    pool = _sentences()
+    text = " ".join(pool[pick % len(pool)] for pick in picks)
+    windowed = screen.read(text)
+    windowed.windowed = {}
+    sets = [screen.flag_patterns, screen.triggers, screen.boundaries, screen.questions]
+    sets += [screen._all_idioms, *(patterns for patterns, _ in screen._outranking.values())]
+    last = windowed.tokens.sentences[-1] if windowed.tokens.sentences else 0
+    for start in range(0, last + 1, size):
+        bits = ((1 << size) - 1) << start
+        for patterns in sets:
+            assert patterns.find(windowed, bits) == patterns.find(screen.read(text), bits)
+
+
 def test_the_screen_decides_long_stories_as_sentence_by_sentence_reading_allows() -> None:
     """Sanity on real text: a story of many sentences alarms when one of them does."""
     screen = _screen()
@@ -197,3 +220,93 @@ def test_once_alarmed_a_long_story_is_read_on_for_more_urgent_flags_only() -> No
     assert (fast.tier, fast.first_alarm) == (whole.tier, whole.first_alarm)
     assert fast.tier == screen.rules.tiers[0] and not fast.complete
     assert len(fast.mentions) < len(whole.mentions)
+
+
+def _red_flag_test_messages() -> list[str]:
+    """Every message of ``knowledge/tests/red_flags.yaml`` and of every safety set."""
+    data = yaml.safe_load((ROOT / "knowledge" / "tests" / "red_flags.yaml").read_text("utf-8"))
+    found = [item["text"] for group in data.values() for item in group or ()]
+    paths = [
+        *sorted((ROOT / "benchmarks" / "regression").glob("safety*.yaml")),
+        *sorted((ROOT / "benchmarks").glob("safety_*.yaml")),
+        ROOT.parent / "shared" / "eval" / "safety.yaml",
+    ]
+    for path in paths:
+        if path.exists():
+            found += [probe.text for probe in load_probes(path)[0]]
+    return list(dict.fromkeys(found))
+
+
+class _Unfiltered(Document):
+    """``Document`` with no prefilter at all: every phrase of a word list matched (its
+    one-word phrases too), every pattern matched over the whole message."""
+
+    def concept(self, name: str, sentences: int = -1) -> list[Hit]:
+        found = self._concepts.get(name)
+        if found is None:
+            self._concepts[name] = []  # a guard against cycles while computing
+            phrases = [p for p in self.grammar.concepts.get(name, ()) if _present(self, p)]
+            found = sorted({hit for phrase in phrases for hit in self.match(phrase)})
+            self._concepts[name] = found
+        return found
+
+    def match(self, pattern: WordPattern, sentences: int = -1) -> list[Hit]:
+        return super().match(pattern)
+
+
+_WORD_STEPS: dict[int, tuple[WordPattern, tuple[tuple[str, ...], ...]]] = {}
+
+
+def _present(document: Document, pattern: WordPattern) -> bool:
+    """Whether a pattern has steps and each of its word steps matches a word somewhere in the
+    message (else it has no match, by definition)."""
+    known = _WORD_STEPS.get(id(pattern))
+    if known is None or known[0] is not pattern:
+        step_keys = document.grammar.step_keys
+        words = tuple(step_keys(step) for step in pattern.steps if not step.concept)
+        known = _WORD_STEPS[id(pattern)] = (pattern, words)
+    keys = document.keys
+    return bool(pattern.steps) and not any(map(keys.isdisjoint, known[1]))
+
+
+def _unfiltered(patterns: PatternSet, plain: _Unfiltered) -> list[tuple[int, Hit]]:
+    """Every pattern's hits, matched one by one (only a pattern with a word step that is
+    nowhere in the message is passed over: it has no match by definition)."""
+    return [
+        (number, hit)
+        for number, pattern in enumerate(patterns.patterns)
+        if _present(plain, pattern)
+        for hit in plain.match(pattern)
+    ]
+
+
+def test_the_prefilters_never_drop_a_match_on_the_red_flag_tests_and_safety_sets() -> None:
+    """The screen's prefilters (each pattern indexed by its rarest step, its steps' keys
+    checked rarest first, sentence by sentence in a long message, a window of a long
+    message's rest) find every match that matching each pattern with no prefilter finds: on
+    every red-flag test message and every safety set message alone, and on all of them read
+    as long messages of twenty, whole and a few sentences at a time."""
+    screen = _screen()
+    sets = [screen.flag_patterns, screen.triggers, screen.boundaries, screen.questions]
+    sets += [screen._all_idioms]
+    messages = _red_flag_test_messages()
+    assert len(messages) > 1000
+    for text in messages:
+        document = screen.read(text)
+        plain = _Unfiltered(document.tokens, document.grammar)
+        for patterns in sets:
+            assert patterns.find(document) == _unfiltered(patterns, plain), text
+    for start in range(0, len(messages), 20):
+        text = " ".join(messages[start : start + 20])
+        document, windowed = screen.read(text), screen.read(text)
+        windowed.windowed = {}
+        last = document.tokens.sentences[-1]
+        plain = _Unfiltered(document.tokens, document.grammar)
+        for patterns in sets:
+            everything = _unfiltered(patterns, plain)
+            assert patterns.find(document) == everything
+            for first in range(0, last + 1, 8):
+                bits = 0xFF << first
+                of = document.tokens.sentences
+                inside = [(n, hit) for n, hit in everything if bits >> of[hit.start] & 1]
+                assert patterns.find(windowed, bits) == inside

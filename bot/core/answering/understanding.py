@@ -22,7 +22,7 @@ knows, unless the question names its entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from itertools import islice
 
@@ -358,8 +358,11 @@ class Interpreter:
                 after, detail, None, f"the exercise after {context and context.topic}"
             )
 
-        whole = self.matcher.match_parts(((text, 1.0), *story))
-        own = self.matcher.match_parts(((text, 1.0), *story), drop=asked) if asked else whole
+        parts = ((text, 1.0), *story)
+        # The match with the words that ask a detail, made when first needed (most readings
+        # decide on ``own`` alone).
+        whole = _Lazy(partial(self.matcher.match_parts, parts))
+        own = self.matcher.match_parts(parts, drop=asked) if asked else whole()
         unfamiliar = self._unfamiliar(own)
         subject = self._scope.subject(canonical)
         if (subject and not any(self.matcher.known(t) for t in subject)) or not all(
@@ -371,10 +374,10 @@ class Interpreter:
             unfamiliar = max(unfamiliar, UNKNOWN_SUBJECT)
         near = self._not_covered(canonical)
         if near is not None and self._near_group(near) in ALWAYS:
-            return Reading("not_covered", subject=near, match=whole)
+            return Reading("not_covered", subject=near, match=whole())
         following = context is not None and context.topic is not None
         if context is None and cue is not None:
-            clarify = self._follow_ups.clarify(canonical, cue, own, whole, unfamiliar)
+            clarify = self._follow_ups.clarify(canonical, cue, own, whole(), unfamiliar)
             if clarify is not None:
                 return clarify
         # In a conversation, a question about a detail the topic has is about the topic unless
@@ -388,28 +391,26 @@ class Interpreter:
 
         # A question another entry has almost word for word is that entry's, whatever came
         # before ("how often should I stretch?" after pigeon pose asks the general question).
-        phrased = whole.best
+        phrased = whole().best if strict else None
         if (
-            strict
-            and phrased is not None
+            phrased is not None
             and phrased.similarity >= PHRASED
-            and self._solid(whole, unfamiliar, False, cue)
+            and self._solid(whole(), unfamiliar, False, cue)
             and (context is None or phrased.entry_id != context.topic)
         ):
-            return self._entry(phrased.entry_id, None, whole)
+            return self._entry(phrased.entry_id, None, whole())
 
         # A clear question of its own: answer it (its detail, if that is all it asks).
         if self._solid(own, unfamiliar, strict):
             best = own.best
             assert best is not None
             detail = self._follow_ups.detail_asked(cue, best.entry_id, own, context)
-            rival = whole.best
+            rival = None if following else whole().best
             if (
-                not following
-                and rival is not None
+                rival is not None
                 and rival.entry_id != best.entry_id
                 and rival.score >= best.score
-                and self._solid(whole, unfamiliar, False, cue)
+                and self._solid(whole(), unfamiliar, False, cue)
             ):
                 # The words that ask a detail belong to this question ("how often do I need
                 # to stretch?" asks for the frequency entry, not the stretch's frequency).
@@ -434,19 +435,19 @@ class Interpreter:
             cue is not None
             and context is None
             and has_content(own)
-            and self._solid(whole, unfamiliar, False, cue)
+            and self._solid(whole(), unfamiliar, False, cue)
         ):
             # The words that ask a detail are part of its own question ("daily stretching?").
-            best = whole.best
+            best = whole().best
             assert best is not None
-            return self._entry(best.entry_id, None, whole)
+            return self._entry(best.entry_id, None, whole())
         if cue is not None and not has_content(own):
             # A detail with no topic anywhere ("how often?", "how long do I hold it?").
             if cue.follow_up.default is not None and not following:
-                return self._entry(cue.follow_up.default, None, whole, "detail's own entry")
-            having = self._follow_ups.having(whole, cue.follow_up.name, MAX_SUGGESTIONS)
+                return self._entry(cue.follow_up.default, None, whole(), "detail's own entry")
+            having = self._follow_ups.having(whole(), cue.follow_up.name, MAX_SUGGESTIONS)
             if having:
-                return Reading("unsure", options=tuple(having[:MAX_SUGGESTIONS]), match=whole)
+                return Reading("unsure", options=tuple(having[:MAX_SUGGESTIONS]), match=whole())
         return self._by_band(own, unfamiliar)
 
     # ------------------------------------------------------------------------------------------
@@ -611,3 +612,16 @@ def _terms_by(matcher: Matcher, phrase: str) -> list[str]:
     answerer free of reference cycles: a replaced one is freed as soon as it is dropped, with no
     full garbage collection over a large base (which blocks the event loop)."""
     return matcher.analyse(phrase)[0]
+
+
+class _Lazy:
+    """A match made on first use, then kept."""
+
+    def __init__(self, make: Callable[[], Match]) -> None:
+        self._make = make
+        self._made: Match | None = None
+
+    def __call__(self) -> Match:
+        if self._made is None:
+            self._made = self._make()
+        return self._made

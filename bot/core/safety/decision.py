@@ -8,7 +8,6 @@ a mention that no trigger reaches, or whose context is unclear, alarms.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -170,52 +169,60 @@ class Screen:
         return self._concluded(tokens, [document], mentions, dropped)
 
     def _read_in_parts(self, tokens: Tokens) -> SafetyDecision:
-        """The decision over a long message read part by part (``_parts``): once an alarm is
-        found, read on only for flags of a tier before its own, and stop at an alarm of the
-        first tier (its verdict, tier and first alarm are the complete decision's;
-        ``complete`` is False)."""
+        """The decision over a long message read part by part (``_documents``, ``_windows``):
+        once an alarm is found, read on only for flags of a tier before its own, and stop at
+        an alarm of the first tier (its verdict, tier and first alarm are the complete
+        decision's; ``complete`` is False)."""
         mentions: list[Mention] = []
         alarmed: int | None = None  # the first tier alarmed so far, by rank
         dropped: set[int] = set()
-        read: list[Document] = []
-        pending = self._parts(tokens, lambda: not mentions)
-        ahead: deque[Document] = deque()  # parts read ahead by ``affirmed``
+        documents = self._documents(tokens, lambda: not mentions)
+        made: list[Document] = []  # the documents made so far, in order
 
         def affirmed(name: str) -> bool:
             """Whether the word list occurs, not after a negation, anywhere in the message: in
-            the parts read so far, else in the next ones (each lies in its sentence)."""
-            if any(_affirmed(document, name) for document in (*read, *ahead)):
+            the documents made so far, else in the next ones (each lies in its sentence)."""
+            if any(_affirmed(document, name) for document in made):
                 return True
-            for document in pending:
-                ahead.append(document)
+            for document in documents:
+                made.append(document)
                 if _affirmed(document, name):
                     return True
             return False
 
-        def in_order() -> Iterator[Document]:
+        def parts() -> Iterator[tuple[Document, int]]:
+            """Each document in order (made now, or already by ``affirmed``), in windows."""
+            done = 0
             while True:
-                if ahead:
-                    yield ahead.popleft()
-                    continue
-                following = next(pending, None)
-                if following is None:
-                    return
-                yield following
+                if done == len(made):
+                    following = next(documents, None)
+                    if following is None:
+                        return
+                    made.append(following)
+                done += 1
+                yield from _windows(made[done - 1])
 
-        for document in in_order():
-            read.append(document)
+        read: list[Document] = []
+        for document, sentences in parts():
+            if not read or read[-1] is not document:
+                read.append(document)
             if alarmed is None:
-                raw, near = self._mentions(document, affirmed)
+                raw, near = self._mentions(document, affirmed, sentences=sentences)
             else:
-                raw, near = self._mentions(document, affirmed, *self._outranking[alarmed])
-            if raw:
-                found = self._decided(document, raw, near, dropped)
+                outranking = self._outranking[alarmed]
+                raw, near = self._mentions(document, affirmed, *outranking, sentences=sentences)
+            # Sentence by sentence (context never crosses one): the reading stops at the
+            # sentence of a first-tier alarm, not after deciding the whole part.
+            for sentence, mine in _by_sentence(document, raw, near):
+                found = self._decided(document, mine, sentence, dropped)
                 mentions += found
                 ranks = [self._rank(m.flag) for m in found if m.status is Status.PRESENT]
                 if ranks:
                     alarmed = min(ranks) if alarmed is None else min(alarmed, *ranks)
                     if alarmed == 0:
                         break
+            if alarmed == 0:
+                break
         if alarmed is not None:  # (read on for some flags only)
             return replace(self._verdict(read, tuple(mentions)), complete=False)
         if not mentions:
@@ -243,11 +250,12 @@ class Screen:
                 return replace(decision, rest=_joined(kept), aside=aside)
         return decision
 
-    def _parts(self, tokens: Tokens, calm: Callable[[], bool]) -> Iterator[Document]:
-        """The message in parts of whole sentences, in order, each read alone: one sentence,
-        one, two, four, then eight at a time (an early alarm is found soon; a late one is
-        found without reading a long part around it), or all the rest at once when the first
-        eight sentences were ``calm()`` (no red-flag mention: each part costs a little)."""
+    def _documents(self, tokens: Tokens, calm: Callable[[], bool]) -> Iterator[Document]:
+        """The message in documents of whole sentences, in order, each read alone: one
+        sentence, one, two, four, then eight at a time (an early alarm is found soon; a late
+        one is found without reading a long part around it), or all the rest as one document
+        when the first eight sentences were ``calm()`` (no red-flag mention: each document
+        costs a little), read ``PART`` sentences at a time all the same (``_windows``)."""
         of = tokens.sentences
         low = 0
         for number, size in enumerate(chain((1, 1, 2, 4), repeat(PART))):
@@ -317,16 +325,18 @@ class Screen:
         affirmed: Callable[[str], bool],
         flag_set: PatternSet | None = None,
         flag_owner: Sequence[tuple[RedFlag, WordPattern]] = (),
+        sentences: int = -1,
     ) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
         """The red-flag mentions, and their sentences as bits (context and idioms never cross a
         sentence, so a long message is read around its mentions only). ``affirmed``: whether
         a word list occurs in the whole message, not after a negation (``_affirmed``).
-        ``flag_set``: only its patterns, ``flag_owner`` naming each one's flag (None: all)."""
+        ``flag_set``: only its patterns, ``flag_owner`` naming each one's flag (None: all);
+        ``sentences``: only in those (bits, as ``Document.sentences_of``)."""
         if flag_set is None:
             flag_set, flag_owner = self.flag_patterns, self._mention_owner
         found: list[tuple[RedFlag, WordPattern, Hit]] = []
         seen: set[tuple[str, int, int]] = set()
-        for number, hit in flag_set.find(document):
+        for number, hit in flag_set.find(document, sentences):
             flag, pattern = flag_owner[number]
             key = (flag.id, hit.start, hit.end)
             if key in seen:
@@ -400,6 +410,36 @@ class Screen:
                     continue
                 return self.rules.question_entry
         return ""
+
+
+def _windows(document: Document) -> Iterator[tuple[Document, int]]:
+    """A document with the sentences to read in it at a time (bits, as
+    ``Document.sentences_of``): all of a short one, ``PART`` at a time of a longer one."""
+    of = document.tokens.sentences
+    first, last = of[document.low], of[document.high - 1]
+    if last - first < PART:
+        yield document, -1
+        return
+    document.windowed = {}
+    for start in range(first, last + 1, PART):
+        yield document, ((1 << PART) - 1) << start
+
+
+def _by_sentence(
+    document: Document, raw: list[tuple[RedFlag, WordPattern, Hit]], near: int
+) -> list[tuple[int, list[tuple[RedFlag, WordPattern, Hit]]]]:
+    """The mentions (in order) by sentence, each with its sentence as bits; all at once when
+    they lie in one sentence. Several: the document finds its triggers and boundaries once,
+    then keeps them to each sentence (``Document.windowed``)."""
+    if not raw or not near & (near - 1):  # none, or one sentence
+        return [(near, raw)] if raw else []
+    of = document.tokens.sentences
+    groups: dict[int, list[tuple[RedFlag, WordPattern, Hit]]] = {}
+    for item in raw:
+        groups.setdefault(1 << of[item[2].start], []).append(item)
+    if document.windowed is None:
+        document.windowed = {}
+    return list(groups.items())
 
 
 def _overlaps(own: Sequence[int], hit: Hit) -> bool:

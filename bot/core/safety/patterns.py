@@ -170,17 +170,30 @@ class PatternSet:
     patterns: Sequence[WordPattern]
     index: dict[str, list[int]] = field(default_factory=dict)
     needs: list[tuple[frozenset[str], ...]] = field(default_factory=list)
+    # The same sets without repeats, the rarest first and the indexed step's last (a candidate
+    # has a key of that one): a pattern that cannot match is ruled out by its first checks.
+    checks: list[tuple[frozenset[str], ...]] = field(default_factory=list)
+    newest: int = -1  # the highest number (``Grammar.registered``) of those sets
 
     def __post_init__(self) -> None:
-        self.needs = [self.grammar.needs(pattern) for pattern in self.patterns]
+        grammar = self.grammar
+        self.needs = [grammar.needs(pattern) for pattern in self.patterns]
         index: dict[str, list[int]] = defaultdict(list)
+        self.checks = []
         for number, pattern in enumerate(self.patterns):
+            needs = self.needs[number]
             if not pattern.steps:
+                self.checks.append(needs)
                 continue
-            rarest = min(pattern.steps, key=self.grammar.cost)
-            for key in self.grammar.anchors(rarest):
+            costs = [grammar.cost(step) for step in pattern.steps]
+            rarest = min(range(len(costs)), key=costs.__getitem__)
+            for key in grammar.anchors(pattern.steps[rarest]):
                 index[key].append(number)
+            order = sorted(range(len(costs)), key=lambda step: (step == rarest, costs[step]))
+            self.checks.append(tuple(dict.fromkeys(needs[step] for step in order)))
         self.index = dict(index)
+        registered = grammar.registered
+        self.newest = max((registered[keys] for ks in self.needs for keys in ks), default=-1)
 
     def find(self, document: Document, sentences: int = -1) -> list[tuple[int, Hit]]:
         """Every (pattern number, hit) in the document, or in some of its sentences (bits, as
@@ -200,6 +213,14 @@ class PatternSet:
         of an int, see ``Document.sentences_of``; 1 in a one-sentence document): a match lies
         in one sentence, and each of its steps starts there with one of its keys. Only in
         ``sentences`` (bits) when given."""
+        windowed = document.windowed
+        if windowed is not None and sentences != -1:
+            # Read a few sentences at a time (a long message's rest): its patterns are found
+            # once, then kept to the sentences asked for.
+            kept = windowed.get(id(self))
+            if kept is None or kept[0] is not self:  # (the set itself is kept: ids are reused)
+                kept = windowed[id(self)] = (self, self.possible(document))
+            return [(number, where & sentences) for number, where in kept[1] if where & sentences]
         candidates: set[int] = set()
         keys = document.keys
         index = self.index
@@ -211,20 +232,33 @@ class PatternSet:
             if not sentences & 1:
                 return found
             for number in sorted(candidates):
-                for starts in self.needs[number]:
+                for starts in self.checks[number]:
                     if starts.isdisjoint(keys):
                         break  # some step cannot match here: skip the pattern
                 else:
                     found.append((number, 1))
             return found
         known = document._sentence_sets  # sentences_of's cache, looked up here (a hot loop)
-        # A set known to the grammar when the document was read, and not in ``known``, is
-        # in no sentence; one registered since (a pattern set built later) is looked up.
+        checks = self.checks
+        if self.newest < document.registered:
+            # Every set was known to the grammar when the document was read: one not in
+            # ``known`` is in no sentence.
+            get = known.get
+            for number in sorted(candidates):
+                common = sentences
+                for starts in checks[number]:
+                    common &= get(starts, 0)
+                    if not common:
+                        break  # no sentence where every step could match: skip the pattern
+                else:
+                    found.append((number, common))
+            return found
+        # A set registered since the document was read (a pattern set built later) is looked up.
         registered, before = self.grammar.registered, document.registered
         sentences_of = document.sentences_of
         for number in sorted(candidates):
             common = sentences
-            for starts in self.needs[number]:
+            for starts in checks[number]:
                 bits = known.get(starts)
                 if bits is None:
                     bits = 0 if registered.get(starts, before) < before else sentences_of(starts)
@@ -251,6 +285,7 @@ class Document:
         self.tokens = tokens
         self.grammar = grammar
         self.part = positions is not None
+        self.low, self.high = 0, len(tokens.words)  # the words it was made of (``of_words``)
         if positions is None:
             words = tokens.words
             word_keys = grammar.lexicon.keys_of_words(dict.fromkeys(words))
@@ -265,6 +300,9 @@ class Document:
         self._concept_sentences: dict[str, int] = {}
         self._concept_possible: dict[str, list[tuple[int, int]]] = {}  # its phrases' ``possible``
         self._start_lists: dict[int, tuple[list[Hit], list[int]]] = {}
+        # Read a few sentences at a time (``PatternSet.possible``): each pattern set's possible
+        # patterns everywhere, by its id (the screen keeps its sets); None: read at once.
+        self.windowed: dict[int, tuple[PatternSet, list[tuple[int, int]]]] | None = None
         # One sentence (most questions): "a key of every step somewhere" is the whole test.
         self.one_sentence = not tokens.sentences or tokens.sentences[-1] == 0
         # A step's keys -> their sentences, as bits (a frozenset's hash is kept, and equal
@@ -281,7 +319,9 @@ class Document:
         those words alone: a part of a long message read on its own."""
         words = tokens.words[low:high]
         word_keys = grammar.lexicon.keys_of_words(dict.fromkeys(words))
-        return cls(tokens, grammar, _positions(words, low, word_keys), word_keys)
+        document = cls(tokens, grammar, _positions(words, low, word_keys), word_keys)
+        document.low, document.high = low, high
+        return document
 
     def _sentences_of_steps(self) -> None:
         """The sentences of every step key set (``Grammar.needs``) that holds a key of this

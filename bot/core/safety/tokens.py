@@ -228,7 +228,7 @@ def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
         # sentence before it: people who write in fragments tell one thing across them.
         fragment = (
             number > 0
-            and sum(1 for word in found if word != ",") <= FRAGMENT_WORDS
+            and len(found) - found.count(",") <= FRAGMENT_WORDS
             and found[0] not in NOT_FRAGMENT
         )
         if fragment:
