@@ -8,9 +8,11 @@ first use) is checked here against the plain computation it replaces.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -195,3 +197,74 @@ def test_scored_terms_are_the_terms_without_the_plurals_traces() -> None:
             for _ in range(2):  # words met for the first time, then known
                 got = [analyser.scored_joined(joined_words(text)) for text in texts]
                 assert got == expected
+
+
+def _word_sets_one_by_one(
+    texts: list[str], contractions: dict[str, tuple[str, ...]]
+) -> list[set[str]]:
+    return [set(plain_words(text, contractions)) for text in texts]
+
+
+# Phrasings of every kind a batch must tell apart: plain ones, and those read alone (not ASCII,
+# an apostrophe, a digit, a question mark, a NUL), with commas, marks, capitals and contractions.
+PIECES = ["ab", "cant", "fevr", "Dont", "hip", ",", ".", ";", "?", "'s", "0", "\x00", "é", "İ", "-"]
+PHRASING = st.one_of(
+    ASCII_TEXT,
+    st.lists(st.sampled_from([*PIECES, "no", "\n", "\t"]), max_size=8).map(" ".join),
+    st.lists(st.sampled_from(PIECES), max_size=6).map("".join),
+)
+
+
+@given(st.lists(PHRASING, max_size=12), st.integers(min_value=1, max_value=5))
+def test_phrasings_read_in_batches_have_the_words_read_one_by_one(
+    texts: list[str], size: int
+) -> None:
+    import bot.core.safety.known_words as known_words
+
+    contractions = {**CONTRACTIONS, "dont": ("do", "not"), "ab": ()}  # () keeps the word
+    batch = known_words._BATCH
+    known_words._BATCH = size  # batches of every size, the last one short
+    try:
+        known, frequency = knowledge_words(texts, [], contractions)
+    finally:
+        known_words._BATCH = batch
+    sets = _word_sets_one_by_one(texts, contractions)
+    assert known_words._word_sets(texts, contractions) == sets
+    assert known == set().union(*sets)
+    assert frequency == {
+        word: sum(word in words for words in sets) / len(sets) for word in set().union(*sets)
+    }
+
+
+def test_the_collector_is_paused_while_a_base_is_loaded_and_analysed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from bot.core.answering.answerer import Answerer
+    from bot.core.knowledge.entries import load_entry
+
+    seen: list[tuple[str, bool]] = []
+
+    def watching(name: str, build: Callable[..., object]) -> Callable[..., object]:
+        def watched(*args: object, **kwargs: object) -> object:
+            seen.append((name, gc.isenabled()))
+            return build(*args, **kwargs)
+
+        return watched
+
+    monkeypatch.setattr("bot.core.knowledge.loader.load_entry", watching("entry", load_entry))
+    monkeypatch.setattr("bot.core.answering.answerer.Matcher", watching("matcher", Matcher))
+    monkeypatch.setattr(
+        "bot.core.answering.answerer.Interpreter", watching("interpreter", Interpreter)
+    )
+    was = gc.isenabled()
+    try:
+        for collecting in (True, False):  # and as it was afterwards, on or off
+            (gc.enable if collecting else gc.disable)()
+            Answerer(load_knowledge(ROOT / "knowledge"))
+            assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert {name for name, _ in seen} == {"entry", "matcher", "interpreter"}
+    assert not any(enabled for _, enabled in seen)
