@@ -268,3 +268,38 @@ def test_the_collector_is_paused_while_a_base_is_loaded_and_analysed(
         (gc.enable if was else gc.disable)()
     assert {name for name, _ in seen} == {"entry", "matcher", "interpreter"}
     assert not any(enabled for _, enabled in seen)
+
+
+def test_what_was_built_goes_to_the_collectors_oldest_generation() -> None:
+    import gc
+
+    from bot.core.answering.answerer import Answerer
+
+    was = gc.isenabled()
+    gc.enable()
+    gc.unfreeze()  # (what a test of the start-up cache froze: then nothing would be moved)
+    try:
+        answerer = Answerer(KB)
+        oldest = gc.get_objects(generation=2)
+        assert any(found is answerer.matcher for found in oldest)
+        assert any(found is answerer.interpreter for found in oldest)
+        assert gc.get_freeze_count() == 0
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_objects_frozen_before_a_build_stay_frozen() -> None:
+    import gc
+
+    from bot.core.answering.answerer import Answerer
+
+    was = gc.isenabled()
+    gc.enable()
+    gc.freeze()  # as ``build_answerer`` leaves the bot's base
+    try:
+        frozen = gc.get_freeze_count()
+        Answerer(KB)
+        assert 0 < gc.get_freeze_count() <= frozen  # (some frozen then were freed since)
+    finally:
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()

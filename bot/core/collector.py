@@ -7,6 +7,10 @@ of the CPU of building 5,000 entries. The bot's start-up (``services.answer_cach
 paused it; ``load_knowledge`` and ``Answerer`` pause it themselves, so the command line tools
 (``ask``, ``chat``, ``eval``, ``kb check``) and the benchmarks build as fast. Nothing built
 there holds a reference cycle that would wait for the collector to be freed.
+
+When the collector resumes, what was built is put straight into its oldest generation, which
+it walks only when that has grown by a quarter: left in the youngest, it would be walked at
+the next allocation (0.1-0.2 s at 5,000 entries), and again on its way to the oldest.
 """
 
 from __future__ import annotations
@@ -28,4 +32,10 @@ def paused() -> Iterator[None]:
         yield
     finally:
         if collecting:
+            # freeze + unfreeze: every tracked object moved to the oldest generation, none
+            # walked. Not where something is frozen already (``build_answerer`` freezes a
+            # base it keeps out of the collector's sight): that must stay frozen.
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
