@@ -168,6 +168,26 @@ def test_synonyms_applied_to_joined_words_as_by_the_regex(
     assert SynonymTable(synonyms).apply_joined(joined) == expected
 
 
+@given(
+    st.dictionaries(
+        st.lists(st.sampled_from([*SYNONYM_WORDS, "a-b"]), min_size=1, max_size=4).map(" ".join),
+        st.lists(st.sampled_from([*SYNONYM_WORDS, "", " ", "a  b"]), max_size=2).map(" ".join),
+        max_size=8,
+    ),
+    st.lists(st.sampled_from(SYNONYM_WORDS), max_size=12),
+)
+def test_synonyms_applied_to_plain_words_give_the_words_of_the_regex(
+    synonyms: dict[str, str], tokens: list[str]
+) -> None:
+    table = SynonymTable(synonyms)
+    if not table.usable:  # (the regex only: ``scored_joined`` does not ask then)
+        return
+    pattern = _synonym_regex(synonyms)
+    joined = " ".join(tokens)
+    expected = pattern.sub(lambda m: synonyms[m.group(0)], joined) if pattern else joined
+    assert table.applied_words(tokens) == expected.split()
+
+
 def test_the_real_synonyms_are_applied_to_every_phrasing_as_by_the_regex() -> None:
     analyser = TermAnalyser(KB)
     pattern = _synonym_regex(KB.synonyms)

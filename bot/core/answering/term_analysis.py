@@ -116,12 +116,21 @@ class TermAnalyser:
     def scored_joined(self, joined: str) -> list[str]:
         """``finish_joined`` without the plurals' traces: the terms the matcher scores, of a
         knowledge base's text. While remembering, each word's are looked up and the whole kept
-        once each, in order, by calls that loop in C (100,000 phrasings at 5,000 entries)."""
+        once each, in order, by calls that loop in C (100,000 phrasings at 5,000 entries).
+
+        (``joined_words`` gives letters and digits between single spaces, unless a word keeps
+        an apostrophe: what ``apply_joined`` checks with a regex, known without it.)"""
         scored = self._word_scored
-        said = self._synonym_table.apply_joined(joined)
-        if said is None or scored is None or self._word_terms is None:
+        table = self._synonym_table
+        if scored is None or self._word_terms is None:
             return [t for t in self.finish_joined(joined) if not t.endswith(PLURAL)]
-        words = said.split()
+        if table.usable and "'" not in joined:  # ``joined_words`` gave plain words (no regex)
+            words = table.applied_words(joined.split(" ")) if joined else []
+        else:
+            said = table.apply_joined(joined)
+            if said is None:
+                return [t for t in self.finish_joined(joined) if not t.endswith(PLURAL)]
+            words = said.split()
         try:
             found = list(map(scored.__getitem__, words))
         except KeyError:  # a word met for the first time

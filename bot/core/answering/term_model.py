@@ -130,6 +130,7 @@ class TermModel:
             return found
 
         scored_joined = analyser.scored_joined
+        tables: dict[int, list[float]] = {}
         salience: dict[str, dict[str, float]] = {}
         said: dict[str, list[list[str]]] = {}  # each entry's phrasings' terms, for its profile
         for entry in kb.entries.values():
@@ -137,11 +138,11 @@ class TermModel:
             said[entry.id] = phrased = [scored_joined(words_of(p.text)) for p in entry.questions]
             # (in the order the terms first come)
             counts: Counter[str] = Counter(chain.from_iterable(phrased))
-            full = max(1.0, SALIENT_SHARE * len(entry.questions))
-            weights = {
-                t: SALIENCE_FLOOR + (1 - SALIENCE_FLOOR) * min(1.0, c / full)
-                for t, c in counts.items()
-            }
+            # (each count's salience from a table per number of phrasings, made once)
+            table = tables.get(len(entry.questions))
+            if table is None:
+                table = tables[len(entry.questions)] = _salience_table(len(entry.questions))
+            weights = dict(zip(counts, map(table.__getitem__, counts.values()), strict=True))
             # A word of a multi-word keyword alone is not that keyword ("sleep" is not
             # "sleeping pigeon"): it points here as weakly as a word of one phrasing, and fully
             # only when the whole keyword is found (see ``Matcher._whole_keywords``).
@@ -212,3 +213,12 @@ class TermModel:
         if term in self.off_topic_terms:
             return self._off_topic
         return NUMBER_WEIGHT if any(c.isdigit() for c in term) else self._unknown
+
+
+def _salience_table(phrasings: int) -> list[float]:
+    """A word's salience for an entry of this many phrasings, by the number it is in."""
+    full = max(1.0, SALIENT_SHARE * phrasings)
+    return [
+        SALIENCE_FLOOR + (1 - SALIENCE_FLOOR) * min(1.0, count / full)
+        for count in range(phrasings + 1)
+    ]
