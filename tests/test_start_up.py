@@ -323,3 +323,24 @@ def test_objects_frozen_before_a_build_stay_frozen() -> None:
     finally:
         gc.unfreeze()
         (gc.enable if was else gc.disable)()
+
+
+def _scope_state(interpreter: Interpreter) -> dict[str, object]:
+    scope = vars(interpreter._scope)
+    return {name: value for name, value in scope.items() if not callable(value)}
+
+
+def test_the_titles_and_keywords_terms_handed_to_the_interpreter_are_their_analyses() -> None:
+    kbs = [KB, replace(KB, synonyms={**KB.synonyms, "hip  flexor": "hips"})]  # the regex only
+    for kb in kbs:
+        matcher = Matcher(kb)
+        known = matcher.take_base_terms()
+        assert set(known) == {t for e in kb.entries.values() for t in (e.title, *e.keywords)}
+        assert known == {text: matcher.analyse(text)[0] for text in known}
+        assert matcher.take_base_terms() == {}  # handed over once, then dropped
+        seeded = Interpreter(kb, Matcher(kb))
+        plain = Interpreter(kb, matcher)  # nothing left to hand over: every phrase analysed
+        assert _scope_state(seeded) == _scope_state(plain)
+        for name, value in _scope_state(seeded).items():
+            if isinstance(value, dict):  # in the same order too
+                assert list(value.items()) == list(_scope_state(plain)[name].items())  # type: ignore[attr-defined]

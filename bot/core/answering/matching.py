@@ -149,6 +149,11 @@ class Matcher:
         """Whether the knowledge base uses this term (a question word counts as known)."""
         return term in self._idf or term in QUESTION_WORDS
 
+    def take_base_terms(self) -> dict[str, list[str]]:
+        """``analyse``'s terms of the base's titles and keywords, made when the matcher was
+        built; handed over once (``TermModel.take_base_terms``)."""
+        return self._model.take_base_terms()
+
     def vocabulary(self, entry_id: str) -> frozenset[str]:
         """The terms that point to one entry (its phrasings, title and keywords)."""
         return frozenset(self._index[entry_id].salience)

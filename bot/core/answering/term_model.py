@@ -197,11 +197,22 @@ class TermModel:
                     )
             item.keyword_terms = frozenset().union(*item.keywords)
             self.profiles[entry.id] = item
+        # The terms of the titles and keywords, until the interpreter takes them (it reads the
+        # same texts): see ``take_base_terms``.
+        self._base_terms: dict[str, list[str]] = known
         # How candidates and phrasings are found fast (same results): see ``index``.
         self.postings = EntryPostings(salience)
         self.phrasing_scorer = PhrasingScorer(
             {entry_id: item.phrasings for entry_id, item in self.profiles.items()}
         )
+
+    def take_base_terms(self) -> dict[str, list[str]]:
+        """The terms of the base's titles and keywords made for this model, handed over once
+        (then dropped: they are not kept with the model). They are what
+        ``TermAnalyser.analyse`` finds in the same texts: every word of them is one of the
+        base's, which no spelling fix changes."""
+        found, self._base_terms = self._base_terms, {}
+        return found
 
     def weight_of(self, term: str) -> float:
         """How much one term says: rare knowledge-base terms most, unknown ones as much."""
