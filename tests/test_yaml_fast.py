@@ -1,4 +1,5 @@
-"""libyaml (CSafeLoader) reads knowledge files into the same node trees as PyYAML's own parser."""
+"""libyaml (CSafeLoader) reads knowledge files into the same node trees as PyYAML's own parser
+(a plain scalar's style aside: "" there, None here; ``trap_kind`` reads both as plain)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ def _tree(node: yaml.Node | None) -> object:
     if node is None:
         return None
     where = (node.start_mark.line, node.start_mark.column)
-    if isinstance(node, yaml.ScalarNode):
-        return ("scalar", node.tag, node.value, node.style, where)
+    if isinstance(node, yaml.ScalarNode):  # (a plain scalar's style: "" from libyaml)
+        return ("scalar", node.tag, node.value, node.style or None, where)
     if isinstance(node, yaml.SequenceNode):
         return ("seq", node.tag, node.flow_style, where, [_tree(n) for n in node.value])
     assert isinstance(node, yaml.MappingNode)
