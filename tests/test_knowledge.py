@@ -537,3 +537,27 @@ def test_a_detail_is_a_sentence_or_two(tmp_path: Path) -> None:
         tmp_path, {"entries/pigeon-pose.yaml": pigeon, "_vocabulary.yaml": DETAILS_VOCABULARY}
     )
     assert any("the detail 'hold' is" in p and "a sentence or two" in p for p in found)
+
+
+def test_a_phrasing_written_twice_is_kept_once_and_warned(tmp_path: Path) -> None:
+    twice = SITTING.replace(
+        "  - sitting for hours and hip flexors",
+        "  - sitting for hours and hip flexors\n  - Sitting for hours, and hip flexors?\n"
+        "  - DOES sitting at a desk tighten my hips",
+    )
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"entries/sitting.yaml": twice}))
+    entry = kb.entries["sitting"]
+    assert [(p.text, p.line) for p in entry.questions] == [
+        ("can sitting all day cause tight hip flexors", 9),
+        ("does sitting at a desk tighten my hips", 10),
+        ("is my office chair making my hips tight", 11),
+        ("sitting for hours and hip flexors", 12),
+    ]
+    assert [str(w) for w in kb.warnings] == [
+        "kb/entries/sitting.yaml:13: entry 'sitting', field 'questions': the phrasing "
+        "'Sitting for hours, and hip flexors?' is listed twice (also on line 12). "
+        "Fix: remove one of them.",
+        "kb/entries/sitting.yaml:14: entry 'sitting', field 'questions': the phrasing "
+        "'DOES sitting at a desk tighten my hips' is listed twice (also on line 10). "
+        "Fix: remove one of them.",
+    ]

@@ -20,7 +20,7 @@ from bot.core.knowledge.model import Entry, Phrasing
 from bot.core.knowledge.schema import ENTRY_SCHEMA, FIELDS, MAX_ANSWER, FieldKind, FieldSpec, either
 from bot.core.knowledge.session_timing import read_session_timing
 from bot.core.knowledge.yaml_reader import Fields, Reader, compose, line_of
-from bot.core.normalise import fold
+from bot.core.normalise import fold, fold_many
 
 __all__ = ["ENTRY_RULES", "LoadedEntry", "load_entry"]
 
@@ -146,10 +146,14 @@ def _fits_one_message(draft: _Draft) -> None:
 
 def _distinct_phrasings(draft: _Draft) -> None:
     """A phrasing written twice (after folding case and accents) is a warning; one is kept."""
+    items: list[Item] = draft.values["questions"]
+    keys = fold_many([value for value, _ in items])
+    if len(set(keys)) == len(keys):  # (most files: none twice, nothing to warn about)
+        draft.folded = keys
+        return
     seen: dict[str, int | None] = {}
     kept: list[Item] = []
-    for value, node in draft.values["questions"]:
-        key = fold(value)
+    for (value, node), key in zip(items, keys, strict=True):
         if key in seen:
             draft.reader.warn(
                 node,
@@ -231,10 +235,11 @@ def _entry(draft: _Draft, label: str) -> Entry:
     values: dict[str, Any] = {
         name: tuple(text for text, _ in value) if isinstance(value, list) else value
         for name, value in draft.values.items()
+        if name != "questions"
     }
     values["id"] = values["id"] or draft.path.stem
-    values["questions"] = tuple(
-        Phrasing(text, line_of(node)) for text, node in draft.values["questions"]
+    values["questions"] = tuple(  # (``line_of`` of a node that is there)
+        [Phrasing(text, node.start_mark.line + 1) for text, node in draft.values["questions"]]
     )
     values["keywords"] = tuple(fold(keyword) for keyword in values["keywords"])
     related_lines = tuple(line_of(node) for _, node in draft.values["related"])
