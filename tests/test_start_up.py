@@ -344,12 +344,3 @@ def test_the_titles_and_keywords_terms_handed_to_the_interpreter_are_their_analy
         for name, value in _scope_state(seeded).items():
             if isinstance(value, dict):  # in the same order too
                 assert list(value.items()) == list(_scope_state(plain)[name].items())  # type: ignore[attr-defined]
-
-
-@given(st.lists(st.one_of(ASCII_TEXT, st.text(max_size=20), st.just("a\x00b")), max_size=6))
-def test_texts_folded_a_batch_at_a_time_are_folded_as_one_by_one(texts: list[str]) -> None:
-    from bot.core.normalise import fold_many
-
-    assert fold_many(texts) == [fold(text) for text in texts]
-    ascii_only = [text for text in texts if text.isascii() and "\x00" not in text]
-    assert fold_many(ascii_only) == [fold(text) for text in ascii_only]

@@ -95,20 +95,6 @@ def fold(text: str) -> str:
     return fold_unicode(text)
 
 
-def fold_many(texts: list[str]) -> list[str]:
-    """``fold`` of each text; ASCII texts a batch at a time (one translation for all of them,
-    joined by NULs: a knowledge base's phrasings are folded so, an entry at a time)."""
-    joined = _NUL.join(texts)
-    if not joined.isascii() or joined.count(_NUL) != len(texts) - 1:
-        return list(map(fold, texts))
-    pieces = joined.encode().translate(_BATCH_FOLD_BYTES).decode().split(_NUL)
-    return [" ".join(piece.split()) for piece in pieces]
-
-
-_NUL = "\x00"
-_BATCH_FOLD_BYTES = _NUL.encode() + _ASCII_FOLD_BYTES[1:]  # ``fold``'s table, NUL kept
-
-
 def fold_unicode(text: str) -> str:
     """``fold`` for any text (``fold`` takes a shortcut for ASCII): after the normal forms,
     each non-ASCII character is looked at alone (``_fold_char``); ASCII ones as in ``fold``."""

@@ -20,7 +20,7 @@ from bot.core.knowledge.model import Entry, Phrasing
 from bot.core.knowledge.schema import ENTRY_SCHEMA, FIELDS, MAX_ANSWER, FieldKind, FieldSpec, either
 from bot.core.knowledge.session_timing import read_session_timing
 from bot.core.knowledge.yaml_reader import Fields, Reader, compose, line_of
-from bot.core.normalise import fold, fold_many
+from bot.core.normalise import fold
 
 __all__ = ["ENTRY_RULES", "LoadedEntry", "load_entry"]
 
@@ -147,7 +147,7 @@ def _fits_one_message(draft: _Draft) -> None:
 def _distinct_phrasings(draft: _Draft) -> None:
     """A phrasing written twice (after folding case and accents) is a warning; one is kept."""
     items: list[Item] = draft.values["questions"]
-    keys = fold_many([value for value, _ in items])
+    keys = [fold(value) for value, _ in items]
     if len(set(keys)) == len(keys):  # (most files: none twice, nothing to warn about)
         draft.folded = keys
         return
