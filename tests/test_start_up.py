@@ -22,6 +22,7 @@ from bot.core.answering.term_analysis import TermAnalyser, _synonym_regex, joine
 from bot.core.answering.term_model import EntryProfile, Phrasing, TermModel
 from bot.core.answering.understanding import Interpreter
 from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.knowledge import Phrasing as KbPhrasing
 from bot.core.normalise import _ASCII_FOLD, _WORD, expand_contractions, fold, words
 from bot.core.safety.known_words import knowledge_words, plain_words
 from bot.core.safety.tokens import tokenise
@@ -55,9 +56,27 @@ def test_words_given_joined_get_the_terms_of_the_words() -> None:
             assert analyser.finish_joined(joined_words(text)) == analyser.finish(words(text))
 
 
-def test_the_matcher_builds_the_model_the_plain_words_build() -> None:
-    built = Matcher(KB)._model
-    plain = TermModel(KB, TermAnalyser(KB))  # each text's words afresh, nothing kept
+def _with_odd_phrasings(kb: KnowledgeBase) -> KnowledgeBase:
+    """``kb`` with phrasings the analyser leaves to ``scored_joined`` (an apostrophe) or that
+    have no words at all, in its first entry."""
+    first = next(iter(kb.entries.values()))
+    odd = ("don't the stretches help", "🙏", "it's the psoas' fault", "Hip-Flexors?!")
+    questions = (*first.questions, *(KbPhrasing(text, None) for text in odd))
+    return replace(kb, entries={**kb.entries, first.id: replace(first, questions=questions)})
+
+
+@pytest.mark.parametrize(
+    "kb",
+    [
+        KB,
+        _with_odd_phrasings(KB),
+        replace(_with_odd_phrasings(KB), synonyms={**KB.synonyms, "hip  flexor": "hips"}),
+    ],
+    ids=["real", "odd phrasings", "synonyms only the regex applies"],
+)
+def test_the_matcher_builds_the_model_the_plain_words_build(kb: KnowledgeBase) -> None:
+    built = Matcher(kb)._model
+    plain = TermModel(kb, TermAnalyser(kb))  # each text's words afresh, nothing kept
     assert built.idf == plain.idf and list(built.idf) == list(plain.idf)
     assert built.off_topic_terms == plain.off_topic_terms
     for entry_id, profile in plain.profiles.items():

@@ -13,14 +13,14 @@ questions and for the base's own phrasings; the matcher decides what those terms
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import chain
 
 from rapidfuzz import fuzz, process
 
 from bot.core.answering.index import SynonymTable
-from bot.core.knowledge import KnowledgeBase
+from bot.core.knowledge import KnowledgeBase, Phrasing
 from bot.core.normalise import (
     _ASCII_FOLD_BYTES,
     expand_contractions,
@@ -38,10 +38,20 @@ CORRECTIONS = 65536  # typos whose correction is kept: strangers' typos must not
 class TermAnalyser:
     """Reads texts in one knowledge base's vocabulary; build a new one when the base changes."""
 
-    def __init__(self, kb: KnowledgeBase, words_of: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        words_of: Callable[[str], str] | None = None,
+        phrasings: dict[str, list[list[str] | None]] | None = None,
+    ) -> None:
         """``words_of``: a text's ``normalise.words`` joined by single spaces (``joined_words``),
         or a memo of it shared with whoever reads the same texts next (the matcher's model
-        reads every phrasing again: folded once is enough)."""
+        reads the titles and keywords again: folded once is enough).
+
+        ``phrasings``: filled, if given, with each entry's phrasings' ``scored_joined`` terms,
+        read in the same pass as the vocabulary (the matcher's model would read them again);
+        None for a phrasing only ``scored_joined`` reads (an apostrophe, or synonyms only the
+        regex applies)."""
         words_of = words_of or joined_words
         self._synonym_pattern = _synonym_regex(kb.synonyms)
         self._synonyms = dict(kb.synonyms)
@@ -51,8 +61,13 @@ class TermAnalyser:
         for variant, canonical in kb.synonyms.items():
             surface.update(variant.split())
             surface.update(canonical.split())
+        scored: dict[str, tuple[str, ...]] = {}  # each word's terms, while the phrasings are read
         for entry in kb.entries.values():
-            texts = chain((p.text for p in entry.questions), (entry.title, *entry.keywords))
+            texts: Iterable[str] = (entry.title, *entry.keywords)
+            if phrasings is None:
+                texts = chain((p.text for p in entry.questions), texts)
+            else:
+                phrasings[entry.id] = self._read_phrasings(entry.questions, surface, scored)
             surface.update(chain.from_iterable(map(str.split, map(words_of, texts))))
         self._surface = tuple(
             sorted(w for w in surface if len(w) >= MIN_CORRECTABLE and w.isalpha())
@@ -160,10 +175,42 @@ class TermAnalyser:
 
     def _terms_of_word(self, word: str) -> tuple[str, ...]:
         """One word's terms: none for a stop word, its stem, and a plural's trace after it."""
-        if is_stopword(word) or (len(word) < 2 and not word.isdigit()):
+        scored = _scored_terms_of_word(word)
+        if not scored:
             return ()
-        term = stem(word)
+        term = scored[0]
         return (term, term + PLURAL) if self._plural(word) else (term,)
+
+    def _read_phrasings(
+        self,
+        phrasings: Iterable[Phrasing],
+        surface: set[str],
+        scored: dict[str, tuple[str, ...]],
+    ) -> list[list[str] | None]:
+        """The words of an entry's phrasings added to ``surface``, and their ``scored_joined``
+        terms (see ``__init__``), by the steps ``scored_joined`` takes for plain words: a
+        word's scored terms need no vocabulary (only a plural's trace does)."""
+        table = self._synonym_table
+        applied = table.applied_words if table.usable else None
+        terms_of = scored.__getitem__
+        found: list[list[str] | None] = []
+        for phrasing in phrasings:
+            joined = joined_words(phrasing.text)
+            if applied is None or "'" in joined or not joined:
+                surface.update(joined.split())
+                found.append(None if joined else [])
+                continue
+            words = joined.split(" ")
+            surface.update(words)
+            words = applied(words)
+            try:
+                found.append(list(dict.fromkeys(chain.from_iterable(map(terms_of, words)))))
+            except KeyError:  # a word met for the first time
+                for word in words:
+                    if word not in scored:
+                        scored[word] = _scored_terms_of_word(word)
+                found.append(list(dict.fromkeys(chain.from_iterable(map(terms_of, words)))))
+        return found
 
     def _tokens(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
         corrections: list[tuple[str, str]] = []
@@ -206,6 +253,13 @@ class TermAnalyser:
             if len(self._corrections) < CORRECTIONS:
                 self._corrections[word] = fixed
         return fixed
+
+
+def _scored_terms_of_word(word: str) -> tuple[str, ...]:
+    """A word's terms without a plural's trace: none for a stop word, else its stem."""
+    if is_stopword(word) or (len(word) < 2 and not word.isdigit()):
+        return ()
+    return (stem(word),)
 
 
 def joined_words(text: str) -> str:

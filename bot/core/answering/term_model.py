@@ -103,9 +103,12 @@ class TermModel:
         kb: KnowledgeBase,
         analyser: TermAnalyser,
         words_of: Callable[[str], str] = joined_words,
+        phrased: dict[str, list[list[str] | None]] | None = None,
     ) -> None:
         """``words_of``: ``term_analysis.joined_words``, or a memo of it (the analyser read the
-        same texts for its vocabulary)."""
+        same texts for its vocabulary); ``phrased``: the terms of the entries' phrasings the
+        analyser read already (``TermAnalyser``'s ``phrasings``; taken out as they are used),
+        None where it left one to ``scored_joined``."""
         # Each text of the base is analysed once, not twice: titles and keywords with the
         # traces of their plurals (``terms_of``), phrasings only without (``scored_terms_of``:
         # a plural's trace is never a scored term), so a phrasing's terms are kept once.
@@ -135,9 +138,17 @@ class TermModel:
         said: dict[str, list[list[str]]] = {}  # each entry's phrasings' terms, for its profile
         for entry in kb.entries.values():
             # (Phrasings are not kept in ``scored``: each is read once here.)
-            said[entry.id] = phrased = [scored_joined(words_of(p.text)) for p in entry.questions]
+            read = phrased.pop(entry.id, None) if phrased else None
+            said[entry.id] = terms_of_phrasings = (
+                [scored_joined(words_of(p.text)) for p in entry.questions]
+                if read is None
+                else [
+                    scored_joined(words_of(p.text)) if terms is None else terms
+                    for p, terms in zip(entry.questions, read, strict=True)
+                ]
+            )
             # (in the order the terms first come)
-            counts: Counter[str] = Counter(chain.from_iterable(phrased))
+            counts: Counter[str] = Counter(chain.from_iterable(terms_of_phrasings))
             # (each count's salience from a table per number of phrasings, made once)
             table = tables.get(len(entry.questions))
             if table is None:
