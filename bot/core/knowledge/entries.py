@@ -219,7 +219,12 @@ def load_entry(path: Path, label: str, reader: Reader) -> LoadedEntry | None:
     entry = _entry(draft, label)
     id_valid = "id" in fields and FIELDS["id"].fits(entry.id)
     return LoadedEntry(
-        entry, path, line_of(id_node), id_valid, _modified(path), tuple(draft.folded)
+        entry,
+        path,
+        line_of(id_node),
+        id_valid,
+        _modified(path) if reader.modified is None else reader.modified,
+        tuple(draft.folded),
     )
 
 

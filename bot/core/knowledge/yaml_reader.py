@@ -49,6 +49,7 @@ class Reader:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     entry: str | None = None
+    modified: float | None = None  # the file's modification time, once ``compose`` read it
 
     def error(
         self, node: yaml.Node | None, message: str, hint: str = "", key: str | None = None
@@ -193,7 +194,8 @@ def compose(path: Path, label: str, reader: Reader) -> yaml.Node | None:
         # (Opened once, its size read from the open file, its bytes decoded as ``read_text``
         # would, line ends included: 5,000 files at 5,000 entries.)
         with path.open("rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
+            found = os.fstat(stream.fileno())
+            size, reader.modified = found.st_size, found.st_mtime
             if size > MAX_FILE_BYTES:
                 reader.problems.append(
                     Problem(
