@@ -56,15 +56,13 @@ def plain_words(text: str, contractions: Mapping[str, tuple[str, ...]]) -> tuple
     tokens = found.replace(",", " , ").split()
     if "'" not in found and contractions.keys().isdisjoint(tokens):
         return tuple(tokens)
-    return tuple(
-        word
-        for token in tokens
-        for word in (
-            (_expand(token, contractions) or (token,))
-            if "'" in token or token in contractions
-            else (token,)
-        )
-    )
+    words: list[str] = []  # (a loop, not a generator: an entry's answer has 100 words)
+    for token in tokens:
+        if "'" in token or token in contractions:
+            words += _expand(token, contractions) or (token,)
+        else:
+            words.append(token)
+    return tuple(words)
 
 
 def knowledge_words(
