@@ -41,7 +41,7 @@ from bot.core.knowledge import load_knowledge
 
 log = logging.getLogger(__name__)
 
-FORMAT = b"backcare-answerer-cache 2"  # change when the file's layout changes
+FORMAT = b"backcare-answerer-cache 3"  # change when the file's layout changes (3: TermModel)
 ENV = "BACKCARE_CACHE_DIR"
 _CORE = Path(__file__).resolve().parent.parent / "core"
 _code_digest: bytes | None = None
