@@ -2,7 +2,7 @@
 
 Loading and analysing a base creates hundreds of thousands of objects that all stay alive (and
 the YAML node trees, freed by reference counting as each file is read): the collector's runs on
-the way find nothing, and its full runs walk the whole growing base again and again, a third
+the way find nothing, and its full runs walk the whole growing base again and again, a fifth
 of the CPU of building 5,000 entries. The bot's start-up (``services.answer_cache``) has always
 paused it; ``load_knowledge`` and ``Answerer`` pause it themselves, so the command line tools
 (``ask``, ``chat``, ``eval``, ``kb check``) and the benchmarks build as fast. Nothing built
