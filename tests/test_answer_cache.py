@@ -233,3 +233,29 @@ def test_a_replaced_answerer_is_freed_without_the_cyclic_collector(knowledge: Pa
         assert interpreter() is None
     finally:
         gc.enable()
+
+
+def test_a_cache_of_the_format_before_is_rebuilt(
+    knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    build = Counting()
+    with monkeypatch.context() as before:  # a cache written by the code of the format before
+        before.setattr(answer_cache, "FORMAT", b"backcare-answerer-cache 2")
+        before.setattr(answer_cache, "_code_digest", None)
+        build_answerer(knowledge, cache, build=build)
+    monkeypatch.setattr(answer_cache, "_code_digest", None)
+    rebuilt = build_answerer(knowledge, cache, build=build)
+    assert build.calls == 2  # not read: built again, and written in this format
+    assert build_answerer(knowledge, cache, build=build) is not rebuilt
+    assert build.calls == 2
+    assert _replies(rebuilt) == _replies(Answerer(load_knowledge(knowledge)))
+
+
+def test_a_cached_answerer_holds_nothing_left_from_its_build(
+    knowledge: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    build_answerer(knowledge, cache)
+    cached = build_answerer(knowledge, cache)
+    assert cached.matcher.take_base_terms() == {}  # handed to the interpreter, then dropped

@@ -537,3 +537,50 @@ def test_a_detail_is_a_sentence_or_two(tmp_path: Path) -> None:
         tmp_path, {"entries/pigeon-pose.yaml": pigeon, "_vocabulary.yaml": DETAILS_VOCABULARY}
     )
     assert any("the detail 'hold' is" in p and "a sentence or two" in p for p in found)
+
+
+def test_a_phrasing_written_twice_is_kept_once_and_warned(tmp_path: Path) -> None:
+    twice = SITTING.replace(
+        "  - sitting for hours and hip flexors",
+        "  - sitting for hours and hip flexors\n  - Sitting for hours, and hip flexors?\n"
+        "  - DOES sitting at a desk tighten my hips",
+    )
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"entries/sitting.yaml": twice}))
+    entry = kb.entries["sitting"]
+    assert [(p.text, p.line) for p in entry.questions] == [
+        ("can sitting all day cause tight hip flexors", 9),
+        ("does sitting at a desk tighten my hips", 10),
+        ("is my office chair making my hips tight", 11),
+        ("sitting for hours and hip flexors", 12),
+    ]
+    assert [str(w) for w in kb.warnings] == [
+        "kb/entries/sitting.yaml:13: entry 'sitting', field 'questions': the phrasing "
+        "'Sitting for hours, and hip flexors?' is listed twice (also on line 12). "
+        "Fix: remove one of them.",
+        "kb/entries/sitting.yaml:14: entry 'sitting', field 'questions': the phrasing "
+        "'DOES sitting at a desk tighten my hips' is listed twice (also on line 10). "
+        "Fix: remove one of them.",
+    ]
+
+
+@pytest.mark.parametrize("edited", ["sitting", "pigeon-pose"])
+def test_a_phrasing_of_two_entries_is_reported_in_the_file_edited_last(
+    tmp_path: Path, edited: str
+) -> None:
+    shared = SITTING.replace("  - sitting for hours and hip flexors", "  - Pigeon pose steps")
+    root = write_kb(tmp_path / "kb", {"entries/sitting.yaml": shared})
+    edited_last(root, f"entries/{edited}.yaml")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(root)
+    here, there = (
+        ("sitting.yaml:12", "pigeon-pose.yaml:15")
+        if edited == "sitting"
+        else ("pigeon-pose.yaml:15", "sitting.yaml:12")
+    )
+    other = "pigeon-pose" if edited == "sitting" else "sitting"
+    text = "Pigeon pose steps" if edited == "sitting" else "pigeon pose steps"
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"kb/entries/{here}: entry '{edited}', field 'questions': the phrasing '{text}' is "
+        f"also a phrasing of '{other}' (kb/entries/{there}). Fix: keep it in the one entry it "
+        "belongs to."
+    ]

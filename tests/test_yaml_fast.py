@@ -1,4 +1,5 @@
-"""libyaml (CSafeLoader) reads knowledge files into the same node trees as PyYAML's own parser."""
+"""libyaml (CSafeLoader) reads knowledge files into the same node trees as PyYAML's own parser
+(a plain scalar's style aside: "" there, None here; ``trap_kind`` reads both as plain)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.core.knowledge.yaml_reader import fast_compose
 
@@ -29,8 +32,8 @@ def _tree(node: yaml.Node | None) -> object:
     if node is None:
         return None
     where = (node.start_mark.line, node.start_mark.column)
-    if isinstance(node, yaml.ScalarNode):
-        return ("scalar", node.tag, node.value, node.style, where)
+    if isinstance(node, yaml.ScalarNode):  # (a plain scalar's style: "" from libyaml)
+        return ("scalar", node.tag, node.value, node.style or None, where)
     if isinstance(node, yaml.SequenceNode):
         return ("seq", node.tag, node.flow_style, where, [_tree(n) for n in node.value])
     assert isinstance(node, yaml.MappingNode)
@@ -57,3 +60,52 @@ def test_invalid_yaml_is_left_to_pyyaml_to_explain(content: str) -> None:
 def test_an_anchor_inside_itself_does_not_loop() -> None:
     node = fast_compose("&a [*a]\n") if hasattr(yaml, "CSafeLoader") else None
     assert node is None or isinstance(node, yaml.SequenceNode)
+
+
+# Plain scalars that start as a YAML 1.1 type does (bool, null, numbers, dates) and often are
+# only text ("nothing", "10 minutes", "on my back").
+TYPED_PIECES = [*"yYnNoOtTfF0189+-._~:eEx ", "yes", "No", "true", "FALSE", "null", "Null", "on"]
+TYPED_PIECES += ["OFF", "inf", ".nan", ".Inf", "0x1F", "0o17", "0b101", "1_000", "2024-01-01"]
+TYPED_PIECES += ["12:30:00", "<<", "=", "thing", "minutes"]
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML built without libyaml")
+@given(st.lists(st.sampled_from(TYPED_PIECES), min_size=1, max_size=4).map("".join))
+def test_a_scalar_that_starts_as_a_type_gets_pyyamls_tag(value: str) -> None:
+    content = f"- {value}\n- [{value}]\n"
+    try:
+        expected = _tree(yaml.compose(content, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return  # not YAML (PyYAML explains it, as ever)
+    found = fast_compose(content)
+    assert found is None or _tree(found) == expected  # (None: left to PyYAML, as above)
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_a_file_is_read_as_read_text_reads_it(tmp_path: Path, ending: str) -> None:
+    from bot.core.knowledge.yaml_reader import Reader, compose
+
+    text = ending.join(["\ufeffid: a", "answer: |", "  two", "  lines", "list:", "  - x", ""])
+    path = tmp_path / "a.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    reader = Reader("a.yaml")
+    expected = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    assert _tree(compose(path, "a.yaml", reader)) == _tree(expected)
+    assert not reader.problems
+    # A mistake is explained as in a file with plain line ends (the tab is in the indentation).
+    path.write_bytes(ending.join(["id: a", "list:", "\t- x", ""]).encode("utf-8"))
+    assert compose(path, "a.yaml", reader) is None
+    assert [(p.line, p.message) for p in reader.problems] == [(3, "contains a tab character.")]
+
+
+def test_a_file_that_cannot_be_read_is_one_plain_problem(tmp_path: Path) -> None:
+    from bot.core.knowledge.yaml_reader import Reader, compose
+
+    reader = Reader("x")
+    for path in (tmp_path / "missing.yaml", tmp_path):  # no such file; a folder
+        assert compose(path, "x", reader) is None
+    messages = [problem.message for problem in reader.problems]
+    assert messages == [
+        "cannot be read (No such file or directory).",
+        "cannot be read (Is a directory).",
+    ]

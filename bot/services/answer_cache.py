@@ -1,9 +1,9 @@
 """Start-up from a cached, already analysed knowledge base, so a large base starts in seconds.
 
 Loading and validating the YAML and analysing it (matcher index, red-flag screen, interpreter)
-costs about 0.7 ms of CPU per entry: 3.3-3.8 s at 5,000 entries, 14 s at 20,000 (reading it
-from here: 0.7 s and 2.3 s). The finished ``Answerer`` is pure data, so it is pickled once into
-the bot's own cache folder and loaded from there while nothing has changed.
+costs about 0.55 ms of CPU per entry: 2.7-3.1 s at 5,000 entries, 11-12 s at 20,000 (reading
+it from here: 0.6-0.8 s and 2.3-2.6 s). The finished ``Answerer`` is pure data, so it is pickled
+once into the bot's own cache folder and loaded from there while nothing has changed.
 
 - **Never stale.** The file starts with a key: the SHA-256 of the bytes of every file in the
   knowledge folder (and their names), of every source file of ``bot/core`` (the classes that are
@@ -41,7 +41,7 @@ from bot.core.knowledge import load_knowledge
 
 log = logging.getLogger(__name__)
 
-FORMAT = b"backcare-answerer-cache 2"  # change when the file's layout changes
+FORMAT = b"backcare-answerer-cache 3"  # change when the file's layout changes (3: TermModel)
 ENV = "BACKCARE_CACHE_DIR"
 _CORE = Path(__file__).resolve().parent.parent / "core"
 _code_digest: bytes | None = None

@@ -22,6 +22,7 @@ from bot.core.answering.matching import Matcher
 from bot.core.answering.reading import Reading
 from bot.core.answering.smalltalk import classify
 from bot.core.answering.understanding import Interpreter
+from bot.core.collector import paused
 from bot.core.knowledge import Entry, KnowledgeBase, UrgencyTier, fill
 from bot.core.replies import Button, Reply, ReplyKind, label, render_entry, rows
 from bot.core.safety import (
@@ -64,9 +65,10 @@ class Answerer:
         self, kb: KnowledgeBase, matcher: Matcher | None = None, screen: Screen | None = None
     ) -> None:
         self.kb = kb
-        self.matcher = matcher or Matcher(kb)
-        self.screen = screen or Screen.for_knowledge(kb)
-        self.interpreter = Interpreter(kb, self.matcher)
+        with paused():  # (see ``bot.core.collector``)
+            self.matcher = matcher or Matcher(kb)
+            self.screen = screen or Screen.for_knowledge(kb)
+            self.interpreter = Interpreter(kb, self.matcher)
 
     # -- free text ------------------------------------------------------------------------
     def answer(self, text: str, conversation: Conversation | None = None) -> Outcome:

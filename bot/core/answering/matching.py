@@ -71,9 +71,8 @@ class Matcher:
         self.kb = kb
         self.confident = confident
         self.unsure = unsure
-        # Each text of the base is folded once, not twice (the analyser reads it for its
-        # vocabulary, the model for its terms), kept as one string until then: a list of words
-        # per phrasing would cost tens of MiB at 5,000 entries.
+        # Each title and keyword is folded once, not twice (the analyser reads it for its
+        # vocabulary, the model for its terms), kept as one string until then.
         folded: dict[str, str] = {}
 
         def words_of(text: str) -> str:
@@ -82,9 +81,11 @@ class Matcher:
                 found = folded[text] = joined_words(text)
             return found
 
-        self._analyser = TermAnalyser(kb, words_of)
+        # The phrasings are read once: their terms in the same pass as the vocabulary.
+        phrased: dict[str, list[list[str] | None]] = {}
+        self._analyser = TermAnalyser(kb, words_of, phrased)
         with self._analyser.remembering():
-            self._model = model = TermModel(kb, self._analyser, words_of)
+            self._model = model = TermModel(kb, self._analyser, words_of, phrased)
         self.rarest = model.rarest  # the weight of a term only one entry uses
         self._idf = model.idf
         self._off_topic_terms = model.off_topic_terms
@@ -148,6 +149,11 @@ class Matcher:
     def known(self, term: str) -> bool:
         """Whether the knowledge base uses this term (a question word counts as known)."""
         return term in self._idf or term in QUESTION_WORDS
+
+    def take_base_terms(self) -> dict[str, list[str]]:
+        """``analyse``'s terms of the base's titles and keywords, made when the matcher was
+        built; handed over once (``TermModel.take_base_terms``)."""
+        return self._model.take_base_terms()
 
     def vocabulary(self, entry_id: str) -> frozenset[str]:
         """The terms that point to one entry (its phrasings, title and keywords)."""

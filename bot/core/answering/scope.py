@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
@@ -40,11 +40,13 @@ _CLAUSE = re.compile(r"(?:[^.!?;:,\n\u2013\u2014-]|\b-\b)+[.!?;:,\n\u2013\u2014-
 _BUT = re.compile(r"\s+(?=but\b)", re.IGNORECASE)
 
 
-def _remembered(terms_of: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+def _remembered(
+    terms_of: Callable[[str], list[str]], known: Mapping[str, list[str]]
+) -> Callable[[str], list[str]]:
     """``terms_of`` with each phrase's terms kept, while a knowledge base is read (a title or
     keyword is read three times, a common word of them thousands of times; the terms are
-    only read, never changed)."""
-    kept: dict[str, list[str]] = {}
+    only read, never changed), starting from those ``known`` already."""
+    kept: dict[str, list[str]] = dict(known)
 
     def remembered(phrase: str) -> list[str]:
         found = kept.get(phrase)
@@ -63,12 +65,15 @@ class Scope:
         kb: KnowledgeBase,
         terms_of: Callable[[str], list[str]],
         knows: Callable[[str], bool],
+        known: Mapping[str, list[str]] | None = None,
     ) -> None:
         """``terms_of`` gives the matcher's terms of a phrase; ``knows`` whether a folded word
-        is one the knowledge base uses."""
+        is one the knowledge base uses; ``known``: ``terms_of`` of some phrases, made already
+        (``Matcher.take_base_terms``: the titles and keywords)."""
         self._knows = knows
         self._terms_of = terms_of
-        terms_of = _remembered(terms_of)  # the same titles, keywords and words come back often
+        # The same titles, keywords and words come back often.
+        terms_of = _remembered(terms_of, known or {})
         # Each entry's title and keywords as sets of terms (question words aside).
         key_sets: dict[str, frozenset[str]] = {}  # each phrase's, once (keywords recur)
 

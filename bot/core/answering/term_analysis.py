@@ -13,15 +13,21 @@ questions and for the base's own phrasings; the matcher decides what those terms
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import chain
 
 from rapidfuzz import fuzz, process
 
 from bot.core.answering.index import SynonymTable
-from bot.core.knowledge import KnowledgeBase
-from bot.core.normalise import expand_contractions, fold, is_stopword, stem, words
+from bot.core.knowledge import KnowledgeBase, Phrasing
+from bot.core.normalise import (
+    _ASCII_FOLD_BYTES,
+    expand_contractions,
+    is_stopword,
+    stem,
+    words,
+)
 
 PLURAL = "+pl"  # suffix of the term that keeps a plural's number ("stretches" -> "stretch+pl")
 MIN_CORRECTABLE = 5  # shorter words are too easily "corrected" into another real word
@@ -32,10 +38,20 @@ CORRECTIONS = 65536  # typos whose correction is kept: strangers' typos must not
 class TermAnalyser:
     """Reads texts in one knowledge base's vocabulary; build a new one when the base changes."""
 
-    def __init__(self, kb: KnowledgeBase, words_of: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        words_of: Callable[[str], str] | None = None,
+        phrasings: dict[str, list[list[str] | None]] | None = None,
+    ) -> None:
         """``words_of``: a text's ``normalise.words`` joined by single spaces (``joined_words``),
         or a memo of it shared with whoever reads the same texts next (the matcher's model
-        reads every phrasing again: folded once is enough)."""
+        reads the titles and keywords again: folded once is enough).
+
+        ``phrasings``: filled, if given, with each entry's phrasings' ``scored_joined`` terms,
+        read in the same pass as the vocabulary (the matcher's model would read them again);
+        None for a phrasing only ``scored_joined`` reads (an apostrophe, or synonyms only the
+        regex applies)."""
         words_of = words_of or joined_words
         self._synonym_pattern = _synonym_regex(kb.synonyms)
         self._synonyms = dict(kb.synonyms)
@@ -45,8 +61,13 @@ class TermAnalyser:
         for variant, canonical in kb.synonyms.items():
             surface.update(variant.split())
             surface.update(canonical.split())
+        scored: dict[str, tuple[str, ...]] = {}  # each word's terms, while the phrasings are read
         for entry in kb.entries.values():
-            texts = chain((p.text for p in entry.questions), (entry.title, *entry.keywords))
+            texts: Iterable[str] = (entry.title, *entry.keywords)
+            if phrasings is None:
+                texts = chain((p.text for p in entry.questions), texts)
+            else:
+                phrasings[entry.id] = self._read_phrasings(entry.questions, surface, scored)
             surface.update(chain.from_iterable(map(str.split, map(words_of, texts))))
         self._surface = tuple(
             sorted(w for w in surface if len(w) >= MIN_CORRECTABLE and w.isalpha())
@@ -110,12 +131,21 @@ class TermAnalyser:
     def scored_joined(self, joined: str) -> list[str]:
         """``finish_joined`` without the plurals' traces: the terms the matcher scores, of a
         knowledge base's text. While remembering, each word's are looked up and the whole kept
-        once each, in order, by calls that loop in C (100,000 phrasings at 5,000 entries)."""
+        once each, in order, by calls that loop in C (100,000 phrasings at 5,000 entries).
+
+        (``joined_words`` gives letters and digits between single spaces, unless a word keeps
+        an apostrophe: what ``apply_joined`` checks with a regex, known without it.)"""
         scored = self._word_scored
-        said = self._synonym_table.apply_joined(joined)
-        if said is None or scored is None or self._word_terms is None:
+        table = self._synonym_table
+        if scored is None or self._word_terms is None:
             return [t for t in self.finish_joined(joined) if not t.endswith(PLURAL)]
-        words = said.split()
+        if table.usable and "'" not in joined:  # ``joined_words`` gave plain words (no regex)
+            words = table.applied_words(joined.split(" ")) if joined else []
+        else:
+            said = table.apply_joined(joined)
+            if said is None:
+                return [t for t in self.finish_joined(joined) if not t.endswith(PLURAL)]
+            words = said.split()
         try:
             found = list(map(scored.__getitem__, words))
         except KeyError:  # a word met for the first time
@@ -145,10 +175,42 @@ class TermAnalyser:
 
     def _terms_of_word(self, word: str) -> tuple[str, ...]:
         """One word's terms: none for a stop word, its stem, and a plural's trace after it."""
-        if is_stopword(word) or (len(word) < 2 and not word.isdigit()):
+        scored = _scored_terms_of_word(word)
+        if not scored:
             return ()
-        term = stem(word)
+        term = scored[0]
         return (term, term + PLURAL) if self._plural(word) else (term,)
+
+    def _read_phrasings(
+        self,
+        phrasings: Iterable[Phrasing],
+        surface: set[str],
+        scored: dict[str, tuple[str, ...]],
+    ) -> list[list[str] | None]:
+        """The words of an entry's phrasings added to ``surface``, and their ``scored_joined``
+        terms (see ``__init__``), by the steps ``scored_joined`` takes for plain words: a
+        word's scored terms need no vocabulary (only a plural's trace does)."""
+        table = self._synonym_table
+        applied = table.applied_words if table.usable else None
+        terms_of = scored.__getitem__
+        found: list[list[str] | None] = []
+        for phrasing in phrasings:
+            joined = joined_words(phrasing.text)
+            if applied is None or "'" in joined or not joined:
+                surface.update(joined.split())
+                found.append(None if joined else [])
+                continue
+            words = joined.split(" ")
+            surface.update(words)
+            words = applied(words)
+            try:
+                found.append(list(dict.fromkeys(chain.from_iterable(map(terms_of, words)))))
+            except KeyError:  # a word met for the first time
+                for word in words:
+                    if word not in scored:
+                        scored[word] = _scored_terms_of_word(word)
+                found.append(list(dict.fromkeys(chain.from_iterable(map(terms_of, words)))))
+        return found
 
     def _tokens(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
         corrections: list[tuple[str, str]] = []
@@ -193,17 +255,30 @@ class TermAnalyser:
         return fixed
 
 
+def _scored_terms_of_word(word: str) -> tuple[str, ...]:
+    """A word's terms without a plural's trace: none for a stop word, else its stem."""
+    if is_stopword(word) or (len(word) < 2 and not word.isdigit()):
+        return ()
+    return (stem(word),)
+
+
 def joined_words(text: str) -> str:
     """``normalise.words`` of a text joined by single spaces (a word has no space, so
     ``split()`` gives the words back): one string per text where many are kept at once.
 
     Made for every text of a knowledge base once, as ``words`` reads plain ASCII text
-    (without its cache and copies, a tenth of a second at 5,000 entries)."""
+    (without its cache and copies, a tenth of a second at 5,000 entries): ASCII text is folded
+    with its hyphens as spaces by one translation, and its spaces collapsed once, at the end
+    (contractions are written out the same either way: they hold no space or hyphen)."""
     if text.isascii():
-        folded = expand_contractions(fold(text))
+        folded = expand_contractions(text.encode().translate(_JOINED_BYTES).decode())
         if "'" not in folded:
-            return " ".join(folded.replace("-", " ").split())
+            return " ".join(folded.split())
     return " ".join(words(text))
+
+
+# ``normalise.fold``'s table for ASCII text, with a hyphen as a space (``words`` splits there).
+_JOINED_BYTES = _ASCII_FOLD_BYTES.replace(b"-", b" ")
 
 
 def _synonym_regex(synonyms: Mapping[str, str]) -> re.Pattern[str] | None:

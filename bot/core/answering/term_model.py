@@ -103,9 +103,12 @@ class TermModel:
         kb: KnowledgeBase,
         analyser: TermAnalyser,
         words_of: Callable[[str], str] = joined_words,
+        phrased: dict[str, list[list[str] | None]] | None = None,
     ) -> None:
         """``words_of``: ``term_analysis.joined_words``, or a memo of it (the analyser read the
-        same texts for its vocabulary)."""
+        same texts for its vocabulary); ``phrased``: the terms of the entries' phrasings the
+        analyser read already (``TermAnalyser``'s ``phrasings``; taken out as they are used),
+        None where it left one to ``scored_joined``."""
         # Each text of the base is analysed once, not twice: titles and keywords with the
         # traces of their plurals (``terms_of``), phrasings only without (``scored_terms_of``:
         # a plural's trace is never a scored term), so a phrasing's terms are kept once.
@@ -130,18 +133,27 @@ class TermModel:
             return found
 
         scored_joined = analyser.scored_joined
+        tables: dict[int, list[float]] = {}
         salience: dict[str, dict[str, float]] = {}
         said: dict[str, list[list[str]]] = {}  # each entry's phrasings' terms, for its profile
         for entry in kb.entries.values():
             # (Phrasings are not kept in ``scored``: each is read once here.)
-            said[entry.id] = phrased = [scored_joined(words_of(p.text)) for p in entry.questions]
+            read = phrased.pop(entry.id, None) if phrased else None
+            said[entry.id] = terms_of_phrasings = (
+                [scored_joined(words_of(p.text)) for p in entry.questions]
+                if read is None
+                else [
+                    scored_joined(words_of(p.text)) if terms is None else terms
+                    for p, terms in zip(entry.questions, read, strict=True)
+                ]
+            )
             # (in the order the terms first come)
-            counts: Counter[str] = Counter(chain.from_iterable(phrased))
-            full = max(1.0, SALIENT_SHARE * len(entry.questions))
-            weights = {
-                t: SALIENCE_FLOOR + (1 - SALIENCE_FLOOR) * min(1.0, c / full)
-                for t, c in counts.items()
-            }
+            counts: Counter[str] = Counter(chain.from_iterable(terms_of_phrasings))
+            # (each count's salience from a table per number of phrasings, made once)
+            table = tables.get(len(entry.questions))
+            if table is None:
+                table = tables[len(entry.questions)] = _salience_table(len(entry.questions))
+            weights = dict(zip(counts, map(table.__getitem__, counts.values()), strict=True))
             # A word of a multi-word keyword alone is not that keyword ("sleep" is not
             # "sleeping pigeon"): it points here as weakly as a word of one phrasing, and fully
             # only when the whole keyword is found (see ``Matcher._whole_keywords``).
@@ -196,11 +208,22 @@ class TermModel:
                     )
             item.keyword_terms = frozenset().union(*item.keywords)
             self.profiles[entry.id] = item
+        # The terms of the titles and keywords, until the interpreter takes them (it reads the
+        # same texts): see ``take_base_terms``.
+        self._base_terms: dict[str, list[str]] = known
         # How candidates and phrasings are found fast (same results): see ``index``.
         self.postings = EntryPostings(salience)
         self.phrasing_scorer = PhrasingScorer(
             {entry_id: item.phrasings for entry_id, item in self.profiles.items()}
         )
+
+    def take_base_terms(self) -> dict[str, list[str]]:
+        """The terms of the base's titles and keywords made for this model, handed over once
+        (then dropped: they are not kept with the model). They are what
+        ``TermAnalyser.analyse`` finds in the same texts: every word of them is one of the
+        base's, which no spelling fix changes."""
+        found, self._base_terms = self._base_terms, {}
+        return found
 
     def weight_of(self, term: str) -> float:
         """How much one term says: rare knowledge-base terms most, unknown ones as much."""
@@ -212,3 +235,12 @@ class TermModel:
         if term in self.off_topic_terms:
             return self._off_topic
         return NUMBER_WEIGHT if any(c.isdigit() for c in term) else self._unknown
+
+
+def _salience_table(phrasings: int) -> list[float]:
+    """A word's salience for an entry of this many phrasings, by the number it is in."""
+    full = max(1.0, SALIENT_SHARE * phrasings)
+    return [
+        SALIENCE_FLOOR + (1 - SALIENCE_FLOOR) * min(1.0, count / full)
+        for count in range(phrasings + 1)
+    ]

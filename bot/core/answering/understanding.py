@@ -94,7 +94,9 @@ class Interpreter:
         self._entry_words: dict[str, frozenset[str]] = {}
         # Not ``self._terms``: a bound method would tie the scope back to this interpreter,
         # a reference cycle that only a full garbage collection frees (see ``_terms_by``).
-        self._scope = Scope(kb, partial(_terms_by, matcher), matcher.knows)
+        self._scope = Scope(
+            kb, partial(_terms_by, matcher), matcher.knows, matcher.take_base_terms()
+        )
         self._follow_ups = FollowUpReader(kb, matcher, self._scope)
         self._next_terms = frozenset(matcher.analyse(NEXT_WORDS)[0])
 

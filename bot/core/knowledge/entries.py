@@ -146,10 +146,14 @@ def _fits_one_message(draft: _Draft) -> None:
 
 def _distinct_phrasings(draft: _Draft) -> None:
     """A phrasing written twice (after folding case and accents) is a warning; one is kept."""
+    items: list[Item] = draft.values["questions"]
+    keys = [fold(value) for value, _ in items]
+    if len(set(keys)) == len(keys):  # (most files: none twice, nothing to warn about)
+        draft.folded = keys
+        return
     seen: dict[str, int | None] = {}
     kept: list[Item] = []
-    for value, node in draft.values["questions"]:
-        key = fold(value)
+    for (value, node), key in zip(items, keys, strict=True):
         if key in seen:
             draft.reader.warn(
                 node,
@@ -215,7 +219,12 @@ def load_entry(path: Path, label: str, reader: Reader) -> LoadedEntry | None:
     entry = _entry(draft, label)
     id_valid = "id" in fields and FIELDS["id"].fits(entry.id)
     return LoadedEntry(
-        entry, path, line_of(id_node), id_valid, _modified(path), tuple(draft.folded)
+        entry,
+        path,
+        line_of(id_node),
+        id_valid,
+        _modified(path) if reader.modified is None else reader.modified,
+        tuple(draft.folded),
     )
 
 
@@ -231,10 +240,11 @@ def _entry(draft: _Draft, label: str) -> Entry:
     values: dict[str, Any] = {
         name: tuple(text for text, _ in value) if isinstance(value, list) else value
         for name, value in draft.values.items()
+        if name != "questions"
     }
     values["id"] = values["id"] or draft.path.stem
-    values["questions"] = tuple(
-        Phrasing(text, line_of(node)) for text, node in draft.values["questions"]
+    values["questions"] = tuple(  # (``line_of`` of a node that is there)
+        [Phrasing(text, node.start_mark.line + 1) for text, node in draft.values["questions"]]
     )
     values["keywords"] = tuple(fold(keyword) for keyword in values["keywords"])
     related_lines = tuple(line_of(node) for _, node in draft.values["related"])

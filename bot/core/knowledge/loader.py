@@ -23,6 +23,7 @@ from pathlib import Path
 
 from rapidfuzz import process
 
+from bot.core.collector import paused
 from bot.core.knowledge.entries import LoadedEntry, load_entry
 from bot.core.knowledge.model import Entry, FollowUp, KnowledgeBase, Phrasing
 from bot.core.knowledge.problems import KnowledgeError, Problem
@@ -145,8 +146,14 @@ def _phrasings_belong_to_one_entry(
 
 
 def load_knowledge(directory: Path | str) -> KnowledgeBase:
-    """Load and validate a knowledge directory; raise KnowledgeError listing every problem."""
-    directory = Path(directory)
+    """Load and validate a knowledge directory; raise KnowledgeError listing every problem.
+
+    (The garbage collector is paused meanwhile: see ``bot.core.collector``.)"""
+    with paused():
+        return _load_knowledge(Path(directory))
+
+
+def _load_knowledge(directory: Path) -> KnowledgeBase:
     problems: list[Problem] = []
     warnings: list[Problem] = []
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 __all__ = [
     "ENTRY_SCHEMA",
@@ -62,9 +63,9 @@ class FieldSpec:
             return False
         return self.max_length is None or len(value) <= self.max_length
 
-    @property
+    @cached_property
     def initial(self) -> str | int | tuple[object, ...] | None:
-        """The value of a field that is not written."""
+        """The value of a field that is not written (the same each time: worked out once)."""
         if self.kind is FieldKind.TIMING:
             return None
         if self.default is not None:

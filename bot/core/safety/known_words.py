@@ -7,13 +7,18 @@ text: at 5,000 entries that is 100,000 phrasings, read once when the screen is b
 
 Most texts are plain (``tokens._plain``: no "3rd", no "38.5"): their words are the words of
 ``tokenise`` without its sentences (``plain_words``: one translation and a split); the others
-are read by ``tokenise`` itself.
+are read by ``tokenise`` itself. Most phrasings are simpler still (ASCII, no apostrophe, digit or
+question mark): they are read a few hundred at a time, as one text (``_word_sets``).
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from itertools import accumulate, chain, compress, count
+from operator import add, not_
 
 from bot.core.safety.tokens import (
     _DIGIT,
@@ -51,15 +56,13 @@ def plain_words(text: str, contractions: Mapping[str, tuple[str, ...]]) -> tuple
     tokens = found.replace(",", " , ").split()
     if "'" not in found and contractions.keys().isdisjoint(tokens):
         return tuple(tokens)
-    return tuple(
-        word
-        for token in tokens
-        for word in (
-            (_expand(token, contractions) or (token,))
-            if "'" in token or token in contractions
-            else (token,)
-        )
-    )
+    words: list[str] = []  # (a loop, not a generator: an entry's answer has 100 words)
+    for token in tokens:
+        if "'" in token or token in contractions:
+            words += _expand(token, contractions) or (token,)
+        else:
+            words.append(token)
+    return tuple(words)
 
 
 def knowledge_words(
@@ -69,17 +72,49 @@ def knowledge_words(
 ) -> tuple[set[str], dict[str, float]]:
     """The words the base uses (its phrasings, read with the contractions written out, and its
     other ``texts`` as they are), and each phrasing word's share of the phrasings it is in."""
-    # (Counted phrasing by phrasing: a list of all their words, counted at once, was hardly
-    # faster and kept a million strings alive at once, 37 MiB of memory never given back.)
     counts: Counter[str] = Counter()
-    known: set[str] = set()
     total = 0
+    batch: list[str] = []
     for text in phrasings:
-        words = set(plain_words(text, contractions))
-        counts.update(words)
-        known |= words
-        total += 1
+        batch.append(text)
+        if len(batch) == _BATCH:
+            counts.update(chain.from_iterable(_word_sets(batch, contractions)))
+            total += len(batch)
+            batch.clear()
+    counts.update(chain.from_iterable(_word_sets(batch, contractions)))
+    total += len(batch)
+    known = set(counts)
     for text in texts:
         known.update(plain_words(text, {}))
     share = max(total, 1)
     return known, {word: count / share for word, count in counts.items()}
+
+
+# Phrasings are read a batch at a time (``_word_sets``); a phrasing with any of these
+# characters is read by ``plain_words`` alone: not ASCII, an apostrophe, a digit, a question
+# mark (a checklist answered no), a NUL (the separator).
+_ALONE = re.compile("['0-9?\x80-\U0010ffff]")
+_SEPARATOR = "\x00"
+_BATCH_BYTES = _SEPARATOR.encode() + _LINES_BYTES[1:]  # ``_LINES_BYTES``, the NUL kept
+_BATCH = 256  # phrasings read at once (of 64 to 4,096, the fastest at 5,000 entries)
+
+
+def _word_sets(batch: list[str], contractions: Mapping[str, tuple[str, ...]]) -> list[set[str]]:
+    """Each phrasing's set of ``plain_words``.
+
+    Read as one text: joined by NULs, lowered, translated and split (each step once per batch,
+    not once per phrasing: 100,000 phrasings at 5,000 entries), then split into the phrasings'
+    words. A phrasing with a character of ``_ALONE`` is read again alone, and one with a
+    contraction among its words ("cant") has it written out ("can", "not")."""
+    joined = _SEPARATOR.join(batch)
+    if joined.count(_SEPARATOR) != len(batch) - 1:  # a phrasing with a NUL: each alone
+        return [set(plain_words(text, contractions)) for text in batch]
+    starts = list(map(add, accumulate(map(len, batch), initial=0), count()))  # + separators
+    read = joined.lower().encode().translate(_BATCH_BYTES).decode().replace(",", " , ")
+    sets = list(map(set, map(str.split, read.split(_SEPARATOR))))
+    keys = contractions.keys()
+    for number in compress(count(), map(not_, map(keys.isdisjoint, sets))):
+        sets[number] = {w for token in sets[number] for w in (contractions.get(token) or (token,))}
+    for number in {bisect_right(starts, found.start()) - 1 for found in _ALONE.finditer(joined)}:
+        sets[number] = set(plain_words(batch[number], contractions))  # (written out there)
+    return sets
