@@ -211,7 +211,8 @@ class Interpreter:
                 [sentences[i] for i in around if asked - NAMED_BACK <= i < asked]
             ):
                 if self._scope.names_an_entry(self._terms(before)):  # no scoring when none is
-                    named = self.matcher.match(before).best
+                    # Only the best is asked: entries that cannot be it are not scored.
+                    named = self.matcher.match_parts(((before, 1.0),), limit=1).best
                     if named is not None and named.named:
                         context = Conversation(topic=named.entry_id)
                         break
@@ -361,7 +362,9 @@ class Interpreter:
         parts = ((text, 1.0), *story)
         # The match with the words that ask a detail, made when first needed (most readings
         # decide on ``own`` alone).
-        whole = _Lazy(partial(self.matcher.match_parts, parts))
+        whole = _Lazy(
+            partial(self.matcher.match_parts, parts), partial(self.matcher.match_parts, parts, 1)
+        )
         own = self.matcher.match_parts(parts, drop=asked) if asked else whole()
         unfamiliar = self._unfamiliar(own)
         subject = self._scope.subject(canonical)
@@ -391,11 +394,13 @@ class Interpreter:
 
         # A question another entry has almost word for word is that entry's, whatever came
         # before ("how often should I stretch?" after pigeon pose asks the general question).
-        phrased = whole().best if strict else None
+        first = whole.first() if strict else None
+        phrased = first.best if first is not None else None
         if (
-            phrased is not None
+            first is not None
+            and phrased is not None
             and phrased.similarity >= PHRASED
-            and self._solid(whole(), unfamiliar, False, cue)
+            and self._solid(first, unfamiliar, False, cue)  # (its best, band and terms)
             and (context is None or phrased.entry_id != context.topic)
         ):
             return self._entry(phrased.entry_id, None, whole())
@@ -615,13 +620,19 @@ def _terms_by(matcher: Matcher, phrase: str) -> list[str]:
 
 
 class _Lazy:
-    """A match made on first use, then kept."""
+    """A match made on first use, then kept; ``first``: the same match with only its best
+    candidate (band, best and terms are the whole match's), cheaper when the whole match is
+    not made (the matcher scores only the entries that can be the best)."""
 
-    def __init__(self, make: Callable[[], Match]) -> None:
+    def __init__(self, make: Callable[[], Match], make_first: Callable[[], Match]) -> None:
         self._make = make
+        self._make_first = make_first
         self._made: Match | None = None
 
     def __call__(self) -> Match:
         if self._made is None:
             self._made = self._make()
         return self._made
+
+    def first(self) -> Match:
+        return self._made if self._made is not None else self._make_first()
