@@ -436,3 +436,42 @@ def test_the_best_asked_alone_is_the_best_of_the_whole_match(
     for text, topic in asked:
         interpreter.read(text, Conversation(topic=topic) if topic else None)
     assert len(compared) > 50 and sum(compared) > 10  # often asked, and often phrased alike
+
+
+def test_the_terms_of_a_text_are_those_of_its_match() -> None:
+    """``Matcher.terms`` gives what a match of the text alone has as its terms, without the
+    match: for every phrasing and answer of the knowledge base and the regression questions."""
+    kb = load_knowledge(ROOT / "knowledge")
+    matcher = Matcher(kb)
+    texts = [p.text for entry in kb.entries.values() for p in entry.questions]
+    texts += [entry.answer for entry in kb.entries.values()]
+    texts += [
+        p.text
+        for path in sorted((ROOT / "benchmarks" / "regression").glob("*.yaml"))
+        for p in load_probes(path)[0]
+    ]
+    texts += ["", "42", "stretches stretches stretch", "hip flexers?? 🙏"]
+    for text in texts:
+        assert matcher.terms(text) == matcher.match(text).terms, text
+
+
+def test_a_question_the_matcher_cannot_place_confidently_is_no_answer_without_context() -> None:
+    """``_may_answer`` (a long message's question read again with a name for its pronoun is
+    not read in full when it says no): every question of the regression sets it says no to,
+    read with no context, is neither an answer nor a detail; and it says both."""
+    kb = load_knowledge(ROOT / "knowledge")
+    interpreter = Answerer(kb).interpreter
+    texts = [
+        p.text
+        for path in sorted((ROOT / "benchmarks" / "regression").glob("*.yaml"))
+        for p in load_probes(path)[0]
+    ]
+    said = {True: 0, False: 0}
+    for text in texts:
+        with interpreter.matcher.one_message():
+            may = interpreter._may_answer(text)
+            reading = interpreter._read_question(text, None, ())
+        said[may] += 1
+        if not may:
+            assert reading.kind not in {"answer", "detail"}, text
+    assert said[True] > 100 and said[False] > 100
