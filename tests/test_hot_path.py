@@ -12,11 +12,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pycld2
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.answering import understanding
+from bot.core.answering.answerer import Answerer
+from bot.core.answering.context import Conversation
 from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
 from bot.core.answering.language import ENGLISH, _latin, looks_english
+from bot.core.answering.match_result import Match
 from bot.core.answering.matching import Matcher
 from bot.core.answering.term_analysis import _synonym_regex
 from bot.core.knowledge import load_knowledge
@@ -44,6 +49,7 @@ from bot.core.safety.tokens import (
     tokenise,
 )
 from bot.core.safety.tokens import fold as safety_fold
+from bot.tools.evaluation import load_probes
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
@@ -345,6 +351,7 @@ def test_the_best_alone_is_the_best_of_the_top_five() -> None:
         all_five = matcher.match_parts(parts, limit=5)
         assert alone.candidates[:1] == all_five.candidates[:1]
         assert alone.band == all_five.band
+        assert alone.terms == all_five.terms  # (what ``_solid`` reads of a match besides)
         several += len(all_five.candidates) > 1
     assert several > 200  # the comparison saw pools of several entries
 
@@ -392,3 +399,79 @@ def test_the_best_reaching_a_floor_is_the_best_alone_when_it_does() -> None:
             assert found is None
             missed += 1
     assert reached > 30 and missed > 30  # both sides were seen
+
+
+def test_the_best_asked_alone_is_the_best_of_the_whole_match(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the interpreter asks only for the best of a question's match (a question in a
+    conversation that another entry may have almost word for word), it gets the best, band
+    and terms of the whole match (all ``_solid`` reads), and so the same readings: each
+    question and long message of the regression sets, read fresh and after entries as the
+    topic. (A matcher that pruned one entry too many fails it.)"""
+    kb = load_knowledge(ROOT / "knowledge")
+    texts = [
+        p.text
+        for path in sorted((ROOT / "benchmarks" / "regression").glob("*.yaml"))
+        for p in load_probes(path)[0]
+    ]
+    rng = random.Random(5)
+    texts = rng.sample(texts, 150)
+    stories = [t for t in texts if len(t) >= 60]
+    texts += [" ".join(rng.sample(stories, 3)) for _ in range(40)]
+    topics = [None, *kb.entries]
+    asked = [(text, rng.choice(topics)) for text in texts for _ in range(4)]
+    compared = []
+    original = understanding._Lazy.first
+
+    def checked(self: understanding._Lazy) -> Match:
+        first = original(self)
+        whole = self._make()
+        assert (first.best, first.band, first.terms) == (whole.best, whole.band, whole.terms)
+        compared.append(first.best is not None and first.best.similarity >= understanding.PHRASED)
+        return first
+
+    monkeypatch.setattr(understanding._Lazy, "first", checked)
+    interpreter = Answerer(kb).interpreter
+    for text, topic in asked:
+        interpreter.read(text, Conversation(topic=topic) if topic else None)
+    assert len(compared) > 50 and sum(compared) > 10  # often asked, and often phrased alike
+
+
+def test_the_terms_of_a_text_are_those_of_its_match() -> None:
+    """``Matcher.terms`` gives what a match of the text alone has as its terms, without the
+    match: for every phrasing and answer of the knowledge base and the regression questions."""
+    kb = load_knowledge(ROOT / "knowledge")
+    matcher = Matcher(kb)
+    texts = [p.text for entry in kb.entries.values() for p in entry.questions]
+    texts += [entry.answer for entry in kb.entries.values()]
+    texts += [
+        p.text
+        for path in sorted((ROOT / "benchmarks" / "regression").glob("*.yaml"))
+        for p in load_probes(path)[0]
+    ]
+    texts += ["", "42", "stretches stretches stretch", "hip flexers?? 🙏"]
+    for text in texts:
+        assert matcher.terms(text) == matcher.match(text).terms, text
+
+
+def test_a_question_the_matcher_cannot_place_confidently_is_no_answer_without_context() -> None:
+    """``_may_answer`` (a long message's question read again with a name for its pronoun is
+    not read in full when it says no): every question of the regression sets it says no to,
+    read with no context, is neither an answer nor a detail; and it says both."""
+    kb = load_knowledge(ROOT / "knowledge")
+    interpreter = Answerer(kb).interpreter
+    texts = [
+        p.text
+        for path in sorted((ROOT / "benchmarks" / "regression").glob("*.yaml"))
+        for p in load_probes(path)[0]
+    ]
+    said = {True: 0, False: 0}
+    for text in texts:
+        with interpreter.matcher.one_message():
+            may = interpreter._may_answer(text)
+            reading = interpreter._read_question(text, None, ())
+        said[may] += 1
+        if not may:
+            assert reading.kind not in {"answer", "detail"}, text
+    assert said[True] > 100 and said[False] > 100

@@ -10,6 +10,7 @@ nothing to follow. A detail ("hold", "reps", ...) is answered from the entry's `
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain, islice
 
@@ -108,7 +109,7 @@ class FollowUpReader:
         return self._asks_pattern.sub(" ", canonical) if self._asks_pattern else canonical
 
     def clarify(
-        self, canonical: str, cue: Cue, own: Match, whole: Match, unfamiliar: float
+        self, canonical: str, cue: Cue, own: Match, whole: Callable[[], Match], unfamiliar: float
     ) -> Reading | None:
         """A follow-up with nothing to follow ("how long do I hold it?" as a first message, or
         after the conversation expired): ask back which topic is meant, offering the entries
@@ -116,7 +117,8 @@ class FollowUpReader:
         topic itself (one of an entry's key words), says more than a follow-up does ("what's the
         best position to sleep in with back pain?"), brings words of another subject, or asks a
         detail with an entry of its own without pointing back at one thing ("how often?", "how
-        often do I do them?")."""
+        often do I do them?"). ``whole``: the match with the words that ask the detail, made
+        only when needed."""
         content = [t for t in own.terms if t not in QUESTION_WORDS]
         if (
             unfamiliar > MAX_UNFAMILIAR
@@ -127,14 +129,15 @@ class FollowUpReader:
         follow_up = cue.follow_up
         if follow_up.default is not None and not _POINTS_BACK.search(canonical):
             return None
-        having = self.having(whole, follow_up.name, MAX_SUGGESTIONS + 1)  # one may be the default
+        found = whole()
+        having = self.having(found, follow_up.name, MAX_SUGGESTIONS + 1)  # one may be the default
         if follow_up.default is not None and follow_up.default in self.kb.entries:
             having = [follow_up.default, *(e for e in having if e != follow_up.default)]
         if not having:
             return None
         note = f"a follow-up on {follow_up.name} with nothing to follow"
         return Reading(
-            "clarify", options=tuple(having[:MAX_SUGGESTIONS]), match=whole, notes=(note,)
+            "clarify", options=tuple(having[:MAX_SUGGESTIONS]), match=found, notes=(note,)
         )
 
     def follow(

@@ -29,7 +29,7 @@ import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress, count, pairwise, repeat
-from operator import ge, mul
+from operator import ge, mul, truediv
 from typing import Any
 
 __all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
@@ -258,10 +258,13 @@ class PhrasingScorer:
         common = index.keys() & weights.keys()
         if not common:
             return 0.0
-        highest = max(factors[t] for t in common)
-        if highest > 1.0 or min(factors[t] for t in common) <= 0.0:
+        # (Looked up by calls that loop in C, over ``common`` in one order each time: the sum
+        # adds the same quotients in the same order as a loop over ``common`` would.)
+        shares = list(map(factors.__getitem__, common))
+        highest = max(shares)
+        if highest > 1.0 or min(shares) <= 0.0:
             return 1.0  # (not a weighting this bound holds for)
-        units = sum(weights[t] / factors[t] for t in common)
+        units = sum(map(truediv, map(weights.__getitem__, common), shares))
         return highest * math.sqrt(units / total) * (1 + 1e-9)
 
     def _rank(

@@ -159,6 +159,10 @@ class Matcher:
         """The terms that point to one entry (its phrasings, title and keywords)."""
         return frozenset(self._index[entry_id].salience)
 
+    def terms(self, text: str) -> tuple[str, ...]:
+        """The terms of a match of the text alone (``Match.terms``), without making it."""
+        return tuple(t for t in dict.fromkeys(self.analyse(text)[0]) if not t.endswith(PLURAL))
+
     # ----------------------------------------------------------------------------------------
     def match(self, text: str, limit: int = 5, exclude: str | None = None) -> Match:
         """Rank entries for a question and decide the band.

@@ -22,7 +22,7 @@ knows, unless the question names its entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import islice
 
@@ -213,7 +213,8 @@ class Interpreter:
                 [sentences[i] for i in around if asked - NAMED_BACK <= i < asked]
             ):
                 if self._scope.names_an_entry(self._terms(before)):  # no scoring when none is
-                    named = self.matcher.match(before).best
+                    # Only the best is asked: entries that cannot be it are not scored.
+                    named = self.matcher.match_parts(((before, 1.0),), limit=1).best
                     if named is not None and named.named:
                         context = Conversation(topic=named.entry_id)
                         break
@@ -225,7 +226,7 @@ class Interpreter:
         def on_its_own() -> bool:
             """Whether the question alone is no more unfamiliar than a named entry allows."""
             if not alone:
-                alone.append(self._unfamiliar(self.matcher.match(question)))
+                alone.append(self._unfamiliar_of(self.matcher.terms(question)))
             return alone[0] <= NAMED_UNFAMILIAR
 
         if reading.kind not in {"answer", "detail", "not_covered"}:
@@ -244,6 +245,8 @@ class Interpreter:
                 if not on_its_own():  # not "... her corns, they hurt"
                     break
                 retries += 1
+                if context is None and not self._may_answer(resolved):
+                    continue  # read in full, it would be neither an answer nor a detail
                 again = self._read_question(resolved, context, (), told=context is not chat)
                 if again.kind in {"answer", "detail"}:
                     reading = noted(again, f"the question read as {resolved!r}")
@@ -275,6 +278,15 @@ class Interpreter:
         if _REFERS.search(question) is None or self._has_own_words(question):
             return None
         return next(filter(None, map(self.named_in, reversed(before))), None)
+
+    def _may_answer(self, question: str) -> bool:
+        """Whether a question read with no context may be an answer or a detail: only when it
+        has words that ask a detail, or an entry reaches the confident band (``_read_question``:
+        with neither, no path there gives one), found without scoring the entries that
+        cannot."""
+        if self._follow_ups.cue(self.matcher.canonical(question)) is not None:
+            return True
+        return self.matcher.best_reaching(((question, 1.0),), self.matcher.confident) is not None
 
     def _has_own_words(self, text: str) -> bool:
         """Whether a text has a word besides question words (as ``has_content`` of its match,
@@ -363,7 +375,9 @@ class Interpreter:
         parts = ((text, 1.0), *story)
         # The match with the words that ask a detail, made when first needed (most readings
         # decide on ``own`` alone).
-        whole = _Lazy(partial(self.matcher.match_parts, parts))
+        whole = _Lazy(
+            partial(self.matcher.match_parts, parts), partial(self.matcher.match_parts, parts, 1)
+        )
         own = self.matcher.match_parts(parts, drop=asked) if asked else whole()
         unfamiliar = self._unfamiliar(own)
         subject = self._scope.subject(canonical)
@@ -379,7 +393,7 @@ class Interpreter:
             return Reading("not_covered", subject=near, match=whole())
         following = context is not None and context.topic is not None
         if context is None and cue is not None:
-            clarify = self._follow_ups.clarify(canonical, cue, own, whole(), unfamiliar)
+            clarify = self._follow_ups.clarify(canonical, cue, own, whole, unfamiliar)
             if clarify is not None:
                 return clarify
         # In a conversation, a question about a detail the topic has is about the topic unless
@@ -393,11 +407,13 @@ class Interpreter:
 
         # A question another entry has almost word for word is that entry's, whatever came
         # before ("how often should I stretch?" after pigeon pose asks the general question).
-        phrased = whole().best if strict else None
+        first = whole.first() if strict else None
+        phrased = first.best if first is not None else None
         if (
-            phrased is not None
+            first is not None
+            and phrased is not None
             and phrased.similarity >= PHRASED
-            and self._solid(whole(), unfamiliar, False, cue)
+            and self._solid(first, unfamiliar, False, cue)  # (its best, band and terms)
             and (context is None or phrased.entry_id != context.topic)
         ):
             return self._entry(phrased.entry_id, None, whole())
@@ -407,12 +423,14 @@ class Interpreter:
             best = own.best
             assert best is not None
             detail = self._follow_ups.detail_asked(cue, best.entry_id, own, context)
-            rival = None if following else whole().best
+            first = None if following else whole.first()
+            rival = first.best if first is not None else None
             if (
-                rival is not None
+                first is not None
+                and rival is not None
                 and rival.entry_id != best.entry_id
                 and rival.score >= best.score
-                and self._solid(whole(), unfamiliar, False, cue)
+                and self._solid(first, unfamiliar, False, cue)
             ):
                 # The words that ask a detail belong to this question ("how often do I need
                 # to stretch?" asks for the frequency entry, not the stretch's frequency).
@@ -556,13 +574,17 @@ class Interpreter:
     def _unfamiliar(self, match: Match) -> float:
         """Share of the message's own words, by weight, that the knowledge base never uses
         (an unknown word weighs as much as the rarest known one: it may be the subject)."""
-        content = [t for t in match.terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
+        return self._unfamiliar_of(match.terms)
+
+    def _unfamiliar_of(self, terms: Sequence[str]) -> float:
+        """``_unfamiliar`` of a match's terms (no match need be made for them)."""
+        content = [t for t in terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
         known = sum(self.matcher.weight_of(t) for t in content if self.matcher.known(t))
         unknown = sum(
             max(self.matcher.weight_of(t), self.matcher.rarest)
             for t in content
             if not self.matcher.known(t) and not t.isdigit()
-        ) * self.matcher.dilution(len(match.terms))
+        ) * self.matcher.dilution(len(terms))
         return unknown / (known + unknown) if known + unknown else 0.0
 
     def _words_of_entry(self, entry_id: str) -> frozenset[str]:
@@ -617,13 +639,19 @@ def _terms_by(matcher: Matcher, phrase: str) -> list[str]:
 
 
 class _Lazy:
-    """A match made on first use, then kept."""
+    """A match made on first use, then kept; ``first``: the same match with only its best
+    candidate (band, best and terms are the whole match's), cheaper when the whole match is
+    not made (the matcher scores only the entries that can be the best)."""
 
-    def __init__(self, make: Callable[[], Match]) -> None:
+    def __init__(self, make: Callable[[], Match], make_first: Callable[[], Match]) -> None:
         self._make = make
+        self._make_first = make_first
         self._made: Match | None = None
 
     def __call__(self) -> Match:
         if self._made is None:
             self._made = self._make()
         return self._made
+
+    def first(self) -> Match:
+        return self._made if self._made is not None else self._make_first()
