@@ -84,24 +84,10 @@ class Answerer:
         if decision.alarm:
             return Outcome(self.urgent(decision.tier), safety=decision)
         if decision.verdict is Verdict.QUESTION:
-            if decision.rest and len(text) <= MAX_QUESTION:
-                # The message asks something else as well: answer that, the sign explained under it.
-                outcome = self.ordinary(decision.rest, conversation)
-                named = self.interpreter.named_in(decision.aside)
-                if outcome.reply.kind is not ReplyKind.ANSWER and named is not None:
-                    # "How high do I lift my hips?" after a question that named the bridge.
-                    outcome = self.ordinary(decision.rest, Conversation(topic=named))
-                if outcome.reply.kind is ReplyKind.ANSWER:
-                    reply = with_explanation(outcome.reply, decision)
-                    return replace(outcome, reply=reply, safety=decision)
-            elif len(text) <= MAX_QUESTION:
-                # One sentence both mentions the sign and asks something else by name ("I know
-                # all about bladder red flags, but for my own hips: how is pigeon pose done?").
-                outcome = self.ordinary(text, conversation)
-                best = outcome.match.best if outcome.match is not None else None
-                if outcome.reply.kind is ReplyKind.ANSWER and best is not None and best.named:
-                    reply = with_explanation(outcome.reply, decision)
-                    return replace(outcome, reply=reply, safety=decision)
+            answered = self._also_asked(text, decision, conversation)
+            if answered is not None:  # the answer, the sign explained under it
+                reply = with_explanation(answered.reply, decision)
+                return replace(answered, reply=reply, safety=decision)
             outcome = Outcome(self.explanation(decision), safety=decision)
             return self._then(conversation, outcome)
         if decision.question_entry in self.kb.entries:
@@ -110,6 +96,26 @@ class Answerer:
         question = decision.rest if decision.rest and len(text) <= MAX_QUESTION else text
         outcome = self.ordinary(question, conversation)
         return replace(outcome, reply=with_notes(outcome.reply, decision), safety=decision)
+
+    def _also_asked(
+        self, text: str, decision: SafetyDecision, conversation: Conversation | None
+    ) -> Outcome | None:
+        """The answer to what a message asks besides its question about a sign, or None: its
+        other sentences ("... also how do I do the bridge?"), or, in one sentence, an entry it
+        names ("I know all about bladder red flags, but how is pigeon pose done?")."""
+        if len(text) > MAX_QUESTION:
+            return None
+        if decision.rest:
+            outcome = self.ordinary(decision.rest, conversation)
+            named = self.interpreter.named_in(decision.aside)
+            if outcome.reply.kind is not ReplyKind.ANSWER and named is not None:
+                # "How high do I lift my hips?" after a question that named the bridge.
+                outcome = self.ordinary(decision.rest, Conversation(topic=named))
+            return outcome if outcome.reply.kind is ReplyKind.ANSWER else None
+        outcome = self.ordinary(text, conversation)
+        best = outcome.match.best if outcome.match is not None else None
+        named_it = best is not None and best.named
+        return outcome if outcome.reply.kind is ReplyKind.ANSWER and named_it else None
 
     def ordinary(self, text: str, conversation: Conversation | None = None) -> Outcome:
         """The answer to a message the safety check let through: small talk, the reading of

@@ -167,8 +167,7 @@ class Scope:
 
     def in_keywords(self, terms: Iterable[str], entry_id: str) -> bool:
         """Whether every one of the terms is a word of the entry's title or keywords."""
-        words = frozenset(t for key in self._keywords.get(entry_id, ()) for t in key)
-        return words.issuperset(terms)
+        return all(entry_id in self._by_key_term.get(term, ()) for term in terms)
 
     def shared(self, terms: Iterable[str]) -> bool:
         """Whether more than a third of the entries have all of the terms among the words of
