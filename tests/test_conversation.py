@@ -240,7 +240,17 @@ def test_a_back_story_neither_hides_the_question_nor_drags_in_a_topic(answerer: 
     assert reply.entry_id == "exercises"
 
 
-@pytest.mark.parametrize("question", ["stretches for hip flexors?", "hip flexor stretches"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "stretches for hip flexors?",
+        "hip flexor stretches",
+        # Words another topic shares ("is yoga any good for tight hip flexors") do not outweigh
+        # the plural that names the list (both went to yoga before the list's bonus).
+        "which stretches are good for tight hip flexors",
+        "best stretches for tight hip flexors",
+    ],
+)
 def test_plurals_ask_for_the_exercises(answerer: Answerer, question: str) -> None:
     assert answerer.answer(question).reply.entry_id == "exercises"
 

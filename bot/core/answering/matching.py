@@ -50,14 +50,17 @@ CONFIDENT = 50.0
 UNSURE = 40.0
 CANDIDATE_POOL = 24
 LONG_MESSAGE_TERMS = 8  # beyond this many terms, unfamiliar words weigh proportionally less
+KEY_PHRASE_BONUS = 6.0  # per multi-word keyword or title found whole in the question (max 2)
 NUMBER_PENALTY = 15.0  # an exercise asked for in the plural of its kind ("stretches")
+# ... and the entry whose keywords say that plural (the list of exercises) is what is asked for:
+# as much as naming a key phrase ("which stretches are good for tight hip flexors" is not yoga).
+LIST_BONUS = KEY_PHRASE_BONUS
 ORDER_SHARE = 0.2  # share of phrasing similarity from rapidfuzz's ratio of the sorted terms
 ORDER_CHECKS = 5  # phrasings per entry (best by overlap) that get the rapidfuzz comparison
 # A phrasing that asks about something NOT happening ("what if the stretches don't help") is
 # another question than the same words without the "not" ("what stretches help").
 NEGATED_PHRASING = 0.8  # its similarity, when the question has no "not" of its own
 NOT = "not"
-KEY_PHRASE_BONUS = 6.0  # per multi-word keyword or title found whole in the question (max 2)
 SUPPORT_SALIENCE = 0.5  # a word points clearly to an entry from this salience on
 # An entry whose ceiling is this far below the best score (rounded to 0.1) cannot reach it.
 CEILING_SLACK = 0.06
@@ -92,6 +95,13 @@ class Matcher:
         self._index = model.profiles
         self._postings = model.postings
         self._phrasing_scorer = model.phrasing_scorer
+        # The plurals of the exercises' kinds ("stretches", "poses"): each names a list.
+        self._kinds_of_exercise = frozenset(
+            term + PLURAL
+            for item in self._index.values()
+            if item.entry.kind == "exercise"
+            for term in item.title
+        )
         # While one message is read (``one_message``): its matches and canonical forms.
         self._memo: dict[object, Match | str] | None = None
 
@@ -273,6 +283,8 @@ class Matcher:
             bonus = KEY_PHRASE_BONUS * min(phrases, 2)
             if item.entry.kind == "exercise" and self._asked_as_list(item, listed):
                 bonus -= NUMBER_PENALTY
+            elif item.entry.kind != "exercise" and listed & item.plurals & self._kinds_of_exercise:
+                bonus += LIST_BONUS
             rows.append((entry_id, item, whole, coverage, bonus))
         visit: list[int] = list(range(len(rows)))
         ceilings: list[float] = []
