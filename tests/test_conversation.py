@@ -581,3 +581,74 @@ def test_a_question_about_the_body_position_follows_the_exercise(
     answerer: Answerer, first: str, follow_up: str, entry_id: str
 ) -> None:
     assert talk(answerer, first, follow_up).reply.entry_id == entry_id
+
+
+# --- follow-ups written as full sentences or chat -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "message", "entry_id", "detail"),
+    [
+        # A word the knowledge base never uses ("stay") beside words that ask a detail the topic
+        # has, pointing back at it: a follow-up, not a subject of its own.
+        (
+            "kneeling hip flexor stretch",
+            "how many seconds do I stay like that?",
+            "hip-flexor-stretch",
+            "hold",
+        ),
+        # Chat fillers ("wait", "sorry", "omg") are no subject.
+        ("how do i do pigeon pose", "omg wait which leg goes behind", "pigeon-pose", "position"),
+        # A body part the exercise itself uses is part of the exercise, not a subject we do not
+        # cover; a question in the exercise's own words is about doing it.
+        ("glute bridge", "toes pointing forward or out to the side?", "bridge-pose", None),
+        # "What do I do?" after the signs asks for the remedy: the exercises.
+        ("signs of tight hip flexors", "ok that's me. so what do i do", "exercises", None),
+        ("does sitting all day tighten hip flexors", "How can I counteract it?", "exercises", None),
+    ],
+)
+def test_follow_ups_in_other_words(
+    answerer: Answerer, before: str, message: str, entry_id: str, detail: str | None
+) -> None:
+    reading = talk(answerer, before, message).reading
+    assert reading is not None
+    assert (reading.entry_id, reading.detail) == (entry_id, detail)
+
+
+@pytest.mark.parametrize(
+    ("before", "message"),
+    [
+        ("bridge pose steps", "my heels hurt when I walk to work, what shoes should I buy?"),
+        ("how do i do pigeon pose", "sorry, unrelated: how do I keep my dog off the sofa?"),
+    ],
+)
+def test_an_unrelated_message_in_the_exercise_s_words_stays_unrelated(
+    answerer: Answerer, before: str, message: str
+) -> None:
+    reply = talk(answerer, before, message).reply
+    assert reply.kind is not ReplyKind.ANSWER, reply.entry_id
+
+
+def test_a_question_that_only_says_help_is_not_about_a_professional(answerer: Answerer) -> None:
+    """The keyword "get help" of when-to-see-a-professional used to be the key word "help"."""
+    reply = answerer.answer("my neighbour teaches yoga. would that help?").reply
+    assert reply.entry_id == "yoga-for-hip-flexors"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        (
+            "Now could you explain how I do the pigeon exercise, from start to finish?",
+            "pigeon-pose",
+        ),
+        (
+            "next could you take me through the kneeling stretch from beginning to end",
+            "hip-flexor-stretch",
+        ),
+    ],
+)
+def test_from_start_to_finish_asks_for_the_steps(
+    answerer: Answerer, question: str, entry_id: str
+) -> None:
+    assert answerer.answer(question).reply.entry_id == entry_id

@@ -135,6 +135,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/reading.py", "entry_reading", "detail"): "a reading kind",
     ("bot/core/answering/understanding.py", "Interpreter", "none"): "a reading kind",
     ("bot/core/answering/understanding.py", "Interpreter", "long message: question "): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", "about doing the exercise"): "explain",
     ("bot/core/answering/follow_ups.py", "FollowUpReader", "follow-up on "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "the question read as "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "option from the last list: "): (

@@ -77,6 +77,8 @@ STOPWORDS = frozenset(
     unrelated separate separately totally anyways kno knw aint merely whatsoever ought upon
     meanwhile wish wishes wished perform performs performed performing typical typically usual
     smth sth somethin entirely em
+    wait yay sorry nah ugh omg haha hahaha lmao lmfao oh ooh wow alright abt thru dumb oops
+    whoops yikes jeez gosh hehe
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"

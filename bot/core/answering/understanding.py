@@ -392,6 +392,8 @@ class Interpreter:
         if near is not None and self._near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole())
         following = context is not None and context.topic is not None
+        if near is not None and following and self._in_topic(near, canonical, context):
+            near = None  # "which knee goes on the floor?" after the kneeling stretch
         if context is None and cue is not None:
             clarify = self._follow_ups.clarify(canonical, cue, own, whole, unfamiliar)
             if clarify is not None:
@@ -442,13 +444,17 @@ class Interpreter:
         # A follow-up: read it against the topic just talked about.
         if (
             following
-            and unfamiliar <= MAX_UNFAMILIAR
+            # (not "haha": no word of its own, and no question either; "anything else?" asks)
+            and (cue is not None or bool(own.terms) or "?" in text)
+            and (unfamiliar <= MAX_UNFAMILIAR or (strict and _REFERS.search(text) is not None))
             and (told or not self._elsewhere(own, asked, context.topic if context else None))
         ):
             assert context is not None and context.topic is not None
             reading = self._follow_ups.follow(text, cue, context.topic, story)
             if reading is not None:
                 return reading
+            if self._on_the_exercise(own, asked, context.topic):
+                return self._entry(context.topic, None, own, "about doing the exercise")
         if near is not None:
             return Reading("not_covered", subject=near, match=own)
         if (
@@ -526,6 +532,23 @@ class Interpreter:
         foreign = sum(1 for t in content if t not in words and not t.isdigit())
         return foreign >= FOREIGN_WORDS and 2 * foreign > len(content)
 
+    def _on_the_exercise(self, own: Match, asked: frozenset[str], topic: str) -> bool:
+        """Whether a message in a conversation about an exercise talks about doing it: two or
+        more of its words are the exercise's own (its steps, answer and phrasings), and more
+        of them than words it never uses ("and my feet, flat or on tiptoes?" after the bridge;
+        not "what's a good chair for gaming")."""
+        entry = self.kb.entries.get(topic)
+        if entry is None or entry.kind != "exercise":
+            return False
+        words = self._words_of_entry(topic)
+        content = [
+            t
+            for t in own.terms
+            if t not in QUESTION_WORDS and not t.endswith(PLURAL) and t not in asked
+        ]
+        inside = sum(1 for t in content if t in words)
+        return inside >= 2 and inside > len(content) - inside
+
     def _next_exercise(self, canonical: str, context: Conversation | None) -> str | None:
         """The exercise after the topic in the menu's order, for a message that asks for the
         next one and says nothing else ("ok and the next exercise?"); None otherwise."""
@@ -547,6 +570,17 @@ class Interpreter:
         rest = self.matcher.match_parts(((text, 1.0),), drop=asked | ordinals)
         unfamiliar = self._unfamiliar(rest)
         return unfamiliar <= MAX_UNFAMILIAR and not self._solid(rest, unfamiliar, True)
+
+    def _in_topic(self, subject: str, canonical: str, context: Conversation | None) -> bool:
+        """Whether a body part the article does not cover is part of the topic just talked
+        about (the knee of the kneeling stretch), and not what hurts ("my knee hurts")."""
+        topic = context.topic if context is not None else None
+        if topic is None or self._near_group(subject) in ALWAYS:
+            return False
+        if self._scope.hurts(subject, canonical):
+            return False
+        words = self._words_of_entry(topic)
+        return all(t in words for t in self._terms(subject))
 
     def _about(self, best: Candidate, subject: str, canonical: str) -> bool:
         """Whether a body part the article does not cover is part of the entry the question
