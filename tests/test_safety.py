@@ -204,6 +204,33 @@ def test_a_question_with_a_report_in_reach_is_a_report(screen: Screen) -> None:
     assert not screen.assess("is numbness in the groin a red flag?").alarm
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "if i could not feel my groin i would ring 999, it is only stiffness",
+        "if i had a fever with this i'd see my gp, but it is just tight hips",
+        "if my legs ever gave way i would stop the stretch",
+    ],
+)
+def test_an_if_with_what_the_person_would_do_is_hypothetical(screen: Screen, message: str) -> None:
+    decision = screen.assess(message)
+    assert not decision.alarm
+    assert {m.status for m in decision.mentions} == {Status.QUESTION}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "if i stand up my legs give way",  # an "if" alone: whenever, a report
+        "if i try to pee nothing comes out, i would go to a&e but i have no lift",  # present tense
+        "my legs gave way this morning, i would ring 999 but my phone is dead",  # no "if"
+        "if my legs ever gave way, i can not feel my groin now",  # a report of its own
+    ],
+)
+def test_half_a_conditional_is_no_hypothetical(screen: Screen, message: str) -> None:
+    assert screen.assess(message).alarm
+
+
 def test_an_anxious_question_is_a_question(screen: Screen) -> None:
     decision = screen.assess("is it cancer? my back has hurt on and off for years")
     assert decision.verdict is Verdict.QUESTION

@@ -184,6 +184,9 @@ CONTEXT_CATEGORIES = (
     "someone-else",  # "my uncle had": rules it out, unless a "recent" trigger is also in reach
     "fiction-or-animal",  # "in the film", "my dog is": not a person's body; always rules it out
     "question",  # "what does ... mean", "is it": a question about the sign, not a report of it
+    # "if i could not pee i would be at A&E": an "if" before the mention and what the person
+    # would then do after it, both in reach, make it hypothetical (a question); one alone does not
+    "conditional",
     "harmless",  # "after sitting cross legged": a passing, positional sensation; rules it out
     "recent",  # "now", "yesterday": someone else's emergency happening now still alarms
     "report",  # "i have", "i keep": in the same sentence, a question is a report after all
@@ -197,6 +200,7 @@ ContextCategory = Literal[
     "someone-else",
     "fiction-or-animal",
     "question",
+    "conditional",
     "harmless",
     "recent",
     "report",

@@ -50,7 +50,9 @@ MAX_WINDOW = 20
 MAX_NOTE = 200
 # Categories that rule a mention out, and so can be switched off per flag with `keeps`.
 RULE_OUTS = tuple(
-    c for c in CONTEXT_CATEGORIES if c not in {"recent", "report", "unsure", "not-a-trigger"}
+    c
+    for c in CONTEXT_CATEGORIES
+    if c not in {"recent", "report", "unsure", "not-a-trigger", "conditional"}
 )
 
 

@@ -14,6 +14,9 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
   "fiction-or-animal" (a film, a book, a game, a pet) never is.
 - "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
   that a red flag?").
+- "conditional": an "if" before the mention and what the person would then do after it, both in
+  reach, make it a question ("if i could not pee i would be at A&E"); either alone does nothing
+  ("if i stand up my legs give way" is a report).
 - "unsure" in reach cancels every rule-out: an unclear context alarms.
 """
 
@@ -61,6 +64,10 @@ _ORDER = (
 # Every status but PRESENT and QUESTION rules a mention out (a question gets an explanation).
 _RULED_OUT = frozenset(_ORDER) - {Status.QUESTION}
 _RULE_OUT_CATEGORIES = frozenset(status.value for status in _ORDER)
+# Triggers that make a mention hypothetical only together: one before it, one after it.
+_CONDITIONAL = "conditional"
+# Triggers that do not apply to a mention made of their words ("would not hold me" is a mention).
+_OWN_WORDS_SKIPPED = _RULE_OUT_CATEGORIES | {_CONDITIONAL}
 # A longer trigger hides the shorter ones it overlaps; on a tie, these win first.
 _TIE = {"unsure": 0, "not-a-trigger": 1, "report": 2, "recent": 3}
 
@@ -78,9 +85,14 @@ class TriggerHit:
 
 
 def resolve_overlaps(found: Iterable[TriggerHit]) -> list[TriggerHit]:
-    """Of overlapping triggers of different categories keep the longest ("not sure" over "not")."""
+    """Of overlapping triggers of different categories keep the longest ("not sure" over "not").
+    A conditional trigger decides nothing alone, so it neither hides nor is hidden ("asked if i
+    had" still says the question is someone else's), except a report inside an "if" ("if i
+    could not pee" is no report of it)."""
+    found = list(found)
+    conditional = [t for t in found if t.category == _CONDITIONAL]
     ordered = sorted(
-        found,
+        (t for t in found if t.category != _CONDITIONAL),
         key=lambda t: (-(t.hit.end - t.hit.start), _TIE.get(t.category, 9), t.hit.start),
     )
     taken: dict[int, str] = {}  # word -> the category of the trigger that took it
@@ -92,7 +104,14 @@ def resolve_overlaps(found: Iterable[TriggerHit]) -> list[TriggerHit]:
             continue
         taken.update(dict.fromkeys(span, category))
         kept.append(candidate)
-    return [t for t in kept if t.category != "not-a-trigger"]
+    # "if i could not ..." reports nothing: a report inside an "if" is part of the hypothetical.
+    ifs = [range(t.hit.start, t.hit.end) for t in conditional if t.trigger.direction == "before"]
+    return [
+        t
+        for t in kept
+        if t.category != "not-a-trigger"
+        and not (t.category == "report" and any(t.hit.start in span for span in ifs))
+    ] + conditional
 
 
 class Scopes:
@@ -177,13 +196,19 @@ def decide(
     mine = set(own)
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
+    conditional: dict[str, TriggerHit] = {}  # by direction: an "if" before, a "would" after
     for found in triggers:
-        if found.category in _RULE_OUT_CATEGORIES and mine.issuperset(
+        if found.category in _OWN_WORDS_SKIPPED and mine.issuperset(
             range(found.hit.start, found.hit.end)
         ):
             continue  # the mention's own words: "can not" in "can not pee"
         if not scopes.covered(found).isdisjoint(own):  # its reach or its own words
-            reaching.setdefault(found.category, found)
+            if found.category == _CONDITIONAL:
+                conditional.setdefault(found.trigger.direction, found)
+            else:
+                reaching.setdefault(found.category, found)
+    if len(conditional) == 2:  # "if i could not pee i would be at A&E": hypothetical
+        reaching.setdefault(Status.QUESTION.value, conditional["after"])
     if "unsure" in reaching:
         return Verdict(Status.PRESENT, overruled=reaching["unsure"])
     if immune:
