@@ -652,3 +652,37 @@ def test_from_start_to_finish_asks_for_the_steps(
     answerer: Answerer, question: str, entry_id: str
 ) -> None:
     assert answerer.answer(question).reply.entry_id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("message", "entry_id", "detail"),
+    [
+        (
+            "Retired nurse, 68, keen gardener, stiff every morning and worse after weeding: "
+            "in the bridge exercise, how many do I do in one go?",
+            "bridge-pose",
+            "reps",
+        ),
+        (
+            "Long-time runner, 52, marathon in spring, hamstrings fine, hips not: in pigeon, "
+            "where does the back leg go?",
+            "pigeon-pose",
+            "position",
+        ),
+    ],
+)
+def test_a_lead_in_before_a_colon_is_the_question_s_story(
+    answerer: Answerer, message: str, entry_id: str, detail: str
+) -> None:
+    reading = answerer.answer(message).reading
+    assert reading is not None
+    assert (reading.entry_id, reading.detail) == (entry_id, detail)
+
+
+def test_a_short_clause_before_a_dash_stays_with_its_question(answerer: Answerer) -> None:
+    """ "that" is the back pain of the clause before the dash: not split off."""
+    message = (
+        "My shoulders are stiff from the gym, the usual ache. But my lower back aches too - "
+        "how can hip flexors cause that?"
+    )
+    assert answerer.answer(message).reply.entry_id == "how-hip-flexors-cause-back-pain"

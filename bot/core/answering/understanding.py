@@ -57,6 +57,7 @@ STORY_SENTENCES = 6  # sentences before the question that count as its story
 SOLID_UNFAMILIAR = 0.5  # an answer needs its entry's words to outweigh unknown ones
 ONE_WORD_UNFAMILIAR = 0.3  # ... and one rare word of its own with a little small talk
 FOREIGN_WORDS = 2  # words the topic never uses that make a message about something else
+LEAD_IN_WORDS = 8  # words before a dash that make a story of their own
 NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long message's question
 NAMED_BACK = 2  # sentences before a long message's question that may name its topic
 NAMED_UNFAMILIAR = 0.67  # an entry named by its title may come with one unknown word
@@ -70,6 +71,7 @@ _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 NEXT_WORDS = "next one after that this exercise stretch pose move then do ok okay come comes"
 # A word, for the first words of a sentence: "what's" and "whats" open with "what".
 _WORD = re.compile(r"(?:what|how|where|who)(?=s\b)|[a-z]+")
+_LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
 _REFERS = re.compile(r"\b(?:they|them|it|that|this|those|these)\b", re.IGNORECASE)
 
 
@@ -109,8 +111,10 @@ class Interpreter:
     def _read(self, text: str, conversation: Conversation | None) -> Reading:
         context = conversation if conversation is not None and conversation.current else None
         sentences = bounded([s.strip() for s in _SENTENCE.findall(text) if s.strip()])
-        if len(text) >= LONG_MESSAGE and len(sentences) >= 2:
-            return self._read_long(sentences, context)
+        if len(text) >= LONG_MESSAGE:
+            sentences = _lead_ins_apart(sentences)
+            if len(sentences) >= 2:
+                return self._read_long(sentences, context)
         reading = self._read_question(text, context, ())
         if reading.kind in {"answer", "detail"}:
             pieces = sentences if len(sentences) >= 2 else clauses(text)
@@ -653,6 +657,28 @@ class Interpreter:
 
     def _near_group(self, subject: str) -> str:
         return self._near.get(subject, "")
+
+
+def _lead_ins_apart(sentences: list[str]) -> list[str]:
+    """A long message's question sentence with its lead-in apart: "PE teacher, 35, about to demo
+    this to a class: in the kneeling stretch, which knee goes down?" asks after the colon (or
+    a dash); what comes before is its story. Only where what follows asks."""
+    asked = _question_index(sentences)
+    question = sentences[asked]
+    cuts = list(_LEAD_IN.finditer(question))
+    for cut in reversed(cuts):
+        head, tail = question[: cut.start()].strip(), question[cut.end() :].strip()
+        if not head or not tail:
+            continue
+        # A colon announces what follows when it asks ("...: in the kneeling stretch, which
+        # knee goes down?"); a dash only a question after a story of its own that does not
+        # point back at it ("... but my back aches too - how can hip flexors cause that?").
+        opens = opens_a_question(_WORD.findall(fold(tail)))
+        if (":" in cut.group() and (opens or "?" in tail)) or (
+            opens and len(head.split()) >= LEAD_IN_WORDS and not _REFERS.search(tail)
+        ):
+            return [*sentences[:asked], head, tail, *sentences[asked + 1 :]]
+    return sentences
 
 
 def _question_index(sentences: list[str]) -> int:
