@@ -605,6 +605,20 @@ def test_a_question_about_the_body_position_follows_the_exercise(
         # "What do I do?" after the signs asks for the remedy: the exercises.
         ("signs of tight hip flexors", "ok that's me. so what do i do", "exercises", None),
         ("does sitting all day tighten hip flexors", "How can I counteract it?", "exercises", None),
+        # "there" points at where the exercise put you, as "it" points at the exercise.
+        (
+            "kneeling hip flexor stretch",
+            "how long do i hang about down there",
+            "hip-flexor-stretch",
+            "hold",
+        ),
+        ("is yoga good for hip flexors", "name a few then", "yoga-for-hip-flexors", "which"),
+        (
+            "does sitting all day tighten hip flexors",
+            "ten hours a day at a desk. what should i be doing about it",
+            "exercises",
+            None,
+        ),
     ],
 )
 def test_follow_ups_in_other_words(

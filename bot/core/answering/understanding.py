@@ -72,6 +72,8 @@ NEXT_WORDS = "next one after that this exercise stretch pose move then do ok oka
 # A word, for the first words of a sentence: "what's" and "whats" open with "what".
 _WORD = re.compile(r"(?:what|how|where|who)(?=s\b)|[a-z]+")
 _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
+# ... or at where the last answer put you ("how long do I stay down there?")
+_POINTS_AT = re.compile(r"\b(?:they|them|it|that|this|those|these|there)\b", re.IGNORECASE)
 _REFERS = re.compile(r"\b(?:they|them|it|that|this|those|these)\b", re.IGNORECASE)
 
 
@@ -450,15 +452,22 @@ class Interpreter:
             following
             # (not "haha": no word of its own, and no question either; "anything else?" asks)
             and (cue is not None or bool(own.terms) or "?" in text)
-            and (unfamiliar <= MAX_UNFAMILIAR or (strict and _REFERS.search(text) is not None))
+            and (unfamiliar <= MAX_UNFAMILIAR or (strict and _POINTS_AT.search(text) is not None))
             and (told or not self._elsewhere(own, asked, context.topic if context else None))
         ):
             assert context is not None and context.topic is not None
             reading = self._follow_ups.follow(text, cue, context.topic, story)
             if reading is not None:
                 return reading
-            if self._on_the_exercise(own, asked, context.topic):
-                return self._entry(context.topic, None, own, "about doing the exercise")
+        if (
+            following
+            and context is not None
+            and context.topic is not None
+            and unfamiliar <= SOLID_UNFAMILIAR
+            and (told or not self._elsewhere(own, asked, context.topic))
+            and self._on_the_exercise(own, asked, context.topic)
+        ):
+            return self._entry(context.topic, None, own, "about doing the exercise")
         if near is not None:
             return Reading("not_covered", subject=near, match=own)
         if (
