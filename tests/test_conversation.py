@@ -700,3 +700,29 @@ def test_a_short_clause_before_a_dash_stays_with_its_question(answerer: Answerer
         "how can hip flexors cause that?"
     )
     assert answerer.answer(message).reply.entry_id == "how-hip-flexors-cause-back-pain"
+
+
+def test_an_ordinal_in_an_idiom_points_at_no_option() -> None:
+    options = ("hip-flexor-stretch", "pigeon-pose", "bridge-pose")
+    assert ordinal("why do my hips get tight in the first place", options) is None
+    assert ordinal("it started last night", options) is None
+    assert ordinal("the first one", options) == "hip-flexor-stretch"
+
+
+def test_in_the_first_place_is_a_question_of_its_own(answerer: Answerer) -> None:
+    """It used to be read as "the first option" with no list shown."""
+    reply = answerer.answer("why do my hips get tight in the first place?").reply
+    assert reply.kind is ReplyKind.ANSWER
+
+
+def test_hedges_are_no_subject(answerer: Answerer) -> None:
+    reading = answerer.answer("roughly how many bridges in a set?").reading
+    assert reading is not None
+    assert (reading.entry_id, reading.detail) == ("bridge-pose", "reps")
+
+
+def test_a_practitioner_is_a_professional(answerer: Answerer) -> None:
+    assert (
+        answerer.answer("who is the right practitioner for a stubborn back").reply.entry_id
+        == "when-to-see-a-professional"
+    )

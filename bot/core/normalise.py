@@ -78,7 +78,7 @@ STOPWORDS = frozenset(
     meanwhile wish wishes wished perform performs performed performing typical typically usual
     smth sth somethin entirely em
     wait yay sorry nah ugh omg haha hahaha lmao lmfao oh ooh wow alright abt thru dumb oops
-    whoops yikes jeez gosh hehe
+    whoops yikes jeez gosh hehe roughly approximately approx
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"

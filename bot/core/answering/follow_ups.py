@@ -59,6 +59,12 @@ NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is on
 # before, the message has to be asked back. A plural ("how often do I do them?") means the
 # exercises as a whole, which a detail's own entry answers.
 _POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
+# Ordinals in phrases that point at no option.
+_NO_ORDINAL = re.compile(
+    r"\b(?:in the first place|at first|first thing|first of all|for the first time|"
+    r"the first time|first time|at last|at long last|last night|last week|last month|"
+    r"last year|last time|last weekend|last but not least)\b"
+)
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
 
 
@@ -200,7 +206,9 @@ def has_content(match: Match) -> bool:
 
 
 def ordinal(canonical: str, options: tuple[str, ...]) -> str | None:
-    """The option "the second one" / "number 2" / "the last" refers to, if any."""
+    """The option "the second one" / "number 2" / "the last" refers to, if any (not "in the
+    first place" or "last night")."""
+    canonical = _NO_ORDINAL.sub(" ", canonical)
     numbered = _NUMBERED.search(canonical)
     worded = _NUMBERED_WORD.search(canonical)
     if numbered:
