@@ -726,3 +726,19 @@ def test_a_practitioner_is_a_professional(answerer: Answerer) -> None:
         answerer.answer("who is the right practitioner for a stubborn back").reply.entry_id
         == "when-to-see-a-professional"
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "message"),
+    [
+        # numbers are no words of the topic
+        ("what are hip flexors", "haha ok. what's 12% of 300"),
+        # a listed other subject (bike upkeep) counts twice against the topic, and a clause
+        # that would follow the topic ("how do i fix that") does not outweigh it
+        ("is cycling bad for tight hip flexors", "my road bike brakes squeal, how do i fix that"),
+    ],
+)
+def test_an_unrelated_message_is_not_forced_onto_the_topic(
+    answerer: Answerer, before: str, message: str
+) -> None:
+    assert talk(answerer, before, message).reply.kind is not ReplyKind.ANSWER

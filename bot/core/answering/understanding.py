@@ -74,6 +74,7 @@ _WORD = re.compile(r"(?:what|how|where|who)(?=s\b)|[a-z]+")
 _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
 # ... or at where the last answer put you ("how long do I stay down there?")
 _POINTS_AT = re.compile(r"\b(?:they|them|it|that|this|those|these|there)\b", re.IGNORECASE)
+_FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
 _REFERS = re.compile(r"\b(?:they|them|it|that|this|those|these)\b", re.IGNORECASE)
 
 
@@ -92,6 +93,7 @@ class Interpreter:
             for phrase in phrases:
                 near.setdefault(matcher.canonical(phrase), group)
         self._near = near
+        self._near_terms = frozenset(t for phrase in near for t in matcher.analyse(phrase)[0])
         self._near_pattern = alternation(near)
         # Every word each entry uses (phrasings, keywords, answer, steps, details), stemmed:
         # only asked when a message names a subject we do not cover, so made on first use.
@@ -148,7 +150,19 @@ class Interpreter:
             return clause if clause.kind in {"answer", "detail"} else reading
         if reading.kind not in {"none", "unsure"}:
             return reading
-        return self._read_clauses(pieces, context, reading)
+        clause = self._read_clauses(pieces, context, reading)
+        if (
+            clause is not reading
+            and context is not None
+            and reading.match is not None
+            and any(note.startswith(_FOLLOW_UP_NOTE) for note in clause.notes)
+            and frozenset(reading.match.off_topic) - self._near_terms
+            and self._elsewhere(reading.match, frozenset(), context.topic)
+        ):
+            # "my bike brakes squeal, how do i fix that?": the clause would follow the topic,
+            # but the message as a whole is about another subject, one the maintainers list.
+            return reading
+        return clause
 
     def _named_question(
         self, sentences: list[str], context: Conversation | None, reading: Reading
@@ -450,8 +464,10 @@ class Interpreter:
         # A follow-up: read it against the topic just talked about.
         if (
             following
-            # (not "haha": no word of its own, and no question either; "anything else?" asks)
+            # (not "haha": no word of its own, and no question either; "anything else?" asks;
+            # nor a sum, "what's 15% of 240", whose only words of its own are numbers)
             and (cue is not None or bool(own.terms) or "?" in text)
+            and (cue is not None or not _only_numbers(own.terms))
             and (unfamiliar <= MAX_UNFAMILIAR or (strict and _POINTS_AT.search(text) is not None))
             and (told or not self._elsewhere(own, asked, context.topic if context else None))
         ):
@@ -542,7 +558,12 @@ class Interpreter:
             for t in own.terms
             if t not in QUESTION_WORDS and not t.endswith(PLURAL) and t not in asked
         ]
-        foreign = sum(1 for t in content if t not in words and not t.isdigit())
+        # A word the maintainers list as another subject counts twice, as in the matcher (a
+        # body part we do not cover is not one: "lying on her stomach or her back?").
+        other = frozenset(own.off_topic) - self._near_terms
+        foreign = sum(
+            2 if t in other else 1 for t in content if t not in words and not t.isdigit()
+        )
         return foreign >= FOREIGN_WORDS and 2 * foreign > len(content)
 
     def _on_the_exercise(self, own: Match, asked: frozenset[str], topic: str) -> bool:
@@ -688,6 +709,13 @@ def _lead_ins_apart(sentences: list[str]) -> list[str]:
         ):
             return [*sentences[:asked], head, tail, *sentences[asked + 1 :]]
     return sentences
+
+
+def _only_numbers(terms: Sequence[str]) -> bool:
+    """Whether a message's own words, question words aside, are all numbers ("what's 15% of
+    240")."""
+    content = [t for t in terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
+    return bool(content) and all(any(c.isdigit() for c in t) for t in content)
 
 
 def _question_index(sentences: list[str]) -> int:
