@@ -561,9 +561,7 @@ class Interpreter:
         # A word the maintainers list as another subject counts twice, as in the matcher (a
         # body part we do not cover is not one: "lying on her stomach or her back?").
         other = frozenset(own.off_topic) - self._near_terms
-        foreign = sum(
-            2 if t in other else 1 for t in content if t not in words and not t.isdigit()
-        )
+        foreign = sum(2 if t in other else 1 for t in content if t not in words and not t.isdigit())
         return foreign >= FOREIGN_WORDS and 2 * foreign > len(content)
 
     def _on_the_exercise(self, own: Match, asked: frozenset[str], topic: str) -> bool:
