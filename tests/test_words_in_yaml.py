@@ -137,7 +137,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/understanding.py", "Interpreter", "none"): "a reading kind",
     ("bot/core/answering/understanding.py", "Interpreter", "long message: question "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "about doing the exercise"): "explain",
-    ("bot/core/answering/understanding.py", "_FOLLOW_UP_NOTE"): "the start of an explain note it looks for",
+    ("bot/core/answering/understanding.py", "_FOLLOW_UP_NOTE"): "an explain note it looks for",
     ("bot/core/answering/follow_ups.py", "FollowUpReader", "follow-up on "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "the question read as "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "option from the last list: "): (
