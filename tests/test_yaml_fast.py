@@ -33,6 +33,10 @@ def _tree(node: yaml.Node | None) -> object:
         return None
     where = (node.start_mark.line, node.start_mark.column)
     if isinstance(node, yaml.ScalarNode):  # (a plain scalar's style: "" from libyaml)
+        if node.value == "" and node.tag.endswith(":null"):
+            # An empty value has no text to point at: libyaml marks "[y: ]"'s one column later
+            # than PyYAML, and an error message points at its key anyway.
+            where = (node.start_mark.line, -1)
         return ("scalar", node.tag, node.value, node.style or None, where)
     if isinstance(node, yaml.SequenceNode):
         return ("seq", node.tag, node.flow_style, where, [_tree(n) for n in node.value])
