@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answering.understanding import _question_index
+from bot.core.answering.sentences import question_index
 from bot.core.asking import opens_a_question
 
 
@@ -25,7 +25,7 @@ def test_a_statement_or_an_add_on_does_not_open_a_question(sentence: str) -> Non
 
 
 def test_the_question_is_the_last_sentence_that_asks_with_or_without_its_mark() -> None:
-    assert _question_index(["thighs shake, normal?", "how long do I hold it"]) == 1
-    assert _question_index(["What's the best stretch", "My back hurts."]) == 0
-    assert _question_index(["how does it cause the ache?", "explain like im 5 pls"]) == 0
-    assert _question_index(["When I sit it hurts.", "ok"]) == 1  # none asks: the last
+    assert question_index(["thighs shake, normal?", "how long do I hold it"]) == 1
+    assert question_index(["What's the best stretch", "My back hurts."]) == 0
+    assert question_index(["how does it cause the ache?", "explain like im 5 pls"]) == 0
+    assert question_index(["When I sit it hurts.", "ok"]) == 1  # none asks: the last

@@ -44,11 +44,10 @@ from bot.core.answering.match_result import Band, Candidate, Match
 from bot.core.answering.matching import Matcher
 from bot.core.answering.reading import Reading, entry_reading, noted
 from bot.core.answering.scope import Scope, clauses
+from bot.core.answering.sentences import REFERS, lead_ins_apart, question_index, sentences_of
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
-from bot.core.asking import opens_a_question
 from bot.core.knowledge import KnowledgeBase
-from bot.core.normalise import fold
 
 LONG_MESSAGE = 100  # characters: longer messages are read sentence by sentence
 STORY_FACTOR = 0.35  # weight of a long message's back-story next to its question
@@ -57,7 +56,6 @@ STORY_SENTENCES = 6  # sentences before the question that count as its story
 SOLID_UNFAMILIAR = 0.5  # an answer needs its entry's words to outweigh unknown ones
 ONE_WORD_UNFAMILIAR = 0.3  # ... and one rare word of its own with a little small talk
 FOREIGN_WORDS = 2  # words the topic never uses that make a message about something else
-LEAD_IN_WORDS = 8  # words before a dash that make a story of their own
 NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long message's question
 NAMED_BACK = 2  # sentences before a long message's question that may name its topic
 NAMED_UNFAMILIAR = 0.67  # an entry named by its title may come with one unknown word
@@ -66,16 +64,11 @@ SUGGESTION_MARGIN = 12.0  # "Did you mean" offers only entries this close to the
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
 
-_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 NEXT_WORDS = "next one after that this exercise stretch pose move then do ok okay come comes"
-# A word, for the first words of a sentence: "what's" and "whats" open with "what".
-_WORD = re.compile(r"(?:what|how|where|who)(?=s\b)|[a-z]+")
-_LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
 # ... or at where the last answer put you ("how long do I stay down there?")
 _POINTS_AT = re.compile(r"\b(?:they|them|it|that|this|those|these|there)\b", re.IGNORECASE)
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
-_REFERS = re.compile(r"\b(?:they|them|it|that|this|those|these)\b", re.IGNORECASE)
 
 
 class Interpreter:
@@ -114,9 +107,9 @@ class Interpreter:
 
     def _read(self, text: str, conversation: Conversation | None) -> Reading:
         context = conversation if conversation is not None and conversation.current else None
-        sentences = bounded([s.strip() for s in _SENTENCE.findall(text) if s.strip()])
+        sentences = bounded(sentences_of(text))
         if len(text) >= LONG_MESSAGE:
-            sentences = _lead_ins_apart(sentences)
+            sentences = lead_ins_apart(sentences)
             if len(sentences) >= 2:
                 return self._read_long(sentences, context)
         reading = self._read_question(text, context, ())
@@ -135,7 +128,7 @@ class Interpreter:
             if story_read.kind in {"answer", "detail"} and (
                 reading.kind != "not_covered"
                 or (best is not None and best.named)
-                or self._aside(reading, sentences[_question_index(sentences)], text)
+                or self._aside(reading, sentences[question_index(sentences)], text)
             ):
                 return story_read
         pieces = clauses(text)
@@ -144,7 +137,7 @@ class Interpreter:
         if reading.kind == "not_covered":
             # "I'm dead on my feet, but my real question is when should I see a physio": the
             # subject is in a clause of its own, the question in another.
-            if not self._aside(reading, pieces[_question_index(pieces)], text):
+            if not self._aside(reading, pieces[question_index(pieces)], text):
                 return reading
             clause = self._read_clauses(pieces, context, Reading("none"))
             return clause if clause.kind in {"answer", "detail"} else reading
@@ -171,7 +164,7 @@ class Interpreter:
         question's own entry when the question names one ("not numb anywhere, just a tight
         feeling at the front of my hips. what exercises should i try" asks for the exercises,
         whatever the story matches)."""
-        question = sentences[_question_index(sentences)]
+        question = sentences[question_index(sentences)]
         phrase = self._scope.named_phrase(question)
         if phrase is None or reading.entry_id is None:  # no scoring when nothing is named
             return reading
@@ -205,7 +198,7 @@ class Interpreter:
         """A message of several sentences: the question, with the sentences around it as its
         story (counted less)."""
         chat = context
-        asked = _question_index(sentences)
+        asked = question_index(sentences)
         question = sentences[asked]
         # The sentences around the question tell its story; a long life story before them
         # says nothing more about what is asked (and would cost time on 4,096 characters).
@@ -295,7 +288,7 @@ class Interpreter:
         names ("... like the kneeling one? How do I do that?"), not what the story talks
         about most. Only for a question with no word of its own ("is it safe to keep taking
         it?" is about what "it" is, perhaps nothing the article covers); None otherwise."""
-        if _REFERS.search(question) is None or self._has_own_words(question):
+        if REFERS.search(question) is None or self._has_own_words(question):
             return None
         return next(filter(None, map(self.named_in, reversed(before))), None)
 
@@ -318,7 +311,7 @@ class Interpreter:
         it names ("whether they are tight" -> "whether hip flexors are tight"), nearest
         sentence first (the nearest may name something the pronoun is not: "I was mostly
         using my back" after "he called it a bridge"); nothing when it has no pronoun."""
-        pronoun = _REFERS.search(question)
+        pronoun = REFERS.search(question)
         if pronoun is None:
             return
         for sentence in reversed(before):
@@ -343,7 +336,7 @@ class Interpreter:
             kept = self._read_question(" ".join(present), context, (), told=told)
             if kept.kind in {"answer", "detail"}:
                 return noted(kept, "clauses about what is absent left aside")
-        question = pieces[_question_index(pieces)]
+        question = pieces[question_index(pieces)]
         clause = self._read_question(question, context, (), told=told)
         best = clause.match.best if clause.match is not None else None
         # Named, two words of its own, or words that ask a detail of the topic or the detail's
@@ -687,43 +680,11 @@ class Interpreter:
         return self._near.get(subject, "")
 
 
-def _lead_ins_apart(sentences: list[str]) -> list[str]:
-    """A long message's question sentence with its lead-in apart: "PE teacher, 35, about to demo
-    this to a class: in the kneeling stretch, which knee goes down?" asks after the colon (or
-    a dash); what comes before is its story. Only where what follows asks."""
-    asked = _question_index(sentences)
-    question = sentences[asked]
-    cuts = list(_LEAD_IN.finditer(question))
-    for cut in reversed(cuts):
-        head, tail = question[: cut.start()].strip(), question[cut.end() :].strip()
-        if not head or not tail:
-            continue
-        # A colon announces what follows when it asks ("...: in the kneeling stretch, which
-        # knee goes down?"); a dash only a question after a story of its own that does not
-        # point back at it ("... but my back aches too - how can hip flexors cause that?").
-        opens = opens_a_question(_WORD.findall(fold(tail)))
-        if (":" in cut.group() and (opens or "?" in tail)) or (
-            opens and len(head.split()) >= LEAD_IN_WORDS and not _REFERS.search(tail)
-        ):
-            return [*sentences[:asked], head, tail, *sentences[asked + 1 :]]
-    return sentences
-
-
 def _only_numbers(terms: Sequence[str]) -> bool:
     """Whether a message's own words, question words aside, are all numbers ("what's 15% of
     240")."""
     content = [t for t in terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
     return bool(content) and all(any(c.isdigit() for c in t) for t in content)
-
-
-def _question_index(sentences: list[str]) -> int:
-    """The sentence that asks: the last one with a question mark or the first words of a
-    question ("... just muscle fatigue i guess? how many seconds do i hold it"), else the last
-    one."""
-    for index in range(len(sentences) - 1, -1, -1):
-        if "?" in sentences[index] or opens_a_question(_WORD.findall(fold(sentences[index]))):
-            return index
-    return len(sentences) - 1
 
 
 def _terms_by(matcher: Matcher, phrase: str) -> list[str]:

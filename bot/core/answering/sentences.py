@@ -1,0 +1,59 @@
+"""A message's sentences, and which of them asks: the reader's view of a long message.
+
+``understanding`` reads a long message as its question with the sentences around it as its
+story; these decide where the sentences are, which one asks, and where a question's own
+lead-in ends ("PE teacher, 35, about to demo this: in the kneeling stretch, ...?").
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.asking import opens_a_question
+from bot.core.normalise import fold
+
+LEAD_IN_WORDS = 8  # words before a dash that make a story of their own
+
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+# A word, for the first words of a sentence: "what's" and "whats" open with "what".
+_WORD = re.compile(r"(?:what|how|where|who)(?=s\b)|[a-z]+")
+_LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
+# Words that point back at something said before ("how do I do that?").
+REFERS = re.compile(r"\b(?:they|them|it|that|this|those|these)\b", re.IGNORECASE)
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of a message, without the empty ones."""
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def question_index(sentences: list[str]) -> int:
+    """The sentence that asks: the last one with a question mark or the first words of a
+    question ("... just muscle fatigue i guess? how many seconds do i hold it"), else the last
+    one."""
+    for index in range(len(sentences) - 1, -1, -1):
+        if "?" in sentences[index] or opens_a_question(_WORD.findall(fold(sentences[index]))):
+            return index
+    return len(sentences) - 1
+
+
+def lead_ins_apart(sentences: list[str]) -> list[str]:
+    """A long message's question sentence with its lead-in apart: "PE teacher, 35, about to demo
+    this to a class: in the kneeling stretch, which knee goes down?" asks after the colon (or
+    a dash); what comes before is its story. Only where what follows asks."""
+    asked = question_index(sentences)
+    question = sentences[asked]
+    cuts = list(_LEAD_IN.finditer(question))
+    for cut in reversed(cuts):
+        head, tail = question[: cut.start()].strip(), question[cut.end() :].strip()
+        if not head or not tail:
+            continue
+        # A colon announces what follows when it asks ("...: in the kneeling stretch, which
+        # knee goes down?"); a dash only a question after a story of its own that does not
+        # point back at it ("... but my back aches too - how can hip flexors cause that?").
+        opens = opens_a_question(_WORD.findall(fold(tail)))
+        if (":" in cut.group() and (opens or "?" in tail)) or (
+            opens and len(head.split()) >= LEAD_IN_WORDS and not REFERS.search(tail)
+        ):
+            return [*sentences[:asked], head, tail, *sentences[asked + 1 :]]
+    return sentences
