@@ -67,6 +67,13 @@ CEILING_SLACK = 0.06
 FEW_OWN_WORDS = 8  # a question's own words, up to which support is counted word by word
 
 
+def only_numbers(terms: Iterable[str]) -> bool:
+    """Whether a question's words, question words aside, are numbers and nothing else ("what's
+    15% of 240"): no entry is about them."""
+    content = [t for t in terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
+    return bool(content) and all(any(c.isdigit() for c in t) for t in content)
+
+
 class Matcher:
     """Scores questions against one knowledge base; build a new one when the base changes."""
 
@@ -241,7 +248,7 @@ class Matcher:
             del factors[term]  # a plural's trace is no term: it only checks number (below)
         terms = list(factors)
         content = [t for t in terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
-        if all(any(c.isdigit() for c in term) for term in content):
+        if not content or only_numbers(content):
             return Match(Band.NONE, (), tuple(terms), tuple(corrections))
         # Long messages carry more small talk ("long story short, since I started working from
         # home..."): unfamiliar words count less the more words there are.

@@ -18,8 +18,11 @@ _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 # A word, for the first words of a sentence: "what's" and "whats" open with "what".
 _WORD = re.compile(r"(?:what|how|where|who)(?=s\b)|[a-z]+")
 _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
-# Words that point back at something said before ("how do I do that?").
-REFERS = re.compile(r"\b(?:they|them|it|that|this|those|these)\b", re.IGNORECASE)
+# Words that point back at something said before ("how do I do that?"), and those words or
+# "there", where the last answer put you ("how long do I stay down there?").
+_BACK = "they|them|it|that|this|those|these"
+REFERS = re.compile(rf"\b(?:{_BACK})\b", re.IGNORECASE)
+POINTS_AT = re.compile(rf"\b(?:{_BACK}|there)\b", re.IGNORECASE)
 
 
 def sentences_of(text: str) -> list[str]:

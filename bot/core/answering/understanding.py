@@ -41,10 +41,16 @@ from bot.core.answering.follow_ups import (
     ordinal,
 )
 from bot.core.answering.match_result import Band, Candidate, Match
-from bot.core.answering.matching import Matcher
+from bot.core.answering.matching import Matcher, only_numbers
 from bot.core.answering.reading import Reading, entry_reading, noted
 from bot.core.answering.scope import Scope, clauses
-from bot.core.answering.sentences import REFERS, lead_ins_apart, question_index, sentences_of
+from bot.core.answering.sentences import (
+    POINTS_AT,
+    REFERS,
+    lead_ins_apart,
+    question_index,
+    sentences_of,
+)
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import KnowledgeBase
@@ -66,8 +72,6 @@ ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an ans
 
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 NEXT_WORDS = "next one after that this exercise stretch pose move then do ok okay come comes"
-# ... or at where the last answer put you ("how long do I stay down there?")
-_POINTS_AT = re.compile(r"\b(?:they|them|it|that|this|those|these|there)\b", re.IGNORECASE)
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
 
 
@@ -460,8 +464,8 @@ class Interpreter:
             # (not "haha": no word of its own, and no question either; "anything else?" asks;
             # nor a sum, "what's 15% of 240", whose only words of its own are numbers)
             and (cue is not None or bool(own.terms) or "?" in text)
-            and (cue is not None or not _only_numbers(own.terms))
-            and (unfamiliar <= MAX_UNFAMILIAR or (strict and _POINTS_AT.search(text) is not None))
+            and (cue is not None or not only_numbers(own.terms))
+            and (unfamiliar <= MAX_UNFAMILIAR or (strict and POINTS_AT.search(text) is not None))
             and (told or not self._elsewhere(own, asked, context.topic if context else None))
         ):
             assert context is not None and context.topic is not None
@@ -678,13 +682,6 @@ class Interpreter:
 
     def _near_group(self, subject: str) -> str:
         return self._near.get(subject, "")
-
-
-def _only_numbers(terms: Sequence[str]) -> bool:
-    """Whether a message's own words, question words aside, are all numbers ("what's 15% of
-    240")."""
-    content = [t for t in terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
-    return bool(content) and all(any(c.isdigit() for c in t) for t in content)
 
 
 def _terms_by(matcher: Matcher, phrase: str) -> list[str]:
