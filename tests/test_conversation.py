@@ -453,7 +453,7 @@ def test_the_next_exercise_is_the_one_after_the_topic_in_the_menu(
 
 def test_next_after_something_that_is_no_exercise_is_not_guessed(answerer: Answerer) -> None:
     conversation = answerer.answer("is sitting bad for my hips").conversation
-    assert answerer.interpreter._next_exercise("and the next one?", conversation) is None
+    assert answerer.interpreter._questions.next_exercise("and the next one?", conversation) is None
 
 
 def test_a_long_story_names_its_exercise_a_few_sentences_before_the_question(

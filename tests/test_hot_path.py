@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.answering import understanding
+from bot.core.answering import question_reading
 from bot.core.answering.answerer import Answerer
 from bot.core.answering.context import Conversation
 from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
@@ -351,7 +351,7 @@ def test_the_best_alone_is_the_best_of_the_top_five() -> None:
         all_five = matcher.match_parts(parts, limit=5)
         assert alone.candidates[:1] == all_five.candidates[:1]
         assert alone.band == all_five.band
-        assert alone.terms == all_five.terms  # (what ``_solid`` reads of a match besides)
+        assert alone.terms == all_five.terms  # (what ``Confidence.solid`` reads of a match besides)
         several += len(all_five.candidates) > 1
     assert several > 200  # the comparison saw pools of several entries
 
@@ -406,7 +406,7 @@ def test_the_best_asked_alone_is_the_best_of_the_whole_match(
 ) -> None:
     """Where the interpreter asks only for the best of a question's match (a question in a
     conversation that another entry may have almost word for word), it gets the best, band
-    and terms of the whole match (all ``_solid`` reads), and so the same readings: each
+    and terms of the whole match (all ``Confidence.solid`` reads), and so the same readings: each
     question and long message of the regression sets, read fresh and after entries as the
     topic. (A matcher that pruned one entry too many fails it.)"""
     kb = load_knowledge(ROOT / "knowledge")
@@ -422,16 +422,18 @@ def test_the_best_asked_alone_is_the_best_of_the_whole_match(
     topics = [None, *kb.entries]
     asked = [(text, rng.choice(topics)) for text in texts for _ in range(4)]
     compared = []
-    original = understanding._Lazy.first
+    original = question_reading._Lazy.first
 
-    def checked(self: understanding._Lazy) -> Match:
+    def checked(self: question_reading._Lazy) -> Match:
         first = original(self)
         whole = self._make()
         assert (first.best, first.band, first.terms) == (whole.best, whole.band, whole.terms)
-        compared.append(first.best is not None and first.best.similarity >= understanding.PHRASED)
+        compared.append(
+            first.best is not None and first.best.similarity >= question_reading.PHRASED
+        )
         return first
 
-    monkeypatch.setattr(understanding._Lazy, "first", checked)
+    monkeypatch.setattr(question_reading._Lazy, "first", checked)
     interpreter = Answerer(kb).interpreter
     for text, topic in asked:
         interpreter.read(text, Conversation(topic=topic) if topic else None)
@@ -470,7 +472,7 @@ def test_a_question_the_matcher_cannot_place_confidently_is_no_answer_without_co
     for text in texts:
         with interpreter.matcher.one_message():
             may = interpreter._may_answer(text)
-            reading = interpreter._read_question(text, None, ())
+            reading = interpreter._questions.read(text, None, ())
         said[may] += 1
         if not may:
             assert reading.kind not in {"answer", "detail"}, text

@@ -107,8 +107,8 @@ def test_an_entrys_words_made_on_first_use_are_those_made_at_start() -> None:
     for entry in KB.entries.values():
         text = " ".join((entry.answer, *entry.steps, *(t for _, t in entry.details)))
         expected = matcher.vocabulary(entry.id) | frozenset(matcher.analyse(text)[0])
-        assert interpreter._words_of_entry(entry.id) == expected
-    assert interpreter._words_of_entry("no-such-entry") == frozenset()
+        assert interpreter._confidence.words_of_entry(entry.id) == expected
+    assert interpreter._confidence.words_of_entry("no-such-entry") == frozenset()
 
 
 # Mostly what phrasings are made of, with every other ASCII character now and then.

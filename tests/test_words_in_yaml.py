@@ -131,25 +131,31 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/language.py", "looks_english", "ignore"): "a codec error handler",
     ("bot/core/answering/language.py", "ENGLISH"): "language codes pycld2 returns",
     ("bot/core/answering/term_analysis.py", "PLURAL"): "a suffix of internal terms",
-    ("bot/core/answering/understanding.py", "ALWAYS"): "group names of _vocabulary.yaml",
+    ("bot/core/answering/question_reading.py", "ALWAYS"): "group names of _vocabulary.yaml",
     # Reading kinds (internal codes) and the trace that `ask --explain` prints to maintainers.
     ("bot/core/answering/reading.py", "entry_reading", "answer"): "a reading kind",
     ("bot/core/answering/reading.py", "entry_reading", "detail"): "a reading kind",
     ("bot/core/answering/understanding.py", "Interpreter", "none"): "a reading kind",
+    ("bot/core/answering/question_reading.py", "QuestionReader", "none"): "a reading kind",
+    ("bot/core/answering/confidence.py", "Confidence", "none"): "a reading kind",
     ("bot/core/answering/understanding.py", "Interpreter", "long message: question "): "explain",
-    ("bot/core/answering/understanding.py", "Interpreter", "about doing the exercise"): "explain",
+    (
+        "bot/core/answering/question_reading.py",
+        "QuestionReader",
+        "about doing the exercise",
+    ): "explain",
     ("bot/core/answering/understanding.py", "_FOLLOW_UP_NOTE"): "an explain note it looks for",
     ("bot/core/answering/follow_ups.py", "FollowUpReader", "follow-up on "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "the question read as "): "explain",
-    ("bot/core/answering/understanding.py", "Interpreter", "option from the last list: "): (
+    ("bot/core/answering/question_reading.py", "QuestionReader", "option from the last list: "): (
         "explain"
     ),
-    ("bot/core/answering/understanding.py", "Interpreter", "detail's own entry"): "explain",
-    ("bot/core/answering/understanding.py", "Interpreter", "the exercise after "): "explain",
+    ("bot/core/answering/question_reading.py", "QuestionReader", "detail's own entry"): "explain",
+    ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise after "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "the question "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " names its entry"): "explain",
-    ("bot/core/answering/understanding.py", "NEXT_WORDS"): "words read in messages, never said",
-    ("bot/core/answering/understanding.py", "Interpreter", "an ordinal, and no list shown"): (
+    ("bot/core/answering/question_reading.py", "NEXT_WORDS"): "words read in messages, never said",
+    ("bot/core/answering/question_reading.py", "QuestionReader", "an ordinal, and no list shown"): (
         "explain"
     ),
     ("bot/core/answering/scope.py", "ABSENT"): "words people type that say 'absent'",

@@ -1,0 +1,282 @@
+"""What one question asks, in the light of a conversation's topic (or its own back-story).
+
+The interpreter splits a message into its question and story; this module reads that question:
+an option picked from the last list ("the second one"), the next exercise, a question another
+entry has almost word for word, a clear question of its own, a follow-up on the topic ("how long
+do I hold it?"), a subject near ours that the article does not cover, or a detail with no topic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import partial
+
+from bot.core.answering.confidence import SOLID_UNFAMILIAR, Confidence
+from bot.core.answering.context import Conversation
+from bot.core.answering.follow_ups import (
+    MAX_SUGGESTIONS,
+    MAX_UNFAMILIAR,
+    NO_LIST,
+    ORDINALS,
+    FollowUpReader,
+    alternation,
+    explicit_reference,
+    has_content,
+    ordinal,
+)
+from bot.core.answering.match_result import Match
+from bot.core.answering.matching import Matcher, only_numbers
+from bot.core.answering.reading import Reading, entry_reading
+from bot.core.answering.scope import Scope
+from bot.core.answering.sentences import POINTS_AT
+from bot.core.answering.term_model import QUESTION_WORDS
+from bot.core.knowledge import KnowledgeBase
+
+UNKNOWN_SUBJECT = 0.6  # a question about an unknown subject: beyond two shared words, not a name
+PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
+ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
+
+_NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
+NEXT_WORDS = "next one after that this exercise stretch pose move then do ok okay come comes"
+
+
+class QuestionReader:
+    """Reads one question against one knowledge base (built with the interpreter that asks)."""
+
+    def __init__(
+        self, kb: KnowledgeBase, matcher: Matcher, scope: Scope, follow_ups: FollowUpReader
+    ) -> None:
+        self.kb = kb
+        self.matcher = matcher
+        self._scope = scope
+        self._follow_ups = follow_ups
+        near: dict[str, str] = {}
+        for group, phrases in kb.not_covered.items():
+            for phrase in phrases:
+                near.setdefault(matcher.canonical(phrase), group)
+        self._near = near
+        self.near_terms = frozenset(t for phrase in near for t in matcher.analyse(phrase)[0])
+        self._near_pattern = alternation(near)
+        self._next_terms = frozenset(matcher.analyse(NEXT_WORDS)[0])
+        self.confidence = Confidence(kb, matcher, scope, self.near_terms)
+
+    def read(
+        self,
+        text: str,
+        context: Conversation | None,
+        story: tuple[tuple[str, float], ...],
+        told: bool = False,
+    ) -> Reading:
+        """What one question asks. ``told``: the context is the message's own back-story, which
+        the question may add to freely, not a topic of the chat that an unrelated message must
+        not be forced onto."""
+        canonical = self.matcher.canonical(text)
+        cue = self._follow_ups.cue(canonical)
+        asked = frozenset(t for p in (cue.phrases if cue else ()) for t in self._terms(p))
+
+        # "the second one", "number 3": the last list shown (no list: nothing to guess from).
+        options = context.options if context is not None else ()
+        unasked = self._follow_ups.unasked(canonical)
+        picked = ordinal(unasked, options or NO_LIST)  # "which side first" is no ordinal
+        refers = picked is not None and (
+            explicit_reference(unasked) or self._only_refers(text, asked)
+        )
+        if refers and not options and cue is None:
+            return Reading("none", notes=("an ordinal, and no list shown",))
+        if picked is not None and refers and options:
+            detail = cue.follow_up.name if cue else None
+            return self._entry(picked, detail, None, f"option from the last list: {picked}")
+        # "and the next exercise?", "what's the one after that": the exercise after the topic.
+        after = self.next_exercise(canonical, context)
+        if after is not None:
+            detail = cue.follow_up.name if cue else None
+            return self._entry(
+                after, detail, None, f"the exercise after {context and context.topic}"
+            )
+
+        parts = ((text, 1.0), *story)
+        # The match with the words that ask a detail, made when first needed (most readings
+        # decide on ``own`` alone).
+        whole = _Lazy(
+            partial(self.matcher.match_parts, parts), partial(self.matcher.match_parts, parts, 1)
+        )
+        own = self.matcher.match_parts(parts, drop=asked) if asked else whole()
+        unfamiliar = self.confidence.unfamiliar(own)
+        subject = self._scope.subject(canonical)
+        if (subject and not any(self.matcher.known(t) for t in subject)) or not all(
+            self.matcher.known(t) for t in self._scope.praised(canonical)
+        ):
+            # What the question is for or about, or asks to be recommended, is a subject the
+            # knowledge base never names ("what yoga pose helps with anxiety", "a good stretching
+            # app"): only an entry named by its title may answer.
+            unfamiliar = max(unfamiliar, UNKNOWN_SUBJECT)
+        near = self.not_covered(canonical)
+        if near is not None and self.near_group(near) in ALWAYS:
+            return Reading("not_covered", subject=near, match=whole())
+        following = context is not None and context.topic is not None
+        if near is not None and following and self._in_topic(near, canonical, context):
+            near = None  # "which knee goes on the floor?" after the kneeling stretch
+        if context is None and cue is not None:
+            clarify = self._follow_ups.clarify(canonical, cue, own, whole, unfamiliar)
+            if clarify is not None:
+                return clarify
+        # In a conversation, a question about a detail the topic has is about the topic unless
+        # it names another entry ("where do I put my right knee?" after pigeon pose).
+        topic = self.kb.entries.get(context.topic or "") if context is not None else None
+        strict = (
+            topic is not None
+            and cue is not None
+            and (topic.detail(cue.follow_up.name) is not None or cue.follow_up.default is not None)
+        )
+
+        # A question another entry has almost word for word is that entry's, whatever came
+        # before ("how often should I stretch?" after pigeon pose asks the general question).
+        first = whole.first() if strict else None
+        phrased = first.best if first is not None else None
+        if (
+            first is not None
+            and phrased is not None
+            and phrased.similarity >= PHRASED
+            and self.confidence.solid(first, unfamiliar, False, cue)  # (its best, band and terms)
+            and (context is None or phrased.entry_id != context.topic)
+        ):
+            return self._entry(phrased.entry_id, None, whole())
+
+        # A clear question of its own: answer it (its detail, if that is all it asks).
+        if self.confidence.solid(own, unfamiliar, strict):
+            best = own.best
+            assert best is not None
+            detail = self._follow_ups.detail_asked(cue, best.entry_id, own, context)
+            first = None if following else whole.first()
+            rival = first.best if first is not None else None
+            if (
+                first is not None
+                and rival is not None
+                and rival.entry_id != best.entry_id
+                and rival.score >= best.score
+                and self.confidence.solid(first, unfamiliar, False, cue)
+            ):
+                # The words that ask a detail belong to this question ("how often do I need
+                # to stretch?" asks for the frequency entry, not the stretch's frequency).
+                best, detail = rival, None
+            if near is not None and not self.confidence.about(best, near, canonical):
+                return Reading("not_covered", subject=near, match=own)
+            return self._entry(best.entry_id, detail, own)
+
+        # A follow-up: read it against the topic just talked about.
+        if (
+            following
+            # (not "haha": no word of its own, and no question either; "anything else?" asks;
+            # nor a sum, "what's 15% of 240", whose only words of its own are numbers)
+            and (cue is not None or bool(own.terms) or "?" in text)
+            and (cue is not None or not only_numbers(own.terms))
+            and (unfamiliar <= MAX_UNFAMILIAR or (strict and POINTS_AT.search(text) is not None))
+            and (
+                told
+                or not self.confidence.elsewhere(own, asked, context.topic if context else None)
+            )
+        ):
+            assert context is not None and context.topic is not None
+            reading = self._follow_ups.follow(text, cue, context.topic, story)
+            if reading is not None:
+                return reading
+        if (
+            following
+            and context is not None
+            and context.topic is not None
+            and unfamiliar <= SOLID_UNFAMILIAR
+            and (told or not self.confidence.elsewhere(own, asked, context.topic))
+            and self.confidence.on_the_exercise(own, asked, context.topic)
+        ):
+            return self._entry(context.topic, None, own, "about doing the exercise")
+        if near is not None:
+            return Reading("not_covered", subject=near, match=own)
+        if (
+            cue is not None
+            and context is None
+            and has_content(own)
+            and self.confidence.solid(whole(), unfamiliar, False, cue)
+        ):
+            # The words that ask a detail are part of its own question ("daily stretching?").
+            best = whole().best
+            assert best is not None
+            return self._entry(best.entry_id, None, whole())
+        if cue is not None and not has_content(own):
+            # A detail with no topic anywhere ("how often?", "how long do I hold it?").
+            if cue.follow_up.default is not None and not following:
+                return self._entry(cue.follow_up.default, None, whole(), "detail's own entry")
+            having = self._follow_ups.having(whole(), cue.follow_up.name, MAX_SUGGESTIONS)
+            if having:
+                return Reading("unsure", options=tuple(having[:MAX_SUGGESTIONS]), match=whole())
+        return self.confidence.by_band(own, unfamiliar)
+
+    def _entry(
+        self, entry_id: str, detail: str | None, match: Match | None, note: str = ""
+    ) -> Reading:
+        return entry_reading(self.kb, entry_id, detail, match, note)
+
+    def next_exercise(self, canonical: str, context: Conversation | None) -> str | None:
+        """The exercise after the topic in the menu's order, for a message that asks for the
+        next one and says nothing else ("ok and the next exercise?"); None otherwise."""
+        if context is None or context.topic is None or not _NEXT.search(canonical):
+            return None
+        exercises = [entry.id for entry in self.kb.exercises()]
+        if context.topic not in exercises:
+            return None
+        said = [t for t in self._terms(canonical) if t not in QUESTION_WORDS]
+        if any(t not in self._next_terms for t in said):
+            return None
+        index = exercises.index(context.topic) + 1
+        return exercises[index] if index < len(exercises) else None
+
+    def _only_refers(self, text: str, asked: frozenset[str]) -> bool:
+        """Whether a message with an ordinal says nothing else of its own ("explain the second
+        one", not "what's the first step to a pain-free back")."""
+        ordinals = frozenset(self._terms(" ".join(ORDINALS)))
+        rest = self.matcher.match_parts(((text, 1.0),), drop=asked | ordinals)
+        unfamiliar = self.confidence.unfamiliar(rest)
+        return unfamiliar <= MAX_UNFAMILIAR and not self.confidence.solid(rest, unfamiliar, True)
+
+    def _in_topic(self, subject: str, canonical: str, context: Conversation | None) -> bool:
+        """Whether a body part the article does not cover is part of the topic just talked
+        about (the knee of the kneeling stretch), and not what hurts ("my knee hurts")."""
+        topic = context.topic if context is not None else None
+        if topic is None or self.near_group(subject) in ALWAYS:
+            return False
+        if self._scope.hurts(subject, canonical):
+            return False
+        words = self.confidence.words_of_entry(topic)
+        return all(t in words for t in self._terms(subject))
+
+    def not_covered(self, canonical: str) -> str | None:
+        """The first subject we do not cover that the text mentions."""
+        if self._near_pattern is None:
+            return None
+        found = self._near_pattern.search(canonical)
+        return found.group(0) if found else None
+
+    def near_group(self, subject: str) -> str:
+        return self._near.get(subject, "")
+
+    def _terms(self, phrase: str) -> list[str]:
+        return self.matcher.analyse(phrase)[0]
+
+
+class _Lazy:
+    """A match made on first use, then kept; ``first``: the same match with only its best
+    candidate (band, best and terms are the whole match's), cheaper when the whole match is
+    not made (the matcher scores only the entries that can be the best)."""
+
+    def __init__(self, make: Callable[[], Match], make_first: Callable[[], Match]) -> None:
+        self._make = make
+        self._make_first = make_first
+        self._made: Match | None = None
+
+    def __call__(self) -> Match:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def first(self) -> Match:
+        return self._made if self._made is not None else self._make_first()
