@@ -258,10 +258,21 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
 # Calm messages of benchmarks/regression/safety10.yaml, 11 and 12 still alarmed, on purpose or as
 # known limits (see their headers): a relative's red flag with "now", a joke, "is <sign> something
 # ...? just curious", a relative "in remission now"; and of safety44 and safety48, a harmless tingle
-# told behind a "but" and a nurse who "knows the signs". Any other calm message that alarms fails.
-# Emergencies still missed, each a known limit named in knowledge/README.md.
+# told behind a "but" and a nurse who "knows the signs"; and of safety51 and 52, a joke about an
+# ambulance job, a relative's fall told with his age between, a scales joke, a bladder problem
+# sorted years ago told after a "but" (bladder signs that came and went still alarm), pads for a
+# grandad. Any other calm message that alarms fails.
+# Emergencies still missed, each a known limit named in knowledge/README.md (of safety51 and 52:
+# a "not" that reaches a sign dictated with no punctuation after it; weight loss and night pain
+# whose "not dieting" or "constantly" is in the next sentence).
 KNOWN_MISSES = frozenset(
     {
+        "it feels like I've been sat on a bike saddle for hours except I haven't been near a "
+        "bike numb all round my bum and back passage and my back's aching since Sunday",
+        "Stepped on the bathroom scales and I'm down 9 kg since January. Not dieting, eating "
+        "the same as always. And now this ache low in my back that won't shift.",
+        "Every night it's the same. I can't find any position, lying, sitting or standing, that"
+        " takes the edge off my back. It's there constantly until morning. Two weeks now.",
         "People keep asking if I've lost weight. I have, a lot, no idea why. My back's been sore "
         "for weeks as well.",
         "Back pain 4 days. Last night couldn't go. Tried again this morning. Still can't. Tummy "
@@ -275,6 +286,18 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        "I drive an ambulance so crashes and chest pains are my day job ha um for me it's just "
+        "tight hips from sitting in the cab what exercises can I do",
+        "My dad (78) fell in the garden last week; he's been checked at the hospital and he's "
+        "fine. I'm the one with tight hips from my desk. What does tight hip flexors feel like?",
+        "The scales say I've lost weight without trying, but that's because I took my shoes off"
+        " this time. Anyway is yoga good for the hips?",
+        "I did lose some bladder control after my second baby, but pelvic floor physio sorted "
+        "that out three years ago and it's been fine since. These days it's my lower back after"
+        " long desk days. I've been stretching for a month with not much change. At what point "
+        "should I see a professional instead of carrying on by myself?",
+        "Can you recommend a good brand of incontinence pads for my grandad? He's used them for"
+        " years and his doctor knows all about it.",
         "My bank balance gives me chest pain lol. Real question tho: can yoga sort out tight hips?",
         "is foot drop something that happens with back problems or is that a different condition? "
         "just curious, my feet are fine",

@@ -404,6 +404,42 @@ def test_everyday_words_for_a_detail_ask_that_detail(
     assert (reading.kind, reading.detail) == ("detail", detail)
 
 
+@pytest.mark.parametrize(
+    "follow_up", ["now the other leg?", "and the other side?", "ok, the other leg now"]
+)
+def test_the_other_leg_asks_the_sides_not_the_other_exercises(
+    answerer: Answerer, follow_up: str
+) -> None:
+    """ "the other" (of "the others", stemmed) starts "the other leg": the longer phrase that
+    overlaps it, "other leg", asks the detail."""
+    reading = answerer.interpreter.read(
+        follow_up, answerer.answer("pigeon pose steps").conversation
+    )
+    assert (reading.kind, reading.entry_id, reading.detail) == ("detail", "pigeon-pose", "sides")
+    others = answerer.interpreter.read(
+        "and the others?", answerer.answer("pigeon pose").conversation
+    )
+    assert others.entry_id != "pigeon-pose"
+
+
+def test_a_detail_that_points_back_is_the_topics_not_the_general_entrys(
+    answerer: Answerer,
+) -> None:
+    """ "how many days a week for that?" asks the topic's own frequency; without a word that
+    points back after the question's words, the general question is the general entry's."""
+    conversation = answerer.answer("pigeon pose steps").conversation
+    reading = answerer.interpreter.read("how many days a week for that?", conversation)
+    assert (reading.kind, reading.entry_id, reading.detail) == (
+        "detail",
+        "pigeon-pose",
+        "frequency",
+    )
+    general = answerer.interpreter.read(
+        "nvm that. how many times a week should i stretch?", conversation
+    )
+    assert (general.kind, general.entry_id) == ("answer", "how-often-to-stretch")
+
+
 def test_a_long_question_of_two_clauses_is_read_clause_by_clause(answerer: Answerer) -> None:
     """The whole question sentence is unclear; its second clause asks who to see."""
     message = (

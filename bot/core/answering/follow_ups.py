@@ -58,7 +58,7 @@ NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is on
 # Words that point back at one thing said before ("how often do I do it?"): with nothing said
 # before, the message has to be asked back. A plural ("how often do I do them?") means the
 # exercises as a whole, which a detail's own entry answers.
-_POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
+POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
 # Ordinals in phrases that point at no option.
 _NO_ORDINAL = re.compile(
     r"\b(?:in the first place|at first|first thing|first of all|for the first time|"
@@ -102,10 +102,23 @@ class FollowUpReader:
         """The detail a message asks about (the longest phrase that asks one wins)."""
         if self._asks_pattern is None:
             return None
-        found = [m.group(0) for m in self._asks_pattern.finditer(canonical)]
-        if not found:
+        # Phrases may overlap: "the other" (of "the others") and "other leg" in "now the other
+        # leg?"; each start is searched. The longest wins; of two as long, the first, unless
+        # the later one overlaps it and so says one word more.
+        spans: list[tuple[int, int]] = []
+        search, start = self._asks_pattern.search, 0
+        while (found_at := search(canonical, start)) is not None:
+            spans.append(found_at.span())
+            start = found_at.start() + 1
+        if not spans:
             return None
-        longest = max(found, key=len)
+        best = spans[0]
+        for span in spans[1:]:
+            longer = span[1] - span[0] - (best[1] - best[0])
+            if longer > 0 or (longer == 0 and span[0] < best[1]):
+                best = span
+        found = [canonical[a:b] for a, b in spans]
+        longest = canonical[best[0] : best[1]]
         terms = frozenset(t for p in found for t in self._terms(p)) - QUESTION_WORDS
         return Cue(self._follow_ups[self._asks[longest]], tuple(found), terms)
 
@@ -133,7 +146,7 @@ class FollowUpReader:
         ):
             return None
         follow_up = cue.follow_up
-        if follow_up.default is not None and not _POINTS_BACK.search(canonical):
+        if follow_up.default is not None and not POINTS_BACK.search(canonical):
             return None
         found = whole()
         having = self.having(found, follow_up.name, MAX_SUGGESTIONS + 1)  # one may be the default

@@ -19,6 +19,7 @@ from bot.core.answering.follow_ups import (
     MAX_UNFAMILIAR,
     NO_LIST,
     ORDINALS,
+    POINTS_BACK,
     FollowUpReader,
     alternation,
     explicit_reference,
@@ -131,8 +132,13 @@ class QuestionReader:
         )
 
         # A question another entry has almost word for word is that entry's, whatever came
-        # before ("how often should I stretch?" after pigeon pose asks the general question).
-        first = whole.first() if strict else None
+        # before ("how often should I stretch?" after pigeon pose asks the general question),
+        # unless it points back at the topic after the words that ask ("how many days a week
+        # for that?"; not "nvm that. how often should i stretch?").
+        points_back = cue is not None and any(
+            POINTS_BACK.search(canonical, max(canonical.find(p), 0)) for p in cue.phrases[:1]
+        )
+        first = whole.first() if strict and not points_back else None
         phrased = first.best if first is not None else None
         if (
             first is not None
