@@ -117,8 +117,12 @@ class FollowUpReader:
             longer = span[1] - span[0] - (best[1] - best[0])
             if longer > 0 or (longer == 0 and span[0] < best[1]):
                 best = span
-        found = [canonical[a:b] for a, b in spans]
+        # The words that ask are those of the phrases found one after the other, and the one
+        # that wins (not every overlapping phrase: "each leg go" is not three words that ask).
+        found = [m.group(0) for m in self._asks_pattern.finditer(canonical)]
         longest = canonical[best[0] : best[1]]
+        if longest not in found:
+            found.append(longest)
         terms = frozenset(t for p in found for t in self._terms(p)) - QUESTION_WORDS
         return Cue(self._follow_ups[self._asks[longest]], tuple(found), terms)
 
