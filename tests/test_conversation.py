@@ -372,7 +372,13 @@ async def test_a_follow_up_after_the_context_expired_asks_which_exercise(bot: Ru
 
 @pytest.mark.parametrize(
     "reference",
-    ["tell me about number three", "hang on, what was the third one again", "the 3rd one please"],
+    [
+        "tell me about number three",
+        "hang on, what was the third one again",
+        "the 3rd one please",
+        "could you explain the third of those in a bit more detail",
+        "the last on your list, kindly",
+    ],
 )
 def test_an_ordinal_said_in_so_many_words_points_at_the_list_whatever_else_is_said(
     answerer: Answerer, reference: str
@@ -393,6 +399,24 @@ def test_no_one_is_not_the_first_option(answerer: Answerer) -> None:
     ("first", "follow_up", "detail"),
     [
         ("how do I do the kneeling hip flexor stretch", "and then I change legs?", "sides"),
+        ("pigeon pose steps", "when do I change over?", "sides"),
+        ("pigeon pose steps", "how long do i hold that last stretch?", "hold"),
+        ("kneeling hip flexor stretch", "how long do I stay on each side?", "hold"),
+        (
+            "pigeon pose steps",
+            "Would twice a week be sufficient, or rather more often?",
+            "frequency",
+        ),
+        (
+            "glute bridge how to",
+            "Kindly remind me how many I should do, if that is acceptable.",
+            "reps",
+        ),
+        (
+            "when should i see a professional",
+            "what type of specialist would that be?",
+            "professional",
+        ),
         ("glute bridge how to", "do I pause up there?", "hold"),
         ("glute bridge how to", "do I start standing or lying?", "position"),
     ],
@@ -490,6 +514,37 @@ def test_the_next_exercise_is_the_one_after_the_topic_in_the_menu(
 def test_next_after_something_that_is_no_exercise_is_not_guessed(answerer: Answerer) -> None:
     conversation = answerer.answer("is sitting bad for my hips").conversation
     assert answerer.interpreter._questions.next_exercise("and the next one?", conversation) is None
+
+
+@pytest.mark.parametrize(
+    ("first", "message", "entry", "detail"),
+    [
+        ("pigeon pose steps", "and the previous one?", "hip-flexor-stretch", None),
+        ("list the exercises", "the one before the glute bridge please", "pigeon-pose", None),
+        (
+            "list the exercises",
+            "how long do i hold the one after the kneeling stretch?",
+            "pigeon-pose",
+            "hold",
+        ),
+    ],
+)
+def test_an_exercise_placed_before_or_after_another_is_its_neighbour_in_the_menu(
+    answerer: Answerer, first: str, message: str, entry: str, detail: str | None
+) -> None:
+    reading = answerer.interpreter.read(message, answerer.answer(first).conversation)
+    assert (reading.entry_id, reading.detail) == (entry, detail)
+
+
+def test_no_neighbour_past_the_ends_or_beside_something_that_is_no_exercise(
+    answerer: Answerer,
+) -> None:
+    questions = answerer.interpreter._questions
+    conversation = answerer.answer("bridge pose").conversation
+    assert questions.next_exercise("what's the one after the bridge", conversation) is None
+    assert questions.next_exercise("is there one i can do before bed", conversation) is None
+    first = answerer.answer("kneeling hip flexor stretch").conversation
+    assert questions.next_exercise("and the previous one", first) is None
 
 
 def test_a_long_story_names_its_exercise_a_few_sentences_before_the_question(

@@ -151,7 +151,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
         "explain"
     ),
     ("bot/core/answering/question_reading.py", "QuestionReader", "detail's own entry"): "explain",
-    ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise after "): "explain",
+    ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise beside "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "the question "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " names its entry"): "explain",
     ("bot/core/answering/question_reading.py", "NEXT_WORDS"): "words read in messages, never said",
@@ -161,6 +161,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/scope.py", "ABSENT"): "words people type that say 'absent'",
     ("bot/core/answering/scope.py", "NEGATIONS"): "internal terms of the matcher",
     ("bot/core/answering/follow_ups.py", "FollowUpReader", "a follow-up on "): "explain",
+    ("bot/core/answering/follow_ups.py", "_OF_THE_LIST"): "words read in messages, never said",
     ("bot/core/answering/follow_ups.py", "FollowUpReader", " with nothing to follow"): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "question in the clause "): "explain",
     (

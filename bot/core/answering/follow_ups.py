@@ -48,11 +48,16 @@ _NUMBERED = re.compile(r"\b(?:number|no|num|option|#)\s*([1-9])\b|^\s*([1-9])\s*
 _NUMBER_WORDS = {"one": 0, "two": 1, "three": 2, "four": 3, "five": 4}
 # "number two" (never "no one": "no" before a digit only, "no. 2")
 _NUMBERED_WORD = re.compile(r"\b(?:number|num|option) (" + "|".join(_NUMBER_WORDS) + r")\b")
-# An ordinal with "one" or a number always points at an option ("wait, what was the second one
-# again?"), whatever else the message says; a bare ordinal may be part of another question
+# An ordinal with "one", "of those" or "on the list", or a number, always points at an option
+# ("wait, what was the second one again?", "explain the first of those"), whatever else the
+# message says; a bare ordinal may be part of another question
 # ("what's the first step to a pain-free back").
+_OF_THE_LIST = r"(?:of|on|in) (?:those|them|these|(?:the|your|that) list)"
 _EXPLICIT = re.compile(
-    r"\b(?:" + "|".join(ORDINALS) + r") one\b|" + _NUMBERED.pattern + "|" + _NUMBERED_WORD.pattern
+    rf"\b(?:{'|'.join(ORDINALS)}) (?:one|{_OF_THE_LIST})\b|"
+    + _NUMBERED.pattern
+    + "|"
+    + _NUMBERED_WORD.pattern
 )
 NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is only a reference
 # Words that point back at one thing said before ("how often do I do it?"): with nothing said
@@ -63,7 +68,9 @@ POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
 _NO_ORDINAL = re.compile(
     r"\b(?:in the first place|at first|first thing|first of all|for the first time|"
     r"the first time|first time|at last|at long last|last night|last week|last month|"
-    r"last year|last time|last weekend|last but not least)\b"
+    r"last year|last time|last weekend|last but not least|"
+    # "that last stretch": the one just described, the topic (not the last option shown)
+    r"(?:that|this) last (?:stretch|exercise|pose|move))\b"
 )
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
 

@@ -39,7 +39,13 @@ PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, wo
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
 
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
-NEXT_WORDS = "next one after that this exercise stretch pose move then do ok okay come comes"
+_PREVIOUS = re.compile(r"\b(?:previous|before that|before this|the one before)\b")
+# "the one you mentioned just before the bridge": an exercise placed by its neighbour's name.
+_ONE = re.compile(r"\bone\b")
+_BESIDE = re.compile(r"\b(before|after) ")  # then the name (two searches: no backtracking)
+NEXT_WORDS = (
+    "next previous one after before that this exercise stretch pose move then do ok okay come comes"
+)
 
 
 class QuestionReader:
@@ -88,12 +94,13 @@ class QuestionReader:
         if picked is not None and refers and options:
             detail = cue.follow_up.name if cue else None
             return self._entry(picked, detail, None, f"option from the last list: {picked}")
-        # "and the next exercise?", "what's the one after that": the exercise after the topic.
-        after = self.next_exercise(canonical, context)
-        if after is not None:
+        # "and the next exercise?", "what's the one after that": the exercise after the topic
+        # (or before it, or beside one the message names).
+        beside = self.next_exercise(canonical, context)
+        if beside is not None:
             detail = cue.follow_up.name if cue else None
             return self._entry(
-                after, detail, None, f"the exercise after {context and context.topic}"
+                beside, detail, None, f"the exercise beside {context and context.topic}"
             )
 
         parts = ((text, 1.0), *story)
@@ -223,18 +230,32 @@ class QuestionReader:
         return entry_reading(self.kb, entry_id, detail, match, note)
 
     def next_exercise(self, canonical: str, context: Conversation | None) -> str | None:
-        """The exercise after the topic in the menu's order, for a message that asks for the
-        next one and says nothing else ("ok and the next exercise?"); None otherwise."""
-        if context is None or context.topic is None or not _NEXT.search(canonical):
-            return None
+        """The exercise after the topic in the menu's order (or before it: "the previous one"),
+        for a message that asks for it and says nothing else ("ok and the next exercise?"); or
+        the one before or after an exercise the message names ("could we go back to the one
+        you mentioned just before the bridge?"); None otherwise."""
         exercises = [entry.id for entry in self.kb.exercises()]
-        if context.topic not in exercises:
+        one = _ONE.search(canonical)
+        beside = _BESIDE.search(canonical, one.end()) if one is not None else None
+        if beside is not None:
+            named = self._named_exercise(canonical[beside.end() :])
+            if named is not None:
+                return _beside(exercises, named, -1 if beside.group(1) == "before" else 1)
+        if context is None or context.topic not in exercises:
             return None
+        step = 1 if _NEXT.search(canonical) else -1 if _PREVIOUS.search(canonical) else 0
         said = [t for t in self._terms(canonical) if t not in QUESTION_WORDS]
-        if any(t not in self._next_terms for t in said):
+        if not step or any(t not in self._next_terms for t in said):
             return None
-        index = exercises.index(context.topic) + 1
-        return exercises[index] if index < len(exercises) else None
+        return _beside(exercises, context.topic, step)
+
+    def _named_exercise(self, text: str) -> str | None:
+        """The exercise a phrase names by a title or keyword (the best match for it), or None."""
+        phrase = self._scope.named_phrase(text)
+        best = self.matcher.match(phrase).best if phrase is not None else None
+        if best is None or self.kb.entries[best.entry_id].kind != "exercise":
+            return None
+        return best.entry_id
 
     def _only_refers(self, text: str, asked: frozenset[str]) -> bool:
         """Whether a message with an ordinal says nothing else of its own ("explain the second
@@ -267,6 +288,12 @@ class QuestionReader:
 
     def _terms(self, phrase: str) -> list[str]:
         return self.matcher.analyse(phrase)[0]
+
+
+def _beside(exercises: list[str], exercise: str, step: int) -> str | None:
+    """The exercise ``step`` places after (or before) ``exercise`` in the menu, or None."""
+    index = exercises.index(exercise) + step
+    return exercises[index] if 0 <= index < len(exercises) else None
 
 
 class _Lazy:
