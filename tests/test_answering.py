@@ -53,6 +53,24 @@ def test_clear_questions_are_answered_confidently(
 
 
 @pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("how do I do pidgin pose", "pigeon-pose"),
+        ("when I neil down for the stretch how long do I hold it", "hip-flexor-stretch"),
+        ("should I see a cairo practor or a physio", "when-to-see-a-professional"),
+        ("where is the ilio so as", "what-are-hip-flexors"),
+        ("what exercises help hip fluxes", "exercises"),
+    ],
+)
+def test_words_as_voice_typing_writes_them_are_understood(
+    answerer: Answerer, question: str, entry_id: str
+) -> None:
+    """Speech recognition hears our words as others ("pidgin pose", "neil down"): the
+    vocabulary lists them as variants."""
+    assert answerer.answer(question).reply.entry_id == entry_id
+
+
+@pytest.mark.parametrize(
     "question", ["what's the capital of france", "k", "haha", "what's 2+2", "🙂", "hip hop"]
 )
 def test_unrelated_messages_get_the_fallback_with_topics(answerer: Answerer, question: str) -> None:

@@ -79,7 +79,7 @@ STOPWORDS = frozenset(
     smth sth somethin entirely em
     wait yay sorry nah ugh omg haha hahaha lmao lmfao oh ooh wow alright abt thru dumb oops
     whoops yikes jeez gosh hehe roughly approximately approx
-    kindly perhaps rather indeed certainly appropriate advisable sufficient acceptable obliged
+    kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"
