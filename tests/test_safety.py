@@ -181,6 +181,20 @@ def test_someone_elses_emergency_now_still_alarms(screen: Screen) -> None:
     )
 
 
+def test_a_patient_in_the_writers_care_is_ruled_out_even_when_recent(screen: Screen) -> None:
+    # A nurse's patient admitted last night is in care already; someone else's "last night"
+    # would alarm, so on equal length the writer's work wins over someone else.
+    admitted = screen.assess("admitted a cauda equina patient last night, how do i do pigeon?")
+    assert status_of(admitted, "cauda-equina") is Status.WORK_OR_STUDY
+    assert not admitted.alarm
+    shift = screen.assess("last night i had a patient who had foot drop. how long do i hold it?")
+    assert status_of(shift, "leg-weakness") is Status.WORK_OR_STUDY
+    assert not shift.alarm
+    # The writer as a patient, or "be patient", is no one else's care.
+    assert screen.assess("as a patient on the ward i can not pee since this morning").alarm
+    assert screen.assess("be patient with me, i can not feel my legs since this morning").alarm
+
+
 def test_a_story_or_a_pet_is_ruled_out_even_when_recent(screen: Screen) -> None:
     # Unlike someone else's emergency, a film's or a dog's "last night" is no reason to alarm.
     on_screen = screen.assess("on telly last night a man could not pee after his back op")
