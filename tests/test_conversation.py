@@ -536,6 +536,31 @@ def test_an_exercise_placed_before_or_after_another_is_its_neighbour_in_the_menu
     assert (reading.entry_id, reading.detail) == (entry, detail)
 
 
+@pytest.mark.parametrize(
+    ("first", "message", "entry", "detail"),
+    [
+        (
+            "how do i do the bridge",
+            "the one where you kneel, how long?",
+            "hip-flexor-stretch",
+            "hold",
+        ),
+        (
+            "bridge pose steps",
+            "back to the plank one, where does my knee go",
+            "pigeon-pose",
+            "position",
+        ),
+        ("pigeon pose steps", "the glute one, how many reps?", "bridge-pose", "reps"),
+    ],
+)
+def test_another_exercise_told_by_a_word_of_its_own_is_that_one(
+    answerer: Answerer, first: str, message: str, entry: str, detail: str
+) -> None:
+    reading = answerer.interpreter.read(message, answerer.answer(first).conversation)
+    assert (reading.entry_id, reading.detail) == (entry, detail)
+
+
 def test_no_neighbour_past_the_ends_or_beside_something_that_is_no_exercise(
     answerer: Answerer,
 ) -> None:

@@ -42,6 +42,11 @@ _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 _PREVIOUS = re.compile(r"\b(?:previous|before that|before this|the one before)\b")
 # "the one you mentioned just before the bridge": an exercise placed by its neighbour's name.
 _ONE = re.compile(r"\bone\b")
+# "the kneeling one", "the one where you kneel", "the one from plank": an exercise told by a
+# word of its own (what is told is at most a few words, so nothing backtracks).
+_TOLD = re.compile(
+    r"\bthe (\w+(?: \w+)?) one\b|\bthe one (?:where|with|that|from|you)\b((?: \w+){1,5})"
+)
 _BESIDE = re.compile(r"\b(before|after) ")  # then the name (two searches: no backtracking)
 NEXT_WORDS = (
     "next previous one after before that this exercise stretch pose move then do ok okay come comes"
@@ -96,6 +101,11 @@ class QuestionReader:
             return self._entry(picked, detail, None, f"option from the last list: {picked}")
         # "and the next exercise?", "what's the one after that": the exercise after the topic
         # (or before it, or beside one the message names).
+        other = self.told_exercise(canonical, context)
+        if other is not None and context is not None:
+            # the detail asked, or the one just talked about ("same for the kneeling one?")
+            detail = cue.follow_up.name if cue else context.detail
+            return self._entry(other, detail, None, f"the exercise told: {other}")
         beside = self.next_exercise(canonical, context)
         if beside is not None:
             detail = cue.follow_up.name if cue else None
@@ -231,9 +241,9 @@ class QuestionReader:
 
     def next_exercise(self, canonical: str, context: Conversation | None) -> str | None:
         """The exercise after the topic in the menu's order (or before it: "the previous one"),
-        for a message that asks for it and says nothing else ("ok and the next exercise?"); or
-        the one before or after an exercise the message names ("could we go back to the one
-        you mentioned just before the bridge?"); None otherwise."""
+        for a message that asks for it and says nothing else ("ok and the next exercise?"); the
+        one before or after an exercise the message names ("could we go back to the one you
+        mentioned just before the bridge?"); None otherwise."""
         exercises = [entry.id for entry in self.kb.exercises()]
         one = _ONE.search(canonical)
         beside = _BESIDE.search(canonical, one.end()) if one is not None else None
@@ -248,6 +258,17 @@ class QuestionReader:
         if not step or any(t not in self._next_terms for t in said):
             return None
         return _beside(exercises, context.topic, step)
+
+    def told_exercise(self, canonical: str, context: Conversation | None) -> str | None:
+        """In a talk about an exercise, another one told by a word of its own ("back to the
+        kneeling one, which foot goes forward?", "the one where you kneel, how long?"), or
+        None."""
+        told = _TOLD.search(canonical)
+        exercises = {entry.id for entry in self.kb.exercises()}
+        if told is None or context is None or context.topic not in exercises:
+            return None
+        named = self._named_exercise(told.group(1) or told.group(2))
+        return named if named is not None and named != context.topic else None
 
     def _named_exercise(self, text: str) -> str | None:
         """The exercise a phrase names by a title or keyword (the best match for it), or None."""
