@@ -181,6 +181,21 @@ def test_someone_elses_emergency_now_still_alarms(screen: Screen) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i sit on the reception stool between clients and my back aches",
+        "showering after the gym my back felt stiff, what stretches help?",
+        "my intention is to stretch daily, how often should i?",
+        "an injections clinic for my knee, but what are hip flexors?",
+    ],
+)
+def test_real_words_near_a_key_word_are_not_its_typo(screen: Screen, message: str) -> None:
+    # "reception" is two letters from "retention", "showering" from "shivering": dictionary
+    # words are listed in words.yaml (not_typos), so only misspellings are read as the sign.
+    assert not screen.assess(message).alarm
+
+
 def test_a_patient_in_the_writers_care_is_ruled_out_even_when_recent(screen: Screen) -> None:
     # A nurse's patient admitted last night is in care already; someone else's "last night"
     # would alarm, so on equal length the writer's work wins over someone else.
