@@ -281,12 +281,19 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
 # told behind a "but" and a nurse who "knows the signs"; and of safety51 and 52, a joke about an
 # ambulance job, a relative's fall told with his age between, a scales joke, a bladder problem
 # sorted years ago told after a "but" (bladder signs that came and went still alarm), pads for a
-# grandad. Any other calm message that alarms fails.
+# grandad; and of safety53 and 54, a question about a term "revising for finals", a patient
+# nursed "this week" with no determiner before "man", a lecture "today" with self-checks, jelly
+# thighs in a first running week, a bladder problem years ago told across "and I", "if ..., I'd
+# know" (the comma before "I" ends the reach), an uncle's fall "last month" with "now". Any other
+# calm message that alarms fails.
 # Emergencies still missed, each a known limit named in knowledge/README.md (of safety51 and 52:
 # a "not" that reaches a sign dictated with no punctuation after it; weight loss and night pain
-# whose "not dieting" or "constantly" is in the next sentence).
+# whose "not dieting" or "constantly" is in the next sentence; of safety54, "not trying" eleven
+# words after the weight).
 KNOWN_MISSES = frozenset(
     {
+        "Been dropping weight since the summer, 70 kg down to 62, and I'm not trying at all. "
+        "Now my back has started hurting too. Is it my hip flexors?",
         "it feels like I've been sat on a bike saddle for hours except I haven't been near a "
         "bike numb all round my bum and back passage and my back's aching since Sunday",
         "Stepped on the bathroom scales and I'm down 9 kg since January. Not dieting, eating "
@@ -306,6 +313,24 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        "Is 'bilateral sciatica' just sciatica in both legs? Revising for finals.",
+        "Nursed a man with metastatic cord compression this week and it's made me paranoid, but"
+        " my own back is only stiff after sitting. What are the signs of tight hip flexors?",
+        "Student nurse, third year. We had a cauda equina lecture today and I spent all evening"
+        " doing self-checks because I'm a hypochondriac: saddle sensation normal, passing urine"
+        " normally, bowels normal, power and sensation fine in both legs, no fever, no weight "
+        "loss. So all good. My actual issue is a stiff lower back after long placement shifts. "
+        "What exercises does the article suggest for tight hip flexors?",
+        "Started couch-to-5k on Monday, by Wednesday my thighs felt heavy and like jelly, fine "
+        "again by Friday. How can I tell if tight hip flexors are behind my lower back ache?",
+        "Two years ago a slipped disc pressed on the nerves and I couldn't control my bladder "
+        "for a day. Emergency surgery sorted it and I've had no trouble since. Now it's only "
+        "stiffness. How do I do a bridge?",
+        "If the pain started waking me at night or I got pins and needles, I'd know to go to "
+        "the GP. Right now it's just a dull ache that's lasted six weeks despite stretching. "
+        "Who should I see for pain that hangs on like this?",
+        "My uncle had a fall last month and now takes codeine. I've only got stiffness since "
+        "Monday. Can I take ibuprofen together with paracetamol?",
         "I drive an ambulance so crashes and chest pains are my day job ha um for me it's just "
         "tight hips from sitting in the cab what exercises can I do",
         "My dad (78) fell in the garden last week; he's been checked at the hospital and he's "
