@@ -53,6 +53,13 @@ def status_of(decision: SafetyDecision, flag_id: str) -> Status:
     return status
 
 
+def ruled_out_as(screen: Screen, text: str, flag_id: str) -> Status:
+    """The status of the flag's mention in a message that must not alarm."""
+    decision = screen.assess(text)
+    assert not decision.alarm, text
+    return status_of(decision, flag_id)
+
+
 # --- reading the message ---------------------------------------------------------------------
 
 
@@ -196,30 +203,54 @@ def test_real_words_near_a_key_word_are_not_its_typo(screen: Screen, message: st
     assert not screen.assess(message).alarm
 
 
-def test_a_patient_in_the_writers_care_is_ruled_out_even_when_recent(screen: Screen) -> None:
-    # A nurse's patient admitted last night is in care already; someone else's "last night"
-    # would alarm, so on equal length the writer's work wins over someone else.
-    admitted = screen.assess("admitted a cauda equina patient last night, how do i do pigeon?")
-    assert status_of(admitted, "cauda-equina") is Status.WORK_OR_STUDY
-    assert not admitted.alarm
-    shift = screen.assess("last night i had a patient who had foot drop. how long do i hold it?")
-    assert status_of(shift, "leg-weakness") is Status.WORK_OR_STUDY
-    assert not shift.alarm
-    # The writer as a patient, or "be patient", is no one else's care.
-    assert screen.assess("as a patient on the ward i can not pee since this morning").alarm
-    assert screen.assess("be patient with me, i can not feel my legs since this morning").alarm
+@pytest.mark.parametrize(
+    ("message", "flag", "status"),
+    [
+        # Unlike someone else's emergency, a film's or a dog's "last night" is no reason to
+        # alarm, and a nurse's patient admitted last night is in care already (on equal
+        # length, the writer's work wins over someone else).
+        (
+            "on telly last night a man could not pee after his back op",
+            "bladder-bowel",
+            Status.FICTION_OR_ANIMAL,
+        ),
+        (
+            "my old dog is incontinent now, how often should i stretch?",
+            "bladder-bowel",
+            Status.FICTION_OR_ANIMAL,
+        ),
+        (
+            "admitted a cauda equina patient last night, how do i do pigeon?",
+            "cauda-equina",
+            Status.WORK_OR_STUDY,
+        ),
+        (
+            "last night i had a patient who had foot drop. how long do i hold it?",
+            "leg-weakness",
+            Status.WORK_OR_STUDY,
+        ),
+    ],
+)
+def test_a_story_a_pet_or_a_patient_is_ruled_out_even_when_recent(
+    screen: Screen, message: str, flag: str, status: Status
+) -> None:
+    assert ruled_out_as(screen, message, flag) is status
 
 
-def test_a_story_or_a_pet_is_ruled_out_even_when_recent(screen: Screen) -> None:
-    # Unlike someone else's emergency, a film's or a dog's "last night" is no reason to alarm.
-    on_screen = screen.assess("on telly last night a man could not pee after his back op")
-    assert status_of(on_screen, "bladder-bowel") is Status.FICTION_OR_ANIMAL
-    assert not on_screen.alarm
-    pet = screen.assess("my old dog is incontinent now, how often should i stretch?")
-    assert status_of(pet, "bladder-bowel") is Status.FICTION_OR_ANIMAL
-    assert not pet.alarm
-    # The story ends where real life starts: "irl" is a boundary.
-    assert screen.assess("crashed a car in gta lol irl i can not pee since this morning").alarm
+@pytest.mark.parametrize(
+    "message",
+    [
+        # The story ends where real life starts: "irl" is a boundary.
+        "crashed a car in gta lol irl i can not pee since this morning",
+        # The writer as a patient, or "be patient", is no one else's care.
+        "as a patient on the ward i can not pee since this morning",
+        "be patient with me, i can not feel my legs since this morning",
+    ],
+)
+def test_the_writers_own_sign_beside_a_story_or_a_patient_still_alarms(
+    screen: Screen, message: str
+) -> None:
+    assert screen.assess(message).alarm
 
 
 def test_a_question_about_a_word_is_a_question(screen: Screen) -> None:
