@@ -21,7 +21,6 @@ message of them is compared, not only the judged one):
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -31,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from fingerprints import digest, evaluation_sets, record_or_compare  # noqa: E402
 from hot_path import messages as hot_path_messages  # noqa: E402
 from synthetic import synthetic_kb, synthetic_questions  # noqa: E402
 
@@ -39,15 +39,6 @@ from bot.core.answering.match_result import Match  # noqa: E402
 from bot.core.knowledge import load_knowledge  # noqa: E402
 from bot.tools.evaluation import load_probes  # noqa: E402
 
-SETS = [
-    *sorted((ROOT / "benchmarks" / "regression").glob("*.yaml")),
-    *sorted((ROOT / "benchmarks" / "heldout").glob("*.yaml")),
-    ROOT.parent / "shared" / "eval" / "dev.yaml",
-    ROOT.parent / "shared" / "eval" / "conversations.yaml",
-    ROOT.parent / "shared" / "eval" / "safety.yaml",
-    ROOT / "benchmarks" / "safety_dev.yaml",
-    ROOT / "benchmarks" / "safety_heldout.yaml",
-]
 SYNTHETIC_SIZES = (1000, 5000)
 
 
@@ -57,17 +48,13 @@ def _match(match: Match | None) -> list[Any]:
     return [match.band.value, [[c.entry_id, c.score, c.support, c.named] for c in match.candidates]]
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-
-
 def fingerprints() -> dict[str, Any]:
     """Every compared figure, keyed by set, message number and part."""
     kb = load_knowledge(ROOT / "knowledge")
     answerer = Answerer(kb)
     matcher = answerer.matcher
     found: dict[str, Any] = {}
-    for path in SETS:
+    for path in evaluation_sets():
         if not path.exists():
             continue
         probes, _ = load_probes(path)
@@ -82,7 +69,7 @@ def fingerprints() -> dict[str, Any]:
                     text,
                     reply.kind.value,
                     reply.entry_id,
-                    _digest(reply.html + json.dumps(buttons)),
+                    digest(reply.html + json.dumps(buttons)),
                     outcome.safety.verdict.value if outcome.safety else None,
                     [
                         reading.kind,
@@ -105,10 +92,10 @@ def fingerprints() -> dict[str, Any]:
             outcome = answerer.answer(text)
             decision = answerer.screen.assess(text)
             found[f"{name}#{number} long"] = [
-                _digest(text),
+                digest(text),
                 outcome.reply.kind.value,
                 outcome.reply.entry_id,
-                _digest(outcome.reply.html),
+                digest(outcome.reply.html),
                 _match(outcome.match),
                 decision.verdict.value,
                 decision.rest,
@@ -131,7 +118,7 @@ def fingerprints() -> dict[str, Any]:
                 found[f"synthetic-{size}#{number} answer"] = [
                     outcome.reply.kind.value,
                     outcome.reply.entry_id,
-                    _digest(outcome.reply.html),
+                    digest(outcome.reply.html),
                     [reading.kind, reading.entry_id, reading.detail, list(reading.options)]
                     if reading
                     else None,
@@ -139,36 +126,19 @@ def fingerprints() -> dict[str, Any]:
     return found
 
 
-def main() -> int:
-    if len(sys.argv) != 3 or sys.argv[1] not in {"record", "compare"}:
-        print(__doc__)
-        return 2
-    path = Path(sys.argv[2])
-    now = fingerprints()
-    if sys.argv[1] == "record":
-        lines = (f"{json.dumps(key)}: {json.dumps(now[key])}" for key in sorted(now))
-        path.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")  # one a line
-        print(f"recorded {len(now)} fingerprints into {path}")
-        return 0
-    before = json.loads(path.read_text(encoding="utf-8"))
-    now = json.loads(json.dumps(now))  # tuples -> lists, as stored
-    differ = [key for key in before if before[key] != now.get(key)]
-    missing = [key for key in now if key not in before]
+def _summary(before: dict[str, Any]) -> str:
     kinds: dict[str, int] = {}
     for key in before:
         kind = key.rsplit(" ", 1)[1]
         if key.startswith("synthetic"):
             kind = f"{key.split('#')[0]} {kind}"
         kinds[kind] = kinds.get(kind, 0) + 1
-    print(
-        f"compared {len(before)} fingerprints: " + ", ".join(f"{v} {k}" for k, v in kinds.items())
-    )
-    for key in differ[:20]:
-        print(f"  DIFFERENT {key}\n    before {before[key]}\n    after  {now.get(key)}")
-    if missing:
-        print(f"  {len(missing)} new keys not in the baseline (sets changed?)")
-    print("all equal" if not differ else f"{len(differ)} differ")
-    return 1 if differ else 0
+    counted = ", ".join(f"{v} {k}" for k, v in kinds.items())
+    return f"compared {len(before)} fingerprints: {counted}"
+
+
+def main() -> int:
+    return record_or_compare(sys.argv, __doc__ or "", fingerprints, _summary)
 
 
 if __name__ == "__main__":

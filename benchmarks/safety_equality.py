@@ -17,8 +17,6 @@ category, overruled by).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import random
 import sys
@@ -31,19 +29,13 @@ sys.path.insert(0, str(CODE))
 sys.path.insert(1, str(ROOT / "benchmarks"))
 
 import yaml  # noqa: E402
+from fingerprints import digest, evaluation_sets, record_or_compare  # noqa: E402
 from hot_path import messages as hot_path_messages  # noqa: E402
 
 from bot.core.knowledge import load_knowledge  # noqa: E402
 from bot.core.safety import Screen  # noqa: E402
 from bot.tools.evaluation import load_probes  # noqa: E402
 
-SETS = [
-    *sorted((ROOT / "benchmarks" / "regression").glob("*.yaml")),
-    *sorted((ROOT / "benchmarks" / "heldout").glob("*.yaml")),
-    ROOT / "benchmarks" / "safety_dev.yaml",
-    ROOT / "benchmarks" / "safety_heldout.yaml",
-    *sorted((ROOT.parent / "shared" / "eval").glob("*.yaml")),
-]
 JOINED = 600  # long messages made by joining the texts
 LIMIT = 4096
 
@@ -51,7 +43,7 @@ LIMIT = 4096
 def texts() -> list[str]:
     """Every text, then the joined long messages (the same list for any code)."""
     found: list[str] = []
-    for path in SETS:
+    for path in evaluation_sets():
         if path.exists():
             for probe in load_probes(path)[0]:
                 found += [*probe.before, probe.text]
@@ -112,29 +104,18 @@ def fingerprints() -> dict[str, Any]:
             every += long
     found: dict[str, Any] = {}
     for text in every:
-        key = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+        key = digest(text, 16)
         found[key] = [_decision(screen, text, True), _decision(screen, text, False)]
     return found
 
 
-def main() -> int:
-    if len(sys.argv) != 3 or sys.argv[1] not in {"record", "compare"}:
-        print(__doc__)
-        return 2
-    path = Path(sys.argv[2])
-    now = json.loads(json.dumps(fingerprints()))
-    if sys.argv[1] == "record":
-        path.write_text(json.dumps(now), encoding="utf-8")
-        print(f"recorded {len(now)} texts' decisions into {path}")
-        return 0
-    before = json.loads(path.read_text(encoding="utf-8"))
-    differ = [key for key in before if before[key] != now.get(key)]
+def _summary(before: dict[str, Any]) -> str:
     alarms = sum(1 for value in before.values() if value[0][0] == "alarm")
-    print(f"compared {len(before)} texts ({alarms} alarms), each read whole and in parts")
-    for key in differ[:10]:
-        print(f"  DIFFERENT {key}\n    before {before[key]}\n    after  {now.get(key)}")
-    print("same decisions" if not differ else f"{len(differ)} differ")
-    return 1 if differ or set(now) != set(before) else 0
+    return f"compared {len(before)} texts ({alarms} alarms), each read whole and in parts"
+
+
+def main() -> int:
+    return record_or_compare(sys.argv, __doc__ or "", fingerprints, _summary, same_keys=True)
 
 
 if __name__ == "__main__":
