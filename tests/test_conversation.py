@@ -554,7 +554,7 @@ def test_an_exercise_placed_before_or_after_another_is_its_neighbour_in_the_menu
         ("pigeon pose steps", "the glute one, how many reps?", "bridge-pose", "reps"),
     ],
 )
-def test_another_exercise_told_by_a_word_of_its_own_is_that_one(
+def test_another_exercise_called_by_a_word_of_its_own_is_that_one(
     answerer: Answerer, first: str, message: str, entry: str, detail: str
 ) -> None:
     reading = answerer.interpreter.read(message, answerer.answer(first).conversation)

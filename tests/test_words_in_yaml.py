@@ -152,7 +152,9 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ),
     ("bot/core/answering/question_reading.py", "QuestionReader", "detail's own entry"): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise beside "): "explain",
-    ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise told: "): "explain",
+    ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise called: "): (
+        "explain"
+    ),
     ("bot/core/answering/understanding.py", "Interpreter", "the question "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " names its entry"): "explain",
     ("bot/core/answering/question_reading.py", "NEXT_WORDS"): "words read in messages, never said",

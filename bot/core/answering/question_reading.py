@@ -42,9 +42,9 @@ _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 _PREVIOUS = re.compile(r"\b(?:previous|before that|before this|the one before)\b")
 # "the one you mentioned just before the bridge": an exercise placed by its neighbour's name.
 _ONE = re.compile(r"\bone\b")
-# "the kneeling one", "the one where you kneel", "the one from plank": an exercise told by a
-# word of its own (what is told is at most a few words, so nothing backtracks).
-_TOLD = re.compile(
+# "the kneeling one", "the one where you kneel", "the one from plank": an exercise called by a
+# word of its own (at most a few words, so nothing backtracks).
+_CALLED = re.compile(
     r"\bthe (\w+(?: \w+)?) one\b|\bthe one (?:where|with|that|from|you)\b((?: \w+){1,5})"
 )
 _BESIDE = re.compile(r"\b(before|after) ")  # then the name (two searches: no backtracking)
@@ -71,6 +71,8 @@ class QuestionReader:
         self.near_terms = frozenset(t for phrase in near for t in matcher.analyse(phrase)[0])
         self._near_pattern = alternation(near)
         self._next_terms = frozenset(matcher.analyse(NEXT_WORDS)[0])
+        # The exercises in menu order, for "the next one" (sorted once: every question asks).
+        self._exercises = [entry.id for entry in kb.exercises()]
         self.confidence = Confidence(kb, matcher, scope, self.near_terms)
 
     def read(
@@ -99,13 +101,14 @@ class QuestionReader:
         if picked is not None and refers and options:
             detail = cue.follow_up.name if cue else None
             return self._entry(picked, detail, None, f"option from the last list: {picked}")
+        # "back to the kneeling one": another exercise called by a word of its own, with the
+        # detail asked or the one just talked about ("same for the kneeling one?").
+        other = self.called_exercise(canonical, context)
+        if other is not None and context is not None:
+            detail = cue.follow_up.name if cue else context.detail
+            return self._entry(other, detail, None, f"the exercise called: {other}")
         # "and the next exercise?", "what's the one after that": the exercise after the topic
         # (or before it, or beside one the message names).
-        other = self.told_exercise(canonical, context)
-        if other is not None and context is not None:
-            # the detail asked, or the one just talked about ("same for the kneeling one?")
-            detail = cue.follow_up.name if cue else context.detail
-            return self._entry(other, detail, None, f"the exercise told: {other}")
         beside = self.next_exercise(canonical, context)
         if beside is not None:
             detail = cue.follow_up.name if cue else None
@@ -244,7 +247,7 @@ class QuestionReader:
         for a message that asks for it and says nothing else ("ok and the next exercise?"); the
         one before or after an exercise the message names ("could we go back to the one you
         mentioned just before the bridge?"); None otherwise."""
-        exercises = [entry.id for entry in self.kb.exercises()]
+        exercises = self._exercises
         one = _ONE.search(canonical)
         beside = _BESIDE.search(canonical, one.end()) if one is not None else None
         if beside is not None:
@@ -259,15 +262,14 @@ class QuestionReader:
             return None
         return _beside(exercises, context.topic, step)
 
-    def told_exercise(self, canonical: str, context: Conversation | None) -> str | None:
-        """In a talk about an exercise, another one told by a word of its own ("back to the
+    def called_exercise(self, canonical: str, context: Conversation | None) -> str | None:
+        """In a talk about an exercise, another one called by a word of its own ("back to the
         kneeling one, which foot goes forward?", "the one where you kneel, how long?"), or
         None."""
-        told = _TOLD.search(canonical)
-        exercises = {entry.id for entry in self.kb.exercises()}
-        if told is None or context is None or context.topic not in exercises:
+        called = _CALLED.search(canonical)
+        if called is None or context is None or context.topic not in self._exercises:
             return None
-        named = self._named_exercise(told.group(1) or told.group(2))
+        named = self._named_exercise(called.group(1) or called.group(2))
         return named if named is not None and named != context.topic else None
 
     def _named_exercise(self, text: str) -> str | None:
