@@ -208,7 +208,7 @@ def test_real_words_near_a_key_word_are_not_its_typo(screen: Screen, message: st
     [
         # Unlike someone else's emergency, a film's or a dog's "last night" is no reason to
         # alarm, and a nurse's patient admitted last night is in care already (on equal
-        # length, the writer's work wins over someone else).
+        # length, the writer's care wins over someone else).
         (
             "on telly last night a man could not pee after his back op",
             "bladder-bowel",
@@ -222,12 +222,12 @@ def test_real_words_near_a_key_word_are_not_its_typo(screen: Screen, message: st
         (
             "admitted a cauda equina patient last night, how do i do pigeon?",
             "cauda-equina",
-            Status.WORK_OR_STUDY,
+            Status.IN_CARE,
         ),
         (
             "last night i had a patient who had foot drop. how long do i hold it?",
             "leg-weakness",
-            Status.WORK_OR_STUDY,
+            Status.IN_CARE,
         ),
     ],
 )

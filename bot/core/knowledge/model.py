@@ -183,9 +183,9 @@ CONTEXT_CATEGORIES = (
     "resolved",  # "all better now", "healed fine": over; rules it out (not for nerve signs)
     "someone-else",  # "my uncle had": rules it out, unless a "recent" trigger is also in reach
     "fiction-or-animal",  # "in the film", "my dog is": not a person's body; always rules it out
-    # "a patient who had", "a cauda equina lecture": the writer's work or study, not their own
-    # body; always rules it out (a patient admitted "last night" is in care already)
-    "work-or-study",
+    # "a patient who had", "a cauda equina patient": someone in the writer's professional care;
+    # always rules it out (a patient admitted "last night" is in care already)
+    "in-care",
     "question",  # "what does ... mean", "is it": a question about the sign, not a report of it
     # "if i could not pee i would be at A&E": an "if" before the mention and what the person
     # would then do after it, both in reach, make it hypothetical (a question); one alone does not
@@ -202,7 +202,7 @@ ContextCategory = Literal[
     "resolved",
     "someone-else",
     "fiction-or-animal",
-    "work-or-study",
+    "in-care",
     "question",
     "conditional",
     "harmless",

@@ -11,8 +11,8 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
   pee"); one that shares a word with it does ("my dog fell").
 - A mention that carries its own negation ("can not pee", "no feeling") cannot be negated.
 - "someone-else" is cancelled by a "recent" trigger in reach (someone's emergency now);
-  "fiction-or-animal" (a film, a book, a game, a pet) and "work-or-study" (a patient in the
-  writer's care, a lecture) never are.
+  "fiction-or-animal" (a film, a book, a game, a pet) and "in-care" (a patient in the
+  writer's care) never are.
 - "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
   that a red flag?").
 - "conditional": an "if" before the mention and what the person would then do after it, both in
@@ -44,7 +44,7 @@ class Status(Enum):
     RESOLVED = "resolved"
     SOMEONE_ELSE = "someone-else"
     FICTION_OR_ANIMAL = "fiction-or-animal"
-    WORK_OR_STUDY = "work-or-study"
+    IN_CARE = "in-care"
     HARMLESS = "harmless"
     QUESTION = "question"
 
@@ -60,7 +60,7 @@ _ORDER = (
     Status.RESOLVED,
     Status.SOMEONE_ELSE,
     Status.FICTION_OR_ANIMAL,
-    Status.WORK_OR_STUDY,
+    Status.IN_CARE,
     Status.HARMLESS,
     Status.QUESTION,
 )
@@ -72,8 +72,8 @@ _CONDITIONAL = "conditional"
 # Triggers that do not apply to a mention made of their words ("would not hold me" is a mention).
 _OWN_WORDS_SKIPPED = _RULE_OUT_CATEGORIES | {_CONDITIONAL}
 # A longer trigger hides the shorter ones it overlaps; on a tie, these win first ("a patient who
-# had" is the writer's work before it is someone else's).
-_TIE = {"unsure": 0, "not-a-trigger": 1, "report": 2, "recent": 3, "work-or-study": 4}
+# had" is in the writer's care before it is someone else's).
+_TIE = {"unsure": 0, "not-a-trigger": 1, "report": 2, "recent": 3, "in-care": 4}
 
 
 @dataclass(frozen=True)
