@@ -292,12 +292,8 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
 # words after the weight).
 KNOWN_MISSES = frozenset(
     {
-        "Been dropping weight since the summer, 70 kg down to 62, and I'm not trying at all. "
-        "Now my back has started hurting too. Is it my hip flexors?",
         "it feels like I've been sat on a bike saddle for hours except I haven't been near a "
         "bike numb all round my bum and back passage and my back's aching since Sunday",
-        "Stepped on the bathroom scales and I'm down 9 kg since January. Not dieting, eating "
-        "the same as always. And now this ache low in my back that won't shift.",
         "Every night it's the same. I can't find any position, lying, sitting or standing, that"
         " takes the edge off my back. It's there constantly until morning. Two weeks now.",
         "People keep asking if I've lost weight. I have, a lot, no idea why. My back's been sore "
@@ -331,8 +327,6 @@ KNOWN_FALSE_ALARMS = frozenset(
         "Who should I see for pain that hangs on like this?",
         "My uncle had a fall last month and now takes codeine. I've only got stiffness since "
         "Monday. Can I take ibuprofen together with paracetamol?",
-        "I drive an ambulance so crashes and chest pains are my day job ha um for me it's just "
-        "tight hips from sitting in the cab what exercises can I do",
         "My dad (78) fell in the garden last week; he's been checked at the hospital and he's "
         "fine. I'm the one with tight hips from my desk. What does tight hip flexors feel like?",
         "The scales say I've lost weight without trying, but that's because I took my shoes off"
@@ -422,7 +416,7 @@ def test_maintainers_test_files_pass(answerer: Answerer) -> None:
     files = sorted(
         path
         for path in (ROOT / "knowledge" / "tests").glob("*.yaml")
-        if path.name != "red_flags.yaml"  # the red-flag tests: tests/test_red_flag_tests.py
+        if not path.name.startswith("red_flags")  # red-flag tests: tests/test_red_flag_rules.py
     )
     assert files
     for path in files:

@@ -223,9 +223,11 @@ def test_once_alarmed_a_long_story_is_read_on_for_more_urgent_flags_only() -> No
 
 
 def _red_flag_test_messages() -> list[str]:
-    """Every message of ``knowledge/tests/red_flags.yaml`` and of every safety set."""
-    data = yaml.safe_load((ROOT / "knowledge" / "tests" / "red_flags.yaml").read_text("utf-8"))
-    found = [item["text"] for group in data.values() for item in group or ()]
+    """Every message of ``knowledge/tests/red_flags*.yaml`` and of every safety set."""
+    found = []
+    for tests in sorted((ROOT / "knowledge" / "tests").glob("red_flags*.yaml")):
+        data = yaml.safe_load(tests.read_text("utf-8"))
+        found += [item["text"] for group in data.values() for item in group or ()]
     paths = [
         *sorted((ROOT / "benchmarks" / "regression").glob("safety*.yaml")),
         *sorted((ROOT / "benchmarks").glob("safety_*.yaml")),

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.core.safety.decision import Screen
 from bot.tools.kb_check import check_knowledge
 from bot.tools.red_flag_check import check_red_flag_tests
 from tests.kb_factory import (
@@ -85,6 +86,54 @@ def test_flag_fields_are_checked(tmp_path: Path) -> None:
     assert any("'needs' names an unknown word list 'pain'" in p for p in found)
 
 
+APART = """\
+    apart:
+      needs: [reason]
+      patterns:
+        - "lost weight"
+"""
+
+
+def test_a_sign_said_apart_counts_only_with_its_word_list_anywhere(tmp_path: Path) -> None:
+    """'apart' patterns ("lost weight" here) alarm only when the message also has the word list
+    of their 'needs', in any sentence; the flag's own patterns need nothing."""
+    flags = RED_FLAG_FLAGS.replace('      - "fever*"\n', '      - "fever*"\n' + APART)
+    words = RED_FLAG_WORDS + "  reason: [not dieting, no idea why]\n"
+    tests = RED_FLAG_TESTS.replace(
+        "must_not_alarm:", '  - text: "lost weight. not dieting."\n    tier: today\nmust_not_alarm:'
+    )
+    overrides = {
+        "red_flags/flags.yaml": flags,
+        "red_flags/words.yaml": words,
+        "tests/red_flags.yaml": tests,
+    }
+    kb = load_knowledge(write_kb(tmp_path / "kb", overrides))
+    screen = Screen.for_knowledge(kb)
+    assert screen.assess("I lost weight. Not dieting, no change.").alarm
+    assert screen.assess("No idea why, but I have lost weight and my back aches.").alarm
+    assert not screen.assess("I lost weight on a diet. How do I do the bridge?").alarm
+    assert not screen.assess("I am not dieting. How do I do the bridge?").alarm
+    assert screen.assess("a fever").alarm  # the flag's own patterns need nothing
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ("    apart:\n      needs: [reason]\n", "'apart' needs both 'needs' (word lists) and"),
+        (
+            '    apart:\n      needs: [nope]\n      patterns: ["lost weight"]\n',
+            "'needs' names an unknown word list 'nope'",
+        ),
+        ('    apart:\n      need: [reason]\n      patterns: ["lost weight"]\n', "did you mean"),
+    ],
+)
+def test_an_invalid_apart_block_is_reported(tmp_path: Path, block: str, message: str) -> None:
+    flags = RED_FLAG_FLAGS.replace('      - "fever*"\n', '      - "fever*"\n' + block)
+    words = RED_FLAG_WORDS + "  reason: [not dieting]\n"
+    found = problems(tmp_path, {"red_flags/flags.yaml": flags, "red_flags/words.yaml": words})
+    assert any(message in p and "flags.yaml" in p for p in found), found
+
+
 def test_word_lists_may_not_use_each_other_in_a_circle(tmp_path: Path) -> None:
     words = RED_FLAG_WORDS + '  a: ["{b} x"]\n  b: ["{a} y"]\n'
     found = problems(tmp_path, {"red_flags/words.yaml": words})
@@ -121,6 +170,26 @@ def test_kb_check_runs_the_red_flag_tests(tmp_path: Path) -> None:
         "must-alarm messages in kb/tests/red_flags.yaml. Fix: add a message it is meant for to "
         "kb/tests/red_flags.yaml, or remove it.",
     ]
+
+
+def test_more_tests_files_run_with_the_main_one(tmp_path: Path) -> None:
+    """tests/red_flags_*.yaml run together with tests/red_flags.yaml: a failure names its own
+    file, and a pattern tested only there is tested."""
+    main = RED_FLAG_TESTS.replace('  - text: "back pain and a fever"\n    tier: today\n', "")
+    more = (
+        'must_alarm:\n  - text: "back pain and a fever"\n    tier: today\n'
+        '  - text: "back pain and a cold"\n    tier: today\n'
+    )
+    overrides = {"tests/red_flags.yaml": main, "tests/red_flags_more.yaml": more}
+    report = check_knowledge(write_kb(tmp_path / "kb", overrides))
+    assert [str(p) for p in report.safety] == [
+        "kb/tests/red_flags_more.yaml:4: 'back pain and a cold' must get the urgent message, but "
+        "got no alarm (no red flag). Fix: see why with: python -m bot ask --explain "
+        '"back pain and a cold"',
+    ]
+    empty = {**overrides, "tests/red_flags_more.yaml": "must_alarm_list: []\n"}
+    found = [str(p) for p in check_knowledge(write_kb(tmp_path / "kb2", empty)).safety]
+    assert any("red_flags_more.yaml" in p and "neither 'must_alarm'" in p for p in found), found
 
 
 def test_kb_check_reports_a_wrong_tier_and_an_untested_trigger(tmp_path: Path) -> None:

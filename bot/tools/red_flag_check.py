@@ -1,11 +1,13 @@
-"""The maintainers' red-flag tests (``knowledge/tests/red_flags.yaml``), run by ``kb check`` and CI.
+"""The maintainers' red-flag tests (``knowledge/tests/red_flags*.yaml``), run by kb check and CI.
 
 Two lists: messages that must get the urgent message (with the tier they must get) and messages that
 must not (with, when given, the red flag context must rule out, the red flag a question is about,
 or the entry a general question gets). On top of the verdicts, every word pattern and trigger must
 earn its place: a flag pattern that catches none of the must-alarm messages, an idiom or general
 question pattern that matches none of the must-not-alarm messages, or a context trigger that
-matches no test message at all is reported, so nothing untested hides in the YAML.
+matches no test message at all is reported, so nothing untested hides in the YAML. The tests may
+be split over several files (``red_flags.yaml`` and any ``red_flags_*.yaml`` beside it, each far
+below the size limit of a knowledge file); they are run together.
 """
 
 from __future__ import annotations
@@ -20,9 +22,16 @@ from bot.core.knowledge import KnowledgeBase, Problem, WordPattern
 from bot.core.knowledge.yaml_reader import Reader, compose
 from bot.core.safety import SafetyDecision, Screen, Status, Verdict
 
-__all__ = ["TESTS_FILE", "RedFlagTest", "check_red_flag_tests", "load_red_flag_tests"]
+__all__ = [
+    "TESTS_FILE",
+    "RedFlagTest",
+    "check_red_flag_tests",
+    "load_red_flag_tests",
+    "red_flag_test_files",
+]
 
 TESTS_FILE = Path("tests") / "red_flags.yaml"
+MORE_TESTS = "red_flags_*.yaml"  # more files of tests beside it, run together with it
 _EXPECTATIONS = ("tier", "ruled_out", "question", "entry")
 
 
@@ -47,17 +56,29 @@ class _Usage:
     triggers: set[int] = field(default_factory=set)
 
 
-def load_red_flag_tests(path: Path, label: str) -> tuple[list[RedFlagTest], list[Problem]]:
-    """Read the tests file; problems in it are reported like any other knowledge-base file."""
+def red_flag_test_files(directory: Path) -> list[Path]:
+    """The tests files of a knowledge folder: ``tests/red_flags.yaml`` first, then the others."""
+    return [directory / TESTS_FILE, *sorted((directory / TESTS_FILE.parent).glob(MORE_TESTS))]
+
+
+def load_red_flag_tests(
+    path: Path, label: str, *, both: bool = True
+) -> tuple[list[RedFlagTest], list[Problem]]:
+    """Read a tests file; problems in it are reported like any other knowledge-base file.
+    ``both``: it must have both lists (the main file); another file needs one of them."""
     reader = Reader(label)
     root = compose(path, label, reader)
-    fields = reader.mapping(root, "red_flags.yaml") if root is not None else None
+    fields = reader.mapping(root, path.name) if root is not None else None
     tests: list[RedFlagTest] = []
     if fields is None:
         return tests, reader.problems
     reader.unknown_fields(fields, ("must_alarm", "must_not_alarm"))
+    if not both and "must_alarm" not in fields and "must_not_alarm" not in fields:
+        reader.error(root, "has neither 'must_alarm' nor 'must_not_alarm'.", key="must_alarm")
     for key, alarm in (("must_alarm", True), ("must_not_alarm", False)):
         node = fields.get(key)
+        if not both and node is None:
+            continue
         if not isinstance(node, yaml.SequenceNode) or not node.value:
             reader.error(node or root, f"'{key}' must be a list of test messages.", key=key)
             continue
@@ -124,31 +145,38 @@ def _describe(decision: SafetyDecision) -> str:
 
 
 def check_red_flag_tests(kb: KnowledgeBase, screen: Screen | None = None) -> list[Problem]:
-    """Run the tests file of a knowledge base; every failure and untested pattern is a problem."""
-    path = kb.directory / TESTS_FILE
+    """Run the tests files of a knowledge base; every failure and untested pattern is a problem."""
     label = f"{kb.directory.name}/{TESTS_FILE.as_posix()}"
-    if not path.exists():
+    if not (kb.directory / TESTS_FILE).exists():
         return [
             Problem(label, None, "is missing.", "see the red-flag section of knowledge/README.md.")
         ]
-    tests, problems = load_red_flag_tests(path, label)
+    files: list[tuple[str, list[RedFlagTest]]] = []
+    problems: list[Problem] = []
+    for number, path in enumerate(red_flag_test_files(kb.directory)):
+        name = f"{kb.directory.name}/{path.relative_to(kb.directory).as_posix()}"
+        tests, found = load_red_flag_tests(path, name, both=number == 0)
+        files.append((name, tests))
+        problems += found
     if problems:
         return problems
     screen = screen or Screen.for_knowledge(kb)
     usage = _Usage()
-    for test in tests:
-        wrong = _verdict_problem(test, screen.assess(test.text))
-        if wrong:
-            problems.append(
-                Problem(
-                    label,
-                    test.line,
-                    f"'{test.text}' {wrong}.",
-                    f'see why with: python -m bot ask --explain "{test.text}"',
+    for name, tests in files:
+        for test in tests:
+            wrong = _verdict_problem(test, screen.assess(test.text))
+            if wrong:
+                problems.append(
+                    Problem(
+                        name,
+                        test.line,
+                        f"'{test.text}' {wrong}.",
+                        f'see why with: python -m bot ask --explain "{test.text}"',
+                    )
                 )
-            )
-        _record(screen, test, usage)
-    problems += _unused(screen, usage, label)
+            _record(screen, test, usage)
+    searched = label if len(files) == 1 else label.replace(".yaml", "*.yaml")
+    problems += _unused(screen, usage, searched, label)
     return problems
 
 
@@ -163,7 +191,9 @@ def _record(screen: Screen, test: RedFlagTest, usage: _Usage) -> None:
         usage.idioms.update((flag_id, number) for number, _ in idioms.find(document))
 
 
-def _unused(screen: Screen, usage: _Usage, label: str) -> list[Problem]:
+def _unused(screen: Screen, usage: _Usage, searched: str, label: str) -> list[Problem]:
+    """Every pattern, idiom and trigger no test message uses (``searched``: the files read),
+    with the file to add one to (``label``)."""
     rules = screen.rules
     problems = []
 
@@ -173,7 +203,7 @@ def _unused(screen: Screen, usage: _Usage, label: str) -> list[Problem]:
                 Problem(
                     pattern.file,
                     pattern.line,
-                    f"the {what} '{pattern.text}' matches none of the {where} in {label}.",
+                    f"the {what} '{pattern.text}' matches none of the {where} in {searched}.",
                     f"add a message it is meant for to {label}, or remove it.",
                 )
             )

@@ -256,6 +256,10 @@ class RedFlag:
     patterns: tuple[WordPattern, ...]
     not_patterns: tuple[WordPattern, ...] = ()  # idioms: "fell asleep" is no fall
     needs: tuple[str, ...] = ()  # word lists that must also be in the message (cancer + pain)
+    # The sign said in two places ("Down 9 kg since January. Not dieting."): these patterns count
+    # only when the message also has each of ``apart_needs``, in any sentence.
+    apart: tuple[WordPattern, ...] = ()
+    apart_needs: tuple[str, ...] = ()
     keeps: frozenset[str] = frozenset()  # context categories that do not rule this flag out
     file: str = ""
     line: int | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 
 import yaml
@@ -33,7 +34,8 @@ class QuestionFiles:
     questions: int = 0
 
 
-RED_FLAG_TESTS = "red_flags.yaml"  # checked and run by bot.tools.red_flag_check
+RED_FLAG_TESTS = "red_flags.yaml"  # checked and run by bot.tools.red_flag_check,
+MORE_RED_FLAG_TESTS = "red_flags_*.yaml"  # with these beside it
 
 
 def check_question_files(directory: Path, ids: Collection[str]) -> QuestionFiles:
@@ -42,7 +44,7 @@ def check_question_files(directory: Path, ids: Collection[str]) -> QuestionFiles
     folder = directory / "tests"
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
     for path in paths:
-        if path.name == RED_FLAG_TESTS:
+        if path.name == RED_FLAG_TESTS or fnmatch(path.name, MORE_RED_FLAG_TESTS):
             continue  # must-alarm / must-not-alarm tests: run by the red-flag check
         reader = Reader(_label(path, directory))
         root = compose(path, reader.file, reader)

@@ -94,7 +94,18 @@ def _load_tiers(path: Path, reader: Reader) -> list[UrgencyTier]:
 
 # --- flags.yaml -------------------------------------------------------------------------------
 
-_FLAG_FIELDS = ("id", "name", "tier", "note", "explain", "patterns", "not", "needs", "keeps")
+_FLAG_FIELDS = (
+    "id",
+    "name",
+    "tier",
+    "note",
+    "explain",
+    "patterns",
+    "not",
+    "needs",
+    "apart",
+    "keeps",
+)
 
 
 def _load_flags(
@@ -198,17 +209,22 @@ def _load_flag(
         ):
             reader.error(fields["patterns"], "has no patterns.", "add at least one.", "patterns")
         not_patterns = pattern_list(fields["not"], words, reader, "not") if "not" in fields else []
-        needs = []
-        for value, node in reader.text_list(fields["needs"], "needs") if "needs" in fields else []:
-            name = value.strip("{}")
-            if name not in words.names:
+        needs = _needs(fields, reader, words)
+        apart: list[WordPattern] = []
+        apart_needs: list[str] = []
+        if "apart" in fields:
+            block = reader.mapping(fields["apart"], "'apart'", "apart") or Fields()
+            reader.unknown_fields(block, ("needs", "patterns"))
+            if "needs" not in block or "patterns" not in block:
                 reader.error(
-                    node,
-                    f"'needs' names an unknown word list '{value}'.",
-                    "use a list from words.yaml.",
-                    "needs",
+                    fields["apart"],
+                    "'apart' needs both 'needs' (word lists) and 'patterns'.",
+                    "see knowledge/README.md.",
+                    "apart",
                 )
-            needs.append(name)
+            apart_needs = _needs(block, reader, words)
+            if "patterns" in block:
+                apart = pattern_list(block["patterns"], words, reader, "apart")
         keeps = []
         for value, node in reader.text_list(fields["keeps"], "keeps") if "keeps" in fields else []:
             if value not in RULE_OUTS:
@@ -228,12 +244,30 @@ def _load_flag(
             patterns=tuple(patterns),
             not_patterns=tuple(not_patterns),
             needs=tuple(needs),
+            apart=tuple(apart),
+            apart_needs=tuple(apart_needs),
             keeps=frozenset(keeps),
             file=reader.file,
             line=line(item),
         )
     finally:
         reader.entry = None
+
+
+def _needs(fields: Fields, reader: Reader, words: Words) -> list[str]:
+    """The word lists named by a 'needs' field (without braces), each checked to exist."""
+    needs = []
+    for value, node in reader.text_list(fields["needs"], "needs") if "needs" in fields else []:
+        name = value.strip("{}")
+        if name not in words.names:
+            reader.error(
+                node,
+                f"'needs' names an unknown word list '{value}'.",
+                "use a list from words.yaml.",
+                "needs",
+            )
+        needs.append(name)
+    return needs
 
 
 # --- context.yaml -----------------------------------------------------------------------------

@@ -100,7 +100,7 @@ class Screen:
         frequency: Mapping[str, float] | None = None,
     ) -> None:
         self.rules = rules
-        extra: list[WordPattern] = [p for flag in rules.flags for p in flag.patterns]
+        extra: list[WordPattern] = [p for flag in rules.flags for p in _mentioning(flag)]
         extra += [p for flag in rules.flags for p in flag.not_patterns]
         extra += [t.pattern for t in rules.triggers] + list(rules.boundaries)
         extra += list(rules.questions)
@@ -108,7 +108,7 @@ class Screen:
             rules.concepts, extra, rules.typos, rules.not_typos, known, frequency
         )
         self._mention_owner: list[tuple[RedFlag, WordPattern]] = [
-            (flag, pattern) for flag in rules.flags for pattern in flag.patterns
+            (flag, pattern) for flag in rules.flags for pattern in _mentioning(flag)
         ]
         self.flag_patterns = PatternSet(self.grammar, [p for _, p in self._mention_owner])
         self._tier_rank = {tier.id: rank for rank, tier in enumerate(rules.tiers)}
@@ -342,7 +342,8 @@ class Screen:
             if key in seen:
                 continue
             seen.add(key)
-            if flag.needs and not all(affirmed(name) for name in flag.needs):
+            needs = _needs(flag, pattern)
+            if needs and not all(affirmed(name) for name in needs):
                 continue
             found.append((flag, pattern, hit))
         if not found:
@@ -410,6 +411,17 @@ class Screen:
                     continue
                 return self.rules.question_entry
         return ""
+
+
+def _mentioning(flag: RedFlag) -> tuple[WordPattern, ...]:
+    """The patterns whose match is a mention of the flag: its own, then those of 'apart'."""
+    return flag.patterns + flag.apart
+
+
+def _needs(flag: RedFlag, pattern: WordPattern) -> tuple[str, ...]:
+    """The word lists a mention needs elsewhere in the message: its flag's 'needs', and for a
+    pattern of 'apart', that block's too (found only for a match: most messages have none)."""
+    return flag.needs + flag.apart_needs if pattern in flag.apart else flag.needs
 
 
 def _windows(document: Document) -> Iterator[tuple[Document, int]]:
