@@ -115,6 +115,11 @@ def test_a_topic_lasts_a_few_messages(answerer: Answerer) -> None:
         (("what's the pigeon pose", "where do i put my right knee"), "pigeon-pose", "wrist"),
         (("bridge exercise", "where do my feet go"), "bridge-pose", "feet flat"),
         (
+            ("pigeon pose pls", "in it now, how long do i stay like this"),
+            "pigeon-pose",
+            "30 seconds",
+        ),
+        (
             ("is yoga helpful for tight hip flexors", "which ones?"),
             "yoga-for-hip-flexors",
             "Warrior",
@@ -210,6 +215,8 @@ def test_a_clear_new_question_switches_topic(answerer: Answerer) -> None:
         ("hip flexor stretch", "how long do i cook rice for"),
         ("how often should i stretch", "how often should i water my plants"),
         ("bridge exercise", "how many calories are in a banana"),
+        # "how many years" asks how long something lasts, not repetitions
+        ("bridge exercise", "my dentist says i need a bridge, how many years will it last"),
     ],
 )
 def test_an_unrelated_message_is_never_forced_onto_the_topic(
