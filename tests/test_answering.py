@@ -309,6 +309,16 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # round 27: a cancer history with the ache already checked (no rule reads a doctor's
+        # verdict); a hedged "kind of numb-ish" (unsure keeps the alarm) that passed in minutes;
+        # a fever beyond the reach of "my partner's" in a long clause
+        "I had cancer as a kid, 20 yrs ago, and my doctor already looked at this back ache and "
+        "said it's muscular. what's the bridge exercise?",
+        "kind of numb-ish bum after a 3 hour bike ride, but it was back to normal ten minutes "
+        "after I got off the saddle. does cycling cause tight hip flexors?",
+        "my partner's back pain turned out to be a kidney infection with a fever, but mine is just "
+        "stiffness, no temperature at all. is stiffness at the front of the hip a sign of tight "
+        "flexors?",
         "Is 'bilateral sciatica' just sciatica in both legs? Revising for finals.",
         "Nursed a man with metastatic cord compression this week and it's made me paranoid, but"
         " my own back is only stiff after sitting. What are the signs of tight hip flexors?",
