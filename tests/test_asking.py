@@ -29,3 +29,12 @@ def test_the_question_is_the_last_sentence_that_asks_with_or_without_its_mark() 
     assert question_index(["What's the best stretch", "My back hurts."]) == 0
     assert question_index(["how does it cause the ache?", "explain like im 5 pls"]) == 0
     assert question_index(["When I sit it hurts.", "ok"]) == 1  # none asks: the last
+
+
+def test_with_no_sentence_that_asks_a_request_is_the_question() -> None:
+    """ "I'd like to understand ...": a question said as a statement, before a closing remark."""
+    story = ["I read three blog posts.", "I'd like to understand the mechanism.", "I'm 29, I run."]
+    assert question_index(story) == 1
+    assert question_index(["My back hurts.", "Please explain the bridge.", "Thanks!"]) == 1
+    assert question_index(["I like the bridge.", "It helps."]) == 1  # no request: the last
+    assert question_index(["I'd like to know more.", "how long do I hold it"]) == 1  # one asks

@@ -17,6 +17,13 @@ LEAD_IN_WORDS = 8  # words before a dash that make a story of their own
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 # A word, for the first words of a sentence: "what's" and "whats" open with "what".
 _WORD = re.compile(r"(?:what|how|where|who)(?=s\b)|[a-z]+")
+# A sentence that asks without a question's words: "I'd like to know ...", "please explain ...".
+_REQUEST = re.compile(
+    r"\W*(?:(?:so|and|but|ok|okay|anyway|really|just|honestly),?\s+)*"
+    r"(?:i(?:'d| would|d)\s+(?:like|love|appreciate)|i\s+(?:want|need|wanted|needed)\s+to\s+"
+    r"(?:know|understand|learn|find out)|please\s+(?:explain|tell|describe|show|give)|"
+    r"i(?:'m| am|m)\s+(?:after|looking for|trying to understand))\b"
+)
 _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
 # Words that point back at something said before ("how do I do that?"), and those words or
 # "there", where the last answer put you ("how long do I stay down there?").
@@ -33,9 +40,13 @@ def sentences_of(text: str) -> list[str]:
 def question_index(sentences: list[str]) -> int:
     """The sentence that asks: the last one with a question mark or the first words of a
     question ("... just muscle fatigue i guess? how many seconds do i hold it"), else the last
-    one."""
+    one that asks as a request ("I'd like to understand the mechanism: what happens ..."), else
+    the last one."""
     for index in range(len(sentences) - 1, -1, -1):
         if "?" in sentences[index] or opens_a_question(_WORD.findall(fold(sentences[index]))):
+            return index
+    for index in range(len(sentences) - 1, -1, -1):
+        if _REQUEST.match(fold(sentences[index])):
             return index
     return len(sentences) - 1
 
