@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.knowledge import WordPattern, load_knowledge
+from bot.core.knowledge import PatternStep, WordPattern, load_knowledge
 from bot.core.safety import Screen
 from bot.core.safety.patterns import Document, Grammar, Hit, PatternSet
 from bot.core.safety.tokens import (
@@ -18,6 +18,7 @@ from bot.core.safety.tokens import (
     _no_instead,
     answered_checklist,
     fold,
+    tokenise,
 )
 from bot.tools.evaluation import load_probes
 
@@ -312,3 +313,20 @@ def test_the_prefilters_never_drop_a_match_on_the_red_flag_tests_and_safety_sets
                 of = document.tokens.sentences
                 inside = [(n, hit) for n, hit in everything if bits >> of[hit.start] & 1]
                 assert patterns.find(windowed, bits) == inside
+
+
+def test_a_pattern_set_built_after_a_message_was_read_finds_its_sentences() -> None:
+    """The document keeps the sentences of the step key sets the grammar knew when it was read
+    (a list by number); a set registered later ("back" or "pain" as one step) is looked up
+    from the message's own keys instead of being taken for absent."""
+    steps = {word: PatternStep(words=(word,)) for word in ("back", "pain")}
+    known = [WordPattern(word, (step,), "test", None) for word, step in steps.items()]
+    grammar = Grammar({}, known, typos=(), not_typos=())
+    document = Document(tokenise("my back hurts. it is fine. the pain is sharp.", {}), grammar)
+    either = PatternSet(
+        grammar, [WordPattern("back or pain", (PatternStep(words=("back", "pain")),), "test", None)]
+    )
+    assert document.registered < len(grammar.registered)  # the set is newer than the document
+    assert either.possible(document) == [(0, 0b101)]
+    assert either.possible(document, 0b100) == [(0, 0b100)]
+    assert [hit.start for _, hit in either.find(document)] == [1, 7]

@@ -79,9 +79,9 @@ class Grammar:
         self.lexicon = Lexicon(exact, typos, prefixes, not_typos, known)
         self._anchors: dict[str, frozenset[str]] = {}
         self._needs: dict[frozenset[str], frozenset[str]] = {}  # one object per set of keys
-        # Each key -> the step key sets (of ``needs``) that hold it: a long message finds the
-        # sentences of every step from its own keys, once (``Document``).
-        self.holding: dict[str, list[frozenset[str]]] = {}
+        # Each key -> the numbers (``registered``) of the step key sets that hold it: a long
+        # message finds the sentences of every step from its own keys, once (``Document``).
+        self.holding: dict[str, list[int]] = {}
         self.registered: dict[frozenset[str], int] = {}  # each such set -> its number
         self.keys_of: dict[int, tuple[str, ...]] = {}
         self._step_keys: dict[tuple[str, ...], tuple[str, ...]] = {}  # one object per tuple
@@ -115,9 +115,9 @@ class Grammar:
             same = interned.get(keys)
             if same is None:
                 same = interned[keys] = keys
-                self.registered[keys] = len(self.registered)
+                number = self.registered[keys] = len(self.registered)
                 for key in keys:
-                    self.holding.setdefault(key, []).append(keys)
+                    self.holding.setdefault(key, []).append(number)
             found.append(same)
         return tuple(found)
 
@@ -173,6 +173,7 @@ class PatternSet:
     # The same sets without repeats, the rarest first and the indexed step's last (a candidate
     # has a key of that one): a pattern that cannot match is ruled out by its first checks.
     checks: list[tuple[frozenset[str], ...]] = field(default_factory=list)
+    check_numbers: list[tuple[int, ...]] = field(default_factory=list)  # the same, by number
     newest: int = -1  # the highest number (``Grammar.registered``) of those sets
 
     def __post_init__(self) -> None:
@@ -193,6 +194,7 @@ class PatternSet:
             self.checks.append(tuple(dict.fromkeys(needs[step] for step in order)))
         self.index = dict(index)
         registered = grammar.registered
+        self.check_numbers = [tuple(registered[keys] for keys in ks) for ks in self.checks]
         self.newest = max((registered[keys] for ks in self.needs for keys in ks), default=-1)
 
     def find(self, document: Document, sentences: int = -1) -> list[tuple[int, Hit]]:
@@ -238,31 +240,26 @@ class PatternSet:
                 else:
                     found.append((number, 1))
             return found
-        known = document._sentence_sets  # sentences_of's cache, looked up here (a hot loop)
-        checks = self.checks
+        known = document._set_bits  # each step key set's sentences, by its number
+        numbers = self.check_numbers
         if self.newest < document.registered:
-            # Every set was known to the grammar when the document was read: one not in
-            # ``known`` is in no sentence.
-            get = known.get
+            # Every set was known to the grammar when the document was read.
             for number in sorted(candidates):
                 common = sentences
-                for starts in checks[number]:
-                    common &= get(starts, 0)
+                for step in numbers[number]:
+                    common &= known[step]
                     if not common:
                         break  # no sentence where every step could match: skip the pattern
                 else:
                     found.append((number, common))
             return found
         # A set registered since the document was read (a pattern set built later) is looked up.
-        registered, before = self.grammar.registered, document.registered
-        sentences_of = document.sentences_of
+        before = document.registered
+        sentences_of, checks = document.sentences_of, self.checks
         for number in sorted(candidates):
             common = sentences
-            for starts in checks[number]:
-                bits = known.get(starts)
-                if bits is None:
-                    bits = 0 if registered.get(starts, before) < before else sentences_of(starts)
-                common &= bits
+            for step, starts in zip(numbers[number], checks[number], strict=True):
+                common &= known[step] if step < before else sentences_of(starts)
                 if not common:
                     break  # no sentence where every step could match: skip the pattern
             else:
@@ -305,11 +302,12 @@ class Document:
         self.windowed: dict[int, tuple[PatternSet, list[tuple[int, int]]]] | None = None
         # One sentence (most questions): "a key of every step somewhere" is the whole test.
         self.one_sentence = not tokens.sentences or tokens.sentences[-1] == 0
-        # A step's keys -> their sentences, as bits (a frozenset's hash is kept, and equal
-        # sets of keys are one object: ``Grammar.needs``).
+        # The sentences (as bits) of each step key set the grammar knew (by its number: a list
+        # is the hot loop's fastest lookup); of those registered later (``sentences_of``).
+        self.registered = len(grammar.registered)
+        self._set_bits: list[int] = []
         self._sentence_sets: dict[frozenset[str], int] = {}
         self._key_bits: dict[str, int] = {}  # one key -> its sentences, as bits
-        self.registered = len(grammar.registered)  # the step key sets ``known`` covers
         if not self.one_sentence:
             self._sentences_of_steps()
 
@@ -330,8 +328,7 @@ class Document:
         of = self.tokens.sentences
         bit = [1 << sentence for sentence in range(of[-1] + 1)]
         holding = self.grammar.holding
-        found = self._sentence_sets
-        known = found.get
+        found = self._set_bits = [0] * self.registered
         key_bits = self._key_bits
         for key, where in self.positions.items():
             if len(where) == 1:
@@ -341,12 +338,15 @@ class Document:
                 for place in where:
                     bits |= bit[of[place]]
             key_bits[key] = bits
-            for keys in holding.get(key, ()):
-                found[keys] = known(keys, 0) | bits
+            for number in holding.get(key, ()):
+                found[number] |= bits
 
     def sentences_of(self, keys: frozenset[str]) -> int:
         """The sentences in which one of ``keys`` occurs, as bits of an int (bit n: sentence
         n); 0 if none does."""
+        number = self.grammar.registered.get(keys, self.registered)
+        if number < self.registered and self._set_bits:
+            return self._set_bits[number]
         found = self._sentence_sets.get(keys)
         if found is None:
             found = 0
