@@ -551,3 +551,19 @@ def test_a_mention_that_says_unable_is_not_undone_by_at_all(kb: KnowledgeBase) -
     )
     calm = answerer.answer("my textbook keeps mentioning cauda equina. what causes it?").reply
     assert calm.kind is not ReplyKind.URGENT and calm.entry_id is None
+
+
+def test_a_mention_inside_a_longer_one_shares_its_time_and_person(screen: Screen) -> None:
+    """ "last summer" reaches "car" but not "accident": the accident inside "car accident" is the
+    same one, so it is as long past; a negation is never passed on this way ("not my skin, like
+    dead numb" holds a sign whose first words only look negated)."""
+    text = (
+        "last summer my gp checked my back after my car accident, all fine. how do i do the bridge?"
+    )
+    decision = screen.assess(text)
+    assert not decision.alarm
+    assert {m.words: m.status for m in decision.mentions} == {
+        "car accident": Status.HISTORICAL,
+        "accident": Status.HISTORICAL,
+    }
+    assert screen.assess("touching between my legs it is not my skin, like dead numb").alarm
