@@ -170,6 +170,7 @@ def test_what_about_x_keeps_the_detail_asked(answerer: Answerer) -> None:
     ("listing", "reference", "entry_id"),
     [
         ("list the exercises", "ok explain the first", "hip-flexor-stretch"),
+        ("list the exercises", "the third. wait, i mean the second", "pigeon-pose"),
         ("what exercises do you recommend", "how do i do the second one", "pigeon-pose"),
         ("exercises please", "the last one", "bridge-pose"),
         ("what exercises help tight hips", "tell me more about number 3", "bridge-pose"),

@@ -75,6 +75,8 @@ _NO_ORDINAL = re.compile(
     r"(?:that|this) last (?:stretch|exercise|pose|move))\b"
 )
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
+# Words that take back what came before them: "the 2nd. no sorry, the 1st".
+_CORRECTION = re.compile(r"\b(?:sorry|no wait|wait|actually|i mean|i meant|scratch that)\b")
 
 
 @dataclass(frozen=True)
@@ -233,8 +235,12 @@ def has_content(match: Match) -> bool:
 
 def ordinal(canonical: str, options: tuple[str, ...]) -> str | None:
     """The option "the second one" / "number 2" / "the last" refers to, if any (not "in the
-    first place" or "last night")."""
+    first place" or "last night"). After a correction ("the 2nd. no sorry, the 1st"), what
+    follows it is meant."""
     canonical = _NO_ORDINAL.sub(" ", canonical)
+    corrected = _CORRECTION.search(canonical)
+    if corrected is not None and _ORDINAL.search(canonical, corrected.end()):
+        canonical = canonical[corrected.end() :]
     numbered = _NUMBERED.search(canonical)
     worded = _NUMBERED_WORD.search(canonical)
     if numbered:
