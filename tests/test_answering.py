@@ -292,6 +292,13 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
 # words after the weight).
 KNOWN_MISSES = frozenset(
     {
+        # round 28: someone beside the writer told in the sentences after "beside me"; a sign
+        # named in the sentence before ("asked about bowel control. I've lost it", "asked if I
+        # can pee. I can't"): context and mentions never cross a sentence
+        "My father is 88 and beside me. He is burning hot and shaking, and says the middle of his"
+        " back has been agony since this morning. He had a new knee put in three weeks ago.",
+        "the triage form asked about bowel control. I've lost it since my back went",
+        "111 asked if I can pee. I can't",
         "it feels like I've been sat on a bike saddle for hours except I haven't been near a "
         "bike numb all round my bum and back passage and my back's aching since Sunday",
         "Every night it's the same. I can't find any position, lying, sitting or standing, that"
@@ -309,6 +316,22 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # round 28: a lifelong foot drop whose "as a boy" is beyond reach and "unchanged" in
+        # the next sentence; a friend named Doris; a wife's worry whose "just" reads as recent;
+        # quotes of other people's signs and an oncologist's words to an aunt
+        "I have a slight foot drop on the right which I have had since polio as a boy; it has "
+        "been unchanged for seventy years. Could you explain how to do the kneeling hip flexor "
+        "stretch and how long to hold it?",
+        "My friend Doris at the day centre had a fall and broke her hip last month, poor soul. I "
+        "am quite well myself. How does one get into the pigeon pose?",
+        "My wife keeps asking 'are you dragging your foot?' - I'm not, she just worries since her"
+        " dad had foot drop. How can I tell if my hip flexors are tight?",
+        "The oncologist told my aunt to report any new back pain, which she did, and it turned "
+        "out to be nothing. Unrelated question: what's the best mattress for a bad back?",
+        "A colleague told me 'my legs went weak on the stairs and it turned out to be a trapped "
+        "nerve'. Mine are just tight at the front. Where exactly are the hip flexors?",
+        "Forwarded from my family chat: 'Auntie Jo had a fever and back pain and it was a kidney "
+        "infection'. She's fine now. Which painkillers are safe to take for back pain?",
         # round 27: a cancer history with the ache already checked (no rule reads a doctor's
         # verdict); a hedged "kind of numb-ish" (unsure keeps the alarm) that passed in minutes;
         # a fever beyond the reach of "my partner's" in a long clause
