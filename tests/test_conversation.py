@@ -152,6 +152,11 @@ def test_a_detail_follow_up_gets_that_detail_and_the_full_answer_a_tap_away(
         ),
         (("how do i do the bridge", "and the kneeling one?"), "hip-flexor-stretch"),
         (("how long do i hold the kneeling stretch", "and pigeon?"), "pigeon-pose"),
+        # asked again, in other words: the topic itself
+        (
+            ("how do tight hip flexors cause back pain", "i am confused, say that again please"),
+            "how-hip-flexors-cause-back-pain",
+        ),
     ],
 )
 def test_a_follow_up_is_read_against_the_topic(

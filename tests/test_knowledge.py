@@ -531,6 +531,23 @@ def test_an_undeclared_detail_or_default_is_a_problem(tmp_path: Path) -> None:
     assert any("answers with 'no-such-entry', which is not an entry" in p for p in found)
 
 
+def test_a_detail_answered_by_the_whole_topic_says_so_in_one_way(tmp_path: Path) -> None:
+    again = DETAILS_VOCABULARY.replace(
+        "not_covered:", "  again:\n    asks: [say that again]\n    answer: topic\nnot_covered:"
+    )
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"_vocabulary.yaml": again}))
+    assert {f.name: f.whole for f in kb.follow_ups} == {
+        "hold": False,
+        "frequency": False,
+        "again": True,
+    }
+    wrong = again.replace("answer: topic", "answer: yes")
+    found = problems(tmp_path / "wrong", {"_vocabulary.yaml": wrong})
+    assert any(
+        "the detail 'again' has 'answer: yes'" in p and "'answer: topic'" in p for p in found
+    )
+
+
 def test_a_detail_is_a_sentence_or_two(tmp_path: Path) -> None:
     pigeon = PIGEON + f'\ndetails:\n  hold: "{"Hold it. " * 60}"\n'
     found = problems(

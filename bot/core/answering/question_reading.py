@@ -87,6 +87,8 @@ class QuestionReader:
         not be forced onto."""
         canonical = self.matcher.canonical(text)
         cue = self._follow_ups.cue(canonical)
+        if cue is not None and cue.follow_up.whole and (told or context is None):
+            cue = None  # "explain it in simpler words" asks again only after an answer
         asked = frozenset(t for p in (cue.phrases if cue else ()) for t in self._terms(p))
 
         # "the second one", "number 3": the last list shown (no list: nothing to guess from).
@@ -148,7 +150,11 @@ class QuestionReader:
         strict = (
             topic is not None
             and cue is not None
-            and (topic.detail(cue.follow_up.name) is not None or cue.follow_up.default is not None)
+            and (
+                topic.detail(cue.follow_up.name) is not None
+                or cue.follow_up.default is not None
+                or cue.follow_up.whole
+            )
         )
 
         # A question another entry has almost word for word is that entry's, whatever came

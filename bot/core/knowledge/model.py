@@ -84,12 +84,14 @@ class FollowUp:
     """A detail a short follow-up can ask about the topic just answered ("how long?").
 
     ``asks`` are the folded phrases that ask it; ``default`` is the entry that answers it when
-    the topic has no such detail of its own (how often -> the frequency entry), if any.
+    the topic has no such detail of its own (how often -> the frequency entry), if any;
+    ``whole``: the topic's whole entry answers it ("say that again in simpler words").
     """
 
     name: str
     asks: tuple[str, ...]
     default: str | None = None
+    whole: bool = False
 
 
 @dataclass(frozen=True)

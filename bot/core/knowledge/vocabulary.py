@@ -64,11 +64,12 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
 
 
 def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
-    """``details:``: name -> {asks: [phrases], default: entry-id (optional)}."""
+    """``details:``: name -> {asks: [phrases], default: entry-id (optional), answer: topic
+    (optional: the topic's whole entry answers it)}."""
     found = []
     for name, item in (reader.mapping(node, "'details'", "details") or {}).items():
         fields = reader.mapping(item, f"the detail '{name}'", name) or Fields()
-        reader.unknown_fields(fields, ("asks", "default"))
+        reader.unknown_fields(fields, ("asks", "default", "answer"))
         if "asks" not in fields:
             reader.error(
                 item, f"the detail '{name}' needs 'asks': the words that ask it.", key=name
@@ -76,5 +77,16 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
             continue
         asks = tuple(fold(value) for value, _ in reader.text_list(fields["asks"], name))
         default = reader.text(fields["default"], name) if "default" in fields else None
-        found.append(FollowUp(name, tuple(a for a in asks if a), default or None))
+        whole = False
+        if "answer" in fields:
+            value = reader.text(fields["answer"], name)
+            if value != "topic":
+                reader.error(
+                    fields["answer"],
+                    f"the detail '{name}' has 'answer: {value}'.",
+                    "write 'answer: topic' (the topic's whole entry answers it) or leave it out.",
+                    name,
+                )
+            whole = value == "topic"
+        found.append(FollowUp(name, tuple(a for a in asks if a), default or None, whole))
     return found
