@@ -316,6 +316,12 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # round 29: a worry about "ending up paralysed" whose "keep worrying" keeps the alarm
+        # (unsure); legs "turned to jelly" at a boss's news, said as a joke
+        "i keep worrying about ending up paralysed whenever my back twinges, its just tightness "
+        "though. can sitting all day tighten hip flexors?",
+        "my boss dropped a bombshell today and my legs turned to jelly haha. anyway what are the "
+        "signs of tight hip flexors?",
         # round 28: a lifelong foot drop whose "as a boy" is beyond reach and "unchanged" in
         # the next sentence; a friend named Doris; a wife's worry whose "just" reads as recent;
         # quotes of other people's signs and an oncologist's words to an aunt
