@@ -871,3 +871,17 @@ def test_an_unrelated_message_is_not_forced_onto_the_topic(
     answerer: Answerer, before: str, message: str
 ) -> None:
     assert talk(answerer, before, message).reply.kind is not ReplyKind.ANSWER
+
+
+def test_a_story_that_names_an_exercise_among_other_words_sets_the_question_s_topic(
+    answerer: Answerer,
+) -> None:
+    """The story names pigeon pose, but its other words (yoga, class, teacher) score the yoga
+    entry higher: the exercise it names is what "the front knee" belongs to, not a body part
+    the article does not cover."""
+    reply = answerer.answer(
+        "At my yoga class the teacher races through pigeon and I cannot keep up with the others. "
+        "I would like to learn it slowly at home. Where does the front knee go and what does the "
+        "back leg do?"
+    ).reply
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "pigeon-pose"

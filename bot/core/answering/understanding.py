@@ -206,6 +206,12 @@ class Interpreter:
                     if named is not None and named.named:
                         context = Conversation(topic=named.entry_id)
                         break
+                    # The entry it names, even when its other words score another higher ("my
+                    # yoga teacher rushes through pigeon ...": pigeon pose, not yoga).
+                    called = self.named_in(before)
+                    if called is not None:
+                        context = Conversation(topic=called)
+                        break
         # The question alone first (its own words, the story as its context), then the question
         # with the story's words counted at a discount.
         reading = self._questions.read(question, context, (), told=context is not chat)
