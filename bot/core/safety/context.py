@@ -19,6 +19,8 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
   reach, make it a question ("if i could not pee i would be at A&E"); either alone does nothing
   ("if i stand up my legs give way" is a report).
 - "unsure" in reach cancels every rule-out: an unclear context alarms.
+- A mention inside a longer one that no trigger reached takes the longer one's time or person
+  ("accident" in "car accident last summer"), never its negation (``nested``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from bot.core.knowledge import ContextTrigger
 from bot.core.safety.patterns import Hit
 from bot.core.safety.tokens import Tokens
 
-__all__ = ["Status", "TriggerHit", "decide"]
+__all__ = ["Status", "TriggerHit", "decide", "nested"]
 
 
 class Status(Enum):
@@ -227,3 +229,42 @@ def decide(
         if decider is not None and status.value not in keeps:
             return Verdict(status, decider)
     return Verdict(Status.PRESENT, overruled=overruled)
+
+
+# What a longer mention passes to one inside it: when and whose, never "no" or a question.
+_INHERITED = frozenset(
+    {
+        Status.HISTORICAL,
+        Status.RESOLVED,
+        Status.SOMEONE_ELSE,
+        Status.FICTION_OR_ANIMAL,
+        Status.IN_CARE,
+    }
+)
+
+
+def nested(
+    hits: Sequence[Hit], keeps: Sequence[frozenset[str]], verdicts: Sequence[Verdict]
+) -> list[Verdict]:
+    """The verdicts of mentions (their hits, their flags' ``keeps``), where a mention inside a
+    longer one ("infection" in "kidney infection", "accident" in "car accident") that no
+    trigger reached takes the longer one's time or person (``_INHERITED``), unless its flag
+    keeps that context: the words are one mention, and a trigger that reaches the first of them
+    speaks of all of them. Never a negation: "not my skin, like dead numb" holds a sign whose
+    first words only look negated."""
+    found = list(verdicts)
+    for inner, (hit, verdict) in enumerate(zip(hits, verdicts, strict=True)):
+        if verdict.status is not Status.PRESENT or verdict.trigger or verdict.overruled:
+            continue
+        for outer, (around, other) in enumerate(zip(hits, verdicts, strict=True)):
+            if (
+                outer != inner
+                and around.start <= hit.start
+                and hit.end <= around.end
+                and around.end - around.start > hit.end - hit.start
+                and other.status in _INHERITED
+                and other.status.value not in keeps[inner]
+            ):
+                found[inner] = other
+                break
+    return found

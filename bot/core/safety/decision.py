@@ -16,8 +16,14 @@ from itertools import chain, repeat
 
 from bot.core.asking import ASKING, QUESTION_WORDS, first_word
 from bot.core.knowledge import KnowledgeBase, RedFlag, RedFlagRules, UrgencyTier, WordPattern
-from bot.core.safety.context import Scopes, Status, TriggerHit, decide, resolve_overlaps
-from bot.core.safety.context import Verdict as ContextVerdict
+from bot.core.safety.context import (
+    Scopes,
+    Status,
+    TriggerHit,
+    decide,
+    nested,
+    resolve_overlaps,
+)
 from bot.core.safety.known_words import knowledge_words
 from bot.core.safety.patterns import Document, Grammar, Hit, PatternSet
 from bot.core.safety.tokens import Tokens, tokenise
@@ -302,7 +308,8 @@ class Screen:
             )
             for flag, _, hit in raw
         ]
-        for (flag, pattern, hit), verdict in zip(raw, _nested(raw, verdicts), strict=True):
+        verdicts = nested([hit for _, _, hit in raw], [flag.keeps for flag, _, _ in raw], verdicts)
+        for (flag, pattern, hit), verdict in zip(raw, verdicts, strict=True):
             if verdict.status.ruled_out:
                 dropped.update(scopes.clause(hit))
             elif verdict.status is Status.QUESTION:  # the question is its whole sentence
@@ -424,44 +431,6 @@ class Screen:
 def _mentioning(flag: RedFlag) -> tuple[WordPattern, ...]:
     """The patterns whose match is a mention of the flag: its own, then those of 'apart'."""
     return flag.patterns + flag.apart
-
-
-# What a longer mention passes to one inside it: when and whose, never "no" or a question.
-_INHERITED = frozenset(
-    {
-        Status.HISTORICAL,
-        Status.RESOLVED,
-        Status.SOMEONE_ELSE,
-        Status.FICTION_OR_ANIMAL,
-        Status.IN_CARE,
-    }
-)
-
-
-def _nested(
-    raw: Sequence[tuple[RedFlag, WordPattern, Hit]], verdicts: list[ContextVerdict]
-) -> list[ContextVerdict]:
-    """A mention inside a longer one ("infection" in "kidney infection", "accident" in "car
-    accident") that no trigger reached takes the longer one's time or person (``_INHERITED``),
-    unless its flag keeps that context: the words are one mention, and a trigger that reaches the
-    first of them speaks of all of them. Not a negation: "not my skin, like dead numb" holds
-    a sign whose first words only look negated."""
-    found = list(verdicts)
-    for inner, ((flag, _, hit), verdict) in enumerate(zip(raw, verdicts, strict=True)):
-        if verdict.status is not Status.PRESENT or verdict.trigger or verdict.overruled:
-            continue
-        for outer, ((_, _, around), other) in enumerate(zip(raw, verdicts, strict=True)):
-            if (
-                outer != inner
-                and around.start <= hit.start
-                and hit.end <= around.end
-                and around.end - around.start > hit.end - hit.start
-                and other.status in _INHERITED
-                and other.status.value not in flag.keeps
-            ):
-                found[inner] = other
-                break
-    return found
 
 
 def _needs(flag: RedFlag, pattern: WordPattern) -> tuple[str, ...]:
