@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.knowledge import KnowledgeBase, Problem, WordPattern
+from bot.core.knowledge.question_files import MORE_RED_FLAG_TESTS, RED_FLAG_TESTS
 from bot.core.knowledge.yaml_reader import Reader, compose
 from bot.core.safety import SafetyDecision, Screen, Status, Verdict
 
@@ -30,8 +31,7 @@ __all__ = [
     "red_flag_test_files",
 ]
 
-TESTS_FILE = Path("tests") / "red_flags.yaml"
-MORE_TESTS = "red_flags_*.yaml"  # more files of tests beside it, run together with it
+TESTS_FILE = Path("tests") / RED_FLAG_TESTS
 _EXPECTATIONS = ("tier", "ruled_out", "question", "entry")
 
 
@@ -58,7 +58,8 @@ class _Usage:
 
 def red_flag_test_files(directory: Path) -> list[Path]:
     """The tests files of a knowledge folder: ``tests/red_flags.yaml`` first, then the others."""
-    return [directory / TESTS_FILE, *sorted((directory / TESTS_FILE.parent).glob(MORE_TESTS))]
+    more = sorted((directory / TESTS_FILE.parent).glob(MORE_RED_FLAG_TESTS))
+    return [directory / TESTS_FILE, *more]
 
 
 def load_red_flag_tests(
@@ -175,7 +176,7 @@ def check_red_flag_tests(kb: KnowledgeBase, screen: Screen | None = None) -> lis
                     )
                 )
             _record(screen, test, usage)
-    searched = label if len(files) == 1 else label.replace(".yaml", "*.yaml")
+    searched = label if len(files) == 1 else f"{kb.directory.name}/tests/red_flags*.yaml"
     problems += _unused(screen, usage, searched, label)
     return problems
 

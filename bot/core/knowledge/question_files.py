@@ -34,8 +34,10 @@ class QuestionFiles:
     questions: int = 0
 
 
-RED_FLAG_TESTS = "red_flags.yaml"  # checked and run by bot.tools.red_flag_check,
-MORE_RED_FLAG_TESTS = "red_flags_*.yaml"  # with these beside it
+# The red-flag tests (checked and run by bot.tools.red_flag_check): this file, and any more of
+# them beside it, run together with it.
+RED_FLAG_TESTS = "red_flags.yaml"
+MORE_RED_FLAG_TESTS = "red_flags_*.yaml"
 
 
 def check_question_files(directory: Path, ids: Collection[str]) -> QuestionFiles:
