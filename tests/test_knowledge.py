@@ -536,7 +536,7 @@ def test_a_detail_answered_by_the_whole_topic_says_so_in_one_way(tmp_path: Path)
         "not_covered:", "  again:\n    asks: [say that again]\n    answer: topic\nnot_covered:"
     )
     kb = load_knowledge(write_kb(tmp_path / "kb", {"_vocabulary.yaml": again}))
-    assert {f.name: f.whole for f in kb.follow_ups} == {
+    assert {f.name: f.answers_topic for f in kb.follow_ups} == {
         "hold": False,
         "frequency": False,
         "again": True,

@@ -188,7 +188,7 @@ class FollowUpReader:
             return None
         note = f"follow-up on {topic}"
         if cue is not None:
-            if cue.follow_up.whole:  # "say that again in simpler words": the topic itself
+            if cue.follow_up.answers_topic:  # "say that again in simpler words": the topic itself
                 return entry_reading(self.kb, topic, None, None, note)
             if entry.detail(cue.follow_up.name) is not None:
                 return entry_reading(self.kb, topic, cue.follow_up.name, None, note)

@@ -87,7 +87,7 @@ class QuestionReader:
         not be forced onto."""
         canonical = self.matcher.canonical(text)
         cue = self._follow_ups.cue(canonical)
-        if cue is not None and cue.follow_up.whole and (told or context is None):
+        if cue is not None and cue.follow_up.answers_topic and (told or context is None):
             cue = None  # "explain it in simpler words" asks again only after an answer
         asked = frozenset(t for p in (cue.phrases if cue else ()) for t in self._terms(p))
 
@@ -153,7 +153,7 @@ class QuestionReader:
             and (
                 topic.detail(cue.follow_up.name) is not None
                 or cue.follow_up.default is not None
-                or cue.follow_up.whole
+                or cue.follow_up.answers_topic
             )
         )
 

@@ -85,13 +85,13 @@ class FollowUp:
 
     ``asks`` are the folded phrases that ask it; ``default`` is the entry that answers it when
     the topic has no such detail of its own (how often -> the frequency entry), if any;
-    ``whole``: the topic's whole entry answers it ("say that again in simpler words").
+    ``answers_topic``: the topic's whole entry answers it ("say that again in simpler words").
     """
 
     name: str
     asks: tuple[str, ...]
     default: str | None = None
-    whole: bool = False
+    answers_topic: bool = False
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
             continue
         asks = tuple(fold(value) for value, _ in reader.text_list(fields["asks"], name))
         default = reader.text(fields["default"], name) if "default" in fields else None
-        whole = False
+        answers_topic = False
         if "answer" in fields:
             value = reader.text(fields["answer"], name)
             if value != "topic":
@@ -87,6 +87,6 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
                     "write 'answer: topic' (the topic's whole entry answers it) or leave it out.",
                     name,
                 )
-            whole = value == "topic"
-        found.append(FollowUp(name, tuple(a for a in asks if a), default or None, whole))
+            answers_topic = value == "topic"
+        found.append(FollowUp(name, tuple(a for a in asks if a), default or None, answers_topic))
     return found
