@@ -7,15 +7,13 @@ a mention that no trigger reaches, or whose context is unclear, alarms.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import partial
-from itertools import chain, repeat
 
-from bot.core.asking import ASKING, QUESTION_WORDS, first_word
 from bot.core.knowledge import KnowledgeBase, RedFlag, RedFlagRules, UrgencyTier, WordPattern
+from bot.core.safety import parts, wording
 from bot.core.safety.context import (
     Scopes,
     Status,
@@ -25,12 +23,11 @@ from bot.core.safety.context import (
     resolve_overlaps,
 )
 from bot.core.safety.known_words import knowledge_words
+from bot.core.safety.parts import Found
 from bot.core.safety.patterns import Document, Grammar, Hit, PatternSet
 from bot.core.safety.tokens import Tokens, tokenise
 
 __all__ = ["Mention", "SafetyDecision", "Screen", "Verdict"]
-
-PART = 8  # sentences of a long message read at a time once its first eight are read
 
 
 class Verdict(Enum):
@@ -168,7 +165,7 @@ class Screen:
         if not complete and tokens.sentences and tokens.sentences[-1] != 0:
             return self._read_in_parts(tokens)
         document = Document(tokens, self.grammar)
-        raw, near = self._mentions(document, partial(_affirmed, document))
+        raw, near = self._mentions(document, partial(wording.affirmed, document))
         if not raw:
             return self._clear([document])
         dropped: set[int] = set()
@@ -176,28 +173,28 @@ class Screen:
         return self._concluded(tokens, [document], mentions, dropped)
 
     def _read_in_parts(self, tokens: Tokens) -> SafetyDecision:
-        """The decision over a long message read part by part (``_documents``, ``_windows``):
-        once an alarm is found, read on only for flags of a tier before its own, and stop at
-        an alarm of the first tier (its verdict, tier and first alarm are the complete
-        decision's; ``complete`` is False)."""
+        """The decision over a long message read part by part (``parts``): once an alarm is
+        found, read on only for flags of a tier before its own, and stop at an alarm of the
+        first tier (its verdict, tier and first alarm are the complete decision's; ``complete``
+        is False)."""
         mentions: list[Mention] = []
         alarmed: int | None = None  # the first tier alarmed so far, by rank
         dropped: set[int] = set()
-        documents = self._documents(tokens, lambda: not mentions)
+        documents = parts.documents(tokens, self.grammar, lambda: not mentions)
         made: list[Document] = []  # the documents made so far, in order
 
         def affirmed(name: str) -> bool:
             """Whether the word list occurs, not after a negation, anywhere in the message: in
             the documents made so far, else in the next ones (each lies in its sentence)."""
-            if any(_affirmed(document, name) for document in made):
+            if any(wording.affirmed(document, name) for document in made):
                 return True
             for document in documents:
                 made.append(document)
-                if _affirmed(document, name):
+                if wording.affirmed(document, name):
                     return True
             return False
 
-        def parts() -> Iterator[tuple[Document, int]]:
+        def in_windows() -> Iterator[tuple[Document, int]]:
             """Each document in order (made now, or already by ``affirmed``), in windows."""
             done = 0
             while True:
@@ -207,10 +204,10 @@ class Screen:
                         return
                     made.append(following)
                 done += 1
-                yield from _windows(made[done - 1])
+                yield from parts.windows(made[done - 1])
 
         read: list[Document] = []
-        for document, sentences in parts():
+        for document, sentences in in_windows():
             if not read or read[-1] is not document:
                 read.append(document)
             if alarmed is None:
@@ -220,7 +217,7 @@ class Screen:
                 raw, near = self._mentions(document, affirmed, *outranking, sentences=sentences)
             # Sentence by sentence (context never crosses one): the reading stops at the
             # sentence of a first-tier alarm, not after deciding the whole part.
-            for sentence, mine in _by_sentence(document, raw, near):
+            for sentence, mine in parts.by_sentence(document, raw, near):
                 found = self._decided(document, mine, sentence, dropped)
                 mentions += found
                 ranks = [self._rank(m.flag) for m in found if m.status is Status.PRESENT]
@@ -247,32 +244,16 @@ class Screen:
         with the rest of the message for the matcher (``dropped``: the words left out)."""
         decision = self._verdict(read, tuple(mentions))
         if dropped and decision.verdict is Verdict.RULED_OUT:
-            return replace(decision, rest=_without(tokens, dropped))
+            return replace(decision, rest=wording.without(tokens, dropped))
         if dropped and decision.verdict is Verdict.QUESTION:
             # Kept only when what is left asks something of its own ("... also how do I do
             # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
-            kept = _kept(tokens, dropped)
-            if any(_asks(words) and not _about_the_word(words) for words in kept.values()):
-                aside = _joined(_kept(tokens, set(range(len(tokens.words))) - dropped))
-                return replace(decision, rest=_joined(kept), aside=aside)
+            rest = wording.kept(tokens, dropped)
+            if any(wording.asks(w) and not wording.about_the_word(w) for w in rest.values()):
+                everything = set(range(len(tokens.words)))
+                aside = wording.joined(wording.kept(tokens, everything - dropped))
+                return replace(decision, rest=wording.joined(rest), aside=aside)
         return decision
-
-    def _documents(self, tokens: Tokens, calm: Callable[[], bool]) -> Iterator[Document]:
-        """The message in documents of whole sentences, in order, each read alone: one
-        sentence, one, two, four, then eight at a time (an early alarm is found soon; a late
-        one is found without reading a long part around it), or all the rest as one document
-        when the first eight sentences were ``calm()`` (no red-flag mention: each document
-        costs a little), read ``PART`` sentences at a time all the same (``_windows``)."""
-        of = tokens.sentences
-        low = 0
-        for number, size in enumerate(chain((1, 1, 2, 4), repeat(PART))):
-            if low >= len(of):
-                return
-            if number == 4 and calm():
-                size = len(of)
-            high = bisect_left(of, of[low] + size, low)
-            yield Document.of_words(tokens, self.grammar, low, high)
-            low = high
 
     def _rank(self, flag: RedFlag) -> int:
         """The rank of a flag's tier (0: the first, most urgent)."""
@@ -281,7 +262,7 @@ class Screen:
     def _decided(
         self,
         document: Document,
-        raw: list[tuple[RedFlag, WordPattern, Hit]],
+        raw: Found,
         near: int,
         dropped: set[int],
     ) -> list[Mention]:
@@ -313,7 +294,7 @@ class Screen:
             if verdict.status.ruled_out:
                 dropped.update(scopes.clause(hit))
             elif verdict.status is Status.QUESTION:  # the question is its whole sentence
-                dropped.update(_sentence(document.tokens, hit))
+                dropped.update(wording.sentence_of(document.tokens, hit))
             decided = verdict.trigger
             mentions.append(
                 Mention(
@@ -341,15 +322,15 @@ class Screen:
         flag_set: PatternSet | None = None,
         flag_owner: Sequence[tuple[RedFlag, WordPattern]] = (),
         sentences: int = -1,
-    ) -> tuple[list[tuple[RedFlag, WordPattern, Hit]], int]:
+    ) -> tuple[Found, int]:
         """The red-flag mentions, and their sentences as bits (context and idioms never cross a
         sentence, so a long message is read around its mentions only). ``affirmed``: whether
-        a word list occurs in the whole message, not after a negation (``_affirmed``).
+        a word list occurs in the whole message, not after a negation (``wording.affirmed``).
         ``flag_set``: only its patterns, ``flag_owner`` naming each one's flag (None: all);
         ``sentences``: only in those (bits, as ``Document.sentences_of``)."""
         if flag_set is None:
             flag_set, flag_owner = self.flag_patterns, self._mention_owner
-        found: list[tuple[RedFlag, WordPattern, Hit]] = []
+        found: Found = []
         seen: set[tuple[str, int, int]] = set()
         for number, hit in flag_set.find(document, sentences):
             flag, pattern = flag_owner[number]
@@ -419,10 +400,10 @@ class Screen:
         several = len(tokens) > 0 and tokens.sentences[-1] != tokens.sentences[0]
         for document in documents:
             for _, hit in self.questions.find(document):
-                if hit.start > 0 and tokens.words[hit.start - 1] in _NEGATIONS:
+                if hit.start > 0 and tokens.words[hit.start - 1] in wording.NEGATIONS:
                     continue
-                sentence = _sentence(tokens, hit)
-                if several and not _asks(tokens.words[sentence.start : sentence.stop]):
+                sentence = wording.sentence_of(tokens, hit)
+                if several and not wording.asks(tokens.words[sentence.start : sentence.stop]):
                     continue
                 return self.rules.question_entry
         return ""
@@ -439,97 +420,8 @@ def _needs(flag: RedFlag, pattern: WordPattern) -> tuple[str, ...]:
     return flag.needs + flag.apart_needs if pattern in flag.apart else flag.needs
 
 
-def _windows(document: Document) -> Iterator[tuple[Document, int]]:
-    """A document with the sentences to read in it at a time (bits, as
-    ``Document.sentences_of``): all of a short one, ``PART`` at a time of a longer one."""
-    of = document.tokens.sentences
-    first, last = of[document.low], of[document.high - 1]
-    if last - first < PART:
-        yield document, -1
-        return
-    document.windowed = {}
-    for start in range(first, last + 1, PART):
-        yield document, ((1 << PART) - 1) << start
-
-
-def _by_sentence(
-    document: Document, raw: list[tuple[RedFlag, WordPattern, Hit]], near: int
-) -> list[tuple[int, list[tuple[RedFlag, WordPattern, Hit]]]]:
-    """The mentions (in order) by sentence, each with its sentence as bits; all at once when
-    they lie in one sentence. Several: the document finds its triggers and boundaries once,
-    then keeps them to each sentence (``Document.windowed``)."""
-    if not raw or not near & (near - 1):  # none, or one sentence
-        return [(near, raw)] if raw else []
-    of = document.tokens.sentences
-    groups: dict[int, list[tuple[RedFlag, WordPattern, Hit]]] = {}
-    for item in raw:
-        groups.setdefault(1 << of[item[2].start], []).append(item)
-    if document.windowed is None:
-        document.windowed = {}
-    return list(groups.items())
-
-
 def _overlaps(own: Sequence[int], hit: Hit) -> bool:
     return any(hit.start <= position < hit.end for position in own)
-
-
-def _kept(tokens: Tokens, dropped: set[int]) -> dict[int, list[str]]:
-    """The words not dropped (commas aside), by sentence."""
-    sentences: dict[int, list[str]] = {}
-    for position, word in enumerate(tokens.words):
-        if position not in dropped and word != ",":
-            sentences.setdefault(tokens.sentences[position], []).append(word)
-    return sentences
-
-
-def _joined(sentences: dict[int, list[str]]) -> str:
-    return ". ".join(" ".join(words) for words in sentences.values() if words)
-
-
-def _without(tokens: Tokens, dropped: set[int]) -> str:
-    """The words not dropped, sentence by sentence ("" when nothing would be left)."""
-    return _joined(_kept(tokens, dropped))
-
-
-# A question about what a sign just named means or comes from: a word pointing back, and one
-# about meaning or cause.
-_BACK = frozenset("that this it those these".split())
-_MEANING = frozenset("mean means meaning meant term word phrase called cause causes caused".split())
-# A general question about red flags is asked, not negated: "no red flags" says there are none.
-_NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
-# A sentence asks something when a question word comes anywhere in it, or when it starts with
-# a verb that asks ("is it ...?", "tell me ...", "best stretches?").
-
-
-def _affirmed(document: Document, name: str) -> bool:
-    """Whether a word list a flag needs occurs other than just after a negation (one word
-    between at most): "cancer survivor, no pain", "all clear, no back pain" have no pain for
-    the cancer history to go with."""
-    words = document.tokens.words
-    return any(
-        _NEGATIONS.isdisjoint(words[max(0, hit.start - 2) : hit.start])
-        for hit in document.concept(name)
-    )
-
-
-def _asks(words: Sequence[str]) -> bool:
-    """Whether a sentence's words ask something: a question word anywhere ("so how often
-    ...?"), or a first word that asks ("is it ...", "tell me ...", "best stretches?"), after
-    the little words that open a new thought ("anyway, does cycling ...?")."""
-    return first_word(words) in ASKING or not QUESTION_WORDS.isdisjoint(words)
-
-
-def _about_the_word(words: Sequence[str]) -> bool:
-    """Whether a sentence asks only what the sign just named means or comes from ("what does
-    that term actually mean?", "what causes it?"): a pronoun and a word about meaning or cause."""
-    return not _BACK.isdisjoint(words) and not _MEANING.isdisjoint(words)
-
-
-def _sentence(tokens: Tokens, hit: Hit) -> range:
-    """The positions of the sentence a hit is in."""
-    number = tokens.sentences[hit.start]
-    start = bisect_left(tokens.sentences, number)
-    return range(start, bisect_right(tokens.sentences, number))
 
 
 def _words(tokens: Tokens, hit: Hit) -> str:

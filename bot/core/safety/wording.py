@@ -1,0 +1,83 @@
+"""What the words of a message's sentences say around its red-flag mentions.
+
+Whether a sentence asks something, or asks only what a sign means; whether a word list a flag
+needs is said rather than negated; and what is left of the message for the matcher once the
+words of the mentions ruled out or asked about are dropped.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from bot.core.asking import ASKING, QUESTION_WORDS, first_word
+from bot.core.safety.patterns import Document, Hit
+from bot.core.safety.tokens import Tokens
+
+__all__ = [
+    "NEGATIONS",
+    "about_the_word",
+    "affirmed",
+    "asks",
+    "joined",
+    "kept",
+    "sentence_of",
+    "without",
+]
+
+# A question about what a sign just named means or comes from: a word pointing back, and one
+# about meaning or cause.
+_BACK = frozenset("that this it those these".split())
+_MEANING = frozenset("mean means meaning meant term word phrase called cause causes caused".split())
+# Words that say a thing is absent: "no red flags" says there are none.
+NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
+
+
+def affirmed(document: Document, name: str) -> bool:
+    """Whether a word list a flag needs occurs other than just after a negation (one word
+    between at most): "cancer survivor, no pain", "all clear, no back pain" have no pain for
+    the cancer history to go with."""
+    words = document.tokens.words
+    return any(
+        NEGATIONS.isdisjoint(words[max(0, hit.start - 2) : hit.start])
+        for hit in document.concept(name)
+    )
+
+
+def asks(words: Sequence[str]) -> bool:
+    """Whether a sentence's words ask something: a question word anywhere ("so how often
+    ...?"), or a first word that asks ("is it ...", "tell me ...", "best stretches?"), after
+    the little words that open a new thought ("anyway, does cycling ...?")."""
+    return first_word(words) in ASKING or not QUESTION_WORDS.isdisjoint(words)
+
+
+def about_the_word(words: Sequence[str]) -> bool:
+    """Whether a sentence asks only what the sign just named means or comes from ("what does
+    that term actually mean?", "what causes it?"): a pronoun and a word about meaning or cause."""
+    return not _BACK.isdisjoint(words) and not _MEANING.isdisjoint(words)
+
+
+def sentence_of(tokens: Tokens, hit: Hit) -> range:
+    """The positions of the sentence a hit is in."""
+    number = tokens.sentences[hit.start]
+    start = bisect_left(tokens.sentences, number)
+    return range(start, bisect_right(tokens.sentences, number))
+
+
+def kept(tokens: Tokens, dropped: set[int]) -> dict[int, list[str]]:
+    """The words not dropped (commas aside), by sentence."""
+    sentences: dict[int, list[str]] = {}
+    for position, word in enumerate(tokens.words):
+        if position not in dropped and word != ",":
+            sentences.setdefault(tokens.sentences[position], []).append(word)
+    return sentences
+
+
+def joined(sentences: dict[int, list[str]]) -> str:
+    """Sentences of words as one text, a full stop between them."""
+    return ". ".join(" ".join(words) for words in sentences.values() if words)
+
+
+def without(tokens: Tokens, dropped: set[int]) -> str:
+    """The words not dropped, sentence by sentence ("" when nothing would be left)."""
+    return joined(kept(tokens, dropped))
