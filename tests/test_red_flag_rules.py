@@ -116,6 +116,47 @@ def test_a_sign_said_apart_counts_only_with_its_word_list_anywhere(tmp_path: Pat
     assert screen.assess("a fever").alarm  # the flag's own patterns need nothing
 
 
+OTHERS = """\
+someone-else:
+  before: ["my son has"]
+recent:
+  after: [today]
+"""
+
+
+@pytest.mark.parametrize(
+    ("others_need", "alarmed"), [("", True), ("    others_need: [theirs]\n", False)]
+)
+def test_someone_elses_sign_now_alarms_unless_the_flag_needs_their_pain(
+    tmp_path: Path, others_need: str, alarmed: bool
+) -> None:
+    """'recent' cancels 'someone-else' (their emergency is now: "my husband fell off a ladder
+    today"), except for a flag with 'others_need', which alarms for another person only with
+    those word lists: a child's fever today is no red flag of the writer's back, a fever with
+    their back pain is."""
+    flags = RED_FLAG_FLAGS.replace(
+        '    patterns:\n      - "fever*"', others_need + '    patterns:\n      - "fever*"'
+    )
+    overrides = {
+        "red_flags/flags.yaml": flags,
+        "red_flags/words.yaml": RED_FLAG_WORDS + "  theirs: [his back, her back]\n",
+        "red_flags/context.yaml": RED_FLAG_CONTEXT + OTHERS,
+    }
+    screen = Screen.for_knowledge(load_knowledge(write_kb(tmp_path / "kb", overrides)))
+    assert screen.assess("my son has a fever today. how do i do the bridge?").alarm is alarmed
+    assert screen.assess("my son has a fever today and his back hurts").alarm
+    assert not screen.assess("my son has a fever. how do i do the bridge?").alarm
+
+
+def test_an_unknown_others_need_list_is_reported(tmp_path: Path) -> None:
+    flags = RED_FLAG_FLAGS.replace(
+        '    patterns:\n      - "fever*"',
+        '    others_need: [nope]\n    patterns:\n      - "fever*"',
+    )
+    found = problems(tmp_path, {"red_flags/flags.yaml": flags})
+    assert any("'others_need' names an unknown word list 'nope'" in p for p in found), found
+
+
 @pytest.mark.parametrize(
     ("block", "message"),
     [

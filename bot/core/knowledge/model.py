@@ -263,6 +263,10 @@ class RedFlag:
     apart: tuple[WordPattern, ...] = ()
     apart_needs: tuple[str, ...] = ()
     keeps: frozenset[str] = frozenset()  # context categories that do not rule this flag out
+    # Word lists the message must also have for another person's sign happening now to alarm
+    # (none: it always does, "my husband fell off a ladder today"): another person's fever
+    # alarms with their pain ("he has a fever and his back hurts"), not alone.
+    others_need: tuple[str, ...] = ()
     file: str = ""
     line: int | None = None
 

@@ -105,6 +105,7 @@ _FLAG_FIELDS = (
     "needs",
     "apart",
     "keeps",
+    "others_need",
 )
 
 
@@ -235,6 +236,7 @@ def _load_flag(
                     "keeps",
                 )
             keeps.append(value)
+        others_need = _needs(fields, reader, words, "others_need")
         return RedFlag(
             id=flag_id,
             name=texts.get("name", flag_id),
@@ -247,6 +249,7 @@ def _load_flag(
             apart=tuple(apart),
             apart_needs=tuple(apart_needs),
             keeps=frozenset(keeps),
+            others_need=tuple(others_need),
             file=reader.file,
             line=line(item),
         )
@@ -254,17 +257,18 @@ def _load_flag(
         reader.entry = None
 
 
-def _needs(fields: Fields, reader: Reader, words: Words) -> list[str]:
-    """The word lists named by a 'needs' field (without braces), each checked to exist."""
+def _needs(fields: Fields, reader: Reader, words: Words, key: str = "needs") -> list[str]:
+    """The word lists named by a 'needs' field, or another such as 'others_need' (without
+    braces), each checked to exist."""
     needs = []
-    for value, node in reader.text_list(fields["needs"], "needs") if "needs" in fields else []:
+    for value, node in reader.text_list(fields[key], key) if key in fields else []:
         name = value.strip("{}")
         if name not in words.names:
             reader.error(
                 node,
-                f"'needs' names an unknown word list '{value}'.",
+                f"'{key}' names an unknown word list '{value}'.",
                 "use a list from words.yaml.",
-                "needs",
+                key,
             )
         needs.append(name)
     return needs

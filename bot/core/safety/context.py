@@ -10,8 +10,9 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
 - A trigger made only of the mention's own words does not apply to it ("can not" in "can not
   pee"); one that shares a word with it does ("my dog fell").
 - A mention that carries its own negation ("can not pee", "no feeling") cannot be negated.
-- "someone-else" is cancelled by a "recent" trigger in reach (someone's emergency now);
-  "fiction-or-animal" (a film, a book, a game, a pet) and "in-care" (a patient in the
+- "someone-else" is cancelled by a "recent" trigger in reach (someone's emergency now), unless
+  the flag needs word lists for that (``others_need``: a child's fever alarms only with the
+  child's pain); "fiction-or-animal" (a film, a book, a game, a pet) and "in-care" (a patient in the
   writer's care) never are.
 - "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
   that a red flag?").
@@ -197,8 +198,10 @@ def decide(
     triggers: Sequence[TriggerHit],
     negations: Sequence[Hit],
     scopes: Scopes,
+    others_now: bool = True,
 ) -> Verdict:
-    """The status of one mention whose own words are at ``own``."""
+    """The status of one mention whose own words are at ``own``, of a flag that ``keeps``
+    those contexts, and whose sign in someone else happening now alarms (``others_now``)."""
     mine = set(own)
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
@@ -220,7 +223,7 @@ def decide(
     if immune:
         reaching.pop("negated", None)
     overruled: TriggerHit | None = None
-    if "someone-else" in reaching and "recent" in reaching:
+    if "someone-else" in reaching and "recent" in reaching and others_now:
         overruled = reaching.pop("someone-else") and reaching["recent"]
     if "question" in reaching and ("report" in reaching or "recent" in reaching):
         overruled = reaching.pop("question") and reaching.get("report", reaching.get("recent"))

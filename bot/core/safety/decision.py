@@ -165,11 +165,12 @@ class Screen:
         if not complete and tokens.sentences and tokens.sentences[-1] != 0:
             return self._read_in_parts(tokens)
         document = Document(tokens, self.grammar)
-        raw, near = self._mentions(document, partial(wording.affirmed, document))
+        affirmed = partial(wording.affirmed, document)
+        raw, near = self._mentions(document, affirmed)
         if not raw:
             return self._clear([document])
         dropped: set[int] = set()
-        mentions = self._decided(document, raw, near, dropped)
+        mentions = self._decided(document, raw, near, dropped, affirmed)
         return self._concluded(tokens, [document], mentions, dropped)
 
     def _read_in_parts(self, tokens: Tokens) -> SafetyDecision:
@@ -218,7 +219,7 @@ class Screen:
             # Sentence by sentence (context never crosses one): the reading stops at the
             # sentence of a first-tier alarm, not after deciding the whole part.
             for sentence, mine in parts.by_sentence(document, raw, near):
-                found = self._decided(document, mine, sentence, dropped)
+                found = self._decided(document, mine, sentence, dropped, affirmed)
                 mentions += found
                 ranks = [self._rank(m.flag) for m in found if m.status is Status.PRESENT]
                 if ranks:
@@ -265,9 +266,11 @@ class Screen:
         raw: Found,
         near: int,
         dropped: set[int],
+        affirmed: Callable[[str], bool],
     ) -> list[Mention]:
         """Each mention with its context decision; the words of those ruled out, or asked
-        about, are added to ``dropped``."""
+        about, are added to ``dropped``. ``affirmed``: whether a word list occurs in the whole
+        message (a flag's ``others_need``)."""
         triggers, negations, scopes = self._context(document, near)
         # A trigger reaches only within its sentence: each mention weighs those of its own.
         of = document.tokens.sentences
@@ -286,6 +289,7 @@ class Screen:
                 by_sentence.get(of[hit.start], []),
                 negations_in.get(of[hit.start], []),
                 scopes,
+                all(affirmed(name) for name in flag.others_need),
             )
             for flag, _, hit in raw
         ]
