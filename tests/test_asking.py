@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answering.sentences import question_index
+from bot.core.answering.sentences import question_index, run_ons_apart
 from bot.core.asking import opens_a_question
 
 
@@ -38,3 +38,25 @@ def test_with_no_sentence_that_asks_a_request_is_the_question() -> None:
     assert question_index(["My back hurts.", "Please explain the bridge.", "Thanks!"]) == 1
     assert question_index(["I like the bridge.", "It helps."]) == 1  # no request: the last
     assert question_index(["I'd like to know more.", "how long do I hold it"]) == 1  # one asks
+
+
+def test_a_sentence_saying_the_first_question_matters_most_picks_it() -> None:
+    """ "Also, ...? Mostly the first bit though.": the add-on question is not the one asked."""
+    story = ["How do I do the bridge?", "Also, is my mat too thin?", "Mostly the first bit though."]
+    assert question_index(story) == 0
+    # Without such a sentence, the last question is the one asked.
+    assert question_index(story[:2]) == 1
+    # A single question stays the question whatever follows.
+    assert question_index(["My back hurts.", "How often?", "The main thing is that."]) == 1
+
+
+def test_a_long_run_on_sentence_is_cut_where_its_question_starts() -> None:
+    story = (
+        "been to a physio twice and she said something about my pelvis and my arch and then "
+        "the session ran out and i never got the whole explanation"
+    )
+    asked = "so i guess i want to know how tight hip flexors lead to back pain"
+    assert run_ons_apart([f"{story} {asked}"]) == [story, asked]
+    # A short sentence, or a long one with no such start, stays whole.
+    assert run_ons_apart([asked]) == [asked]
+    assert run_ons_apart([story]) == [story]

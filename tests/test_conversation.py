@@ -835,6 +835,8 @@ def test_an_ordinal_in_an_idiom_points_at_no_option() -> None:
     options = ("hip-flexor-stretch", "pigeon-pose", "bridge-pose")
     assert ordinal("why do my hips get tight in the first place", options) is None
     assert ordinal("it started last night", options) is None
+    assert ordinal("i did not want to pay for a third one just to ask", options) is None
+    assert ordinal("should i get a second opinion", options) is None
     assert ordinal("the first one", options) == "hip-flexor-stretch"
 
 

@@ -69,6 +69,8 @@ _NO_ORDINAL = re.compile(
     r"\b(?:in the first place|at first|first thing|first of all|for the first time|"
     r"the first time|first time|at last|at long last|last night|last week|last month|"
     r"last year|last time|last weekend|last but not least|"
+    # "pay for a third one", "hold it for a second", "a second opinion": any one, not an option
+    r"a (?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|final|middle)|"
     # "how long will it last": the verb
     r"(?:will|would|does|do|did|it|they|to|can|should|usually|normally) last|"
     # "that last stretch": the one just described, the topic (not the last option shown)

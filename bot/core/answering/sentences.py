@@ -25,6 +25,23 @@ _REQUEST = re.compile(
     r"i(?:'m| am|m)\s+(?:after|looking for|trying to understand))\b"
 )
 _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
+# A sentence that says which of the questions before it matters ("Also, do I need a block?
+# Really it's the yoga question I care about."): the first question is the one to answer.
+_PRIORITY = re.compile(
+    r"\b(?:mostly|mainly|main (?:thing|question|one|bit|part)|most important(?:ly)?|"
+    r"first (?:bit|part|question|one)|care about (?:most|more)|i (?:really|mostly|mainly) care|"
+    r"(?:really|mostly|mainly) (?:it is|its) the)\b"
+)
+# Where the question starts inside a long sentence with no full stop ("... and i never got the
+# full explanation so i guess i want to know how tight hip flexors ..."): a few words that only
+# open a question or a request after the story.
+_ASKS_FROM_HERE = re.compile(
+    r"\b(?:so|and|but) (?:i (?:guess|suppose|think|reckon) )?(?:what i(?: am|m)? "
+    r"(?:asking|wondering|trying to ask) is|my (?:real |main )?question is|"
+    r"i (?:just |really )?(?:want|wanted|need|needed|would like|d like) to (?:know|understand|ask)|"
+    r"i(?: am|m) (?:wondering|asking))\b"
+)
+RUN_ON_WORDS = 25  # words of one sentence beyond which a question may start inside it
 # Words that point back at something said before ("how do I do that?"), and those words or
 # "there", where the last answer put you ("how long do I stay down there?").
 _BACK = "they|them|it|that|this|those|these"
@@ -39,16 +56,55 @@ def sentences_of(text: str) -> list[str]:
 
 def question_index(sentences: list[str]) -> int:
     """The sentence that asks: the last one with a question mark or the first words of a
-    question ("... just muscle fatigue i guess? how many seconds do i hold it"), else the last
-    one that asks as a request ("I'd like to understand the mechanism: what happens ..."), else
-    the last one."""
-    for index in range(len(sentences) - 1, -1, -1):
-        if "?" in sentences[index] or opens_a_question(_WORD.findall(fold(sentences[index]))):
-            return index
+    question ("... just muscle fatigue i guess? how many seconds do i hold it"), or the first
+    such when a sentence after it says the first matters most ("Also, do I need a block?
+    Really it's the yoga question I care about."); else the last one that asks as a request
+    ("I'd like to understand the mechanism: what happens ..."), else the last one."""
+    asking = [
+        index
+        for index, sentence in enumerate(sentences)
+        if "?" in sentence or opens_a_question(_WORD.findall(fold(sentence)))
+    ]
+    if asking:
+        last = asking[-1]
+        later = sentences[last + 1 :]
+        if len(asking) >= 2 and any(_PRIORITY.search(fold(s)) for s in later):
+            return asking[0]
+        return last
     for index in range(len(sentences) - 1, -1, -1):
         if _REQUEST.match(fold(sentences[index])):
             return index
     return len(sentences) - 1
+
+
+def run_ons_apart(sentences: list[str]) -> list[str]:
+    """A long message's sentences, where one long sentence with no question of its own is cut
+    where its question starts ("... so i guess i want to know how ..."): story, then question.
+    Only the last such start counts."""
+    cut: list[str] = []
+    for sentence in sentences:
+        folded = fold(sentence)
+        if len(folded.split()) >= RUN_ON_WORDS:
+            starts = list(_ASKS_FROM_HERE.finditer(folded))
+            if starts and starts[-1].start() > 0:
+                at = _at_word(sentence, len(folded[: starts[-1].start()].split()))
+                head, tail = sentence[:at].strip(), sentence[at:].strip()
+                if head and tail:
+                    cut += [head, tail]
+                    continue
+        cut.append(sentence)
+    return cut
+
+
+def _at_word(sentence: str, count: int) -> int:
+    """The character position in ``sentence`` where its folded word number ``count`` (from 0)
+    starts ("3-hour" is two folded words, "!" none)."""
+    seen = 0
+    for token in re.finditer(r"\S+", sentence):
+        if seen >= count:
+            return token.start()
+        seen += len(fold(token.group()).split())
+    return len(sentence)
 
 
 def lead_ins_apart(sentences: list[str]) -> list[str]:

@@ -40,6 +40,7 @@ from bot.core.answering.sentences import (
     REFERS,
     lead_ins_apart,
     question_index,
+    run_ons_apart,
     sentences_of,
 )
 from bot.core.answering.term_analysis import PLURAL
@@ -84,7 +85,7 @@ class Interpreter:
         context = conversation if conversation is not None and conversation.current else None
         sentences = bounded(sentences_of(text))
         if len(text) >= LONG_MESSAGE:
-            sentences = lead_ins_apart(sentences)
+            sentences = lead_ins_apart(run_ons_apart(sentences))
             if len(sentences) >= 2:
                 return self._read_long(sentences, context)
         reading = self._questions.read(text, context, ())
