@@ -46,6 +46,8 @@ def test_a_sentence_saying_the_first_question_matters_most_picks_it() -> None:
     assert question_index(story) == 0
     # Without such a sentence, the last question is the one asked.
     assert question_index(story[:2]) == 1
+    said = ["Would yoga help?", "Also, do I need a block?", "It's the yoga question I care about."]
+    assert question_index(said) == 0
     # A single question stays the question whatever follows.
     assert question_index(["My back hurts.", "How often?", "The main thing is that."]) == 1
 

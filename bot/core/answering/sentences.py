@@ -30,6 +30,7 @@ _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
 _PRIORITY = re.compile(
     r"\b(?:mostly|mainly|main (?:thing|question|one|bit|part)|most important(?:ly)?|"
     r"first (?:bit|part|question|one)|care about (?:most|more)|i (?:really|mostly|mainly) care|"
+    r"(?:question|bit|part|one|thing) i (?:really |most |mostly )?care about|"
     r"(?:really|mostly|mainly) (?:it is|its) the)\b"
 )
 # Where the question starts inside a long sentence with no full stop ("... and i never got the
