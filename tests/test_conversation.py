@@ -647,6 +647,30 @@ def test_more_everyday_follow_ups_are_read_against_the_topic(
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry)
 
 
+@pytest.mark.parametrize(
+    ("first", "follow_up", "reading"),
+    [
+        (
+            "how do i do pigeon pose",
+            "where exactly should my front knee end up?",
+            ("detail", "pigeon-pose", "position"),
+        ),
+        (
+            "what are the signs of tight hip flexors",
+            "so what do i actually do about that?",
+            ("answer", "exercises", None),
+        ),
+    ],
+)
+def test_a_word_of_emphasis_inside_the_words_that_ask_a_detail_is_left_aside(
+    answerer: Answerer, first: str, follow_up: str, reading: tuple[str, str, str | None]
+) -> None:
+    """ "what do i actually do about that" asks what "what do i do about that" asks."""
+    conversation = answerer.answer(first).conversation
+    found = answerer.interpreter.read(follow_up, conversation)
+    assert (found.kind, found.entry_id, found.detail) == reading
+
+
 def test_a_card_game_after_the_bridge_exercise_is_not_the_exercise(answerer: Answerer) -> None:
     conversation = answerer.answer("how do i do the bridge").conversation
     reply = answerer.answer("fancy a game of bridge with cards tonight?", conversation).reply

@@ -77,6 +77,10 @@ _NO_ORDINAL = re.compile(
     r"(?:that|this) last (?:stretch|exercise|pose|move))\b"
 )
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
+# Words that only add emphasis: they may stand inside a phrase that asks a detail ("what do I
+# actually do about it?", "how long do I really hold it?").
+_FILLER = "actually|really|even|exactly|honestly|basically|properly"
+_FILLER_WORD = re.compile(_FILLER)
 # Words that take back what came before them: "the 2nd. no sorry, the 1st".
 _CORRECTION = re.compile(r"\b(?:sorry|no wait|wait|actually|i mean|i meant|scratch that)\b")
 
@@ -107,9 +111,9 @@ class FollowUpReader:
         asks: dict[str, str] = {}
         for follow_up in kb.follow_ups:
             for phrase in follow_up.asks:
-                asks.setdefault(matcher.canonical(phrase), follow_up.name)
+                asks.setdefault(without_fillers(matcher.canonical(phrase)), follow_up.name)
         self._asks = asks
-        self._asks_pattern = alternation(asks)
+        self._asks_pattern = alternation(asks, between=_FILLER)
 
     def cue(self, canonical: str) -> Cue | None:
         """The detail a message asks about (the longest phrase that asks one wins)."""
@@ -137,7 +141,7 @@ class FollowUpReader:
         if longest not in found:
             found.append(longest)
         terms = frozenset(t for p in found for t in self._terms(p)) - QUESTION_WORDS
-        return Cue(self._follow_ups[self._asks[longest]], tuple(found), terms)
+        return Cue(self._follow_ups[self._asks[without_fillers(longest)]], tuple(found), terms)
 
     def unasked(self, canonical: str) -> str:
         """The message without the phrases that ask a detail ("which side first" is no
@@ -270,9 +274,18 @@ def explicit_reference(canonical: str) -> bool:
     return _EXPLICIT.search(canonical) is not None
 
 
-def alternation(phrases: dict[str, str]) -> re.Pattern[str] | None:
-    """One pattern for whole phrases, the longest first."""
+def alternation(phrases: dict[str, str], between: str = "") -> re.Pattern[str] | None:
+    """One pattern for whole phrases, the longest first; ``between``: a pattern of words that
+    may also stand between two words of a phrase ("what do i actually do about it")."""
     ordered = sorted((p for p in phrases if p), key=len, reverse=True)
     if not ordered:
         return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
+    gap = rf"(?: (?:{between}))* " if between else " "
+    return re.compile(
+        r"\b(?:" + "|".join(gap.join(map(re.escape, p.split(" "))) for p in ordered) + r")\b"
+    )
+
+
+def without_fillers(phrase: str) -> str:
+    """A phrase without the words that only add emphasis (as the details' phrases are kept)."""
+    return " ".join(word for word in phrase.split(" ") if not _FILLER_WORD.fullmatch(word))
