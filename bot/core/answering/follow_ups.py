@@ -79,8 +79,7 @@ _NO_ORDINAL = re.compile(
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
 # Words that only add emphasis: they may stand inside a phrase that asks a detail ("what do I
 # actually do about it?", "how long do I really hold it?").
-_FILLER = "actually|really|even|exactly|honestly|basically|properly"
-_FILLER_WORD = re.compile(_FILLER)
+_FILLER_WORD = re.compile(r"\b(?:actually|really|even|exactly|honestly|basically|properly)\b")
 # Words that take back what came before them: "the 2nd. no sorry, the 1st".
 _CORRECTION = re.compile(r"\b(?:sorry|no wait|wait|actually|i mean|i meant|scratch that)\b")
 
@@ -92,6 +91,7 @@ class Cue:
     follow_up: FollowUp
     phrases: tuple[str, ...]  # every detail phrase found in the message
     terms: frozenset[str] = frozenset()  # their content terms ("long" of "how long")
+    fillers: tuple[str, ...] = ()  # words of emphasis left aside ("exactly" of "where exactly")
 
 
 class FollowUpReader:
@@ -113,12 +113,14 @@ class FollowUpReader:
             for phrase in follow_up.asks:
                 asks.setdefault(without_fillers(matcher.canonical(phrase)), follow_up.name)
         self._asks = asks
-        self._asks_pattern = alternation(asks, between=_FILLER)
+        self._asks_pattern = alternation(asks)
 
     def cue(self, canonical: str) -> Cue | None:
         """The detail a message asks about (the longest phrase that asks one wins)."""
         if self._asks_pattern is None:
             return None
+        fillers = tuple(_FILLER_WORD.findall(canonical))
+        canonical = without_fillers(canonical) if fillers else canonical
         # Phrases may overlap: "the other" (of "the others") and "other leg" in "now the other
         # leg?"; each start is searched. The longest wins; of two as long, the first, unless
         # the later one overlaps it and so says one word more.
@@ -141,12 +143,14 @@ class FollowUpReader:
         if longest not in found:
             found.append(longest)
         terms = frozenset(t for p in found for t in self._terms(p)) - QUESTION_WORDS
-        return Cue(self._follow_ups[self._asks[without_fillers(longest)]], tuple(found), terms)
+        return Cue(self._follow_ups[self._asks[longest]], tuple(found), terms, fillers)
 
     def unasked(self, canonical: str) -> str:
         """The message without the phrases that ask a detail ("which side first" is no
         ordinal)."""
-        return self._asks_pattern.sub(" ", canonical) if self._asks_pattern else canonical
+        if self._asks_pattern is None:
+            return canonical
+        return self._asks_pattern.sub(" ", without_fillers(canonical))
 
     def clarify(
         self, canonical: str, cue: Cue, own: Match, whole: Callable[[], Match], unfamiliar: float
@@ -274,18 +278,17 @@ def explicit_reference(canonical: str) -> bool:
     return _EXPLICIT.search(canonical) is not None
 
 
-def alternation(phrases: dict[str, str], between: str = "") -> re.Pattern[str] | None:
-    """One pattern for whole phrases, the longest first; ``between``: a pattern of words that
-    may also stand between two words of a phrase ("what do i actually do about it")."""
+def alternation(phrases: dict[str, str]) -> re.Pattern[str] | None:
+    """One pattern for whole phrases, the longest first."""
     ordered = sorted((p for p in phrases if p), key=len, reverse=True)
     if not ordered:
         return None
-    gap = rf"(?: (?:{between}))* " if between else " "
-    return re.compile(
-        r"\b(?:" + "|".join(gap.join(map(re.escape, p.split(" "))) for p in ordered) + r")\b"
-    )
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
 
 
-def without_fillers(phrase: str) -> str:
-    """A phrase without the words that only add emphasis (as the details' phrases are kept)."""
-    return " ".join(word for word in phrase.split(" ") if not _FILLER_WORD.fullmatch(word))
+def without_fillers(canonical: str) -> str:
+    """A text without the words that only add emphasis, as the details' phrases are kept (one
+    search when it has none, as most messages)."""
+    if _FILLER_WORD.search(canonical) is None:
+        return canonical
+    return " ".join(_FILLER_WORD.sub(" ", canonical).split())

@@ -25,6 +25,7 @@ from bot.core.answering.follow_ups import (
     explicit_reference,
     has_content,
     ordinal,
+    without_fillers,
 )
 from bot.core.answering.match_result import Match
 from bot.core.answering.matching import Matcher, only_numbers
@@ -89,7 +90,9 @@ class QuestionReader:
         cue = self._follow_ups.cue(canonical)
         if cue is not None and cue.follow_up.answers_topic and (told or context is None):
             cue = None  # "explain it in simpler words" asks again only after an answer
-        asked = frozenset(t for p in (cue.phrases if cue else ()) for t in self._terms(p))
+        asked = frozenset(
+            t for p in (cue.phrases + cue.fillers if cue else ()) for t in self._terms(p)
+        )
 
         # "the second one", "number 3": the last list shown (no list: nothing to guess from).
         options = context.options if context is not None else ()
@@ -161,8 +164,9 @@ class QuestionReader:
         # before ("how often should I stretch?" after pigeon pose asks the general question),
         # unless it points back at the topic after the words that ask ("how many days a week
         # for that?"; not "nvm that. how often should i stretch?").
+        plain = without_fillers(canonical) if cue is not None else canonical
         points_back = cue is not None and any(
-            POINTS_BACK.search(canonical, max(canonical.find(p), 0)) for p in cue.phrases[:1]
+            POINTS_BACK.search(plain, max(plain.find(p), 0)) for p in cue.phrases[:1]
         )
         first = whole.first() if strict and not points_back else None
         phrased = first.best if first is not None else None
