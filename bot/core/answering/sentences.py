@@ -8,6 +8,7 @@ lead-in ends ("PE teacher, 35, about to demo this: in the kneeling stretch, ...?
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from bot.core.asking import opens_a_question
 from bot.core.normalise import fold
@@ -42,6 +43,7 @@ _ASKS_FROM_HERE = re.compile(
     r"i (?:just |really )?(?:want|wanted|need|needed|would like|d like) to (?:know|understand|ask)|"
     r"i(?: am|m) (?:wondering|asking))\b"
 )
+_ASKS_HINT = re.compile(r"(?i)\b(?:know|understand|ask|asking|wondering|question)\b")
 RUN_ON_WORDS = 25  # words of one sentence beyond which a question may start inside it
 # Words that point back at something said before ("how do I do that?"), and those words or
 # "there", where the last answer put you ("how long do I stay down there?").
@@ -61,16 +63,11 @@ def question_index(sentences: list[str]) -> int:
     such when a sentence after it says the first matters most ("Also, do I need a block?
     Really it's the yoga question I care about."); else the last one that asks as a request
     ("I'd like to understand the mechanism: what happens ..."), else the last one."""
-    asking = [
-        index
-        for index, sentence in enumerate(sentences)
-        if "?" in sentence or opens_a_question(_WORD.findall(fold(sentence)))
-    ]
-    if asking:
-        last = asking[-1]
-        later = sentences[last + 1 :]
-        if len(asking) >= 2 and any(_PRIORITY.search(fold(s)) for s in later):
-            return asking[0]
+    last = next(filter(partial(_asks, sentences), range(len(sentences) - 1, -1, -1)), None)
+    if last is not None:
+        if any(_PRIORITY.search(fold(later)) for later in sentences[last + 1 :]):
+            # (the first that asks: the rest are only read when a sentence said so)
+            return next(filter(partial(_asks, sentences), range(last)), last)
         return last
     for index in range(len(sentences) - 1, -1, -1):
         if _REQUEST.match(fold(sentences[index])):
@@ -78,14 +75,21 @@ def question_index(sentences: list[str]) -> int:
     return len(sentences) - 1
 
 
+def _asks(sentences: list[str], index: int) -> bool:
+    """Whether the sentence at ``index`` asks: a question mark, or a question's first words."""
+    sentence = sentences[index]
+    return "?" in sentence or opens_a_question(_WORD.findall(fold(sentence)))
+
+
 def run_ons_apart(sentences: list[str]) -> list[str]:
-    """A long message's sentences, where one long sentence with no question of its own is cut
-    where its question starts ("... so i guess i want to know how ..."): story, then question.
-    Only the last such start counts."""
+    """A long message's sentences, where a long sentence is cut where its question starts ("...
+    and the session ran out so i guess i want to know how ..."): story, then question. Only the
+    last such start counts."""
     cut: list[str] = []
     for sentence in sentences:
-        folded = fold(sentence)
-        if len(folded.split()) >= RUN_ON_WORDS:
+        # (most sentences are short, or have no word such a start needs: no folding)
+        if sentence.count(" ") + 1 >= RUN_ON_WORDS and _ASKS_HINT.search(sentence):
+            folded = fold(sentence)
             starts = list(_ASKS_FROM_HERE.finditer(folded))
             if starts and starts[-1].start() > 0:
                 at = _at_word(sentence, len(folded[: starts[-1].start()].split()))

@@ -27,7 +27,7 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -198,10 +198,11 @@ def decide(
     triggers: Sequence[TriggerHit],
     negations: Sequence[Hit],
     scopes: Scopes,
-    others_now: bool = True,
+    others_now: Callable[[], bool] = lambda: True,
 ) -> Verdict:
     """The status of one mention whose own words are at ``own``, of a flag that ``keeps``
-    those contexts, and whose sign in someone else happening now alarms (``others_now``)."""
+    those contexts, and whose sign in someone else happening now alarms (``others_now()``,
+    asked only then: it may read the rest of the message)."""
     mine = set(own)
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
@@ -223,7 +224,7 @@ def decide(
     if immune:
         reaching.pop("negated", None)
     overruled: TriggerHit | None = None
-    if "someone-else" in reaching and "recent" in reaching and others_now:
+    if "someone-else" in reaching and "recent" in reaching and others_now():
         overruled = reaching.pop("someone-else") and reaching["recent"]
     if "question" in reaching and ("report" in reaching or "recent" in reaching):
         overruled = reaching.pop("question") and reaching.get("report", reaching.get("recent"))

@@ -289,7 +289,7 @@ class Screen:
                 by_sentence.get(of[hit.start], []),
                 negations_in.get(of[hit.start], []),
                 scopes,
-                all(affirmed(name) for name in flag.others_need),
+                partial(_all_affirmed, affirmed, flag.others_need),
             )
             for flag, _, hit in raw
         ]
@@ -411,6 +411,11 @@ class Screen:
                     continue
                 return self.rules.question_entry
         return ""
+
+
+def _all_affirmed(affirmed: Callable[[str], bool], names: Sequence[str]) -> bool:
+    """Whether every word list named occurs in the message (``affirmed``)."""
+    return all(affirmed(name) for name in names)
 
 
 def _mentioning(flag: RedFlag) -> tuple[WordPattern, ...]:
