@@ -671,6 +671,31 @@ def test_a_word_of_emphasis_inside_the_words_that_ask_a_detail_is_left_aside(
     assert (found.kind, found.entry_id, found.detail) == reading
 
 
+@pytest.mark.parametrize(
+    ("first", "question", "entry"),
+    [
+        (
+            "how do i do the bridge",
+            "is a chiropractor or a physio better for this?",
+            "when-to-see-a-professional",
+        ),
+        (
+            None,
+            "do i have to stretch every single day or is a few times enuf",
+            "how-often-to-stretch",
+        ),
+    ],
+)
+def test_a_detail_asked_with_words_of_its_own_entry_gets_that_entry(
+    answerer: Answerer, first: str | None, question: str, entry: str
+) -> None:
+    """The words that ask the detail (professional, frequency) and the rest of the question
+    both point at the detail's own entry: answered, not asked back."""
+    conversation = answerer.answer(first).conversation if first else None
+    reply = answerer.answer(question, conversation).reply
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry)
+
+
 def test_a_card_game_after_the_bridge_exercise_is_not_the_exercise(answerer: Answerer) -> None:
     conversation = answerer.answer("how do i do the bridge").conversation
     reply = answerer.answer("fancy a game of bridge with cards tonight?", conversation).reply

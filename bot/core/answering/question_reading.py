@@ -27,7 +27,7 @@ from bot.core.answering.follow_ups import (
     ordinal,
     without_fillers,
 )
-from bot.core.answering.match_result import Match
+from bot.core.answering.match_result import Band, Match
 from bot.core.answering.matching import Matcher, only_numbers
 from bot.core.answering.reading import Reading, entry_reading
 from bot.core.answering.scope import Scope
@@ -245,6 +245,17 @@ class QuestionReader:
             having = self._follow_ups.having(whole(), cue.follow_up.name, MAX_SUGGESTIONS)
             if having:
                 return Reading("unsure", options=tuple(having[:MAX_SUGGESTIONS]), match=whole())
+        best = own.best
+        if (
+            cue is not None
+            and cue.follow_up.default is not None
+            and best is not None
+            and best.entry_id == cue.follow_up.default
+            and own.band is not Band.NONE
+        ):
+            # "is a chiropractor or a physio better for this?": the words that ask a detail
+            # and the rest of the question both point at the detail's own entry.
+            return self._entry(best.entry_id, None, own, "detail's own entry")
         return self.confidence.by_band(own, unfamiliar)
 
     def _entry(
