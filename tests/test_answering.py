@@ -316,6 +316,16 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # rounds 30 and 31: a nurse who deals with incontinence "all day at work" (no rule reads
+        # a job from "at work"); a flatmate's fall "last night" (recent: someone else's
+        # emergency now), already at A&E; a gym buddy who "says" his feet go numb ("says" also
+        # reports the writer's own signs: "my wife says I wet myself")
+        "im a nurse and deal with incontinence all day at work, but for myself, what are the hip "
+        "flexors?",
+        "my flatmate fell down the stairs last night and is at A&E getting checked. as for me, "
+        "how is the bridge done?",
+        "my gym buddy says his feet go numb in his new trainers and won't shut up about it. is "
+        "yoga good for hip flexors?",
         # round 29: a worry about "ending up paralysed" whose "keep worrying" keeps the alarm
         # (unsure); legs "turned to jelly" at a boss's news, said as a joke
         "i keep worrying about ending up paralysed whenever my back twinges, its just tightness "
@@ -392,8 +402,6 @@ KNOWN_FALSE_ALARMS = frozenset(
         "that long cause tight hip flexors?",
         "Two years ago I had sciatica and my foot was a bit dragging, but after treatment it is "
         "completely normal now. How to do the bridge exercise?",
-        "My wife has been laid up with a high temperature this week. Quite separately, I am "
-        "curious which activities are likely to worsen tight hip flexors.",
         "My nan can't feel her feet because of her diabetes. Me, I've just got tight hips from "
         "riding. Does cycling make hip flexors worse?",
         "in pigeon pose my front buttock goes a bit tingly after a while, but it wears off the "
