@@ -62,3 +62,10 @@ def test_a_long_run_on_sentence_is_cut_where_its_question_starts() -> None:
     # A short sentence, or a long one with no such start, stays whole.
     assert run_ons_apart([asked]) == [asked]
     assert run_ons_apart([story]) == [story]
+
+
+def test_a_question_that_depends_on_the_one_before_leaves_it_asked() -> None:
+    """ "Is the riding part of the problem? And if so, what do I do?": the first is asked."""
+    said = ["I ride all day.", "Is the riding part of the problem?", "And if so, what do I do?"]
+    assert question_index(said) == 1
+    assert question_index(["If so, what then?"]) == 0  # nothing before it: itself

@@ -34,6 +34,10 @@ _PRIORITY = re.compile(
     r"(?:question|bit|part|one|thing) i (?:really |most |mostly )?care about|"
     r"(?:really|mostly|mainly) (?:it is|its) the)\b"
 )
+# A question that depends on the one before it: "And if so, what do I do about it?"
+_IF_SO = re.compile(
+    r"(?:(?:and|but|so|ok|okay),? )?if (?:so|yes|it is|that is(?: the case| true)?)\b"
+)
 # Where the question starts inside a long sentence with no full stop ("... and i never got the
 # full explanation so i guess i want to know how tight hip flexors ..."): a few words that only
 # open a question or a request after the story.
@@ -65,6 +69,10 @@ def question_index(sentences: list[str]) -> int:
     ("I'd like to understand the mechanism: what happens ..."), else the last one."""
     last = next(filter(partial(_asks, sentences), range(len(sentences) - 1, -1, -1)), None)
     if last is not None:
+        if _IF_SO.match(fold(sentences[last])):
+            # "Is the riding part of the problem? And if so, what do I do?": the question the
+            # second depends on is the one asked.
+            return next(filter(partial(_asks, sentences), range(last - 1, -1, -1)), last)
         if any(_PRIORITY.search(fold(later)) for later in sentences[last + 1 :]):
             # (the first that asks: the rest are only read when a sentence said so)
             return next(filter(partial(_asks, sentences), range(last)), last)
