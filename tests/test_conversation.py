@@ -936,3 +936,20 @@ def test_a_story_that_names_an_exercise_among_other_words_sets_the_question_s_to
         "back leg do?"
     ).reply
     assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "pigeon-pose"
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("the second one. actually the first one", "hip-flexor-stretch"),
+        ("the 2nd, sorry the 1st", "hip-flexor-stretch"),
+        ("no wait, actually the third one", "bridge-pose"),
+    ],
+)
+def test_a_corrected_ordinal_means_what_follows_the_correction(
+    answerer: Answerer, message: str, entry: str
+) -> None:
+    """ "actually" both adds emphasis and takes back what came before: as a correction it
+    stays in the text the ordinal is read from."""
+    conversation = answerer.answer("list the stretches").conversation
+    assert answerer.interpreter.read(message, conversation).entry_id == entry

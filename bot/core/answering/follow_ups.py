@@ -147,10 +147,9 @@ class FollowUpReader:
 
     def unasked(self, canonical: str) -> str:
         """The message without the phrases that ask a detail ("which side first" is no
-        ordinal)."""
-        if self._asks_pattern is None:
-            return canonical
-        return self._asks_pattern.sub(" ", without_fillers(canonical))
+        ordinal). Its words of emphasis stay: "actually" also takes back an ordinal ("the
+        second one. actually the first")."""
+        return self._asks_pattern.sub(" ", canonical) if self._asks_pattern else canonical
 
     def clarify(
         self, canonical: str, cue: Cue, own: Match, whole: Callable[[], Match], unfamiliar: float
