@@ -187,9 +187,22 @@ def test_an_invalid_trigger_is_reported(tmp_path: Path) -> None:
     )
     found = problems(tmp_path, {"red_flags/context.yaml": context})
     assert any(
-        "kb/red_flags/context.yaml:4: field 'window': must be between 1 and 20" in p for p in found
+        "kb/red_flags/context.yaml:4: field 'window': must be between 0 and 20" in p for p in found
     )
     assert any("uses an unknown list {nope}" in p for p in found)
+
+
+def test_a_trigger_of_reach_0_is_allowed_only_for_a_negation_before(tmp_path: Path) -> None:
+    context = RED_FLAG_CONTEXT.replace(
+        'before: ["no", not]', 'before: ["no", not, {trigger: nothing, window: 0}]'
+    )
+    kb = load_knowledge(write_kb(tmp_path / "ok", {"red_flags/context.yaml": context}))
+    assert 0 in [t.window for t in kb.red_flags.triggers]
+    context = RED_FLAG_CONTEXT.replace(
+        "after: [years ago]", "after: [years ago, {trigger: ago, window: 0}]"
+    )
+    found = problems(tmp_path, {"red_flags/context.yaml": context})
+    assert any("field 'window': must be between 1 and 20" in p for p in found), found
 
 
 def test_a_missing_red_flag_file_is_named(tmp_path: Path) -> None:

@@ -148,6 +148,13 @@ def test_a_mention_that_carries_its_own_negation_is_not_negated(screen: Screen) 
     assert screen.assess("i haven't been able to pee").alarm
 
 
+def test_a_mention_made_with_nothing_keeps_its_sign_after_at_all(screen: Screen) -> None:
+    # "nothing" is a negation of reach 0: it negates no other word ("need to pee but nothing
+    # comes out" still alarms) but makes "constant, nothing touches it" carry its own
+    assert screen.assess("my back pain is constant and nothing touches it at all").alarm
+    assert screen.assess("i need to pee but nothing comes out, back is agony").alarm
+
+
 def test_a_trigger_of_the_mentions_own_words_does_not_count(screen: Screen) -> None:
     decision = screen.assess("no feeling in my groin")
     assert decision.alarm  # "no" is part of "no feeling", not a negation of it

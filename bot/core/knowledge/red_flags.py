@@ -347,9 +347,14 @@ def _triggers(
             text_node = fields["trigger"]
             if "window" in fields:
                 reach = reader.integer(fields["window"], "window")
-                if not 1 <= reach <= MAX_WINDOW:
+                # 0 reaches no word: a negation kept only so that a mention made with it
+                # carries its own negation ("nothing touches it at all")
+                lowest = 0 if category == "negated" and direction == "before" else 1
+                if not lowest <= reach <= MAX_WINDOW:
                     reader.error(
-                        fields["window"], f"must be between 1 and {MAX_WINDOW}.", key="window"
+                        fields["window"],
+                        f"must be between {lowest} and {MAX_WINDOW}.",
+                        key="window",
                     )
                     reach = window
         text = reader.text(text_node, key)
