@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answering.sentences import question_index, run_ons_apart
+from bot.core.answering.sentences import question_index, run_ons_apart, turns_apart
 from bot.core.asking import opens_a_question
 
 
@@ -62,6 +62,35 @@ def test_a_long_run_on_sentence_is_cut_where_its_question_starts() -> None:
     # A short sentence, or a long one with no such start, stays whole.
     assert run_ons_apart([asked]) == [asked]
     assert run_ons_apart([story]) == [story]
+
+
+def test_a_long_run_on_sentence_is_cut_where_a_question_word_starts_its_question() -> None:
+    """Voice-typed: no full stop, the question begins with its question words."""
+    story = (
+        "i had a hip replacement on the other side years ago and these days i mostly potter "
+        "about the garden and my back is just stiff after kneeling at the beds"
+    )
+    for asked in ("how long do i hold the kneeling stretch", "would yoga help my hips"):
+        assert run_ons_apart([f"{story} {asked}"]) == [story, asked]
+    # Not where a question is told ("i don't know how long to stay"), nor inside a sentence
+    # that already asks with its question mark (it may ask two things).
+    told = f"{story} and i do not know how long to stay in the stretch"
+    assert run_ons_apart([told]) == [told]
+    asked_twice = f"{story}, can i do the bridge and how long do i hold it?"
+    assert run_ons_apart([asked_twice]) == [asked_twice]
+
+
+def test_anyway_before_a_question_ends_a_sentence_at_any_length() -> None:
+    said = "nearly wet myself laughing at the telly anyway what are the signs of tight hips"
+    assert turns_apart([said]) == [
+        "nearly wet myself laughing at the telly",
+        "anyway what are the signs of tight hips",
+    ]
+    # Not when no question follows it, nor at the start.
+    assert turns_apart(["it hurts anyway so i stretch"]) == ["it hurts anyway so i stretch"]
+    assert turns_apart(["anyway how often should i stretch"]) == [
+        "anyway how often should i stretch"
+    ]
 
 
 def test_a_question_that_depends_on_the_one_before_leaves_it_asked() -> None:

@@ -47,7 +47,24 @@ _ASKS_FROM_HERE = re.compile(
     r"i (?:just |really )?(?:want|wanted|need|needed|would like|d like) to (?:know|understand|ask)|"
     r"i(?: am|m) (?:wondering|asking))\b"
 )
-_ASKS_HINT = re.compile(r"(?i)\b(?:know|understand|ask|asking|wondering|question)\b")
+# ... or where "anyway" turns from the story to a question ("... the price of everything anyway
+# what is it about tight hip flexors that hurts your back"), as people talk with no full stop.
+_ANYWAY_ASKS = re.compile(
+    r"\b(?:anyway|anyways|anyhow) (?=(?:what|which|how|why|where|is|are|does|do|should|can|"
+    r"could|would)\b)"
+)
+# ... or, in a sentence without a question mark, where question words start asking ("... my back
+# is just stiff after kneeling at the beds how long do i hold the stretch"): a question word with
+# the verb after it, or a verb that asks with what it asks about. Not a question only told ("i
+# don't know how long to stay"), and never inside a sentence that asks with its question mark
+# (it may ask two things).
+_WH_ASKS = re.compile(
+    r"\b(?:how (?:(?:long|many|often|much) )?(?:do|does|can|should|would|will|is|are|am|must)|"
+    r"what (?:is|are|does|do|can|should|would|stretches|exercises)|"
+    r"which (?:stretch|stretches|exercise|exercises|one|ones|is|are)|why (?:do|does|is|are|would)|"
+    r"(?:would|does|do|should|can|could|will) (?:yoga|stretching|sitting|cycling|it|that|this|"
+    r"these|those)|is (?:yoga|stretching|sitting|cycling) )"
+)
 RUN_ON_WORDS = 25  # words of one sentence beyond which a question may start inside it
 # Words that point back at something said before ("how do I do that?"), and those words or
 # "there", where the last answer put you ("how long do I stay down there?").
@@ -89,16 +106,42 @@ def _asks(sentences: list[str], index: int) -> bool:
     return "?" in sentence or opens_a_question(_WORD.findall(fold(sentence)))
 
 
-def run_ons_apart(sentences: list[str]) -> list[str]:
-    """A long message's sentences, where a long sentence is cut where its question starts ("...
-    and the session ran out so i guess i want to know how ..."): story, then question. Only the
-    last such start counts."""
+def turns_apart(sentences: list[str]) -> list[str]:
+    """Sentences cut where "anyway" turns from a story to a question, at any length ("i nearly
+    wet myself laughing at the grandkids anyway what are the signs ..."): the word ends a
+    sentence as a full stop would."""
     cut: list[str] = []
     for sentence in sentences:
-        # (most sentences are short, or have no word such a start needs: no folding)
-        if sentence.count(" ") + 1 >= RUN_ON_WORDS and _ASKS_HINT.search(sentence):
+        lowered = sentence.lower()
+        if "anyway" in lowered or "anyhow" in lowered:
             folded = fold(sentence)
-            starts = list(_ASKS_FROM_HERE.finditer(folded))
+            turns = [t for t in _ANYWAY_ASKS.finditer(folded) if t.start() > 0]
+            if turns:
+                at = _at_word(sentence, len(folded[: turns[-1].start()].split()))
+                head, tail = sentence[:at].strip(), sentence[at:].strip()
+                if head and tail:
+                    cut += [head, tail]
+                    continue
+        cut.append(sentence)
+    return cut
+
+
+def run_ons_apart(sentences: list[str]) -> list[str]:
+    """A long message's sentences, where a long sentence is cut where its question starts ("...
+    and the session ran out so i guess i want to know how ...", "... stiff after kneeling how
+    long do i hold it"): story, then question. Only the last such start counts."""
+    cut: list[str] = []
+    for sentence in sentences:
+        # (most sentences are short: only a long one is folded)
+        if sentence.count(" ") + 1 >= RUN_ON_WORDS:
+            folded = fold(sentence)
+            starts = sorted(
+                [
+                    *_ASKS_FROM_HERE.finditer(folded),
+                    *(() if "?" in sentence else _WH_ASKS.finditer(folded)),
+                ],
+                key=lambda start: start.start(),
+            )
             if starts and starts[-1].start() > 0:
                 at = _at_word(sentence, len(folded[: starts[-1].start()].split()))
                 head, tail = sentence[:at].strip(), sentence[at:].strip()

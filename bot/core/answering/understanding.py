@@ -42,6 +42,7 @@ from bot.core.answering.sentences import (
     question_index,
     run_ons_apart,
     sentences_of,
+    turns_apart,
 )
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
@@ -83,7 +84,7 @@ class Interpreter:
 
     def _read(self, text: str, conversation: Conversation | None) -> Reading:
         context = conversation if conversation is not None and conversation.current else None
-        sentences = bounded(sentences_of(text))
+        sentences = bounded(turns_apart(sentences_of(text)))
         if len(text) >= LONG_MESSAGE:
             sentences = lead_ins_apart(run_ons_apart(sentences))
             if len(sentences) >= 2:
