@@ -40,6 +40,18 @@ def test_with_no_sentence_that_asks_a_request_is_the_question() -> None:
     assert question_index(["I'd like to know more.", "how long do I hold it"]) == 1  # one asks
 
 
+def test_a_question_told_as_a_doubt_is_the_one_asked() -> None:
+    """No question mark: "Not sure if ...", "I wonder whether ..." ask as a request does."""
+    for doubt in (
+        "Not sure if they are at the front or the back of the hip.",
+        "I wonder whether the bridge counts as a stretch.",
+        "I don't know how long to hold it.",
+    ):
+        assert question_index(["My son plays football.", doubt, "Thank you."]) == 1
+    # A doubt that asks nothing stays a statement: "I'm not sure." is no question.
+    assert question_index(["I'm not sure.", "My back hurts."]) == 1
+
+
 def test_a_sentence_saying_the_first_question_matters_most_picks_it() -> None:
     """ "Also, ...? Mostly the first bit though.": the add-on question is not the one asked."""
     story = ["How do I do the bridge?", "Also, is my mat too thin?", "Mostly the first bit though."]

@@ -23,7 +23,11 @@ _REQUEST = re.compile(
     r"\W*(?:(?:so|and|but|ok|okay|anyway|really|just|honestly),?\s+)*"
     r"(?:i(?:'d| would|d)\s+(?:like|love|appreciate)|i\s+(?:want|need|wanted|needed)\s+to\s+"
     r"(?:know|understand|learn|find out)|please\s+(?:explain|tell|describe|show|give)|"
-    r"i(?:'m| am|m)\s+(?:after|looking for|trying to understand))\b"
+    r"i(?:'m| am|m)\s+(?:after|looking for|trying to understand)|"
+    # a question told as a doubt: "Not sure if they are in the front or the back."
+    r"(?:i(?:'m| am|m)\s+)?not\s+sure\s+(?:if|whether|what|how|which|why|where)|"
+    r"i\s+(?:wonder|wondered|was wondering)\s+(?:if|whether|what|how|which|why|where)|"
+    r"i\s+(?:do not|don't|dont)\s+(?:know|understand)\s+(?:if|whether|what|how|which|why|where))\b"
 )
 _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
 # A sentence that says which of the questions before it matters ("Also, do I need a block?
