@@ -292,11 +292,8 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
 # words after the weight).
 KNOWN_MISSES = frozenset(
     {
-        # round 28: someone beside the writer told in the sentences after "beside me"; a sign
-        # named in the sentence before ("asked about bowel control. I've lost it", "asked if I
-        # can pee. I can't"): context and mentions never cross a sentence
-        "My father is 88 and beside me. He is burning hot and shaking, and says the middle of his"
-        " back has been agony since this morning. He had a new knee put in three weeks ago.",
+        # round 28: a sign named in the sentence before ("asked about bowel control. I've lost
+        # it", "asked if I can pee. I can't"): mentions never cross a sentence
         "the triage form asked about bowel control. I've lost it since my back went",
         "111 asked if I can pee. I can't",
         "it feels like I've been sat on a bike saddle for hours except I haven't been near a "
