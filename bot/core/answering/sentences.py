@@ -119,14 +119,10 @@ def turns_apart(sentences: list[str]) -> list[str]:
         lowered = sentence.lower()
         if "anyway" in lowered or "anyhow" in lowered:
             folded = fold(sentence)
-            turns = [t for t in _ANYWAY_ASKS.finditer(folded) if t.start() > 0]
-            if turns:
-                at = _at_word(sentence, len(folded[: turns[-1].start()].split()))
-                head, tail = sentence[:at].strip(), sentence[at:].strip()
-                if head and tail:
-                    cut += [head, tail]
-                    continue
-        cut.append(sentence)
+            turns = [turn.start() for turn in _ANYWAY_ASKS.finditer(folded)]
+            cut += _cut(sentence, folded, turns[-1] if turns else 0)
+        else:
+            cut.append(sentence)
     return cut
 
 
@@ -139,21 +135,29 @@ def run_ons_apart(sentences: list[str]) -> list[str]:
         # (most sentences are short: only a long one is folded)
         if sentence.count(" ") + 1 >= RUN_ON_WORDS:
             folded = fold(sentence)
-            starts = sorted(
-                [
-                    *_ASKS_FROM_HERE.finditer(folded),
-                    *(() if "?" in sentence else _WH_ASKS.finditer(folded)),
-                ],
-                key=lambda start: start.start(),
-            )
-            if starts and starts[-1].start() > 0:
-                at = _at_word(sentence, len(folded[: starts[-1].start()].split()))
-                head, tail = sentence[:at].strip(), sentence[at:].strip()
-                if head and tail:
-                    cut += [head, tail]
-                    continue
-        cut.append(sentence)
+            starts = [
+                *(start.start() for start in _ASKS_FROM_HERE.finditer(folded)),
+                *(
+                    ()
+                    if "?" in sentence
+                    else (start.start() for start in _WH_ASKS.finditer(folded))
+                ),
+            ]
+            cut += _cut(sentence, folded, max(starts, default=0))
+        else:
+            cut.append(sentence)
     return cut
+
+
+def _cut(sentence: str, folded: str, at: int) -> list[str]:
+    """``sentence`` as its story and its question, cut before the character ``at`` of its
+    folded text; whole when ``at`` is its start or a side would be empty."""
+    if at > 0:
+        where = _at_word(sentence, len(folded[:at].split()))
+        head, tail = sentence[:where].strip(), sentence[where:].strip()
+        if head and tail:
+            return [head, tail]
+    return [sentence]
 
 
 def _at_word(sentence: str, count: int) -> int:
