@@ -52,11 +52,9 @@ _ASKS_FROM_HERE = re.compile(
     r"i(?: am|m) (?:wondering|asking))\b"
 )
 # ... or where "anyway" turns from the story to a question ("... the price of everything anyway
-# what is it about tight hip flexors that hurts your back"), as people talk with no full stop.
-_ANYWAY_ASKS = re.compile(
-    r"\b(?:anyway|anyways|anyhow) (?=(?:what|which|how|why|where|is|are|does|do|should|can|"
-    r"could|would)\b)"
-)
+# what is it about tight hip flexors that hurts your back"), as people talk with no full stop:
+# the words after it open a question as a sentence's first words would (``opens_a_question``).
+_ANYWAY = re.compile(r"\b(?:anyway|anyways|anyhow)\b")
 # ... or, in a sentence without a question mark, where question words start asking ("... my back
 # is just stiff after kneeling at the beds how long do i hold the stretch"): a question word with
 # the verb after it, or a verb that asks with what it asks about. Not a question only told ("i
@@ -119,7 +117,11 @@ def turns_apart(sentences: list[str]) -> list[str]:
         lowered = sentence.lower()
         if "anyway" in lowered or "anyhow" in lowered:
             folded = fold(sentence)
-            turns = [turn.start() for turn in _ANYWAY_ASKS.finditer(folded)]
+            turns = [
+                turn.start()
+                for turn in _ANYWAY.finditer(folded)
+                if opens_a_question(_WORD.findall(folded[turn.end() :]))
+            ]
             cut += _cut(sentence, folded, turns[-1] if turns else 0)
         else:
             cut.append(sentence)
