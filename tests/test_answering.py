@@ -313,6 +313,15 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # round 33: an infection two years ago whose time is cut off by "but it was only
+        # infection and now ..." ("now" ends a trigger's reach); a term from a grandfather's
+        # hospital letter asked as "what is the meaning of this?" (folding drops the quotes that
+        # mark it as a word; the same question after a report of one's own would be a report)
+        "Dear bot, my story: I am 52, two years ago I had a scary moment with blood in urine, but"
+        " it was only infection and now all tests are ok. The back pain I have now is since I "
+        "began work from home, I do the stretches 1 month but the pain stay the same. Who is the"
+        " right professional to go?",
+        "The paper from hospital of my grandfather say 'foot drop', what is the meaning of this?",
         # rounds 30 and 31: a nurse who deals with incontinence "all day at work" (no rule reads
         # a job from "at work"); a flatmate's fall "last night" (recent: someone else's
         # emergency now), already at A&E; a gym buddy who "says" his feet go numb ("says" also

@@ -11,9 +11,9 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
   pee"); one that shares a word with it does ("my dog fell").
 - A mention that carries its own negation ("can not pee", "no feeling") cannot be negated.
 - "someone-else" is cancelled by a "recent" trigger in reach (someone's emergency now), unless
-  the flag needs word lists for that (``others_need``: a child's fever alarms only with the
-  child's pain); "fiction-or-animal" (a film, a book, a game, a pet) and "in-care" (a patient in the
-  writer's care) never are.
+  a "resolved" one reaches it too (it is over now), or the flag needs word lists for that
+  (``others_need``: a child's fever alarms only with the child's pain); "fiction-or-animal" (a
+  film, a book, a game, a pet) and "in-care" (a patient in the writer's care) never are.
 - "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
   that a red flag?").
 - "conditional": an "if" before the mention and what the person would then do after it, both in
@@ -224,7 +224,11 @@ def decide(
     if immune:
         reaching.pop("negated", None)
     overruled: TriggerHit | None = None
-    if "someone-else" in reaching and "recent" in reaching and others_now():
+    # Someone else's sign happening now alarms; one that is over now ("my colleague went by
+    # ambulance yesterday with chest pain, he is ok now") stays theirs, even for a flag that
+    # keeps 'resolved' for the writer's own signs.
+    over = "resolved" in reaching
+    if "someone-else" in reaching and "recent" in reaching and not over and others_now():
         overruled = reaching.pop("someone-else") and reaching["recent"]
     if "question" in reaching and ("report" in reaching or "recent" in reaching):
         overruled = reaching.pop("question") and reaching.get("report", reaching.get("recent"))

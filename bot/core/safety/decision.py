@@ -163,7 +163,7 @@ class Screen:
         --explain`` and the tools read the whole message."""
         tokens = tokenise(text, self.rules.contractions)
         if not complete and tokens.sentences and tokens.sentences[-1] != 0:
-            return self._read_in_parts(tokens)
+            return self._read_in_parts(tokens, asked=_asks(text))
         document = Document(tokens, self.grammar)
         affirmed = partial(wording.affirmed, document)
         raw, near = self._mentions(document, affirmed)
@@ -171,9 +171,9 @@ class Screen:
             return self._clear([document])
         dropped: set[int] = set()
         mentions = self._decided(document, raw, near, dropped, affirmed)
-        return self._concluded(tokens, [document], mentions, dropped)
+        return self._concluded(tokens, [document], mentions, dropped, asked=_asks(text))
 
-    def _read_in_parts(self, tokens: Tokens) -> SafetyDecision:
+    def _read_in_parts(self, tokens: Tokens, *, asked: bool) -> SafetyDecision:
         """The decision over a long message read part by part (``parts``): once an alarm is
         found, read on only for flags of a tier before its own, and stop at an alarm of the
         first tier (its verdict, tier and first alarm are the complete decision's; ``complete``
@@ -232,7 +232,7 @@ class Screen:
             return replace(self._verdict(read, tuple(mentions)), complete=False)
         if not mentions:
             return self._clear(read)
-        return self._concluded(tokens, read, mentions, dropped)
+        return self._concluded(tokens, read, mentions, dropped, asked=asked)
 
     def _concluded(
         self,
@@ -240,12 +240,19 @@ class Screen:
         read: Sequence[Document],
         mentions: list[Mention],
         dropped: set[int],
+        *,
+        asked: bool,
     ) -> SafetyDecision:
         """The decision on the mentions of the whole message (``read``: it, or all its parts),
-        with the rest of the message for the matcher (``dropped``: the words left out)."""
+        with the rest of the message for the matcher (``dropped``: the words left out; ``asked``:
+        the message ends with a question mark, which the rest keeps when its last words are
+        kept: "my nan had a fall (she's ok). meanwhile me: tight hips. stretches?" still asks)."""
         decision = self._verdict(read, tuple(mentions))
         if dropped and decision.verdict is Verdict.RULED_OUT:
-            return replace(decision, rest=wording.without(tokens, dropped))
+            kept = wording.without(tokens, dropped)
+            if kept and asked and len(tokens.words) - 1 not in dropped:
+                kept += "?"
+            return replace(decision, rest=kept)
         if dropped and decision.verdict is Verdict.QUESTION:
             # Kept only when what is left asks something of its own ("... also how do I do
             # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
@@ -435,3 +442,11 @@ def _overlaps(own: Sequence[int], hit: Hit) -> bool:
 
 def _words(tokens: Tokens, hit: Hit) -> str:
     return tokens.text(hit.start, hit.end)
+
+
+def _asks(text: str) -> bool:
+    """Whether a message ends with a question mark (emoji and spaces after it aside)."""
+    end = text.rstrip()
+    while end and not end[-1].isascii():
+        end = end[:-1].rstrip()
+    return end.endswith("?")
