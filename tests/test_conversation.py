@@ -953,3 +953,30 @@ def test_a_corrected_ordinal_means_what_follows_the_correction(
     stays in the text the ordinal is read from."""
     conversation = answerer.answer("list the stretches").conversation
     assert answerer.interpreter.read(message, conversation).entry_id == entry
+
+
+def test_a_remark_that_names_an_exercise_gives_the_next_message_its_topic(
+    answerer: Answerer,
+) -> None:
+    """A message that asks nothing gets the fallback, but the exercise it names is what a
+    follow-up right after it is about."""
+    remark = "Evening! I am doing the bridge on the living room rug as we speak, very relaxing."
+    first = answerer.answer(remark)
+    assert first.reply.kind is ReplyKind.FALLBACK
+    reading = talk(
+        answerer,
+        remark,
+        "how long should i stay up?",
+    ).reading
+    assert reading is not None and (reading.entry_id, reading.detail) == ("bridge-pose", "hold")
+
+
+def test_a_detail_with_one_entry_of_its_own_is_answered_not_asked_back(
+    answerer: Answerer,
+) -> None:
+    """ "What kind of professional would treat this?" points back at nothing, and only the
+    entry on seeing a professional has that detail: a "Which one do you mean?" with one option
+    would only slow the person down."""
+    reply = answerer.answer("what sort of specialist would treat this").reply
+    assert reply.kind is ReplyKind.ANSWER
+    assert reply.entry_id == "when-to-see-a-professional"

@@ -574,3 +574,22 @@ def test_a_mention_inside_a_longer_one_shares_its_time_and_person(screen: Screen
         "accident": Status.HISTORICAL,
     }
     assert screen.assess("touching between my legs it is not my skin, like dead numb").alarm
+
+
+def test_the_rest_of_a_ruled_out_message_still_asks(screen: Screen, answerer: Answerer) -> None:
+    """What the matcher reads after a ruled-out mention keeps the message's question mark: a
+    one-word question after a story ("... tight hips from my desk. stretches?") is still asked,
+    not read as a remark."""
+    text = "my gran had a fall last week (she's fine now). me: tight hips. stretches?"
+    decision = screen.assess(text, complete=False)
+    assert decision.verdict is Verdict.RULED_OUT
+    assert decision.rest.endswith("?")
+    assert answerer.answer(text).reply.entry_id == "exercises"
+
+
+def test_someone_elses_sign_that_is_over_now_stays_theirs(screen: Screen) -> None:
+    """ "Yesterday" would make someone else's sign an emergency now, but it is over: it stays
+    theirs, even for a flag that keeps 'resolved' for the writer's own signs (chest pain)."""
+    text = "my brother was rushed in with chest pain yesterday, now he is fine. how do i do pigeon?"
+    assert ruled_out_as(screen, text, "chest-pain") is Status.SOMEONE_ELSE
+    assert screen.assess("my brother has chest pain since yesterday, help").alarm

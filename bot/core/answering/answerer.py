@@ -158,7 +158,9 @@ class Answerer:
         options = None
         if reading is not None and reading.kind == "detail" and reading.entry_id:
             options = self._related_ids(reading.entry_id)  # what its full answer would list
-        after = (conversation or Conversation()).after(outcome.reply, detail, options)
+        best = reading.match.best if reading is not None and reading.match is not None else None
+        named = best.entry_id if best is not None and best.named else None
+        after = (conversation or Conversation()).after(outcome.reply, detail, options, named)
         return replace(outcome, conversation=after)
 
     def urgent(self, tier: UrgencyTier | None = None) -> Reply:

@@ -44,17 +44,22 @@ class Conversation:
         reply: Reply,
         detail: str | None = None,
         options: tuple[str, ...] | None = None,
+        named: str | None = None,
     ) -> Conversation | None:
         """The conversation once ``reply`` was sent (None: nothing worth remembering).
 
         ``options`` is the list the reply stands for, when its buttons do not show it (a
         detail's reply has one button, its full answer, which would list the entry's related).
+        ``named``: the entry a message that asked nothing named ("Doing the bridge right now,
+        it's rather nice."): its topic for the next message ("How long do I stay up?").
         """
         options = _entry_options(reply) if options is None else options
         if reply.kind is ReplyKind.URGENT:
             return None
         if reply.kind is ReplyKind.ANSWER and reply.entry_id is not None:
             return Conversation(reply.entry_id, options or self.options, detail, 0)
+        if reply.kind is ReplyKind.FALLBACK and named is not None:
+            return Conversation(named, self.options, None, 0)
         if options:  # "Did you mean ...?" or a menu: the topic stays, the list is new
             return Conversation(self.topic, options, self.detail, self.turns + 1)
         kept = Conversation(self.topic, self.options, self.detail, self.turns + 1)

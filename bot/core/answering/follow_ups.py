@@ -179,6 +179,8 @@ class FollowUpReader:
         if not having:
             return None
         note = f"a follow-up on {follow_up.name} with nothing to follow"
+        if having == [follow_up.default]:  # one entry to offer: its answer, not a question back
+            return Reading("answer", entry_id=follow_up.default, match=found, notes=(note,))
         return Reading(
             "clarify", options=tuple(having[:MAX_SUGGESTIONS]), match=found, notes=(note,)
         )
