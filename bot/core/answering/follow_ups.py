@@ -179,8 +179,9 @@ class FollowUpReader:
         if not having:
             return None
         note = f"a follow-up on {follow_up.name} with nothing to follow"
-        if having == [follow_up.default]:  # one entry to offer: its answer, not a question back
-            return Reading("answer", entry_id=follow_up.default, match=found, notes=(note,))
+        default = follow_up.default
+        if default is not None and having == [default]:  # one entry: its answer, not a question
+            return entry_reading(self.kb, default, follow_up.name, found, note)
         return Reading(
             "clarify", options=tuple(having[:MAX_SUGGESTIONS]), match=found, notes=(note,)
         )
