@@ -158,7 +158,10 @@ class Answerer:
         options = None
         if reading is not None and reading.kind == "detail" and reading.entry_id:
             options = self._related_ids(reading.entry_id)  # what its full answer would list
-        best = reading.match.best if reading is not None and reading.match is not None else None
+        # A message that asked nothing we could read (not one on a subject we do not cover)
+        # may still name the entry the next message follows up on.
+        match = reading.match if reading is not None and reading.kind == "none" else None
+        best = match.best if match is not None else None
         named = best.entry_id if best is not None and best.named else None
         after = (conversation or Conversation()).after(outcome.reply, detail, options, named)
         return replace(outcome, conversation=after)

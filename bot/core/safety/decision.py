@@ -163,7 +163,7 @@ class Screen:
         --explain`` and the tools read the whole message."""
         tokens = tokenise(text, self.rules.contractions)
         if not complete and tokens.sentences and tokens.sentences[-1] != 0:
-            return self._read_in_parts(tokens, asked=_asks(text))
+            return self._read_in_parts(tokens, asked=_ends_asking(text))
         document = Document(tokens, self.grammar)
         affirmed = partial(wording.affirmed, document)
         raw, near = self._mentions(document, affirmed)
@@ -171,7 +171,7 @@ class Screen:
             return self._clear([document])
         dropped: set[int] = set()
         mentions = self._decided(document, raw, near, dropped, affirmed)
-        return self._concluded(tokens, [document], mentions, dropped, asked=_asks(text))
+        return self._concluded(tokens, [document], mentions, dropped, asked=_ends_asking(text))
 
     def _read_in_parts(self, tokens: Tokens, *, asked: bool) -> SafetyDecision:
         """The decision over a long message read part by part (``parts``): once an alarm is
@@ -444,7 +444,7 @@ def _words(tokens: Tokens, hit: Hit) -> str:
     return tokens.text(hit.start, hit.end)
 
 
-def _asks(text: str) -> bool:
+def _ends_asking(text: str) -> bool:
     """Whether a message ends with a question mark (emoji and spaces after it aside)."""
     end = text.rstrip()
     while end and not end[-1].isascii():
