@@ -980,3 +980,10 @@ def test_a_detail_with_one_entry_of_its_own_is_answered_not_asked_back(
     reply = answerer.answer("what sort of specialist would treat this").reply
     assert reply.kind is ReplyKind.ANSWER
     assert reply.entry_id == "when-to-see-a-professional"
+
+
+def test_a_subject_not_covered_leaves_no_topic_behind(answerer: Answerer) -> None:
+    """After "not covered" for pregnancy, the exercise the message named is not the topic: a
+    hold time right after it would step past the advice to ask a professional."""
+    outcome = talk(answerer, "is pigeon pose ok when i am pregnant?", "how long do i hold it")
+    assert outcome.reading is not None and outcome.reading.kind == "clarify"
