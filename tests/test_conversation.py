@@ -165,6 +165,16 @@ def test_a_follow_up_is_read_against_the_topic(
     assert talk(answerer, *messages).reply.entry_id == entry_id
 
 
+def test_words_that_ask_a_detail_are_not_another_subject(answerer: Answerer) -> None:
+    # "stay" is in no entry, but it is how people ask a position: a follow-up, not a new subject
+    outcome = talk(answerer, "how is pigeon pose done", "do i lean forward or stay sitting up?")
+    assert outcome.reply.entry_id == "pigeon-pose"
+    assert outcome.reading is not None and outcome.reading.detail == "position"
+    # an unknown subject is still one
+    unrelated = talk(answerer, "how is pigeon pose done", "should i stay in the sauna longer?")
+    assert unrelated.reply.kind is not ReplyKind.ANSWER
+
+
 def test_what_about_x_keeps_the_detail_asked(answerer: Answerer) -> None:
     reply = talk(answerer, "how long do i hold the kneeling stretch", "and pigeon?").reply
     assert reply.entry_id == "pigeon-pose" and "30 seconds" in reply.plain()

@@ -111,6 +111,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/safety/tokens.py", "_SUFFIXES"): "word endings read in messages",
     ("bot/core/safety/wording.py", "NEGATIONS"): "words read in messages, never said",
     ("bot/core/answering/sentences.py", "_BACK"): "words read in messages, never said",
+    ("bot/core/answering/dictation.py", "_NAMING"): "words read in messages, never said",
     ("bot/core/safety/context.py", "_CONDITIONAL"): "a context category of red_flags/context.yaml",
     ("bot/core/answering/matching.py", "NOT"): "a term read in phrasings, never said",
     ("bot/core/normalise.py", "_BARE_NEGATIONS"): "spellings read in messages, never said",

@@ -16,6 +16,7 @@ from html import escape
 
 from bot.core import callbacks
 from bot.core.answering.context import Conversation
+from bot.core.answering.dictation import SpokenMarks
 from bot.core.answering.language import looks_english
 from bot.core.answering.match_result import Match
 from bot.core.answering.matching import Matcher
@@ -69,6 +70,7 @@ class Answerer:
             self.matcher = matcher or Matcher(kb)
             self.screen = screen or Screen.for_knowledge(kb)
             self.interpreter = Interpreter(kb, self.matcher)
+        self.spoken = SpokenMarks(kb.spoken_marks)
 
     # -- free text ------------------------------------------------------------------------
     def answer(self, text: str, conversation: Conversation | None = None) -> Outcome:
@@ -80,6 +82,7 @@ class Answerer:
         The safety check stops reading a long message at a certain alarm (the reply is the
         same; ``ask --explain`` asks the screen for the complete decision to show).
         """
+        text = self.spoken(text)  # "... full stop how do i ..." is read as two sentences
         decision = self.screen.assess(text, complete=False)
         if decision.alarm:
             return Outcome(self.urgent(decision.tier), safety=decision)

@@ -72,6 +72,12 @@ class QuestionReader:
         self.near_terms = frozenset(t for phrase in near for t in matcher.analyse(phrase)[0])
         self._near_pattern = alternation(near)
         self._next_terms = frozenset(matcher.analyse(NEXT_WORDS)[0])
+        # The words people use to ask a detail ("stay", "swap", "lean"): in a follow-up that asks
+        # a detail of its topic, they are not words of another subject, whether or not an entry
+        # uses them ("do i lean forward or stay sitting up?" after pigeon pose).
+        self._detail_words = frozenset(
+            t for follow_up in kb.follow_ups for p in follow_up.asks for t in self._terms(p)
+        )
         # The exercises in menu order, for "the next one" (sorted once: every question asks).
         self._exercises = [entry.id for entry in kb.exercises()]
         self.confidence = Confidence(kb, matcher, scope, self.near_terms)
@@ -207,7 +213,11 @@ class QuestionReader:
             # nor a sum, "what's 15% of 240", whose only words of its own are numbers)
             and (cue is not None or bool(own.terms) or "?" in text)
             and (cue is not None or not only_numbers(own.terms))
-            and (unfamiliar <= MAX_UNFAMILIAR or (strict and POINTS_AT.search(text) is not None))
+            and (
+                unfamiliar <= MAX_UNFAMILIAR
+                or (strict and POINTS_AT.search(text) is not None)
+                or (strict and self._familiar_in_detail(own))
+            )
             and (
                 told
                 or not self.confidence.elsewhere(own, asked, context.topic if context else None)
@@ -308,6 +318,12 @@ class QuestionReader:
         rest = self.matcher.match_parts(((text, 1.0),), drop=asked | ordinals)
         unfamiliar = self.confidence.unfamiliar(rest)
         return unfamiliar <= MAX_UNFAMILIAR and not self.confidence.solid(rest, unfamiliar, True)
+
+    def _familiar_in_detail(self, own: Match) -> bool:
+        """Whether a follow-up's own words are familiar once the words that ask details are
+        (``_detail_words``)."""
+        rest = [t for t in own.terms if t not in self._detail_words]
+        return self.confidence.unfamiliar_of(rest) <= MAX_UNFAMILIAR
 
     def _in_topic(self, subject: str, canonical: str, context: Conversation | None) -> bool:
         """Whether a body part the article does not cover is part of the topic just talked

@@ -214,10 +214,10 @@ def _load_knowledge(directory: Path) -> KnowledgeBase:
     problems += flag_problems
     warnings += flag_warnings
     vocabulary_reader = run_reader(directory / "_vocabulary.yaml")
-    synonyms, off_topic, follow_ups, not_covered = load_vocabulary(
+    vocabulary = load_vocabulary(
         directory / "_vocabulary.yaml", vocabulary_reader.file, vocabulary_reader
     )
-    problems += _check_details(entries, follow_ups, vocabulary_reader.file)
+    problems += _check_details(entries, vocabulary.follow_ups, vocabulary_reader.file)
     for reader in (texts_reader, vocabulary_reader):
         problems += reader.problems
         warnings += reader.warnings
@@ -228,12 +228,13 @@ def _load_knowledge(directory: Path) -> KnowledgeBase:
         entries=entries,
         texts=texts,
         red_flags=red_flags,
-        synonyms=synonyms,
+        synonyms=vocabulary.synonyms,
         directory=directory,
-        off_topic=frozenset(off_topic),
+        off_topic=frozenset(vocabulary.off_topic),
         warnings=tuple(warnings),
-        follow_ups=tuple(follow_ups),
-        not_covered=not_covered,
+        follow_ups=tuple(vocabulary.follow_ups),
+        not_covered=vocabulary.not_covered,
+        spoken_marks=vocabulary.spoken_marks,
     )
 
 

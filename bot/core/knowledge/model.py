@@ -108,6 +108,8 @@ class KnowledgeBase:
     follow_ups: tuple[FollowUp, ...] = ()  # the details a follow-up can ask (_vocabulary.yaml)
     # Subjects near ours that the article does not cover: group -> folded words or phrases.
     not_covered: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Punctuation said aloud, as dictation types it: folded words -> the mark ("full stop": ".").
+    spoken_marks: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def red_flag_message(self) -> str:

@@ -1,9 +1,11 @@
 """Loading ``_vocabulary.yaml``: synonyms and misspellings, words of other subjects, the details
-a follow-up can ask, and the subjects near ours that the article does not cover."""
+a follow-up can ask, the subjects near ours that the article does not cover, and punctuation said
+aloud."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -13,18 +15,32 @@ from bot.core.normalise import fold
 
 __all__ = ["load_vocabulary"]
 
-Vocabulary = tuple[dict[str, str], set[str], list[FollowUp], dict[str, tuple[str, ...]]]
+# The marks a dictated word may stand for: those that end or divide a sentence.
+MARKS = (".", "?", "!", ",", ";", ":")
+
+
+class Vocabulary(NamedTuple):
+    """What ``_vocabulary.yaml`` declares, folded."""
+
+    synonyms: dict[str, str]  # variant -> canonical
+    off_topic: set[str]
+    follow_ups: list[FollowUp]
+    not_covered: dict[str, tuple[str, ...]]  # group -> words or phrases
+    spoken_marks: dict[str, str]  # "full stop" -> "."
 
 
 def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
-    """Synonyms (variant -> canonical), off-topic words, follow-up details, not-covered words."""
+    """Synonyms (variant -> canonical), off-topic words, follow-up details, not-covered words,
+    punctuation said aloud."""
     if not path.exists():
-        return {}, set(), [], {}
+        return Vocabulary({}, set(), [], {}, {})
     root = compose(path, label, reader)
     fields = reader.mapping(root, "_vocabulary.yaml") if root is not None else None
     if fields is None:
-        return {}, set(), [], {}
-    reader.unknown_fields(fields, ("synonyms", "off_topic", "details", "not_covered"))
+        return Vocabulary({}, set(), [], {}, {})
+    reader.unknown_fields(
+        fields, ("synonyms", "off_topic", "details", "not_covered", "spoken_punctuation")
+    )
     synonyms: dict[str, str] = {}
     groups = (
         reader.mapping(fields["synonyms"], "'synonyms'", "synonyms")
@@ -60,7 +76,31 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
             words = [fold(value) for value, _ in reader.text_list(node, group)]
             not_covered[group] = tuple(word for word in words if word)
             off_topic.update(word for phrase in words for word in phrase.split())
-    return synonyms, off_topic, follow_ups, not_covered
+    spoken = (
+        _spoken_marks(reader, fields["spoken_punctuation"])
+        if "spoken_punctuation" in fields
+        else {}
+    )
+    return Vocabulary(synonyms, off_topic, follow_ups, not_covered, spoken)
+
+
+def _spoken_marks(reader: Reader, node: yaml.Node) -> dict[str, str]:
+    """``spoken_punctuation:``: mark -> [the words that say it], as dictation types them."""
+    spoken: dict[str, str] = {}
+    marks = reader.mapping(node, "'spoken_punctuation'", "spoken_punctuation") or Fields()
+    for mark, item in marks.items():
+        if mark not in MARKS:
+            reader.error(
+                item,
+                f"'{mark}' under 'spoken_punctuation' is not a punctuation mark.",
+                f"use one of {' '.join(MARKS)} (in quotes) with the words that say it.",
+                mark,
+            )
+            continue
+        for value, _ in reader.text_list(item, mark):
+            if words := fold(value):
+                spoken[words] = mark
+    return spoken
 
 
 def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
