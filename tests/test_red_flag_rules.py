@@ -175,6 +175,30 @@ def test_an_invalid_apart_block_is_reported(tmp_path: Path, block: str, message:
     assert any(message in p and "flags.yaml" in p for p in found), found
 
 
+def test_a_word_that_reads_also_as_another_matches_both(tmp_path: Path) -> None:
+    """'reads_also' ("me: [my]"): "lost control of me bladder" is "of my bladder" (the
+    pattern says "my"); without it, it is not."""
+    words = RED_FLAG_WORDS.replace("\ntypos:", "\nreads_also:\n  me: [my]\ntypos:")
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"red_flags/words.yaml": words}))
+    screen = Screen.for_knowledge(kb)
+    assert screen.assess("i lost control of me bladder").alarm
+    assert screen.assess("i lost control of my bladder").alarm
+    assert not screen.assess("i lost control of the bladder game").alarm
+    kb = load_knowledge(write_kb(tmp_path / "without", {}))
+    assert not Screen.for_knowledge(kb).assess("i lost control of me bladder").alarm
+
+
+@pytest.mark.parametrize("value", ["[My]", "[]", "[two words]"])
+def test_an_invalid_reads_also_is_reported(tmp_path: Path, value: str) -> None:
+    words = RED_FLAG_WORDS.replace("\ntypos:", f"\nreads_also:\n  me: {value}\ntypos:")
+    found = problems(tmp_path, {"red_flags/words.yaml": words})
+    assert any(
+        "'reads_also: me' cannot be used. Fix: write one lower-case word and the list of words "
+        "it also reads as, e.g. 'me: [my]'." in p
+        for p in found
+    ), found
+
+
 def test_word_lists_may_not_use_each_other_in_a_circle(tmp_path: Path) -> None:
     words = RED_FLAG_WORDS + '  a: ["{b} x"]\n  b: ["{a} y"]\n'
     found = problems(tmp_path, {"red_flags/words.yaml": words})

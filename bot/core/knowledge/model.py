@@ -291,6 +291,7 @@ class RedFlagRules:
     flags: tuple[RedFlag, ...] = ()
     concepts: Mapping[str, tuple[WordPattern, ...]] = field(default_factory=dict)
     contractions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    reads_also: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # "me" -> "my"
     typos: frozenset[str] = frozenset()  # key words that tolerate a typo (length-aware)
     not_typos: frozenset[str] = frozenset()  # real words never read as a typo of a key word
     triggers: tuple[ContextTrigger, ...] = ()

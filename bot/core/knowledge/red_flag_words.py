@@ -45,6 +45,8 @@ class Words:
 
     names: dict[str, yaml.Node] = field(default_factory=dict)
     contractions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # "me" also read as "my" where a pattern says "my" ("me chest", "me back"): see words.yaml.
+    reads_also: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # "{urine}|{poo}|go": alternatives that mix lists and words become a list of their own.
     mixed: dict[str, tuple[WordPattern, ...]] = field(default_factory=dict)
 
@@ -201,7 +203,7 @@ def load_words(
     fields = root(path, reader, "words.yaml")
     if fields is None:
         return words, {}, frozenset(), frozenset()
-    reader.unknown_fields(fields, ("words", "contractions", "typos", "not_typos"))
+    reader.unknown_fields(fields, ("words", "contractions", "reads_also", "typos", "not_typos"))
     contractions = fields.get("contractions")
     if contractions is not None:
         for name, node in (
@@ -220,6 +222,7 @@ def load_words(
                 )
                 continue
             words.contractions[name] = tuple(value.split())
+    _load_reads_also(fields, words, reader)
     lists = fields.get("words")
     raw = reader.mapping(lists, "'words'", "words") if lists is not None else None
     if not raw:
@@ -252,6 +255,29 @@ def load_words(
         _plain_words(fields, "typos", reader),
         _plain_words(fields, "not_typos", reader),
     )
+
+
+def _load_reads_also(fields: Mapping[str, yaml.Node], words: Words, reader: Reader) -> None:
+    """``reads_also``: a word of a message that also matches other words of the patterns."""
+    node = fields.get("reads_also")
+    if node is None:
+        return
+    for name, value in (reader.mapping(node, "'reads_also'", "reads_also") or Fields()).items():
+        others = [text for text, _ in reader.text_list(value, f"reads_also: {name}")]
+        if (
+            not re.fullmatch(r"[a-z]+", name)
+            or not others
+            or not all(re.fullmatch(r"[a-z]+", other) for other in others)
+        ):
+            reader.error(
+                value,
+                f"'reads_also: {name}' cannot be used.",
+                "write one lower-case word and the list of words it also reads as, "
+                "e.g. 'me: [my]'.",
+                "reads_also",
+            )
+            continue
+        words.reads_also[name] = tuple(others)
 
 
 def _report_cycles(

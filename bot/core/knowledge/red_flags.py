@@ -394,6 +394,7 @@ def load_red_flags(
         flags=tuple(flags),
         concepts={**concepts, **words.mixed},
         contractions=dict(words.contractions),
+        reads_also=dict(words.reads_also),
         typos=typos,
         not_typos=not_typos,
         triggers=tuple(triggers),

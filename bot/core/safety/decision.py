@@ -109,7 +109,7 @@ class Screen:
         extra += [t.pattern for t in rules.triggers] + list(rules.boundaries)
         extra += list(rules.questions)
         self.grammar = Grammar(
-            rules.concepts, extra, rules.typos, rules.not_typos, known, frequency
+            rules.concepts, extra, rules.typos, rules.not_typos, known, frequency, rules.reads_also
         )
         self._mention_owner: list[tuple[RedFlag, WordPattern]] = [
             (flag, pattern) for flag in rules.flags for pattern in _mentioning(flag)

@@ -16,7 +16,7 @@ are cached per word, because people reuse the same words.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz.distance import OSA
 
@@ -54,8 +54,16 @@ class Lexicon:
         prefixes: Iterable[str],
         not_typos: Iterable[str] = (),
         known: Iterable[str] = (),
+        reads_also: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.exact = frozenset(exact)
+        # A word that also matches other key words ("me chest" is "my chest"): only those the
+        # patterns use.
+        self.reads_also = {
+            word: kept
+            for word, others in (reads_also or {}).items()
+            if (kept := tuple(other for other in others if other in self.exact))
+        }
         self.fuzzy = frozenset(w for w in fuzzy if allowed_edits(len(w)) and w.isalpha())
         self.prefixes: dict[str, tuple[str, ...]] = {}
         grouped: dict[str, list[str]] = defaultdict(list)
@@ -81,6 +89,7 @@ class Lexicon:
             found.append(word)
         elif word.endswith("in") and word + "g" in self.exact:
             found.append(word + "g")  # the g people drop when typing fast: "peein", "leakin"
+        found.extend(self.reads_also.get(word, ()))
         for prefix in self.prefixes.get(word[:2], ()):
             if word.startswith(prefix):
                 found.append(prefix + "*")

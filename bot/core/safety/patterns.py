@@ -64,6 +64,7 @@ class Grammar:
         not_typos: Iterable[str],
         known: Iterable[str] = (),
         frequency: Mapping[str, float] | None = None,
+        reads_also: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.concepts = concepts
         self.frequency = frequency or {}
@@ -76,7 +77,7 @@ class Grammar:
                         prefixes.add(word[:-1])
                     else:
                         exact.add(word)
-        self.lexicon = Lexicon(exact, typos, prefixes, not_typos, known)
+        self.lexicon = Lexicon(exact, typos, prefixes, not_typos, known, reads_also)
         self._anchors: dict[str, frozenset[str]] = {}
         self._needs: dict[frozenset[str], frozenset[str]] = {}  # one object per set of keys
         # Each key -> the numbers (``registered``) of the step key sets that hold it: a long
