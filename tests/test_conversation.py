@@ -807,6 +807,23 @@ def test_a_question_about_the_body_position_follows_the_exercise(
             "exercises",
             None,
         ),
+        # A body part the article never names, whose place in the exercise is asked.
+        ("bridge pose", "where do my arms go?", "bridge-pose", "position"),
+        # "gets" is a function word, as "get" is.
+        (
+            "pigeon pose please",
+            "which leg gets stretched out behind me?",
+            "pigeon-pose",
+            "position",
+        ),
+        # Other ways of asking for the remedy.
+        (
+            "am i sitting too much for my hips",
+            "right, and how can i sort it out?",
+            "exercises",
+            None,
+        ),
+        ("signs my hip flexors are tight", "sounds like me. fix?", "exercises", None),
     ],
 )
 def test_follow_ups_in_other_words(
@@ -997,3 +1014,35 @@ def test_a_subject_not_covered_leaves_no_topic_behind(answerer: Answerer) -> Non
     hold time right after it would step past the advice to ask a professional."""
     outcome = talk(answerer, "is pigeon pose ok when i am pregnant?", "how long do i hold it")
     assert outcome.reading is not None and outcome.reading.kind == "clarify"
+
+
+def test_the_topic_wins_a_tie_with_another_entry(answerer: Answerer) -> None:
+    """Words two exercises share ("legs", "behind") keep the conversation on its exercise when
+    the scores are all but equal; without a topic the best entry answers."""
+    reading = talk(answerer, "how to do pigeon", "so which of my legs goes behind?").reading
+    assert reading is not None
+    assert (reading.entry_id, reading.notes) == ("pigeon-pose", ("the topic, in a tie",))
+    alone = talk(answerer, "so which of my legs goes behind?").reading
+    assert alone is not None and "the topic, in a tie" not in alone.notes
+
+
+@pytest.mark.parametrize(
+    "text", ["how can i fix stiff hip flexors", "ok so how do i fix tight hip flexors"]
+)
+def test_a_remedy_asked_of_a_subject_without_one_is_the_exercises(
+    answerer: Answerer, text: str
+) -> None:
+    assert talk(answerer, text).reply.entry_id == "exercises"
+
+
+def test_a_remedy_beside_a_question_of_its_own_leaves_the_question(answerer: Answerer) -> None:
+    """Only a few words of subject make a remedy the exercises' question, not a question with
+    its own answer ("does cycling make it worse") that also asks what to do."""
+    text = "does cycling make tight hip flexors worse and what can i do"
+    assert talk(answerer, text).reply.entry_id == "activities-that-worsen-tight-hip-flexors"
+
+
+def test_what_to_do_before_seeing_a_professional_names_the_exercises(answerer: Answerer) -> None:
+    reply = talk(answerer, "when should i see a physio", "before that, what can i try at home?")
+    assert reply.reply.entry_id == "when-to-see-a-professional"
+    assert "Pigeon Pose" in reply.reply.html and "physio" in reply.reply.html

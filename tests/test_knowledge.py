@@ -531,6 +531,23 @@ def test_an_undeclared_detail_or_default_is_a_problem(tmp_path: Path) -> None:
     assert any("answers with 'no-such-entry', which is not an entry" in p for p in found)
 
 
+def test_a_detail_whose_default_answers_any_subject_needs_a_default(tmp_path: Path) -> None:
+    """'answer: default': the default entry answers the detail asked of any subject without
+    it ("how do I fix tight hip flexors"); without a default there is nothing to answer."""
+    over = DETAILS_VOCABULARY.replace(
+        "    default: sitting\n", "    default: sitting\n    answer: default\n"
+    )
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"_vocabulary.yaml": over}))
+    assert {f.name: f.over_subject for f in kb.follow_ups} == {"hold": False, "frequency": True}
+    wrong = DETAILS_VOCABULARY.replace(
+        "[how long, hold time]", "[how long, hold time]\n    answer: default"
+    )
+    found = problems(tmp_path / "wrong", {"_vocabulary.yaml": wrong})
+    assert any(
+        "the detail 'hold' has 'answer: default'" in p and "needs 'default'" in p for p in found
+    ), found
+
+
 def test_a_detail_answered_by_the_whole_topic_says_so_in_one_way(tmp_path: Path) -> None:
     again = DETAILS_VOCABULARY.replace(
         "not_covered:", "  again:\n    asks: [say that again]\n    answer: topic\nnot_covered:"

@@ -20,6 +20,7 @@ from bot.core.answering.follow_ups import (
     NO_LIST,
     ORDINALS,
     POINTS_BACK,
+    Cue,
     FollowUpReader,
     alternation,
     explicit_reference,
@@ -36,6 +37,8 @@ from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import KnowledgeBase
 
 UNKNOWN_SUBJECT = 0.6  # a question about an unknown subject: beyond two shared words, not a name
+OVER_SUBJECT_WORDS = 3  # a subject asked a detail of ("fix tight hip flexors"): words at most
+TIE = 0.95  # a topic this close to the best entry's score keeps the conversation on it
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
 
@@ -147,8 +150,9 @@ class QuestionReader:
         if near is not None and self.near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole())
         following = context is not None and context.topic is not None
-        if near is not None and following and self._in_topic(near, canonical, context):
-            near = None  # "which knee goes on the floor?" after the kneeling stretch
+        placed = False  # a body part whose place in the exercise is asked ("my arms?")
+        if near is not None and following and self._in_topic(near, canonical, context, cue):
+            near, placed = None, True  # "which knee goes on the floor?" after the stretch
         if context is None and cue is not None:
             clarify = self._follow_ups.clarify(canonical, cue, own, whole, unfamiliar)
             if clarify is not None:
@@ -204,6 +208,23 @@ class QuestionReader:
                 best, detail = rival, None
             if near is not None and not self.confidence.about(best, near, canonical):
                 return Reading("not_covered", subject=near, match=own)
+            default = cue.follow_up.default if cue is not None else None
+            if (
+                cue is not None
+                and default is not None
+                and cue.follow_up.over_subject
+                and not best.named
+                and len([t for t in own.terms if t not in QUESTION_WORDS]) <= OVER_SUBJECT_WORDS
+                and unfamiliar == 0
+                and self.kb.entries[best.entry_id].detail(cue.follow_up.name) is None
+            ):
+                # "how do i fix tight hip flexors": what the detail asks of a subject that has
+                # no answer of its own to it is the detail's own entry (the exercises); a few
+                # known words only, not a story with a question of its own.
+                return self._entry(default, None, own, "detail's own entry")
+            kept = self._topic_in_a_tie(own, context)
+            if kept is not None:
+                return self._entry(kept, detail if detail else None, own, "the topic, in a tie")
             return self._entry(best.entry_id, detail, own)
 
         # A follow-up: read it against the topic just talked about.
@@ -217,6 +238,7 @@ class QuestionReader:
                 unfamiliar <= MAX_UNFAMILIAR
                 or (strict and POINTS_AT.search(text) is not None)
                 or (strict and self._familiar_in_detail(own))
+                or (strict and placed)
             )
             and (
                 told
@@ -319,20 +341,45 @@ class QuestionReader:
         unfamiliar = self.confidence.unfamiliar(rest)
         return unfamiliar <= MAX_UNFAMILIAR and not self.confidence.solid(rest, unfamiliar, True)
 
+    def _topic_in_a_tie(self, own: Match, context: Conversation | None) -> str | None:
+        """The conversation's topic when it scores as well as the best entry, all but a hair,
+        and the question names neither: "which of my legs goes out behind me?" after pigeon
+        pose is still about pigeon pose, though the kneeling stretch has those words too."""
+        best = own.best
+        topic = context.topic if context is not None else None
+        if best is None or topic is None or best.entry_id == topic or best.named:
+            return None
+        for candidate in own.candidates:
+            if candidate.entry_id == topic:
+                return topic if candidate.score >= TIE * best.score else None
+        return None
+
     def _familiar_in_detail(self, own: Match) -> bool:
         """Whether a follow-up's own words are familiar once the words that ask details are
         (``_detail_words``)."""
         rest = [t for t in own.terms if t not in self._detail_words]
         return self.confidence.unfamiliar_of(rest) <= MAX_UNFAMILIAR
 
-    def _in_topic(self, subject: str, canonical: str, context: Conversation | None) -> bool:
+    def _in_topic(
+        self, subject: str, canonical: str, context: Conversation | None, cue: Cue | None
+    ) -> bool:
         """Whether a body part the article does not cover is part of the topic just talked
-        about (the knee of the kneeling stretch), and not what hurts ("my knee hurts")."""
+        about (the knee of the kneeling stretch, or any body part whose place in the exercise
+        is asked: "where do my arms go?" after the bridge), and not what hurts ("my knee
+        hurts")."""
         topic = context.topic if context is not None else None
         if topic is None or self.near_group(subject) in ALWAYS:
             return False
         if self._scope.hurts(subject, canonical):
             return False
+        entry = self.kb.entries.get(topic)
+        if (
+            entry is not None
+            and cue is not None
+            and entry.kind == "exercise"
+            and entry.detail(cue.follow_up.name) is not None
+        ):
+            return True
         words = self.confidence.words_of_entry(topic)
         return all(t in words for t in self._terms(subject))
 

@@ -85,13 +85,16 @@ class FollowUp:
 
     ``asks`` are the folded phrases that ask it; ``default`` is the entry that answers it when
     the topic has no such detail of its own (how often -> the frequency entry), if any;
-    ``answers_topic``: the topic's whole entry answers it ("say that again in simpler words").
+    ``answers_topic``: the topic's whole entry answers it ("say that again in simpler words");
+    ``over_subject``: ``default`` answers it asked of any subject without that detail of its own,
+    not only after a topic ("how do I fix tight hip flexors" -> the exercises).
     """
 
     name: str
     asks: tuple[str, ...]
     default: str | None = None
     answers_topic: bool = False
+    over_subject: bool = False
 
 
 @dataclass(frozen=True)

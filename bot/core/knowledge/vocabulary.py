@@ -104,8 +104,9 @@ def _spoken_marks(reader: Reader, node: yaml.Node) -> dict[str, str]:
 
 
 def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
-    """``details:``: name -> {asks: [phrases], default: entry-id (optional), answer: topic
-    (optional: the topic's whole entry answers it)}."""
+    """``details:``: name -> {asks: [phrases], default: entry-id (optional), answer: topic or
+    default (optional: the topic's whole entry answers it, or the default entry does, whatever
+    the question is about)}."""
     found = []
     for name, item in (reader.mapping(node, "'details'", "details") or {}).items():
         fields = reader.mapping(item, f"the detail '{name}'", name) or Fields()
@@ -117,16 +118,23 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
             continue
         asks = tuple(fold(value) for value, _ in reader.text_list(fields["asks"], name))
         default = reader.text(fields["default"], name) if "default" in fields else None
-        answers_topic = False
-        if "answer" in fields:
-            value = reader.text(fields["answer"], name)
-            if value != "topic":
-                reader.error(
-                    fields["answer"],
-                    f"the detail '{name}' has 'answer: {value}'.",
-                    "write 'answer: topic' (the topic's whole entry answers it) or leave it out.",
-                    name,
-                )
-            answers_topic = value == "topic"
-        found.append(FollowUp(name, tuple(a for a in asks if a), default or None, answers_topic))
+        answer = reader.text(fields["answer"], name) if "answer" in fields else None
+        if answer not in (None, "topic", "default") or (answer == "default" and not default):
+            reader.error(
+                fields["answer"],
+                f"the detail '{name}' has 'answer: {answer}'.",
+                "write 'answer: topic' (the topic's whole entry answers it), 'answer: default' "
+                "(its default entry answers it, whatever the question is about; needs "
+                "'default') or leave it out.",
+                name,
+            )
+        found.append(
+            FollowUp(
+                name,
+                tuple(a for a in asks if a),
+                default or None,
+                answers_topic=answer == "topic",
+                over_subject=answer == "default" and bool(default),
+            )
+        )
     return found
