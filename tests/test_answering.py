@@ -313,6 +313,10 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # round 35: wobbly legs "and my bum burns after a few bridges" (the exertion is told
+        # after "and my", which ends a trigger's reach: both legs weak stays alarmed)
+        "legs go all wobbly and my bum burns after a few bridges, normal?? whats the right way "
+        "to do a bridge",
         # round 33: an infection two years ago whose time is cut off by "but it was only
         # infection and now ..." ("now" ends a trigger's reach); a term from a grandfather's
         # hospital letter asked as "what is the meaning of this?" (folding drops the quotes that
