@@ -1046,3 +1046,12 @@ def test_what_to_do_before_seeing_a_professional_names_the_exercises(answerer: A
     reply = talk(answerer, "when should i see a physio", "before that, what can i try at home?")
     assert reply.reply.entry_id == "when-to-see-a-professional"
     assert "Pigeon Pose" in reply.reply.html and "physio" in reply.reply.html
+
+
+def test_which_professional_asked_of_a_subject_without_one_is_the_referral_entry(
+    answerer: Answerer,
+) -> None:
+    """ "suggest" alone points at the exercises; the words that ask which professional make it
+    the when-to-see entry's question."""
+    text = "What kind of specialist would you suggest?"
+    assert talk(answerer, text).reply.entry_id == "when-to-see-a-professional"
