@@ -279,7 +279,7 @@ def _ask(args: argparse.Namespace) -> int:
     if args.explain:
         # The answer stops reading a long message at a certain alarm: show every mention.
         if outcome.safety is not None and not outcome.safety.complete:
-            outcome = replace(outcome, safety=answerer.screen.assess(question))
+            outcome = replace(outcome, safety=answerer.assess(question))
         explain(outcome, kb, context)
     return EXIT_OK
 

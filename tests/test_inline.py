@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.answering.answerer import Answerer
 from bot.core.answering.inline_results import MAX_RESULTS, TOPIC_RESULTS, fit, inline_items
-from bot.core.replies import MESSAGE_LIMIT
+from bot.core.replies import MESSAGE_LIMIT, ReplyKind
 from tests.e2e import RunningBot, real_knowledge, running_bot
 from tests.fake_telegram import FakeTelegramServer, visible_text
 
@@ -48,6 +48,18 @@ def test_few_or_no_results_when_little_is_close(answerer: Answerer) -> None:
     assert items[0].id == "pigeon-pose"
     assert len(items) < MAX_RESULTS  # only what is close enough, never padding
     assert inline_items(answerer, "what's the weather in Paris today") == []
+
+
+def test_a_dictated_query_gets_the_decision_a_private_chat_gets(answerer: Answerer) -> None:
+    """Punctuation said aloud ends a sentence here too: without the full stop, "years ago"
+    would reach the bladder emergency of today and rule it out, as it did in inline mode."""
+    query = (
+        "my mum had bladder problems years ago full stop i have lost control of my bladder today"
+    )
+    assert not answerer.screen.assess(query).alarm  # the raw words, read as one sentence
+    assert answerer.answer(query).reply.kind is ReplyKind.URGENT
+    (item,) = inline_items(answerer, query)
+    assert item.html == answerer.urgent(answerer.assess(query).tier).html
 
 
 def test_red_flag_query_gets_only_the_urgent_message(answerer: Answerer) -> None:

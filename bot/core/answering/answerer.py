@@ -83,7 +83,7 @@ class Answerer:
         same; ``ask --explain`` asks the screen for the complete decision to show).
         """
         text = self.spoken(text)  # "... full stop how do i ..." is read as two sentences
-        decision = self.screen.assess(text, complete=False)
+        decision = self.screen.assess(text, complete=False)  # (``assess``, the text read once)
         if decision.alarm:
             return Outcome(self.urgent(decision.tier), safety=decision)
         if decision.verdict is Verdict.QUESTION:
@@ -168,6 +168,11 @@ class Answerer:
         named = best.entry_id if best is not None and best.named else None
         after = (conversation or Conversation()).after(outcome.reply, detail, options, named)
         return replace(outcome, conversation=after)
+
+    def assess(self, text: str) -> SafetyDecision:
+        """The complete red-flag decision on a message as ``answer`` reads it (punctuation
+        said aloud made marks), for every other way in: inline queries, ``ask --explain``."""
+        return self.screen.assess(self.spoken(text))
 
     def urgent(self, tier: UrgencyTier | None = None) -> Reply:
         """The urgent message of a tier (the most urgent one when none is given)."""

@@ -77,7 +77,7 @@ def inline_items(answerer: Answerer, query: str) -> list[InlineItem]:
     text = query.strip()[:MAX_QUERY]
     if not text:
         return [_item(entry, disclaimer) for entry in kb.ordered()[:TOPIC_RESULTS]]
-    decision = answerer.screen.assess(text)
+    decision = answerer.assess(text)
     if decision.alarm:
         return [_text_item(URGENT_ID, answerer.urgent(decision.tier).html, disclaimer)]
     items: list[InlineItem] = []

@@ -212,7 +212,7 @@ class QuestionReader:
             if (
                 cue is not None
                 and default is not None
-                and cue.follow_up.over_subject
+                and cue.follow_up.over_subject  # (set only with a default)
                 and not best.named
                 and len([t for t in own.terms if t not in QUESTION_WORDS]) <= OVER_SUBJECT_WORDS
                 and unfamiliar == 0
@@ -224,7 +224,8 @@ class QuestionReader:
                 return self._entry(default, None, own, "detail's own entry")
             kept = self._topic_in_a_tie(own, context)
             if kept is not None:
-                return self._entry(kept, detail if detail else None, own, "the topic, in a tie")
+                detail = self._follow_ups.detail_asked(cue, kept, own, context)
+                return self._entry(kept, detail, own, "the topic, in a tie")
             return self._entry(best.entry_id, detail, own)
 
         # A follow-up: read it against the topic just talked about.
