@@ -313,6 +313,11 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # round 36: legs "like jelly" after carrying the baby, "but theyre not actually weak":
+        # a correction after "but" is not read (a trigger there could as well clear a real sign
+        # the correction does not name), and safety wins
+        "legs feel like jelly after a day of carrying the baby in the sling but theyre not "
+        "actually weak, just tired. how many bridges should i do",
         # round 35: wobbly legs "and my bum burns after a few bridges" (the exertion is told
         # after "and my", which ends a trigger's reach: both legs weak stays alarmed)
         "legs go all wobbly and my bum burns after a few bridges, normal?? whats the right way "

@@ -1055,3 +1055,61 @@ def test_which_professional_asked_of_a_subject_without_one_is_the_referral_entry
     the when-to-see entry's question."""
     text = "What kind of specialist would you suggest?"
     assert talk(answerer, text).reply.entry_id == "when-to-see-a-professional"
+
+
+def test_a_detail_worded_in_a_statement_beside_a_question_is_not_asked(
+    answerer: Answerer,
+) -> None:
+    """ "i ride 4 times a week" tells, it does not ask a frequency: the question beside it asks
+    about cycling, not the topic's frequency."""
+    outcome = talk(
+        answerer,
+        "pigeon pose how to",
+        "is cycling bad for tight hip flexors? i ride 4 times a week",
+    )
+    assert outcome.reply.entry_id == "activities-that-worsen-tight-hip-flexors"
+    asked = talk(answerer, "pigeon pose how to", "and how often?")
+    assert asked.reading is not None and asked.reply.entry_id == "how-often-to-stretch"
+
+
+def test_a_story_that_points_back_at_the_exercise_goes_on_with_it(answerer: Answerer) -> None:
+    """A story that says "it" about the exercise just explained, and names no entry, keeps
+    that exercise as its topic rather than the entry its words score best."""
+    outcome = talk(
+        answerer,
+        "walk me through pigeon pose",
+        "had a go this morning and to be honest it was mainly my lower back that felt it, not "
+        "my hips. did i mess it up?",
+    )
+    assert outcome.reply.entry_id == "pigeon-pose"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how would i know if that is what is happening to me",
+        "how can i tell if mine are tight",
+        "does that apply to me though?",
+    ],
+)
+def test_whether_it_applies_to_me_is_the_signs(answerer: Answerer, text: str) -> None:
+    outcome = talk(answerer, "why do tight hip flexors hurt the lower back", text)
+    assert outcome.reply.entry_id == "signs-of-tight-hip-flexors"
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("should my back stay arched or be kept flat", "position"),
+        ("what am i meant to be feeling", "feel"),
+        ("am i supposed to do both sides", "sides"),
+    ],
+)
+def test_past_forms_and_supposed_to_ask_the_detail(
+    answerer: Answerer, text: str, detail: str
+) -> None:
+    reading = talk(answerer, "kneeling hip flexor stretch please", text).reading
+    assert reading is not None and (reading.entry_id, reading.detail) == (
+        "hip-flexor-stretch",
+        detail,
+    )

@@ -114,6 +114,7 @@ def test_typos_are_length_aware_and_keep_the_first_letter() -> None:
         "lost controll of my bowls this morning",
         "no control over my bladdr",
         "back pain and temprature of 39",
+        "feaver since yesterday and my back aches",  # a typo of the stem of the pattern 'fever*'
     ],
 )
 def test_typos_on_key_words_still_alarm(screen: Screen, message: str) -> None:

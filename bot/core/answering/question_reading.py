@@ -32,7 +32,7 @@ from bot.core.answering.match_result import Band, Match
 from bot.core.answering.matching import Matcher, only_numbers
 from bot.core.answering.reading import Reading, entry_reading
 from bot.core.answering.scope import Scope
-from bot.core.answering.sentences import POINTS_AT
+from bot.core.answering.sentences import POINTS_AT, sentences_of
 from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import KnowledgeBase
 
@@ -96,7 +96,7 @@ class QuestionReader:
         the question may add to freely, not a topic of the chat that an unrelated message must
         not be forced onto."""
         canonical = self.matcher.canonical(text)
-        cue = self._follow_ups.cue(canonical)
+        cue = self._follow_ups.cue(self._asking(text, canonical))
         if cue is not None and cue.follow_up.answers_topic and (told or context is None):
             cue = None  # "explain it in simpler words" asks again only after an answer
         asked = frozenset(
@@ -354,6 +354,17 @@ class QuestionReader:
             if candidate.entry_id == topic:
                 return topic if candidate.score >= TIE * best.score else None
         return None
+
+    def _asking(self, text: str, canonical: str) -> str:
+        """Where a message can ask a detail: its questions, when it has a statement besides
+        ("is spin class bad for my hips? i do 3 a week" asks no frequency)."""
+        if "?" not in text:
+            return canonical
+        parts = sentences_of(text)
+        asking = [part for part in parts if "?" in part]
+        if len(asking) == len(parts):
+            return canonical
+        return self.matcher.canonical(" ".join(asking))
 
     def _familiar_in_detail(self, own: Match) -> bool:
         """Whether a follow-up's own words are familiar once the words that ask details are

@@ -154,6 +154,17 @@ class Interpreter:
             return noted(own, f"the question {question!r} names its entry")
         return reading
 
+    def _goes_on(self, chat: Conversation | None, story: list[str]) -> bool:
+        """Whether a story goes on with the exercise just talked about: it points back at it
+        ("ok tried it but felt it more in my back. am i doing it wrong?") and names no entry
+        of its own."""
+        topic = self.kb.entries.get(chat.topic or "") if chat is not None else None
+        if topic is None or topic.kind != "exercise":
+            return False
+        return any(REFERS.search(part) for part in story) and not any(
+            self._scope.names_an_entry(self._terms(part)) for part in story
+        )
+
     def _aside(self, reading: Reading, question: str, text: str) -> bool:
         """Whether the subject we do not cover is only an aside to a question of its own: not
         named by the question, not what hurts ("my knee hurts, what stretch helps?"), not a
@@ -193,7 +204,7 @@ class Interpreter:
         referred = self._referred(question, [sentences[i] for i in around if i < asked])
         if referred is not None:
             context = Conversation(topic=referred)
-        elif told is not None:
+        elif told is not None and not self._goes_on(chat, story):
             context = Conversation(topic=told.entry_id)
         else:
             # A story too long to place may still name what the question is about, nearest

@@ -43,8 +43,9 @@ def _step_keys(step: PatternStep) -> tuple[str, ...]:
     keys: list[str] = []
     for word in step.words:
         keys.append(word)
-        if not word.endswith("*"):
-            keys.append(FUZZY + word)  # present only if the word tolerates typos
+        # a typo key, present only if the word tolerates typos; for "fever*" the stem's typos
+        # ("feaver") count too
+        keys.append(FUZZY + word.removesuffix("*"))
     return tuple(keys)
 
 

@@ -37,9 +37,13 @@ def affirmed(document: Document, name: str) -> bool:
     """Whether a word list a flag needs occurs other than just after a negation (one word
     between at most): "cancer survivor, no pain", "all clear, no back pain" have no pain for
     the cancer history to go with."""
-    words = document.tokens.words
+    words, sentences = document.tokens.words, document.tokens.sentences
     return any(
-        NEGATIONS.isdisjoint(words[max(0, hit.start - 2) : hit.start])
+        NEGATIONS.isdisjoint(
+            words[i]
+            for i in range(max(0, hit.start - 2), hit.start)
+            if sentences[i] == sentences[hit.start]  # ("could not go. belly is bloated")
+        )
         for hit in document.concept(name)
     )
 
