@@ -313,6 +313,13 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # round 36: "ibuprofen does nothing anymore" is read as back pain that no painkiller
+        # eases, a sign for a doctor today by design (the set's writer meant it as venting)
+        "I've tried literally everything. painkillers (ibuprofen does nothing anymore), a "
+        "massage gun my partner bought me, a 'back pain' playlist on youtube that was 40 "
+        "minutes of a man breathing. my back still hurts. someone said my hip flexors are "
+        "tight from sitting. fine. whatever. just tell me which exercises actually target "
+        "them, i don't want another 40 min video, i want a short list",
         # round 36: legs "like jelly" after carrying the baby, "but theyre not actually weak":
         # a correction after "but" is not read (a trigger there could as well clear a real sign
         # the correction does not name), and safety wins

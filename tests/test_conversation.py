@@ -1113,3 +1113,82 @@ def test_past_forms_and_supposed_to_ask_the_detail(
         "hip-flexor-stretch",
         detail,
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "entry", "detail"),
+    [
+        # "first" as "before anything else", and "which leg first", are no option picked
+        (
+            "how do i do the bridge",
+            "wait first tell me why tight hips hurt the back",
+            "how-hip-flexors-cause-back-pain",
+            None,
+        ),
+        (
+            "hip flexor stretch",
+            "which foot first, the left or right one?",
+            "hip-flexor-stretch",
+            "sides",
+        ),
+        # word orders of English as a second language
+        (
+            "signs of tight hip flexors",
+            "i have these. what i should do about it",
+            "exercises",
+            None,
+        ),
+        (
+            "how do tight hip flexors cause back pain",
+            "understood. kindly share the exercises with me",
+            "exercises",
+            None,
+        ),
+        # a place, a count, an easier way, someone to go to
+        (
+            "which exercises help tight hip flexors",
+            "are these muscles at the front or the back?",
+            "what-are-hip-flexors",
+            None,
+        ),
+        (
+            "which activities make hip flexors tight",
+            "i drive two hours every day, does that count?",
+            "activities-that-worsen-tight-hip-flexors",
+            None,
+        ),
+        (
+            "how do i do pigeon pose",
+            "is there an easier version? i can not get down that far",
+            "pigeon-pose",
+            "feel",
+        ),
+        (
+            "how do i do the bridge",
+            "if it still aches after a month, should i go to someone?",
+            "when-to-see-a-professional",
+            None,
+        ),
+    ],
+)
+def test_follow_ups_of_blind_round_36(
+    answerer: Answerer, before: str, text: str, entry: str, detail: str | None
+) -> None:
+    reading = talk(answerer, before, text).reading
+    assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)
+
+
+def test_next_after_saying_it_is_done(answerer: Answerer) -> None:
+    outcome = talk(
+        answerer, "exercises for tight hip flexors", "the first one", "finished, next one?"
+    )
+    assert outcome.reply.entry_id == "pigeon-pose"
+
+
+def test_a_body_part_placed_in_an_exercise_the_question_names_is_ours(answerer: Answerer) -> None:
+    """ "chest" is a subject the article does not cover, but where it goes in the stretch the
+    question names is the stretch's position."""
+    reading = talk(
+        answerer, "kneeling stretch: should my chest lean forward or stay upright?"
+    ).reading
+    assert reading is not None and reading.entry_id == "hip-flexor-stretch"

@@ -76,7 +76,8 @@ STOPWORDS = frozenset(
     tho though else ngl wondering wonder wondered curious supposed meant gimme specifically
     unrelated separate separately totally anyways kno knw aint merely whatsoever ought upon
     meanwhile wish wishes wished perform performs performed performing typical typically usual
-    smth sth somethin entirely em till til b4 thats theres heres actual
+    smth sth somethin entirely em till til b4 thats theres heres actual understood noted
+    sensible reasonable wise worthwhile
     wait yay sorry nah ugh omg haha hahaha lmao lmfao oh ooh wow alright abt thru dumb oops
     whoops yikes jeez gosh hehe roughly approximately approx
     kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged

@@ -66,7 +66,7 @@ NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is on
 POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
 # Ordinals in phrases that point at no option.
 _NO_ORDINAL = re.compile(
-    r"\b(?:in the first place|at first|first thing|first of all|for the first time|"
+    r"\b(?:in the first place|in first place|at first|first thing|first of all|for the first time|"
     r"the first time|first time|at last|at long last|last night|last week|last month|"
     r"last year|last time|last weekend|last but not least|"
     # "pay for a third one", "hold it for a second", "a second opinion": any one, not an option
@@ -74,7 +74,9 @@ _NO_ORDINAL = re.compile(
     # "how long will it last": the verb
     r"(?:will|would|does|do|did|it|they|to|can|should|usually|normally) last|"
     # "that last stretch": the one just described, the topic (not the last option shown)
-    r"(?:that|this) last (?:stretch|exercise|pose|move))\b"
+    r"(?:that|this) last (?:stretch|exercise|pose|move)|"
+    # "first" as "before anything else": "wait, first explain me why ...", "but first, tell me"
+    r"(?:but|wait|ok|okay|so) first|first (?:explain|tell|show|let|can|could|please|pls))\b"
 )
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
 # Words that only add emphasis: they may stand inside a phrase that asks a detail ("what do I

@@ -53,7 +53,8 @@ _CALLED = re.compile(
 )
 _BESIDE = re.compile(r"\b(before|after) ")  # then the name (two searches: no backtracking)
 NEXT_WORDS = (
-    "next previous one after before that this exercise stretch pose move then do ok okay come comes"
+    "next previous one after before that this exercise stretch pose move then do ok okay come "
+    "comes done finished ready show give"
 )
 
 
@@ -206,7 +207,11 @@ class QuestionReader:
                 # The words that ask a detail belong to this question ("how often do I need
                 # to stretch?" asks for the frequency entry, not the stretch's frequency).
                 best, detail = rival, None
-            if near is not None and not self.confidence.about(best, near, canonical):
+            if (
+                near is not None
+                and not self.confidence.about(best, near, canonical)
+                and not self._placed(best.entry_id, near, canonical, cue)
+            ):
                 return Reading("not_covered", subject=near, match=own)
             default = cue.follow_up.default if cue is not None else None
             if (
@@ -371,6 +376,19 @@ class QuestionReader:
         (``_detail_words``)."""
         rest = [t for t in own.terms if t not in self._detail_words]
         return self.confidence.unfamiliar_of(rest) <= MAX_UNFAMILIAR
+
+    def _placed(self, entry_id: str, subject: str, canonical: str, cue: Cue | None) -> bool:
+        """Whether a body part the article does not cover is placed in the exercise a question
+        asks a detail of ("kneeling stretch: do i lean my chest forward or push my hips?"), and
+        is not what hurts."""
+        entry = self.kb.entries[entry_id]
+        return (
+            cue is not None
+            and entry.kind == "exercise"
+            and entry.detail(cue.follow_up.name) is not None
+            and self.near_group(subject) not in ALWAYS
+            and not self._scope.hurts(subject, canonical)
+        )
 
     def _in_topic(
         self, subject: str, canonical: str, context: Conversation | None, cue: Cue | None
