@@ -296,18 +296,19 @@ KNOWN_MISSES = frozenset(
         # it", "asked if I can pee. I can't"): mentions never cross a sentence
         "the triage form asked about bowel control. I've lost it since my back went",
         "111 asked if I can pee. I can't",
-        "it feels like I've been sat on a bike saddle for hours except I haven't been near a "
-        "bike numb all round my bum and back passage and my back's aching since Sunday",
-        "Every night it's the same. I can't find any position, lying, sitting or standing, that"
-        " takes the edge off my back. It's there constantly until morning. Two weeks now.",
-        "People keep asking if I've lost weight. I have, a lot, no idea why. My back's been sore "
-        "for weeks as well.",
-        "Back pain 4 days. Last night couldn't go. Tried again this morning. Still can't. Tummy "
-        "swollen and hard.",
+        # someone else's sign with no word that dates it now (a husband who "stands at the
+        # toilet for ages", a daughter "burning up", a mother's weight loss, a mother who
+        # sneezed): someone else's signs alarm only with a word of now in reach ("since
+        # yesterday", "is sweating under the covers"), so that "my friend has cauda equina
+        # syndrome" or "mum has cancer" asked about stretching do not
         "My husband is 71 and says he stands at the toilet for ages but nothing will come out. His "
         "back has been in a terrible state since Friday. What should we do?",
         "My daughter has a bad back ache and she is burning up, the thermometer says 39.5 and she "
         "feels awful. Should I just give her paracetamol and wait?",
+        "Mum's clothes are hanging off her, she's lost a lot of weight and none of us know why, "
+        "and now her back pain is getting worse. She's 83.",
+        "Mum has brittle bones. She just sneezed and something went in her back, she's in agony "
+        "and can't get off the settee",
     }
 )
 
