@@ -379,11 +379,12 @@ class QuestionReader:
 
     def _placed(self, entry_id: str, subject: str, canonical: str, cue: Cue | None) -> bool:
         """Whether a body part the article does not cover is placed in the exercise a question
-        asks a detail of ("kneeling stretch: do i lean my chest forward or push my hips?"), and
-        is not what hurts."""
-        entry = self.kb.entries[entry_id]
+        asks a detail of ("where do my arms go?" after the bridge, "kneeling stretch: do i lean
+        my chest forward?"), and is not what hurts ("my knee hurts")."""
+        entry = self.kb.entries.get(entry_id)
         return (
-            cue is not None
+            entry is not None
+            and cue is not None
             and entry.kind == "exercise"
             and entry.detail(cue.follow_up.name) is not None
             and self.near_group(subject) not in ALWAYS
@@ -394,22 +395,15 @@ class QuestionReader:
         self, subject: str, canonical: str, context: Conversation | None, cue: Cue | None
     ) -> bool:
         """Whether a body part the article does not cover is part of the topic just talked
-        about (the knee of the kneeling stretch, or any body part whose place in the exercise
-        is asked: "where do my arms go?" after the bridge), and not what hurts ("my knee
-        hurts")."""
+        about: placed in it (``_placed``), or a word of its entry (the knee of the kneeling
+        stretch), and not what hurts."""
         topic = context.topic if context is not None else None
-        if topic is None or self.near_group(subject) in ALWAYS:
+        if topic is None:
             return False
-        if self._scope.hurts(subject, canonical):
-            return False
-        entry = self.kb.entries.get(topic)
-        if (
-            entry is not None
-            and cue is not None
-            and entry.kind == "exercise"
-            and entry.detail(cue.follow_up.name) is not None
-        ):
+        if self._placed(topic, subject, canonical, cue):
             return True
+        if self.near_group(subject) in ALWAYS or self._scope.hurts(subject, canonical):
+            return False
         words = self.confidence.words_of_entry(topic)
         return all(t in words for t in self._terms(subject))
 
