@@ -65,6 +65,9 @@ SUPPORT_SALIENCE = 0.5  # a word points clearly to an entry from this salience o
 # An entry whose ceiling is this far below the best score (rounded to 0.1) cannot reach it.
 CEILING_SLACK = 0.06
 FEW_OWN_WORDS = 8  # a question's own words, up to which support is counted word by word
+# Above any rounding of a similarity computed under ``_ratio_bound`` (a few units in the last
+# place): a phrasing whose bound is this far below the best cannot reach it.
+BOUND_SLACK = 1e-9
 
 
 def only_numbers(terms: Iterable[str]) -> bool:
@@ -316,7 +319,13 @@ class Matcher:
                 # Word order can add at most ORDER_SHARE, so weaker phrasings cannot win.
                 if cosine + ORDER_SHARE < best_similarity:
                     break
-                order = fuzz.ratio(query_joined, item.joined(phrased)) / 100
+                joined = item.joined(phrased)
+                bound = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * _ratio_bound(
+                    len(query_joined), len(joined)
+                )
+                if bound + BOUND_SLACK <= best_similarity:
+                    continue  # cannot beat it, whatever its word order (no ratio computed)
+                order = fuzz.ratio(query_joined, joined) / 100
                 similarity = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * order
                 if NOT in item.phrasings[phrased].terms and NOT not in query_terms:
                     similarity *= NEGATED_PHRASING
@@ -408,6 +417,15 @@ class Matcher:
         if best.score >= self.unsure:
             return Band.UNSURE
         return Band.NONE
+
+
+def _ratio_bound(length: int, other: int) -> float:
+    """The most ``fuzz.ratio`` / 100 can be for strings of these lengths: 1 - Indel distance /
+    both lengths, and that distance is at least the difference of the lengths (a long
+    message's sorted terms against a short phrasing's: a small ratio, known without it)."""
+    if not length or not other:
+        return 1.0  # (rapidfuzz's ratio of two empty strings is 100)
+    return 2 * min(length, other) / (length + other)
 
 
 class _OneMessage(AbstractContextManager[None]):
