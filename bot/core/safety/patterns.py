@@ -25,6 +25,9 @@ from bot.core.safety.tokens import Tokens
 __all__ = ["Document", "Grammar", "Hit", "PatternSet"]
 
 RARE = 1e-4  # the cost of a word the knowledge base's questions never use
+# ``Document.keys_in``: the words of at most two sentences, a quarter of the document's at most.
+FEW_SENTENCES = 2
+KEYS_IN_SHARE = 4
 
 
 Span = tuple[int, int, tuple[int, ...]]  # a Hit being built: start, end, own words
@@ -218,15 +221,23 @@ class PatternSet:
         in one sentence, and each of its steps starts there with one of its keys. Only in
         ``sentences`` (bits) when given."""
         windowed = document.windowed
+        # A few sentences of a longer document (a mention's, for its context): looked up by
+        # their own words' keys, not by every key of the document.
+        few = None if sentences == -1 else document.keys_in(sentences)
         if windowed is not None and sentences != -1:
             # Read a few sentences at a time (a long message's rest): its patterns are found
             # once, then kept to the sentences asked for.
             kept = windowed.get(id(self))
-            if kept is None or kept[0] is not self:  # (the set itself is kept: ids are reused)
+            if kept is not None and kept[0] is not self:  # (the set itself is kept: ids are reused)
+                kept = None
+            if kept is None and few is None:
                 kept = windowed[id(self)] = (self, self.possible(document))
-            return [(number, where & sentences) for number, where in kept[1] if where & sentences]
+            if kept is not None:
+                return [
+                    (number, where & sentences) for number, where in kept[1] if where & sentences
+                ]
         candidates: set[int] = set()
-        keys = document.keys
+        keys = document.keys if few is None else few
         index = self.index
         # Look up the smaller side: a word list's few keys, or a long message's many words.
         for key in keys.intersection(index) if len(index) < len(keys) else index.keys() & keys:
@@ -285,6 +296,8 @@ class Document:
         self.grammar = grammar
         self.part = positions is not None
         self.low, self.high = 0, len(tokens.words)  # the words it was made of (``of_words``)
+        # Every word from ``low`` to ``high`` has its keys in ``_word_keys`` (``keys_in``).
+        self._whole_words = positions is None
         if positions is None:
             words = tokens.words
             word_keys = grammar.lexicon.keys_of_words(dict.fromkeys(words))
@@ -321,7 +334,32 @@ class Document:
         word_keys = grammar.lexicon.keys_of_words(dict.fromkeys(words))
         document = cls(tokens, grammar, _positions(words, low, word_keys), word_keys)
         document.low, document.high = low, high
+        document._whole_words = True
         return document
+
+    def keys_in(self, sentences: int) -> set[str] | None:
+        """The keys of the words of a few of the document's sentences (bits, as
+        ``sentences_of``), or None when they are not few (the document's keys are known
+        already) or its words' keys are not all at hand (a document made by ``within``)."""
+        if not self._whole_words or self.one_sentence or self.high <= self.low:
+            return None
+        of = self.tokens.sentences
+        first, last = of[self.low], of[self.high - 1]
+        wanted = (sentences >> first) & ((1 << (last - first + 1)) - 1)
+        count = wanted.bit_count()
+        if count > FEW_SENTENCES or count * KEYS_IN_SHARE > last - first + 1:
+            return None
+        words, word_keys = self.tokens.words, self._word_keys
+        found: set[str] = set()
+        while wanted:
+            sentence = first + (wanted & -wanted).bit_length() - 1
+            wanted &= wanted - 1
+            start = bisect_left(of, sentence, self.low, self.high)
+            for word in words[start : bisect_right(of, sentence, start, self.high)]:
+                keys = word_keys.get(word)
+                if keys:
+                    found.update(keys)
+        return found
 
     def _sentences_of_steps(self) -> None:
         """The sentences of every step key set (``Grammar.needs``) that holds a key of this
