@@ -40,6 +40,13 @@ def test_with_no_sentence_that_asks_a_request_is_the_question() -> None:
     assert question_index(["I'd like to know more.", "how long do I hold it"]) == 1  # one asks
 
 
+def test_with_no_question_nor_request_a_verb_that_asks_opens_the_question() -> None:
+    """ "list the stretches pls, baby napping, have 10 min": the imperative asks."""
+    assert question_index(["list the stretches pls", "baby napping", "have 10 min"]) == 0
+    assert question_index(["i have ten minutes", "name the three moves", "thanks"]) == 1
+    assert question_index(["I like the bridge.", "It helps."]) == 1  # still none: the last
+
+
 def test_a_question_told_as_a_doubt_is_the_one_asked() -> None:
     """No question mark: "Not sure if ...", "I wonder whether ..." ask as a request does."""
     for doubt in (

@@ -1192,3 +1192,68 @@ def test_a_body_part_placed_in_an_exercise_the_question_names_is_ours(answerer: 
         answerer, "kneeling stretch: should my chest lean forward or stay upright?"
     ).reading
     assert reading is not None and reading.entry_id == "hip-flexor-stretch"
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "entry", "detail"),
+    [
+        # a change of subject announced in so many words is no word of the question
+        (
+            "how often should i do the bridge",
+            "ok totally different question, what is the psoas?",
+            "what-are-hip-flexors",
+            None,
+        ),
+        (
+            "how often should i do the bridge",
+            "diff question what even is the iliopsoas",
+            "what-are-hip-flexors",
+            None,
+        ),
+        (
+            "how long do i hold the kneeling stretch",
+            "do i gotta switch legs",
+            "hip-flexor-stretch",
+            "sides",
+        ),
+        ("what exercises help my back", "give me the names again pls", "exercises", "which"),
+        (
+            "how often should i stretch my hip flexors",
+            "so twice a week is plenty, yes?",
+            "how-often-to-stretch",
+            None,
+        ),
+    ],
+)
+def test_follow_ups_of_blind_round_37(
+    answerer: Answerer, before: str, text: str, entry: str, detail: str | None
+) -> None:
+    reading = talk(answerer, before, text).reading
+    assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)
+
+
+def test_times_in_a_week_ask_how_often_not_how_many(answerer: Answerer) -> None:
+    reading = talk(answerer, "how many times in a week should i stretch my hip flexors").reading
+    assert reading is not None and reading.detail != "reps"
+    assert reading.entry_id == "how-often-to-stretch" or reading.detail == "frequency"
+
+
+def test_another_question_of_a_long_message_is_read_when_its_last_is_not_understood(
+    answerer: Answerer,
+) -> None:
+    """The last question ("What angle?") is not understood; the request after it is."""
+    message = (
+        "My sister showed me pigeon pose at the park on Sunday and I have been trying it every "
+        "evening after work since. Knee where? What angle? Any tips on doing pigeon pose properly"
+    )
+    assert talk(answerer, message).reply.entry_id == "pigeon-pose"
+
+
+def test_no_other_question_is_read_when_the_question_names_another_subject(
+    answerer: Answerer,
+) -> None:
+    message = (
+        "I stand all day at the till and my hips ache by the evening. Should I stand on a mat? "
+        "Which brand is best?"
+    )
+    assert talk(answerer, message).reply.entry_id is None

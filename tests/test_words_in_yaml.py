@@ -111,6 +111,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/safety/tokens.py", "_SUFFIXES"): "word endings read in messages",
     ("bot/core/safety/wording.py", "NEGATIONS"): "words read in messages, never said",
     ("bot/core/answering/sentences.py", "_BACK"): "words read in messages, never said",
+    ("bot/core/answering/sentences.py", "_IMPERATIVE"): "words read in messages, never said",
     ("bot/core/answering/dictation.py", "_NAMING"): "words read in messages, never said",
     ("bot/core/safety/context.py", "_CONDITIONAL"): "a context category of red_flags/context.yaml",
     ("bot/core/answering/matching.py", "NOT"): "a term read in phrasings, never said",
@@ -169,6 +170,9 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/follow_ups.py", "_OF_THE_LIST"): "words read in messages, never said",
     ("bot/core/answering/follow_ups.py", "FollowUpReader", " with nothing to follow"): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "question in the clause "): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", "another question of the message: "): (
+        "explain"
+    ),
     (
         "bot/core/answering/understanding.py",
         "Interpreter",

@@ -69,10 +69,10 @@ STOPWORDS = frozenset(
     this those through to too under until up very was we were which while whom will with would you
     your yours yourself yourselves im ive id youre hey hi hello
     pls plz please thanks thank thx ok okay really actually like just also get gets got getting
-    gonna wanna kinda sorta u ur r ya yeah yep bit lot lots thing things stuff someone somebody
-    anyone anything something tell know want need would could might may must shall let lets us
+    gonna wanna gotta kinda sorta u ur r ya yes yeah yep bit lot lots thing things stuff someone
+    somebody anyone anything something tell know want need would could might may must shall let
     one ones much many honestly basically literally seriously quick question questions guys anyway
-    maybe probably um uh hmm lol tbh idk imo btw pretty quite bot think guess mine yours
+    lets us maybe probably um uh hmm lol tbh idk imo btw pretty quite bot think guess mine yours
     tho though else ngl wondering wonder wondered curious supposed meant gimme specifically
     unrelated separate separately totally anyways kno knw aint merely whatsoever ought upon
     meanwhile wish wishes wished perform performs performed performing typical typically usual

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from bot.core.asking import opens_a_question
+from bot.core.asking import ASKING, first_word, opens_a_question
 from bot.core.normalise import fold
 
 LEAD_IN_WORDS = 8  # words before a dash that make a story of their own
@@ -29,6 +29,8 @@ _REQUEST = re.compile(
     r"i\s+(?:wonder|wondered|was wondering)\s+(?:if|whether|what|how|which|why|where)|"
     r"i\s+(?:do not|don't|dont)\s+(?:know|understand)\s+(?:if|whether|what|how|which|why|where))\b"
 )
+# Verbs that ask when they open a sentence with no question in the message ("list them pls").
+_IMPERATIVE = frozenset("list name tell show give explain describe recommend suggest send".split())
 _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
 # A sentence that says which of the questions before it matters ("Also, do I need a block?
 # Really it's the yoga question I care about."): the first question is the one to answer.
@@ -85,7 +87,8 @@ def question_index(sentences: list[str]) -> int:
     question ("... just muscle fatigue i guess? how many seconds do i hold it"), or the first
     such when a sentence after it says the first matters most ("Also, do I need a block?
     Really it's the yoga question I care about."); else the last one that asks as a request
-    ("I'd like to understand the mechanism: what happens ..."), else the last one."""
+    ("I'd like to understand the mechanism: what happens ..."), else the last one that opens
+    with a verb that asks ("list them pls, baby napping"), else the last one."""
     last = next(filter(partial(_asks, sentences), range(len(sentences) - 1, -1, -1)), None)
     if last is not None:
         if _IF_SO.match(fold(sentences[last])):
@@ -99,7 +102,31 @@ def question_index(sentences: list[str]) -> int:
     for index in range(len(sentences) - 1, -1, -1):
         if _REQUEST.match(fold(sentences[index])):
             return index
+    for index in range(len(sentences) - 1, -1, -1):
+        # "list the stretches pls, baby napping, have 10 min": a request in the imperative
+        if first_word(_WORD.findall(fold(sentences[index]))) in _IMPERATIVE:
+            return index
     return len(sentences) - 1
+
+
+def other_questions(sentences: list[str], asked: int, among: list[int]) -> list[int]:
+    """The sentences of ``among`` (indexes in message order) besides ``asked`` that ask, the
+    last first: a question, a request, or words that only add a question to another ("any
+    tips on doing it properly"). Read when the question chosen is not understood ("... feet
+    where? how high do you lift? any tips on doing the bridge properly")."""
+    found = []
+    for index in reversed(among):
+        if index == asked:
+            continue
+        sentence = sentences[index]
+        folded = fold(sentence)
+        if (
+            "?" in sentence
+            or first_word(_WORD.findall(folded)) in ASKING
+            or _REQUEST.match(folded) is not None
+        ):
+            found.append(index)
+    return found
 
 
 def _asks(sentences: list[str], index: int) -> bool:

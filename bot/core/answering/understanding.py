@@ -39,6 +39,7 @@ from bot.core.answering.scope import Scope, clauses
 from bot.core.answering.sentences import (
     REFERS,
     lead_ins_apart,
+    other_questions,
     question_index,
     run_ons_apart,
     sentences_of,
@@ -54,6 +55,7 @@ NEAR_STORY_FACTOR = 0.6  # the sentence just before the question
 STORY_SENTENCES = 6  # sentences before the question that count as its story
 NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long message's question
 NAMED_BACK = 2  # sentences before a long message's question that may name its topic
+OTHER_QUESTIONS = 2  # a long message's other questions read when its question is not understood
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
 
 
@@ -265,6 +267,19 @@ class Interpreter:
             pieces = clauses(question)
             if len(pieces) >= 2:
                 reading = self._read_clauses(pieces, context, reading, told=context is not chat)
+        if reading.kind in {"none", "unsure"} and not (reading.match and reading.match.off_topic):
+            # Another of its questions may be the one understood ("... feet where? how high do
+            # you lift? any tips on doing the bridge properly"), read in the story's context
+            # like the question; not when the question names a subject the maintainers list as
+            # another ("should I get a standing desk? which brand is good").
+            others = other_questions(sentences, asked, around)
+            for other in islice(others, OTHER_QUESTIONS):
+                again = self._questions.read(
+                    sentences[other], context, (), told=context is not chat
+                )
+                if again.kind in {"answer", "detail"}:
+                    reading = noted(again, f"another question of the message: {sentences[other]!r}")
+                    break
         if reading.kind in {"none", "unsure"}:
             near = self._questions.not_covered(" ".join(self.matcher.canonical(s) for s in story))
             if near is not None:
