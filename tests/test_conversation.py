@@ -1257,3 +1257,35 @@ def test_no_other_question_is_read_when_the_question_names_another_subject(
         "Which brand is best?"
     )
     assert talk(answerer, message).reply.entry_id is None
+
+
+def test_a_long_story_names_its_exercise_further_back_than_the_sentence_before(
+    answerer: Answerer,
+) -> None:
+    """The bridge is named four sentences before the question; none nearer names anything."""
+    message = (
+        "My neighbour swears glute bridges sorted her back out. I tried a few on the lounge "
+        "carpet after tea. The cat kept walking over me. The kids thought it was hilarious. "
+        "Whats the proper way?"
+    )
+    assert talk(answerer, message).reply.entry_id == "bridge-pose"
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "entry"),
+    [
+        # "what do you mean by ..." asks what the word is: the topic's word, or another entry's
+        (
+            "signs of tight hip flexors?",
+            "sorry, what do you mean by the arch bit",
+            "signs-of-tight-hip-flexors",
+        ),
+        ("how do i do the bridge", "what do u mean by psoas", "what-are-hip-flexors"),
+        # "what do you mean?" alone asks for the answer again
+        ("how do i do pigeon pose", "what do you mean??", "pigeon-pose"),
+    ],
+)
+def test_what_do_you_mean_by_asks_what_the_word_is(
+    answerer: Answerer, before: str, text: str, entry: str
+) -> None:
+    assert talk(answerer, before, text).reply.entry_id == entry

@@ -54,7 +54,7 @@ STORY_FACTOR = 0.35  # weight of a long message's back-story next to its questio
 NEAR_STORY_FACTOR = 0.6  # the sentence just before the question
 STORY_SENTENCES = 6  # sentences before the question that count as its story
 NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long message's question
-NAMED_BACK = 2  # sentences before a long message's question that may name its topic
+NAMED_BACK = STORY_SENTENCES  # sentences before a long message's question that may name its topic
 OTHER_QUESTIONS = 2  # a long message's other questions read when its question is not understood
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
 
