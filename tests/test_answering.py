@@ -371,11 +371,8 @@ KNOWN_FALSE_ALARMS = frozenset(
         "nerve'. Mine are just tight at the front. Where exactly are the hip flexors?",
         "Forwarded from my family chat: 'Auntie Jo had a fever and back pain and it was a kidney "
         "infection'. She's fine now. Which painkillers are safe to take for back pain?",
-        # round 27: a cancer history with the ache already checked (no rule reads a doctor's
-        # verdict); a hedged "kind of numb-ish" (unsure keeps the alarm) that passed in minutes;
-        # a fever beyond the reach of "my partner's" in a long clause
-        "I had cancer as a kid, 20 yrs ago, and my doctor already looked at this back ache and "
-        "said it's muscular. what's the bridge exercise?",
+        # round 27: a hedged "kind of numb-ish" (unsure keeps the alarm) that passed in
+        # minutes; a fever beyond the reach of "my partner's" in a long clause
         "kind of numb-ish bum after a 3 hour bike ride, but it was back to normal ten minutes "
         "after I got off the saddle. does cycling cause tight hip flexors?",
         "my partner's back pain turned out to be a kidney infection with a fever, but mine is just "

@@ -1289,3 +1289,61 @@ def test_what_do_you_mean_by_asks_what_the_word_is(
     answerer: Answerer, before: str, text: str, entry: str
 ) -> None:
     assert talk(answerer, before, text).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "entry", "detail"),
+    [
+        # voice typing: "pigeon post", "fridge"; an exercise called by its animal
+        ("which stretches help my hips", "how do i do the pigeon post one", "pigeon-pose", None),
+        ("which stretches help my hips", "the bird one, how does it go", "pigeon-pose", None),
+        (
+            "which stretches help my hips",
+            "tell me about the fridge one please",
+            "bridge-pose",
+            None,
+        ),
+        (
+            "how do i do the bridge",
+            "do i do it just the once or several times",
+            "bridge-pose",
+            "reps",
+        ),
+        (
+            "how is the kneeling stretch done",
+            "do i have to stay down there long, my knees are old",
+            "hip-flexor-stretch",
+            "hold",
+        ),
+        (
+            "what activities make hip flexors tight",
+            "i drive a taxi all day, is that one of them",
+            "activities-that-worsen-tight-hip-flexors",
+            None,
+        ),
+        (
+            "what are the hip flexors",
+            "but what has that got to do with my back",
+            "how-hip-flexors-cause-back-pain",
+            None,
+        ),
+        ("how do i do the bridge", "remind me how it goes, i have forgotten", "bridge-pose", None),
+        (
+            "how long do i hold the kneeling stretch",
+            "and the bridge, how long do i keep my bottom up",
+            "bridge-pose",
+            None,
+        ),
+        (
+            "how long do i hold pigeon",
+            "and how many times in the week should i stretch",
+            "pigeon-pose",
+            "frequency",
+        ),
+    ],
+)
+def test_follow_ups_of_older_people_and_voice_typing(
+    answerer: Answerer, before: str, text: str, entry: str, detail: str | None
+) -> None:
+    reading = talk(answerer, before, text).reading
+    assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)

@@ -175,6 +175,50 @@ def test_an_invalid_apart_block_is_reported(tmp_path: Path, block: str, message:
     assert any(message in p and "flags.yaml" in p for p in found), found
 
 
+UNLESS = """\
+    unless:
+      said: [checked]
+      but_not: [changed]
+"""
+
+
+def test_what_shows_it_is_not_the_sign_rules_a_mention_out_unless_a_change_is_said(
+    tmp_path: Path,
+) -> None:
+    """'unless': word lists that, said anywhere, show the message is not the flag's sign (its
+    mention is ruled out: the answer, with the flag's note), except when a list of 'but_not'
+    is said too."""
+    flags = RED_FLAG_FLAGS.replace(
+        '    patterns:\n      - "fever*"', UNLESS + '    patterns:\n      - "fever*"'
+    )
+    words = RED_FLAG_WORDS + "  checked: [doctor checked it]\n  changed: [worse]\n"
+    overrides = {"red_flags/flags.yaml": flags, "red_flags/words.yaml": words}
+    screen = Screen.for_knowledge(load_knowledge(write_kb(tmp_path / "kb", overrides)))
+    ruled_out = screen.assess("a fever. my doctor checked it. how do i do the bridge?")
+    assert not ruled_out.alarm
+    assert [m.status.value for m in ruled_out.mentions] == ["historical"]
+    assert screen.assess("a fever. my doctor checked it but now it is worse").alarm
+    assert screen.assess("a fever. my doctor has not seen it").alarm  # (not said)
+    assert screen.assess("a fever").alarm
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ("    unless:\n      but_not: [changed]\n", "'unless' needs 'said' (word lists)"),
+        ("    unless:\n      said: [nope]\n", "'said' names an unknown word list 'nope'"),
+        ("    unless:\n      sayd: [checked]\n", "did you mean"),
+    ],
+)
+def test_an_invalid_unless_block_is_reported(tmp_path: Path, block: str, message: str) -> None:
+    flags = RED_FLAG_FLAGS.replace(
+        '    patterns:\n      - "fever*"', block + '    patterns:\n      - "fever*"'
+    )
+    words = RED_FLAG_WORDS + "  checked: [doctor checked it]\n  changed: [worse]\n"
+    found = problems(tmp_path, {"red_flags/flags.yaml": flags, "red_flags/words.yaml": words})
+    assert any(message in p and "flags.yaml" in p for p in found), found
+
+
 def test_a_word_that_reads_also_as_another_matches_both(tmp_path: Path) -> None:
     """'reads_also' ("me: [my]"): "lost control of me bladder" is "of my bladder" (the
     pattern says "my"); without it, it is not."""

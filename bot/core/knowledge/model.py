@@ -272,6 +272,11 @@ class RedFlag:
     # (none: it always does, "my husband fell off a ladder today"): another person's fever
     # alarms with their pain ("he has a fever and his back hurts"), not alone.
     others_need: tuple[str, ...] = ()
+    # Word lists that, said anywhere in the message, show it is not this sign (cancer history
+    # with back pain a doctor already checked and called unchanged), unless one of
+    # ``unless_not`` is said too ("... but now it is worse").
+    unless: tuple[str, ...] = ()
+    unless_not: tuple[str, ...] = ()
     file: str = ""
     line: int | None = None
 

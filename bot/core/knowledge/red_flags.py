@@ -106,6 +106,7 @@ _FLAG_FIELDS = (
     "apart",
     "keeps",
     "others_need",
+    "unless",
 )
 
 
@@ -237,6 +238,20 @@ def _load_flag(
                 )
             keeps.append(value)
         others_need = _needs(fields, reader, words, "others_need")
+        unless: list[str] = []
+        unless_not: list[str] = []
+        if "unless" in fields:
+            block = reader.mapping(fields["unless"], "'unless'", "unless") or Fields()
+            reader.unknown_fields(block, ("said", "but_not"))
+            if "said" not in block:
+                reader.error(
+                    fields["unless"],
+                    "'unless' needs 'said' (word lists).",
+                    "see knowledge/README.md.",
+                    "unless",
+                )
+            unless = _needs(block, reader, words, "said")
+            unless_not = _needs(block, reader, words, "but_not")
         return RedFlag(
             id=flag_id,
             name=texts.get("name", flag_id),
@@ -250,6 +265,8 @@ def _load_flag(
             apart_needs=tuple(apart_needs),
             keeps=frozenset(keeps),
             others_need=tuple(others_need),
+            unless=tuple(unless),
+            unless_not=tuple(unless_not),
             file=reader.file,
             line=line(item),
         )

@@ -92,6 +92,7 @@ class SafetyDecision:
 
 
 CLEAR = SafetyDecision(Verdict.CLEAR)
+UNLESS = "unless"  # the category shown for a mention its flag's 'unless' rules out
 
 
 class Screen:
@@ -302,20 +303,26 @@ class Screen:
         ]
         verdicts = nested([hit for _, _, hit in raw], [flag.keeps for flag, _, _ in raw], verdicts)
         for (flag, pattern, hit), verdict in zip(raw, verdicts, strict=True):
-            if verdict.status.ruled_out:
+            status, category, decided = verdict.status, "", verdict.trigger
+            said = ""
+            if status is Status.PRESENT and _not_the_sign(flag, affirmed):
+                # "past cancer ... my oncologist already checked this ache": long-standing pain,
+                # not the new pain the flag is for (the answer, with the flag's note)
+                status, category, decided = Status.HISTORICAL, UNLESS, None
+                said = " ".join(f"{{{name}}}" for name in flag.unless)
+            if status.ruled_out:
                 dropped.update(scopes.clause(hit))
             elif verdict.status is Status.QUESTION:  # the question is its whole sentence
                 dropped.update(wording.sentence_of(document.tokens, hit))
-            decided = verdict.trigger
             mentions.append(
                 Mention(
                     flag=flag,
                     pattern=pattern,
                     words=document.tokens.text(hit.start, hit.end),
-                    status=verdict.status,
-                    trigger=_words(document.tokens, decided.hit) if decided else "",
+                    status=status,
+                    trigger=_words(document.tokens, decided.hit) if decided else said,
                     trigger_pattern=decided.trigger.pattern if decided else None,
-                    category=decided.category if decided else "",
+                    category=category or (decided.category if decided else ""),
                     overruled_by=(
                         f"{_words(document.tokens, verdict.overruled.hit)} "
                         f"({verdict.overruled.category})"
@@ -428,6 +435,16 @@ def _all_affirmed(affirmed: Callable[[str], bool], names: Sequence[str]) -> bool
 def _mentioning(flag: RedFlag) -> tuple[WordPattern, ...]:
     """The patterns whose match is a mention of the flag: its own, then those of 'apart'."""
     return flag.patterns + flag.apart
+
+
+def _not_the_sign(flag: RedFlag, affirmed: Callable[[str], bool]) -> bool:
+    """Whether the message says what shows it is not the flag's sign (its ``unless`` word
+    lists) and none of what would make it the sign again (``unless_not``)."""
+    return (
+        bool(flag.unless)
+        and any(affirmed(name) for name in flag.unless)
+        and not any(affirmed(name) for name in flag.unless_not)
+    )
 
 
 def _needs(flag: RedFlag, pattern: WordPattern) -> tuple[str, ...]:
