@@ -314,6 +314,14 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # round 37: the exertion that explains the legs is told before ", i" or "and my",
+        # which end a trigger's reach ("leg day destroyed me, i cant feel my legs"; "sat 14
+        # hrs straight ... and my legs felt like lead"): a reach past them would as well
+        # clear a real sign told after them, and safety wins
+        "leg day absolutely destroyed me, i literally cant feel my legs 😂 what stretches are "
+        "good for tight hip flexors?",
+        "gamer here, sat 14 hrs straight on a raid and my legs felt like lead getting up 😅 "
+        "totally fine now. does sitting all day shorten your hip flexors?",
         # round 36: "ibuprofen does nothing anymore" is read as back pain that no painkiller
         # eases, a sign for a doctor today by design (the set's writer meant it as venting)
         "I've tried literally everything. painkillers (ibuprofen does nothing anymore), a "

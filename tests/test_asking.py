@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answering.sentences import question_index, run_ons_apart, turns_apart
+from bot.core.answering.sentences import (
+    question_index,
+    run_ons_apart,
+    sentences_of,
+    turns_apart,
+)
 from bot.core.asking import opens_a_question
 
 
@@ -117,3 +122,13 @@ def test_a_question_that_depends_on_the_one_before_leaves_it_asked() -> None:
     said = ["I ride all day.", "Is the riding part of the problem?", "And if so, what do I do?"]
     assert question_index(said) == 1
     assert question_index(["If so, what then?"]) == 0  # nothing before it: itself
+
+
+def test_an_emoji_ends_a_sentence_as_a_mark_does() -> None:
+    """Chat messages often end a sentence with an emoji and no full stop."""
+    assert sentences_of("i was wobbling everywhere 😂 could you explain pigeon? ta 🙏🏽") == [
+        "i was wobbling everywhere 😂",
+        "could you explain pigeon?",
+        "ta 🙏🏽",
+    ]
+    assert sentences_of("how long. ok") == ["how long.", "ok"]

@@ -1347,3 +1347,12 @@ def test_follow_ups_of_older_people_and_voice_typing(
 ) -> None:
     reading = talk(answerer, before, text).reading
     assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)
+
+
+def test_the_question_after_an_emoji_is_read_as_its_own_sentence(answerer: Answerer) -> None:
+    message = (
+        "first ever yoga class today and the teacher went way too fast through everything and i "
+        "was wobbling everywhere 😂 could you walk me through getting into pigeon, where does my "
+        "front knee go?"
+    )
+    assert talk(answerer, message).reply.entry_id == "pigeon-pose"

@@ -15,7 +15,10 @@ from bot.core.normalise import fold
 
 LEAD_IN_WORDS = 8  # words before a dash that make a story of their own
 
-_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+# A sentence ends at its mark, or at an emoji, as a chat message's often do ("... while i was
+# flailing 😂 could you explain ...").
+_ENDS = ".!?;\n\U0001f300-\U0001faff\u2600-\u27bf"
+_SENTENCE = re.compile(rf"[^{_ENDS}]+[{_ENDS}\ufe0f\u200d]*")
 # A word, for the first words of a sentence: "what's" and "whats" open with "what".
 _WORD = re.compile(r"(?:what|how|where|who)(?=s\b)|[a-z]+")
 # A sentence that asks without a question's words: "I'd like to know ...", "please explain ...".
