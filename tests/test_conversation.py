@@ -1223,77 +1223,6 @@ def test_a_body_part_placed_in_an_exercise_the_question_names_is_ours(answerer: 
             "how-often-to-stretch",
             None,
         ),
-    ],
-)
-def test_follow_ups_of_blind_round_37(
-    answerer: Answerer, before: str, text: str, entry: str, detail: str | None
-) -> None:
-    reading = talk(answerer, before, text).reading
-    assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)
-
-
-def test_times_in_a_week_ask_how_often_not_how_many(answerer: Answerer) -> None:
-    reading = talk(answerer, "how many times in a week should i stretch my hip flexors").reading
-    assert reading is not None and reading.detail != "reps"
-    assert reading.entry_id == "how-often-to-stretch" or reading.detail == "frequency"
-
-
-def test_another_question_of_a_long_message_is_read_when_its_last_is_not_understood(
-    answerer: Answerer,
-) -> None:
-    """The last question ("What angle?") is not understood; the request after it is."""
-    message = (
-        "My sister showed me pigeon pose at the park on Sunday and I have been trying it every "
-        "evening after work since. Knee where? What angle? Any tips on doing pigeon pose properly"
-    )
-    assert talk(answerer, message).reply.entry_id == "pigeon-pose"
-
-
-def test_no_other_question_is_read_when_the_question_names_another_subject(
-    answerer: Answerer,
-) -> None:
-    message = (
-        "I stand all day at the till and my hips ache by the evening. Should I stand on a mat? "
-        "Which brand is best?"
-    )
-    assert talk(answerer, message).reply.entry_id is None
-
-
-def test_a_long_story_names_its_exercise_further_back_than_the_sentence_before(
-    answerer: Answerer,
-) -> None:
-    """The bridge is named four sentences before the question; none nearer names anything."""
-    message = (
-        "My neighbour swears glute bridges sorted her back out. I tried a few on the lounge "
-        "carpet after tea. The cat kept walking over me. The kids thought it was hilarious. "
-        "Whats the proper way?"
-    )
-    assert talk(answerer, message).reply.entry_id == "bridge-pose"
-
-
-@pytest.mark.parametrize(
-    ("before", "text", "entry"),
-    [
-        # "what do you mean by ..." asks what the word is: the topic's word, or another entry's
-        (
-            "signs of tight hip flexors?",
-            "sorry, what do you mean by the arch bit",
-            "signs-of-tight-hip-flexors",
-        ),
-        ("how do i do the bridge", "what do u mean by psoas", "what-are-hip-flexors"),
-        # "what do you mean?" alone asks for the answer again
-        ("how do i do pigeon pose", "what do you mean??", "pigeon-pose"),
-    ],
-)
-def test_what_do_you_mean_by_asks_what_the_word_is(
-    answerer: Answerer, before: str, text: str, entry: str
-) -> None:
-    assert talk(answerer, before, text).reply.entry_id == entry
-
-
-@pytest.mark.parametrize(
-    ("before", "text", "entry", "detail"),
-    [
         # voice typing: "pigeon post", "fridge"; an exercise called by its animal
         ("which stretches help my hips", "how do i do the pigeon post one", "pigeon-pose", None),
         ("which stretches help my hips", "the bird one, how does it go", "pigeon-pose", None),
@@ -1340,13 +1269,62 @@ def test_what_do_you_mean_by_asks_what_the_word_is(
             "pigeon-pose",
             "frequency",
         ),
+        # "what do you mean by ..." asks what the word is: the topic's word, or another entry's
+        (
+            "signs of tight hip flexors?",
+            "sorry, what do you mean by the arch bit",
+            "signs-of-tight-hip-flexors",
+            None,
+        ),
+        ("how do i do the bridge", "what do u mean by psoas", "what-are-hip-flexors", None),
+        # "what do you mean?" alone asks for the answer again
+        ("how do i do pigeon pose", "what do you mean??", "pigeon-pose", None),
     ],
 )
-def test_follow_ups_of_older_people_and_voice_typing(
+def test_follow_ups_of_blind_round_37(
     answerer: Answerer, before: str, text: str, entry: str, detail: str | None
 ) -> None:
     reading = talk(answerer, before, text).reading
     assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)
+
+
+def test_times_in_a_week_ask_how_often_not_how_many(answerer: Answerer) -> None:
+    reading = talk(answerer, "how many times in a week should i stretch my hip flexors").reading
+    assert reading is not None and reading.detail != "reps"
+    assert reading.entry_id == "how-often-to-stretch" or reading.detail == "frequency"
+
+
+def test_another_question_of_a_long_message_is_read_when_its_last_is_not_understood(
+    answerer: Answerer,
+) -> None:
+    """The last question ("What angle?") is not understood; the request after it is."""
+    message = (
+        "My sister showed me pigeon pose at the park on Sunday and I have been trying it every "
+        "evening after work since. Knee where? What angle? Any tips on doing pigeon pose properly"
+    )
+    assert talk(answerer, message).reply.entry_id == "pigeon-pose"
+
+
+def test_no_other_question_is_read_when_the_question_names_another_subject(
+    answerer: Answerer,
+) -> None:
+    message = (
+        "I stand all day at the till and my hips ache by the evening. Should I stand on a mat? "
+        "Which brand is best?"
+    )
+    assert talk(answerer, message).reply.entry_id is None
+
+
+def test_a_long_story_names_its_exercise_further_back_than_the_sentence_before(
+    answerer: Answerer,
+) -> None:
+    """The bridge is named four sentences before the question; none nearer names anything."""
+    message = (
+        "My neighbour swears glute bridges sorted her back out. I tried a few on the lounge "
+        "carpet after tea. The cat kept walking over me. The kids thought it was hilarious. "
+        "Whats the proper way?"
+    )
+    assert talk(answerer, message).reply.entry_id == "bridge-pose"
 
 
 def test_the_question_after_an_emoji_is_read_as_its_own_sentence(answerer: Answerer) -> None:
