@@ -1334,3 +1334,43 @@ def test_the_question_after_an_emoji_is_read_as_its_own_sentence(answerer: Answe
         "front knee go?"
     )
     assert talk(answerer, message).reply.entry_id == "pigeon-pose"
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "entry", "detail"),
+    [
+        # another exercise named only to compare: the question is about the one talked about
+        (
+            "how do i do the bridge",
+            "is this one held for longer than pigeon?",
+            "bridge-pose",
+            "hold",
+        ),
+        (
+            "how do i do pigeon pose",
+            "do i swap legs on this one as well, same as the kneeling one?",
+            "pigeon-pose",
+            "sides",
+        ),
+        # "the second thing you said" is a part of the answer, not an option shown after it
+        (
+            "what are the signs of tight hip flexors",
+            "the first thing you said, can you explain that a bit more",
+            "signs-of-tight-hip-flexors",
+            None,
+        ),
+        ("how do i do the bridge", "how many reps in total should i do", "bridge-pose", "reps"),
+        # what someone already does, asked whether it is enough: the topic's advice
+        (
+            "how often should i stretch my hip flexors",
+            "i only manage sundays, is that ok",
+            "how-often-to-stretch",
+            None,
+        ),
+    ],
+)
+def test_follow_ups_that_compare_or_point_into_the_answer(
+    answerer: Answerer, before: str, text: str, entry: str, detail: str | None
+) -> None:
+    reading = talk(answerer, before, text).reading
+    assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)

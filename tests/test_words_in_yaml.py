@@ -154,6 +154,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
         "explain"
     ),
     ("bot/core/answering/question_reading.py", "QuestionReader", "detail's own entry"): "explain",
+    ("bot/core/answering/question_reading.py", "QuestionReader", "compared with "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the topic, in a tie"): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise beside "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise called: "): (

@@ -77,7 +77,7 @@ STOPWORDS = frozenset(
     unrelated separate separately totally anyways kno knw aint merely whatsoever ought upon
     meanwhile wish wishes wished perform performs performed performing typical typically usual
     smth sth somethin entirely em till til b4 thats theres heres actual understood noted
-    sensible reasonable wise worthwhile forgotten earlier already silly
+    sensible reasonable wise worthwhile forgotten earlier already silly total overall altogether
     wait yay sorry nah ugh omg haha hahaha lmao lmfao oh ooh wow alright abt thru dumb oops
     whoops yikes jeez gosh hehe roughly approximately approx
     kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged

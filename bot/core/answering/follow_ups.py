@@ -76,7 +76,10 @@ _NO_ORDINAL = re.compile(
     # "that last stretch": the one just described, the topic (not the last option shown)
     r"(?:that|this) last (?:stretch|exercise|pose|move)|"
     # "first" as "before anything else": "wait, first explain me why ...", "but first, tell me"
-    r"(?:but|wait|ok|okay|so) first|first (?:explain|tell|show|let|can|could|please|pls))\b"
+    r"(?:but|wait|ok|okay|so) first|first (?:explain|tell|show|let|can|could|please|pls)|"
+    # "the second thing you said": a part of the answer, not an option shown after it
+    r"(?:first|second|third|last|1st|2nd|3rd) (?:thing|point|bit|part|sign) you "
+    r"(?:said|mentioned|wrote|listed|described))\b"
 )
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
 # Words that only add emphasis: they may stand inside a phrase that asks a detail ("what do I

@@ -30,7 +30,7 @@ from bot.core.answering.follow_ups import (
 )
 from bot.core.answering.match_result import Band, Match
 from bot.core.answering.matching import Matcher, only_numbers
-from bot.core.answering.reading import Reading, entry_reading
+from bot.core.answering.reading import Reading, entry_reading, noted
 from bot.core.answering.scope import Scope
 from bot.core.answering.sentences import POINTS_AT, sentences_of
 from bot.core.answering.term_model import QUESTION_WORDS
@@ -50,6 +50,11 @@ _ONE = re.compile(r"\bone\b")
 # word of its own (at most a few words, so nothing backtracks).
 _CALLED = re.compile(
     r"\bthe (\w+(?: \w+)?) one\b|\bthe one (?:where|with|that|from|you)\b((?: \w+){1,5})"
+)
+# Words that name another exercise only to compare it with the one talked about.
+_COMPARED = re.compile(
+    r"\b(?:as long as|as well|same as|like with|like for|compared to|compared with|than|"
+    r"versus|vs)\b"
 )
 _BESIDE = re.compile(r"\b(before|after) ")  # then the name (two searches: no backtracking)
 NEXT_WORDS = (
@@ -97,6 +102,9 @@ class QuestionReader:
         the question may add to freely, not a topic of the chat that an unrelated message must
         not be forced onto."""
         canonical = self.matcher.canonical(text)
+        compared = self._compared(canonical, context, story, told)
+        if compared is not None:
+            return compared
         cue = self._follow_ups.cue(self._asking(text, canonical))
         if cue is not None and cue.follow_up.answers_topic and (told or context is None):
             cue = None  # "explain it in simpler words" asks again only after an answer
@@ -330,6 +338,31 @@ class QuestionReader:
             return None
         named = self._named_exercise(called.group(1) or called.group(2))
         return named if named is not None and named != context.topic else None
+
+    def _compared(
+        self,
+        canonical: str,
+        context: Conversation | None,
+        story: tuple[tuple[str, float], ...],
+        told: bool,
+    ) -> Reading | None:
+        """In a talk about an exercise, a question about it that names another only to compare
+        ("is this one held as long as the pigeon?", "do I swap legs on this one as well, same
+        as the kneeling stretch?"): the question before the comparison, about the topic; None
+        when there is no such comparison or that question alone is not about the topic."""
+        if context is None or context.topic not in self._exercises:
+            return None
+        compared = _COMPARED.search(canonical)
+        if compared is None or compared.start() == 0:
+            return None
+        head = canonical[: compared.start()]
+        other = self._named_exercise(canonical[compared.start() :])
+        if other is None or other == context.topic or self._named_exercise(head) is not None:
+            return None
+        reading = self.read(head, context, story, told)
+        if reading.kind in {"answer", "detail"} and reading.entry_id == context.topic:
+            return noted(reading, f"compared with {other}")
+        return None
 
     def _named_exercise(self, text: str) -> str | None:
         """The exercise a phrase names by a title or keyword (the best match for it), or None."""
