@@ -1169,34 +1169,7 @@ def test_past_forms_and_supposed_to_ask_the_detail(
             "when-to-see-a-professional",
             None,
         ),
-    ],
-)
-def test_follow_ups_of_blind_round_36(
-    answerer: Answerer, before: str, text: str, entry: str, detail: str | None
-) -> None:
-    reading = talk(answerer, before, text).reading
-    assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)
-
-
-def test_next_after_saying_it_is_done(answerer: Answerer) -> None:
-    outcome = talk(
-        answerer, "exercises for tight hip flexors", "the first one", "finished, next one?"
-    )
-    assert outcome.reply.entry_id == "pigeon-pose"
-
-
-def test_a_body_part_placed_in_an_exercise_the_question_names_is_ours(answerer: Answerer) -> None:
-    """ "chest" is a subject the article does not cover, but where it goes in the stretch the
-    question names is the stretch's position."""
-    reading = talk(
-        answerer, "kneeling stretch: should my chest lean forward or stay upright?"
-    ).reading
-    assert reading is not None and reading.entry_id == "hip-flexor-stretch"
-
-
-@pytest.mark.parametrize(
-    ("before", "text", "entry", "detail"),
-    [
+        # --- round 37 ---
         # a change of subject announced in so many words is no word of the question
         (
             "how often should i do the bridge",
@@ -1279,13 +1252,57 @@ def test_a_body_part_placed_in_an_exercise_the_question_names_is_ours(answerer: 
         ("how do i do the bridge", "what do u mean by psoas", "what-are-hip-flexors", None),
         # "what do you mean?" alone asks for the answer again
         ("how do i do pigeon pose", "what do you mean??", "pigeon-pose", None),
+        # another exercise named only to compare: the question is about the one talked about
+        (
+            "how do i do the bridge",
+            "is this one held for longer than pigeon?",
+            "bridge-pose",
+            "hold",
+        ),
+        (
+            "how do i do pigeon pose",
+            "do i swap legs on this one as well, same as the kneeling one?",
+            "pigeon-pose",
+            "sides",
+        ),
+        # "the second thing you said" is a part of the answer, not an option shown after it
+        (
+            "what are the signs of tight hip flexors",
+            "the first thing you said, can you explain that a bit more",
+            "signs-of-tight-hip-flexors",
+            None,
+        ),
+        ("how do i do the bridge", "how many reps in total should i do", "bridge-pose", "reps"),
+        # what someone already does, asked whether it is enough: the topic's advice
+        (
+            "how often should i stretch my hip flexors",
+            "i only manage sundays, is that ok",
+            "how-often-to-stretch",
+            None,
+        ),
     ],
 )
-def test_follow_ups_of_blind_round_37(
+def test_follow_ups_of_blind_rounds_36_and_37(
     answerer: Answerer, before: str, text: str, entry: str, detail: str | None
 ) -> None:
     reading = talk(answerer, before, text).reading
     assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)
+
+
+def test_next_after_saying_it_is_done(answerer: Answerer) -> None:
+    outcome = talk(
+        answerer, "exercises for tight hip flexors", "the first one", "finished, next one?"
+    )
+    assert outcome.reply.entry_id == "pigeon-pose"
+
+
+def test_a_body_part_placed_in_an_exercise_the_question_names_is_ours(answerer: Answerer) -> None:
+    """ "chest" is a subject the article does not cover, but where it goes in the stretch the
+    question names is the stretch's position."""
+    reading = talk(
+        answerer, "kneeling stretch: should my chest lean forward or stay upright?"
+    ).reading
+    assert reading is not None and reading.entry_id == "hip-flexor-stretch"
 
 
 def test_times_in_a_week_ask_how_often_not_how_many(answerer: Answerer) -> None:
@@ -1334,43 +1351,3 @@ def test_the_question_after_an_emoji_is_read_as_its_own_sentence(answerer: Answe
         "front knee go?"
     )
     assert talk(answerer, message).reply.entry_id == "pigeon-pose"
-
-
-@pytest.mark.parametrize(
-    ("before", "text", "entry", "detail"),
-    [
-        # another exercise named only to compare: the question is about the one talked about
-        (
-            "how do i do the bridge",
-            "is this one held for longer than pigeon?",
-            "bridge-pose",
-            "hold",
-        ),
-        (
-            "how do i do pigeon pose",
-            "do i swap legs on this one as well, same as the kneeling one?",
-            "pigeon-pose",
-            "sides",
-        ),
-        # "the second thing you said" is a part of the answer, not an option shown after it
-        (
-            "what are the signs of tight hip flexors",
-            "the first thing you said, can you explain that a bit more",
-            "signs-of-tight-hip-flexors",
-            None,
-        ),
-        ("how do i do the bridge", "how many reps in total should i do", "bridge-pose", "reps"),
-        # what someone already does, asked whether it is enough: the topic's advice
-        (
-            "how often should i stretch my hip flexors",
-            "i only manage sundays, is that ok",
-            "how-often-to-stretch",
-            None,
-        ),
-    ],
-)
-def test_follow_ups_that_compare_or_point_into_the_answer(
-    answerer: Answerer, before: str, text: str, entry: str, detail: str | None
-) -> None:
-    reading = talk(answerer, before, text).reading
-    assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)
