@@ -54,7 +54,6 @@ STORY_FACTOR = 0.35  # weight of a long message's back-story next to its questio
 NEAR_STORY_FACTOR = 0.6  # the sentence just before the question
 STORY_SENTENCES = 6  # sentences before the question that count as its story
 NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long message's question
-NAMED_BACK = STORY_SENTENCES  # sentences before a long message's question that may name its topic
 OTHER_QUESTIONS = 2  # a long message's other questions read when its question is not understood
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
 
@@ -209,12 +208,10 @@ class Interpreter:
         elif told is not None and not self._goes_on(chat, story):
             context = Conversation(topic=told.entry_id)
         else:
-            # A story too long to place may still name what the question is about, nearest
-            # sentence first ("Someone mentioned the bridge. How do I do it?", "A friend said
-            # bridges are good. How exactly? And how many in a row?").
-            for before in reversed(
-                [sentences[i] for i in around if asked - NAMED_BACK <= i < asked]
-            ):
+            # A story too long to place may still name what the question is about in any of
+            # its sentences, nearest first ("Someone mentioned the bridge. How do I do it?", "A
+            # friend said bridges are good. How exactly? And how many in a row?").
+            for before in reversed([sentences[i] for i in around if i < asked]):
                 if self._scope.names_an_entry(self._terms(before)):  # no scoring when none is
                     # Only the best is asked: entries that cannot be it are not scored.
                     named = self.matcher.match_parts(((before, 1.0),), limit=1).best

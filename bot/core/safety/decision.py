@@ -312,7 +312,7 @@ class Screen:
                 said = " ".join(f"{{{name}}}" for name in flag.unless)
             if status.ruled_out:
                 dropped.update(scopes.clause(hit))
-            elif verdict.status is Status.QUESTION:  # the question is its whole sentence
+            elif status is Status.QUESTION:  # the question is its whole sentence
                 dropped.update(wording.sentence_of(document.tokens, hit))
             mentions.append(
                 Mention(
