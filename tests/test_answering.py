@@ -134,7 +134,7 @@ def test_an_off_topic_word_weighs_but_never_vetoes(kb: KnowledgeBase, answerer: 
 
 def test_did_you_mean_offers_plausible_options_and_none_of_these(kb: KnowledgeBase) -> None:
     matcher = Matcher(kb, confident=101, unsure=0)  # force the middle band
-    answer = Answerer(kb, matcher).answer("pigeon or bridge for my back")
+    answer = Answerer(kb, matcher).answer("pigeon, bridge, for my back")
     assert answer.reply.kind is ReplyKind.UNSURE
     data = [b.data for row in answer.reply.buttons for b in row]
     assert data[-1] == "n:pigeon-pose" or data[-1] == "n:bridge-pose"

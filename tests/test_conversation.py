@@ -1351,3 +1351,69 @@ def test_the_question_after_an_emoji_is_read_as_its_own_sentence(answerer: Answe
         "front knee go?"
     )
     assert talk(answerer, message).reply.entry_id == "pigeon-pose"
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # two exercises set side by side: the entry that lists them both
+        (
+            (
+                "how long do i hold the kneeling stretch",
+                "ok so which one do i stay in longer, pigeon or the kneeling one",
+            ),
+            "exercises",
+        ),
+        (
+            (
+                "how do i do the bridge",
+                "bridge vs pigeon, which one stretches the hip flexors more",
+            ),
+            "exercises",
+        ),
+        # a greeting is no word of the question, and no first word of a statement
+        (("hiya how many days a week must i do the hip stretches",), "how-often-to-stretch"),
+        # a story checked against the answer just given: that answer
+        (
+            (
+                "what are the signs of tight hip flexors",
+                "when i stand up after a long drive i walk bent over like an old man for a few "
+                "minutes. is that what you mean?",
+            ),
+            "signs-of-tight-hip-flexors",
+        ),
+        # "in the first place" is emphasis, not a place or the first of a list
+        (
+            (
+                "how many reps of the bridge",
+                "how do i know my hip flexors are the problem in the first place",
+            ),
+            "signs-of-tight-hip-flexors",
+        ),
+        # "explain how to do it" asks for the steps; "it" is what the clause before names
+        (
+            (
+                "what exercises help tight hip flexors",
+                "the kneeling one looks easy enough, can you explain how to do it",
+            ),
+            "hip-flexor-stretch",
+        ),
+        (
+            ("what exercises help tight hip flexors", "pigeon seems tricky, how do i do it"),
+            "pigeon-pose",
+        ),
+    ],
+)
+def test_readings_of_blind_round_38(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    reading = talk(answerer, *messages).reading
+    assert reading is not None and reading.entry_id == entry
+
+
+def test_two_exercises_done_are_not_weighed_against_each_other(answerer: Answerer) -> None:
+    """ "and" between two exercises weighs them only in a question that says so."""
+    reading = talk(
+        answerer, "i do pigeon and bridges most days, should i get my back checked"
+    ).reading
+    assert reading is None or reading.entry_id != "exercises"

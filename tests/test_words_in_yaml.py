@@ -155,6 +155,8 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ),
     ("bot/core/answering/question_reading.py", "QuestionReader", "detail's own entry"): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "compared with "): "explain",
+    ("bot/core/answering/question_reading.py", "QuestionReader", "side by side: "): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", ", about "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the topic, in a tie"): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise beside "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise called: "): (

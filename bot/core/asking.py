@@ -10,8 +10,12 @@ from collections.abc import Sequence
 
 __all__ = ["ASKING", "OPENERS", "QUESTION_WORDS", "first_word", "opens_a_question"]
 
-# Little words that open a new thought before the question itself ("anyway, does cycling ...").
-OPENERS = frozenset("anyway anyways so and but also ok okay well right oh btw then now".split())
+# Little words that open a new thought before the question itself ("anyway, does cycling ..."),
+# greetings and courtesies included ("howzit, how many days a week ...", "sorry, how long ...").
+OPENERS = frozenset(
+    "anyway anyways so and but also ok okay well right oh btw then now hi hey hello hiya heya "
+    "howdy howzit hullo hallo yo gday please pls plz sorry thanks thx cheers".split()
+)
 QUESTION_WORDS = frozenset("what which when how why who where".split())
 # A first word that asks: a question word, or a verb that asks ("is it ...", "tell me ...").
 ASKING = QUESTION_WORDS | frozenset(

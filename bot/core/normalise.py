@@ -81,6 +81,7 @@ STOPWORDS = frozenset(
     wait yay sorry nah ugh omg haha hahaha lmao lmfao oh ooh wow alright abt thru dumb oops
     whoops yikes jeez gosh hehe roughly approximately approx
     kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged
+    hiya heya howdy howzit hullo hallo yo sup gday
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"

@@ -56,6 +56,12 @@ _COMPARED = re.compile(
     r"\b(?:as long as|as well|same as|like with|like for|compared to|compared with|than|"
     r"versus|vs)\b"
 )
+# Two exercises set side by side: "the pigeon or the kneeling one", "bridge vs pigeon"; with
+# "and", only when the question weighs them ("the difference between bridge and pigeon", not
+# "i do pigeon and bridges, should i see someone").
+_SIDE_BY_SIDE = re.compile(r"\b(?:or|and|vs|versus)\b")
+_WEIGHED = re.compile(r"\b(?:differ|difference|differences|different|between|compare|compared)\b")
+SIDE_WORDS = 4  # words on each side of "or" that must name an exercise
 _BESIDE = re.compile(r"\b(before|after) ")  # then the name (two searches: no backtracking)
 NEXT_WORDS = (
     "next previous one after before that this exercise stretch pose move then do ok okay come "
@@ -105,6 +111,9 @@ class QuestionReader:
         compared = self._compared(canonical, context, story, told)
         if compared is not None:
             return compared
+        overview = self._side_by_side(canonical)
+        if overview is not None:
+            return overview
         cue = self._follow_ups.cue(self._asking(text, canonical))
         if cue is not None and cue.follow_up.answers_topic and (told or context is None):
             cue = None  # "explain it in simpler words" asks again only after an answer
@@ -362,6 +371,32 @@ class QuestionReader:
         reading = self.read(head, context, story, told)
         if reading.kind in {"answer", "detail"} and reading.entry_id == context.topic:
             return noted(reading, f"compared with {other}")
+        return None
+
+    def _side_by_side(self, canonical: str) -> Reading | None:
+        """A question that puts two exercises side by side ("which one is held longer, the
+        pigeon or the kneeling one?", "difference between bridge and pigeon"): the entry that
+        lists both (the one that lists the most exercises), where they stand together; None
+        when no "or" / "vs" (or "and", in a question that weighs) has a different exercise named
+        right before and after it."""
+        weighed = _WEIGHED.search(canonical) is not None
+        for joint in _SIDE_BY_SIDE.finditer(canonical):
+            if joint.group() == "and" and not weighed:
+                continue
+            before = " ".join(canonical[: joint.start()].split()[-SIDE_WORDS:])
+            after = " ".join(canonical[joint.end() :].split()[:SIDE_WORDS])
+            first = self._named_exercise(before) if before else None
+            second = self._named_exercise(after) if first is not None and after else None
+            if first is None or second is None or first == second:
+                continue
+            lists = [
+                entry
+                for entry in self.kb.ordered()
+                if entry.kind != "exercise" and {first, second} <= set(entry.related)
+            ]
+            if lists:
+                best = max(lists, key=lambda e: sum(r in self._exercises for r in e.related))
+                return self._entry(best.id, None, None, f"side by side: {first}, {second}")
         return None
 
     def _named_exercise(self, text: str) -> str | None:

@@ -189,6 +189,14 @@ class Interpreter:
         chat = context
         asked = question_index(sentences)
         question = sentences[asked]
+        if chat is not None and chat.topic is not None:
+            cue = self._follow_ups.cue(self.matcher.canonical(question))
+            if cue is not None and cue.follow_up.answers_topic:
+                # "... is that what you mean?", "... does that count?": the story is what the
+                # writer checks against the answer just given, which answers it.
+                checked = self._questions.read(question, chat, ())
+                if checked.kind in {"answer", "detail"}:
+                    return noted(checked, f"long message: question {question!r}")
         # The sentences around the question tell its story; a long life story before them
         # says nothing more about what is asked (and would cost time on 4,096 characters).
         around = story_window(sentences, asked, STORY_SENTENCES, 2)
@@ -342,7 +350,15 @@ class Interpreter:
             kept = self._questions.read(" ".join(present), context, (), told=told)
             if kept.kind in {"answer", "detail"}:
                 return noted(kept, "clauses about what is absent left aside")
-        question = pieces[question_index(pieces)]
+        asked = question_index(pieces)
+        question = pieces[asked]
+        referred = self._referred(question, pieces[:asked])
+        if referred is not None:
+            # "pigeon looks hard for me, how do i do it": the clause before names what it is
+            # about.
+            clause = self._questions.read(question, Conversation(topic=referred), (), told=True)
+            if clause.kind in {"answer", "detail"}:
+                return noted(clause, f"question in the clause {question!r}, about {referred}")
         clause = self._questions.read(question, context, (), told=told)
         best = clause.match.best if clause.match is not None else None
         # Named, two words of its own, or words that ask a detail of the topic or the detail's
