@@ -1417,3 +1417,10 @@ def test_two_exercises_done_are_not_weighed_against_each_other(answerer: Answere
         answerer, "i do pigeon and bridges most days, should i get my back checked"
     ).reading
     assert reading is None or reading.entry_id != "exercises"
+
+
+def test_that_after_a_story_is_the_story_not_a_name_in_it(answerer: Answerer) -> None:
+    """ "why is that" asks about what the clause before tells, not about an entry it names
+    ("jog" names the activities that tighten the hip flexors)."""
+    reading = talk(answerer, "my hip aches when i jog uphill, why is that").reading
+    assert reading is not None and reading.kind not in {"answer", "detail"}

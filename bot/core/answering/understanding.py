@@ -56,6 +56,7 @@ STORY_SENTENCES = 6  # sentences before the question that count as its story
 NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long message's question
 OTHER_QUESTIONS = 2  # a long message's other questions read when its question is not understood
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
+_IT = re.compile(r"\b(?:it|them)\b")  # a pronoun that names a thing, not a whole story
 
 
 class Interpreter:
@@ -117,7 +118,7 @@ class Interpreter:
             # subject is in a clause of its own, the question in another.
             if not self._aside(reading, pieces[question_index(pieces)], text):
                 return reading
-            clause = self._read_clauses(pieces, context, Reading("none"))
+            clause = self._read_clauses(pieces, context, Reading("none"), refer=False)
             return clause if clause.kind in {"answer", "detail"} else reading
         if reading.kind not in {"none", "unsure"}:
             return reading
@@ -339,12 +340,15 @@ class Interpreter:
         context: Conversation | None,
         reading: Reading,
         told: bool = False,
+        refer: bool = True,
     ) -> Reading:
         """A short message unclear as a whole, read clause by clause: without the clauses that
         only say what is absent ("no numbness, no tingling, just tight hips"), or as its
         question clause after a little story ("my uncle had bowel cancer, unrelated, but what
         are the hip flexors?") when that clause is clear on two words of its own or names its
-        entry; one shared word is too little to outweigh a story the bot could not place."""
+        entry; one shared word is too little to outweigh a story the bot could not place.
+        ``refer``: a pronoun of the question clause may mean what a clause before it names
+        (not in a message about a subject we do not cover)."""
         present = [c for c in pieces if not self._scope.absent(c)]
         if present and len(present) < len(pieces):
             kept = self._questions.read(" ".join(present), context, (), told=told)
@@ -352,7 +356,14 @@ class Interpreter:
                 return noted(kept, "clauses about what is absent left aside")
         asked = question_index(pieces)
         question = pieces[asked]
-        referred = self._referred(question, pieces[:asked])
+        # (not when the message is about a subject we do not cover, or one the maintainers
+        # list as another: "my knee clicks in the bridge, why is it" is about the knee)
+        listed = reading.match is not None and bool(reading.match.off_topic)
+        referred = self._referred(question, pieces[:asked]) if refer and not listed else None
+        if referred is not None and (
+            self.kb.entries[referred].kind != "exercise" or _IT.search(question) is None
+        ):
+            referred = None  # "... is that ok?", "... why is that?": the story, not a name in it
         if referred is not None:
             # "pigeon looks hard for me, how do i do it": the clause before names what it is
             # about.
