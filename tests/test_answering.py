@@ -314,6 +314,15 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # round 39: "suppose i fell" is a what-if, but "i suppose" is as often a hedge told of a
+        # real sign ("i suppose i have been leaking a bit"): no trigger rules it out; and a heat
+        # wave's sweating is told before "but" and "the weather not me" after it, where no
+        # trigger's reach crosses
+        "suppose i fell over doing the bridge, could i hurt my spine?? i havent fallen, im "
+        "just anxious about starting. how do i do the bridge safely",
+        "im sweating buckets and feel hot but its 41 degrees in perth today and the aircon's "
+        "broke 🥵 thats the weather not me lol. can sitting in the car for hours tighten your "
+        "hip flexors?",
         # round 37: the exertion that explains the legs is told before ", i" or "and my",
         # which end a trigger's reach ("leg day destroyed me, i cant feel my legs"; "sat 14
         # hrs straight ... and my legs felt like lead"): a reach past them would as well

@@ -1402,9 +1402,45 @@ def test_the_question_after_an_emoji_is_read_as_its_own_sentence(answerer: Answe
             ("what exercises help tight hip flexors", "pigeon seems tricky, how do i do it"),
             "pigeon-pose",
         ),
+        # "this" beside another exercise is the one talked about
+        (
+            (
+                "what is the bridge",
+                "which one is easier on the knees, this or the kneeling stretch",
+            ),
+            "exercises",
+        ),
+        # a purpose said at length, a benefit seen: how often
+        (("how often should i do the stretches to feel a benefit",), "how-often-to-stretch"),
+        # "the only ones?" asks for the others; "part of the problem?" and "is that true?" check
+        # the answer just given
+        (
+            ("how do i do pigeon pose", "and the kneeling one?", "are those the only ones"),
+            "exercises",
+        ),
+        (
+            (
+                "what makes hip flexors tight",
+                "i drive a lot for work, is the driving part of the problem",
+            ),
+            "activities-that-worsen-tight-hip-flexors",
+        ),
+        (("does sitting make hip flexors tight", "is that true?"), "sitting-and-hip-flexors"),
+        (
+            ("what are the signs of tight hip flexors", "any truth in that?"),
+            "signs-of-tight-hip-flexors",
+        ),
+        # words that ask for the professional do not hide the word "professional" itself
+        (
+            (
+                "i have stretched for weeks with no change, what type of professional should i "
+                "go to",
+            ),
+            "when-to-see-a-professional",
+        ),
     ],
 )
-def test_readings_of_blind_round_38(
+def test_readings_of_blind_rounds_38_and_39(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     reading = talk(answerer, *messages).reading

@@ -62,6 +62,8 @@ _COMPARED = re.compile(
 _SIDE_BY_SIDE = re.compile(r"\b(?:or|and|vs|versus)\b")
 _WEIGHED = re.compile(r"\b(?:differ|difference|differences|different|between|compare|compared)\b")
 SIDE_WORDS = 4  # words on each side of "or" that must name an exercise
+_THIS_BEFORE = re.compile(r"\b(?:this|that|it)(?: one)?$")  # "... this or pigeon"
+_THIS_AFTER = re.compile(r"^(?:the )?(?:this|that|it)\b")  # "... pigeon or this one"
 _BESIDE = re.compile(r"\b(before|after) ")  # then the name (two searches: no backtracking)
 NEXT_WORDS = (
     "next previous one after before that this exercise stretch pose move then do ok okay come "
@@ -111,7 +113,7 @@ class QuestionReader:
         compared = self._compared(canonical, context, story, told)
         if compared is not None:
             return compared
-        overview = self._side_by_side(canonical)
+        overview = self._side_by_side(canonical, context)
         if overview is not None:
             return overview
         cue = self._follow_ups.cue(self._asking(text, canonical))
@@ -373,20 +375,22 @@ class QuestionReader:
             return noted(reading, f"compared with {other}")
         return None
 
-    def _side_by_side(self, canonical: str) -> Reading | None:
+    def _side_by_side(self, canonical: str, context: Conversation | None) -> Reading | None:
         """A question that puts two exercises side by side ("which one is held longer, the
-        pigeon or the kneeling one?", "difference between bridge and pigeon"): the entry that
-        lists both (the one that lists the most exercises), where they stand together; None
-        when no "or" / "vs" (or "and", in a question that weighs) has a different exercise named
-        right before and after it."""
+        pigeon or the kneeling one?", "difference between bridge and pigeon", "this or pigeon"
+        in a talk about the bridge): the entry that lists both (the one that lists the most
+        exercises), where they stand together; None when no "or" / "vs" (or "and", in a
+        question that weighs) has a different exercise named right before and after it."""
         weighed = _WEIGHED.search(canonical) is not None
+        topic = context.topic if context is not None else None
+        this = topic if topic in self._exercises else None
         for joint in _SIDE_BY_SIDE.finditer(canonical):
             if joint.group() == "and" and not weighed:
                 continue
             before = " ".join(canonical[: joint.start()].split()[-SIDE_WORDS:])
             after = " ".join(canonical[joint.end() :].split()[:SIDE_WORDS])
-            first = self._named_exercise(before) if before else None
-            second = self._named_exercise(after) if first is not None and after else None
+            first = self._side(before, this, _THIS_BEFORE) if before else None
+            second = self._side(after, this, _THIS_AFTER) if first is not None and after else None
             if first is None or second is None or first == second:
                 continue
             lists = [
@@ -398,6 +402,13 @@ class QuestionReader:
                 best = max(lists, key=lambda e: sum(r in self._exercises for r in e.related))
                 return self._entry(best.id, None, None, f"side by side: {first}, {second}")
         return None
+
+    def _side(self, words: str, this: str | None, pointing: re.Pattern[str]) -> str | None:
+        """The exercise one side of "or" names, or the one talked about when it points at it
+        ("this", "this one", "it")."""
+        if this is not None and pointing.search(words):
+            return this
+        return self._named_exercise(words)
 
     def _named_exercise(self, text: str) -> str | None:
         """The exercise a phrase names by a title or keyword (the best match for it), or None."""
