@@ -1430,6 +1430,34 @@ def test_the_question_after_an_emoji_is_read_as_its_own_sentence(answerer: Answe
             ("what are the signs of tight hip flexors", "any truth in that?"),
             "signs-of-tight-hip-flexors",
         ),
+        # the detail between "same" and "as" is asked of the topic, not of the one compared
+        (("how do i do the bridge", "is it the same number of reps as pigeon?"), "bridge-pose"),
+        # propped up on the hands, the chest far from the floor: an easier pigeon, not the chest
+        (
+            (
+                "how do i do pigeon pose",
+                "my chest wont go anywhere near the floor, can i stay propped up on my hands",
+            ),
+            "pigeon-pose",
+        ),
+        # a clause that is an entry's phrasing word for word is the question
+        (
+            (
+                "how often should i stretch",
+                "random one but what is the iliopsoas, my physio keeps saying it",
+            ),
+            "what-are-hip-flexors",
+        ),
+        # the rest of a message whose red flag is ruled out keeps its commas: the question is
+        # found in its clause
+        (
+            (
+                "my dog lost control of his bowels on the carpet this morning, vet says its his "
+                "age. anyway while i was scrubbing i wondered, how often should i be doing the "
+                "hip flexor stretches?",
+            ),
+            "how-often-to-stretch",
+        ),
         # words that ask for the professional do not hide the word "professional" itself
         (
             (
@@ -1460,3 +1488,12 @@ def test_that_after_a_story_is_the_story_not_a_name_in_it(answerer: Answerer) ->
     ("jog" names the activities that tighten the hip flexors)."""
     reading = talk(answerer, "my hip aches when i jog uphill, why is that").reading
     assert reading is not None and reading.kind not in {"answer", "detail"}
+
+
+def test_a_clause_about_a_subject_we_do_not_cover_stays_uncovered(answerer: Answerer) -> None:
+    """ "how do i stretch those" reads like the stretch's own phrasing, but "those" are the
+    calves: the message is about a subject the article does not cover."""
+    reading = talk(
+        answerer, "hip flexor stretch", "my calves are tight as well, how do i stretch those"
+    ).reading
+    assert reading is not None and reading.kind == "not_covered"

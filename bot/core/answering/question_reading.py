@@ -56,6 +56,8 @@ _COMPARED = re.compile(
     r"\b(?:as long as|as well|same as|like with|like for|compared to|compared with|than|"
     r"versus|vs)\b"
 )
+# "same hold time as the kneeling one": the detail compared is asked of the topic
+_SAME_AS = re.compile(r"\bsame ((?:\w+ ){1,3})as\b")
 # Two exercises set side by side: "the pigeon or the kneeling one", "bridge vs pigeon"; with
 # "and", only when the question weighs them ("the difference between bridge and pigeon", not
 # "i do pigeon and bridges, should i see someone").
@@ -113,7 +115,7 @@ class QuestionReader:
         compared = self._compared(canonical, context, story, told)
         if compared is not None:
             return compared
-        overview = self._side_by_side(canonical, context)
+        overview = self.side_by_side(canonical, context)
         if overview is not None:
             return overview
         cue = self._follow_ups.cue(self._asking(text, canonical))
@@ -363,19 +365,22 @@ class QuestionReader:
         when there is no such comparison or that question alone is not about the topic."""
         if context is None or context.topic not in self._exercises:
             return None
-        compared = _COMPARED.search(canonical)
-        if compared is None or compared.start() == 0:
+        same = _SAME_AS.search(canonical)
+        compared = same or _COMPARED.search(canonical)
+        if compared is None or (compared.start() == 0 and same is None):
             return None
-        head = canonical[: compared.start()]
+        before = canonical[: compared.start()]
         other = self._named_exercise(canonical[compared.start() :])
-        if other is None or other == context.topic or self._named_exercise(head) is not None:
+        if other is None or other == context.topic or self._named_exercise(before) is not None:
             return None
+        # ("is it the same hold time as ...": the words between "same" and "as" ask)
+        head = f"{before} {same.group(1)}".strip() if same is not None else before
         reading = self.read(head, context, story, told)
         if reading.kind in {"answer", "detail"} and reading.entry_id == context.topic:
             return noted(reading, f"compared with {other}")
         return None
 
-    def _side_by_side(self, canonical: str, context: Conversation | None) -> Reading | None:
+    def side_by_side(self, canonical: str, context: Conversation | None) -> Reading | None:
         """A question that puts two exercises side by side ("which one is held longer, the
         pigeon or the kneeling one?", "difference between bridge and pigeon", "this or pigeon"
         in a talk about the bridge): the entry that lists both (the one that lists the most

@@ -33,7 +33,7 @@ from bot.core.answering.follow_ups import (
     FollowUpReader,
 )
 from bot.core.answering.matching import Matcher
-from bot.core.answering.question_reading import ALWAYS, QuestionReader
+from bot.core.answering.question_reading import ALWAYS, PHRASED, QuestionReader
 from bot.core.answering.reading import Reading, noted
 from bot.core.answering.scope import Scope, clauses
 from bot.core.answering.sentences import (
@@ -309,10 +309,13 @@ class Interpreter:
 
     def _may_answer(self, question: str) -> bool:
         """Whether a question read with no context may be an answer or a detail: only when it
-        has words that ask a detail, or an entry reaches the confident band (with neither, no
-        path of ``QuestionReader.read`` gives one), found without scoring the entries that
-        cannot."""
-        if self._follow_ups.cue(self.matcher.canonical(question)) is not None:
+        has words that ask a detail, puts two exercises side by side, or an entry reaches the
+        confident band (with none of these, no path of ``QuestionReader.read`` gives one),
+        found without scoring the entries that cannot."""
+        canonical = self.matcher.canonical(question)
+        if self._follow_ups.cue(canonical) is not None:
+            return True
+        if self._questions.side_by_side(canonical, None) is not None:
             return True
         return self.matcher.best_reaching(((question, 1.0),), self.matcher.confident) is not None
 
@@ -347,8 +350,9 @@ class Interpreter:
         question clause after a little story ("my uncle had bowel cancer, unrelated, but what
         are the hip flexors?") when that clause is clear on two words of its own or names its
         entry; one shared word is too little to outweigh a story the bot could not place.
-        ``refer``: a pronoun of the question clause may mean what a clause before it names
-        (not in a message about a subject we do not cover)."""
+        ``refer``: a pronoun of the question clause may mean what a clause before it names, and
+        a clause that is an entry's phrasing word for word is clear (neither in a message about
+        a subject we do not cover: "my hamstrings are tight too, how do i stretch those")."""
         present = [c for c in pieces if not self._scope.absent(c)]
         if present and len(present) < len(pieces):
             kept = self._questions.read(" ".join(present), context, (), told=told)
@@ -372,10 +376,14 @@ class Interpreter:
                 return noted(clause, f"question in the clause {question!r}, about {referred}")
         clause = self._questions.read(question, context, (), told=told)
         best = clause.match.best if clause.match is not None else None
-        # Named, two words of its own, or words that ask a detail of the topic or the detail's
-        # own entry ("what kind of person should I see": no score, the words decide).
+        # Named, two words of its own, an entry's phrasing word for word ("whats the iliopsoas,
+        # keep seeing that word everywhere"), or words that ask a detail of the topic or the
+        # detail's own entry ("what kind of person should I see": no score, the words decide).
         strong = (
-            (best is not None and (best.named or best.support >= 2))
+            (
+                best is not None
+                and (best.named or best.support >= 2 or (refer and best.similarity >= PHRASED))
+            )
             or clause.match is None
             or clause.detail is not None
         )

@@ -83,5 +83,21 @@ def joined(sentences: dict[int, list[str]]) -> str:
 
 
 def without(tokens: Tokens, dropped: set[int]) -> str:
-    """The words not dropped, sentence by sentence ("" when nothing would be left)."""
-    return joined(kept(tokens, dropped))
+    """The words not dropped, sentence by sentence, with their commas ("while i was mopping i
+    wondered, how often ...": the reader finds the question in its clause); "" when nothing
+    would be left."""
+    sentences: dict[int, list[str]] = {}
+    for position, word in enumerate(tokens.words):
+        if position not in dropped:
+            words = sentences.setdefault(tokens.sentences[position], [])
+            if word != "," or (words and words[-1] != ","):
+                words.append(word)
+    texts = []
+    for words in sentences.values():
+        while words and words[-1] == ",":
+            words.pop()
+        while words and words[0] == ",":
+            words.pop(0)
+        if words:
+            texts.append(" ".join(words).replace(" ,", ","))
+    return ". ".join(texts)
