@@ -1458,6 +1458,25 @@ def test_the_question_after_an_emoji_is_read_as_its_own_sentence(answerer: Answe
             ),
             "how-often-to-stretch",
         ),
+        # "the second one, how do you do it" after a reply that listed topics: the exercise
+        (
+            (
+                "which stretches help tight hip flexors",
+                "i sit at a desk all day",
+                "the second one, how do you do it",
+            ),
+            "pigeon-pose",
+        ),
+        # more exercises asked for, or whether that is all of them
+        (
+            (
+                "tell me about the bridge",
+                "cool, easier than i expected",
+                "any others i should do as well?",
+            ),
+            "exercises",
+        ),
+        (("what exercises help tight hips", "ok so is that the whole lot?"), "exercises"),
         # words that ask for the professional do not hide the word "professional" itself
         (
             (

@@ -56,6 +56,8 @@ _COMPARED = re.compile(
     r"\b(?:as long as|as well|same as|like with|like for|compared to|compared with|than|"
     r"versus|vs)\b"
 )
+# asking how an exercise is done ("how do i do it", "how is that one done")
+_DOING = re.compile(r"\bhow (?:do (?:i|you|we) do|to do|is (?:it|that|this)(?: one)? done)\b")
 # "same hold time as the kneeling one": the detail compared is asked of the topic
 _SAME_AS = re.compile(r"\bsame ((?:\w+ ){1,3})as\b")
 # Two exercises set side by side: "the pigeon or the kneeling one", "bridge vs pigeon"; with
@@ -135,6 +137,10 @@ class QuestionReader:
         if refers and not options and cue is None:
             return Reading("none", notes=("an ordinal, and no list shown",))
         if picked is not None and refers and options:
+            if picked not in self._exercises and _DOING.search(canonical) is not None:
+                # "the 2nd one, how do i do it" after a reply whose list is of topics (the
+                # exercises were listed before it): the exercise of that number
+                picked = ordinal(unasked, tuple(self._exercises)) or picked
             detail = cue.follow_up.name if cue else None
             return self._entry(picked, detail, None, f"option from the last list: {picked}")
         # "back to the kneeling one": another exercise called by a word of its own, with the
