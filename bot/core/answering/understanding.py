@@ -190,6 +190,7 @@ class Interpreter:
         chat = context
         asked = question_index(sentences)
         question = sentences[asked]
+        note = f"long message: question {question!r}"
         if chat is not None and chat.topic is not None:
             cue = self._follow_ups.cue(self.matcher.canonical(question))
             if cue is not None and cue.follow_up.answers_topic:
@@ -197,7 +198,7 @@ class Interpreter:
                 # writer checks against the answer just given, which answers it.
                 checked = self._questions.read(question, chat, ())
                 if checked.kind in {"answer", "detail"}:
-                    return noted(checked, f"long message: question {question!r}")
+                    return noted(checked, note)
         # The sentences around the question tell its story; a long life story before them
         # says nothing more about what is asked (and would cost time on 4,096 characters).
         around = story_window(sentences, asked, STORY_SENTENCES, 2)
@@ -266,7 +267,6 @@ class Interpreter:
                 if again.kind in {"answer", "detail"}:
                     reading = noted(again, f"the question read as {resolved!r}")
                     break
-        note = f"long message: question {question!r}"
         if reading.kind in {"none", "unsure"} and retries < NAMES_TRIED:
             # "At what point ..., and what kind of person ...?" (not after every name was
             # tried for a pronoun: the readings of one long message are bounded).
@@ -363,11 +363,12 @@ class Interpreter:
         # (not when the message is about a subject we do not cover, or one the maintainers
         # list as another: "my knee clicks in the bridge, why is it" is about the knee)
         listed = reading.match is not None and bool(reading.match.off_topic)
-        referred = self._referred(question, pieces[:asked]) if refer and not listed else None
-        if referred is not None and (
-            self.kb.entries[referred].kind != "exercise" or _IT.search(question) is None
-        ):
-            referred = None  # "... is that ok?", "... why is that?": the story, not a name in it
+        # ("it" or "them" only: "... is that ok?", "... why is that?" ask about the story)
+        referred = None
+        if refer and not listed and _IT.search(question) is not None:
+            named = self._referred(question, pieces[:asked])
+            if named is not None and self.kb.entries[named].kind == "exercise":
+                referred = named
         if referred is not None:
             # "pigeon looks hard for me, how do i do it": the clause before names what it is
             # about.

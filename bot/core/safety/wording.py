@@ -7,12 +7,15 @@ words of the mentions ruled out or asked about are dropped.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from bot.core.asking import ASKING, QUESTION_WORDS, first_word
 from bot.core.safety.patterns import Document, Hit
 from bot.core.safety.tokens import Tokens
+
+_COMMAS = re.compile(r"(?: ,)+")  # the commas left where dropped words were, as one
 
 __all__ = [
     "NEGATIONS",
@@ -68,11 +71,11 @@ def sentence_of(tokens: Tokens, hit: Hit) -> range:
     return range(start, bisect_right(tokens.sentences, number))
 
 
-def kept(tokens: Tokens, dropped: set[int]) -> dict[int, list[str]]:
-    """The words not dropped (commas aside), by sentence."""
+def kept(tokens: Tokens, dropped: set[int], commas: bool = False) -> dict[int, list[str]]:
+    """The words not dropped (commas aside, unless ``commas``), by sentence."""
     sentences: dict[int, list[str]] = {}
     for position, word in enumerate(tokens.words):
-        if position not in dropped and word != ",":
+        if position not in dropped and (commas or word != ","):
             sentences.setdefault(tokens.sentences[position], []).append(word)
     return sentences
 
@@ -86,18 +89,8 @@ def without(tokens: Tokens, dropped: set[int]) -> str:
     """The words not dropped, sentence by sentence, with their commas ("while i was mopping i
     wondered, how often ...": the reader finds the question in its clause); "" when nothing
     would be left."""
-    sentences: dict[int, list[str]] = {}
-    for position, word in enumerate(tokens.words):
-        if position not in dropped:
-            words = sentences.setdefault(tokens.sentences[position], [])
-            if word != "," or (words and words[-1] != ","):
-                words.append(word)
-    texts = []
-    for words in sentences.values():
-        while words and words[-1] == ",":
-            words.pop()
-        while words and words[0] == ",":
-            words.pop(0)
-        if words:
-            texts.append(" ".join(words).replace(" ,", ","))
-    return ". ".join(texts)
+    texts = (
+        _COMMAS.sub(",", " ".join(words)).strip(" ,")
+        for words in kept(tokens, dropped, commas=True).values()
+    )
+    return ". ".join(text for text in texts if text)
