@@ -1494,6 +1494,55 @@ def test_readings_of_blind_rounds_38_and_39(
     assert reading is not None and reading.entry_id == entry
 
 
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # regional English: "how long do I hold it for" in Scots
+        (("how dae ye dae the bridge", "how lang dae a haud it fur"), "bridge-pose"),
+        (("whit's the pigeon pose", "right, whit dae a dae aboot ma knee position"), "pigeon-pose"),
+        # "what next" after the steps: the steps again
+        (("how do i do the bridge", "done, what next"), "bridge-pose"),
+        # a word of thanks or praise before the follow-up ("lovely, ...") says nothing more
+        (
+            ("is yoga any good for tight hips", "lovely, which poses do you mean"),
+            "yoga-for-hip-flexors",
+        ),
+        # seats and times of day in other words
+        (
+            ("hip flexor stretch", "also does lounging in an armchair all afternoon tighten them"),
+            "sitting-and-hip-flexors",
+        ),
+        # "what about X, <a story>": the clause asks about X
+        (
+            ("what are the exercises", "what about yoga, my sister teaches it at the gym"),
+            "yoga-for-hip-flexors",
+        ),
+        # how often, asked as "every single day"
+        (
+            ("what exercises help tight hip flexors", "should i do them every single day"),
+            "exercises",
+        ),
+        # a dictated homophone: "hole it" is "hold it"
+        (("how do i do pigeon", "how long do i hole it for"), "pigeon-pose"),
+        # checking what was said: "so you're saying ..." and a hedge ("mostly") say nothing more
+        (
+            ("what makes hip flexors tight", "so you're saying it's mostly the sitting"),
+            "sitting-and-hip-flexors",
+        ),
+        # a message that asked nothing clearly but named the bridge: the bridge's follow-up
+        (
+            ("doing the bridge on the kitchen floor as we speak, lovely", "how long do i stay up"),
+            "bridge-pose",
+        ),
+    ],
+)
+def test_readings_of_the_sixteenth_stop(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    reading = talk(answerer, *messages).reading
+    assert reading is not None and reading.entry_id == entry
+
+
 def test_two_exercises_done_are_not_weighed_against_each_other(answerer: Answerer) -> None:
     """ "and" between two exercises weighs them only in a question that says so."""
     reading = talk(

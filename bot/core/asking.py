@@ -14,7 +14,8 @@ __all__ = ["ASKING", "OPENERS", "QUESTION_WORDS", "first_word", "opens_a_questio
 # greetings and courtesies included ("howzit, how many days a week ...", "sorry, how long ...").
 OPENERS = frozenset(
     "anyway anyways so and but also ok okay well right oh btw then now hi hey hello hiya heya "
-    "howdy howzit hullo hallo yo gday please pls plz sorry thanks thx cheers".split()
+    "howdy howzit hullo hallo yo gday please pls plz sorry thanks thx cheers sweet nice awesome "
+    "brilliant lovely ta grand fab gotcha righto aye great perfect".split()
 )
 QUESTION_WORDS = frozenset("what which when how why who where".split())
 # A first word that asks: a question word, or a verb that asks ("is it ...", "tell me ...").

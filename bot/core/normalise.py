@@ -82,6 +82,8 @@ STOPWORDS = frozenset(
     whoops yikes jeez gosh hehe roughly approximately approx
     kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged
     hiya heya howdy howzit hullo hallo yo sup gday
+    sweet nice awesome brilliant lovely ta grand fab gotcha righto aye great perfect instead
+    mainly mostly primarily chiefly largely
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"

@@ -161,9 +161,10 @@ class Answerer:
         options = None
         if reading is not None and reading.kind == "detail" and reading.entry_id:
             options = self._related_ids(reading.entry_id)  # what its full answer would list
-        # A message that asked nothing we could read (not one on a subject we do not cover)
-        # may still name the entry the next message follows up on.
-        match = reading.match if reading is not None and reading.kind == "none" else None
+        # A message that asked nothing we could read, or nothing clearly (not one on a subject
+        # we do not cover), may still name the entry the next message follows up on.
+        unclear = reading is not None and reading.kind in {"none", "unsure"}
+        match = reading.match if reading is not None and unclear else None
         best = match.best if match is not None else None
         named = best.entry_id if best is not None and best.named else None
         after = (conversation or Conversation()).after(outcome.reply, detail, options, named)

@@ -61,6 +61,8 @@ class Conversation:
         if reply.kind is ReplyKind.FALLBACK and named is not None:
             return Conversation(named, self.options, None, 0)
         if options:  # "Did you mean ...?" or a menu: the topic stays, the list is new
+            if named is not None:  # unless the message named one ("Doing the bridge, ...")
+                return Conversation(named, options, None, 0)
             return Conversation(self.topic, options, self.detail, self.turns + 1)
         kept = Conversation(self.topic, self.options, self.detail, self.turns + 1)
         return kept if kept.current else None

@@ -57,6 +57,8 @@ NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long mess
 OTHER_QUESTIONS = 2  # a long message's other questions read when its question is not understood
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
 _IT = re.compile(r"\b(?:it|them)\b")  # a pronoun that names a thing, not a whole story
+# A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
+_WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
 
 
 class Interpreter:
@@ -383,7 +385,12 @@ class Interpreter:
         strong = (
             (
                 best is not None
-                and (best.named or best.support >= 2 or (refer and best.similarity >= PHRASED))
+                and (
+                    best.named
+                    or best.support >= 2
+                    or (refer and best.similarity >= PHRASED)
+                    or (refer and _WHAT_ABOUT.match(question.lower()) is not None)
+                )
             )
             or clause.match is None
             or clause.detail is not None
