@@ -1529,6 +1529,16 @@ def test_readings_of_blind_rounds_38_and_39(
             ("what makes hip flexors tight", "so you're saying it's mostly the sitting"),
             "sitting-and-hip-flexors",
         ),
+        # English mixed with Hindi, and Nigerian Pidgin: the little words read as English
+        (("bridge exercise kaise karte hai",), "bridge-pose"),
+        (("how do i do the bridge", "kitni der hold karna hai"), "bridge-pose"),
+        (("hip flexors kya hai",), "what-are-hip-flexors"),
+        (
+            ("i sit all day for work", "my back dey pain me, na the sitting dey cause am?"),
+            "sitting-and-hip-flexors",
+        ),
+        # a question about a sign, then an imperative that asks ("share ..."): both answered
+        (("what is saddle numbness? also please share the stretches for tight hips",), "exercises"),
         # a message that asked nothing clearly but named the bridge: the bridge's follow-up
         (
             ("doing the bridge on the kitchen floor as we speak, lovely", "how long do i stay up"),

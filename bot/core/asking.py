@@ -20,11 +20,15 @@ OPENERS = frozenset(
 QUESTION_WORDS = frozenset("what which when how why who where".split())
 # A first word that asks: a question word, or a verb that asks ("is it ...", "tell me ...").
 ASKING = QUESTION_WORDS | frozenset(
-    "is are does do should can could would will any best tell show give explain".split()
+    "is are does do should can could would will any best tell show give explain share send "
+    "suggest recommend list describe teach".split()
 )
 # First words that ask as often as they start a statement ("when I sit, it aches", "will do")
 # or only add to a question before them ("... how does it cause the ache? explain like I'm 5").
-_ALSO_STATEMENTS = frozenset({"when", "will", "any", "best", "tell", "show", "give", "explain"})
+_ALSO_STATEMENTS = frozenset(
+    "when will any best tell show give explain share send suggest recommend list describe "
+    "teach".split()
+)
 
 
 def first_word(words: Sequence[str]) -> str:

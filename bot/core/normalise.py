@@ -84,6 +84,7 @@ STOPWORDS = frozenset(
     hiya heya howdy howzit hullo hallo yo sup gday
     sweet nice awesome brilliant lovely ta grand fab gotcha righto aye great perfect instead
     mainly mostly primarily chiefly largely
+    yaar bhai ji ko ka ki ke bhi
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"
