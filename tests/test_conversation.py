@@ -1539,6 +1539,18 @@ def test_readings_of_blind_rounds_38_and_39(
         ),
         # a question about a sign, then an imperative that asks ("share ..."): both answered
         (("what is saddle numbness? also please share the stretches for tight hips",), "exercises"),
+        # text speak: "hw lng", "y tho", "a wk"
+        (("bridge pose", "hw lng at the top"), "bridge-pose"),
+        (("tight hips from sitting?", "y tho"), "sitting-and-hip-flexors"),
+        (("the exercises pls", "hw many times a wk"), "exercises"),
+        # "which stretches" after a reply that gave one detail of the exercises: the list
+        (("how many times a wk do the hip stretches", "which stretches tho"), "exercises"),
+        # the people a question is asked for are no words of another subject
+        (("how often should my dad be doing the stretches",), "how-often-to-stretch"),
+        (
+            ("my wife goes to pilates, is yoga good for tight hip flexors too",),
+            "yoga-for-hip-flexors",
+        ),
         # a message that asked nothing clearly but named the bridge: the bridge's follow-up
         (
             ("doing the bridge on the kitchen floor as we speak, lovely", "how long do i stay up"),
@@ -1551,6 +1563,30 @@ def test_readings_of_the_sixteenth_stop(
 ) -> None:
     reading = talk(answerer, *messages).reading
     assert reading is not None and reading.entry_id == entry
+
+
+def test_a_detail_after_the_list_is_that_detail_and_the_list_again_is_the_list(
+    answerer: Answerer,
+) -> None:
+    """ "how many times a week" asks the frequency of the exercises; "which stretches tho"
+    then asks for the list, not the frequency again."""
+    asked = talk(answerer, "the exercises pls", "hw many times a wk").reading
+    assert asked is not None and asked.detail == "frequency"
+    listed = talk(answerer, "how many times a wk do the hip stretches", "which stretches tho")
+    assert listed.reading is not None and listed.reading.detail is None
+
+
+def test_a_foot_complaint_after_a_story_about_stretching_is_not_covered(
+    answerer: Answerer,
+) -> None:
+    """A family member's bunions are a subject the article does not cover, however well the
+    story before them matches."""
+    reading = talk(
+        answerer,
+        "been doing the stretches daily, loving them. my husband asks what he can do about his "
+        "bunions",
+    ).reading
+    assert reading is not None and reading.kind == "not_covered"
 
 
 def test_two_exercises_done_are_not_weighed_against_each_other(answerer: Answerer) -> None:

@@ -85,6 +85,8 @@ STOPWORDS = frozenset(
     sweet nice awesome brilliant lovely ta grand fab gotcha righto aye great perfect instead
     mainly mostly primarily chiefly largely
     yaar bhai ji ko ka ki ke bhi
+    mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend
+    grandma grandad grandpa granny nan mate carer
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"

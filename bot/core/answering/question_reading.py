@@ -42,6 +42,7 @@ TIE = 0.95  # a topic this close to the best entry's score keeps the conversatio
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
 
+_WHICH = re.compile(r"\bwhich\b")
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 _PREVIOUS = re.compile(r"\b(?:previous|before that|before this|the one before)\b")
 # "the one you mentioned just before the bridge": an exercise placed by its neighbour's name.
@@ -221,7 +222,9 @@ class QuestionReader:
         if self.confidence.solid(own, unfamiliar, strict):
             best = own.best
             assert best is not None
-            detail = self._follow_ups.detail_asked(cue, best.entry_id, own, context)
+            # ("which stretches tho?" after a frequency asks for the list, not the detail again)
+            before = None if _WHICH.search(canonical) else context
+            detail = self._follow_ups.detail_asked(cue, best.entry_id, own, before)
             first = None if following else whole.first()
             rival = first.best if first is not None else None
             if (
