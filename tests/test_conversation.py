@@ -1551,6 +1551,39 @@ def test_readings_of_blind_rounds_38_and_39(
             ("my wife goes to pilates, is yoga good for tight hip flexors too",),
             "yoga-for-hip-flexors",
         ),
+        # a subject we do not cover, denied, is no subject ("nothing was broken")
+        (
+            (
+                "how long do i hold the kneeling stretch? i was in a bike crash ten years ago but "
+                "nothing was broken",
+            ),
+            "hip-flexor-stretch",
+        ),
+        # a question told as not knowing, then a sign-off
+        (
+            (
+                "My yoga teacher keeps mentioning hip flexors and I just smile and nod, but I have "
+                "no clue where they sit in the body. Cheers",
+            ),
+            "what-are-hip-flexors",
+        ),
+        (
+            ("my trainer mentioned the iliopsoas and i have no idea what that muscle is",),
+            "what-are-hip-flexors",
+        ),
+        # a detail with an entry of its own, asked of a subject that has no such detail
+        (
+            ("what's the ideal number of times a week for hip flexor stretches",),
+            "how-often-to-stretch",
+        ),
+        (
+            (
+                "stiff hips every morning and a big arch in my back, are those things that mean my "
+                "hip flexors are tight",
+            ),
+            "signs-of-tight-hip-flexors",
+        ),
+        (("my grandson says i should try yoga, what on earth is pigeon pose",), "pigeon-pose"),
         # a message that asked nothing clearly but named the bridge: the bridge's follow-up
         (
             ("doing the bridge on the kitchen floor as we speak, lovely", "how long do i stay up"),

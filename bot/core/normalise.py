@@ -86,7 +86,7 @@ STOPWORDS = frozenset(
     mainly mostly primarily chiefly largely
     yaar bhai ji ko ka ki ke bhi
     mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend
-    grandma grandad grandpa granny nan mate carer
+    grandma grandad grandpa granny nan mate carer grandson granddaughter
     """.split()
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"

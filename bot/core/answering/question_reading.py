@@ -43,6 +43,8 @@ PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, wo
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
 
 _WHICH = re.compile(r"\bwhich\b")
+# ("no neck pain or anything, just a stiff back" still names the neck: a statement, nothing asked)
+_DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 _PREVIOUS = re.compile(r"\b(?:previous|before that|before this|the one before)\b")
 # "the one you mentioned just before the bridge": an exercise placed by its neighbour's name.
@@ -231,7 +233,16 @@ class QuestionReader:
                 first is not None
                 and rival is not None
                 and rival.entry_id != best.entry_id
-                and rival.score >= best.score
+                and (
+                    rival.score >= best.score
+                    # the detail asked has an entry of its own, and the best has no such detail
+                    # ("what's the right number of times a week to do hip flexor stretches")
+                    or (
+                        cue is not None
+                        and detail is None
+                        and rival.entry_id == cue.follow_up.default
+                    )
+                )
                 and self.confidence.solid(first, unfamiliar, False, cue)
             ):
                 # The words that ask a detail belong to this question ("how often do I need
@@ -501,11 +512,14 @@ class QuestionReader:
         return all(t in words for t in self._terms(subject))
 
     def not_covered(self, canonical: str) -> str | None:
-        """The first subject we do not cover that the text mentions."""
+        """The first subject we do not cover that the text mentions, and does not deny ("i
+        was in an accident but nothing was injured", "not pregnant")."""
         if self._near_pattern is None:
             return None
-        found = self._near_pattern.search(canonical)
-        return found.group(0) if found else None
+        for found in self._near_pattern.finditer(canonical):
+            if _DENIALS.isdisjoint(canonical[: found.start()].split()[-2:]):
+                return found.group(0)
+        return None
 
     def near_group(self, subject: str) -> str:
         return self._near.get(subject, "")

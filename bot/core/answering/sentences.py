@@ -33,6 +33,11 @@ _REQUEST = re.compile(
     r"i\s+(?:do not|don't|dont)\s+(?:know|understand)\s+(?:if|whether|what|how|which|why|where))\b"
 )
 # Verbs that ask when they open a sentence with no question in the message ("list them pls").
+_SIGN_OFF = re.compile(
+    r"(?:(?:many |big )?(?:thanks|thank you|thx|ta|cheers|regards|best wishes|kind regards|"
+    r"all the best|bless|god bless|x+|xo+)(?: (?:in advance|so much|a lot|again|mate|all|"
+    r"everyone|love|x+))*\s*)+"
+)
 _IMPERATIVE = frozenset("list name tell show give explain describe recommend suggest send".split())
 _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
 # A sentence that says which of the questions before it matters ("Also, do I need a block?
@@ -109,7 +114,15 @@ def question_index(sentences: list[str]) -> int:
         # "list the stretches pls, baby napping, have 10 min": a request in the imperative
         if first_word(_WORD.findall(fold(sentences[index]))) in _IMPERATIVE:
             return index
-    return len(sentences) - 1
+    # the last sentence that is more than a sign-off ("... could you explain that bit. Cheers")
+    return next(
+        (
+            i
+            for i in range(len(sentences) - 1, 0, -1)
+            if not _SIGN_OFF.fullmatch(fold(sentences[i]))
+        ),
+        0,
+    )
 
 
 def other_questions(sentences: list[str], asked: int, among: list[int]) -> list[int]:

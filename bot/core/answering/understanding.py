@@ -327,14 +327,17 @@ class Interpreter:
         return any(t not in QUESTION_WORDS and not t.endswith(PLURAL) for t in self._terms(text))
 
     def _resolved(self, question: str, before: list[str]) -> Iterator[str]:
-        """The question with its first pronoun replaced by a title or keyword a sentence before
-        it names ("whether they are tight" -> "whether hip flexors are tight"), nearest
-        sentence first (the nearest may name something the pronoun is not: "I was mostly
-        using my back" after "he called it a bridge"); nothing when it has no pronoun."""
+        """The question with its first pronoun replaced by a title or keyword named before it:
+        in its own words, then in a sentence before it ("whether they are tight" -> "whether
+        hip flexors are tight"), nearest sentence first (the nearest may name something the
+        pronoun is not: "I was mostly using my back" after "he called it a bridge"); nothing
+        when it has no pronoun."""
         pronoun = REFERS.search(question)
         if pronoun is None:
             return
-        for sentence in reversed(before):
+        # ("... about the hip flexors and I nodded along, but what are they": named before the
+        # pronoun in its own sentence)
+        for sentence in (question[: pronoun.start()], *reversed(before)):
             phrase = self._scope.named_phrase(sentence)
             if phrase is not None:
                 yield f"{question[: pronoun.start()]}{phrase}{question[pronoun.end() :]}"
