@@ -1584,6 +1584,12 @@ def test_readings_of_blind_rounds_38_and_39(
             "signs-of-tight-hip-flexors",
         ),
         (("my grandson says i should try yoga, what on earth is pigeon pose",), "pigeon-pose"),
+        # going through the exercises, "the last one" is the last exercise (not the last
+        # related topic the reply offered)
+        (
+            ("which exercises help tight hips", "the first one", "ok next", "thanks! the last one"),
+            "bridge-pose",
+        ),
         # a message that asked nothing clearly but named the bridge: the bridge's follow-up
         (
             ("doing the bridge on the kitchen floor as we speak, lovely", "how long do i stay up"),

@@ -140,9 +140,11 @@ class QuestionReader:
         if refers and not options and cue is None:
             return Reading("none", notes=("an ordinal, and no list shown",))
         if picked is not None and refers and options:
-            if picked not in self._exercises and _DOING.search(canonical) is not None:
+            walking = context is not None and context.topic in self._exercises
+            if picked not in self._exercises and (_DOING.search(canonical) is not None or walking):
                 # "the 2nd one, how do i do it" after a reply whose list is of topics (the
-                # exercises were listed before it): the exercise of that number
+                # exercises were listed before it), or "last one" while going through the
+                # exercises: the exercise of that number
                 picked = ordinal(unasked, tuple(self._exercises)) or picked
             detail = cue.follow_up.name if cue else None
             return self._entry(picked, detail, None, f"option from the last list: {picked}")
