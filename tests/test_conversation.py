@@ -1485,18 +1485,7 @@ def test_the_question_after_an_emoji_is_read_as_its_own_sentence(answerer: Answe
             ),
             "when-to-see-a-professional",
         ),
-    ],
-)
-def test_readings_of_blind_rounds_38_and_39(
-    answerer: Answerer, messages: tuple[str, ...], entry: str
-) -> None:
-    reading = talk(answerer, *messages).reading
-    assert reading is not None and reading.entry_id == entry
-
-
-@pytest.mark.parametrize(
-    ("messages", "entry"),
-    [
+        # --- the sixteenth stop ---
         # regional English: "how long do I hold it for" in Scots
         (("how dae ye dae the bridge", "how lang dae a haud it fur"), "bridge-pose"),
         (("whit's the pigeon pose", "right, whit dae a dae aboot ma knee position"), "pigeon-pose"),
@@ -1597,7 +1586,7 @@ def test_readings_of_blind_rounds_38_and_39(
         ),
     ],
 )
-def test_readings_of_the_sixteenth_stop(
+def test_readings_of_the_fifteenth_and_sixteenth_stops(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     reading = talk(answerer, *messages).reading
