@@ -1573,6 +1573,16 @@ def test_the_question_after_an_emoji_is_read_as_its_own_sentence(answerer: Answe
             "signs-of-tight-hip-flexors",
         ),
         (("my grandson says i should try yoga, what on earth is pigeon pose",), "pigeon-pose"),
+        # "other signs" are more signs, not the other exercises; why a stretch helps is how
+        # hip flexors cause back pain
+        (
+            ("is it my hip flexors making my back sore", "what other signs are there"),
+            "signs-of-tight-hip-flexors",
+        ),
+        (
+            ("how do i do the bridge", "why would this help my back though"),
+            "how-hip-flexors-cause-back-pain",
+        ),
         # going through the exercises, "the last one" is the last exercise (not the last
         # related topic the reply offered)
         (
