@@ -8,27 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["ASKING", "OPENERS", "QUESTION_WORDS", "first_word", "opens_a_question"]
+__all__ = ["ASKING", "COURTESIES", "OPENERS", "QUESTION_WORDS", "first_word", "opens_a_question"]
 
-# Little words that open a new thought before the question itself ("anyway, does cycling ..."),
-# greetings and courtesies included ("howzit, how many days a week ...", "sorry, how long ...").
-OPENERS = frozenset(
-    "anyway anyways so and but also ok okay well right oh btw then now hi hey hello hiya heya "
-    "howdy howzit hullo hallo yo gday please pls plz sorry thanks thx cheers sweet nice awesome "
-    "brilliant lovely ta grand fab gotcha righto aye great perfect".split()
+# Greetings and words of thanks or praise before what is asked ("howzit, how many days a week
+# ...", "lovely, which poses?"): they open a question, and say nothing about its subject (the
+# matcher's stop words have them too).
+COURTESIES = frozenset(
+    "hi hey hello hiya heya howdy howzit hullo hallo yo gday please pls plz sorry thanks thx "
+    "sweet nice awesome brilliant lovely ta grand fab gotcha righto aye great perfect".split()
+)
+# Little words that open a new thought before the question itself ("anyway, does cycling ...").
+OPENERS = COURTESIES | frozenset(
+    "anyway anyways so and but also ok okay well right oh btw then now cheers".split()
 )
 QUESTION_WORDS = frozenset("what which when how why who where".split())
+# Verbs that ask when they open a sentence ("tell me ...", "share the exercise list pls").
+_ASKING_VERBS = frozenset(
+    "tell show give explain share send suggest recommend list describe teach".split()
+)
 # A first word that asks: a question word, or a verb that asks ("is it ...", "tell me ...").
-ASKING = QUESTION_WORDS | frozenset(
-    "is are does do should can could would will any best tell show give explain share send "
-    "suggest recommend list describe teach".split()
+ASKING = (
+    QUESTION_WORDS
+    | _ASKING_VERBS
+    | frozenset("is are does do should can could would will any best".split())
 )
 # First words that ask as often as they start a statement ("when I sit, it aches", "will do")
 # or only add to a question before them ("... how does it cause the ache? explain like I'm 5").
-_ALSO_STATEMENTS = frozenset(
-    "when will any best tell show give explain share send suggest recommend list describe "
-    "teach".split()
-)
+_ALSO_STATEMENTS = _ASKING_VERBS | frozenset({"when", "will", "any", "best"})
 
 
 def first_word(words: Sequence[str]) -> str:

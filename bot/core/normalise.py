@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from bot.core.asking import COURTESIES
+
 _QUOTES = str.maketrans(
     {
         "\u2018": "'",
@@ -59,8 +61,9 @@ _CONTRACTIONS = {
 }
 
 # Function words carry no topic; removing them lets the matcher weigh the words that do.
-STOPWORDS = frozenset(
-    """
+STOPWORDS = (
+    frozenset(
+        """
     a about above after again against all am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further
     had has have having he her here hers herself him himself his i if in into is it its itself
@@ -81,13 +84,13 @@ STOPWORDS = frozenset(
     wait yay sorry nah ugh omg haha hahaha lmao lmfao oh ooh wow alright abt thru dumb oops
     whoops yikes jeez gosh hehe roughly approximately approx
     kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged
-    hiya heya howdy howzit hullo hallo yo sup gday
-    sweet nice awesome brilliant lovely ta grand fab gotcha righto aye great perfect instead
-    mainly mostly primarily chiefly largely
+    sup instead mainly mostly primarily chiefly largely
     yaar bhai ji ko ka ki ke bhi
     mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend
     grandma grandad grandpa granny nan mate carer grandson granddaughter
     """.split()
+    )
+    | COURTESIES
 )
 # Question words are kept on purpose: "what are", "how often", "why does" and "who should I see"
 # are what tells a definition from a mechanism, a frequency or a referral.
