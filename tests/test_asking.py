@@ -45,6 +45,13 @@ def test_with_no_sentence_that_asks_a_request_is_the_question() -> None:
     assert question_index(["I'd like to know more.", "how long do I hold it"]) == 1  # one asks
 
 
+def test_with_no_sentence_that_opens_as_a_question_one_that_asks_inside_is_the_question() -> None:
+    """Dictated with no question mark: the question after a story, a remark after it."""
+    story = ["i drive all day could all that sitting make me tight", "no pins or anything"]
+    assert question_index(story) == 0
+    assert question_index(["my flatmate does it every night", "i fall over"]) == 1  # tells
+
+
 def test_with_no_question_nor_request_a_verb_that_asks_opens_the_question() -> None:
     """ "list the stretches pls, baby napping, have 10 min": the imperative asks."""
     assert question_index(["list the stretches pls", "baby napping", "have 10 min"]) == 0

@@ -77,6 +77,14 @@ _WH_ASKS = re.compile(
     r"(?:would|does|do|should|can|could|will) (?:yoga|stretching|sitting|cycling|it|that|this|"
     r"these|those)|is (?:yoga|stretching|sitting|cycling) )"
 )
+# ... and, when no sentence opens as a question, the words that ask inside one that tells a
+# story first (not "does it", which a story says: "my flatmate does it every night").
+_ASKS_INSIDE = re.compile(
+    r"\b(?:how (?:long|many|often|much|do|does|can|should)|what (?:is|are|can|should)|"
+    r"which (?:stretch|stretches|exercise|exercises)|why (?:do|does|is|are)|"
+    r"(?:could|would|should|can|will|might) (?:all (?:that|this|the|my)|it be|that be|this be|"
+    r"yoga|stretching|sitting|cycling))\b"
+)
 RUN_ON_WORDS = 25  # words of one sentence beyond which a question may start inside it
 # Words that point back at something said before ("how do I do that?"), and those words or
 # "there", where the last answer put you ("how long do I stay down there?").
@@ -96,7 +104,8 @@ def question_index(sentences: list[str]) -> int:
     such when a sentence after it says the first matters most ("Also, do I need a block?
     Really it's the yoga question I care about."); else the last one that asks as a request
     ("I'd like to understand the mechanism: what happens ..."), else the last one that opens
-    with a verb that asks ("list them pls, baby napping"), else the last one."""
+    with a verb that asks ("list them pls, baby napping"), else the last one with question
+    words inside it, else the last one."""
     last = next(filter(partial(_asks, sentences), range(len(sentences) - 1, -1, -1)), None)
     if last is not None:
         if _IF_SO.match(fold(sentences[last])):
@@ -113,6 +122,11 @@ def question_index(sentences: list[str]) -> int:
     for index in range(len(sentences) - 1, -1, -1):
         # "list the stretches pls, baby napping, have 10 min": a request in the imperative
         if first_word(_WORD.findall(fold(sentences[index]))) in _IMPERATIVE:
+            return index
+    for index in range(len(sentences) - 1, -1, -1):
+        # a question asked inside a sentence after its story, with a statement after it ("i
+        # drive all day could all that sitting be making my hips tight. no pins and needles")
+        if _ASKS_INSIDE.search(fold(sentences[index])):
             return index
     # the last sentence that is more than a sign-off ("... could you explain that bit. Cheers")
     return next(
