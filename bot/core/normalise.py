@@ -86,6 +86,8 @@ STOPWORDS = (
     kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged
     sup instead mainly mostly primarily chiefly largely
     yaar bhai ji ko ka ki ke bhi
+    lah leh lor sia hor liao po naman ba kasi talaga sige eish ja ah
+    trainer trainers instructor instructors
     mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend
     grandma grandad grandpa granny nan mate carer grandson granddaughter
     """.split()

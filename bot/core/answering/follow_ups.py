@@ -77,6 +77,9 @@ _NO_ORDINAL = re.compile(
     r"(?:that|this) last (?:stretch|exercise|pose|move)|"
     # "first" as "before anything else": "wait, first explain me why ...", "but first, tell me"
     r"(?:but|wait|ok|okay|so) first|first (?:explain|tell|show|let|can|could|please|pls)|"
+    # "first" as "before the other": "which knee comes forward first", "what goes down first"
+    r"(?:forward|forwards|down|up|out|over|front|goes|go|comes|come|bends|bend|moves|move|do) "
+    r"first|"
     # "the second thing you said": a part of the answer, not an option shown after it
     r"(?:first|second|third|last|1st|2nd|3rd) (?:thing|point|bit|part|sign) you "
     r"(?:said|mentioned|wrote|listed|described))\b"
