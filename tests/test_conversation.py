@@ -1603,6 +1603,36 @@ def test_readings_of_the_fifteenth_and_sixteenth_stops(
     assert reading is not None and reading.entry_id == entry
 
 
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # a professional only quoted: what they said is the subject, not seeing them
+        (
+            ("my osteo reckons my psoas is the problem, what even is the psoas",),
+            "what-are-hip-flexors",
+        ),
+        (("hip flexor stretch", "my gp said to keep at it. how often tho"), "hip-flexor-stretch"),
+        (("should i see a physio or a chiropractor",), "when-to-see-a-professional"),
+        # Caribbean and Filipino English little words, Singlish particles
+        (("wah stretches mi can do fi dis back",), "exercises"),
+        (("paano po gawin the bridge",), "bridge-pose"),
+        (("pigeon pose how long must hold ah",), "pigeon-pose"),
+        # a question asked inside a dictated sentence, a remark after it
+        (
+            ("on the tools all day could all that kneeling be making my hips tight. no pain",),
+            "activities-that-worsen-tight-hip-flexors",
+        ),
+        # "first" that says which goes before the other, not a list's first option
+        (("pigeon pose", "which leg goes forward first"), "pigeon-pose"),
+    ],
+)
+def test_readings_of_the_seventeenth_stop(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    reading = talk(answerer, *messages).reading
+    assert reading is not None and reading.entry_id == entry
+
+
 def test_a_detail_after_the_list_is_that_detail_and_the_list_again_is_the_list(
     answerer: Answerer,
 ) -> None:

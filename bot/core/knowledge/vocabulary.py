@@ -1,6 +1,6 @@
-"""Loading ``_vocabulary.yaml``: synonyms and misspellings, words of other subjects, the details
-a follow-up can ask, the subjects near ours that the article does not cover, and punctuation said
-aloud."""
+"""Loading ``_vocabulary.yaml``: synonyms and misspellings, who is only quoted, words of other
+subjects, the details a follow-up can ask, the subjects near ours that the article does not cover,
+and punctuation said aloud."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ __all__ = ["load_vocabulary"]
 
 # The marks a dictated word may stand for: those that end or divide a sentence.
 MARKS = (".", "?", "!", ",", ";", ":")
+# What a person who is only quoted is read as ("my physio said ..." -> "someone ..."): a stop
+# word, so the question is about what they said, not about them.
+QUOTED = "someone"
 
 
 class Vocabulary(NamedTuple):
@@ -39,7 +42,8 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
     if fields is None:
         return Vocabulary({}, set(), [], {}, {})
     reader.unknown_fields(
-        fields, ("synonyms", "off_topic", "details", "not_covered", "spoken_punctuation")
+        fields,
+        ("synonyms", "sources", "off_topic", "details", "not_covered", "spoken_punctuation"),
     )
     synonyms: dict[str, str] = {}
     groups = (
@@ -64,6 +68,9 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
                 )
             else:
                 synonyms[variant] = target
+    if "sources" in fields:
+        for variant in _sources(reader, fields["sources"]):
+            synonyms.setdefault(variant, QUOTED)  # (a synonym listed on purpose wins)
     off_topic: set[str] = set()
     if "off_topic" in fields:
         for value, _ in reader.text_list(fields["off_topic"], "off_topic"):
@@ -82,6 +89,20 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
         else {}
     )
     return Vocabulary(synonyms, off_topic, follow_ups, not_covered, spoken)
+
+
+def _sources(reader: Reader, node: yaml.Node) -> list[str]:
+    """``sources:``: {who: [people], says: [words that quote them]}: every "who says" phrase
+    ("physio said", "gp reckons"), folded."""
+    fields = reader.mapping(node, "'sources'", "sources") or Fields()
+    reader.unknown_fields(fields, ("who", "says"))
+    lists = {}
+    for name in ("who", "says"):
+        if name not in fields:
+            reader.error(node, f"'sources' needs '{name}'.", f"add '{name}:' with its list.", name)
+            return []
+        lists[name] = [fold(value) for value, _ in reader.text_list(fields[name], name)]
+    return [f"{who} {says}" for who in lists["who"] if who for says in lists["says"] if says]
 
 
 def _spoken_marks(reader: Reader, node: yaml.Node) -> dict[str, str]:
