@@ -20,7 +20,7 @@ from bot.core.knowledge.entries import ENTRY_RULES
 from bot.core.knowledge.html_check import check_html
 from bot.core.knowledge.model import Entry
 from bot.core.knowledge.schema import ENTRY_SCHEMA, markdown_table
-from tests.kb_factory import PIGEON, SITTING, edited_last, write_kb
+from tests.kb_factory import PIGEON, SITTING, VOCABULARY, edited_last, write_kb
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -618,3 +618,20 @@ def test_a_phrasing_of_two_entries_is_reported_in_the_file_edited_last(
         f"also a phrasing of '{other}' (kb/entries/{there}). Fix: keep it in the one entry it "
         "belongs to."
     ]
+
+
+def test_people_only_quoted_are_read_as_someone_and_a_missing_list_is_named(
+    tmp_path: Path,
+) -> None:
+    """``sources``: every person of ``who`` with a word of ``says`` is one synonym of "someone"
+    ("my gp said ..."), while a synonym listed on purpose keeps its own word."""
+    quoted = "sources:\n  who: [gp, physio]\n  says: [said, told me]\n" + VOCABULARY
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"_vocabulary.yaml": quoted}))
+    assert {k: v for k, v in kb.synonyms.items() if v == "someone"} == {
+        "gp said": "someone",
+        "gp told me": "someone",
+        "physio said": "someone",
+        "physio told me": "someone",
+    }
+    found = problems(tmp_path / "wrong", {"_vocabulary.yaml": "sources:\n  who: [gp]\n"})
+    assert any("'sources' needs 'says'" in p for p in found), found
