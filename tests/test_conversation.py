@@ -1622,6 +1622,13 @@ def test_readings_of_the_fifteenth_and_sixteenth_stops(
             ("on the tools all day could all that kneeling be making my hips tight. no pain",),
             "activities-that-worsen-tight-hip-flexors",
         ),
+        # how the exercise just talked about is done, whatever the words after it name
+        (("bridge pose", "how do i do it without wrecking my lower back more"), "bridge-pose"),
+        (("pigeon pose", "ok so how do you do it with a bad knee"), "pigeon-pose"),
+        (
+            ("is cycling bad for tight hips", "where are these muscles located eh"),
+            "what-are-hip-flexors",
+        ),
         # "first" that says which goes before the other, not a list's first option
         (("pigeon pose", "which leg goes forward first"), "pigeon-pose"),
     ],

@@ -84,7 +84,7 @@ STOPWORDS = (
     wait yay sorry nah ugh omg haha hahaha lmao lmfao oh ooh wow alright abt thru dumb oops
     whoops yikes jeez gosh hehe roughly approximately approx
     kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged
-    sup instead mainly mostly primarily chiefly largely realistically genuinely
+    sup instead mainly mostly primarily chiefly largely realistically genuinely eh man itd without
     yaar bhai ji ko ka ki ke bhi
     lah leh lor sia hor liao po naman ba kasi talaga sige eish ja ah
     trainer trainers instructor instructors coach coaches teacher teachers

@@ -61,6 +61,12 @@ _COMPARED = re.compile(
 )
 # asking how an exercise is done ("how do i do it", "how is that one done")
 _DOING = re.compile(r"\bhow (?:do (?:i|you|we) do|to do|is (?:it|that|this)(?: one)? done)\b")
+# "how do i do it without wrecking my back": the exercise just talked about, asked how it is
+# done in its first words, whatever the words after it name
+_DOING_IT = re.compile(
+    r"(?:\w+ ){0,3}?how (?:do|should|can|would|could) (?:i|you|we|one) (?:do|perform) "
+    r"(?:it|that|this|that one|this one)\b"
+)
 # "same hold time as the kneeling one": the detail compared is asked of the topic
 _SAME_AS = re.compile(r"\bsame ((?:\w+ ){1,3})as\b")
 # Two exercises set side by side: "the pigeon or the kneeling one", "bridge vs pigeon"; with
@@ -182,6 +188,13 @@ class QuestionReader:
         near = self.not_covered(canonical)
         if near is not None and self.near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole())
+        if (
+            cue is None
+            and context is not None
+            and context.topic in self._exercises
+            and _DOING_IT.match(canonical) is not None
+        ):
+            return self._entry(context.topic, None, own, "how the exercise talked about is done")
         following = context is not None and context.topic is not None
         placed = False  # a body part whose place in the exercise is asked ("my arms?")
         if near is not None and following and self._in_topic(near, canonical, context, cue):
