@@ -1629,6 +1629,14 @@ def test_readings_of_the_fifteenth_and_sixteenth_stops(
             ("is cycling bad for tight hips", "where are these muscles located eh"),
             "what-are-hip-flexors",
         ),
+        # a sign ruled out in a dictated run-on keeps the question said before it
+        (
+            (
+                "is yoga any use for my tight hip flexors i used to get dead legs sitting cross "
+                "legged at school haha but nothing like that now",
+            ),
+            "yoga-for-hip-flexors",
+        ),
         # "first" that says which goes before the other, not a list's first option
         (("pigeon pose", "which leg goes forward first"), "pigeon-pose"),
     ],

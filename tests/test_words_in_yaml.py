@@ -161,6 +161,11 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/question_reading.py", "QuestionReader", "side by side: "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", ", about "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the topic, in a tie"): "explain",
+    (
+        "bot/core/answering/question_reading.py",
+        "QuestionReader",
+        "how the exercise talked about is done",
+    ): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise beside "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise called: "): (
         "explain"

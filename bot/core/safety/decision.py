@@ -93,6 +93,12 @@ class SafetyDecision:
 
 CLEAR = SafetyDecision(Verdict.CLEAR)
 UNLESS = "unless"  # the category shown for a mention its flag's 'unless' rules out
+# A ruled-out mention is left out with its clause, unless the clause opens with a question and
+# more than RUN_ON words of it come before the mention (or the trigger before it): said with no
+# punctuation ("is yoga any good for tight hip flexors i used to get dead legs ... but nothing
+# like that now"); then only LEAD_WORDS before it go with it ("i used to get").
+RUN_ON = 6
+LEAD_WORDS = 3
 
 
 class Screen:
@@ -311,7 +317,12 @@ class Screen:
                 status, category, decided = Status.HISTORICAL, UNLESS, None
                 said = " ".join(f"{{{name}}}" for name in flag.unless)
             if status.ruled_out:
-                dropped.update(scopes.clause(hit))
+                clause = scopes.clause(hit)
+                first = min(hit.start, decided.hit.start) if decided else hit.start
+                opening = document.tokens.words[clause.start : first - LEAD_WORDS]
+                if first - clause.start > RUN_ON and wording.asks(opening):
+                    clause = range(first - LEAD_WORDS, clause.stop)
+                dropped.update(clause)
             elif status is Status.QUESTION:  # the question is its whole sentence
                 dropped.update(wording.sentence_of(document.tokens, hit))
             mentions.append(
