@@ -86,7 +86,7 @@ STOPWORDS = (
     kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged
     sup instead mainly mostly primarily chiefly largely realistically genuinely eh man itd without
     yaar bhai ji ko ka ki ke bhi
-    lah leh lor sia hor liao po naman ba kasi talaga sige eish ja ah
+    lah leh lor sia hor liao po naman ba kasi talaga sige eish ja ah na
     trainer trainers instructor instructors coach coaches teacher teachers
     mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend
     grandma grandad grandpa granny nan mate carer grandson granddaughter

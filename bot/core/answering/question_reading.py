@@ -45,6 +45,8 @@ ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an ans
 _WHICH = re.compile(r"\bwhich\b")
 # ("no neck pain or anything, just a stiff back" still names the neck: a statement, nothing asked)
 _DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
+# ... looked for among the last words before the subject, these aside ("never had a back injury")
+_DENIED_BETWEEN = frozenset("had a an the my been ever really back".split())
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 _PREVIOUS = re.compile(r"\b(?:previous|before that|before this|the one before)\b")
 # "the one you mentioned just before the bridge": an exercise placed by its neighbour's name.
@@ -532,7 +534,8 @@ class QuestionReader:
         if self._near_pattern is None:
             return None
         for found in self._near_pattern.finditer(canonical):
-            if _DENIALS.isdisjoint(canonical[: found.start()].split()[-2:]):
+            before = [w for w in canonical[: found.start()].split() if w not in _DENIED_BETWEEN]
+            if _DENIALS.isdisjoint(before[-2:]):
                 return found.group(0)
         return None
 
