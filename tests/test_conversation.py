@@ -1640,6 +1640,16 @@ def test_readings_of_the_fifteenth_and_sixteenth_stops(
         # a subject we do not cover, denied a few words before ("never had a back injury")
         (("never had a back injury touch wood, how do i do the bridge properly",), "bridge-pose"),
         (("mi jus waan know which stretch fi do fi mi tight hip",), "exercises"),
+        # doubts carry no subject; "right so" turns the talk, it is no side
+        (
+            ("done the stretches a month, no change", "is this stuff bogus, who should i see"),
+            "when-to-see-a-professional",
+        ),
+        (("does sitting tighten hip flexors", "right so what exercises then"), "exercises"),
+        (
+            ("how can i tell if my hip flexors are tight", "yep stiff. anything else to look for?"),
+            "signs-of-tight-hip-flexors",
+        ),
         # "first" that says which goes before the other, not a list's first option
         (("pigeon pose", "which leg goes forward first"), "pigeon-pose"),
     ],

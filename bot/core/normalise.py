@@ -88,6 +88,7 @@ STOPWORDS = (
     yaar bhai ji ko ka ki ke bhi
     lah leh lor sia hor liao po naman ba kasi talaga sige eish ja ah na
     trainer trainers instructor instructors coach coaches teacher teachers
+    bogus rubbish nonsense scam legit bs hogwash woo overrated pointless hippie hippy
     mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend
     grandma grandad grandpa granny nan mate carer grandson granddaughter
     """.split()
