@@ -1650,6 +1650,18 @@ def test_readings_of_the_fifteenth_and_sixteenth_stops(
             ("how can i tell if my hip flexors are tight", "yep stiff. anything else to look for?"),
             "signs-of-tight-hip-flexors",
         ),
+        # what a question is for, said after it, is no part of what it asks
+        (
+            ("can you walk me through the bridge so i can do it on my lunch break at the office",),
+            "bridge-pose",
+        ),
+        (
+            (
+                "new to all this, my back has ached since i started a desk job in march. could "
+                "you go through pigeon step by step so i can practise before next weeks class?",
+            ),
+            "pigeon-pose",
+        ),
         # "first" that says which goes before the other, not a list's first option
         (("pigeon pose", "which leg goes forward first"), "pigeon-pose"),
     ],

@@ -86,11 +86,32 @@ _ASKS_INSIDE = re.compile(
     r"yoga|stretching|sitting|cycling))\b"
 )
 RUN_ON_WORDS = 25  # words of one sentence beyond which a question may start inside it
+# What a question is for, said after it ("... step by step so i can practise at home before
+# class?", "... so i don't teach 2000 people the wrong thing?"): no part of what it asks.
+_PURPOSE = re.compile(
+    r"\s+so (?:that )?(?:i|we) (?:can|could|do not|don't|dont|won't|wont|will not|am not|get to|"
+    r"know|have)\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+PURPOSE_KEPT_WORDS = 3  # words a question keeps before its purpose, at least
 # Words that point back at something said before ("how do I do that?"), and those words or
 # "there", where the last answer put you ("how long do I stay down there?").
 _BACK = "they|them|it|that|this|those|these"
 REFERS = re.compile(rf"\b(?:{_BACK})\b", re.IGNORECASE)
 POINTS_AT = re.compile(rf"\b(?:{_BACK}|there)\b", re.IGNORECASE)
+
+
+def without_purpose(question: str) -> str | None:
+    """The question without what it is for after it, or None when it says no purpose, or
+    what is left does not open as a question ("my back hurts so i can't sleep" tells)."""
+    found = _PURPOSE.search(question)
+    if found is None:
+        return None
+    kept = question[: found.start()]
+    words = _WORD.findall(fold(kept))
+    if len(words) < PURPOSE_KEPT_WORDS or not opens_a_question(words):
+        return None
+    return kept
 
 
 def sentences_of(text: str) -> list[str]:

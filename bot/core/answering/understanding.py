@@ -44,6 +44,7 @@ from bot.core.answering.sentences import (
     run_ons_apart,
     sentences_of,
     turns_apart,
+    without_purpose,
 )
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
@@ -94,6 +95,9 @@ class Interpreter:
             if len(sentences) >= 2:
                 return self._read_long(sentences, context)
         reading = self._questions.read(text, context, ())
+        purposed = self._purpose_aside(text, context, reading, told=False)
+        if purposed is not reading:
+            return purposed
         if reading.kind in {"answer", "detail"}:
             pieces = sentences if len(sentences) >= 2 else clauses(text)
             if len(pieces) >= 2:
@@ -275,6 +279,7 @@ class Interpreter:
             pieces = clauses(question)
             if len(pieces) >= 2:
                 reading = self._read_clauses(pieces, context, reading, told=context is not chat)
+        reading = self._purpose_aside(question, context, reading, told=context is not chat)
         if reading.kind in {"none", "unsure"} and not (reading.match and reading.match.off_topic):
             # Another of its questions may be the one understood ("... feet where? how high do
             # you lift? any tips on doing the bridge properly"), read in the story's context
@@ -293,6 +298,25 @@ class Interpreter:
             if near is not None:
                 return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
         return noted(reading, note)
+
+    def _purpose_aside(
+        self, question: str, context: Conversation | None, reading: Reading, *, told: bool
+    ) -> Reading:
+        """The question read without what it is for after it ("... step by step so i can
+        practise before class?", "the right way to do pigeon so i don't make it worse?"),
+        when the reading of the whole is not understood or the question alone names another
+        entry; else ``reading``."""
+        purposeless = without_purpose(question)
+        if purposeless is None:
+            return reading
+        again = self._questions.read(purposeless, context, (), told=told)
+        best = again.match.best if again.match is not None else None
+        if again.kind in {"answer", "detail"} and (
+            reading.kind in {"none", "unsure"}
+            or (best is not None and best.named and again.entry_id != reading.entry_id)
+        ):
+            return noted(again, f"the question read as {purposeless!r}")
+        return reading
 
     def named_in(self, text: str) -> str | None:
         """The entry a text names by a title or keyword (the longest), or None."""
