@@ -28,8 +28,8 @@ import math
 import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import compress, count, pairwise, repeat
-from operator import ge, mul, truediv
+from itertools import compress, count, pairwise
+from operator import truediv
 from typing import Any
 
 __all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
@@ -37,7 +37,7 @@ __all__ = ["LARGE_BASE", "EntryPostings", "PhrasingScorer"]
 _PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")  # words joined by single spaces
 LARGE_BASE = 1000  # entries from which the pool is computed over numpy arrays
 PHRASING_CACHE = 4096  # entries whose phrasing index is kept (the pool of recent questions)
-FEW_PHRASINGS = 2  # times the phrasings asked for: fewer touched are all given a cosine
+FEW_TERMS = 16  # question terms up to which an entry's phrasings are looked up term by term
 
 
 class EntryPostings:
@@ -169,11 +169,10 @@ class PhrasingScorer:
         self._built: OrderedDict[str, tuple[dict[str, tuple[int, ...]], tuple[float, ...]]] = (
             OrderedDict()
         )
-        self._roots: dict[str, tuple[float, ...]] = {}  # 1 / sqrt(own) per phrasing, when used
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (the start-up cache) without the recently built indexes: a cache of a cache."""
-        return {**self.__dict__, "_built": OrderedDict(), "_roots": {}}
+        return {**self.__dict__, "_built": OrderedDict()}
 
     def _index(self, entry_id: str) -> tuple[dict[str, tuple[int, ...]], tuple[float, ...]]:
         """The entry's term -> phrasing numbers, and each phrasing's own weight."""
@@ -209,37 +208,48 @@ class PhrasingScorer:
         ``order``: each term of ``weights`` -> its place there (computed once per question by
         the caller, for the many entries it scores; without it, computed here)."""
         index, owns = self._index(entry_id)
-        # The question's terms this entry's phrasings use, found by one set intersection (most
-        # of a long message's terms are not), in the question's order: each sum adds the same
-        # weights in the same order as a walk over all the question's terms would.
-        common = index.keys() & weights.keys()
-        if len(common) > 1:
-            if order is None:
-                order = {term: number for number, term in enumerate(weights)}
-            used: Iterable[str] = sorted(common, key=order.__getitem__)
-        else:
-            used = common
         shared = [0.0] * len(owns)
-        reached = 0  # at least the phrasings touched
-        for term in used:
-            weight = weights[term]
-            numbers = index[term]
-            reached += len(numbers)
-            for number in numbers:
-                shared[number] += weight
-        # Only worth it when many phrasings share a term (a long message, a common word).
-        if exclude is None and reached > FEW_PHRASINGS * limit:
-            roots = self._roots.get(entry_id)
-            if roots is None:
-                if len(self._roots) >= PHRASING_CACHE:  # bounded, as the indexes are
-                    self._roots.clear()
-                roots = self._roots[entry_id] = tuple(
-                    1 / math.sqrt(own) if own > 0 else math.inf for own in owns
+        # Each sum adds the question's terms that this entry's phrasings use, in the
+        # question's order. A few terms are looked up one by one; many (a long message, most
+        # of whose words no phrasing uses) by one set intersection, then put in that order.
+        if len(weights) <= FEW_TERMS:
+            for term, weight in weights.items():
+                having = index.get(term)
+                if having is not None:
+                    for number in having:
+                        shared[number] += weight
+        else:
+            common = index.keys() & weights.keys()
+            if len(common) > 1:
+                if order is None:
+                    order = {term: number for number, term in enumerate(weights)}
+                used: Iterable[str] = sorted(common, key=order.__getitem__)
+            else:
+                used = common
+            for term in used:
+                weight = weights[term]
+                for number in index[term]:
+                    shared[number] += weight
+        # The phrasings that share weight, in order (one that shares only zero weights is not
+        # scored), and their cosines: ``min(1.0, weight / sqrt(total * own))`` each.
+        numbers = list(compress(count(), shared))
+        sqrt = math.sqrt
+        cosines = [
+            cosine if cosine < 1.0 else 1.0
+            for cosine in [
+                weight / sqrt(total * own)
+                for weight, own in zip(
+                    compress(shared, shared), compress(owns, shared), strict=True
                 )
-            found = self._best_few(shared, owns, roots, total, limit)
-            if found is not None:
-                return found
-        return self._rank(shared, owns, total, limit, exclude, entry_id)
+            ]
+        ]
+        if exclude is not None:
+            phrasings = self._phrasings[entry_id]
+            kept = [phrasings[number][2] != exclude for number in numbers]
+            numbers, cosines = list(compress(numbers, kept)), list(compress(cosines, kept))
+        # Highest cosine first; the sort is stable, so ties keep the phrasings' order.
+        ranked = sorted(range(len(cosines)), key=cosines.__getitem__, reverse=True)[:limit]
+        return [(cosines[place], numbers[place]) for place in ranked]
 
     def ceiling(
         self,
@@ -266,59 +276,6 @@ class PhrasingScorer:
             return 1.0  # (not a weighting this bound holds for)
         units = sum(map(truediv, map(weights.__getitem__, common), shares))
         return highest * math.sqrt(units / total) * (1 + 1e-9)
-
-    def _rank(
-        self,
-        shared: list[float],
-        owns: tuple[float, ...],
-        total: float,
-        limit: int,
-        exclude: str | None,
-        entry_id: str,
-    ) -> list[tuple[float, int]]:
-        """The cosine of every phrasing that shares weight, ranked."""
-        sqrt = math.sqrt
-        # A phrasing that shares only zero weights is not scored.
-        scored = [
-            (-min(1.0, weight / sqrt(total * own)), number)
-            for number, (weight, own) in enumerate(zip(shared, owns, strict=True))
-            if weight
-        ]
-        if exclude is not None:
-            phrasings = self._phrasings[entry_id]
-            scored = [pair for pair in scored if phrasings[pair[1]][2] != exclude]
-        scored.sort()  # (no two pairs are equal: the numbers differ)
-        return [(-cosine, number) for cosine, number in scored[:limit]]
-
-    def _best_few(
-        self,
-        shared: list[float],
-        owns: tuple[float, ...],
-        roots: tuple[float, ...],
-        total: float,
-        limit: int,
-    ) -> list[tuple[float, int]] | None:
-        """``_rank`` computing the cosine only of the phrasings that can be among the first
-        ``limit`` (None: it cannot tell, rank them all).
-
-        ``shared / sqrt(own)`` (as ``shared * roots``, one C-level ``map``) orders phrasings as
-        their cosines do, but for the last bits of the floats: a phrasing more than a
-        billionth below the ``limit``-th of that order has ``limit`` phrasings above it whatever
-        the rounding. Near a cosine of 1 (where ``min`` makes ties) it cannot tell."""
-        approximate = list(map(mul, shared, roots))
-        ranked = sorted(approximate, reverse=True)
-        if limit <= 0 or len(ranked) <= limit or not ranked[limit - 1]:
-            return None  # few phrasings share any weight: rank them all
-        floor = ranked[limit - 1] * (1 - 1e-9)
-        if ranked[0] >= math.sqrt(total) * (1 - 1e-6):
-            return None
-        sqrt = math.sqrt
-        # (floor > 0: a phrasing that shares nothing is never among them)
-        near = compress(count(), map(ge, approximate, repeat(floor)))
-        scored = sorted(
-            (-min(1.0, shared[number] / sqrt(total * owns[number])), number) for number in near
-        )
-        return [(-cosine, number) for cosine, number in scored[:limit]]
 
 
 class SynonymTable:
