@@ -65,8 +65,8 @@ SUPPORT_SALIENCE = 0.5  # a word points clearly to an entry from this salience o
 # An entry whose ceiling is this far below the best score (rounded to 0.1) cannot reach it.
 CEILING_SLACK = 0.06
 FEW_OWN_WORDS = 8  # a question's own words, up to which support is counted word by word
-# Above any rounding of a similarity computed under ``_ratio_bound`` (a few units in the last
-# place): a phrasing whose bound is this far below the best cannot reach it.
+# Above any rounding of a similarity computed under its bound (a few units in the last place):
+# a phrasing whose bound is this far below the best cannot reach it.
 BOUND_SLACK = 1e-9
 
 
@@ -279,21 +279,27 @@ class Matcher:
         own = [t for t in content if factors[t] >= 1.0]  # the message's own words
         own_set = frozenset(own)
         rows = []  # per entry of the pool: (entry, its index, whole keywords, coverage, bonus)
+        profiles = self._index
         for entry_id in pool:
-            item = self._index[entry_id]
-            whole = self._whole_keywords(item, query_terms)
-            for term, full in whole.items():
-                overlap[entry_id] += weights[term] * (full - item.salience[term])
+            item = profiles[entry_id]
+            # (the common case, no keyword to complete, known without a call)
+            if len(item.keyword_terms & query_terms) < 2:
+                whole: dict[str, float] = {}
+            else:
+                whole = self._whole_keywords(item, query_terms)
+                for term, full in whole.items():
+                    overlap[entry_id] += weights[term] * (full - item.salience[term])
             coverage = overlap[entry_id] / total
-            phrases = sum(
-                1
-                for phrase in item.key_phrases
-                if phrase.terms <= numbered and phrase.found_in(numbered)
+            phrases = (
+                len([p for p in item.key_phrases if p.terms <= numbered and p.found_in(numbered)])
+                if item.key_phrases
+                else 0
             )
             bonus = KEY_PHRASE_BONUS * min(phrases, 2)
-            if item.entry.kind == "exercise" and self._asked_as_list(item, listed):
+            exercise = item.entry.kind == "exercise"
+            if exercise and listed and self._asked_as_list(item, listed):
                 bonus -= NUMBER_PENALTY
-            elif item.entry.kind != "exercise" and listed & item.plurals & self._kinds_of_exercise:
+            elif not exercise and listed & item.plurals & self._kinds_of_exercise:
                 bonus += LIST_BONUS
             rows.append((entry_id, item, whole, coverage, bonus))
         visit: list[int] = list(range(len(rows)))
@@ -305,73 +311,90 @@ class Matcher:
                 self._ceiling(row, weights, factors, total, len(query_joined)) for row in rows
             ]
             visit.sort(key=ceilings.__getitem__, reverse=True)
-        kept: dict[int, Candidate] = {}
+        # Each entry visited: its rounded score, best phrasing and similarity. The evidence of
+        # a candidate (support, named) is only worked out for the ``limit`` kept.
+        scored: dict[int, tuple[float, str, float]] = {}
         highest = floor
+        length = len(query_joined)
+        negated = NOT in query_terms
+        phrasings_of = self._phrasing_scorer.best
         for number in visit:
             if ceilings and ceilings[number] < highest - CEILING_SLACK:
                 break
-            entry_id, item, whole, coverage, bonus = rows[number]
-            best = self._phrasing_scorer.best(
-                entry_id, weights, total, ORDER_CHECKS, exclude, places
-            )
+            entry_id, item, _, coverage, bonus = rows[number]
+            phrasings = item.phrasings
             best_similarity, best_text = 0.0, ""
-            for cosine, phrased in best:
+            for cosine, phrased in phrasings_of(
+                entry_id, weights, total, ORDER_CHECKS, exclude, places
+            ):
                 # Word order can add at most ORDER_SHARE, so weaker phrasings cannot win.
                 if cosine + ORDER_SHARE < best_similarity:
                     break
                 joined = item.joined(phrased)
-                bound = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * _ratio_bound(
-                    len(query_joined), len(joined)
-                )
+                other = len(joined)
+                # The most ``fuzz.ratio`` / 100 can be for strings of these lengths: 1 - Indel
+                # distance / both lengths, and that distance is at least the difference of the
+                # lengths (a long message's sorted terms against a short phrasing's).
+                ratio = 2 * min(length, other) / (length + other) if length and other else 1.0
+                bound = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * ratio
                 if bound + BOUND_SLACK <= best_similarity:
                     continue  # cannot beat it, whatever its word order (no ratio computed)
                 order = fuzz.ratio(query_joined, joined) / 100
                 similarity = (1 - ORDER_SHARE) * cosine + ORDER_SHARE * order
-                if NOT in item.phrasings[phrased].terms and NOT not in query_terms:
+                phrasing = phrasings[phrased]
+                if not negated and NOT in phrasing.terms:
                     similarity *= NEGATED_PHRASING
                 if similarity > best_similarity:
-                    best_similarity, best_text = similarity, item.phrasings[phrased].text
-            score = min(100.0, 100 * (0.55 * best_similarity + 0.45 * coverage) + bonus)
-            # The own words that point here clearly: by salience, or by completing a keyword
-            # (``whole`` only ever raises a salience).
-            strong = item.strong
-            if strong is None and len(own) > FEW_OWN_WORDS:  # (many own words: worth a set)
-                strong = item.strong = frozenset(
-                    t for t, value in item.salience.items() if value >= SUPPORT_SALIENCE
-                )
-            if strong is None:
-                salience = item.salience
-                support = sum(
-                    1 for t in own if whole.get(t, salience.get(t, 0.0)) >= SUPPORT_SALIENCE
-                )
-            else:
-                support = len(own_set & strong) + sum(
-                    1
-                    for t, value in whole.items()
-                    if value >= SUPPORT_SALIENCE and t in own_set and t not in strong
-                )
-            named = (
-                bool(item.title)
-                and item.title <= own_set
-                and not any(t + PLURAL in plurals - item.plurals for t in item.title)
-            )
-            kept[number] = Candidate(
-                entry_id,
-                round(score, 1),
-                best_text,
-                best_similarity,
-                coverage,
-                support,
-                named,
-            )
-            highest = max(highest, kept[number].score)
+                    best_similarity, best_text = similarity, phrasing.text
+            score = round(min(100.0, 100 * (0.55 * best_similarity + 0.45 * coverage) + bonus), 1)
+            scored[number] = (score, best_text, best_similarity)
+            if score > highest:
+                highest = score
         # In pool order, so that ties keep the order they always had.
-        candidates = [kept[number] for number in sorted(kept)]
-        candidates.sort(key=lambda c: c.score, reverse=True)
-        top = tuple(candidates[:limit])
+        ranked = sorted(scored)
+        ranked.sort(key=lambda number: scored[number][0], reverse=True)
+        top = tuple(
+            self._candidate(rows[number], *scored[number], own, own_set, plurals)
+            for number in ranked[:limit]
+        )
         foreign = tuple(t for t in terms if t in self._off_topic_terms)
         band = self._band(top) if top else Band.NONE  # (none can reach ``floor``)
         return Match(band, top, tuple(terms), tuple(corrections), foreign)
+
+    def _candidate(
+        self,
+        row: tuple[str, EntryProfile, dict[str, float], float, float],
+        score: float,
+        phrasing: str,
+        similarity: float,
+        own: list[str],
+        own_set: frozenset[str],
+        plurals: frozenset[str],
+    ) -> Candidate:
+        """One entry kept, with its evidence: the question's own words that point here clearly
+        (by salience, or by completing a keyword: ``whole`` only ever raises a salience), and
+        whether the question names it."""
+        entry_id, item, whole, coverage, _ = row
+        strong = item.strong
+        if strong is None and len(own) > FEW_OWN_WORDS:  # (many own words: worth a set)
+            strong = item.strong = frozenset(
+                t for t, value in item.salience.items() if value >= SUPPORT_SALIENCE
+            )
+        if strong is None:
+            salience = item.salience
+            support = sum(1 for t in own if whole.get(t, salience.get(t, 0.0)) >= SUPPORT_SALIENCE)
+        else:
+            support = len(own_set & strong) + sum(
+                1
+                for t, value in whole.items()
+                if value >= SUPPORT_SALIENCE and t in own_set and t not in strong
+            )
+        named = (
+            bool(item.title)
+            and item.title <= own_set
+            and not any(t + PLURAL in plurals - item.plurals for t in item.title)
+        )
+        return Candidate(entry_id, score, phrasing, similarity, coverage, support, named)
 
     def _whole_keywords(self, item: EntryProfile, query: frozenset[str]) -> dict[str, float]:
         """The salience of the question's words that complete more of a multi-word keyword
@@ -417,15 +440,6 @@ class Matcher:
         if best.score >= self.unsure:
             return Band.UNSURE
         return Band.NONE
-
-
-def _ratio_bound(length: int, other: int) -> float:
-    """The most ``fuzz.ratio`` / 100 can be for strings of these lengths: 1 - Indel distance /
-    both lengths, and that distance is at least the difference of the lengths (a long
-    message's sorted terms against a short phrasing's: a small ratio, known without it)."""
-    if not length or not other:
-        return 1.0  # (rapidfuzz's ratio of two empty strings is 100)
-    return 2 * min(length, other) / (length + other)
 
 
 class _OneMessage(AbstractContextManager[None]):
