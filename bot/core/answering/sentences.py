@@ -32,12 +32,13 @@ _REQUEST = re.compile(
     r"i\s+(?:wonder|wondered|was wondering)\s+(?:if|whether|what|how|which|why|where)|"
     r"i\s+(?:do not|don't|dont)\s+(?:know|understand)\s+(?:if|whether|what|how|which|why|where))\b"
 )
-# Verbs that ask when they open a sentence with no question in the message ("list them pls").
+# A sentence that only signs off ("Cheers", "thanks in advance x"): never the question.
 _SIGN_OFF = re.compile(
     r"(?:(?:many |big )?(?:thanks|thank you|thx|ta|cheers|regards|best wishes|kind regards|"
     r"all the best|bless|god bless|x+|xo+)(?: (?:in advance|so much|a lot|again|mate|all|"
     r"everyone|love|x+))*\s*)+"
 )
+# Verbs that ask when they open a sentence with no question in the message ("list them pls").
 _IMPERATIVE = frozenset("list name tell show give explain describe recommend suggest send".split())
 _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
 # A sentence that says which of the questions before it matters ("Also, do I need a block?
