@@ -1673,6 +1673,32 @@ def test_readings_of_the_seventeenth_stop(
     assert reading is not None and reading.entry_id == entry
 
 
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        # a subject we do not cover said to be fine is no question about it
+        (
+            "neck is fine, just my hips feel stiff after climbing. would yoga help with that",
+            "yoga-for-hip-flexors",
+        ),
+        # "reckon" is "think": no word of the question
+        ("what stretches do you reckon for tight hips", "exercises"),
+        # "not literally" takes back an emphasis; it negates nothing
+        ("my job is killing me (not literally), which stretches help", "exercises"),
+        # training for a sport is playing it
+        ("does rugby training tighten the hip flexors", "activities-that-worsen-tight-hip-flexors"),
+        # the clause a denial rules out ends where ", just want" says what is wanted
+        (
+            "legs not numb, all good, just want to learn bridges properly. how do i do them",
+            "bridge-pose",
+        ),
+    ],
+)
+def test_readings_of_the_eighteenth_stop(answerer: Answerer, message: str, entry: str) -> None:
+    reading = talk(answerer, message).reading
+    assert reading is not None and reading.entry_id == entry
+
+
 def test_a_detail_after_the_list_is_that_detail_and_the_list_again_is_the_list(
     answerer: Answerer,
 ) -> None:

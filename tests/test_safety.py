@@ -299,6 +299,40 @@ def test_half_a_conditional_is_no_hypothetical(screen: Screen, message: str) -> 
     assert screen.assess(message).alarm
 
 
+def test_a_question_about_a_sign_ends_where_the_sentence_turns(answerer: Answerer) -> None:
+    """What follows "but" in the sentence of a hypothetical is asked of its own: answered,
+    the sign explained under it."""
+    outcome = answerer.answer(
+        "if i ever lost feeling in my legs after a fall id go straight to hospital obvs, but "
+        "for normal tightness when is it worth seeing a physio or chiro"
+    )
+    assert outcome.safety is not None and outcome.safety.verdict is Verdict.QUESTION
+    assert outcome.reply.kind is ReplyKind.ANSWER
+    assert outcome.reply.entry_id == "when-to-see-a-professional"
+
+
+def test_a_detail_asked_after_a_clause_ruled_out_is_of_the_exercise_it_named(
+    answerer: Answerer,
+) -> None:
+    """ "how many times do i do it" after a harmless sensation in pigeon asks pigeon's reps,
+    though the clause that named pigeon is left out of what the matcher reads."""
+    outcome = answerer.answer(
+        "my feet go numb in pigeon after a while, fine as soon as i come out. how many times "
+        "do i do it"
+    )
+    assert outcome.safety is not None and outcome.safety.verdict is Verdict.RULED_OUT
+    assert outcome.reading is not None
+    assert (outcome.reading.entry_id, outcome.reading.detail) == ("pigeon-pose", "reps")
+
+
+def test_a_question_after_a_clause_ruled_out_is_not_read_after_any_entry_it_names(
+    answerer: Answerer,
+) -> None:
+    """A dog's "back legs" name no exercise to read "what could that be" after."""
+    outcome = answerer.answer("my sheepdog's back legs have gone a bit wobbly, what could that be")
+    assert outcome.reply.kind is not ReplyKind.ANSWER
+
+
 def test_an_anxious_question_is_a_question(screen: Screen) -> None:
     decision = screen.assess("is it cancer? my back has hurt on and off for years")
     assert decision.verdict is Verdict.QUESTION

@@ -76,7 +76,7 @@ STOPWORDS = (
     somebody anyone anything something tell know want need would could might may must shall let
     one ones much many honestly basically literally seriously quick question questions guys anyway
     lets us maybe probably um uh hmm lol tbh idk imo btw pretty quite bot think guess mine yours
-    tho though else ngl wondering wonder wondered curious supposed meant gimme specifically
+    tho though else ngl reckon wondering wonder wondered curious supposed meant gimme specifically
     unrelated separate separately totally anyways kno knw aint merely whatsoever ought upon
     meanwhile wish wishes wished perform performs performed performing typical typically usual
     smth sth somethin entirely em till til b4 thats theres heres actual understood noted

@@ -96,9 +96,35 @@ class Answerer:
         if decision.question_entry in self.kb.entries:
             reply = with_notes(self.entry(decision.question_entry), decision)
             return self._then(conversation, Outcome(reply, safety=decision))
-        question = decision.rest if decision.rest and len(text) <= MAX_QUESTION else text
-        outcome = self.ordinary(question, conversation)
+        if decision.rest and len(text) <= MAX_QUESTION:
+            outcome = self._named_aside(decision, conversation, exercises_only=True)
+        else:
+            outcome = self.ordinary(text, conversation)
         return replace(outcome, reply=with_notes(outcome.reply, decision), safety=decision)
+
+    def _named_aside(
+        self,
+        decision: SafetyDecision,
+        conversation: Conversation | None,
+        *,
+        exercises_only: bool = False,
+    ) -> Outcome:
+        """The answer to the rest of a message, read after the entry its left-out words name
+        when it is no answer on its own ("How high do I lift my hips?" after a question that
+        named the bridge). ``exercises_only``: only a detail of an exercise named ("how long
+        do i hold it" after a clause ruled out about pigeon; not "hurt his back ... what
+        should he do?", nor "my sheepdog's back legs are wobbly, what could that be")."""
+        outcome = self.ordinary(decision.rest, conversation)
+        if outcome.reply.kind is not ReplyKind.ANSWER:
+            named = self.interpreter.named_in(decision.aside)
+            if named is not None and exercises_only:
+                named = named if self.kb.entries[named].kind == "exercise" else None
+            if named is not None:
+                again = self.ordinary(decision.rest, Conversation(topic=named))
+                detail = again.reading is not None and again.reading.kind == "detail"
+                if again.reply.kind is ReplyKind.ANSWER and (detail or not exercises_only):
+                    return again
+        return outcome
 
     def _also_asked(
         self, text: str, decision: SafetyDecision, conversation: Conversation | None
@@ -109,11 +135,7 @@ class Answerer:
         if len(text) > MAX_QUESTION:
             return None
         if decision.rest:
-            outcome = self.ordinary(decision.rest, conversation)
-            named = self.interpreter.named_in(decision.aside)
-            if outcome.reply.kind is not ReplyKind.ANSWER and named is not None:
-                # "How high do I lift my hips?" after a question that named the bridge.
-                outcome = self.ordinary(decision.rest, Conversation(topic=named))
+            outcome = self._named_aside(decision, conversation)
             return outcome if outcome.reply.kind is ReplyKind.ANSWER else None
         outcome = self.ordinary(text, conversation)
         best = outcome.match.best if outcome.match is not None else None

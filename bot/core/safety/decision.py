@@ -66,8 +66,10 @@ class SafetyDecision:
     # there are none, when nothing else is left, or (after a question about a sign) when what
     # is left asks nothing. Those words would only blur the question.
     rest: str = ""
-    # After a question about a sign: the sentences that asked it, for what they name ("If I
-    # lost bladder control in the middle of a bridge ...? How high do I lift my hips?").
+    # The words left out of ``rest``, for what they name: after a question about a sign ("If I
+    # lost bladder control in the middle of a bridge ...? How high do I lift my hips?") or a
+    # clause ruled out ("my legs go tingly in pigeon, fine as soon as i come out. how long
+    # do i hold it").
     aside: str = ""
     # False when reading stopped at a certain alarm (``Screen.assess(complete=False)``): the
     # mentions after it were not looked for.
@@ -255,19 +257,20 @@ class Screen:
         the message ends with a question mark, which the rest keeps when its last words are
         kept: "my nan had a fall (she's ok). meanwhile me: tight hips. stretches?" still asks)."""
         decision = self._verdict(read, tuple(mentions))
+        everything = set(range(len(tokens.words)))
         if dropped and decision.verdict is Verdict.RULED_OUT:
             kept = wording.without(tokens, dropped)
             if kept and asked and len(tokens.words) - 1 not in dropped:
                 kept += "?"
-            return replace(decision, rest=kept)
+            aside = wording.joined(wording.kept(tokens, everything - dropped))
+            return replace(decision, rest=kept, aside=aside)
         if dropped and decision.verdict is Verdict.QUESTION:
             # Kept only when what is left asks something of its own ("... also how do I do
             # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
             rest = wording.kept(tokens, dropped)
             if any(wording.asks(w) and not wording.about_the_word(w) for w in rest.values()):
-                everything = set(range(len(tokens.words)))
                 aside = wording.joined(wording.kept(tokens, everything - dropped))
-                return replace(decision, rest=wording.joined(rest), aside=aside)
+                return replace(decision, rest=wording.without(tokens, dropped), aside=aside)
         return decision
 
     def _rank(self, flag: RedFlag) -> int:
@@ -323,8 +326,8 @@ class Screen:
                 if first - clause.start > RUN_ON and wording.asks(opening):
                     clause = range(first - LEAD_WORDS, clause.stop)
                 dropped.update(clause)
-            elif status is Status.QUESTION:  # the question is its whole sentence
-                dropped.update(wording.sentence_of(document.tokens, hit))
+            elif status is Status.QUESTION:  # the question is its sentence, up to a "but"
+                dropped.update(wording.question_of(document.tokens, hit, scopes.clause(hit)))
             mentions.append(
                 Mention(
                     flag=flag,

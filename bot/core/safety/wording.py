@@ -71,6 +71,24 @@ def sentence_of(tokens: Tokens, hit: Hit) -> range:
     return range(start, bisect_right(tokens.sentences, number))
 
 
+# Words that turn a sentence to something else: what comes after them is not the question about
+# the sign ("if i ever lost feeling in my legs i'd go to hospital, but for normal tightness ...").
+_TURNS = frozenset("but however although though except whereas anyway".split())
+
+
+def question_of(tokens: Tokens, hit: Hit, clause: range) -> range:
+    """The positions of the question a hit is asked in: its sentence, up to where the
+    sentence turns to something else just after the hit's clause."""
+    sentence = sentence_of(tokens, hit)
+    stop = clause.stop
+    words = tokens.words
+    while stop < sentence.stop and words[stop] == ",":
+        stop += 1
+    if stop < sentence.stop and words[stop] in _TURNS:
+        return range(sentence.start, clause.stop)
+    return sentence
+
+
 def kept(tokens: Tokens, dropped: set[int], commas: bool = False) -> dict[int, list[str]]:
     """The words not dropped (commas aside, unless ``commas``), by sentence."""
     sentences: dict[int, list[str]] = {}
