@@ -548,6 +548,26 @@ def test_a_detail_whose_default_answers_any_subject_needs_a_default(tmp_path: Pa
     ), found
 
 
+def test_a_detail_whose_default_answers_it_alone_needs_a_default(tmp_path: Path) -> None:
+    """'alone: default': asked with nothing to follow, the default answers the detail even
+    though other entries have it too; without a default, or with another word, a problem."""
+    alone = DETAILS_VOCABULARY.replace(
+        "    default: sitting\n", "    default: sitting\n    alone: default\n"
+    )
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"_vocabulary.yaml": alone}))
+    assert {f.name: f.alone_default for f in kb.follow_ups} == {"hold": False, "frequency": True}
+    for number, wrong in enumerate(
+        [
+            DETAILS_VOCABULARY.replace(
+                "[how long, hold time]", "[how long, hold time]\n    alone: default"
+            ),
+            alone.replace("alone: default", "alone: always"),
+        ]
+    ):
+        found = problems(tmp_path / f"wrong{number}", {"_vocabulary.yaml": wrong})
+        assert any("has 'alone: " in p and "'alone: default'" in p for p in found), found
+
+
 def test_a_detail_answered_by_the_whole_topic_says_so_in_one_way(tmp_path: Path) -> None:
     again = DETAILS_VOCABULARY.replace(
         "not_covered:", "  again:\n    asks: [say that again]\n    answer: topic\nnot_covered:"

@@ -188,7 +188,8 @@ class FollowUpReader:
             return None
         note = f"a follow-up on {follow_up.name} with nothing to follow"
         default = follow_up.default
-        if default is not None and having == [default]:  # one entry: its answer, not a question
+        if default is not None and (having == [default] or follow_up.alone_default):
+            # one entry, or the default said to answer alone: its answer, not a question
             return entry_reading(self.kb, default, follow_up.name, found, note)
         return Reading(
             "clarify", options=tuple(having[:MAX_SUGGESTIONS]), match=found, notes=(note,)

@@ -87,7 +87,10 @@ class FollowUp:
     the topic has no such detail of its own (how often -> the frequency entry), if any;
     ``answers_topic``: the topic's whole entry answers it ("say that again in simpler words");
     ``over_subject``: ``default`` answers it asked of any subject without that detail of its own,
-    not only after a topic ("how do I fix tight hip flexors" -> the exercises).
+    not only after a topic ("how do I fix tight hip flexors" -> the exercises);
+    ``alone_default``: ``default`` answers it asked with nothing to follow, though other entries
+    have it too ("how does that even work?" -> how hip flexors cause back pain, not a question
+    back on which exercise's reason is meant).
     """
 
     name: str
@@ -95,6 +98,7 @@ class FollowUp:
     default: str | None = None
     answers_topic: bool = False
     over_subject: bool = False
+    alone_default: bool = False
 
 
 @dataclass(frozen=True)

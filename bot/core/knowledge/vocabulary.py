@@ -131,7 +131,7 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
     found = []
     for name, item in (reader.mapping(node, "'details'", "details") or {}).items():
         fields = reader.mapping(item, f"the detail '{name}'", name) or Fields()
-        reader.unknown_fields(fields, ("asks", "default", "answer"))
+        reader.unknown_fields(fields, ("asks", "default", "answer", "alone"))
         if "asks" not in fields:
             reader.error(
                 item, f"the detail '{name}' needs 'asks': the words that ask it.", key=name
@@ -149,6 +149,15 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
                 "'default') or leave it out.",
                 name,
             )
+        alone = reader.text(fields["alone"], name) if "alone" in fields else None
+        if alone not in (None, "default") or (alone == "default" and not default):
+            reader.error(
+                fields["alone"],
+                f"the detail '{name}' has 'alone: {alone}'.",
+                "write 'alone: default' (its default entry answers it asked with nothing to "
+                "follow, though other entries have it too; needs 'default') or leave it out.",
+                name,
+            )
         found.append(
             FollowUp(
                 name,
@@ -156,6 +165,7 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
                 default or None,
                 answers_topic=answer == "topic",
                 over_subject=answer == "default" and bool(default),
+                alone_default=alone == "default" and bool(default),
             )
         )
     return found
