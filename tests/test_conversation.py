@@ -1688,6 +1688,17 @@ def test_readings_of_the_seventeenth_stop(
         # why an exercise helps: that exercise's own reason; asked alone, how the muscles cause pain
         (("bridge pose", "why does that even help, it stretches nothing"), "bridge-pose"),
         (("how does that even work",), "how-hip-flexors-cause-back-pain"),
+        (("does sitting tighten hip flexors", "why does that happen"), "sitting-and-hip-flexors"),
+        # two exercises weighed with "than" or "different from": the list of both
+        (("how do i do the bridge", "is it easier than pigeon"), "exercises"),
+        (
+            ("how do i do the kneeling stretch", "how is that one different from pigeon"),
+            "exercises",
+        ),
+        # where to start an exercise is its position
+        (("pigeon pose", "must i start in a plank"), "pigeon-pose"),
+        # Filipino English: "saan" is "where", "ang" a little word
+        ("saan banda ang hip flexors", "what-are-hip-flexors"),
         # training for a sport is playing it
         ("does rugby training tighten the hip flexors", "activities-that-worsen-tight-hip-flexors"),
         # the clause a denial rules out ends where ", just want" says what is wanted

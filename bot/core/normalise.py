@@ -85,8 +85,10 @@ STOPWORDS = (
     whoops yikes jeez gosh hehe roughly approximately approx
     kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged
     sup instead mainly mostly primarily chiefly largely realistically genuinely eh man itd without
+    general generally particular particularly sure full
     yaar bhai ji ko ka ki ke bhi
-    lah leh lor sia hor liao po naman ba kasi talaga sige eish ja ah na
+    lah leh lor sia hor liao po naman ba kasi talaga sige eish ja ah na ang ng mga sa yung yun mag
+    pwede puwede
     trainer trainers instructor instructors coach coaches teacher teachers
     bogus rubbish nonsense scam legit bs hogwash woo overrated pointless hippie hippy
     mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend

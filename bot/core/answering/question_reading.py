@@ -73,11 +73,17 @@ _DOING_IT = re.compile(
 )
 # "same hold time as the kneeling one": the detail compared is asked of the topic
 _SAME_AS = re.compile(r"\bsame ((?:\w+ ){1,3})as\b")
-# Two exercises set side by side: "the pigeon or the kneeling one", "bridge vs pigeon"; with
-# "and", only when the question weighs them ("the difference between bridge and pigeon", not
-# "i do pigeon and bridges, should i see someone").
-_SIDE_BY_SIDE = re.compile(r"\b(?:or|and|vs|versus)\b")
+# Two exercises set side by side: "the pigeon or the kneeling one", "bridge vs pigeon", "is
+# pigeon better than the bridge"; with "and", "from" or "to", only when the question weighs them
+# ("the difference between bridge and pigeon", "how is that different from pigeon", not "i do
+# pigeon and bridges, should i see someone").
+_SIDE_BY_SIDE = re.compile(r"\b(?:or|and|vs|versus|than|from|to)\b")
+_ONLY_WEIGHED = frozenset({"and", "from", "to"})
+_JOINED = frozenset({"or", "and", "vs", "versus"})  # the other joints follow a word that weighs
 _WEIGHED = re.compile(r"\b(?:differ|difference|differences|different|between|compare|compared)\b")
+# ... "is that better than pigeon", "how is this one different from pigeon": what is talked
+# about, then the word that weighs it
+_THIS_WEIGHED = re.compile(r"\b(?:this|that|it)(?: one)?(?: \w+)?(?: \w+)$")
 SIDE_WORDS = 4  # words on each side of "or" that must name an exercise
 _THIS_BEFORE = re.compile(r"\b(?:this|that|it)(?: one)?$")  # "... this or pigeon"
 _THIS_AFTER = re.compile(r"^(?:the )?(?:this|that|it)\b")  # "... pigeon or this one"
@@ -429,11 +435,12 @@ class QuestionReader:
         topic = context.topic if context is not None else None
         this = topic if topic in self._exercises else None
         for joint in _SIDE_BY_SIDE.finditer(canonical):
-            if joint.group() == "and" and not weighed:
+            if joint.group() in _ONLY_WEIGHED and not weighed:
                 continue
             before = " ".join(canonical[: joint.start()].split()[-SIDE_WORDS:])
             after = " ".join(canonical[joint.end() :].split()[:SIDE_WORDS])
-            first = self._side(before, this, _THIS_BEFORE) if before else None
+            pointing = _THIS_BEFORE if joint.group() in _JOINED else _THIS_WEIGHED
+            first = self._side(before, this, pointing) if before else None
             second = self._side(after, this, _THIS_AFTER) if first is not None and after else None
             if first is None or second is None or first == second:
                 continue
