@@ -314,6 +314,10 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # eighteenth stop: legs "turned to jelly" at a parents' evening, the idiom again (both
+        # legs giving way is an emergency when it is not said of nerves)
+        "my legs turned to jelly at parents evening when the teacher started on my son 😅 anyway "
+        "why do tight hips give you lower back pain",
         # round 39: "suppose i fell" is a what-if, but "i suppose" is as often a hedge told of a
         # real sign ("i suppose i have been leaking a bit"): no trigger rules it out; and a heat
         # wave's sweating is told before "but" and "the weather not me" after it, where no
@@ -417,10 +421,6 @@ KNOWN_FALSE_ALARMS = frozenset(
         "fine. I'm the one with tight hips from my desk. What does tight hip flexors feel like?",
         "The scales say I've lost weight without trying, but that's because I took my shoes off"
         " this time. Anyway is yoga good for the hips?",
-        "I did lose some bladder control after my second baby, but pelvic floor physio sorted "
-        "that out three years ago and it's been fine since. These days it's my lower back after"
-        " long desk days. I've been stretching for a month with not much change. At what point "
-        "should I see a professional instead of carrying on by myself?",
         "Can you recommend a good brand of incontinence pads for my grandad? He's used them for"
         " years and his doctor knows all about it.",
         "My bank balance gives me chest pain lol. Real question tho: can yoga sort out tight hips?",

@@ -1699,6 +1699,12 @@ def test_readings_of_the_seventeenth_stop(
         (("pigeon pose", "must i start in a plank"), "pigeon-pose"),
         # Filipino English: "saan" is "where", "ang" a little word
         ("saan banda ang hip flexors", "what-are-hip-flexors"),
+        # checking the answer against another source asks for the topic again
+        (
+            ("how do i do the bridge", "my app says 5 seconds at the top, is that what you said"),
+            "bridge-pose",
+        ),
+        (("pigeon pose", "my trainer says hold it a minute, so who's right"), "pigeon-pose"),
         # training for a sport is playing it
         ("does rugby training tighten the hip flexors", "activities-that-worsen-tight-hip-flexors"),
         # the clause a denial rules out ends where ", just want" says what is wanted
