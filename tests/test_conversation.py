@@ -1705,6 +1705,10 @@ def test_readings_of_the_seventeenth_stop(
             "bridge-pose",
         ),
         (("pigeon pose", "my trainer says hold it a minute, so who's right"), "pigeon-pose"),
+        # where the muscles are, told by a landmark near them (a landmark is no subject asked)
+        ("does the iliacus sit close to the groin", "what-are-hip-flexors"),
+        ("are my hip flexors down near the bladder", "what-are-hip-flexors"),
+        ("is the psoas up near the belly button", "what-are-hip-flexors"),
         # training for a sport is playing it
         ("does rugby training tighten the hip flexors", "activities-that-worsen-tight-hip-flexors"),
         # the clause a denial rules out ends where ", just want" says what is wanted

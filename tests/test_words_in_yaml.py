@@ -142,6 +142,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/question_reading.py", "_DENIED_BETWEEN"): "words read, never said",
     ("bot/core/answering/question_reading.py", "_ONLY_WEIGHED"): "words read, never said",
     ("bot/core/answering/question_reading.py", "_JOINED"): "words read, never said",
+    ("bot/core/answering/question_reading.py", "_LANDMARK"): "words read, never said",
     # Reading kinds (internal codes) and the trace that `ask --explain` prints to maintainers.
     ("bot/core/answering/reading.py", "entry_reading", "answer"): "a reading kind",
     ("bot/core/answering/reading.py", "entry_reading", "detail"): "a reading kind",

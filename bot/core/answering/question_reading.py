@@ -47,6 +47,8 @@ _WHICH = re.compile(r"\bwhich\b")
 _DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
 # ... looked for among the last words before the subject, these aside ("never had a back injury")
 _DENIED_BETWEEN = frozenset("had a an the my been ever really back".split())
+# ... or named as a landmark ("is the psoas near the belly?": where something else is)
+_LANDMARK = frozenset("near beside by next towards close above below".split())
 # ... or said to be fine just after it ("chest is fine lol just my hips feel locked")
 _FINE_AFTER = re.compile(r" (?:is|are|feels?|seems?) (?:fine|ok|okay|good|alright|normal)\b")
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
@@ -539,12 +541,17 @@ class QuestionReader:
 
     def not_covered(self, canonical: str) -> str | None:
         """The first subject we do not cover that the text mentions, and does not deny ("i
-        was in an accident but nothing was injured", "not pregnant", "chest is fine")."""
+        was in an accident but nothing was injured", "not pregnant", "chest is fine"), nor
+        names as a landmark ("near the belly")."""
         if self._near_pattern is None:
             return None
         for found in self._near_pattern.finditer(canonical):
             before = [w for w in canonical[: found.start()].split() if w not in _DENIED_BETWEEN]
-            if _DENIALS.isdisjoint(before[-2:]) and not _FINE_AFTER.match(canonical, found.end()):
+            if (
+                _DENIALS.isdisjoint(before[-2:])
+                and _LANDMARK.isdisjoint(before[-2:])
+                and not _FINE_AFTER.match(canonical, found.end())
+            ):
                 return found.group(0)
         return None
 
