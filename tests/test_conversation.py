@@ -1709,6 +1709,11 @@ def test_readings_of_the_seventeenth_stop(
         ("does the iliacus sit close to the groin", "what-are-hip-flexors"),
         ("are my hip flexors down near the bladder", "what-are-hip-flexors"),
         ("is the psoas up near the belly button", "what-are-hip-flexors"),
+        # "at what point" asks when
+        (
+            "at which point should i have someone qualified check my back",
+            "when-to-see-a-professional",
+        ),
         # training for a sport is playing it
         ("does rugby training tighten the hip flexors", "activities-that-worsen-tight-hip-flexors"),
         # the clause a denial rules out ends where ", just want" says what is wanted
