@@ -28,8 +28,9 @@ def evaluation_sets() -> list[Path]:
 
 
 def digest(text: str, length: int = 12) -> str:
-    """A short, stable fingerprint of a text."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+    """A short, stable fingerprint of a text (a lone surrogate, which a generated message may
+    hold, is hashed as its code point rather than failing to encode)."""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 
 def record_or_compare(
