@@ -24,6 +24,7 @@ __all__ = [
     "asks",
     "joined",
     "kept",
+    "question_of",
     "sentence_of",
     "without",
 ]
@@ -34,6 +35,9 @@ _BACK = frozenset("that this it those these".split())
 _MEANING = frozenset("mean means meaning meant term word phrase called cause causes caused".split())
 # Words that say a thing is absent: "no red flags" says there are none.
 NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
+# Words that turn a sentence to something else: what comes after them is not the question about
+# the sign ("if i ever lost feeling in my legs i'd go to hospital, but for normal tightness ...").
+_TURNS = frozenset("but however although though except whereas anyway".split())
 
 
 def affirmed(document: Document, name: str) -> bool:
@@ -69,11 +73,6 @@ def sentence_of(tokens: Tokens, hit: Hit) -> range:
     number = tokens.sentences[hit.start]
     start = bisect_left(tokens.sentences, number)
     return range(start, bisect_right(tokens.sentences, number))
-
-
-# Words that turn a sentence to something else: what comes after them is not the question about
-# the sign ("if i ever lost feeling in my legs i'd go to hospital, but for normal tightness ...").
-_TURNS = frozenset("but however although though except whereas anyway".split())
 
 
 def question_of(tokens: Tokens, hit: Hit, clause: range) -> range:
