@@ -257,19 +257,22 @@ class Screen:
         the message ends with a question mark, which the rest keeps when its last words are
         kept: "my nan had a fall (she's ok). meanwhile me: tight hips. stretches?" still asks)."""
         decision = self._verdict(read, tuple(mentions))
-        everything = set(range(len(tokens.words)))
-        if dropped and decision.verdict is Verdict.RULED_OUT:
+        if not dropped:
+            return decision
+        # the aside is the dropped words: those ``kept`` leaves when the rest's are left out
+        in_rest = set(range(len(tokens.words))) - dropped
+        if decision.verdict is Verdict.RULED_OUT:
             kept = wording.without(tokens, dropped)
             if kept and asked and len(tokens.words) - 1 not in dropped:
                 kept += "?"
-            aside = wording.joined(wording.kept(tokens, everything - dropped))
+            aside = wording.joined(wording.kept(tokens, in_rest))
             return replace(decision, rest=kept, aside=aside)
-        if dropped and decision.verdict is Verdict.QUESTION:
+        if decision.verdict is Verdict.QUESTION:
             # Kept only when what is left asks something of its own ("... also how do I do
             # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
             rest = wording.kept(tokens, dropped)
             if any(wording.asks(w) and not wording.about_the_word(w) for w in rest.values()):
-                aside = wording.joined(wording.kept(tokens, everything - dropped))
+                aside = wording.joined(wording.kept(tokens, in_rest))
                 return replace(decision, rest=wording.without(tokens, dropped), aside=aside)
         return decision
 
