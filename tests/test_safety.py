@@ -311,6 +311,22 @@ def test_a_question_about_a_sign_ends_where_the_sentence_turns(answerer: Answere
     assert outcome.reply.entry_id == "when-to-see-a-professional"
 
 
+@pytest.mark.parametrize(
+    "request_words",
+    ["just want some stretches for my stiff hips", "i really need the steps of pigeon pose"],
+)
+def test_a_request_beside_a_hypothetical_sign_is_answered(
+    answerer: Answerer, request_words: str
+) -> None:
+    """A wish is a request ("just want ...", "i really need ..."): it is answered, the sign
+    named in the hypothetical explained under it, rather than the sign alone."""
+    outcome = answerer.answer(
+        f"if i ever went numb in the saddle area i'd ring 999, not the case. {request_words}"
+    )
+    assert outcome.safety is not None and outcome.safety.verdict is Verdict.QUESTION
+    assert outcome.reply.kind is ReplyKind.ANSWER
+
+
 def test_a_detail_asked_after_a_clause_ruled_out_is_of_the_exercise_it_named(
     answerer: Answerer,
 ) -> None:

@@ -86,11 +86,11 @@ STOPWORDS = (
     kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged
     sup instead mainly mostly primarily chiefly largely realistically genuinely eh man itd without
     general generally particular particularly sure full
-    yaar bhai ji ko ka ki ke bhi
+    yaar bhai ji ko ka ki ke bhi yaani yani
     lah leh lor sia hor liao po naman ba kasi talaga sige eish ja ah na ang ng mga sa yung yun mag
     pwede puwede
     trainer trainers instructor instructors coach coaches teacher teachers
-    bogus rubbish nonsense scam legit bs hogwash woo overrated pointless hippie hippy
+    bogus rubbish nonsense scam legit bs hogwash woo overrated pointless hippie hippy useful useless
     mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend
     grandma grandad grandpa granny nan mate carer grandson granddaughter
     """.split()

@@ -64,6 +64,7 @@ NO_LIST = ("",) * 9  # stands for "a list" when checking whether a message is on
 # before, the message has to be asked back. A plural ("how often do I do them?") means the
 # exercises as a whole, which a detail's own entry answers.
 POINTS_BACK = re.compile(r"\b(?:it|this|that|this one|that one)\b")
+_PLACE = "(?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)"  # in a list
 # Ordinals in phrases that point at no option.
 _NO_ORDINAL = re.compile(
     r"\b(?:in the first place|in first place|at first|first thing|first of all|for the first time|"
@@ -71,6 +72,10 @@ _NO_ORDINAL = re.compile(
     r"last year|last time|last weekend|last but not least|"
     # "pay for a third one", "hold it for a second", "a second opinion": any one, not an option
     r"a (?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|final|middle)|"
+    # "i have the second and the fourth one": signs of the answer the person has, not options
+    rf"(?:have|got|get|had) the {_PLACE}(?:(?: one)?(?: ,| and| &) the {_PLACE})*|"
+    # "how many second i keep it?": a unit of time missing its plural, not an option
+    r"(?:many|few|couple|\d+) second|"
     # "how long will it last": the verb
     r"(?:will|would|does|do|did|it|they|to|can|should|usually|normally) last|"
     # "that last stretch": the one just described, the topic (not the last option shown)

@@ -58,7 +58,7 @@ _ONE = re.compile(r"\bone\b")
 # "the kneeling one", "the one where you kneel", "the one from plank": an exercise called by a
 # word of its own (at most a few words, so nothing backtracks).
 _CALLED = re.compile(
-    r"\bthe (\w+(?: \w+)?) one\b|\bthe one (?:where|with|that|from|you)\b((?: \w+){1,5})"
+    r"\bthe (\w+(?: \w+)?) one\b|\bthe one (?:where|with|that|from|you|on|in)\b((?: \w+){1,5})"
 )
 # Words that name another exercise only to compare it with the one talked about.
 _COMPARED = re.compile(
@@ -190,12 +190,16 @@ class QuestionReader:
         own = self.matcher.match_parts(parts, drop=asked) if asked else whole()
         unfamiliar = self.confidence.unfamiliar(own)
         subject = self._scope.subject(canonical)
-        if (subject and not any(self.matcher.known(t) for t in subject)) or not all(
-            self.matcher.known(t) for t in self._scope.praised(canonical)
+        agent = self._scope.agent(canonical)
+        if (
+            (subject and not any(self.matcher.known(t) for t in subject))
+            or (agent and not any(self.matcher.known(t) for t in agent))
+            or not all(self.matcher.known(t) for t in self._scope.praised(canonical))
         ):
-            # What the question is for or about, or asks to be recommended, is a subject the
-            # knowledge base never names ("what yoga pose helps with anxiety", "a good stretching
-            # app"): only an entry named by its title may answer.
+            # What the question is for or about, asks to be recommended, or asks whether it
+            # causes or helps, is a subject the knowledge base never names ("what yoga pose
+            # helps with anxiety", "a good stretching app", "does metformin cause back pain?"):
+            # only an entry named by its title may answer.
             unfamiliar = max(unfamiliar, UNKNOWN_SUBJECT)
         near = self.not_covered(canonical)
         if near is not None and self.near_group(near) in ALWAYS:

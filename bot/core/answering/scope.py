@@ -33,6 +33,11 @@ PAIN_REACH = 2  # words between a body part and a word of pain ("my knee really 
 
 _SUBJECT = re.compile(r"\b(?:for|about|with|against)\b")  # what a question is for or about
 _PRAISED = re.compile(r"\b(?:good|best|better|decent)\b")  # "a good X": X is what is asked for
+# "does X cause back pain?", "could vaping give me ...": X is what the question is about.
+_AGENT = re.compile(
+    r"\b(?:does|do|did|can|could|will|would|might|may|is|are)\s+((?:\w+\s+){1,3}?)"
+    r"(?:cause|causes|causing|give|gives|giving|trigger|triggers|triggering|help|helps|helping)\b"
+)
 _PRONOUN = re.compile(r"\s*(?:it|this|that|these|those|them|me|you|him|her|us)\b")
 
 # A short message's clauses: "i'm a paramedic on long shifts, what stretches help?"
@@ -253,6 +258,14 @@ class Scope:
             for t in self._terms_of(canonical[found[-1] :])
             if t not in QUESTION_WORDS and not any(c.isdigit() for c in t)
         ]
+
+    def agent(self, canonical: str) -> list[str]:
+        """The content terms of what a question asks to cause or help something ("does
+        metformin cause back pain?" -> metformin); none for a pronoun ("can it help?")."""
+        terms: list[str] = []
+        for found in _AGENT.finditer(canonical):
+            terms += [t for t in self._terms_of(found.group(1)) if not any(c.isdigit() for c in t)]
+        return terms
 
     def praised(self, canonical: str) -> list[str]:
         """The head terms of the phrases after "good", "best", "better" or "decent" ("a good

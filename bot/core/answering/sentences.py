@@ -40,6 +40,7 @@ _SIGN_OFF = re.compile(
 )
 # Verbs that ask when they open a sentence with no question in the message ("list them pls").
 _IMPERATIVE = frozenset("list name tell show give explain describe recommend suggest send".split())
+_POLITE = re.compile(r"\b(?:pls|plz|please|plse|plez)\W*$")  # "pigeon instructions pls"
 _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
 # A sentence that says which of the questions before it matters ("Also, do I need a block?
 # Really it's the yoga question I care about."): the first question is the one to answer.
@@ -127,7 +128,7 @@ def question_index(sentences: list[str]) -> int:
     Really it's the yoga question I care about."); else the last one that asks as a request
     ("I'd like to understand the mechanism: what happens ..."), else the last one that opens
     with a verb that asks ("list them pls, baby napping"), else the last one with question
-    words inside it, else the last one."""
+    words inside it, else the last one that ends with "please", else the last one."""
     last = next(filter(partial(_asks, sentences), range(len(sentences) - 1, -1, -1)), None)
     if last is not None:
         if _IF_SO.match(fold(sentences[last])):
@@ -149,6 +150,10 @@ def question_index(sentences: list[str]) -> int:
         # a question asked inside a sentence after its story, with a statement after it ("i
         # drive all day could all that sitting be making my hips tight. no pins and needles")
         if _ASKS_INSIDE.search(fold(sentences[index])):
+            return index
+    for index in range(len(sentences) - 1, -1, -1):
+        # a request that ends asking nicely ("pigeon instructions pls, my teacher goes too fast")
+        if _POLITE.search(fold(sentences[index])):
             return index
     # the last sentence that is more than a sign-off ("... could you explain that bit. Cheers")
     return next(

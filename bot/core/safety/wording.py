@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from bot.core.asking import ASKING, QUESTION_WORDS, first_word
+from bot.core.asking import ASKING, OPENERS, QUESTION_WORDS, first_word
 from bot.core.safety.patterns import Document, Hit
 from bot.core.safety.tokens import Tokens
 
@@ -38,6 +38,9 @@ NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
 # Words that turn a sentence to something else: what comes after them is not the question about
 # the sign ("if i ever lost feeling in my legs i'd go to hospital, but for normal tightness ...").
 _TURNS = frozenset("but however although though except whereas anyway".split())
+# A sentence that opens with a wish asks for something ("just want the best stretches").
+_REQUESTS = frozenset("want need wanted needed looking".split())
+_BEFORE_A_REQUEST = frozenset("i just really only would am also".split())
 
 
 def affirmed(document: Document, name: str) -> bool:
@@ -57,9 +60,14 @@ def affirmed(document: Document, name: str) -> bool:
 
 def asks(words: Sequence[str]) -> bool:
     """Whether a sentence's words ask something: a question word anywhere ("so how often
-    ...?"), or a first word that asks ("is it ...", "tell me ...", "best stretches?"), after
-    the little words that open a new thought ("anyway, does cycling ...?")."""
-    return first_word(words) in ASKING or not QUESTION_WORDS.isdisjoint(words)
+    ...?"), a first word that asks ("is it ...", "tell me ...", "best stretches?"), after the
+    little words that open a new thought ("anyway, does cycling ...?"), or a request ("just
+    want the best stretches", "i really need some tips")."""
+    if first_word(words) in ASKING or not QUESTION_WORDS.isdisjoint(words):
+        return True
+    return next((w for w in words if w not in OPENERS and w not in _BEFORE_A_REQUEST), "") in (
+        _REQUESTS
+    )
 
 
 def about_the_word(words: Sequence[str]) -> bool:
