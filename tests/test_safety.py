@@ -638,6 +638,18 @@ def test_the_rest_of_a_ruled_out_message_still_asks(screen: Screen, answerer: An
     assert answerer.answer(text).reply.entry_id == "exercises"
 
 
+def test_a_question_run_into_a_denial_keeps_its_question_word(answerer: Answerer) -> None:
+    """A question word ends a trigger's reach, so the clause of a denial said in the same
+    breath starts after it: the question it opened is still read ("what stretches for tight
+    hips i do not have a fever ..." asks for the stretches)."""
+    outcome = answerer.answer(
+        "what stretches for tight hips i do not have a fever or numbness or anything like that"
+    )
+    assert outcome.safety is not None and outcome.safety.verdict is Verdict.RULED_OUT
+    assert outcome.safety.rest.startswith("what stretches")
+    assert outcome.reply.entry_id == "exercises"
+
+
 def test_someone_elses_sign_that_is_over_now_stays_theirs(screen: Screen) -> None:
     """ "Yesterday" would make someone else's sign an emergency now, but it is over: it stays
     theirs, even for a flag that keeps 'resolved' for the writer's own signs (chest pain)."""

@@ -325,8 +325,11 @@ class Screen:
             if status.ruled_out:
                 clause = scopes.clause(hit)
                 first = min(hit.start, decided.hit.start) if decided else hit.start
-                opening = document.tokens.words[clause.start : first - LEAD_WORDS]
-                if first - clause.start > RUN_ON and wording.asks(opening):
+                # (with the question word that ends the clause before: "what exercises for
+                # hip flexors i do not have any fever ...")
+                start = wording.asked_from(document.tokens, clause.start)
+                opening = document.tokens.words[start : first - LEAD_WORDS]
+                if first - start > RUN_ON and wording.asks(opening):
                     clause = range(first - LEAD_WORDS, clause.stop)
                 dropped.update(clause)
             elif status is Status.QUESTION:  # the question is its sentence, up to a "but"

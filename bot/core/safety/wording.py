@@ -21,6 +21,7 @@ __all__ = [
     "NEGATIONS",
     "about_the_word",
     "affirmed",
+    "asked_from",
     "asks",
     "joined",
     "kept",
@@ -68,6 +69,19 @@ def asks(words: Sequence[str]) -> bool:
     return next((w for w in words if w not in OPENERS and w not in _BEFORE_A_REQUEST), "") in (
         _REQUESTS
     )
+
+
+def asked_from(tokens: Tokens, start: int) -> int:
+    """Where a clause starting at ``start`` begins with the question word just before it in
+    its sentence (a question word ends a trigger's reach, so it opens a clause of its own)."""
+    before = start - 1
+    if (
+        before >= 0
+        and tokens.words[before] in QUESTION_WORDS
+        and tokens.sentences[before] == tokens.sentences[start]
+    ):
+        return before
+    return start
 
 
 def about_the_word(words: Sequence[str]) -> bool:
