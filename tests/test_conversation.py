@@ -1727,12 +1727,25 @@ _NINETEENTH_STOP: list[tuple[tuple[str, ...], str]] = [
     (("pigeon pose", "what about the one in a lunge position"), "hip-flexor-stretch"),
     # a cause asked of something the knowledge base knows
     (("does sitting at a desk cause back pain",), "sitting-and-hip-flexors"),
+    # what tight hip flexors cause is how they cause back pain; what causes them, what worsens
+    # them
+    (("why would tight hip flexors cause this ache",), "how-hip-flexors-cause-back-pain"),
+    (
+        ("my back aches by the evening. can tight hip flexors cause that?",),
+        "how-hip-flexors-cause-back-pain",
+    ),
+    (("what causes hip flexors to get tight",), "activities-that-worsen-tight-hip-flexors"),
 ]
 
 
 @pytest.mark.parametrize(
     "message",
-    ["does melatonin cause back pain", "could vaping help my back", "can quorn give you back pain"],
+    [
+        "does melatonin cause back pain",
+        "could vaping help my back",
+        "can quorn give you back pain",
+        "is kombucha causing my back pain",
+    ],
 )
 def test_a_cause_or_help_asked_of_something_unknown_gets_no_answer(
     answerer: Answerer, message: str

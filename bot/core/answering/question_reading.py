@@ -37,6 +37,7 @@ from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import KnowledgeBase
 
 UNKNOWN_SUBJECT = 0.6  # a question about an unknown subject: beyond two shared words, not a name
+UNKNOWN_AGENT = 1.0  # an unknown thing asked to cause or help: nothing shared is enough
 OVER_SUBJECT_WORDS = 3  # a subject asked a detail of ("fix tight hip flexors"): words at most
 TIE = 0.95  # a topic this close to the best entry's score keeps the conversation on it
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
@@ -191,15 +192,17 @@ class QuestionReader:
         unfamiliar = self.confidence.unfamiliar(own)
         subject = self._scope.subject(canonical)
         agent = self._scope.agent(canonical)
-        if (
-            (subject and not any(self.matcher.known(t) for t in subject))
-            or (agent and not any(self.matcher.known(t) for t in agent))
-            or not all(self.matcher.known(t) for t in self._scope.praised(canonical))
+        if agent and not any(self.matcher.known(t) for t in agent):
+            # Whether it causes or helps is asked of a thing the knowledge base never names
+            # ("does metformin cause back pain?"): no entry answers, not even one whose title
+            # is the words around it ("how they cause back pain").
+            unfamiliar = UNKNOWN_AGENT
+        elif (subject and not any(self.matcher.known(t) for t in subject)) or not all(
+            self.matcher.known(t) for t in self._scope.praised(canonical)
         ):
-            # What the question is for or about, asks to be recommended, or asks whether it
-            # causes or helps, is a subject the knowledge base never names ("what yoga pose
-            # helps with anxiety", "a good stretching app", "does metformin cause back pain?"):
-            # only an entry named by its title may answer.
+            # What the question is for or about, or asks to be recommended, is a subject the
+            # knowledge base never names ("what yoga pose helps with anxiety", "a good stretching
+            # app"): only an entry named by its title may answer.
             unfamiliar = max(unfamiliar, UNKNOWN_SUBJECT)
         near = self.not_covered(canonical)
         if near is not None and self.near_group(near) in ALWAYS:

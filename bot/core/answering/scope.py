@@ -35,8 +35,9 @@ _SUBJECT = re.compile(r"\b(?:for|about|with|against)\b")  # what a question is f
 _PRAISED = re.compile(r"\b(?:good|best|better|decent)\b")  # "a good X": X is what is asked for
 # "does X cause back pain?", "could vaping give me ...": X is what the question is about.
 _AGENT = re.compile(
-    r"\b(?:does|do|did|can|could|will|would|might|may|is|are)\s+((?:\w+\s+){1,3}?)"
-    r"(?:cause|causes|causing|give|gives|giving|trigger|triggers|triggering|help|helps|helping)\b"
+    r"\b(?:(?:does|do|did|can|could|will|would|might|may)\s+((?:\w+\s+){1,3}?)"
+    r"(?:cause|causes|give|gives|trigger|triggers|help|helps)|"
+    r"(?:is|are)\s+((?:\w+\s+){1,3}?)(?:causing|giving|triggering|helping))\b"
 )
 _PRONOUN = re.compile(r"\s*(?:it|this|that|these|those|them|me|you|him|her|us)\b")
 
@@ -264,7 +265,8 @@ class Scope:
         metformin cause back pain?" -> metformin); none for a pronoun ("can it help?")."""
         terms: list[str] = []
         for found in _AGENT.finditer(canonical):
-            terms += [t for t in self._terms_of(found.group(1)) if not any(c.isdigit() for c in t)]
+            words = found.group(1) or found.group(2)
+            terms += [t for t in self._terms_of(words) if not any(c.isdigit() for c in t)]
         return terms
 
     def praised(self, canonical: str) -> list[str]:
