@@ -1735,6 +1735,23 @@ _NINETEENTH_STOP: list[tuple[tuple[str, ...], str]] = [
         "how-hip-flexors-cause-back-pain",
     ),
     (("what causes hip flexors to get tight",), "activities-that-worsen-tight-hip-flexors"),
+    # "number 2" while going through the exercises is the second exercise, not the second
+    # button under the first one's answer
+    (
+        ("what stretches help tight hips", "how do i do the first one", "ok now number 2"),
+        "pigeon-pose",
+    ),
+    # the exercise named just after "the one after", whatever follows the name
+    (("pigeon pose", "and the one after pigeon in your list"), "bridge-pose"),
+    # slang that says nothing of the subject ("fr", "no cap"), or says sore ("cooked")
+    (("how often should i stretch fr",), "how-often-to-stretch"),
+    (("no cap what stretches help tight hips",), "exercises"),
+    (("signs my hip flexors are cooked",), "signs-of-tight-hip-flexors"),
+    # when in the day is no subject of the question ("at lunchtime")
+    (
+        ("does sitting tighten hip flexors", "what should i be doing about it at lunchtime"),
+        "exercises",
+    ),
 ]
 
 

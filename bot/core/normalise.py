@@ -87,6 +87,8 @@ STOPWORDS = (
     sup instead mainly mostly primarily chiefly largely realistically genuinely eh man itd without
     general generally particular particularly sure full
     yaar bhai ji ko ka ki ke bhi yaani yani
+    fr frfr lowkey highkey istg deadass bruh bro rn fam innit bruv smh imho
+    lunch lunchtime workday workdays weekday weekdays
     lah leh lor sia hor liao po naman ba kasi talaga sige eish ja ah na ang ng mga sa yung yun mag
     pwede puwede
     trainer trainers instructor instructors coach coaches teacher teachers

@@ -160,10 +160,11 @@ class QuestionReader:
             return Reading("none", notes=("an ordinal, and no list shown",))
         if picked is not None and refers and options:
             walking = context is not None and context.topic in self._exercises
-            if picked not in self._exercises and (_DOING.search(canonical) is not None or walking):
+            if walking or (picked not in self._exercises and _DOING.search(canonical) is not None):
                 # "the 2nd one, how do i do it" after a reply whose list is of topics (the
-                # exercises were listed before it), or "last one" while going through the
-                # exercises: the exercise of that number
+                # exercises were listed before it), or "number 2", "last one" while going
+                # through the exercises: the exercise of that number, not a button of the
+                # exercise's answer
                 picked = ordinal(unasked, tuple(self._exercises)) or picked
             detail = cue.follow_up.name if cue else None
             return self._entry(picked, detail, None, f"option from the last list: {picked}")
@@ -385,9 +386,12 @@ class QuestionReader:
         one = _ONE.search(canonical)
         beside = _BESIDE.search(canonical, one.end()) if one is not None else None
         if beside is not None:
-            named = self._named_exercise(canonical[beside.end() :])
-            if named is not None:
-                return _beside(exercises, named, -1 if beside.group(1) == "before" else 1)
+            # the name just after it, in the fewest words ("the one after pigeon on your list")
+            after = canonical[beside.end() :].split()[:SIDE_WORDS]
+            for count in range(1, len(after) + 1):
+                named = self._named_exercise(" ".join(after[:count]))
+                if named is not None:
+                    return _beside(exercises, named, -1 if beside.group(1) == "before" else 1)
         if context is None or context.topic not in exercises:
             return None
         step = 1 if _NEXT.search(canonical) else -1 if _PREVIOUS.search(canonical) else 0

@@ -33,10 +33,11 @@ PAIN_REACH = 2  # words between a body part and a word of pain ("my knee really 
 
 _SUBJECT = re.compile(r"\b(?:for|about|with|against)\b")  # what a question is for or about
 _PRAISED = re.compile(r"\b(?:good|best|better|decent)\b")  # "a good X": X is what is asked for
-# "does X cause back pain?", "could vaping give me ...": X is what the question is about.
+# "does X cause back pain?", "could vaping give me ...", "does X make it worse": X is what the
+# question is about.
 _AGENT = re.compile(
     r"\b(?:(?:does|do|did|can|could|will|would|might|may)\s+((?:\w+\s+){1,3}?)"
-    r"(?:cause|causes|give|gives|trigger|triggers|help|helps)|"
+    r"(?:cause|causes|give|gives|trigger|triggers|help|helps|make|makes)|"
     r"(?:is|are)\s+((?:\w+\s+){1,3}?)(?:causing|giving|triggering|helping))\b"
 )
 _PRONOUN = re.compile(r"\s*(?:it|this|that|these|those|them|me|you|him|her|us)\b")
