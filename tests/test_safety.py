@@ -638,6 +638,20 @@ def test_the_rest_of_a_ruled_out_message_still_asks(screen: Screen, answerer: An
     assert answerer.answer(text).reply.entry_id == "exercises"
 
 
+def test_naming_the_hip_flexors_beside_a_question_about_a_sign_asks_nothing_else(
+    answerer: Answerer,
+) -> None:
+    """ "Can tight hip flexors cause numbness in the groin?" asks about the sign: the hip
+    flexors, the whole subject, are no second question (what they are); asking what they are
+    is one."""
+    asked = answerer.answer("can tight hip flexors cause groin numbness? i have not got it")
+    assert asked.safety is not None and asked.safety.verdict is Verdict.QUESTION
+    assert asked.reply.kind is not ReplyKind.ANSWER
+    both = answerer.answer("what does saddle numbness mean, and what are hip flexors?")
+    assert both.reply.kind is ReplyKind.ANSWER
+    assert both.reply.entry_id == "what-are-hip-flexors"
+
+
 def test_a_question_run_into_a_denial_keeps_its_question_word(answerer: Answerer) -> None:
     """A question word ends a trigger's reach, so the clause of a denial said in the same
     breath starts after it: the question it opened is still read ("what stretches for tight

@@ -139,7 +139,14 @@ class Answerer:
             return outcome if outcome.reply.kind is ReplyKind.ANSWER else None
         outcome = self.ordinary(text, conversation)
         best = outcome.match.best if outcome.match is not None else None
-        named_it = best is not None and best.named
+        # (naming the hip flexors, the whole subject, names no entry beside a sign asked about:
+        # "can tight hip flexors cause numbness in the groin?")
+        named_it = (
+            best is not None
+            and best.named
+            and outcome.match is not None
+            and self.interpreter.title_asked(best.entry_id, outcome.match.terms)
+        )
         return outcome if outcome.reply.kind is ReplyKind.ANSWER and named_it else None
 
     def ordinary(self, text: str, conversation: Conversation | None = None) -> Outcome:

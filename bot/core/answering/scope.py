@@ -92,6 +92,7 @@ class Scope:
                 )
             return found
 
+        self._titles = {entry.id: entry.title for entry in kb.entries.values()}
         self._keywords = {
             entry.id: tuple(key for key in map(key_of, (entry.title, *entry.keywords)) if key)
             for entry in kb.entries.values()
@@ -185,6 +186,15 @@ class Scope:
             entries = self._by_key_term.get(term, frozenset())
             having = set(entries) if having is None else having & entries
         return having is not None and len(having) * SHARED_BY > len(self._keywords)
+
+    def title_asked(self, entry_id: str, terms: Iterable[str]) -> bool:
+        """Whether terms that hold an entry's title name it: any title does, but one that is
+        only the name of the whole subject ("What are hip flexors?") only with its question
+        word ("can tight hip flexors cause ...?" names the hip flexors, not that entry)."""
+        keys = self._keywords.get(entry_id, ())
+        if not keys or not keys[0] or not self.shared(keys[0]):
+            return True
+        return frozenset(self._terms_of(self._titles[entry_id])) <= frozenset(terms)
 
     def repeated_in_keywords(self, terms: Iterable[str], entry_id: str) -> int:
         """How many of the terms only repeat the evidence of another: the words of a key

@@ -22,7 +22,7 @@ knows, unless the question names its entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
 from itertools import islice
 
@@ -317,6 +317,10 @@ class Interpreter:
         ):
             return noted(again, f"the question read as {purposeless!r}")
         return reading
+
+    def title_asked(self, entry_id: str, terms: Iterable[str]) -> bool:
+        """``Scope.title_asked``: whether terms that hold an entry's title name it."""
+        return self._scope.title_asked(entry_id, terms)
 
     def named_in(self, text: str) -> str | None:
         """The entry a text names by a title or keyword (the longest), or None."""
