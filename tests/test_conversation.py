@@ -1747,6 +1747,11 @@ _NINETEENTH_STOP: list[tuple[tuple[str, ...], str]] = [
     (("how often should i stretch fr",), "how-often-to-stretch"),
     (("no cap what stretches help tight hips",), "exercises"),
     (("signs my hip flexors are cooked",), "signs-of-tight-hip-flexors"),
+    # what the person wants to do without is a condition, not the subject
+    (
+        ("signs of tight hip flexors", "what can i do about it without quitting the office"),
+        "exercises",
+    ),
     # when in the day is no subject of the question ("at lunchtime")
     (
         ("does sitting tighten hip flexors", "what should i be doing about it at lunchtime"),

@@ -44,6 +44,7 @@ PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, wo
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
 
 _WHICH = re.compile(r"\bwhich\b")
+_WITHOUT = re.compile(r"\bwithout ((?:\w+ ?){1,4})")  # a condition: "without quitting my job"
 # ("no neck pain or anything, just a stiff back" still names the neck: a statement, nothing asked)
 _DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
 # ... looked for among the last words before the subject, these aside ("never had a back injury")
@@ -148,6 +149,12 @@ class QuestionReader:
         asked = frozenset(
             t for p in (cue.phrases + cue.fillers if cue else ()) for t in self._terms(p)
         )
+        if cue is not None and context is not None:
+            # what the person wants to do without is a condition, not what a follow-up asks
+            # about ("how do i fix it without quitting my desk job")
+            without = _WITHOUT.search(canonical)
+            if without is not None:
+                asked |= frozenset(self._terms(without.group(1)))
 
         # "the second one", "number 3": the last list shown (no list: nothing to guess from).
         options = context.options if context is not None else ()
