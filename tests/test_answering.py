@@ -314,6 +314,12 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # nineteenth stop: a mother's fall "yesterday" while she "is in A&E getting checked":
+        # someone else's fall of now alarms, and a trigger for "is in A&E being checked" would
+        # as well rule out the writer's own fall told beside it ("i fell ... she is at A&E
+        # with me getting checked"), so safety wins
+        "my mum fell down the stairs yesterday and shes in A&E getting checked 😔 im fine, just "
+        "want something for my own tight hips while i wait. what exercises do you recommend",
         # eighteenth stop: legs "turned to jelly" at a parents' evening, the idiom again (both
         # legs giving way is an emergency when it is not said of nerves)
         "my legs turned to jelly at parents evening when the teacher started on my son 😅 anyway "

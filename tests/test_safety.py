@@ -354,6 +354,13 @@ def test_an_anxious_question_is_a_question(screen: Screen) -> None:
     assert decision.verdict is Verdict.QUESTION
 
 
+def test_a_growing_sign_is_no_passing_sensation(screen: Screen) -> None:
+    """Exertion explains legs that feel weak after the gym; not legs that keep getting weaker."""
+    passing = screen.assess("both my legs feel weak after the gym")
+    assert status_of(passing, "leg-weakness") is Status.HARMLESS
+    assert screen.assess("both my legs feel weak after the gym and it is getting worse").alarm
+
+
 def test_a_harmless_sensation_is_harmless(screen: Screen) -> None:
     decision = screen.assess("my legs feel numb after sitting cross legged")
     assert status_of(decision, "leg-weakness") is Status.HARMLESS

@@ -203,6 +203,7 @@ CONTEXT_CATEGORIES = (
     "conditional",
     "harmless",  # "after sitting cross legged": a passing, positional sensation; rules it out
     "recent",  # "now", "yesterday": someone else's emergency happening now still alarms
+    "worsening",  # "getting worse", "spreading": a sign growing is no passing sensation
     "report",  # "i have", "i keep": in the same sentence, a question is a report after all
     "unsure",  # "not sure", "i think": unclear, so nothing rules the mention out
     "not-a-trigger",  # "no idea", "not only": looks like a trigger, is not one
@@ -218,6 +219,7 @@ ContextCategory = Literal[
     "conditional",
     "harmless",
     "recent",
+    "worsening",
     "report",
     "unsure",
     "not-a-trigger",

@@ -16,6 +16,8 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
   film, a book, a game, a pet) and "in-care" (a patient in the writer's care) never are.
 - "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
   that a red flag?").
+- "harmless" is cancelled by a "worsening" trigger in reach ("both legs weak after the gym and
+  getting worse").
 - "conditional": an "if" before the mention and what the person would then do after it, both in
   reach, make it a question ("if i could not pee i would be at A&E"); either alone does nothing
   ("if i stand up my legs give way" is a report).
@@ -189,7 +191,7 @@ class Verdict:
 
     status: Status
     trigger: TriggerHit | None = None
-    overruled: TriggerHit | None = None  # an "unsure"/"recent"/"report" trigger that won
+    overruled: TriggerHit | None = None  # an unsure, recent, report or worsening trigger that won
 
 
 def decide(
@@ -230,6 +232,10 @@ def decide(
     over = "resolved" in reaching
     if "someone-else" in reaching and "recent" in reaching and not over and others_now():
         overruled = reaching.pop("someone-else") and reaching["recent"]
+    # A sign that is growing is no passing sensation: "both legs weak after the gym and getting
+    # worse" alarms.
+    if "harmless" in reaching and "worsening" in reaching:
+        overruled = reaching.pop("harmless") and reaching["worsening"]
     if "question" in reaching and ("report" in reaching or "recent" in reaching):
         overruled = reaching.pop("question") and reaching.get("report", reaching.get("recent"))
     for status in _ORDER:
