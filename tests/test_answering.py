@@ -314,6 +314,11 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # nineteenth stop: not feeling the bottom at all "post-birth", back to normal now: no
+        # feeling at all down there is a sign that exertion or a birth never explains ("after a
+        # run i can't feel my groin" alarms), and nerve signs keep 'resolved'
+        "post-birth i couldn't feel my bottom for a day or two, totally back to normal now (baby "
+        "is 1). how do i do pigeon pose?",
         # nineteenth stop: a mother's fall "yesterday" while she "is in A&E getting checked":
         # someone else's fall of now alarms, and a trigger for "is in A&E being checked" would
         # as well rule out the writer's own fall told beside it ("i fell ... she is at A&E
