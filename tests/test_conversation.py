@@ -1752,6 +1752,8 @@ _NINETEENTH_STOP: list[tuple[tuple[str, ...], str]] = [
         ("signs of tight hip flexors", "what can i do about it without quitting the office"),
         "exercises",
     ),
+    # "necessary" asks whether it is needed
+    (("is stretching every day really necessary",), "how-often-to-stretch"),
     # an idiom names no body part we do not cover
     (("the bridge is a pain in the neck to learn, how do i do it",), "bridge-pose"),
     # when in the day is no subject of the question ("at lunchtime")
