@@ -357,8 +357,16 @@ def test_an_anxious_question_is_a_question(screen: Screen) -> None:
 def test_a_growing_sign_is_no_passing_sensation(screen: Screen) -> None:
     """Exertion explains legs that feel weak after the gym; not legs that keep getting weaker."""
     passing = screen.assess("both my legs feel weak after the gym")
-    assert status_of(passing, "leg-weakness") is Status.HARMLESS
+    assert status_of(passing, "leg-weakness") is Status.EXERTION
     assert screen.assess("both my legs feel weak after the gym and it is getting worse").alarm
+
+
+def test_exercise_explains_tired_legs_but_not_a_numb_saddle_area(screen: Screen) -> None:
+    """A seat or a saddle explains a numb bum; the gym or a run does not explain numbness
+    between the legs (a disc can press on the nerves after lifting or running)."""
+    saddle = screen.assess("my groin goes numb on the bike saddle, fine once i get off")
+    assert status_of(saddle, "saddle-numbness") is Status.HARMLESS
+    assert screen.assess("after the gym i went numb between my legs, my back is agony").alarm
 
 
 def test_a_harmless_sensation_is_harmless(screen: Screen) -> None:

@@ -202,6 +202,9 @@ CONTEXT_CATEGORIES = (
     # would then do after it, both in reach, make it hypothetical (a question); one alone does not
     "conditional",
     "harmless",  # "after sitting cross legged": a passing, positional sensation; rules it out
+    # "after the gym", "after a run": tired or tingly legs from exercise; rules it out, but a flag
+    # may keep it (a numb saddle area is no tiredness)
+    "exertion",
     "recent",  # "now", "yesterday": someone else's emergency happening now still alarms
     "worsening",  # "getting worse", "spreading": a sign growing is no passing sensation
     "report",  # "i have", "i keep": in the same sentence, a question is a report after all
@@ -218,6 +221,7 @@ ContextCategory = Literal[
     "question",
     "conditional",
     "harmless",
+    "exertion",
     "recent",
     "worsening",
     "report",

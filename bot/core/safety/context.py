@@ -16,8 +16,8 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
   film, a book, a game, a pet) and "in-care" (a patient in the writer's care) never are.
 - "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
   that a red flag?").
-- "harmless" is cancelled by a "worsening" trigger in reach ("both legs weak after the gym and
-  getting worse").
+- "harmless" and "exertion" are cancelled by a "worsening" trigger in reach ("both legs weak after
+  the gym and getting worse").
 - "conditional": an "if" before the mention and what the person would then do after it, both in
   reach, make it a question ("if i could not pee i would be at A&E"); either alone does nothing
   ("if i stand up my legs give way" is a report).
@@ -51,6 +51,7 @@ class Status(Enum):
     FICTION_OR_ANIMAL = "fiction-or-animal"
     IN_CARE = "in-care"
     HARMLESS = "harmless"
+    EXERTION = "exertion"
     QUESTION = "question"
 
     @property
@@ -67,6 +68,7 @@ _ORDER = (
     Status.FICTION_OR_ANIMAL,
     Status.IN_CARE,
     Status.HARMLESS,
+    Status.EXERTION,
     Status.QUESTION,
 )
 # Every status but PRESENT and QUESTION rules a mention out (a question gets an explanation).
@@ -234,8 +236,9 @@ def decide(
         overruled = reaching.pop("someone-else") and reaching["recent"]
     # A sign that is growing is no passing sensation: "both legs weak after the gym and getting
     # worse" alarms.
-    if "harmless" in reaching and "worsening" in reaching:
-        overruled = reaching.pop("harmless") and reaching["worsening"]
+    for passing in ("harmless", "exertion"):
+        if passing in reaching and "worsening" in reaching:
+            overruled = reaching.pop(passing) and reaching["worsening"]
     if "question" in reaching and ("report" in reaching or "recent" in reaching):
         overruled = reaching.pop("question") and reaching.get("report", reaching.get("recent"))
     for status in _ORDER:
