@@ -236,7 +236,7 @@ def decide(
         overruled = reaching.pop("someone-else") and reaching["recent"]
     # A sign that is growing is no passing sensation: "both legs weak after the gym and getting
     # worse" alarms.
-    for passing in ("harmless", "exertion"):
+    for passing in (Status.HARMLESS.value, Status.EXERTION.value):
         if passing in reaching and "worsening" in reaching:
             overruled = reaching.pop(passing) and reaching["worsening"]
     if "question" in reaching and ("report" in reaching or "recent" in reaching):
