@@ -1781,11 +1781,35 @@ def test_a_cause_or_help_asked_of_something_unknown_gets_no_answer(
     assert answerer.answer(message).reply.kind is not ReplyKind.ANSWER
 
 
+_TWENTIETH_STOP: list[tuple[tuple[str, ...], str]] = [
+    # a question asked inside a sentence for someone else, with a story after it
+    (
+        (
+            "sending this for my mum, she wants to know which exercises loosen tight hip "
+            "flexors. she is well otherwise, just stiff",
+        ),
+        "exercises",
+    ),
+    # "needs to know", inflected: no unfamiliar word beside the frequency asked
+    (
+        (
+            "my dad needs to know how often to do the stretches. he is doing fine, just tight "
+            "hips from driving",
+        ),
+        "how-often-to-stretch",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("messages", "entry"),
-    _FIFTEENTH_AND_SIXTEENTH_STOPS + _SEVENTEENTH_STOP + _EIGHTEENTH_STOP + _NINETEENTH_STOP,
+    _FIFTEENTH_AND_SIXTEENTH_STOPS
+    + _SEVENTEENTH_STOP
+    + _EIGHTEENTH_STOP
+    + _NINETEENTH_STOP
+    + _TWENTIETH_STOP,
 )
-def test_readings_of_the_fifteenth_to_nineteenth_stops(
+def test_readings_of_the_fifteenth_to_twentieth_stops(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     reading = talk(answerer, *messages).reading

@@ -32,6 +32,12 @@ _REQUEST = re.compile(
     r"i\s+(?:wonder|wondered|was wondering)\s+(?:if|whether|what|how|which|why|where)|"
     r"i\s+(?:do not|don't|dont)\s+(?:know|understand)\s+(?:if|whether|what|how|which|why|where))\b"
 )
+# A question asked inside a sentence for someone else, or told as a wish ("typing this for my
+# grandad, he wants to know what exercises help"): what to know opens a question's words.
+_WANTS_TO_KNOW = re.compile(
+    r"\b(?:wants?|wanted|wanting|would like|d like|needs?|needed) to (?:know|find out|ask) "
+    r"(?:what|how|which|why|when|where|if|whether|about)\b"
+)
 # A sentence that only signs off ("Cheers", "thanks in advance x"): never the question.
 _SIGN_OFF = re.compile(
     r"(?:(?:many |big )?(?:thanks|thank you|thx|ta|cheers|regards|best wishes|kind regards|"
@@ -126,7 +132,8 @@ def question_index(sentences: list[str]) -> int:
     question ("... just muscle fatigue i guess? how many seconds do i hold it"), or the first
     such when a sentence after it says the first matters most ("Also, do I need a block?
     Really it's the yoga question I care about."); else the last one that asks as a request
-    ("I'd like to understand the mechanism: what happens ..."), else the last one that opens
+    ("I'd like to understand the mechanism: what happens ..."), else the last one that asks
+    inside for someone ("he wants to know what ..."), else the last one that opens
     with a verb that asks ("list them pls, baby napping"), else the last one with question
     words inside it, else the last one that ends with "please", else the last one."""
     last = next(filter(partial(_asks, sentences), range(len(sentences) - 1, -1, -1)), None)
@@ -141,6 +148,9 @@ def question_index(sentences: list[str]) -> int:
         return last
     for index in range(len(sentences) - 1, -1, -1):
         if _REQUEST.match(fold(sentences[index])):
+            return index
+    for index in range(len(sentences) - 1, -1, -1):
+        if _WANTS_TO_KNOW.search(fold(sentences[index])):
             return index
     for index in range(len(sentences) - 1, -1, -1):
         # "list the stretches pls, baby napping, have 10 min": a request in the imperative
