@@ -1785,7 +1785,7 @@ _TWENTIETH_STOP: list[tuple[tuple[str, ...], str]] = [
     # a question asked inside a sentence for someone else, with a story after it
     (
         (
-            "sending this for my mum, she wants to know which exercises loosen tight hip "
+            "sending this for my mum, she wants to know what exercises loosen tight hip "
             "flexors. she is well otherwise, just stiff",
         ),
         "exercises",
