@@ -10,6 +10,7 @@ from bot.core.answering.answerer import Answerer
 from bot.core.answering.match_result import Band
 from bot.core.answering.matching import Matcher
 from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.normalise import words
 from bot.core.replies import MESSAGE_LIMIT, ReplyKind
 from bot.tools.evaluation import evaluate, load_probes
 
@@ -70,6 +71,15 @@ def test_other_names_for_our_words_are_understood(
     """Speech recognition hears our words as others ("pidgin pose", "neil down"), and people
     have other names for ours ("lumbago", "sun salutations"): the vocabulary lists them."""
     assert answerer.answer(question).reply.entry_id == entry_id
+
+
+def test_a_number_run_into_its_unit_is_read_as_both(answerer: Answerer) -> None:
+    """ "11hrs" is "11 hrs", hours: a known word, not an unfamiliar one that sinks the answer;
+    an ordinal ("the 2nd one") and a count of times ("3x a week") stay whole."""
+    assert words("i drive 11hrs a day") == ["i", "drive", "11", "hrs", "a", "day"]
+    assert words("the 2nd one, 3x a week") == ["the", "2nd", "one", "3x", "a", "week"]
+    question = "i drive a lorry 11hrs a day is that why me hips are tight"
+    assert answerer.answer(question).reply.entry_id == "sitting-and-hip-flexors"
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,9 @@ _ASCII_FOLD_BYTES = bytes(
     for code in range(256)
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# A number run into its unit ("10hrs", "30secs", "20mins"), not an ordinal ("3rd", "2nd") nor
+# a count of times ("3x a week", read whole as a frequency).
+_UNIT = re.compile(r"\b(\d+)(?!(?:st|nd|rd|th|x)\b)([a-z]+)\b")
 _SPACES = re.compile(r"\s+")
 
 # Contractions are expanded before tokenising so "can't" keeps its negation and "what's" its verb.
@@ -207,6 +210,8 @@ def _words(text: str) -> tuple[str, ...]:
     # Cached: one message is split by small talk, the matcher, the language check and the
     # interpreter; folding it once is enough (64 texts: a few messages with their sentences).
     folded = expand_contractions(fold(text)).replace("-", " ")
+    if any(c.isdigit() for c in folded):
+        folded = _UNIT.sub(r"\1 \2", folded)  # "10hrs a day" is "10 hrs a day"
     if "'" not in folded and text.isascii():  # only [a-z0-9] words between spaces are left
         return tuple(folded.split())
     return tuple(_WORD.findall(folded))
