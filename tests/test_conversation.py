@@ -1798,6 +1798,8 @@ _TWENTIETH_STOP: list[tuple[tuple[str, ...], str]] = [
         ),
         "how-often-to-stretch",
     ),
+    # an exercise described by what is done in it names its topic: nothing to ask back
+    (("the one where you lie down and push your hips up, how many do i do",), "bridge-pose"),
 ]
 
 

@@ -24,6 +24,9 @@ from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import FollowUp, KnowledgeBase
 
 REFERENT_FACTOR = 0.5  # weight of the previous topic's words added to a follow-up
+# An exercise described by what is done in it, in place of its name ("the one where you lie
+# down and lift your hips up, how many do i do?"): a topic of its own, nothing to ask back.
+_DESCRIBED = re.compile(r"\bthe (?:one|stretch|exercise|pose|move) (?:where|when|that|with) ")
 MAX_UNFAMILIAR = 0.34  # share of a follow-up's own words that may be unknown
 MAX_SUGGESTIONS = 3
 FOLLOW_UP_WORDS = 3  # content words of a follow-up besides the detail it asks ("which knee first")
@@ -170,7 +173,8 @@ class FollowUpReader:
         """A follow-up with nothing to follow ("how long do I hold it?" as a first message, or
         after the conversation expired): ask back which topic is meant, offering the entries
         that have the detail asked, rather than pick one. Not when the message names its
-        topic itself (one of an entry's key words), says more than a follow-up does ("what's the
+        topic itself (one of an entry's key words, or what it looks like: "the one where you
+        lie down and lift your hips"), says more than a follow-up does ("what's the
         best position to sleep in with back pain?"), brings words of another subject, or asks a
         detail with an entry of its own without pointing back at one thing ("how often?", "how
         often do I do them?"). ``whole``: the match with the words that ask the detail, made
@@ -180,6 +184,7 @@ class FollowUpReader:
             unfamiliar > MAX_UNFAMILIAR
             or len(content) > FOLLOW_UP_WORDS
             or self._scope.any_keyword_found(own.terms)
+            or _DESCRIBED.search(canonical) is not None
         ):
             return None
         follow_up = cue.follow_up
