@@ -1800,6 +1800,9 @@ _TWENTIETH_STOP: list[tuple[tuple[str, ...], str]] = [
     ),
     # an exercise described by what is done in it names its topic: nothing to ask back
     (("the one where you lie down and push your hips up, how many do i do",), "bridge-pose"),
+    # "the hip flexor thing" as the trouble to fix is no question whether it is the hip flexors
+    (("got any stretches to fix the hip flexors thing",), "exercises"),
+    (("is it a hip flexor thing or a back thing",), "signs-of-tight-hip-flexors"),
 ]
 
 
