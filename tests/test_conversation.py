@@ -1803,6 +1803,14 @@ _TWENTIETH_STOP: list[tuple[tuple[str, ...], str]] = [
     # "the hip flexor thing" as the trouble to fix is no question whether it is the hip flexors
     (("got any stretches to fix the hip flexors thing",), "exercises"),
     (("is it a hip flexor thing or a back thing",), "signs-of-tight-hip-flexors"),
+    # just after the list, an exercise called by what is done in it
+    (
+        (
+            "which exercises should i do for tight hips",
+            "the one where you lie down, talk me through it",
+        ),
+        "bridge-pose",
+    ),
 ]
 
 

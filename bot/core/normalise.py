@@ -200,6 +200,14 @@ _CONTRACTION_STEPS = [
 ]
 
 
+def split_units(folded: str) -> str:
+    """A folded text with each number run into its unit apart: "10hrs a day" is "10 hrs a day"
+    (a known word beside a number, not an unfamiliar one)."""
+    if any(c.isdigit() for c in folded):
+        return _UNIT.sub(r"\1 \2", folded)
+    return folded
+
+
 def words(text: str) -> list[str]:
     """Split text into lower-case word tokens (after folding and contraction expansion)."""
     return list(_words(text))
@@ -210,8 +218,7 @@ def _words(text: str) -> tuple[str, ...]:
     # Cached: one message is split by small talk, the matcher, the language check and the
     # interpreter; folding it once is enough (64 texts: a few messages with their sentences).
     folded = expand_contractions(fold(text)).replace("-", " ")
-    if any(c.isdigit() for c in folded):
-        folded = _UNIT.sub(r"\1 \2", folded)  # "10hrs a day" is "10 hrs a day"
+    folded = split_units(folded)
     if "'" not in folded and text.isascii():  # only [a-z0-9] words between spaces are left
         return tuple(folded.split())
     return tuple(_WORD.findall(folded))

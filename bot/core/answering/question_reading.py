@@ -409,13 +409,29 @@ class QuestionReader:
 
     def called_exercise(self, canonical: str, context: Conversation | None) -> str | None:
         """In a talk about an exercise, another one called by a word of its own ("back to the
-        kneeling one, which foot goes forward?", "the one where you kneel, how long?"), or
-        None."""
+        kneeling one, which foot goes forward?", "the one where you kneel, how long?"), or one
+        of the exercises just listed, by its name or by what is done in it ("the lying down
+        one"), or None."""
         called = _CALLED.search(canonical)
-        if called is None or context is None or context.topic not in self._exercises:
+        if called is None or context is None:
             return None
-        named = self._named_exercise(called.group(1) or called.group(2))
-        return named if named is not None and named != context.topic else None
+        phrase = called.group(1) or called.group(2)
+        if context.topic in self._exercises:
+            named = self._named_exercise(phrase)
+            return named if named is not None and named != context.topic else None
+        shown = [option for option in context.options if option in self._exercises]
+        if not shown:
+            return None
+        # Just after the list of exercises, one called by what is done in it ("the lying
+        # down one, talk me through it"): the one shown whose words are all of the phrase's.
+        named = self._named_exercise(phrase)
+        if named in shown:
+            return named
+        # (the words of no exercise shown are the rest of the message: "talk me through it")
+        words = [self.confidence.words_of_entry(e) for e in shown]
+        terms = {t for t in self._terms(phrase) if any(t in w for w in words)}
+        having = [e for e, w in zip(shown, words, strict=True) if terms and terms <= w]
+        return having[0] if len(having) == 1 else None
 
     def _compared(
         self,

@@ -25,6 +25,7 @@ from bot.core.normalise import (
     _ASCII_FOLD_BYTES,
     expand_contractions,
     is_stopword,
+    split_units,
     stem,
     words,
 )
@@ -271,7 +272,7 @@ def joined_words(text: str) -> str:
     with its hyphens as spaces by one translation, and its spaces collapsed once, at the end
     (contractions are written out the same either way: they hold no space or hyphen)."""
     if text.isascii():
-        folded = expand_contractions(text.encode().translate(_JOINED_BYTES).decode())
+        folded = split_units(expand_contractions(text.encode().translate(_JOINED_BYTES).decode()))
         if "'" not in folded:
             return " ".join(folded.split())
     return " ".join(words(text))
