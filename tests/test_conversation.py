@@ -1811,6 +1811,13 @@ _TWENTIETH_STOP: list[tuple[tuple[str, ...], str]] = [
         ),
         "bridge-pose",
     ),
+    # how to tell whether it is the hip flexors asks for their signs, not how they cause pain;
+    # how to tell whether an exercise is done right stays the exercise's
+    (
+        ("how can i tell if my hip flexors are what is making my back ache",),
+        "signs-of-tight-hip-flexors",
+    ),
+    (("how do i know if i am doing the bridge right",), "bridge-pose"),
 ]
 
 
