@@ -361,6 +361,17 @@ def test_a_growing_sign_is_no_passing_sensation(screen: Screen) -> None:
     assert screen.assess("both my legs feel weak after the gym and it is getting worse").alarm
 
 
+def test_a_sign_back_again_after_a_long_past_time_is_present(screen: Screen) -> None:
+    """ "years ago" reaches the second fall too, but "again today" is told after it: that
+    fall is today's, and so is a sign that "happened again" after an "all fine since". A time
+    that dates only the pain leaves the fall past."""
+    assert screen.assess("slipped a disc years ago and had a fall again today, back agony").alarm
+    again = "wet myself years ago after an op, fine since, but tonight it happened again, back sore"
+    assert screen.assess(again).alarm
+    past = screen.assess("had a fall years ago, my back is sore today")
+    assert not past.alarm and status_of(past, "fall-or-injury") is Status.HISTORICAL
+
+
 def test_exercise_explains_tired_legs_but_not_a_numb_saddle_area(screen: Screen) -> None:
     """A seat or a saddle explains a numb bum; the gym or a run does not explain numbness
     between the legs (a disc can press on the nerves after lifting or running)."""

@@ -206,6 +206,9 @@ CONTEXT_CATEGORIES = (
     # may keep it (a numb saddle area is no tiredness)
     "exertion",
     "recent",  # "now", "yesterday": someone else's emergency happening now still alarms
+    # "again today", "it happened again": a sign back now; told after a long-past time or an
+    # "all better", it cancels them ("fell off a ladder years ago and fell again today")
+    "recurring",
     "worsening",  # "getting worse", "spreading": a sign growing is no passing sensation
     "report",  # "i have", "i keep": in the same sentence, a question is a report after all
     "unsure",  # "not sure", "i think": unclear, so nothing rules the mention out
@@ -223,6 +226,7 @@ ContextCategory = Literal[
     "harmless",
     "exertion",
     "recent",
+    "recurring",
     "worsening",
     "report",
     "unsure",

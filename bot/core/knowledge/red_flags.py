@@ -52,7 +52,8 @@ MAX_NOTE = 200
 RULE_OUTS = tuple(
     c
     for c in CONTEXT_CATEGORIES
-    if c not in {"recent", "worsening", "report", "unsure", "not-a-trigger", "conditional"}
+    if c
+    not in {"recent", "recurring", "worsening", "report", "unsure", "not-a-trigger", "conditional"}
 )
 
 

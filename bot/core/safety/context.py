@@ -211,6 +211,7 @@ def decide(
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
     conditional: dict[str, TriggerHit] = {}  # by direction: an "if" before, a "would" after
+    latest: dict[str, int] = {}  # where each category's last trigger in reach starts
     for found in triggers:
         if found.category in _OWN_WORDS_SKIPPED and mine.issuperset(
             range(found.hit.start, found.hit.end)
@@ -221,6 +222,8 @@ def decide(
                 conditional.setdefault(found.trigger.direction, found)
             else:
                 reaching.setdefault(found.category, found)
+                start = found.hit.start
+                latest[found.category] = max(start, latest.get(found.category, start))
     if len(conditional) == 2:  # "if i could not pee i would be at A&E": hypothetical
         reaching.setdefault(Status.QUESTION.value, conditional["after"])
     if "unsure" in reaching:
@@ -228,6 +231,12 @@ def decide(
     if immune:
         reaching.pop("negated", None)
     overruled: TriggerHit | None = None
+    # A sign back again, told after a long-past time or an "all better": "fell off a ladder
+    # years ago and fell again today", "all fine since, but this morning it happened again".
+    if "recurring" in reaching:
+        for past in (Status.HISTORICAL.value, Status.RESOLVED.value):
+            if past in reaching and latest["recurring"] > latest[past]:
+                overruled = reaching.pop(past) and reaching["recurring"]
     # Someone else's sign happening now alarms; one that is over now ("my colleague went by
     # ambulance yesterday with chest pain, he is ok now") stays theirs, even for a flag that
     # keeps 'resolved' for the writer's own signs.
