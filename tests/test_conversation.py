@@ -1818,6 +1818,9 @@ _TWENTIETH_STOP: list[tuple[tuple[str, ...], str]] = [
         "signs-of-tight-hip-flexors",
     ),
     (("how do i know if i am doing the bridge right",), "bridge-pose"),
+    # where the exercise just talked about may be done, whatever the place is called
+    (("bridge pose", "can i do it on a bed"), "bridge-pose"),
+    (("kneeling hip flexor stretch", "could i do this one in the office"), "hip-flexor-stretch"),
 ]
 
 

@@ -75,6 +75,12 @@ _DOING_IT = re.compile(
     r"(?:\w+ ){0,3}?how (?:do|should|can|would|could) (?:i|you|we|one) (?:do|perform) "
     r"(?:it|that|this|that one|this one)\b"
 )
+# "can i do it on a bed?", "could i do this one at my desk": where or when the exercise just
+# talked about may be done, whatever the place is called
+_DOING_IT_THERE = re.compile(
+    r"(?:\w+ ){0,3}?(?:can|could|should|may) (?:i|you|we|one) (?:do|try|perform) "
+    r"(?:it|that|this|them|these|those)(?: one| ones)? (?:on|in|at|while|during|before|after) "
+)
 # "same hold time as the kneeling one": the detail compared is asked of the topic
 _SAME_AS = re.compile(r"\bsame ((?:\w+ ){1,3})as\b")
 # Two exercises set side by side: "the pigeon or the kneeling one", "bridge vs pigeon", "is
@@ -222,6 +228,13 @@ class QuestionReader:
             and _DOING_IT.match(canonical) is not None
         ):
             return self._entry(context.topic, None, own, "how the exercise talked about is done")
+        if (
+            cue is None
+            and context is not None
+            and context.topic in self._exercises
+            and _DOING_IT_THERE.match(canonical) is not None
+        ):
+            return self._entry(context.topic, None, own, "where the exercise talked about is done")
         following = context is not None and context.topic is not None
         placed = False  # a body part whose place in the exercise is asked ("my arms?")
         if near is not None and following and self._in_topic(near, canonical, context, cue):
