@@ -1821,6 +1821,11 @@ _TWENTIETH_STOP: list[tuple[tuple[str, ...], str]] = [
     # where the exercise just talked about may be done, whatever the place is called
     (("bridge pose", "can i do it on a bed"), "bridge-pose"),
     (("kneeling hip flexor stretch", "could i do this one in the office"), "hip-flexor-stretch"),
+    # a question with no mark and no word of its own that points back at the topic
+    (
+        ("what are the signs of tight hip flexors", "do i need all of them"),
+        "signs-of-tight-hip-flexors",
+    ),
 ]
 
 

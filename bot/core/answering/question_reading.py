@@ -34,7 +34,9 @@ from bot.core.answering.reading import Reading, entry_reading, noted
 from bot.core.answering.scope import Scope
 from bot.core.answering.sentences import POINTS_AT, sentences_of
 from bot.core.answering.term_model import QUESTION_WORDS
+from bot.core.asking import opens_a_question
 from bot.core.knowledge import KnowledgeBase
+from bot.core.normalise import words
 
 UNKNOWN_SUBJECT = 0.6  # a question about an unknown subject: beyond two shared words, not a name
 UNKNOWN_AGENT = 1.0  # an unknown thing asked to cause or help: nothing shared is enough
@@ -332,9 +334,15 @@ class QuestionReader:
         # A follow-up: read it against the topic just talked about.
         if (
             following
-            # (not "haha": no word of its own, and no question either; "anything else?" asks;
+            # (not "haha": no word of its own, and no question either; "anything else?" asks,
+            # and so does "do i need all of them", a question with no mark that points back;
             # nor a sum, "what's 15% of 240", whose only words of its own are numbers)
-            and (cue is not None or bool(own.terms) or "?" in text)
+            and (
+                cue is not None
+                or bool(own.terms)
+                or "?" in text
+                or (POINTS_AT.search(text) is not None and opens_a_question(words(text)))
+            )
             and (cue is not None or not only_numbers(own.terms))
             and (
                 unfamiliar <= MAX_UNFAMILIAR
@@ -441,9 +449,9 @@ class QuestionReader:
         if named in shown:
             return named
         # (the words of no exercise shown are the rest of the message: "talk me through it")
-        words = [self.confidence.words_of_entry(e) for e in shown]
-        terms = {t for t in self._terms(phrase) if any(t in w for w in words)}
-        having = [e for e, w in zip(shown, words, strict=True) if terms and terms <= w]
+        vocabularies = [self.confidence.words_of_entry(e) for e in shown]
+        terms = {t for t in self._terms(phrase) if any(t in v for v in vocabularies)}
+        having = [e for e, v in zip(shown, vocabularies, strict=True) if terms and terms <= v]
         return having[0] if len(having) == 1 else None
 
     def _compared(
