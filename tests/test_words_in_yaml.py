@@ -174,6 +174,11 @@ ALLOWED: dict[tuple[str, ...], str] = {
         "QuestionReader",
         "how the exercise talked about is done",
     ): "explain",
+    (
+        "bot/core/answering/question_reading.py",
+        "QuestionReader",
+        "where the exercise talked about is done",
+    ): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise beside "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise called: "): (
         "explain"
