@@ -130,6 +130,22 @@ def fold_unicode(text: str) -> str:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Emoji people type in place of a word for the body or the toilet ("numb 🍑 since yesterday"):
+# read as that word, so the safety check and the matcher see it.
+EMOJI_WORDS = {
+    "\U0001f351": " bum ",  # peach
+    "\U0001f346": " penis ",  # aubergine
+    "\U0001f4a9": " poo ",  # pile of poo
+    "\U0001f6bd": " toilet ",  # toilet
+    "\U0001f9b5": " leg ",  # leg
+    "\U0001f9b6": " foot ",  # foot
+}
+_EMOJI_TABLE = str.maketrans(EMOJI_WORDS)
+
+
+def emoji_as_words(text: str) -> str:
+    """``text`` with each emoji of ``EMOJI_WORDS`` written as its word."""
+    return text.translate(_EMOJI_TABLE)
 
 
 def _fold_match(match: re.Match[str]) -> str:
@@ -141,6 +157,9 @@ def _fold_char(char: str) -> str:
     """One non-ASCII character folded: accents dropped ("é" -> "e" after NFKD), letters and
     digits kept, spaces, punctuation, symbols and controls turned into a space, the rest
     dropped."""
+    word = EMOJI_WORDS.get(char)
+    if word is not None:
+        return word
     category = unicodedata.category(char)
     if category == "Mn":  # combining accents
         return ""

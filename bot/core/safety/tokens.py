@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.core.asking import QUESTION_WORDS
+from bot.core.normalise import emoji_as_words
 
 __all__ = ["COMMA", "Tokens", "tokenise"]
 
@@ -77,9 +78,10 @@ class Tokens:
 
 
 def fold(text: str) -> str:
-    """Lower case, straight quotes, no accents; non-Latin letters and emoji drop out."""
+    """Lower case, straight quotes, no accents; emoji for a body part or the toilet read as
+    their words (``normalise.emoji_as_words``), other emoji and non-Latin letters drop out."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", _QUOTES.sub("'", text))
+        text = unicodedata.normalize("NFKD", _QUOTES.sub("'", emoji_as_words(text)))
         text = text.encode("ascii", "ignore").decode("ascii")
     return text.lower()
 
