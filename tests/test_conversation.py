@@ -1831,6 +1831,17 @@ _TWENTIETH_STOP: list[tuple[tuple[str, ...], str]] = [
 ]
 
 
+def test_a_place_asked_after_an_exercise_is_where_a_body_part_goes_in_it(
+    answerer: Answerer,
+) -> None:
+    """ "close to my ..." asks where the hip flexors are, except after an exercise: there it
+    asks where a body part goes in the exercise, unless a word points back at the muscles."""
+    placed = talk(answerer, "bridge pose", "should my heels be close to my bum").reading
+    assert placed is not None and (placed.entry_id, placed.detail) == ("bridge-pose", "position")
+    muscles = talk(answerer, "bridge pose", "are they near the groin").reading
+    assert muscles is not None and muscles.entry_id == "what-are-hip-flexors"
+
+
 @pytest.mark.parametrize(
     ("messages", "entry"),
     _FIFTEENTH_AND_SIXTEENTH_STOPS

@@ -19,6 +19,7 @@ from bot.core.answering.match_result import Band, Match
 from bot.core.answering.matching import Matcher
 from bot.core.answering.reading import Reading, entry_reading
 from bot.core.answering.scope import Scope
+from bot.core.answering.sentences import REFERS
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import FollowUp, KnowledgeBase
@@ -223,6 +224,15 @@ class FollowUpReader:
                 return entry_reading(self.kb, topic, None, None, note)
             if entry.detail(cue.follow_up.name) is not None:
                 return entry_reading(self.kb, topic, cue.follow_up.name, None, note)
+            # (not "are they near the groin?": a word pointing back asks about what was named)
+            instead = cue.follow_up.in_exercises
+            if (
+                entry.kind == "exercise"
+                and instead
+                and entry.detail(instead) is not None
+                and REFERS.search(text) is None
+            ):
+                return entry_reading(self.kb, topic, instead, None, note)
             if cue.follow_up.default is not None:
                 return entry_reading(self.kb, cue.follow_up.default, None, None, note)
         referent = ((entry.title, REFERENT_FACTOR), *story)

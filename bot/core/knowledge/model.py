@@ -90,7 +90,10 @@ class FollowUp:
     not only after a topic ("how do I fix tight hip flexors" -> the exercises);
     ``alone_default``: ``default`` answers it asked with nothing to follow, though other entries
     have it too ("how does that even work?" -> how hip flexors cause back pain, not a question
-    back on which exercise's reason is meant).
+    back on which exercise's reason is meant);
+    ``in_exercises``: the detail it asks after an exercise, when that exercise has it ("should
+    my feet be close to my bum?" after the bridge asks where the feet go, not where the hip
+    flexors are).
     """
 
     name: str
@@ -99,6 +102,7 @@ class FollowUp:
     answers_topic: bool = False
     over_subject: bool = False
     alone_default: bool = False
+    in_exercises: str | None = None
 
 
 @dataclass(frozen=True)

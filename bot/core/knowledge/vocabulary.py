@@ -131,7 +131,7 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
     found = []
     for name, item in (reader.mapping(node, "'details'", "details") or {}).items():
         fields = reader.mapping(item, f"the detail '{name}'", name) or Fields()
-        reader.unknown_fields(fields, ("asks", "default", "answer", "alone"))
+        reader.unknown_fields(fields, ("asks", "default", "answer", "alone", "in_exercises"))
         if "asks" not in fields:
             reader.error(
                 item, f"the detail '{name}' needs 'asks': the words that ask it.", key=name
@@ -158,6 +158,9 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
                 "follow, though other entries have it too; needs 'default') or leave it out.",
                 name,
             )
+        in_exercises = (
+            reader.text(fields["in_exercises"], name) if "in_exercises" in fields else None
+        )
         found.append(
             FollowUp(
                 name,
@@ -166,6 +169,7 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
                 answers_topic=answer == "topic",
                 over_subject=answer == "default" and bool(default),
                 alone_default=alone == "default" and bool(default),
+                in_exercises=in_exercises or None,
             )
         )
     return found
