@@ -1828,6 +1828,8 @@ _TWENTIETH_STOP: list[tuple[tuple[str, ...], str]] = [
     ),
     # a professional only quoted ("brought up yoga") is not what is asked about
     (("the osteo brought up yoga for my stiff back, does it help",), "yoga-for-hip-flexors"),
+    # "what should i be doing" asks for a remedy: the exercises
+    (("my lower back is stiff every morning, what should i be doing",), "exercises"),
 ]
 
 
