@@ -47,6 +47,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # A number run into its unit ("10hrs", "30secs", "20mins"), not an ordinal ("3rd", "2nd") nor
 # a count of times ("3x a week", read whole as a frequency).
 _UNIT = re.compile(r"\b(\d+)(?!(?:st|nd|rd|th|x)\b)([a-z]+)\b")
+_DIGIT_LETTER = re.compile(r"\d[a-z]")
 _SPACES = re.compile(r"\s+")
 
 # Contractions are expanded before tokenising so "can't" keeps its negation and "what's" its verb.
@@ -222,9 +223,9 @@ _CONTRACTION_STEPS = [
 def split_units(folded: str) -> str:
     """A folded text with each number run into its unit apart: "10hrs a day" is "10 hrs a day"
     (a known word beside a number, not an unfamiliar one)."""
-    if any(c.isdigit() for c in folded):
-        return _UNIT.sub(r"\1 \2", folded)
-    return folded
+    if _DIGIT_LETTER.search(folded) is None:  # (most messages: one scan, no rewrite)
+        return folded
+    return _UNIT.sub(r"\1 \2", folded)
 
 
 def words(text: str) -> list[str]:
