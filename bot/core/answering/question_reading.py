@@ -223,20 +223,14 @@ class QuestionReader:
         near = self.not_covered(canonical)
         if near is not None and self.near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole())
-        if (
-            cue is None
-            and context is not None
-            and context.topic in self._exercises
-            and _DOING_IT.match(canonical) is not None
-        ):
-            return self._entry(context.topic, None, own, "how the exercise talked about is done")
-        if (
-            cue is None
-            and context is not None
-            and context.topic in self._exercises
-            and _DOING_IT_THERE.match(canonical) is not None
-        ):
-            return self._entry(context.topic, None, own, "where the exercise talked about is done")
+        if cue is None and context is not None and context.topic in self._exercises:
+            # how or where the exercise just talked about is done
+            if _DOING_IT.match(canonical) is not None:
+                note = "how the exercise talked about is done"
+                return self._entry(context.topic, None, own, note)
+            if _DOING_IT_THERE.match(canonical) is not None:
+                note = "where the exercise talked about is done"
+                return self._entry(context.topic, None, own, note)
         following = context is not None and context.topic is not None
         placed = False  # a body part whose place in the exercise is asked ("my arms?")
         if near is not None and following and self._in_topic(near, canonical, context, cue):
