@@ -1833,6 +1833,15 @@ _TWENTIETH_STOP: list[tuple[tuple[str, ...], str]] = [
 ]
 
 
+def test_a_pain_told_of_an_exercise_just_listed_is_the_pain_not_the_exercise(
+    answerer: Answerer,
+) -> None:
+    """ "the lying down one" just after the list is that exercise; "the kneeling one made my
+    knee sore" tells of a pain in a part the article does not cover."""
+    sore = talk(answerer, "which exercises help", "the kneeling one made my knee really sore")
+    assert sore.reading is not None and sore.reading.kind == "not_covered"
+
+
 def test_a_place_asked_after_an_exercise_is_where_a_body_part_goes_in_it(
     answerer: Answerer,
 ) -> None:

@@ -435,8 +435,9 @@ class QuestionReader:
             named = self._named_exercise(phrase)
             return named if named is not None and named != context.topic else None
         shown = [option for option in context.options if option in self._exercises]
-        if not shown:
-            return None
+        near = self.not_covered(canonical)
+        if not shown or (near is not None and self._scope.hurts(near, canonical)):
+            return None  # (nor "the kneeling one hurt my knee": a pain of a part we don't cover)
         # Just after the list of exercises, one called by what is done in it ("the lying
         # down one, talk me through it"): the one shown whose words are all of the phrase's.
         named = self._named_exercise(phrase)
