@@ -1842,6 +1842,15 @@ def test_a_pain_told_of_an_exercise_just_listed_is_the_pain_not_the_exercise(
     assert sore.reading is not None and sore.reading.kind == "not_covered"
 
 
+def test_what_happens_while_doing_the_exercise_is_about_the_exercise(answerer: Answerer) -> None:
+    """ "my lower back arches while i do it" tells of the exercise just talked about, though an
+    arched back is a sign of tight hip flexors; the weather "when i do it" is no question of it."""
+    arched = talk(answerer, "kneeling hip flexor stretch", "my lower back arches while i do it?")
+    assert arched.reading is not None and arched.reading.entry_id == "hip-flexor-stretch"
+    weather = talk(answerer, "kneeling hip flexor stretch", "what's the weather like when i do it")
+    assert weather.reading is None or weather.reading.kind not in {"answer", "detail"}
+
+
 def test_a_place_asked_after_an_exercise_is_where_a_body_part_goes_in_it(
     answerer: Answerer,
 ) -> None:

@@ -180,6 +180,11 @@ ALLOWED: dict[tuple[str, ...], str] = {
         "QuestionReader",
         "where the exercise talked about is done",
     ): "explain",
+    (
+        "bot/core/answering/question_reading.py",
+        "QuestionReader",
+        "what happens while doing the exercise talked about",
+    ): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise beside "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise called: "): (
         "explain"

@@ -83,6 +83,12 @@ _DOING_IT_THERE = re.compile(
     r"(?:\w+ ){0,3}?(?:can|could|should|may) (?:i|you|we|one) (?:do|try|perform) "
     r"(?:it|that|this|them|these|those)(?: one| ones)? (?:on|in|at|while|during|before|after) "
 )
+# "my back arches when i do it, is that bad?": what happens while doing the exercise just
+# talked about, whatever else the words name (an arched back is also a sign of tight hips)
+_WHILE_DOING_IT = re.compile(
+    r"\b(?:when|while|whenever) (?:i|you) (?:do|am doing|are doing|try|hold) "
+    r"(?:it|this|that|them|this one|that one)\b|\bduring (?:it|this one|that one)\b"
+)
 # "same hold time as the kneeling one": the detail compared is asked of the topic
 _SAME_AS = re.compile(r"\bsame ((?:\w+ ){1,3})as\b")
 # Two exercises set side by side: "the pigeon or the kneeling one", "bridge vs pigeon", "is
@@ -224,12 +230,15 @@ class QuestionReader:
         if near is not None and self.near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole())
         if cue is None and context is not None and context.topic in self._exercises:
-            # how or where the exercise just talked about is done
+            # how or where the exercise just talked about is done, or what happens doing it
             if _DOING_IT.match(canonical) is not None:
                 note = "how the exercise talked about is done"
                 return self._entry(context.topic, None, own, note)
             if _DOING_IT_THERE.match(canonical) is not None:
                 note = "where the exercise talked about is done"
+                return self._entry(context.topic, None, own, note)
+            if _WHILE_DOING_IT.search(canonical) is not None and unfamiliar <= MAX_UNFAMILIAR:
+                note = "what happens while doing the exercise talked about"
                 return self._entry(context.topic, None, own, note)
         following = context is not None and context.topic is not None
         placed = False  # a body part whose place in the exercise is asked ("my arms?")
