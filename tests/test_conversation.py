@@ -313,6 +313,19 @@ def test_another_language_gets_the_english_only_reply(
     assert reply.kind is ReplyKind.FALLBACK and reply.html == kb.texts["english_only"]
 
 
+def test_the_english_only_reply_names_the_red_flags_in_each_language_it_speaks(
+    kb: KnowledgeBase,
+) -> None:
+    """The red-flag check reads English only: someone who writes in Spanish, French or German
+    is told in their language when back pain needs a doctor now (no alarm words of the
+    urgent message: most such messages are no emergency)."""
+    text = kb.texts["english_only"]
+    for word in ("bladder", "vejiga", "vessie", "Blase"):
+        assert word in text
+    for alarm in ("urgent", "emergenc", "999", "A&E", "ambulance"):
+        assert alarm not in text
+
+
 def test_a_red_flag_in_another_language_is_checked_first(answerer: Answerer) -> None:
     reply = answerer.answer("me duele la espalda and I can't control my bladder").reply
     assert reply.kind is ReplyKind.URGENT
