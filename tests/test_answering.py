@@ -73,6 +73,13 @@ def test_other_names_for_our_words_are_understood(
     assert answerer.answer(question).reply.entry_id == entry_id
 
 
+def test_a_mobile_phone_is_no_mobility(answerer: Answerer) -> None:
+    """ "mobile" and "mobility" share a stem: a phone asked about gets no exercise answer,
+    while mobility still does."""
+    assert answerer.answer("best plan for my mobile").reply.kind is not ReplyKind.ANSWER
+    assert answerer.answer("best stretches for mobility").reply.entry_id == "exercises"
+
+
 def test_a_number_run_into_its_unit_is_read_as_both(answerer: Answerer) -> None:
     """ "11hrs" is "11 hrs", hours: a known word, not an unfamiliar one that sinks the answer;
     an ordinal ("the 2nd one") and a count of times ("3x a week") stay whole."""
