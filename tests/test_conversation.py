@@ -1864,6 +1864,20 @@ def test_what_happens_while_doing_the_exercise_is_about_the_exercise(answerer: A
     assert weather.reading is None or weather.reading.kind not in {"answer", "detail"}
 
 
+def test_a_question_pointing_back_at_a_condition_we_do_not_cover_asks_about_it(
+    answerer: Answerer,
+) -> None:
+    """ "Which exercises would you suggest for that?" after "I have arthritis in my hips" asks
+    for exercises for arthritis, which the article does not cover; "how long should i hold it"
+    after a story about the bridge still asks about the bridge."""
+    condition = talk(
+        answerer, "I have arthritis in my hips. Which exercises would you suggest for that?"
+    )
+    assert condition.reading is not None and condition.reading.kind == "not_covered"
+    held = talk(answerer, "my thighs shake in the bridge, is that ok? how long should i hold it")
+    assert held.reading is not None and held.reading.entry_id == "bridge-pose"
+
+
 def test_a_place_asked_after_an_exercise_is_where_a_body_part_goes_in_it(
     answerer: Answerer,
 ) -> None:

@@ -50,6 +50,11 @@ from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import KnowledgeBase
 
+# What a question is for, said with a word pointing back: "which exercises are best for that?"
+_FOR_IT = re.compile(
+    r"\b(?:for|with|about|help|helps|treat|fix|ease)\s+(?:that|it|this|those|them)\b",
+    re.IGNORECASE,
+)
 LONG_MESSAGE = 100  # characters: longer messages are read sentence by sentence
 STORY_FACTOR = 0.35  # weight of a long message's back-story next to its question
 NEAR_STORY_FACTOR = 0.6  # the sentence just before the question
@@ -110,10 +115,18 @@ class Interpreter:
             # leaves the subject to the story ("feet work fine. how often should I stretch?").
             story_read = self._read_long(sentences, context)
             best = story_read.match.best if story_read.match is not None else None
-            if story_read.kind in {"answer", "detail"} and (
-                reading.kind != "not_covered"
-                or (best is not None and best.named)
-                or self._aside(reading, sentences[question_index(sentences)], text)
+            question = sentences[question_index(sentences)]
+            # (a question that points back at a subject we do not cover asks about it: "I
+            # have arthritis in both knees. Which exercises are best for that?")
+            about_it = reading.kind == "not_covered" and _FOR_IT.search(question) is not None
+            if (
+                story_read.kind in {"answer", "detail"}
+                and not about_it
+                and (
+                    reading.kind != "not_covered"
+                    or (best is not None and best.named)
+                    or self._aside(reading, question, text)
+                )
             ):
                 return story_read
         pieces = clauses(text)
