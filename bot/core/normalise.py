@@ -122,9 +122,10 @@ def fold(text: str) -> str:
 
 
 def fold_unicode(text: str) -> str:
-    """``fold`` for any text (``fold`` takes a shortcut for ASCII): after the normal forms,
-    each non-ASCII character is looked at alone (``_fold_char``); ASCII ones as in ``fold``."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    """``fold`` for any text (``fold`` takes a shortcut for ASCII): the emoji of ``EMOJI_WORDS``
+    written as their words, then after the normal forms each non-ASCII character is looked at
+    alone (``_fold_char``); ASCII ones as in ``fold``."""
+    text = unicodedata.normalize("NFKC", emoji_as_words(text)).translate(_QUOTES).lower()
     decomposed = unicodedata.normalize("NFKD", text)
     folded = _NON_ASCII.sub(_fold_match, decomposed).translate(_ASCII_FOLD)
     return _SPACES.sub(" ", folded).strip()
@@ -158,9 +159,6 @@ def _fold_char(char: str) -> str:
     """One non-ASCII character folded: accents dropped ("é" -> "e" after NFKD), letters and
     digits kept, spaces, punctuation, symbols and controls turned into a space, the rest
     dropped."""
-    word = EMOJI_WORDS.get(char)
-    if word is not None:
-        return word
     category = unicodedata.category(char)
     if category == "Mn":  # combining accents
         return ""
