@@ -568,6 +568,19 @@ def test_a_detail_whose_default_answers_it_alone_needs_a_default(tmp_path: Path)
         assert any("has 'alone: " in p and "'alone: default'" in p for p in found), found
 
 
+def test_a_detail_asked_after_an_exercise_names_another_detail(tmp_path: Path) -> None:
+    """'in_exercises: hold': after an exercise with a hold time, the detail asks that; a name
+    that is no detail of the file is a problem, not a rule that never applies."""
+    pointing = DETAILS_VOCABULARY.replace(
+        "    default: sitting\n", "    default: sitting\n    in_exercises: hold\n"
+    )
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"_vocabulary.yaml": pointing}))
+    assert {f.name: f.in_exercises for f in kb.follow_ups} == {"hold": None, "frequency": "hold"}
+    wrong = pointing.replace("in_exercises: hold", "in_exercises: hodl")
+    found = problems(tmp_path / "wrong", {"_vocabulary.yaml": wrong})
+    assert any("'in_exercises: hodl' names no detail" in p and "hold" in p for p in found), found
+
+
 def test_a_detail_answered_by_the_whole_topic_says_so_in_one_way(tmp_path: Path) -> None:
     again = DETAILS_VOCABULARY.replace(
         "not_covered:", "  again:\n    asks: [say that again]\n    answer: topic\nnot_covered:"

@@ -127,8 +127,10 @@ def _spoken_marks(reader: Reader, node: yaml.Node) -> dict[str, str]:
 def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
     """``details:``: name -> {asks: [phrases], default: entry-id (optional), answer: topic or
     default (optional: the topic's whole entry answers it, or the default entry does, whatever
-    the question is about)}."""
+    the question is about), in_exercises: another detail's name (optional: what it asks after
+    an exercise that has that detail)}."""
     found = []
+    pointing: list[tuple[str, yaml.Node]] = []  # details naming another in 'in_exercises'
     for name, item in (reader.mapping(node, "'details'", "details") or {}).items():
         fields = reader.mapping(item, f"the detail '{name}'", name) or Fields()
         reader.unknown_fields(fields, ("asks", "default", "answer", "alone", "in_exercises"))
@@ -161,6 +163,8 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
         in_exercises = (
             reader.text(fields["in_exercises"], name) if "in_exercises" in fields else None
         )
+        if in_exercises:
+            pointing.append((in_exercises, fields["in_exercises"]))
         found.append(
             FollowUp(
                 name,
@@ -172,4 +176,13 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
                 in_exercises=in_exercises or None,
             )
         )
+    names = {follow_up.name for follow_up in found}
+    for other, value in pointing:
+        if other not in names:
+            reader.error(
+                value,
+                f"'in_exercises: {other}' names no detail.",
+                f"write the name of a detail of this file ({', '.join(sorted(names))}).",
+                "in_exercises",
+            )
     return found
