@@ -331,6 +331,10 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # twenty-first stop: chest tightness put down to asthma "sometimes": a chest sign keeps
+        # 'harmless', so a cause the writer names for it does not rule it out (safety first)
+        "i get chest tightness from my asthma sometimes but that's managed. how do i get into "
+        "pigeon pose as a beginner?",
         # nineteenth stop: not feeling the bottom at all "post-birth", back to normal now: no
         # feeling at all down there is a sign that exertion or a birth never explains ("after a
         # run i can't feel my groin" alarms), and nerve signs keep 'resolved'

@@ -664,6 +664,22 @@ def test_the_rest_of_a_ruled_out_message_still_asks(screen: Screen, answerer: An
     assert answerer.answer(text).reply.entry_id == "exercises"
 
 
+def test_the_rest_of_a_ruled_out_message_asks_where_it_asked(
+    screen: Screen, answerer: Answerer
+) -> None:
+    """A question in the middle of a message keeps its mark once a ruled-out sign's words are
+    left out, so the reader takes it for the question, not the remark that ends the message."""
+    text = (
+        "bridge, do my heels stay on the floor? did it at the airport gate. "
+        "my legs went numb on the plane but they are fine now"
+    )
+    decision = screen.assess(text, complete=False)
+    assert decision.verdict is Verdict.RULED_OUT
+    assert decision.rest.startswith("bridge, do my heels stay on the floor? did it")
+    assert not decision.rest.endswith("?")
+    assert answerer.answer(text).reply.entry_id == "bridge-pose"
+
+
 def test_naming_the_hip_flexors_beside_a_question_about_a_sign_asks_nothing_else(
     answerer: Answerer,
 ) -> None:

@@ -263,7 +263,7 @@ class Screen:
         in_rest = set(range(len(tokens.words))) - dropped
         if decision.verdict is Verdict.RULED_OUT:
             kept = wording.without(tokens, dropped)
-            if kept and asked and len(tokens.words) - 1 not in dropped:
+            if kept and asked and not kept.endswith("?") and len(tokens.words) - 1 not in dropped:
                 kept += "?"
             aside = wording.joined(wording.kept(tokens, in_rest))
             return replace(decision, rest=kept, aside=aside)

@@ -29,6 +29,7 @@ _DIGIT = re.compile("[0-9]")
 _DIGIT_COMMA = re.compile("[0-9],[0-9]")  # a cheap test before the substitution
 _MARKS = ".!?;\n"  # what ends a sentence (unless a digit follows, see ``_SENTENCES``)
 _MARK_DIGIT = re.compile("[.!?;\n](?=[0-9])")
+_MARK = re.compile("[.!?;\n]")  # one mark (in a ``_plain`` text, each ends a sentence)
 # A folded message is ASCII. Characters no token has become spaces (one character for one:
 # str.translate's fast path); sentence marks stay (``_SPACED``), or all become line breaks
 # (``_LINES``, for a ``_plain`` text, where every mark ends a sentence).
@@ -68,6 +69,9 @@ class Tokens:
 
     words: tuple[str, ...]
     sentences: tuple[int, ...]
+    # The sentences that ended with a question mark: a message told again without some of its
+    # words (``wording.without``) still asks where it asked.
+    asking: frozenset[int] = frozenset()
 
     def __len__(self) -> int:
         return len(self.words)
@@ -210,15 +214,22 @@ def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
     folded = answered_checklist(fold(text))
     plain = _plain(folded)
     digits = plain is None and _DIGIT.search(folded) is not None
+    ends: list[str] = []  # each part's closing marks, when the message asks anything
     if plain is not None:
         parts = plain.translate(_LINES).replace(",", " , ").splitlines()
+        if "?" in plain:
+            ends = _MARK.findall(plain)
     else:
         if digits and _DIGIT_COMMA.search(folded):
             folded = _DECIMAL_COMMA.sub(".", folded)
-        parts = _SENTENCES.split(folded.translate(_SPACED).replace(",", " , "))
+        spaced = folded.translate(_SPACED).replace(",", " , ")
+        parts = _SENTENCES.split(spaced)
+        if "?" in folded:
+            ends = _SENTENCES.findall(spaced)
+    asking: set[int] = set()
     number = 0
     known = contractions.keys()
-    for part in parts:
+    for index, part in enumerate(parts):
         apostrophe = "'" in part
         if plain is None and (apostrophe or (digits and _DIGIT.search(part))):
             found = _TOKEN.findall(part)
@@ -248,5 +259,7 @@ def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
             ]
         words.extend(found)
         sentences.extend([number] * len(found))
+        if index < len(ends) and "?" in ends[index]:
+            asking.add(number)
         number += 1
-    return Tokens(tuple(words), tuple(sentences))
+    return Tokens(tuple(words), tuple(sentences), frozenset(asking))

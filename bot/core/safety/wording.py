@@ -126,10 +126,12 @@ def joined(sentences: dict[int, list[str]]) -> str:
 
 def without(tokens: Tokens, dropped: set[int]) -> str:
     """The words not dropped, sentence by sentence, with their commas ("while i was mopping i
-    wondered, how often ...": the reader finds the question in its clause); "" when nothing
-    would be left."""
-    texts = (
-        _COMMAS.sub(",", " ".join(words)).strip(" ,")
-        for words in kept(tokens, dropped, commas=True).values()
-    )
-    return ". ".join(text for text in texts if text)
+    wondered, how often ...": the reader finds the question in its clause) and the question
+    marks that ended them (the reader finds the question there); "" when nothing would be
+    left."""
+    texts = [
+        _COMMAS.sub(",", " ".join(words)).strip(" ,") + ("?" if number in tokens.asking else "")
+        for number, words in kept(tokens, dropped, commas=True).items()
+    ]
+    kept_texts = [text for text in texts if text.strip("?")]
+    return " ".join(text if text.endswith("?") else text + "." for text in kept_texts).rstrip(".")
