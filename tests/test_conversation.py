@@ -1889,15 +1889,50 @@ def test_a_place_asked_after_an_exercise_is_where_a_body_part_goes_in_it(
     assert muscles is not None and muscles.entry_id == "what-are-hip-flexors"
 
 
+_TWENTY_FIRST_STOP: list[tuple[tuple[str, ...], str]] = [
+    # the kind of person to see, asked as a "type"
+    (
+        ("when is it time to get my back checked", "ok, what type of person is best for that"),
+        "when-to-see-a-professional",
+    ),
+    # how an exercise is done, with two words of its own the entry never uses
+    (
+        ("talk me through the bridge", "do my feet stay on the floor or on the sofa"),
+        "bridge-pose",
+    ),
+    (("pigeon please", "which knee comes up and where does it land"), "pigeon-pose"),
+    # "hands and knees": a starting position
+    (("how do i do pigeon", "should i begin on my hands and knees"), "pigeon-pose"),
+    # "the spin" is the spin class just told of
+    (
+        (
+            "i go to spin four times a week and my back aches",
+            "does the spin count as one of those activities",
+        ),
+        "activities-that-worsen-tight-hip-flexors",
+    ),
+    # more signs to look for, asked with "be looking"
+    (
+        ("what are the signs of tight hip flexors", "what else should i be looking for"),
+        "signs-of-tight-hip-flexors",
+    ),
+    # "like" before the question word is a filler
+    (("like what stretches do you have, names is fine",), "exercises"),
+    # an exercise called by what is done in it, with an -ing word
+    (("how do i do pigeon", "nah, the one lying on your back instead"), "bridge-pose"),
+]
+
+
 @pytest.mark.parametrize(
     ("messages", "entry"),
     _FIFTEENTH_AND_SIXTEENTH_STOPS
     + _SEVENTEENTH_STOP
     + _EIGHTEENTH_STOP
     + _NINETEENTH_STOP
-    + _TWENTIETH_STOP,
+    + _TWENTIETH_STOP
+    + _TWENTY_FIRST_STOP,
 )
-def test_readings_of_the_fifteenth_to_twentieth_stops(
+def test_readings_of_the_fifteenth_to_twenty_first_stops(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     reading = talk(answerer, *messages).reading

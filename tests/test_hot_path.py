@@ -246,12 +246,15 @@ def test_the_synonym_table_leaves_apostrophes_to_the_regex() -> None:
 def _tokenise_by_patterns(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
     """``tokenise`` as it was: ``_SENTENCES`` splits, ``_TOKEN`` finds every token (after the
     same rewrite of a checklist answered no); a fragment of a word or two, unless it starts
-    with a negation, is part of the sentence before it."""
+    with a negation, is part of the sentence before it; a sentence whose marks hold a question
+    mark asks."""
     words: list[str] = []
     sentences: list[int] = []
+    asking: set[int] = set()
     number = 0
-    folded = answered_checklist(safety_fold(text))
-    for part in _SENTENCES.split(_DECIMAL_COMMA.sub(".", folded)):
+    folded = _DECIMAL_COMMA.sub(".", answered_checklist(safety_fold(text)))
+    ends = _SENTENCES.findall(folded)
+    for index, part in enumerate(_SENTENCES.split(folded)):
         raw = _TOKEN.findall(part)
         found = [w for t in raw for w in (_expand(t, contractions) or (t,))]
         if found:
@@ -260,8 +263,10 @@ def _tokenise_by_patterns(text: str, contractions: Mapping[str, tuple[str, ...]]
                 number -= 1
             words.extend(found)
             sentences.extend([number] * len(found))
+            if index < len(ends) and "?" in ends[index]:
+                asking.add(number)
             number += 1
-    return Tokens(tuple(words), tuple(sentences))
+    return Tokens(tuple(words), tuple(sentences), frozenset(asking))
 
 
 _TRICKY = [

@@ -581,6 +581,19 @@ def test_a_detail_asked_after_an_exercise_names_another_detail(tmp_path: Path) -
     assert any("'in_exercises: hodl' names no detail" in p and "hold" in p for p in found), found
 
 
+def test_a_detail_asked_of_exercises_says_so_in_one_way(tmp_path: Path) -> None:
+    """'asked_of: exercises' marks a detail that asks how an exercise is done; any other value
+    is a problem that names the one accepted."""
+    marked = DETAILS_VOCABULARY.replace(
+        "[how long, hold time]", "[how long, hold time]\n    asked_of: exercises"
+    )
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"_vocabulary.yaml": marked}))
+    assert {f.name: f.of_exercises for f in kb.follow_ups} == {"hold": True, "frequency": False}
+    wrong = marked.replace("asked_of: exercises", "asked_of: stretches")
+    found = problems(tmp_path / "wrong", {"_vocabulary.yaml": wrong})
+    assert any("'asked_of: stretches'" in p and "'asked_of: exercises'" in p for p in found), found
+
+
 def test_a_detail_answered_by_the_whole_topic_says_so_in_one_way(tmp_path: Path) -> None:
     again = DETAILS_VOCABULARY.replace(
         "not_covered:", "  again:\n    asks: [say that again]\n    answer: topic\nnot_covered:"

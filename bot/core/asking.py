@@ -19,7 +19,7 @@ COURTESIES = frozenset(
 )
 # Little words that open a new thought before the question itself ("anyway, does cycling ...").
 OPENERS = COURTESIES | frozenset(
-    "anyway anyways so and but also ok okay well right oh btw then now cheers".split()
+    "anyway anyways so and but also ok okay well right oh btw then now cheers like".split()
 )
 QUESTION_WORDS = frozenset("what which when how why who where".split())
 # Verbs that ask when they open a sentence ("tell me ...", "share the exercise list pls").

@@ -75,10 +75,14 @@ class Confidence:
         # One word: enough alone, or beside a little small talk when only this entry uses it.
         return unfamiliar == 0.0 or (unfamiliar <= ONE_WORD_UNFAMILIAR and self.rare(match))
 
-    def elsewhere(self, own: Match, asked: frozenset[str], topic: str | None) -> bool:
+    def elsewhere(
+        self, own: Match, asked: frozenset[str], topic: str | None, held: bool = False
+    ) -> bool:
         """Whether most of what a message says (two words or more) is what the topic's entry never
         talks about: then it is about something else, however familiar its words ("how many
-        steps should I walk a day?" after the bridge), not a follow-up on the topic."""
+        steps should I walk a day?" after the bridge), not a follow-up on the topic. ``held``:
+        the message asks how the topic's exercise is done; then it takes one word more ("do
+        my feet stay on the floor or up on the bed?" after the bridge still asks its position)."""
         if topic is None:
             return False
         words = self.words_of_entry(topic)
@@ -91,7 +95,7 @@ class Confidence:
         # body part we do not cover is not one: "lying on her stomach or her back?").
         other = frozenset(own.off_topic) - self._near_terms
         foreign = sum(2 if t in other else 1 for t in content if t not in words and not t.isdigit())
-        return foreign >= FOREIGN_WORDS and 2 * foreign > len(content)
+        return foreign >= FOREIGN_WORDS + held and 2 * foreign > len(content)
 
     def on_the_exercise(self, own: Match, asked: frozenset[str], topic: str) -> bool:
         """Whether a message in a conversation about an exercise talks about doing it: two or

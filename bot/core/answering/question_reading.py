@@ -59,10 +59,11 @@ _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 _PREVIOUS = re.compile(r"\b(?:previous|before that|before this|the one before)\b")
 # "the one you mentioned just before the bridge": an exercise placed by its neighbour's name.
 _ONE = re.compile(r"\bone\b")
-# "the kneeling one", "the one where you kneel", "the one from plank": an exercise called by a
-# word of its own (at most a few words, so nothing backtracks).
+# "the kneeling one", "the one where you kneel", "the one from plank", "the one lying on your
+# back": an exercise called by a word of its own (at most a few words, so nothing backtracks).
 _CALLED = re.compile(
     r"\bthe (\w+(?: \w+)?) one\b|\bthe one (?:where|with|that|from|you|on|in)\b((?: \w+){1,5})"
+    r"|\bthe one (\w+ing(?: \w+){0,4})"
 )
 # Words that name another exercise only to compare it with the one talked about.
 _COMPARED = re.compile(
@@ -355,7 +356,9 @@ class QuestionReader:
             )
             and (
                 told
-                or not self.confidence.elsewhere(own, asked, context.topic if context else None)
+                or not self.confidence.elsewhere(
+                    own, asked, context.topic if context else None, self._holds(cue, context)
+                )
             )
         ):
             assert context is not None and context.topic is not None
@@ -439,7 +442,7 @@ class QuestionReader:
         called = _CALLED.search(canonical)
         if called is None or context is None:
             return None
-        phrase = called.group(1) or called.group(2)
+        phrase = called.group(1) or called.group(2) or called.group(3)
         if context.topic in self._exercises:
             named = self._named_exercise(phrase)
             return named if named is not None and named != context.topic else None
@@ -561,6 +564,19 @@ class QuestionReader:
         if len(asking) == len(parts):
             return canonical
         return self.matcher.canonical(" ".join(asking))
+
+    def _holds(self, cue: Cue | None, context: Conversation | None) -> bool:
+        """Whether the detail a message asks is how an exercise is done, and the conversation's
+        topic answers it."""
+        if (
+            cue is None
+            or not cue.follow_up.of_exercises
+            or context is None
+            or context.topic is None
+        ):
+            return False
+        entry = self.kb.entries.get(context.topic)
+        return entry is not None and entry.detail(cue.follow_up.name) is not None
 
     def _familiar_in_detail(self, own: Match) -> bool:
         """Whether a follow-up's own words are familiar once the words that ask details are

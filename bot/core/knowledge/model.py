@@ -93,7 +93,10 @@ class FollowUp:
     back on which exercise's reason is meant);
     ``in_exercises``: the detail it asks after an exercise, when that exercise has it ("should
     my feet be close to my bum?" after the bridge asks where the feet go, not where the hip
-    flexors are).
+    flexors are);
+    ``of_exercises``: it asks how an exercise is done (where the body goes, which side, what
+    it feels), so after one a follow-up that asks it takes a word more of its own before it
+    reads as about something else ("do my feet stay on the floor or up on the bed?").
     """
 
     name: str
@@ -103,6 +106,7 @@ class FollowUp:
     over_subject: bool = False
     alone_default: bool = False
     in_exercises: str | None = None
+    of_exercises: bool = False
 
 
 @dataclass(frozen=True)

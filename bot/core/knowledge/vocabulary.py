@@ -128,12 +128,15 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
     """``details:``: name -> {asks: [phrases], default: entry-id (optional), answer: topic or
     default (optional: the topic's whole entry answers it, or the default entry does, whatever
     the question is about), in_exercises: another detail's name (optional: what it asks after
-    an exercise that has that detail)}."""
+    an exercise that has that detail), asked_of: exercises (optional: it asks how an exercise
+    is done)}."""
     found = []
     pointing: list[tuple[str, yaml.Node]] = []  # details naming another in 'in_exercises'
     for name, item in (reader.mapping(node, "'details'", "details") or {}).items():
         fields = reader.mapping(item, f"the detail '{name}'", name) or Fields()
-        reader.unknown_fields(fields, ("asks", "default", "answer", "alone", "in_exercises"))
+        reader.unknown_fields(
+            fields, ("asks", "default", "answer", "alone", "in_exercises", "asked_of")
+        )
         if "asks" not in fields:
             reader.error(
                 item, f"the detail '{name}' needs 'asks': the words that ask it.", key=name
@@ -160,6 +163,14 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
                 "follow, though other entries have it too; needs 'default') or leave it out.",
                 name,
             )
+        asked_of = reader.text(fields["asked_of"], name) if "asked_of" in fields else None
+        if asked_of not in (None, "exercises"):
+            reader.error(
+                fields["asked_of"],
+                f"the detail '{name}' has 'asked_of: {asked_of}'.",
+                "write 'asked_of: exercises' (it asks how an exercise is done) or leave it out.",
+                name,
+            )
         in_exercises = (
             reader.text(fields["in_exercises"], name) if "in_exercises" in fields else None
         )
@@ -174,6 +185,7 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
                 over_subject=answer == "default" and bool(default),
                 alone_default=alone == "default" and bool(default),
                 in_exercises=in_exercises or None,
+                of_exercises=asked_of == "exercises",
             )
         )
     names = {follow_up.name for follow_up in found}

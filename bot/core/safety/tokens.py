@@ -29,7 +29,7 @@ _DIGIT = re.compile("[0-9]")
 _DIGIT_COMMA = re.compile("[0-9],[0-9]")  # a cheap test before the substitution
 _MARKS = ".!?;\n"  # what ends a sentence (unless a digit follows, see ``_SENTENCES``)
 _MARK_DIGIT = re.compile("[.!?;\n](?=[0-9])")
-_MARK = re.compile("[.!?;\n]")  # one mark (in a ``_plain`` text, each ends a sentence)
+_MARK_RUN = re.compile("([.!?;\n]+)")  # the marks that end a sentence, kept by ``split``
 # A folded message is ASCII. Characters no token has become spaces (one character for one:
 # str.translate's fast path); sentence marks stay (``_SPACED``), or all become line breaks
 # (``_LINES``, for a ``_plain`` text, where every mark ends a sentence).
@@ -215,10 +215,12 @@ def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
     plain = _plain(folded)
     digits = plain is None and _DIGIT.search(folded) is not None
     ends: list[str] = []  # each part's closing marks, when the message asks anything
-    if plain is not None:
+    if plain is not None and "?" not in plain:
         parts = plain.translate(_LINES).replace(",", " , ").splitlines()
-        if "?" in plain:
-            ends = _MARK.findall(plain)
+    elif plain is not None:
+        # (the marks kept: which sentences asked; no mark in a plain text comes before a digit)
+        pieces = _MARK_RUN.split(plain.translate(_SPACED).replace(",", " , "))
+        parts, ends = pieces[0::2], pieces[1::2]
     else:
         if digits and _DIGIT_COMMA.search(folded):
             folded = _DECIMAL_COMMA.sub(".", folded)
