@@ -87,7 +87,8 @@ STOPWORDS = (
     sensible reasonable wise worthwhile forgotten earlier already silly total overall altogether
     wait yay sorry nah ugh omg haha hahaha lmao lmfao oh ooh wow alright abt thru dumb oops
     whoops yikes jeez gosh hehe roughly approximately approx
-    kindly perhaps rather indeed certainly appropriate sufficient acceptable obliged
+    kindly perhaps rather indeed certainly definitely def defo deffo appropriate sufficient
+    acceptable obliged
     sup instead mainly mostly primarily chiefly largely realistically genuinely eh man itd without
     general generally particular particularly sure full
     yaar bhai ji ko ka ki ke bhi yaani yani
