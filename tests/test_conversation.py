@@ -1918,6 +1918,13 @@ _TWENTY_FIRST_STOP: list[tuple[tuple[str, ...], str]] = [
     ),
     # "like" before the question word is a filler
     (("like what stretches do you have, names is fine",), "exercises"),
+    # "why tho": the reason, which the topic's entry gives when it has one
+    (
+        ("does sitting at a desk tighten the hip flexors", "why tho, what is the muscle doing"),
+        "sitting-and-hip-flexors",
+    ),
+    # "hf": the hip flexors, as lifters write them
+    (("hf stretches pls",), "exercises"),
     # an exercise called by what is done in it, with an -ing word
     (("how do i do pigeon", "nah, the one lying on your back instead"), "bridge-pose"),
 ]
@@ -1937,6 +1944,27 @@ def test_readings_of_the_fifteenth_to_twenty_first_stops(
 ) -> None:
     reading = talk(answerer, *messages).reading
     assert reading is not None and reading.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry", "detail"),
+    [
+        # what a professional would do, asked of the professional just advised
+        (
+            ("when should i see a physio", "what would they actually do at the appointment"),
+            "when-to-see-a-professional",
+            "professional",
+        ),
+        # where the heels go, and which way the hips move, in the exercise just explained
+        (("how do i do the bridge", "heels stay down the whole time?"), "bridge-pose", "position"),
+        (("kneeling stretch pls", "hips forward or back?"), "hip-flexor-stretch", "position"),
+    ],
+)
+def test_a_detail_asked_in_other_words_is_that_detail(
+    answerer: Answerer, messages: tuple[str, ...], entry: str, detail: str
+) -> None:
+    reading = talk(answerer, *messages).reading
+    assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)
 
 
 def test_a_detail_after_the_list_is_that_detail_and_the_list_again_is_the_list(
