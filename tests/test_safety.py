@@ -543,11 +543,15 @@ def test_red_flags_said_to_be_absent_or_in_a_remark_are_no_question_about_them(
     for message in (
         "no red flags, just normal stiffness, what exercises do you recommend?",
         "read that night pain is a red flag. what are the exercises for tight hips?",
+        # one sentence that turns from the remark to its question
+        "we went through the red flags at first aid training but anyway what exercises help?",
     ):
         reply = answerer.answer(message).reply
         assert reply.entry_id == "exercises", message
     asked = answerer.answer("my back hurts. which symptoms are red flags?").reply
     assert asked.entry_id == "when-to-see-a-professional"
+    turned = answerer.answer("what are the red flags, but also how do i spot one?").reply
+    assert turned.entry_id == "when-to-see-a-professional"
 
 
 def test_no_calm_text_reads_like_the_urgent_notice(kb: KnowledgeBase) -> None:

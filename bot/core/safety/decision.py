@@ -431,7 +431,8 @@ class Screen:
         """The red-flag list's entry when the message (the whole, or all its parts) asks about
         red flags in general: not when it says it has none ("no red flags") or only mentions
         them in a remark before its real question ("read that night pain is a red flag. what
-        are the signs of ...?")."""
+        are the signs of ...?"), nor in a remark its sentence turns from to ask something else
+        ("learned the red flags in a lecture, anyway can sitting tighten my hips")."""
         if not self.rules.question_entry or not documents:
             return ""
         tokens = documents[0].tokens
@@ -442,6 +443,8 @@ class Screen:
                     continue
                 sentence = wording.sentence_of(tokens, hit)
                 if several and not wording.asks(tokens.words[sentence.start : sentence.stop]):
+                    continue
+                if wording.turns_to_ask(tokens, hit, sentence):
                     continue
                 return self.rules.question_entry
         return ""

@@ -90,6 +90,18 @@ def about_the_word(words: Sequence[str]) -> bool:
     return not _BACK.isdisjoint(words) and not _MEANING.isdisjoint(words)
 
 
+def turns_to_ask(tokens: Tokens, hit: Hit, sentence: range) -> bool:
+    """Whether the sentence of a hit turns, after it, to a question of its own ("we learned the
+    red flags in a lecture, anyway can sitting tighten my hips?"), the words before the turn
+    asking nothing: the hit is then a remark, not what is asked."""
+    words = tokens.words
+    for turn in range(hit.end, sentence.stop):
+        if words[turn] in _TURNS:
+            before, after = words[sentence.start : turn], words[turn + 1 : sentence.stop]
+            return asks(after) and not asks(before)
+    return False
+
+
 def sentence_of(tokens: Tokens, hit: Hit) -> range:
     """The positions of the sentence a hit is in."""
     number = tokens.sentences[hit.start]
