@@ -1925,6 +1925,11 @@ _TWENTY_FIRST_STOP: list[tuple[tuple[str, ...], str]] = [
     ),
     # "hf": the hip flexors, as lifters write them
     (("hf stretches pls",), "exercises"),
+    # a body part in the exercise the question names, not a subject we do not cover
+    (("in pigeon do i let my chest sink to the floor?",), "pigeon-pose"),
+    (("in bridge pose, should my shoulders stay on the mat?",), "bridge-pose"),
+    # how the exercise just talked about is done, asked with a pronoun
+    (("bridge pose", "how should they be done"), "bridge-pose"),
     # an exercise called by what is done in it, with an -ing word
     (("how do i do pigeon", "nah, the one lying on your back instead"), "bridge-pose"),
 ]
@@ -1944,6 +1949,12 @@ def test_readings_of_the_fifteenth_to_twenty_first_stops(
 ) -> None:
     reading = talk(answerer, *messages).reading
     assert reading is not None and reading.entry_id == entry
+
+
+def test_feet_that_turn_in_are_no_pigeon_pose(answerer: Answerer) -> None:
+    """ "Pigeon-toed" feet are a subject of their own, not the pose: never its answer."""
+    reading = talk(answerer, "my son is pigeon toed, can stretches fix his feet").reading
+    assert reading is not None and reading.entry_id != "pigeon-pose"
 
 
 @pytest.mark.parametrize(

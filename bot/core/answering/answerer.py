@@ -11,6 +11,7 @@ tool, so all three see identical replies.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from html import escape
 
@@ -21,6 +22,7 @@ from bot.core.answering.language import looks_english
 from bot.core.answering.match_result import Match
 from bot.core.answering.matching import Matcher
 from bot.core.answering.reading import Reading
+from bot.core.answering.sentences import REFERS
 from bot.core.answering.smalltalk import classify
 from bot.core.answering.understanding import Interpreter
 from bot.core.collector import paused
@@ -36,6 +38,8 @@ from bot.core.safety import (
     with_notes,
 )
 from bot.core.sessions.views import start_button
+
+_HOW = re.compile(r"\bhow\b")  # a question how something is done
 
 MAX_QUESTION = 4096  # characters (Telegram's own limit); longer ones are asked to be shorter
 MAX_RELATED = 3
@@ -122,7 +126,16 @@ class Answerer:
             if named is not None:
                 again = self.ordinary(decision.rest, Conversation(topic=named))
                 detail = again.reading is not None and again.reading.kind == "detail"
-                if again.reply.kind is ReplyKind.ANSWER and (detail or not exercises_only):
+                # (or how the exercise itself is done, pointed back at: "... after the bridges,
+                # normal burn? how should they be done")
+                itself = (
+                    again.reply.entry_id == named
+                    and REFERS.search(decision.rest) is not None
+                    and _HOW.search(decision.rest) is not None
+                )
+                if again.reply.kind is ReplyKind.ANSWER and (
+                    detail or itself or not exercises_only
+                ):
                     return again
         return outcome
 

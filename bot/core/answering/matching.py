@@ -53,8 +53,9 @@ LONG_MESSAGE_TERMS = 8  # beyond this many terms, unfamiliar words weigh proport
 KEY_PHRASE_BONUS = 6.0  # per multi-word keyword or title found whole in the question (max 2)
 NUMBER_PENALTY = 15.0  # an exercise asked for in the plural of its kind ("stretches")
 # ... and the entry whose keywords say that plural (the list of exercises) is what is asked for:
-# as much as naming a key phrase ("which stretches are good for tight hip flexors" is not yoga).
-LIST_BONUS = KEY_PHRASE_BONUS
+# as much as naming two key phrases ("which stretches are good for tight hip flexors" is not
+# yoga; "what stretches help, i have no numbness, just tight hips" is not the signs).
+LIST_BONUS = 2 * KEY_PHRASE_BONUS
 ORDER_SHARE = 0.2  # share of phrasing similarity from rapidfuzz's ratio of the sorted terms
 ORDER_CHECKS = 5  # phrasings per entry (best by overlap) that get the rapidfuzz comparison
 # A phrasing that asks about something NOT happening ("what if the stretches don't help") is

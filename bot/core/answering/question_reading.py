@@ -375,6 +375,17 @@ class QuestionReader:
         ):
             return self._entry(context.topic, None, own, "about doing the exercise")
         if near is not None:
+            best = own.best
+            if (
+                best is not None
+                and best.named
+                and own.band is not Band.NONE
+                and self.kb.entries[best.entry_id].kind == "exercise"
+                and not self._scope.hurts(near, canonical)
+            ):
+                # a body part in the exercise the question names ("in pigeon do I lower my
+                # chest right down?"), not a pain of it
+                return self._entry(best.entry_id, None, own, "a body part in the exercise named")
             return Reading("not_covered", subject=near, match=own)
         if (
             cue is not None
