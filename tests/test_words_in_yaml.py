@@ -173,6 +173,11 @@ ALLOWED: dict[tuple[str, ...], str] = {
     (
         "bot/core/answering/question_reading.py",
         "QuestionReader",
+        "a body part in the exercise named",
+    ): "explain",
+    (
+        "bot/core/answering/question_reading.py",
+        "QuestionReader",
         "how the exercise talked about is done",
     ): "explain",
     (

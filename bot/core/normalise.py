@@ -86,7 +86,7 @@ STOPWORDS = (
     smth sth somethin entirely em till til b4 thats theres heres actual understood noted
     sensible reasonable wise worthwhile forgotten earlier already silly total overall altogether
     wait yay sorry nah ugh omg haha hahaha lmao lmfao oh ooh wow alright abt thru dumb oops
-    whoops yikes jeez gosh hehe roughly approximately approx
+    whoops yikes jeez gosh hehe roughly approximately approx forgot forget ask
     kindly perhaps rather indeed certainly definitely def defo deffo appropriate sufficient
     acceptable obliged
     sup instead mainly mostly primarily chiefly largely realistically genuinely eh man itd without

@@ -380,6 +380,7 @@ class QuestionReader:
                 best is not None
                 and best.named
                 and own.band is not Band.NONE
+                and set(own.off_topic) <= set(self._terms(near))  # (not "... help sciatica")
                 and self.kb.entries[best.entry_id].kind == "exercise"
                 and not self._scope.hurts(near, canonical)
             ):

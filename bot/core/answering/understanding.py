@@ -352,13 +352,17 @@ class Interpreter:
 
     def _may_answer(self, question: str) -> bool:
         """Whether a question read with no context may be an answer or a detail: only when it
-        has words that ask a detail, puts two exercises side by side, or an entry reaches the
-        confident band (with none of these, no path of ``QuestionReader.read`` gives one),
-        found without scoring the entries that cannot."""
+        has words that ask a detail, puts two exercises side by side, names an exercise (a
+        body part in it is ours), or an entry reaches the confident band (with none of these,
+        no path of ``QuestionReader.read`` gives one), found without scoring the entries that
+        cannot."""
         canonical = self.matcher.canonical(question)
         if self._follow_ups.cue(canonical) is not None:
             return True
         if self._questions.side_by_side(canonical, None) is not None:
+            return True
+        named = self.named_in(question)
+        if named is not None and self.kb.entries[named].kind == "exercise":
             return True
         return self.matcher.best_reaching(((question, 1.0),), self.matcher.confident) is not None
 
