@@ -1969,6 +1969,12 @@ def test_feet_that_turn_in_are_no_pigeon_pose(answerer: Answerer) -> None:
         # where the heels go, and which way the hips move, in the exercise just explained
         (("how do i do the bridge", "heels stay down the whole time?"), "bridge-pose", "position"),
         (("kneeling stretch pls", "hips forward or back?"), "hip-flexor-stretch", "position"),
+        (("pigeon pose", "do i start from standing"), "pigeon-pose", "position"),
+        (
+            ("the stretches have not helped", "is it worth seeing a chiro or physio then"),
+            "when-to-see-a-professional",
+            "professional",
+        ),
     ],
 )
 def test_a_detail_asked_in_other_words_is_that_detail(
