@@ -54,7 +54,8 @@ KEY_PHRASE_BONUS = 6.0  # per multi-word keyword or title found whole in the que
 NUMBER_PENALTY = 15.0  # an exercise asked for in the plural of its kind ("stretches")
 # ... and the entry whose keywords say that plural (the list of exercises) is what is asked for:
 # as much as naming two key phrases ("which stretches are good for tight hip flexors" is not
-# yoga; "what stretches help, i have no numbness, just tight hips" is not the signs).
+# yoga; "what stretches help, i have no numbness, just tight hips" is not the signs); half of it
+# in a question that says "not" ("what if the stretches do not help" asks what then).
 LIST_BONUS = 2 * KEY_PHRASE_BONUS
 ORDER_SHARE = 0.2  # share of phrasing similarity from rapidfuzz's ratio of the sorted terms
 ORDER_CHECKS = 5  # phrasings per entry (best by overlap) that get the rapidfuzz comparison
@@ -301,7 +302,8 @@ class Matcher:
             if exercise and listed and self._asked_as_list(item, listed):
                 bonus -= NUMBER_PENALTY
             elif not exercise and listed & item.plurals & self._kinds_of_exercise:
-                bonus += LIST_BONUS
+                # (half when the question says "not": "what if the stretches do not help")
+                bonus += LIST_BONUS / 2 if NOT in query_terms else LIST_BONUS
             rows.append((entry_id, item, whole, coverage, bonus))
         visit: list[int] = list(range(len(rows)))
         ceilings: list[float] = []
