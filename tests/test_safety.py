@@ -716,3 +716,15 @@ def test_someone_elses_sign_that_is_over_now_stays_theirs(screen: Screen) -> Non
     text = "my brother was rushed in with chest pain yesterday, now he is fine. how do i do pigeon?"
     assert ruled_out_as(screen, text, "chest-pain") is Status.SOMEONE_ELSE
     assert screen.assess("my brother has chest pain since yesterday, help").alarm
+
+
+def test_someone_with_the_writer_now_has_their_sign_now_in_any_sentence(screen: Screen) -> None:
+    """Context never crosses a sentence, but where the person is does: said anywhere in the
+    message (the words.yaml list ``with-me-now``), someone else's sign is happening now."""
+    told = "my dad is shivering on the sofa and says his back hurts"
+    assert not screen.assess(told).alarm
+    assert screen.assess(told + ". i am with him").alarm
+    assert screen.assess(told + ". he is here with me").alarm
+    # (a past sign of theirs stays theirs: over, wherever they are)
+    over = "my dad had a fever with back pain last month, he is fine now. he is here with me"
+    assert not screen.assess(over).alarm

@@ -203,10 +203,13 @@ def decide(
     negations: Sequence[Hit],
     scopes: Scopes,
     others_now: Callable[[], bool] = lambda: True,
+    others_here: Callable[[], bool] = lambda: False,
 ) -> Verdict:
     """The status of one mention whose own words are at ``own``, of a flag that ``keeps``
     those contexts, and whose sign in someone else happening now alarms (``others_now()``,
-    asked only then: it may read the rest of the message)."""
+    asked only then: it may read the rest of the message). ``others_here()``: whether the
+    message says, in any sentence, that the person is with the writer now (their sign is
+    then happening now, as with a word of now in reach)."""
     mine = set(own)
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
@@ -243,6 +246,8 @@ def decide(
     over = "resolved" in reaching
     if "someone-else" in reaching and "recent" in reaching and not over and others_now():
         overruled = reaching.pop("someone-else") and reaching["recent"]
+    elif "someone-else" in reaching and not over and others_here() and others_now():
+        overruled = reaching.pop("someone-else")  # ("... she is here with me now")
     # A sign that is growing is no passing sensation: "both legs weak after the gym and getting
     # worse" alarms.
     for passing in (Status.HARMLESS.value, Status.EXERTION.value):

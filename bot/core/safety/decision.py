@@ -95,6 +95,9 @@ class SafetyDecision:
 
 CLEAR = SafetyDecision(Verdict.CLEAR)
 UNLESS = "unless"  # the category shown for a mention its flag's 'unless' rules out
+# The word list (words.yaml) that says, anywhere in a message, that the person it tells of is
+# with the writer now: their sign is happening now.
+WITH_ME_NOW = "with-me-now"
 # A ruled-out mention is left out with its clause, unless the clause opens with a question and
 # more than RUN_ON words of it come before the mention (or the trigger before it): said with no
 # punctuation ("is yoga any good for tight hip flexors i used to get dead legs ... but nothing
@@ -310,6 +313,7 @@ class Screen:
                 negations_in.get(of[hit.start], []),
                 scopes,
                 partial(_all_affirmed, affirmed, flag.others_need),
+                partial(affirmed, WITH_ME_NOW),
             )
             for flag, _, hit in raw
         ]
