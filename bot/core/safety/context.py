@@ -209,7 +209,7 @@ def decide(
     those contexts, and whose sign in someone else happening now alarms (``others_now()``,
     asked only then: it may read the rest of the message). ``others_here()``: whether the
     message says, in any sentence, that the person is with the writer now (their sign is
-    then happening now, as with a word of now in reach)."""
+    then happening now, as with a word of now in reach, even a client's)."""
     mine = set(own)
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
@@ -248,6 +248,10 @@ def decide(
         overruled = reaching.pop("someone-else") and reaching["recent"]
     elif "someone-else" in reaching and not over and others_here() and others_now():
         overruled = reaching.pop("someone-else")  # ("... she is here with me now")
+    # A client with the writer now ("client on my table rn says she can not feel ..."): their
+    # sign is happening in front of someone who can send them for care.
+    if "in-care" in reaching and not over and others_here() and others_now():
+        overruled = reaching.pop("in-care")
     # A sign that is growing is no passing sensation: "both legs weak after the gym and getting
     # worse" alarms.
     for passing in (Status.HARMLESS.value, Status.EXERTION.value):
