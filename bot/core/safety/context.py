@@ -246,12 +246,17 @@ def decide(
     over = "resolved" in reaching
     if "someone-else" in reaching and "recent" in reaching and not over and others_now():
         overruled = reaching.pop("someone-else") and reaching["recent"]
-    elif "someone-else" in reaching and not over and others_here() and others_now():
-        overruled = reaching.pop("someone-else")  # ("... she is here with me now")
-    # A client with the writer now ("client on my table rn says she can not feel ..."): their
-    # sign is happening in front of someone who can send them for care.
-    if "in-care" in reaching and not over and others_here() and others_now():
-        overruled = reaching.pop("in-care")
+    # Said anywhere in the message to be with the writer now ("... she is here with me now"),
+    # someone else, or a client ("client on my table rn says she can not feel ..."), has the
+    # sign now, in front of someone who can send them for care (no trigger in reach keeps it).
+    elif (
+        not over
+        and ("someone-else" in reaching or "in-care" in reaching)
+        and others_here()
+        and others_now()
+    ):
+        reaching.pop("someone-else", None)
+        reaching.pop("in-care", None)
     # A sign that is growing is no passing sensation: "both legs weak after the gym and getting
     # worse" alarms.
     for passing in (Status.HARMLESS.value, Status.EXERTION.value):

@@ -141,9 +141,9 @@ def without(tokens: Tokens, dropped: set[int]) -> str:
     wondered, how often ...": the reader finds the question in its clause) and the question
     marks that ended them (the reader finds the question there); "" when nothing would be
     left."""
-    texts = [
-        _COMMAS.sub(",", " ".join(words)).strip(" ,") + ("?" if number in tokens.asking else "")
-        for number, words in kept(tokens, dropped, commas=True).items()
-    ]
-    kept_texts = [text for text in texts if text.strip("?")]
-    return " ".join(text if text.endswith("?") else text + "." for text in kept_texts).rstrip(".")
+    pieces = []
+    for number, words in kept(tokens, dropped, commas=True).items():
+        text = _COMMAS.sub(",", " ".join(words)).strip(" ,")
+        if text:
+            pieces.append(text + ("?" if number in tokens.asking else "."))
+    return " ".join(pieces).removesuffix(".")
