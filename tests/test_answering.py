@@ -338,6 +338,11 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # twenty-second stop: night sweats "most nights" with no fever, HRT asked about in the next
+        # sentence: night sweats are a sign of their own (infection, a tumour), and the reason the
+        # writer hints at lies in another sentence, which context never crosses (safety first)
+        "night sweats most nights but no fever, ive checked loads of times. would hrt help my "
+        "achey joints or not",
         # twenty-first stop: chest tightness put down to asthma "sometimes": a chest sign keeps
         # 'harmless', so a cause the writer names for it does not rule it out (safety first)
         "i get chest tightness from my asthma sometimes but that's managed. how do i get into "
