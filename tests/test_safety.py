@@ -548,6 +548,11 @@ def test_red_flags_said_to_be_absent_or_in_a_remark_are_no_question_about_them(
     ):
         reply = answerer.answer(message).reply
         assert reply.entry_id == "exercises", message
+    # a checklist gone through, then "so" and the real question
+    so = answerer.answer(
+        "went down the red flag checklist and i am ok 🙂 so how do tight hip flexors hurt the back?"
+    ).reply
+    assert so.entry_id == "how-hip-flexors-cause-back-pain"
     asked = answerer.answer("my back hurts. which symptoms are red flags?").reply
     assert asked.entry_id == "when-to-see-a-professional"
     turned = answerer.answer("what are the red flags, but also how do i spot one?").reply
