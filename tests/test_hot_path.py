@@ -112,11 +112,23 @@ def test_contractions_are_expanded_as_before(text: str) -> None:
     for bare, long in _BARE_NEGATIONS.items():  # "dont" -> "do not", as a whole word
         slow = re.sub(rf"\b{bare}\b", long, slow)
     for short, long in _CONTRACTIONS.items():
-        if short.startswith(("'", "n'")):
-            slow = slow.replace(short, long)
-        else:
+        if not short.startswith(("'", "n'")):
             slow = re.sub(rf"\b{re.escape(short)}\b", long, slow)
+    for short, long in _CONTRACTIONS.items():  # a suffix only where a word ends with it
+        if short.startswith(("'", "n'")):
+            slow = re.sub(rf"(?<=[a-z0-9]){re.escape(short)}(?![a-z])", long, slow)
     assert expand_contractions(text) == slow
+
+
+def test_a_quote_mark_before_a_word_is_no_contraction() -> None:
+    """ "'release your hips'" is a quotation: its "'re" is no "are", nor "'s" of "'stretch" an
+    "is", nor "'d" of "'do" a "would"."""
+    assert expand_contractions("she said 'release' then 'stretch', 'do it'") == (
+        "she said 'release' then 'stretch', 'do it'"
+    )
+    assert (
+        expand_contractions("they're sure it's what i'd do") == "they are sure it what i would do"
+    )
 
 
 TERMS = [f"t{n}" for n in range(12)]

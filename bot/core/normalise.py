@@ -202,21 +202,28 @@ def expand_contractions(folded: str) -> str:
         folded = _BARE_NEGATION.sub(_bare_negation, folded)
     if "'" not in folded and "cannot" not in folded:
         return folded  # every other contraction has an apostrophe
-    for short, long, whole in _CONTRACTION_STEPS:
-        folded = folded.replace(short, long) if whole is None else whole.sub(long, folded)
-    return folded
+    for short, long in _WHOLE_CONTRACTIONS:
+        folded = short.sub(long, folded)
+    return _SUFFIX.sub(_suffix, folded)
 
 
-# The steps of expand_contractions, in order: a suffix is replaced anywhere, a whole word
-# ("can't") only as a word (compiled once, not looked up in re's cache for every text).
-_CONTRACTION_STEPS = [
-    (
-        short,
-        long,
-        None if short.startswith(("'", "n'")) else re.compile(rf"\b{re.escape(short)}\b"),
-    )
+def _suffix(found: re.Match[str]) -> str:
+    return _CONTRACTIONS[found.group()]
+
+
+# The steps of expand_contractions: whole words first ("can't", "won't": only as words), then
+# the suffixes in one pass, each only at the end of a word ("they're", not the quote mark that
+# opens "'release your hips'"). Compiled once, not looked up in re's cache for every text.
+_WHOLE_CONTRACTIONS = [
+    (re.compile(rf"\b{re.escape(short)}\b"), long)
     for short, long in _CONTRACTIONS.items()
+    if not short.startswith(("'", "n'"))
 ]
+_SUFFIX = re.compile(
+    r"(?<=[a-z0-9])(?:"
+    + "|".join(re.escape(s) for s in _CONTRACTIONS if s.startswith(("'", "n'")))
+    + r")(?![a-z])"
+)
 
 
 def split_units(folded: str) -> str:
