@@ -926,7 +926,11 @@ def test_an_ordinal_in_an_idiom_points_at_no_option() -> None:
     assert ordinal("it started last night", options) is None
     assert ordinal("i did not want to pay for a third one just to ask", options) is None
     assert ordinal("should i get a second opinion", options) is None
+    # a question announced as the last one, not the last option
+    assert ordinal("last thing, is walking ok", options) is None
+    assert ordinal("one final question, do i need a mat", options) is None
     assert ordinal("the first one", options) == "hip-flexor-stretch"
+    assert ordinal("and the last thing?", options) == "bridge-pose"
 
 
 def test_in_the_first_place_is_a_question_of_its_own(answerer: Answerer) -> None:

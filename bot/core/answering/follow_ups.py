@@ -84,6 +84,8 @@ _NO_ORDINAL = re.compile(
     r"(?:will|would|does|do|did|it|they|to|can|should|usually|normally) last|"
     # "that last stretch": the one just described, the topic (not the last option shown)
     r"(?:that|this) last (?:stretch|exercise|pose|move)|"
+    # "last thing, should i ...": a question announced as the last one, not the last option
+    r"(?<!the )(?:last|final) (?:thing|question|q)(?! you)|"
     # "first" as "before anything else": "wait, first explain me why ...", "but first, tell me"
     r"(?:but|wait|ok|okay|so) first|first (?:explain|tell|show|let|can|could|please|pls)|"
     # "first" as "before the other": "which knee comes forward first", "what goes down first"
