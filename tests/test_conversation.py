@@ -1938,6 +1938,27 @@ _TWENTY_FIRST_STOP: list[tuple[tuple[str, ...], str]] = [
     (("how do i do pigeon", "nah, the one lying on your back instead"), "bridge-pose"),
 ]
 
+_TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
+    # "how do i see if" asks for the signs, not whom to see
+    (("how do i see if my hip flexors are tight",), "signs-of-tight-hip-flexors"),
+    # "stay inside" the pose: the hold
+    (("pigeon pose", "how long should i stay inside the pose"), "pigeon-pose"),
+    # "last thing" announces the last question, not the last option shown
+    (
+        (
+            "how often should i stretch",
+            "what is pigeon pose",
+            "last thing, when should i see a physio",
+        ),
+        "when-to-see-a-professional",
+    ),
+    # "none of those" as a "not": what to do when the exercises do not help
+    (
+        ("which stretches help tight hips", "and what if none of those help"),
+        "when-to-see-a-professional",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("messages", "entry"),
@@ -1946,9 +1967,10 @@ _TWENTY_FIRST_STOP: list[tuple[tuple[str, ...], str]] = [
     + _EIGHTEENTH_STOP
     + _NINETEENTH_STOP
     + _TWENTIETH_STOP
-    + _TWENTY_FIRST_STOP,
+    + _TWENTY_FIRST_STOP
+    + _TWENTY_SECOND_STOP,
 )
-def test_readings_of_the_fifteenth_to_twenty_first_stops(
+def test_readings_of_the_fifteenth_to_twenty_second_stops(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     reading = talk(answerer, *messages).reading
