@@ -1952,6 +1952,12 @@ _TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
         ),
         "when-to-see-a-professional",
     ),
+    # a first message that asks nothing but names a subject by a key word: what a pronoun
+    # in the next one asks about
+    (
+        ("my hip flexors are really tight apparently", "hang on, what even are those"),
+        "what-are-hip-flexors",
+    ),
     # "none of those" as a "not": what to do when the exercises do not help
     (
         ("which stretches help tight hips", "and what if none of those help"),

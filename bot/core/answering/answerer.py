@@ -173,7 +173,7 @@ class Answerer:
             return self._then(conversation, Outcome(self.info(key, self.fallback().buttons)))
         reading = self.interpreter.read(text, conversation)
         reply = self.reply_for(reading, text)
-        return self._then(conversation, Outcome(reply, reading.match, reading=reading))
+        return self._then(conversation, Outcome(reply, reading.match, reading=reading), text)
 
     def reply_for(self, reading: Reading, text: str = "") -> Reply:
         """The reply a reading calls for."""
@@ -196,8 +196,11 @@ class Answerer:
             return Reply(ReplyKind.UNSURE, html, tuple((b,) for b in buttons))
         return self.fallback()
 
-    def _then(self, conversation: Conversation | None, outcome: Outcome) -> Outcome:
-        """The outcome with the conversation it leaves behind."""
+    def _then(
+        self, conversation: Conversation | None, outcome: Outcome, text: str = ""
+    ) -> Outcome:
+        """The outcome with the conversation it leaves behind (``text``: the message, whose key
+        word may name the entry a message that asked nothing is about)."""
         reading = outcome.reading
         detail = reading.detail if reading is not None else None
         options = None
@@ -209,6 +212,12 @@ class Answerer:
         match = reading.match if reading is not None and unclear else None
         best = match.best if match is not None else None
         named = best.entry_id if best is not None and best.named else None
+        fresh = conversation is None or not conversation.current
+        if named is None and fresh and text and reading is not None and reading.kind == "none":
+            # "I go to work by bicycle, 15 km each way", first thing: a key word names the
+            # subject that "is this a problem for my hips?" then asks about (not an aside in a
+            # conversation already about something: "i did yoga years ago" after pigeon pose)
+            named = self.interpreter.named_in(text)
         after = (conversation or Conversation()).after(outcome.reply, detail, options, named)
         return replace(outcome, conversation=after)
 
