@@ -196,9 +196,7 @@ class Answerer:
             return Reply(ReplyKind.UNSURE, html, tuple((b,) for b in buttons))
         return self.fallback()
 
-    def _then(
-        self, conversation: Conversation | None, outcome: Outcome, text: str = ""
-    ) -> Outcome:
+    def _then(self, conversation: Conversation | None, outcome: Outcome, text: str = "") -> Outcome:
         """The outcome with the conversation it leaves behind (``text``: the message, whose key
         word may name the entry a message that asked nothing is about)."""
         reading = outcome.reading
