@@ -1958,6 +1958,10 @@ _TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
         ("my hip flexors are really tight apparently", "hang on, what even are those"),
         "what-are-hip-flexors",
     ),
+    # a word for the person spoken to ("lad", "mate") is no word of a subject
+    (("how do i do the bridge", "how many reps lad"), "bridge-pose"),
+    # an exercise called by what is done in it, in four words before "one"
+    (("which exercises help", "the lying on your back one, go through that"), "bridge-pose"),
     # "none of those" as a "not": what to do when the exercises do not help
     (
         ("which stretches help tight hips", "and what if none of those help"),
