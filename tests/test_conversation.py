@@ -1962,6 +1962,8 @@ _TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
     (("how do i do the bridge", "how many reps lad"), "bridge-pose"),
     # an exercise called by what is done in it, in four words before "one"
     (("which exercises help", "the lying on your back one, go through that"), "bridge-pose"),
+    # "wich" and "frunt", as often typed
+    (("the kneeling one - wich leg goes in frunt",), "hip-flexor-stretch"),
     # "none of those" as a "not": what to do when the exercises do not help
     (
         ("which stretches help tight hips", "and what if none of those help"),

@@ -171,7 +171,12 @@ def test_a_detail_question_about_its_own_topic_is_still_answered(
 
 @pytest.mark.parametrize(
     ("message", "subject"),
-    [("my tailbone hurts when i sit", "tailbone"), ("do i need an mri for back pain", "mri")],
+    [
+        ("my tailbone hurts when i sit", "tailbone"),
+        ("do i need an mri for back pain", "mri"),
+        # a subject misspelt as it is often typed
+        ("best matress for back pain?", "mattress"),
+    ],
 )
 def test_more_subjects_near_ours_get_the_kind_not_covered_reply(
     answerer: Answerer, kb: KnowledgeBase, message: str, subject: str
