@@ -1964,6 +1964,16 @@ _TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
     (("which exercises help", "the lying on your back one, go through that"), "bridge-pose"),
     # "wich" and "frunt", as often typed
     (("the kneeling one - wich leg goes in frunt",), "hip-flexor-stretch"),
+    # a correction says what was asked: "not what i asked", "i asked" are no words of a subject
+    (
+        ("how long should i hold pigeon", "not what i asked. i asked how often"),
+        "how-often-to-stretch",
+    ),
+    # "too long": the answer again, shorter
+    (
+        ("what are the signs of tight hip flexors", "too long, in one sentence please"),
+        "signs-of-tight-hip-flexors",
+    ),
     # "none of those" as a "not": what to do when the exercises do not help
     (
         ("which stretches help tight hips", "and what if none of those help"),
@@ -2008,6 +2018,10 @@ def test_feet_that_turn_in_are_no_pigeon_pose(answerer: Answerer) -> None:
         (("how do i do the bridge", "heels stay down the whole time?"), "bridge-pose", "position"),
         (("kneeling stretch pls", "hips forward or back?"), "hip-flexor-stretch", "position"),
         (("pigeon pose", "do i start from standing"), "pigeon-pose", "position"),
+        # the poses of the yoga answer, by name only
+        (("can yoga help", "just name the poses"), "yoga-for-hip-flexors", "which"),
+        # a detail asked beside a wish for the answer again: the detail
+        (("how do i do the bridge", "way too long, how many do i do"), "bridge-pose", "reps"),
         (
             ("the stretches have not helped", "is it worth seeing a chiro or physio then"),
             "when-to-see-a-professional",

@@ -609,6 +609,15 @@ def test_a_detail_answered_by_the_whole_topic_says_so_in_one_way(tmp_path: Path)
     assert any(
         "the detail 'again' has 'answer: yes'" in p and "'answer: topic'" in p for p in found
     )
+    assert any("'answer: again'" in p for p in found)
+    # 'answer: again': the whole topic too, but a detail asked beside it wins
+    yielding = again.replace("answer: topic", "answer: again")
+    kb = load_knowledge(write_kb(tmp_path / "yielding", {"_vocabulary.yaml": yielding}))
+    assert {f.name: (f.answers_topic, f.yields) for f in kb.follow_ups} == {
+        "hold": (False, False),
+        "frequency": (False, False),
+        "again": (True, True),
+    }
 
 
 def test_a_detail_is_a_sentence_or_two(tmp_path: Path) -> None:

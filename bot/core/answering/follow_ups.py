@@ -150,6 +150,14 @@ class FollowUpReader:
             start = found_at.start() + 1
         if not spans:
             return None
+        # A detail asked beside a wish for the whole answer again ("too long, how many reps?"):
+        # the detail is what is wanted.
+        specific = [
+            span
+            for span in spans
+            if not self._follow_ups[self._asks[canonical[span[0] : span[1]]]].yields
+        ]
+        spans = specific or spans
         best = spans[0]
         for span in spans[1:]:
             longer = span[1] - span[0] - (best[1] - best[0])

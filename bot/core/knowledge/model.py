@@ -86,6 +86,8 @@ class FollowUp:
     ``asks`` are the folded phrases that ask it; ``default`` is the entry that answers it when
     the topic has no such detail of its own (how often -> the frequency entry), if any;
     ``answers_topic``: the topic's whole entry answers it ("say that again in simpler words");
+    ``yields``: a wish for the whole answer again, which another detail asked in the same
+    message overrides ("too long, how many reps?" asks the repetitions);
     ``over_subject``: ``default`` answers it asked of any subject without that detail of its own,
     not only after a topic ("how do I fix tight hip flexors" -> the exercises);
     ``alone_default``: ``default`` answers it asked with nothing to follow, though other entries
@@ -103,6 +105,7 @@ class FollowUp:
     asks: tuple[str, ...]
     default: str | None = None
     answers_topic: bool = False
+    yields: bool = False
     over_subject: bool = False
     alone_default: bool = False
     in_exercises: str | None = None

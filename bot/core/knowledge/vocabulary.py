@@ -125,9 +125,9 @@ def _spoken_marks(reader: Reader, node: yaml.Node) -> dict[str, str]:
 
 
 def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
-    """``details:``: name -> {asks: [phrases], default: entry-id (optional), answer: topic or
-    default (optional: the topic's whole entry answers it, or the default entry does, whatever
-    the question is about), in_exercises: another detail's name (optional: what it asks after
+    """``details:``: name -> {asks: [phrases], default: entry-id (optional), answer: topic, again
+    or default (optional: the topic's whole entry answers it, the same when no other detail is
+    asked beside it, or the default entry does, whatever the question is about), in_exercises: another detail's name (optional: what it asks after
     an exercise that has that detail), asked_of: exercises (optional: it asks how an exercise
     is done)}."""
     found = []
@@ -145,11 +145,14 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
         asks = tuple(fold(value) for value, _ in reader.text_list(fields["asks"], name))
         default = reader.text(fields["default"], name) if "default" in fields else None
         answer = reader.text(fields["answer"], name) if "answer" in fields else None
-        if answer not in (None, "topic", "default") or (answer == "default" and not default):
+        if answer not in (None, "topic", "again", "default") or (
+            answer == "default" and not default
+        ):
             reader.error(
                 fields["answer"],
                 f"the detail '{name}' has 'answer: {answer}'.",
-                "write 'answer: topic' (the topic's whole entry answers it), 'answer: default' "
+                "write 'answer: topic' (the topic's whole entry answers it), 'answer: again' "
+                "(the same, unless another detail is asked beside it), 'answer: default' "
                 "(its default entry answers it, whatever the question is about; needs "
                 "'default') or leave it out.",
                 name,
@@ -181,7 +184,8 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
                 name,
                 tuple(a for a in asks if a),
                 default or None,
-                answers_topic=answer == "topic",
+                answers_topic=answer in ("topic", "again"),
+                yields=answer == "again",
                 over_subject=answer == "default" and bool(default),
                 alone_default=alone == "default" and bool(default),
                 in_exercises=in_exercises or None,
