@@ -127,9 +127,9 @@ def _spoken_marks(reader: Reader, node: yaml.Node) -> dict[str, str]:
 def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
     """``details:``: name -> {asks: [phrases], default: entry-id (optional), answer: topic, again
     or default (optional: the topic's whole entry answers it, the same when no other detail is
-    asked beside it, or the default entry does, whatever the question is about), in_exercises: another detail's name (optional: what it asks after
-    an exercise that has that detail), asked_of: exercises (optional: it asks how an exercise
-    is done)}."""
+    asked beside it, or the default entry does, whatever the question is about), in_exercises:
+    another detail's name (optional: what it asks after an exercise that has that detail),
+    asked_of: exercises (optional: it asks how an exercise is done)}."""
     found = []
     pointing: list[tuple[str, yaml.Node]] = []  # details naming another in 'in_exercises'
     for name, item in (reader.mapping(node, "'details'", "details") or {}).items():
