@@ -9,6 +9,7 @@ from bot.core.answering.sentences import (
     run_ons_apart,
     sentences_of,
     turns_apart,
+    without_closing,
 )
 from bot.core.asking import opens_a_question
 
@@ -139,3 +140,19 @@ def test_an_emoji_ends_a_sentence_as_a_mark_does() -> None:
         "ta 🙏🏽",
     ]
     assert sentences_of("how long. ok") == ["how long.", "ok"]
+
+
+def test_a_letter_s_closing_and_the_name_under_it_are_no_part_of_the_question() -> None:
+    assert without_closing("How long do I hold pigeon? Best, Anja") == "How long do I hold pigeon?"
+    assert without_closing("Which exercises help?\n\nYours sincerely,\nMargaret Ellis") == (
+        "Which exercises help?"
+    )
+    assert without_closing("Is sitting bad for me? Kind regards, Mrs Tan Li Ling") == (
+        "Is sitting bad for me?"
+    )
+    # not a closing: "best" asked about, or with nothing before it
+    assert without_closing("which stretch is best") == "which stretch is best"
+    assert without_closing("best exercises for tight hips") == "best exercises for tight hips"
+    assert without_closing("which is the best, bridge or pigeon?") == (
+        "which is the best, bridge or pigeon?"
+    )

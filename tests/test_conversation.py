@@ -1974,6 +1974,8 @@ _TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
         ("what are the signs of tight hip flexors", "too long, in one sentence please"),
         "signs-of-tight-hip-flexors",
     ),
+    # a letter's closing and the name under it are no words of the question
+    (("In the kneeling stretch, which knee goes down? Best, Anja",), "hip-flexor-stretch"),
     # "none of those" as a "not": what to do when the exercises do not help
     (
         ("which stretches help tight hips", "and what if none of those help"),

@@ -44,6 +44,17 @@ _SIGN_OFF = re.compile(
     r"all the best|bless|god bless|x+|xo+)(?: (?:in advance|so much|a lot|again|mate|all|"
     r"everyone|love|x+))*\s*)+"
 )
+# A letter's closing at the very end, with the name signed under it ("... form? Best, Anja",
+# "Yours sincerely,\nMargaret Ellis"): after a mark or a line break, a closing phrase and up to
+# four capitalised words. Neither part of the question nor a story: its words only lower the
+# confidence of what was asked.
+_CLOSING = re.compile(
+    r"(?<=[\n.!?,;])\s*(?i:best wishes|best regards|kind regards|warm regards|warmest regards|"
+    r"many thanks|with thanks|with respect|yours sincerely|yours faithfully|yours truly|"
+    r"sincerely|faithfully|regards|best|cheers|atentamente|cordiali saluti|veuillez agr[ée]er"
+    r"[^\n]*|mit freundlichen gr[üu](?:ß|ss)en|un saludo|saludos)\b[\s,.!]*"
+    r"(?:[A-Z][\w'’-]*\.?(?:[ \t]+[A-Z][\w'’-]*\.?){0,3})?[\s.!]*\Z"
+)
 # Verbs that ask when they open a sentence with no question in the message ("list them pls").
 _IMPERATIVE = frozenset("list name tell show give explain describe recommend suggest send".split())
 _POLITE = re.compile(r"\b(?:pls|plz|please|plse|plez)\W*$")  # "pigeon instructions pls"
@@ -107,6 +118,14 @@ PURPOSE_KEPT_WORDS = 3  # words a question keeps before its purpose, at least
 _BACK = "they|them|it|that|this|those|these"
 REFERS = re.compile(rf"\b(?:{_BACK})\b", re.IGNORECASE)
 POINTS_AT = re.compile(rf"\b(?:{_BACK}|there)\b", re.IGNORECASE)
+
+
+def without_closing(text: str) -> str:
+    """The message without a letter's closing and the name under it, if it ends with one."""
+    if "\n" not in text and "," not in text and "." not in text:
+        return text  # (most messages: no closing can follow a mark)
+    found = _CLOSING.search(text)
+    return text[: found.start()].rstrip() if found is not None and found.start() else text
 
 
 def without_purpose(question: str) -> str | None:

@@ -44,6 +44,7 @@ from bot.core.answering.sentences import (
     run_ons_apart,
     sentences_of,
     turns_apart,
+    without_closing,
     without_purpose,
 )
 from bot.core.answering.term_analysis import PLURAL
@@ -94,6 +95,7 @@ class Interpreter:
 
     def _read(self, text: str, conversation: Conversation | None) -> Reading:
         context = conversation if conversation is not None and conversation.current else None
+        text = without_closing(text)  # "... form? Best, Anja": the name is no word of it
         sentences = bounded(turns_apart(sentences_of(text)))
         if len(text) >= LONG_MESSAGE:
             sentences = lead_ins_apart(run_ons_apart(sentences))
