@@ -156,3 +156,23 @@ def test_a_letter_s_closing_and_the_name_under_it_are_no_part_of_the_question() 
     assert without_closing("which is the best, bridge or pigeon?") == (
         "which is the best, bridge or pigeon?"
     )
+
+
+def test_a_question_said_to_come_second_leaves_the_first_asked() -> None:
+    said = [
+        "I sit all day.",
+        "I would be most grateful if you could explain what tight hip flexors do to the back.",
+        "Secondly, and of less importance, can one see it in a mirror?",
+    ]
+    assert question_index(said) == 1  # the request before "Secondly"
+    asked = ["What are hip flexors?", "On a side note, do you like cats?"]
+    assert question_index(asked) == 0
+    # "also" asks another question as much as the first: the last one is read
+    assert question_index(["What does that mean?", "also how often should I stretch?"]) == 1
+
+
+def test_a_letter_asks_by_being_grateful_to_learn() -> None:
+    said = ["I stand all day at work.", "I should be grateful to learn whether that tightens hips."]
+    assert question_index(said) == 1
+    thanks = ["Which stretch helps most?", "I would be grateful for a reply."]
+    assert question_index(thanks) == 0

@@ -1976,6 +1976,8 @@ _TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
     ),
     # a letter's closing and the name under it are no words of the question
     (("In the kneeling stretch, which knee goes down? Best, Anja",), "hip-flexor-stretch"),
+    # "in your view" is no subject
+    (("Which exercises, in your opinion, should I start with?",), "exercises"),
     # "none of those" as a "not": what to do when the exercises do not help
     (
         ("which stretches help tight hips", "and what if none of those help"),

@@ -30,7 +30,16 @@ _REQUEST = re.compile(
     # a question told as a doubt: "Not sure if they are in the front or the back."
     r"(?:i(?:'m| am|m)\s+)?not\s+sure\s+(?:if|whether|what|how|which|why|where)|"
     r"i\s+(?:wonder|wondered|was wondering)\s+(?:if|whether|what|how|which|why|where)|"
-    r"i\s+(?:do not|don't|dont)\s+(?:know|understand)\s+(?:if|whether|what|how|which|why|where))\b"
+    r"i\s+(?:do not|don't|dont)\s+(?:know|understand)\s+(?:if|whether|what|how|which|why|where)|"
+    # a letter's way to ask: "I would be most grateful if you could set out ...", "I should be
+    # grateful to learn whether ..." (not "grateful for a reply": thanks in advance)
+    r"i(?:'d| would| should|d)\s+be\s+(?:most\s+|very\s+|extremely\s+|really\s+|so\s+)?"
+    r"(?:grateful|thankful|obliged)\s+(?:if|to\s+(?:know|learn|hear|understand)))\b"
+)
+# A question said to come second ("Secondly, and of far less importance, is it ...?"): the one
+# before it, or the request before it, is the main one.
+_SECONDARY = re.compile(
+    r"\W*(?:and\s+)?(?:secondly|second|p\s?s|on a side note|as a side note)\b"
 )
 # A question asked inside a sentence for someone else, or told as a wish ("typing this for my
 # grandad, he wants to know what exercises help"): what to know opens a question's words.
@@ -164,6 +173,16 @@ def question_index(sentences: list[str]) -> int:
         if any(_PRIORITY.search(fold(later)) for later in sentences[last + 1 :]):
             # (the first that asks: the rest are only read when a sentence said so)
             return next(filter(partial(_asks, sentences), range(last)), last)
+        if _SECONDARY.match(fold(sentences[last])):
+            # "... set out what this tilt does. Secondly, is it something one could see?"
+            return next(
+                (
+                    i
+                    for i in range(last - 1, -1, -1)
+                    if _asks(sentences, i) or _REQUEST.match(fold(sentences[i]))
+                ),
+                last,
+            )
         return last
     for index in range(len(sentences) - 1, -1, -1):
         if _REQUEST.match(fold(sentences[index])):
