@@ -38,9 +38,7 @@ _REQUEST = re.compile(
 )
 # A question said to come second ("Secondly, and of far less importance, is it ...?"): the one
 # before it, or the request before it, is the main one.
-_SECONDARY = re.compile(
-    r"\W*(?:and\s+)?(?:secondly|second|p\s?s|on a side note|as a side note)\b"
-)
+_SECONDARY = re.compile(r"\W*(?:and\s+)?(?:secondly|second|p\s?s|on a side note|as a side note)\b")
 # A question asked inside a sentence for someone else, or told as a wish ("typing this for my
 # grandad, he wants to know what exercises help"): what to know opens a question's words.
 _WANTS_TO_KNOW = re.compile(
