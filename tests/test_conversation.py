@@ -1978,6 +1978,11 @@ _TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
     (("In the kneeling stretch, which knee goes down? Best, Anja",), "hip-flexor-stretch"),
     # "in your view" is no subject
     (("Which exercises, in your opinion, should I start with?",), "exercises"),
+    # "muck up" as "mess up"
+    (
+        ("what are hip flexors", "ok and how do they muck up your back"),
+        "how-hip-flexors-cause-back-pain",
+    ),
     # "none of those" as a "not": what to do when the exercises do not help
     (
         ("which stretches help tight hips", "and what if none of those help"),
