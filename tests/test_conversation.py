@@ -2027,6 +2027,14 @@ def test_feet_that_turn_in_are_no_pigeon_pose(answerer: Answerer) -> None:
         (("how do i do the bridge", "heels stay down the whole time?"), "bridge-pose", "position"),
         (("kneeling stretch pls", "hips forward or back?"), "hip-flexor-stretch", "position"),
         (("pigeon pose", "do i start from standing"), "pigeon-pose", "position"),
+        # short follow-ups while doing the exercise
+        (
+            ("kneeling stretch please", "still holding, how much longer"),
+            "hip-flexor-stretch",
+            "hold",
+        ),
+        (("how do i do pigeon", "arms where"), "pigeon-pose", "position"),
+        (("bridge please", "done 10, go again?"), "bridge-pose", "reps"),
         # the poses of the yoga answer, by name only
         (("can yoga help", "just name the poses"), "yoga-for-hip-flexors", "which"),
         # a detail asked beside a wish for the answer again: the detail
