@@ -1983,6 +1983,11 @@ _TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
         ("what are hip flexors", "ok and how do they muck up your back"),
         "how-hip-flexors-cause-back-pain",
     ),
+    # "can't see how" asks how, not whom to see
+    (
+        ("cant see how tight hips would have anything to do with a sore back",),
+        "how-hip-flexors-cause-back-pain",
+    ),
     # "none of those" as a "not": what to do when the exercises do not help
     (
         ("which stretches help tight hips", "and what if none of those help"),
