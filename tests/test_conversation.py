@@ -1988,6 +1988,8 @@ _TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
         ("cant see how tight hips would have anything to do with a sore back",),
         "how-hip-flexors-cause-back-pain",
     ),
+    # an exercise called "that ... one"
+    (("how do i do the kneeling stretch", "and that glute lift one, how many"), "bridge-pose"),
     # "none of those" as a "not": what to do when the exercises do not help
     (
         ("which stretches help tight hips", "and what if none of those help"),

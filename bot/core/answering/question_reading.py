@@ -62,7 +62,8 @@ _ONE = re.compile(r"\bone\b")
 # "the kneeling one", "the one where you kneel", "the one from plank", "the one lying on your
 # back": an exercise called by a word of its own (at most a few words, so nothing backtracks).
 _CALLED = re.compile(
-    r"\bthe (\w+(?: \w+){0,3}) one\b|\bthe one (?:where|with|that|from|you|on|in)\b((?: \w+){1,5})"
+    r"\b(?:the|that|this) (?!the |a |one\b)(\w+(?: \w+){0,3}) one\b"
+    r"|\bthe one (?:where|with|that|from|you|on|in)\b((?: \w+){1,5})"
     r"|\bthe one (\w+ing(?: \w+){0,4})"
 )
 # Words that name another exercise only to compare it with the one talked about.
