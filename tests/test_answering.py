@@ -342,6 +342,17 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # twenty-second stop, set 131 (health anxiety): a word of time ("last night") in reach keeps
+        # reading about a sign a report, as "i have numbness, is that a red flag?" is; a search
+        # quoted with no "about" or "for"; and a chest sign said to be panic, where the longer
+        # report trigger "my chest tightness is" hides "is panic" (chest signs keep 'harmless'
+        # and 'resolved': safety first)
+        "my heart was racing last night reading about spinal tumours 🙃 doctor says its muscular "
+        "and ive calmed down. so how does a tight hip muscle end up hurting my back??",
+        "I've been on the sofa doom scrolling 'back pain cancer symptoms' for 2 hours. I don't "
+        "have cancer. Which hip flexor exercises can I do instead of this",
+        "cardiologist says my chest tightness is panic, echo and ecg both normal. is it ok to take "
+        "propranolol before the gym?",
         # twenty-second stop: night sweats "most nights" with no fever, HRT asked about in the next
         # sentence: night sweats are a sign of their own (infection, a tumour), and the reason the
         # writer hints at lies in another sentence, which context never crosses (safety first)
