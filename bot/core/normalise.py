@@ -97,7 +97,7 @@ STOPWORDS = (
     lah leh lor sia hor liao po naman ba kasi talaga sige eish ja ah na ang ng mga sa yung yun mag
     pwede puwede
     trainer trainers instructor instructors coach coaches teacher teachers
-    lad lads mate mates dude dudes pal fella fellas buddy hun hon chief
+    lad lads mates dude dudes pal fella fellas buddy hun hon chief
     suppose supposing guessing
     bogus rubbish nonsense scam legit bs hogwash woo overrated pointless hippie hippy useful useless
     mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend
