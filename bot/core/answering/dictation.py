@@ -29,12 +29,17 @@ class SpokenMarks:
             if marks
             else None
         )
+        # The spoken mark alone, in the lowered text: searched first, because the pattern above
+        # tries to read a word at every word of a long message that merely contains "full".
+        self._probe = re.compile(rf"\b(?:{alternatives.lower()})\b") if marks else None
 
     def __call__(self, text: str) -> str:
         if self._pattern is None:
             return text
         lowered = text.lower()
         if not any(word in lowered for word in self._first_words):
+            return text
+        if self._probe is not None and self._probe.search(lowered) is None:
             return text
         return self._pattern.sub(self._mark, text)
 
