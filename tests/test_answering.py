@@ -342,6 +342,14 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # twenty-third stop, set 135 (health anxiety): what was read ends at a "plus" (a boundary),
+        # so "means cancer" is read as the writer's; and a cauda equina the writer "thought" they
+        # had, put down to the chair after a "but" (cauda equina keeps 'harmless': safety first)
+        "read that weight loss plus back pain means cancer and i've gained weight if anything lol."
+        " so whats the mechanism, how do tight hip flexors lead to back pain",
+        "can sitting at a desk 10 hrs a day tighten your hip flexors? i thought my numb bum was "
+        "cauda equina but it was just the chair, went away as soon as i got up and GP said thats "
+        "normal",
         # twenty-second stop, set 131 (health anxiety): a word of time ("last night") in reach keeps
         # reading about a sign a report, as "i have numbness, is that a red flag?" is; a search
         # quoted with no "about" or "for"; and a chest sign said to be panic, where the longer

@@ -1997,6 +1997,26 @@ _TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
     ),
 ]
 
+_TWENTY_THIRD_STOP: list[tuple[tuple[str, ...], str]] = [
+    # the exercise named is set aside: the others are asked for
+    (
+        ("how do i do the bridge", "apart from the bridge what other stretches are there"),
+        "exercises",
+    ),
+    # "specific" is no subject word
+    (("what specific stretches should i be doing",), "exercises"),
+    # "when" and whom to see, both asked: the entry on professional help
+    (("when would i need to get myself seen by a chiro or physio",), "when-to-see-a-professional"),
+    # "get a professional involved" asks whom to see
+    (
+        (
+            "what are the signs of tight hip flexors",
+            "should i get a professional involved at some point",
+        ),
+        "when-to-see-a-professional",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("messages", "entry"),
@@ -2006,9 +2026,10 @@ _TWENTY_SECOND_STOP: list[tuple[tuple[str, ...], str]] = [
     + _NINETEENTH_STOP
     + _TWENTIETH_STOP
     + _TWENTY_FIRST_STOP
-    + _TWENTY_SECOND_STOP,
+    + _TWENTY_SECOND_STOP
+    + _TWENTY_THIRD_STOP,
 )
-def test_readings_of_the_fifteenth_to_twenty_second_stops(
+def test_readings_of_the_fifteenth_to_twenty_third_stops(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     reading = talk(answerer, *messages).reading

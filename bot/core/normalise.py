@@ -90,7 +90,7 @@ STOPWORDS = (
     kindly perhaps rather indeed certainly definitely def defo deffo appropriate sufficient
     acceptable obliged
     sup instead mainly mostly primarily chiefly largely realistically genuinely eh man itd without
-    general generally particular particularly sure full
+    general generally particular particularly specific sure full
     yaar bhai ji ko ka ki ke bhi yaani yani
     fr frfr lowkey highkey istg deadass bruh bro rn fam innit bruv smh imho
     lunch lunchtime workday workdays weekday weekdays nuisance

@@ -59,6 +59,8 @@ _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 _PREVIOUS = re.compile(r"\b(?:previous|before that|before this|the one before)\b")
 # "the one you mentioned just before the bridge": an exercise placed by its neighbour's name.
 _ONE = re.compile(r"\bone\b")
+# A named entry set aside: "the other ones besides pigeon" asks for the others, not for pigeon.
+_SET_ASIDE = re.compile(r"\b(?:besides|apart from|other than|except|aside from)\b")
 # "the kneeling one", "the one where you kneel", "the one from plank", "the one lying on your
 # back": an exercise called by a word of its own (at most a few words, so nothing backtracks).
 _CALLED = re.compile(
@@ -320,6 +322,17 @@ class QuestionReader:
             if (
                 cue is not None
                 and default is not None
+                and best.named
+                and best.entry_id != default
+                and _SET_ASIDE.search(canonical) is not None
+                and self.kb.entries[best.entry_id].detail(cue.follow_up.name) is None
+            ):
+                # "what were the others besides pigeon": the entry named is set aside, and the
+                # detail's own entry answers (the exercises).
+                return self._entry(default, None, own, "detail's own entry, the named set aside")
+            if (
+                cue is not None
+                and default is not None
                 and cue.follow_up.over_subject  # (set only with a default)
                 and not best.named
                 and len([t for t in own.terms if t not in QUESTION_WORDS]) <= OVER_SUBJECT_WORDS
@@ -412,7 +425,7 @@ class QuestionReader:
             and cue.follow_up.default is not None
             and best is not None
             and best.entry_id == cue.follow_up.default
-            and own.band is not Band.NONE
+            and (own.band is not Band.NONE or whole().band is Band.CONFIDENT)
         ):
             # "is a chiropractor or a physio better for this?": the words that ask a detail
             # and the rest of the question both point at the detail's own entry.
