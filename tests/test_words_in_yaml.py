@@ -167,6 +167,11 @@ ALLOWED: dict[tuple[str, ...], str] = {
         "explain"
     ),
     ("bot/core/answering/question_reading.py", "QuestionReader", "detail's own entry"): "explain",
+    (
+        "bot/core/answering/question_reading.py",
+        "QuestionReader",
+        "detail's own entry, the named set aside",
+    ): ("explain"),
     ("bot/core/answering/question_reading.py", "QuestionReader", "compared with "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "side by side: "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", ", about "): "explain",

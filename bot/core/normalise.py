@@ -150,6 +150,9 @@ _EMOJI_TABLE = str.maketrans(EMOJI_WORDS)
 
 def emoji_as_words(text: str) -> str:
     """``text`` with each emoji of ``EMOJI_WORDS`` written as its word."""
+    # (searched first: ``translate`` with a table of longer strings looks up every character)
+    if not any(emoji in text for emoji in EMOJI_WORDS):
+        return text
     return text.translate(_EMOJI_TABLE)
 
 
