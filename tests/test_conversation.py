@@ -2015,6 +2015,16 @@ _TWENTY_THIRD_STOP: list[tuple[tuple[str, ...], str]] = [
         ),
         "when-to-see-a-professional",
     ),
+    # "Thoughts?" hands over the sentence before it, which asks
+    (
+        (
+            "My knees are fine but my hips feel tight after netball. I am wondering which sort "
+            "of professional would be right to see. Thoughts?",
+        ),
+        "when-to-see-a-professional",
+    ),
+    # signing up to a class is no sign of anything
+    (("should i sign up to yoga for my tight hips",), "yoga-for-hip-flexors"),
 ]
 
 

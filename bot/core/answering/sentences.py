@@ -74,6 +74,13 @@ _PRIORITY = re.compile(
     r"(?:question|bit|part|one|thing) i (?:really |most |mostly )?care about|"
     r"(?:really|mostly|mainly) (?:it is|its) the)\b"
 )
+# A question that only hands the one before it over: "... what kind of professional she should
+# see. Any idea?", "My hips are tight from cycling. Thoughts?" (the sentence before is asked).
+_HANDS_OVER = re.compile(
+    r"\W*(?:(?:so|and|ok|okay|any(?:one|body)?),? )?(?:(?:got|have you got|do you have) )?"
+    r"(?:any )?(?:ideas?|thoughts?|advice|tips?|suggestions?|help|clue|views?|pointers?)"
+    r"(?: (?:please|pls|plz|anyone|at all|guys|here|on this|on that))*\W*$"
+)
 # A question that depends on the one before it: "And if so, what do I do about it?"
 _IF_SO = re.compile(
     r"(?:(?:and|but|so|ok|okay),? )?if (?:so|yes|it is|that is(?: the case| true)?)\b"
@@ -155,7 +162,8 @@ def sentences_of(text: str) -> list[str]:
 
 def question_index(sentences: list[str]) -> int:
     """The sentence that asks: the last one with a question mark or the first words of a
-    question ("... just muscle fatigue i guess? how many seconds do i hold it"), or the first
+    question ("... just muscle fatigue i guess? how many seconds do i hold it"; the one before
+    it when it only hands that one over: "... Any idea?"), or the first
     such when a sentence after it says the first matters most ("Also, do I need a block?
     Really it's the yoga question I care about."); else the last one that asks as a request
     ("I'd like to understand the mechanism: what happens ..."), else the last one that asks
@@ -164,6 +172,8 @@ def question_index(sentences: list[str]) -> int:
     words inside it, else the last one that ends with "please", else the last one."""
     last = next(filter(partial(_asks, sentences), range(len(sentences) - 1, -1, -1)), None)
     if last is not None:
+        if last > 0 and _HANDS_OVER.match(fold(sentences[last])):
+            return question_index(sentences[:last])
         if _IF_SO.match(fold(sentences[last])):
             # "Is the riding part of the problem? And if so, what do I do?": the question the
             # second depends on is the one asked.
