@@ -2025,6 +2025,29 @@ _TWENTY_THIRD_STOP: list[tuple[tuple[str, ...], str]] = [
     ),
     # signing up to a class is no sign of anything
     (("should i sign up to yoga for my tight hips",), "yoga-for-hip-flexors"),
+    # "the right one" judges, it calls no exercise by what is done in it
+    (
+        (
+            "is sitting bad for hip flexors",
+            "thanks. which professional is the right one to see if it keeps hurting?",
+        ),
+        "when-to-see-a-professional",
+    ),
+    # "none of that" as a "not": what to do when the exercises do not help
+    (("which exercises help", "and if none of that helps?"), "when-to-see-a-professional"),
+    # "cool" and "remind me" are no words of a subject
+    (("how often should i stretch", "cool. remind me which exercises they are"), "exercises"),
+    # writing the steps out asks for the exercise again
+    (("pigeon pose", "can you write the steps out for me"), "pigeon-pose"),
+    # an exercise named beside a part we do not cover is what "that one" then means
+    (
+        (
+            "hello",
+            "did the bridge all week, my shoulders ache from it",
+            "can you write out the steps for that one",
+        ),
+        "bridge-pose",
+    ),
 ]
 
 

@@ -726,10 +726,20 @@ def test_someone_elses_sign_that_is_over_now_stays_theirs(screen: Screen) -> Non
 def test_someone_with_the_writer_now_has_their_sign_now_in_any_sentence(screen: Screen) -> None:
     """Context never crosses a sentence, but where the person is does: said anywhere in the
     message (the words.yaml list ``with-me-now``), someone else's sign is happening now."""
-    told = "my dad is shivering on the sofa and says his back hurts"
+    told = "my dad has a temperature and says his back hurts"
     assert not screen.assess(told).alarm
     assert screen.assess(told + ". i am with him").alarm
     assert screen.assess(told + ". he is here with me").alarm
     # (a past sign of theirs stays theirs: over, wherever they are)
     over = "my dad had a fever with back pain last month, he is fine now. he is here with me"
     assert not screen.assess(over).alarm
+    # (and how they are as the message is written dates it too: "he is shivering on the sofa")
+    assert screen.assess("my dad is shivering on the sofa and says his back hurts").alarm
+
+
+def test_an_emoji_ends_a_sentence_for_the_safety_check_too(screen: Screen) -> None:
+    """An emoji ends a thought, as it ends a sentence for the matcher: the "not" before it is
+    no denial of the sign after it."""
+    text = "my tap will not turn off 😩 wet myself twice today without noticing, back is bad"
+    assert screen.assess(text).alarm
+    assert screen.read("legs are fine 🙂 back is sore").tokens.sentences == (0, 0, 0, 1, 1, 1)

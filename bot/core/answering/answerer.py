@@ -210,12 +210,22 @@ class Answerer:
         match = reading.match if reading is not None and unclear else None
         best = match.best if match is not None else None
         named = best.entry_id if best is not None and best.named else None
-        fresh = conversation is None or not conversation.current
-        if named is None and fresh and text and reading is not None and reading.kind == "none":
+        fresh = conversation is None or not conversation.current or conversation.topic is None
+        if (
+            named is None
+            and fresh
+            and text
+            and reading is not None
+            and reading.kind in {"none", "not_covered"}
+        ):
             # "I go to work by bicycle, 15 km each way", first thing: a key word names the
             # subject that "is this a problem for my hips?" then asks about (not an aside in a
-            # conversation already about something: "i did yoga years ago" after pigeon pose)
+            # conversation already about something: "i did yoga years ago" after pigeon pose);
+            # so does an exercise named beside a part we do not cover ("been doing the kneeling
+            # stretch, my knees are a bit sore" before "write out its steps for my daughter")
             named = self.interpreter.named_in(text)
+            if reading.kind == "not_covered" and named is not None:
+                named = named if self.kb.entries[named].kind == "exercise" else None
         after = (conversation or Conversation()).after(outcome.reply, detail, options, named)
         return replace(outcome, conversation=after)
 

@@ -68,6 +68,12 @@ _CALLED = re.compile(
     r"|\bthe one (?:where|with|that|from|you|on|in)\b((?: \w+){1,5})"
     r"|\bthe one (\w+ing(?: \w+){0,4})"
 )
+# Words that judge or count, not say what is done in an exercise: "the right one to consult",
+# "the best one for me", "the same one" call no exercise by its own words.
+_NO_NAME = frozenset(
+    "right wrong best better good correct proper ideal perfect same other only main usual "
+    "easiest easier hardest harder simplest simpler gentlest gentler new old latest".split()
+)
 # Words that name another exercise only to compare it with the one talked about.
 _COMPARED = re.compile(
     r"\b(?:as long as|as well|same as|like with|like for|compared to|compared with|than|"
@@ -469,6 +475,8 @@ class QuestionReader:
         if called is None or context is None:
             return None
         phrase = called.group(1) or called.group(2) or called.group(3)
+        if _NO_NAME.issuperset(phrase.split()):
+            return None
         if context.topic in self._exercises:
             named = self._named_exercise(phrase)
             return named if named is not None and named != context.topic else None

@@ -81,11 +81,19 @@ class Tokens:
         return " ".join(self.words[start:end]).replace(" ,", ",")
 
 
+# Emoji end a sentence, as in the matcher (``answering.sentences``): "my tap won't turn off 😩
+# been wetting myself" is two thoughts, and the "not" of the first is no denial in the second.
+_EMOJI_RANGES = "\U0001f300-\U0001faff\u2600-\u27bf"
+_EMOJI = re.compile(f"[{_EMOJI_RANGES}][{_EMOJI_RANGES}\ufe0f\u200d]*")
+
+
 def fold(text: str) -> str:
     """Lower case, straight quotes, no accents; emoji for a body part or the toilet read as
-    their words (``normalise.emoji_as_words``), other emoji and non-Latin letters drop out."""
+    their words (``normalise.emoji_as_words``), other emoji end a sentence, and non-Latin
+    letters drop out."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", _QUOTES.sub("'", emoji_as_words(text)))
+        text = _EMOJI.sub("\n", emoji_as_words(text))
+        text = unicodedata.normalize("NFKD", _QUOTES.sub("'", text))
         text = text.encode("ascii", "ignore").decode("ascii")
     return text.lower()
 
