@@ -342,6 +342,12 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # twenty-third stop, set 140 (over 70): a cancer "all clear ever since" with hips "stiff
+        # from the gardening": a cancer history with pain alarms, and "stiff" is a word of pain
+        # (the reason given, gardening, is not one the check reads: safety first)
+        "I'm 81. I had bowel cancer 12 years ago and have been all clear ever since. I'm just "
+        "stiff in the hips from the gardening and my granddaughter says I should stretch my hip "
+        "flexors. Which exercises would you suggest?",
         # twenty-third stop, set 135 (health anxiety): what was read ends at a "plus" (a boundary),
         # so "means cancer" is read as the writer's; and a cauda equina the writer "thought" they
         # had, put down to the chair after a "but" (cauda equina keeps 'harmless': safety first)

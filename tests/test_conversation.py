@@ -2039,6 +2039,11 @@ _TWENTY_THIRD_STOP: list[tuple[tuple[str, ...], str]] = [
     (("how often should i stretch", "cool. remind me which exercises they are"), "exercises"),
     # writing the steps out asks for the exercise again
     (("pigeon pose", "can you write the steps out for me"), "pigeon-pose"),
+    # two questions in one breath, the last one unread: the other one
+    (
+        ("how often should i do the hip flexor stretches, and do i need to change my diet?",),
+        "how-often-to-stretch",
+    ),
     # an exercise named beside a part we do not cover is what "that one" then means
     (
         (

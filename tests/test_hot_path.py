@@ -433,7 +433,7 @@ def test_the_best_asked_alone_is_the_best_of_the_whole_match(
         for p in load_probes(path)[0]
     ]
     rng = random.Random(5)
-    texts = rng.sample(texts, 150)
+    texts = rng.sample(texts, 200)
     stories = [t for t in texts if len(t) >= 60]
     texts += [" ".join(rng.sample(stories, 3)) for _ in range(40)]
     topics = [None, *kb.entries]

@@ -225,7 +225,12 @@ class Answerer:
             # stretch, my knees are a bit sore" before "write out its steps for my daughter")
             named = self.interpreter.named_in(text)
             if reading.kind == "not_covered" and named is not None:
-                named = named if self.kb.entries[named].kind == "exercise" else None
+                # (only an exercise, and not beside a condition that bears on it: after "is
+                # pigeon ok when pregnant?", a hold time would step past the advice to ask a
+                # professional)
+                beside = reading.subject and self.interpreter.weighs_on_answers(reading.subject)
+                exercise = self.kb.entries[named].kind == "exercise"
+                named = named if exercise and not beside else None
         after = (conversation or Conversation()).after(outcome.reply, detail, options, named)
         return replace(outcome, conversation=after)
 

@@ -62,6 +62,7 @@ NEAR_STORY_FACTOR = 0.6  # the sentence just before the question
 STORY_SENTENCES = 6  # sentences before the question that count as its story
 NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long message's question
 OTHER_QUESTIONS = 2  # a long message's other questions read when its question is not understood
+OTHER_QUESTION_SUPPORT = 3  # words of its own for the other of two questions in one breath
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
 _IT = re.compile(r"\b(?:it|them)\b")  # a pronoun that names a thing, not a whole story
 # A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
@@ -293,7 +294,9 @@ class Interpreter:
             # tried for a pronoun: the readings of one long message are bounded).
             pieces = clauses(question)
             if len(pieces) >= 2:
-                reading = self._read_clauses(pieces, context, reading, told=context is not chat)
+                reading = self._read_clauses(
+                    pieces, context, reading, told=context is not chat, whole=" ".join(sentences)
+                )
         reading = self._purpose_aside(question, context, reading, told=context is not chat)
         if reading.kind in {"none", "unsure"} and not (reading.match and reading.match.off_topic):
             # Another of its questions may be the one understood ("... feet where? how high do
@@ -336,6 +339,11 @@ class Interpreter:
     def title_asked(self, entry_id: str, terms: Iterable[str]) -> bool:
         """``Scope.title_asked``: whether terms that hold an entry's title name it."""
         return self._scope.title_asked(entry_id, terms)
+
+    def weighs_on_answers(self, subject: str) -> bool:
+        """Whether a subject we do not cover is a condition or a treatment (pregnancy, surgery),
+        which bears on any answer about the exercises, not a part of the body beside them."""
+        return self._questions.near_group(subject) in ALWAYS
 
     def named_in(self, text: str) -> str | None:
         """The entry a text names by a title or keyword (the longest), or None."""
@@ -396,6 +404,7 @@ class Interpreter:
         reading: Reading,
         told: bool = False,
         refer: bool = True,
+        whole: str = "",
     ) -> Reading:
         """A short message unclear as a whole, read clause by clause: without the clauses that
         only say what is absent ("no numbness, no tingling, just tight hips"), or as its
@@ -404,7 +413,8 @@ class Interpreter:
         entry; one shared word is too little to outweigh a story the bot could not place.
         ``refer``: a pronoun of the question clause may mean what a clause before it names, and
         a clause that is an entry's phrasing word for word is clear (neither in a message about
-        a subject we do not cover: "my hamstrings are tight too, how do i stretch those")."""
+        a subject we do not cover: "my hamstrings are tight too, how do i stretch those").
+        ``whole``: the message the clauses are of, when they are those of its question only."""
         present = [c for c in pieces if not self._scope.absent(c)]
         if present and len(present) < len(pieces):
             kept = self._questions.read(" ".join(present), context, (), told=told)
@@ -447,6 +457,21 @@ class Interpreter:
         )
         if clause.kind in {"answer", "detail"} and strong:
             return noted(clause, f"question in the clause {question!r}")
+        # Two questions in one breath, the last one unread ("how often should i do the
+        # stretches, and do i need a special diet?"): another that names its entry or is clear
+        # on three words of its own; not in a message about a subject we do not cover ("... been
+        # taking ibuprofen ... is it safe to keep taking both every day for weeks?").
+        about = self.matcher.canonical(whole or " ".join(pieces))
+        others = [] if self._questions.not_covered(about) else list(range(len(pieces)))
+        for index in other_questions(pieces, asked, others):
+            other = self._questions.read(pieces[index], context, (), told=told)
+            found = other.match.best if other.match is not None else None
+            if (
+                other.kind in {"answer", "detail"}
+                and found is not None
+                and (found.named or found.support >= OTHER_QUESTION_SUPPORT)
+            ):
+                return noted(other, f"question in the clause {pieces[index]!r}, beside another")
         return reading
 
     def _terms(self, phrase: str) -> list[str]:
