@@ -176,6 +176,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/question_reading.py", "QuestionReader", "compared with "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "side by side: "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", ", about "): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", ", beside another"): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the topic, in a tie"): "explain",
     (
         "bot/core/answering/question_reading.py",
