@@ -342,6 +342,19 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # twenty-third stop, set 120 (held out before: panic): breathing trouble in a panic
+        # attack "last week", "it passed" (chest signs keep 'resolved'); a mother's fracture
+        # after her fall, told ten words before the fracture with no word that it is hers; and
+        # "but that's been checked", hidden by the longer question trigger "is ... normal"
+        # ("that's" reads "that is"), which reaches forward, away from the chest sign: the
+        # overlap rule was tried with directions, and lost an emergency of a held-out set
+        "in the kneeling stretch do i push my hips forward or lean back? had a panic attack mid "
+        "stretch last week (pounding heart, couldnt breathe right, it passed) so i want to get it "
+        "right",
+        "my mums back pain after her fall turned out to be a fracture so now i panic about mine, "
+        "but i havent fallen, i just sit all day. can sitting make hip flexors tight?",
+        "how often should the stretches be done? chest felt tight in a panic attack yesterday but "
+        "thats been checked loads, ecg normal, its my anxiety. just want to focus on my hips",
         # twenty-third stop, set 140 (over 70): a cancer "all clear ever since" with hips "stiff
         # from the gardening": a cancer history with pain alarms, and "stiff" is a word of pain
         # (the reason given, gardening, is not one the check reads: safety first)

@@ -2044,6 +2044,19 @@ _TWENTY_THIRD_STOP: list[tuple[tuple[str, ...], str]] = [
         ("how often should i do the hip flexor stretches, and do i need to change my diet?",),
         "how-often-to-stretch",
     ),
+    # a letter's ways to ask whom to see and how one would tell
+    (
+        (
+            "I have tried the stretches for weeks without much change. Whom would you suggest I "
+            "consult?",
+        ),
+        "when-to-see-a-professional",
+    ),
+    (
+        ("I read about the psoas.", "How might a person tell that it is tight?"),
+        "signs-of-tight-hip-flexors",
+    ),
+    (("How might one tell that their psoas has tightened?",), "signs-of-tight-hip-flexors"),
     # an exercise named beside a part we do not cover is what "that one" then means
     (
         (

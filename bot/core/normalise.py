@@ -98,7 +98,7 @@ STOPWORDS = (
     pwede puwede
     trainer trainers instructor instructors coach coaches teacher teachers
     lad lads mates dude dudes pal fella fellas buddy hun hon chief
-    suppose supposing guessing cool remind
+    suppose supposing guessing cool remind suffice suffices
     bogus rubbish nonsense scam legit bs hogwash woo overrated pointless hippie hippy useful useless
     mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend
     grandma grandad grandpa granny nan mate carer grandson granddaughter
