@@ -2057,6 +2057,8 @@ _TWENTY_THIRD_STOP: list[tuple[tuple[str, ...], str]] = [
         "signs-of-tight-hip-flexors",
     ),
     (("How might one tell that their psoas has tightened?",), "signs-of-tight-hip-flexors"),
+    # "besides that one" sets the exercise just talked about aside: the others
+    (("pigeon pose please", "anything else i can do besides that one"), "exercises"),
     # an exercise named beside a part we do not cover is what "that one" then means
     (
         (

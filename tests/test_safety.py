@@ -743,3 +743,13 @@ def test_an_emoji_ends_a_sentence_for_the_safety_check_too(screen: Screen) -> No
     text = "my tap will not turn off 😩 wet myself twice today without noticing, back is bad"
     assert screen.assess(text).alarm
     assert screen.read("legs are fine 🙂 back is sore").tokens.sentences == (0, 0, 0, 1, 1, 1)
+
+
+def test_a_question_about_a_sign_told_as_the_writers_own_alarms(screen: Screen) -> None:
+    """A question about a sign is a report when another sentence tells it as the writer's own
+    (the word list ``told-as-mine``): "... go weak? mine are weak now", "... happened today"."""
+    asked = "does back pain ever make your legs go weak?"
+    assert not screen.assess(asked).alarm
+    assert screen.assess(asked + " mine are weak now and it hurts").alarm
+    assert screen.assess(asked + " it happened twice today").alarm
+    assert not screen.assess(asked + " asking for a friend").alarm

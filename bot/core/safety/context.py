@@ -204,12 +204,15 @@ def decide(
     scopes: Scopes,
     others_now: Callable[[], bool] = lambda: True,
     others_here: Callable[[], bool] = lambda: False,
+    told_as_mine: Callable[[], bool] = lambda: False,
 ) -> Verdict:
     """The status of one mention whose own words are at ``own``, of a flag that ``keeps``
     those contexts, and whose sign in someone else happening now alarms (``others_now()``,
     asked only then: it may read the rest of the message). ``others_here()``: whether the
     message says, in any sentence, that the person is with the writer now (their sign is
-    then happening now, as with a word of now in reach, even a client's)."""
+    then happening now, as with a word of now in reach, even a client's). ``told_as_mine()``:
+    whether the message says, in any sentence, that what it asks about happened to the writer
+    ("is it normal to wet yourself without feeling it? happened twice today")."""
     mine = set(own)
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
@@ -264,6 +267,9 @@ def decide(
             overruled = reaching.pop(passing) and reaching["worsening"]
     if "question" in reaching and ("report" in reaching or "recent" in reaching):
         overruled = reaching.pop("question") and reaching.get("report", reaching.get("recent"))
+    elif "question" in reaching and told_as_mine():
+        # asked as a question, told as the writer's own in another sentence
+        overruled = reaching.pop("question")
     for status in _ORDER:
         decider = reaching.get(status.value)
         if decider is not None and status.value not in keeps:

@@ -98,6 +98,9 @@ UNLESS = "unless"  # the category shown for a mention its flag's 'unless' rules 
 # The word list (words.yaml) that says, anywhere in a message, that the person it tells of is
 # with the writer now: their sign is happening now.
 WITH_ME_NOW = "with-me-now"
+# The word list that says, anywhere in a message, that what it asks about happened to the writer
+# ("... happened twice today", "mine is numb right now"): a question about a sign is then a report.
+TOLD_AS_MINE = "told-as-mine"
 # A ruled-out mention is left out with its clause, unless the clause opens with a question and
 # more than RUN_ON words of it come before the mention (or the trigger before it): said with no
 # punctuation ("is yoga any good for tight hip flexors i used to get dead legs ... but nothing
@@ -314,6 +317,7 @@ class Screen:
                 scopes,
                 partial(_all_affirmed, affirmed, flag.others_need),
                 partial(affirmed, WITH_ME_NOW),
+                partial(affirmed, TOLD_AS_MINE),
             )
             for flag, _, hit in raw
         ]
