@@ -330,14 +330,12 @@ KNOWN_MISSES = frozenset(
         "the triage form asked about bowel control. I've lost it since my back went",
         "111 asked if I can pee. I can't",
         # someone else's sign with no word that dates it now (a husband who "stands at the
-        # toilet for ages", a daughter "burning up", a mother's weight loss, a mother who
-        # sneezed): someone else's signs alarm only with a word of now in reach ("since
+        # toilet for ages", a mother's weight loss, a mother who sneezed): someone else's
+        # signs alarm only with a word of now in reach ("since
         # yesterday", "is sweating under the covers"), so that "my friend has cauda equina
         # syndrome" or "mum has cancer" asked about stretching do not
         "My husband is 71 and says he stands at the toilet for ages but nothing will come out. His "
         "back has been in a terrible state since Friday. What should we do?",
-        "My daughter has a bad back ache and she is burning up, the thermometer says 39.5 and she "
-        "feels awful. Should I just give her paracetamol and wait?",
         "Mum's clothes are hanging off her, she's lost a lot of weight and none of us know why, "
         "and now her back pain is getting worse. She's 83.",
         "Mum has brittle bones. She just sneezed and something went in her back, she's in agony "
@@ -378,13 +376,10 @@ KNOWN_FALSE_ALARMS = frozenset(
         "can sitting at a desk 10 hrs a day tighten your hip flexors? i thought my numb bum was "
         "cauda equina but it was just the chair, went away as soon as i got up and GP said thats "
         "normal",
-        # twenty-second stop, set 131 (health anxiety): a word of time ("last night") in reach keeps
-        # reading about a sign a report, as "i have numbness, is that a red flag?" is; a search
-        # quoted with no "about" or "for"; and a chest sign said to be panic, where the longer
+        # twenty-second stop, set 131 (health anxiety): a search quoted with no "about" or
+        # "for"; and a chest sign said to be panic, where the longer
         # report trigger "my chest tightness is" hides "is panic" (chest signs keep 'harmless'
         # and 'resolved': safety first)
-        "my heart was racing last night reading about spinal tumours 🙃 doctor says its muscular "
-        "and ive calmed down. so how does a tight hip muscle end up hurting my back??",
         "I've been on the sofa doom scrolling 'back pain cancer symptoms' for 2 hours. I don't "
         "have cancer. Which hip flexor exercises can I do instead of this",
         "cardiologist says my chest tightness is panic, echo and ecg both normal. is it ok to take "
@@ -413,12 +408,8 @@ KNOWN_FALSE_ALARMS = frozenset(
         # legs giving way is an emergency when it is not said of nerves)
         "my legs turned to jelly at parents evening when the teacher started on my son 😅 anyway "
         "why do tight hips give you lower back pain",
-        # round 39: "suppose i fell" is a what-if, but "i suppose" is as often a hedge told of a
-        # real sign ("i suppose i have been leaking a bit"): no trigger rules it out; and a heat
-        # wave's sweating is told before "but" and "the weather not me" after it, where no
-        # trigger's reach crosses
-        "suppose i fell over doing the bridge, could i hurt my spine?? i havent fallen, im "
-        "just anxious about starting. how do i do the bridge safely",
+        # round 39: a heat wave's sweating is told before "but" and "the weather not me" after
+        # it, where no trigger's reach crosses
         "im sweating buckets and feel hot but its 41 degrees in perth today and the aircon's "
         "broke 🥵 thats the weather not me lol. can sitting in the car for hours tighten your "
         "hip flexors?",
@@ -512,8 +503,6 @@ KNOWN_FALSE_ALARMS = frozenset(
         "Who should I see for pain that hangs on like this?",
         "My uncle had a fall last month and now takes codeine. I've only got stiffness since "
         "Monday. Can I take ibuprofen together with paracetamol?",
-        "My dad (78) fell in the garden last week; he's been checked at the hospital and he's "
-        "fine. I'm the one with tight hips from my desk. What does tight hip flexors feel like?",
         "The scales say I've lost weight without trying, but that's because I took my shoes off"
         " this time. Anyway is yoga good for the hips?",
         "Can you recommend a good brand of incontinence pads for my grandad? He's used them for"
@@ -534,8 +523,6 @@ KNOWN_FALSE_ALARMS = frozenset(
         "that long cause tight hip flexors?",
         "Two years ago I had sciatica and my foot was a bit dragging, but after treatment it is "
         "completely normal now. How to do the bridge exercise?",
-        "My nan can't feel her feet because of her diabetes. Me, I've just got tight hips from "
-        "riding. Does cycling make hip flexors worse?",
         "in pigeon pose my front buttock goes a bit tingly after a while, but it wears off the "
         "second i come out. how long should i hold pigeon?",
         "I'm a nurse, so I know the cauda equina signs and I've got none of them. What are the "
