@@ -15,7 +15,8 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
   (``others_need``: a child's fever alarms only with the child's pain); "fiction-or-animal" (a
   film, a book, a game, a pet) and "in-care" (a patient in the writer's care) never are.
 - "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
-  that a red flag?").
+  that a red flag?"), or when another sentence tells the sign as the writer's own ("... go
+  weak? mine are weak now": ``told_as_mine``).
 - "harmless" and "exertion" are cancelled by a "worsening" trigger in reach ("both legs weak after
   the gym and getting worse").
 - "conditional": an "if" before the mention and what the person would then do after it, both in
