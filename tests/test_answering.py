@@ -309,6 +309,16 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
 # words after the weight).
 KNOWN_MISSES = frozenset(
     {
+        # twenty-third stop, set 146 (another person, written last): what a son "says" of his
+        # numb bum, a boy who "won't stand up" told after ", now" (a boundary no trigger's reach
+        # crosses), and a father's fever with no word of now: someone else's signs alarm only
+        # with a word of now in reach or a word that the person is with the writer
+        "son is 17, says he cant really feel his bum when he sits on the loo. hurt his back at "
+        "rugby on saturday",
+        "my little boy is 9 and fell out of the treehouse onto his back, now he says it hurts and "
+        "he won't stand up",
+        "dad's got a fever and the shakes and his back is agony, he had a steroid injection in his "
+        "spine 5 days ago",
         # twenty-third stop, set 144 (jokes): a father with a temperature sat with the writer,
         # who quotes him as "fine, just dying": "he is fine" rules the fever out as over (the
         # irony is not read)
