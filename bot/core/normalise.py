@@ -146,6 +146,9 @@ EMOJI_WORDS = {
     "\U0001f9b6": " foot ",  # foot
 }
 _EMOJI_TABLE = str.maketrans(EMOJI_WORDS)
+# The emoji (as character ranges for a regex class) that end a sentence of a chat message, for
+# the matcher and the safety check alike: "... while i was flailing 😂 could you explain ...".
+EMOJI_RANGES = "\U0001f300-\U0001faff\u2600-\u27bf"
 
 
 def emoji_as_words(text: str) -> str:

@@ -20,8 +20,6 @@ class SpokenMarks:
 
     def __init__(self, marks: Mapping[str, str]) -> None:
         self._marks = dict(marks)
-        # (a cheap test first: most messages contain none of the words)
-        self._first_words = tuple({phrase.split()[0] for phrase in marks})
         phrases = sorted(marks, key=len, reverse=True)  # "full stop" before "stop" (if listed)
         alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
         self._pattern = (
@@ -29,17 +27,12 @@ class SpokenMarks:
             if marks
             else None
         )
-        # The spoken mark alone, in the lowered text: searched first, because the pattern above
-        # tries to read a word at every word of a long message that merely contains "full".
-        self._probe = re.compile(rf"\b(?:{alternatives.lower()})\b") if marks else None
+        # The spoken mark alone, in the lowered text: searched first (most messages have none),
+        # because the pattern above tries to read a word at every word of a long message.
+        self._probe = re.compile(rf"\b(?:{alternatives.lower()})\b")
 
     def __call__(self, text: str) -> str:
-        if self._pattern is None:
-            return text
-        lowered = text.lower()
-        if not any(word in lowered for word in self._first_words):
-            return text
-        if self._probe is not None and self._probe.search(lowered) is None:
+        if self._pattern is None or self._probe.search(text.lower()) is None:
             return text
         return self._pattern.sub(self._mark, text)
 

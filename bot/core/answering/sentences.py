@@ -11,13 +11,13 @@ import re
 from functools import partial
 
 from bot.core.asking import ASKING, first_word, opens_a_question
-from bot.core.normalise import fold
+from bot.core.normalise import EMOJI_RANGES, fold
 
 LEAD_IN_WORDS = 8  # words before a dash that make a story of their own
 
 # A sentence ends at its mark, or at an emoji, as a chat message's often do ("... while i was
 # flailing 😂 could you explain ...").
-_ENDS = ".!?;\n\U0001f300-\U0001faff\u2600-\u27bf"
+_ENDS = ".!?;\n" + EMOJI_RANGES
 _SENTENCE = re.compile(rf"[^{_ENDS}]+[{_ENDS}\ufe0f\u200d]*")
 # A word, for the first words of a sentence: "what's" and "whats" open with "what".
 _WORD = re.compile(r"(?:what|how|where|who)(?=s\b)|[a-z]+")

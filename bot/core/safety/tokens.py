@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.core.asking import QUESTION_WORDS
-from bot.core.normalise import emoji_as_words
+from bot.core.normalise import EMOJI_RANGES, emoji_as_words
 
 __all__ = ["COMMA", "Tokens", "tokenise"]
 
@@ -83,8 +83,7 @@ class Tokens:
 
 # Emoji end a sentence, as in the matcher (``answering.sentences``): "my tap won't turn off 😩
 # been wetting myself" is two thoughts, and the "not" of the first is no denial in the second.
-_EMOJI_RANGES = "\U0001f300-\U0001faff\u2600-\u27bf"
-_EMOJI = re.compile(f"[{_EMOJI_RANGES}][{_EMOJI_RANGES}\ufe0f\u200d]*")
+_EMOJI = re.compile(f"[{EMOJI_RANGES}][{EMOJI_RANGES}\ufe0f\u200d]*")
 
 
 def fold(text: str) -> str:
