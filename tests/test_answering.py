@@ -301,24 +301,25 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
 # grandad; and of safety53 and 54, a question about a term "revising for finals", a patient
 # nursed "this week" with no determiner before "man", a lecture "today" with self-checks, jelly
 # thighs in a first running week, a bladder problem years ago told across "and I", "if ..., I'd
-# know" (the comma before "I" ends the reach), an uncle's fall "last month" with "now". Any other
-# calm message that alarms fails.
+# know" (the comma before "I" ends the reach). Any other calm message that alarms fails.
 # Emergencies still missed, each a known limit named in knowledge/README.md (of safety51 and 52:
 # a "not" that reaches a sign dictated with no punctuation after it; weight loss and night pain
 # whose "not dieting" or "constantly" is in the next sentence; of safety54, "not trying" eleven
 # words after the weight).
 KNOWN_MISSES = frozenset(
     {
+        # twenty-fourth stop, set 148: a father's new incontinence whose back pain is told with no
+        # "his" ("back has been bad a week"): nothing says the pain is his, or now
+        "my dads wetting himself and doesnt notice, back has been bad a week. hes 80. can tight "
+        "hip flexors cause that??",
         # twenty-third stop, set 146 (another person, written last): what a son "says" of his
-        # numb bum, a boy who "won't stand up" told after ", now" (a boundary no trigger's reach
-        # crosses), and a father's fever with no word of now: someone else's signs alarm only
-        # with a word of now in reach or a word that the person is with the writer
+        # numb bum and a boy who "won't stand up" told after ", now" (a boundary no trigger's
+        # reach crosses): someone else's signs alarm only with a word of now in reach, or a word
+        # anywhere that the person is with the writer or hurting now
         "son is 17, says he cant really feel his bum when he sits on the loo. hurt his back at "
         "rugby on saturday",
         "my little boy is 9 and fell out of the treehouse onto his back, now he says it hurts and "
         "he won't stand up",
-        "dad's got a fever and the shakes and his back is agony, he had a steroid injection in his "
-        "spine 5 days ago",
         # twenty-third stop, set 144 (jokes): a father with a temperature sat with the writer,
         # who quotes him as "fine, just dying": "he is fine" rules the fever out as over (the
         # irony is not read)
@@ -328,11 +329,8 @@ KNOWN_MISSES = frozenset(
         # no word of time and nothing that says he is with the writer ("my dad fell off a ladder"
         # is more often a story than an emergency happening now)
         "dad fell from scaffolding, back pain",
-        # twenty-first stop, set 108: a player "just got clattered" (the words that date someone
-        # else's event as just past, "my friend just had an MRI", also date this one), and a
-        # client with a high fever whom nothing says is with the writer now
-        "coaching u16s, one of my lads just got clattered and landed flat on his back, says his "
-        "back is agony and his legs feel weird",
+        # twenty-first stop, set 108: a client with a high fever whom nothing says is with the
+        # writer now
         "massage therapist here: my client has a high fever, looks terrible and says his lower "
         "back is the worst its ever been",
         # round 28: a sign named in the sentence before ("asked about bowel control. I've lost
@@ -340,16 +338,14 @@ KNOWN_MISSES = frozenset(
         "the triage form asked about bowel control. I've lost it since my back went",
         "111 asked if I can pee. I can't",
         # someone else's sign with no word that dates it now (a husband who "stands at the
-        # toilet for ages", a mother's weight loss, a mother who sneezed): someone else's
-        # signs alarm only with a word of now in reach ("since
-        # yesterday", "is sweating under the covers"), so that "my friend has cauda equina
+        # toilet for ages", a mother's weight loss): someone else's signs alarm only with a word
+        # of now in reach ("since yesterday", "is sweating under the covers") or a word that
+        # they are hurting now ("her back hurts badly"), so that "my friend has cauda equina
         # syndrome" or "mum has cancer" asked about stretching do not
         "My husband is 71 and says he stands at the toilet for ages but nothing will come out. His "
         "back has been in a terrible state since Friday. What should we do?",
         "Mum's clothes are hanging off her, she's lost a lot of weight and none of us know why, "
         "and now her back pain is getting worse. She's 83.",
-        "Mum has brittle bones. She just sneezed and something went in her back, she's in agony "
-        "and can't get off the settee",
     }
 )
 
@@ -473,13 +469,11 @@ KNOWN_FALSE_ALARMS = frozenset(
         "my boss dropped a bombshell today and my legs turned to jelly haha. anyway what are the "
         "signs of tight hip flexors?",
         # round 28: a lifelong foot drop whose "as a boy" is beyond reach and "unchanged" in
-        # the next sentence; a friend named Doris; a wife's worry whose "just" reads as recent;
+        # the next sentence; a wife's worry whose "just" reads as recent;
         # quotes of other people's signs and an oncologist's words to an aunt
         "I have a slight foot drop on the right which I have had since polio as a boy; it has "
         "been unchanged for seventy years. Could you explain how to do the kneeling hip flexor "
         "stretch and how long to hold it?",
-        "My friend Doris at the day centre had a fall and broke her hip last month, poor soul. I "
-        "am quite well myself. How does one get into the pigeon pose?",
         "My wife keeps asking 'are you dragging your foot?' - I'm not, she just worries since her"
         " dad had foot drop. How can I tell if my hip flexors are tight?",
         "The oncologist told my aunt to report any new back pain, which she did, and it turned "
@@ -511,8 +505,6 @@ KNOWN_FALSE_ALARMS = frozenset(
         "If the pain started waking me at night or I got pins and needles, I'd know to go to "
         "the GP. Right now it's just a dull ache that's lasted six weeks despite stretching. "
         "Who should I see for pain that hangs on like this?",
-        "My uncle had a fall last month and now takes codeine. I've only got stiffness since "
-        "Monday. Can I take ibuprofen together with paracetamol?",
         "The scales say I've lost weight without trying, but that's because I took my shoes off"
         " this time. Anyway is yoga good for the hips?",
         "Can you recommend a good brand of incontinence pads for my grandad? He's used them for"
@@ -525,8 +517,6 @@ KNOWN_FALSE_ALARMS = frozenset(
         "My aunt had cancer and now has some back pain, she's seeing her oncologist tomorrow. "
         "Is there a leaflet for family members?",
         "in a zombie apocalypse could you survive with foot drop? asking for my D&D campaign",
-        "Past: appendix out 2010, broke ankle 2018, fever last month (gone). Now: tight hips. "
-        "Which activities make it worse?",
         "When I sit cross leg long time my foot is sleeping and I cannot walk good one minute, "
         "after ok. What is hip flexors?",
         "had a crash... of my laptop, lost my whole essay. been sat fixing it 8 hrs. does sitting "

@@ -726,7 +726,7 @@ def test_someone_elses_sign_that_is_over_now_stays_theirs(screen: Screen) -> Non
 def test_someone_with_the_writer_now_has_their_sign_now_in_any_sentence(screen: Screen) -> None:
     """Context never crosses a sentence, but where the person is does: said anywhere in the
     message (the words.yaml list ``with-me-now``), someone else's sign is happening now."""
-    told = "my dad has a temperature and says his back hurts"
+    told = "my dad has a temperature and a sore back"
     assert not screen.assess(told).alarm
     assert screen.assess(told + ". i am with him").alarm
     assert screen.assess(told + ". he is here with me").alarm
@@ -735,6 +735,20 @@ def test_someone_with_the_writer_now_has_their_sign_now_in_any_sentence(screen: 
     assert not screen.assess(over).alarm
     # (and how they are as the message is written dates it too: "he is shivering on the sofa")
     assert screen.assess("my dad is shivering on the sofa and says his back hurts").alarm
+
+
+def test_someone_hurting_as_the_message_is_written_has_their_sign_now(screen: Screen) -> None:
+    """Another person's sign with no word of time is theirs to see to (a family story), unless
+    the message says, in any sentence, that they are hurting as it is written (the words.yaml
+    list ``others-hurting-now``): then it is happening now. Never a client's: the writer's care
+    is already there."""
+    told = "my wife's legs keep buckling, both of them"
+    assert not screen.assess(told).alarm
+    assert screen.assess(told + ", and her back hurts badly").alarm
+    assert screen.assess(told + ". she is in agony with her back").alarm
+    assert not screen.assess(told + ", her back is fine though").alarm
+    client = "my client's legs keep buckling, both of them, and her back hurts badly"
+    assert not screen.assess(client).alarm
 
 
 def test_an_emoji_ends_a_sentence_for_the_safety_check_too(screen: Screen) -> None:

@@ -10,8 +10,9 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
 - A trigger made only of the mention's own words does not apply to it ("can not" in "can not
   pee"); one that shares a word with it does ("my dog fell").
 - A mention that carries its own negation ("can not pee", "no feeling") cannot be negated.
-- "someone-else" is cancelled by a "recent" trigger in reach (someone's emergency now), unless
-  a "resolved" one reaches it too (it is over now), or the flag needs word lists for that
+- "someone-else" is cancelled by a "recent" trigger in reach (someone's emergency now), or by
+  the message saying that the person is with the writer or hurting now, unless a "resolved" one
+  reaches it too (it is over now), or the flag needs word lists for that
   (``others_need``: a child's fever alarms only with the child's pain); "fiction-or-animal" (a
   film, a book, a game, a pet) and "in-care" (a patient in the writer's care) never are.
 - "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
@@ -206,6 +207,7 @@ def decide(
     others_now: Callable[[], bool] = lambda: True,
     others_here: Callable[[], bool] = lambda: False,
     told_as_mine: Callable[[], bool] = lambda: False,
+    others_hurting: Callable[[], bool] = lambda: False,
 ) -> Verdict:
     """The status of one mention whose own words are at ``own``, of a flag that ``keeps``
     those contexts, and whose sign in someone else happening now alarms (``others_now()``,
@@ -213,7 +215,9 @@ def decide(
     message says, in any sentence, that the person is with the writer now (their sign is
     then happening now, as with a word of now in reach, even a client's). ``told_as_mine()``:
     whether the message says, in any sentence, that what it asks about happened to the writer
-    ("is it normal to wet yourself without feeling it? happened twice today")."""
+    ("is it normal to wet yourself without feeling it? happened twice today").
+    ``others_hurting()``: whether the message says, in any sentence, that another person is
+    hurting as it is written ("her back hurts badly"): their sign is then happening now."""
     mine = set(own)
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
@@ -261,6 +265,11 @@ def decide(
     ):
         reaching.pop("someone-else", None)
         reaching.pop("in-care", None)
+    # Someone else hurting as the message is written ("my wife's legs keep giving out, she has
+    # bad back pain"): their sign is happening now, not a family history (never a client's: the
+    # writer's care is already there).
+    elif not over and "someone-else" in reaching and others_hurting() and others_now():
+        reaching.pop("someone-else")
     # A sign that is growing is no passing sensation: "both legs weak after the gym and getting
     # worse" alarms.
     for passing in (Status.HARMLESS.value, Status.EXERTION.value):

@@ -101,6 +101,9 @@ WITH_ME_NOW = "with-me-now"
 # The word list that says, anywhere in a message, that what it asks about happened to the writer
 # ("... happened twice today", "mine is numb right now"): a question about a sign is then a report.
 TOLD_AS_MINE = "told-as-mine"
+# The word list that says, anywhere in a message, that another person is hurting as it is written
+# ("her back hurts badly"): their sign is happening now, as with a person beside the writer.
+OTHERS_HURTING_NOW = "others-hurting-now"
 # A ruled-out mention is left out with its clause, unless the clause opens with a question and
 # more than RUN_ON words of it come before the mention (or the trigger before it): said with no
 # punctuation ("is yoga any good for tight hip flexors i used to get dead legs ... but nothing
@@ -318,6 +321,7 @@ class Screen:
                 partial(_all_affirmed, affirmed, flag.others_need),
                 partial(affirmed, WITH_ME_NOW),
                 partial(affirmed, TOLD_AS_MINE),
+                partial(affirmed, OTHERS_HURTING_NOW),
             )
             for flag, _, hit in raw
         ]
