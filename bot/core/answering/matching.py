@@ -177,6 +177,15 @@ class Matcher:
         built; handed over once (``TermModel.take_base_terms``)."""
         return self._model.take_base_terms()
 
+    def names_an_exercise(self, terms: Iterable[str]) -> bool:
+        """Whether the terms hold every word of an exercise's title (a match of them may find
+        that exercise ``named``), without scoring anything."""
+        found = frozenset(terms)
+        return any(
+            item.entry.kind == "exercise" and bool(item.title) and item.title <= found
+            for item in self._index.values()
+        )
+
     def vocabulary(self, entry_id: str) -> frozenset[str]:
         """The terms that point to one entry (its phrasings, title and keywords)."""
         return frozenset(self._index[entry_id].salience)

@@ -374,6 +374,9 @@ class Interpreter:
         named = self.named_in(question)
         if named is not None and self.kb.entries[named].kind == "exercise":
             return True
+        # (any exercise's title, not only the longest name: "his foot drags ... the bridges")
+        if self.matcher.names_an_exercise(self.matcher.terms(question)):
+            return True
         return self.matcher.best_reaching(((question, 1.0),), self.matcher.confident) is not None
 
     def _has_own_words(self, text: str) -> bool:
