@@ -48,7 +48,7 @@ ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an ans
 _WHICH = re.compile(r"\bwhich\b")
 _WITHOUT = re.compile(r"\bwithout ((?:\w+ ?){1,4})")  # a condition: "without quitting my job"
 # ("no neck pain or anything, just a stiff back" still names the neck: a statement, nothing asked)
-_DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
+_DENIALS = frozenset({"not", "no", "nothing", "never", "without", "nor", "none"})
 # ... looked for among the last words before the subject, these aside ("never had a back injury")
 _DENIED_BETWEEN = frozenset("had a an the my been ever really back".split())
 # ... or named as a landmark ("is the psoas near the belly?": where something else is)
