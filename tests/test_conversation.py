@@ -2071,6 +2071,30 @@ _TWENTY_THIRD_STOP: list[tuple[tuple[str, ...], str]] = [
 ]
 
 
+_TWENTY_FOURTH_STOP: list[tuple[tuple[str, ...], str]] = [
+    # "or just that one" asks for the others
+    (("how does the bridge go", "any others, or just that one?"), "exercises"),
+    # "hold on" said for wait asks no hold time; "even my problem" asks whether it applies
+    (
+        ("which stretches do you suggest", "ok hold on a sec, how do i tell that is my problem"),
+        "signs-of-tight-hip-flexors",
+    ),
+    # what to do if it does not improve, and whether one professional is worth it: whom to see
+    (("how often do i stretch", "what if it does not get better"), "when-to-see-a-professional"),
+    (
+        ("my dad's back has been sore for a month", "would a physio be worth it for him?"),
+        "when-to-see-a-professional",
+    ),
+    # the rest of the exercises, the whole set of them
+    (("i only remember how the bridge goes", "remind me the rest"), "exercises"),
+    (("pigeon hurt my knee a bit", "what was the full set of exercises again"), "exercises"),
+    # where a knee ends up in the exercise just talked about
+    (("i did pigeon yesterday", "where is my front knee supposed to end up"), "pigeon-pose"),
+    # a treatment denied with "no" is not what is asked about
+    (("what can i do at home for tight hips, no pills please",), "exercises"),
+]
+
+
 @pytest.mark.parametrize(
     ("messages", "entry"),
     _FIFTEENTH_AND_SIXTEENTH_STOPS
@@ -2080,13 +2104,28 @@ _TWENTY_THIRD_STOP: list[tuple[tuple[str, ...], str]] = [
     + _TWENTIETH_STOP
     + _TWENTY_FIRST_STOP
     + _TWENTY_SECOND_STOP
-    + _TWENTY_THIRD_STOP,
+    + _TWENTY_THIRD_STOP
+    + _TWENTY_FOURTH_STOP,
 )
-def test_readings_of_the_fifteenth_to_twenty_third_stops(
+def test_readings_of_the_fifteenth_to_twenty_fourth_stops(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     reading = talk(answerer, *messages).reading
     assert reading is not None and reading.entry_id == entry
+
+
+def test_a_question_for_what_the_story_told_of_a_subject_we_do_not_cover(
+    answerer: Answerer,
+) -> None:
+    """ "A stretch for that" after a clause about a body part we do not cover asks about it:
+    the kind reply for such subjects, not the exercises (nor the detail just asked)."""
+    reading = talk(
+        answerer,
+        "bridge pose",
+        "how many reps",
+        "my elbow also pops when i reach up, a stretch for that?",
+    ).reading
+    assert reading is not None and reading.kind == "not_covered"
 
 
 def test_feet_that_turn_in_are_no_pigeon_pose(answerer: Answerer) -> None:

@@ -67,6 +67,11 @@ _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the top
 _IT = re.compile(r"\b(?:it|them)\b")  # a pronoun that names a thing, not a whole story
 # A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
 _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
+# A question that points at what the clause before it told ("my shoulder clicks, what's a good
+# stretch for that"): what it helps, fixes or is for.
+_FOR_THAT = re.compile(
+    r"\b(?:for|with|about|help|helps|fix|fixes|treat|ease|eases|sort)\s+(?:that|this|it|those)\b"
+)
 
 
 class Interpreter:
@@ -440,6 +445,14 @@ class Interpreter:
             clause = self._questions.read(question, Conversation(topic=referred), (), told=True)
             if clause.kind in {"answer", "detail"}:
                 return noted(clause, f"question in the clause {question!r}, about {referred}")
+        if asked > 0 and referred is None and _FOR_THAT.search(question) is not None:
+            # what it is for is what the story told, a subject we do not cover ("my shoulder
+            # clicks when i lift my arm, what's a good stretch for that"), unless it names one
+            # of ours
+            story = " ".join(pieces[:asked])
+            near = self._questions.not_covered(self.matcher.canonical(story))
+            if near is not None and self.named_in(story) is None:
+                return Reading("not_covered", subject=near, match=reading.match)
         clause = self._questions.read(question, context, (), told=told)
         best = clause.match.best if clause.match is not None else None
         # Named, two words of its own, an entry's phrasing word for word ("whats the iliopsoas,
