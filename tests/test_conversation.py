@@ -2090,6 +2090,22 @@ _TWENTY_FOURTH_STOP: list[tuple[tuple[str, ...], str]] = [
     (("pigeon hurt my knee a bit", "what was the full set of exercises again"), "exercises"),
     # where a knee ends up in the exercise just talked about
     (("i did pigeon yesterday", "where is my front knee supposed to end up"), "pigeon-pose"),
+    # a message that only adds to the question just asked: the topic again
+    (
+        ("how often should i stretch", "for context i can only stretch in the evenings"),
+        "how-often-to-stretch",
+    ),
+    (
+        ("when should i see someone about it", "fyi i have been stretching for months already"),
+        "when-to-see-a-professional",
+    ),
+    # whether two things told are connected, how that makes sense: how they cause it
+    (
+        ("my hips feel tight and my back aches", "are those two connected?"),
+        "how-hip-flexors-cause-back-pain",
+    ),
+    # "can you remind me" after the exercise named asks for it again
+    (("my sister swears by the bridge but i forget the steps", "can you remind me"), "bridge-pose"),
     # a treatment denied with "no" is not what is asked about
     (("what can i do at home for tight hips, no pills please",), "exercises"),
 ]
