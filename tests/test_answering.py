@@ -351,6 +351,11 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # twenty-fourth stop, set 150: the name of a syndrome typed in a clinic letter "today",
+        # "not about me": the word of time reads as the sign's, now (a term quoted, not had)
+        "I'm a medical secretary and I type up a lot of clinic letters, today one had 'iliopsoas' "
+        "and 'cauda equina' in it, not about me, I'm just nosy lol. So what are the hip flexors "
+        "actually, which muscles?",
         # twenty-third stop, set 144 (jokes): "convinced i've got cauda equina", denied in
         # brackets after an emoji (a sentence of its own: context never crosses one)
         "watched casualty and now im convinced ive got cauda equina 😂 (i dont, zero symptoms). "
