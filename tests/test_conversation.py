@@ -2106,6 +2106,23 @@ _TWENTY_FOURTH_STOP: list[tuple[tuple[str, ...], str]] = [
     ),
     # "can you remind me" after the exercise named asks for it again
     (("my sister swears by the bridge but i forget the steps", "can you remind me"), "bridge-pose"),
+    # a spoken filler ends what was said before the question
+    (("never broke a bone in my life erm how long should i hold pigeon",), "pigeon-pose"),
+    # the sentence that says it holds the real question, after one with a question mark
+    (
+        (
+            "I teach spin three evenings a week. is that a lot? anyway what i really want to know "
+            "is how the hip flexors end up hurting the lower back",
+        ),
+        "how-hip-flexors-cause-back-pain",
+    ),
+    # "what would tell me it is my hip flexors": the signs
+    (
+        ("what would tell me it's my hip flexors and not just old age",),
+        "signs-of-tight-hip-flexors",
+    ),
+    # the one-knee stretch is the kneeling one
+    (("in the one knee stretch do my hips go forward",), "hip-flexor-stretch"),
     # a treatment denied with "no" is not what is asked about
     (("what can i do at home for tight hips, no pills please",), "exercises"),
 ]

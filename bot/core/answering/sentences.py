@@ -74,6 +74,14 @@ _PRIORITY = re.compile(
     r"(?:question|bit|part|one|thing) i (?:really |most |mostly )?care about|"
     r"(?:really|mostly|mainly) (?:it is|its) the)\b"
 )
+# A sentence after the last question that says it holds the real one, though it has no question
+# mark ("... is that a drummer thing? anyway what i really wanna know is what happens ..."): it is
+# the question.
+_REAL_QUESTION = re.compile(
+    r"\b(?:what i (?:really |actually )?(?:want to|wanna|need to) know is|"
+    r"what i (?:really|actually) (?:want to|wanna|need to) know|"
+    r"my (?:real|actual|main) question|the (?:real|actual) question)\b"
+)
 # A question that only hands the one before it over: "... what kind of professional she should
 # see. Any idea?", "My hips are tight from cycling. Thoughts?" (the sentence before is asked).
 _HANDS_OVER = re.compile(
@@ -178,6 +186,11 @@ def question_index(sentences: list[str]) -> int:
             # "Is the riding part of the problem? And if so, what do I do?": the question the
             # second depends on is the one asked.
             return next(filter(partial(_asks, sentences), range(last - 1, -1, -1)), last)
+        real = [
+            i for i in range(last + 1, len(sentences)) if _REAL_QUESTION.search(fold(sentences[i]))
+        ]
+        if real:
+            return real[-1]
         if any(_PRIORITY.search(fold(later)) for later in sentences[last + 1 :]):
             # (the first that asks: the rest are only read when a sentence said so)
             return next(filter(partial(_asks, sentences), range(last)), last)
