@@ -48,7 +48,8 @@ ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an ans
 _WHICH = re.compile(r"\bwhich\b")
 _WITHOUT = re.compile(r"\bwithout ((?:\w+ ?){1,4})")  # a condition: "without quitting my job"
 # ("no neck pain or anything, just a stiff back" still names the neck: a statement, nothing asked)
-_DENIALS = frozenset({"not", "no", "nothing", "never", "without", "nor", "none"})
+_DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
+_NO_TO = _DENIALS | {"no"}  # ... and "no" before a treatment or condition ("no pills")
 # ... looked for among the last words before the subject, these aside ("never had a back injury")
 _DENIED_BETWEEN = frozenset("had a an the my been ever really back".split())
 # ... or named as a landmark ("is the psoas near the belly?": where something else is)
@@ -656,8 +657,11 @@ class QuestionReader:
             return None
         for found in self._near_pattern.finditer(canonical):
             before = [w for w in canonical[: found.start()].split() if w not in _DENIED_BETWEEN]
+            # ("no pills", "no injury": a treatment or condition said no to; a body part with
+            # "no" is still what a message that asks nothing is about: "no neck pain, just ...")
+            denials = _DENIALS if self.near_group(found.group(0)) not in ALWAYS else _NO_TO
             if (
-                _DENIALS.isdisjoint(before[-2:])
+                denials.isdisjoint(before[-2:])
                 and _LANDMARK.isdisjoint(before[-2:])
                 and not _FINE_AFTER.match(canonical, found.end())
             ):
