@@ -1435,12 +1435,14 @@ _FIFTEENTH_AND_SIXTEENTH_STOPS: list[tuple[tuple[str, ...], str]] = [
         ("how do i do pigeon pose", "and the kneeling one?", "are those the only ones"),
         "exercises",
     ),
+    # (since the twenty-fourth stop, driving named is the entry on sitting, whose own subject
+    # it is: the activities topic never speaks of it)
     (
         (
             "what makes hip flexors tight",
             "i drive a lot for work, is the driving part of the problem",
         ),
-        "activities-that-worsen-tight-hip-flexors",
+        "sitting-and-hip-flexors",
     ),
     (("does sitting make hip flexors tight", "is that true?"), "sitting-and-hip-flexors"),
     (
@@ -2123,6 +2125,13 @@ _TWENTY_FOURTH_STOP: list[tuple[tuple[str, ...], str]] = [
     ),
     # the one-knee stretch is the kneeling one
     (("in the one knee stretch do my hips go forward",), "hip-flexor-stretch"),
+    # "part of the problem" asks of the topic, unless the message names another entry by words
+    # the topic never uses
+    (
+        ("my hips always feel tight", "is my spin class part of the problem"),
+        "activities-that-worsen-tight-hip-flexors",
+    ),
+    (("how do i do the kneeling stretch", "is yoga part of the problem"), "yoga-for-hip-flexors"),
     # a treatment denied with "no" is not what is asked about
     (("what can i do at home for tight hips, no pills please",), "exercises"),
 ]

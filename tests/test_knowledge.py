@@ -618,6 +618,11 @@ def test_a_detail_answered_by_the_whole_topic_says_so_in_one_way(tmp_path: Path)
         "frequency": (False, False),
         "again": (True, True),
     }
+    # 'answer: told': the whole topic, whatever the message names (it adds to the question)
+    told = again.replace("answer: topic", "answer: told")
+    kb = load_knowledge(write_kb(tmp_path / "told", {"_vocabulary.yaml": told}))
+    assert {f.name: (f.answers_topic, f.tells) for f in kb.follow_ups}["again"] == (True, True)
+    assert any("'answer: told'" in p for p in found)
 
 
 def test_a_detail_is_a_sentence_or_two(tmp_path: Path) -> None:

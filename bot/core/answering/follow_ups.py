@@ -231,6 +231,11 @@ class FollowUpReader:
         note = f"follow-up on {topic}"
         if cue is not None:
             if cue.follow_up.answers_topic:  # "say that again in simpler words": the topic itself
+                # (unless it names another entry by words the topic never uses: "my neighbour
+                # swears by yoga. is she right?" after the kneeling stretch)
+                named = None if cue.follow_up.tells else self._named_elsewhere(text, topic)
+                if named is not None:
+                    return entry_reading(self.kb, named, None, None, f"{note}, {named} named")
                 return entry_reading(self.kb, topic, None, None, note)
             if entry.detail(cue.follow_up.name) is not None:
                 return entry_reading(self.kb, topic, cue.follow_up.name, None, note)
@@ -276,6 +281,19 @@ class FollowUpReader:
         found = (e for e in ranked if self.kb.entries[e].detail(detail))
         rest = (e for e in with_detail if e not in ranked)
         return list(islice(chain(found, rest), count))
+
+    def _named_elsewhere(self, text: str, topic: str) -> str | None:
+        """The entry a follow-up names by a title or keyword, besides the words that ask a
+        detail ("every day" asks how often, it names nothing), when that entry is not the
+        topic and the topic never uses those words; None otherwise."""
+        phrase = self._scope.named_phrase(self.unasked(self.matcher.canonical(text)))
+        if phrase is None:
+            return None
+        terms = self._terms(phrase)
+        if not terms or set(terms) <= self.matcher.vocabulary(topic):
+            return None
+        best = self.matcher.match(phrase).best
+        return best.entry_id if best is not None and best.entry_id != topic else None
 
     def _terms(self, phrase: str) -> list[str]:
         return self.matcher.analyse(phrase)[0]

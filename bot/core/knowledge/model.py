@@ -96,6 +96,8 @@ class FollowUp:
     ``in_exercises``: the detail it asks after an exercise, when that exercise has it ("should
     my feet be close to my bum?" after the bridge asks where the feet go, not where the hip
     flexors are);
+    ``tells``: the message adds to the question just asked ("for context i only have weekends"):
+    the topic's whole entry answers it, whatever the message names;
     ``of_exercises``: it asks how an exercise is done (where the body goes, which side, what
     it feels), so after one a follow-up that asks it takes a word more of its own before it
     reads as about something else ("do my feet stay on the floor or up on the bed?").
@@ -110,6 +112,7 @@ class FollowUp:
     alone_default: bool = False
     in_exercises: str | None = None
     of_exercises: bool = False
+    tells: bool = False
 
 
 @dataclass(frozen=True)

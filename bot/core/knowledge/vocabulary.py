@@ -145,14 +145,15 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
         asks = tuple(fold(value) for value, _ in reader.text_list(fields["asks"], name))
         default = reader.text(fields["default"], name) if "default" in fields else None
         answer = reader.text(fields["answer"], name) if "answer" in fields else None
-        if answer not in (None, "topic", "again", "default") or (
+        if answer not in (None, "topic", "again", "told", "default") or (
             answer == "default" and not default
         ):
             reader.error(
                 fields["answer"],
                 f"the detail '{name}' has 'answer: {answer}'.",
                 "write 'answer: topic' (the topic's whole entry answers it), 'answer: again' "
-                "(the same, unless another detail is asked beside it), 'answer: default' "
+                "(the same, unless another detail is asked beside it), 'answer: told' (the "
+                "same, for a message that adds to the question just asked), 'answer: default' "
                 "(its default entry answers it, whatever the question is about; needs "
                 "'default') or leave it out.",
                 name,
@@ -184,12 +185,13 @@ def _follow_ups(reader: Reader, node: yaml.Node) -> list[FollowUp]:
                 name,
                 tuple(a for a in asks if a),
                 default or None,
-                answers_topic=answer in ("topic", "again"),
+                answers_topic=answer in ("topic", "again", "told"),
                 yields=answer == "again",
                 over_subject=answer == "default" and bool(default),
                 alone_default=alone == "default" and bool(default),
                 in_exercises=in_exercises or None,
                 of_exercises=asked_of == "exercises",
+                tells=answer == "told",
             )
         )
     names = {follow_up.name for follow_up in found}
