@@ -2132,6 +2132,13 @@ _TWENTY_FOURTH_STOP: list[tuple[tuple[str, ...], str]] = [
         "activities-that-worsen-tight-hip-flexors",
     ),
     (("how do i do the kneeling stretch", "is yoga part of the problem"), "yoga-for-hip-flexors"),
+    # a bare number asked about after a list: the option of that number
+    (("list the exercises", "ok describe #3"), "bridge-pose"),
+    # "does that matter" checks the answer just given, or the entry the message names
+    (
+        ("what is the psoas", "i am on a spin bike daily, does that matter"),
+        "activities-that-worsen-tight-hip-flexors",
+    ),
     # a treatment denied with "no" is not what is asked about
     (("what can i do at home for tight hips, no pills please",), "exercises"),
 ]

@@ -48,7 +48,12 @@ ORDINALS = {
     "final": -1,
     "middle": MIDDLE,
 }
-_NUMBERED = re.compile(r"\b(?:number|no|num|option|#)\s*([1-9])\b|^\s*([1-9])\s*$")
+_NUMBERED = re.compile(
+    r"\b(?:number|no|num|option|#)\s*([1-9])\b|^\s*([1-9])\s*$|"
+    # a bare number asked about ("explain #2", its mark read away): the option of that number
+    r"^\s*(?:(?:and|ok|okay|so|now)\s+)?(?:explain|describe|show me|tell me about|what about|"
+    r"how about)\s+([1-9])\s*$"
+)
 _NUMBER_WORDS = {"one": 0, "two": 1, "three": 2, "four": 3, "five": 4}
 # "number two" (never "no one": "no" before a digit only, "no. 2")
 _NUMBERED_WORD = re.compile(r"\b(?:number|num|option) (" + "|".join(_NUMBER_WORDS) + r")\b")
@@ -315,7 +320,7 @@ def ordinal(canonical: str, options: tuple[str, ...]) -> str | None:
     numbered = _NUMBERED.search(canonical)
     worded = _NUMBERED_WORD.search(canonical)
     if numbered:
-        index = int(numbered.group(1) or numbered.group(2)) - 1
+        index = int(next(number for number in numbered.groups() if number)) - 1
     elif worded:
         index = _NUMBER_WORDS[worded.group(1)]
     else:
