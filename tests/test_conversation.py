@@ -2132,6 +2132,12 @@ _TWENTY_FOURTH_STOP: list[tuple[tuple[str, ...], str]] = [
         "activities-that-worsen-tight-hip-flexors",
     ),
     (("how do i do the kneeling stretch", "is yoga part of the problem"), "yoga-for-hip-flexors"),
+    # a question in a conversation that points at one entry besides the topic, on two words
+    # of its own: that entry, not a "did you mean" with one option
+    (
+        ("how is pigeon done", "should i be careful with any activities or sports"),
+        "activities-that-worsen-tight-hip-flexors",
+    ),
     # a bare number asked about after a list: the option of that number
     (("list the exercises", "ok describe #3"), "bridge-pose"),
     # "does that matter" checks the answer just given, or the entry the message names

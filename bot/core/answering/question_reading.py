@@ -437,7 +437,24 @@ class QuestionReader:
             # "is a chiropractor or a physio better for this?": the words that ask a detail
             # and the rest of the question both point at the detail's own entry.
             return self._entry(best.entry_id, None, own, "detail's own entry")
-        return self.confidence.by_band(own, unfamiliar)
+        reading = self.confidence.by_band(own, unfamiliar)
+        if (
+            following
+            and not told
+            and unfamiliar == 0
+            and reading.kind == "unsure"
+            and len(reading.options) == 1
+            and context is not None
+            and reading.options[0] != context.topic
+            and own.best is not None
+            and (own.best.named or own.best.support >= 2)
+        ):
+            # In a conversation, a question whose words are all the knowledge base's and that
+            # points at one entry other than the topic, on two words of its own or by its name
+            # ("would yoga do the same job, and which poses?" after the exercises), is about
+            # that entry: a "did you mean" with one option would only ask it back.
+            return self._entry(reading.options[0], None, own, "the one option, in a conversation")
+        return reading
 
     def _entry(
         self, entry_id: str, detail: str | None, match: Match | None, note: str = ""
