@@ -24,6 +24,7 @@ from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import FollowUp, KnowledgeBase
 
+NAMED = " named"  # (a note for ``ask --explain``)
 REFERENT_FACTOR = 0.5  # weight of the previous topic's words added to a follow-up
 # An exercise described by what is done in it, in place of its name ("the one where you lie
 # down and lift your hips up, how many do i do?"): a topic of its own, nothing to ask back.
@@ -240,7 +241,7 @@ class FollowUpReader:
                 # swears by yoga. is she right?" after the kneeling stretch)
                 named = None if cue.follow_up.tells else self._named_elsewhere(text, topic)
                 if named is not None:
-                    return entry_reading(self.kb, named, None, None, f"{note}, {named} named")
+                    return entry_reading(self.kb, named, None, None, f"{note}, {named}{NAMED}")
                 return entry_reading(self.kb, topic, None, None, note)
             if entry.detail(cue.follow_up.name) is not None:
                 return entry_reading(self.kb, topic, cue.follow_up.name, None, note)

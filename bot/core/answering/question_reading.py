@@ -49,7 +49,8 @@ _WHICH = re.compile(r"\bwhich\b")
 _WITHOUT = re.compile(r"\bwithout ((?:\w+ ?){1,4})")  # a condition: "without quitting my job"
 # ("no neck pain or anything, just a stiff back" still names the neck: a statement, nothing asked)
 _DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
-_NO_TO = _DENIALS | {"no"}  # ... and "no" before a treatment or condition ("no pills")
+_ONE_OPTION = "the one option, in a conversation"  # (a note for ``ask --explain``)
+_NO_TO = _DENIALS | frozenset(("no",))  # ... and "no" before a treatment or condition ("no pills")
 # ... looked for among the last words before the subject, these aside ("never had a back injury")
 _DENIED_BETWEEN = frozenset("had a an the my been ever really back".split())
 # ... or named as a landmark ("is the psoas near the belly?": where something else is)
@@ -453,7 +454,7 @@ class QuestionReader:
             # points at one entry other than the topic, on two words of its own or by its name
             # ("would yoga do the same job, and which poses?" after the exercises), is about
             # that entry: a "did you mean" with one option would only ask it back.
-            return self._entry(reading.options[0], None, own, "the one option, in a conversation")
+            return self._entry(reading.options[0], None, own, _ONE_OPTION)
         return reading
 
     def _entry(
