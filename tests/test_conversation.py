@@ -2139,6 +2139,15 @@ _TWENTY_FOURTH_STOP: list[tuple[tuple[str, ...], str]] = [
         ("how is pigeon done", "should i be careful with any activities or sports"),
         "activities-that-worsen-tight-hip-flexors",
     ),
+    # one asked for instead, by what is done in it
+    (
+        (
+            "show me the stretches",
+            "the kneeling one is hard on my knees",
+            "got one i could do lying on my back?",
+        ),
+        "bridge-pose",
+    ),
     # a bare number asked about after a list: the option of that number
     (("list the exercises", "ok describe #3"), "bridge-pose"),
     # "does that matter" checks the answer just given, or the entry the message names

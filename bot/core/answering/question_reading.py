@@ -69,6 +69,8 @@ _CALLED = re.compile(
     r"\b(?:the|that|this) (?!the |a |one\b)(\w+(?: \w+){0,3}) one\b"
     r"|\bthe one (?:where|with|that|from|you|on|in)\b((?: \w+){1,5})"
     r"|\bthe one (\w+ing(?: \w+){0,4})"
+    # one asked for instead, by what is done in it: "is there one i can do lying on my back?"
+    r"|\b(?:one|an exercise|a stretch) (?:i|you) (?:can|could) do (\w+ing(?: \w+){0,4})"
 )
 # Words that judge or count, not say what is done in an exercise: "the right one to consult",
 # "the best one for me", "the same one" call no exercise by its own words.
@@ -493,7 +495,7 @@ class QuestionReader:
         called = _CALLED.search(canonical)
         if called is None or context is None:
             return None
-        phrase = called.group(1) or called.group(2) or called.group(3)
+        phrase = next(group for group in called.groups() if group)
         if _NO_NAME.issuperset(phrase.split()):
             return None
         if context.topic in self._exercises:
