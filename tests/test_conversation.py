@@ -2148,6 +2148,19 @@ _TWENTY_FOURTH_STOP: list[tuple[tuple[str, ...], str]] = [
         ),
         "bridge-pose",
     ),
+    # "ask that first" says when it is asked, it points at no option of the list
+    (
+        (
+            "how do tight hip flexors hurt the back",
+            "sorry, i meant to ask that first: what are the muscles called?",
+        ),
+        "what-are-hip-flexors",
+    ),
+    # a story before the check names another entry: that entry
+    (
+        ("how do i do the bridge", "my brother swears yoga sorted his hips out. is he right?"),
+        "yoga-for-hip-flexors",
+    ),
     # a bare number asked about after a list: the option of that number
     (("list the exercises", "ok describe #3"), "bridge-pose"),
     # "does that matter" checks the answer just given, or the entry the message names

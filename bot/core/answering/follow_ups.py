@@ -80,6 +80,8 @@ _NO_ORDINAL = re.compile(
     r"\b(?:in the first place|in first place|at first|first thing|first of all|for the first time|"
     r"the first time|first time|at last|at long last|last night|last week|last month|"
     r"last year|last time|last weekend|last but not least|"
+    # "i should have asked this first": when something was done, not an option
+    r"(?:asked|ask|said|mentioned|done|did|read|tried) (?:this |that |it )?first|"
     # "pay for a third one", "hold it for a second", "a second opinion": any one, not an option
     r"a (?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|final|middle)|"
     # "i have the second and the fourth one": signs of the answer the person has, not options
@@ -239,7 +241,7 @@ class FollowUpReader:
             if cue.follow_up.answers_topic:  # "say that again in simpler words": the topic itself
                 # (unless it names another entry by words the topic never uses: "my neighbour
                 # swears by yoga. is she right?" after the kneeling stretch)
-                named = None if cue.follow_up.tells else self._named_elsewhere(text, topic)
+                named = None if cue.follow_up.tells else self.named_elsewhere(text, topic)
                 if named is not None:
                     return entry_reading(self.kb, named, None, None, f"{note}, {named}{NAMED}")
                 return entry_reading(self.kb, topic, None, None, note)
@@ -288,7 +290,7 @@ class FollowUpReader:
         rest = (e for e in with_detail if e not in ranked)
         return list(islice(chain(found, rest), count))
 
-    def _named_elsewhere(self, text: str, topic: str) -> str | None:
+    def named_elsewhere(self, text: str, topic: str) -> str | None:
         """The entry a follow-up names by a title or keyword, besides the words that ask a
         detail ("every day" asks how often, it names nothing), when that entry is not the
         topic and the topic never uses those words; None otherwise."""

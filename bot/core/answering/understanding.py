@@ -34,7 +34,7 @@ from bot.core.answering.follow_ups import (
 )
 from bot.core.answering.matching import Matcher
 from bot.core.answering.question_reading import ALWAYS, PHRASED, QuestionReader
-from bot.core.answering.reading import Reading, noted
+from bot.core.answering.reading import Reading, entry_reading, noted
 from bot.core.answering.scope import Scope, clauses
 from bot.core.answering.sentences import (
     REFERS,
@@ -222,7 +222,16 @@ class Interpreter:
             cue = self._follow_ups.cue(self.matcher.canonical(question))
             if cue is not None and cue.follow_up.answers_topic:
                 # "... is that what you mean?", "... does that count?": the story is what the
-                # writer checks against the answer just given, which answers it.
+                # writer checks against the answer just given, which answers it (unless the
+                # story names another entry by words the topic never uses: "my neighbour swears
+                # by yoga for this. is she right?" after the kneeling stretch).
+                elsewhere = (
+                    None
+                    if cue.follow_up.tells
+                    else self._follow_ups.named_elsewhere(" ".join(sentences), chat.topic)
+                )
+                if elsewhere is not None:
+                    return noted(entry_reading(self.kb, elsewhere, None, None), note)
                 checked = self._questions.read(question, chat, ())
                 if checked.kind in {"answer", "detail"}:
                     return noted(checked, note)
