@@ -114,6 +114,12 @@ class Matcher:
             if item.entry.kind == "exercise"
             for term in item.title
         )
+        # The exercises' titles, as terms (``names_an_exercise``: no scan of the base per call).
+        self._exercise_titles = tuple(
+            item.title
+            for item in self._index.values()
+            if item.entry.kind == "exercise" and item.title
+        )
         # While one message is read (``one_message``): its matches and canonical forms.
         self._memo: dict[object, Match | str] | None = None
 
@@ -181,10 +187,7 @@ class Matcher:
         """Whether the terms hold every word of an exercise's title (a match of them may find
         that exercise ``named``), without scoring anything."""
         found = frozenset(terms)
-        return any(
-            item.entry.kind == "exercise" and bool(item.title) and item.title <= found
-            for item in self._index.values()
-        )
+        return any(title <= found for title in self._exercise_titles)
 
     def vocabulary(self, entry_id: str) -> frozenset[str]:
         """The terms that point to one entry (its phrasings, title and keywords)."""
