@@ -2172,6 +2172,39 @@ _TWENTY_FOURTH_STOP: list[tuple[tuple[str, ...], str]] = [
     (("what can i do at home for tight hips, no pills please",), "exercises"),
 ]
 
+_TWENTY_FIFTH_STOP: list[tuple[tuple[str, ...], str]] = [
+    # what is denied before a wish to know is told, not asked: the wish asks about the story's
+    # exercise
+    (
+        ("pilates ends with the bridge. no aches, no pain, just wondering how many to do",),
+        "bridge-pose",
+    ),
+    # a body part the exercise places, with "it" for the exercise: where it goes in it
+    (
+        (
+            "the pigeon one please",
+            "my knee is nowhere near my wrist, what is it supposed to look like",
+        ),
+        "pigeon-pose",
+    ),
+    # an exercise asked for by where the body lies
+    (("pigeon hurts my knees", "anything i could do on my back instead?"), "bridge-pose"),
+    # a choice of positions asks where the body goes
+    (("how do i do a bridge", "face up or face down?"), "bridge-pose"),
+    # "time a week", as non-native speakers write it, asks how often
+    (("how do i do the kneeling stretch", "how many time a week?"), "hip-flexor-stretch"),
+    # what if the stretches do not work: whom to see
+    (
+        ("why do tight hips hurt the back", "and if the stretches do not work?"),
+        "when-to-see-a-professional",
+    ),
+    # whether what is told is the reason: the entry it names ("theyre" is no "there")
+    (
+        ("what are the hip flexors", "i sit at a till all day, is that the reason theyre short"),
+        "sitting-and-hip-flexors",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("messages", "entry"),
@@ -2183,9 +2216,10 @@ _TWENTY_FOURTH_STOP: list[tuple[tuple[str, ...], str]] = [
     + _TWENTY_FIRST_STOP
     + _TWENTY_SECOND_STOP
     + _TWENTY_THIRD_STOP
-    + _TWENTY_FOURTH_STOP,
+    + _TWENTY_FOURTH_STOP
+    + _TWENTY_FIFTH_STOP,
 )
-def test_readings_of_the_fifteenth_to_twenty_fourth_stops(
+def test_readings_of_the_fifteenth_to_twenty_fifth_stops(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     reading = talk(answerer, *messages).reading

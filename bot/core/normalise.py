@@ -74,7 +74,7 @@ STOPWORDS = (
     just me more most my myself nor of off on once only or other our ours ourselves out over own
     same she should so some such than that the their theirs them themselves then there these they
     this those through to too under until up very was we were which while whom will with would you
-    your yours yourself yourselves im ive id youre hey hi hello
+    your yours yourself yourselves im ive id youre theyre theyve hey hi hello
     pls plz please thanks thank thx ok okay really actually like just also get gets got getting
     gonna wanna gotta kinda sorta u ur r ya yes yeah yep bit lot lots thing things stuff someone
     somebody anyone anything something tell know want need would could might may must shall let

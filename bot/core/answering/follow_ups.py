@@ -26,6 +26,7 @@ from bot.core.knowledge import FollowUp, KnowledgeBase
 
 NAMED = " named"  # (a note for ``ask --explain``)
 REFERENT_FACTOR = 0.5  # weight of the previous topic's words added to a follow-up
+_TAG = re.compile(r"<[^>]*>")  # the markup of a detail's text, not its words
 # An exercise described by what is done in it, in place of its name ("the one where you lie
 # down and lift your hips up, how many do i do?"): a topic of its own, nothing to ask back.
 _DESCRIBED = re.compile(r"\bthe (?:one|stretch|exercise|pose|move) (?:where|when|that|with) ")
@@ -247,13 +248,17 @@ class FollowUpReader:
                 return entry_reading(self.kb, topic, None, None, note)
             if entry.detail(cue.follow_up.name) is not None:
                 return entry_reading(self.kb, topic, cue.follow_up.name, None, note)
-            # (not "are they near the groin?": a word pointing back asks about what was named)
+            # (not "are they near the groin?": a word pointing back asks about what was named,
+            # unless the message names a body part placed in the exercise: "my knee is nowhere
+            # near my wrist, what should it look like?")
             instead = cue.follow_up.in_exercises
             if (
                 entry.kind == "exercise"
                 and instead
                 and entry.detail(instead) is not None
-                and REFERS.search(text) is None
+                and (
+                    REFERS.search(text) is None or self._placed_in(text, topic, instead, cue.terms)
+                )
             ):
                 return entry_reading(self.kb, topic, instead, None, note)
             if cue.follow_up.default is not None:
@@ -263,6 +268,13 @@ class FollowUpReader:
         if again.band is Band.CONFIDENT and again.best is not None and has_content(again):
             return entry_reading(self.kb, again.best.entry_id, None, again, note)
         return None
+
+    def _placed_in(self, text: str, topic: str, detail: str, asking: frozenset[str]) -> bool:
+        """Whether ``text`` names a word that the ``detail`` of ``topic`` places ("knee" and
+        "wrist" in Pigeon Pose's position), besides the words that ask (``asking``: "near")."""
+        said = self.kb.entries[topic].detail(detail) or ""
+        placed = set(self._terms(_TAG.sub(" ", said))) - QUESTION_WORDS - asking
+        return not placed.isdisjoint(self._terms(text))
 
     def detail_asked(
         self, cue: Cue | None, entry_id: str, own: Match, context: Conversation | None

@@ -71,6 +71,9 @@ _CALLED = re.compile(
     r"|\bthe one (\w+ing(?: \w+){0,4})"
     # one asked for instead, by what is done in it: "is there one i can do lying on my back?"
     r"|\b(?:one|an exercise|a stretch) (?:i|you) (?:can|could) do (\w+ing(?: \w+){0,4})"
+    # ... or by where the body is: "something on my back maybe?"
+    r"|\b(?:something|anything|one|an exercise|a stretch|a pose) (?:(?:i|you) (?:can|could) do )?"
+    r"((?:lying |laying )?on (?:my|your|the) (?:back|front|side|stomach|tummy|belly))\b"
 )
 # Words that judge or count, not say what is done in an exercise: "the right one to consult",
 # "the best one for me", "the same one" call no exercise by its own words.
@@ -498,6 +501,8 @@ class QuestionReader:
         phrase = next(group for group in called.groups() if group)
         if _NO_NAME.issuperset(phrase.split()):
             return None
+        if phrase.startswith("on "):
+            phrase = f"lying {phrase}"  # "something on my back": done lying on it
         if context.topic in self._exercises:
             named = self._named_exercise(phrase)
             return named if named is not None and named != context.topic else None

@@ -66,6 +66,13 @@ _CLOSING = re.compile(
 _IMPERATIVE = frozenset("list name tell show give explain describe recommend suggest send".split())
 _POLITE = re.compile(r"\b(?:pls|plz|please|plse|plez)\W*$")  # "pigeon instructions pls"
 _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
+# ... or a comma before a wish to know ("0 pain, 0 numbness, just want to know how to do it"):
+# what comes before it is told, what follows asks.
+_WISH_AFTER_COMMA = re.compile(
+    r",\s+(?=(?:(?:and|so|but|just|really|i|im|i'm|am)\s+){0,3}(?:(?:want|wanted|need|needed|"
+    r"would like|d like)\s+to\s+(?:know|understand|learn|ask)|wondering|curious)\b)",
+    re.IGNORECASE,
+)
 # A sentence that says which of the questions before it matters ("Also, do I need a block?
 # Really it's the yoga question I care about."): the first question is the one to answer.
 _PRIORITY = re.compile(
@@ -345,4 +352,8 @@ def lead_ins_apart(sentences: list[str]) -> list[str]:
             opens and len(head.split()) >= LEAD_IN_WORDS and not REFERS.search(tail)
         ):
             return [*sentences[:asked], head, tail, *sentences[asked + 1 :]]
+    wish = _WISH_AFTER_COMMA.search(question)
+    if wish is not None and wish.start() > 0:
+        head, tail = question[: wish.start()].strip(), question[wish.end() :].strip()
+        return [*sentences[:asked], head, tail, *sentences[asked + 1 :]]
     return sentences
