@@ -2203,6 +2203,10 @@ _TWENTY_FIFTH_STOP: list[tuple[tuple[str, ...], str]] = [
         ("what are the hip flexors", "i sit at a till all day, is that the reason theyre short"),
         "sitting-and-hip-flexors",
     ),
+    # a work shift is when, not what is asked about
+    (("20 minutes before my shift starts, which stretches are best",), "exercises"),
+    # "name me" the poses asks which ones
+    (("does yoga help tight hips", "name me a few of the poses"), "yoga-for-hip-flexors"),
 ]
 
 

@@ -513,6 +513,21 @@ def test_a_question_about_a_sign_and_another_question_gets_both(answerer: Answer
     assert alone.kind is ReplyKind.INFO and "Cancer and back pain" in alone.plain()
 
 
+def test_a_which_that_tells_more_asks_nothing_beside_a_question_about_a_sign(
+    answerer: Answerer,
+) -> None:
+    """ "..., which was my physio's idea" tells more of what came before; the sentence asks
+    nothing, so the question about the sign gets its explanation alone. "Which is better"
+    still asks."""
+    told = (
+        "i do the kneeling stretch at weekends, which was my physios idea. whats urinary retention?"
+    )
+    reply = answerer.answer(told).reply
+    assert reply.kind is ReplyKind.INFO and "bladder" in reply.plain().lower()
+    asked = "what is urinary retention? i do pigeon and the bridge, which is better?"
+    assert answerer.answer(asked).reply.kind is ReplyKind.ANSWER
+
+
 def test_the_other_question_is_read_with_what_the_question_about_a_sign_named(
     answerer: Answerer,
 ) -> None:

@@ -110,6 +110,8 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/knowledge/model.py", "CONTEXT_CATEGORIES"): "category names in red_flags/ YAML",
     ("bot/core/safety/tokens.py", "_SUFFIXES"): "word endings read in messages",
     ("bot/core/safety/wording.py", "NEGATIONS"): "words read in messages, never said",
+    ("bot/core/safety/wording.py", "_TOLD_AFTER_WHICH"): "words read in messages, never said",
+    ("bot/core/safety/wording.py", "_JUDGED"): "words read in messages, never said",
     ("bot/core/answering/sentences.py", "_BACK"): "words read in messages, never said",
     ("bot/core/answering/sentences.py", "_IMPERATIVE"): "words read in messages, never said",
     ("bot/core/answering/follow_ups.py", "_PLACE"): "words read in messages, never said",

@@ -93,7 +93,7 @@ STOPWORDS = (
     general generally particular particularly specific sure full
     yaar bhai ji ko ka ki ke bhi yaani yani
     fr frfr lowkey highkey istg deadass bruh bro rn fam innit bruv smh imho
-    lunch lunchtime workday workdays weekday weekdays nuisance
+    lunch lunchtime workday workdays weekday weekdays nuisance shift shifts
     lah leh lor sia hor liao po naman ba kasi talaga sige eish ja ah na ang ng mga sa yung yun mag
     pwede puwede
     trainer trainers instructor instructors coach coaches teacher teachers

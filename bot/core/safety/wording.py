@@ -59,15 +59,39 @@ def affirmed(document: Document, name: str) -> bool:
     )
 
 
+# Words after a "which" inside a sentence that tell more of what came before it ("on placement
+# in A&E, which is full on"): no question, unless a judgement follows ("... which is better").
+_TOLD_AFTER_WHICH = frozenset("is was has had means meant makes made".split())
+_JUDGED = frozenset(
+    "best better worse worst right wrong safe safer safest easy easier easiest hard harder "
+    "good bad ok okay more most less least normal".split()
+)
+
+
 def asks(words: Sequence[str]) -> bool:
     """Whether a sentence's words ask something: a question word anywhere ("so how often
     ...?"), a first word that asks ("is it ...", "tell me ...", "best stretches?"), after the
     little words that open a new thought ("anyway, does cycling ...?"), or a request ("just
     want the best stretches", "i really need some tips")."""
-    if first_word(words) in ASKING or not QUESTION_WORDS.isdisjoint(words):
+    if first_word(words) in ASKING:
+        return True
+    if any(word in QUESTION_WORDS and not _tells_more(words, i) for i, word in enumerate(words)):
         return True
     return next((w for w in words if w not in OPENERS and w not in _BEFORE_A_REQUEST), "") in (
         _REQUESTS
+    )
+
+
+def _tells_more(words: Sequence[str], index: int) -> bool:
+    """Whether the "which" at ``index``, inside a sentence, tells more of what came before it
+    ("which is full on"), not asks ("which is better")."""
+    after = words[index + 1 : index + 3]
+    return (
+        words[index] == "which"
+        and index > 0
+        and len(after) == 2
+        and after[0] in _TOLD_AFTER_WHICH
+        and after[1] not in _JUDGED
     )
 
 
