@@ -357,6 +357,12 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # twenty-fifth stop, set 158: an uncle's tumour found when his back pain was looked at,
+        # "he's in remission now": the "now" dates his illness as present, and his back pain
+        # was named (a remission read as over would also hide a mother's new pain in remission)
+        "my uncle ignored his back pain and it turned out to be a tumour, long story, he's in "
+        "remission now. for ordinary back pain that won't go away, should i see a physio or a "
+        "chiro?",
         # twenty-fourth stop, set 150: the name of a syndrome typed in a clinic letter "today",
         # "not about me": the word of time reads as the sign's, now (a term quoted, not had)
         "I'm a medical secretary and I type up a lot of clinic letters, today one had 'iliopsoas' "

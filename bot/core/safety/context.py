@@ -208,6 +208,7 @@ def decide(
     others_here: Callable[[], bool] = lambda: False,
     told_as_mine: Callable[[], bool] = lambda: False,
     others_hurting: Callable[[], bool] = lambda: False,
+    others_cared_for: Callable[[], bool] = lambda: False,
 ) -> Verdict:
     """The status of one mention whose own words are at ``own``, of a flag that ``keeps``
     those contexts, and whose sign in someone else happening now alarms (``others_now()``,
@@ -217,7 +218,9 @@ def decide(
     whether the message says, in any sentence, that what it asks about happened to the writer
     ("is it normal to wet yourself without feeling it? happened twice today").
     ``others_hurting()``: whether the message says, in any sentence, that another person is
-    hurting as it is written ("her back hurts badly"): their sign is then happening now."""
+    hurting as it is written ("her back hurts badly"): their sign is then happening now, unless
+    ``others_cared_for()``: the message says they are already in someone's care ("she is under
+    the oncology team")."""
     mine = set(own)
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
@@ -268,7 +271,13 @@ def decide(
     # Someone else hurting as the message is written ("my wife's legs keep giving out, she has
     # bad back pain"): their sign is happening now, not a family history (never a client's: the
     # writer's care is already there).
-    elif not over and "someone-else" in reaching and others_hurting() and others_now():
+    elif (
+        not over
+        and "someone-else" in reaching
+        and others_hurting()
+        and not others_cared_for()
+        and others_now()
+    ):
         reaching.pop("someone-else")
     # A sign that is growing is no passing sensation: "both legs weak after the gym and getting
     # worse" alarms.

@@ -104,6 +104,9 @@ TOLD_AS_MINE = "told-as-mine"
 # The word list that says, anywhere in a message, that another person is hurting as it is written
 # ("her back hurts badly"): their sign is happening now, as with a person beside the writer.
 OTHERS_HURTING_NOW = "others-hurting-now"
+# The word list that says, anywhere in a message, that another person is already in someone's
+# care ("she is under the oncology team"): their hurting is then no sign happening unattended.
+OTHERS_CARED_FOR = "others-cared-for"
 # A ruled-out mention is left out with its clause, unless the clause opens with a question and
 # more than RUN_ON words of it come before the mention (or the trigger before it): said with no
 # punctuation ("is yoga any good for tight hip flexors i used to get dead legs ... but nothing
@@ -322,6 +325,7 @@ class Screen:
                 partial(affirmed, WITH_ME_NOW),
                 partial(affirmed, TOLD_AS_MINE),
                 partial(affirmed, OTHERS_HURTING_NOW),
+                partial(affirmed, OTHERS_CARED_FOR),
             )
             for flag, _, hit in raw
         ]
