@@ -766,6 +766,18 @@ def test_someone_hurting_as_the_message_is_written_has_their_sign_now(screen: Sc
     assert not screen.assess(client).alarm
 
 
+def test_someone_hurting_but_already_in_care_is_not_their_sign_unattended(
+    screen: Screen,
+) -> None:
+    """Another person hurting as the message is written has their sign now, unless the message
+    says they are already in someone's care (the words.yaml list ``others-cared-for``): "she is
+    under the oncology team", "he is at the GP now getting checked"."""
+    told = "my brother has a temperature and back pain"
+    assert screen.assess(told).alarm
+    assert not screen.assess(told + ", he is at the doctors being seen as we speak").alarm
+    assert not screen.assess(told + ". the hospice team look after him").alarm
+
+
 def test_an_emoji_ends_a_sentence_for_the_safety_check_too(screen: Screen) -> None:
     """An emoji ends a thought, as it ends a sentence for the matcher: the "not" before it is
     no denial of the sign after it."""
