@@ -357,6 +357,13 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # twenty-fifth stop, set 160: bowels not held "last week" in a tummy bug, "all sorted
+        # now" after an emoji (a sentence of its own); a fever "with flu last week" with the
+        # appetite "still" off (a week ago is no long past for a red flag)
+        "had a nasty tummy bug last week, couldnt stop the number twos 🙈 all sorted now. how "
+        "often should i be doing hip stretches?",
+        "was burning up with flu last week and still a bit off my food, whats good to eat to get "
+        "my appetite back?",
         # twenty-fifth stop, set 158: an uncle's tumour found when his back pain was looked at,
         # "he's in remission now": the "now" dates his illness as present, and his back pain
         # was named (a remission read as over would also hide a mother's new pain in remission)
