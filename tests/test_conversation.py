@@ -2230,6 +2230,24 @@ def test_readings_of_the_fifteenth_to_twenty_fifth_stops(
     assert reading is not None and reading.entry_id == entry
 
 
+def test_a_request_for_stretches_gets_the_exercises_unless_it_names_something_else(
+    answerer: Answerer,
+) -> None:
+    """ "Any stretches I could do ..." asks for the exercises whatever it is for, after any
+    topic or none; not when it names one exercise, nor a body part we do not cover."""
+    for messages in (
+        ("why does sitting make my back sore", "any stretches i could do in my lunch break?"),
+        ("give me some stretches before bed please",),
+        ("a few exercises to do on the train?",),
+    ):
+        reading = talk(answerer, *messages).reading
+        assert reading is not None and reading.entry_id == "exercises", messages
+    named = talk(answerer, "any stretches i could do before pigeon pose?").reading
+    assert named is not None and named.entry_id == "pigeon-pose"
+    neck = talk(answerer, "any stretches i can do for my stiff neck").reading
+    assert neck is not None and neck.kind == "not_covered"
+
+
 def test_a_question_for_what_the_story_told_of_a_subject_we_do_not_cover(
     answerer: Answerer,
 ) -> None:

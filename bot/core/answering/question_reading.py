@@ -50,6 +50,7 @@ _WITHOUT = re.compile(r"\bwithout ((?:\w+ ?){1,4})")  # a condition: "without qu
 # ("no neck pain or anything, just a stiff back" still names the neck: a statement, nothing asked)
 _DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
 _ONE_OPTION = "the one option, in a conversation"  # (a note for ``ask --explain``)
+_REQUESTED = "a request for what the detail's entry gives"  # (a note for ``ask --explain``)
 _NO_TO = _DENIALS | frozenset(("no",))  # ... and "no" before a treatment or condition ("no pills")
 # ... looked for among the last words before the subject, these aside ("never had a back injury")
 _DENIED_BETWEEN = frozenset("had a an the my been ever really back".split())
@@ -180,6 +181,11 @@ class QuestionReader:
         asked = frozenset(
             t for p in (cue.phrases + cue.fillers if cue else ()) for t in self._terms(p)
         )
+        if cue is not None and cue.follow_up.over_subject and cue.follow_up.alone_default:
+            # a request that names its own answer ("give me some stretches before bed"): the
+            # default entry's key words stay the message's own, as it is what is asked for
+            wanted = cue.follow_up.default or ""
+            asked = frozenset(t for t in asked if not self._scope.in_keywords((t,), wanted))
         if cue is not None and context is not None:
             # what the person wants to do without is a condition, not what a follow-up asks
             # about ("how do i fix it without quitting my desk job")
@@ -246,6 +252,22 @@ class QuestionReader:
         near = self.not_covered(canonical)
         if near is not None and self.near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole())
+        if (
+            cue is not None
+            and cue.follow_up.over_subject
+            and cue.follow_up.alone_default
+            and near is None
+            and (
+                own.best is None
+                or own.best.entry_id == cue.follow_up.default
+                or (self.kb.entries[own.best.entry_id].kind == "exercise" and not own.best.named)
+            )
+        ):
+            # a request that names its answer, whatever it is for ("any stretches i could do in
+            # my lunch break?"): that answer, unless the message names something else we cover
+            # (one exercise unnamed is no better: "stretch" is also a word of the kneeling one's)
+            wanted = cue.follow_up.default or ""
+            return self._entry(wanted, None, own, _REQUESTED)
         if cue is None and context is not None and context.topic in self._exercises:
             # how or where the exercise just talked about is done, or what happens doing it
             if _DOING_IT.match(canonical) is not None:
