@@ -2203,6 +2203,16 @@ _TWENTY_FIFTH_STOP: list[tuple[tuple[str, ...], str]] = [
         ("what are the hip flexors", "i sit at a till all day, is that the reason theyre short"),
         "sitting-and-hip-flexors",
     ),
+    # a treatment tried and failed is told, not asked about
+    (
+        ("a sports massage never helped, who should i see about my back",),
+        "when-to-see-a-professional",
+    ),
+    # which stretches "would help" someone asks for the exercises
+    (
+        ("why do tight hips hurt the back", "ok which stretches would help a beginner like me"),
+        "exercises",
+    ),
     # a work shift is when, not what is asked about
     (("20 minutes before my shift starts, which stretches are best",), "exercises"),
     # "name me" the poses asks which ones

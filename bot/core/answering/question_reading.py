@@ -44,6 +44,7 @@ OVER_SUBJECT_WORDS = 3  # a subject asked a detail of ("fix tight hip flexors"):
 TIE = 0.95  # a topic this close to the best entry's score keeps the conversation on it
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
 ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
+TREATMENTS = ALWAYS[1]  # the group of treatments (one tried and failed is no subject)
 
 _WHICH = re.compile(r"\bwhich\b")
 _WITHOUT = re.compile(r"\bwithout ((?:\w+ ?){1,4})")  # a condition: "without quitting my job"
@@ -58,6 +59,12 @@ _DENIED_BETWEEN = frozenset("had a an the my been ever really back".split())
 _LANDMARK = frozenset("near beside by next towards close above below".split())
 # ... or said to be fine just after it ("chest is fine lol just my hips feel locked")
 _FINE_AFTER = re.compile(r" (?:is|are|feels?|seems?) (?:fine|ok|okay|good|alright|normal)\b")
+# ... or a treatment said to have been tried and failed ("massage did not help, who do i see?"):
+# what was done, not what is asked about
+_TRIED_AFTER = re.compile(
+    r" (?:did not|does not|has not|have not|never|was no|is no) (?:help|helped|work|worked|"
+    r"do anything|did anything|good|use)\b"
+)
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 _PREVIOUS = re.compile(r"\b(?:previous|before that|before this|the one before)\b")
 # "the one you mentioned just before the bridge": an exercise placed by its neighbour's name.
@@ -711,6 +718,10 @@ class QuestionReader:
                 denials.isdisjoint(before[-2:])
                 and _LANDMARK.isdisjoint(before[-2:])
                 and not _FINE_AFTER.match(canonical, found.end())
+                and not (
+                    self.near_group(found.group(0)) == TREATMENTS
+                    and _TRIED_AFTER.match(canonical, found.end())
+                )
             ):
                 return found.group(0)
         return None
