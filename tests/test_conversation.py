@@ -19,6 +19,7 @@ from bot.core.answering.context import (
 )
 from bot.core.answering.follow_ups import ordinal
 from bot.core.answering.language import looks_english
+from bot.core.answering.scope import clauses
 from bot.core.knowledge import KnowledgeBase
 from bot.core.replies import ReplyKind
 from tests.e2e import RunningBot, button_data, last_message, real_knowledge, running_bot, sent
@@ -2213,6 +2214,11 @@ _TWENTY_FIFTH_STOP: list[tuple[tuple[str, ...], str]] = [
         ("why do tight hips hurt the back", "ok which stretches would help a beginner like me"),
         "exercises",
     ),
+    # a story typed with no punctuation, then a question word: the question
+    (
+        ("no pain in my legs just stiff hips what are the hip flexors exactly",),
+        "what-are-hip-flexors",
+    ),
     # a work shift is when, not what is asked about
     (("20 minutes before my shift starts, which stretches are best",), "exercises"),
     # "name me" the poses asks which ones
@@ -2238,6 +2244,18 @@ def test_readings_of_the_fifteenth_to_twenty_fifth_stops(
 ) -> None:
     reading = talk(answerer, *messages).reading
     assert reading is not None and reading.entry_id == entry
+
+
+def test_a_message_typed_without_punctuation_asks_from_its_question_word() -> None:
+    """With no punctuation at all, a story first, then a question word: the question starts
+    there. Not in a message that opens as a question ("how ... and how much ..."), nor where
+    punctuation already marks the clauses."""
+    assert clauses("legs fine no pins and needles how do i stretch my hips") == [
+        "legs fine no pins and needles,",
+        "how do i stretch my hips",
+    ]
+    assert len(clauses("how do crowns work and how much do they cost")) == 1
+    assert clauses("legs fine, what now") == ["legs fine,", "what now"]
 
 
 def test_a_request_for_stretches_gets_the_exercises_unless_it_names_something_else(

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
+from bot.core.asking import opens_a_question
 from bot.core.knowledge import KnowledgeBase
 from bot.core.normalise import is_stopword, stem, words
 
@@ -45,6 +46,12 @@ _PRONOUN = re.compile(r"\s*(?:it|this|that|these|those|them|me|you|him|her|us)\b
 # A short message's clauses: "i'm a paramedic on long shifts, what stretches help?"
 _CLAUSE = re.compile(r"(?:[^.!?;:,\n\u2013\u2014-]|\b-\b)+[.!?;:,\n\u2013\u2014-]*")
 _BUT = re.compile(r"\s+(?=but\b)", re.IGNORECASE)
+# In a message typed without any punctuation, a question word after the first words starts the
+# question ("no numbness just tight hips what r hip flexors"); not "when", as often a conjunction.
+_ASKS_HERE = re.compile(
+    r"(?<=\w)\s+(?=(?:what|whats|wat|wats|wot|how|which|why|where|wen)\b)", re.IGNORECASE
+)
+_PUNCTUATED = re.compile(r"[.!?;:,\n\u2013\u2014]")
 
 
 def _remembered(
@@ -316,7 +323,10 @@ def _content(terms: list[str]) -> bool:
 
 def clauses(text: str) -> list[str]:
     """The clauses of a short message: its sentences, split again at commas, colons, dashes
-    and a "but"."""
+    and a "but" (in a message with no punctuation at all that opens with a story, also before
+    a question word)."""
+    if _PUNCTUATED.search(text) is None and not opens_a_question(words(text)):
+        text = _ASKS_HERE.sub(",", text)  # (a story first: not "how do ... and how much ...")
     return [
         piece.strip() for piece in _CLAUSE.findall(_BUT.sub(",", text)) if re.search(r"\w", piece)
     ]
