@@ -2219,6 +2219,16 @@ _TWENTY_FIFTH_STOP: list[tuple[tuple[str, ...], str]] = [
         ("no pain in my legs just stiff hips what are the hip flexors exactly",),
         "what-are-hip-flexors",
     ),
+    # what the writer tells of themselves before a comma asks no detail ("every day", "5 times a
+    # week" is how often they drive or run, not how often to do the exercise)
+    (
+        ("how do i do the bridge", "i drive every day, is that bad for my hip flexors?"),
+        "sitting-and-hip-flexors",
+    ),
+    (
+        ("pigeon pose please", "i run 5 times a week, is that making my hips tight?"),
+        "activities-that-worsen-tight-hip-flexors",
+    ),
     # a work shift is when, not what is asked about
     (("20 minutes before my shift starts, which stretches are best",), "exercises"),
     # "name me" the poses asks which ones

@@ -47,6 +47,7 @@ ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an ans
 TREATMENTS = ALWAYS[1]  # the group of treatments (one tried and failed is no subject)
 
 _WHICH = re.compile(r"\bwhich\b")
+_OF_ONESELF = frozenset("i im ive id my".split())  # first words of what one tells of oneself
 _WITHOUT = re.compile(r"\bwithout ((?:\w+ ?){1,4})")  # a condition: "without quitting my job"
 # ("no neck pain or anything, just a stiff back" still names the neck: a statement, nothing asked)
 _DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
@@ -182,7 +183,7 @@ class QuestionReader:
         overview = self.side_by_side(canonical, context)
         if overview is not None:
             return overview
-        cue = self._follow_ups.cue(self._asking(text, canonical))
+        cue = self._follow_ups.cue(self._asking(text, canonical, context is not None))
         if cue is not None and cue.follow_up.answers_topic and (told or context is None):
             cue = None  # "explain it in simpler words" asks again only after an answer
         asked = frozenset(
@@ -643,14 +644,16 @@ class QuestionReader:
                 return topic if candidate.score >= TIE * best.score else None
         return None
 
-    def _asking(self, text: str, canonical: str) -> str:
+    def _asking(self, text: str, canonical: str, following: bool = False) -> str:
         """Where a message can ask a detail: its questions, when it has a statement besides
-        ("is spin class bad for my hips? i do 3 a week" asks no frequency)."""
+        ("is spin class bad for my hips? i do 3 a week" asks no frequency); in a conversation
+        (``following``), even what the writer tells of themselves in the same sentence before a
+        comma ("i cycle every day, does that make it worse?")."""
         if "?" not in text:
             return canonical
         parts = sentences_of(text)
-        asking = [part for part in parts if "?" in part]
-        if len(asking) == len(parts):
+        asking = [_asked_part(part) if following else part for part in parts if "?" in part]
+        if asking == parts:
             return canonical
         return self.matcher.canonical(" ".join(asking))
 
@@ -731,6 +734,17 @@ class QuestionReader:
 
     def _terms(self, phrase: str) -> list[str]:
         return self.matcher.analyse(phrase)[0]
+
+
+def _asked_part(sentence: str) -> str:
+    """A sentence without what the writer tells of themselves before its last comma, when what
+    follows the comma opens a question ("i cycle to work every day, does that make my hip
+    flexors worse?")."""
+    head, comma, tail = sentence.rpartition(",")
+    told = words(head)[:1]
+    if comma and told and told[0] in _OF_ONESELF and opens_a_question(words(tail)):
+        return tail.strip()
+    return sentence
 
 
 def _beside(exercises: list[str], exercise: str, step: int) -> str | None:
