@@ -2229,6 +2229,17 @@ _TWENTY_FIFTH_STOP: list[tuple[tuple[str, ...], str]] = [
         ("pigeon pose please", "i run 5 times a week, is that making my hips tight?"),
         "activities-that-worsen-tight-hip-flexors",
     ),
+    # "the one after that, pigeon?" names the one it asks for: no step from the name
+    (
+        (
+            "show me the kneeling stretch",
+            "cool thanks",
+            "whats the one after that, pigeon? how is it done",
+        ),
+        "pigeon-pose",
+    ),
+    # how low to go in an exercise asks what it should feel like
+    (("pigeon pose", "how low do i go?"), "pigeon-pose"),
     # a work shift is when, not what is asked about
     (("20 minutes before my shift starts, which stretches are best",), "exercises"),
     # "name me" the poses asks which ones

@@ -156,6 +156,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/question_reading.py", "_LANDMARK"): "words read, never said",
     ("bot/core/answering/question_reading.py", "_NO_TO"): "words read, never said",
     ("bot/core/answering/question_reading.py", "_OF_ONESELF"): "words read, never said",
+    ("bot/core/answering/question_reading.py", "_POINTERS"): "words read, never said",
     ("bot/core/answering/question_reading.py", "_ONE_OPTION"): "an explain note",
     ("bot/core/answering/question_reading.py", "_REQUESTED"): "an explain note",
     ("bot/core/answering/question_reading.py", "QuestionReader", "lying "): "a word read",

@@ -67,6 +67,7 @@ _TRIED_AFTER = re.compile(
     r"do anything|did anything|good|use)\b"
 )
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
+_POINTERS = frozenset(("that", "this", "it"))  # a word after "before"/"after" pointing back
 _PREVIOUS = re.compile(r"\b(?:previous|before that|before this|the one before)\b")
 # "the one you mentioned just before the bridge": an exercise placed by its neighbour's name.
 _ONE = re.compile(r"\bone\b")
@@ -506,8 +507,12 @@ class QuestionReader:
         one = _ONE.search(canonical)
         beside = _BESIDE.search(canonical, one.end()) if one is not None else None
         if beside is not None:
-            # the name just after it, in the fewest words ("the one after pigeon on your list")
+            # the name just after it, in the fewest words ("the one after pigeon on your list");
+            # not after a word pointing back ("the next one after that, the pigeon?" names the
+            # one it asks for)
             after = canonical[beside.end() :].split()[:SIDE_WORDS]
+            if after and after[0] in _POINTERS:
+                after = []
             for count in range(1, len(after) + 1):
                 named = self._named_exercise(" ".join(after[:count]))
                 if named is not None:
