@@ -2240,6 +2240,8 @@ _TWENTY_FIFTH_STOP: list[tuple[tuple[str, ...], str]] = [
     ),
     # how low to go in an exercise asks what it should feel like
     (("pigeon pose", "how low do i go?"), "pigeon-pose"),
+    # "how do i know my hips ..." (no "if") asks for the signs
+    (("how do i know my hips are the tight bit",), "signs-of-tight-hip-flexors"),
     # a work shift is when, not what is asked about
     (("20 minutes before my shift starts, which stretches are best",), "exercises"),
     # "name me" the poses asks which ones

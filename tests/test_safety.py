@@ -508,6 +508,9 @@ def test_a_question_about_a_sign_and_another_question_gets_both(answerer: Answer
     assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "bridge-pose"
     assert "Cancer and back pain" in reply.plain()  # the sign explained under the answer
     assert not URGENT_MARKERS.search(reply.plain())
+    # Typed with no punctuation, "also" turns to the other question.
+    typed = answerer.answer("whats foot drop mean btw also best stretches for tight hips").reply
+    assert typed.kind is ReplyKind.ANSWER and typed.entry_id == "exercises"
     # Nothing else asked (or nothing the bot can answer): the explanation alone, as before.
     alone = answerer.answer("could my back pain be cancer? what is the weather like?").reply
     assert alone.kind is ReplyKind.INFO and "Cancer and back pain" in alone.plain()

@@ -38,7 +38,7 @@ _MEANING = frozenset("mean means meaning meant term word phrase called cause cau
 NEGATIONS = frozenset({"no", "not", "never", "without", "zero", "none"})
 # Words that turn a sentence to something else: what comes after them is not the question about
 # the sign ("if i ever lost feeling in my legs i'd go to hospital, but for normal tightness ...").
-_TURNS = frozenset("but however although though except whereas anyway so".split())
+_TURNS = frozenset("but however although though except whereas anyway so also plus btw".split())
 # A sentence that opens with a wish asks for something ("just want the best stretches").
 _REQUESTS = frozenset("want need wanted needed looking".split())
 _BEFORE_A_REQUEST = frozenset("i just really only would am also".split())
