@@ -29,6 +29,7 @@ from bot.core.normalise import (
     _BARE_NEGATIONS,
     _CONTRACTIONS,
     _QUOTES,
+    emoji_as_words,
     expand_contractions,
     fold,
     fold_unicode,
@@ -58,8 +59,9 @@ def test_the_ascii_shortcut_of_fold_folds_as_the_general_path(text: str) -> None
 
 
 def _fold_char_by_char(text: str) -> str:
-    """``fold_unicode`` as it was: every character looked at in Python."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    """``fold_unicode`` as it was: every character looked at in Python (the emoji read as words
+    first, as ``fold_unicode`` does: "🍑" is "bum")."""
+    text = unicodedata.normalize("NFKC", emoji_as_words(text)).translate(_QUOTES).lower()
     kept = []
     for char in unicodedata.normalize("NFKD", text):
         category = unicodedata.category(char)
