@@ -2242,6 +2242,11 @@ _TWENTY_FIFTH_STOP: list[tuple[tuple[str, ...], str]] = [
     (("pigeon pose", "how low do i go?"), "pigeon-pose"),
     # "how do i know my hips ..." (no "if") asks for the signs
     (("how do i know my hips are the tight bit",), "signs-of-tight-hip-flexors"),
+    # "try first" is where to start, not the first option shown
+    (("does yoga help tight hips", "what poses do i try first"), "yoga-for-hip-flexors"),
+    # "scratch that" takes back what came before it; "feat" as heard for feet
+    (("pigeon pose", "scratch that, what about the bridge, how many"), "bridge-pose"),
+    (("how do i do the bridge", "where does my feat go"), "bridge-pose"),
     # a work shift is when, not what is asked about
     (("20 minutes before my shift starts, which stretches are best",), "exercises"),
     # "name me" the poses asks which ones

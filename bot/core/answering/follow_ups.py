@@ -100,6 +100,8 @@ _NO_ORDINAL = re.compile(
     # "first" as "before the other": "which knee comes forward first", "what goes down first"
     r"(?:forward|forwards|down|up|out|over|front|goes|go|comes|come|bends|bend|moves|move|do) "
     r"first|"
+    # "which poses should i try first": where to start, not the first option shown
+    r"(?:try|start|begin|learn|practise|practice) (?:with )?first|"
     # "the second thing you said": a part of the answer, not an option shown after it
     r"(?:first|second|third|last|1st|2nd|3rd) (?:thing|point|bit|part|sign) you "
     r"(?:said|mentioned|wrote|listed|described))\b"
