@@ -2304,6 +2304,12 @@ def test_a_request_for_stretches_gets_the_exercises_unless_it_names_something_el
     assert neck is not None and neck.kind == "not_covered"
 
 
+def test_a_pre_workout_is_a_supplement_not_a_workout(answerer: Answerer) -> None:
+    """ "Pre workout" is a supplement people buy: no exercises for it."""
+    reading = talk(answerer, "any pre workout you would suggest").reading
+    assert reading is None or reading.entry_id is None
+
+
 def test_a_question_for_what_the_story_told_of_a_subject_we_do_not_cover(
     answerer: Answerer,
 ) -> None:
