@@ -2247,6 +2247,11 @@ _TWENTY_FIFTH_STOP: list[tuple[tuple[str, ...], str]] = [
     # "scratch that" takes back what came before it; "feat" as heard for feet
     (("pigeon pose", "scratch that, what about the bridge, how many"), "bridge-pose"),
     (("how do i do the bridge", "where does my feat go"), "bridge-pose"),
+    # an exercise named only to be taken back ("not the bridge, i meant pigeon")
+    (
+        ("how do i do the bridge", "oops not the bridge, i meant pigeon. how is that one done"),
+        "pigeon-pose",
+    ),
     # a work shift is when, not what is asked about
     (("20 minutes before my shift starts, which stretches are best",), "exercises"),
     # "name me" the poses asks which ones

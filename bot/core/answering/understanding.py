@@ -65,6 +65,12 @@ OTHER_QUESTIONS = 2  # a long message's other questions read when its question i
 OTHER_QUESTION_SUPPORT = 3  # words of its own for the other of two questions in one breath
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
 _IT = re.compile(r"\b(?:it|them)\b")  # a pronoun that names a thing, not a whole story
+# An entry named only to be taken back, then another: "sorry not pigeon, i meant the kneeling
+# stretch" (the words of the first are left out of the message).
+_NOT_THAT = re.compile(
+    r"\bnot (?:the )?(\w+(?: \w+){0,2}) ?[,.]? (?=(?:i meant|i mean|meant|the|i was asking)\b)",
+    re.IGNORECASE,
+)
 # A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
 _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
 # A question that points at what the clause before it told ("my shoulder clicks, what's a good
@@ -102,6 +108,9 @@ class Interpreter:
     def _read(self, text: str, conversation: Conversation | None) -> Reading:
         context = conversation if conversation is not None and conversation.current else None
         text = without_closing(text)  # "... form? Best, Anja": the name is no word of it
+        taken_back = _NOT_THAT.search(text)
+        if taken_back is not None and self.named_in(taken_back.group(1)) is not None:
+            text = f"{text[: taken_back.start()]}{text[taken_back.end() :]}"
         sentences = bounded(turns_apart(sentences_of(text)))
         if len(text) >= LONG_MESSAGE:
             sentences = lead_ins_apart(run_ons_apart(sentences))
