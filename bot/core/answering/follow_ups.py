@@ -23,10 +23,10 @@ from bot.core.answering.sentences import REFERS
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import FollowUp, KnowledgeBase
+from bot.core.replies import to_plain
 
 NAMED = " named"  # (a note for ``ask --explain``)
 REFERENT_FACTOR = 0.5  # weight of the previous topic's words added to a follow-up
-_TAG = re.compile(r"<[^>]*>")  # the markup of a detail's text, not its words
 # An exercise described by what is done in it, in place of its name ("the one where you lie
 # down and lift your hips up, how many do i do?"): a topic of its own, nothing to ask back.
 _DESCRIBED = re.compile(r"\bthe (?:one|stretch|exercise|pose|move) (?:where|when|that|with) ")
@@ -275,7 +275,7 @@ class FollowUpReader:
         """Whether ``text`` names a word that the ``detail`` of ``topic`` places ("knee" and
         "wrist" in Pigeon Pose's position), besides the words that ask (``asking``: "near")."""
         said = self.kb.entries[topic].detail(detail) or ""
-        placed = set(self._terms(_TAG.sub(" ", said))) - QUESTION_WORDS - asking
+        placed = set(self._terms(to_plain(said))) - QUESTION_WORDS - asking
         return not placed.isdisjoint(self._terms(text))
 
     def detail_asked(

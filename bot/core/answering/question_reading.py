@@ -190,7 +190,7 @@ class QuestionReader:
         asked = frozenset(
             t for p in (cue.phrases + cue.fillers if cue else ()) for t in self._terms(p)
         )
-        if cue is not None and cue.follow_up.over_subject and cue.follow_up.alone_default:
+        if cue is not None and cue.follow_up.names_its_answer:
             # a request that names its own answer ("give me some stretches before bed"): the
             # default entry's key words stay the message's own, as it is what is asked for
             wanted = cue.follow_up.default or ""
@@ -263,8 +263,7 @@ class QuestionReader:
             return Reading("not_covered", subject=near, match=whole())
         if (
             cue is not None
-            and cue.follow_up.over_subject
-            and cue.follow_up.alone_default
+            and cue.follow_up.names_its_answer
             and near is None
             and (
                 own.best is None

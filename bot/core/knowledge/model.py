@@ -114,6 +114,13 @@ class FollowUp:
     of_exercises: bool = False
     tells: bool = False
 
+    @property
+    def names_its_answer(self) -> bool:
+        """A request that names its own answer ("any stretches i could do tonight?"): the
+        default answers it whatever it is for, and with nothing to follow (``answer: default``
+        with ``alone: default``)."""
+        return self.over_subject and self.alone_default
+
 
 @dataclass(frozen=True)
 class KnowledgeBase:
