@@ -2258,6 +2258,26 @@ _TWENTY_FIFTH_STOP: list[tuple[tuple[str, ...], str]] = [
     (("does yoga help tight hips", "name me a few of the poses"), "yoga-for-hip-flexors"),
 ]
 
+_TWENTY_SIXTH_STOP: list[tuple[tuple[str, ...], str]] = [
+    # "if i ..." says when it will be done, not what is asked about
+    (
+        ("pigeon pose", "how long each side if i do it at the office on a coffee break"),
+        "pigeon-pose",
+    ),
+    (("the bridge", "how many times a week if i only have sunday mornings free"), "bridge-pose"),
+    (
+        ("pigeon", "how long per side if i am doing it in the staff room at school"),
+        "pigeon-pose",
+    ),
+    # "im" typed for "i am" reads as the words of a follow-up ("like im 5")
+    (
+        ("why do tight hip flexors hurt my back", "ok now like im five please"),
+        "how-hip-flexors-cause-back-pain",
+    ),
+    # asking for more of the topic just answered
+    (("what are the hip flexors", "tell me more"), "what-are-hip-flexors"),
+]
+
 
 @pytest.mark.parametrize(
     ("messages", "entry"),
@@ -2270,13 +2290,41 @@ _TWENTY_FIFTH_STOP: list[tuple[tuple[str, ...], str]] = [
     + _TWENTY_SECOND_STOP
     + _TWENTY_THIRD_STOP
     + _TWENTY_FOURTH_STOP
-    + _TWENTY_FIFTH_STOP,
+    + _TWENTY_FIFTH_STOP
+    + _TWENTY_SIXTH_STOP,
 )
-def test_readings_of_the_fifteenth_to_twenty_fifth_stops(
+def test_readings_of_the_fifteenth_to_twenty_sixth_stops(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     reading = talk(answerer, *messages).reading
     assert reading is not None and reading.entry_id == entry
+
+
+def test_a_condition_or_treatment_told_before_a_question_of_ours_gets_the_answer_and_a_line(
+    answerer: Answerer,
+) -> None:
+    """What someone takes or lives with, told before a question about something else, leaves
+    the question answered, with one line to ask a professional about it; asked about, chosen
+    between, or pregnancy (which bears on any exercise), it gets the kind not-covered reply."""
+    told = (
+        ("taking ibuprofen most days, how long should i hold pigeon?", "ibuprofen"),
+        ("I live with asthma. What exercises help tight hip flexors?", "asthma"),
+    )
+    for message, subject in told:
+        outcome = talk(answerer, message)
+        assert outcome.reply.kind is ReplyKind.ANSWER, message
+        assert outcome.reading is not None and outcome.reading.aside == subject
+        assert f"You mentioned {subject}" in outcome.reply.html
+    for message in (
+        "is ibuprofen ok with pigeon pose?",
+        "im on ibuprofen, can i take it before pigeon?",
+        "ibuprofen or paracetamol, which helps pigeon pose more?",
+        "im 20 weeks pregnant, how long should i hold pigeon?",
+    ):
+        assert talk(answerer, message).reply.kind is ReplyKind.FALLBACK, message
+    plain = talk(answerer, "how long should i hold pigeon?")
+    assert plain.reading is not None and plain.reading.aside is None
+    assert "You mentioned" not in plain.reply.html
 
 
 def test_a_message_typed_without_punctuation_asks_from_its_question_word() -> None:

@@ -178,9 +178,9 @@ class Answerer:
     def reply_for(self, reading: Reading, text: str = "") -> Reply:
         """The reply a reading calls for."""
         if reading.kind == "answer" and reading.entry_id is not None:
-            return self.entry(reading.entry_id)
+            return self._aside(self.entry(reading.entry_id), reading.aside)
         if reading.kind == "detail" and reading.entry_id and reading.detail:
-            return self.detail(reading.entry_id, reading.detail)
+            return self._aside(self.detail(reading.entry_id, reading.detail), reading.aside)
         if reading.kind in {"none", "unsure"} and not looks_english(text, self.matcher.knows):
             return Reply(ReplyKind.FALLBACK, self.kb.texts["english_only"], self.fallback().buttons)
         if reading.kind == "not_covered" and reading.subject:
@@ -195,6 +195,14 @@ class Answerer:
             html = self.kb.texts[reading.kind]  # "Did you mean ...?" / "Which one do you mean?"
             return Reply(ReplyKind.UNSURE, html, tuple((b,) for b in buttons))
         return self.fallback()
+
+    def _aside(self, reply: Reply, subject: str | None) -> Reply:
+        """The answer with one line on a condition or treatment told beside the question: we
+        do not cover it, so a professional should say how it changes the advice."""
+        if subject is None:
+            return reply
+        line = fill(self.kb.texts["told_aside"], subject=subject)
+        return replace(reply, html=f"{reply.html.rstrip()}\n\n{line}")
 
     def _then(self, conversation: Conversation | None, outcome: Outcome, text: str = "") -> Outcome:
         """The outcome with the conversation it leaves behind (``text``: the message, whose key

@@ -30,7 +30,7 @@ from bot.core.answering.follow_ups import (
 )
 from bot.core.answering.match_result import Band, Match
 from bot.core.answering.matching import Matcher, only_numbers
-from bot.core.answering.reading import Reading, entry_reading, noted
+from bot.core.answering.reading import Reading, entry_reading, noted, with_aside
 from bot.core.answering.scope import Scope
 from bot.core.answering.sentences import POINTS_AT, sentences_of
 from bot.core.answering.term_model import QUESTION_WORDS
@@ -43,12 +43,17 @@ UNKNOWN_AGENT = 1.0  # an unknown thing asked to cause or help: nothing shared i
 OVER_SUBJECT_WORDS = 3  # a subject asked a detail of ("fix tight hip flexors"): words at most
 TIE = 0.95  # a topic this close to the best entry's score keeps the conversation on it
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
-ALWAYS = ("conditions", "treatments")  # not-covered groups that win over an answer
+ALWAYS = ("conditions", "treatments", "pregnancy")  # not-covered groups that win over an answer
 TREATMENTS = ALWAYS[1]  # the group of treatments (one tried and failed is no subject)
+# ... unless only told of before a question about something else; not pregnancy, which bears on
+# any exercise ("I'm 24 weeks pregnant. is it safe to lie on my back?")
+TOLD_ASIDE = ALWAYS[:2]
 
 _WHICH = re.compile(r"\bwhich\b")
 _OF_ONESELF = frozenset("i im ive id my".split())  # first words of what one tells of oneself
 _WITHOUT = re.compile(r"\bwithout ((?:\w+ ?){1,4})")  # a condition: "without quitting my job"
+# ... or when it will be done: "how long per side if im doing it on my lunch break at work"
+_WHEN_I = re.compile(r"\bif (?:i|im|i am|i m|ive|i have)\b((?: \w+){1,12})")
 # ("no neck pain or anything, just a stiff back" still names the neck: a statement, nothing asked)
 _DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
 _ONE_OPTION = "the one option, in a conversation"  # (a note for ``ask --explain``)
@@ -65,6 +70,13 @@ _FINE_AFTER = re.compile(r" (?:is|are|feels?|seems?) (?:fine|ok|okay|good|alrigh
 _TRIED_AFTER = re.compile(
     r" (?:did not|does not|has not|have not|never|was no|is no) (?:help|helped|work|worked|"
     r"do anything|did anything|good|use)\b"
+)
+# ... or chosen between in the question ("ibuprofen or naproxen, which is better?")
+_CHOOSING = frozenset("which either both".split())
+# ... or pointed back at as something taken ("im on ibuprofen, can i take it before pigeon?")
+_TAKING_IT = re.compile(
+    r"\b(?:take|taking|use|using|mix|mixing|combine|combining|on|stop|stopping) "
+    r"(?:it|them|this|that|these|those)\b"
 )
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 _POINTERS = frozenset(("that", "this", "it"))  # a word after "before"/"after" pointing back
@@ -177,6 +189,26 @@ class QuestionReader:
         """What one question asks. ``told``: the context is the message's own back-story, which
         the question may add to freely, not a topic of the chat that an unrelated message must
         not be forced onto."""
+        reading = self._read(text, context, story, told)
+        if reading.kind in {"answer", "detail"}:
+            return with_aside(reading, self.told_aside(text))
+        return reading
+
+    def told_aside(self, text: str) -> str | None:
+        """A condition or treatment the text tells of before a question about something else
+        ("i have arthritis, how often should i stretch?"), or None."""
+        near = self.not_covered(self.matcher.canonical(text))
+        if near is not None and self.near_group(near) in TOLD_ASIDE and self._told(text, near):
+            return near
+        return None
+
+    def _read(
+        self,
+        text: str,
+        context: Conversation | None,
+        story: tuple[tuple[str, float], ...],
+        told: bool,
+    ) -> Reading:
         canonical = self.matcher.canonical(text)
         compared = self._compared(canonical, context, story, told)
         if compared is not None:
@@ -201,6 +233,9 @@ class QuestionReader:
             without = _WITHOUT.search(canonical)
             if without is not None:
                 asked |= frozenset(self._terms(without.group(1)))
+            when = _WHEN_I.search(canonical)
+            if when is not None:
+                asked |= frozenset(self._terms(when.group(1)))
 
         # "the second one", "number 3": the last list shown (no list: nothing to guess from).
         options = context.options if context is not None else ()
@@ -259,6 +294,8 @@ class QuestionReader:
             # app"): only an entry named by its title may answer.
             unfamiliar = max(unfamiliar, UNKNOWN_SUBJECT)
         near = self.not_covered(canonical)
+        if near is not None and self.near_group(near) in TOLD_ASIDE and self._told(text, near):
+            near = None  # what they take, told before a question about something else
         if near is not None and self.near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole())
         if (
@@ -732,6 +769,30 @@ class QuestionReader:
             ):
                 return found.group(0)
         return None
+
+    def _told(self, text: str, subject: str) -> bool:
+        """Whether a treatment is only told of, before a question that does not name it ("take
+        naproxen for the ache, could sitting be what makes my hip flexors tight?"): what the
+        writer does, not what is asked ("im on naproxen, can i do the stretches?" asks it, and
+        "ibuprofen or naproxen, which is better?" chooses between them)."""
+        clauses = [c for s in sentences_of(text) for c in s.split(",") if c.strip()]
+        asking = [i for i, c in enumerate(clauses) if opens_a_question(words(c))]
+        if not asking or asking[0] == 0:
+            return False
+        question = " ".join(clauses[asking[0] :])
+        asked = f" {self.matcher.canonical(question)} "
+        if (
+            f" {subject} " in asked
+            or not _CHOOSING.isdisjoint(asked.split())
+            or _TAKING_IT.search(asked) is not None
+        ):
+            return False
+        # (and the question names something of ours by itself: "what remedy would you
+        # suggest?" after "i suffer from plantar fasciitis" asks about the condition)
+        own = self.matcher.match(question)
+        return own.band is not Band.NONE and any(
+            self._scope.key_term(t) and t not in self._detail_words for t in own.terms
+        )
 
     def near_group(self, subject: str) -> str:
         return self._near.get(subject, "")

@@ -6,7 +6,7 @@ message against what came before) so that both produce, and the answerer consume
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.core.answering.match_result import Match
@@ -26,6 +26,9 @@ class Reading:
     subject: str | None = None  # the subject not covered ("knee"), for kind "not_covered"
     match: Match | None = None
     notes: tuple[str, ...] = field(default=())  # how context and sentences were used
+    # a condition or treatment we do not cover, told of beside the question answered ("i have
+    # arthritis. how often should i stretch?"): the answer says to ask a professional about it
+    aside: str | None = None
 
 
 def entry_reading(
@@ -41,12 +44,11 @@ def entry_reading(
 
 def noted(reading: Reading, note: str) -> Reading:
     """The same reading with one more note on how it was decided."""
-    return Reading(
-        reading.kind,
-        reading.entry_id,
-        reading.detail,
-        reading.options,
-        reading.subject,
-        reading.match,
-        (*reading.notes, note),
-    )
+    return replace(reading, notes=(*reading.notes, note))
+
+
+def with_aside(reading: Reading, subject: str | None) -> Reading:
+    """An answer with the subject told beside it that a professional should advise on."""
+    if subject is None or reading.kind not in {"answer", "detail"}:
+        return reading
+    return replace(reading, aside=subject, notes=(*reading.notes, f"told beside it: {subject}"))

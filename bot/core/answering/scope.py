@@ -184,6 +184,10 @@ class Scope:
         """Whether every one of the terms is a word of the entry's title or keywords."""
         return all(entry_id in self._by_key_term.get(term, ()) for term in terms)
 
+    def key_term(self, term: str) -> bool:
+        """Whether a term is a word of some entry's title or keywords."""
+        return term in self._by_key_term
+
     def shared(self, terms: Iterable[str]) -> bool:
         """Whether more than a third of the entries have all of the terms among the words of
         their titles and keywords: a name for the whole subject ("hip flexors"), not for one

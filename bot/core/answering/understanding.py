@@ -34,7 +34,7 @@ from bot.core.answering.follow_ups import (
 )
 from bot.core.answering.matching import Matcher
 from bot.core.answering.question_reading import ALWAYS, PHRASED, QuestionReader
-from bot.core.answering.reading import Reading, entry_reading, noted
+from bot.core.answering.reading import Reading, entry_reading, noted, with_aside
 from bot.core.answering.scope import Scope, clauses
 from bot.core.answering.sentences import (
     REFERS,
@@ -334,10 +334,13 @@ class Interpreter:
                 if again.kind in {"answer", "detail"}:
                     reading = noted(again, f"another question of the message: {sentences[other]!r}")
                     break
-        if reading.kind in {"none", "unsure"}:
-            near = self._questions.not_covered(" ".join(self.matcher.canonical(s) for s in story))
-            if near is not None:
-                return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
+        near = self._questions.not_covered(" ".join(self.matcher.canonical(s) for s in story))
+        if reading.kind in {"none", "unsure"} and near is not None:
+            return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
+        if near is not None and reading.aside is None and self.weighs_on_answers(near):
+            # a condition or treatment told in the story ("I have arthritis. How often should
+            # I stretch?"): the answer, and a line to ask a professional about it
+            reading = with_aside(reading, near)
         return noted(reading, note)
 
     def _purpose_aside(

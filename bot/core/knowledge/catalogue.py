@@ -247,6 +247,7 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "reload_more": ("{count}",),
     # --- understanding messages (bot/core/answering/understanding.py) ---
     "not_covered": ("{subject}",),
+    "told_aside": ("{subject}",),
     "english_only": (),
     "none_of_these": (),
     "button_none_of_these": (),
