@@ -2309,6 +2309,10 @@ def test_a_condition_or_treatment_told_before_a_question_of_ours_gets_the_answer
     told = (
         ("taking ibuprofen most days, how long should i hold pigeon?", "ibuprofen"),
         ("I live with asthma. What exercises help tight hip flexors?", "asthma"),
+        # (the words of what is told are not what is asked: "means" asks no meaning)
+        ("asthma means i cant run much, what exercises help my hip flexors?", "asthma"),
+        ("type 2 diabetes, doing the bridge later, how many reps?", "diabetes"),
+        ("with my fibromyalgia how often should i do the kneeling stretch?", "fibromyalgia"),
     )
     for message, subject in told:
         outcome = talk(answerer, message)
@@ -2320,6 +2324,9 @@ def test_a_condition_or_treatment_told_before_a_question_of_ours_gets_the_answer
         "im on ibuprofen, can i take it before pigeon?",
         "ibuprofen or paracetamol, which helps pigeon pose more?",
         "im 20 weeks pregnant, how long should i hold pigeon?",
+        # (a question naming nothing of ours asks about what was told)
+        "I have sciatica, what stretches help?",
+        "after a knee replacement how soon can i do pigeon?",
     ):
         assert talk(answerer, message).reply.kind is ReplyKind.FALLBACK, message
     plain = talk(answerer, "how long should i hold pigeon?")

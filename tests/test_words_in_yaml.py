@@ -150,6 +150,8 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/term_analysis.py", "PLURAL"): "a suffix of internal terms",
     ("bot/core/answering/question_reading.py", "ALWAYS"): "group names of _vocabulary.yaml",
     ("bot/core/answering/question_reading.py", "_DENIALS"): "words read in messages, never said",
+    ("bot/core/answering/question_reading.py", "_CHOOSING"): "words read, never said",
+    ("bot/core/answering/reading.py", "with_aside", "told beside it: "): "explain",
     ("bot/core/answering/question_reading.py", "_DENIED_BETWEEN"): "words read, never said",
     ("bot/core/answering/question_reading.py", "_ONLY_WEIGHED"): "words read, never said",
     ("bot/core/answering/question_reading.py", "_JOINED"): "words read, never said",

@@ -31,7 +31,7 @@ from bot.core.answering.follow_ups import (
 from bot.core.answering.match_result import Band, Match
 from bot.core.answering.matching import Matcher, only_numbers
 from bot.core.answering.reading import Reading, entry_reading, noted, with_aside
-from bot.core.answering.scope import Scope
+from bot.core.answering.scope import Scope, clauses
 from bot.core.answering.sentences import POINTS_AT, sentences_of
 from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.asking import opens_a_question
@@ -71,9 +71,17 @@ _TRIED_AFTER = re.compile(
     r" (?:did not|does not|has not|have not|never|was no|is no) (?:help|helped|work|worked|"
     r"do anything|did anything|good|use)\b"
 )
-# ... or chosen between in the question ("ibuprofen or naproxen, which is better?")
+# ... or chosen between in the question ("ibuprofen or naproxen, which is better?", said with an
+# "or" in the clause that tells of them)
 _CHOOSING = frozenset("which either both".split())
+# ... where a question word after other words starts the question
+_ASKS_AFTER_WORDS = re.compile(r"(?<=\w)\s+(?=(?:what|whats|how|which|why|where)\s)")
 # ... or pointed back at as something taken ("im on ibuprofen, can i take it before pigeon?")
+# ... or what is asked is when life goes on after it ("after a hip replacement how long until i
+# can drive?": the recovery from it)
+_RECOVERY = re.compile(
+    r"\b(?:how long (?:until|till|til|before)|how soon|when can i|when will i)\b"
+)
 _TAKING_IT = re.compile(
     r"\b(?:take|taking|use|using|mix|mixing|combine|combining|on|stop|stopping) "
     r"(?:it|them|this|that|these|those)\b"
@@ -177,6 +185,14 @@ class QuestionReader:
         )
         # The exercises in menu order, for "the next one" (sorted once: every question asks).
         self._exercises = [entry.id for entry in kb.exercises()]
+        # The words of the entries' titles that ask nothing by themselves ("hip", "pigeon",
+        # not "often" or "stretch"): a question with one names a subject of ours.
+        self._subject_terms = frozenset(
+            t
+            for entry in kb.entries.values()
+            for t in self._terms(entry.title)
+            if t not in QUESTION_WORDS and t not in self._detail_words
+        )
         self.confidence = Confidence(kb, matcher, scope, self.near_terms)
 
     def read(
@@ -201,6 +217,12 @@ class QuestionReader:
         if near is not None and self.near_group(near) in TOLD_ASIDE and self._told(text, near):
             return near
         return None
+
+    def _aside_terms(self, text: str, subject: str) -> frozenset[str]:
+        """The words of the clause that tells of a condition or treatment, which the question
+        after it (naming its own subject) does not ask about ("asthma means no running for me,
+        what exercises help my hip flexors?": not what "means" means)."""
+        return frozenset(self._terms(self._told(text, subject) or subject))
 
     def _read(
         self,
@@ -236,6 +258,12 @@ class QuestionReader:
             when = _WHEN_I.search(canonical)
             if when is not None:
                 asked |= frozenset(self._terms(when.group(1)))
+
+        aside = self.told_aside(text)
+        if aside is not None:
+            # what they live with or take, told before the question, is not what it asks
+            # about ("type 1 diabetic, doing pigeon tonight, how long per side?")
+            asked |= self._aside_terms(text, aside)
 
         # "the second one", "number 3": the last list shown (no list: nothing to guess from).
         options = context.options if context is not None else ()
@@ -294,7 +322,7 @@ class QuestionReader:
             # app"): only an entry named by its title may answer.
             unfamiliar = max(unfamiliar, UNKNOWN_SUBJECT)
         near = self.not_covered(canonical)
-        if near is not None and self.near_group(near) in TOLD_ASIDE and self._told(text, near):
+        if near is not None and near == aside:
             near = None  # what they take, told before a question about something else
         if near is not None and self.near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole())
@@ -770,28 +798,48 @@ class QuestionReader:
                 return found.group(0)
         return None
 
-    def _told(self, text: str, subject: str) -> bool:
-        """Whether a treatment is only told of, before a question that does not name it ("take
-        naproxen for the ache, could sitting be what makes my hip flexors tight?"): what the
-        writer does, not what is asked ("im on naproxen, can i do the stretches?" asks it, and
-        "ibuprofen or naproxen, which is better?" chooses between them)."""
-        clauses = [c for s in sentences_of(text) for c in s.split(",") if c.strip()]
-        asking = [i for i, c in enumerate(clauses) if opens_a_question(words(c))]
-        if not asking or asking[0] == 0:
-            return False
-        question = " ".join(clauses[asking[0] :])
+    def _told(self, text: str, subject: str) -> str | None:
+        """The clause that only tells of a treatment or condition, before a question that does
+        not name it ("take naproxen for the ache, could sitting be what makes my hip flexors
+        tight?"): what the writer does, not what is asked ("im on naproxen, can i do the
+        stretches?" asks it, and "ibuprofen or naproxen, which is better?" chooses between
+        them); None when it is asked about."""
+        # (a question word starts a clause: "with my hypermobility how often should i ...")
+        pieces = clauses(_ASKS_AFTER_WORDS.sub(", ", text))
+        told = [i for i, c in enumerate(pieces) if self.not_covered(self.matcher.canonical(c))]
+        if not told or opens_a_question(words(pieces[told[0]])):
+            return None  # (asked in its own clause: "what's recovery like after a hip op")
+        after = pieces[told[0] + 1 :]
+        asking = [i for i, c in enumerate(after) if opens_a_question(words(c))]
+        if not asking:
+            return None
+        # (from the clause that asks, or the one before it where that names an exercise:
+        # "doing pigeon tonight, how long per side?")
+        start = asking[0]
+        if start > 0 and self._names_subject(after[start - 1]):
+            start -= 1
+        question = " ".join(after[start:])
         asked = f" {self.matcher.canonical(question)} "
+        choice = " or " in f" {self.matcher.canonical(pieces[told[0]])} "
         if (
             f" {subject} " in asked
-            or not _CHOOSING.isdisjoint(asked.split())
+            or (choice and not _CHOOSING.isdisjoint(asked.split()))
             or _TAKING_IT.search(asked) is not None
+            or _RECOVERY.search(asked) is not None
         ):
-            return False
-        # (and the question names something of ours by itself: "what remedy would you
-        # suggest?" after "i suffer from plantar fasciitis" asks about the condition)
-        own = self.matcher.match(question)
-        return own.band is not Band.NONE and any(
-            self._scope.key_term(t) and t not in self._detail_words for t in own.terms
+            return None
+        # (and the question names its own subject, one of ours: "what remedy would you
+        # suggest?" or "what stretches help?" after "i have sciatica" ask about the condition)
+        if self.matcher.match(question).band is Band.NONE or not self._names_subject(question):
+            return None
+        return pieces[told[0]]
+
+    def _names_subject(self, text: str) -> bool:
+        """Whether a text names a subject of ours: an exercise, or a word of a title that asks
+        nothing by itself ("hip", "pigeon"; not "often" or "stretch")."""
+        own = self.matcher.match(text)
+        return not self._subject_terms.isdisjoint(own.terms) or (
+            self._named_exercise(text) is not None
         )
 
     def near_group(self, subject: str) -> str:
