@@ -389,8 +389,9 @@ class Interpreter:
     def _may_answer(self, question: str) -> bool:
         """Whether a question read with no context may be an answer or a detail: only when it
         has words that ask a detail, puts two exercises side by side, names an exercise (a
-        body part in it is ours), or an entry reaches the confident band (with none of these,
-        no path of ``QuestionReader.read`` gives one), found without scoring the entries that
+        body part in it is ours), tells of a condition or treatment before asking (its words
+        are then not matched), or an entry reaches the confident band (with none of these, no
+        path of ``QuestionReader.read`` gives one), found without scoring the entries that
         cannot."""
         canonical = self.matcher.canonical(question)
         if self._follow_ups.cue(canonical) is not None:
@@ -402,6 +403,8 @@ class Interpreter:
             return True
         # (any exercise's title, not only the longest name: "his foot drags ... the bridges")
         if self.matcher.names_an_exercise(self.matcher.terms(question)):
+            return True
+        if self._questions.told_aside(question) is not None:
             return True
         return self.matcher.best_reaching(((question, 1.0),), self.matcher.confident) is not None
 
