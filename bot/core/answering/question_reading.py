@@ -810,9 +810,7 @@ class QuestionReader:
         if not told or opens_a_question(words(pieces[told[0]])):
             return None  # (asked in its own clause: "what's recovery like after a hip op")
         after = pieces[told[0] + 1 :]
-        asking = [
-            i for i, c in enumerate(after) if c.endswith("?") or opens_a_question(words(c))
-        ]
+        asking = [i for i, c in enumerate(after) if c.endswith("?") or opens_a_question(words(c))]
         if not asking:
             return None
         # (from the clause that asks, or the one before it where that names an exercise:
