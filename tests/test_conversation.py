@@ -2313,6 +2313,10 @@ def test_a_condition_or_treatment_told_before_a_question_of_ours_gets_the_answer
         ("asthma means i cant run much, what exercises help my hip flexors?", "asthma"),
         ("type 2 diabetes, doing the bridge later, how many reps?", "diabetes"),
         ("with my fibromyalgia how often should i do the kneeling stretch?", "fibromyalgia"),
+        # (a clause that opens as a question can: "will ...")
+        ("on blood pressure tablets, will yoga help my tight hips", "tablets"),
+        # (whom to see suits whatever was told)
+        ("ive got osteoporosis, who should i see about my back?", "osteoporosis"),
     )
     for message, subject in told:
         outcome = talk(answerer, message)
@@ -2329,6 +2333,16 @@ def test_a_condition_or_treatment_told_before_a_question_of_ours_gets_the_answer
         "after a knee replacement how soon can i do pigeon?",
     ):
         assert talk(answerer, message).reply.kind is ReplyKind.FALLBACK, message
+    # in a conversation, a detail asked is the topic's
+    for messages, subject in (
+        (
+            ("how do i do the bridge", "i have fibromyalgia, how many reps should i do"),
+            "fibromyalgia",
+        ),
+        (("pigeon pose", "with my asthma, how long should i hold it"), "asthma"),
+    ):
+        outcome = talk(answerer, *messages)
+        assert outcome.reading is not None and outcome.reading.aside == subject, messages
     plain = talk(answerer, "how long should i hold pigeon?")
     assert plain.reading is not None and plain.reading.aside is None
     assert "You mentioned" not in plain.reply.html

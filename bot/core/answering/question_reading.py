@@ -34,7 +34,7 @@ from bot.core.answering.reading import Reading, entry_reading, noted, with_aside
 from bot.core.answering.scope import Scope, clauses
 from bot.core.answering.sentences import POINTS_AT, sentences_of
 from bot.core.answering.term_model import QUESTION_WORDS
-from bot.core.asking import opens_a_question
+from bot.core.asking import ASKING, first_word, opens_a_question
 from bot.core.knowledge import KnowledgeBase
 from bot.core.normalise import words
 
@@ -83,7 +83,7 @@ _RECOVERY = re.compile(
     r"\b(?:how long (?:until|till|til|before)|how soon|when can i|when will i)\b"
 )
 _TAKING_IT = re.compile(
-    r"\b(?:take|taking|use|using|mix|mixing|combine|combining|on|stop|stopping) "
+    r"\b(?:take|taking|use|using|mix|mixing|combine|combining|while on|still on|stop|stopping) "
     r"(?:it|them|this|that|these|those)\b"
 )
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
@@ -207,22 +207,28 @@ class QuestionReader:
         not be forced onto."""
         reading = self._read(text, context, story, told)
         if reading.kind in {"answer", "detail"}:
-            return with_aside(reading, self.told_aside(text))
+            following = context is not None and context.topic is not None
+            return with_aside(reading, self.told_aside(text, following))
         return reading
 
-    def told_aside(self, text: str) -> str | None:
+    def told_aside(self, text: str, following: bool = False) -> str | None:
         """A condition or treatment the text tells of before a question about something else
-        ("i have arthritis, how often should i stretch?"), or None."""
+        ("i have arthritis, how often should i stretch?"), or None. ``following``: in a
+        conversation, where a detail asked is the topic's."""
         near = self.not_covered(self.matcher.canonical(text))
-        if near is not None and self.near_group(near) in TOLD_ASIDE and self._told(text, near):
+        if (
+            near is not None
+            and self.near_group(near) in TOLD_ASIDE
+            and self._told(text, near, following)
+        ):
             return near
         return None
 
-    def _aside_terms(self, text: str, subject: str) -> frozenset[str]:
+    def _aside_terms(self, text: str, subject: str, following: bool) -> frozenset[str]:
         """The words of the clause that tells of a condition or treatment, which the question
         after it (naming its own subject) does not ask about ("asthma means no running for me,
         what exercises help my hip flexors?": not what "means" means)."""
-        return frozenset(self._terms(self._told(text, subject) or subject))
+        return frozenset(self._terms(self._told(text, subject, following) or subject))
 
     def _read(
         self,
@@ -259,11 +265,12 @@ class QuestionReader:
             if when is not None:
                 asked |= frozenset(self._terms(when.group(1)))
 
-        aside = self.told_aside(text)
+        following = context is not None and context.topic is not None
+        aside = self.told_aside(text, following)
         if aside is not None:
             # what they live with or take, told before the question, is not what it asks
             # about ("type 1 diabetic, doing pigeon tonight, how long per side?")
-            asked |= self._aside_terms(text, aside)
+            asked |= self._aside_terms(text, aside, following)
 
         # "the second one", "number 3": the last list shown (no list: nothing to guess from).
         options = context.options if context is not None else ()
@@ -798,19 +805,20 @@ class QuestionReader:
                 return found.group(0)
         return None
 
-    def _told(self, text: str, subject: str) -> str | None:
+    def _told(self, text: str, subject: str, following: bool = False) -> str | None:
         """The clause that only tells of a treatment or condition, before a question that does
         not name it ("take naproxen for the ache, could sitting be what makes my hip flexors
         tight?"): what the writer does, not what is asked ("im on naproxen, can i do the
         stretches?" asks it, and "ibuprofen or naproxen, which is better?" chooses between
-        them); None when it is asked about."""
+        them); None when it is asked about. ``following``: a detail asked in a conversation is
+        the topic's ("i have carpal tunnel, where does my knee go?" after pigeon pose)."""
         # (a question word starts a clause: "with my hypermobility how often should i ...")
         pieces = clauses(_ASKS_AFTER_WORDS.sub(", ", text))
         told = [i for i, c in enumerate(pieces) if self.not_covered(self.matcher.canonical(c))]
         if not told or opens_a_question(words(pieces[told[0]])):
             return None  # (asked in its own clause: "what's recovery like after a hip op")
         after = pieces[told[0] + 1 :]
-        asking = [i for i, c in enumerate(after) if c.endswith("?") or opens_a_question(words(c))]
+        asking = [i for i, c in enumerate(after) if c.endswith("?") or _asks(c)]
         if not asking:
             return None
         # (from the clause that asks, or the one before it where that names an exercise:
@@ -828,6 +836,15 @@ class QuestionReader:
             or _RECOVERY.search(asked) is not None
         ):
             return None
+        cue = self._follow_ups.cue(asked.strip())
+        if cue is not None and (
+            # whom to see suits whatever was told ("ive got osteoporosis, what kind of
+            # professional should i check with?"), as does a detail of the topic just talked
+            # about in a conversation
+            cue.follow_up.default == self.kb.red_flags.question_entry
+            or (following and cue.follow_up.default is None)
+        ):
+            return pieces[told[0]]
         # (and the question names its own subject, one of ours: "what remedy would you
         # suggest?" or "what stretches help?" after "i have sciatica" ask about the condition)
         if self.matcher.match(question).band is Band.NONE or not self._names_subject(question):
@@ -847,6 +864,12 @@ class QuestionReader:
 
     def _terms(self, phrase: str) -> list[str]:
         return self.matcher.analyse(phrase)[0]
+
+
+def _asks(clause: str) -> bool:
+    """Whether a clause opens the way a question can ("will yoga help my hips", as well as
+    "how long ..."), after a clause that told of something."""
+    return first_word(words(clause)) in ASKING
 
 
 def _asked_part(sentence: str) -> str:
