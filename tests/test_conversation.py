@@ -2276,6 +2276,13 @@ _TWENTY_SIXTH_STOP: list[tuple[tuple[str, ...], str]] = [
     ),
     # asking for more of the topic just answered
     (("what are the hip flexors", "tell me more"), "what-are-hip-flexors"),
+    # when or where it is done, told in a clause before the question, is not what is asked
+    (("pigeon", "after a long day sitting at my office desk, how long per side"), "pigeon-pose"),
+    # staying upright or lowering the chest is where the body goes
+    (
+        ("pigeon", "after cycling to work in the rain, do i stay upright or lower my chest"),
+        "pigeon-pose",
+    ),
 ]
 
 

@@ -52,6 +52,8 @@ TOLD_ASIDE = ALWAYS[:2]
 _WHICH = re.compile(r"\bwhich\b")
 _OF_ONESELF = frozenset("i im ive id my".split())  # first words of what one tells of oneself
 _WITHOUT = re.compile(r"\bwithout ((?:\w+ ?){1,4})")  # a condition: "without quitting my job"
+# ... or when or where it will be done, told in a clause of its own before the question
+_CIRCUMSTANCE = frozenset("after before during at in on while whilst when between".split())
 # ... or when it will be done: "how long per side if im doing it on my lunch break at work"
 _WHEN_I = re.compile(r"\bif (?:i|im|i am|i m|ive|i have)\b((?: \w+){1,12})")
 # ("no neck pain or anything, just a stiff back" still names the neck: a statement, nothing asked)
@@ -264,6 +266,11 @@ class QuestionReader:
             when = _WHEN_I.search(canonical)
             if when is not None:
                 asked |= frozenset(self._terms(when.group(1)))
+            head, comma, tail = text.rpartition(",")
+            if comma and first_word(words(head)) in _CIRCUMSTANCE and _asks(tail):
+                # ... and so is when or where it is done, told first ("after my swim at the
+                # leisure centre, do i lower my chest or stay upright?")
+                asked |= frozenset(self._terms(head))
 
         following = context is not None and context.topic is not None
         aside = self.told_aside(text, following)
