@@ -2278,6 +2278,14 @@ _TWENTY_SIXTH_STOP: list[tuple[tuple[str, ...], str]] = [
     (("what are the hip flexors", "tell me more"), "what-are-hip-flexors"),
     # when or where it is done, told in a clause before the question, is not what is asked
     (("pigeon", "after a long day sitting at my office desk, how long per side"), "pigeon-pose"),
+    # a request for stretches after a story that points nowhere clearly: the exercises
+    (
+        (
+            "why does sitting tighten hips",
+            "i man a switchboard wearing a headset for hours, which stretches should i be doing then",
+        ),
+        "exercises",
+    ),
     # staying upright or lowering the chest is where the body goes
     (
         ("pigeon", "after cycling to work in the rain, do i stay upright or lower my chest"),

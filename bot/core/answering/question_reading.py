@@ -348,6 +348,9 @@ class QuestionReader:
                 own.best is None
                 or own.best.entry_id == cue.follow_up.default
                 or (self.kb.entries[own.best.entry_id].kind == "exercise" and not own.best.named)
+                # (the rest names nothing and points nowhere clearly: "i work in a call centre
+                # with a headset on, which stretches should i be doing")
+                or (not own.best.named and own.band is Band.NONE)
             )
         ):
             # a request that names its answer, whatever it is for ("any stretches i could do in
