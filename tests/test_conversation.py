@@ -2282,7 +2282,8 @@ _TWENTY_SIXTH_STOP: list[tuple[tuple[str, ...], str]] = [
     (
         (
             "why does sitting tighten hips",
-            "i man a switchboard wearing a headset for hours, which stretches should i be doing then",
+            "i man a switchboard wearing a headset for hours, "
+            "which stretches should i be doing then",
         ),
         "exercises",
     ),
