@@ -321,7 +321,7 @@ class Interpreter:
                     pieces, context, reading, told=context is not chat, whole=" ".join(sentences)
                 )
         reading = self._purpose_aside(question, context, reading, told=context is not chat)
-        if reading.kind in {"none", "unsure"} and not (reading.match and reading.match.off_topic):
+        if reading.kind in {"none", "unsure"} and not self.matcher.match(question).off_topic:
             # Another of its questions may be the one understood ("... feet where? how high do
             # you lift? any tips on doing the bridge properly"), read in the story's context
             # like the question; not when the question names a subject the maintainers list as
