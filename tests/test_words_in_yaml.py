@@ -151,6 +151,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/question_reading.py", "ALWAYS"): "group names of _vocabulary.yaml",
     ("bot/core/answering/question_reading.py", "_DENIALS"): "words read in messages, never said",
     ("bot/core/answering/question_reading.py", "_CHOOSING"): "words read, never said",
+    ("bot/core/answering/question_reading.py", "_CIRCUMSTANCE"): "words read, never said",
     ("bot/core/answering/reading.py", "with_aside", "told beside it: "): "explain",
     ("bot/core/answering/question_reading.py", "_DENIED_BETWEEN"): "words read, never said",
     ("bot/core/answering/question_reading.py", "_ONLY_WEIGHED"): "words read, never said",
