@@ -2287,6 +2287,12 @@ _TWENTY_SIXTH_STOP: list[tuple[tuple[str, ...], str]] = [
         ),
         "exercises",
     ),
+    # where a muscle "sits" asks its place, not about sitting
+    (
+        ("my gym coach keeps on about my psoas. tell me what that muscle is and where it sits",),
+        "what-are-hip-flexors",
+    ),
+    (("what is the iliacus", "and where does it sit"), "what-are-hip-flexors"),
     # staying upright or lowering the chest is where the body goes
     (
         ("pigeon", "after cycling to work in the rain, do i stay upright or lower my chest"),
