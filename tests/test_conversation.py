@@ -2293,6 +2293,11 @@ _TWENTY_SIXTH_STOP: list[tuple[tuple[str, ...], str]] = [
         "what-are-hip-flexors",
     ),
     (("what is the iliacus", "and where does it sit"), "what-are-hip-flexors"),
+    # a detail of how the topic's exercise is done, after words that point at another entry
+    (
+        ("the bridge", "got a standing desk now so hardly any sitting. feet flat or up on tiptoes"),
+        "bridge-pose",
+    ),
     # staying upright or lowering the chest is where the body goes
     (
         ("pigeon", "after cycling to work in the rain, do i stay upright or lower my chest"),

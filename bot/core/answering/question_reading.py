@@ -566,6 +566,9 @@ class QuestionReader:
             and reading.options[0] != context.topic
             and own.best is not None
             and (own.best.named or own.best.support >= 2)
+            # (not when it asks how the topic's exercise is done: "i have a standing desk so
+            # im hardly sitting. do my feet go flat?" after the bridge)
+            and not (self._holds(cue, context) and not own.best.named)
         ):
             # In a conversation, a question whose words are all the knowledge base's and that
             # points at one entry other than the topic, on two words of its own or by its name
