@@ -35,6 +35,8 @@ def test_the_question_is_the_last_sentence_that_asks_with_or_without_its_mark() 
     assert question_index(["What's the best stretch", "My back hurts."]) == 0
     assert question_index(["how does it cause the ache?", "explain like im 5 pls"]) == 0
     assert question_index(["When I sit it hurts.", "ok"]) == 1  # none asks: the last
+    # a question word alone narrows the question before it
+    assert question_index(["It still aches.", "should I get it looked at?", "who?"]) == 1
 
 
 def test_with_no_sentence_that_asks_a_request_is_the_question() -> None:

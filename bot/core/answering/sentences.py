@@ -95,6 +95,8 @@ _HANDS_OVER = re.compile(
     r"\W*(?:(?:so|and|ok|okay|any(?:one|body)?),? )?(?:(?:got|have you got|do you have) )?"
     r"(?:any )?(?:ideas?|thoughts?|advice|tips?|suggestions?|help|clue|views?|pointers?)"
     r"(?: (?:please|pls|plz|anyone|at all|guys|here|on this|on that))*\W*$"
+    # a question word alone, narrowing the question before it ("should i see someone? who")
+    r"|\W*(?:who|which|where|when|how)\W*$"
 )
 # A question that depends on the one before it: "And if so, what do I do about it?"
 _IF_SO = re.compile(
