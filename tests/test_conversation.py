@@ -2298,6 +2298,15 @@ _TWENTY_SIXTH_STOP: list[tuple[tuple[str, ...], str]] = [
         ("the bridge", "got a standing desk now so hardly any sitting. feet flat or up on tiptoes"),
         "bridge-pose",
     ),
+    # how often the writer does something, told before a comma with no question mark, asks no
+    # frequency
+    (
+        (
+            "does running tighten the hips",
+            "i run five times a week, what else could make them tight",
+        ),
+        "activities-that-worsen-tight-hip-flexors",
+    ),
     # staying upright or lowering the chest is where the body goes
     (
         ("pigeon", "after cycling to work in the rain, do i stay upright or lower my chest"),

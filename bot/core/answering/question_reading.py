@@ -739,7 +739,10 @@ class QuestionReader:
         (``following``), even what the writer tells of themselves in the same sentence before a
         comma ("i cycle every day, does that make it worse?")."""
         if "?" not in text:
-            return canonical
+            # (with no mark, what the writer tells of themselves before a comma still asks
+            # nothing: "i cycle to work every day, what else would make them worse")
+            asked = _asked_part(text) if following else text
+            return canonical if asked == text else self.matcher.canonical(asked)
         parts = sentences_of(text)
         asking = [_asked_part(part) if following else part for part in parts if "?" in part]
         if asking == parts:
