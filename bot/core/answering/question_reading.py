@@ -78,12 +78,12 @@ _TRIED_AFTER = re.compile(
 _CHOOSING = frozenset("which either both".split())
 # ... where a question word after other words starts the question
 _ASKS_AFTER_WORDS = re.compile(r"(?<=\w)\s+(?=(?:what|whats|how|which|why|where)\s)")
-# ... or pointed back at as something taken ("im on ibuprofen, can i take it before pigeon?")
 # ... or what is asked is when life goes on after it ("after a hip replacement how long until i
 # can drive?": the recovery from it)
 _RECOVERY = re.compile(
     r"\b(?:how long (?:until|till|til|before)|how soon|when can i|when will i)\b"
 )
+# ... or pointed back at as something taken ("im on ibuprofen, can i take it before pigeon?")
 _TAKING_IT = re.compile(
     r"\b(?:take|taking|use|using|mix|mixing|combine|combining|while on|still on|stop|stopping) "
     r"(?:it|them|this|that|these|those)\b"
