@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["ASKING", "COURTESIES", "OPENERS", "QUESTION_WORDS", "first_word", "opens_a_question"]
+__all__ = [
+    "ASKING",
+    "COURTESIES",
+    "OPENERS",
+    "QUESTION_WORDS",
+    "first_word",
+    "may_open_a_question",
+    "opens_a_question",
+]
 
 # Greetings and words of thanks or praise before what is asked ("howzit, how many days a week
 # ...", "lovely, which poses?"): they open a question, and say nothing about its subject (the
@@ -50,3 +58,10 @@ def opens_a_question(words: Sequence[str]) -> bool:
     or without its question mark; not "when I sit ..." (a statement as often as a question)."""
     word = first_word(words)
     return word in ASKING and word not in _ALSO_STATEMENTS
+
+
+def may_open_a_question(words: Sequence[str]) -> bool:
+    """Whether a sentence starts the way a question can, statements that start the same way
+    included ("will yoga help my hips", "any tips", "tell me ..."): for a sentence already
+    known to be asking something, or a clause after one that only told of something."""
+    return first_word(words) in ASKING

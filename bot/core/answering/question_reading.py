@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
+from typing import NamedTuple
 
 from bot.core.answering.confidence import SOLID_UNFAMILIAR, Confidence
 from bot.core.answering.context import Conversation
@@ -34,7 +35,7 @@ from bot.core.answering.reading import Reading, entry_reading, noted, with_aside
 from bot.core.answering.scope import Scope, clauses
 from bot.core.answering.sentences import POINTS_AT, sentences_of
 from bot.core.answering.term_model import QUESTION_WORDS
-from bot.core.asking import ASKING, first_word, opens_a_question
+from bot.core.asking import first_word, may_open_a_question, opens_a_question
 from bot.core.knowledge import KnowledgeBase
 from bot.core.normalise import words
 
@@ -76,8 +77,6 @@ _TRIED_AFTER = re.compile(
 # ... or chosen between in the question ("ibuprofen or naproxen, which is better?", said with an
 # "or" in the clause that tells of them)
 _CHOOSING = frozenset("which either both".split())
-# ... where a question word after other words starts the question
-_ASKS_AFTER_WORDS = re.compile(r"(?<=\w)\s+(?=(?:what|whats|how|which|why|where)\s)")
 # ... or what is asked is when life goes on after it ("after a hip replacement how long until i
 # can drive?": the recovery from it)
 _RECOVERY = re.compile(
@@ -161,6 +160,13 @@ NEXT_WORDS = (
 )
 
 
+class _Aside(NamedTuple):
+    """A condition or treatment told of before a question (``QuestionReader.told_aside``)."""
+
+    subject: str  # as the not-covered list names it ("asthma")
+    clause: str  # the clause that tells of it ("asthma means no running for me,")
+
+
 class QuestionReader:
     """Reads one question against one knowledge base (built with the interpreter that asks)."""
 
@@ -207,30 +213,24 @@ class QuestionReader:
         """What one question asks. ``told``: the context is the message's own back-story, which
         the question may add to freely, not a topic of the chat that an unrelated message must
         not be forced onto."""
-        reading = self._read(text, context, story, told)
-        if reading.kind in {"answer", "detail"}:
-            following = context is not None and context.topic is not None
-            return with_aside(reading, self.told_aside(text, following))
-        return reading
+        aside = self._aside(text, context is not None and context.topic is not None)
+        reading = self._read(text, context, story, told, aside)
+        return with_aside(reading, aside.subject) if aside is not None else reading
 
     def told_aside(self, text: str, following: bool = False) -> str | None:
         """A condition or treatment the text tells of before a question about something else
         ("i have arthritis, how often should i stretch?"), or None. ``following``: in a
         conversation, where a detail asked is the topic's."""
-        near = self.not_covered(self.matcher.canonical(text))
-        if (
-            near is not None
-            and self.near_group(near) in TOLD_ASIDE
-            and self._told(text, near, following)
-        ):
-            return near
-        return None
+        aside = self._aside(text, following)
+        return aside.subject if aside is not None else None
 
-    def _aside_terms(self, text: str, subject: str, following: bool) -> frozenset[str]:
-        """The words of the clause that tells of a condition or treatment, which the question
-        after it (naming its own subject) does not ask about ("asthma means no running for me,
-        what exercises help my hip flexors?": not what "means" means)."""
-        return frozenset(self._terms(self._told(text, subject, following) or subject))
+    def _aside(self, text: str, following: bool) -> _Aside | None:
+        """``told_aside`` with the clause that tells of it."""
+        near = self.not_covered(self.matcher.canonical(text))
+        if near is None or self.near_group(near) not in TOLD_ASIDE:
+            return None
+        clause = self._told(text, near, following)
+        return _Aside(near, clause) if clause is not None else None
 
     def _read(
         self,
@@ -238,6 +238,7 @@ class QuestionReader:
         context: Conversation | None,
         story: tuple[tuple[str, float], ...],
         told: bool,
+        aside: _Aside | None,
     ) -> Reading:
         canonical = self.matcher.canonical(text)
         compared = self._compared(canonical, context, story, told)
@@ -267,17 +268,20 @@ class QuestionReader:
             if when is not None:
                 asked |= frozenset(self._terms(when.group(1)))
             head, comma, tail = text.rpartition(",")
-            if comma and first_word(words(head)) in _CIRCUMSTANCE and _asks(tail):
+            if (
+                comma
+                and first_word(words(head)) in _CIRCUMSTANCE
+                and may_open_a_question(words(tail))
+            ):
                 # ... and so is when or where it is done, told first ("after my swim at the
                 # leisure centre, do i lower my chest or stay upright?")
                 asked |= frozenset(self._terms(head))
 
-        following = context is not None and context.topic is not None
-        aside = self.told_aside(text, following)
         if aside is not None:
-            # what they live with or take, told before the question, is not what it asks
-            # about ("type 1 diabetic, doing pigeon tonight, how long per side?")
-            asked |= self._aside_terms(text, aside, following)
+            # what they live with or take, told in a clause before the question, is not what
+            # it asks about ("asthma means no running for me, what exercises help my hip
+            # flexors?": not what "means" means)
+            asked |= frozenset(self._terms(aside.clause))
 
         # "the second one", "number 3": the last list shown (no list: nothing to guess from).
         options = context.options if context is not None else ()
@@ -336,7 +340,7 @@ class QuestionReader:
             # app"): only an entry named by its title may answer.
             unfamiliar = max(unfamiliar, UNKNOWN_SUBJECT)
         near = self.not_covered(canonical)
-        if near is not None and near == aside:
+        if near is not None and aside is not None and near == aside.subject:
             near = None  # what they take, told before a question about something else
         if near is not None and self.near_group(near) in ALWAYS:
             return Reading("not_covered", subject=near, match=whole())
@@ -829,12 +833,14 @@ class QuestionReader:
         them); None when it is asked about. ``following``: a detail asked in a conversation is
         the topic's ("i have carpal tunnel, where does my knee go?" after pigeon pose)."""
         # (a question word starts a clause: "with my hypermobility how often should i ...")
-        pieces = clauses(_ASKS_AFTER_WORDS.sub(", ", text))
+        pieces = clauses(text, at_question_words=True)
         told = [i for i, c in enumerate(pieces) if self.not_covered(self.matcher.canonical(c))]
         if not told or opens_a_question(words(pieces[told[0]])):
             return None  # (asked in its own clause: "what's recovery like after a hip op")
         after = pieces[told[0] + 1 :]
-        asking = [i for i, c in enumerate(after) if c.endswith("?") or _asks(c)]
+        asking = [
+            i for i, c in enumerate(after) if c.endswith("?") or may_open_a_question(words(c))
+        ]
         if not asking:
             return None
         # (from the clause that asks, or the one before it where that names an exercise:
@@ -880,12 +886,6 @@ class QuestionReader:
 
     def _terms(self, phrase: str) -> list[str]:
         return self.matcher.analyse(phrase)[0]
-
-
-def _asks(clause: str) -> bool:
-    """Whether a clause opens the way a question can ("will yoga help my hips", as well as
-    "how long ..."), after a clause that told of something."""
-    return first_word(words(clause)) in ASKING
 
 
 def _asked_part(sentence: str) -> str:

@@ -184,10 +184,6 @@ class Scope:
         """Whether every one of the terms is a word of the entry's title or keywords."""
         return all(entry_id in self._by_key_term.get(term, ()) for term in terms)
 
-    def key_term(self, term: str) -> bool:
-        """Whether a term is a word of some entry's title or keywords."""
-        return term in self._by_key_term
-
     def shared(self, terms: Iterable[str]) -> bool:
         """Whether more than a third of the entries have all of the terms among the words of
         their titles and keywords: a name for the whole subject ("hip flexors"), not for one
@@ -325,11 +321,14 @@ def _content(terms: list[str]) -> bool:
     return any(t not in QUESTION_WORDS for t in terms)
 
 
-def clauses(text: str) -> list[str]:
+def clauses(text: str, at_question_words: bool = False) -> list[str]:
     """The clauses of a short message: its sentences, split again at commas, colons, dashes
-    and a "but" (in a message with no punctuation at all that opens with a story, also before
-    a question word)."""
-    if _PUNCTUATED.search(text) is None and not opens_a_question(words(text)):
+    and a "but"; also before a question word after other words, in a message with no
+    punctuation at all that opens with a story, or wherever ``at_question_words`` ("with my
+    hypermobility how often should i ...?")."""
+    if at_question_words or (
+        _PUNCTUATED.search(text) is None and not opens_a_question(words(text))
+    ):
         text = _ASKS_HERE.sub(",", text)  # (a story first: not "how do ... and how much ...")
     return [
         piece.strip() for piece in _CLAUSE.findall(_BUT.sub(",", text)) if re.search(r"\w", piece)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from bot.core.asking import ASKING, first_word, opens_a_question
+from bot.core.asking import first_word, may_open_a_question, opens_a_question
 from bot.core.normalise import EMOJI_RANGES, fold
 
 LEAD_IN_WORDS = 8  # words before a dash that make a story of their own
@@ -257,7 +257,7 @@ def other_questions(sentences: list[str], asked: int, among: list[int]) -> list[
         folded = fold(sentence)
         if (
             "?" in sentence
-            or first_word(_WORD.findall(folded)) in ASKING
+            or may_open_a_question(_WORD.findall(folded))
             or _REQUEST.match(folded) is not None
         ):
             found.append(index)
