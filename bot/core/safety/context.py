@@ -209,6 +209,8 @@ def decide(
     told_as_mine: Callable[[], bool] = lambda: False,
     others_hurting: Callable[[], bool] = lambda: False,
     others_cared_for: Callable[[], bool] = lambda: False,
+    mine_too: Callable[[], bool] = lambda: False,
+    done_to_writer: bool = False,
 ) -> Verdict:
     """The status of one mention whose own words are at ``own``, of a flag that ``keeps``
     those contexts, and whose sign in someone else happening now alarms (``others_now()``,
@@ -220,7 +222,10 @@ def decide(
     ``others_hurting()``: whether the message says, in any sentence, that another person is
     hurting as it is written ("her back hurts badly"): their sign is then happening now, unless
     ``others_cared_for()``: the message says they are already in someone's care ("she is under
-    the oncology team")."""
+    the oncology team"). ``mine_too()``: whether the message says, in
+    any sentence, that someone else's sign now happens to the writer too ("... but today it
+    was me"). ``done_to_writer``: the mention's own words name the writer as the one it
+    happened to ("someone went into the back of me"): the someone else only did it."""
     mine = set(own)
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
@@ -244,6 +249,8 @@ def decide(
         return Verdict(Status.PRESENT, overruled=reaching["unsure"])
     if immune:
         reaching.pop("negated", None)
+    if done_to_writer:
+        reaching.pop("someone-else", None)
     overruled: TriggerHit | None = None
     # A sign back again, told after a long-past time or an "all better": "fell off a ladder
     # years ago and fell again today", "all fine since, but this morning it happened again".
@@ -271,12 +278,12 @@ def decide(
     # Someone else hurting as the message is written ("my wife's legs keep giving out, she has
     # bad back pain"): their sign is happening now, not a family history (never a client's: the
     # writer's care is already there).
+    # Or told of someone else, then as the writer's own in another sentence: "my mum wets herself
+    # a lot. but today it was me, twice".
     elif (
         not over
         and "someone-else" in reaching
-        and others_hurting()
-        and not others_cared_for()
-        and others_now()
+        and ((others_hurting() and not others_cared_for() and others_now()) or mine_too())
     ):
         reaching.pop("someone-else")
     # A sign that is growing is no passing sensation: "both legs weak after the gym and getting

@@ -107,6 +107,12 @@ OTHERS_HURTING_NOW = "others-hurting-now"
 # The word list that says, anywhere in a message, that another person is already in someone's
 # care ("she is under the oncology team"): their hurting is then no sign happening unattended.
 OTHERS_CARED_FOR = "others-cared-for"
+# The word list that says, in a sentence of its own, that someone else's sign now happens to the
+# writer too ("... but today it was me, twice").
+MINE_TOO = "mine-too"
+# The word list of the writer as the one something is done to ("into the back of me", "knocked
+# me over"): a mention with one of them among its own words is the writer's, whoever did it.
+DONE_TO_WRITER = "done-to-writer"
 # A ruled-out mention is left out with its clause, unless the clause opens with a question and
 # more than RUN_ON words of it come before the mention (or the trigger before it): said with no
 # punctuation ("is yoga any good for tight hip flexors i used to get dead legs ... but nothing
@@ -314,6 +320,7 @@ class Screen:
         for negation in negations:
             negations_in.setdefault(of[negation.start], []).append(negation)
         mentions = []
+        writer = document.concept(DONE_TO_WRITER)
         verdicts = [
             decide(
                 hit.own,
@@ -326,6 +333,8 @@ class Screen:
                 partial(affirmed, TOLD_AS_MINE),
                 partial(affirmed, OTHERS_HURTING_NOW),
                 partial(affirmed, OTHERS_CARED_FOR),
+                partial(affirmed, MINE_TOO),
+                any(_overlaps(hit.own, word) for word in writer),
             )
             for flag, _, hit in raw
         ]
