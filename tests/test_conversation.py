@@ -166,6 +166,48 @@ def test_a_follow_up_is_read_against_the_topic(
     assert talk(answerer, *messages).reply.entry_id == entry_id
 
 
+@pytest.mark.parametrize(
+    ("messages", "entry_id"),
+    [
+        (
+            ("show me pigeon pose", "my back hip keeps tilting up off the mat, is that wrong?"),
+            "pigeon-pose",
+        ),
+        (
+            (
+                "bridge pose",
+                "are my knees supposed to stay together or hip width apart at the top?",
+            ),
+            "bridge-pose",
+        ),
+        (
+            ("kneeling hip flexor stretch", "ok im down. do i push my hips forward or sit back?"),
+            "hip-flexor-stretch",
+        ),
+    ],
+)
+def test_how_the_body_is_placed_is_asked_of_the_exercise(
+    answerer: Answerer, messages: tuple[str, ...], entry_id: str
+) -> None:
+    # words of any exercise's form ("tilting", "hip width apart") beside the exercise's own
+    assert talk(answerer, *messages).reply.entry_id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("messages", "exercise"),
+    [
+        # a part of the body the exercise never places: another exercise, not this one's form
+        (("pigeon pose", "how do i stretch my calves"), "pigeon-pose"),
+        # a pain in a part of the body we do not cover is no question of form
+        (("bridge pose", "my elbow is sore from tennis, should i ice it?"), "bridge-pose"),
+    ],
+)
+def test_another_part_of_the_body_is_not_the_exercise_form(
+    answerer: Answerer, messages: tuple[str, ...], exercise: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id != exercise
+
+
 def test_words_that_ask_a_detail_are_not_another_subject(answerer: Answerer) -> None:
     # "stay" is in no entry, but it is how people ask a position: a follow-up, not a new subject
     outcome = talk(answerer, "how is pigeon pose done", "do i lean forward or stay sitting up?")

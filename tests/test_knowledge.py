@@ -523,6 +523,21 @@ def test_details_are_read_and_declared_in_the_vocabulary(tmp_path: Path) -> None
     assert {"pregnant", "replacement", "knee"} <= kb.off_topic  # they weigh, like off_topic
 
 
+def test_exercise_form_words_are_read_in_their_two_lists(tmp_path: Path) -> None:
+    vocabulary = "exercise_form:\n  body: [knee knees, Heel]\n  placing: [tuck arch]\n"
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"_vocabulary.yaml": vocabulary}))
+    assert kb.exercise_form == {
+        "body": frozenset({"knee", "knees", "heel"}),
+        "placing": frozenset({"tuck", "arch"}),
+    }
+
+
+def test_an_unknown_list_of_exercise_form_is_a_problem(tmp_path: Path) -> None:
+    vocabulary = "exercise_form:\n  body: [knee]\n  bodies: [elbow]\n"
+    found = problems(tmp_path, {"_vocabulary.yaml": vocabulary})
+    assert any("bodies" in p for p in found)
+
+
 def test_an_undeclared_detail_or_default_is_a_problem(tmp_path: Path) -> None:
     pigeon = PIGEON + '\ndetails:\n  hold: "30 seconds."\n  colour: "Blue."\n'
     vocabulary = DETAILS_VOCABULARY.replace("default: sitting", "default: no-such-entry")

@@ -164,6 +164,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/question_reading.py", "_POINTERS"): "words read, never said",
     ("bot/core/answering/question_reading.py", "_ONE_OPTION"): "an explain note",
     ("bot/core/answering/question_reading.py", "_REQUESTED"): "an explain note",
+    ("bot/core/answering/question_reading.py", "_FORM_ASKED"): "an explain note",
     ("bot/core/answering/question_reading.py", "QuestionReader", "lying "): "a word read",
     ("bot/core/answering/follow_ups.py", "NAMED"): "an explain note",
     # Reading kinds (internal codes) and the trace that `ask --explain` prints to maintainers.

@@ -39,6 +39,7 @@ class Confidence:
         # Every word each entry uses (phrasings, keywords, answer, steps, details), stemmed:
         # only asked when a message names a subject we do not cover, so made on first use.
         self._entry_words: dict[str, frozenset[str]] = {}
+        self._form: tuple[frozenset[str], frozenset[str]] | None = None
 
     def solid(
         self, match: Match, unfamiliar: float, strict: bool = False, cue: Cue | None = None
@@ -113,6 +114,42 @@ class Confidence:
         ]
         inside = sum(1 for t in content if t in words)
         return inside >= 2 and inside > len(content) - inside
+
+    def on_its_form(self, own: Match, asked: frozenset[str], topic: str) -> bool:
+        """Whether a message in a conversation about an exercise asks how the body is placed in
+        it, in words of any exercise (``exercise_form``: "is my front knee meant to go past my
+        toes?", "do i tuck my bum under?" after the kneeling stretch) beside the exercise's own:
+        a word of placing, or a part of the body the exercise places, at least; two known words
+        or more; at most one unknown word ("stacked", "wonky") for two known. A part of the body
+        the exercise never places is another exercise's ("how do i stretch my calves?" after
+        pigeon), and a word the maintainers list as another subject says so ("my shoulder
+        clicks in push ups")."""
+        entry = self.kb.entries.get(topic)
+        if entry is None or entry.kind != "exercise":
+            return False
+        body, placing = self._form_words()
+        words = self.words_of_entry(topic)
+        content = [
+            t
+            for t in own.terms
+            if t not in QUESTION_WORDS and not t.endswith(PLURAL) and t not in asked
+        ]
+        placed = sum(1 for t in content if t in placing or (t in body and t in words))
+        known = sum(1 for t in content if t in placing or t in body or t in words)
+        other = frozenset(own.off_topic) - self._near_terms - body - placing
+        if placed == 0 or any(t in other for t in content):
+            return False
+        return known >= 2 and 2 * (len(content) - known) <= known
+
+    def _form_words(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The words of exercise form, stemmed: the parts of the body, and of placing them."""
+        if self._form is None:
+            form = self.kb.exercise_form
+            self._form = (
+                frozenset(t for word in form.get("body", ()) for t in self._terms(word)),
+                frozenset(t for word in form.get("placing", ()) for t in self._terms(word)),
+            )
+        return self._form
 
     def about(self, best: Candidate, subject: str, canonical: str) -> bool:
         """Whether a body part the article does not cover is part of the entry the question

@@ -61,6 +61,7 @@ _WHEN_I = re.compile(r"\bif (?:i|im|i am|i m|ive|i have)\b((?: \w+){1,12})")
 _DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
 _ONE_OPTION = "the one option, in a conversation"  # (a note for ``ask --explain``)
 _REQUESTED = "a request for what the detail's entry gives"  # (a note for ``ask --explain``)
+_FORM_ASKED = "how the body is placed in the exercise"  # (a note for ``ask --explain``)
 _NO_TO = _DENIALS | frozenset(("no",))  # ... and "no" before a treatment or condition ("no pills")
 # ... looked for among the last words before the subject, these aside ("never had a back injury")
 _DENIED_BETWEEN = frozenset("had a an the my been ever really back".split())
@@ -446,6 +447,10 @@ class QuestionReader:
                 and not self.confidence.about(best, near, canonical)
                 and not self._placed(best.entry_id, near, canonical, cue)
             ):
+                if following and self._asks_its_form(text, canonical, own, asked, context, near):
+                    # ("do i push my hips forward or sit back onto my heel?" in the stretch)
+                    assert context is not None and context.topic is not None
+                    return self._entry(context.topic, None, own, _FORM_ASKED)
                 return Reading("not_covered", subject=near, match=own)
             default = cue.follow_up.default if cue is not None else None
             if (
@@ -517,6 +522,9 @@ class QuestionReader:
             and self.confidence.on_the_exercise(own, asked, context.topic)
         ):
             return self._entry(context.topic, None, own, "about doing the exercise")
+        if following and self._asks_its_form(text, canonical, own, asked, context, near):
+            assert context is not None and context.topic is not None
+            return self._entry(context.topic, None, own, _FORM_ASKED)
         if near is not None:
             best = own.best
             if (
@@ -771,6 +779,26 @@ class QuestionReader:
         (``_detail_words``)."""
         rest = [t for t in own.terms if t not in self._detail_words]
         return self.confidence.unfamiliar_of(rest) <= MAX_UNFAMILIAR
+
+    def _asks_its_form(
+        self,
+        text: str,
+        canonical: str,
+        own: Match,
+        asked: frozenset[str],
+        context: Conversation | None,
+        near: str | None,
+    ) -> bool:
+        """Whether a question in a conversation about an exercise asks how the body is placed
+        in it (``Confidence.on_its_form``), and not about a pain in a part of the body we do
+        not cover ("my knee hurts when i kneel")."""
+        return (
+            context is not None
+            and context.topic is not None
+            and ("?" in text or any(opens_a_question(words(s)) for s in sentences_of(text)))
+            and (near is None or not self._scope.hurts(near, canonical))
+            and self.confidence.on_its_form(own, asked, context.topic)
+        )
 
     def _placed(self, entry_id: str, subject: str, canonical: str, cue: Cue | None) -> bool:
         """Whether a body part the article does not cover is placed in the exercise a question

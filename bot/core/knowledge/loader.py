@@ -235,6 +235,7 @@ def _load_knowledge(directory: Path) -> KnowledgeBase:
         follow_ups=tuple(vocabulary.follow_ups),
         not_covered=vocabulary.not_covered,
         spoken_marks=vocabulary.spoken_marks,
+        exercise_form=vocabulary.exercise_form,
     )
 
 

@@ -138,6 +138,10 @@ class KnowledgeBase:
     not_covered: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Punctuation said aloud, as dictation types it: folded words -> the mark ("full stop": ".").
     spoken_marks: Mapping[str, str] = field(default_factory=dict)
+    # How a body is placed and moved in an exercise: "body" -> its parts ("knee"), "placing" ->
+    # where and how they go ("arch", "tuck"); in a conversation about an exercise, a question in
+    # these words is about doing it.
+    exercise_form: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def red_flag_message(self) -> str:

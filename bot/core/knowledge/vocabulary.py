@@ -1,6 +1,6 @@
 """Loading ``_vocabulary.yaml``: synonyms and misspellings, who is only quoted, words of other
 subjects, the details a follow-up can ask, the subjects near ours that the article does not cover,
-and punctuation said aloud."""
+the words of how a body is placed in an exercise, and punctuation said aloud."""
 
 from __future__ import annotations
 
@@ -30,20 +30,30 @@ class Vocabulary(NamedTuple):
     follow_ups: list[FollowUp]
     not_covered: dict[str, tuple[str, ...]]  # group -> words or phrases
     spoken_marks: dict[str, str]  # "full stop" -> "."
+    # how a body is placed in an exercise: "body" -> its parts, "placing" -> where and how
+    exercise_form: dict[str, frozenset[str]]
 
 
 def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
     """Synonyms (variant -> canonical), off-topic words, follow-up details, not-covered words,
-    punctuation said aloud."""
+    exercise-form words, punctuation said aloud."""
     if not path.exists():
-        return Vocabulary({}, set(), [], {}, {})
+        return Vocabulary({}, set(), [], {}, {}, {})
     root = compose(path, label, reader)
     fields = reader.mapping(root, "_vocabulary.yaml") if root is not None else None
     if fields is None:
-        return Vocabulary({}, set(), [], {}, {})
+        return Vocabulary({}, set(), [], {}, {}, {})
     reader.unknown_fields(
         fields,
-        ("synonyms", "sources", "off_topic", "details", "not_covered", "spoken_punctuation"),
+        (
+            "synonyms",
+            "sources",
+            "off_topic",
+            "details",
+            "not_covered",
+            "exercise_form",
+            "spoken_punctuation",
+        ),
     )
     synonyms: dict[str, str] = {}
     groups = (
@@ -83,12 +93,15 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
             words = [fold(value) for value, _ in reader.text_list(node, group)]
             not_covered[group] = tuple(word for word in words if word)
             off_topic.update(word for phrase in words for word in phrase.split())
+    exercise_form = (
+        _exercise_form(reader, fields["exercise_form"]) if "exercise_form" in fields else {}
+    )
     spoken = (
         _spoken_marks(reader, fields["spoken_punctuation"])
         if "spoken_punctuation" in fields
         else {}
     )
-    return Vocabulary(synonyms, off_topic, follow_ups, not_covered, spoken)
+    return Vocabulary(synonyms, off_topic, follow_ups, not_covered, spoken, exercise_form)
 
 
 def _sources(reader: Reader, node: yaml.Node) -> list[str]:
@@ -103,6 +116,22 @@ def _sources(reader: Reader, node: yaml.Node) -> list[str]:
             return []
         lists[name] = [fold(value) for value, _ in reader.text_list(fields[name], name)]
     return [f"{who} {says}" for who in lists["who"] if who for says in lists["says"] if says]
+
+
+def _exercise_form(reader: Reader, node: yaml.Node) -> dict[str, frozenset[str]]:
+    """``exercise_form:``: {body: [parts of the body], placing: [where and how they go]}, each
+    line a few words, folded."""
+    fields = reader.mapping(node, "'exercise_form'", "exercise_form") or Fields()
+    reader.unknown_fields(fields, ("body", "placing"))
+    return {
+        name: frozenset(
+            word
+            for value, _ in reader.text_list(fields[name], name)
+            for word in fold(value).split()
+        )
+        for name in ("body", "placing")
+        if name in fields
+    }
 
 
 def _spoken_marks(reader: Reader, node: yaml.Node) -> dict[str, str]:
