@@ -681,6 +681,22 @@ def test_a_question_about_an_unknown_subject_needs_its_entry_named(
         assert reply.kind is ReplyKind.ANSWER and reply.entry_id == answered
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my physio said my psoas is tight, what is the psoas?",
+        "my psoas feels tight after long drives, what is the psoas anyway?",
+        "my yoga teacher reckons my iliacus is tight. what even is the iliacus?",
+    ],
+)
+def test_what_a_thing_is_asked_after_a_story_of_it_gets_its_definition(
+    answerer: Answerer, question: str
+) -> None:
+    """The story tells of the thing (tight, after long drives); the question asks only what it
+    is: the entry on what the hip flexors are, not their signs or sitting."""
+    assert answerer.answer(question).reply.entry_id == "what-are-hip-flexors"
+
+
 def test_a_recommendation_of_an_unknown_thing_is_not_ours(answerer: Answerer) -> None:
     """A question for "a good X" asks for X: an app, a book or leggings are nothing the
     knowledge base knows, whatever words they share with it; good stretches or poses are."""

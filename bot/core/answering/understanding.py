@@ -79,6 +79,14 @@ _FOR_THAT = re.compile(
     r"\b(?:for|with|about|help|helps|fix|fixes|treat|ease|eases|sort)\s+(?:that|this|it|those)\b"
 )
 
+# A question that asks only what a thing is: "what actually IS the psoas?", "so what even are
+# hip flexors": it asks the thing's definition, whatever the story before it told of the thing.
+_WHAT_IS = re.compile(
+    r"^(?:and |so |ok |okay |but )?(?:what|wat|wot) (?:actually |even |exactly |really )?"
+    r"(?:is|are) (?:a |an |the |my |this |that |these |those )?\w+(?: \w+)?\W*$",
+    re.IGNORECASE,
+)
+
 
 class Interpreter:
     """Reads messages against one knowledge base (build a new one when it changes)."""
@@ -184,6 +192,13 @@ class Interpreter:
         if phrase is None or reading.entry_id is None:  # no scoring when nothing is named
             return reading
         terms = self._terms(phrase)
+        if context is None and _WHAT_IS.search(question.strip()) is not None:
+            # what a thing is, asked after a story of it ("chiro says my psoas is tight. what
+            # is the psoas?"): the question's own answer (not in a conversation, where "what
+            # is the cycle?" may ask about a word of the answer just given)
+            own = self._questions.read(question, context, ())
+            if own.kind == "answer" and own.entry_id != reading.entry_id:
+                return noted(own, f"the question {question!r} asks what a thing is")
         if self._scope.in_keywords(terms, reading.entry_id) or self._scope.shared(terms):
             return reading  # the entry found, or many, have it among their key words
         own = self._questions.read(question, context, ())
