@@ -697,6 +697,24 @@ def test_what_a_thing_is_asked_after_a_story_of_it_gets_its_definition(
     assert answerer.answer(question).reply.entry_id == "what-are-hip-flexors"
 
 
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # a person only quoted ("my gp just said ...") is no question of whom to see
+        ("my gp just said i need hip stretches. which ones though?", "exercises"),
+        # whom to see, asked after a treatment tried and told ("ibuprofen ... no change")
+        (
+            "tried ibuprofen and stretching for a month, no change. time to see someone?",
+            "when-to-see-a-professional",
+        ),
+    ],
+)
+def test_what_others_said_or_tried_frames_the_question(
+    answerer: Answerer, question: str, entry_id: str
+) -> None:
+    assert answerer.answer(question).reply.entry_id == entry_id
+
+
 def test_a_recommendation_of_an_unknown_thing_is_not_ours(answerer: Answerer) -> None:
     """A question for "a good X" asks for X: an app, a book or leggings are nothing the
     knowledge base knows, whatever words they share with it; good stretches or poses are."""
