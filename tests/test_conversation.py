@@ -184,6 +184,12 @@ def test_a_follow_up_is_read_against_the_topic(
             ("kneeling hip flexor stretch", "ok im down. do i push my hips forward or sit back?"),
             "hip-flexor-stretch",
         ),
+        (
+            ("pigeon pose", "one hip sits way higher off the mat than the other, is that normal?"),
+            "pigeon-pose",
+        ),
+        # the words that ask a detail ("pause at the top") are words of form too
+        (("bridges", "do i pause at the top or just bounce straight back down"), "bridge-pose"),
     ],
 )
 def test_how_the_body_is_placed_is_asked_of_the_exercise(
@@ -200,6 +206,8 @@ def test_how_the_body_is_placed_is_asked_of_the_exercise(
         (("pigeon pose", "how do i stretch my calves"), "pigeon-pose"),
         # a pain in a part of the body we do not cover is no question of form
         (("bridge pose", "my elbow is sore from tennis, should i ice it?"), "bridge-pose"),
+        # a part of the body we do not cover, not placed by the exercise nor by the question
+        (("bridge pose", "my neck feels clicky while i do it, is that normal?"), "bridge-pose"),
     ],
 )
 def test_another_part_of_the_body_is_not_the_exercise_form(

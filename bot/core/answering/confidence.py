@@ -115,29 +115,37 @@ class Confidence:
         inside = sum(1 for t in content if t in words)
         return inside >= 2 and inside > len(content) - inside
 
-    def on_its_form(self, own: Match, asked: frozenset[str], topic: str) -> bool:
+    def on_its_form(self, whole: Match, topic: str, near: str | None = None) -> bool:
         """Whether a message in a conversation about an exercise asks how the body is placed in
         it, in words of any exercise (``exercise_form``: "is my front knee meant to go past my
-        toes?", "do i tuck my bum under?" after the kneeling stretch) beside the exercise's own:
+        toes?", "do i tuck my bum under?" after the kneeling stretch) beside the exercise's own,
+        the words that ask a detail among them ("do i pause at the top or pump?"):
         a word of placing, or a part of the body the exercise places, at least; two known words
         or more; at most one unknown word ("stacked", "wonky") for two known. A part of the body
         the exercise never places is another exercise's ("how do i stretch my calves?" after
-        pigeon), and a word the maintainers list as another subject says so ("my shoulder
-        clicks in push ups")."""
+        pigeon), and so is one we do not cover (``near``) unless the question places it, and a
+        word the maintainers list as another subject says so ("my shoulder clicks in push
+        ups")."""
         entry = self.kb.entries.get(topic)
         if entry is None or entry.kind != "exercise":
             return False
         body, placing = self._form_words()
         words = self.words_of_entry(topic)
-        content = [
-            t
-            for t in own.terms
-            if t not in QUESTION_WORDS and not t.endswith(PLURAL) and t not in asked
-        ]
-        placed = sum(1 for t in content if t in placing or (t in body and t in words))
+        content = [t for t in whole.terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
+        placing_words = sum(1 for t in content if t in placing)
+        placed = placing_words + sum(1 for t in content if t in body and t in words)
         known = sum(1 for t in content if t in placing or t in body or t in words)
-        other = frozenset(own.off_topic) - self._near_terms - body - placing
+        other = frozenset(whole.off_topic) - self._near_terms - body - placing
         if placed == 0 or any(t in other for t in content):
+            return False
+        # A part of the body we do not cover, and the exercise does not place: the question is
+        # about that part ("neck feels crunchy, normal?" in the bridge), unless it places it
+        # ("do i push my hips forward or sit back onto my heel?").
+        if (
+            near is not None
+            and placing_words < 2
+            and not all(t in words for t in self._terms(near))
+        ):
             return False
         return known >= 2 and 2 * (len(content) - known) <= known
 

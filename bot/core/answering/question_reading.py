@@ -447,7 +447,7 @@ class QuestionReader:
                 and not self.confidence.about(best, near, canonical)
                 and not self._placed(best.entry_id, near, canonical, cue)
             ):
-                if following and self._asks_its_form(text, canonical, own, asked, context, near):
+                if following and self._asks_its_form(text, canonical, whole, context, near):
                     # ("do i push my hips forward or sit back onto my heel?" in the stretch)
                     assert context is not None and context.topic is not None
                     return self._entry(context.topic, None, own, _FORM_ASKED)
@@ -522,7 +522,7 @@ class QuestionReader:
             and self.confidence.on_the_exercise(own, asked, context.topic)
         ):
             return self._entry(context.topic, None, own, "about doing the exercise")
-        if following and self._asks_its_form(text, canonical, own, asked, context, near):
+        if following and self._asks_its_form(text, canonical, whole, context, near):
             assert context is not None and context.topic is not None
             return self._entry(context.topic, None, own, _FORM_ASKED)
         if near is not None:
@@ -784,8 +784,7 @@ class QuestionReader:
         self,
         text: str,
         canonical: str,
-        own: Match,
-        asked: frozenset[str],
+        whole: Callable[[], Match],
         context: Conversation | None,
         near: str | None,
     ) -> bool:
@@ -797,7 +796,7 @@ class QuestionReader:
             and context.topic is not None
             and ("?" in text or any(opens_a_question(words(s)) for s in sentences_of(text)))
             and (near is None or not self._scope.hurts(near, canonical))
-            and self.confidence.on_its_form(own, asked, context.topic)
+            and self.confidence.on_its_form(whole(), context.topic, near)
         )
 
     def _placed(self, entry_id: str, subject: str, canonical: str, cue: Cue | None) -> bool:
