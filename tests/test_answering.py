@@ -106,6 +106,9 @@ def test_unrelated_messages_get_the_fallback_with_topics(answerer: Answerer, que
         ("Good morning!", "greeting"),
         ("thanks so much 🙏", "thanks"),
         ("ok cool, cheers", "thanks"),
+        ("done!", "done"),
+        ("ok did it 💪", "done"),
+        ("finished that one, phew", "done"),
         ("who made you?", "about"),
         ("are you a real doctor", "about"),
     ],
@@ -119,6 +122,15 @@ def test_small_talk_gets_a_friendly_reply(answerer: Answerer, message: str, key:
 def test_small_talk_inside_a_question_is_still_a_question(answerer: Answerer) -> None:
     reply = answerer.answer("thanks! and how long do i hold pigeon pose?").reply
     assert reply.entry_id == "pigeon-pose"
+
+
+def test_an_exercise_told_done_is_no_question_even_mid_conversation(answerer: Answerer) -> None:
+    """ "done" after the kneeling stretch is not read against it (its words would point at
+    whom to see); a question after it still is one."""
+    first = answerer.answer("kneeling hip flexor stretch")
+    reply = answerer.answer("done", first.conversation).reply
+    assert reply.kind is ReplyKind.INFO and reply.html.startswith(answerer.kb.texts["done"])
+    assert answerer.answer("done. now how long do i hold pigeon?").reply.entry_id == "pigeon-pose"
 
 
 @pytest.mark.parametrize(

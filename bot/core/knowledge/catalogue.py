@@ -56,6 +56,7 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "unknown_command": (),
     "greeting": (),
     "thanks": (),
+    "done": (),
     "group_welcome": (),
     "group_red_flag": (),
     "group_help": (),
