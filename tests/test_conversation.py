@@ -314,6 +314,19 @@ def test_a_back_story_neither_hides_the_question_nor_drags_in_a_topic(answerer: 
     assert reply.entry_id == "exercises"
 
 
+def test_a_wish_to_know_after_a_comma_is_the_question_of_a_long_message(
+    answerer: Answerer,
+) -> None:
+    """", so I was wondering what they actually are?": what comes before the comma is told,
+    the wish asks, and "they" are the hip flexors the story named."""
+    reply = answerer.answer(
+        "I'm 58 and help out at a community gym on Tuesdays, and the young trainer there keeps "
+        "saying my 'hip flexors' are why my lower back is stiff every morning. I'd feel a right "
+        "fool asking him again, so I was wondering what they actually are?"
+    ).reply
+    assert reply.entry_id == "what-are-hip-flexors"
+
+
 @pytest.mark.parametrize(
     "question",
     [
