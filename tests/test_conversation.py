@@ -188,6 +188,13 @@ def test_a_follow_up_is_read_against_the_topic(
             ("pigeon pose", "one hip sits way higher off the mat than the other, is that normal?"),
             "pigeon-pose",
         ),
+        (
+            (
+                "what is pigeon pose",
+                "lovely, thank you. should i bend forward over the front leg or keep my chest up?",
+            ),
+            "pigeon-pose",
+        ),
         # the words that ask a detail ("pause at the top") are words of form too
         (("bridges", "do i pause at the top or just bounce straight back down"), "bridge-pose"),
     ],
@@ -214,6 +221,17 @@ def test_another_part_of_the_body_is_not_the_exercise_form(
     answerer: Answerer, messages: tuple[str, ...], exercise: str
 ) -> None:
     assert talk(answerer, *messages).reply.entry_id != exercise
+
+
+def test_a_polite_opener_is_no_word_of_the_question(answerer: Answerer) -> None:
+    """ "sorry to bug you again" says nothing of what is asked: not an unknown word that makes
+    the question less sure."""
+    outcome = talk(
+        answerer,
+        "how do tight hip flexors cause back pain",
+        "sorry to bug you again, which tell-tale signs would point to mine?",
+    )
+    assert outcome.reply.entry_id == "signs-of-tight-hip-flexors"
 
 
 def test_words_that_ask_a_detail_are_not_another_subject(answerer: Answerer) -> None:
@@ -317,7 +335,7 @@ def test_a_back_story_neither_hides_the_question_nor_drags_in_a_topic(answerer: 
 def test_a_wish_to_know_after_a_comma_is_the_question_of_a_long_message(
     answerer: Answerer,
 ) -> None:
-    """", so I was wondering what they actually are?": what comes before the comma is told,
+    """ ", so I was wondering what they actually are?": what comes before the comma is told,
     the wish asks, and "they" are the hip flexors the story named."""
     reply = answerer.answer(
         "I'm 58 and help out at a community gym on Tuesdays, and the young trainer there keeps "
