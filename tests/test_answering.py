@@ -364,6 +364,9 @@ KNOWN_MISSES = frozenset(
         "back has been in a terrible state since Friday. What should we do?",
         "Mum's clothes are hanging off her, she's lost a lot of weight and none of us know why, "
         "and now her back pain is getting worse. She's 83.",
+        # twenty-seventh stop, set 177: "wee" dictated as "we" ("cant hold my we in"): a word
+        # far too common to be read as urine
+        "cant hold my we in anymore it just comes out comma back has been bad for days",
     }
 )
 
