@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bot.core.answering import question_reading
 from bot.core.answering.answerer import Answerer
 from bot.core.answering.context import Conversation
-from bot.core.answering.index import EntryPostings, PhrasingScorer, SynonymTable
+from bot.core.answering.index import EntryPostings, PhraseFinder, PhrasingScorer, SynonymTable
 from bot.core.answering.language import ENGLISH, _latin, looks_english
 from bot.core.answering.match_result import Match
 from bot.core.answering.matching import Matcher
@@ -250,6 +250,38 @@ def test_the_synonym_table_replaces_as_the_regex(
     table = SynonymTable(synonyms)
     assert table.applies_to(tokens)
     assert table.apply(tokens) == expected
+
+
+FEW_WORDS = ["hip", "flexor", "tight", "a"]  # few: phrases often start at the same word
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*FEW_WORDS, "push-up"]), min_size=1, max_size=3).map(" ".join),
+        min_size=1,
+        max_size=8,
+    ),
+    st.lists(st.sampled_from([*FEW_WORDS, "don't", "x,"]), max_size=12).map(" ".join),
+)
+def test_the_phrase_finder_finds_as_the_regex(phrases: list[str], text: str) -> None:
+    """Word lookups where the text is plain words, the regex elsewhere ("don't", "x,"): the
+    same phrases, at the same places, either way."""
+    finder = PhraseFinder(phrases)
+    pattern = finder.pattern
+    every, start = [], 0
+    while (found := pattern.search(text, start)) is not None:
+        every.append(found.span())
+        start = found.start() + 1
+    assert finder.every_start(text) == every
+    assert finder.separate(text) == [found.span() for found in pattern.finditer(text)]
+    assert finder.replaced(text, " ") == pattern.sub(" ", text)
+
+
+def test_the_phrase_finder_takes_the_longest_phrase_at_a_word() -> None:
+    finder = PhraseFinder(["hip", "hip flexor", "flexor"])
+    assert finder.every_start("tight hip flexor") == [(6, 16), (10, 16)]
+    assert finder.separate("tight hip flexor") == [(6, 16)]
+    assert finder.replaced("tight hip flexor now", " ") == "tight   now"
 
 
 def test_the_synonym_table_leaves_apostrophes_to_the_regex() -> None:

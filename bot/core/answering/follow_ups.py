@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 
 from bot.core.answering.context import Conversation
+from bot.core.answering.index import PhraseFinder
 from bot.core.answering.match_result import Band, Match
 from bot.core.answering.matching import Matcher
 from bot.core.answering.reading import Reading, entry_reading
@@ -154,11 +155,7 @@ class FollowUpReader:
         # Phrases may overlap: "the other" (of "the others") and "other leg" in "now the other
         # leg?"; each start is searched. The longest wins; of two as long, the first, unless
         # the later one overlaps it and so says one word more.
-        spans: list[tuple[int, int]] = []
-        search, start = self._asks_pattern.search, 0
-        while (found_at := search(canonical, start)) is not None:
-            spans.append(found_at.span())
-            start = found_at.start() + 1
+        spans = self._asks_pattern.every_start(canonical)
         if not spans:
             return None
         # A detail asked beside a wish for the whole answer again ("too long, how many reps?"):
@@ -176,7 +173,7 @@ class FollowUpReader:
                 best = span
         # The words that ask are those of the phrases found one after the other, and the one
         # that wins (not every overlapping phrase: "each leg go" is not three words that ask).
-        found = [m.group(0) for m in self._asks_pattern.finditer(canonical)]
+        found = [canonical[start:end] for start, end in self._asks_pattern.separate(canonical)]
         longest = canonical[best[0] : best[1]]
         if longest not in found:
             found.append(longest)
@@ -187,7 +184,7 @@ class FollowUpReader:
         """The message without the phrases that ask a detail ("which side first" is no
         ordinal). Its words of emphasis stay: "actually" also takes back an ordinal ("the
         second one. actually the first")."""
-        return self._asks_pattern.sub(" ", canonical) if self._asks_pattern else canonical
+        return self._asks_pattern.replaced(canonical, " ") if self._asks_pattern else canonical
 
     def clarify(
         self, canonical: str, cue: Cue, own: Match, whole: Callable[[], Match], unfamiliar: float
@@ -359,12 +356,9 @@ def explicit_reference(canonical: str) -> bool:
     return _EXPLICIT.search(canonical) is not None
 
 
-def alternation(phrases: dict[str, str]) -> re.Pattern[str] | None:
-    """One pattern for whole phrases, the longest first."""
-    ordered = sorted((p for p in phrases if p), key=len, reverse=True)
-    if not ordered:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
+def alternation(phrases: dict[str, str]) -> PhraseFinder | None:
+    """What finds the whole phrases in a text, the longest first (None: no phrase)."""
+    return PhraseFinder(phrases) if any(phrases) else None
 
 
 def without_fillers(canonical: str) -> str:

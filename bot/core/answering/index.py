@@ -382,6 +382,87 @@ class SynonymTable:
         return out
 
 
+class PhraseFinder:
+    """Whole phrases in a text, found exactly as ``\\b(?:longest|...|shortest)\\b`` finds them:
+    at each word, the longest phrase that starts there.
+
+    The regex tries every phrase at every position of the text (thousands of phrases for the
+    words that ask a detail); in a text of plain words this looks up the word where each phrase
+    could start, then the few phrases that start with it. A text or a phrase of other characters
+    is left to the regex."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        ordered = sorted(dict.fromkeys(p for p in phrases if p), key=len, reverse=True)
+        self.pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b")
+        self.usable = all(_plain(p) or not _possible(p) for p in ordered)
+        lengths: dict[str, set[int]] = defaultdict(set)
+        found: set[tuple[str, ...]] = set()
+        for phrase in ordered:
+            if _plain(phrase):
+                words = tuple(phrase.split(" "))
+                found.add(words)
+                lengths[words[0]].add(len(words))
+        self._phrases = frozenset(found)
+        # Per word a phrase starts with, the numbers of words of its phrases, most first: the
+        # longest phrase found at a word is the regex's (two found there differ only by the
+        # longer one's last words, so the longer has more characters).
+        self._starts = {word: sorted(numbers, reverse=True) for word, numbers in lengths.items()}
+
+    def every_start(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) of the longest phrase at each position where one starts, in order
+        (phrases may overlap): as searching again just after each one found."""
+        spans = self._at_words(text)
+        if spans is not None:
+            return spans
+        spans, start, search = [], 0, self.pattern.search
+        while (found := search(text, start)) is not None:
+            spans.append(found.span())
+            start = found.start() + 1
+        return spans
+
+    def separate(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) of the phrases one after the other, as ``finditer`` finds them."""
+        spans = self._at_words(text)
+        if spans is None:
+            return [found.span() for found in self.pattern.finditer(text)]
+        kept: list[tuple[int, int]] = []
+        for start, end in spans:
+            if not kept or start >= kept[-1][1]:
+                kept.append((start, end))
+        return kept
+
+    def replaced(self, text: str, by: str) -> str:
+        """The text with each phrase of ``separate`` replaced ``by`` (as ``sub``)."""
+        pieces, done = [], 0
+        for start, end in self.separate(text):
+            pieces.append(text[done:start])
+            pieces.append(by)
+            done = end
+        return "".join(pieces) + text[done:] if pieces else text
+
+    def _at_words(self, text: str) -> list[tuple[int, int]] | None:
+        """``every_start`` by word lookups, or None where only the regex gives it."""
+        if not self.usable or (text and _PLAIN.fullmatch(text) is None):
+            return None
+        tokens = text.split(" ")
+        starts = self._starts
+        if starts.keys().isdisjoint(tokens):
+            return []
+        phrases = self._phrases
+        spans = []
+        offset = 0
+        for at, token in enumerate(tokens):
+            numbers = starts.get(token)
+            if numbers is not None:
+                for number in numbers:
+                    words = tuple(tokens[at : at + number])
+                    if len(words) == number and words in phrases:
+                        spans.append((offset, offset + len(" ".join(words))))
+                        break
+            offset += len(token) + 1
+        return spans
+
+
 def _plain(text: str) -> bool:
     """Letters and digits in words separated by single spaces (what ``\\b`` sees as words)."""
     return bool(text) and all(word.isalnum() and word.isascii() for word in text.split(" "))

@@ -835,21 +835,21 @@ class QuestionReader:
         names as a landmark ("near the belly")."""
         if self._near_pattern is None:
             return None
-        for found in self._near_pattern.finditer(canonical):
-            before = [w for w in canonical[: found.start()].split() if w not in _DENIED_BETWEEN]
+        for start, end in self._near_pattern.separate(canonical):
+            found = canonical[start:end]
+            before = [w for w in canonical[:start].split() if w not in _DENIED_BETWEEN]
             # ("no pills", "no injury": a treatment or condition said no to; a body part with
             # "no" is still what a message that asks nothing is about: "no neck pain, just ...")
-            denials = _DENIALS if self.near_group(found.group(0)) not in ALWAYS else _NO_TO
+            denials = _DENIALS if self.near_group(found) not in ALWAYS else _NO_TO
             if (
                 denials.isdisjoint(before[-2:])
                 and _LANDMARK.isdisjoint(before[-2:])
-                and not _FINE_AFTER.match(canonical, found.end())
+                and not _FINE_AFTER.match(canonical, end)
                 and not (
-                    self.near_group(found.group(0)) == TREATMENTS
-                    and _TRIED_AFTER.match(canonical, found.end())
+                    self.near_group(found) == TREATMENTS and _TRIED_AFTER.match(canonical, end)
                 )
             ):
-                return found.group(0)
+                return found
         return None
 
     def _told(self, text: str, subject: str, following: bool = False) -> str | None:
