@@ -153,6 +153,11 @@ def test_a_detail_follow_up_gets_that_detail_and_the_full_answer_a_tap_away(
         ),
         (("how do i do the bridge", "and the kneeling one?"), "hip-flexor-stretch"),
         (("how long do i hold the kneeling stretch", "and pigeon?"), "pigeon-pose"),
+        # the evidence for what was just said: that answer again
+        (
+            ("does sitting all day tighten the hip flexors", "hmm, what is the evidence for that?"),
+            "sitting-and-hip-flexors",
+        ),
         # asked again, in other words: the topic itself
         (
             ("how do tight hip flexors cause back pain", "i am confused, say that again please"),
