@@ -117,15 +117,13 @@ class Confidence:
 
     def on_its_form(self, whole: Match, topic: str, near: str | None = None) -> bool:
         """Whether a message in a conversation about an exercise asks how the body is placed in
-        it, in words of any exercise (``exercise_form``: "is my front knee meant to go past my
-        toes?", "do i tuck my bum under?" after the kneeling stretch) beside the exercise's own,
-        the words that ask a detail among them ("do i pause at the top or pump?"):
-        a word of placing, or a part of the body the exercise places, at least; two known words
-        or more; at most one unknown word ("stacked", "wonky") for two known. A part of the body
-        the exercise never places is another exercise's ("how do i stretch my calves?" after
-        pigeon), and so is one we do not cover (``near``) unless the question places it, and a
-        word the maintainers list as another subject says so ("my shoulder clicks in push
-        ups")."""
+        it, in the words any exercise is taught in (``exercise_form``) beside the exercise's own
+        and those that ask a detail: "is my front knee meant to go past my toes?", "do i pause
+        at the top or pump?". It takes a word of placing, or a part of the body the exercise
+        places; two known words or more; and at most one unknown word ("stacked", "wonky") for
+        two known. Not a part of the body the exercise never places ("how do i stretch my
+        calves?" after pigeon), nor one we do not cover (``near``) unless two words place it,
+        nor a word the maintainers list as another subject ("my shoulder clicks in push ups")."""
         entry = self.kb.entries.get(topic)
         if entry is None or entry.kind != "exercise":
             return False

@@ -144,18 +144,18 @@ class FollowUpReader:
             for phrase in follow_up.asks:
                 asks.setdefault(without_fillers(matcher.canonical(phrase)), follow_up.name)
         self._asks = asks
-        self._asks_pattern = alternation(asks)
+        self._asks_finder = alternation(asks)
 
     def cue(self, canonical: str) -> Cue | None:
         """The detail a message asks about (the longest phrase that asks one wins)."""
-        if self._asks_pattern is None:
+        if self._asks_finder is None:
             return None
         fillers = tuple(_FILLER_WORD.findall(canonical))
         canonical = without_fillers(canonical) if fillers else canonical
         # Phrases may overlap: "the other" (of "the others") and "other leg" in "now the other
         # leg?"; each start is searched. The longest wins; of two as long, the first, unless
         # the later one overlaps it and so says one word more.
-        spans = self._asks_pattern.every_start(canonical)
+        spans = self._asks_finder.every_start(canonical)
         if not spans:
             return None
         # A detail asked beside a wish for the whole answer again ("too long, how many reps?"):
@@ -173,7 +173,7 @@ class FollowUpReader:
                 best = span
         # The words that ask are those of the phrases found one after the other, and the one
         # that wins (not every overlapping phrase: "each leg go" is not three words that ask).
-        found = [canonical[start:end] for start, end in self._asks_pattern.separate(canonical)]
+        found = [canonical[start:end] for start, end in self._asks_finder.separate(canonical)]
         longest = canonical[best[0] : best[1]]
         if longest not in found:
             found.append(longest)
@@ -184,7 +184,7 @@ class FollowUpReader:
         """The message without the phrases that ask a detail ("which side first" is no
         ordinal). Its words of emphasis stay: "actually" also takes back an ordinal ("the
         second one. actually the first")."""
-        return self._asks_pattern.replaced(canonical, " ") if self._asks_pattern else canonical
+        return self._asks_finder.replaced(canonical, " ") if self._asks_finder else canonical
 
     def clarify(
         self, canonical: str, cue: Cue, own: Match, whole: Callable[[], Match], unfamiliar: float

@@ -184,7 +184,7 @@ class QuestionReader:
                 near.setdefault(matcher.canonical(phrase), group)
         self._near = near
         self.near_terms = frozenset(t for phrase in near for t in matcher.analyse(phrase)[0])
-        self._near_pattern = alternation(near)
+        self._near_finder = alternation(near)
         self._next_terms = frozenset(matcher.analyse(NEXT_WORDS)[0])
         # The words people use to ask a detail ("stay", "swap", "lean"): in a follow-up that asks
         # a detail of its topic, they are not words of another subject, whether or not an entry
@@ -833,9 +833,9 @@ class QuestionReader:
         """The first subject we do not cover that the text mentions, and does not deny ("i
         was in an accident but nothing was injured", "not pregnant", "chest is fine"), nor
         names as a landmark ("near the belly")."""
-        if self._near_pattern is None:
+        if self._near_finder is None:
             return None
-        for start, end in self._near_pattern.separate(canonical):
+        for start, end in self._near_finder.separate(canonical):
             found = canonical[start:end]
             before = [w for w in canonical[:start].split() if w not in _DENIED_BETWEEN]
             # ("no pills", "no injury": a treatment or condition said no to; a body part with

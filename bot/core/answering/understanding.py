@@ -192,6 +192,7 @@ class Interpreter:
         if phrase is None or reading.entry_id is None:  # no scoring when nothing is named
             return reading
         terms = self._terms(phrase)
+        own = None
         if context is None and _WHAT_IS.search(question.strip()) is not None:
             # what a thing is, asked after a story of it ("chiro says my psoas is tight. what
             # is the psoas?"): the question's own answer (not in a conversation, where "what
@@ -201,7 +202,8 @@ class Interpreter:
                 return noted(own, f"the question {question!r} asks what a thing is")
         if self._scope.in_keywords(terms, reading.entry_id) or self._scope.shared(terms):
             return reading  # the entry found, or many, have it among their key words
-        own = self._questions.read(question, context, ())
+        if own is None:
+            own = self._questions.read(question, context, ())
         best = own.match.best if own.match is not None else None
         if own.kind == "answer" and best is not None and best.named:
             return noted(own, f"the question {question!r} names its entry")
