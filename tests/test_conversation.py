@@ -200,6 +200,10 @@ def test_a_follow_up_is_read_against_the_topic(
             ),
             "pigeon-pose",
         ),
+        (
+            ("show me pigeon pose", "ta! should i start from all fours or from sitting?"),
+            "pigeon-pose",
+        ),
         # the words that ask a detail ("pause at the top") are words of form too
         (("bridges", "do i pause at the top or just bounce straight back down"), "bridge-pose"),
     ],
