@@ -311,6 +311,8 @@ def test_a_clear_new_question_switches_topic(answerer: Answerer) -> None:
         ("bridge exercise", "how many calories are in a banana"),
         # "how many years" asks how long something lasts, not repetitions
         ("bridge exercise", "my dentist says i need a bridge, how many years will it last"),
+        # why a part we do not cover does something, asked of the clause before ("why is that")
+        ("hip flexor stretch", "ta. also my elbow clicks when i carry shopping bags, why is that?"),
     ],
 )
 def test_an_unrelated_message_is_never_forced_onto_the_topic(

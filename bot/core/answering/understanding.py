@@ -78,6 +78,11 @@ _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
 _FOR_THAT = re.compile(
     r"\b(?:for|with|about|help|helps|fix|fixes|treat|ease|eases|sort)\s+(?:that|this|it|those)\b"
 )
+# ... or why it happens: "my shoulder clicks when i lift my arm, why is that?"
+_WHY_THAT = re.compile(
+    r"\b(?:why|how come)\b(?: \w+){0,2} (?:that|this|it)\b"
+    r"|\bwhat (?:causes|is causing|would cause) (?:that|this|it)\b"
+)
 
 # A question that asks only what a thing is: "what actually IS the psoas?", "so what even are
 # hip flexors": it asks the thing's definition, whatever the story before it told of the thing.
@@ -486,10 +491,14 @@ class Interpreter:
             clause = self._questions.read(question, Conversation(topic=referred), (), told=True)
             if clause.kind in {"answer", "detail"}:
                 return noted(clause, f"question in the clause {question!r}, about {referred}")
-        if asked > 0 and referred is None and _FOR_THAT.search(question) is not None:
-            # what it is for is what the story told, a subject we do not cover ("my shoulder
-            # clicks when i lift my arm, what's a good stretch for that"), unless it names one
-            # of ours
+        if (
+            asked > 0
+            and referred is None
+            and (_FOR_THAT.search(question) or _WHY_THAT.search(question)) is not None
+        ):
+            # what it is for, or why, is what the story told, a subject we do not cover ("my
+            # shoulder clicks when i lift my arm, what's a good stretch for that", "... why is
+            # that?"), unless it names one of ours
             story = " ".join(pieces[:asked])
             near = self._questions.not_covered(self.matcher.canonical(story))
             if near is not None and self.named_in(story) is None:
