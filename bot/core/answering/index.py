@@ -289,22 +289,10 @@ class SynonymTable:
     """
 
     def __init__(self, synonyms: Mapping[str, str]) -> None:
-        # A variant with a character no plain word has ("push-up position") can never be found
-        # in plain words; any other variant that is not plain words leaves it to the regex.
-        self.usable = all(_plain(v) or not _possible(v) for v in synonyms)
-        # Per word a variant starts with, the numbers of words of its variants, most first:
-        # the longest variant found at a word is the regex's (two that both match there
-        # differ only by the longer one's last words, so the longer has more characters).
-        variants: dict[tuple[str, ...], str] = {}
-        lengths: dict[str, set[int]] = defaultdict(set)
-        for variant in synonyms:
-            if not _plain(variant):
-                continue
-            words = tuple(variant.split(" "))
-            variants[words] = synonyms[variant]
-            lengths[words[0]].add(len(words))
+        self.usable = _usable(synonyms)
+        variants = {tuple(v.split(" ")): synonyms[v] for v in synonyms if _plain(v)}
         self._variants = variants
-        self._starts = {word: sorted(found, reverse=True) for word, found in lengths.items()}
+        self._starts = _starts_of(variants)
         # What a variant needs where it starts: its one word, or its first two words.
         self._singles = frozenset(words[0] for words in variants if len(words) == 1)
         self._pairs = frozenset(words[:2] for words in variants if len(words) > 1)
@@ -394,19 +382,9 @@ class PhraseFinder:
     def __init__(self, phrases: Iterable[str]) -> None:
         ordered = sorted(dict.fromkeys(p for p in phrases if p), key=len, reverse=True)
         self.pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b")
-        self.usable = all(_plain(p) or not _possible(p) for p in ordered)
-        lengths: dict[str, set[int]] = defaultdict(set)
-        found: set[tuple[str, ...]] = set()
-        for phrase in ordered:
-            if _plain(phrase):
-                words = tuple(phrase.split(" "))
-                found.add(words)
-                lengths[words[0]].add(len(words))
-        self._phrases = frozenset(found)
-        # Per word a phrase starts with, the numbers of words of its phrases, most first: the
-        # longest phrase found at a word is the regex's (two found there differ only by the
-        # longer one's last words, so the longer has more characters).
-        self._starts = {word: sorted(numbers, reverse=True) for word, numbers in lengths.items()}
+        self.usable = _usable(ordered)
+        self._phrases = frozenset(tuple(p.split(" ")) for p in ordered if _plain(p))
+        self._starts = _starts_of(self._phrases)
 
     def every_start(self, text: str) -> list[tuple[int, int]]:
         """The (start, end) of the longest phrase at each position where one starts, in order
@@ -461,6 +439,23 @@ class PhraseFinder:
                         break
             offset += len(token) + 1
         return spans
+
+
+def _usable(phrases: Iterable[str]) -> bool:
+    """Whether word lookups find what the regex of these phrases finds in plain words: a phrase
+    with a character no plain word has ("push-up position") is never found there, and any other
+    phrase that is not plain words leaves it to the regex."""
+    return all(_plain(p) or not _possible(p) for p in phrases)
+
+
+def _starts_of(phrases: Iterable[tuple[str, ...]]) -> dict[str, list[int]]:
+    """Per word a phrase starts with, the numbers of words of its phrases, most first: the
+    longest phrase found at a word is the regex's (two found there differ only by the longer
+    one's last words, so the longer has more characters)."""
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for words in phrases:
+        lengths[words[0]].add(len(words))
+    return {word: sorted(numbers, reverse=True) for word, numbers in lengths.items()}
 
 
 def _plain(text: str) -> bool:
