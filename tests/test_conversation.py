@@ -377,8 +377,8 @@ def test_plurals_ask_for_the_exercises(answerer: Answerer, question: str) -> Non
         ("my knee clicks when I run", "knee"),
         ("my neck hurts when I look at my phone", "neck"),
         ("should I use heat or ice", "heat"),
-        ("can I do these stretches when pregnant", "pregnant"),
-        ("can I do pigeon pose while pregnant?", "pregnant"),
+        ("can I do these stretches when pregnant", "pregnancy"),
+        ("can I do pigeon pose while pregnant?", "pregnancy"),
     ],
 )
 def test_a_subject_not_covered_gets_a_specific_kind_reply(
@@ -2617,3 +2617,32 @@ def test_a_clause_about_a_subject_we_do_not_cover_stays_uncovered(answerer: Answ
         answerer, "hip flexor stretch", "my calves are tight as well, how do i stretch those"
     ).reading
     assert reading is not None and reading.kind == "not_covered"
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        (
+            ("the kneeling hip flexor stretch", "kneeling hurts my bad knee, how do i adapt it?"),
+            "hip-flexor-stretch",
+        ),
+        (
+            ("pigeon pose", "football wrecked my knee years back. any way to adapt it?"),
+            "pigeon-pose",
+        ),
+        (
+            ("how do i do a bridge", "cant get down on the floor these days, can i do it in bed?"),
+            "bridge-pose",
+        ),
+    ],
+)
+def test_asking_how_to_adapt_an_exercise_gets_its_steps_and_tips(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    """The whole entry, whose steps hold the tips (a cushion under the knee), whatever else the
+    message names (football is no question about sport); pregnancy still gets the kind reply."""
+    reply = talk(answerer, *messages).reply
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry)
+    assert answerer.entry(entry).html == reply.html
+    pregnant = talk(answerer, messages[0], "im pregnant, how do i adapt it?").reply
+    assert pregnant.kind is ReplyKind.FALLBACK

@@ -523,6 +523,19 @@ def test_details_are_read_and_declared_in_the_vocabulary(tmp_path: Path) -> None
     assert {"pregnant", "replacement", "knee"} <= kb.off_topic  # they weigh, like off_topic
 
 
+def test_not_covered_names_are_read_for_listed_words_only(tmp_path: Path) -> None:
+    named = (
+        DETAILS_VOCABULARY + "not_covered_names:\n  Pregnant: pregnancy\n  knee: knee problems\n"
+    )
+    kb = load_knowledge(write_kb(tmp_path / "kb", {"_vocabulary.yaml": named}))
+    assert kb.not_covered_names == {"pregnant": "pregnancy", "knee": "knee problems"}
+    unlisted = DETAILS_VOCABULARY + "not_covered_names:\n  elbow: elbow problems\n"
+    found = problems(tmp_path / "unlisted", {"_vocabulary.yaml": unlisted})
+    assert any(
+        "'elbow' under 'not_covered_names' is not listed under 'not_covered'" in p for p in found
+    )
+
+
 def test_exercise_form_words_are_read_in_their_two_lists(tmp_path: Path) -> None:
     vocabulary = "exercise_form:\n  body: [knee knees, Heel]\n  placing: [tuck arch]\n"
     kb = load_knowledge(write_kb(tmp_path / "kb", {"_vocabulary.yaml": vocabulary}))

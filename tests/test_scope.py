@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.answering.answerer import Answerer
-from bot.core.knowledge import KnowledgeBase
+from bot.core.knowledge import KnowledgeBase, fill
 from bot.core.replies import ReplyKind
 from tests.e2e import real_knowledge
 
@@ -173,7 +173,7 @@ def test_a_detail_question_about_its_own_topic_is_still_answered(
     ("message", "subject"),
     [
         ("my tailbone hurts when i sit", "tailbone"),
-        ("do i need an mri for back pain", "mri"),
+        ("do i need an mri for back pain", "MRI scans"),
         # a subject misspelt as it is often typed
         ("best matress for back pain?", "mattress"),
     ],
@@ -185,6 +185,44 @@ def test_more_subjects_near_ours_get_the_kind_not_covered_reply(
     assert reply.kind is ReplyKind.FALLBACK
     assert reply.plain().startswith(kb.texts["not_covered"].split("{subject}")[0].strip())
     assert subject in reply.plain()
+
+
+@pytest.mark.parametrize(
+    "message, name",
+    [
+        ("is the bridge safe while pregnant?", "pregnancy"),  # an adjective
+        ("my knee clicks when i squat, why?", "knee problems"),  # a bare singular
+        ("my knees click when i squat, why?", "knee problems"),
+        ("can i do pigeon pose after a c section", "caesareans"),
+        ("what do you think of tylenol for back pain", "Tylenol"),  # its capital
+    ],
+)
+def test_the_kind_not_covered_reply_names_the_subject_as_a_sentence_would(
+    answerer: Answerer, kb: KnowledgeBase, message: str, name: str
+) -> None:
+    """ "I can't help with pregnancy", never "with pregnant" (``not_covered_names``)."""
+    reply = answerer.answer(message).reply
+    assert reply.html == fill(kb.texts["not_covered"], subject=name)
+
+
+def test_a_choice_after_a_question_is_not_read_as_a_question_of_its_own(
+    answerer: Answerer,
+) -> None:
+    """ "side or back?" narrows the clause before it; alone it would match an exercise's
+    sides. A choice that names entries is still read ("... pigeon or bridge?")."""
+    assert answerer.answer("how should i carry my toddler, side or back?").reply.kind is not (
+        ReplyKind.ANSWER
+    )
+    named = answerer.answer("i have 10 minutes free, pigeon or the bridge?").reply
+    assert named.kind is ReplyKind.ANSWER
+
+
+def test_a_condition_told_aside_is_named_as_a_sentence_would(
+    answerer: Answerer, kb: KnowledgeBase
+) -> None:
+    reply = answerer.answer("i have a broken wrist, can i do the bridge?").reply
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "bridge-pose")
+    assert reply.html.endswith(fill(kb.texts["told_aside"], subject="broken bones"))
 
 
 @pytest.mark.parametrize(

@@ -184,7 +184,7 @@ class Answerer:
         if reading.kind in {"none", "unsure"} and not looks_english(text, self.matcher.knows):
             return Reply(ReplyKind.FALLBACK, self.kb.texts["english_only"], self.fallback().buttons)
         if reading.kind == "not_covered" and reading.subject:
-            html = fill(self.kb.texts["not_covered"], subject=reading.subject)
+            html = fill(self.kb.texts["not_covered"], subject=self._name_of(reading.subject))
             return Reply(ReplyKind.FALLBACK, html, self.fallback().buttons)
         if reading.kind in {"unsure", "clarify"} and reading.options:
             buttons = [_entry_button(self.kb.entries[e]) for e in reading.options]
@@ -201,8 +201,12 @@ class Answerer:
         do not cover it, so a professional should say how it changes the advice."""
         if subject is None:
             return reply
-        line = fill(self.kb.texts["told_aside"], subject=subject)
+        line = fill(self.kb.texts["told_aside"], subject=self._name_of(subject))
         return replace(reply, html=f"{reply.html.rstrip()}\n\n{line}")
+
+    def _name_of(self, subject: str) -> str:
+        """How a reply names a subject we do not cover ("pregnant" -> "pregnancy")."""
+        return self.kb.not_covered_names.get(subject, subject)
 
     def _then(self, conversation: Conversation | None, outcome: Outcome, text: str = "") -> Outcome:
         """The outcome with the conversation it leaves behind (``text``: the message, whose key

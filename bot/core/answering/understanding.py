@@ -73,6 +73,9 @@ _NOT_THAT = re.compile(
 )
 # A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
 _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
+# Only a choice that narrows the clause before it ("best sleeping position, side or back?"):
+# two short alternatives, no question of their own.
+_CHOICE = re.compile(r"\W*(?:\w+\W+){0,2}or\W+(?:\w+\W*){1,2}")
 # A question that points at what the clause before it told ("my shoulder clicks, what's a good
 # stretch for that"): what it helps, fixes or is for.
 _FOR_THAT = re.compile(
@@ -521,6 +524,13 @@ class Interpreter:
             or clause.match is None
             or clause.detail is not None
         )
+        if (
+            strong
+            and asked > 0
+            and _CHOICE.fullmatch(question.lower()) is not None
+            and not (best is not None and best.named)
+        ):
+            strong = False  # ("side or back?" is the clause before it asked more narrowly)
         if clause.kind in {"answer", "detail"} and strong:
             return noted(clause, f"question in the clause {question!r}")
         # Two questions in one breath, the last one unread ("how often should i do the

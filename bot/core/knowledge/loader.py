@@ -234,6 +234,7 @@ def _load_knowledge(directory: Path) -> KnowledgeBase:
         warnings=tuple(warnings),
         follow_ups=tuple(vocabulary.follow_ups),
         not_covered=vocabulary.not_covered,
+        not_covered_names=vocabulary.not_covered_names,
         spoken_marks=vocabulary.spoken_marks,
         exercise_form=vocabulary.exercise_form,
     )

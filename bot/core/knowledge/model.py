@@ -136,6 +136,9 @@ class KnowledgeBase:
     follow_ups: tuple[FollowUp, ...] = ()  # the details a follow-up can ask (_vocabulary.yaml)
     # Subjects near ours that the article does not cover: group -> folded words or phrases.
     not_covered: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # How the replies name such a subject when its word is not a noun: folded word -> name
+    # ("pregnant" -> "pregnancy"); a word not named here is named as written.
+    not_covered_names: Mapping[str, str] = field(default_factory=dict)
     # Punctuation said aloud, as dictation types it: folded words -> the mark ("full stop": ".").
     spoken_marks: Mapping[str, str] = field(default_factory=dict)
     # How a body is placed and moved in an exercise: "body" -> its parts ("knee"), "placing" ->

@@ -29,20 +29,22 @@ class Vocabulary(NamedTuple):
     off_topic: set[str]
     follow_ups: list[FollowUp]
     not_covered: dict[str, tuple[str, ...]]  # group -> words or phrases
+    # how the replies name a subject whose word is not a noun: "pregnant" -> "pregnancy"
+    not_covered_names: dict[str, str]
     spoken_marks: dict[str, str]  # "full stop" -> "."
     # how a body is placed in an exercise: "body" -> its parts, "placing" -> where and how
     exercise_form: dict[str, frozenset[str]]
 
 
 def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
-    """Synonyms (variant -> canonical), off-topic words, follow-up details, not-covered words,
-    exercise-form words, punctuation said aloud."""
+    """Synonyms (variant -> canonical), off-topic words, follow-up details, not-covered words
+    and their names, exercise-form words, punctuation said aloud."""
     if not path.exists():
-        return Vocabulary({}, set(), [], {}, {}, {})
+        return Vocabulary({}, set(), [], {}, {}, {}, {})
     root = compose(path, label, reader)
     fields = reader.mapping(root, "_vocabulary.yaml") if root is not None else None
     if fields is None:
-        return Vocabulary({}, set(), [], {}, {}, {})
+        return Vocabulary({}, set(), [], {}, {}, {}, {})
     reader.unknown_fields(
         fields,
         (
@@ -51,6 +53,7 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
             "off_topic",
             "details",
             "not_covered",
+            "not_covered_names",
             "exercise_form",
             "spoken_punctuation",
         ),
@@ -93,6 +96,11 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
             words = [fold(value) for value, _ in reader.text_list(node, group)]
             not_covered[group] = tuple(word for word in words if word)
             off_topic.update(word for phrase in words for word in phrase.split())
+    names = (
+        _not_covered_names(reader, fields["not_covered_names"], not_covered)
+        if "not_covered_names" in fields
+        else {}
+    )
     exercise_form = (
         _exercise_form(reader, fields["exercise_form"]) if "exercise_form" in fields else {}
     )
@@ -101,7 +109,7 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
         if "spoken_punctuation" in fields
         else {}
     )
-    return Vocabulary(synonyms, off_topic, follow_ups, not_covered, spoken, exercise_form)
+    return Vocabulary(synonyms, off_topic, follow_ups, not_covered, names, spoken, exercise_form)
 
 
 def _sources(reader: Reader, node: yaml.Node) -> list[str]:
@@ -116,6 +124,28 @@ def _sources(reader: Reader, node: yaml.Node) -> list[str]:
             return []
         lists[name] = [fold(value) for value, _ in reader.text_list(fields[name], name)]
     return [f"{who} {says}" for who in lists["who"] if who for says in lists["says"] if says]
+
+
+def _not_covered_names(
+    reader: Reader, node: yaml.Node, not_covered: dict[str, tuple[str, ...]]
+) -> dict[str, str]:
+    """``not_covered_names:``: a word listed under ``not_covered`` -> how the replies name it
+    ("I can't help with pregnancy", not "with pregnant"), folded word -> name as written."""
+    listed = {word for words in not_covered.values() for word in words}
+    names: dict[str, str] = {}
+    fields = reader.mapping(node, "'not_covered_names'", "not_covered_names") or Fields()
+    for word, item in fields.items():
+        name = reader.text(item, word)
+        if fold(word) not in listed:
+            reader.error(
+                fields.key_nodes[word],
+                f"'{word}' under 'not_covered_names' is not listed under 'not_covered'.",
+                "name only a word or phrase that 'not_covered' lists, written the same way.",
+                word,
+            )
+        elif name:
+            names[fold(word)] = name
+    return names
 
 
 def _exercise_form(reader: Reader, node: yaml.Node) -> dict[str, frozenset[str]]:
