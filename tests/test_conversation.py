@@ -2649,3 +2649,29 @@ def test_asking_how_to_adapt_an_exercise_gets_its_steps_and_tips(
     assert answerer.entry(entry).html == reply.html
     pregnant = talk(answerer, messages[0], "im pregnant, how do i adapt it?").reply
     assert pregnant.kind is ReplyKind.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        ("list the exercises", "whats the difference between the first and the last one"),
+        ("what exercises help tight hip flexors", "which is better, the first or the second?"),
+    ],
+)
+def test_two_exercises_of_the_list_numbered_side_by_side_get_the_list(
+    answerer: Answerer, messages: tuple[str, ...]
+) -> None:
+    """ "the first and the last one" weighs two exercises of the list just shown: the entry
+    that lists them both, not the first of them alone."""
+    outcome = talk(answerer, *messages)
+    assert outcome.reply.entry_id == "exercises"
+    assert outcome.reading is not None and outcome.reading.notes[0].startswith("side by side")
+
+
+def test_an_exercise_of_the_list_just_shown_named_with_words_of_ones_own_is_that_exercise(
+    answerer: Answerer,
+) -> None:
+    outcome = talk(
+        answerer, "which exercises help tight hips", "pigeon sounds the most chill, show me"
+    )
+    assert (outcome.reply.kind, outcome.reply.entry_id) == (ReplyKind.ANSWER, "pigeon-pose")

@@ -220,6 +220,11 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/question_reading.py", "QuestionReader", "the exercise called: "): (
         "explain"
     ),
+    (
+        "bot/core/answering/question_reading.py",
+        "QuestionReader",
+        "an exercise just listed, named",
+    ): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "the question "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " names its entry"): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " asks what a thing is"): "explain",

@@ -587,6 +587,19 @@ class QuestionReader:
             # ("would yoga do the same job, and which poses?" after the exercises), is about
             # that entry: a "did you mean" with one option would only ask it back.
             return self._entry(reading.options[0], None, own, _ONE_OPTION)
+        listed = (
+            [
+                c.entry_id
+                for c in own.candidates
+                if c.named and c.entry_id in context.options and c.entry_id in self._exercises
+            ]
+            if following and not told and cue is None and reading.kind == "unsure" and context
+            else []
+        )
+        if len(listed) == 1:
+            # one of the exercises just listed, named, with words of the writer's own ("pigeon
+            # sounds the most chill of those, walk me through it"): that exercise
+            return self._entry(listed[0], None, own, "an exercise just listed, named")
         return reading
 
     def _entry(
@@ -689,14 +702,19 @@ class QuestionReader:
         weighed = _WEIGHED.search(canonical) is not None
         topic = context.topic if context is not None else None
         this = topic if topic in self._exercises else None
+        options = context.options if context is not None else ()
         for joint in _SIDE_BY_SIDE.finditer(canonical):
             if joint.group() in _ONLY_WEIGHED and not weighed:
                 continue
             before = " ".join(canonical[: joint.start()].split()[-SIDE_WORDS:])
             after = " ".join(canonical[joint.end() :].split()[:SIDE_WORDS])
             pointing = _THIS_BEFORE if joint.group() in _JOINED else _THIS_WEIGHED
-            first = self._side(before, this, pointing) if before else None
-            second = self._side(after, this, _THIS_AFTER) if first is not None and after else None
+            first = self._side(before, this, pointing, options) if before else None
+            second = (
+                self._side(after, this, _THIS_AFTER, options)
+                if first is not None and after
+                else None
+            )
             if first is None or second is None or first == second:
                 continue
             lists = [
@@ -709,11 +727,17 @@ class QuestionReader:
                 return self._entry(best.id, None, None, f"side by side: {first}, {second}")
         return None
 
-    def _side(self, words: str, this: str | None, pointing: re.Pattern[str]) -> str | None:
-        """The exercise one side of "or" names, or the one talked about when it points at it
-        ("this", "this one", "it")."""
+    def _side(
+        self, words: str, this: str | None, pointing: re.Pattern[str], options: tuple[str, ...]
+    ) -> str | None:
+        """The exercise one side of "or" names, the one talked about when it points at it
+        ("this", "this one", "it"), or the exercise of the last list it numbers ("the first
+        and the last one")."""
         if this is not None and pointing.search(words):
             return this
+        numbered = ordinal(words, options) if options else None
+        if numbered in self._exercises:
+            return numbered
         return self._named_exercise(words)
 
     def _named_exercise(self, text: str) -> str | None:
