@@ -2675,3 +2675,14 @@ def test_an_exercise_of_the_list_just_shown_named_with_words_of_ones_own_is_that
         answerer, "which exercises help tight hips", "pigeon sounds the most chill, show me"
     )
     assert (outcome.reply.kind, outcome.reply.entry_id) == (ReplyKind.ANSWER, "pigeon-pose")
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["what exercises should a runner do for tight hips", "which stretches should a cyclist do"],
+)
+def test_exercises_asked_for_someone_who_does_a_sport_are_the_exercises(
+    answerer: Answerer, message: str
+) -> None:
+    """The sport says who asks, not what: not the activities that tighten the hip flexors."""
+    assert answerer.answer(message).reply.entry_id == "exercises"
