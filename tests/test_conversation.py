@@ -2679,7 +2679,7 @@ def test_an_exercise_of_the_list_just_shown_named_with_words_of_ones_own_is_that
 
 @pytest.mark.parametrize(
     "message",
-    ["what exercises should a runner do for tight hips", "which stretches should a cyclist do"],
+    ["what exercises should a golfer do for tight hips", "which stretches should a cyclist do"],
 )
 def test_exercises_asked_for_someone_who_does_a_sport_are_the_exercises(
     answerer: Answerer, message: str
