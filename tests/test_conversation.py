@@ -104,6 +104,28 @@ def test_a_topic_lasts_a_few_messages(answerer: Answerer) -> None:
     assert answerer.answer("haha", conversation).conversation is None
 
 
+def test_the_topics_answered_before_are_kept_in_order(answerer: Answerer) -> None:
+    """For "back to your first answer": each new topic puts the last one behind it; the same
+    topic again adds nothing; only the last few are kept."""
+    asked = [
+        "how often should i stretch",
+        "what are the signs of tight hip flexors",
+        "what are the signs of tight hip flexors",
+        "how do i do the bridge",
+        "what is pigeon pose",
+        "what are the hip flexors",
+    ]
+    conversation = None
+    for message in asked:
+        conversation = answerer.answer(message, conversation).conversation
+    assert conversation is not None and conversation.topic == "what-are-hip-flexors"
+    assert conversation.earlier == (
+        "signs-of-tight-hip-flexors",
+        "bridge-pose",
+        "pigeon-pose",
+    )
+
+
 # --- follow-ups -----------------------------------------------------------------------------------
 
 
@@ -2686,3 +2708,54 @@ def test_exercises_asked_for_someone_who_does_a_sport_are_the_exercises(
 ) -> None:
     """The sport says who asks, not what: not the activities that tighten the hip flexors."""
     assert answerer.answer(message).reply.entry_id == "exercises"
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        (
+            (
+                "how often should i stretch",
+                "what are the signs of tight hip flexors",
+                "going back to your first answer, is that a minimum?",
+            ),
+            "how-often-to-stretch",
+        ),
+        (
+            (
+                "what are the hip flexors",
+                "which exercises help",
+                "the very first thing you told me, what were they called again?",
+            ),
+            "what-are-hip-flexors",
+        ),
+        (
+            (
+                "can sitting all day make my hip flexors tight",
+                "how often should i stretch them",
+                "going back to what you said about sitting, why exactly does it tighten them",
+            ),
+            "sitting-and-hip-flexors",
+        ),
+    ],
+)
+def test_a_follow_up_pointing_back_at_an_earlier_answer_is_about_it(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    """ "the first answer" is no ordinal of the last list: it is the conversation's first
+    topic; "what you said about sitting" is the answer on sitting, when one was given."""
+    assert talk(answerer, *messages).reply.entry_id == entry
+
+
+def test_a_subject_never_answered_is_not_pointed_back_at(answerer: Answerer) -> None:
+    outcome = talk(
+        answerer, "how do i do the bridge", "what is pigeon", "back to what you said about yoga"
+    )
+    assert outcome.reply.entry_id != "yoga-for-hip-flexors"
+
+
+def test_after_two_exercises_set_side_by_side_the_second_one_is_the_second_named(
+    answerer: Answerer,
+) -> None:
+    outcome = talk(answerer, "pigeon or bridge, which is better?", "ok the second one, how?")
+    assert outcome.reply.entry_id == "bridge-pose"

@@ -120,7 +120,7 @@ async def test_replicas_share_one_budget_and_one_duplicate_window(
 
 async def test_conversations_expire_and_are_forgotten(contexts: tuple[object, Clock]) -> None:
     store, clock = contexts
-    talk = Conversation("pigeon-pose", ("a", "b"), "hold", 1)
+    talk = Conversation("pigeon-pose", ("a", "b"), "hold", 1, ("bridge-pose", "exercises"))
     await store.put(chat_key(1), talk)  # type: ignore[attr-defined]
     await store.put(message_key(GROUP, 77), Conversation("bridge"))  # type: ignore[attr-defined]
     await store.put(message_key(GROUP, 78), Conversation("plank"))  # type: ignore[attr-defined]

@@ -228,6 +228,8 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/understanding.py", "Interpreter", "the question "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " names its entry"): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " asks what a thing is"): "explain",
+    # (the words that point back at an earlier answer, read as "that": never said)
+    ("bot/core/answering/understanding.py", "Interpreter", "that"): "words read, never said",
     ("bot/core/answering/question_reading.py", "NEXT_WORDS"): "words read in messages, never said",
     ("bot/core/answering/question_reading.py", "QuestionReader", "an ordinal, and no list shown"): (
         "explain"

@@ -216,6 +216,8 @@ class Answerer:
         options = None
         if reading is not None and reading.kind == "detail" and reading.entry_id:
             options = self._related_ids(reading.entry_id)  # what its full answer would list
+        elif reading is not None and reading.kind == "answer" and reading.options:
+            options = reading.options  # two exercises set side by side, as named
         # A message that asked nothing we could read, or nothing clearly (not one on a subject
         # we do not cover), may still name the entry the next message follows up on.
         unclear = reading is not None and reading.kind in {"none", "unsure"}

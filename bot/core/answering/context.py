@@ -20,6 +20,7 @@ from bot.core.replies import Reply, ReplyKind
 
 MAX_TURNS = 3  # messages after the topic was set that can still refer to it
 MAX_OPTIONS = 8  # entries of the last list kept for "the second one"
+MAX_EARLIER = 3  # topics answered before the last one, kept for "back to your first answer"
 LIFETIME = timedelta(minutes=10)
 MAX_CONVERSATIONS = 100_000  # the in-memory store forgets the oldest beyond this
 ENTRY_DATA = "e:"  # callback data of an entry button (the answerer's prefix)
@@ -33,6 +34,9 @@ class Conversation:
     options: tuple[str, ...] = ()  # entry ids of the last list shown, in order
     detail: str | None = None  # the detail the last answer was about ("hold"), if any
     turns: int = 0  # messages since the topic was set
+    # the topics answered before ``topic`` in this conversation, oldest first (at most
+    # ``MAX_EARLIER``): "going back to your first answer" points at the first of them
+    earlier: tuple[str, ...] = ()
 
     @property
     def current(self) -> bool:
@@ -57,15 +61,23 @@ class Conversation:
         if reply.kind is ReplyKind.URGENT:
             return None
         if reply.kind is ReplyKind.ANSWER and reply.entry_id is not None:
-            return Conversation(reply.entry_id, options or self.options, detail, 0)
+            earlier = self._earlier_than(reply.entry_id)
+            return Conversation(reply.entry_id, options or self.options, detail, 0, earlier)
         if reply.kind is ReplyKind.FALLBACK and named is not None:
-            return Conversation(named, self.options, None, 0)
+            return Conversation(named, self.options, None, 0, self._earlier_than(named))
         if options:  # "Did you mean ...?" or a menu: the topic stays, the list is new
             if named is not None:  # unless the message named one ("Doing the bridge, ...")
-                return Conversation(named, options, None, 0)
-            return Conversation(self.topic, options, self.detail, self.turns + 1)
-        kept = Conversation(self.topic, self.options, self.detail, self.turns + 1)
+                return Conversation(named, options, None, 0, self._earlier_than(named))
+            return Conversation(self.topic, options, self.detail, self.turns + 1, self.earlier)
+        kept = Conversation(self.topic, self.options, self.detail, self.turns + 1, self.earlier)
         return kept if kept.current else None
+
+    def _earlier_than(self, topic: str) -> tuple[str, ...]:
+        """The topics before ``topic`` once it is answered: the last topic joins them when it
+        is another (the same topic asked again adds nothing)."""
+        if self.topic is None or self.topic == topic:
+            return self.earlier
+        return (*self.earlier, self.topic)[-MAX_EARLIER:]
 
 
 def _entry_options(reply: Reply) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import NamedTuple
 
@@ -724,7 +725,8 @@ class QuestionReader:
             ]
             if lists:
                 best = max(lists, key=lambda e: sum(r in self._exercises for r in e.related))
-                return self._entry(best.id, None, None, f"side by side: {first}, {second}")
+                compared = self._entry(best.id, None, None, f"side by side: {first}, {second}")
+                return replace(compared, options=(first, second))
         return None
 
     def _side(

@@ -22,7 +22,9 @@ class Reading:
     kind: ReadingKind
     entry_id: str | None = None
     detail: str | None = None  # the detail answered ("hold"), for kind "detail"
-    options: tuple[str, ...] = ()  # entry ids to offer, for kinds "unsure" and "clarify"
+    # entry ids to offer, for kinds "unsure" and "clarify"; for an answer that sets two
+    # exercises side by side, those two as named (what "the second one" then means)
+    options: tuple[str, ...] = ()
     subject: str | None = None  # the subject not covered ("knee"), for kind "not_covered"
     match: Match | None = None
     notes: tuple[str, ...] = field(default=())  # how context and sentences were used

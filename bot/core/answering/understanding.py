@@ -72,6 +72,23 @@ _NOT_THAT = re.compile(
     re.IGNORECASE,
 )
 # A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
+# The conversation's first answer pointed back at: "going back to your first answer", "the
+# very first thing you told me", "back to my first question".
+_FIRST_ANSWER = re.compile(
+    r"\b(?:the|my|your|ur|that) (?:very )?(?:first|1st|original) "
+    r"(?:answer|question|reply|message|topic|thing (?:you|u) (?:said|told me|mentioned|explained)"
+    r"|thing i asked)\b",
+    re.IGNORECASE,
+)
+# An earlier answer pointed back at by its subject: "going back to what you said about sitting",
+# "back to the sitting one".
+_BACK_TO = re.compile(
+    r"\b(?:(?:going|go|so|and|ok|okay) )?(?:back to|about|re) what (?:you|u) "
+    r"(?:said|told me|mentioned|wrote|explained) "
+    r"(?:about|on|for|re) ((?:\w+ ?){1,4})"
+    r"|\b(?:(?:going|go|so|and|ok|okay) )?back to the ((?:\w+ ){1,3})one\b",
+    re.IGNORECASE,
+)
 _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
 # Only a choice that narrows the clause before it ("best sleeping position, side or back?"):
 # two short alternatives, no question of their own.
@@ -123,6 +140,8 @@ class Interpreter:
 
     def _read(self, text: str, conversation: Conversation | None) -> Reading:
         context = conversation if conversation is not None and conversation.current else None
+        if context is not None and context.earlier:
+            context, text = self._pointed_back(context, text)
         text = without_closing(text)  # "... form? Best, Anja": the name is no word of it
         taken_back = _NOT_THAT.search(text)
         if taken_back is not None and self.named_in(taken_back.group(1)) is not None:
@@ -187,6 +206,26 @@ class Interpreter:
             # but the message as a whole is about another subject, one the maintainers list.
             return reading
         return clause
+
+    def _pointed_back(self, context: Conversation, text: str) -> tuple[Conversation, str]:
+        """The conversation and message as read when the message points back at an earlier
+        answer: its first ("the first answer, is that a minimum?") or one it names ("back to
+        what you said about sitting"), which is then what is asked about; the words that point
+        are read as "that" (no ordinal of the last list). Else both as they were."""
+        first = _FIRST_ANSWER.search(text)
+        if first is not None:
+            pointed: str | None = context.earlier[0]
+            found = first
+        else:
+            back = _BACK_TO.search(text)
+            if back is None:
+                return context, text
+            pointed = self.named_in(back.group(1) or back.group(2) or "")
+            if pointed not in context.earlier:
+                return context, text  # (not an answer of this conversation)
+            found = back
+        moved = Conversation(topic=pointed, options=context.options)
+        return moved, f"{text[: found.start()]}that{text[found.end() :]}"
 
     def _named_question(
         self, sentences: list[str], context: Conversation | None, reading: Reading

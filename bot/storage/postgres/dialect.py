@@ -65,8 +65,10 @@ CREATE UNLOGGED TABLE IF NOT EXISTS shared_conversations (
     topic   TEXT,
     options TEXT[]           NOT NULL,
     detail  TEXT,
-    turns   INTEGER          NOT NULL
+    turns   INTEGER          NOT NULL,
+    earlier TEXT[]           NOT NULL DEFAULT '{}'
 );
+ALTER TABLE shared_conversations ADD COLUMN IF NOT EXISTS earlier TEXT[] NOT NULL DEFAULT '{}';
 CREATE INDEX IF NOT EXISTS shared_conversations_expires ON shared_conversations (expires);
 CREATE UNLOGGED TABLE IF NOT EXISTS shared_group_sends (
     chat_id BIGINT           NOT NULL,

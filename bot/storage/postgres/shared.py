@@ -43,14 +43,16 @@ class PgContextStore:
     async def get(self, key: str) -> Conversation | None:
         """The conversation under ``key`` if it has not expired."""
         row = await self._pool.fetchrow(
-            "SELECT topic, options, detail, turns FROM shared_conversations "
+            "SELECT topic, options, detail, turns, earlier FROM shared_conversations "
             "WHERE key = $1 AND expires > $2",
             key,
             self._clock().timestamp(),
         )
         if row is None:
             return None
-        return Conversation(row["topic"], tuple(row["options"]), row["detail"], row["turns"])
+        return Conversation(
+            row["topic"], tuple(row["options"]), row["detail"], row["turns"], tuple(row["earlier"])
+        )
 
     async def put(self, key: str, conversation: Conversation | None) -> None:
         """Keep (or, with None, drop) a conversation; a few expired ones go in the same step."""
@@ -61,10 +63,10 @@ class PgContextStore:
         await self._pool.execute(
             "WITH swept AS (DELETE FROM shared_conversations WHERE key IN ("
             "SELECT key FROM shared_conversations WHERE expires <= $2 AND key <> $1 LIMIT $7)) "
-            "INSERT INTO shared_conversations (key, expires, topic, options, detail, turns) "
-            "VALUES ($1, $3, $4, $5, $6, $8) ON CONFLICT (key) DO UPDATE SET "
+            "INSERT INTO shared_conversations (key, expires, topic, options, detail, turns, "
+            "earlier) VALUES ($1, $3, $4, $5, $6, $8, $9) ON CONFLICT (key) DO UPDATE SET "
             "expires = excluded.expires, topic = excluded.topic, options = excluded.options, "
-            "detail = excluded.detail, turns = excluded.turns",
+            "detail = excluded.detail, turns = excluded.turns, earlier = excluded.earlier",
             key,
             now,
             now + self._lifetime,
@@ -73,6 +75,7 @@ class PgContextStore:
             conversation.detail,
             SWEEP,
             conversation.turns,
+            list(conversation.earlier),
         )
 
     async def forget(self, prefix: str) -> None:
