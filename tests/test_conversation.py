@@ -2737,6 +2737,13 @@ def test_exercises_asked_for_someone_who_does_a_sport_are_the_exercises(
             ),
             "sitting-and-hip-flexors",
         ),
+        (
+            (
+                "what activities make hip flexors worse",
+                "you mentioned sitting, why does sitting do that to them exactly?",
+            ),
+            "sitting-and-hip-flexors",
+        ),
     ],
 )
 def test_a_follow_up_pointing_back_at_an_earlier_answer_is_about_it(

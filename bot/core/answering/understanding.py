@@ -81,12 +81,14 @@ _FIRST_ANSWER = re.compile(
     re.IGNORECASE,
 )
 # An earlier answer pointed back at by its subject: "going back to what you said about sitting",
-# "back to the sitting one".
+# "back to the sitting one", "you mentioned sitting" (an answer given, or one the last answer
+# offered).
 _BACK_TO = re.compile(
     r"\b(?:(?:going|go|so|and|ok|okay) )?(?:back to|about|re) what (?:you|u) "
     r"(?:said|told me|mentioned|wrote|explained) "
     r"(?:about|on|for|re) ((?:\w+ ?){1,4})"
-    r"|\b(?:(?:going|go|so|and|ok|okay) )?back to the ((?:\w+ ){1,3})one\b",
+    r"|\b(?:(?:going|go|so|and|ok|okay) )?back to the ((?:\w+ ){1,3})one\b"
+    r"|\b(?:you|u) (?:mentioned|talked about|brought up) ((?:\w+ ?){1,3})",
     re.IGNORECASE,
 )
 _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
@@ -140,7 +142,7 @@ class Interpreter:
 
     def _read(self, text: str, conversation: Conversation | None) -> Reading:
         context = conversation if conversation is not None and conversation.current else None
-        if context is not None and context.earlier:
+        if context is not None and (context.earlier or context.options):
             context, text = self._pointed_back(context, text)
         text = without_closing(text)  # "... form? Best, Anja": the name is no word of it
         taken_back = _NOT_THAT.search(text)
@@ -210,9 +212,10 @@ class Interpreter:
     def _pointed_back(self, context: Conversation, text: str) -> tuple[Conversation, str]:
         """The conversation and message as read when the message points back at an earlier
         answer: its first ("the first answer, is that a minimum?") or one it names ("back to
-        what you said about sitting"), which is then what is asked about; the words that point
-        are read as "that" (no ordinal of the last list). Else both as they were."""
-        first = _FIRST_ANSWER.search(text)
+        what you said about sitting", "you mentioned sitting": an answer given or offered),
+        which is then what is asked about; the words that point are read as "that" (no ordinal
+        of the last list). Else both as they were."""
+        first = _FIRST_ANSWER.search(text) if context.earlier else None
         if first is not None:
             pointed: str | None = context.earlier[0]
             found = first
@@ -220,9 +223,11 @@ class Interpreter:
             back = _BACK_TO.search(text)
             if back is None:
                 return context, text
-            pointed = self.named_in(back.group(1) or back.group(2) or "")
-            if pointed not in context.earlier:
-                return context, text  # (not an answer of this conversation)
+            pointed = self.named_in(next(group for group in back.groups() if group))
+            if pointed is None or pointed == context.topic:
+                return context, text
+            if pointed not in context.earlier and pointed not in context.options:
+                return context, text  # (nothing this conversation said)
             found = back
         moved = Conversation(topic=pointed, options=context.options)
         return moved, f"{text[: found.start()]}that{text[found.end() :]}"
