@@ -71,7 +71,6 @@ _NOT_THAT = re.compile(
     r"\bnot (?:the )?(\w+(?: \w+){0,2}) ?[,.]? (?=(?:i meant|i mean|meant|the|i was asking)\b)",
     re.IGNORECASE,
 )
-# A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
 # The conversation's first answer pointed back at: "going back to your first answer", "the
 # very first thing you told me", "back to my first question".
 _FIRST_ANSWER = re.compile(
@@ -86,15 +85,16 @@ _FIRST_ANSWER = re.compile(
 _BACK_TO = re.compile(
     r"\b(?:(?:going|go|so|and|ok|okay) )?(?:back to|about|re) what (?:you|u) "
     r"(?:said|told me|mentioned|wrote|explained) "
-    r"(?:about|on|for|re) ((?:\w+ ?){1,4})"
+    r"(?:about|on|for|re) (\w+(?: \w+){0,3})"
     r"|\b(?:(?:going|go|so|and|ok|okay) )?back to the ((?:\w+ ){1,3})one\b"
-    r"|\b(?:you|u) (?:mentioned|talked about|brought up) ((?:\w+ ?){1,3})",
+    r"|\b(?:you|u) (?:mentioned|talked about|brought up) (\w+(?: \w+){0,2})",
     re.IGNORECASE,
 )
+# A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
 _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
 # Only a choice that narrows the clause before it ("best sleeping position, side or back?"):
 # two short alternatives, no question of their own.
-_CHOICE = re.compile(r"\W*(?:\w+\W+){0,2}or\W+(?:\w+\W*){1,2}")
+_CHOICE = re.compile(r"\W*(?:\w+\W+){0,2}or\W+\w+(?:\W+\w+)?\W*")
 # A question that points at what the clause before it told ("my shoulder clicks, what's a good
 # stretch for that"): what it helps, fixes or is for.
 _FOR_THAT = re.compile(
