@@ -588,19 +588,16 @@ class QuestionReader:
             # ("would yoga do the same job, and which poses?" after the exercises), is about
             # that entry: a "did you mean" with one option would only ask it back.
             return self._entry(reading.options[0], None, own, _ONE_OPTION)
-        listed = (
-            [
+        if following and not told and cue is None and reading.kind == "unsure" and context:
+            # one of the exercises just listed, named, with words of the writer's own ("pigeon
+            # sounds the most chill of those, walk me through it"): that exercise
+            listed = [
                 c.entry_id
                 for c in own.candidates
                 if c.named and c.entry_id in context.options and c.entry_id in self._exercises
             ]
-            if following and not told and cue is None and reading.kind == "unsure" and context
-            else []
-        )
-        if len(listed) == 1:
-            # one of the exercises just listed, named, with words of the writer's own ("pigeon
-            # sounds the most chill of those, walk me through it"): that exercise
-            return self._entry(listed[0], None, own, "an exercise just listed, named")
+            if len(listed) == 1:
+                return self._entry(listed[0], None, own, "an exercise just listed, named")
         return reading
 
     def _entry(
