@@ -69,7 +69,8 @@ _LEAD_IN = re.compile(r":\s|\s[-\u2013\u2014]+\s")  # "...: what", "... - can i"
 # ... or a comma before a wish to know ("0 pain, 0 numbness, just want to know how to do it"):
 # what comes before it is told, what follows asks.
 _WISH_AFTER_COMMA = re.compile(
-    r",\s+(?=(?:(?:and|so|but|just|really|i|im|i'm|am|was|been|have)\s+){0,3}(?:(?:want|wanted|need|needed|"
+    r",\s+(?=(?:(?:and|so|but|just|really|i|im|i'm|am|was|been|have)\s+){0,3}"
+    r"(?:(?:want|wanted|need|needed|"
     r"would like|d like)\s+to\s+(?:know|understand|learn|ask)|wondering|curious)\b)",
     re.IGNORECASE,
 )
