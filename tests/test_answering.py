@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,20 @@ def test_score_bands_follow_the_thresholds(kb: KnowledgeBase) -> None:
 def test_typos_and_synonyms_are_understood(kb: KnowledgeBase) -> None:
     match = Matcher(kb).match("how do i do the pidgeon streches")
     assert match.best is not None and match.best.entry_id == "pigeon-pose"
+
+
+@pytest.mark.parametrize(
+    ("word", "typo_of"),
+    [("shooting", "shouting"), ("message", "massage"), ("constant", "consultant")],
+)
+def test_a_real_word_listed_as_no_typo_is_read_as_written(
+    kb: KnowledgeBase, word: str, typo_of: str
+) -> None:
+    # each word is close enough to a word of the base to be read as its typo, if not listed
+    unlisted = Matcher(dataclasses.replace(kb, not_typos=frozenset()))
+    assert unlisted.analyse(f"sharp {word} pain")[1] == [(word, typo_of)]
+    terms, fixed = Matcher(kb).analyse(f"sharp {word} pain")
+    assert fixed == [] and typo_of not in terms
 
 
 def test_red_flags_win_even_when_the_question_matches(answerer: Answerer) -> None:

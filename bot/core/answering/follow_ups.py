@@ -158,6 +158,9 @@ class FollowUpReader:
         spans = self._asks_finder.every_start(canonical)
         if not spans:
             return None
+        # A detail taken back is not asked: "meant how long do i hold it, not how often".
+        asked = [span for span in spans if not canonical[: span[0]].endswith(_TAKEN_BACK)]
+        spans = asked or spans
         # A detail asked beside a wish for the whole answer again ("too long, how many reps?"):
         # the detail is what is wanted.
         specific = [
@@ -316,6 +319,10 @@ class FollowUpReader:
 
     def _terms(self, phrase: str) -> list[str]:
         return self.matcher.analyse(phrase)[0]
+
+
+# The words before a detail that take it back.
+_TAKEN_BACK = ("not ", "rather than ", "instead of ")
 
 
 def has_content(match: Match) -> bool:

@@ -364,7 +364,13 @@ class QuestionReader:
             # (one exercise unnamed is no better: "stretch" is also a word of the kneeling one's)
             wanted = cue.follow_up.default or ""
             return self._entry(wanted, None, own, _REQUESTED)
-        if cue is None and context is not None and context.topic in self._exercises:
+        if (
+            cue is None
+            and context is not None
+            and context.topic in self._exercises
+            # (not when the message names another: "now the bridge? how do i do that one")
+            and not (own.best is not None and own.best.named and own.best.entry_id != context.topic)
+        ):
             # how or where the exercise just talked about is done, or what happens doing it
             if _DOING_IT.match(canonical) is not None:
                 note = "how the exercise talked about is done"

@@ -162,13 +162,14 @@ def without_closing(text: str) -> str:
 
 def without_purpose(question: str) -> str | None:
     """The question without what it is for after it, or None when it says no purpose, or
-    what is left does not open as a question ("my back hurts so i can't sleep" tells)."""
+    what is left does not open as a question or a request ("my back hurts so i can't sleep"
+    tells; "give them to me again so i can write them down" asks)."""
     found = _PURPOSE.search(question)
     if found is None:
         return None
     kept = question[: found.start()]
     words = _WORD.findall(fold(kept))
-    if len(words) < PURPOSE_KEPT_WORDS or not opens_a_question(words):
+    if len(words) < PURPOSE_KEPT_WORDS or not may_open_a_question(words):
         return None
     return kept
 

@@ -74,6 +74,7 @@ class TermAnalyser:
             sorted(w for w in surface if len(w) >= MIN_CORRECTABLE and w.isalpha())
         )
         self._surface_set = frozenset(surface | kb.off_topic)
+        self._not_typos = kb.not_typos
         self._corrections: dict[str, str] = {}
         self._analysed: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
         self._keep = ANALYSED  # analyses kept before the cache starts again (see ``remembering``)
@@ -244,6 +245,7 @@ class TermAnalyser:
         if (
             len(word) < MIN_CORRECTABLE
             or word in self._surface_set
+            or word in self._not_typos
             or is_stopword(word)
             or not word.isalpha()
         ):

@@ -237,6 +237,7 @@ def _load_knowledge(directory: Path) -> KnowledgeBase:
         not_covered_names=vocabulary.not_covered_names,
         spoken_marks=vocabulary.spoken_marks,
         exercise_form=vocabulary.exercise_form,
+        not_typos=vocabulary.not_typos,
     )
 
 

@@ -145,6 +145,9 @@ class KnowledgeBase:
     # where and how they go ("arch", "tuck"); in a conversation about an exercise, a question in
     # these words is about doing it.
     exercise_form: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Real words close to one of the knowledge base's words ("shooting" to "shouting"): a
+    # question's word among them is read as written, never as a typo (folded).
+    not_typos: frozenset[str] = frozenset()
 
     @property
     def red_flag_message(self) -> str:

@@ -1,6 +1,7 @@
 """Loading ``_vocabulary.yaml``: synonyms and misspellings, who is only quoted, words of other
 subjects, the details a follow-up can ask, the subjects near ours that the article does not cover,
-the words of how a body is placed in an exercise, and punctuation said aloud."""
+the words of how a body is placed in an exercise, punctuation said aloud, and the real words that
+are never read as a typo of another."""
 
 from __future__ import annotations
 
@@ -34,17 +35,19 @@ class Vocabulary(NamedTuple):
     spoken_marks: dict[str, str]  # "full stop" -> "."
     # how a body is placed in an exercise: "body" -> its parts, "placing" -> where and how
     exercise_form: dict[str, frozenset[str]]
+    # real words close to one of the knowledge base's ("shooting", "message"): never "corrected"
+    not_typos: frozenset[str]
 
 
 def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
     """Synonyms (variant -> canonical), off-topic words, follow-up details, not-covered words
-    and their names, exercise-form words, punctuation said aloud."""
+    and their names, exercise-form words, punctuation said aloud, words never read as a typo."""
     if not path.exists():
-        return Vocabulary({}, set(), [], {}, {}, {}, {})
+        return Vocabulary({}, set(), [], {}, {}, {}, {}, frozenset())
     root = compose(path, label, reader)
     fields = reader.mapping(root, "_vocabulary.yaml") if root is not None else None
     if fields is None:
-        return Vocabulary({}, set(), [], {}, {}, {}, {})
+        return Vocabulary({}, set(), [], {}, {}, {}, {}, frozenset())
     reader.unknown_fields(
         fields,
         (
@@ -56,6 +59,7 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
             "not_covered_names",
             "exercise_form",
             "spoken_punctuation",
+            "not_typos",
         ),
     )
     synonyms: dict[str, str] = {}
@@ -109,7 +113,16 @@ def load_vocabulary(path: Path, label: str, reader: Reader) -> Vocabulary:
         if "spoken_punctuation" in fields
         else {}
     )
-    return Vocabulary(synonyms, off_topic, follow_ups, not_covered, names, spoken, exercise_form)
+    not_typos = frozenset(  # each line: words separated by spaces
+        word
+        for value, _ in (
+            reader.text_list(fields["not_typos"], "not_typos") if "not_typos" in fields else ()
+        )
+        for word in fold(value).split()
+    )
+    return Vocabulary(
+        synonyms, off_topic, follow_ups, not_covered, names, spoken, exercise_form, not_typos
+    )
 
 
 def _sources(reader: Reader, node: yaml.Node) -> list[str]:
