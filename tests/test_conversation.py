@@ -2766,3 +2766,51 @@ def test_after_two_exercises_set_side_by_side_the_second_one_is_the_second_named
 ) -> None:
     outcome = talk(answerer, "pigeon or bridge, which is better?", "ok the second one, how?")
     assert outcome.reply.entry_id == "bridge-pose"
+
+
+def test_a_detail_taken_back_is_not_the_one_asked(answerer: Answerer) -> None:
+    """ "..., not how often": the detail named after "not" is taken back."""
+    reading = talk(
+        answerer,
+        "how often should i do the stretches",
+        "sorry, i meant how long do i hold the kneeling one, not how often",
+    ).reading
+    assert reading is not None
+    assert (reading.entry_id, reading.detail) == ("hip-flexor-stretch", "hold")
+
+
+def test_an_exercise_named_before_that_one_is_the_one_asked_about(answerer: Answerer) -> None:
+    outcome = talk(answerer, "pigeon pose", "and the bridge? how do i do that one")
+    assert outcome.reply.entry_id == "bridge-pose"
+
+
+def test_a_request_with_what_it_is_for_is_read_without_it(answerer: Answerer) -> None:
+    """A request ("give them to me again") with its purpose after it ("so i can ...")."""
+    outcome = talk(
+        answerer,
+        "which exercises help tight hip flexors",
+        "ok give them to me again please so i can print them for the office wall",
+    )
+    assert outcome.reply.entry_id == "exercises"
+
+
+def test_how_to_set_it_up_after_a_story_naming_an_exercise_is_about_that_exercise(
+    answerer: Answerer,
+) -> None:
+    """A question in the words of placing only, with "it": the exercise the sentence before
+    named, even if a word of it ("correct") is a word of another exercise's phrasings."""
+    outcome = answerer.answer(
+        "i work nights on a till and stand for hours. i wobble all over whenever i try the "
+        "kneeling hip flexor stretch. how am i supposed to set it up correctly?"
+    )
+    assert outcome.reply.entry_id == "hip-flexor-stretch"
+
+
+def test_is_that_true_after_a_claim_checks_the_claim(answerer: Answerer) -> None:
+    """With no conversation, "is that true?" asks about the claim in the sentence before it."""
+    outcome = answerer.answer(
+        "I drive a delivery van ten hours a day and my back is sore by the evening. My "
+        "brother says sitting all day messes up the muscles at the front of your hips. "
+        "Is that actually true?"
+    )
+    assert outcome.reply.entry_id == "sitting-and-hip-flexors"

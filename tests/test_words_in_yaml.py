@@ -227,6 +227,11 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "the question "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " names its entry"): "explain",
+    (
+        "bot/core/answering/understanding.py",
+        "Interpreter",
+        "the question checks the sentence before it",
+    ): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " asks what a thing is"): "explain",
     # (the words that point back at an earlier answer, read as "that": never said)
     ("bot/core/answering/understanding.py", "Interpreter", "that"): "words read, never said",

@@ -8,7 +8,7 @@ ones the topic never uses is about something else, however familiar those words 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from bot.core.answering.follow_ups import MAX_SUGGESTIONS, Cue
 from bot.core.answering.match_result import Band, Candidate, Match
@@ -146,6 +146,15 @@ class Confidence:
         ):
             return False
         return known >= 2 and 2 * (len(content) - known) <= known
+
+    def only_placing(self, terms: Iterable[str]) -> bool:
+        """Whether a question's words, besides question words, are all words of placing in an
+        exercise ("how am i supposed to set it up correctly?"): they ask how a thing named
+        before is done, and name nothing themselves (not even a part of the body: "could it
+        be her hip?")."""
+        placing = self._form_words()[1]
+        content = [t for t in terms if t not in QUESTION_WORDS and not t.endswith(PLURAL)]
+        return bool(content) and all(t in placing for t in content)
 
     def _form_words(self) -> tuple[frozenset[str], frozenset[str]]:
         """The words of exercise form, stemmed: the parts of the body, and of placing them."""

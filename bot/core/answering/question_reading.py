@@ -63,6 +63,7 @@ _DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
 _ONE_OPTION = "the one option, in a conversation"  # (a note for ``ask --explain``)
 _REQUESTED = "a request for what the detail's entry gives"  # (a note for ``ask --explain``)
 _FORM_ASKED = "how the body is placed in the exercise"  # (a note for ``ask --explain``)
+_IT = re.compile(r"\b(?:it|them)\b")  # a pronoun that names a thing: the exercise
 _NO_TO = _DENIALS | frozenset(("no",))  # ... and "no" before a treatment or condition ("no pills")
 # ... looked for among the last words before the subject, these aside ("never had a back injury")
 _DENIED_BETWEEN = frozenset("had a an the my been ever really back".split())
@@ -375,6 +376,10 @@ class QuestionReader:
             if _DOING_IT.match(canonical) is not None:
                 note = "how the exercise talked about is done"
                 return self._entry(context.topic, None, own, note)
+            # "how am i supposed to set it up correctly?": the exercise pointed at, asked of in
+            # the words of how any exercise is done and no others
+            if _IT.search(canonical) is not None and self.confidence.only_placing(own.terms):
+                return self._entry(context.topic, None, own, _FORM_ASKED)
             if _DOING_IT_THERE.match(canonical) is not None:
                 note = "where the exercise talked about is done"
                 return self._entry(context.topic, None, own, note)

@@ -29,9 +29,7 @@ from itertools import islice
 from bot.core.answering.budget import bounded, story_window
 from bot.core.answering.confidence import NAMED_UNFAMILIAR
 from bot.core.answering.context import Conversation
-from bot.core.answering.follow_ups import (
-    FollowUpReader,
-)
+from bot.core.answering.follow_ups import FollowUpReader, without_fillers
 from bot.core.answering.matching import Matcher
 from bot.core.answering.question_reading import ALWAYS, PHRASED, QuestionReader
 from bot.core.answering.reading import Reading, entry_reading, noted, with_aside
@@ -313,6 +311,26 @@ class Interpreter:
                 checked = self._questions.read(question, chat, ())
                 if checked.kind in {"answer", "detail"}:
                     return noted(checked, note)
+        elif asked > 0:
+            canonical = without_fillers(self.matcher.canonical(question))
+            cue = self._follow_ups.cue(canonical)
+            rest = self._terms(self._follow_ups.unasked(canonical))
+            if (
+                cue is not None
+                and cue.follow_up.answers_topic
+                and not (cue.follow_up.yields or cue.follow_up.tells)
+                and not any(map(self.matcher.known, rest))
+            ):
+                # "My teacher said sitting tightens the hips. Is that true?": with no answer
+                # given before, what is checked is the claim in the sentence before it (when
+                # the question asks nothing else: "or just a myth?", not "and how?").
+                claim = (
+                    self._read_long(sentences[:asked], None)
+                    if asked >= 2
+                    else self._questions.read(sentences[0], None, ())
+                )
+                if claim.kind in {"answer", "detail"}:
+                    return noted(noted(claim, note), "the question checks the sentence before it")
         # The sentences around the question tell its story; a long life story before them
         # says nothing more about what is asked (and would cost time on 4,096 characters).
         around = story_window(sentences, asked, STORY_SENTENCES, 2)
@@ -449,10 +467,15 @@ class Interpreter:
     def _referred(self, question: str, before: list[str]) -> str | None:
         """The entry a question's pronoun points back at: what the nearest sentence before it
         names ("... like the kneeling one? How do I do that?"), not what the story talks
-        about most. Only for a question with no word of its own ("is it safe to keep taking
-        it?" is about what "it" is, perhaps nothing the article covers); None otherwise."""
-        if REFERS.search(question) is None or self._has_own_words(question):
+        about most. Only for a question with no word of its own, or only words of how an
+        exercise is done ("how am i supposed to set it up correctly?"): "is it safe to keep
+        taking it?" is about what "it" is, perhaps nothing the article covers; None otherwise."""
+        if REFERS.search(question) is None:
             return None
+        if self._has_own_words(question) and not self._confidence.only_placing(
+            self._terms(without_fillers(self.matcher.canonical(question)))
+        ):
+            return None  # (a word of emphasis is no word of placing: "how do i even do it?")
         return next(filter(None, map(self.named_in, reversed(before))), None)
 
     def _may_answer(self, question: str) -> bool:
