@@ -2814,3 +2814,14 @@ def test_is_that_true_after_a_claim_checks_the_claim(answerer: Answerer) -> None
         "Is that actually true?"
     )
     assert outcome.reply.entry_id == "sitting-and-hip-flexors"
+
+
+def test_the_others_of_a_topic_named_again_are_the_topic(answerer: Answerer) -> None:
+    """ "apart from that one" asks for other exercises after an exercise; after the signs,
+    "the other signs apart from that one" asks for the signs."""
+    outcome = talk(
+        answerer,
+        "how can i tell if my hip flexors are tight",
+        "ok and the other signs apart from that one?",
+    )
+    assert outcome.reply.entry_id == "signs-of-tight-hip-flexors"

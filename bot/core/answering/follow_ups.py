@@ -23,7 +23,7 @@ from bot.core.answering.scope import Scope
 from bot.core.answering.sentences import REFERS
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
-from bot.core.knowledge import FollowUp, KnowledgeBase
+from bot.core.knowledge import Entry, FollowUp, KnowledgeBase
 from bot.core.replies import to_plain
 
 NAMED = " named"  # (a note for ``ask --explain``)
@@ -264,12 +264,28 @@ class FollowUpReader:
             ):
                 return entry_reading(self.kb, topic, instead, None, note)
             if cue.follow_up.default is not None:
+                default = self.kb.entries[cue.follow_up.default]
+                if entry.kind != "exercise" and self._names_title(text, entry, default):
+                    # "what are the other signs apart from that one" after the signs: the
+                    # topic, named again, answers it (its whole entry), not the default
+                    return entry_reading(self.kb, topic, None, None, note)
                 return entry_reading(self.kb, cue.follow_up.default, None, None, note)
         referent = ((entry.title, REFERENT_FACTOR), *story)
         again = self.matcher.match_parts(((text, 1.0), *referent))
         if again.band is Band.CONFIDENT and again.best is not None and has_content(again):
             return entry_reading(self.kb, again.best.entry_id, None, again, note)
         return None
+
+    def _names_title(self, text: str, entry: Entry, other: Entry) -> bool:
+        """Whether the words of a message, besides those that ask a detail, are words of an
+        entry's title (and there are some), and not all of another's."""
+        said = self._terms(self.unasked(self.matcher.canonical(text)))
+        rest = {t for t in said if t not in QUESTION_WORDS and not t.endswith(PLURAL)}
+        return (
+            bool(rest)
+            and rest <= set(self._terms(entry.title))
+            and not rest <= set(self._terms(other.title))
+        )
 
     def _placed_in(self, text: str, topic: str, detail: str, asking: frozenset[str]) -> bool:
         """Whether ``text`` names a word that the ``detail`` of ``topic`` places ("knee" and
