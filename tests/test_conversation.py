@@ -2825,3 +2825,12 @@ def test_the_others_of_a_topic_named_again_are_the_topic(answerer: Answerer) -> 
         "ok and the other signs apart from that one?",
     )
     assert outcome.reply.entry_id == "signs-of-tight-hip-flexors"
+
+
+def test_when_a_detail_is_done_after_it_is_no_part_of_what_it_asks(answerer: Answerer) -> None:
+    """ "... before i move on to the next one": the detail asked, not the next exercise."""
+    reading = talk(
+        answerer, "glute bridge", "how many do i do before i move to the next one"
+    ).reading
+    assert reading is not None
+    assert (reading.entry_id, reading.detail) == ("bridge-pose", "reps")

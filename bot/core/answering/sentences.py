@@ -141,7 +141,9 @@ RUN_ON_WORDS = 25  # words of one sentence beyond which a question may start ins
 # class?", "... so i don't teach 2000 people the wrong thing?"): no part of what it asks.
 _PURPOSE = re.compile(
     r"\s+so (?:that )?(?:i|we) (?:can|could|do not|don't|dont|won't|wont|will not|am not|get to|"
-    r"know|have)\b.*$",
+    r"know|have)\b.*$"
+    # or when it is done: "how many reps before i move on to the next one?"
+    r"|\s+(?:before|until|till) (?:i|we) (?:move|go|switch|swap|change|start)\b.*$",
     re.IGNORECASE | re.DOTALL,
 )
 PURPOSE_KEPT_WORDS = 3  # words a question keeps before its purpose, at least
