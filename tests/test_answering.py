@@ -107,6 +107,8 @@ def test_unrelated_messages_get_the_fallback_with_topics(answerer: Answerer, que
         ("Good morning!", "greeting"),
         ("thanks so much 🙏", "thanks"),
         ("ok cool, cheers", "thanks"),
+        ("Many thanks, you've been ever so helpful. Have a good weekend!", "thanks"),
+        ("thank you love, that was really useful x. bye for now", "thanks"),
         ("done!", "done"),
         ("ok did it 💪", "done"),
         ("finished that one, phew", "done"),
@@ -123,6 +125,8 @@ def test_small_talk_gets_a_friendly_reply(answerer: Answerer, message: str, key:
 def test_small_talk_inside_a_question_is_still_a_question(answerer: Answerer) -> None:
     reply = answerer.answer("thanks! and how long do i hold pigeon pose?").reply
     assert reply.entry_id == "pigeon-pose"
+    reply = answerer.answer("thanks, very helpful. how often should i stretch?").reply
+    assert reply.entry_id == "how-often-to-stretch"
 
 
 def test_an_exercise_told_done_is_no_question_even_mid_conversation(answerer: Answerer) -> None:

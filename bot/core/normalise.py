@@ -98,6 +98,7 @@ STOPWORDS = (
     pwede puwede
     trainer trainers instructor instructors coach coaches teacher teachers
     lad lads mates dude dudes pal fella fellas buddy hun hon chief
+    dear darling sweetheart sweetie luv
     suppose supposing guessing cool remind suffice suffices
     bogus rubbish nonsense scam legit bs hogwash woo overrated pointless hippie hippy useful useless
     mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend

@@ -23,11 +23,23 @@ _GREETING = re.compile(
     r"( there| bot| everyone| all| guys)?( how are you| how r u)?$"
 )
 _THANKS = re.compile(
-    r"^((ok|okay|great|cool|perfect|brilliant|awesome|nice|lovely|got it|good)( )?)*"
+    r"^((ok|okay|great|cool|perfect|brilliant|awesome|nice|lovely|got it|good|many|big)( )?)*"
     r"(thanks+|thank you|thank u|thx|ty|cheers|ta|much appreciated|appreciate it)"
-    r"( (so|very) much| a lot| loads| heaps| mate| bot| again)*$"
+    r"( (so|very) much| a lot| loads| heaps| mate| bot| again| dear| love| hun| x+)*$"
     r"|^(ok|okay|great|cool|perfect|brilliant|awesome|nice|lovely|got it|bye|goodbye|see you)$"
 )
+# What is said around thanks when leaving ("you've been very helpful", "have a lovely evening"):
+# a message of these and thanks, clause by clause, is thanks.
+_PRAISE_OR_FAREWELL = re.compile(
+    r"^((you ?(ve|have) been|you ?re|you are|that ?(was|s|is)|this (was|is)|it ?s been) "
+    r"((so|very|really|super|such a|a|ever so) )*(helpful|kind|great|brilliant|a star|"
+    r"a great help|a big help|a help|lovely|useful|amazing)"
+    r"|(have a )?(lovely|nice|good|great|wonderful|fab) (day|evening|night|weekend|one)"
+    r"|take care|bye|bye for now|bye bye|cheerio|goodbye|good night|night night|see you|"
+    r"speak soon|god bless|all the best)"
+    r"( (dear|mate|love|hun|x+))*$"
+)
+_CLAUSE_MARK = re.compile(r"[.,!;\n]+")
 # An exercise just done, told ("done!", "ok did it", "finished that one"): no question of
 # when to see a professional or of anything else, whatever words it shares with one.
 _DONE = re.compile(
@@ -50,8 +62,10 @@ def classify(text: str) -> SmallTalk | None:
     if len(text) > 4 * MAX_SMALL_TALK:  # emoji and punctuation fold away, but not this much
         return None
     folded = fold(text).replace("-", " ")
-    if not folded or len(folded) > MAX_SMALL_TALK:
+    if not folded:
         return None
+    if len(folded) > MAX_SMALL_TALK:
+        return "thanks" if _thanks_and_farewell(text) else None
     if _GREETING.match(folded):
         return "greeting"
     if _THANKS.match(folded):
@@ -60,4 +74,14 @@ def classify(text: str) -> SmallTalk | None:
         return "done"
     if _ABOUT_BOT.match(folded):
         return "about_bot"
-    return None
+    return "thanks" if _thanks_and_farewell(text) else None
+
+
+def _thanks_and_farewell(text: str) -> bool:
+    """Whether a longer message only thanks, praises and says goodbye, clause by clause
+    ("Thank you so much dear, you've been very helpful. Have a lovely evening")."""
+    clauses = [fold(part).replace("-", " ").replace("'", "") for part in _CLAUSE_MARK.split(text)]
+    clauses = [clause for clause in clauses if clause]
+    return any(_THANKS.match(clause) for clause in clauses) and all(
+        _THANKS.match(clause) or _PRAISE_OR_FAREWELL.match(clause) for clause in clauses
+    )
