@@ -2834,3 +2834,16 @@ def test_when_a_detail_is_done_after_it_is_no_part_of_what_it_asks(answerer: Ans
     ).reading
     assert reading is not None
     assert (reading.entry_id, reading.detail) == ("bridge-pose", "reps")
+
+
+def test_whether_the_exercise_may_be_done_there_in_a_few_words(answerer: Answerer) -> None:
+    outcome = talk(answerer, "how do i do the bridge", "on the rug fine?")
+    assert outcome.reply.entry_id == "bridge-pose"
+
+
+def test_what_are_they_exactly_after_a_story_asks_what_they_are(answerer: Answerer) -> None:
+    outcome = answerer.answer(
+        "my mum had a fall years ago, fine now. i sit all day at a desk and my hips ache. "
+        "what are the hip flexors exactly?"
+    )
+    assert outcome.reply.entry_id == "what-are-hip-flexors"

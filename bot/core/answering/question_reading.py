@@ -134,6 +134,11 @@ _DOING_IT_THERE = re.compile(
     r"(?:\w+ ){0,3}?(?:can|could|should|may) (?:i|you|we|one) (?:do|try|perform) "
     r"(?:it|that|this|them|these|those)(?: one| ones)? (?:on|in|at|while|during|before|after) "
 )
+# "on carpet ok?", "in bed fine?": whether the exercise just talked about may be done there,
+# asked in a few words
+_THERE_OK = re.compile(
+    r"^(?:\w+ ){0,2}?(?:on|in|at) (?:a |the |my )?\w+(?: \w+)? (?:ok|okay|fine|alright|good|safe)$"
+)
 # "my back arches when i do it, is that bad?": what happens while doing the exercise just
 # talked about, whatever else the words name (an arched back is also a sign of tight hips)
 _WHILE_DOING_IT = re.compile(
@@ -380,7 +385,7 @@ class QuestionReader:
             # the words of how any exercise is done and no others
             if _IT.search(canonical) is not None and self.confidence.only_placing(own.terms):
                 return self._entry(context.topic, None, own, _FORM_ASKED)
-            if _DOING_IT_THERE.match(canonical) is not None:
+            if _DOING_IT_THERE.match(canonical) is not None or _THERE_OK.match(canonical):
                 note = "where the exercise talked about is done"
                 return self._entry(context.topic, None, own, note)
             if _WHILE_DOING_IT.search(canonical) is not None and unfamiliar <= MAX_UNFAMILIAR:

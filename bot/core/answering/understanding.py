@@ -108,7 +108,8 @@ _WHY_THAT = re.compile(
 # hip flexors": it asks the thing's definition, whatever the story before it told of the thing.
 _WHAT_IS = re.compile(
     r"^(?:and |so |ok |okay |but )?(?:what|wat|wot) (?:actually |even |exactly |really )?"
-    r"(?:is|are) (?:a |an |the |my |this |that |these |those )?\w+(?: \w+)?\W*$",
+    r"(?:is|are) (?:a |an |the |my |this |that |these |those )?\w+(?: \w+)?"
+    r"(?: exactly| actually| then| again| anyway)?\W*$",
     re.IGNORECASE,
 )
 
