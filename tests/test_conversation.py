@@ -2847,3 +2847,15 @@ def test_what_are_they_exactly_after_a_story_asks_what_they_are(answerer: Answer
         "what are the hip flexors exactly?"
     )
     assert outcome.reply.entry_id == "what-are-hip-flexors"
+
+
+def test_walk_me_through_it_with_what_it_is_for_asks_the_exercise(answerer: Answerer) -> None:
+    outcome = talk(answerer, "glute bridge", "walk me through it slowly so i do not mess it up")
+    assert outcome.reply.entry_id == "bridge-pose"
+
+
+def test_nothing_has_changed_after_weeks_asks_whom_to_see(answerer: Answerer) -> None:
+    outcome = talk(
+        answerer, "kneeling hip flexor stretch", "been at it three weeks and nothing has changed"
+    )
+    assert outcome.reply.entry_id == "when-to-see-a-professional"

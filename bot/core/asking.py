@@ -32,7 +32,7 @@ OPENERS = COURTESIES | frozenset(
 QUESTION_WORDS = frozenset("what which when how why who where".split())
 # Verbs that ask when they open a sentence ("tell me ...", "share the exercise list pls").
 _ASKING_VERBS = frozenset(
-    "tell show give explain share send suggest recommend list describe teach".split()
+    "tell show give explain share send suggest recommend list describe teach walk".split()
 )
 # A first word that asks: a question word, or a verb that asks ("is it ...", "tell me ...").
 ASKING = (
