@@ -2859,3 +2859,14 @@ def test_nothing_has_changed_after_weeks_asks_whom_to_see(answerer: Answerer) ->
         answerer, "kneeling hip flexor stretch", "been at it three weeks and nothing has changed"
     )
     assert outcome.reply.entry_id == "when-to-see-a-professional"
+
+
+def test_a_message_that_changes_the_subject_is_not_read_as_a_follow_up(
+    answerer: Answerer,
+) -> None:
+    outcome = talk(
+        answerer,
+        "how often should i stretch",
+        "other question, my car battery dies all the time, how to fix it?",
+    )
+    assert outcome.reply.kind is ReplyKind.FALLBACK

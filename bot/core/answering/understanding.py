@@ -48,6 +48,7 @@ from bot.core.answering.sentences import (
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import KnowledgeBase
+from bot.core.normalise import fold
 
 # What a question is for, said with a word pointing back: "which exercises are best for that?"
 _FOR_IT = re.compile(
@@ -87,6 +88,13 @@ _BACK_TO = re.compile(
     r"|\b(?:(?:going|go|so|and|ok|okay) )?back to the ((?:\w+ ){1,3})one\b"
     r"|\b(?:you|u) (?:mentioned|talked about|brought up) (\w+(?: \w+){0,2})",
     re.IGNORECASE,
+)
+# A message that says it changes the subject: "other question, my phone battery drains fast,
+# how to fix it?" is not read in the light of the conversation.
+_NEW_SUBJECT = re.compile(
+    r"\b(?:(?:other|different|diff|unrelated|separate|random|new|side) (?:question|q|topic|thing)"
+    r"|off topic|change of (?:topic|subject)|chang(?:e|ing) the subject"
+    r"|on (?:another|a different|a diff) note|nothing to do with (?:that|this|the above))\b"
 )
 # A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
 _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
@@ -141,6 +149,8 @@ class Interpreter:
 
     def _read(self, text: str, conversation: Conversation | None) -> Reading:
         context = conversation if conversation is not None and conversation.current else None
+        if context is not None and _NEW_SUBJECT.search(fold(text)):
+            context = None  # (what it asks is read alone)
         if context is not None and (context.earlier or context.options):
             context, text = self._pointed_back(context, text)
         text = without_closing(text)  # "... form? Best, Anja": the name is no word of it
