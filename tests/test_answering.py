@@ -112,6 +112,8 @@ def test_unrelated_messages_get_the_fallback_with_topics(answerer: Answerer, que
         ("done!", "done"),
         ("ok did it 💪", "done"),
         ("finished that one, phew", "done"),
+        ("ok just tried it", "done"),
+        ("gave it a go 💪", "done"),
         ("who made you?", "about"),
         ("are you a real doctor", "about"),
     ],

@@ -2870,3 +2870,13 @@ def test_a_message_that_changes_the_subject_is_not_read_as_a_follow_up(
         "other question, my car battery dies all the time, how to fix it?",
     )
     assert outcome.reply.kind is ReplyKind.FALLBACK
+
+
+def test_an_exercise_told_tried_keeps_it_the_topic(answerer: Answerer) -> None:
+    reading = talk(
+        answerer,
+        "how do i do the kneeling hip flexor stretch",
+        "ok just tried it",
+        "felt it more in my thigh than my hip, is that right?",
+    ).reading
+    assert reading is not None and reading.entry_id == "hip-flexor-stretch"

@@ -45,6 +45,8 @@ _CLAUSE_MARK = re.compile(r"[.,!;\n]+")
 _DONE = re.compile(
     r"^((ok|okay|right|yep|yes|yay|cool|great|phew|and|annnd|aaand)( )?)*"
     r"(done|all done|done it|did it|done that|done them|done both|done both sides|finished|"
+    r"tried it|just tried it|tried that|tried them|gave it a (go|try|crack|bash|whirl)|"
+    r"had a (go|try|crack|bash)( at it)?|"
     r"all finished|finished it|finished that|finished them|completed|completed it|complete|"
     r"that s done|thats done|that is done)"
     r"( one| ones| now| then| thanks| thank you| cheers| phew| woo| yay)*$"
