@@ -2880,3 +2880,10 @@ def test_an_exercise_told_tried_keeps_it_the_topic(answerer: Answerer) -> None:
         "felt it more in my thigh than my hip, is that right?",
     ).reading
     assert reading is not None and reading.entry_id == "hip-flexor-stretch"
+
+
+def test_doing_the_exercise_told_as_it_went_stays_on_it(answerer: Answerer) -> None:
+    outcome = talk(
+        answerer, "kneeling hip flexor stretch", "i am doing it but feel nothing at the front"
+    )
+    assert outcome.reply.entry_id == "hip-flexor-stretch"

@@ -144,6 +144,9 @@ _THERE_OK = re.compile(
 _WHILE_DOING_IT = re.compile(
     r"\b(?:when|while|whenever) (?:i|you) (?:do|am doing|are doing|try|hold) "
     r"(?:it|this|that|them|this one|that one)\b|\bduring (?:it|this one|that one)\b"
+    # told as it went: "i am doing it but feel nothing in front", "i tried it and ..."
+    r"|\bi (?:am doing|was doing|did|tried|do) (?:it|this|that|them|this one|that one) "
+    r"(?:but|and)\b"
 )
 # "same hold time as the kneeling one": the detail compared is asked of the topic
 _SAME_AS = re.compile(r"\bsame ((?:\w+ ){1,3})as\b")
