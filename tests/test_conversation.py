@@ -2887,3 +2887,14 @@ def test_doing_the_exercise_told_as_it_went_stays_on_it(answerer: Answerer) -> N
         answerer, "kneeling hip flexor stretch", "i am doing it but feel nothing at the front"
     )
     assert outcome.reply.entry_id == "hip-flexor-stretch"
+
+
+def test_words_of_the_answer_quoted_back_ask_about_that_answer(answerer: Answerer) -> None:
+    """A phrase of the answer just given, in quotes: a question about that answer; the
+    topic's own name in quotes is no phrase of it."""
+    outcome = talk(
+        answerer, "signs of tight hip flexors", "'persistent' pain, as in how long exactly?"
+    )
+    assert outcome.reply.entry_id == "signs-of-tight-hip-flexors"
+    outcome = talk(answerer, "how do i do the bridge", "haha 'bridge', is the golden gate one big?")
+    assert outcome.reply.kind is ReplyKind.FALLBACK

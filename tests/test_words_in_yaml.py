@@ -232,6 +232,11 @@ ALLOWED: dict[tuple[str, ...], str] = {
         "Interpreter",
         "the question checks the sentence before it",
     ): "explain",
+    (
+        "bot/core/answering/understanding.py",
+        "Interpreter",
+        "a phrase of the answer just given, quoted: ",
+    ): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " asks what a thing is"): "explain",
     # (the words that point back at an earlier answer, read as "that": never said)
     ("bot/core/answering/understanding.py", "Interpreter", "that"): "words read, never said",

@@ -49,6 +49,7 @@ from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import KnowledgeBase
 from bot.core.normalise import fold
+from bot.core.replies import to_plain
 
 # What a question is for, said with a word pointing back: "which exercises are best for that?"
 _FOR_IT = re.compile(
@@ -96,6 +97,12 @@ _NEW_SUBJECT = re.compile(
     r"|off topic|change of (?:topic|subject)|chang(?:e|ing) the subject"
     r"|on (?:another|a different|a diff) note|nothing to do with (?:that|this|the above))\b"
 )
+# A phrase put in quotes: "what does 'noticeable arch' mean?" (not the apostrophe of "what's")
+_QUOTED = re.compile(
+    r"(?:^|(?<=[\s(]))['\"\u2018\u201c]([A-Za-z][^'\"\u2018\u2019\u201c\u201d\n]{1,60}?[A-Za-z])"
+    r"['\"\u2019\u201d](?=[\s,.?!:;)-]|$)"
+)
+_CURLY_QUOTES = frozenset("\u2018\u2019\u201c\u201d")
 # A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
 _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
 # Only a choice that narrows the clause before it ("best sleeping position, side or back?"):
@@ -151,6 +158,13 @@ class Interpreter:
         context = conversation if conversation is not None and conversation.current else None
         if context is not None and _NEW_SUBJECT.search(fold(text)):
             context = None  # (what it asks is read alone)
+        if context is not None and context.topic is not None:
+            quoted = self._quoted_from(text, context.topic)
+            if quoted is not None:
+                # "'persistent' back pain - persistent meaning how long?": words of the answer
+                # just given, quoted back, ask about that answer
+                note = f"a phrase of the answer just given, quoted: {quoted!r}"
+                return entry_reading(self.kb, context.topic, None, None, note)
         if context is not None and (context.earlier or context.options):
             context, text = self._pointed_back(context, text)
         text = without_closing(text)  # "... form? Best, Anja": the name is no word of it
@@ -217,6 +231,24 @@ class Interpreter:
             # but the message as a whole is about another subject, one the maintainers list.
             return reading
         return clause
+
+    def _quoted_from(self, text: str, topic: str) -> str | None:
+        """A phrase the message puts in quotes that the topic's answer says word for word (its
+        text, steps or details), or None; not the topic's name ("lol 'bridge' reminds me, what
+        is the longest bridge in the world?" is about the word)."""
+        if "'" not in text and '"' not in text and not _CURLY_QUOTES.intersection(text):
+            return None
+        entry = self.kb.entries.get(topic)
+        if entry is None:
+            return None
+        for found in _QUOTED.finditer(text):
+            phrase = fold(found.group(1))
+            if set(phrase.split()) <= set(fold(entry.title).split()):
+                continue
+            said = (entry.answer, *entry.steps, *(text for _, text in entry.details))
+            if phrase and any(f" {phrase} " in f" {fold(to_plain(part))} " for part in said):
+                return found.group(1)
+        return None
 
     def _pointed_back(self, context: Conversation, text: str) -> tuple[Conversation, str]:
         """The conversation and message as read when the message points back at an earlier
