@@ -591,6 +591,12 @@ KNOWN_FALSE_ALARMS = frozenset(
         # nothing eases (the maintainers' must-alarm "the painkillers do not touch it"): a
         # doctor today, not the answer asked for
         "paracetamol does nothing. how do i tell if its tight hip flexors",
+        # twenty-ninth stop, set 194: a crash "in Mario Kart" told after an ellipsis, which
+        # ends the sentence of the crash (context never crosses a sentence)
+        "Recovering from a car crash... in Mario Kart, my son absolutely destroyed me last "
+        "night 😂 Anyway I'm 39, Calgary, desk job. A friend mentioned bridges for a stiff "
+        "back. Can you tell me how to do the bridge pose correctly, feet position and "
+        "everything?",
     }
 )
 
