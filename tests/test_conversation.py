@@ -2898,3 +2898,13 @@ def test_words_of_the_answer_quoted_back_ask_about_that_answer(answerer: Answere
     assert outcome.reply.entry_id == "signs-of-tight-hip-flexors"
     outcome = talk(answerer, "how do i do the bridge", "haha 'bridge', is the golden gate one big?")
     assert outcome.reply.kind is ReplyKind.FALLBACK
+
+
+def test_how_old_the_writer_is_says_nothing_of_the_question(answerer: Answerer) -> None:
+    """ "an old fella like me": the age of the one asking, no word of what is asked."""
+    outcome = talk(
+        answerer,
+        "which exercises help tight hip flexors",
+        "how many times a week should an old fella like me do these?",
+    )
+    assert outcome.reply.entry_id == "how-often-to-stretch"

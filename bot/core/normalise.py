@@ -102,7 +102,7 @@ STOPWORDS = (
     suppose supposing guessing cool remind suffice suffices
     bogus rubbish nonsense scam legit bs hogwash woo overrated pointless hippie hippy useful useless
     mum mom mam dad father mother wife husband hubby son daughter partner boyfriend girlfriend
-    grandma grandad grandpa granny nan mate carer grandson granddaughter
+    grandma grandad grandpa granny nan mate carer grandson granddaughter old
     wants wanted wanting knows knowing knew needs needed needing tells telling thinks thinking
     """.split()
     )
