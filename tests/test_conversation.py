@@ -2908,3 +2908,21 @@ def test_how_old_the_writer_is_says_nothing_of_the_question(answerer: Answerer) 
         "how many times a week should an old fella like me do these?",
     )
     assert outcome.reply.entry_id == "how-often-to-stretch"
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        (
+            (
+                "kneeling stretch how long for",
+                "which muscles am i stretching here? just want to know what i could strain",
+            ),
+            "what-are-hip-flexors",
+        ),
+    ],
+)
+def test_details_asked_in_the_writers_own_words(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry
