@@ -585,8 +585,6 @@ KNOWN_FALSE_ALARMS = frozenset(
         "completely normal now. How to do the bridge exercise?",
         "in pigeon pose my front buttock goes a bit tingly after a while, but it wears off the "
         "second i come out. how long should i hold pigeon?",
-        "I'm a nurse, so I know the cauda equina signs and I've got none of them. What are the "
-        "tell-tale signs that it's the hip flexors rather than the spine?",
         # twenty-seventh stop, set 188: painkillers that "do nothing" are read as pain that
         # nothing eases (the maintainers' must-alarm "the painkillers do not touch it"): a
         # doctor today, not the answer asked for
