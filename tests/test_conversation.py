@@ -2768,151 +2768,118 @@ def test_after_two_exercises_set_side_by_side_the_second_one_is_the_second_named
     assert outcome.reply.entry_id == "bridge-pose"
 
 
-def test_a_detail_taken_back_is_not_the_one_asked(answerer: Answerer) -> None:
-    """ "..., not how often": the detail named after "not" is taken back."""
-    reading = talk(
-        answerer,
-        "how often should i do the stretches",
-        "sorry, i meant how long do i hold the kneeling one, not how often",
-    ).reading
-    assert reading is not None
-    assert (reading.entry_id, reading.detail) == ("hip-flexor-stretch", "hold")
-
-
-def test_an_exercise_named_before_that_one_is_the_one_asked_about(answerer: Answerer) -> None:
-    outcome = talk(answerer, "pigeon pose", "and the bridge? how do i do that one")
-    assert outcome.reply.entry_id == "bridge-pose"
-
-
-def test_a_request_with_what_it_is_for_is_read_without_it(answerer: Answerer) -> None:
-    """A request ("give them to me again") with its purpose after it ("so i can ...")."""
-    outcome = talk(
-        answerer,
-        "which exercises help tight hip flexors",
-        "ok give them to me again please so i can print them for the office wall",
-    )
-    assert outcome.reply.entry_id == "exercises"
-
-
-def test_how_to_set_it_up_after_a_story_naming_an_exercise_is_about_that_exercise(
-    answerer: Answerer,
+@pytest.mark.parametrize(
+    ("messages", "entry", "detail"),
+    [
+        # a detail taken back ("..., not how often") is not the one asked
+        (
+            (
+                "how often should i do the stretches",
+                "sorry, i meant how long do i hold the kneeling one, not how often",
+            ),
+            "hip-flexor-stretch",
+            "hold",
+        ),
+        # when a detail is done ("before i move on to the next one") is no part of what it asks
+        (
+            ("glute bridge", "how many do i do before i move to the next one"),
+            "bridge-pose",
+            "reps",
+        ),
+    ],
+)
+def test_details_of_the_twenty_ninth_stop(
+    answerer: Answerer, messages: tuple[str, ...], entry: str, detail: str
 ) -> None:
-    """A question in the words of placing only, with "it": the exercise the sentence before
-    named, even if a word of it ("correct") is a word of another exercise's phrasings."""
-    outcome = answerer.answer(
-        "i work nights on a till and stand for hours. i wobble all over whenever i try the "
-        "kneeling hip flexor stretch. how am i supposed to set it up correctly?"
-    )
-    assert outcome.reply.entry_id == "hip-flexor-stretch"
-
-
-def test_is_that_true_after_a_claim_checks_the_claim(answerer: Answerer) -> None:
-    """With no conversation, "is that true?" asks about the claim in the sentence before it."""
-    outcome = answerer.answer(
-        "I drive a delivery van ten hours a day and my back is sore by the evening. My "
-        "brother says sitting all day messes up the muscles at the front of your hips. "
-        "Is that actually true?"
-    )
-    assert outcome.reply.entry_id == "sitting-and-hip-flexors"
-
-
-def test_the_others_of_a_topic_named_again_are_the_topic(answerer: Answerer) -> None:
-    """ "apart from that one" asks for other exercises after an exercise; after the signs,
-    "the other signs apart from that one" asks for the signs."""
-    outcome = talk(
-        answerer,
-        "how can i tell if my hip flexors are tight",
-        "ok and the other signs apart from that one?",
-    )
-    assert outcome.reply.entry_id == "signs-of-tight-hip-flexors"
-
-
-def test_when_a_detail_is_done_after_it_is_no_part_of_what_it_asks(answerer: Answerer) -> None:
-    """ "... before i move on to the next one": the detail asked, not the next exercise."""
-    reading = talk(
-        answerer, "glute bridge", "how many do i do before i move to the next one"
-    ).reading
-    assert reading is not None
-    assert (reading.entry_id, reading.detail) == ("bridge-pose", "reps")
-
-
-def test_whether_the_exercise_may_be_done_there_in_a_few_words(answerer: Answerer) -> None:
-    outcome = talk(answerer, "how do i do the bridge", "on the rug fine?")
-    assert outcome.reply.entry_id == "bridge-pose"
-
-
-def test_what_are_they_exactly_after_a_story_asks_what_they_are(answerer: Answerer) -> None:
-    outcome = answerer.answer(
-        "my mum had a fall years ago, fine now. i sit all day at a desk and my hips ache. "
-        "what are the hip flexors exactly?"
-    )
-    assert outcome.reply.entry_id == "what-are-hip-flexors"
-
-
-def test_walk_me_through_it_with_what_it_is_for_asks_the_exercise(answerer: Answerer) -> None:
-    outcome = talk(answerer, "glute bridge", "walk me through it slowly so i do not mess it up")
-    assert outcome.reply.entry_id == "bridge-pose"
-
-
-def test_nothing_has_changed_after_weeks_asks_whom_to_see(answerer: Answerer) -> None:
-    outcome = talk(
-        answerer, "kneeling hip flexor stretch", "been at it three weeks and nothing has changed"
-    )
-    assert outcome.reply.entry_id == "when-to-see-a-professional"
-
-
-def test_a_message_that_changes_the_subject_is_not_read_as_a_follow_up(
-    answerer: Answerer,
-) -> None:
-    outcome = talk(
-        answerer,
-        "how often should i stretch",
-        "other question, my car battery dies all the time, how to fix it?",
-    )
-    assert outcome.reply.kind is ReplyKind.FALLBACK
-
-
-def test_an_exercise_told_tried_keeps_it_the_topic(answerer: Answerer) -> None:
-    reading = talk(
-        answerer,
-        "how do i do the kneeling hip flexor stretch",
-        "ok just tried it",
-        "felt it more in my thigh than my hip, is that right?",
-    ).reading
-    assert reading is not None and reading.entry_id == "hip-flexor-stretch"
-
-
-def test_doing_the_exercise_told_as_it_went_stays_on_it(answerer: Answerer) -> None:
-    outcome = talk(
-        answerer, "kneeling hip flexor stretch", "i am doing it but feel nothing at the front"
-    )
-    assert outcome.reply.entry_id == "hip-flexor-stretch"
-
-
-def test_words_of_the_answer_quoted_back_ask_about_that_answer(answerer: Answerer) -> None:
-    """A phrase of the answer just given, in quotes: a question about that answer; the
-    topic's own name in quotes is no phrase of it."""
-    outcome = talk(
-        answerer, "signs of tight hip flexors", "'persistent' pain, as in how long exactly?"
-    )
-    assert outcome.reply.entry_id == "signs-of-tight-hip-flexors"
-    outcome = talk(answerer, "how do i do the bridge", "haha 'bridge', is the golden gate one big?")
-    assert outcome.reply.kind is ReplyKind.FALLBACK
-
-
-def test_how_old_the_writer_is_says_nothing_of_the_question(answerer: Answerer) -> None:
-    """ "an old fella like me": the age of the one asking, no word of what is asked."""
-    outcome = talk(
-        answerer,
-        "which exercises help tight hip flexors",
-        "how many times a week should an old fella like me do these?",
-    )
-    assert outcome.reply.entry_id == "how-often-to-stretch"
+    reading = talk(answerer, *messages).reading
+    assert reading is not None and (reading.entry_id, reading.detail) == (entry, detail)
 
 
 @pytest.mark.parametrize(
     ("messages", "entry"),
     [
+        # an exercise named before "that one" is the one asked about
+        (("pigeon pose", "and the bridge? how do i do that one"), "bridge-pose"),
+        # a request with its purpose after it ("so i can ...") is read without it
+        (
+            (
+                "which exercises help tight hip flexors",
+                "ok give them to me again please so i can print them for the office wall",
+            ),
+            "exercises",
+        ),
+        # words of placing only, with "it": the exercise the sentence before named, even if a
+        # word of it ("correct") is a word of another exercise's phrasings
+        (
+            (
+                "i work nights on a till and stand for hours. i wobble all over whenever i try "
+                "the kneeling hip flexor stretch. how am i supposed to set it up correctly?",
+            ),
+            "hip-flexor-stretch",
+        ),
+        # with no conversation, "is that true?" asks about the claim in the sentence before it
+        (
+            (
+                "I drive a delivery van ten hours a day and my back is sore by the evening. My "
+                "brother says sitting all day messes up the muscles at the front of your hips. "
+                "Is that actually true?",
+            ),
+            "sitting-and-hip-flexors",
+        ),
+        # "apart from that one" asks for other exercises after an exercise; after the signs,
+        # "the other signs apart from that one" asks for the signs
+        (
+            (
+                "how can i tell if my hip flexors are tight",
+                "ok and the other signs apart from that one?",
+            ),
+            "signs-of-tight-hip-flexors",
+        ),
+        # whether the exercise may be done there, in a few words
+        (("how do i do the bridge", "on the rug fine?"), "bridge-pose"),
+        # "what are they exactly?" after a story asks what they are
+        (
+            (
+                "my mum had a fall years ago, fine now. i sit all day at a desk and my hips ache. "
+                "what are the hip flexors exactly?",
+            ),
+            "what-are-hip-flexors",
+        ),
+        # "walk me through it", with what it is for
+        (("glute bridge", "walk me through it slowly so i do not mess it up"), "bridge-pose"),
+        # nothing changed after weeks: whom to see
+        (
+            ("kneeling hip flexor stretch", "been at it three weeks and nothing has changed"),
+            "when-to-see-a-professional",
+        ),
+        # the exercise told tried ("ok just tried it") keeps it the topic
+        (
+            (
+                "how do i do the kneeling hip flexor stretch",
+                "ok just tried it",
+                "felt it more in my thigh than my hip, is that right?",
+            ),
+            "hip-flexor-stretch",
+        ),
+        # the exercise told as it went stays the topic
+        (
+            ("kneeling hip flexor stretch", "i am doing it but feel nothing at the front"),
+            "hip-flexor-stretch",
+        ),
+        # a phrase of the answer just given, in quotes, asks about that answer
+        (
+            ("signs of tight hip flexors", "'persistent' pain, as in how long exactly?"),
+            "signs-of-tight-hip-flexors",
+        ),
+        # "an old fella like me": the age of the one asking is no word of what is asked
+        (
+            (
+                "which exercises help tight hip flexors",
+                "how many times a week should an old fella like me do these?",
+            ),
+            "how-often-to-stretch",
+        ),
+        # which muscles, asked in the writer's own words
         (
             (
                 "kneeling stretch how long for",
@@ -2922,7 +2889,25 @@ def test_how_old_the_writer_is_says_nothing_of_the_question(answerer: Answerer) 
         ),
     ],
 )
-def test_details_asked_in_the_writers_own_words(
+def test_readings_of_the_twenty_ninth_stop(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     assert talk(answerer, *messages).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        # a message that says it changes the subject is not read as a follow-up
+        (
+            "how often should i stretch",
+            "other question, my car battery dies all the time, how to fix it?",
+        ),
+        # the topic's own name in quotes is no phrase of its answer
+        ("how do i do the bridge", "haha 'bridge', is the golden gate one big?"),
+    ],
+)
+def test_messages_of_the_twenty_ninth_stop_that_are_no_follow_up(
+    answerer: Answerer, messages: tuple[str, ...]
+) -> None:
+    assert talk(answerer, *messages).reply.kind is ReplyKind.FALLBACK
