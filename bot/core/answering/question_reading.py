@@ -34,7 +34,7 @@ from bot.core.answering.match_result import Band, Match
 from bot.core.answering.matching import Matcher, only_numbers
 from bot.core.answering.reading import Reading, entry_reading, noted, with_aside
 from bot.core.answering.scope import Scope, clauses
-from bot.core.answering.sentences import POINTS_AT, sentences_of
+from bot.core.answering.sentences import NAMES_A_THING, POINTS_AT, sentences_of
 from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.asking import first_word, may_open_a_question, opens_a_question
 from bot.core.knowledge import KnowledgeBase
@@ -63,7 +63,6 @@ _DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
 _ONE_OPTION = "the one option, in a conversation"  # (a note for ``ask --explain``)
 _REQUESTED = "a request for what the detail's entry gives"  # (a note for ``ask --explain``)
 _FORM_ASKED = "how the body is placed in the exercise"  # (a note for ``ask --explain``)
-_IT = re.compile(r"\b(?:it|them)\b")  # a pronoun that names a thing: the exercise
 _NO_TO = _DENIALS | frozenset(("no",))  # ... and "no" before a treatment or condition ("no pills")
 # ... looked for among the last words before the subject, these aside ("never had a back injury")
 _DENIED_BETWEEN = frozenset("had a an the my been ever really back".split())
@@ -386,7 +385,7 @@ class QuestionReader:
                 return self._entry(context.topic, None, own, note)
             # "how am i supposed to set it up correctly?": the exercise pointed at, asked of in
             # the words of how any exercise is done and no others
-            if _IT.search(canonical) is not None and self.confidence.only_placing(own.terms):
+            if NAMES_A_THING.search(canonical) and self.confidence.only_placing(own.terms):
                 return self._entry(context.topic, None, own, _FORM_ASKED)
             if _DOING_IT_THERE.match(canonical) is not None or _THERE_OK.match(canonical):
                 note = "where the exercise talked about is done"

@@ -151,6 +151,8 @@ PURPOSE_KEPT_WORDS = 3  # words a question keeps before its purpose, at least
 # "there", where the last answer put you ("how long do I stay down there?").
 _BACK = "they|them|it|that|this|those|these"
 REFERS = re.compile(rf"\b(?:{_BACK})\b", re.IGNORECASE)
+# A pronoun that names a thing ("how do i set it up?"), not a whole story ("that", "this").
+NAMES_A_THING = re.compile(r"\b(?:it|them)\b")
 POINTS_AT = re.compile(rf"\b(?:{_BACK}|there)\b", re.IGNORECASE)
 
 

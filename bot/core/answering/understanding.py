@@ -35,6 +35,7 @@ from bot.core.answering.question_reading import ALWAYS, PHRASED, QuestionReader
 from bot.core.answering.reading import Reading, entry_reading, noted, with_aside
 from bot.core.answering.scope import Scope, clauses
 from bot.core.answering.sentences import (
+    NAMES_A_THING,
     REFERS,
     lead_ins_apart,
     other_questions,
@@ -64,7 +65,6 @@ NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long mess
 OTHER_QUESTIONS = 2  # a long message's other questions read when its question is not understood
 OTHER_QUESTION_SUPPORT = 3  # words of its own for the other of two questions in one breath
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
-_IT = re.compile(r"\b(?:it|them)\b")  # a pronoun that names a thing, not a whole story
 # An entry named only to be taken back, then another: "sorry not pigeon, i meant the kneeling
 # stretch" (the words of the first are left out of the message).
 _NOT_THAT = re.compile(
@@ -357,12 +357,13 @@ class Interpreter:
         elif asked > 0:
             canonical = without_fillers(self.matcher.canonical(question))
             cue = self._follow_ups.cue(canonical)
-            rest = self._terms(self._follow_ups.unasked(canonical))
             if (
                 cue is not None
                 and cue.follow_up.answers_topic
                 and not (cue.follow_up.yields or cue.follow_up.tells)
-                and not any(map(self.matcher.known, rest))
+                and not any(
+                    map(self.matcher.known, self._terms(self._follow_ups.unasked(canonical)))
+                )
             ):
                 # "My teacher said sitting tightens the hips. Is that true?": with no answer
                 # given before, what is checked is the claim in the sentence before it (when
@@ -594,7 +595,7 @@ class Interpreter:
         listed = reading.match is not None and bool(reading.match.off_topic)
         # ("it" or "them" only: "... is that ok?", "... why is that?" ask about the story)
         referred = None
-        if refer and not listed and _IT.search(question) is not None:
+        if refer and not listed and NAMES_A_THING.search(question) is not None:
             named = self._referred(question, pieces[:asked])
             if named is not None and self.kb.entries[named].kind == "exercise":
                 referred = named
