@@ -2911,3 +2911,47 @@ def test_messages_of_the_twenty_ninth_stop_that_are_no_follow_up(
     answerer: Answerer, messages: tuple[str, ...]
 ) -> None:
     assert talk(answerer, *messages).reply.kind is ReplyKind.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # a prop in the exercise just talked about is part of it, not a product asked about
+        (
+            ("bridge pose please", "is it ok to have a pillow under my head while i do it?"),
+            "bridge-pose",
+        ),
+        # where it is done, and how to make it harder or steadier: the exercise again
+        (
+            ("kneeling hip flexor stretch", "no mat, can i do it on the carpet instead?"),
+            "hip-flexor-stretch",
+        ),
+        (("glute bridge how to", "way too easy now, how can i make it harder?"), "bridge-pose"),
+        (("pigeon pose steps", "can i hold on to something for balance?"), "pigeon-pose"),
+        # a product tried that did not help is told, not asked about
+        (
+            (
+                "how do i do the bridge",
+                "i bought a new pillow and it did not help, how many should i do?",
+            ),
+            "bridge-pose",
+        ),
+    ],
+)
+def test_readings_of_the_thirtieth_stop(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        # a product asked about after an exercise is still one the article does not cover
+        ("how do i do the bridge", "which mattress is best for a bad back, firm or soft?"),
+    ],
+)
+def test_messages_of_the_thirtieth_stop_that_are_no_follow_up(
+    answerer: Answerer, messages: tuple[str, ...]
+) -> None:
+    assert talk(answerer, *messages).reply.kind is ReplyKind.FALLBACK

@@ -45,11 +45,13 @@ UNKNOWN_AGENT = 1.0  # an unknown thing asked to cause or help: nothing shared i
 OVER_SUBJECT_WORDS = 3  # a subject asked a detail of ("fix tight hip flexors"): words at most
 TIE = 0.95  # a topic this close to the best entry's score keeps the conversation on it
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
-ALWAYS = ("conditions", "treatments", "pregnancy")  # not-covered groups that win over an answer
+# not-covered groups that win over an answer
+ALWAYS = ("conditions", "treatments", "pregnancy", "equipment")
 TREATMENTS = ALWAYS[1]  # the group of treatments (one tried and failed is no subject)
+EQUIPMENT = ALWAYS[3]  # what the body rests on: a prop when an exercise is adapted with it
 # ... unless only told of before a question about something else; not pregnancy, which bears on
 # any exercise ("I'm 24 weeks pregnant. is it safe to lie on my back?")
-TOLD_ASIDE = ALWAYS[:2]
+TOLD_ASIDE = (*ALWAYS[:2], EQUIPMENT)
 
 _WHICH = re.compile(r"\bwhich\b")
 _OF_ONESELF = frozenset("i im ive id my".split())  # first words of what one tells of oneself
@@ -352,7 +354,11 @@ class QuestionReader:
         near = self.not_covered(canonical)
         if near is not None and aside is not None and near == aside.subject:
             near = None  # what they take, told before a question about something else
-        if near is not None and self.near_group(near) in ALWAYS:
+        if (
+            near is not None
+            and self.near_group(near) in ALWAYS
+            and not (context is not None and self._prop(context.topic, near, cue))
+        ):
             return Reading("not_covered", subject=near, match=whole())
         if (
             cue is not None
@@ -804,7 +810,7 @@ class QuestionReader:
 
     def _holds(self, cue: Cue | None, context: Conversation | None) -> bool:
         """Whether the detail a message asks is how an exercise is done, and the conversation's
-        topic answers it."""
+        topic answers it (its detail, or the whole exercise when it is asked to adapt it)."""
         if (
             cue is None
             or not cue.follow_up.of_exercises
@@ -813,7 +819,10 @@ class QuestionReader:
         ):
             return False
         entry = self.kb.entries.get(context.topic)
-        return entry is not None and entry.detail(cue.follow_up.name) is not None
+        return entry is not None and (
+            entry.detail(cue.follow_up.name) is not None
+            or (cue.follow_up.tells and entry.kind == "exercise")
+        )
 
     def _familiar_in_detail(self, own: Match) -> bool:
         """Whether a follow-up's own words are familiar once the words that ask details are
@@ -841,17 +850,35 @@ class QuestionReader:
         )
 
     def _placed(self, entry_id: str, subject: str, canonical: str, cue: Cue | None) -> bool:
-        """Whether a body part the article does not cover is placed in the exercise a question
-        asks a detail of ("where do my arms go?" after the bridge, "kneeling stretch: do i lean
-        my chest forward?"), and is not what hurts ("my knee hurts")."""
+        """Whether a body part or a thing the article does not cover is placed in the exercise
+        a question asks a detail of ("where do my arms go?" after the bridge, "kneeling stretch:
+        do i lean my chest forward?") or asks to adapt ("a pillow under my head?"), and is not
+        what hurts ("my knee hurts")."""
         entry = self.kb.entries.get(entry_id)
         return (
             entry is not None
             and cue is not None
             and entry.kind == "exercise"
-            and entry.detail(cue.follow_up.name) is not None
-            and self.near_group(subject) not in ALWAYS
+            and (
+                entry.detail(cue.follow_up.name) is not None
+                or (cue.follow_up.tells and cue.follow_up.of_exercises)
+            )
+            and (self.near_group(subject) not in ALWAYS or self._prop(entry_id, subject, cue))
             and not self._scope.hurts(subject, canonical)
+        )
+
+    def _prop(self, entry_id: str | None, subject: str, cue: Cue | None) -> bool:
+        """Whether a thing the article gives no advice on is a prop in the exercise a question
+        asks to adapt ("a pillow under my head?" after the bridge), not what is asked about
+        ("a firm mattress or a soft one?")."""
+        entry = self.kb.entries.get(entry_id or "")
+        return (
+            entry is not None
+            and entry.kind == "exercise"
+            and cue is not None
+            and cue.follow_up.tells
+            and cue.follow_up.of_exercises
+            and self.near_group(subject) == EQUIPMENT
         )
 
     def _in_topic(
@@ -887,7 +914,8 @@ class QuestionReader:
                 and _LANDMARK.isdisjoint(before[-2:])
                 and not _FINE_AFTER.match(canonical, end)
                 and not (
-                    self.near_group(found) == TREATMENTS and _TRIED_AFTER.match(canonical, end)
+                    self.near_group(found) in (TREATMENTS, EQUIPMENT)
+                    and _TRIED_AFTER.match(canonical, end)
                 )
             ):
                 return found
