@@ -2936,6 +2936,14 @@ def test_messages_of_the_twenty_ninth_stop_that_are_no_follow_up(
             ),
             "bridge-pose",
         ),
+        # text-speak: "2" for "too" (no option of a list), "bout", "m8", "sum1"
+        (("kneeling stretch how to", "n the other side 2?"), "hip-flexor-stretch"),
+        (("pigeon pose", "wot bout my front leg"), "pigeon-pose"),
+        (("bridge pose how", "how long do i hold it m8"), "bridge-pose"),
+        (
+            ("my back is still sore after a month of stretching", "shud i see sum1 about it"),
+            "when-to-see-a-professional",
+        ),
     ],
 )
 def test_readings_of_the_thirtieth_stop(

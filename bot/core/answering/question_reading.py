@@ -298,7 +298,9 @@ class QuestionReader:
         # "the second one", "number 3": the last list shown (no list: nothing to guess from).
         options = context.options if context is not None else ()
         unasked = self._follow_ups.unasked(canonical)
-        picked = ordinal(unasked, options or NO_LIST)  # "which side first" is no ordinal
+        # ("which side first" is no ordinal; nor is a number left alone once the words that
+        # ask a detail are read away, unless the whole says so: "other leg 2?" is "too")
+        picked = ordinal(canonical if unasked.strip().isdigit() else unasked, options or NO_LIST)
         refers = picked is not None and (
             explicit_reference(unasked) or self._only_refers(text, asked)
         )
