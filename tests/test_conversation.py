@@ -2944,6 +2944,36 @@ def test_messages_of_the_twenty_ninth_stop_that_are_no_follow_up(
             ("my back is still sore after a month of stretching", "shud i see sum1 about it"),
             "when-to-see-a-professional",
         ),
+        # a part of the answer, and the writer's own first message, are no options of a list
+        (
+            ("kneeling hip flexor stretch", "can you go over the middle bit again please"),
+            "hip-flexor-stretch",
+        ),
+        (
+            (
+                "how do i do the bridge",
+                "going back to my first message, should i see someone about my back",
+            ),
+            "when-to-see-a-professional",
+        ),
+        (
+            ("what exercises help my hips", "how do i do pigeon", "can you list all of them again"),
+            "exercises",
+        ),
+        (
+            ("pigeon pose how", "my hip clicks every time, who should i get to check it"),
+            "when-to-see-a-professional",
+        ),
+        # "all in my head" is no part of the body
+        (
+            ("bridge pose", "does sitting all day make my hips tight or is it all in my head"),
+            "sitting-and-hip-flexors",
+        ),
+        # a body part placed in the exercise, asked of with words of its own
+        (
+            ("kneeling stretch", "my knees are a bit creaky, what angle should they be at"),
+            "hip-flexor-stretch",
+        ),
     ],
 )
 def test_readings_of_the_thirtieth_stop(

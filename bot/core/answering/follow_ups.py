@@ -105,7 +105,10 @@ _NO_ORDINAL = re.compile(
     r"(?:try|start|begin|learn|practise|practice) (?:with )?first|"
     # "the second thing you said": a part of the answer, not an option shown after it
     r"(?:first|second|third|last|1st|2nd|3rd) (?:thing|point|bit|part|sign) you "
-    r"(?:said|mentioned|wrote|listed|described))\b"
+    r"(?:said|mentioned|wrote|listed|described)|"
+    # "go over the middle part again": a part of the answer; "my first message": the writer's
+    r"(?:first|second|third|middle|last|1st|2nd|3rd|final) (?:part|bit|paragraph|section)|"
+    r"(?:my|the) (?:first|1st|last|previous|earlier) (?:message|msg|question|post|text))\b"
 )
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
 # Words that only add emphasis: they may stand inside a phrase that asks a detail ("what do I

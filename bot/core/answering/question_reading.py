@@ -527,7 +527,7 @@ class QuestionReader:
                 unfamiliar <= MAX_UNFAMILIAR
                 or (strict and POINTS_AT.search(text) is not None)
                 or (strict and self._familiar_in_detail(own))
-                or (strict and placed)
+                or placed
             )
             and (
                 told
@@ -861,10 +861,7 @@ class QuestionReader:
             entry is not None
             and cue is not None
             and entry.kind == "exercise"
-            and (
-                entry.detail(cue.follow_up.name) is not None
-                or (cue.follow_up.tells and cue.follow_up.of_exercises)
-            )
+            and (entry.detail(cue.follow_up.name) is not None or cue.follow_up.of_exercises)
             and (self.near_group(subject) not in ALWAYS or self._prop(entry_id, subject, cue))
             and not self._scope.hurts(subject, canonical)
         )
