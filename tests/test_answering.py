@@ -589,6 +589,12 @@ KNOWN_FALSE_ALARMS = frozenset(
         # nothing eases (the maintainers' must-alarm "the painkillers do not touch it"): a
         # doctor today, not the answer asked for
         "paracetamol does nothing. how do i tell if its tight hip flexors",
+        # thirtieth stop, set 202: jelly legs at a bootcamp, told after "and my" (a boundary
+        # no trigger's reach crosses) behind the bridges that caused them
+        "Thursday morning bootcamp in the park, instructor had us doing loads of glute bridges "
+        "and my glutes were shaking like mad by the end, legs felt like jelly for a bit (gone "
+        "after breakfast). The rest of the week, sales calls at my desk. I'm 46. Am I doing the "
+        "bridge right? Whats the correct way, feet position etc?",
         # twenty-ninth stop, set 194: a crash "in Mario Kart" told after an ellipsis, which
         # ends the sentence of the crash (context never crosses a sentence)
         "Recovering from a car crash... in Mario Kart, my son absolutely destroyed me last "
