@@ -152,6 +152,14 @@ def test_a_letter_s_closing_and_the_name_under_it_are_no_part_of_the_question() 
     assert without_closing("Is sitting bad for me? Kind regards, Mrs Tan Li Ling") == (
         "Is sitting bad for me?"
     )
+    # closings of thanks and blessing, a rank in brackets, an emoji after the name
+    assert without_closing("Which signs? With kind regards, Harold P.") == "Which signs?"
+    assert without_closing("How long? Thank you. Edna") == "How long?"
+    assert without_closing("Who? Yours respectfully, Colonel (retd) J. Smith") == "Who?"
+    assert without_closing("Is that so? Bless you, Margaret 🙏") == "Is that so?"
+    assert without_closing("Which one? Thank you so much, it helped") == (
+        "Which one? Thank you so much, it helped"
+    )
     # not a closing: "best" asked about, or with nothing before it
     assert without_closing("which stretch is best") == "which stretch is best"
     assert without_closing("best exercises for tight hips") == "best exercises for tight hips"

@@ -2983,6 +2983,32 @@ def test_readings_of_the_thirtieth_stop(
 
 
 @pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        # a greeting before a request, and a letter's closing after it
+        (
+            "Good afternoon, please describe the kneeling hip flexor stretch. I have a bad hip "
+            "and a walking frame. Thank you. Edna",
+            "hip-flexor-stretch",
+        ),
+        (
+            "I am 70 and have stretched for weeks, to no avail. Which sort of practitioner ought "
+            "I to see? Yours respectfully, Colonel (retd) J. Smith",
+            "when-to-see-a-professional",
+        ),
+        # "is that so?" checks the claim before it
+        (
+            "I am 90 and sit by the window most of the day. My nephew says sitting all day makes "
+            "the hip flexors tight. Is that so? Bless you, Margaret",
+            "sitting-and-hip-flexors",
+        ),
+    ],
+)
+def test_letters_of_the_thirtieth_stop(answerer: Answerer, message: str, entry: str) -> None:
+    assert answerer.answer(message, None).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
     "messages",
     [
         # a product asked about after an exercise is still one the article does not cover

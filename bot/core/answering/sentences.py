@@ -23,7 +23,9 @@ _SENTENCE = re.compile(rf"[^{_ENDS}]+[{_ENDS}\ufe0f\u200d]*")
 _WORD = re.compile(r"(?:what|how|where|who)(?=s\b)|[a-z]+")
 # A sentence that asks without a question's words: "I'd like to know ...", "please explain ...".
 _REQUEST = re.compile(
-    r"\W*(?:(?:so|and|but|ok|okay|anyway|really|just|honestly),?\s+)*"
+    # (after a greeting: "Dear sir, please explain ...")
+    r"\W*(?:(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))(?:\s+\w+){0,3}?\s+)?"
+    r"(?:(?:so|and|but|ok|okay|anyway|really|just|honestly),?\s+)*"
     r"(?:i(?:'d| would|d)\s+(?:like|love|appreciate)|i\s+(?:want|need|wanted|needed)\s+to\s+"
     r"(?:know|understand|learn|find out)|please\s+(?:explain|tell|describe|show|give)|"
     r"i(?:'m| am|m)\s+(?:after|looking for|trying to understand)|"
@@ -57,10 +59,14 @@ _SIGN_OFF = re.compile(
 # confidence of what was asked.
 _CLOSING = re.compile(
     r"(?<=[\n.!?,;])\s*(?i:best wishes|best regards|kind regards|warm regards|warmest regards|"
+    r"with (?:kind |best |warm )?regards|with (?:best )?wishes|with gratitude|with love|"
+    r"thank you(?: kindly| very much| so much)?|bless you|god bless|lots of love|"
     r"many thanks|with thanks|with respect|yours sincerely|yours faithfully|yours truly|"
-    r"sincerely|faithfully|regards|best|cheers|atentamente|cordiali saluti|veuillez agr[ée]er"
+    r"yours respectfully|respectfully|sincerely|faithfully|regards|best|cheers|atentamente|"
+    r"cordiali saluti|veuillez agr[ée]er"
     r"[^\n]*|mit freundlichen gr[üu](?:ß|ss)en|un saludo|saludos)\b[\s,.!]*"
-    r"(?:[A-Z][\w'’-]*\.?(?:[ \t]+[A-Z][\w'’-]*\.?){0,3})?[\s.!]*\Z"
+    # (the name may hold a rank in brackets, "Major (retd) C. Ashworth", and an emoji may follow)
+    r"(?:[A-Z][\w'’-]*\.?(?:[ \t]+(?:[A-Z][\w'’-]*\.?|\([\w. ]+\))){0,4})?[^\w]*\Z"
 )
 # Verbs that ask when they open a sentence with no question in the message ("list them pls").
 _IMPERATIVE = frozenset("list name tell show give explain describe recommend suggest send".split())
