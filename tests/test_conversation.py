@@ -2944,6 +2944,14 @@ def test_messages_of_the_twenty_ninth_stop_that_are_no_follow_up(
             ("my back is still sore after a month of stretching", "shud i see sum1 about it"),
             "when-to-see-a-professional",
         ),
+        # asked for someone else in the words one asks for oneself
+        (
+            (
+                "what are the signs of tight hip flexors",
+                "my wife has most of those, what should she be doing about it",
+            ),
+            "exercises",
+        ),
         # a part of the answer, and the writer's own first message, are no options of a list
         (
             ("kneeling hip flexor stretch", "can you go over the middle bit again please"),

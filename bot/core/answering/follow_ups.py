@@ -114,6 +114,21 @@ _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
 # Words that only add emphasis: they may stand inside a phrase that asks a detail ("what do I
 # actually do about it?", "how long do I really hold it?").
 _FILLER_WORD = re.compile(r"\b(?:actually|really|even|exactly|honestly|basically|properly)\b")
+# Someone else asked about, in the words of a question for oneself: "does he" -> "do i".
+_THIRD_PERSON = re.compile(r"\b(?:he|she|his|her)\b")
+_AS_MINE = tuple(
+    (re.compile(pattern), words)
+    for pattern, words in (
+        (r"\b(?:does|did) (?:he|she)\b", "do i"),
+        (r"\b(?:is|was) (?:he|she)\b", "am i"),
+        (r"\b(?:has|had) (?:he|she)\b", "have i"),
+        (r"\b(?:he|she) (?:is|was)\b", "i am"),
+        (r"\b(?:he|she) (?:has|had)\b", "i have"),
+        (r"\b(?:he|she) (?:does|did)\b", "i do"),
+        (r"\b(?:he|she)\b", "i"),
+        (r"\b(?:his|her)\b", "my"),
+    )
+)
 # Words that take back what came before them: "the 2nd. no sorry, the 1st".
 _CORRECTION = re.compile(r"\b(?:sorry|no wait|wait|actually|i mean|i meant|scratch that)\b")
 
@@ -150,9 +165,21 @@ class FollowUpReader:
         self._asks_finder = alternation(asks)
 
     def cue(self, canonical: str) -> Cue | None:
-        """The detail a message asks about (the longest phrase that asks one wins)."""
+        """The detail a message asks about (the longest phrase that asks one wins); asked for
+        someone else in the words one asks for oneself ("what should he be doing about it?")
+        when the message asks none for the writer."""
         if self._asks_finder is None:
             return None
+        found = self._cue(canonical)
+        if found is None and _THIRD_PERSON.search(canonical) is not None:
+            as_mine = canonical
+            for pattern, words in _AS_MINE:
+                as_mine = pattern.sub(words, as_mine)
+            found = self._cue(as_mine)
+        return found
+
+    def _cue(self, canonical: str) -> Cue | None:
+        assert self._asks_finder is not None
         fillers = tuple(_FILLER_WORD.findall(canonical))
         canonical = without_fillers(canonical) if fillers else canonical
         # Phrases may overlap: "the other" (of "the others") and "other leg" in "now the other
