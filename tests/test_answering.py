@@ -385,6 +385,10 @@ KNOWN_MISSES = frozenset(
         "back has been in a terrible state since Friday. What should we do?",
         "Mum's clothes are hanging off her, she's lost a lot of weight and none of us know why, "
         "and now her back pain is getting worse. She's 83.",
+        # thirtieth stop, set 205: a patient on the writer's ward (in their professional care,
+        # which rules a sign out: they escalate it), in shorthand the check does not read
+        # ("bilateral LL power 3/5")
+        "pt on my ward now: post-op day 2, new LBP, bilateral LL power 3/5, epidural still in situ",
         # twenty-seventh stop, set 177: "wee" dictated as "we" ("cant hold my we in"): a word
         # far too common to be read as urine
         "cant hold my we in anymore it just comes out comma back has been bad for days",
