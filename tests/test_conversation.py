@@ -2944,6 +2944,15 @@ def test_messages_of_the_twenty_ninth_stop_that_are_no_follow_up(
             ("my back is still sore after a month of stretching", "shud i see sum1 about it"),
             "when-to-see-a-professional",
         ),
+        # spelling as heard, and other ways to ask a detail
+        (("how dose sitting giv me tight hips",), "sitting-and-hip-flexors"),
+        (("does sycling tighten the hip flexors",), "activities-that-worsen-tight-hip-flexors"),
+        (("pigeon pose", "do i keep my chest up the whole time?"), "pigeon-pose"),
+        (("the bridge", "is there someone to check my technique?"), "when-to-see-a-professional"),
+        (
+            ("im a taxi driver, 9 hours a day", "what would tell me my hip flexors are tight?"),
+            "signs-of-tight-hip-flexors",
+        ),
         # asked for someone else in the words one asks for oneself
         (
             (

@@ -249,6 +249,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/follow_ups.py", "FollowUpReader", "a follow-up on "): "explain",
     ("bot/core/answering/follow_ups.py", "_OF_THE_LIST"): "words read in messages, never said",
     ("bot/core/answering/follow_ups.py", "_TAKEN_BACK"): "words read in messages, never said",
+    ("bot/core/answering/follow_ups.py", "_AS_MINE"): "words read in messages, never said",
     ("bot/core/answering/follow_ups.py", "FollowUpReader", " with nothing to follow"): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "question in the clause "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "another question of the message: "): (

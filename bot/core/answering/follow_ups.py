@@ -116,6 +116,7 @@ _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
 _FILLER_WORD = re.compile(r"\b(?:actually|really|even|exactly|honestly|basically|properly)\b")
 # Someone else asked about, in the words of a question for oneself: "does he" -> "do i".
 _THIRD_PERSON = re.compile(r"\b(?:he|she|his|her)\b")
+_POINTS_BACK_ANY = re.compile(r"\b(?:it|this|that|them|those|these)\b")
 _AS_MINE = tuple(
     (re.compile(pattern), words)
     for pattern, words in (
@@ -171,7 +172,13 @@ class FollowUpReader:
         if self._asks_finder is None:
             return None
         found = self._cue(canonical)
-        if found is None and _THIRD_PERSON.search(canonical) is not None:
+        # (of something said before: "what should she be doing about it?"; not "what she can
+        # do about her corns", a subject of her own)
+        if (
+            found is None
+            and _THIRD_PERSON.search(canonical) is not None
+            and _POINTS_BACK_ANY.search(canonical) is not None
+        ):
             as_mine = canonical
             for pattern, words in _AS_MINE:
                 as_mine = pattern.sub(words, as_mine)
