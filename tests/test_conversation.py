@@ -2953,6 +2953,13 @@ def test_messages_of_the_twenty_ninth_stop_that_are_no_follow_up(
             ("im a taxi driver, 9 hours a day", "what would tell me my hip flexors are tight?"),
             "signs-of-tight-hip-flexors",
         ),
+        (
+            (
+                "the kneeling hip flexor stretch",
+                "did it, i feel it at the front. which muscles does that hit?",
+            ),
+            "what-are-hip-flexors",
+        ),
         # asked for someone else in the words one asks for oneself
         (
             (
@@ -3028,6 +3035,8 @@ def test_letters_of_the_thirtieth_stop(answerer: Answerer, message: str, entry: 
 @pytest.mark.parametrize(
     "messages",
     [
+        # "random one" says the subject changes
+        ("pigeon pose", "cheers. random one, what's a good film to watch tonight?"),
         # a product asked about after an exercise is still one the article does not cover
         ("how do i do the bridge", "which mattress is best for a bad back, firm or soft?"),
     ],

@@ -94,6 +94,7 @@ _BACK_TO = re.compile(
 # how to fix it?" is not read in the light of the conversation.
 _NEW_SUBJECT = re.compile(
     r"\b(?:(?:other|different|diff|unrelated|separate|random|new|side) (?:question|q|topic|thing)"
+    r"|(?:random|unrelated|separate) one"
     r"|off topic|change of (?:topic|subject)|chang(?:e|ing) the subject"
     r"|on (?:another|a different|a diff) note|nothing to do with (?:that|this|the above))\b"
 )
