@@ -2922,13 +2922,10 @@ def test_messages_of_the_twenty_ninth_stop_that_are_no_follow_up(
             "bridge-pose",
         ),
         # where it is done, and how to make it harder or steadier: the exercise again
-        (
-            ("kneeling hip flexor stretch", "no mat, can i do it on the carpet instead?"),
-            "hip-flexor-stretch",
-        ),
+        (("kneeling hip flexor stretch", "no mat, is carpet ok for it?"), "hip-flexor-stretch"),
         (("glute bridge how to", "way too easy now, how can i make it harder?"), "bridge-pose"),
-        (("pigeon pose steps", "can i hold on to something for balance?"), "pigeon-pose"),
-        # a product tried that did not help is told, not asked about
+        (("pigeon pose steps", "can i use a chair for balance?"), "pigeon-pose"),
+        # (a guard) a product tried that did not help is told, not asked about
         (
             (
                 "how do i do the bridge",
@@ -2937,20 +2934,26 @@ def test_messages_of_the_twenty_ninth_stop_that_are_no_follow_up(
             "bridge-pose",
         ),
         # text-speak: "2" for "too" (no option of a list), "bout", "m8", "sum1"
-        (("kneeling stretch how to", "n the other side 2?"), "hip-flexor-stretch"),
+        (("kneeling stretch pls", "other leg 2?"), "hip-flexor-stretch"),
         (("pigeon pose", "wot bout my front leg"), "pigeon-pose"),
-        (("bridge pose how", "how long do i hold it m8"), "bridge-pose"),
+        (("how do u do bridges", "how many reps m8"), "bridge-pose"),
         (
             ("my back is still sore after a month of stretching", "shud i see sum1 about it"),
             "when-to-see-a-professional",
         ),
         # spelling as heard, and other ways to ask a detail
         (("how dose sitting giv me tight hips",), "sitting-and-hip-flexors"),
-        (("does sycling tighten the hip flexors",), "activities-that-worsen-tight-hip-flexors"),
+        (
+            ("does sycling make tight hip flexers worse",),
+            "activities-that-worsen-tight-hip-flexors",
+        ),
         (("pigeon pose", "do i keep my chest up the whole time?"), "pigeon-pose"),
         (("the bridge", "is there someone to check my technique?"), "when-to-see-a-professional"),
         (
-            ("im a taxi driver, 9 hours a day", "what would tell me my hip flexors are tight?"),
+            (
+                "im a lorry driver, 10 hrs a day",
+                "what would tell me my hip flexors have gone tight?",
+            ),
             "signs-of-tight-hip-flexors",
         ),
         (
@@ -2975,13 +2978,19 @@ def test_messages_of_the_twenty_ninth_stop_that_are_no_follow_up(
         ),
         (
             (
-                "how do i do the bridge",
-                "going back to my first message, should i see someone about my back",
+                "my back has been sore for months, nothing helps",
+                "how do i do the bridge pose",
+                "and pigeon?",
+                "going back to my first msg, its been months of this, should i be seeing someone",
             ),
             "when-to-see-a-professional",
         ),
         (
-            ("what exercises help my hips", "how do i do pigeon", "can you list all of them again"),
+            (
+                "what exercises help hip flexors",
+                "how do i do the bridge",
+                "sorry lost it, can u list all of them again",
+            ),
             "exercises",
         ),
         (
@@ -2995,7 +3004,7 @@ def test_messages_of_the_twenty_ninth_stop_that_are_no_follow_up(
         ),
         # a body part placed in the exercise, asked of with words of its own
         (
-            ("kneeling stretch", "my knees are a bit creaky, what angle should they be at"),
+            ("kneeling stretch", "i am 80 and not bendy, what angle should my knees be at"),
             "hip-flexor-stretch",
         ),
     ],
@@ -3016,14 +3025,14 @@ def test_readings_of_the_thirtieth_stop(
             "hip-flexor-stretch",
         ),
         (
-            "I am 70 and have stretched for weeks, to no avail. Which sort of practitioner ought "
-            "I to see? Yours respectfully, Colonel (retd) J. Smith",
+            "I have stretched for months. What sort of practitioner ought I to consult next? With "
+            "gratitude, Lillian",
             "when-to-see-a-professional",
         ),
         # "is that so?" checks the claim before it
         (
-            "I am 90 and sit by the window most of the day. My nephew says sitting all day makes "
-            "the hip flexors tight. Is that so? Bless you, Margaret",
+            "hello there, i sit most of the day by the window. my son says sitting so much "
+            "shortens the hip muscles. is that so? thank you kindly, Elsie",
             "sitting-and-hip-flexors",
         ),
     ],
@@ -3035,9 +3044,7 @@ def test_letters_of_the_thirtieth_stop(answerer: Answerer, message: str, entry: 
 @pytest.mark.parametrize(
     "messages",
     [
-        # "random one" says the subject changes
-        ("pigeon pose", "cheers. random one, what's a good film to watch tonight?"),
-        # a product asked about after an exercise is still one the article does not cover
+        # (a guard) a product asked about after an exercise is still one the article does not cover
         ("how do i do the bridge", "which mattress is best for a bad back, firm or soft?"),
     ],
 )
@@ -3045,3 +3052,8 @@ def test_messages_of_the_thirtieth_stop_that_are_no_follow_up(
     answerer: Answerer, messages: tuple[str, ...]
 ) -> None:
     assert talk(answerer, *messages).reply.kind is ReplyKind.FALLBACK
+
+
+def test_random_one_says_the_subject_changes(answerer: Answerer) -> None:
+    reply = talk(answerer, "the bridge", "thanks. random one, how many times a week should i run?")
+    assert reply.reply.entry_id != "bridge-pose"
