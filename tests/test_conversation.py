@@ -3057,3 +3057,27 @@ def test_messages_of_the_thirtieth_stop_that_are_no_follow_up(
 def test_random_one_says_the_subject_changes(answerer: Answerer) -> None:
     reply = talk(answerer, "the bridge", "thanks. random one, how many times a week should i run?")
     assert reply.reply.entry_id != "bridge-pose"
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # how a cause "would give" the pain, or "turns into" it, asks why
+        (
+            ("what are hip flexors", "ok but how would that give me a sore back"),
+            "how-hip-flexors-cause-back-pain",
+        ),
+        (
+            ("does sitting make hip flexors tight", "and how does that turn into back ache"),
+            "sitting-and-hip-flexors",
+        ),
+        # a g dropped from a little word of a question ("talkin")
+        (("tight hip flexors?", "which muscles are we talkin about"), "what-are-hip-flexors"),
+        # a martial art is a sport
+        (("does muay thai tighten the hip flexors",), "activities-that-worsen-tight-hip-flexors"),
+    ],
+)
+def test_readings_of_the_thirty_first_stop(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry

@@ -47,14 +47,20 @@ _BEFORE_A_REQUEST = frozenset("i just really only would am also".split())
 def affirmed(document: Document, name: str) -> bool:
     """Whether a word list a flag needs occurs other than just after a negation (one word
     between at most): "cancer survivor, no pain", "all clear, no back pain" have no pain for
-    the cancer history to go with."""
+    the cancer history to go with. The same holds for each part of it after a gap: "my son has
+    a fever, no back pain" tells of no pain of his."""
     words, sentences = document.tokens.words, document.tokens.sentences
-    return any(
-        NEGATIONS.isdisjoint(
+
+    def negated(at: int) -> bool:
+        return not NEGATIONS.isdisjoint(
             words[i]
-            for i in range(max(0, hit.start - 2), hit.start)
-            if sentences[i] == sentences[hit.start]  # ("could not go. belly is bloated")
+            for i in range(max(0, at - 2), at)
+            if sentences[i] == sentences[at]  # ("could not go. belly is bloated")
         )
+
+    return any(
+        not negated(hit.start)
+        and not any(negated(i) for i in hit.own if i > hit.start and i - 1 not in hit.own)
         for hit in document.concept(name)
     )
 
