@@ -3075,6 +3075,21 @@ def test_random_one_says_the_subject_changes(answerer: Answerer) -> None:
         (("tight hip flexors?", "which muscles are we talkin about"), "what-are-hip-flexors"),
         # a martial art is a sport
         (("does muay thai tighten the hip flexors",), "activities-that-worsen-tight-hip-flexors"),
+        # a minute asks how long to hold
+        (("the bridge", "a minute at the top?"), "bridge-pose"),
+        # "going back a sec" is no hold of some seconds
+        (
+            ("how do i do the bridge", "going back a sec, why do tight hip flexors hurt the back"),
+            "how-hip-flexors-cause-back-pain",
+        ),
+        # someone better to see asks whom to see
+        (
+            (
+                "my back has ached for months, when should i get it looked at",
+                "would a chiropractor be suitable or is there somebody better?",
+            ),
+            "when-to-see-a-professional",
+        ),
     ],
 )
 def test_readings_of_the_thirty_first_stop(
