@@ -593,6 +593,11 @@ KNOWN_FALSE_ALARMS = frozenset(
         # nothing eases (the maintainers' must-alarm "the painkillers do not touch it"): a
         # doctor today, not the answer asked for
         "paracetamol does nothing. how do i tell if its tight hip flexors",
+        # thirty-first stop, set 218: "basically paralysed" taken back as a joke in brackets,
+        # "(jk i can walk fine)": the bracket opens a sentence of its own, which no trigger's
+        # reach leaves, and a "jk" anywhere is no reason to drop an emergency told beside it
+        "bro my hip flexors are so tight im basically paralysed from the waist down 💀 (jk i can "
+        "walk fine) but what even ARE hip flexors",
         # thirtieth stop, set 202: jelly legs at a bootcamp, told after "and my" (a boundary
         # no trigger's reach crosses) behind the bridges that caused them
         "Thursday morning bootcamp in the park, instructor had us doing loads of glute bridges "

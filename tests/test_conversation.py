@@ -3082,6 +3082,16 @@ def test_random_one_says_the_subject_changes(answerer: Answerer) -> None:
             ("how do i do the bridge", "going back a sec, why do tight hip flexors hurt the back"),
             "how-hip-flexors-cause-back-pain",
         ),
+        # "wtf is" asks what something is
+        (("my coach keeps saying psoas. wtf is a psoas",), "what-are-hip-flexors"),
+        # someone who could adapt the exercises is someone to see
+        (
+            (
+                "the kneeling stretch",
+                "i have arthritis and can not kneel, is there someone who could adapt it for me?",
+            ),
+            "when-to-see-a-professional",
+        ),
         # someone better to see asks whom to see
         (
             (
