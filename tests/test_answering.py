@@ -593,6 +593,11 @@ KNOWN_FALSE_ALARMS = frozenset(
         # nothing eases (the maintainers' must-alarm "the painkillers do not touch it"): a
         # doctor today, not the answer asked for
         "paracetamol does nothing. how do i tell if its tight hip flexors",
+        # thirty-first stop, set 219: a tight chest "on monday", "just heartburn, gone by
+        # tuesday": chest pain keeps 'resolved' (a chest pain that came and went still needs a
+        # doctor), and a day of the week is no long past
+        "chest felt tight on monday after a really spicy curry, just heartburn, gone by tuesday "
+        "lol. how many times a week should i stretch my hips?",
         # thirty-first stop, set 218: "basically paralysed" taken back as a joke in brackets,
         # "(jk i can walk fine)": the bracket opens a sentence of its own, which no trigger's
         # reach leaves, and a "jk" anywhere is no reason to drop an emergency told beside it

@@ -3082,6 +3082,11 @@ def test_random_one_says_the_subject_changes(answerer: Answerer) -> None:
             ("how do i do the bridge", "going back a sec, why do tight hip flexors hurt the back"),
             "how-hip-flexors-cause-back-pain",
         ),
+        # how it "is giving me" the pain, in the order of another English
+        (
+            ("what is hip flexors actually", "ok and how it is giving me back pain then"),
+            "how-hip-flexors-cause-back-pain",
+        ),
         # "wtf is" asks what something is
         (("my coach keeps saying psoas. wtf is a psoas",), "what-are-hip-flexors"),
         # someone who could adapt the exercises is someone to see
