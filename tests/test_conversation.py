@@ -3087,6 +3087,11 @@ def test_random_one_says_the_subject_changes(answerer: Answerer) -> None:
             ("what is hip flexors actually", "ok and how it is giving me back pain then"),
             "how-hip-flexors-cause-back-pain",
         ),
+        # whether the back must be straight, and "bend" for "bent"
+        (
+            ("hip flexor stretch", "back must be straight or can bend little bit"),
+            "hip-flexor-stretch",
+        ),
         # "wtf is" asks what something is
         (("my coach keeps saying psoas. wtf is a psoas",), "what-are-hip-flexors"),
         # someone who could adapt the exercises is someone to see
