@@ -116,6 +116,8 @@ _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
 _FILLER_WORD = re.compile(r"\b(?:actually|really|even|exactly|honestly|basically|properly)\b")
 # Someone else asked about, in the words of a question for oneself: "does he" -> "do i".
 _THIRD_PERSON = re.compile(r"\b(?:he|she|his|her)\b")
+# What points back at something said before, without "they" (``REFERS`` has it): "they" names
+# people as often as things ("they hurt in her work shoes" is her own subject, not ours).
 _POINTS_BACK_ANY = re.compile(r"\b(?:it|this|that|them|those|these)\b")
 _AS_MINE = tuple(
     (re.compile(pattern), words)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import pairwise
 
 from bot.core.asking import ASKING, OPENERS, QUESTION_WORDS, first_word
 from bot.core.safety.patterns import Document, Hit
@@ -60,7 +61,8 @@ def affirmed(document: Document, name: str) -> bool:
 
     return any(
         not negated(hit.start)
-        and not any(negated(i) for i in hit.own if i > hit.start and i - 1 not in hit.own)
+        # (each part that starts after a gap: its own words are in order)
+        and not any(negated(i) for before, i in pairwise(hit.own) if i > before + 1)
         for hit in document.concept(name)
     )
 
