@@ -397,6 +397,11 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # thirty-second stop, set 223: saddle numbness watched for "and that, don't have any":
+        # a denial with no "i" after the sign is not read, as the same words begin a report of
+        # it ("numb down there, don't have any feeling", "leaking, don't have any pads")
+        "I'm a nurse so I know to watch for saddle numbness and that, don't have any. but how "
+        "exactly do tight hip flexors cause back pain?",
         # twenty-fifth stop, set 160: bowels not held "last week" in a tummy bug, "all sorted
         # now" after an emoji (a sentence of its own); a fever "with flu last week" with the
         # appetite "still" off (a week ago is no long past for a red flag)

@@ -3116,3 +3116,47 @@ def test_readings_of_the_thirty_first_stop(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     assert talk(answerer, *messages).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # where the back knee goes asks the position of the exercise talked about
+        (
+            ("kneeling hip flexor stretch", "ok", "back knee right under the hip or behind it"),
+            "hip-flexor-stretch",
+        ),
+        # the rest of the routine asks for the other exercises
+        (("how do i do pigeon", "done, what's the rest of the routine"), "exercises"),
+        # one of the exercises listed, called by where the body lies
+        (("what stretches help tight hip flexors", "the one on your back please"), "bridge-pose"),
+        # the activities to be careful with are the ones to avoid
+        (
+            (
+                "is cycling bad for tight hip flexors",
+                "what other activities should i be wary of then",
+            ),
+            "activities-that-worsen-tight-hip-flexors",
+        ),
+        # the back that picks up the slack compensates
+        (
+            ("why does my lower back pick up the slack when my hips are stiff",),
+            "how-hip-flexors-cause-back-pain",
+        ),
+        # standing all day is no question about the feet
+        (
+            ("i am on my feet all day, which activities worsen tight hip flexors",),
+            "activities-that-worsen-tight-hip-flexors",
+        ),
+    ],
+)
+def test_readings_of_the_thirty_second_stop(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry
+
+
+def test_getting_rid_of_what_a_clause_before_names_is_about_that(answerer: Answerer) -> None:
+    """ "my eye has a stye, how do i get rid of it" after an exercise asks about the eye."""
+    outcome = talk(answerer, "bridge pose", "my eye has a stye, how do i get rid of it")
+    assert outcome.reading is not None and outcome.reading.kind == "not_covered"

@@ -70,6 +70,18 @@ _NO_TO = _DENIALS | frozenset(("no",))  # ... and "no" before a treatment or con
 _DENIED_BETWEEN = frozenset("had a an the my been ever really back".split())
 # ... or named as a landmark ("is the psoas near the belly?": where something else is)
 _LANDMARK = frozenset("near beside by next towards close above below".split())
+# ... or standing, not the feet: "i'm mostly on my feet at work", "back on my feet", "on my feet
+# all day"
+_ON_WHOSE = re.compile(r"\bon (?:my|your|his|her|our|their) $")
+_ON_ONES_FEET = re.compile(
+    r"\b(?:am|is|are|was|were|be|being|been|stay|stays|stayed|staying|back|spend|spends|spent|"
+    r"spending|mostly|always|constantly|keep|kept|all day|all night)(?: \w+)? on "
+    r"(?:my|your|his|her|our|their) $"
+)
+_ON_FEET_FOR = re.compile(
+    r" (?:all|most of the|the whole) (?:day|days|night|nights|shift|shifts|time)\b"
+    r"| (?:at|for) work\b| for hours\b| for a living\b| non stop\b"
+)
 # ... or said to be fine just after it ("chest is fine lol just my hips feel locked")
 _FINE_AFTER = re.compile(r" (?:is|are|feels?|seems?) (?:fine|ok|okay|good|alright|normal)\b")
 # ... or a treatment said to have been tried and failed ("massage did not help, who do i see?"):
@@ -102,6 +114,8 @@ _SET_ASIDE = re.compile(r"\b(?:besides|apart from|other than|except|aside from)\
 # back": an exercise called by a word of its own (at most a few words, so nothing backtracks).
 _CALLED = re.compile(
     r"\b(?:the|that|this) (?!the |a |one\b)(\w+(?: \w+){0,3}) one\b"
+    # (where the body lies keeps its "on": "the one on your back" is done lying on it)
+    r"|\bthe one (on (?:my|your|the) (?:back|front|side|stomach|tummy|belly))\b"
     r"|\bthe one (?:where|with|that|from|you|on|in)\b((?: \w+){1,5})"
     r"|\bthe one (\w+ing(?: \w+){0,4})"
     # one asked for instead, by what is done in it: "is there one i can do lying on my back?"
@@ -912,6 +926,14 @@ class QuestionReader:
                 denials.isdisjoint(before[-2:])
                 and _LANDMARK.isdisjoint(before[-2:])
                 and not _FINE_AFTER.match(canonical, end)
+                and not (
+                    found == "feet"
+                    and _ON_WHOSE.search(canonical, 0, start) is not None
+                    and (
+                        _ON_ONES_FEET.search(canonical, 0, start) is not None
+                        or _ON_FEET_FOR.match(canonical, end) is not None
+                    )
+                )
                 and not (
                     self.near_group(found) in (TREATMENTS, EQUIPMENT)
                     and _TRIED_AFTER.match(canonical, end)

@@ -110,9 +110,11 @@ _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
 # two short alternatives, no question of their own.
 _CHOICE = re.compile(r"\W*(?:\w+\W+){0,2}or\W+\w+(?:\W+\w+)?\W*")
 # A question that points at what the clause before it told ("my shoulder clicks, what's a good
-# stretch for that"): what it helps, fixes or is for.
+# stretch for that", "my eye has a stye, how do i get rid of it"): what it helps, fixes, cures or
+# is for.
 _FOR_THAT = re.compile(
-    r"\b(?:for|with|about|help|helps|fix|fixes|treat|ease|eases|sort)\s+(?:that|this|it|those)\b"
+    r"\b(?:for|with|about|help|helps|fix|fixes|treat|ease|eases|sort|rid of|cure|heal|stop)\s+"
+    r"(?:that|this|it|those)\b"
 )
 # ... or why it happens: "my shoulder clicks when i lift my arm, why is that?"
 _WHY_THAT = re.compile(
