@@ -3148,6 +3148,23 @@ def test_readings_of_the_thirty_first_stop(
             ("i am on my feet all day, which activities worsen tight hip flexors",),
             "activities-that-worsen-tight-hip-flexors",
         ),
+        # choosing among the exercises just listed: the article ranks none, so the three
+        (("what stretches help tight hip flexors", "which of those is the easiest"), "exercises"),
+        (("hip flexor exercises", "what order should i do them in"), "exercises"),
+        (("hip flexor exercises", "if you had to pick one which would it be"), "exercises"),
+        # exercises to build into someone's sessions are a routine asked for
+        (
+            (
+                "my clients sit at desks all day",
+                "what exercises should i build into their sessions",
+            ),
+            "exercises",
+        ),
+        # whom a question is for is no part of what it asks
+        (("which stretches help tight hips for an aussie rules team",), "exercises"),
+        (("what exercises would you give a netball squad with sore lower backs",), "exercises"),
+        # how to spot them asks their signs
+        (("how would i spot if my hip flexors are tight",), "signs-of-tight-hip-flexors"),
     ],
 )
 def test_readings_of_the_thirty_second_stop(
@@ -3159,4 +3176,9 @@ def test_readings_of_the_thirty_second_stop(
 def test_getting_rid_of_what_a_clause_before_names_is_about_that(answerer: Answerer) -> None:
     """ "my eye has a stye, how do i get rid of it" after an exercise asks about the eye."""
     outcome = talk(answerer, "bridge pose", "my eye has a stye, how do i get rid of it")
+    assert outcome.reading is not None and outcome.reading.kind == "not_covered"
+
+
+def test_a_blood_test_is_a_test_we_do_not_cover(answerer: Answerer) -> None:
+    outcome = talk(answerer, "what does a high crp on my blood test mean")
     assert outcome.reading is not None and outcome.reading.kind == "not_covered"

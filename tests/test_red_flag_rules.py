@@ -342,3 +342,22 @@ def test_a_broken_tests_file_is_explained(tmp_path: Path) -> None:
         in found
     )
     assert any("'must_not_alarm' must be a list of test messages" in p for p in found)
+
+
+def test_more_flags_in_a_second_file_are_read_after_the_first(tmp_path: Path) -> None:
+    """``flags_*.yaml`` keeps each file short enough to edit: its flags join the first file's."""
+    first, fever = RED_FLAG_FLAGS.split("  - id: fever\n")
+    more = "flags:\n  - id: fever\n" + fever
+    kb = load_knowledge(
+        write_kb(tmp_path / "kb", {"red_flags/flags.yaml": first, "red_flags/flags_2.yaml": more})
+    )
+    assert [flag.id for flag in kb.red_flags.flags] == ["bladder", "fever"]
+    decision = Screen.for_knowledge(kb).assess("back pain and a fever since last night")
+    assert decision.alarm and decision.tier is not None and decision.tier.id == "today"
+
+
+def test_a_flag_id_used_again_in_another_flags_file_is_an_error(tmp_path: Path) -> None:
+    more = "flags:\n  - id: fever\n" + RED_FLAG_FLAGS.split("  - id: fever\n")[1]
+    found = problems(tmp_path, {"red_flags/flags_2.yaml": more})
+    assert len(found) == 1
+    assert found[0].startswith("kb/red_flags/flags_2.yaml:2:"), found

@@ -144,12 +144,18 @@ _ASKS_INSIDE = re.compile(
 )
 RUN_ON_WORDS = 25  # words of one sentence beyond which a question may start inside it
 # What a question is for, said after it ("... step by step so i can practise at home before
-# class?", "... so i don't teach 2000 people the wrong thing?"): no part of what it asks.
+# class?", "... so i don't teach 2000 people the wrong thing?"), or whom: no part of what it asks.
 _PURPOSE = re.compile(
     r"\s+so (?:that )?(?:i|we) (?:can|could|do not|don't|dont|won't|wont|will not|am not|get to|"
     r"know|have)\b.*$"
     # or when it is done: "how many reps before i move on to the next one?"
-    r"|\s+(?:before|until|till) (?:i|we) (?:move|go|switch|swap|change|start)\b.*$",
+    r"|\s+(?:before|until|till) (?:i|we) (?:move|go|switch|swap|change|start)\b.*$"
+    # or whom it is for: "which stretches help tight hips for an aussie rules team", "what
+    # exercises would you give a netball squad with sore backs"
+    r"|\s+(?:for|give|teach|show) (?:to )?(?:a|an|my|the|our|his|her|their|some) "
+    r"(?:[\w-]+ ){0,3}(?:team|teams|squad|squads|class|classes|club|group|groups|clients|"
+    r"players|athletes|students|pupils|kids|children|boys|girls|lads|members|patients|"
+    r"residents|runners|dancers|riders|crew|staff|colleagues|learners|seniors|juniors)\b.*$",
     re.IGNORECASE | re.DOTALL,
 )
 PURPOSE_KEPT_WORDS = 3  # words a question keeps before its purpose, at least

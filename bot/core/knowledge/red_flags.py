@@ -1,9 +1,12 @@
 """Loading ``red_flags/``: urgent tiers, red-flag signs, the words people use, context triggers.
 
-Four files, each with one job, so a maintainer edits the words without touching the messages:
+Four kinds of file, each with one job, so a maintainer edits the words without touching the
+messages:
 
     red_flags/tiers.yaml     how urgent (999 / A&E now, or a doctor today) and what to say
-    red_flags/flags.yaml     the red-flag signs: patterns, notes, explanations
+    red_flags/flags.yaml     the red-flag signs: patterns, notes, explanations (more of them in
+                             red_flags/flags_*.yaml, read after it in name order, so that no
+                             file grows too long to edit)
     red_flags/words.yaml     word lists ({pee} = pee, wee, urine, ...), contractions, not-typos
     red_flags/context.yaml   triggers that rule a mention out ("no", "years ago", "my uncle had")
 
@@ -45,6 +48,7 @@ __all__ = ["FOLDER", "load_red_flags", "parse_pattern"]
 
 FOLDER = "red_flags"
 FILES = ("tiers.yaml", "flags.yaml", "words.yaml", "context.yaml")
+MORE_FLAGS = "flags_*.yaml"  # more red flags, after flags.yaml: the same fields, no 'questions'
 DEFAULT_WINDOW = 8
 MAX_WINDOW = 20
 MAX_NOTE = 200
@@ -138,16 +142,35 @@ def _load_flags(
                 )
         if "patterns" in block:
             questions = pattern_list(block["patterns"], words, reader, "questions")
+    return _flag_list(fields, reader, words, tiers, set()), questions, question_entry
+
+
+def _load_more_flags(
+    path: Path, reader: Reader, words: Words, tiers: Collection[str], seen: set[str]
+) -> list[RedFlag]:
+    """A ``flags_*.yaml`` file: more red flags, with ids unused in the files before it."""
+    fields = root(path, reader, path.name)
+    if fields is None:
+        return []
+    reader.unknown_fields(fields, ("flags",))
+    return _flag_list(fields, reader, words, tiers, seen)
+
+
+def _flag_list(
+    fields: Fields, reader: Reader, words: Words, tiers: Collection[str], seen: set[str]
+) -> list[RedFlag]:
+    """The file's 'flags' list; ``seen``: the ids already used (the new ones are added)."""
     node = fields.get("flags")
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         reader.error(node, "'flags' must be a non-empty list of red flags.", key="flags")
-        return [], questions, question_entry
+        return []
     flags: list[RedFlag] = []
     for item in node.value:
-        flag = _load_flag(item, reader, words, tiers, {f.id for f in flags})
+        flag = _load_flag(item, reader, words, tiers, seen)
         if flag is not None:
             flags.append(flag)
-    return flags, questions, question_entry
+            seen.add(flag.id)
+    return flags
 
 
 def _load_flag(
@@ -391,7 +414,8 @@ def load_red_flags(
     folder: Path, label: str, entry_ids: Collection[str] | None = None
 ) -> tuple[RedFlagRules, list[Problem], list[Problem]]:
     """Read ``red_flags/``; returns the rules with every problem and warning found."""
-    readers = {name: Reader(f"{label}/{name}") for name in FILES}
+    more = sorted(folder.glob(MORE_FLAGS)) if folder.is_dir() else []
+    readers = {name: Reader(f"{label}/{name}") for name in (*FILES, *(p.name for p in more))}
     if not folder.is_dir():
         problem = Problem(
             label, None, "is missing.", "see the red-flag section of knowledge/README.md."
@@ -402,6 +426,9 @@ def load_red_flags(
     flags, questions, question_entry = _load_flags(
         folder / "flags.yaml", readers["flags.yaml"], words, [t.id for t in tiers], entry_ids
     )
+    seen = {flag.id for flag in flags}
+    for path in more:
+        flags += _load_more_flags(path, readers[path.name], words, [t.id for t in tiers], seen)
     triggers, boundaries, _ = _load_context(folder / "context.yaml", readers["context.yaml"], words)
     used = {tier.id for tier in tiers if any(flag.tier == tier.id for flag in flags)}
     for tier in tiers:
