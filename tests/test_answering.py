@@ -397,6 +397,11 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # thirty-second stop, set 228: a crash "in my game" (a match or a video game: "hurt in
+        # my game today" is a sport's); a bare term asked in a sentence of its own, "cauda
+        # equina??", then "wot is it" (context never crosses a sentence)
+        "car crash in my game lol. hip flexors where?",
+        "cauda equina?? wot is it",
         # thirty-second stop, set 223: saddle numbness watched for "and that, don't have any":
         # a denial with no "i" after the sign is not read, as the same words begin a report of
         # it ("numb down there, don't have any feeling", "leaking, don't have any pads")

@@ -3163,6 +3163,18 @@ def test_readings_of_the_thirty_first_stop(
         # whom a question is for is no part of what it asks
         (("which stretches help tight hips for an aussie rules team",), "exercises"),
         (("what exercises would you give a netball squad with sore lower backs",), "exercises"),
+        # "i mean" corrects what was asked; it asks no meaning
+        (("how often", "how often should i stretch my hip flexors i mean"), "hip-flexor-stretch"),
+        # holding it "way longer" asks the hold time
+        (("pigeon pose", "is half a minute right or do people hold it way longer"), "pigeon-pose"),
+        # all the exercises, asked for at once
+        (
+            (
+                "my hips are always tight after running",
+                "can you give me all the exercises in one message",
+            ),
+            "exercises",
+        ),
         # how to spot them asks their signs
         (("how would i spot if my hip flexors are tight",), "signs-of-tight-hip-flexors"),
     ],

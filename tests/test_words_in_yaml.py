@@ -122,6 +122,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/safety/decision.py", "OTHERS_CARED_FOR"): "the name of a word list, never said",
     ("bot/core/safety/decision.py", "MINE_TOO"): "the name of a word list, never said",
     ("bot/core/safety/decision.py", "DONE_TO_WRITER"): "the name of a word list, never said",
+    ("bot/core/safety/decision.py", "LONG_PAST"): "the name of a word list, never said",
     ("bot/core/answering/dictation.py", "_NAMING"): "words read in messages, never said",
     ("bot/core/safety/context.py", "_CONDITIONAL"): "a context category of red_flags/context.yaml",
     ("bot/core/answering/matching.py", "NOT"): "a term read in phrasings, never said",

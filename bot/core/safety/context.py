@@ -127,6 +127,14 @@ def resolve_overlaps(found: Iterable[TriggerHit]) -> list[TriggerHit]:
     ] + conditional
 
 
+def _a_time(found: TriggerHit, tokens: Tokens, dates: Callable[[Hit], bool]) -> bool:
+    """Whether a trigger tells when: a recent one but a bare "just" (as often "only": "was just
+    an infection"), or a historical one that ``dates`` (not "my usual panic")."""
+    if found.category == "recent":
+        return tokens.words[found.hit.start : found.hit.end] != ("just",)
+    return found.category == Status.HISTORICAL.value and dates(found.hit)
+
+
 class Scopes:
     """Where a trigger's reach ends: its window, a boundary, or the end of the sentence."""
 
@@ -211,6 +219,7 @@ def decide(
     others_cared_for: Callable[[], bool] = lambda: False,
     mine_too: Callable[[], bool] = lambda: False,
     done_to_writer: bool = False,
+    dates: Callable[[Hit], bool] = lambda _: False,
 ) -> Verdict:
     """The status of one mention whose own words are at ``own``, of a flag that ``keeps``
     those contexts, and whose sign in someone else happening now alarms (``others_now()``,
@@ -225,12 +234,17 @@ def decide(
     the oncology team"). ``mine_too()``: whether the message says, in
     any sentence, that someone else's sign now happens to the writer too ("... but today it
     was me"). ``done_to_writer``: the mention's own words name the writer as the one it
-    happened to ("someone went into the back of me"): the someone else only did it."""
+    happened to ("someone went into the back of me"): the someone else only did it.
+    ``dates(hit)``: whether a trigger's words tell a long-past time ("last year", "in 2019"):
+    of such a time and a recent one told before the mention, the nearer decides."""
     mine = set(own)
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}
     conditional: dict[str, TriggerHit] = {}  # by direction: an "if" before, a "would" after
     latest: dict[str, int] = {}  # where each category's last trigger in reach starts
+    # words between each category's nearest time told before it and it, and after it
+    nearest: tuple[dict[str, int], dict[str, int]] = ({}, {})
+    first, last = min(own), max(own)
     for found in triggers:
         if found.category in _OWN_WORDS_SKIPPED and mine.issuperset(
             range(found.hit.start, found.hit.end)
@@ -243,6 +257,12 @@ def decide(
                 reaching.setdefault(found.category, found)
                 start = found.hit.start
                 latest[found.category] = max(start, latest.get(found.category, start))
+                after = start > last
+                if (after or start < first) and _a_time(found, scopes.tokens, dates):
+                    # (not one inside it: "could not pee for a few hours" says how long)
+                    apart = start - last - 1 if after else max(first - found.hit.end, 0)
+                    side = nearest[after]
+                    side[found.category] = min(apart, side.get(found.category, apart))
     if len(conditional) == 2:  # "if i could not pee i would be at A&E": hypothetical
         reaching.setdefault(Status.QUESTION.value, conditional["after"])
     if "unsure" in reaching:
@@ -258,6 +278,14 @@ def decide(
         for past in (Status.HISTORICAL.value, Status.RESOLVED.value):
             if past in reaching and latest["recurring"] > latest[past]:
                 overruled = reaching.pop(past) and reaching["recurring"]
+    # Of two times told on one side of it, the nearer decides: "(78, knee replacement last year)
+    # just fell off a ladder", "fell off a ladder this morning, knee replaced last year" (the
+    # year is the knee's).
+    historical = Status.HISTORICAL.value
+    for side in nearest:
+        recent, older = side.get("recent", -1), side.get(historical, -1)
+        if historical in reaching and 0 <= recent < older:
+            overruled = reaching.pop(historical) and reaching["recent"]
     # Someone else's sign happening now alarms; one that is over now ("my colleague went by
     # ambulance yesterday with chest pain, he is ok now") stays theirs, even for a flag that
     # keeps 'resolved' for the writer's own signs.

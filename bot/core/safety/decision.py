@@ -113,6 +113,9 @@ MINE_TOO = "mine-too"
 # The word list of the writer as the one something is done to ("into the back of me", "knocked
 # me over"): a mention with one of them among its own words is the writer's, whoever did it.
 DONE_TO_WRITER = "done-to-writer"
+# The word list of long-past times ("2019", "last year", "years ago"): of a long-past time and a
+# recent one both told before a sign, the nearer dates it.
+LONG_PAST = "long-past"
 # A ruled-out mention is left out with its clause, unless the clause opens with a question and
 # more than RUN_ON words of it come before the mention (or the trigger before it): said with no
 # punctuation ("is yoga any good for tight hip flexors i used to get dead legs ... but nothing
@@ -321,6 +324,7 @@ class Screen:
             negations_in.setdefault(of[negation.start], []).append(negation)
         mentions = []
         writer = document.concept(DONE_TO_WRITER)
+        long_past = document.concept(LONG_PAST)
         verdicts = [
             decide(
                 hit.own,
@@ -335,6 +339,7 @@ class Screen:
                 partial(affirmed, OTHERS_CARED_FOR),
                 partial(affirmed, MINE_TOO),
                 any(_overlaps(hit.own, word) for word in writer),
+                partial(_dates, long_past),
             )
             for flag, _, hit in raw
         ]
@@ -499,6 +504,11 @@ def _needs(flag: RedFlag, pattern: WordPattern) -> tuple[str, ...]:
     """The word lists a mention needs elsewhere in the message: its flag's 'needs', and for a
     pattern of 'apart', that block's too (found only for a match: most messages have none)."""
     return flag.needs + flag.apart_needs if pattern in flag.apart else flag.needs
+
+
+def _dates(long_past: Sequence[Hit], trigger: Hit) -> bool:
+    """Whether a trigger's words tell a long-past time (not "my usual panic")."""
+    return any(_overlaps(range(trigger.start, trigger.end), time) for time in long_past)
 
 
 def _overlaps(own: Sequence[int], hit: Hit) -> bool:
