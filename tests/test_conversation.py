@@ -3175,6 +3175,12 @@ def test_readings_of_the_thirty_first_stop(
             ),
             "exercises",
         ),
+        # whether what one feels in an exercise is right: the exercise, with its tips
+        (("bridge pose how to", "cramp in my thigh, do i stop or carry on"), "bridge-pose"),
+        (
+            ("kneeling hip flexor stretch", "it feels really wobbly, worth sticking with?"),
+            "hip-flexor-stretch",
+        ),
         # how to spot them asks their signs
         (("how would i spot if my hip flexors are tight",), "signs-of-tight-hip-flexors"),
     ],

@@ -18,6 +18,9 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
 - "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
   that a red flag?"), or when another sentence tells the sign as the writer's own ("... go
   weak? mine are weak now": ``told_as_mine``).
+- "historical" is cancelled by a "recent" trigger nearer the mention on the same side of it, when
+  the historical one tells a time (the word list ``long-past``): "(knee replacement last year)
+  just fell off a ladder"; "my usual panic" tells no time and keeps its say.
 - "harmless" and "exertion" are cancelled by a "worsening" trigger in reach ("both legs weak after
   the gym and getting worse").
 - "conditional": an "if" before the mention and what the person would then do after it, both in
