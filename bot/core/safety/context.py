@@ -239,7 +239,7 @@ def decide(
     was me"). ``done_to_writer``: the mention's own words name the writer as the one it
     happened to ("someone went into the back of me"): the someone else only did it.
     ``dates(hit)``: whether a trigger's words tell a long-past time ("last year", "in 2019"):
-    of such a time and a recent one told before the mention, the nearer decides."""
+    of such a time and a recent one told on one side of the mention, the nearer decides."""
     mine = set(own)
     immune = any(mine.issuperset(range(n.start, n.end)) for n in negations)
     reaching: dict[str, TriggerHit] = {}

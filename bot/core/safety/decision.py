@@ -114,7 +114,7 @@ MINE_TOO = "mine-too"
 # me over"): a mention with one of them among its own words is the writer's, whoever did it.
 DONE_TO_WRITER = "done-to-writer"
 # The word list of long-past times ("2019", "last year", "years ago"): of a long-past time and a
-# recent one both told before a sign, the nearer dates it.
+# recent one told on one side of a sign, the nearer dates it.
 LONG_PAST = "long-past"
 # A ruled-out mention is left out with its clause, unless the clause opens with a question and
 # more than RUN_ON words of it come before the mention (or the trigger before it): said with no
