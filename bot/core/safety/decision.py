@@ -324,7 +324,6 @@ class Screen:
             negations_in.setdefault(of[negation.start], []).append(negation)
         mentions = []
         writer = document.concept(DONE_TO_WRITER)
-        long_past = document.concept(LONG_PAST)
         verdicts = [
             decide(
                 hit.own,
@@ -339,7 +338,7 @@ class Screen:
                 partial(affirmed, OTHERS_CARED_FOR),
                 partial(affirmed, MINE_TOO),
                 any(_overlaps(hit.own, word) for word in writer),
-                partial(_dates, long_past),
+                partial(_dates, document),
             )
             for flag, _, hit in raw
         ]
@@ -506,9 +505,11 @@ def _needs(flag: RedFlag, pattern: WordPattern) -> tuple[str, ...]:
     return flag.needs + flag.apart_needs if pattern in flag.apart else flag.needs
 
 
-def _dates(long_past: Sequence[Hit], trigger: Hit) -> bool:
-    """Whether a trigger's words tell a long-past time (not "my usual panic")."""
-    return any(_overlaps(range(trigger.start, trigger.end), time) for time in long_past)
+def _dates(document: Document, trigger: Hit) -> bool:
+    """Whether a trigger's words tell a long-past time (not "my usual panic"); the word list is
+    looked for only when a long-past trigger reaches a mention (then once per message)."""
+    words = range(trigger.start, trigger.end)
+    return any(_overlaps(words, time) for time in document.concept(LONG_PAST))
 
 
 def _overlaps(own: Sequence[int], hit: Hit) -> bool:
