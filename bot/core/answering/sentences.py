@@ -155,7 +155,14 @@ _PURPOSE = re.compile(
     r"|\s+(?:for|give|teach|show) (?:to )?(?:a|an|my|the|our|his|her|their|some) "
     r"(?:[\w-]+ ){0,3}(?:team|teams|squad|squads|class|classes|club|group|groups|clients|"
     r"players|athletes|students|pupils|kids|children|boys|girls|lads|members|patients|"
-    r"residents|runners|dancers|riders|crew|staff|colleagues|learners|seniors|juniors)\b.*$",
+    r"residents|runners|dancers|riders|crew|staff|colleagues|learners|seniors|juniors)\b.*$"
+    # or what it prepares for: "... to get ready for my hiking trip", "... before my first half
+    # marathon" (an event ahead, not a time of day: "before bed" may be what is asked)
+    r"|\s+(?:so as |in order )?to (?:get |be |feel )?(?:ready|prepared) for\b.*$"
+    r"|\s+to prepare for\b.*$"
+    r"|\s+(?:before|ahead of|in time for|for) (?:my|our|the|a|an|this|next) (?:[\w-]+ ){0,3}"
+    r"(?:trip|holiday|holidays|vacation|race|marathon|wedding|flight|season|tournament|"
+    r"competition|event|tour|trek|hike|journey|gig|concert|performance|sportive|triathlon)\b.*$",
     re.IGNORECASE | re.DOTALL,
 )
 PURPOSE_KEPT_WORDS = 3  # words a question keeps before its purpose, at least
@@ -260,6 +267,19 @@ def question_index(sentences: list[str]) -> int:
         ),
         0,
     )
+
+
+# A question added after others as one of its own ("Also, is it true I should drink more water?",
+# "PS how much does a chiro cost?"): what it asks about is no part of theirs.
+_ADDED = re.compile(
+    r"(?:and )?(?:also|plus|ps|p s|btw|by the way|oh and|one more thing|another thing|"
+    r"separately|unrelated|on another note|side question)\b"
+)
+
+
+def adds_a_question(sentence: str) -> bool:
+    """Whether a sentence opens as a question added to the others of its message."""
+    return _ADDED.match(fold(sentence).lstrip(" ,.-")) is not None
 
 
 def other_questions(sentences: list[str], asked: int, among: list[int]) -> list[int]:

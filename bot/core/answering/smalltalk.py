@@ -1,8 +1,9 @@
 """Recognise greetings, thanks and questions about the bot itself.
 
-People say "hi", "thanks!", "done!" and "are you a real doctor?" to bots. Matching those against the
-knowledge base gives odd answers ("good morning" is not a question about when to stretch), so
-they are recognised first and get a short, friendly reply from ``texts.yaml`` instead.
+People say "hi", "thanks!", "done!", "will try later" and "are you a real doctor?" to bots.
+Matching those against the knowledge base gives odd answers ("good morning" is not a question
+about when to stretch), so they are recognised first and get a short, friendly reply from
+``texts.yaml`` instead.
 Only messages that are nothing but small talk count: "thanks, and how long do I hold pigeon?"
 is a question.
 """
@@ -14,7 +15,7 @@ from typing import Literal
 
 from bot.core.normalise import fold
 
-SmallTalk = Literal["greeting", "thanks", "done", "about_bot"]
+SmallTalk = Literal["greeting", "thanks", "done", "later", "about_bot"]
 MAX_SMALL_TALK = 60  # characters, folded: longer messages are questions
 
 _GREETING = re.compile(
@@ -51,6 +52,18 @@ _DONE = re.compile(
     r"that s done|thats done|that is done)"
     r"( one| ones| now| then| thanks| thank you| cheers| phew| woo| yay)*$"
 )
+# An exercise put off for now, told ("im at work, will try later", "ill give them a go tonight"):
+# no question, whatever words it shares with one ("work").
+_LATER = re.compile(
+    r"^((ok|okay|right|cool|great|thanks|cheers|ta|sure|sounds good|will do)( )?)*"
+    r"((i am|im|i m) (at work|out|driving|busy|on the bus|on the train|on my way|in the office)"
+    r"( now| right now| atm| at the moment)?( )?)?"
+    r"((i ?ll|i will|will|gonna|going to|i am going to|im going to|i m going to) "
+    r"(try|do|give) (it|them|that|those|these|this|one|it a go|them a go|that a go|"
+    r"it a try|them a try)?( ?(later|tonight|tomorrow|after work|this evening|in a bit|"
+    r"when i get home|when im home|at home|later on|later today)))"
+    r"( then| thanks| thank you| cheers)*$"
+)
 _ABOUT_BOT = re.compile(
     r"^((who|what) (made|built|created|programmed|are|r) (you|u)|"
     r"are (you|u) (a |an )?(bot|robot|human|real|real person|ai|chatgpt|doctor|real doctor|"
@@ -74,6 +87,8 @@ def classify(text: str) -> SmallTalk | None:
         return "thanks"
     if _DONE.match(folded):
         return "done"
+    if _LATER.match(folded):
+        return "later"
     if _ABOUT_BOT.match(folded):
         return "about_bot"
     return "thanks" if _thanks_and_farewell(text) else None

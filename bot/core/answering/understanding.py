@@ -37,6 +37,7 @@ from bot.core.answering.scope import Scope, clauses
 from bot.core.answering.sentences import (
     NAMES_A_THING,
     REFERS,
+    adds_a_question,
     lead_ins_apart,
     other_questions,
     question_index,
@@ -69,6 +70,11 @@ _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the top
 # stretch" (the words of the first are left out of the message).
 _NOT_THAT = re.compile(
     r"\bnot (?:the )?(\w+(?: \w+){0,2}) ?[,.]? (?=(?:i meant|i mean|meant|the|i was asking)\b)",
+    re.IGNORECASE,
+)
+# ... or after it: "sorry i meant the pigeon, not the bridge"
+_NOT_THAT_AFTER = re.compile(
+    r"\b(?:i meant|i mean|meant)\b.*?(,? ?(?:and |but )?not (?:the )?(\w+(?: \w+){0,2}))\W*$",
     re.IGNORECASE,
 )
 # The conversation's first answer pointed back at: "going back to your first answer", "the
@@ -174,6 +180,9 @@ class Interpreter:
         taken_back = _NOT_THAT.search(text)
         if taken_back is not None and self.named_in(taken_back.group(1)) is not None:
             text = f"{text[: taken_back.start()]}{text[taken_back.end() :]}"
+        taken_back = _NOT_THAT_AFTER.search(text)
+        if taken_back is not None and self.named_in(taken_back.group(2)) is not None:
+            text = text[: taken_back.start(1)]
         sentences = bounded(turns_apart(sentences_of(text)))
         if len(text) >= LONG_MESSAGE:
             sentences = lead_ins_apart(run_ons_apart(sentences))
@@ -455,11 +464,14 @@ class Interpreter:
                     pieces, context, reading, told=context is not chat, whole=" ".join(sentences)
                 )
         reading = self._purpose_aside(question, context, reading, told=context is not chat)
-        if reading.kind in {"none", "unsure"} and not self.matcher.match(question).off_topic:
+        if reading.kind in {"none", "unsure"} and (
+            not self.matcher.match(question).off_topic or adds_a_question(question)
+        ):
             # Another of its questions may be the one understood ("... feet where? how high do
             # you lift? any tips on doing the bridge properly"), read in the story's context
             # like the question; not when the question names a subject the maintainers list as
-            # another ("should I get a standing desk? which brand is good").
+            # another ("should I get a standing desk? which brand is good"), unless it is
+            # added as one of its own ("... where are they? Also, should I drink more water?").
             others = other_questions(sentences, asked, around)
             for other in islice(others, OTHER_QUESTIONS):
                 again = self._questions.read(

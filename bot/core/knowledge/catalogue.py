@@ -57,6 +57,7 @@ TEXT_KEYS: Mapping[str, tuple[str, ...]] = {
     "greeting": (),
     "thanks": (),
     "done": (),
+    "later": (),
     "group_welcome": (),
     "group_red_flag": (),
     "group_help": (),
