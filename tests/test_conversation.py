@@ -3235,6 +3235,19 @@ def test_readings_of_the_thirty_second_stop(
         ),
         # a correction, the entry taken back after the one meant
         (("how do i do the bridge", "sorry i meant the pigeon, not the bridge"), "pigeon-pose"),
+        # an exercise described in place of its name, with the detail asked: no asking back
+        (("lying on my back lifting my hips up, how many times should i do it",), "bridge-pose"),
+        # the waist, as many say the lower back
+        (
+            (
+                "which stretch for tight hip flexors",
+                "the kneeling one",
+                "but why is my hip affecting my waist sef",
+            ),
+            "how-hip-flexors-cause-back-pain",
+        ),
+        # moves to counter what was just named are the remedy
+        (("can sitting all day tighten my hip flexors", "which moves counter that?"), "exercises"),
         # pins and needles is a feeling, not the needles of acupuncture
         (("what stretches r good for tight hips no pins and needles just sore",), "exercises"),
     ],
@@ -3243,6 +3256,20 @@ def test_readings_of_the_thirty_third_stop(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     assert talk(answerer, *messages).reply.entry_id == entry
+
+
+def test_a_body_part_of_an_exercise_described_is_no_subject_we_do_not_cover(
+    answerer: Answerer,
+) -> None:
+    """ "the one where you lie down knees bent ...": the knees are the bridge's, not a knee
+    problem; the bridge is offered."""
+    outcome = talk(
+        answerer,
+        "that one where you lie down, knees bent, and push your bum up towards the ceiling, "
+        "what am i squeezing",
+    )
+    assert outcome.reading is not None and outcome.reading.kind != "not_covered"
+    assert "bridge-pose" in {outcome.reading.entry_id, *outcome.reading.options}
 
 
 def test_getting_rid_of_what_a_clause_before_names_is_about_that(answerer: Answerer) -> None:

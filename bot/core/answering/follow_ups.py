@@ -30,10 +30,13 @@ NAMED = " named"  # (a note for ``ask --explain``)
 REFERENT_FACTOR = 0.5  # weight of the previous topic's words added to a follow-up
 # An exercise described by what is done in it, in place of its name ("the one where you lie
 # down and lift your hips up, how many do i do?"): a topic of its own, nothing to ask back.
-_DESCRIBED = re.compile(r"\bthe (?:one|stretch|exercise|pose|move) (?:where|when|that|with) ")
+DESCRIBED = re.compile(
+    r"\b(?:the|that|this) (?:one|stretch|exercise|pose|move) (?:where|when|that|with) "
+)
 MAX_UNFAMILIAR = 0.34  # share of a follow-up's own words that may be unknown
 MAX_SUGGESTIONS = 3
 FOLLOW_UP_WORDS = 3  # content words of a follow-up besides the detail it asks ("which knee first")
+DESCRIBING_WORDS = 2  # content words that may describe an exercise in place of its name
 
 MIDDLE = 99  # "the middle one": the option in the middle of a list of odd length
 ORDINALS = {
@@ -245,7 +248,8 @@ class FollowUpReader:
             unfamiliar > MAX_UNFAMILIAR
             or len(content) > FOLLOW_UP_WORDS
             or self._scope.any_keyword_found(own.terms)
-            or _DESCRIBED.search(canonical) is not None
+            or DESCRIBED.search(canonical) is not None
+            or self._exercise_described(own, content)
         ):
             return None
         follow_up = cue.follow_up
@@ -264,6 +268,17 @@ class FollowUpReader:
             return entry_reading(self.kb, default, follow_up.name, found, note)
         return Reading(
             "clarify", options=tuple(having[:MAX_SUGGESTIONS]), match=found, notes=(note,)
+        )
+
+    def _exercise_described(self, own: Match, content: list[str]) -> bool:
+        """Whether the words besides the detail describe one exercise the matcher is sure of
+        ("lying on my back lifting my hips up, how many times?"): its topic, nothing to ask."""
+        best = own.best
+        return (
+            best is not None
+            and own.band is Band.CONFIDENT
+            and len(content) >= DESCRIBING_WORDS
+            and self.kb.entries[best.entry_id].kind == "exercise"
         )
 
     def follow(

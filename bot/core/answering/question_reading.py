@@ -17,6 +17,7 @@ from typing import NamedTuple
 from bot.core.answering.confidence import SOLID_UNFAMILIAR, Confidence
 from bot.core.answering.context import Conversation
 from bot.core.answering.follow_ups import (
+    DESCRIBED,
     MAX_SUGGESTIONS,
     MAX_UNFAMILIAR,
     NO_LIST,
@@ -370,6 +371,8 @@ class QuestionReader:
         near = self.not_covered(canonical)
         if near is not None and aside is not None and near == aside.subject:
             near = None  # what they take, told before a question about something else
+        if near is not None and context is None and self._in_described(near, canonical, own):
+            near = None  # "the one where you lie down knees bent ...": the knees of the bridge
         if (
             near is not None
             and self.near_group(near) in ALWAYS
@@ -917,6 +920,20 @@ class QuestionReader:
         if self.near_group(subject) in ALWAYS or self._scope.hurts(subject, canonical):
             return False
         words = self.confidence.words_of_entry(topic)
+        return all(t in words for t in self._terms(subject))
+
+    def _in_described(self, subject: str, canonical: str, own: Match) -> bool:
+        """Whether a body part the article does not cover is placed in an exercise the message
+        describes in place of its name ("the one where you lie down knees bent and push your
+        bum up"), the best match, and is not what hurts."""
+        best = own.best
+        if best is None or DESCRIBED.search(canonical) is None:
+            return False
+        if self.kb.entries[best.entry_id].kind != "exercise" or self._scope.hurts(
+            subject, canonical
+        ):
+            return False
+        words = self.confidence.words_of_entry(best.entry_id)
         return all(t in words for t in self._terms(subject))
 
     def not_covered(self, canonical: str) -> str | None:
