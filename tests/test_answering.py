@@ -407,11 +407,6 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
-        # thirty-third stop, set 235: red flags a class "did last week", then "this week its
-        # muscle imbalance": the week of now in reach is the class's, not a sign's (a class
-        # dated "today" is read: "the main topic in our lecture today")
-        "physio student - we did red flags (CES, foot drop, incontinence) last week, this week "
-        "its muscle imbalance. what are the signs of tight hip flexors?",
         # thirty-second stop, set 228: a crash "in my game" (a match or a video game: "hurt in
         # my game today" is a sport's); a bare term asked in a sentence of its own, "cauda
         # equina??", then "wot is it" (context never crosses a sentence)

@@ -272,6 +272,16 @@ def test_a_question_with_a_report_in_reach_is_a_report(screen: Screen) -> None:
     assert not screen.assess("is numbness in the groin a red flag?").alarm
 
 
+def test_a_sign_a_class_taught_is_asked_about_whatever_time_is_in_reach(screen: Screen) -> None:
+    """The time of now in reach is the class's ("taught"); a report of the sign still wins."""
+    decision = screen.assess("we had a toolbox talk on cauda equina today, how do i do the bridge")
+    assert not decision.alarm
+    assert {m.status for m in decision.mentions} == {Status.QUESTION}
+    assert screen.assess(
+        "we had a toolbox talk on cauda equina today and i have numbness in my groin now"
+    ).alarm
+
+
 @pytest.mark.parametrize(
     "message",
     [

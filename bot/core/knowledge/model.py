@@ -229,6 +229,9 @@ CONTEXT_CATEGORIES = (
     # always rules it out (a patient admitted "last night" is in care already)
     "in-care",
     "question",  # "what does ... mean", "is it": a question about the sign, not a report of it
+    # "we covered cauda equina today", "a toolbox talk on it this morning": a sign taught or
+    # talked about in a class; a question, and a time of now in reach is the class's
+    "taught",
     # "if i could not pee i would be at A&E": an "if" before the mention and what the person
     # would then do after it, both in reach, make it hypothetical (a question); one alone does not
     "conditional",
@@ -253,6 +256,7 @@ ContextCategory = Literal[
     "fiction-or-animal",
     "in-care",
     "question",
+    "taught",
     "conditional",
     "harmless",
     "exertion",

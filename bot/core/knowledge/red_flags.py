@@ -57,7 +57,16 @@ RULE_OUTS = tuple(
     c
     for c in CONTEXT_CATEGORIES
     if c
-    not in {"recent", "recurring", "worsening", "report", "unsure", "not-a-trigger", "conditional"}
+    not in {
+        "recent",
+        "recurring",
+        "worsening",
+        "report",
+        "unsure",
+        "not-a-trigger",
+        "conditional",
+        "taught",
+    }
 )
 
 

@@ -17,7 +17,9 @@ triggers: "... ten years ago") over a window of words that ends at a clause boun
   film, a book, a game, a pet) and "in-care" (a patient in the writer's care) never are.
 - "question" is cancelled by a "report" or "recent" trigger in reach ("i have numbness there, is
   that a red flag?"), or when another sentence tells the sign as the writer's own ("... go
-  weak? mine are weak now": ``told_as_mine``).
+  weak? mine are weak now": ``told_as_mine``). "taught" (a sign a class taught or talked
+  about) makes it a question that only a "report" cancels: a time of now in reach is the
+  class's ("we had a toolbox talk on cauda equina today").
 - "historical" is cancelled by a "recent" trigger nearer the mention on the same side of it, when
   the historical one tells a time (the word list ``long-past``): "(knee replacement last year)
   just fell off a ladder"; "my usual panic" tells no time and keeps its say.
@@ -324,6 +326,10 @@ def decide(
             overruled = reaching.pop(passing) and reaching["worsening"]
     if "question" in reaching and ("report" in reaching or "recent" in reaching):
         overruled = reaching.pop("question") and reaching.get("report", reaching.get("recent"))
+    # A sign taught or talked about in a class is asked about, whatever time of now is in reach
+    # (the class's: "we had a toolbox talk on cauda equina today"); a report still wins.
+    if "taught" in reaching and "report" not in reaching:
+        reaching.setdefault(Status.QUESTION.value, reaching["taught"])
     elif "question" in reaching and told_as_mine():
         # asked as a question, told as the writer's own in another sentence
         overruled = reaching.pop("question")
