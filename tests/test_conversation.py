@@ -3248,6 +3248,16 @@ def test_readings_of_the_thirty_second_stop(
         ),
         # moves to counter what was just named are the remedy
         (("can sitting all day tighten my hip flexors", "which moves counter that?"), "exercises"),
+        # whether to let the back arch in an exercise asks its position
+        (
+            ("kneeling hip flexor stretch", "do i let my back arch or keep it straight"),
+            "hip-flexor-stretch",
+        ),
+        # the muscles at the top of the thighs, in plain words, are the hip flexors
+        (
+            ("does sitting for hours do something to the muscles at the top of my thighs",),
+            "sitting-and-hip-flexors",
+        ),
         # pins and needles is a feeling, not the needles of acupuncture
         (("what stretches r good for tight hips no pins and needles just sore",), "exercises"),
     ],
