@@ -927,14 +927,12 @@ class QuestionReader:
         describes in place of its name ("the one where you lie down knees bent and push your
         bum up"), the best match, and is not what hurts."""
         best = own.best
-        if best is None or DESCRIBED.search(canonical) is None:
-            return False
-        if self.kb.entries[best.entry_id].kind != "exercise" or self._scope.hurts(
-            subject, canonical
-        ):
-            return False
-        words = self.confidence.words_of_entry(best.entry_id)
-        return all(t in words for t in self._terms(subject))
+        return (
+            best is not None
+            and DESCRIBED.search(canonical) is not None
+            and self.kb.entries[best.entry_id].kind == "exercise"
+            and self.confidence.about(best, subject, canonical)
+        )
 
     def not_covered(self, canonical: str) -> str | None:
         """The first subject we do not cover that the text mentions, and does not deny ("i

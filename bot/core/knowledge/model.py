@@ -14,6 +14,7 @@ from bot.core.normalise import is_stopword, words
 
 __all__ = [
     "CONTEXT_CATEGORIES",
+    "MODIFYING_CATEGORIES",
     "ContextTrigger",
     "Entry",
     "EntryKind",
@@ -247,6 +248,20 @@ CONTEXT_CATEGORIES = (
     "report",  # "i have", "i keep": in the same sentence, a question is a report after all
     "unsure",  # "not sure", "i think": unclear, so nothing rules the mention out
     "not-a-trigger",  # "no idea", "not only": looks like a trigger, is not one
+)
+# Categories that change what the others do ("recent" cancels "someone-else", "taught" makes a
+# question) rather than rule a mention out: a flag's ``keeps`` cannot name them.
+MODIFYING_CATEGORIES = frozenset(
+    {
+        "recent",
+        "recurring",
+        "worsening",
+        "report",
+        "unsure",
+        "not-a-trigger",
+        "conditional",
+        "taught",
+    }
 )
 ContextCategory = Literal[
     "negated",

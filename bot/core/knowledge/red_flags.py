@@ -25,6 +25,7 @@ import yaml
 from bot.core.knowledge.html_check import html_field
 from bot.core.knowledge.model import (
     CONTEXT_CATEGORIES,
+    MODIFYING_CATEGORIES,
     ContextCategory,
     ContextTrigger,
     RedFlag,
@@ -53,21 +54,7 @@ DEFAULT_WINDOW = 8
 MAX_WINDOW = 20
 MAX_NOTE = 200
 # Categories that rule a mention out, and so can be switched off per flag with `keeps`.
-RULE_OUTS = tuple(
-    c
-    for c in CONTEXT_CATEGORIES
-    if c
-    not in {
-        "recent",
-        "recurring",
-        "worsening",
-        "report",
-        "unsure",
-        "not-a-trigger",
-        "conditional",
-        "taught",
-    }
-)
+RULE_OUTS = tuple(c for c in CONTEXT_CATEGORIES if c not in MODIFYING_CATEGORIES)
 
 
 # --- tiers.yaml -------------------------------------------------------------------------------
