@@ -16,7 +16,14 @@ from bot.core.asking import opens_a_question
 
 @pytest.mark.parametrize(
     "sentence",
-    ["how long do i hold it", "so what now", "ok which one", "is it normal", "what s next"],
+    [
+        "how long do i hold it",
+        "so what now",
+        "ok which one",
+        "is it normal",
+        "what s next",
+        "can t i do it lying down",
+    ],
 )
 def test_a_sentence_that_opens_like_a_question_asks(sentence: str) -> None:
     assert opens_a_question(sentence.split())
@@ -24,7 +31,15 @@ def test_a_sentence_that_opens_like_a_question_asks(sentence: str) -> None:
 
 @pytest.mark.parametrize(
     "sentence",
-    ["when i sit it hurts", "will do", "explain like im 5 pls", "my back is stiff", ""],
+    [
+        "when i sit it hurts",
+        "will do",
+        "explain like im 5 pls",
+        "my back is stiff",
+        "",
+        "can t see past the baby carrier lol",  # (as "cant see ...")
+        "don t know which one",
+    ],
 )
 def test_a_statement_or_an_add_on_does_not_open_a_question(sentence: str) -> None:
     assert not opens_a_question(sentence.split())

@@ -3291,3 +3291,65 @@ def test_getting_rid_of_what_a_clause_before_names_is_about_that(answerer: Answe
 def test_a_blood_test_is_a_test_we_do_not_cover(answerer: Answerer) -> None:
     outcome = talk(answerer, "what does a high crp on my blood test mean")
     assert outcome.reading is not None and outcome.reading.kind == "not_covered"
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # a question clause, then an aside in a clause that tells ("can't ..."): the question
+        (
+            (
+                "kneeling hip flexor stretch",
+                "what angle should my knees be at, can't see past the pram lol",
+            ),
+            "hip-flexor-stretch",
+        ),
+        # a lead-in clause of words the bot never placed, when the whole and the question agree
+        (
+            (
+                "what are the signs of tight hip flexors",
+                "i sit on the rug doing jigsaws with my son all afternoon, could all that "
+                "sitting be why?",
+            ),
+            "sitting-and-hip-flexors",
+        ),
+        # "right." alone says it goes on, not a side
+        (("why do tight hip flexors hurt my back", "right. any exercises for it?"), "exercises"),
+        # which side first is no first option of a list
+        (("pigeon pose", "is it left leg first?"), "pigeon-pose"),
+        # another exercise named in a sentence of its own, then a detail asked of it
+        (
+            (
+                "bridge pose please",
+                "ok now the kneeling stretch. if my left knee is on the floor where does my "
+                "right foot go",
+            ),
+            "hip-flexor-stretch",
+        ),
+        # to regress an exercise is to make it easier
+        (("pigeon pose", "too much for me at the moment, how can i regress it"), "pigeon-pose"),
+        # what is "giving me" back pain is its cause
+        (
+            ("what are hip flexors", "and how do they end up giving me lower back pain?"),
+            "how-hip-flexors-cause-back-pain",
+        ),
+        # "tend to" says nothing of the subject
+        (
+            ("kneeling hip flexor stretch", "which sports or training tend to tighten them?"),
+            "activities-that-worsen-tight-hip-flexors",
+        ),
+    ],
+)
+def test_readings_of_the_thirty_fourth_stop(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry
+
+
+def test_an_unrelated_clause_is_not_lent_the_topic_to_be_answered(answerer: Answerer) -> None:
+    """ "any ideas what to get him" is no question about the hip flexors, even though the
+    topic's words lent to it would place it."""
+    outcome = talk(
+        answerer, "where are the hip flexors", "my nephew turns 8 soon, any ideas what to get him"
+    )
+    assert outcome.reply.kind is not ReplyKind.ANSWER

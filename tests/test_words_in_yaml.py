@@ -127,6 +127,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/dictation.py", "_NAMING"): "words read in messages, never said",
     ("bot/core/safety/context.py", "_CONDITIONAL"): "a context category of red_flags/context.yaml",
     ("bot/core/answering/matching.py", "NOT"): "a term read in phrasings, never said",
+    ("bot/core/answering/matching.py", "ANALYSED"): "a key of the matcher's memo, never said",
     ("bot/core/normalise.py", "_BARE_NEGATIONS"): "spellings read in messages, never said",
     ("bot/core/normalise.py", "EMOJI_WORDS"): "what emoji in messages are read as, never said",
     ("bot/core/answering/question_reading.py", "_NO_NAME"): "words read in messages, never said",
@@ -141,6 +142,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/asking.py", "COURTESIES"): "words read in messages, never said",
     ("bot/core/asking.py", "_ASKING_VERBS"): "words read in messages, never said",
     ("bot/core/asking.py", "_ALSO_STATEMENTS"): "words read in messages, never said",
+    ("bot/core/asking.py", "_SUBJECTS"): "words read in messages, never said",
     ("bot/core/safety/tokens.py", "NOT_FRAGMENT"): "words read in messages, never said",
     ("bot/core/safety/tokens.py", "_ABILITY"): "how a message is read, never said",
     ("bot/core/safety/tokens.py", "_ASKS_ITSELF"): "how a message is read, never said",
@@ -196,6 +198,12 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/question_reading.py", "QuestionReader", "compared with "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "side by side: "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", ", about "): "explain",
+    ("bot/core/answering/understanding.py", "Interpreter", "a detail of "): "explain",
+    (
+        "bot/core/answering/understanding.py",
+        "Interpreter",
+        ", named in the sentence before the question",
+    ): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", ", beside another"): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "the topic, in a tie"): "explain",
     (

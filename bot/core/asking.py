@@ -43,6 +43,8 @@ ASKING = (
 # First words that ask as often as they start a statement ("when I sit, it aches", "will do")
 # or only add to a question before them ("... how does it cause the ache? explain like I'm 5").
 _ALSO_STATEMENTS = _ASKING_VERBS | frozenset({"when", "will", "any", "best"})
+# The subjects a negative question puts after its verb ("isn't it", "don't you", "can't I").
+_SUBJECTS = frozenset("i you it we they he she that this there".split())
 
 
 def first_word(words: Sequence[str]) -> str:
@@ -57,7 +59,13 @@ def opens_a_question(words: Sequence[str]) -> bool:
     """Whether a sentence starts the way only a question does ("how long do I hold it"), with
     or without its question mark; not "when I sit ..." (a statement as often as a question)."""
     word = first_word(words)
-    return word in ASKING and word not in _ALSO_STATEMENTS
+    if word not in ASKING or word in _ALSO_STATEMENTS:
+        return False
+    # "can't", read as "can" and "t", tells ("can't see past the baby carrier"), as "cant" does;
+    # it asks only before its subject ("can't I do it lying down").
+    at = words.index(word)
+    after = words[at + 1 : at + 3]
+    return not (after[:1] == ["t"] and after[1:2] != [] and after[1] not in _SUBJECTS)
 
 
 def may_open_a_question(words: Sequence[str]) -> bool:

@@ -86,6 +86,12 @@ class Answerer:
         The safety check stops reading a long message at a certain alarm (the reply is the
         same; ``ask --explain`` asks the screen for the complete decision to show).
         """
+        # One memory of matches for the whole message: a message is often read more than once
+        # (its rest after a sign, again in the light of an exercise it names).
+        with self.matcher.one_message():
+            return self._answer(text, conversation)
+
+    def _answer(self, text: str, conversation: Conversation | None) -> Outcome:
         text = self.spoken(text)  # "... full stop how do i ..." is read as two sentences
         decision = self.screen.assess(text, complete=False)  # (``assess``, the text read once)
         if decision.alarm:

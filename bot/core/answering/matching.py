@@ -27,6 +27,7 @@ so a knowledge base of thousands of entries still answers in milliseconds.
 from __future__ import annotations
 
 import math
+from bisect import insort
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from types import TracebackType
@@ -70,6 +71,7 @@ FEW_OWN_WORDS = 8  # a question's own words, up to which support is counted word
 # Above any rounding of a similarity computed under its bound (a few units in the last place):
 # a phrasing whose bound is this far below the best cannot reach it.
 BOUND_SLACK = 1e-9
+ANALYSED = "analysed"  # the memo's key for a text's analysis, beside its matches
 
 
 def only_numbers(terms: Iterable[str]) -> bool:
@@ -121,12 +123,23 @@ class Matcher:
             if item.entry.kind == "exercise" and item.title
         )
         # While one message is read (``one_message``): its matches and canonical forms.
-        self._memo: dict[object, Match | str] | None = None
+        self._memo: dict[object, Match | str | tuple[list[str], list[tuple[str, str]]]] | None = (
+            None
+        )
 
     # ----------------------------------------------------------------------------------------
     def analyse(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
         """Terms of a question after correction, synonyms, stop-word removal and stemming."""
-        return self._analyser.analyse(text)
+        memo = self._memo
+        if memo is None:
+            return self._analyser.analyse(text)
+        key = (ANALYSED, text)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._analyser.analyse(text)
+        assert isinstance(found, tuple)
+        terms, fixed = found
+        return list(terms), list(fixed)  # (copies: a caller may change its lists)
 
     def canonical(self, text: str) -> str:
         """The message as words after spelling fixes and synonyms, stop words kept
@@ -319,9 +332,10 @@ class Matcher:
             rows.append((entry_id, item, whole, coverage, bonus))
         visit: list[int] = list(range(len(rows)))
         ceilings: list[float] = []
-        if limit == 1 and len(rows) > 1:
-            # Only the best is asked for: entries are scored in order of the most they could
-            # score, until none left can reach the best so far (``_ceiling``).
+        if len(rows) > limit:
+            # Only the best ``limit`` are asked for: entries are scored in order of the most
+            # they could score, until none left can reach the ``limit``-th best so far
+            # (``_ceiling``), so none left could enter the top or tie with its last.
             ceilings = [
                 self._ceiling(row, weights, factors, total, len(query_joined)) for row in rows
             ]
@@ -329,7 +343,8 @@ class Matcher:
         # Each entry visited: its rounded score, best phrasing and similarity. The evidence of
         # a candidate (support, named) is only worked out for the ``limit`` kept.
         scored: dict[int, tuple[float, str, float]] = {}
-        highest = floor
+        highest = floor  # the ``limit``-th best score so far (``floor`` until there are as many)
+        kept: list[float] = []  # the best ``limit`` scores so far, ascending
         length = len(query_joined)
         negated = NOT in query_terms
         phrasings_of = self._phrasing_scorer.best
@@ -363,8 +378,13 @@ class Matcher:
                     best_similarity, best_text = similarity, phrasing.text
             score = round(min(100.0, 100 * (0.55 * best_similarity + 0.45 * coverage) + bonus), 1)
             scored[number] = (score, best_text, best_similarity)
-            if score > highest:
-                highest = score
+            if len(kept) < limit:
+                insort(kept, score)
+            elif score > kept[0]:
+                kept[0] = score
+                kept.sort()
+            if len(kept) == limit and kept[0] > highest:
+                highest = kept[0]
         # In pool order, so that ties keep the order they always had.
         ranked = sorted(scored)
         ranked.sort(key=lambda number: scored[number][0], reverse=True)

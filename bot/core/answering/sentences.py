@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from bot.core.asking import first_word, may_open_a_question, opens_a_question
+from bot.core.asking import OPENERS, first_word, may_open_a_question, opens_a_question
 from bot.core.normalise import EMOJI_RANGES, fold
 
 LEAD_IN_WORDS = 8  # words before a dash that make a story of their own
@@ -173,6 +173,17 @@ REFERS = re.compile(rf"\b(?:{_BACK})\b", re.IGNORECASE)
 # A pronoun that names a thing ("how do i set it up?"), not a whole story ("that", "this").
 NAMES_A_THING = re.compile(r"\b(?:it|them)\b")
 POINTS_AT = re.compile(rf"\b(?:{_BACK}|there)\b", re.IGNORECASE)
+
+
+def said_something(sentences: list[str]) -> list[str]:
+    """The sentences that say more than a word opening a thought ("right.", "ok then."): such
+    a sentence asks nothing, and "right" read as a word of the question is a side."""
+    said = [s for s in sentences if not _only_openers(_WORD.findall(fold(s)))]
+    return said if said else sentences
+
+
+def _only_openers(words: list[str]) -> bool:
+    return bool(words) and all(word in OPENERS for word in words)
 
 
 def without_closing(text: str) -> str:

@@ -30,6 +30,7 @@ from bot.core.answering.budget import bounded, story_window
 from bot.core.answering.confidence import NAMED_UNFAMILIAR
 from bot.core.answering.context import Conversation
 from bot.core.answering.follow_ups import FollowUpReader, without_fillers
+from bot.core.answering.match_result import Band
 from bot.core.answering.matching import Matcher
 from bot.core.answering.question_reading import ALWAYS, PHRASED, QuestionReader
 from bot.core.answering.reading import Reading, entry_reading, noted, with_aside
@@ -42,6 +43,7 @@ from bot.core.answering.sentences import (
     other_questions,
     question_index,
     run_ons_apart,
+    said_something,
     sentences_of,
     turns_apart,
     without_closing,
@@ -184,7 +186,11 @@ class Interpreter:
         if taken_back is not None and self.named_in(taken_back.group(2)) is not None:
             text = text[: taken_back.start(1)]
         sentences = bounded(turns_apart(sentences_of(text)))
-        if len(text) >= LONG_MESSAGE:
+        long = len(text) >= LONG_MESSAGE
+        said = said_something(sentences)
+        if len(said) < len(sentences):
+            text = " ".join(said)  # (read without "right." or "ok then.", but as long as it was)
+        if long:
             sentences = lead_ins_apart(run_ons_apart(sentences))
             if len(sentences) >= 2:
                 return self._read_long(sentences, context)
@@ -193,6 +199,10 @@ class Interpreter:
         if purposed is not reading:
             return purposed
         if reading.kind in {"answer", "detail"}:
+            if reading.kind == "detail" and len(sentences) >= 2 and context is not None:
+                switched = self._switched_to(sentences, context, reading)
+                if switched is not None:
+                    return switched
             pieces = sentences if len(sentences) >= 2 else clauses(text)
             if len(pieces) >= 2:
                 return self._named_question(pieces, context, reading)
@@ -517,6 +527,29 @@ class Interpreter:
         which bears on any answer about the exercises, not a part of the body beside them."""
         return self._questions.near_group(subject) in ALWAYS
 
+    def _switched_to(
+        self, sentences: list[str], context: Conversation, reading: Reading
+    ) -> Reading | None:
+        """The detail a question asks of another exercise, named in a sentence before it, when
+        the question names no other entry and was read as a follow-up of the topic ("ok now the
+        kneeling stretch. if im down on my right knee which foot goes forward", after the
+        bridge)."""
+        if not any(note.startswith(_FOLLOW_UP_NOTE) for note in reading.notes):
+            return None
+        asked = question_index(sentences)
+        question = sentences[asked]
+        if asked == 0:
+            return None
+        named = next(filter(None, map(self.named_in, reversed(sentences[:asked]))), None)
+        if named is None or named == context.topic or self.kb.entries[named].kind != "exercise":
+            return None
+        if self.named_in(question) not in {None, named}:
+            return None  # (the question names its own: "... how long is the bridge held?")
+        moved = self._questions.read(question, Conversation(topic=named), (), told=True)
+        if moved.kind != "detail" or moved.entry_id != named:
+            return None
+        return noted(moved, f"a detail of {named}, named in the sentence before the question")
+
     def named_in(self, text: str) -> str | None:
         """The entry a text names by a title or keyword (the longest), or None."""
         phrase = self._scope.named_phrase(text) if text else None
@@ -649,6 +682,7 @@ class Interpreter:
             )
             or clause.match is None
             or clause.detail is not None
+            or self._agreed(clause, reading, context, listed, pieces[:asked] + pieces[asked + 1 :])
         )
         if (
             strong
@@ -675,6 +709,37 @@ class Interpreter:
             ):
                 return noted(other, f"question in the clause {pieces[index]!r}, beside another")
         return reading
+
+    def _agreed(
+        self,
+        clause: Reading,
+        reading: Reading,
+        context: Conversation | None,
+        listed: bool,
+        others: list[str],
+    ) -> bool:
+        """Whether a question clause is confidently about what the whole message was placed
+        on, or the topic just talked about, and the other clauses name no subject we do not
+        cover: they are an aside or a lead-in, not a story to place ("what angle are my knees
+        meant to be at, can't see past the baby carrier lol" after the kneeling stretch; "i sit
+        on the floor playing with the baby most of the day, could all that sitting be why?")."""
+        best = clause.match.best if clause.match is not None else None
+        if best is None or clause.match is None or clause.match.band is not Band.CONFIDENT:
+            return False
+        if any(note.startswith(_FOLLOW_UP_NOTE) for note in clause.notes):
+            return False  # (its own words, not the topic's lent to it: "what to get him")
+        whole = reading.match.best if reading.match is not None else None
+        placed = (
+            whole is not None
+            and reading.match is not None
+            and reading.match.band is Band.CONFIDENT
+            and whole.entry_id == best.entry_id
+        )
+        return (
+            (placed or (context is not None and best.entry_id == context.topic))
+            and not listed
+            and self._questions.not_covered(self.matcher.canonical(" ".join(others))) is None
+        )
 
     def _terms(self, phrase: str) -> list[str]:
         return _terms_by(self.matcher, phrase)
