@@ -3333,6 +3333,11 @@ def test_a_blood_test_is_a_test_we_do_not_cover(answerer: Answerer) -> None:
             ("what are hip flexors", "and how do they end up giving me lower back pain?"),
             "how-hip-flexors-cause-back-pain",
         ),
+        # where a muscle sits is where it is
+        (
+            ("ok so where do they sit, these hip flexors everyone goes on about?",),
+            "what-are-hip-flexors",
+        ),
         # "tend to" says nothing of the subject
         (
             ("kneeling hip flexor stretch", "which sports or training tend to tighten them?"),
