@@ -3351,6 +3351,63 @@ def test_readings_of_the_thirty_fourth_stop(
     assert talk(answerer, *messages).reply.entry_id == entry
 
 
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # an exercise called by its own words beside a count that may be out by one
+        (
+            ("bridge pose", "and pigeon?", "the last one, the kneeling thing, how do i start"),
+            "hip-flexor-stretch",
+        ),
+        # what was just finished, then the next exercise asked for
+        (("kneeling hip flexor stretch", "finished both sides, what's next?"), "pigeon-pose"),
+        (("kneeling hip flexor stretch", "did all my reps. what comes next?"), "pigeon-pose"),
+        # a request for exercises in a conversation, when nothing else is sure
+        (
+            (
+                "why are my hips so stiff after my shift",
+                "any exercises i could try for that right now?",
+            ),
+            "exercises",
+        ),
+    ],
+)
+def test_readings_of_the_thirty_fifth_stop(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry
+
+
+def test_the_next_exercise_is_not_asked_the_detail_just_done(answerer: Answerer) -> None:
+    """ "done both sides, what next?" asks for the next exercise, not its sides."""
+    outcome = talk(answerer, "kneeling hip flexor stretch", "done both sides, what next?")
+    assert outcome.reply.entry_id == "pigeon-pose"
+    assert outcome.reading.detail is None
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        ("exercises for tight hip flexors", "the one in the middle of that list, how do i do it"),
+        ("exercises for tight hip flexors", "ok the middle one. how?"),
+    ],
+)
+def test_a_count_in_words_is_no_exercise_called_by_name(
+    answerer: Answerer, messages: tuple[str, ...]
+) -> None:
+    """ "the middle one" counts along the list; "middle" is no word of an exercise's own."""
+    assert talk(answerer, *messages).reply.entry_id == "pigeon-pose"
+
+
+def test_a_request_without_a_conversation_needs_more_than_an_unsure_match(
+    answerer: Answerer,
+) -> None:
+    """Out of a conversation, "what order should i ..." of something unknown is no request for
+    the exercises' order."""
+    outcome = talk(answerer, "what order should i watch the star wars films in")
+    assert outcome.reply.kind is not ReplyKind.ANSWER
+
+
 def test_an_unrelated_clause_is_not_lent_the_topic_to_be_answered(answerer: Answerer) -> None:
     """ "any ideas what to get him" is no question about the hip flexors, even though the
     topic's words lent to it would place it."""

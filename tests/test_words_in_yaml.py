@@ -131,6 +131,7 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/normalise.py", "_BARE_NEGATIONS"): "spellings read in messages, never said",
     ("bot/core/normalise.py", "EMOJI_WORDS"): "what emoji in messages are read as, never said",
     ("bot/core/answering/question_reading.py", "_NO_NAME"): "words read in messages, never said",
+    ("bot/core/answering/question_reading.py", "_COUNTING"): "words read in messages, never said",
     ("bot/core/asking.py", "ASKING"): "words read in messages, never said",
     ("bot/core/safety/wording.py", "_BACK"): "words read in messages, never said",
     ("bot/core/safety/wording.py", "_MEANING"): "words read in messages, never said",

@@ -106,6 +106,11 @@ _TAKING_IT = re.compile(
 )
 _NEXT = re.compile(r"\b(?:next|after that|after this|the one after)\b")
 _POINTERS = frozenset(("that", "this", "it"))  # a word after "before"/"after" pointing back
+# what was just finished, told before asking for the next ("done both sides", "did all my reps")
+_DONE_WITH = re.compile(
+    r"\b(?:done|finished|did|completed)(?: \w+){0,3}? "
+    r"(?:sides?|reps?|sets?|rounds?|them|it|that|both)\b"
+)
 _PREVIOUS = re.compile(r"\b(?:previous|before that|before this|the one before)\b")
 # "the one you mentioned just before the bridge": an exercise placed by its neighbour's name.
 _ONE = re.compile(r"\bone\b")
@@ -114,7 +119,7 @@ _SET_ASIDE = re.compile(r"\b(?:besides|apart from|other than|except|aside from)\
 # "the kneeling one", "the one where you kneel", "the one from plank", "the one lying on your
 # back": an exercise called by a word of its own (at most a few words, so nothing backtracks).
 _CALLED = re.compile(
-    r"\b(?:the|that|this) (?!the |a |one\b)(\w+(?: \w+){0,3}) one\b"
+    r"\b(?:the|that|this) (?!the |a |one\b)(\w+(?: (?!the\b|one\b)\w+){0,3}) (?:one|thing)\b"
     # (where the body lies keeps its "on": "the one on your back" is done lying on it)
     r"|\bthe one (on (?:my|your|the) (?:back|front|side|stomach|tummy|belly))\b"
     r"|\bthe one (?:where|with|that|from|you|on|in)\b((?: \w+){1,5})"
@@ -129,7 +134,11 @@ _CALLED = re.compile(
 # "the best one for me", "the same one" call no exercise by its own words.
 _NO_NAME = frozenset(
     "right wrong best better good correct proper ideal perfect same other only main usual "
-    "easiest easier hardest harder simplest simpler gentlest gentler new old latest".split()
+    "easiest easier hardest harder simplest simpler gentlest gentler new old latest whole".split()
+)
+# Words that count: "the first thing", "the one in the middle of that list" are ordinals.
+_COUNTING = frozenset(
+    "first second third fourth 1st 2nd 3rd 4th last middle next previous final".split()
 )
 # Words that name another exercise only to compare it with the one talked about.
 _COMPARED = re.compile(
@@ -184,6 +193,8 @@ _BESIDE = re.compile(r"\b(before|after) ")  # then the name (two searches: no ba
 NEXT_WORDS = (
     "next previous one after before that this exercise stretch pose move then do ok okay come "
     "comes done finished ready show give"
+    # (what was just finished: "done both sides, what next?", "did all my reps, next one?")
+    " both side sides all rep reps set sets round rounds"
 )
 
 
@@ -322,6 +333,12 @@ class QuestionReader:
         if refers and not options and cue is None:
             return Reading("none", notes=("an ordinal, and no list shown",))
         if picked is not None and refers and options:
+            called = self.called_exercise(canonical, context)
+            if called is not None and called != picked:
+                # the exercise called by its own words beside the count ("last one, the
+                # kneeling thing"): the words say which, where a count can be out by one
+                detail = cue.follow_up.name if cue else None
+                return self._entry(called, detail, None, f"the exercise called: {called}")
             walking = context is not None and context.topic in self._exercises
             if walking or (picked not in self._exercises and _DOING.search(canonical) is not None):
                 # "the 2nd one, how do i do it" after a reply whose list is of topics (the
@@ -341,6 +358,9 @@ class QuestionReader:
         # (or before it, or beside one the message names).
         beside = self.next_exercise(canonical, context)
         if beside is not None:
+            # (a detail named in what was just done is not asked of the next one: "done both
+            # sides, what next?")
+            cue = self._follow_ups.cue(_DONE_WITH.sub(" ", canonical)) if cue else None
             detail = cue.follow_up.name if cue else None
             return self._entry(
                 beside, detail, None, f"the exercise beside {context and context.topic}"
@@ -383,6 +403,9 @@ class QuestionReader:
             cue is not None
             and cue.follow_up.names_its_answer
             and near is None
+            # (not, out of a conversation, of a thing we never name: "what order should i watch
+            # the star wars films in" orders no exercises)
+            and not (context is None and unfamiliar >= UNKNOWN_SUBJECT)
             and (
                 own.best is None
                 or own.best.entry_id == cue.follow_up.default
@@ -390,6 +413,9 @@ class QuestionReader:
                 # (the rest names nothing and points nowhere clearly: "i work in a call centre
                 # with a headset on, which stretches should i be doing")
                 or (not own.best.named and own.band is Band.NONE)
+                # (in a conversation, not sure of another is no better: "any exercises i can
+                # try for that right now?")
+                or (not own.best.named and context is not None and own.band is Band.UNSURE)
             )
         ):
             # a request that names its answer, whatever it is for ("any stretches i could do in
@@ -680,11 +706,22 @@ class QuestionReader:
         kneeling one, which foot goes forward?", "the one where you kneel, how long?"), or one
         of the exercises just listed, by its name or by what is done in it ("the lying down
         one"), or None."""
-        called = _CALLED.search(canonical)
-        if called is None or context is None:
+        if context is None:
             return None
-        phrase = next(group for group in called.groups() if group)
-        if _NO_NAME.issuperset(phrase.split()):
+        # (the first that calls it by a name, not by a count: "the last one, the kneeling thing")
+        phrases = (
+            next(group for group in called.groups() if group)
+            for called in _CALLED.finditer(canonical)
+        )
+        phrase = next(
+            (
+                p
+                for p in phrases
+                if not _NO_NAME.issuperset(p.split()) and _COUNTING.isdisjoint(p.split())
+            ),
+            None,
+        )
+        if phrase is None:
             return None
         if phrase.startswith("on "):
             phrase = f"lying {phrase}"  # "something on my back": done lying on it
