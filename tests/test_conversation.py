@@ -3408,6 +3408,21 @@ def test_a_request_without_a_conversation_needs_more_than_an_unsure_match(
     assert outcome.reply.kind is not ReplyKind.ANSWER
 
 
+def test_a_question_naming_nothing_after_a_story_of_a_part_we_do_not_cover(
+    answerer: Answerer,
+) -> None:
+    """ "what helps" asks of the heel the story told of, not for the exercises; after a story
+    of the hips it asks for what helps them."""
+    heel = talk(
+        answerer, "my heel kills when i get up in the morning, plantar fasciitis? what helps"
+    )
+    assert heel.reply.kind is not ReplyKind.ANSWER
+    hips = talk(
+        answerer, "i sit at a desk all day and my hips feel tight by the evening. what helps?"
+    )
+    assert hips.reply.kind is ReplyKind.ANSWER
+
+
 def test_an_unrelated_clause_is_not_lent_the_topic_to_be_answered(answerer: Answerer) -> None:
     """ "any ideas what to get him" is no question about the hip flexors, even though the
     topic's words lent to it would place it."""

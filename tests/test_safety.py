@@ -799,6 +799,20 @@ def test_an_emoji_ends_a_sentence_for_the_safety_check_too(screen: Screen) -> No
     assert screen.read("legs are fine 🙂 back is sore").tokens.sentences == (0, 0, 0, 1, 1, 1)
 
 
+def test_an_ellipsis_after_a_word_no_sentence_ends_with_is_a_pause(screen: Screen) -> None:
+    """ "my bowels just... go on their own" is one thought; "i fell... no harm done" two."""
+    assert screen.read("my bowels just... go on their own").tokens.sentences == (0,) * 7
+    assert screen.read("i fell\u2026 no harm done").tokens.sentences == (0, 0, 1, 1, 1)
+    assert screen.assess("number 2s are just... coming out by themselves, my back is sore").alarm
+
+
+def test_emoji_for_the_toilet_paper_and_a_bike_are_read_as_their_words(screen: Screen) -> None:
+    """ "can't feel the 🧻" is the saddle sign; "crashed my 🚲 back in 2010" is long past."""
+    assert screen.assess("since this morning i can't feel the 🧻 when i wipe, back aches").alarm
+    calm = "crashed my 🚲 back in 2010, all mended. how do i do the bridge?"
+    assert not screen.assess(calm).alarm
+
+
 def test_a_question_about_a_sign_told_as_the_writers_own_alarms(screen: Screen) -> None:
     """A question about a sign is a report when another sentence tells it as the writer's own
     (the word list ``told-as-mine``): "... go weak? mine are weak now", "... happened today"."""

@@ -190,12 +190,10 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/answering/question_reading.py", "QuestionReader", "option from the last list: "): (
         "explain"
     ),
-    ("bot/core/answering/question_reading.py", "QuestionReader", "detail's own entry"): "explain",
-    (
-        "bot/core/answering/question_reading.py",
-        "QuestionReader",
-        "detail's own entry, the named set aside",
-    ): ("explain"),
+    ("bot/core/answering/question_reading.py", "_DEFAULT"): "an explain note",
+    ("bot/core/answering/question_reading.py", "QuestionReader", ", the named set aside"): (
+        "explain"
+    ),
     ("bot/core/answering/question_reading.py", "QuestionReader", "compared with "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "side by side: "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", ", about "): "explain",

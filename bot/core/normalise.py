@@ -145,6 +145,11 @@ EMOJI_WORDS = {
     "\U0001f6bd": " toilet ",  # toilet
     "\U0001f9b5": " leg ",  # leg
     "\U0001f9b6": " foot ",  # foot
+    "\U0001f9fb": " toilet paper ",  # roll of paper
+    "\U0001f4a6": " wee ",  # sweat droplets, the coy word for a wee ("i 💦 myself")
+    "\U0001f6b2": " bike ",  # bicycle
+    "\U0001f697": " car ",  # car
+    "\U0001f3cd": " motorbike ",  # motorcycle
 }
 _EMOJI_TABLE = str.maketrans(EMOJI_WORDS)
 # The emoji (as character ranges for a regex class) that end a sentence of a chat message, for

@@ -53,6 +53,7 @@ EQUIPMENT = ALWAYS[3]  # what the body rests on: a prop when an exercise is adap
 # ... unless only told of before a question about something else; not pregnancy, which bears on
 # any exercise ("I'm 24 weeks pregnant. is it safe to lie on my back?")
 TOLD_ASIDE = (*ALWAYS[:2], EQUIPMENT)
+BODY_PARTS = "body_parts"  # the group of the parts of the body we do not cover
 
 _WHICH = re.compile(r"\bwhich\b")
 _OF_ONESELF = frozenset("i im ive id my".split())  # first words of what one tells of oneself
@@ -65,6 +66,7 @@ _WHEN_I = re.compile(r"\bif (?:i|im|i am|i m|ive|i have)\b((?: \w+){1,12})")
 _DENIALS = frozenset({"not", "nothing", "never", "without", "nor", "none"})
 _ONE_OPTION = "the one option, in a conversation"  # (a note for ``ask --explain``)
 _REQUESTED = "a request for what the detail's entry gives"  # (a note for ``ask --explain``)
+_DEFAULT = "detail's own entry"  # (the start of the notes of a detail's entry given for it)
 _FORM_ASKED = "how the body is placed in the exercise"  # (a note for ``ask --explain``)
 _NO_TO = _DENIALS | frozenset(("no",))  # ... and "no" before a treatment or condition ("no pills")
 # ... looked for among the last words before the subject, these aside ("never had a back injury")
@@ -533,7 +535,7 @@ class QuestionReader:
             ):
                 # "what were the others besides pigeon": the entry named is set aside, and the
                 # detail's own entry answers (the exercises).
-                return self._entry(default, None, own, "detail's own entry, the named set aside")
+                return self._entry(default, None, own, f"{_DEFAULT}, the named set aside")
             if (
                 cue is not None
                 and default is not None
@@ -546,7 +548,7 @@ class QuestionReader:
                 # "how do i fix tight hip flexors": what the detail asks of a subject that has
                 # no answer of its own to it is the detail's own entry (the exercises); a few
                 # known words only, not a story with a question of its own.
-                return self._entry(default, None, own, "detail's own entry")
+                return self._entry(default, None, own, _DEFAULT)
             kept = self._topic_in_a_tie(own, context)
             if kept is not None:
                 detail = self._follow_ups.detail_asked(cue, kept, own, context)
@@ -622,7 +624,7 @@ class QuestionReader:
         if cue is not None and not has_content(own):
             # A detail with no topic anywhere ("how often?", "how long do I hold it?").
             if cue.follow_up.default is not None and not following:
-                return self._entry(cue.follow_up.default, None, whole(), "detail's own entry")
+                return self._entry(cue.follow_up.default, None, whole(), _DEFAULT)
             having = self._follow_ups.having(whole(), cue.follow_up.name, MAX_SUGGESTIONS)
             if having:
                 return Reading("unsure", options=tuple(having[:MAX_SUGGESTIONS]), match=whole())
@@ -636,7 +638,7 @@ class QuestionReader:
         ):
             # "is a chiropractor or a physio better for this?": the words that ask a detail
             # and the rest of the question both point at the detail's own entry.
-            return self._entry(best.entry_id, None, own, "detail's own entry")
+            return self._entry(best.entry_id, None, own, _DEFAULT)
         reading = self.confidence.by_band(own, unfamiliar)
         if (
             following
@@ -1024,7 +1026,7 @@ class QuestionReader:
         # (from the clause that asks, or the one before it where that names an exercise:
         # "doing pigeon tonight, how long per side?")
         start = asking[0]
-        if start > 0 and self._names_subject(after[start - 1]):
+        if start > 0 and self.names_subject(after[start - 1]):
             start -= 1
         question = " ".join(after[start:])
         asked = f" {self.matcher.canonical(question)} "
@@ -1047,11 +1049,11 @@ class QuestionReader:
             return pieces[told[0]]
         # (and the question names its own subject, one of ours: "what remedy would you
         # suggest?" or "what stretches help?" after "i have sciatica" ask about the condition)
-        if self.matcher.match(question).band is Band.NONE or not self._names_subject(question):
+        if self.matcher.match(question).band is Band.NONE or not self.names_subject(question):
             return None
         return pieces[told[0]]
 
-    def _names_subject(self, text: str) -> bool:
+    def names_subject(self, text: str) -> bool:
         """Whether a text names a subject of ours: an exercise, or a word of a title that asks
         nothing by itself ("hip", "pigeon"; not "often" or "stretch")."""
         own = self.matcher.match(text)
@@ -1100,3 +1102,9 @@ class _Lazy:
 
     def first(self) -> Match:
         return self._made if self._made is not None else self._make_first()
+
+
+def by_default(reading: Reading) -> bool:
+    """Whether a reading is the entry a detail or a request gives by default ("what helps",
+    "any stretches for it?"), not one its words were matched to."""
+    return any(note.startswith((_DEFAULT, _REQUESTED)) for note in reading.notes)

@@ -32,7 +32,13 @@ from bot.core.answering.context import Conversation
 from bot.core.answering.follow_ups import FollowUpReader, without_fillers
 from bot.core.answering.match_result import Band
 from bot.core.answering.matching import Matcher
-from bot.core.answering.question_reading import ALWAYS, PHRASED, QuestionReader
+from bot.core.answering.question_reading import (
+    ALWAYS,
+    BODY_PARTS,
+    PHRASED,
+    QuestionReader,
+    by_default,
+)
 from bot.core.answering.reading import Reading, entry_reading, noted, with_aside
 from bot.core.answering.scope import Scope, clauses
 from bot.core.answering.sentences import (
@@ -492,6 +498,20 @@ class Interpreter:
                     break
         near = self._questions.not_covered(" ".join(self.matcher.canonical(s) for s in story))
         if reading.kind in {"none", "unsure"} and near is not None:
+            return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
+        if (
+            near is not None
+            and reading.kind in {"answer", "detail"}
+            and (chat is None or chat.topic is None)
+            and context is chat
+            and told is None
+            and self._questions.near_group(near) == BODY_PARTS
+            and by_default(reading)
+            and not any(map(self._questions.names_subject, sentences))
+        ):
+            # a question that names nothing, after a story about a part of the body we do not
+            # cover and nothing we do ("my heel kills first thing in the morning, plantar
+            # fasciitis? what helps"): asked of that part
             return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
         if near is not None and reading.aside is None and self.weighs_on_answers(near):
             # a condition or treatment told in the story ("I have arthritis. How often should

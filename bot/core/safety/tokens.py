@@ -86,10 +86,21 @@ class Tokens:
 _EMOJI = re.compile(f"[{EMOJI_RANGES}][{EMOJI_RANGES}\ufe0f\u200d]*")
 
 
+# An ellipsis after a word no sentence ends with is a pause, not an end: "number twos just...
+# come out on their own" is one thought.
+_PAUSE = re.compile(
+    r"\b(just|and|but|or|the|my|a|an|to|of|like|so|then|it|they|is|are|was|were|i|kinda|sort)"
+    r"[ \t]*(?:\.{2,}|\u2026)[ \t]*(?=[a-z])",
+    re.IGNORECASE,
+)
+
+
 def fold(text: str) -> str:
     """Lower case, straight quotes, no accents; emoji for a body part or the toilet read as
     their words (``normalise.emoji_as_words``), other emoji end a sentence, and non-Latin
-    letters drop out."""
+    letters drop out; an ellipsis after a word no sentence ends with is a pause."""
+    if ".." in text or "\u2026" in text:
+        text = _PAUSE.sub(r"\1 ", text)
     if not text.isascii():
         text = _EMOJI.sub("\n", emoji_as_words(text))
         text = unicodedata.normalize("NFKD", _QUOTES.sub("'", text))
