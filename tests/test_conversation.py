@@ -3370,6 +3370,22 @@ def test_readings_of_the_thirty_fourth_stop(
             ),
             "exercises",
         ),
+        # the writer's own first worry is no option of the last list
+        (
+            (
+                "is sitting all day bad for my hips",
+                "how do i do the bridge",
+                "back to my first worry, can sitting 10 hours a day tighten them?",
+            ),
+            "sitting-and-hip-flexors",
+        ),
+        # the top of a push-up is a plank
+        (
+            ("the one where you start like a press up and bring a knee forward, how?",),
+            "pigeon-pose",
+        ),
+        # where the thigh meets the tummy is where the hip flexors are
+        (("what muscles are in the crease where my thigh meets my tummy",), "what-are-hip-flexors"),
     ],
 )
 def test_readings_of_the_thirty_fifth_stop(

@@ -111,7 +111,10 @@ _NO_ORDINAL = re.compile(
     r"(?:said|mentioned|wrote|listed|described)|"
     # "go over the middle part again": a part of the answer; "my first message": the writer's
     r"(?:first|second|third|middle|last|1st|2nd|3rd|final) (?:part|bit|paragraph|section)|"
-    r"(?:my|the) (?:first|1st|last|previous|earlier) (?:message|msg|question|post|text))\b"
+    r"(?:my|the) (?:first|1st|last|previous|earlier) (?:message|msg|question|post|text)|"
+    # "going back to my first worry": the writer's own, not an option shown
+    r"my (?:first|1st|last|earlier) (?:worry|worries|concern|point|query|problem|issue|thought)"
+    r")\b"
 )
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
 # Words that only add emphasis: they may stand inside a phrase that asks a detail ("what do I
