@@ -3437,6 +3437,14 @@ def test_a_question_naming_nothing_after_a_story_of_a_part_we_do_not_cover(
         answerer, "i sit at a desk all day and my hips feel tight by the evening. what helps?"
     )
     assert hips.reply.kind is ReplyKind.ANSWER
+    # (nor when the question points back at what the story described, not at the part)
+    muscles = talk(
+        answerer,
+        "I've had my knees scoped and my shoulder looked at. But my massage lady keeps talking "
+        "about the deep muscles in the fold at the very top of my leg. Which muscles are those "
+        "exactly, and where do they sit?",
+    )
+    assert muscles.reply.entry_id == "what-are-hip-flexors"
 
 
 def test_an_unrelated_clause_is_not_lent_the_topic_to_be_answered(answerer: Answerer) -> None:

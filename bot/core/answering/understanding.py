@@ -507,6 +507,9 @@ class Interpreter:
             and told is None
             and self._questions.near_group(near) == BODY_PARTS
             and by_default(reading)
+            # (not one that points back at what the story described: "... the deep muscles in
+            # the fold at the top of my leg. Which muscles are those?")
+            and REFERS.search(self.matcher.canonical(question)) is None
             and not any(map(self._questions.names_subject, sentences))
         ):
             # a question that names nothing, after a story about a part of the body we do not
