@@ -136,8 +136,8 @@ def fold_unicode(text: str) -> str:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# Emoji people type in place of a word for the body or the toilet ("numb 🍑 since yesterday"):
-# read as that word, so the safety check and the matcher see it.
+# Emoji people type in place of a word for the body, the toilet or a vehicle ("numb 🍑 since
+# yesterday", "came off my 🚲"): read as that word, so the safety check and the matcher see it.
 EMOJI_WORDS = {
     "\U0001f351": " bum ",  # peach
     "\U0001f346": " penis ",  # aubergine

@@ -96,8 +96,8 @@ _PAUSE = re.compile(
 
 
 def fold(text: str) -> str:
-    """Lower case, straight quotes, no accents; emoji for a body part or the toilet read as
-    their words (``normalise.emoji_as_words``), other emoji end a sentence, and non-Latin
+    """Lower case, straight quotes, no accents; emoji for a body part, the toilet or a vehicle
+    read as their words (``normalise.emoji_as_words``), other emoji end a sentence, and non-Latin
     letters drop out; an ellipsis after a word no sentence ends with is a pause."""
     if ".." in text or "\u2026" in text:
         text = _PAUSE.sub(r"\1 ", text)
