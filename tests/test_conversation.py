@@ -3447,6 +3447,29 @@ def test_a_question_naming_nothing_after_a_story_of_a_part_we_do_not_cover(
     assert muscles.reply.entry_id == "what-are-hip-flexors"
 
 
+@pytest.mark.parametrize(
+    "messages",
+    [
+        ("my jaw clicks when i chew, who treats that?",),
+        ("hips are fine these days. separate thing: my jaw clicks when i yawn. who treats that?",),
+    ],
+)
+def test_that_points_at_a_part_no_exercise_places(
+    answerer: Answerer, messages: tuple[str, ...]
+) -> None:
+    """ "who treats that?" after a jaw that clicks asks about the jaw, not who treats backs."""
+    assert talk(answerer, *messages).reply.kind is not ReplyKind.ANSWER
+
+
+def test_that_of_a_part_an_exercise_places_keeps_the_question(answerer: Answerer) -> None:
+    """A thigh shaking in the kneeling stretch is part of doing it: "is that ok?" and the
+    question after it are about the stretch."""
+    outcome = talk(
+        answerer, "my thighs shake in the kneeling stretch, is that ok? how long do i hold it?"
+    )
+    assert outcome.reply.entry_id == "hip-flexor-stretch"
+
+
 def test_an_unrelated_clause_is_not_lent_the_topic_to_be_answered(answerer: Answerer) -> None:
     """ "any ideas what to get him" is no question about the hip flexors, even though the
     topic's words lent to it would place it."""

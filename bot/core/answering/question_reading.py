@@ -450,7 +450,8 @@ class QuestionReader:
         placed = False  # a body part whose place in the exercise is asked ("my arms?")
         if near is not None and following and self._in_topic(near, canonical, context, cue):
             near, placed = None, True  # "which knee goes on the floor?" after the stretch
-        if context is None and cue is not None:
+        if context is None and cue is not None and not (near is not None and self.unplaced(near)):
+            # (not of a part no exercise places: "my jaw clicks when i chew, who treats that?")
             clarify = self._follow_ups.clarify(canonical, cue, own, whole, unfamiliar)
             if clarify is not None:
                 return clarify
@@ -744,6 +745,14 @@ class QuestionReader:
         if named in shown:
             return named
         return self._only_one_doing(phrase, shown)
+
+    def unplaced(self, subject: str) -> bool:
+        """Whether a subject we do not cover is a part of the body that no exercise places
+        (the jaw, the wrist; not the knee)."""
+        terms = self._terms(subject)
+        return self.near_group(subject) == BODY_PARTS and not any(
+            t in self.confidence.words_of_entry(e) for e in self._exercises for t in terms
+        )
 
     def _only_one_doing(self, phrase: str, exercises: list[str]) -> str | None:
         """The one of ``exercises`` whose words hold all of the phrase's words that any of

@@ -73,6 +73,7 @@ STORY_SENTENCES = 6  # sentences before the question that count as its story
 NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long message's question
 OTHER_QUESTIONS = 2  # a long message's other questions read when its question is not understood
 OTHER_QUESTION_SUPPORT = 3  # words of its own for the other of two questions in one breath
+_THAT = re.compile(r"\b(?:that|this)\b")  # a word pointing back at what was just told
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
 # An entry named only to be taken back, then another: "sorry not pigeon, i meant the kneeling
 # stretch" (the words of the first are left out of the message).
@@ -356,6 +357,13 @@ class Interpreter:
             return False
         if not self._has_own_words(question):  # "My knee clicks. What do I do?"
             return False
+        if (
+            _THAT.search(canonical) is not None
+            and self._questions.unplaced(subject)
+            and not self._questions.names_subject(question)
+        ):
+            return False  # (it points back at a part no exercise places: "my jaw clicks, who
+            # treats that?")
         return "?" in question or not QUESTION_WORDS.isdisjoint(canonical.split())
 
     def _read_long(self, sentences: list[str], context: Conversation | None) -> Reading:
@@ -516,11 +524,31 @@ class Interpreter:
             # cover and nothing we do ("my heel kills first thing in the morning, plantar
             # fasciitis? what helps"): asked of that part
             return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
+        if reading.kind in {"answer", "detail"} and asked > 0:
+            # "that" points at the sentence just before, when it tells of a part no exercise
+            # places and nothing of ours ("... Separate thing: my jaw clicks when I chew. Who
+            # treats that?")
+            told_of = self._pointed_at(question, sentences[asked - 1])
+            if told_of is not None:
+                return Reading("not_covered", subject=told_of, match=reading.match, notes=(note,))
         if near is not None and reading.aside is None and self.weighs_on_answers(near):
             # a condition or treatment told in the story ("I have arthritis. How often should
             # I stretch?"): the answer, and a line to ask a professional about it
             reading = with_aside(reading, near)
         return noted(reading, note)
+
+    def _pointed_at(self, question: str, before: str) -> str | None:
+        """The part of the body no exercise places that ``question`` points back at with
+        "that" or "this", told of (not asked about) in the sentence ``before`` it with nothing
+        of ours; or None."""
+        if _THAT.search(self.matcher.canonical(question)) is None or "?" in before:
+            return None  # (a question before it asks, it tells of nothing)
+        part = self._questions.not_covered(self.matcher.canonical(before))
+        if part is None or not self._questions.unplaced(part):
+            return None
+        if self._questions.names_subject(question) or self._questions.names_subject(before):
+            return None
+        return part
 
     def _purpose_aside(
         self, question: str, context: Conversation | None, reading: Reading, *, told: bool
