@@ -357,13 +357,8 @@ class Interpreter:
             return False
         if not self._has_own_words(question):  # "My knee clicks. What do I do?"
             return False
-        if (
-            _THAT.search(canonical) is not None
-            and self._questions.unplaced(subject)
-            and not self._questions.names_subject(question)
-        ):
-            return False  # (it points back at a part no exercise places: "my jaw clicks, who
-            # treats that?")
+        if self._points_back_at(question, subject):
+            return False  # (it asks about the part: "my jaw clicks, who treats that?")
         return "?" in question or not QUESTION_WORDS.isdisjoint(canonical.split())
 
     def _read_long(self, sentences: list[str], context: Conversation | None) -> Reading:
@@ -538,17 +533,23 @@ class Interpreter:
         return noted(reading, note)
 
     def _pointed_at(self, question: str, before: str) -> str | None:
-        """The part of the body no exercise places that ``question`` points back at with
-        "that" or "this", told of (not asked about) in the sentence ``before`` it with nothing
-        of ours; or None."""
-        if _THAT.search(self.matcher.canonical(question)) is None or "?" in before:
+        """The part of the body that ``question`` points back at (``_points_back_at``), told of
+        (not asked about) in the sentence ``before`` it with nothing of ours; or None."""
+        if "?" in before:
             return None  # (a question before it asks, it tells of nothing)
         part = self._questions.not_covered(self.matcher.canonical(before))
-        if part is None or not self._questions.unplaced(part):
+        if part is None or not self._points_back_at(question, part):
             return None
-        if self._questions.names_subject(question) or self._questions.names_subject(before):
-            return None
-        return part
+        return None if self._questions.names_subject(before) else part
+
+    def _points_back_at(self, question: str, part: str) -> bool:
+        """Whether ``question`` points back with "that" or "this" at ``part``, a part of the
+        body no exercise places, and names nothing of ours ("who treats that?")."""
+        return (
+            _THAT.search(self.matcher.canonical(question)) is not None
+            and self._questions.unplaced(part)
+            and not self._questions.names_subject(question)
+        )
 
     def _purpose_aside(
         self, question: str, context: Conversation | None, reading: Reading, *, told: bool
