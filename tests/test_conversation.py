@@ -20,6 +20,7 @@ from bot.core.answering.context import (
 from bot.core.answering.follow_ups import ordinal
 from bot.core.answering.language import looks_english
 from bot.core.answering.scope import clauses
+from bot.core.answering.sentences import tells_apart
 from bot.core.knowledge import KnowledgeBase
 from bot.core.replies import ReplyKind
 from tests.e2e import RunningBot, button_data, last_message, real_knowledge, running_bot, sent
@@ -3477,3 +3478,154 @@ def test_an_unrelated_clause_is_not_lent_the_topic_to_be_answered(answerer: Answ
         answerer, "where are the hip flexors", "my nephew turns 8 soon, any ideas what to get him"
     )
     assert outcome.reply.kind is not ReplyKind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # weighing the exercises talked about: the entry that lists them side by side
+        (
+            ("how do i do pigeon pose", "and the bridge?", "which of the two is gentler?"),
+            "exercises",
+        ),
+        (
+            ("stretches for tight hips", "pigeon pose", "which one should i begin with?"),
+            "exercises",
+        ),
+        (("stretches for tight hips", "how do i do the bridge", "gentlest one?"), "exercises"),
+        (("bridge pose", "kneeling hip flexor stretch", "which do i hold longer?"), "exercises"),
+        (
+            ("pigeon pose", "bridge pose", "is the kneeling one easier than both of those?"),
+            "exercises",
+        ),
+        # picking one of them out by a word of its own
+        (("bridge pose", "pigeon pose", "which of those two starts in a plank?"), "pigeon-pose"),
+        (("exercises for my back", "which one works the glutes?"), "bridge-pose"),
+    ],
+)
+def test_a_question_that_chooses_among_the_exercises_talked_about(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # one exercise talked about: "which one" is of its sides, not a choice of exercises
+        (("how do i do the kneeling hip flexor stretch", "which one goes forward first?"), None),
+        # "the first one" counts along the list, it ranks nothing
+        (("exercises for tight hip flexors", "the first one please"), "hip-flexor-stretch"),
+        # what makes it worse is no ranking of the exercises
+        (("pigeon pose", "bridge pose", "which activities make it worse?"), None),
+    ],
+)
+def test_words_that_choose_only_weigh_exercises_talked_about(
+    answerer: Answerer, messages: tuple[str, ...], entry: str | None
+) -> None:
+    outcome = talk(answerer, *messages)
+    assert outcome.reply.entry_id != "exercises" or entry == "exercises"
+    if entry is not None:
+        assert outcome.reply.entry_id == entry
+
+
+def test_a_pain_told_in_a_sentence_of_its_own_is_why_another_exercise_is_called(
+    answerer: Answerer,
+) -> None:
+    """The knee that hurts in the first sentence is why the one on the back is asked for; the
+    kneeling one called in the sentence of the pain is still a pain we do not cover."""
+    other = talk(
+        answerer,
+        "which exercises help tight hips",
+        "kneeling hurts my knee badly. the one on your back, how do i do it?",
+    )
+    assert other.reply.entry_id == "bridge-pose"
+    pain = talk(answerer, "which exercises help tight hips", "the kneeling one hurt my knee")
+    assert pain.reply.entry_id != "hip-flexor-stretch"
+
+
+def test_a_condition_long_past_and_over_is_no_subject(answerer: Answerer) -> None:
+    """Told after the question, a condition had years ago and over is not what is asked about;
+    one that the writer has now still is."""
+    over = talk(answerer, "is pigeon ok for me, had a slipped disc years ago but fully recovered")
+    assert over.reply.entry_id == "pigeon-pose"
+    healed = talk(
+        answerer, "how often should i stretch, i had sciatica years ago but it got better"
+    )
+    assert healed.reply.entry_id == "how-often-to-stretch"
+    for now in ("i have sciatica", "i have had sciatica for years"):
+        outcome = talk(answerer, f"how often should i stretch, {now}")
+        assert outcome.reply.kind is not ReplyKind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # "the other" of a topic that tells of no exercise is the other of what it tells of
+        (("what is the iliacus", "and the other one?"), "what-are-hip-flexors"),
+        (("whats the psoas", "what's the other muscle called?"), "what-are-hip-flexors"),
+        # ... and of an exercise, or said of exercises, the other exercises
+        (("how do i do the bridge", "what about the other exercises?"), "exercises"),
+        # the names of what was just listed, asked again
+        (("which exercises help tight hips", "sorry, what were they called?"), "exercises"),
+        # what the exercise talked about involves, whatever other exercise's word is asked of
+        (("how do i do the bridge", "does this one involve kneeling?"), "bridge-pose"),
+        # a detail the topic has, asked with a circumstance the base does not know
+        (
+            ("does yoga help hip flexors", "going to a yoga weekend in the lakes, which poses?"),
+            "yoga-for-hip-flexors",
+        ),
+        # the meaning of words the answer just given says, asked unquoted
+        (
+            ("does sitting make hip flexors tight", "what does shortened position mean?"),
+            "sitting-and-hip-flexors",
+        ),
+        (("how do i do pigeon pose", "what do you mean by torso"), "pigeon-pose"),
+    ],
+)
+def test_follow_ups_of_the_thirty_sixth_stop(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry
+
+
+def test_a_question_with_no_mark_then_what_the_writer_tells(answerer: Answerer) -> None:
+    """With no mark at all, "i had ..." after a question starts the telling; "what time i do
+    them" and "if i have" go on asking."""
+    told = talk(
+        answerer,
+        "does yoga help tight hip flexors i had a slipped disc years ago but its been fine",
+    )
+    assert told.reply.entry_id == "yoga-for-hip-flexors"
+    assert tells_apart(["is pigeon ok i have bad knees"]) == ["is pigeon ok", "i have bad knees"]
+    for asking in (
+        "does it matter what time i do them",
+        "which stretches help if i have tight hips",
+    ):
+        assert tells_apart([asking]) == [asking]
+    assert tells_apart(["i had a fall years ago"]) == ["i had a fall years ago"]
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # a sign asked how to spot, pointed back at
+        (
+            ("what are the signs of tight hip flexors", "how would i spot that?"),
+            "signs-of-tight-hip-flexors",
+        ),
+        # a cycle of pain is no bike ride
+        (
+            ("do hip flexors cause back pain", "why does it become a cycle?"),
+            "how-hip-flexors-cause-back-pain",
+        ),
+        (
+            ("i cycle to work, is that bad for my hips?",),
+            "activities-that-worsen-tight-hip-flexors",
+        ),
+    ],
+)
+def test_words_for_signs_and_the_vicious_cycle(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry

@@ -132,6 +132,9 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("bot/core/normalise.py", "EMOJI_WORDS"): "what emoji in messages are read as, never said",
     ("bot/core/answering/question_reading.py", "_NO_NAME"): "words read in messages, never said",
     ("bot/core/answering/question_reading.py", "_COUNTING"): "words read in messages, never said",
+    ("bot/core/answering/choosing.py", "_RANK"): "words read in messages, never said",
+    ("bot/core/answering/follow_ups.py", "_THE_OTHER"): "words read in messages, never said",
+    ("bot/core/answering/sentences.py", "_GOES_ON"): "words read in messages, never said",
     ("bot/core/asking.py", "ASKING"): "words read in messages, never said",
     ("bot/core/safety/wording.py", "_BACK"): "words read in messages, never said",
     ("bot/core/safety/wording.py", "_MEANING"): "words read in messages, never said",
@@ -196,6 +199,13 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ),
     ("bot/core/answering/question_reading.py", "QuestionReader", "compared with "): "explain",
     ("bot/core/answering/question_reading.py", "QuestionReader", "side by side: "): "explain",
+    ("bot/core/answering/question_reading.py", "QuestionReader", "weighed: "): "explain",
+    ("bot/core/answering/question_reading.py", "QuestionReader", "picked out of "): "explain",
+    (
+        "bot/core/answering/question_reading.py",
+        "QuestionReader",
+        "what the exercise talked about involves",
+    ): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", ", about "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "a detail of "): "explain",
     (

@@ -27,6 +27,7 @@ from bot.core.knowledge import Entry, FollowUp, KnowledgeBase
 from bot.core.replies import to_plain
 
 NAMED = " named"  # (a note for ``ask --explain``)
+_THE_OTHER = frozenset("the other one".split())  # words that ask for another, not what of
 REFERENT_FACTOR = 0.5  # weight of the previous topic's words added to a follow-up
 # An exercise described by what is done in it, in place of its name ("the one where you lie
 # down and lift your hips up, how many do i do?"): a topic of its own, nothing to ask back.
@@ -172,6 +173,7 @@ class FollowUpReader:
                 asks.setdefault(without_fillers(matcher.canonical(phrase)), follow_up.name)
         self._asks = asks
         self._asks_finder = alternation(asks)
+        self._exercises = frozenset(entry.id for entry in kb.exercises())
 
     def cue(self, canonical: str) -> Cue | None:
         """The detail a message asks about (the longest phrase that asks one wins); asked for
@@ -320,6 +322,15 @@ class FollowUpReader:
                 )
             ):
                 return entry_reading(self.kb, topic, instead, None, note)
+            if (
+                cue.follow_up.default is not None
+                and all(_THE_OTHER.issuperset(phrase.split()) for phrase in cue.phrases)
+                and entry.kind != "exercise"
+                and self._exercises.isdisjoint(entry.related)
+            ):
+                # "the other one?", "the other muscle?" say no more than "other": after a topic
+                # that tells of no exercise, the other of what it tells of (the psoas's pair)
+                return entry_reading(self.kb, topic, None, None, note)
             if cue.follow_up.default is not None:
                 default = self.kb.entries[cue.follow_up.default]
                 if entry.kind != "exercise" and self._names_title(text, entry, default):

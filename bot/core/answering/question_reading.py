@@ -14,6 +14,7 @@ from dataclasses import replace
 from functools import partial
 from typing import NamedTuple
 
+from bot.core.answering.choosing import choice
 from bot.core.answering.confidence import SOLID_UNFAMILIAR, Confidence
 from bot.core.answering.context import Conversation
 from bot.core.answering.follow_ups import (
@@ -48,6 +49,7 @@ TIE = 0.95  # a topic this close to the best entry's score keeps the conversatio
 PHRASED = 0.9  # similarity to a phrasing that makes a question that entry's, word for word
 # not-covered groups that win over an answer
 ALWAYS = ("conditions", "treatments", "pregnancy", "equipment")
+CONDITIONS = ALWAYS[0]  # the group of conditions (one long past and over is no subject)
 TREATMENTS = ALWAYS[1]  # the group of treatments (one tried and failed is no subject)
 EQUIPMENT = ALWAYS[3]  # what the body rests on: a prop when an exercise is adapted with it
 # ... unless only told of before a question about something else; not pregnancy, which bears on
@@ -87,6 +89,12 @@ _ON_FEET_FOR = re.compile(
 )
 # ... or said to be fine just after it ("chest is fine lol just my hips feel locked")
 _FINE_AFTER = re.compile(r" (?:is|are|feels?|seems?) (?:fine|ok|okay|good|alright|normal)\b")
+# ... or a condition long past and over ("had a slipped disc years ago but its been fine for
+# ages"): what they once had, not what is asked about
+_OVER_AFTER = re.compile(
+    r" (?:\w+ ){0,3}(?:years|yrs|ages|decades) ago\b(?: \w+){0,6}? (?:fine|healed|better|"
+    r"sorted|recovered|gone|no problems?|no issues?|no trouble)\b"
+)
 # ... or a treatment said to have been tried and failed ("massage did not help, who do i see?"):
 # what was done, not what is asked about
 _TRIED_AFTER = re.compile(
@@ -154,6 +162,11 @@ _DOING = re.compile(r"\bhow (?:do (?:i|you|we) do|to do|is (?:it|that|this)(?: o
 _DOING_IT = re.compile(
     r"(?:\w+ ){0,3}?how (?:do|should|can|would|could) (?:i|you|we|one) (?:do|perform) "
     r"(?:it|that|this|that one|this one)\b"
+)
+# "does this one involve kneeling?", "will it need a mat": what the exercise talked about asks
+_INVOLVES_IT = re.compile(
+    r"\b(?:does|do|will|would) (?:this|that|it)(?: one| exercise| stretch| pose)? "
+    r"(?:involve|need|require|include|use|put weight on)\b"
 )
 # "can i do it on a bed?", "could i do this one at my desk": where or when the exercise just
 # talked about may be done, whatever the place is called
@@ -241,6 +254,14 @@ class QuestionReader:
             for t in self._terms(entry.title)
             if t not in QUESTION_WORDS and t not in self._detail_words
         )
+        # The words of the other topics' titles ("hip", "flexor", "stretch"): a word of these
+        # picks out no one exercise ("which ones stretch the hip flexors?" names no title).
+        self._shared_terms = frozenset(
+            t
+            for entry in kb.entries.values()
+            if entry.kind != "exercise"
+            for t in self._terms(entry.title)
+        )
         self.confidence = Confidence(kb, matcher, scope, self.near_terms)
 
     def read(
@@ -287,6 +308,9 @@ class QuestionReader:
         overview = self.side_by_side(canonical, context)
         if overview is not None:
             return overview
+        chosen = self._chosen(canonical, context)
+        if chosen is not None:
+            return chosen
         cue = self._follow_ups.cue(self._asking(text, canonical, context is not None))
         if cue is not None and cue.follow_up.answers_topic and (told or context is None):
             cue = None  # "explain it in simpler words" asks again only after an answer
@@ -335,7 +359,7 @@ class QuestionReader:
         if refers and not options and cue is None:
             return Reading("none", notes=("an ordinal, and no list shown",))
         if picked is not None and refers and options:
-            called = self.called_exercise(canonical, context)
+            called = self.called_exercise(canonical, context, text)
             if called is not None and called != picked:
                 # the exercise called by its own words beside the count ("last one, the
                 # kneeling thing"): the words say which, where a count can be out by one
@@ -352,7 +376,7 @@ class QuestionReader:
             return self._entry(picked, detail, None, f"option from the last list: {picked}")
         # "back to the kneeling one": another exercise called by a word of its own, with the
         # detail asked or the one just talked about ("same for the kneeling one?").
-        other = self.called_exercise(canonical, context)
+        other = self.called_exercise(canonical, context, text)
         if other is not None and context is not None:
             detail = cue.follow_up.name if cue else context.detail
             return self._entry(other, detail, None, f"the exercise called: {other}")
@@ -425,6 +449,15 @@ class QuestionReader:
             # (one exercise unnamed is no better: "stretch" is also a word of the kneeling one's)
             wanted = cue.follow_up.default or ""
             return self._entry(wanted, None, own, _REQUESTED)
+        if (
+            cue is None
+            and context is not None
+            and context.topic in self._exercises
+            and _INVOLVES_IT.search(canonical) is not None
+        ):
+            # "does this one involve kneeling at all?": what the exercise talked about asks of
+            # the body, whatever another exercise's word it names
+            return self._entry(context.topic, None, own, "what the exercise talked about involves")
         if (
             cue is None
             and context is not None
@@ -704,11 +737,14 @@ class QuestionReader:
             return None
         return _beside(exercises, context.topic, step)
 
-    def called_exercise(self, canonical: str, context: Conversation | None) -> str | None:
+    def called_exercise(
+        self, canonical: str, context: Conversation | None, text: str = ""
+    ) -> str | None:
         """In a talk about an exercise, another one called by a word of its own ("back to the
         kneeling one, which foot goes forward?", "the one where you kneel, how long?"), or one
         of the exercises just listed, by its name or by what is done in it ("the lying down
-        one"), or None."""
+        one"), or None. ``text``: the message as written, whose sentences tell which pain is
+        told beside the call."""
         if context is None:
             return None
         # (the first that calls it by a name, not by a count: "the last one, the kneeling thing")
@@ -726,6 +762,7 @@ class QuestionReader:
         )
         if phrase is None:
             return None
+        called_as = phrase
         if phrase.startswith("on "):
             phrase = f"lying {phrase}"  # "something on my back": done lying on it
         if context.topic in self._exercises:
@@ -736,8 +773,14 @@ class QuestionReader:
                 named = self._only_one_doing(phrase, others)
             return named if named is not None and named != context.topic else None
         shown = [option for option in context.options if option in self._exercises]
-        near = self.not_covered(canonical)
-        if not shown or (near is not None and self._scope.hurts(near, canonical)):
+        # (a pain told in a sentence of its own is why another is called: "my knee hurts on
+        # the floor. the one lying on my back, how?")
+        said = next(
+            (c for s in sentences_of(text) if called_as in (c := self.matcher.canonical(s))),
+            canonical,
+        )
+        near = self.not_covered(said)
+        if not shown or (near is not None and self._scope.hurts(near, said)):
             return None  # (nor "the kneeling one hurt my knee": a pain of a part we don't cover)
         # Just after the list of exercises, one called by what is done in it ("the lying
         # down one, talk me through it"): the one shown whose words are all of the phrase's.
@@ -825,6 +868,57 @@ class QuestionReader:
                 compared = self._entry(best.id, None, None, f"side by side: {first}, {second}")
                 return replace(compared, options=(first, second))
         return None
+
+    def _chosen(self, canonical: str, context: Conversation | None) -> Reading | None:
+        """A question that chooses among the exercises talked about ("which of the three is
+        easiest?", "which of the two uses the glutes?"): the entry that lists them when it
+        weighs them, the one it picks out by its own words otherwise; None when it chooses
+        nothing, fewer than two were talked about, the last answer was of something else (a
+        choice after whom to see is between those), or it names a subject we do not cover."""
+        chosen = choice(canonical) if context is not None else None
+        if chosen is None or context is None or context.topic is None:
+            return None
+        if context.topic not in self._exercises and not self._lists_all(context.topic):
+            return None
+        talked = self._talked_about(context)
+        if len(talked) < 2 or self.not_covered(canonical) is not None:
+            return None
+        if not chosen.ranks:
+            # (by a name of its own, not by words the other topics' titles share)
+            phrase = self._scope.named_phrase(chosen.rest) if chosen.rest else None
+            if phrase is None or not self._shared_terms.isdisjoint(self._terms(phrase)):
+                return None
+            named = self._named_exercise(phrase)
+            if named not in talked:
+                return None
+            assert named is not None
+            return self._entry(named, None, None, f"picked out of {len(talked)}: {named}")
+        lists = [
+            entry
+            for entry in self.kb.ordered()
+            if entry.kind != "exercise" and set(talked) <= set(entry.related)
+        ]
+        if not lists:
+            return None
+        best = max(lists, key=lambda e: sum(r in self._exercises for r in e.related))
+        weighed = self._entry(best.id, None, None, f"weighed: {', '.join(talked)}")
+        return replace(weighed, options=talked)
+
+    def _talked_about(self, context: Conversation) -> tuple[str, ...]:
+        """The exercises a conversation talked about: those answered, or all of them once the
+        entry that lists them all was."""
+        said = (*context.earlier, *([context.topic] if context.topic else []))
+        if any(self._lists_all(entry_id) for entry_id in said):
+            return tuple(self._exercises)
+        return tuple(dict.fromkeys(e for e in said if e in self._exercises))
+
+    def _lists_all(self, entry_id: str) -> bool:
+        entry = self.kb.entries.get(entry_id)
+        return (
+            entry is not None
+            and entry.kind != "exercise"
+            and set(self._exercises) <= set(entry.related)
+        )
 
     def _side(
         self, words: str, this: str | None, pointing: re.Pattern[str], options: tuple[str, ...]
@@ -998,6 +1092,7 @@ class QuestionReader:
                 denials.isdisjoint(before[-2:])
                 and _LANDMARK.isdisjoint(before[-2:])
                 and not _FINE_AFTER.match(canonical, end)
+                and not (self.near_group(found) == CONDITIONS and _OVER_AFTER.match(canonical, end))
                 and not (
                     found == "feet"
                     and _ON_WHOSE.search(canonical, 0, start) is not None

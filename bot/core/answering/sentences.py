@@ -143,6 +143,19 @@ _ASKS_INSIDE = re.compile(
     r"yoga|stretching|sitting|cycling))\b"
 )
 RUN_ON_WORDS = 25  # words of one sentence beyond which a question may start inside it
+# ... or, after a question with no mark at all, where the writer starts telling of themselves
+# ("can yoga help tight hip flexors i had a slipped disc years ago but its fine"): "i" and a verb
+# that tells, after a word that no clause of the question would end with ("if i have", "what
+# time i do", "should i work" go on asking).
+_TELLS_FROM_HERE = re.compile(
+    r"\b(\w+) i (?:had|have|ve|was|am|m|got|used to|work|worked|sit|hurt|injured|broke|fell|"
+    r"suffer|suffered)\b"
+)
+_GOES_ON = frozenset(
+    "if when whenever while because cause cos coz since that so and but or as before after until "
+    "till where what how why which who whether do does did can could should would will shall may "
+    "might must am are is was were have has had think mean say said know guess reckon".split()
+)
 # What a question is for, said after it ("... step by step so i can practise at home before
 # class?", "... so i don't teach 2000 people the wrong thing?"), or whom: no part of what it asks.
 _PURPOSE = re.compile(
@@ -360,6 +373,23 @@ def run_ons_apart(sentences: list[str]) -> list[str]:
         else:
             cut.append(sentence)
     return cut
+
+
+def tells_apart(sentences: list[str]) -> list[str]:
+    """A lone sentence with no mark that asks, then tells of the writer, as the question and
+    the telling ("can yoga help tight hip flexors i had a slipped disc years ago"); the sentences
+    as they are otherwise."""
+    if len(sentences) != 1 or "?" in sentences[0]:
+        return sentences
+    folded = fold(sentences[0])
+    if not opens_a_question(_WORD.findall(folded)):
+        return sentences
+    starts = (
+        start.start(0) + len(start.group(1)) + 1
+        for start in _TELLS_FROM_HERE.finditer(folded)
+        if start.group(1) not in _GOES_ON
+    )
+    return _cut(sentences[0], folded, next(starts, 0))
 
 
 def _cut(sentence: str, folded: str, at: int) -> list[str]:

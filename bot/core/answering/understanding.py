@@ -51,6 +51,7 @@ from bot.core.answering.sentences import (
     run_ons_apart,
     said_something,
     sentences_of,
+    tells_apart,
     turns_apart,
     without_closing,
     without_purpose,
@@ -58,7 +59,7 @@ from bot.core.answering.sentences import (
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
 from bot.core.knowledge import KnowledgeBase
-from bot.core.normalise import fold
+from bot.core.normalise import STOPWORDS, fold
 from bot.core.replies import to_plain
 
 # What a question is for, said with a word pointing back: "which exercises are best for that?"
@@ -119,6 +120,13 @@ _QUOTED = re.compile(
     r"['\"\u2019\u201d](?=[\s,.?!:;)-]|$)"
 )
 _CURLY_QUOTES = frozenset("\u2018\u2019\u201c\u201d")
+# ... or whose meaning it asks, unquoted: "what does shortened position mean here?", "what do you
+# mean by tilt"
+_MEANING = re.compile(
+    r"\bwhat (?:does|do|did) (?!you mean\b)(?:the |a |an |that |this |your )?((?:\w+ ){0,3}?\w+) "
+    r"(?:mean|means|stand for)\b"
+    r"|\bwhat (?:do|did) you mean by (?:the |a |an |that |this |your )?((?:\w+ ){0,3}?\w+)$"
+)
 # A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
 _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
 # Only a choice that narrows the clause before it ("best sleeping position, side or back?"):
@@ -214,6 +222,8 @@ class Interpreter:
             if len(pieces) >= 2:
                 return self._named_question(pieces, context, reading)
             return reading
+        if len(sentences) == 1:
+            sentences = tells_apart(sentences)  # (a question, then what the writer tells)
         if len(sentences) >= 2:
             # A short story, then a question of its own: "My shoulder went numb when I slept
             # on it. How do I do bridge pose?" is about the bridge, not the shoulder; but a
@@ -262,21 +272,26 @@ class Interpreter:
         return clause
 
     def _quoted_from(self, text: str, topic: str) -> str | None:
-        """A phrase the message puts in quotes that the topic's answer says word for word (its
-        text, steps or details), or None; not the topic's name ("lol 'bridge' reminds me, what
-        is the longest bridge in the world?" is about the word)."""
-        if "'" not in text and '"' not in text and not _CURLY_QUOTES.intersection(text):
-            return None
+        """A phrase the message puts in quotes, or asks the meaning of, that the topic's answer
+        says word for word (its text, steps or details), or None; not the topic's name ("lol
+        'bridge' reminds me, what is the longest bridge in the world?" is about the word)."""
         entry = self.kb.entries.get(topic)
         if entry is None:
             return None
-        for found in _QUOTED.finditer(text):
-            phrase = fold(found.group(1))
-            if set(phrase.split()) <= set(fold(entry.title).split()):
+        quoted = (
+            [found.group(1) for found in _QUOTED.finditer(text)]
+            if "'" in text or '"' in text or _CURLY_QUOTES.intersection(text)
+            else []
+        )
+        meant = _MEANING.search(" ".join(fold(text).split()))
+        if meant is not None:
+            quoted.append(next(group for group in meant.groups() if group))
+        for phrase in map(fold, quoted):
+            if set(phrase.split()) <= set(fold(entry.title).split()) | STOPWORDS:
                 continue
             said = (entry.answer, *entry.steps, *(text for _, text in entry.details))
             if phrase and any(f" {phrase} " in f" {fold(to_plain(part))} " for part in said):
-                return found.group(1)
+                return phrase
         return None
 
     def _pointed_back(self, context: Conversation, text: str) -> tuple[Conversation, str]:
