@@ -3629,3 +3629,32 @@ def test_words_for_signs_and_the_vicious_cycle(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     assert talk(answerer, *messages).reply.entry_id == entry
+
+
+def test_how_a_claim_just_told_could_be_is_asked_of_that_claim(answerer: Answerer) -> None:
+    """ "How could that possibly work?" after a sentence that tells a claim asks about the claim;
+    of a claim about something we do not cover, it gets no answer of ours."""
+    claim = talk(
+        answerer,
+        "My sister is a nurse. She says the muscles at the front of my hips pull on my spine. "
+        "How could that possibly work?",
+    )
+    assert claim.reply.entry_id == "how-hip-flexors-cause-back-pain"
+    other = talk(answerer, "My neighbour says his knee clicks when it rains. How could that be?")
+    assert other.reply.kind is not ReplyKind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # nothing shifting it is when to see someone
+        (
+            ("how do i do pigeon", "and if none of that shifts it, what then?"),
+            "when-to-see-a-professional",
+        ),
+    ],
+)
+def test_nothing_helping_is_when_to_see_someone(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry

@@ -254,6 +254,11 @@ ALLOWED: dict[tuple[str, ...], str] = {
     (
         "bot/core/answering/understanding.py",
         "Interpreter",
+        "the question asks how the sentence before it could be",
+    ): "explain",
+    (
+        "bot/core/answering/understanding.py",
+        "Interpreter",
         "a phrase of the answer just given, quoted: ",
     ): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " asks what a thing is"): "explain",

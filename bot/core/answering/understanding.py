@@ -127,6 +127,12 @@ _MEANING = re.compile(
     r"(?:mean|means|stand for)\b"
     r"|\bwhat (?:do|did) you mean by (?:the |a |an |that |this |your )?((?:\w+ ){0,3}?\w+)$"
 )
+# A question that asks only how what was just told could be: "how could that possibly work?"
+_HOW_COULD_IT = re.compile(
+    r"(?:so |but |and |ok |okay )?(?:how|why) (?:could|can|would|does|do|is|did|will) "
+    r"(?:that|this|it) (?:possibly |even |actually |really |ever )?(?:work|happen|be|be true|"
+    r"be the case|be possible|be right|make sense|cause that|do that)"
+)
 # A clause that asks about what it names, and nothing else: "what about yoga, my wife goes ..."
 _WHAT_ABOUT = re.compile(r"^(?:and |so |ok |okay |but )?(?:what|how) about\b")
 # Only a choice that narrows the clause before it ("best sleeping position, side or back?"):
@@ -514,6 +520,21 @@ class Interpreter:
                 if again.kind in {"answer", "detail"}:
                     reading = noted(again, f"another question of the message: {sentences[other]!r}")
                     break
+        if (
+            reading.kind in {"none", "unsure"}
+            and asked > 0
+            and "?" not in sentences[asked - 1]
+            and _HOW_COULD_IT.fullmatch(self.matcher.canonical(question)) is not None
+        ):
+            # "... She says the front of my hips pulls on my spine. How could that possibly
+            # work?": understood nowhere else, it asks how the claim just told could be
+            claim = (
+                self._read_long(sentences[:asked], None)
+                if asked >= 2
+                else self._questions.read(sentences[0], None, ())
+            )
+            if claim.kind in {"answer", "detail"}:
+                reading = noted(claim, "the question asks how the sentence before it could be")
         near = self._questions.not_covered(" ".join(self.matcher.canonical(s) for s in story))
         if reading.kind in {"none", "unsure"} and near is not None:
             return Reading("not_covered", subject=near, match=reading.match, notes=(note,))
