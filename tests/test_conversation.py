@@ -3658,3 +3658,46 @@ def test_nothing_helping_is_when_to_see_someone(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     assert talk(answerer, *messages).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry", "detail"),
+    [
+        # why loosening the front helps the back, asked of the exercise just shown
+        (
+            ("how do i do pigeon pose", "why would loosening my hips help my back?"),
+            "pigeon-pose",
+            "cause",
+        ),
+    ],
+)
+def test_why_loosening_helps(
+    answerer: Answerer, messages: tuple[str, ...], entry: str, detail: str | None
+) -> None:
+    outcome = talk(answerer, *messages)
+    assert (outcome.reply.entry_id, outcome.reading.detail) == (entry, detail)
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # a line of the list just shown, called by what it says
+        (
+            ("show me the exercises", "the bit about lowering the torso, how far down?"),
+            "pigeon-pose",
+        ),
+        (
+            ("which stretches help tight hips", "the part about squeezing, squeezing what?"),
+            "bridge-pose",
+        ),
+        # an exercise called only to be taken back
+        (
+            ("what stretches help", "not the kneeling one, the one from a plank, how is it done?"),
+            "pigeon-pose",
+        ),
+    ],
+)
+def test_an_exercise_called_by_a_line_of_the_list_or_taken_back(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry

@@ -139,7 +139,11 @@ _CALLED = re.compile(
     # ... or by where the body is: "something on my back maybe?"
     r"|\b(?:something|anything|one|an exercise|a stretch|a pose) (?:(?:i|you) (?:can|could) do )?"
     r"((?:lying |laying )?on (?:my|your|the) (?:back|front|side|stomach|tummy|belly))\b"
+    # ... or by a line of the list just shown: "the bit about lowering your torso"
+    r"|\bthe (?:bit|part|line|step) (?:about|where|with) ((?:\w+ ){0,2}\w+)"
 )
+# "not the kneeling one, the one from a plank": an exercise called only to be taken back
+_TAKEN_BACK_CALL = re.compile(r"\b(?:not|no|never mind|nvm|forget)$")
 # Words that judge or count, not say what is done in an exercise: "the right one to consult",
 # "the best one for me", "the same one" call no exercise by its own words.
 _NO_NAME = frozenset(
@@ -751,6 +755,7 @@ class QuestionReader:
         phrases = (
             next(group for group in called.groups() if group)
             for called in _CALLED.finditer(canonical)
+            if _TAKEN_BACK_CALL.search(canonical, 0, max(called.start() - 1, 0)) is None
         )
         phrase = next(
             (
