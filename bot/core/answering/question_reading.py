@@ -778,6 +778,8 @@ class QuestionReader:
                 named = self._only_one_doing(phrase, others)
             return named if named is not None and named != context.topic else None
         shown = [option for option in context.options if option in self._exercises]
+        if not shown:
+            return None
         # (a pain told in a sentence of its own is why another is called: "my knee hurts on
         # the floor. the one lying on my back, how?")
         said = next(
@@ -785,7 +787,7 @@ class QuestionReader:
             canonical,
         )
         near = self.not_covered(said)
-        if not shown or (near is not None and self._scope.hurts(near, said)):
+        if near is not None and self._scope.hurts(near, said):
             return None  # (nor "the kneeling one hurt my knee": a pain of a part we don't cover)
         # Just after the list of exercises, one called by what is done in it ("the lying
         # down one, talk me through it"): the one shown whose words are all of the phrase's.
@@ -863,16 +865,23 @@ class QuestionReader:
             )
             if first is None or second is None or first == second:
                 continue
-            lists = [
-                entry
-                for entry in self.kb.ordered()
-                if entry.kind != "exercise" and {first, second} <= set(entry.related)
-            ]
-            if lists:
-                best = max(lists, key=lambda e: sum(r in self._exercises for r in e.related))
-                compared = self._entry(best.id, None, None, f"side by side: {first}, {second}")
+            listing = self._listing((first, second))
+            if listing is not None:
+                compared = self._entry(listing, None, None, f"side by side: {first}, {second}")
                 return replace(compared, options=(first, second))
         return None
+
+    def _listing(self, exercises: tuple[str, ...]) -> str | None:
+        """The entry that lists all of ``exercises`` side by side (of several, the one that
+        lists the most exercises), or None."""
+        lists = [
+            entry
+            for entry in self.kb.ordered()
+            if entry.kind != "exercise" and set(exercises) <= set(entry.related)
+        ]
+        if not lists:
+            return None
+        return max(lists, key=lambda e: sum(r in self._exercises for r in e.related)).id
 
     def _chosen(self, canonical: str, context: Conversation | None) -> Reading | None:
         """A question that chooses among the exercises talked about ("which of the three is
@@ -880,10 +889,12 @@ class QuestionReader:
         weighs them, the one it picks out by its own words otherwise; None when it chooses
         nothing, fewer than two were talked about, the last answer was of something else (a
         choice after whom to see is between those), or it names a subject we do not cover."""
-        chosen = choice(canonical) if context is not None else None
-        if chosen is None or context is None or context.topic is None:
+        if context is None or context.topic is None:
             return None
         if context.topic not in self._exercises and not self._lists_all(context.topic):
+            return None
+        chosen = choice(canonical)
+        if chosen is None:
             return None
         talked = self._talked_about(context)
         if len(talked) < 2 or self.not_covered(canonical) is not None:
@@ -898,15 +909,10 @@ class QuestionReader:
                 return None
             assert named is not None
             return self._entry(named, None, None, f"picked out of {len(talked)}: {named}")
-        lists = [
-            entry
-            for entry in self.kb.ordered()
-            if entry.kind != "exercise" and set(talked) <= set(entry.related)
-        ]
-        if not lists:
+        listing = self._listing(talked)
+        if listing is None:
             return None
-        best = max(lists, key=lambda e: sum(r in self._exercises for r in e.related))
-        weighed = self._entry(best.id, None, None, f"weighed: {', '.join(talked)}")
+        weighed = self._entry(listing, None, None, f"weighed: {', '.join(talked)}")
         return replace(weighed, options=talked)
 
     def _talked_about(self, context: Conversation) -> tuple[str, ...]:

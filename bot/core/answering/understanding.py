@@ -228,8 +228,7 @@ class Interpreter:
             if len(pieces) >= 2:
                 return self._named_question(pieces, context, reading)
             return reading
-        if len(sentences) == 1:
-            sentences = tells_apart(sentences)  # (a question, then what the writer tells)
+        sentences = tells_apart(sentences)  # (one with no mark: a question, then a telling)
         if len(sentences) >= 2:
             # A short story, then a question of its own: "My shoulder went numb when I slept
             # on it. How do I do bridge pose?" is about the bridge, not the shoulder; but a
