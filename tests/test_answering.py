@@ -407,6 +407,11 @@ KNOWN_MISSES = frozenset(
 
 KNOWN_FALSE_ALARMS = frozenset(
     {
+        # thirty-seventh stop, set 252: a cancer history named in a rule ("... plus new back pain
+        # is a red flag"), denied after the "plus" (a boundary: "had cancer years ago, plus new
+        # pain in my back" tells a new sign) with "I have neither"
+        "I know cancer history plus new back pain is a red flag, I have neither. How exactly do "
+        "tight hip flexors lead to back pain?",
         # thirty-second stop, set 228: a crash "in my game" (a match or a video game: "hurt in
         # my game today" is a sport's); a bare term asked in a sentence of its own, "cauda
         # equina??", then "wot is it" (context never crosses a sentence)

@@ -172,6 +172,9 @@ def test_a_letter_s_closing_and_the_name_under_it_are_no_part_of_the_question() 
     assert without_closing("How long? Thank you. Edna") == "How long?"
     assert without_closing("Who? Yours respectfully, Colonel (retd) J. Smith") == "Who?"
     assert without_closing("Is that so? Bless you, Margaret 🙏") == "Is that so?"
+    # a question in capitals after a thank-you is no name signed under it
+    shouted = "MY HIPS ARE STIFF, THANK YOU. WHAT ARE THE HIP FLEXORS?"
+    assert without_closing(shouted) == shouted
     assert without_closing("Which one? Thank you so much, it helped") == (
         "Which one? Thank you so much, it helped"
     )

@@ -3640,6 +3640,13 @@ def test_how_a_claim_just_told_could_be_is_asked_of_that_claim(answerer: Answere
         "How could that possibly work?",
     )
     assert claim.reply.entry_id == "how-hip-flexors-cause-back-pain"
+    # ... after asking whether it is true
+    checked = talk(
+        answerer,
+        "I walked for a living for forty years. My son says my hip muscles are pulling on my "
+        "pelvis. Is that true, and how does it work?",
+    )
+    assert checked.reply.entry_id == "how-hip-flexors-cause-back-pain"
     other = talk(answerer, "My neighbour says his knee clicks when it rains. How could that be?")
     assert other.reply.kind is not ReplyKind.ANSWER
 
@@ -3698,6 +3705,47 @@ def test_why_loosening_helps(
     ],
 )
 def test_an_exercise_called_by_a_line_of_the_list_or_taken_back(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry
+
+
+PROFESSIONAL = "when-to-see-a-professional"
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # whom to send someone else to, or when to book someone rather than wait
+        (("what are the signs of tight hip flexors", "who should i send her to?"), PROFESSIONAL),
+        (
+            (
+                "which exercises help tight hips",
+                "when is it worth booking someone instead of waiting for it to sort itself out?",
+            ),
+            PROFESSIONAL,
+        ),
+        # seeing someone weighed against trying the exercises first
+        (
+            (
+                "how do tight hip flexors cause back pain",
+                "should i get my mum seen by a professional or try the exercises first?",
+            ),
+            PROFESSIONAL,
+        ),
+        # "and if it doesn't?" after a question whether something helps: then whom to see
+        (("does stretching fix hip flexor back pain", "and if it doesnt? who then"), PROFESSIONAL),
+        # the link between the two things just talked about: how one causes the other
+        (
+            (
+                "can running give me tight hip flexors and back pain",
+                "so what's the link between the two?",
+            ),
+            "how-hip-flexors-cause-back-pain",
+        ),
+    ],
+)
+def test_follow_ups_of_the_thirty_seventh_stop(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     assert talk(answerer, *messages).reply.entry_id == entry

@@ -585,6 +585,33 @@ def test_red_flags_said_to_be_absent_or_in_a_remark_are_no_question_about_them(
     assert asked.entry_id == "when-to-see-a-professional"
     turned = answerer.answer("what are the red flags, but also how do i spot one?").reply
     assert turned.entry_id == "when-to-see-a-professional"
+    # denied a few words before: "none of ... have any red flags"
+    denied = answerer.answer(
+        "coach here none of my dancers have any red flags just tight hips what stretches help"
+    ).reply
+    assert denied.entry_id == "exercises"
+    # ... but a negation before a question word denies nothing
+    if_not = answerer.answer("if the stretches do not help, what red flags do i watch for?").reply
+    assert if_not.entry_id == "when-to-see-a-professional"
+
+
+def test_a_sign_asked_about_beside_another_question_gets_that_question_answered(
+    answerer: Answerer,
+) -> None:
+    # the other question asks with its question mark only ("Term check: is ...?")
+    term = answerer.answer(
+        "Term check: is the iliopsoas part of the hip flexors? I came across it reading about "
+        "pyrexia with back pain as a red flag"
+    )
+    assert term.reply.kind is ReplyKind.ANSWER and term.reply.entry_id == "what-are-hip-flexors"
+    # a question the red-flag list answers, with a sign in it as an example
+    listed = answerer.answer(
+        "Apart from the obvious red flags like incontinence, when does ordinary back pain "
+        "warrant seeing a physio?"
+    )
+    assert listed.reply.kind is ReplyKind.ANSWER
+    assert listed.reply.entry_id == "when-to-see-a-professional"
+    assert not URGENT_MARKERS.search(listed.reply.plain())
 
 
 def test_no_calm_text_reads_like_the_urgent_notice(kb: KnowledgeBase) -> None:

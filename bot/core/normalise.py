@@ -88,7 +88,7 @@ STOPWORDS = (
     wait yay sorry nah ugh omg haha hahaha lmao lmfao oh ooh wow alright abt thru dumb oops
     whoops yikes jeez gosh hehe roughly approximately approx forgot forget ask
     kindly perhaps rather indeed certainly definitely def defo deffo appropriate sufficient
-    couple several
+    couple several option options
     acceptable obliged tend tends tended tending
     sup instead mainly mostly primarily chiefly largely realistically genuinely eh man itd without
     general generally particular particularly specific sure full

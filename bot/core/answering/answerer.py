@@ -150,7 +150,9 @@ class Answerer:
     ) -> Outcome | None:
         """The answer to what a message asks besides its question about a sign, or None: its
         other sentences ("... also how do I do the bridge?"), or, in one sentence, an entry it
-        names ("I know all about bladder red flags, but how is pigeon pose done?")."""
+        names ("I know all about bladder red flags, but how is pigeon pose done?") or the entry
+        that lists the red flags ("apart from red flags like incontinence, when does back pain
+        warrant seeing a physio?")."""
         if len(text) > MAX_QUESTION:
             return None
         if decision.rest:
@@ -166,7 +168,9 @@ class Answerer:
             and outcome.match is not None
             and self.interpreter.title_asked(best.entry_id, outcome.match.terms)
         )
-        return outcome if outcome.reply.kind is ReplyKind.ANSWER and named_it else None
+        listing = best is not None and best.entry_id == self.kb.red_flags.question_entry
+        answered = outcome.reply.kind is ReplyKind.ANSWER
+        return outcome if answered and (named_it or listing) else None
 
     def ordinary(self, text: str, conversation: Conversation | None = None) -> Outcome:
         """The answer to a message the safety check let through: small talk, the reading of

@@ -65,8 +65,9 @@ _CLOSING = re.compile(
     r"yours respectfully|respectfully|sincerely|faithfully|regards|best|cheers|atentamente|"
     r"cordiali saluti|veuillez agr[ée]er"
     r"[^\n]*|mit freundlichen gr[üu](?:ß|ss)en|un saludo|saludos)\b[\s,.!]*"
-    # (the name may hold a rank in brackets, "Major (retd) C. Ashworth", and an emoji may follow)
-    r"(?:[A-Z][\w'’-]*\.?(?:[ \t]+(?:[A-Z][\w'’-]*\.?|\([\w. ]+\))){0,4})?[^\w]*\Z"
+    # (the name may hold a rank in brackets, "Major (retd) C. Ashworth", and an emoji may follow;
+    # not a question mark: "THANK YOU. WHAT ARE THE HIP FLEXORS?" asks, in capitals)
+    r"(?:[A-Z][\w'’-]*\.?(?:[ \t]+(?:[A-Z][\w'’-]*\.?|\([\w. ]+\))){0,4})?[^\w?]*\Z"
 )
 # Verbs that ask when they open a sentence with no question in the message ("list them pls").
 _IMPERATIVE = frozenset("list name tell show give explain describe recommend suggest send".split())

@@ -129,6 +129,7 @@ _MEANING = re.compile(
 )
 # A question that asks only how what was just told could be: "how could that possibly work?"
 _HOW_COULD_IT = re.compile(
+    r"(?:is (?:that|this|it) (?:true|right|correct|so) )?"  # ("is that true, and how does it work")
     r"(?:so |but |and |ok |okay )?(?:how|why) (?:could|can|would|does|do|is|did|will) "
     r"(?:that|this|it) (?:possibly |even |actually |really |ever )?(?:work|happen|be|be true|"
     r"be the case|be possible|be right|make sense|cause that|do that)"

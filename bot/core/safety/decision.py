@@ -291,8 +291,13 @@ class Screen:
         if decision.verdict is Verdict.QUESTION:
             # Kept only when what is left asks something of its own ("... also how do I do
             # the bridge?"), not for a remark ("whats foot drop? my physio mentioned it").
+            # (a sentence asks with its words or its question mark: "Term check: is the
+            # iliopsoas part of the hip flexors?")
             rest = wording.kept(tokens, dropped)
-            if any(wording.asks(w) and not wording.about_the_word(w) for w in rest.values()):
+            if any(
+                (number in tokens.asking or wording.asks(w)) and not wording.about_the_word(w)
+                for number, w in rest.items()
+            ):
                 aside = wording.joined(wording.kept(tokens, in_rest))
                 return replace(decision, rest=wording.without(tokens, dropped), aside=aside)
         return decision
@@ -458,19 +463,20 @@ class Screen:
 
     def _question(self, documents: Sequence[Document]) -> str:
         """The red-flag list's entry when the message (the whole, or all its parts) asks about
-        red flags in general: not when it says it has none ("no red flags") or only mentions
-        them in a remark before its real question ("read that night pain is a red flag. what
-        are the signs of ...?"), nor in a remark its sentence turns from to ask something else
-        ("learned the red flags in a lecture, anyway can sitting tighten my hips")."""
+        red flags in general: not when it says it has none ("no red flags", "none of my dancers
+        have any red flags") or only mentions them in a remark before its real question ("read
+        that night pain is a red flag. what are the signs of ...?"), nor in a remark its
+        sentence turns from to ask something else ("learned the red flags in a lecture, anyway
+        can sitting tighten my hips")."""
         if not self.rules.question_entry or not documents:
             return ""
         tokens = documents[0].tokens
         several = len(tokens) > 0 and tokens.sentences[-1] != tokens.sentences[0]
         for document in documents:
             for _, hit in self.questions.find(document):
-                if hit.start > 0 and tokens.words[hit.start - 1] in wording.NEGATIONS:
-                    continue
                 sentence = wording.sentence_of(tokens, hit)
+                if wording.denied(tokens, hit, sentence):
+                    continue
                 if several and not wording.asks(tokens.words[sentence.start : sentence.stop]):
                     continue
                 if wording.turns_to_ask(tokens, hit, sentence):

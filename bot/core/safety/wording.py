@@ -122,6 +122,29 @@ def about_the_word(words: Sequence[str]) -> bool:
     return not _BACK.isdisjoint(words) and not _MEANING.isdisjoint(words)
 
 
+# How many words before an "any" a negation still denies what follows it ("none of my dancers
+# have any red flags").
+_DENIED_REACH = 5  # (six words in all: the one just before the "any" and five more)
+
+
+def denied(tokens: Tokens, hit: Hit, sentence: range) -> bool:
+    """Whether a hit is said not to be there: a negation just before it ("no red flags"), or
+    before the "any" before it, with no question word between ("none of my dancers have any
+    red flags"; not "if it does not ease, what red flags ...")."""
+    words = tokens.words
+    if hit.start > sentence.start and words[hit.start - 1] in NEGATIONS:
+        return True
+    if hit.start <= sentence.start or words[hit.start - 1] != "any":
+        return False
+    before_any = hit.start - 2
+    for position in range(before_any, max(sentence.start, before_any - _DENIED_REACH) - 1, -1):
+        if words[position] in QUESTION_WORDS:
+            return False
+        if words[position] in NEGATIONS:
+            return True
+    return False
+
+
 def turns_to_ask(tokens: Tokens, hit: Hit, sentence: range) -> bool:
     """Whether the sentence of a hit turns, after it, to a question of its own ("we learned the
     red flags in a lecture, anyway can sitting tighten my hips?"), the words before the turn
