@@ -3735,6 +3735,29 @@ PROFESSIONAL = "when-to-see-a-professional"
         ),
         # "and if it doesn't?" after a question whether something helps: then whom to see
         (("does stretching fix hip flexor back pain", "and if it doesnt? who then"), PROFESSIONAL),
+        # "third day now" counts days: no option picked, the exercise stays the topic
+        (
+            ("how do i do pigeon pose", "third day now", "what position do i start from?"),
+            "pigeon-pose",
+        ),
+        # staying in it longer is the hold; nights a week the frequency; never better, whom to see
+        (
+            ("how do i do the kneeling stretch", "or should i stay in it longer?"),
+            "hip-flexor-stretch",
+        ),
+        (
+            ("how long do i hold pigeon", "what if it never gets better no matter what?"),
+            PROFESSIONAL,
+        ),
+        # a story of sitting, then a detail of the exercise talked about: that exercise's
+        (
+            (
+                "show me the bridge",
+                "I sit at a desk nine hours a day. I did 30 bridges last night and my bum is sore "
+                "today. How many am I supposed to do?",
+            ),
+            "bridge-pose",
+        ),
         # the link between the two things just talked about: how one causes the other
         (
             (
@@ -3749,3 +3772,8 @@ def test_follow_ups_of_the_thirty_seventh_stop(
     answerer: Answerer, messages: tuple[str, ...], entry: str
 ) -> None:
     assert talk(answerer, *messages).reply.entry_id == entry
+
+
+def test_nights_a_week_ask_how_often_not_how_many(answerer: Answerer) -> None:
+    outcome = talk(answerer, "how many reps of the bridge", "how many nights a week though?")
+    assert (outcome.reply.entry_id, outcome.reading.detail) == ("bridge-pose", "frequency")

@@ -92,6 +92,9 @@ _NO_ORDINAL = re.compile(
     r"a (?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|final|middle)|"
     # "i have the second and the fourth one": signs of the answer the person has, not options
     rf"(?:have|got|get|had) the {_PLACE}(?:(?: one)?(?: ,| and| &) the {_PLACE})*|"
+    # "third day now", "my second week of it": a count of days or goes, not an option
+    rf"{_PLACE} (?:day|days|week|weeks|night|nights|session|sessions|go|attempt|try|round|month)"
+    r"(?= now| so far| today| of| in\b| and| ,|$)|"
     # "how many second i keep it?": a unit of time missing its plural, not an option
     r"(?:many|few|couple|\d+) second|"
     # "how long will it last": the verb

@@ -363,6 +363,20 @@ class Interpreter:
             self._scope.names_an_entry(self._terms(part)) for part in story
         )
 
+    def _detail_stays(self, chat: Conversation | None, told: str, question: str) -> bool:
+        """Whether the question asks a detail of the exercise just talked about that the story's
+        own entry does not have ("... sitting at a desk nine hours a day. I did 30 bridges last
+        night. How many am I supposed to do?" after the bridge: its repetitions, not sitting)."""
+        topic = self.kb.entries.get(chat.topic or "") if chat is not None else None
+        if topic is None or topic.kind != "exercise" or told == topic.id:
+            return False
+        if self.named_in(question) not in (None, topic.id):
+            return False  # (the question names another: "... as the kneeling stretch?")
+        cue = self._follow_ups.cue(self.matcher.canonical(question))
+        if cue is None or topic.detail(cue.follow_up.name) is None:
+            return False
+        return self.kb.entries[told].detail(cue.follow_up.name) is None
+
     def _aside(self, reading: Reading, question: str, text: str) -> bool:
         """Whether the subject we do not cover is only an aside to a question of its own: not
         named by the question, not what hurts ("my knee hurts, what stretch helps?"), not a
@@ -443,7 +457,11 @@ class Interpreter:
         referred = self._referred(question, [sentences[i] for i in around if i < asked])
         if referred is not None:
             context = Conversation(topic=referred)
-        elif told is not None and not self._goes_on(chat, story):
+        elif (
+            told is not None
+            and not self._goes_on(chat, story)
+            and not self._detail_stays(chat, told.entry_id, question)
+        ):
             context = Conversation(topic=told.entry_id)
         else:
             # A story too long to place may still name what the question is about in any of
