@@ -29,7 +29,7 @@ from itertools import islice
 from bot.core.answering.budget import bounded, story_window
 from bot.core.answering.confidence import NAMED_UNFAMILIAR
 from bot.core.answering.context import Conversation
-from bot.core.answering.follow_ups import FollowUpReader, without_fillers
+from bot.core.answering.follow_ups import Cue, FollowUpReader, without_fillers
 from bot.core.answering.match_result import Band
 from bot.core.answering.matching import Matcher
 from bot.core.answering.question_reading import (
@@ -58,7 +58,7 @@ from bot.core.answering.sentences import (
 )
 from bot.core.answering.term_analysis import PLURAL
 from bot.core.answering.term_model import QUESTION_WORDS
-from bot.core.knowledge import KnowledgeBase
+from bot.core.knowledge import Entry, KnowledgeBase
 from bot.core.normalise import STOPWORDS, fold
 from bot.core.replies import to_plain
 
@@ -356,26 +356,31 @@ class Interpreter:
         """Whether a story goes on with the exercise just talked about: it points back at it
         ("ok tried it but felt it more in my back. am i doing it wrong?") and names no entry
         of its own."""
-        topic = self.kb.entries.get(chat.topic or "") if chat is not None else None
-        if topic is None or topic.kind != "exercise":
+        if self._exercise_talked_about(chat) is None:
             return False
         return any(REFERS.search(part) for part in story) and not any(
             self._scope.names_an_entry(self._terms(part)) for part in story
         )
 
-    def _detail_stays(self, chat: Conversation | None, told: str, question: str) -> bool:
-        """Whether the question asks a detail of the exercise just talked about that the story's
-        own entry does not have ("... sitting at a desk nine hours a day. I did 30 bridges last
-        night. How many am I supposed to do?" after the bridge: its repetitions, not sitting)."""
+    def _exercise_talked_about(self, chat: Conversation | None) -> Entry | None:
+        """The conversation's topic when it is an exercise."""
         topic = self.kb.entries.get(chat.topic or "") if chat is not None else None
-        if topic is None or topic.kind != "exercise" or told == topic.id:
+        return topic if topic is not None and topic.kind == "exercise" else None
+
+    def _detail_stays(
+        self, chat: Conversation | None, told: str, question: str, cue: Cue | None
+    ) -> bool:
+        """Whether the question (``cue``: the detail it asks) asks a detail of the exercise just
+        talked about that the story's own entry does not have ("... sitting at a desk nine
+        hours a day. I did 30 bridges last night. How many am I supposed to do?" after the
+        bridge: its repetitions, not sitting)."""
+        topic = self._exercise_talked_about(chat)
+        if topic is None or cue is None or told == topic.id:
             return False
-        if self.named_in(question) not in (None, topic.id):
-            return False  # (the question names another: "... as the kneeling stretch?")
-        cue = self._follow_ups.cue(self.matcher.canonical(question))
-        if cue is None or topic.detail(cue.follow_up.name) is None:
+        detail = cue.follow_up.name
+        if topic.detail(detail) is None or self.kb.entries[told].detail(detail) is not None:
             return False
-        return self.kb.entries[told].detail(cue.follow_up.name) is None
+        return self.named_in(question) in (None, topic.id)  # (not "... as the kneeling one?")
 
     def _aside(self, reading: Reading, question: str, text: str) -> bool:
         """Whether the subject we do not cover is only an aside to a question of its own: not
@@ -403,8 +408,9 @@ class Interpreter:
         asked = question_index(sentences)
         question = sentences[asked]
         note = f"long message: question {question!r}"
+        asks: Cue | None = None  # the detail the question asks, in a conversation
         if chat is not None and chat.topic is not None:
-            cue = self._follow_ups.cue(self.matcher.canonical(question))
+            cue = asks = self._follow_ups.cue(self.matcher.canonical(question))
             if cue is not None and cue.follow_up.answers_topic:
                 # "... is that what you mean?", "... does that count?": the story is what the
                 # writer checks against the answer just given, which answers it (unless the
@@ -460,7 +466,7 @@ class Interpreter:
         elif (
             told is not None
             and not self._goes_on(chat, story)
-            and not self._detail_stays(chat, told.entry_id, question)
+            and not self._detail_stays(chat, told.entry_id, question, asks)
         ):
             context = Conversation(topic=told.entry_id)
         else:
