@@ -821,3 +821,33 @@ def test_a_recommendation_of_an_unknown_thing_is_not_ours(answerer: Answerer) ->
 def test_a_not_changes_the_question(answerer: Answerer, question: str, entry_id: str) -> None:
     """A phrasing about something not happening is another question; "dont" is "do not"."""
     assert answerer.answer(question).reply.entry_id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # the plural of a word the base uses is no typo: "stretchings" asks for stretches
+        ("some stretchings please, the back hurts a lot since tuesday", "exercises"),
+        # the kind itself in the plural asks for the list, whatever the exercises are for
+        ("which exercises are good to stretch the hip flexors?", "exercises"),
+        # "movements i can do" are the exercises, not the movements hip flexors make
+        ("what movements can i do for my lower back at home?", "exercises"),
+        ("what movements use the hip flexors?", "what-are-hip-flexors"),
+    ],
+)
+def test_words_for_the_exercises_of_the_thirty_eighth_stop(
+    answerer: Answerer, question: str, entry_id: str
+) -> None:
+    assert answerer.answer(question).reply.entry_id == entry_id
+
+
+def test_a_plural_that_is_a_stop_word_stays_one(answerer: Answerer) -> None:
+    """ "others" is read as "other", a stop word, as before: no plural of it to match."""
+    assert answerer.matcher.analyse("others")[0] == []
+
+
+def test_a_choice_weighed_between_two_treatments_is_about_them(answerer: Answerer) -> None:
+    """ "Heat or ice, what is better ...?" asks about heat and ice, which the article does not
+    cover, not about the sore back it names."""
+    outcome = answerer.answer("heat or ice, what is better for a sore back?")
+    assert (outcome.reading.kind, outcome.reply.kind) == ("not_covered", ReplyKind.FALLBACK)

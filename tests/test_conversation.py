@@ -3777,3 +3777,66 @@ def test_follow_ups_of_the_thirty_seventh_stop(
 def test_nights_a_week_ask_how_often_not_how_many(answerer: Answerer) -> None:
     outcome = talk(answerer, "how many reps of the bridge", "how many nights a week though?")
     assert (outcome.reply.entry_id, outcome.reading.detail) == ("bridge-pose", "frequency")
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry"),
+    [
+        # "how can i tell?" after how hip flexors cause back pain: the signs
+        (
+            ("why do tight hip flexors hurt your back", "how can i tell?"),
+            "signs-of-tight-hip-flexors",
+        ),
+        # the kind of professional, in a learner's word order
+        (
+            ("what are hip flexors", "which kind of specialist i should visit for them?"),
+            PROFESSIONAL,
+        ),
+        # a hold time asked of another exercise, named, after one exercise's hold
+        (
+            ("how long do i hold pigeon", "does the kneeling stretch get a longer hold time?"),
+            "hip-flexor-stretch",
+        ),
+    ],
+)
+def test_follow_ups_of_the_thirty_eighth_stop(
+    answerer: Answerer, messages: tuple[str, ...], entry: str
+) -> None:
+    assert talk(answerer, *messages).reply.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        # what helps a body part we do not cover, named in the sentence before the question
+        (
+            "how do i do the bridge",
+            "nice one. does the same go for my wrists? they ache from typing, what helps them?",
+        ),
+        (
+            "what are hip flexors",
+            "ok. and my jaw clicks when i chew, is that related? what would fix it?",
+        ),
+        (
+            "why do tight hip flexors cause back pain",
+            "interesting. and my elbow, which aches after tennis, is that the same sort of thing? "
+            "what helps it?",
+        ),
+    ],
+)
+def test_a_question_pointing_back_at_a_subject_we_do_not_cover_gets_that_reply(
+    answerer: Answerer, messages: tuple[str, ...]
+) -> None:
+    assert talk(answerer, *messages).reading.kind == "not_covered"
+
+
+def test_a_question_pointing_at_the_exercise_keeps_it_after_a_body_part(
+    answerer: Answerer,
+) -> None:
+    """A question "for that one" is about the exercise talked about, not the knee told of."""
+    outcome = talk(
+        answerer,
+        "show me the kneeling stretch",
+        "my knee hurts on the hard floor. what do i do for that one",
+    )
+    assert outcome.reply.entry_id == "hip-flexor-stretch"

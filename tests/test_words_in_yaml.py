@@ -244,6 +244,11 @@ ALLOWED: dict[tuple[str, ...], str] = {
         "QuestionReader",
         "an exercise just listed, named",
     ): "explain",
+    (
+        "bot/core/answering/question_reading.py",
+        "QuestionReader",
+        "a detail of the named",
+    ): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", "the question "): "explain",
     ("bot/core/answering/understanding.py", "Interpreter", " names its entry"): "explain",
     (

@@ -52,6 +52,7 @@ UNSURE = 40.0
 CANDIDATE_POOL = 24
 LONG_MESSAGE_TERMS = 8  # beyond this many terms, unfamiliar words weigh proportionally less
 KEY_PHRASE_BONUS = 6.0  # per multi-word keyword or title found whole in the question (max 2)
+_EXERCISE = "exercise"  # the kind of entry an exercise is
 NUMBER_PENALTY = 15.0  # an exercise asked for in the plural of its kind ("stretches")
 # ... and the entry whose keywords say that plural (the list of exercises) is what is asked for:
 # as much as naming two key phrases ("which stretches are good for tight hip flexors" is not
@@ -109,18 +110,23 @@ class Matcher:
         self._index = model.profiles
         self._postings = model.postings
         self._phrasing_scorer = model.phrasing_scorer
+        # The plural of the kind itself ("exercises"): it names a list of them, whatever it
+        # asks them for ("which exercises are good to stretch the hip flexors?").
+        self._kind_plurals = frozenset(
+            term for term in self._analyser.analyse(f"{_EXERCISE}s")[0] if term.endswith(PLURAL)
+        )
         # The plurals of the exercises' kinds ("stretches", "poses"): each names a list.
         self._kinds_of_exercise = frozenset(
             term + PLURAL
             for item in self._index.values()
-            if item.entry.kind == "exercise"
+            if item.entry.kind == _EXERCISE
             for term in item.title
         )
         # The exercises' titles, as terms (``names_an_exercise``: no scan of the base per call).
         self._exercise_titles = tuple(
             item.title
             for item in self._index.values()
-            if item.entry.kind == "exercise" and item.title
+            if item.entry.kind == _EXERCISE and item.title
         )
         # While one message is read (``one_message``): its matches and canonical forms.
         self._memo: dict[object, Match | str | tuple[list[str], list[tuple[str, str]]]] | None = (
@@ -159,11 +165,15 @@ class Matcher:
         is forgotten afterwards, so nothing is kept from one message to the next."""
         return _OneMessage(self)
 
-    def _asked_as_list(self, item: EntryProfile, listed: frozenset[str]) -> bool:
+    def _asked_as_list(
+        self, item: EntryProfile, listed: frozenset[str], kinds_asked: frozenset[str]
+    ) -> bool:
         """Whether a plural in the question ("stretches") names more than this one exercise:
-        its title says it in the singular, and another entry's keywords use that plural."""
+        its title says it in the singular, and another entry's keywords use that plural; or the
+        question's own words name the kind itself in the plural ("which exercises ...")."""
         return any(
-            plural not in item.plurals and plural.removesuffix(PLURAL) in item.title
+            plural not in item.plurals
+            and (plural.removesuffix(PLURAL) in item.title or plural in kinds_asked)
             for plural in listed
         )
 
@@ -274,6 +284,9 @@ class Matcher:
                 if term not in drop:
                     factors[term] = max(factor, factors.get(term, 0.0))
         plurals = frozenset(t for t in factors if t.endswith(PLURAL))
+        # (the kind's plural counts in the message's own words, not in a topic's title: "which
+        # one do i do lying down?" after the "Exercises" asks for one)
+        kinds_asked = frozenset(t for t in plurals & self._kind_plurals if factors[t] >= 1.0)
         for term in plurals:
             del factors[term]  # a plural's trace is no term: it only checks number (below)
         terms = list(factors)
@@ -323,8 +336,8 @@ class Matcher:
                 else 0
             )
             bonus = KEY_PHRASE_BONUS * min(phrases, 2)
-            exercise = item.entry.kind == "exercise"
-            if exercise and listed and self._asked_as_list(item, listed):
+            exercise = item.entry.kind == _EXERCISE
+            if exercise and listed and self._asked_as_list(item, listed, kinds_asked):
                 bonus -= NUMBER_PENALTY
             elif not exercise and listed & item.plurals & self._kinds_of_exercise:
                 # (half when the question says "not": "what if the stretches do not help")

@@ -101,9 +101,9 @@ _TRIED_AFTER = re.compile(
     r" (?:did not|does not|has not|have not|never|was no|is no) (?:help|helped|work|worked|"
     r"do anything|did anything|good|use)\b"
 )
-# ... or chosen between in the question ("ibuprofen or naproxen, which is better?", said with an
-# "or" in the clause that tells of them)
-_CHOOSING = frozenset("which either both".split())
+# ... or chosen between in the question ("ibuprofen or naproxen, which is better?", "heat or ice,
+# what is best?", said with an "or" in the clause that tells of them)
+_CHOOSING = frozenset("which either both better best prefer".split())
 # ... or what is asked is when life goes on after it ("after a hip replacement how long until i
 # can drive?": the recovery from it)
 _RECOVERY = re.compile(
@@ -677,6 +677,21 @@ class QuestionReader:
             # "is a chiropractor or a physio better for this?": the words that ask a detail
             # and the rest of the question both point at the detail's own entry.
             return self._entry(best.entry_id, None, own, _DEFAULT)
+        if (
+            following
+            and cue is not None
+            and context is not None
+            and context.detail == cue.follow_up.name
+            and unfamiliar <= 1
+            and best is not None
+            and own.band is not Band.NONE
+            and best.entry_id in self._exercises
+            and self._named_exercise(text) == best.entry_id
+            and self.kb.entries[best.entry_id].detail(cue.follow_up.name) is not None
+        ):
+            # the detail just answered, asked of another exercise named by a title or keyword
+            # ("does the kneeling stretch get a different hold time?" after pigeon's hold)
+            return self._entry(best.entry_id, cue.follow_up.name, own, "a detail of the named")
         reading = self.confidence.by_band(own, unfamiliar)
         if (
             following

@@ -48,8 +48,12 @@ _CLAUSE = re.compile(r"(?:[^.!?;:,\n\u2013\u2014-]|\b-\b)+[.!?;:,\n\u2013\u2014-
 _BUT = re.compile(r"\s+(?=but\b)", re.IGNORECASE)
 # In a message typed without any punctuation, a question word after the first words starts the
 # question ("no numbness just tight hips what r hip flexors"); not "when", as often a conjunction.
+# "who" and "can you" start one only as they ask ("... who else could i go to", "... can you
+# talk me through it"), not as "my friend who is a physio".
 _ASKS_HERE = re.compile(
-    r"(?<=\w)\s+(?=(?:what|whats|wat|wats|wot|how|which|why|where|wen)\b)", re.IGNORECASE
+    r"(?<=\w)\s+(?=(?:what|whats|wat|wats|wot|how|which|why|where|wen)\b|"
+    r"who (?:else|could|can|should|would|do)\b|(?:can|could|would) (?:you|u) \w)",
+    re.IGNORECASE,
 )
 _PUNCTUATED = re.compile(r"[.!?;:,\n\u2013\u2014]")
 

@@ -253,9 +253,23 @@ class TermAnalyser:
         fixed = self._corrections.get(word)
         if fixed is None:
             fixed = _closest(word, self._surface)
+            if fixed != word and self._loses_number(word, fixed):
+                fixed = word
             if len(self._corrections) < CORRECTIONS:
                 self._corrections[word] = fixed
         return fixed
+
+    def _loses_number(self, word: str, fixed: str) -> bool:
+        """Whether a correction would lose a plural that is no typo: "stretchings", the plural
+        of the base's "stretching", asks for stretches; "others" is still the stop word "other"
+        and "brigdes" the listed misspelling "brigde" (the bridge)."""
+        singular = word[:-1]
+        return (
+            fixed == singular
+            and self._plural(word)
+            and not is_stopword(singular)
+            and singular not in self._synonyms  # (a misspelling the base lists: "brigde")
+        )
 
 
 def _scored_terms_of_word(word: str) -> tuple[str, ...]:

@@ -75,6 +75,7 @@ NAMES_TRIED = 2  # what the nearest sentences name, for a pronoun in a long mess
 OTHER_QUESTIONS = 2  # a long message's other questions read when its question is not understood
 OTHER_QUESTION_SUPPORT = 3  # words of its own for the other of two questions in one breath
 _THAT = re.compile(r"\b(?:that|this)\b")  # a word pointing back at what was just told
+_ONE_AFTER = re.compile(r"\s+ones?\b")  # "that one": an option or exercise, not a subject
 _FOLLOW_UP_NOTE = "follow-up on "  # (the note of a reading that follows the topic)
 # An entry named only to be taken back, then another: "sorry not pigeon, i meant the kneeling
 # stretch" (the words of the first are left out of the message).
@@ -216,6 +217,11 @@ class Interpreter:
             sentences = lead_ins_apart(run_ons_apart(sentences))
             if len(sentences) >= 2:
                 return self._read_long(sentences, context)
+        elif len(sentences) >= 2:
+            asked = question_index(sentences)
+            pointed = self._points_back_beyond(sentences[asked], sentences[:asked])
+            if pointed is not None:
+                return pointed
         reading = self._questions.read(text, context, ())
         purposed = self._purpose_aside(text, context, reading, told=False)
         if purposed is not reading:
@@ -362,6 +368,29 @@ class Interpreter:
             self._scope.names_an_entry(self._terms(part)) for part in story
         )
 
+    def _points_back_beyond(self, question: str, before: list[str]) -> Reading | None:
+        """A question that points back at a subject we do not cover, told in the sentence just
+        before it ("is it the same for my shoulders? what helps those?", "and my neck cricks
+        every morning. what helps it?"): that subject's reply, whatever the chat was about;
+        None otherwise (or when either names a subject of ours)."""
+        pointing = _FOR_IT.search(question)
+        if not before or pointing is None or _ONE_AFTER.match(question, pointing.end()):
+            return None  # (not "what do i do for that one?": an exercise talked about)
+        cue = self._follow_ups.cue(self.matcher.canonical(question))
+        if cue is not None and (cue.follow_up.default is None or cue.follow_up.names_its_answer):
+            # (not a detail of how an exercise is done, "... for this one?", nor a request for
+            # ours: "... apart from touching my toes, which exercises would you suggest?")
+            return None
+        if self._questions.names_subject(question):
+            return None
+        told = before[-1]
+        near = self._questions.not_covered(self.matcher.canonical(told))
+        if near is None or self._questions.names_subject(told):
+            return None
+        if self._questions.near_group(near) not in {BODY_PARTS, ALWAYS[0]}:
+            return None  # (a part of the body or a condition; not "the MRI was clear ... for it")
+        return Reading("not_covered", subject=near)
+
     def _exercise_talked_about(self, chat: Conversation | None) -> Entry | None:
         """The conversation's topic when it is an exercise."""
         topic = self.kb.entries.get(chat.topic or "") if chat is not None else None
@@ -451,6 +480,9 @@ class Interpreter:
         # says nothing more about what is asked (and would cost time on 4,096 characters).
         around = story_window(sentences, asked, STORY_SENTENCES, 2)
         story = [sentences[i] for i in around if i != asked]
+        pointed = self._points_back_beyond(question, [sentences[i] for i in around if i < asked])
+        if pointed is not None:
+            return noted(pointed, note)
         parts = tuple(
             (sentences[i], NEAR_STORY_FACTOR if i == asked - 1 else STORY_FACTOR)
             for i in around
