@@ -851,3 +851,10 @@ def test_a_choice_weighed_between_two_treatments_is_about_them(answerer: Answere
     cover, not about the sore back it names."""
     outcome = answerer.answer("heat or ice, what is better for a sore back?")
     assert (outcome.reading.kind, outcome.reply.kind) == ("not_covered", ReplyKind.FALLBACK)
+
+
+def test_pedalling_is_cycling(answerer: Answerer) -> None:
+    assert (
+        answerer.answer("does all that pedalling to work make my hip flexors tight?").reply.entry_id
+        == "activities-that-worsen-tight-hip-flexors"
+    )

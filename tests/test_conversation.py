@@ -3840,3 +3840,29 @@ def test_a_question_pointing_at_the_exercise_keeps_it_after_a_body_part(
         "my knee hurts on the hard floor. what do i do for that one",
     )
     assert outcome.reply.entry_id == "hip-flexor-stretch"
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry", "detail"),
+    [
+        # an exercise described by where the body lies, with "where you're" before it
+        (
+            ("list the exercises", "the one where you're on your back, how's it done"),
+            "bridge-pose",
+            None,
+        ),
+        # what fits into a day asks for the exercises
+        (
+            ("does sitting tighten the hips", "which stretches can i fit into a busy workday?"),
+            "exercises",
+            None,
+        ),
+        # "every night" asks how often (here, how often the exercises are done)
+        (("can i stretch in bed", "is every night too much?"), "exercises", "frequency"),
+    ],
+)
+def test_follow_ups_of_the_thirty_eighth_stop_second_round(
+    answerer: Answerer, messages: tuple[str, ...], entry: str, detail: str | None
+) -> None:
+    outcome = talk(answerer, *messages)
+    assert (outcome.reply.entry_id, outcome.reading.detail) == (entry, detail)

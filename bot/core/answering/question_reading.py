@@ -130,8 +130,10 @@ _SET_ASIDE = re.compile(r"\b(?:besides|apart from|other than|except|aside from)\
 # back": an exercise called by a word of its own (at most a few words, so nothing backtracks).
 _CALLED = re.compile(
     r"\b(?:the|that|this) (?!the |a |one\b)(\w+(?: (?!the\b|one\b)\w+){0,3}) (?:one|thing)\b"
-    # (where the body lies keeps its "on": "the one on your back" is done lying on it)
-    r"|\bthe one (on (?:my|your|the) (?:back|front|side|stomach|tummy|belly))\b"
+    # (where the body lies keeps its "on": "the one on your back", "the one where you're on your
+    # back" is done lying on it)
+    r"|\bthe one (?:where (?:you are|i am|you|i) )?"
+    r"(on (?:my|your|the) (?:back|front|side|stomach|tummy|belly))\b"
     r"|\bthe one (?:where|with|that|from|you|on|in)\b((?: \w+){1,5})"
     r"|\bthe one (\w+ing(?: \w+){0,4})"
     # one asked for instead, by what is done in it: "is there one i can do lying on my back?"
