@@ -3866,3 +3866,42 @@ def test_follow_ups_of_the_thirty_eighth_stop_second_round(
 ) -> None:
     outcome = talk(answerer, *messages)
     assert (outcome.reply.entry_id, outcome.reading.detail) == (entry, detail)
+
+
+@pytest.mark.parametrize(
+    ("messages", "entry", "detail"),
+    [
+        # a correction that names another exercise keeps the detail just asked
+        (
+            ("pigeon hold time?", "no sorry, i meant how long for the kneeling stretch"),
+            "hip-flexor-stretch",
+            "hold",
+        ),
+        # the names of all three, asked after one exercise
+        (
+            ("which exercises help", "show me pigeon", "and what were all three called again?"),
+            "exercises",
+            None,
+        ),
+        # the link between two places asks how one causes the other
+        (
+            (
+                "what are hip flexors",
+                "what's the link between the front of the hips and the lower back?",
+            ),
+            "how-hip-flexors-cause-back-pain",
+            None,
+        ),
+        # whom to book
+        (
+            ("hi there", "stretches haven't helped. should i book someone?"),
+            PROFESSIONAL,
+            "professional",
+        ),
+    ],
+)
+def test_follow_ups_of_the_thirty_eighth_stop_third_round(
+    answerer: Answerer, messages: tuple[str, ...], entry: str, detail: str | None
+) -> None:
+    outcome = talk(answerer, *messages)
+    assert (outcome.reply.entry_id, outcome.reading.detail) == (entry, detail)

@@ -291,13 +291,14 @@ def test_the_synonym_table_leaves_apostrophes_to_the_regex() -> None:
 
 def _tokenise_by_patterns(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
     """``tokenise`` as it was: ``_SENTENCES`` splits, ``_TOKEN`` finds every token (after the
-    same rewrite of a checklist answered no); a fragment of a word or two, unless it starts
-    with a negation, is part of the sentence before it; a sentence whose marks hold a question
-    mark asks."""
+    same rewrite of a checklist answered no); a fragment of a word or two, unless it or the
+    sentence before it starts with a negation, is part of the sentence before it; a sentence
+    whose marks hold a question mark asks."""
     words: list[str] = []
     sentences: list[int] = []
     asking: set[int] = set()
     number = 0
+    opening = ""
     folded = _DECIMAL_COMMA.sub(".", answered_checklist(safety_fold(text)))
     ends = _SENTENCES.findall(folded)
     for index, part in enumerate(_SENTENCES.split(folded)):
@@ -305,8 +306,10 @@ def _tokenise_by_patterns(text: str, contractions: Mapping[str, tuple[str, ...]]
         found = [w for t in raw for w in (_expand(t, contractions) or (t,))]
         if found:
             short = len([t for t in raw if t != ","]) <= FRAGMENT_WORDS
-            if number > 0 and short and raw[0] not in NOT_FRAGMENT:
+            first = next((t for t in raw if t != ","), "")
+            if number > 0 and short and NOT_FRAGMENT.isdisjoint((first, opening)):
                 number -= 1
+            opening = first
             words.extend(found)
             sentences.extend([number] * len(found))
             if index < len(ends) and "?" in ends[index]:

@@ -14,7 +14,10 @@ from bot.core.safety.patterns import Document, Grammar, Hit, PatternSet
 from bot.core.safety.tokens import (
     _ANSWERED,
     _CONFIRMED,
+    _LISTED_NO,
+    _NOES,
     _item_then,
+    _listed_no,
     _no_instead,
     answered_checklist,
     fold,
@@ -42,11 +45,13 @@ def _sentences() -> list[str]:
 
 
 def _checklist_as_substituted(folded: str) -> str:
-    """``answered_checklist`` without its prefilter: both substitutions over the whole text."""
-    return _CONFIRMED.sub(_item_then, _ANSWERED.sub(_no_instead, folded))
+    """``answered_checklist`` without its prefilters: every substitution over the whole text."""
+    folded = _CONFIRMED.sub(_item_then, _ANSWERED.sub(_no_instead, folded))
+    return _LISTED_NO.sub(_listed_no, _NOES.sub("no to all", folded))
 
 
 _ITEMS = ["fever", "chest pain", "numbness down there", "can you feel it", "do i", "lol", "x"]
+_ITEMS += ["bladder n", "bowels - fine", "legs: ok", "1) fever no", "n/n/n", "ticked no"]
 _ANSWERS = ["no", "nooo", "nope", "nah", "none", "negative", "not", "now", "noted"]
 _ANSWERS += ["yes", "yeah", "yep", "yup", "definitely", "yesterday", "yess"]
 _AFTER = ["", ".", "!", ",", ";", "\n", " ", " \t.", " and", " in my groin", "?"]

@@ -848,3 +848,20 @@ def test_a_question_about_a_sign_told_as_the_writers_own_alarms(screen: Screen) 
     assert screen.assess(asked + " mine are weak now and it hurts").alarm
     assert screen.assess(asked + " it happened twice today").alarm
     assert not screen.assess(asked + " asking for a friend").alarm
+
+
+def test_a_checklist_answered_like_a_form_reads_each_no_as_a_denial(kb: KnowledgeBase) -> None:
+    """ "fever n, bladder - fine" denies each item; an item answered otherwise stays a report,
+    and a fragment after a denied item is an item of its own, not part of the denial."""
+    folded = answered_checklist("fever n, bladder - fine, legs - weak since lunch")
+    assert folded == "no fever., no bladder., legs - weak since lunch"
+    assert answered_checklist("all checked out fine") == "all checked out fine"
+    assert answered_checklist("n/n/n to the bladder ones") == "no to all to the bladder ones"
+    contractions = kb.red_flags.contractions
+    assert tokenise("no bowels. bladder leaking", contractions).sentences == (0, 0, 1, 1)
+
+
+def test_a_question_whether_an_item_is_well_answered_no_is_a_report() -> None:
+    """ "wee ok? no" says the wee is not ok; "legs ok? yes" says they are."""
+    assert answered_checklist("wee ok? no - it dribbles").startswith("wee not ok:")
+    assert answered_checklist("legs ok? yes. back sore") == "no legs.. back sore"

@@ -595,6 +595,24 @@ class QuestionReader:
                 return self._entry(kept, detail, own, "the topic, in a tie")
             return self._entry(best.entry_id, detail, own)
 
+        named = own.best
+        if (
+            following
+            and cue is not None
+            and context is not None
+            and context.detail == cue.follow_up.name
+            and unfamiliar <= SOLID_UNFAMILIAR
+            and named is not None
+            and named.entry_id != context.topic
+            and own.band is not Band.NONE
+            and named.entry_id in self._exercises
+            and self._named_exercise(text) == named.entry_id
+            and self.kb.entries[named.entry_id].detail(cue.follow_up.name) is not None
+        ):
+            # the detail just answered, asked of another exercise named by a title or keyword
+            # ("does the kneeling stretch get a different hold time?" after pigeon's hold)
+            return self._entry(named.entry_id, cue.follow_up.name, own, "a detail of the named")
+
         # A follow-up: read it against the topic just talked about.
         if (
             following
@@ -679,21 +697,6 @@ class QuestionReader:
             # "is a chiropractor or a physio better for this?": the words that ask a detail
             # and the rest of the question both point at the detail's own entry.
             return self._entry(best.entry_id, None, own, _DEFAULT)
-        if (
-            following
-            and cue is not None
-            and context is not None
-            and context.detail == cue.follow_up.name
-            and unfamiliar <= 1
-            and best is not None
-            and own.band is not Band.NONE
-            and best.entry_id in self._exercises
-            and self._named_exercise(text) == best.entry_id
-            and self.kb.entries[best.entry_id].detail(cue.follow_up.name) is not None
-        ):
-            # the detail just answered, asked of another exercise named by a title or keyword
-            # ("does the kneeling stretch get a different hold time?" after pigeon's hold)
-            return self._entry(best.entry_id, cue.follow_up.name, own, "a detail of the named")
         reading = self.confidence.by_band(own, unfamiliar)
         if (
             following

@@ -95,13 +95,27 @@ _PAUSE = re.compile(
 )
 
 
+# A cross on a checklist: the answer no, before each item when the list starts with one ("✗
+# fever ✗ numbness"), after each otherwise ("numb saddle ✗ bladder ✗ both legs weak ✔").
+_CROSSES = frozenset("\u2717\u2718\u2716\u274c\u274e")
+_CROSS = re.compile("[\u2717\u2718\u2716\u274c\u274e]\ufe0f?")
+
+
+def _crosses_as_answers(text: str) -> str:
+    before = text.lstrip()[:1] in _CROSSES
+    return _CROSS.sub(" no " if before else " no, ", text)
+
+
 def fold(text: str) -> str:
     """Lower case, straight quotes, no accents; emoji for a body part, the toilet or a vehicle
-    read as their words (``normalise.emoji_as_words``), other emoji end a sentence, and non-Latin
-    letters drop out; an ellipsis after a word no sentence ends with is a pause."""
+    read as their words (``normalise.emoji_as_words``), a checklist's cross as its answer no,
+    other emoji end a sentence, and non-Latin letters drop out; an ellipsis after a word no
+    sentence ends with is a pause."""
     if ".." in text or "\u2026" in text:
         text = _PAUSE.sub(r"\1 ", text)
     if not text.isascii():
+        if not _CROSSES.isdisjoint(text):
+            text = _crosses_as_answers(text)
         text = _EMOJI.sub("\n", emoji_as_words(text))
         text = unicodedata.normalize("NFKD", _QUOTES.sub("'", text))
         text = text.encode("ascii", "ignore").decode("ascii")
@@ -114,7 +128,7 @@ def fold(text: str) -> str:
 # question stays as it is.
 _ANSWERED = re.compile(
     r"(^|[.!?;\n])(\s*)([a-z][a-z ']{0,60}?)\s*\?+\s*(?:no+|nope|nah|none|negative)[ \t]*"
-    r"(?=[.!,;\n]|$)"
+    r"(?=[.!,;:\n-]|$)"
 )
 _ABILITY = {  # the start of a question about an ability -> the answer "no" in the first person
     ("can", "you"): "i can not",
@@ -142,6 +156,10 @@ def _is_item(words: list[str]) -> bool:
     return len(words) <= CHECKLIST_WORDS and _ASKS_ITSELF.isdisjoint(words)
 
 
+# An item asked as whether it is well ("wee ok? no", "legs fine? yes"): a no says it is not.
+_WELL = frozenset("ok okay fine normal alright good".split())
+
+
 def _no_instead(found: re.Match[str]) -> str:
     words = found.group(3).split()
     start = found.group(1) + found.group(2)
@@ -150,6 +168,8 @@ def _no_instead(found: re.Match[str]) -> str:
         return f"{start}{ability} {' '.join(words[2:])}."
     if not _is_item(words):
         return found.group(0)
+    if len(words) > 1 and words[-1] in _WELL:
+        return f"{start}{' '.join(words[:-1])} not {words[-1]}:"  # (what follows tells how)
     return f"{start}no {found.group(3)}."
 
 
@@ -161,24 +181,59 @@ _CONFIRMED = re.compile(
 
 
 def _item_then(found: re.Match[str]) -> str:
-    if not _is_item(found.group(3).split()):
+    words = found.group(3).split()
+    if not _is_item(words):
         return found.group(0)
+    if len(words) > 1 and words[-1] in _WELL:
+        return f"{found.group(1)}{found.group(2)}no {' '.join(words[:-1])}."  # ("poo ok? yes")
     return f"{found.group(1)}{found.group(2)}{found.group(3)} "
 
 
 # What either pattern needs: a question mark, then an answer word. Searched first (a scan for a
 # literal), because the substitutions try every sentence mark of a long message.
 _MAY_BE_ANSWERED = re.compile(
-    r"\?\s*(?:(?:no+|nope|nah|none|negative)[ \t]*(?:[.!,;\n]|$)|(?:yes|yeah|yep|yup|definitely)\b)"
+    r"\?\s*(?:(?:no+|nope|nah|none|negative)[ \t]*(?:[.!,;:\n-]|$)"
+    r"|(?:yes|yeah|yep|yup|definitely)\b)"
 )
+# A checklist answered like a form, with no question mark: each item, then its answer, between
+# commas, slashes, dashes or numbers ("fever n, numbness n", "bowels - fine", "1) numbness no
+# 2) ..."). An item answered no or fine reads as "no ITEM."; one answered otherwise ("legs -
+# weak since sat", "fever yes, 39") stays as it is.
+_LISTED_NO = re.compile(
+    r"(^|[.!?;:,/\n(]|\d[).])(\s*)([a-z][a-z ']{0,40}?)"
+    r"(?:(?:\s+|\s*[-:=]\s*)(?:n|no|nope|nah|none|nil|neg|negative)|\s*[-:=]\s*(?:fine|normal|ok|okay))"
+    r"[ \t]*(?=[.!?;,/\n)]|\s+\d[).]|$)"
+)
+# ... and a row of noes for the items named after it ("n/n/n/n to your bladder, bowel ...
+# questions"): "no to all", which reaches them (context.yaml).
+_NOES = re.compile(r"\b(?:no|n)(?:\s*/\s*(?:no|n)\b)+")
+# What a form's answer needs: an answer word before a separator or the end (a scan first).
+_MAY_BE_LISTED = re.compile(
+    r"\b(?:n|no|nope|nah|none|nil|neg|negative|fine|normal|ok|okay)[ \t]*"
+    r"(?:[.!?;,/\n)]|\s+\d[).]|$)"
+)
+
+
+# Words that tell of answering, not an item answered: "... on my screening form, ticked no."
+_ANSWERING = frozenset("ticked ticking clicked circled selected answered put wrote marked".split())
+
+
+def _listed_no(found: re.Match[str]) -> str:
+    words = found.group(3).split()
+    if not _is_item(words) or not _ANSWERING.isdisjoint(words):
+        return found.group(0)
+    return f"{found.group(1)}{found.group(2)}no {found.group(3)}."
 
 
 def answered_checklist(folded: str) -> str:
     """A folded message with each checklist item answered no written as "no ITEM.", and each
-    item answered yes joined to what follows the yes."""
-    if "?" not in folded or not _MAY_BE_ANSWERED.search(folded):
-        return folded
-    return _CONFIRMED.sub(_item_then, _ANSWERED.sub(_no_instead, folded))
+    item answered yes joined to what follows the yes; the same for a checklist answered like a
+    form, without question marks."""
+    if "?" in folded and _MAY_BE_ANSWERED.search(folded):
+        folded = _CONFIRMED.sub(_item_then, _ANSWERED.sub(_no_instead, folded))
+    if _MAY_BE_LISTED.search(folded):
+        folded = _LISTED_NO.sub(_listed_no, _NOES.sub("no to all", folded))
+    return folded
 
 
 def _expand(token: str, contractions: Mapping[str, tuple[str, ...]]) -> tuple[str, ...] | None:
@@ -248,6 +303,7 @@ def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
             ends = _SENTENCES.findall(spaced)
     asking: set[int] = set()
     number = 0
+    opening = ""  # the first word of the sentence before
     known = contractions.keys()
     for index, part in enumerate(parts):
         apostrophe = "'" in part
@@ -258,12 +314,16 @@ def tokenise(text: str, contractions: Mapping[str, tuple[str, ...]]) -> Tokens:
         if not found:
             continue
         # A fragment of a word or two ("Nothing.", "Still can't.", "Gone now.") belongs to the
-        # sentence before it: people who write in fragments tell one thing across them.
+        # sentence before it: people who write in fragments tell one thing across them; not to
+        # a checklist's answer no ("no bowels. bladder leaking": another item).
+        first = next((word for word in found if word != ","), "")
         fragment = (
             number > 0
             and len(found) - found.count(",") <= FRAGMENT_WORDS
-            and found[0] not in NOT_FRAGMENT
+            and first not in NOT_FRAGMENT
+            and opening not in NOT_FRAGMENT
         )
+        opening = first
         if fragment:
             number -= 1
         if apostrophe or not known.isdisjoint(found):
