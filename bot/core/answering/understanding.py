@@ -35,6 +35,7 @@ from bot.core.answering.matching import Matcher
 from bot.core.answering.question_reading import (
     ALWAYS,
     BODY_PARTS,
+    CONDITIONS,
     PHRASED,
     QuestionReader,
     by_default,
@@ -387,7 +388,7 @@ class Interpreter:
         near = self._questions.not_covered(self.matcher.canonical(told))
         if near is None or self._questions.names_subject(told):
             return None
-        if self._questions.near_group(near) not in {BODY_PARTS, ALWAYS[0]}:
+        if self._questions.near_group(near) not in {BODY_PARTS, CONDITIONS}:
             return None  # (a part of the body or a condition; not "the MRI was clear ... for it")
         return Reading("not_covered", subject=near)
 
