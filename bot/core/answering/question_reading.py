@@ -606,8 +606,8 @@ class QuestionReader:
             and named.entry_id != context.topic
             and own.band is not Band.NONE
             and named.entry_id in self._exercises
-            and self._named_exercise(text) == named.entry_id
             and self.kb.entries[named.entry_id].detail(cue.follow_up.name) is not None
+            and self._named_exercise(text) == named.entry_id  # (a match: the last check)
         ):
             # the detail just answered, asked of another exercise named by a title or keyword
             # ("does the kneeling stretch get a different hold time?" after pigeon's hold)

@@ -253,7 +253,7 @@ class TermAnalyser:
         fixed = self._corrections.get(word)
         if fixed is None:
             fixed = _closest(word, self._surface)
-            if fixed != word and self._loses_number(word, fixed):
+            if self._loses_number(word, fixed):
                 fixed = word
             if len(self._corrections) < CORRECTIONS:
                 self._corrections[word] = fixed

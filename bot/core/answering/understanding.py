@@ -216,13 +216,13 @@ class Interpreter:
             text = " ".join(said)  # (read without "right." or "ok then.", but as long as it was)
         if long:
             sentences = lead_ins_apart(run_ons_apart(sentences))
-            if len(sentences) >= 2:
-                return self._read_long(sentences, context)
-        elif len(sentences) >= 2:
+        if len(sentences) >= 2:
             asked = question_index(sentences)
             pointed = self._points_back_beyond(sentences[asked], sentences[:asked])
             if pointed is not None:
                 return pointed
+            if long:
+                return self._read_long(sentences, context)
         reading = self._questions.read(text, context, ())
         purposed = self._purpose_aside(text, context, reading, told=False)
         if purposed is not reading:
@@ -481,9 +481,6 @@ class Interpreter:
         # says nothing more about what is asked (and would cost time on 4,096 characters).
         around = story_window(sentences, asked, STORY_SENTENCES, 2)
         story = [sentences[i] for i in around if i != asked]
-        pointed = self._points_back_beyond(question, [sentences[i] for i in around if i < asked])
-        if pointed is not None:
-            return noted(pointed, note)
         parts = tuple(
             (sentences[i], NEAR_STORY_FACTOR if i == asked - 1 else STORY_FACTOR)
             for i in around

@@ -98,7 +98,7 @@ _PAUSE = re.compile(
 # A cross on a checklist: the answer no, before each item when the list starts with one ("✗
 # fever ✗ numbness"), after each otherwise ("numb saddle ✗ bladder ✗ both legs weak ✔").
 _CROSSES = frozenset("\u2717\u2718\u2716\u274c\u274e")
-_CROSS = re.compile("[\u2717\u2718\u2716\u274c\u274e]\ufe0f?")
+_CROSS = re.compile(f"[{''.join(sorted(_CROSSES))}]\ufe0f?")
 
 
 def _crosses_as_answers(text: str) -> str:
